@@ -80,7 +80,8 @@ final class ConformanceCommand implements Callable<Integer> {
 
   private static String label(CaseResult r) {
     String stem = r.file().substring(0, r.file().length() - ".json".length());
-    return stem.equals(r.testName()) ? r.file() : r.file() + " (" + r.testName() + ")";
+    boolean redundant = stem.equals(r.testName()) || r.file().equals(r.testName());
+    return redundant ? r.file() : r.file() + " (" + r.testName() + ")";
   }
 
   private void writeJson(List<CaseResult> results, long passed, long failed) throws IOException {
