@@ -35,7 +35,7 @@ public final class RangeQuantizer {
     checkType(type);
     checkRange(lo, hi);
     float scale = asymmetricScale(lo, hi, type);
-    return QuantParams.perTensor(scale, asymmetricZeroPoint(lo, scale, type), type);
+    return QuantParams.perTensor(scale, asymmetricZeroPoint(lo, hi, scale, type), type);
   }
 
   /**
@@ -64,7 +64,7 @@ public final class RangeQuantizer {
     int[] zeroPoints = new int[rows];
     for (int r = 0; r < rows; r++) {
       scales[r] = asymmetricScale(ranges[0][r], ranges[1][r], type);
-      zeroPoints[r] = asymmetricZeroPoint(ranges[0][r], scales[r], type);
+      zeroPoints[r] = asymmetricZeroPoint(ranges[0][r], ranges[1][r], scales[r], type);
     }
     return QuantParams.perAxis(0, scales, zeroPoints, type);
   }
@@ -95,8 +95,11 @@ public final class RangeQuantizer {
     return checkScale(width / (float) (type.max() - type.min()), lo, hi);
   }
 
-  private static int asymmetricZeroPoint(float lo, float scale, QuantType type) {
+  private static int asymmetricZeroPoint(float lo, float hi, float scale, QuantType type) {
     float lo0 = Math.min(lo, 0f);
+    if (lo0 == 0f && hi <= 0f) {
+      return 0; // degenerate range: numerics.md fixes z = 0 (qmin - 0 would be -128 for int8)
+    }
     // lo0 / scale lies in [-(qmax - qmin), 0] up to rounding; saturate covers the rounding excess.
     return type.saturate(type.min() - Math.rint(lo0 / scale));
   }
