@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * last line {@code N passed, M failed}. Exit status 0 when nothing failed, 1 when something did,
  * 2 when DIR is missing or holds no case.
  */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
+@Command(name = "conformance", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs ONNX-format JSON conformance cases on the reference numerics, comparing every "
         + "output exactly (integers equal, floats bit for bit).",
     exitCodeListHeading = "%nExit status:%n",
