@@ -69,12 +69,13 @@ public final class EntropyObserver implements Observer {
     int maxHalf = Math.max(minHalf, farthestNonEmpty(counts, zero));
     double[] p = new double[counts.length];
     double[] q = new double[counts.length];
+    long[] before = prefixSums(counts);
     int bestHalf = maxHalf;
     double bestKl = Double.POSITIVE_INFINITY;
     for (int half = minHalf; half <= maxHalf; half++) {
       int start = scheme == Scheme.SYMMETRIC ? 0 : zero - half;
       int stop = zero + half;
-      double kl = divergence(counts, start, stop, p, q);
+      double kl = divergence(counts, before, start, stop, p, q);
       if (kl < bestKl) {
         bestKl = kl;
         bestHalf = half;
@@ -95,21 +96,33 @@ public final class EntropyObserver implements Observer {
     return far;
   }
 
+  /** {@code sums[i]} = the count of bins {@code [0, i)}; one longer than {@code counts}. */
+  private static long[] prefixSums(long[] counts) {
+    long[] sums = new long[counts.length + 1];
+    for (int i = 0; i < counts.length; i++) {
+      sums[i + 1] = sums[i] + counts[i];
+    }
+    return sums;
+  }
+
+  /** KL(P||Q) for the window {@code [start, stop)} of {@code counts}. */
+  static double divergence(long[] counts, int start, int stop) {
+    return divergence(counts, prefixSums(counts), start, stop, new double[stop - start],
+        new double[stop - start]);
+  }
+
   /**
-   * KL(P||Q) for the window {@code [start, stop)}; {@code p} and {@code q} are scratch arrays at
-   * least as long as the window.
+   * KL(P||Q) for the window {@code [start, stop)}; {@code before} holds the prefix sums of {@code
+   * counts}, {@code p} and {@code q} are scratch arrays at least as long as the window.
    */
-  static double divergence(long[] counts, int start, int stop, double[] p, double[] q) {
+  private static double divergence(long[] counts, long[] before, int start, int stop, double[] p,
+      double[] q) {
     int n = stop - start;
     for (int k = 0; k < n; k++) {
       p[k] = counts[start + k];
     }
-    for (int bin = 0; bin < start; bin++) {
-      p[0] += counts[bin];
-    }
-    for (int bin = stop; bin < counts.length; bin++) {
-      p[n - 1] += counts[bin];
-    }
+    p[0] += before[start];
+    p[n - 1] += before[counts.length] - before[stop];
     int merge = n / LEVELS;
     for (int level = 0; level < LEVELS; level++) {
       int from = level * merge;
