@@ -11,20 +11,20 @@ import java.util.Objects;
  *
  * <p>The values go into a {@value #BINS}-bin histogram (of {@code |x|} when symmetric: a symmetric
  * quantizer is odd, {@code fq(-x) = -fq(x)}, so the sign does not change the error; of {@code x}
- * when asymmetric). A grid search over {@value #GRID} candidates shrinks the observed range by
- * {@code k / } {@value #GRID} ({@code k = 1 ..} {@value #GRID}): symmetric {@code [-t, t]} with
- * {@code t = k / GRID * max|x|}, asymmetric {@code [k / GRID * min, k / GRID * max]} (both ends
- * shrink together: a one-dimensional search, as a two-dimensional one would cost {@value #GRID}
- * times more). Each candidate's error is {@code sum count * (c - fakeQuantize(c))^2} over the
- * non-empty bins, with {@code c} the bin's centre clipped to the observed range, using exactly the
- * scale and zero point {@link Range#quantParams} derives. The smallest error wins; ties keep the
+ * when asymmetric). The grid search tries {@value #GRID} candidates, the observed range widened to
+ * include zero and then scaled by {@code k / GRID} for {@code k = 1 .. GRID}: symmetric {@code
+ * [-t, t]} with {@code t = k / GRID * max|x|}, asymmetric {@code [k / GRID * lo', k / GRID * hi']}.
+ * Both ends shrink together: a one-dimensional search, where a two-dimensional one would cost
+ * {@code GRID} times more. A candidate's error is {@code sum count * (c - fakeQuantize(c))^2} over
+ * the non-empty bins, {@code c} being the bin's centre clipped to the observed range, with exactly
+ * the scale and zero point {@link Range#quantParams} derives. The smallest error wins; ties keep the
  * wider range. Candidate {@code k = GRID} is the min/max range, so the estimated error is never
  * worse than {@link MinMaxObserver}'s. The range returned always contains zero.
  *
- * <p>Representing a bin by its centre is an approximation of at most half a bin width (a 1/2048th
- * of the range or less) per value, far below the quantization step of every type up to int8
- * (1/255th of the range). For int16 the histogram is too coarse to see the step: use {@link
- * MinMaxObserver} there.
+ * <p>Representing a bin by its centre moves a value by at most half a bin, at most 1/1024 of the
+ * largest magnitude (the histogram spans up to twice it), well below the quantization step of every
+ * type up to 8 bits (at least 1/255 of the range). For 16 bits the histogram is too coarse to see
+ * the step: use {@link MinMaxObserver} there.
  */
 public final class MseObserver implements Observer {
   /** Histogram bins. */

@@ -57,7 +57,11 @@ public final class ObserverSpec {
     return new ObserverSpec(kind, type, scheme, axis);
   }
 
-  /** The default for weights of {@code type}: symmetric per channel on axis 0, see above. */
+  /**
+   * The default for weights of {@code type}: symmetric per channel on axis 0, see above.
+   *
+   * @throws IllegalArgumentException for an unsigned type (symmetric needs a signed one)
+   */
   public static ObserverSpec forWeights(QuantType type) {
     ObserverKind kind = type.bits() >= 8 ? ObserverKind.MIN_MAX : ObserverKind.MSE;
     return perChannel(kind, type, Scheme.SYMMETRIC, 0);
