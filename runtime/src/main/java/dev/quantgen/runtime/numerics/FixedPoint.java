@@ -21,9 +21,11 @@ public final class FixedPoint {
 
   /**
    * Splits a non-negative real multiplier into {@code (M0, shift)} with {@code M0} in
-   * [2^30, 2^31) (or 0 for {@code M == 0} and for multipliers too small to matter, below 2^-31).
+   * [2^30, 2^31) (or 0 for {@code M == 0} and for multipliers too small to matter: below 2^-32, where
+   * {@code |acc * M| < 0.5} for every int32 {@code acc}; TFLite's {@code QuantizeMultiplier} draws the
+   * same line, shift < -31).
    *
-   * @throws IllegalArgumentException for a negative, NaN or infinite multiplier, or one of 2^31 or more
+   * @throws IllegalArgumentException for a negative, NaN or infinite multiplier, or one of 2^30 or more
    */
   public static Multiplier quantizeMultiplier(double m) {
     if (!(m >= 0) || Double.isInfinite(m)) {
@@ -50,8 +52,9 @@ public final class FixedPoint {
   }
 
   /**
-   * {@code round(a * b / 2^31)} with ties away from zero, as gemmlowp's
-   * {@code SaturatingRoundingDoublingHighMul}; the only overflow, {@code MIN * MIN}, saturates.
+   * {@code round(a * b / 2^31)} exactly as gemmlowp's {@code SaturatingRoundingDoublingHighMul}: the
+   * nudge {@code 2^30} (or {@code 1 - 2^30} for a negative product) then a truncating division, so
+   * ties round toward +infinity (0.5 -> 1, -0.5 -> 0); the only overflow, {@code MIN * MIN}, saturates.
    */
   public static int saturatingRoundingDoublingHighMul(int a, int b) {
     if (a == Integer.MIN_VALUE && b == Integer.MIN_VALUE) {

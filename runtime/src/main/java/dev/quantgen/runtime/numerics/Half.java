@@ -7,6 +7,11 @@ package dev.quantgen.runtime.numerics;
  * 20+: round to nearest even, subnormals kept, overflow to infinity, NaN stays NaN (with its sign
  * and as many significand bits as fit). The algorithm follows the JDK's, restated here because
  * JDK 17 lacks it.
+ *
+ * <p>NaN payloads are kept exactly as the JDK's Java code keeps them, on every platform, so every
+ * half (signalling NaNs included) round-trips bit for bit. The JDK's x86 intrinsics (F16C) instead
+ * set the quiet bit of a signalling NaN and truncate payload bits that do not fit; the JDK
+ * specification allows both, as it promises only that a NaN stays a NaN.
  */
 public final class Half {
   /** Largest finite half, 65504. */
