@@ -2,7 +2,9 @@ package dev.quantgen.runtime.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,12 +22,32 @@ final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
+
+  /**
+   * A new empty file beside the target. Not {@code Files.createTempFile}: that makes the file
+   * owner-only (0600), and the moved file would keep those permissions; {@code createFile} applies
+   * the usual defaults (the umask).
+   */
+  private static Path createTemp(Path dir, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      try {
+        return Files.createFile(temp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 9) {
+          throw e;
+        }
+      }
+    }
+  }
 
   static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+    Path temp = createTemp(dir, absolute.getFileName().toString());
     boolean done = false;
     try {
       try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
