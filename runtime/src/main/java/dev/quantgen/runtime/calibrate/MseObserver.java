@@ -38,12 +38,13 @@ public final class MseObserver implements Observer {
 
   /**
    * @param type the type the values will be quantized to: the error depends on its step
-   * @throws IllegalArgumentException for {@link Scheme#SYMMETRIC} with an unsigned type
+   * @throws IllegalArgumentException for {@link Scheme#SYMMETRIC} with an unsigned type, or a type
+   *     wider than 16 bits
    */
   public MseObserver(QuantType type, Scheme scheme) {
     this.type = Objects.requireNonNull(type, "type");
     this.scheme = Objects.requireNonNull(scheme, "scheme");
-    // Fail now rather than after a whole calibration run.
+    // Fail now (unsigned symmetric, over 16 bits) rather than after a whole calibration run.
     new Range(0f, 0f).quantParams(type, scheme);
     this.histogram = new Histogram(BINS, scheme == Scheme.ASYMMETRIC);
   }
@@ -77,10 +78,10 @@ public final class MseObserver implements Observer {
     double bestError = Double.POSITIVE_INFINITY;
     for (int k = GRID; k >= 1; k--) {
       Range candidate = candidate((double) k / GRID);
-      QuantParams params = candidate.quantParams(type, scheme);
+      FakeQuantizer quantizer = new FakeQuantizer(candidate.quantParams(type, scheme));
       double error = 0;
       for (int i = 0; i < used; i++) {
-        double e = centers[i] - params.fakeQuantize(centers[i]);
+        double e = centers[i] - quantizer.apply(centers[i]);
         error += counts[i] * e * e;
       }
       if (error < bestError) {

@@ -38,10 +38,8 @@ public final class ObserverSpec {
     this.type = Objects.requireNonNull(type, "type");
     this.scheme = Objects.requireNonNull(scheme, "scheme");
     this.axis = axis;
-    if (scheme == Scheme.SYMMETRIC && !type.isSigned()) {
-      throw new IllegalArgumentException("type is " + type.onnxName()
-          + ": the symmetric scheme needs a signed type (int4, int8, int16, int32)");
-    }
+    // Fail now (unsigned symmetric, over 16 bits) rather than after a whole calibration run.
+    new Range(0f, 0f).quantParams(type, scheme);
   }
 
   /** One range for the whole tensor. */
@@ -60,7 +58,8 @@ public final class ObserverSpec {
   /**
    * The default for weights of {@code type}: symmetric per channel on axis 0, see above.
    *
-   * @throws IllegalArgumentException for an unsigned type (symmetric needs a signed one)
+   * @throws IllegalArgumentException for an unsigned type (symmetric needs a signed one) or one
+   *     wider than 16 bits
    */
   public static ObserverSpec forWeights(QuantType type) {
     ObserverKind kind = type.bits() >= 8 ? ObserverKind.MIN_MAX : ObserverKind.MSE;

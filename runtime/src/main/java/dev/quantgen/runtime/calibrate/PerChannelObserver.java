@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.calibrate;
 
+import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,5 +76,18 @@ public final class PerChannelObserver implements TensorObserver {
       ranges.add(channel.range());
     }
     return List.copyOf(ranges);
+  }
+
+  @Override
+  public QuantParams quantParams(QuantType type, Scheme scheme) {
+    List<Range> ranges = ranges();
+    float[] scales = new float[ranges.size()];
+    int[] zeroPoints = new int[ranges.size()];
+    for (int c = 0; c < scales.length; c++) {
+      QuantParams channel = ranges.get(c).quantParams(type, scheme);
+      scales[c] = channel.scales().get(0);
+      zeroPoints[c] = channel.zeroPoints().get(0);
+    }
+    return QuantParams.perAxis(axis, scales, zeroPoints, type);
   }
 }

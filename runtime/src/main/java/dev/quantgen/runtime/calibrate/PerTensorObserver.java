@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.calibrate;
 
+import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;
 import java.util.Objects;
@@ -21,5 +23,10 @@ public final class PerTensorObserver implements TensorObserver {
   @Override
   public List<Range> ranges() {
     return List.of(observer.range());
+  }
+
+  @Override
+  public QuantParams quantParams(QuantType type, Scheme scheme) {
+    return observer.range().quantParams(type, scheme);
   }
 }

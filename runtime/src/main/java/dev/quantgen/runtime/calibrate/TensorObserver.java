@@ -1,6 +1,7 @@
 package dev.quantgen.runtime.calibrate;
 
 import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;
@@ -32,8 +33,11 @@ public interface TensorObserver {
    */
   List<Range> ranges();
 
-  /** The scale and zero point of each range, for {@code type} and {@code scheme}. */
-  default List<QuantParams> quantParams(QuantType type, Scheme scheme) {
-    return ranges().stream().map(r -> r.quantParams(type, scheme)).toList();
-  }
+  /**
+   * The scales and zero points of the {@link #ranges()} for {@code type} and {@code scheme}
+   * ({@link Range#quantParams}): per tensor, or per axis along the channel axis.
+   *
+   * @throws IllegalStateException if nothing has been observed
+   */
+  QuantParams quantParams(QuantType type, Scheme scheme);
 }

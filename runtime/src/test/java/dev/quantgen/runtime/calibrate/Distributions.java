@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.calibrate;
 
+import dev.quantgen.runtime.numerics.QuantParams;
 import java.util.Random;
 
 /** Seeded test data. */
@@ -35,9 +36,10 @@ final class Distributions {
 
   /** Sum of squared fake-quantization errors of the data under {@code p}, in double. */
   static double squaredError(float[] data, QuantParams p) {
+    FakeQuantizer quantizer = new FakeQuantizer(p);
     double sum = 0;
     for (float v : data) {
-      double e = v - p.fakeQuantize(v);
+      double e = v - quantizer.apply(v);
       sum += e * e;
     }
     return sum;

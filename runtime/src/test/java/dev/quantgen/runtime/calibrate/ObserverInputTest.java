@@ -2,8 +2,10 @@ package dev.quantgen.runtime.calibrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.runtime.numerics.QuantType;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,7 +53,7 @@ class ObserverInputTest {
   @ParameterizedTest
   @EnumSource(ObserverKind.class)
   void theSameBatchesGiveTheSameRange(ObserverKind kind) {
-    float[] data = Distributions.laplace(new java.util.Random(31), 10_000, 1.0);
+    float[] data = Distributions.laplace(new Random(31), 10_000, 1.0);
     Observer a = kind.newObserver(QuantType.INT8, Scheme.ASYMMETRIC);
     Observer b = kind.newObserver(QuantType.INT8, Scheme.ASYMMETRIC);
     for (int off = 0; off < data.length; off += 1000) {
@@ -59,5 +61,27 @@ class ObserverInputTest {
       b.observe(data, off, 1000);
     }
     assertEquals(a.range(), b.range());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ObserverKind.class)
+  void dataAwayFromZeroGivesARangeInsideTheDataWidenedToZero(ObserverKind kind) {
+    float[] positive = Distributions.uniform(new Random(32), 5000, 0.5f);
+    float[] negative = new float[positive.length];
+    for (int i = 0; i < positive.length; i++) {
+      positive[i] += 4.5f;
+      negative[i] = -positive[i];
+    }
+    for (Scheme scheme : Scheme.values()) {
+      for (float[] data : new float[][] {positive, negative}) {
+        Observer o = kind.newObserver(QuantType.INT8, scheme);
+        o.observe(data);
+        Range r = o.range();
+        float amax = Distributions.amax(data);
+        String what = kind + " " + scheme + " " + r;
+        assertTrue(r.lo() >= -amax && r.hi() <= amax, what);
+        assertTrue(r.hi() > 0 || r.lo() < 0, what);
+      }
+    }
   }
 }

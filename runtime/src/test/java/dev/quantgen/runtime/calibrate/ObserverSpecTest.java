@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;
@@ -51,9 +52,9 @@ class ObserverSpecTest {
     TensorObserver o = ObserverSpec.forWeights(QuantType.INT8).newObserver();
     o.observe(new float[] {1, -2, 0.5f, 0.25f}, 0, Shape.of(2, 2));
     assertEquals(List.of(new Range(-2f, 1f), new Range(0.25f, 0.5f)), o.ranges());
-    List<QuantParams> params = o.quantParams(QuantType.INT8, Scheme.SYMMETRIC);
-    assertEquals(2f / 127, params.get(0).scale());
-    assertEquals(0.5f / 127, params.get(1).scale());
+    QuantParams params = o.quantParams(QuantType.INT8, Scheme.SYMMETRIC);
+    assertEquals(QuantParams.perAxis(0, new float[] {2f / 127, 0.5f / 127}, new int[2],
+        QuantType.INT8), params);
   }
 
   @Test
@@ -61,13 +62,17 @@ class ObserverSpecTest {
     TensorObserver o = ObserverSpec.forActivations(QuantType.UINT8).newObserver();
     o.observe(new float[] {1, -2, 0.5f, 3}, 0, Shape.of(2, 2));
     assertEquals(List.of(new Range(-2f, 3f)), o.ranges());
+    assertEquals(QuantParams.perTensor(5f / 255, 102, QuantType.UINT8),
+        o.quantParams(QuantType.UINT8, Scheme.ASYMMETRIC));
   }
 
   @Test
   void symmetricUnsignedSpecsAreRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ObserverSpec.perTensor(ObserverKind.MIN_MAX, QuantType.UINT4, Scheme.SYMMETRIC));
-    assertTrue(e.getMessage().startsWith("type is uint4"), e.getMessage());
+    assertTrue(e.getMessage().contains("uint4"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ObserverSpec.forActivations(QuantType.INT32), "no scale choice beyond 16 bits");
   }
 
   @Test
