@@ -2,7 +2,6 @@ package dev.quantgen.runtime.ptq;
 
 import dev.quantgen.runtime.calibrate.ObserverSpec;
 import dev.quantgen.runtime.calibrate.Progress;
-import dev.quantgen.runtime.calibrate.QuantParams;
 import dev.quantgen.runtime.calibrate.Range;
 import dev.quantgen.runtime.calibrate.TensorObserver;
 import dev.quantgen.runtime.layer.ActivationParams;
@@ -12,6 +11,7 @@ import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
@@ -178,7 +178,7 @@ public final class PostTrainingQuantizer {
         ObserverSpec spec = config.activationObserver(boundaryName(model, b));
         Range range = observers[b].ranges().get(0);
         QuantParams q = range.quantParams(QuantType.INT8, spec.scheme());
-        params[b] = new ActivationParams(q.scale(), q.zeroPoint());
+        params[b] = new ActivationParams(q.scales().get(0), q.zeroPoints().get(0));
       }
     }
     return params;
