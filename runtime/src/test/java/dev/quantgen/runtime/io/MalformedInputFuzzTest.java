@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * succeeds or throws its checked format exception, never another exception or an OutOfMemoryError.
  */
 class MalformedInputFuzzTest {
-  private static final int ROUNDS = 300;
+  private static final int ROUNDS = 200;
   @TempDir Path dir;
 
   private interface Reader {

@@ -82,12 +82,17 @@ class NpyWriterTest {
   }
 
   @Test
-  void largeRankFallsBackToFormat2WhenTheHeaderNeedsIt() throws IOException {
-    int[] dims = new int[32];
+  void headerStaysWithinWhatReadersAccept() {
+    int[] dims = new int[30];
     java.util.Arrays.fill(dims, 1);
-    FloatTensor t = FloatTensor.of(Shape.of(dims), 3f);
-    byte[] bytes = NpyWriter.toNpyBytes(t);
-    assertEquals(1, bytes[6], "a short header stays format 1.0");
+    byte[] bytes = NpyWriter.toNpyBytes(FloatTensor.of(Shape.of(dims), 3f));
+    assertEquals(1, bytes[6], "format 1.0");
     assertEquals(0, (bytes.length - 4) % 64, "data starts on a 64-byte boundary");
+    int[] absurd = new int[4000];
+    java.util.Arrays.fill(absurd, 1);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NpyWriter.toNpyBytes(FloatTensor.of(Shape.of(absurd), 3f)));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("tensor of rank 4000: its .npy header needs"),
+        e.getMessage());
   }
 }
