@@ -113,31 +113,37 @@ public final class Conv2d {
     int mPerGroup = outChannels / groups;
     float[] xv = x.toArray();
     float[] y = new float[batch * outChannels * outH * outW];
-    int at = 0;
+    int sh = window.strideHeight();
+    int sw = window.strideWidth();
+    // Each tap (c, ky, kx) is added to every output it reaches before the next tap, so every
+    // output still sums its products in the order c, ky, kx; the inner loop runs along a row.
     for (int n = 0; n < batch; n++) {
       for (int m = 0; m < outChannels; m++) {
         int firstChannel = m / mPerGroup * channelsPerGroup;
-        for (int oy = 0; oy < outH; oy++) {
-          for (int ox = 0; ox < outW; ox++) {
-            float acc = 0f;
-            for (int c = 0; c < channelsPerGroup; c++) {
-              int xBase = (n * channels + firstChannel + c) * inH * inW;
-              int wBase = (m * channelsPerGroup + c) * kh * kw;
-              for (int ky = 0; ky < kh; ky++) {
-                int iy = oy * window.strideHeight() + ky * window.dilationHeight() - g.padTop();
-                if (iy < 0 || iy >= inH) {
-                  continue;
-                }
-                for (int kx = 0; kx < kw; kx++) {
-                  int ix = ox * window.strideWidth() + kx * window.dilationWidth() - g.padLeft();
-                  if (ix >= 0 && ix < inW) {
-                    acc += xv[xBase + iy * inW + ix] * weights[wBase + ky * kw + kx];
-                  }
+        int yBase = (n * outChannels + m) * outH * outW;
+        for (int c = 0; c < channelsPerGroup; c++) {
+          int xBase = (n * channels + firstChannel + c) * inH * inW;
+          int wBase = (m * channelsPerGroup + c) * kh * kw;
+          for (int ky = 0; ky < kh; ky++) {
+            int tapY = ky * window.dilationHeight();
+            int oyEnd = OutputRange.end(tapY, g.padTop(), sh, inH, outH);
+            for (int kx = 0; kx < kw; kx++) {
+              float wv = weights[wBase + ky * kw + kx];
+              int tapX = kx * window.dilationWidth();
+              int oxFirst = OutputRange.first(tapX, g.padLeft(), sw);
+              int oxEnd = OutputRange.end(tapX, g.padLeft(), sw, inW, outW);
+              for (int oy = OutputRange.first(tapY, g.padTop(), sh); oy < oyEnd; oy++) {
+                int xRow = xBase + (oy * sh + tapY - g.padTop()) * inW + tapX - g.padLeft();
+                int yRow = yBase + oy * outW;
+                for (int ox = oxFirst; ox < oxEnd; ox++) {
+                  y[yRow + ox] += xv[xRow + ox * sw] * wv;
                 }
               }
             }
-            y[at++] = activation.apply(acc + bias[m]);
           }
+        }
+        for (int i = yBase; i < yBase + outH * outW; i++) {
+          y[i] = activation.apply(y[i] + bias[m]);
         }
       }
     }

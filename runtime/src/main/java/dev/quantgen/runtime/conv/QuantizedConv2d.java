@@ -197,33 +197,39 @@ public final class QuantizedConv2d {
     int kw = window.kernelWidth();
     int mPerGroup = outChannels / groups;
     int[] xv = x.toArray();
+    for (int i = 0; i < xv.length; i++) {
+      xv[i] -= inputZeroPoint; // padding is then 0, and each product needs no zero-point term
+    }
     int[] wv = weights.toArray();
-    int zx = inputZeroPoint;
-    int[] acc = new int[batch * outChannels * g.outHeight() * g.outWidth()];
-    int at = 0;
+    int outH = g.outHeight();
+    int outW = g.outWidth();
+    int sh = window.strideHeight();
+    int sw = window.strideWidth();
+    int[] acc = new int[batch * outChannels * outH * outW];
     for (int n = 0; n < batch; n++) {
       for (int m = 0; m < outChannels; m++) {
         int firstChannel = m / mPerGroup * channelsPerGroup;
-        for (int oy = 0; oy < g.outHeight(); oy++) {
-          for (int ox = 0; ox < g.outWidth(); ox++) {
-            int sum = bias[m];
-            for (int c = 0; c < channelsPerGroup; c++) {
-              int xBase = (n * channels + firstChannel + c) * inH * inW;
-              int wBase = (m * channelsPerGroup + c) * kh * kw;
-              for (int ky = 0; ky < kh; ky++) {
-                int iy = oy * window.strideHeight() + ky * window.dilationHeight() - g.padTop();
-                if (iy < 0 || iy >= inH) {
-                  continue; // padding: (zx - zx) * w = 0
-                }
-                for (int kx = 0; kx < kw; kx++) {
-                  int ix = ox * window.strideWidth() + kx * window.dilationWidth() - g.padLeft();
-                  if (ix >= 0 && ix < inW) {
-                    sum += (xv[xBase + iy * inW + ix] - zx) * wv[wBase + ky * kw + kx];
-                  }
+        int yBase = (n * outChannels + m) * outH * outW;
+        java.util.Arrays.fill(acc, yBase, yBase + outH * outW, bias[m]);
+        for (int c = 0; c < channelsPerGroup; c++) {
+          int xBase = (n * channels + firstChannel + c) * inH * inW;
+          int wBase = (m * channelsPerGroup + c) * kh * kw;
+          for (int ky = 0; ky < kh; ky++) {
+            int tapY = ky * window.dilationHeight();
+            int oyEnd = OutputRange.end(tapY, g.padTop(), sh, inH, outH);
+            for (int kx = 0; kx < kw; kx++) {
+              int w = wv[wBase + ky * kw + kx];
+              int tapX = kx * window.dilationWidth();
+              int oxFirst = OutputRange.first(tapX, g.padLeft(), sw);
+              int oxEnd = OutputRange.end(tapX, g.padLeft(), sw, inW, outW);
+              for (int oy = OutputRange.first(tapY, g.padTop(), sh); oy < oyEnd; oy++) {
+                int xRow = xBase + (oy * sh + tapY - g.padTop()) * inW + tapX - g.padLeft();
+                int yRow = yBase + oy * outW;
+                for (int ox = oxFirst; ox < oxEnd; ox++) {
+                  acc[yRow + ox] += xv[xRow + ox * sw] * w;
                 }
               }
             }
-            acc[at++] = sum;
           }
         }
       }
