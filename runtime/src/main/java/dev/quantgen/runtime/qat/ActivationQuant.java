@@ -62,6 +62,14 @@ public final class ActivationQuant implements Layer {
     return q;
   }
 
+  /** The observed range {@code [lo, hi]} the parameters come from (before LSQ moves the scale). */
+  public float[] range() {
+    if (!initialized) {
+      throw new IllegalStateException("activation range not initialized: train at least one batch first");
+    }
+    return new float[] {lo, hi};
+  }
+
   private void setRange(float newLo, float newHi) {
     params = ActivationParams.fromRange(newLo, newHi);
     lo = newLo;

@@ -16,18 +16,23 @@ public final class Linear implements Layer {
   private final float[] weight;
   private final float[] bias;
   private final WeightTransform transform;
+  private final BiasTransform biasTransform;
   private final float[] effective;
+  private final float[] effectiveBias;
   private final float[] effectiveT;
   private final float[] mask;
 
-  private Linear(String name, int in, int out, float[] weight, float[] bias, WeightTransform transform) {
+  private Linear(String name, int in, int out, float[] weight, float[] bias, WeightTransform transform,
+      BiasTransform biasTransform) {
     this.name = name;
     this.in = in;
     this.out = out;
     this.weight = weight;
     this.bias = bias;
     this.transform = transform;
+    this.biasTransform = biasTransform;
     this.effective = new float[in * out];
+    this.effectiveBias = new float[out];
     this.effectiveT = new float[in * out];
     this.mask = new float[in * out];
   }
@@ -40,7 +45,7 @@ public final class Linear implements Layer {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (random.nextGaussian() * std);
     }
-    return new Linear(name, in, out, w, new float[out], WeightTransform.IDENTITY);
+    return new Linear(name, in, out, w, new float[out], WeightTransform.IDENTITY, BiasTransform.IDENTITY);
   }
 
   /**
@@ -57,7 +62,7 @@ public final class Linear implements Layer {
     if (bias.length != out) {
       throw new IllegalArgumentException(name + ".bias: length " + bias.length + ", expected " + out);
     }
-    return new Linear(name, in, out, weight.clone(), bias.clone(), WeightTransform.IDENTITY);
+    return new Linear(name, in, out, weight.clone(), bias.clone(), WeightTransform.IDENTITY, BiasTransform.IDENTITY);
   }
 
   private static void checkSizes(String name, int in, int out) {
@@ -68,7 +73,12 @@ public final class Linear implements Layer {
 
   /** A layer sharing nothing with this one: copied parameters, and {@code newTransform} in the forward pass. */
   public Linear withTransform(WeightTransform newTransform) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), newTransform);
+    return new Linear(name, in, out, weight.clone(), bias.clone(), newTransform, biasTransform);
+  }
+
+  /** A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias. */
+  public Linear withBiasTransform(BiasTransform newTransform) {
+    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, newTransform);
   }
 
   public String name() {
@@ -112,6 +122,7 @@ public final class Linear implements Layer {
   public void beginStep(boolean training) {
     transform.apply(weight, out, in, effective, mask, training);
     Kernels.transpose(effective, out, in, effectiveT);
+    biasTransform.apply(weight, out, in, bias, effectiveBias);
   }
 
   @Override
@@ -133,7 +144,7 @@ public final class Linear implements Layer {
     @Override
     public float[] forward(float[] input, int rows, boolean training) {
       x = input;
-      Kernels.forward(input, rows, in, effectiveT, bias, out, y);
+      Kernels.forward(input, rows, in, effectiveT, effectiveBias, out, y);
       return y;
     }
 
