@@ -56,6 +56,10 @@ public final class FashionResults {
           Long.toString(model.parameterBytes()), fmt(acc), delta(acc, base));
     }
     for (QatModels.Variant v : QatModels.Variant.values()) {
+      if (FashionResults.class.getResource(qatFile(v)) == null) {
+        table.row("mlp", v.label(), "qat", "(no committed weights)", "", "", "");
+        continue;
+      }
       Network network = QatModels.load(v, resource(qatFile(v)));
       QuantizedModel model = IntegerConversion.toQuantizedModel(network);
       double acc = accuracy(classify(model, test), test);
