@@ -1,0 +1,79 @@
+package dev.quantgen.examples.fashion;
+
+import dev.quantgen.runtime.io.NpyWriter;
+import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.runtime.train.Convolution;
+import dev.quantgen.runtime.train.Layer;
+import dev.quantgen.runtime.train.Linear;
+import dev.quantgen.runtime.train.MaxPooling;
+import dev.quantgen.runtime.train.Network;
+import dev.quantgen.runtime.train.Relu;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The small Fashion-MNIST CNN: {@code conv1} 1→16 5x5, ReLU, 2x2 max pool, {@code conv2} 16→32
+ * 5x5, ReLU, 2x2 max pool, flatten (32 x 4 x 4 = 512), {@code fc1} 512→128, ReLU, {@code fc2}
+ * 128→10. No padding, stride 1: the "2 Conv + pooling" shape of the dataset's benchmark table.
+ */
+public final class FashionCnn {
+  private FashionCnn() {}
+
+  /** A He-initialized network from {@code seed}. */
+  public static Network init(long seed) {
+    Random random = new Random(seed);
+    Convolution conv1 = Convolution.heInit("conv1", 1, 28, 28, 16, 5, 0, random);
+    Convolution conv2 = Convolution.heInit("conv2", 16, 12, 12, 32, 5, 0, random);
+    return Network.of(List.of(conv1, new Relu(16 * 24 * 24), new MaxPooling(16, 24, 24, 2),
+        conv2, new Relu(32 * 8 * 8), new MaxPooling(32, 8, 8, 2),
+        Linear.heInit("fc1", 512, 128, random), new Relu(128), Linear.heInit("fc2", 128, 10, random)));
+  }
+
+  /** Saves conv and dense parameters under PyTorch names ({@code conv1.weight [16, 1, 5, 5]}, ...). */
+  public static void save(Network network, Path file) throws IOException {
+    Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+    for (Layer layer : network.layers()) {
+      if (layer instanceof Convolution c) {
+        tensors.put(c.name() + ".weight", FloatTensor.of(Shape.of(c.filters(), c.channels(), c.kernel(), c.kernel()),
+            c.weight()));
+        tensors.put(c.name() + ".bias", FloatTensor.of(Shape.of(c.filters()), c.bias()));
+      } else if (layer instanceof Linear l) {
+        tensors.put(l.name() + ".weight", FloatTensor.of(Shape.of(l.outputSize(), l.inputSize()), l.weight()));
+        tensors.put(l.name() + ".bias", FloatTensor.of(Shape.of(l.outputSize()), l.bias()));
+      }
+    }
+    NpyWriter.writeNpz(file, tensors, true);
+  }
+
+  /** Loads the parameters {@link #save} wrote into a freshly built network. */
+  public static Network load(Path file) throws IOException {
+    Network network = init(0);
+    try (WeightSource source = WeightSource.open(file)) {
+      for (Layer layer : network.layers()) {
+        String name;
+        Shape shape;
+        if (layer instanceof Convolution c) {
+          name = c.name();
+          shape = Shape.of(c.filters(), c.channels(), c.kernel(), c.kernel());
+        } else if (layer instanceof Linear l) {
+          name = l.name();
+          shape = Shape.of(l.outputSize(), l.inputSize());
+        } else {
+          continue;
+        }
+        List<float[]> params = layer.parameters();
+        float[] w = source.get(name, name + ".weight", shape).toArray();
+        float[] b = source.get(name, name + ".bias", Shape.of(shape.dim(0))).toArray();
+        System.arraycopy(w, 0, params.get(0), 0, params.get(0).length);
+        System.arraycopy(b, 0, params.get(1), 0, params.get(1).length);
+      }
+    }
+    return network;
+  }
+}

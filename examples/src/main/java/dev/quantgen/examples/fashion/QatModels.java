@@ -1,0 +1,140 @@
+package dev.quantgen.examples.fashion;
+
+import dev.quantgen.runtime.io.NpyWriter;
+import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.runtime.qat.ActivationQuant;
+import dev.quantgen.runtime.qat.BinaryActivation;
+import dev.quantgen.runtime.qat.BinaryWeights;
+import dev.quantgen.runtime.qat.Int32Bias;
+import dev.quantgen.runtime.qat.PerChannelWeightQuant;
+import dev.quantgen.runtime.train.Layer;
+import dev.quantgen.runtime.train.Linear;
+import dev.quantgen.runtime.train.Network;
+import dev.quantgen.runtime.train.Relu;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quantization-aware variants of the Fashion-MNIST 784-256-128-10 MLP, and their weight files.
+ *
+ * <ul>
+ *   <li>{@link Variant#INT4}: every layer INT4 per-channel weights, every boundary (input, both
+ *       hidden outputs, the logits) int8 activations; all three layers run on the STATIC integer kernel.
+ *   <li>{@link Variant#BINARY}: every layer's weights binary (sign and per-channel mean|w|), float
+ *       activations with ReLU: fc1, fc2 and fc3 are all binary.
+ *   <li>{@link Variant#XNOR}: binary weights in every layer, and binary activations into fc2 and fc3
+ *       (fc1 reads the float pixels, whose signs are all +1). No ReLU: the sign is the nonlinearity.
+ * </ul>
+ */
+public final class QatModels {
+  static final int[] SIZES = {784, 256, 128, 10};
+
+  /** Which layers are quantized how. */
+  public enum Variant {
+    INT4, BINARY, XNOR;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private QatModels() {}
+
+  /** The variant's fake-quant network, its float weights copied from {@code fp32}. */
+  public static Network mlp(Variant variant, float[][] weights, float[][] biases) {
+    List<Layer> layers = new ArrayList<>();
+    if (variant == Variant.INT4) {
+      layers.add(ActivationQuant.fixedRange(SIZES[0], 0f, 1f)); // pixels are k / 255
+    }
+    for (int l = 0; l < 3; l++) {
+      int in = SIZES[l];
+      int out = SIZES[l + 1];
+      boolean last = l == 2;
+      if (variant == Variant.XNOR && l > 0) {
+        layers.add(new BinaryActivation(in, 1f));
+      }
+      Linear linear = Linear.of("fc" + (l + 1), in, out, weights[l], biases[l]);
+      if (variant == Variant.INT4) {
+        PerChannelWeightQuant q = PerChannelWeightQuant.nearest(QuantType.INT4);
+        ActivationQuant input = (ActivationQuant) layers.get(layers.size() - 1);
+        layers.add(linear.withTransform(q).withBiasTransform(new Int32Bias(input, q)));
+      } else {
+        layers.add(linear.withTransform(new BinaryWeights()));
+      }
+      if (!last && variant != Variant.XNOR) {
+        layers.add(new Relu(out));
+      }
+      if (variant == Variant.INT4) {
+        layers.add(ActivationQuant.movingAverage(out));
+      }
+    }
+    return Network.of(layers);
+  }
+
+  /** Reads {@code fc1.weight, fc1.bias, ...} of the MLP from an npz file. */
+  public static float[][][] readMlp(Path file) throws IOException {
+    float[][] w = new float[3][];
+    float[][] b = new float[3][];
+    try (WeightSource source = WeightSource.open(file)) {
+      for (int l = 0; l < 3; l++) {
+        String layer = "fc" + (l + 1);
+        w[l] = source.get(layer, layer + ".weight", Shape.of(SIZES[l + 1], SIZES[l])).toArray();
+        b[l] = source.get(layer, layer + ".bias", Shape.of(SIZES[l + 1])).toArray();
+      }
+    }
+    return new float[][][] {w, b};
+  }
+
+  /**
+   * Saves the trained network: each Linear's float weight and bias under PyTorch names, and each
+   * activation range as {@code act<k>.range = [lo, hi]} in boundary order.
+   */
+  public static void save(Network network, Path file) throws IOException {
+    Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+    int boundary = 0;
+    for (Layer layer : network.layers()) {
+      if (layer instanceof Linear linear) {
+        tensors.put(linear.name() + ".weight",
+            FloatTensor.of(Shape.of(linear.outputSize(), linear.inputSize()), linear.weight()));
+        tensors.put(linear.name() + ".bias", FloatTensor.of(Shape.of(linear.outputSize()), linear.bias()));
+      } else if (layer instanceof ActivationQuant q) {
+        tensors.put("act" + boundary++ + ".range", FloatTensor.of(Shape.of(2), q.range()));
+      }
+    }
+    NpyWriter.writeNpz(file, tensors, true);
+  }
+
+  /** The network saved by {@link #save}, ready for evaluation (activation ranges fixed). */
+  public static Network load(Variant variant, Path file) throws IOException {
+    float[][][] wb = readMlp(file);
+    Network trained = mlp(variant, wb[0], wb[1]);
+    if (variant != Variant.INT4) {
+      return trained;
+    }
+    List<Layer> layers = new ArrayList<>();
+    int boundary = 0;
+    try (WeightSource source = WeightSource.open(file)) {
+      for (Layer layer : trained.layers()) {
+        if (layer instanceof ActivationQuant) {
+          String name = "act" + boundary++;
+          float[] range = source.get(name, name + ".range", Shape.of(2)).toArray();
+          layers.add(ActivationQuant.fixedRange(layer.inputSize(), range[0], range[1]));
+        } else if (layer instanceof Linear linear) {
+          PerChannelWeightQuant q = (PerChannelWeightQuant) linear.transform();
+          layers.add(linear.withBiasTransform(new Int32Bias((ActivationQuant) layers.get(layers.size() - 1), q)));
+        } else {
+          layers.add(layer);
+        }
+      }
+    }
+    return Network.of(layers);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.quantgen.examples.fashion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.runtime.qat.IntegerConversion;
+import dev.quantgen.runtime.train.Network;
+import dev.quantgen.testkit.SharedData;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 6's targets on the committed QAT weights and the full 10,000-image test set, without
+ * retraining: the fake-quant network and the same layers on the integer kernels.
+ */
+class QatTargetsTest {
+  /** What TrainFashionMlp printed for the committed FP32 weights. */
+  private static final double FP32 = 0.9005;
+
+  private static Dataset test() throws Exception {
+    SharedData.requireLongTests();
+    Path dir = SharedData.requireFashionMnist();
+    return FashionData.test(dir);
+  }
+
+  private static int[] integerPredictions(Network network, Dataset test) {
+    QuantizedModel model = IntegerConversion.toQuantizedModel(network);
+    return FashionResults.classify(model, test);
+  }
+
+  @Test
+  void int4QatIsWithinHalfAPointOfFp32OnTheIntegerKernels() throws Exception {
+    Dataset test = test();
+    Network network = QatModels.load(QatModels.Variant.INT4, FashionResults.resource(
+        FashionResults.qatFile(QatModels.Variant.INT4)));
+    assertEquals("int4 static", IntegerConversion.toQuantizedModel(network).label());
+    int[] fake = network.predict(test, 2);
+    int[] integer = integerPredictions(network, test);
+    double fakeAccuracy = FashionResults.accuracy(fake, test);
+    double integerAccuracy = FashionResults.accuracy(integer, test);
+    assertTrue(integerAccuracy >= FP32 - 0.005, "integer INT4 accuracy " + integerAccuracy);
+    assertTrue(fakeAccuracy >= FP32 - 0.005, "fake-quant INT4 accuracy " + fakeAccuracy);
+    assertEquals(0.9021, integerAccuracy, 1e-9, "the accuracy QatFashionMlp printed");
+    int differ = 0;
+    for (int i = 0; i < fake.length; i++) {
+      differ += fake[i] != integer[i] ? 1 : 0;
+    }
+    // Known gap: the fake-quant graph accumulates in float, the kernel in int32 with fixed-point
+    // requantization; a hidden code one step apart flips 12 of 10,000 predictions (see report).
+    assertTrue(differ <= 12, differ + " predictions differ between the fake-quant and the integer model");
+  }
+}

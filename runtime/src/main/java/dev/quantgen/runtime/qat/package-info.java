@@ -1,0 +1,8 @@
+/**
+ * Quantization-aware training (numerics.md section 8): fake quantization that rounds exactly as the
+ * inference kernels quantize, the straight-through estimator with its clipping mask, per-channel
+ * weight fake quantization, binary weights and activations, moving-average activation ranges,
+ * optional learnable (LSQ) activation scales and optional seeded stochastic rounding; and the
+ * conversion of a trained fake-quant network to the integer kernels of {@code ptq}.
+ */
+package dev.quantgen.runtime.qat;
