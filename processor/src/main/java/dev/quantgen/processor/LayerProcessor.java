@@ -1,0 +1,87 @@
+package dev.quantgen.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.util.Trees;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.VariantSpec;
+import dev.quantgen.processor.validation.AnnotationNames;
+import dev.quantgen.processor.validation.AnnotationReader;
+import dev.quantgen.processor.validation.LayerValidator;
+import dev.quantgen.processor.validation.ValidationResult;
+import dev.quantgen.processor.writing.KernelWriters;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedOptions;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Generates the kernels of each annotated layer class: {@code <Layer>_Fp32} always, plus one class
+ * per {@code @Quantize}. Isolating (Gradle): each generated file depends on its layer class only.
+ * Validate, then model, then write; one bad class never stops the others, an unexpected exception
+ * becomes a {@code [QuantizeException]} error on its class, and {@link #process} never claims the
+ * annotations.
+ */
+@AutoService(Processor.class)
+@SupportedOptions(LayerProcessor.FAIL_ON_OPTION)
+public final class LayerProcessor extends AbstractProcessor {
+  /**
+   * Test hook: {@code -Aquantgen.testing.failOn=<class>} makes processing that class throw, so the
+   * {@code [QuantizeException]} path (which no valid or invalid input reaches) can be tested.
+   */
+  static final String FAIL_ON_OPTION = "quantgen.testing.failOn";
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    Set<String> types = new TreeSet<>(AnnotationNames.LAYERS);
+    types.add(AnnotationNames.QUANTIZE);
+    types.add(AnnotationNames.QUANTIZE_LIST);
+    return types;
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Set<TypeElement> layers = new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    for (TypeElement annotation : annotations) {
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        layers.add((TypeElement) e); // every layer annotation targets TYPE
+      }
+    }
+    LayerValidator validator = new LayerValidator(new AnnotationReader(processingEnv.getElementUtils()));
+    Trees trees = SourceTrees.of(processingEnv);
+    for (TypeElement layer : layers) {
+      try {
+        processLayer(validator, trees, layer);
+      } catch (RuntimeException | IOException e) {
+        Diagnostics.printException(processingEnv.getMessager(), layer, e);
+      }
+    }
+    return false; // never claim the annotations: other processors may want them too
+  }
+
+  private void processLayer(LayerValidator validator, Trees trees, TypeElement layer) throws IOException {
+    if (layer.getQualifiedName().contentEquals(processingEnv.getOptions().getOrDefault(FAIL_ON_OPTION, ""))) {
+      throw new IllegalStateException("failure requested by -A" + FAIL_ON_OPTION);
+    }
+    ValidationResult result = validator.validate(layer);
+    result.diagnostics().forEach(d -> d.printTo(processingEnv.getMessager(), trees));
+    if (result.hasErrors() || result.spec().isEmpty()) {
+      return;
+    }
+    LayerSpec spec = result.spec().get();
+    for (VariantSpec variant : spec.generated()) {
+      KernelWriters.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+    }
+  }
+}

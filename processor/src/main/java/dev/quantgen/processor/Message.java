@@ -1,0 +1,73 @@
+package dev.quantgen.processor;
+
+import java.util.Locale;
+import javax.tools.Diagnostic;
+
+/**
+ * Every diagnostic the processors print, each opening with a stable tag users can search for and
+ * tests can pin. Each message names the attribute at fault and the fix.
+ */
+public enum Message {
+  /** {@code @Quantize} on a class without a layer annotation. */
+  NOT_A_LAYER("QuantizeNotALayer", "@Quantize on %s, which has no layer annotation: add @Dense (or @Conv2d, "
+      + "@MaxPool2d, @AvgPool2d, @Flatten) to the class, or remove @Quantize"),
+  /** More than one layer annotation on one class. */
+  CONFLICTING_LAYERS("QuantizeConflictingLayers", "%s carries both @%s and @%s: a class is one layer; "
+      + "keep one layer annotation"),
+  /** A non-positive or otherwise impossible shape attribute. */
+  INVALID_SHAPE("QuantizeInvalidShape", "%s = %s: expected %s"),
+  /** A combination of @Quantize attributes no kernel implements. */
+  UNSUPPORTED_COMBINATION("QuantizeUnsupportedCombination", "precision = %s requires %s, got %s = %s"),
+  /** A bad blockSize. */
+  INVALID_BLOCK_SIZE("QuantizeInvalidBlockSize", "blockSize = %d: %s"),
+  /** Two @Quantize asking for the same precision. */
+  DUPLICATE_VARIANT("QuantizeDuplicateVariant", "precision = %s is requested twice on %s; each precision "
+      + "generates one class (%s): remove one of the @Quantize annotations"),
+  /** The compile-time int32 accumulator bound fails. */
+  ACCUMULATOR_OVERFLOW("QuantizeAccumulatorOverflow", "the int32 accumulator of precision = %s with %s "
+      + "activations could overflow: in = %d inputs x max|qa - za| = %d x max|qw - zw| = %d = %d > 2^31 - 1; "
+      + "use scheme = SYMMETRIC, a smaller blockSize (INT4), activations = FLOAT, or split the layer"),
+  /** A layer kind that is validated but has no generated kernel yet. */
+  NO_KERNEL_YET("QuantizeNoKernel", "@%s layers are validated, but their kernels come in a later release: "
+      + "no class is generated for %s"),
+  /** An empty @Model. */
+  EMPTY_MODEL("QuantizeEmptyModel", "layers = {}: a model needs at least one layer class"),
+  /** A @Model entry that is not a layer. */
+  MODEL_NOT_A_LAYER("QuantizeNotALayer", "layers[%d] = %s has no layer annotation: add @Dense to it or "
+      + "remove it from the model"),
+  /** A @Model entry of a layer kind models cannot run yet. */
+  MODEL_UNSUPPORTED_LAYER("QuantizeUnsupportedLayer", "layers[%d] = %s is a @%s layer: models run only "
+      + "@Dense layers for now; remove it from layers"),
+  /** Consecutive layers of a @Model whose shapes do not chain. */
+  SHAPE_MISMATCH("QuantizeShapeMismatch", "layers[%d] = %s has in = %d, but layers[%d] = %s has out = %d: "
+      + "make the sizes equal"),
+  /** A @Model entry whose own annotations are invalid (reported on the layer itself). */
+  MODEL_INVALID_LAYER("QuantizeInvalidLayer", "layers[%d] = %s has errors of its own (see them on %s): "
+      + "no model class is generated until they are fixed"),
+  /** An exception inside the processor: a bug, reported instead of crashing javac. */
+  EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
+      + "stack trace:%n%s");
+
+  private final String tag;
+  private final String format;
+
+  Message(String tag, String format) {
+    this.tag = tag;
+    this.format = format;
+  }
+
+  /** The stable tag, without brackets. */
+  public String tag() {
+    return tag;
+  }
+
+  /** The diagnostic kind: all errors except {@link #NO_KERNEL_YET}, a warning. */
+  public Diagnostic.Kind kind() {
+    return this == NO_KERNEL_YET ? Diagnostic.Kind.WARNING : Diagnostic.Kind.ERROR;
+  }
+
+  /** The full text: {@code [Tag] } followed by the formatted message. */
+  public String format(Object... args) {
+    return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Activations;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.VariantSpec;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes BINARY kernels (XNOR-Net): sign bits 64 per {@code long}, a per-channel (or per-tensor)
+ * {@code alpha}. Float activations: a sign-add, each input's sign bit flipped where the weight bit
+ * is 0. Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
+ */
+final class BinaryKernelWriter {
+  private BinaryKernelWriter() {}
+
+  static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    boolean xnor = variant.activations() == Activations.BINARY;
+    boolean perChannel = variant.perChannel();
+    int words = (layer.in() + 63) / 64;
+    int fullWords = layer.in() / 64;
+    int tailBits = layer.in() % 64;
+    String self = layer.className(variant);
+    TypeSpec.Builder type = KernelClass.start(layer, variant, processor, origin)
+        .addSuperinterface(RuntimeNames.DENSE_LAYER)
+        .addJavadoc(javadoc(layer, variant, xnor));
+    type.addField(KernelClass.privateConstant("WORDS", words, "Longs per packed row: ceil(IN / 64)."));
+    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.LONG), "weights"));
+    type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "alphas")
+        : KernelClass.field(TypeName.FLOAT, "alpha"));
+    if (layer.bias()) {
+      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
+    }
+    if (xnor) {
+      ClassName scratch = ClassName.get(layer.packageName(), self, "Scratch");
+      type.addType(TypeSpec.classBuilder("Scratch")
+          .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .addField(FieldSpec.builder(long[].class, "bits", Modifier.FINAL).initializer("new long[WORDS]").build())
+          .build());
+      type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
+              "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+          .build());
+    }
+    CodeBlock mode = CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION_MODE, xnor ? "BINARY" : "FLOAT");
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Runs prepared parameters (as a model file stores them).\n\n"
+            + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
+        .addParameter(RuntimeNames.BINARY_PARAMS, "params")
+        .beginControlFlow("if (params.in() != IN || params.out() != OUT || params.mode() != $L"
+            + " || params.activation() != $L || params.alphas().length != $L || $L)",
+            mode, KernelClass.fusedActivation(layer.activation()), perChannel ? "OUT" : "1",
+            layer.bias() ? "params.bias() == null" : "params.bias() != null")
+        .addStatement("throw new IllegalArgumentException($S + params.in() + $S + params.out() + $S + params.mode()"
+                + " + $S + params.activation() + $S + params.alphas().length + $S + (params.bias() != null))",
+            "params: expected in = " + layer.in() + ", out = " + layer.out() + ", mode "
+                + (xnor ? "BINARY" : "FLOAT") + ", activation " + layer.activation() + ", "
+                + (perChannel ? layer.out() : 1) + " alphas, bias = " + layer.bias() + ", got in = ",
+            ", out = ", ", mode ", ", activation ", ", alphas ", ", bias = ")
+        .endControlFlow()
+        .addStatement("this.weights = params.weights()")
+        .addStatement(perChannel ? "this.alphas = params.alphas()" : "this.alpha = params.alphas()[0]");
+    if (layer.bias()) {
+      ctor.addStatement("this.bias = params.bias()");
+    }
+    type.addMethod(ctor.build());
+    type.addMethod(KernelClass.prepare(layer, variant)
+        .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
+        .addStatement("return new $L($T.prepare(weights, $L, $L, $L))", self, RuntimeNames.BINARY_PARAMS,
+            perChannel, mode, KernelClass.fusedActivation(layer.activation()))
+        .build());
+
+    MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"));
+    String alpha = perChannel ? "alphas[c]" : "alpha";
+    String bias = layer.bias() ? " + bias[c]" : "";
+    if (xnor) {
+      forward.addComment("sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x|, summed in index order")
+          .addStatement("long[] bits = SCRATCH.get().bits")
+          .addStatement("float beta = 0.0f")
+          .beginControlFlow("for (int w = 0; w < WORDS; w++)")
+          .addStatement("long word = 0L")
+          .addStatement("int base = w * 64")
+          .beginControlFlow("for (int j = 0; j < Math.min(64, IN - base); j++)")
+          .addStatement("word |= $T.signBit(x[base + j]) << j", RuntimeNames.LAYER_MATH)
+          .addStatement("beta += Math.abs(x[base + j])")
+          .endControlFlow()
+          .addStatement("bits[w] = word")
+          .endControlFlow()
+          .addStatement("beta /= IN")
+          .beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("int dot = IN - 2 * mismatches(weights, c * WORDS, bits)")
+          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+          .endControlFlow();
+    } else {
+      forward.beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("float v = signAdd(weights, c * WORDS, x) * $L$L", alpha, bias)
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+          .endControlFlow();
+    }
+    type.addMethod(forward.build());
+    if (xnor) {
+      type.addMethod(mismatches(words, tailBits));
+    } else {
+      type.addMethod(signAdd(fullWords, tailBits));
+      type.addMethod(flip());
+    }
+    return KernelClass.file(layer, type.build(), processor);
+  }
+
+  /** popcount(a XOR w) over a row; padding bits are 0 in both, and the last word is masked anyway. */
+  private static MethodSpec mismatches(int words, int tailBits) {
+    int full = tailBits == 0 ? words : words - 1;
+    CodeBlock tail = tailBits == 0 ? null : CodeBlock.of("a0 += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full,
+        full, Long.toHexString((1L << tailBits) - 1));
+    return MethodSpec.methodBuilder("mismatches")
+        .addJavadoc("Positions where the signs differ: {@code popcount(w ^ a)}, $L independent counters, the\n"
+            + "padding bits of the last word masked off.\n", KernelClass.UNROLL)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
+        .addParameter(long[].class, "w").addParameter(int.class, "off").addParameter(long[].class, "a")
+        .addCode(KernelClass.unrolledSum(TypeName.INT, "0", String.valueOf(full), full,
+            i -> CodeBlock.of("Long.bitCount(w[off + $L] ^ a[$L])", i, i), tail))
+        .build();
+  }
+
+  /** {@code x} with its sign bit flipped when bit 0 of {@code bit} is 0: {@code +x} or {@code -x}, exactly. */
+  private static MethodSpec flip() {
+    return MethodSpec.methodBuilder("flip")
+        .addJavadoc("{@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x} (its sign bit flipped).\n")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(float.class)
+        .addParameter(float.class, "x").addParameter(long.class, "bit")
+        .addStatement("return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31))")
+        .build();
+  }
+
+  private static MethodSpec signAdd(int fullWords, int tailBits) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int k = 0; k < KernelClass.UNROLL; k++) {
+      b.addStatement("float a$L = 0.0f", k);
+    }
+    if (fullWords > 0) {
+      b.beginControlFlow("for (int w = 0; w < $L; w++)", fullWords)
+          .addStatement("long bits = weights[off + w]")
+          .addStatement("int base = w * 64")
+          .beginControlFlow("for (int j = 0; j < 64; j += $L)", KernelClass.UNROLL);
+      for (int k = 0; k < KernelClass.UNROLL; k++) {
+        String j = k == 0 ? "j" : "j + " + k;
+        b.addStatement("a$L += flip(x[base + $L], bits >>> ($L))", k, j, j);
+      }
+      b.endControlFlow().endControlFlow();
+    }
+    if (tailBits > 0) {
+      b.addStatement("long last = weights[off + $L]", fullWords)
+          .beginControlFlow("for (int j = 0; j < $L; j++)", tailBits)
+          .addStatement("a0 += flip(x[$L + j], last >>> j)", fullWords * 64)
+          .endControlFlow();
+    }
+    b.addStatement("return (a0 + a1) + (a2 + a3)");
+    return MethodSpec.methodBuilder("signAdd")
+        .addJavadoc("{@code sum_i sign(w[i]) * x[i]} over one packed row, $L independent accumulators: each\n"
+            + "input's sign bit is flipped where the weight bit is 0, which is exactly {@code -x}.\n",
+            KernelClass.UNROLL)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(float.class)
+        .addParameter(long[].class, "weights").addParameter(int.class, "off").addParameter(float[].class, "x")
+        .addCode(b.build())
+        .build();
+  }
+
+  private static CodeBlock javadoc(LayerSpec layer, VariantSpec variant, boolean xnor) {
+    return CodeBlock.builder()
+        .add("BINARY kernel of {@link $L} (XNOR-Net): {@code b = sign(w)} of {@code [OUT = $L][IN = $L]}, bit 1\n",
+            layer.qualifiedName(), layer.out(), layer.in())
+        .add("for +1 ({@code sign(0) = +1}), 64 per {@code long}, rows padded with 0 bits; {@code alpha = mean|w|}\n")
+        .add("$L.\n", variant.perChannel() ? "per output channel" : "for the tensor")
+        .add(xnor
+            ? "Binary activations: {@code beta = mean|x|}, {@code dot = IN - 2 * popcount(sign(x) XOR b)} (exact),\n"
+                + "{@code y = $L(dot * (alpha * beta)$L)}: bit for bit equal to the reference.\n"
+            : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, a float32 sum in independent\n"
+                + "accumulators (within the reassociation bound of an unrolled sum).\n",
+            layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "")
+        .add("Immutable, thread-safe, allocation-free per call.\n")
+        .build();
+  }
+}

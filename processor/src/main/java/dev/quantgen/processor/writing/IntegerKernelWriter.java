@@ -1,0 +1,472 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Activations;
+import dev.quantgen.annotations.Precision;
+import dev.quantgen.annotations.Requantization;
+import dev.quantgen.annotations.Scheme;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.VariantSpec;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes INT8 and INT4 kernels in their three activation modes. Specialized at generation time:
+ * shapes are constants, symmetric weights drop every weight-zero-point term, a per-tensor scale is
+ * one field instead of a table, INT4 nibbles are unpacked in the unrolled loop, and the zero-point
+ * correction {@code bq - za * sum(qw)} is folded into one int per channel when weights load.
+ */
+final class IntegerKernelWriter {
+  private final LayerSpec layer;
+  private final VariantSpec variant;
+  private final boolean int4;
+  private final boolean symmetric;
+  private final boolean perChannel;
+  private final boolean blocked;
+  private final Activations mode;
+  private final String self;
+
+  private IntegerKernelWriter(LayerSpec layer, VariantSpec variant) {
+    this.layer = layer;
+    this.variant = variant;
+    this.int4 = variant.precision() == Precision.INT4;
+    this.symmetric = variant.scheme() == Scheme.SYMMETRIC;
+    this.perChannel = variant.perChannel();
+    this.blocked = variant.blockSize() > 0 && variant.blockSize() < layer.in();
+    this.mode = variant.activations();
+    this.self = layer.className(variant);
+  }
+
+  static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    return new IntegerKernelWriter(layer, variant).write(processor, origin);
+  }
+
+  private JavaFile write(String processor, Element origin) {
+    TypeSpec.Builder type = KernelClass.start(layer, variant, processor, origin)
+        .addSuperinterface(mode == Activations.STATIC ? RuntimeNames.STATIC_LAYER : RuntimeNames.DENSE_LAYER)
+        .addJavadoc(javadoc());
+    if (int4) {
+      type.addField(KernelClass.privateConstant("ROW_BYTES", (layer.in() + 1) / 2,
+          "Bytes per packed weight row: two int4 values per byte, low nibble first."));
+    }
+    int groups = 1;
+    if (blocked) {
+      int size = variant.blockSize();
+      groups = (layer.in() + size - 1) / size;
+      type.addField(KernelClass.privateConstant("BLOCK", size, "Inputs per scale block."));
+      type.addField(KernelClass.privateConstant("LAST_BLOCK", layer.in() - (groups - 1) * size,
+          "Inputs in the last (possibly short) block."));
+      type.addField(KernelClass.privateConstant("GROUPS", groups, "Scale blocks per row."));
+    }
+    type.addField(FieldSpec.builder(RuntimeNames.QUANTIZED_CONFIG, "CONFIG", Modifier.PUBLIC, Modifier.STATIC,
+            Modifier.FINAL)
+        .addJavadoc("The configuration this kernel was generated for; it accepts parameters prepared for it only.")
+        .initializer("new $T($T.$L, $L, $L, $L, $T.$L, $T.$L, $L)", RuntimeNames.QUANTIZED_CONFIG,
+            RuntimeNames.QUANT_TYPE, variant.precision().name(), symmetric, perChannel, variant.blockSize(),
+            RuntimeNames.ACTIVATION_MODE, mode.name(), RuntimeNames.REQUANT_MODE, variant.requantization().name(),
+            KernelClass.fusedActivation(layer.activation()))
+        .build());
+    addScratch(type);
+    addFields(type);
+    type.addMethod(constructor());
+    type.addMethod(KernelClass.prepare(layer, variant)
+        .addJavadoc("Quantizes FP32 weights$L.\n", mode == Activations.STATIC
+            ? " with the calibrated boundary params {@code input} and {@code output} (both required)"
+            : "; {@code input} and {@code output} are unused")
+        .addStatement("return new $L($T.prepare($S, weights, CONFIG, input, output))", self,
+            RuntimeNames.QUANTIZED_PARAMS, layer.simpleName())
+        .build());
+    if (mode == Activations.STATIC) {
+      addStaticMethods(type);
+    } else {
+      type.addMethod(floatForward());
+    }
+    type.addMethod(dot());
+    return KernelClass.file(layer, type.build(), processor);
+  }
+
+  private void addScratch(TypeSpec.Builder type) {
+    boolean sums = mode == Activations.DYNAMIC && !symmetric && blocked;
+    if (mode == Activations.FLOAT) {
+      return;
+    }
+    ClassName scratch = ClassName.get(layer.packageName(), self, "Scratch");
+    TypeSpec.Builder s = TypeSpec.classBuilder("Scratch")
+        .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addField(FieldSpec.builder(byte[].class, "qx", Modifier.FINAL).initializer("new byte[IN]").build());
+    if (mode == Activations.STATIC) {
+      s.addField(FieldSpec.builder(byte[].class, "qy", Modifier.FINAL).initializer("new byte[OUT]").build());
+    }
+    if (sums) {
+      s.addField(FieldSpec.builder(int[].class, "sums", Modifier.FINAL).initializer("new int[GROUPS]").build());
+    }
+    type.addType(s.build());
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch), "SCRATCH",
+            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+        .build());
+  }
+
+  private void addFields(TypeSpec.Builder type) {
+    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.BYTE), "weights"));
+    type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "scales")
+        : KernelClass.field(TypeName.FLOAT, "scale"));
+    if (!symmetric) {
+      type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.INT), "weightZeroPoints")
+          : KernelClass.field(TypeName.INT, "weightZeroPoint"));
+    }
+    if (mode == Activations.STATIC) {
+      type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "input"));
+      type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "output"));
+      type.addField(KernelClass.field(TypeName.INT, "inputZeroPoint"));
+      type.addField(KernelClass.field(TypeName.INT, "outputZeroPoint"));
+      type.addField(KernelClass.field(TypeName.INT, "outputMin"));
+      type.addField(KernelClass.field(TypeName.INT, "outputMax"));
+      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "correction"));
+      if (variant.requantization() == Requantization.INTEGER) {
+        type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.INT), "multipliers")
+            : KernelClass.field(TypeName.INT, "multiplier"));
+        type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.INT), "shifts")
+            : KernelClass.field(TypeName.INT, "shift"));
+      } else {
+        type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "realMultipliers")
+            : KernelClass.field(TypeName.FLOAT, "realMultiplier"));
+      }
+    } else {
+      if (mode == Activations.DYNAMIC) {
+        type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "weightSums"));
+      }
+      if (layer.bias()) {
+        type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
+      }
+    }
+  }
+
+  private MethodSpec constructor() {
+    MethodSpec.Builder m = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Runs prepared parameters (as a model file stores them).\n\n"
+            + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
+        .addParameter(RuntimeNames.QUANTIZED_PARAMS, "params")
+        .beginControlFlow("if (!CONFIG.equals(params.config()) || params.in() != IN || params.out() != OUT"
+            + " || $L)", layer.bias() ? "params.bias() == null" : "params.bias() != null")
+        .addStatement("throw new IllegalArgumentException($S + CONFIG + $S + IN + $S + OUT + $S + params.config()"
+                + " + $S + params.in() + $S + params.out() + $S + (params.bias() != null))",
+            "params: expected ", ", in = ", ", out = ", ", bias = " + layer.bias() + ", got ", ", in = ", ", out = ",
+            ", bias = ")
+        .endControlFlow()
+        .addStatement("this.weights = params.weights()")
+        .addStatement(perChannel ? "this.scales = params.scales()" : "this.scale = params.scales()[0]");
+    if (!symmetric) {
+      m.addStatement(perChannel ? "this.weightZeroPoints = params.zeroPoints()"
+          : "this.weightZeroPoint = params.zeroPoints()[0]");
+    }
+    if (mode == Activations.STATIC) {
+      m.addStatement("$T r = params.requantization()", RuntimeNames.STATIC_REQUANTIZATION)
+          .addStatement("this.input = r.input()")
+          .addStatement("this.output = r.output()")
+          .addStatement("this.inputZeroPoint = input.zeroPoint()")
+          .addStatement("this.outputZeroPoint = output.zeroPoint()")
+          .addStatement("this.outputMin = r.outputMin()")
+          .addStatement("this.outputMax = r.outputMax()");
+      if (variant.requantization() == Requantization.INTEGER) {
+        m.addStatement(perChannel ? "this.multipliers = r.multipliers()" : "this.multiplier = r.multipliers()[0]")
+            .addStatement(perChannel ? "this.shifts = r.shifts()" : "this.shift = r.shifts()[0]");
+      } else {
+        m.addStatement(perChannel ? "this.realMultipliers = r.realMultipliers()"
+            : "this.realMultiplier = r.realMultipliers()[0]");
+      }
+      m.addComment("acc = sum((qa - za)(qw - zw)) + bq = dot(qa, qw)$L + correction[c], where",
+              symmetric ? "" : " - zw * sum(qa)")
+          .addComment("correction = bq - za * sum(qw)$L; int32 wraps modulo 2^32, so the folded sum is exact",
+              symmetric ? "" : " + IN * za * zw")
+          .addComment("whenever the true accumulator fits, which prepare() proves per channel.")
+          .addStatement("int[] bias = r.bias()")
+          .addStatement("this.correction = new int[OUT]")
+          .beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("correction[c] = bias[c] - inputZeroPoint * params.weightSum(c, 0)$L",
+              symmetric ? "" : " + IN * inputZeroPoint * " + zeroPoint("c", "0"))
+          .endControlFlow();
+    } else {
+      if (mode == Activations.DYNAMIC) {
+        m.addStatement("this.weightSums = new int[OUT * $L]", blocked ? "GROUPS" : "1")
+            .beginControlFlow("for (int c = 0; c < OUT; c++)");
+        if (blocked) {
+          m.beginControlFlow("for (int g = 0; g < GROUPS; g++)")
+              .addStatement("weightSums[c * GROUPS + g] = params.weightSum(c, g)")
+              .endControlFlow();
+        } else {
+          m.addStatement("weightSums[c] = params.weightSum(c, 0)");
+        }
+        m.endControlFlow();
+      }
+      if (layer.bias()) {
+        m.addStatement("this.bias = params.bias()");
+      }
+    }
+    return m.build();
+  }
+
+  private void addStaticMethods(TypeSpec.Builder type) {
+    type.addMethod(MethodSpec.methodBuilder("inputParams").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(RuntimeNames.ACTIVATION_PARAMS).addStatement("return input").build());
+    type.addMethod(MethodSpec.methodBuilder("outputParams").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(RuntimeNames.ACTIVATION_PARAMS).addStatement("return output").build());
+    type.addMethod(MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("quantizeInput(x, s.qx)")
+        .addStatement("forwardQuantized(s.qx, s.qy)")
+        .addStatement("dequantizeOutput(s.qy, y)")
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("quantizeInput").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(byte[].class, "qx")
+        .addCode(KernelClass.checkLengths("x", "IN", "qx", "IN"))
+        .addStatement("float s = input.scale()")
+        .beginControlFlow("for (int i = 0; i < IN; i++)")
+        .addStatement("qx[i] = (byte) $T.quantizeInt8(x[i], s, inputZeroPoint)", RuntimeNames.LAYER_MATH)
+        .endControlFlow()
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("dequantizeOutput").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(byte[].class, "qy").addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("qy", "OUT", "y", "OUT"))
+        .addStatement("float s = output.scale()")
+        .beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement("y[c] = $T.dequantize(qy[c], s, outputZeroPoint)", RuntimeNames.LAYER_MATH)
+        .endControlFlow()
+        .build());
+    MethodSpec.Builder q = MethodSpec.methodBuilder("forwardQuantized").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(byte[].class, "qx").addParameter(byte[].class, "qy")
+        .addCode(KernelClass.checkLengths("qx", "IN", "qy", "OUT"));
+    if (!symmetric) {
+      q.addStatement("int sumX = 0")
+          .beginControlFlow("for (int i = 0; i < IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
+    }
+    q.beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement("int acc = dot(weights, c * $L, qx) + correction[c]$L", int4 ? "ROW_BYTES" : "IN",
+            symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX");
+    String k = perChannel ? "[c]" : "";
+    if (variant.requantization() == Requantization.INTEGER) {
+      q.addStatement("qy[c] = (byte) $T.requantize(acc, multiplier$L, shift$L, outputZeroPoint, outputMin, outputMax)",
+          RuntimeNames.LAYER_MATH, perChannel ? "s[c]" : "", perChannel ? "s[c]" : "");
+    } else {
+      q.addStatement("qy[c] = (byte) $T.requantizeFloat(acc, realMultiplier$L, outputZeroPoint, outputMin, outputMax)",
+          RuntimeNames.LAYER_MATH, perChannel ? "s" + k : "");
+    }
+    type.addMethod(q.endControlFlow().build());
+  }
+
+  private MethodSpec floatForward() {
+    boolean dynamic = mode == Activations.DYNAMIC;
+    MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"));
+    if (dynamic) {
+      m.addComment("ONNX DynamicQuantizeLinear: the range widened to include 0 (NaN never widens it); uint8")
+          .addComment("values are stored as int8 q - 128 with the zero point shifted alike, which leaves")
+          .addComment("every (qa - za) unchanged.")
+          .addStatement("float lo = 0.0f")
+          .addStatement("float hi = 0.0f")
+          .beginControlFlow("for (int i = 0; i < IN; i++)")
+          .beginControlFlow("if (x[i] < lo)").addStatement("lo = x[i]").endControlFlow()
+          .beginControlFlow("if (x[i] > hi)").addStatement("hi = x[i]").endControlFlow()
+          .endControlFlow()
+          .addStatement("float sa = $T.dynamicScale(lo, hi)", RuntimeNames.LAYER_MATH)
+          .addStatement("int zu = $T.dynamicZeroPoint(lo, sa)", RuntimeNames.LAYER_MATH)
+          .addStatement("int za = zu - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH)
+          .addStatement("Scratch s = SCRATCH.get()")
+          .addStatement("byte[] qx = s.qx");
+      if (!symmetric && !blocked) {
+        m.addStatement("int sumX = 0");
+      }
+      m.beginControlFlow("for (int i = 0; i < IN; i++)")
+          .addStatement("int q = $T.quantize(x[i], sa, zu, 0, 255) - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH,
+              RuntimeNames.LAYER_MATH)
+          .addStatement("qx[i] = (byte) q");
+      if (!symmetric && !blocked) {
+        m.addStatement("sumX += q");
+      }
+      m.endControlFlow();
+      if (!symmetric && blocked) {
+        m.beginControlFlow("for (int g = 0; g < GROUPS; g++)")
+            .addStatement("int sum = 0")
+            .beginControlFlow("for (int i = g * BLOCK; i < Math.min(IN, (g + 1) * BLOCK); i++)")
+            .addStatement("sum += qx[i]")
+            .endControlFlow()
+            .addStatement("s.sums[g] = sum")
+            .endControlFlow();
+      }
+    }
+    String row = int4 ? "ROW_BYTES" : "IN";
+    String xs = dynamic ? "qx" : "x";
+    m.beginControlFlow("for (int c = 0; c < OUT; c++)");
+    if (!blocked) {
+      String zw = symmetric || dynamic ? "" : ", " + zeroPoint("c", "0");
+      if (dynamic) {
+        m.addStatement("int acc = dot(weights, c * $L, qx) - za * weightSums[c]$L", row,
+            symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX + IN * za * " + zeroPoint("c", "0"));
+        m.addStatement("float v = acc * (sa * $L)$L", scale("c", "0"), layer.bias() ? " + bias[c]" : "");
+      } else {
+        m.addStatement("float v = dot(weights, c * $L, x$L) * $L$L", row, zw, scale("c", "0"),
+            layer.bias() ? " + bias[c]" : "");
+      }
+    } else {
+      m.addStatement("float v = 0.0f")
+          .beginControlFlow("for (int g = 0; g < GROUPS; g++)")
+          .addStatement("int from = g * BLOCK")
+          .addStatement("int n = g == GROUPS - 1 ? LAST_BLOCK : BLOCK");
+      String call = "dot(weights, c * ROW_BYTES + from / 2, " + xs + ", from, n"
+          + (symmetric || dynamic ? "" : ", " + zeroPoint("c", "g")) + ")";
+      if (dynamic) {
+        m.addStatement("int acc = $L - za * weightSums[c * GROUPS + g]$L", call,
+            symmetric ? "" : " - " + zeroPoint("c", "g") + " * s.sums[g] + n * za * " + zeroPoint("c", "g"));
+        m.addStatement("float t = acc * (sa * $L)", scale("c", "g"));
+      } else {
+        m.addStatement("float t = $L * $L", call, scale("c", "g"));
+      }
+      m.addComment("groups are added in order, starting from the first term, as the reference does")
+          .addStatement("v = g == 0 ? t : v + t")
+          .endControlFlow();
+      if (layer.bias()) {
+        m.addStatement("v += bias[c]");
+      }
+    }
+    m.addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"));
+    return m.endControlFlow().build();
+  }
+
+  /** The unrolled row-times-activations product (int32, or float32 in weight-only mode). */
+  private MethodSpec dot() {
+    boolean floatActs = mode == Activations.FLOAT;
+    TypeName acc = floatActs ? TypeName.FLOAT : TypeName.INT;
+    String zero = floatActs ? "0.0f" : "0";
+    boolean withZw = floatActs && !symmetric;
+    MethodSpec.Builder m = MethodSpec.methodBuilder("dot")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(acc)
+        .addParameter(byte[].class, "w")
+        .addParameter(int.class, "off")
+        .addParameter(floatActs ? float[].class : byte[].class, "x");
+    String from = "";
+    String length = "IN";
+    if (blocked) {
+      m.addParameter(int.class, "from").addParameter(int.class, "n");
+      from = "from + ";
+      length = "n";
+    }
+    if (withZw) {
+      m.addParameter(int.class, "zw");
+    }
+    m.addJavadoc("$L independent $L accumulators over $L inputs of one $L row, then a scalar tail.\n",
+        KernelClass.UNROLL, acc, blocked ? "{@code n}" : "IN", int4 ? "packed int4" : "int8");
+    Integer constant = blocked ? null : layer.in();
+    String fromPrefix = from;
+    String zwTerm = withZw ? " - zw" : "";
+    if (!int4) {
+      m.addCode(KernelClass.unrolledSum(acc, zero, length, constant,
+          i -> CodeBlock.of("x[$L$L] * $L", fromPrefix, i, withZw ? "(w[off + " + i + "] - zw)" : "w[off + " + i + "]")));
+      return m.build();
+    }
+    m.addCode(int4Body(acc, zero, length, constant, fromPrefix, zwTerm));
+    return m.build();
+  }
+
+  /** Two bytes (four nibbles) per unrolled step, sign-extending each int4 with shifts. */
+  private static CodeBlock int4Body(TypeName acc, String zero, String length, Integer constant, String from,
+      String zw) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    int unroll = KernelClass.UNROLL;
+    boolean body = constant == null || constant >= unroll;
+    boolean tail = constant == null || constant % unroll != 0;
+    for (int k = 0; k < (body ? unroll : 1); k++) {
+      b.addStatement("$T a$L = $L", acc, k, zero);
+    }
+    b.addStatement("int i = 0");
+    if (body) {
+      b.beginControlFlow("for (; i <= $L - $L; i += $L)", length, unroll, unroll)
+          .addStatement("int b0 = w[off + (i >> 1)]")
+          .addStatement("int b1 = w[off + (i >> 1) + 1]")
+          .addStatement("a0 += x[$Li] * $L", from, centered("((b0 << 28) >> 28)", zw))
+          .addStatement("a1 += x[$Li + 1] * $L", from, centered("(b0 >> 4)", zw))
+          .addStatement("a2 += x[$Li + 2] * $L", from, centered("((b1 << 28) >> 28)", zw))
+          .addStatement("a3 += x[$Li + 3] * $L", from, centered("(b1 >> 4)", zw))
+          .endControlFlow();
+    }
+    if (tail) {
+      b.beginControlFlow("for (; i < $L; i++)", length)
+          .addStatement("int b = w[off + (i >> 1)]")
+          .addStatement("a0 += x[$Li] * $L", from, centered("((i & 1) == 0 ? (b << 28) >> 28 : b >> 4)", zw))
+          .endControlFlow();
+    }
+    b.addStatement(body ? "return (a0 + a1) + (a2 + a3)" : "return a0");
+    return b.build();
+  }
+
+  /** A sign-extended nibble expression, minus the zero point when there is one. */
+  private static String centered(String nibble, String zw) {
+    return zw.isEmpty() ? nibble : "(" + nibble + zw + ")";
+  }
+
+  private String scale(String c, String g) {
+    return perChannel ? (blocked ? "scales[" + c + " * GROUPS + " + g + "]" : "scales[" + c + "]") : "scale";
+  }
+
+  private String zeroPoint(String c, String g) {
+    return perChannel
+        ? (blocked ? "weightZeroPoints[" + c + " * GROUPS + " + g + "]" : "weightZeroPoints[" + c + "]")
+        : "weightZeroPoint";
+  }
+
+  private CodeBlock javadoc() {
+    String p = variant.precision().name();
+    CodeBlock.Builder b = CodeBlock.builder()
+        .add("$L kernel of {@link $L} ($L weights, $L, $L activations): {@code W} is\n", p, layer.qualifiedName(),
+            variant.scheme().name().toLowerCase(java.util.Locale.ROOT),
+            blocked ? "one scale per output channel and block of " + variant.blockSize() + " inputs"
+                : perChannel ? "one scale per output channel" : "one scale per tensor",
+            mode.name().toLowerCase(java.util.Locale.ROOT))
+        .add("{@code [OUT = $L][IN = $L]}$L.\n", layer.out(), layer.in(),
+            int4 ? ", two int4 per byte (element 2i in the low nibble), each row starting on a byte" : "")
+        .add("\n<p>Weights: {@code w ~= (qw - zw) * sw}, $L.\n", symmetric
+            ? "{@code zw = 0} with {@code qw} in the restricted range [-" + variant.maxWeightMagnitude() + ", "
+                + variant.maxWeightMagnitude() + "], so no weight zero-point term appears below"
+            : "{@code qw} and {@code zw} in the full " + (int4 ? "int4" : "int8") + " range");
+    switch (mode) {
+      case STATIC:
+        b.add("Activations: int8 with calibrated {@code (sa, za)} in and {@code (sy, zy)} out.\n")
+            .add("{@code acc[c] = sum_i (qa[i] - za) * (qw[c][i] - zw) + bq[c]} in int32, with\n")
+            .add("{@code bq[c] = rint(b[c] / (sa * sw[c]))}; {@code |acc| <= IN * 255 * $L = $L} plus the bias\n",
+                variant.maxWeightMagnitude(), variant.accumulatorBound(layer.in()))
+            .add("term that {@code prepare} checks per channel. Output: {@code qy = clamp(zy + M[c] * acc)} with\n")
+            .add("{@code M[c] = sa * sw[c] / sy} applied $L; the clamp fuses the activation\n",
+                variant.requantization() == Requantization.INTEGER
+                    ? "integer-only as a 31-bit fixed-point multiplier and a shift (gemmlowp rounding)"
+                    : "as ONNX does, {@code rint(acc * M)} with a float32 {@code M}")
+            .add("({@code $L}).\n", layer.activation());
+        break;
+      case DYNAMIC:
+        b.add("Activations: uint8 per call, ONNX DynamicQuantizeLinear ({@code sa}, {@code za} from the input's\n")
+            .add("range); {@code acc = sum (qa - za)(qw - zw)} in int32 per $L ({@code |acc| <= $L * 255 * $L = $L}),\n",
+                blocked ? "block" : "row", variant.accumulatedInputs(layer.in()), variant.maxWeightMagnitude(),
+                variant.accumulatorBound(layer.in()))
+            .add("{@code y = $L(sum acc * (sa * sw)$L)}: exact integers, so bit for bit equal to the reference.\n",
+                layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "");
+        break;
+      default:
+        b.add("Activations: float (weight-only): {@code y = $L(sum_g sw * sum_i x[i] * (qw - zw)$L)} in float32,\n",
+                layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "")
+            .add("$L accumulators, so within the reassociation bound of an unrolled float sum.\n", KernelClass.UNROLL);
+    }
+    return b.add("Immutable, thread-safe, allocation-free per call.\n").build();
+  }
+}

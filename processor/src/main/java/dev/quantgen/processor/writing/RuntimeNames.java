@@ -1,0 +1,32 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.ClassName;
+
+/**
+ * The runtime types generated code uses, as JavaPoet names (strings, so the processor needs no
+ * runtime classes on its own path).
+ */
+final class RuntimeNames {
+  private static final String LAYER = "dev.quantgen.runtime.layer";
+  private static final String NUMERICS = "dev.quantgen.runtime.numerics";
+
+  static final ClassName DENSE_LAYER = ClassName.get(LAYER, "DenseLayer");
+  static final ClassName STATIC_LAYER = ClassName.get(LAYER, "StaticQuantizedLayer");
+  static final ClassName DENSE_WEIGHTS = ClassName.get(LAYER, "DenseWeights");
+  static final ClassName DENSE_CHAIN = ClassName.get(LAYER, "DenseChain");
+  static final ClassName ACTIVATION_PARAMS = ClassName.get(LAYER, "ActivationParams");
+  static final ClassName ACTIVATION_MODE = ClassName.get(LAYER, "ActivationMode");
+  static final ClassName REQUANT_MODE = ClassName.get(LAYER, "RequantMode");
+  static final ClassName FUSED_ACTIVATION = ClassName.get(LAYER, "FusedActivation");
+  static final ClassName LAYER_MATH = ClassName.get(LAYER, "LayerMath");
+  static final ClassName QUANTIZED_PARAMS = ClassName.get(LAYER, "QuantizedDenseParams");
+  static final ClassName QUANTIZED_CONFIG = ClassName.get(LAYER, "QuantizedDenseConfig");
+  static final ClassName STATIC_REQUANTIZATION = ClassName.get(LAYER, "StaticRequantization");
+  static final ClassName FP16_PARAMS = ClassName.get(LAYER, "Fp16DenseParams");
+  static final ClassName BINARY_PARAMS = ClassName.get(LAYER, "BinaryDenseParams");
+  static final ClassName QUANT_TYPE = ClassName.get(NUMERICS, "QuantType");
+  static final ClassName HALF = ClassName.get(NUMERICS, "Half");
+  static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");
+
+  private RuntimeNames() {}
+}

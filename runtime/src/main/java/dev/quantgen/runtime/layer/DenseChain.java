@@ -1,0 +1,134 @@
+package dev.quantgen.runtime.layer;
+
+import dev.quantgen.runtime.numerics.FixedPoint;
+import java.util.List;
+
+/**
+ * Runs dense layers in sequence, float in and float out. Between two consecutive
+ * {@link StaticQuantizedLayer}s the activations stay int8: when the first layer's output params
+ * equal the second's input params the bytes pass unchanged; otherwise they are requantized
+ * integer-only. Allocation-free per call (per-thread scratch), immutable and thread-safe.
+ * Generated model classes build one from their layers' generated kernels.
+ */
+public final class DenseChain {
+  private final DenseLayer[] layers;
+  private final ThreadLocal<Scratch> scratch;
+
+  /**
+   * @throws IllegalArgumentException if the list is empty or a layer's input size differs from the
+   *     previous layer's output size
+   */
+  public DenseChain(List<? extends DenseLayer> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("layers: expected at least one layer, got none");
+    }
+    this.layers = layers.toArray(new DenseLayer[0]);
+    for (int k = 1; k < this.layers.length; k++) {
+      if (this.layers[k].inputSize() != this.layers[k - 1].outputSize()) {
+        throw new IllegalArgumentException("layers[" + k + "]: expected input size "
+            + this.layers[k - 1].outputSize() + " (the output of layers[" + (k - 1) + "]), got "
+            + this.layers[k].inputSize());
+      }
+    }
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.layers));
+  }
+
+  /** Number of layers. */
+  public int size() {
+    return layers.length;
+  }
+
+  /** Layer {@code k}. */
+  public DenseLayer layer(int k) {
+    return layers[k];
+  }
+
+  /** Input size of the first layer. */
+  public int inputSize() {
+    return layers[0].inputSize();
+  }
+
+  /** Output size of the last layer. */
+  public int outputSize() {
+    return layers[layers.length - 1].outputSize();
+  }
+
+  /**
+   * Runs every layer.
+   *
+   * @throws IllegalArgumentException if {@code x} or {@code y} has the wrong length
+   */
+  public void forward(float[] x, float[] y) {
+    LayerMath.requireLength("x", x.length, inputSize());
+    LayerMath.requireLength("y", y.length, outputSize());
+    Scratch s = scratch.get();
+    float[] in = x;
+    boolean quantizedIn = false; // true when s.bytes[k] already holds layer k's int8 input
+    for (int k = 0; k < layers.length; k++) {
+      DenseLayer layer = layers[k];
+      boolean last = k == layers.length - 1;
+      float[] out = last ? y : s.floats[k];
+      if (layer instanceof StaticQuantizedLayer q) {
+        if (!quantizedIn) {
+          q.quantizeInput(in, s.bytes[k]);
+        }
+        q.forwardQuantized(s.bytes[k], s.bytes[k + 1]);
+        StaticQuantizedLayer next = last ? null
+            : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
+        if (next != null) {
+          requantize(s.bytes[k + 1], q.outputParams(), next.inputParams());
+          quantizedIn = true;
+          continue;
+        }
+        q.dequantizeOutput(s.bytes[k + 1], out);
+      } else {
+        layer.forward(in, out);
+      }
+      quantizedIn = false;
+      in = out;
+    }
+  }
+
+  /**
+   * Runs every layer and returns each layer's float output (for calibration and per-layer SQNR);
+   * static layers' outputs are dequantized. Allocates its result.
+   */
+  public float[][] trace(float[] x) {
+    LayerMath.requireLength("x", x.length, inputSize());
+    float[][] outputs = new float[layers.length][];
+    float[] in = x;
+    for (int k = 0; k < layers.length; k++) {
+      outputs[k] = new float[layers[k].outputSize()];
+      layers[k].forward(in, outputs[k]);
+      in = outputs[k];
+    }
+    return outputs;
+  }
+
+  /** Maps int8 values from one boundary's params to another's, integer-only; a no-op when equal. */
+  static void requantize(byte[] q, ActivationParams from, ActivationParams to) {
+    if (from.equals(to)) {
+      return;
+    }
+    FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) from.scale() / to.scale());
+    for (int i = 0; i < q.length; i++) {
+      q[i] = (byte) LayerMath.requantize(q[i] - from.zeroPoint(), m.multiplier(), m.shift(), to.zeroPoint(), -128, 127);
+    }
+  }
+
+  /** Per-thread buffers: the float output of each inner layer and the int8 activation at each boundary. */
+  private static final class Scratch {
+    final float[][] floats;
+    final byte[][] bytes;
+
+    Scratch(DenseLayer[] layers) {
+      floats = new float[layers.length][];
+      bytes = new byte[layers.length + 1][];
+      bytes[0] = new byte[layers[0].inputSize()];
+      for (int k = 0; k < layers.length; k++) {
+        floats[k] = new float[layers[k].outputSize()];
+        bytes[k + 1] = new byte[layers[k].outputSize()];
+      }
+    }
+  }
+}

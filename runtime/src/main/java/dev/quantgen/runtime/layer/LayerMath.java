@@ -1,0 +1,96 @@
+package dev.quantgen.runtime.layer;
+
+import dev.quantgen.runtime.numerics.FixedPoint;
+
+/**
+ * The scalar steps that generated kernels and the reference loops share: quantization of one
+ * value, requantization of one accumulator, dynamic activation parameters and argument checks.
+ * Each is a few lines of the numeric contract, kept in one place so both sides round the same way;
+ * what the generator specializes (shapes, zero-point terms, unrolled dot products, packing) is not
+ * here.
+ *
+ * <p>NaN at inference: a NaN input quantizes to the zero point (it is read as 0.0) and is ignored
+ * by the dynamic range. Float kernels propagate it.
+ */
+public final class LayerMath {
+  /** Offset between a uint8 value and the int8 byte that stores it: {@code q - 128}. */
+  public static final int UINT8_OFFSET = 128;
+
+  private LayerMath() {}
+
+  /**
+   * {@code saturate(rint(x / scale) + zeroPoint)} in [qmin, qmax]: a float32 division, ties to
+   * even, the zero point added after rounding, clamped before narrowing. NaN gives the zero point.
+   */
+  public static int quantize(float x, float scale, int zeroPoint, int qmin, int qmax) {
+    float v = x / scale;
+    if (v != v) {
+      return zeroPoint;
+    }
+    double r = Math.rint(v) + zeroPoint;
+    return r <= qmin ? qmin : r >= qmax ? qmax : (int) r;
+  }
+
+  /** {@link #quantize} into int8 [-128, 127]. */
+  public static int quantizeInt8(float x, float scale, int zeroPoint) {
+    return quantize(x, scale, zeroPoint, -128, 127);
+  }
+
+  /** {@code (q - zeroPoint) * scale}: one float32 multiply (the difference is exact). */
+  public static float dequantize(int q, float scale, int zeroPoint) {
+    return (q - zeroPoint) * scale;
+  }
+
+  /**
+   * The scale of ONNX DynamicQuantizeLinear for a range already widened to include 0:
+   * {@code (hi - lo) / 255} in float32. An all-zero input (where the specification is silent)
+   * takes ONNX's reference choice, {@code 1 / 255}, so nothing divides by zero.
+   */
+  public static float dynamicScale(float lo, float hi) {
+    float scale = (hi - lo) / 255.0f;
+    return scale == 0 ? 1.0f / 255.0f : scale;
+  }
+
+  /** The uint8 zero point of DynamicQuantizeLinear: {@code rint(clamp(0 - lo / scale, 0, 255))}. */
+  public static int dynamicZeroPoint(float lo, float scale) {
+    float z = 0.0f - lo / scale;
+    return (int) Math.rint(Math.max(0.0f, Math.min(255.0f, z)));
+  }
+
+  /**
+   * Integer-only requantization: {@code clamp(zy + M0 * 2^(shift-31) * acc, lo, hi)} with
+   * gemmlowp's rounding ({@link FixedPoint#multiplyByQuantizedMultiplier}).
+   */
+  public static int requantize(int acc, int multiplier, int shift, int zeroPoint, int lo, int hi) {
+    long v = (long) zeroPoint + FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier, shift);
+    return v <= lo ? lo : v >= hi ? hi : (int) v;
+  }
+
+  /**
+   * ONNX-style requantization: {@code clamp(rint(acc * m) + zy, lo, hi)}, the product in float64
+   * of the float32 multiplier, as ONNX's QLinearMatMul reference computes it.
+   */
+  public static int requantizeFloat(int acc, float multiplier, int zeroPoint, int lo, int hi) {
+    double r = Math.rint((double) acc * multiplier) + zeroPoint;
+    return r <= lo ? lo : r >= hi ? hi : (int) r;
+  }
+
+  /**
+   * The XNOR-Net sign bit of one activation: 1 for {@code x >= 0} (so {@code sign(0) = +1},
+   * {@code -0.0} included) and for NaN, 0 for {@code x < 0}.
+   */
+  public static long signBit(float x) {
+    return x < 0 ? 0L : 1L;
+  }
+
+  /**
+   * Checks a buffer length on the hot path.
+   *
+   * @throws IllegalArgumentException naming the buffer, its length and the expected length
+   */
+  public static void requireLength(String name, int actual, int expected) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(name + ": expected length " + expected + ", got " + actual);
+    }
+  }
+}

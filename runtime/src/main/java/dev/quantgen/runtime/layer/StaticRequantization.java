@@ -1,0 +1,58 @@
+package dev.quantgen.runtime.layer;
+
+/**
+ * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
+ * (numerics.md sections 4 and 5): the boundary parameters, the int32 bias
+ * {@code bq[c] = rint(b[c] / (sa * sw[c]))}, the requantization multiplier
+ * {@code M[c] = sa * sw[c] / sy} both as fixed point ({@code multipliers}, {@code shifts}) and as
+ * the float32 of ONNX mode ({@code realMultipliers}), and the output clamp that fuses the
+ * activation (ReLU: {@code [zy, 127]}, ReLU6: {@code [zy, min(127, quantize(6))]}).
+ * Per-channel arrays have one entry per weight scale (1 or {@code out}); {@code bias} has
+ * {@code out}. Arrays are copied in and out.
+ */
+public record StaticRequantization(
+    ActivationParams input,
+    ActivationParams output,
+    int[] bias,
+    int[] multipliers,
+    int[] shifts,
+    float[] realMultipliers,
+    int outputMin,
+    int outputMax) {
+
+  /** Copies the arrays so the record stays immutable. */
+  public StaticRequantization {
+    bias = bias.clone();
+    multipliers = multipliers.clone();
+    shifts = shifts.clone();
+    realMultipliers = realMultipliers.clone();
+  }
+
+  @Override
+  public int[] bias() {
+    return bias.clone();
+  }
+
+  @Override
+  public int[] multipliers() {
+    return multipliers.clone();
+  }
+
+  @Override
+  public int[] shifts() {
+    return shifts.clone();
+  }
+
+  @Override
+  public float[] realMultipliers() {
+    return realMultipliers.clone();
+  }
+
+  /** Requantizes the accumulator of channel {@code c} (bias already added) as {@code mode} says. */
+  int requantize(RequantMode mode, int c, int acc) {
+    int k = multipliers.length == 1 ? 0 : c;
+    return mode == RequantMode.INTEGER
+        ? LayerMath.requantize(acc, multipliers[k], shifts[k], output.zeroPoint(), outputMin, outputMax)
+        : LayerMath.requantizeFloat(acc, realMultipliers[k], output.zeroPoint(), outputMin, outputMax);
+  }
+}
