@@ -3,8 +3,8 @@
 #
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
-# SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile images labels
-# caseFile), all by default. Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
+# SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
+# modelFileWithValidChecksums images labels caseFile), all by default. Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
 # the test's ...FuzzTestInputs/<method>/ directory, where it becomes a regression seed once fixed.
 # Prints one summary line per target (executions, corpus size, result) and exits non-zero on a finding.
@@ -18,6 +18,7 @@ all=(
   runtime:dev.quantgen.runtime.io.WeightSourceFuzzTest#npz
   runtime:dev.quantgen.runtime.io.WeightSourceFuzzTest#safetensors
   runtime:dev.quantgen.runtime.io.ModelFileFuzzTest#modelFile
+  runtime:dev.quantgen.runtime.io.ModelFileFuzzTest#modelFileWithValidChecksums
   runtime:dev.quantgen.runtime.data.IdxFuzzTest#images
   runtime:dev.quantgen.runtime.data.IdxFuzzTest#labels
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
@@ -48,7 +49,9 @@ for t in "${targets[@]}"; do
   execs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*')
   corpus=$(grep -oE '#[0-9]+\s+(DONE|pulse|NEW|REDUCE)\s+cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1 \
       | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+)/cov \1, corpus \3/')
-  if [ $rc -eq 0 ]; then result=ok; else result="FINDING (log: $log)"; failed=1; fi
+  if [ $rc -ne 0 ]; then result="FINDING (log: $log)"; failed=1
+  elif [ -z "$execs" ]; then result="NOT RUN (log: $log)"; failed=1
+  else result=ok; fi
   echo "fuzz ${test##*.}: ${seconds}s, ${execs:-?} executions, ${corpus:-?}: $result"
 done
 exit $failed
