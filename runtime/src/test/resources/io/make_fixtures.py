@@ -59,9 +59,9 @@ np.savez_compressed(os.path.join(HERE, "deflated.npz"), **npz)
 for k, v in npz.items():
     expect("npz_" + k, v)
 
-# safetensors, by hand. bfloat16 is the top 16 bits of a float32 (these values are exact in bf16).
-bf16_values = np.array([1.0, -2.5, 3.140625, 1e-38, -np.inf], dtype="<f4")
-bf16_bits = (bf16_values.view("<u4") >> 16).astype("<u2")
+# safetensors, by hand. bfloat16 is the top 16 bits of a float32: truncating 1e-38 drops bits.
+bf16_bits = (np.array([1.0, -2.5, 3.140625, 1e-38, -np.inf], dtype="<f4").view("<u4") >> 16).astype("<u2")
+bf16_values = (bf16_bits.astype("<u4") << 16).view("<f4")
 st = [
     ("w_f32", "F32", f32),
     ("w_f16", "F16", np.array([[0.5, -1.0], [65504.0, 2.0 ** -24]], dtype="<f2")),

@@ -63,15 +63,6 @@ public final class Labels {
     return counts;
   }
 
-  /** The largest label plus one (0 when empty). */
-  public int maxLabelPlusOne() {
-    int max = -1;
-    for (byte b : labels) {
-      max = Math.max(max, b & 0xff);
-    }
-    return max + 1;
-  }
-
   byte[] raw() {
     return labels;
   }

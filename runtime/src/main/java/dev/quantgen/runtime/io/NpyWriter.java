@@ -15,7 +15,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes float32 tensors in NumPy's formats: {@code .npy} (one array, {@code <f4}, C order) and
+ * Writes float32 tensors in NumPy's formats: {@code .npy} (format 1.0, one array, {@code <f4}, C order) and
  * {@code .npz} (a zip of {@code NAME.npy} entries, as {@code numpy.savez} writes). Files are
  * written atomically (temporary file, then a move) and hold no timestamp, so equal tensors give
  * equal bytes.
@@ -68,7 +68,12 @@ public final class NpyWriter {
     zip.finish(); // not close(): the caller owns and closes the underlying stream
   }
 
-  /** The complete {@code .npy} encoding (format 1.0, or 2.0 when the header needs more than 65535 bytes). */
+  /**
+   * The complete {@code .npy} encoding, format 1.0.
+   *
+   * @throws IllegalArgumentException if the header would exceed NumPy's default read limit of
+   *     10,000 bytes (a rank in the thousands), which NumPy and {@link WeightSource} would refuse
+   */
   static byte[] toNpyBytes(FloatTensor tensor) {
     int[] dims = tensor.shape().dims();
     StringJoiner shape = new StringJoiner(", ", "(", dims.length == 1 ? ",)" : ")"); // Python's 1-tuple: (3,)
@@ -77,17 +82,14 @@ public final class NpyWriter {
     }
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
     byte[] dictBytes = dict.getBytes(StandardCharsets.US_ASCII);
-    boolean v2 = MAGIC.length + 2 + 2 + dictBytes.length + 1 > 65535;
-    int prefix = MAGIC.length + 2 + (v2 ? 4 : 2);
+    int prefix = MAGIC.length + 2 + 2;
     int headerLength = roundUp(prefix + dictBytes.length + 1, ALIGNMENT) - prefix; // + 1 for the final '\n'
-    ByteBuffer buf = ByteBuffer.allocate(prefix + headerLength + 4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
-    buf.put(MAGIC).put((byte) (v2 ? 2 : 1)).put((byte) 0);
-    if (v2) {
-      buf.putInt(headerLength);
-    } else {
-      buf.putShort((short) headerLength);
+    if (headerLength > NpyHeader.MAX_HEADER_BYTES) {
+      throw new IllegalArgumentException("tensor of rank " + dims.length + ": its .npy header needs " + headerLength
+          + " bytes, expected at most " + NpyHeader.MAX_HEADER_BYTES);
     }
-    buf.put(dictBytes);
+    ByteBuffer buf = ByteBuffer.allocate(prefix + headerLength + 4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength).put(dictBytes);
     for (int i = dictBytes.length; i < headerLength - 1; i++) {
       buf.put((byte) ' ');
     }

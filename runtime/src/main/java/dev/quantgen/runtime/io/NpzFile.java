@@ -2,6 +2,7 @@ package dev.quantgen.runtime.io;
 
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -42,8 +43,8 @@ final class NpzFile implements WeightSource {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new WeightFormatException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
+    } catch (ZipException | EOFException e) { // EOF: ZipFile reads past the end of a damaged directory
+      throw new WeightFormatException(file + ": not a readable .npz (zip) archive: " + e, e);
     }
     try {
       TensorIndex index = new TensorIndex(file);
@@ -67,9 +68,9 @@ final class NpzFile implements WeightSource {
         zipEntries.put(name, entry);
       }
       return new NpzFile(file, zip, index, zipEntries);
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) { // a corrupt or cut deflate stream
       zip.close();
-      throw new WeightFormatException(file + ": corrupt zip data: " + e.getMessage(), e);
+      throw new WeightFormatException(file + ": corrupt zip data: " + e, e);
     } catch (IOException | RuntimeException e) {
       zip.close();
       throw e;
@@ -109,8 +110,8 @@ final class NpzFile implements WeightSource {
     byte[] bytes;
     try (InputStream in = zip.getInputStream(entry)) {
       bytes = in.readNBytes(size);
-    } catch (ZipException ex) {
-      throw new WeightFormatException(where + ": corrupt compressed data: " + ex.getMessage(), ex);
+    } catch (ZipException | EOFException ex) {
+      throw new WeightFormatException(where + ": corrupt compressed data: " + ex, ex);
     }
     if (bytes.length != size) {
       throw new WeightFormatException(where + ": truncated: " + bytes.length + " of " + size + " bytes");

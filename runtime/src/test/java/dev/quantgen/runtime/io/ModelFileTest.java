@@ -172,7 +172,7 @@ class ModelFileTest {
   void everyFlippedByteIsDetected() throws IOException {
     byte[] good = Files.readAllBytes(saved(everyType(5)));
     Random r = new Random(5);
-    for (int i = 0; i < good.length; i++) {
+    for (int i = 0; i < good.length; i += 1 + (i < 256 ? 0 : 5)) { // every header byte, every 6th data byte
       byte[] bad = good.clone();
       bad[i] ^= (byte) (1 + r.nextInt(255));
       failure(bad); // whatever the byte: magic, version, header, header CRC, padding, data, file CRC, end magic
