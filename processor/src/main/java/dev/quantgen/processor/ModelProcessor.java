@@ -1,19 +1,36 @@
 package dev.quantgen.processor;
 
 import com.google.auto.service.AutoService;
+import dev.quantgen.processor.model.ModelSpec;
+import dev.quantgen.processor.validation.AnnotationNames;
+import dev.quantgen.processor.validation.AnnotationReader;
+import dev.quantgen.processor.validation.ModelValidator;
+import dev.quantgen.processor.writing.ModelWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 
-/** Generates model classes from {@code @Model}. */
+/**
+ * Generates {@code <Model>_Model} for each {@code @Model}: it wires the layers' generated kernels
+ * without reflection. Aggregating (Gradle): a model reads the annotations of the layer classes it
+ * lists. Same policy as {@link LayerProcessor}: validate first, one bad model never stops the
+ * others, exceptions become {@code [QuantizeException]} errors, annotations are never claimed.
+ */
 @AutoService(Processor.class)
 public final class ModelProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.quantgen.annotations.Model");
+    return Set.of(AnnotationNames.MODEL);
   }
 
   @Override
@@ -23,6 +40,26 @@ public final class ModelProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    return false;
+    Set<TypeElement> models = new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    for (TypeElement annotation : annotations) {
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        models.add((TypeElement) e);
+      }
+    }
+    ModelValidator validator = new ModelValidator(new AnnotationReader(processingEnv.getElementUtils()));
+    for (TypeElement model : models) {
+      try {
+        List<Diagnostics> diagnostics = new ArrayList<>();
+        Optional<ModelSpec> spec = validator.validate(model, diagnostics);
+        diagnostics.forEach(d -> d.printTo(processingEnv.getMessager(), null));
+        if (spec.isPresent()) {
+          ModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
+              .writeTo(processingEnv.getFiler());
+        }
+      } catch (RuntimeException | IOException e) {
+        Diagnostics.printException(processingEnv.getMessager(), model, e);
+      }
+    }
+    return false; // never claim the annotations
   }
 }

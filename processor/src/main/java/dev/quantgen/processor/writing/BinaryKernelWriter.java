@@ -189,7 +189,7 @@ final class BinaryKernelWriter {
                 + "{@code y = $L(dot * (alpha * beta)$L)}: bit for bit equal to the reference.\n"
             : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, a float32 sum in independent\n"
                 + "accumulators (within the reassociation bound of an unrolled sum).\n",
-            layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "")
+            KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
         .add("Immutable, thread-safe, allocation-free per call.\n")
         .build();
   }

@@ -100,7 +100,7 @@ final class FloatKernelWriter {
   private static CodeBlock javadoc(LayerSpec layer, boolean half) {
     return CodeBlock.builder()
         .add("$L kernel of {@link $L}: {@code y[c] = $L(sum_i w[c][i] * x[i]$L)}, {@code w} of shape\n",
-            half ? "FP16" : "FP32 baseline", layer.qualifiedName(), layer.activation().name().toLowerCase(java.util.Locale.ROOT),
+            half ? "FP16" : "FP32 baseline", layer.qualifiedName(), KernelClass.label(layer.activation()),
             layer.bias() ? " + b[c]" : "")
         .add("{@code [OUT = $L][IN = $L]} row-major$L. Accumulation is float32 in $L independent\n",
             layer.out(), layer.in(), half ? ", stored as IEEE binary16 and decoded exactly per use" : "",

@@ -460,11 +460,11 @@ final class IntegerKernelWriter {
                 blocked ? "block" : "row", variant.accumulatedInputs(layer.in()), variant.maxWeightMagnitude(),
                 variant.accumulatorBound(layer.in()))
             .add("{@code y = $L(sum acc * (sa * sw)$L)}: exact integers, so bit for bit equal to the reference.\n",
-                layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "");
+                KernelClass.label(layer.activation()), layer.bias() ? " + b" : "");
         break;
       default:
         b.add("Activations: float (weight-only): {@code y = $L(sum_g sw * sum_i x[i] * (qw - zw)$L)} in float32,\n",
-                layer.activation().name().toLowerCase(java.util.Locale.ROOT), layer.bias() ? " + b" : "")
+                KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
             .add("$L accumulators, so within the reassociation bound of an unrolled float sum.\n", KernelClass.UNROLL);
     }
     return b.add("Immutable, thread-safe, allocation-free per call.\n").build();

@@ -93,6 +93,11 @@ final class KernelClass {
     }
   }
 
+  /** The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, or empty for none. */
+  static String label(Activation activation) {
+    return activation == Activation.NONE ? "" : activation.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The runtime constant of an activation. */
   static CodeBlock fusedActivation(Activation activation) {
     return CodeBlock.of("$T.$L", RuntimeNames.FUSED_ACTIVATION, activation.name());

@@ -1,0 +1,156 @@
+package dev.quantgen.examples.mlp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quantgen.annotations.Precision;
+import dev.quantgen.runtime.layer.ActivationMode;
+import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.layer.BinaryDenseParams;
+import dev.quantgen.runtime.layer.DenseLayer;
+import dev.quantgen.runtime.layer.DenseReference;
+import dev.quantgen.runtime.layer.DenseWeights;
+import dev.quantgen.runtime.layer.Fp16DenseParams;
+import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.layer.QuantizedDenseConfig;
+import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Runs the generated {@code FashionMlp_Model} in every precision on seeded random weights,
+ * calibrated from its own FP32 outputs, and checks every layer against the runtime's reference:
+ * integer pipelines bit for bit, float sums within a relative 1e-5 of the layer's output range
+ * (each layer's reassociation bound is about {@code 2 * 784 * 2^-24 ~ 1e-4} of {@code sum|w x|},
+ * far looser than what unrolling by 4 produces in practice on these sizes).
+ */
+class FashionMlpTest {
+  private static final FusedActivation[] ACTIVATIONS = {FusedActivation.RELU, FusedActivation.RELU6,
+      FusedActivation.NONE};
+  private static final String[] NAMES = {"Hidden1", "Hidden2", "Classifier"};
+  private static List<DenseWeights> weights;
+  private static List<ActivationParams> boundaries;
+  private static List<float[]> inputs;
+
+  @BeforeAll
+  static void calibrate() {
+    Random random = new Random(2024);
+    weights = List.of(weights(random, 784, 128), weights(random, 128, 64), weights(random, 64, 10));
+    inputs = new ArrayList<>();
+    for (int n = 0; n < 8; n++) {
+      float[] x = new float[784];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextFloat(); // pixel intensities in [0, 1)
+      }
+      inputs.add(x);
+    }
+    FashionMlp_Model fp32 = FashionMlp_Model.builder().allLayers(Precision.FP32).build(weights);
+    float[] lo = new float[4];
+    float[] hi = new float[4];
+    for (float[] x : inputs) {
+      float[][] trace = fp32.trace(x);
+      range(x, lo, hi, 0);
+      for (int k = 0; k < 3; k++) {
+        range(trace[k], lo, hi, k + 1);
+      }
+    }
+    boundaries = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      boundaries.add(ActivationParams.fromRange(lo[k], hi[k]));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void everyLayerMatchesTheReferenceInEveryPrecision(Precision precision) {
+    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
+    assertEquals(List.of(precision, precision, precision), model.precisions());
+    for (float[] x : inputs) {
+      float[] in = x;
+      float[][] trace = model.trace(x);
+      for (int k = 0; k < 3; k++) {
+        DenseLayer layer = model.layer(k);
+        float[] expected = new float[layer.outputSize()];
+        boolean exact = reference(precision, k, in, expected);
+        float[] actual = new float[layer.outputSize()];
+        layer.forward(in, actual);
+        if (exact) {
+          assertArrayEquals(expected, actual, precision + " " + NAMES[k]);
+        } else {
+          float scale = 0;
+          for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+          }
+          for (int c = 0; c < expected.length; c++) {
+            assertTrue(Math.abs(expected[c] - actual[c]) <= 1e-5f * (1 + scale),
+                precision + " " + NAMES[k] + " output " + c + ": " + expected[c] + " vs " + actual[c]);
+          }
+        }
+        assertArrayEquals(actual, trace[k], "trace of layer " + k);
+        in = actual;
+      }
+      float[] y = new float[10];
+      model.forward(x, y);
+      assertArrayEquals(trace[2], y, precision + ": forward equals the layer-by-layer trace");
+    }
+  }
+
+  /** The runtime reference of layer k in a precision; true when it must match bit for bit. */
+  private static boolean reference(Precision precision, int k, float[] x, float[] y) {
+    DenseWeights w = weights.get(k);
+    FusedActivation act = ACTIVATIONS[k];
+    switch (precision) {
+      case FP32:
+        DenseReference.fp32(w, act, x, y);
+        return false;
+      case FP16:
+        DenseReference.fp16(Fp16DenseParams.prepare(w, act), x, y);
+        return false;
+      case BINARY: {
+        boolean perChannel = k != 2;
+        ActivationMode mode = k == 1 ? ActivationMode.BINARY : ActivationMode.FLOAT;
+        DenseReference.binary(BinaryDenseParams.prepare(w, perChannel, mode, act), x, y);
+        return mode == ActivationMode.BINARY;
+      }
+      default: {
+        QuantizedDenseConfig config = config(precision, k);
+        QuantizedDenseParams p = QuantizedDenseParams.prepare(NAMES[k], w, config, boundaries.get(k),
+            boundaries.get(k + 1));
+        DenseReference.quantized(p, x, y);
+        return config.mode() != ActivationMode.FLOAT;
+      }
+    }
+  }
+
+  private static QuantizedDenseConfig config(Precision precision, int k) {
+    if (precision == Precision.INT8) {
+      return k == 0 ? Hidden1_Int8.CONFIG : k == 1 ? Hidden2_Int8.CONFIG : Classifier_Int8.CONFIG;
+    }
+    return k == 0 ? Hidden1_Int4.CONFIG : k == 1 ? Hidden2_Int4.CONFIG : Classifier_Int4.CONFIG;
+  }
+
+  private static void range(float[] v, float[] lo, float[] hi, int k) {
+    for (float f : v) {
+      lo[k] = Math.min(lo[k], f);
+      hi[k] = Math.max(hi[k], f);
+    }
+  }
+
+  private static DenseWeights weights(Random random, int in, int out) {
+    float[] w = new float[in * out];
+    double std = Math.sqrt(2.0 / in); // He initialization keeps activations in a sane range
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextGaussian() * std);
+    }
+    float[] b = new float[out];
+    for (int c = 0; c < out; c++) {
+      b[c] = (float) (random.nextGaussian() * 0.05);
+    }
+    return DenseWeights.of(in, out, w, b);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.quantgen.processor.validation;
+
+import dev.quantgen.processor.Diagnostics;
+import dev.quantgen.processor.Message;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Validates a {@code @Model}: at least one layer, every entry a valid {@code @Dense} layer, and
+ * each layer's {@code in} equal to the previous layer's {@code out}. Errors land on the
+ * {@code layers} attribute. A layer's own errors are reported by the layer processor; here they
+ * only stop the model from being generated.
+ */
+public final class ModelValidator {
+  private static final Set<String> RESERVED = Set.of("build", "allLayers", "builder");
+
+  private final AnnotationReader reader;
+  private final LayerValidator layers;
+
+  public ModelValidator(AnnotationReader reader) {
+    this.reader = reader;
+    this.layers = new LayerValidator(reader);
+  }
+
+  /** The diagnostics of a model (empty when valid) and its spec. */
+  public Optional<ModelSpec> validate(TypeElement model, List<Diagnostics> out) {
+    AnnotationMirror mirror = AnnotationReader.find(model, AnnotationNames.MODEL).orElseThrow();
+    AnnotationValue value = reader.value(mirror, "layers");
+    List<TypeMirror> types = reader.classArray(mirror, "layers");
+    int before = out.size();
+    if (types.isEmpty()) {
+      out.add(Diagnostics.of(Message.EMPTY_MODEL, model, mirror, value));
+      return Optional.empty();
+    }
+    List<LayerSpec> specs = new ArrayList<>();
+    for (int k = 0; k < types.size(); k++) {
+      TypeElement type = (TypeElement) ((DeclaredType) types.get(k)).asElement();
+      String kind = AnnotationNames.LAYERS.stream().filter(n -> AnnotationReader.find(type, n).isPresent())
+          .findFirst().orElse(null);
+      if (kind == null) {
+        out.add(Diagnostics.of(Message.MODEL_NOT_A_LAYER, model, mirror, value, k, type.getSimpleName()));
+        continue;
+      }
+      if (!kind.equals(AnnotationNames.DENSE)) {
+        out.add(Diagnostics.of(Message.MODEL_UNSUPPORTED_LAYER, model, mirror, value, k, type.getSimpleName(),
+            AnnotationNames.simpleName(kind)));
+        continue;
+      }
+      ValidationResult result = layers.validate(type);
+      if (result.hasErrors() || result.spec().isEmpty()) {
+        out.add(Diagnostics.of(Message.MODEL_INVALID_LAYER, model, mirror, value, k, type.getSimpleName(),
+            type.getQualifiedName()));
+        continue;
+      }
+      specs.add(result.spec().get());
+    }
+    if (out.size() > before) {
+      return Optional.empty();
+    }
+    for (int k = 1; k < specs.size(); k++) {
+      if (specs.get(k).in() != specs.get(k - 1).out()) {
+        out.add(Diagnostics.of(Message.SHAPE_MISMATCH, model, mirror, value, k, specs.get(k).simpleName(),
+            specs.get(k).in(), k - 1, specs.get(k - 1).simpleName(), specs.get(k - 1).out()));
+      }
+    }
+    if (out.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(new ModelSpec(LayerValidator.packageOf(model), LayerValidator.baseName(model),
+        model.getQualifiedName().toString(), LayerValidator.isPublic(model), specs, accessorNames(specs)));
+  }
+
+  /** Builder method names: the layer's name in lower camel case, numbered when a layer repeats. */
+  private static List<String> accessorNames(List<LayerSpec> specs) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (LayerSpec s : specs) {
+      counts.merge(base(s), 1, Integer::sum);
+    }
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < specs.size(); k++) {
+      String base = base(specs.get(k));
+      names.add(counts.get(base) > 1 ? base + k : base);
+    }
+    return names;
+  }
+
+  private static String base(LayerSpec s) {
+    String simple = s.baseName();
+    String name = simple.substring(0, 1).toLowerCase(Locale.ROOT) + simple.substring(1);
+    return SourceVersion.isKeyword(name) || RESERVED.contains(name) ? name + "Layer" : name;
+  }
+}
