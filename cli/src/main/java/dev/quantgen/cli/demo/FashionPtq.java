@@ -1,0 +1,79 @@
+package dev.quantgen.cli.demo;
+
+import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.runtime.ptq.FloatModel;
+import dev.quantgen.runtime.ptq.InferenceSession;
+import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.ptq.Precision;
+import dev.quantgen.runtime.ptq.PtqConfig;
+import dev.quantgen.runtime.ptq.QuantizedModel;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The Fashion-MNIST recipe shared by the demo and the targets test: calibration samples drawn from
+ * the training set with a fixed seed, every precision at {@link PtqConfig#of(Precision)}'s
+ * defaults, accuracy by argmax.
+ */
+public final class FashionPtq {
+  /** Calibration samples: a few hundred, as the literature recommends. */
+  public static final int CALIBRATION_SAMPLES = 500;
+  /** The seed of the shuffle that picks the calibration samples. */
+  public static final long CALIBRATION_SEED = 2024;
+
+  private FashionPtq() {}
+
+  /** {@code count} samples of {@code data} after a seeded shuffle, as one row-major array. */
+  public static float[] calibrationSamples(Dataset data, int count) {
+    return FashionData.inputs(data.shuffled(CALIBRATION_SEED).subset(0, Math.min(count, data.size())));
+  }
+
+  /** Quantizes {@code model} at {@code precision} with the default recipe. */
+  public static QuantizedModel quantize(FloatModel model, Precision precision, float[] calibration,
+      PrintStream progress) {
+    int count = calibration.length / model.inputSize();
+    return PostTrainingQuantizer.quantize(model, PtqConfig.of(precision).withProgress(progress), calibration, count);
+  }
+
+  /** The fraction of {@code data} that {@code model} classifies correctly, on {@code threads} threads. */
+  public static double accuracy(QuantizedModel model, Dataset data, float[] inputs, int threads)
+      throws InterruptedException {
+    InferenceSession session = new InferenceSession(model);
+    int n = data.size();
+    int[] predicted = new int[n];
+    int in = model.inputSize();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      int chunk = (n + threads - 1) / threads;
+      for (int t = 0; t < threads; t++) {
+        int from = Math.min(n, t * chunk);
+        int to = Math.min(n, from + chunk);
+        parts.add(pool.submit(() -> {
+          float[] x = new float[in];
+          for (int i = from; i < to; i++) {
+            System.arraycopy(inputs, i * in, x, 0, in);
+            predicted[i] = session.classify(x);
+          }
+        }));
+      }
+      for (Future<?> part : parts) {
+        part.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("evaluation failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      correct += predicted[i] == data.label(i) ? 1 : 0;
+    }
+    return (double) correct / n;
+  }
+}
