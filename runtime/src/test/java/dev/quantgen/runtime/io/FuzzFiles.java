@@ -2,8 +2,11 @@ package dev.quantgen.runtime.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32C;
 
 /**
  * Scratch files for fuzz inputs: the readers under test take a {@link Path}, so every input is
@@ -38,5 +41,29 @@ public final class FuzzFiles {
     }
     file.toFile().deleteOnExit();
     return file;
+  }
+
+  /**
+   * A {@code .qgen} input with both CRC-32C fields recomputed where the input is long enough to
+   * hold them: the header's (after the 16-byte prefix and the header length it declares) and the
+   * file's (8 bytes before the end). Lets a fuzzer reach the parser behind the checksums.
+   */
+  public static byte[] withValidChecksums(byte[] data) {
+    byte[] f = data.clone();
+    ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+    if (f.length >= 16) {
+      long headerEnd = 16 + Integer.toUnsignedLong(b.getInt(12));
+      if (headerEnd + 4 <= f.length) {
+        CRC32C crc = new CRC32C();
+        crc.update(f, 0, (int) headerEnd);
+        b.putInt((int) headerEnd, (int) crc.getValue());
+      }
+      if (f.length - 8 >= headerEnd + 4) {
+        CRC32C crc = new CRC32C();
+        crc.update(f, 0, f.length - 8);
+        b.putInt(f.length - 8, (int) crc.getValue());
+      }
+    }
+    return f;
   }
 }

@@ -190,8 +190,12 @@ class NonFiniteInputsTest {
     void staticInfinitiesSaturateLikeTheLargestFiniteValues(QuantType type) {
       assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, MAX, -1.0f), run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
       assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, -MAX, -1.0f), run(type, ActivationMode.STATIC, 1.0f, -INF, -1.0f));
-      // and saturation means the input range's ends: 4.0 is (almost) the largest representable input
-      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, 4.0f, -1.0f), run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
+      // saturation means the ends of the input's int8 range
+      float top = input.dequantize(127);
+      float bottom = input.dequantize(-128);
+      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, top, -1.0f), run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
+      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, bottom, -1.0f),
+          run(type, ActivationMode.STATIC, 1.0f, -INF, -1.0f));
       assertAllFinite(run(type, ActivationMode.STATIC, INF, -INF, INF));
     }
 
