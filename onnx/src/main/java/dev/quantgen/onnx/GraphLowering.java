@@ -1,0 +1,626 @@
+package dev.quantgen.onnx;
+
+import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.conv.AvgPool2d;
+import dev.quantgen.runtime.conv.Conv2d;
+import dev.quantgen.runtime.conv.MaxPool2d;
+import dev.quantgen.runtime.conv.PadMode;
+import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lowers a sequential ONNX graph to an ordered list of {@link LayerSpec}s, checking shapes through
+ * the chain.
+ *
+ * <ul>
+ *   <li>Conv, MatMul and Gemm start a layer; an Add of a per-channel constant folds into its bias,
+ *       BatchNormalization folds into its weights and bias (at load time, in float64, rounded to
+ *       float32 once), and Relu or Clip(0, 6) becomes its fused activation.
+ *   <li>MaxPool and AveragePool become pooling layers; Flatten and a Reshape that flattens become
+ *       {@link FlattenSpec}; a Reshape to the same shape and Identity vanish.
+ *   <li>Nodes whose inputs are all constants (Constant, Reshape of an initializer) are evaluated
+ *       here: mnist-8 reshapes its dense weight that way.
+ * </ul>
+ *
+ * <p>The first axis of the graph input is the batch; a Reshape's first target dimension is taken
+ * as the batch as well (mnist-8 fixes it to 1). Anything else is rejected with an {@link
+ * UnsupportedOperatorException} that names the node, its operator and what is supported.
+ */
+public final class GraphLowering {
+  /** The operators this lowering accepts. */
+  public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "MatMul", "Gemm", "Add", "Relu", "Clip",
+      "BatchNormalization", "MaxPool", "AveragePool", "Flatten", "Reshape", "Identity", "Constant");
+
+  private final OnnxModel model;
+  private final Map<String, OnnxTensor> constants;
+  private final List<LayerSpec> layers = new ArrayList<>();
+  private final Set<String> names = new HashSet<>();
+  private Affine pending;
+  private String current;
+  private Shape shape;
+
+  private GraphLowering(OnnxModel model) {
+    this.model = model;
+    this.constants = new HashMap<>(model.initializers());
+  }
+
+  /**
+   * Lowers {@code model}.
+   *
+   * @throws UnsupportedOperatorException for an operator, attribute or graph structure not supported
+   * @throws IllegalArgumentException for shapes that do not fit through the chain
+   */
+  public static LoweredModel lower(OnnxModel model) {
+    return new GraphLowering(model).run();
+  }
+
+  private LoweredModel run() {
+    if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+      throw new UnsupportedOperatorException(model.source() + ": " + model.inputs().size() + " inputs and "
+          + model.outputs().size() + " outputs, expected one of each (a sequential model)");
+    }
+    OnnxValueInfo input = model.inputs().get(0);
+    long[] dims = input.dims();
+    if (dims.length != 4 && dims.length != 2) {
+      throw new UnsupportedOperatorException(model.source() + ": input " + input
+          + " has rank " + dims.length + ", expected [N, C, H, W] or [N, K]");
+    }
+    int[] perSample = new int[dims.length - 1];
+    for (int i = 1; i < dims.length; i++) {
+      if (dims[i] < 1 || dims[i] > Integer.MAX_VALUE) {
+        throw new UnsupportedOperatorException(model.source() + ": input " + input + " has dimension " + i
+            + " = " + dims[i] + ", expected a fixed positive size (only the batch may be symbolic)");
+      }
+      perSample[i - 1] = (int) dims[i];
+    }
+    current = input.name();
+    shape = Shape.of(perSample);
+    Shape inputShape = shape;
+    for (OnnxNode node : model.nodes()) {
+      lowerNode(node);
+    }
+    flush();
+    String output = model.outputs().get(0).name();
+    if (!output.equals(current)) {
+      throw new UnsupportedOperatorException(model.source() + ": graph output '" + output
+          + "' is not the end of the layer chain '" + current + "': expected a sequential model");
+    }
+    if (layers.isEmpty()) {
+      throw new UnsupportedOperatorException(model.source() + ": no layers: expected at least one Conv, MatMul,"
+          + " Gemm or pooling node");
+    }
+    return new LoweredModel(model.source(), input.name(), inputShape, layers, output);
+  }
+
+  private void lowerNode(OnnxNode node) {
+    if (node.opType().equals("Constant")) {
+      OnnxTensor value = node.attribute("value").orElseThrow(() -> unsupported(node,
+          "has no 'value' tensor attribute")).asTensor();
+      constants.put(node.outputs().get(0), value.reshaped(node.outputs().get(0), value.shape()));
+      return;
+    }
+    if (!node.inputs().isEmpty() && node.inputs().stream().filter(s -> !s.isEmpty()).allMatch(constants::containsKey)) {
+      foldConstant(node);
+      return;
+    }
+    switch (node.opType()) {
+      case "Conv" -> conv(node);
+      case "MatMul" -> matMul(node);
+      case "Gemm" -> gemm(node);
+      case "Add" -> add(node);
+      case "Relu" -> activation(node, Activation.RELU);
+      case "Clip" -> clip(node);
+      case "BatchNormalization" -> batchNorm(node);
+      case "MaxPool", "AveragePool" -> pool(node);
+      case "Flatten" -> flatten(node);
+      case "Reshape" -> reshape(node);
+      case "Identity" -> {
+        requireCurrent(node, node.input(0));
+        advance(node);
+      }
+      default -> throw new UnsupportedOperatorException("node " + node.describe() + ": operator '" + node.opType()
+          + "' is not supported; supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
+    }
+  }
+
+  private void foldConstant(OnnxNode node) {
+    String out = node.outputs().get(0);
+    switch (node.opType()) {
+      case "Reshape" -> {
+        OnnxTensor data = constants.get(node.input(0));
+        constants.put(out, data.reshaped(out, Shape.of(resolveReshape(node, data.shape().dims(),
+            constants.get(node.input(1)).longs()))));
+      }
+      case "Identity" -> constants.put(out, constants.get(node.input(0)).reshaped(out,
+          constants.get(node.input(0)).shape()));
+      default -> throw new UnsupportedOperatorException("node " + node.describe()
+          + ": only constant inputs, and constant folding supports only Reshape and Identity;"
+          + " supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
+    }
+  }
+
+  // ---- layers that start a new layer ----
+
+  private void conv(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    requireSpatial(node);
+    FloatTensor w = constant(node, 1).floats();
+    if (w.shape().rank() != 4) {
+      throw unsupported(node, "weight " + w.shape() + " has rank " + w.shape().rank()
+          + ", expected a 2-D convolution [M, C/group, kh, kw]");
+    }
+    int groups = (int) node.longAttribute("group", 1);
+    long[] kernel = node.longsAttribute("kernel_shape");
+    if (kernel != null && (kernel.length != 2 || kernel[0] != w.shape().dim(2) || kernel[1] != w.shape().dim(3))) {
+      throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + " differs from the weight "
+          + w.shape());
+    }
+    if (w.shape().dim(1) * groups != shape.dim(0)) {
+      throw new IllegalArgumentException("node " + node.describe() + ": weight " + w.shape() + " with group "
+          + groups + " expects " + w.shape().dim(1) * groups + " input channels, but the input is " + shape);
+    }
+    Window2d window = window(node, w.shape().dim(2), w.shape().dim(3), true);
+    FloatTensor bias = node.input(2).isEmpty() ? null : constant(node, 2).floats();
+    Conv2d conv = new Conv2d(w, bias == null ? null : FloatTensor.of(Shape.of(bias.size()), bias.toArray()),
+        window, groups, Activation.NONE);
+    Shape out = perSample(conv.outputShape(batched(shape)));
+    startAffine(node, new Affine(true, w.toArray(), w.shape(), bias == null ? null : bias.toArray(),
+        node.input(1), node.input(2).isEmpty() ? null : node.input(2), window, groups), out);
+  }
+
+  private void matMul(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    FloatTensor b = constant(node, 1).floats();
+    dense(node, b, false, 1f, null, 1f, node.input(1), null);
+  }
+
+  private void gemm(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    if (node.longAttribute("transA", 0) != 0) {
+      throw unsupported(node, "transA = 1: expected the activation as the untransposed A");
+    }
+    FloatTensor b = constant(node, 1).floats();
+    FloatTensor c = node.input(2).isEmpty() ? null : constant(node, 2).floats();
+    dense(node, b, node.longAttribute("transB", 0) != 0, node.floatAttribute("alpha", 1f), c,
+        node.floatAttribute("beta", 1f), node.input(1), node.input(2).isEmpty() ? null : node.input(2));
+  }
+
+  /** A dense layer from {@code alpha * x B (+ beta * C)}; B is [K, N], or [N, K] when transposed. */
+  private void dense(OnnxNode node, FloatTensor b, boolean transposed, float alpha, FloatTensor c, float beta,
+      String weightName, String biasName) {
+    if (shape.rank() != 1) {
+      throw unsupported(node, "input " + shape + " is not a vector: expected a Flatten or Reshape before it");
+    }
+    if (b.shape().rank() != 2) {
+      throw unsupported(node, "weight " + b.shape() + " has rank " + b.shape().rank() + ", expected [K, N]");
+    }
+    int k = transposed ? b.shape().dim(1) : b.shape().dim(0);
+    int n = transposed ? b.shape().dim(0) : b.shape().dim(1);
+    if (k != shape.dim(0)) {
+      throw new IllegalArgumentException("node " + node.describe() + ": weight " + b.shape() + " expects "
+          + k + " inputs, but the input is " + shape);
+    }
+    float[] bv = b.toArray();
+    float[] w = new float[n * k]; // [out, in]
+    for (int o = 0; o < n; o++) {
+      for (int i = 0; i < k; i++) {
+        w[o * k + i] = alpha * (transposed ? bv[o * k + i] : bv[i * n + o]);
+      }
+    }
+    float[] bias = null;
+    if (c != null) {
+      bias = channelConstant(node, c, n, false);
+      for (int o = 0; o < n; o++) {
+        bias[o] *= beta;
+      }
+    }
+    startAffine(node, new Affine(false, w, Shape.of(n, k), bias, weightName, biasName, null, 1), Shape.of(n));
+  }
+
+  private void pool(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    requireSpatial(node);
+    if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
+      throw unsupported(node, "asks for the Indices output: expected only the pooled values");
+    }
+    if (node.longAttribute("ceil_mode", 0) != 0) {
+      throw unsupported(node, "ceil_mode = 1: expected 0 (floor)");
+    }
+    if (node.longAttribute("storage_order", 0) != 0) {
+      throw unsupported(node, "storage_order = 1: expected 0 (row-major)");
+    }
+    long[] kernel = node.longsAttribute("kernel_shape");
+    if (kernel == null || kernel.length != 2) {
+      throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + ": expected two values (2-D pooling)");
+    }
+    boolean max = node.opType().equals("MaxPool");
+    Window2d window = window(node, (int) kernel[0], (int) kernel[1], max);
+    boolean countIncludePad = node.longAttribute("count_include_pad", 0) != 0;
+    Shape out = perSample(max ? new MaxPool2d(window).outputShape(batched(shape))
+        : new AvgPool2d(window, countIncludePad).outputShape(batched(shape)));
+    flush();
+    layers.add(new PoolSpec(uniqueName(node), max ? PoolSpec.Kind.MAX : PoolSpec.Kind.AVERAGE, shape, out, window,
+        countIncludePad, List.of(node.name())));
+    advance(node, out);
+  }
+
+  private void flatten(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    long axis = node.longAttribute("axis", 1);
+    if (axis != 1 && axis != -shape.rank()) {
+      throw unsupported(node, "axis " + axis + ": expected 1 (keep the batch, flatten the rest)");
+    }
+    flattenTo(node, Shape.of(shape.size()));
+  }
+
+  private void reshape(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    int[] full = new int[shape.rank() + 1];
+    full[0] = 1;
+    System.arraycopy(shape.dims(), 0, full, 1, shape.rank());
+    int[] target = resolveReshape(node, full, constant(node, 1).longs());
+    if (target.length < 1 || target[0] != 1) {
+      throw unsupported(node, "reshapes " + Arrays.toString(full) + " to " + Arrays.toString(target)
+          + ": expected the first dimension to stay the batch");
+    }
+    flattenTo(node, Shape.of(Arrays.copyOfRange(target, 1, target.length)));
+  }
+
+  /** A Flatten layer when {@code target} is the flattened shape, nothing when it is the same shape. */
+  private void flattenTo(OnnxNode node, Shape target) {
+    if (target.equals(shape)) {
+      advance(node);
+      return;
+    }
+    if (target.rank() != 1) {
+      throw unsupported(node, "reshapes " + shape + " to " + target + ": expected a flatten to ["
+          + shape.size() + "]");
+    }
+    flush();
+    layers.add(new FlattenSpec(uniqueName(node), shape, target, List.of(node.name())));
+    advance(node, target);
+  }
+
+  // ---- nodes folded into the pending Conv / dense layer ----
+
+  private void add(OnnxNode node) {
+    boolean first = node.input(0).equals(current);
+    String other = first ? node.input(1) : node.input(0);
+    requireCurrent(node, first ? node.input(0) : node.input(1));
+    requireFoldable(node, "Add");
+    if (!constants.containsKey(other)) {
+      throw unsupported(node, "adds the non-constant '" + other + "': expected a constant bias");
+    }
+    float[] c = channelConstant(node, constants.get(other).floats(), pending.outChannels(), pending.conv);
+    if (pending.bias == null) {
+      pending.bias = c;
+      pending.biasName = other;
+    } else {
+      for (int m = 0; m < c.length; m++) {
+        pending.bias[m] += c[m];
+      }
+      pending.biasName = pending.biasName + "+" + other;
+    }
+    pending.sources.add(node.name());
+    advance(node);
+  }
+
+  private void batchNorm(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    requireFoldable(node, "BatchNormalization");
+    if (node.longAttribute("training_mode", 0) != 0 || node.outputs().size() > 1) {
+      throw unsupported(node, "is in training mode: expected inference (one output)");
+    }
+    int m = pending.outChannels();
+    float[] scale = channelVector(node, 1, m);
+    float[] shift = channelVector(node, 2, m);
+    float[] mean = channelVector(node, 3, m);
+    float[] var = channelVector(node, 4, m);
+    double eps = node.floatAttribute("epsilon", 1e-5f);
+    int perChannel = pending.weights.length / m;
+    float[] bias = pending.bias == null ? new float[m] : pending.bias;
+    for (int c = 0; c < m; c++) {
+      double f = scale[c] / Math.sqrt(var[c] + eps);
+      for (int i = 0; i < perChannel; i++) {
+        pending.weights[c * perChannel + i] = (float) (pending.weights[c * perChannel + i] * f);
+      }
+      bias[c] = (float) ((bias[c] - (double) mean[c]) * f + shift[c]);
+    }
+    pending.bias = bias;
+    pending.weightName = pending.weightName + "*" + node.name();
+    pending.biasName = (pending.biasName == null ? "" : pending.biasName + "*") + node.name();
+    pending.sources.add(node.name());
+    advance(node);
+  }
+
+  private void clip(OnnxNode node) {
+    float lo;
+    float hi;
+    if (node.attribute("min").isPresent() || node.attribute("max").isPresent() || node.inputs().size() == 1) {
+      lo = node.floatAttribute("min", Float.NEGATIVE_INFINITY);
+      hi = node.floatAttribute("max", Float.POSITIVE_INFINITY);
+    } else {
+      lo = node.input(1).isEmpty() ? Float.NEGATIVE_INFINITY : scalarConstant(node, 1);
+      hi = node.input(2).isEmpty() ? Float.POSITIVE_INFINITY : scalarConstant(node, 2);
+    }
+    if (lo == 0f && hi == 6f) {
+      activation(node, Activation.RELU6);
+    } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
+      activation(node, Activation.RELU);
+    } else {
+      throw unsupported(node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
+    }
+  }
+
+  private void activation(OnnxNode node, Activation activation) {
+    requireCurrent(node, node.input(0));
+    requireFoldable(node, node.opType());
+    pending.activation = activation;
+    pending.sources.add(node.name());
+    advance(node);
+  }
+
+  // ---- helpers ----
+
+  private void startAffine(OnnxNode node, Affine affine, Shape out) {
+    flush();
+    affine.name = uniqueName(node);
+    affine.inputShape = shape;
+    affine.outputShape = out;
+    affine.sources.add(node.name());
+    pending = affine;
+    advance(node, out);
+  }
+
+  private void flush() {
+    if (pending != null) {
+      layers.add(pending.toSpec());
+      pending = null;
+    }
+  }
+
+  private void requireFoldable(OnnxNode node, String what) {
+    if (pending == null || pending.activation != Activation.NONE) {
+      String after = pending != null ? "the activation of '" + pending.name + "'"
+          : layers.isEmpty() ? "the graph input" : "'" + layers.get(layers.size() - 1).name() + "'";
+      throw unsupported(node, what + " after " + after
+          + " cannot be fused: expected it right after a Conv, MatMul or Gemm (and its bias Add or"
+          + " BatchNormalization), before any activation");
+    }
+  }
+
+  /**
+   * The {@code n} values of a constant that broadcasts along the channel axis only: for a conv
+   * output {@code [N, M, H, W]} shapes such as {@code [M, 1, 1]} or {@code [1, M, 1, 1]}; for a
+   * dense output {@code [N, M]} shapes {@code [M]} or {@code [1, M]}. A single value is repeated.
+   */
+  private float[] channelConstant(OnnxNode node, FloatTensor c, int n, boolean spatial) {
+    int[] d = c.shape().dims();
+    int channelAxisFromEnd = spatial ? 3 : 1; // position of M counted from the right, 1-based
+    boolean ok = d.length <= (spatial ? 4 : 2);
+    for (int i = 0; i < d.length && ok; i++) {
+      int fromEnd = d.length - i;
+      ok = d[i] == 1 || (fromEnd == channelAxisFromEnd && d[i] == n);
+    }
+    if (!ok || (c.size() != n && c.size() != 1)) {
+      throw unsupported(node, "constant " + c.shape() + " does not broadcast along the " + n + " output channels"
+          + ": expected " + (spatial ? "[" + n + ", 1, 1] or [1, " + n + ", 1, 1]" : "[" + n + "] or [1, " + n + "]")
+          );
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = c.get(c.size() == 1 ? 0 : i);
+    }
+    return v;
+  }
+
+  /** BatchNormalization's per-channel inputs: exactly {@code [n]}. */
+  private float[] channelVector(OnnxNode node, int input, int n) {
+    FloatTensor t = constant(node, input).floats();
+    if (t.shape().rank() != 1 || t.size() != n) {
+      throw new IllegalArgumentException("node " + node.describe() + ": input " + input + " '" + node.input(input)
+          + "' has shape " + t.shape() + ", expected [" + n + "] (one per output channel)");
+    }
+    return t.toArray();
+  }
+
+  private float scalarConstant(OnnxNode node, int input) {
+    FloatTensor t = constant(node, input).floats();
+    if (t.size() != 1) {
+      throw unsupported(node, "input " + input + " has shape " + t.shape() + ", expected a scalar");
+    }
+    return t.get(0);
+  }
+
+  /** ONNX Reshape: 0 copies the input dimension, one -1 is inferred. */
+  private int[] resolveReshape(OnnxNode node, int[] input, long[] target) {
+    if (node.longAttribute("allowzero", 0) != 0) {
+      throw unsupported(node, "allowzero = 1: expected 0");
+    }
+    int size = 1;
+    for (int d : input) {
+      size *= d;
+    }
+    int[] out = new int[target.length];
+    int infer = -1;
+    int known = 1;
+    for (int i = 0; i < target.length; i++) {
+      if (target[i] == -1 && infer < 0) {
+        infer = i;
+        continue;
+      }
+      long v = target[i] == 0 && i < input.length ? input[i] : target[i];
+      if (v < 1 || v > Integer.MAX_VALUE) {
+        throw unsupported(node, "target shape " + Arrays.toString(target) + " has entry " + target[i]
+            + " at " + i + ": expected a positive size, 0 or a single -1");
+      }
+      out[i] = (int) v;
+      known *= out[i];
+    }
+    if (infer >= 0) {
+      out[infer] = known == 0 ? 0 : size / known;
+    }
+    int product = 1;
+    for (int d : out) {
+      product *= d;
+    }
+    if (product != size) {
+      throw new IllegalArgumentException("node " + node.describe() + ": cannot reshape " + Arrays.toString(input)
+          + " (" + size + " elements) to " + Arrays.toString(target));
+    }
+    return out;
+  }
+
+  private Window2d window(OnnxNode node, int kh, int kw, boolean dilations) {
+    Window2d w = Window2d.of(kh, kw);
+    long[] strides = node.longsAttribute("strides");
+    if (strides != null) {
+      requirePair(node, "strides", strides);
+      w = w.withStrides((int) strides[0], (int) strides[1]);
+    }
+    long[] dil = node.longsAttribute("dilations");
+    if (dil != null) {
+      requirePair(node, "dilations", dil);
+      if (!dilations && (dil[0] != 1 || dil[1] != 1)) {
+        throw unsupported(node, "dilations " + Arrays.toString(dil) + ": expected none for average pooling");
+      }
+      w = w.withDilations((int) dil[0], (int) dil[1]);
+    }
+    String autoPad = node.stringAttribute("auto_pad", "NOTSET");
+    long[] pads = node.longsAttribute("pads");
+    switch (autoPad) {
+      case "NOTSET" -> {
+        if (pads != null) {
+          if (pads.length != 4) {
+            throw unsupported(node, "pads " + Arrays.toString(pads) + ": expected four values [top, left, bottom, right]");
+          }
+          w = w.withPads((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]);
+        }
+      }
+      case "VALID" -> { }
+      case "SAME_UPPER" -> w = w.withPadMode(PadMode.SAME_UPPER);
+      case "SAME_LOWER" -> w = w.withPadMode(PadMode.SAME_LOWER);
+      default -> throw unsupported(node, "auto_pad '" + autoPad
+          + "': expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    }
+    return w;
+  }
+
+  private static void requirePair(OnnxNode node, String attribute, long[] v) {
+    if (v.length != 2) {
+      throw new UnsupportedOperatorException("node " + node.describe() + ": " + attribute + " "
+          + Arrays.toString(v) + ": expected two values (height, width)");
+    }
+  }
+
+  private void requireSpatial(OnnxNode node) {
+    if (shape.rank() != 3) {
+      throw unsupported(node, "input " + shape + " is not [C, H, W]: expected a 2-D feature map");
+    }
+  }
+
+  private void requireCurrent(OnnxNode node, String input) {
+    if (!input.equals(current)) {
+      throw unsupported(node, "reads '" + input + "', but the chain is at '" + current
+          + "': expected a sequential graph in which each node consumes the previous one's output");
+    }
+  }
+
+  private OnnxTensor constant(OnnxNode node, int input) {
+    OnnxTensor t = constants.get(node.input(input));
+    if (t == null) {
+      throw unsupported(node, "input " + input + " '" + node.input(input) + "' is not a constant: expected an "
+          + "initializer");
+    }
+    return t;
+  }
+
+  private void advance(OnnxNode node) {
+    current = node.outputs().get(0);
+  }
+
+  private void advance(OnnxNode node, Shape out) {
+    current = node.outputs().get(0);
+    shape = out;
+  }
+
+  private String uniqueName(OnnxNode node) {
+    String raw = node.name().isEmpty() ? node.opType() + layers.size() : node.name();
+    StringBuilder b = new StringBuilder();
+    for (char ch : raw.toCharArray()) {
+      b.append(Character.isJavaIdentifierPart(ch) ? ch : '_');
+    }
+    if (!Character.isJavaIdentifierStart(b.charAt(0))) {
+      b.insert(0, '_');
+    }
+    String name = b.toString();
+    for (int i = 2; !names.add(name); i++) {
+      name = b + "_" + i;
+    }
+    return name;
+  }
+
+  private static Shape batched(Shape perSample) {
+    int[] d = new int[perSample.rank() + 1];
+    d[0] = 1;
+    System.arraycopy(perSample.dims(), 0, d, 1, perSample.rank());
+    return Shape.of(d);
+  }
+
+  private static Shape perSample(Shape batched) {
+    return Shape.of(Arrays.copyOfRange(batched.dims(), 1, batched.rank()));
+  }
+
+  private static UnsupportedOperatorException unsupported(OnnxNode node, String detail) {
+    return new UnsupportedOperatorException("node " + node.describe() + ": " + detail);
+  }
+
+  /** A Conv or dense layer still open to bias, BatchNormalization and activation folding. */
+  private static final class Affine {
+    final boolean conv;
+    final float[] weights;
+    final Shape weightShape;
+    final Window2d window;
+    final int groups;
+    final List<String> sources = new ArrayList<>();
+    float[] bias;
+    String weightName;
+    String biasName;
+    Activation activation = Activation.NONE;
+    String name;
+    Shape inputShape;
+    Shape outputShape;
+
+    Affine(boolean conv, float[] weights, Shape weightShape, float[] bias, String weightName, String biasName,
+        Window2d window, int groups) {
+      this.conv = conv;
+      this.weights = weights;
+      this.weightShape = weightShape;
+      this.bias = bias;
+      this.weightName = weightName;
+      this.biasName = biasName;
+      this.window = window;
+      this.groups = groups;
+    }
+
+    int outChannels() {
+      return weightShape.dim(0);
+    }
+
+    LayerSpec toSpec() {
+      FloatTensor w = FloatTensor.of(weightShape, weights);
+      FloatTensor b = bias == null ? null : FloatTensor.of(Shape.of(outChannels()), bias);
+      return conv
+          ? new ConvSpec(name, inputShape, outputShape, w, b, window, groups, activation, weightName, biasName, sources)
+          : new DenseSpec(name, inputShape, outputShape, w, b, activation, weightName, biasName, sources);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.quantgen.onnx;
+
+import dev.quantgen.runtime.conv.AvgPool2d;
+import dev.quantgen.runtime.conv.Flatten;
+import dev.quantgen.runtime.conv.MaxPool2d;
+import dev.quantgen.runtime.conv.QuantizedConv2d;
+import dev.quantgen.runtime.conv.RequantMode;
+import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.IntTensor;
+import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RangeQuantizer;
+import dev.quantgen.runtime.numerics.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
+ * int8 weights, asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
+ * FP32 model over calibration data (numerics.md sections 2 and 7).
+ *
+ * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
+ * int8 to int8, max pooling and flatten pass int8 values through unchanged (max commutes with the
+ * monotone quantization, so they keep their input's parameters), and average pooling dequantizes,
+ * pools in float32 and quantizes to its own calibrated range. The last layer's int8 output is
+ * dequantized to float32. Immutable and thread-safe.
+ */
+public final class Int8Executor {
+  private final LoweredModel model;
+  private final QuantParams input;
+  private final QuantParams output;
+  private final List<UnaryOperator<IntTensor>> steps;
+
+  private Int8Executor(LoweredModel model, QuantParams input, QuantParams output,
+      List<UnaryOperator<IntTensor>> steps) {
+    this.model = model;
+    this.input = input;
+    this.output = output;
+    this.steps = List.copyOf(steps);
+  }
+
+  /**
+   * Calibrates activation ranges by running the FP32 model on {@code calibration} (min/max per
+   * tensor) and quantizes every layer.
+   *
+   * @param calibration {@code [N, ...model input shape]}, N >= 1, finite
+   * @param batchSize how many samples the FP32 pass runs at once (bounds the memory it needs)
+   */
+  public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode) {
+    Batches.requireInput(model, calibration.shape());
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize: expected a value >= 1, got " + batchSize);
+    }
+    FloatExecutor fp32 = new FloatExecutor(model);
+    int layers = model.layers().size();
+    float[] lo = new float[layers + 1];
+    float[] hi = new float[layers + 1];
+    java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+    int n = calibration.shape().dim(0);
+    for (int start = 0; start < n; start += batchSize) {
+      FloatTensor batch = slice(calibration, start, Math.min(n, start + batchSize));
+      observe(batch, 0, lo, hi);
+      List<FloatTensor> outs = fp32.runAll(batch);
+      for (int i = 0; i < layers; i++) {
+        observe(outs.get(i), i + 1, lo, hi);
+      }
+    }
+    QuantParams in = RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8);
+    List<UnaryOperator<IntTensor>> steps = new ArrayList<>();
+    QuantParams at = in;
+    for (int i = 0; i < layers; i++) {
+      LayerSpec layer = model.layers().get(i);
+      QuantParams range = RangeQuantizer.asymmetric(lo[i + 1], hi[i + 1], QuantType.INT8);
+      QuantParams from = at;
+      if (layer instanceof ConvSpec c) {
+        QuantizedConv2d q = QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
+            from, range, mode);
+        steps.add(q::apply);
+        at = range;
+      } else if (layer instanceof DenseSpec d) {
+        QuantizedConv2d q = QuantizedConv2d.quantize(
+            FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()), d.bias(), Window2d.of(1, 1), 1,
+            d.activation(), from, range, mode);
+        steps.add(x -> reshape(q.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
+            Shape.of(x.shape().dim(0), d.out())));
+        at = range;
+      } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
+        steps.add(new MaxPool2d(p.window())::apply);
+      } else if (layer instanceof PoolSpec p) {
+        AvgPool2d pool = new AvgPool2d(p.window(), p.countIncludePad());
+        steps.add(x -> range.quantize(pool.apply(from.dequantize(x))));
+        at = range;
+      } else {
+        steps.add(Flatten::apply);
+      }
+    }
+    return new Int8Executor(model, in, at, steps);
+  }
+
+  private static void observe(FloatTensor t, int slot, float[] lo, float[] hi) {
+    for (int i = 0; i < t.size(); i++) {
+      float v = t.get(i);
+      if (Float.isNaN(v)) {
+        throw new IllegalArgumentException("calibration: NaN " + (slot == 0 ? "in the input" : "in the output of layer "
+            + (slot - 1)) + ", expected finite activations");
+      }
+      lo[slot] = Math.min(lo[slot], v);
+      hi[slot] = Math.max(hi[slot], v);
+    }
+  }
+
+  /** Samples {@code [from, to)} of a batch. */
+  static FloatTensor slice(FloatTensor batch, int from, int to) {
+    int[] dims = batch.shape().dims();
+    int per = batch.size() / dims[0];
+    float[] v = new float[(to - from) * per];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = batch.get(from * per + i);
+    }
+    dims[0] = to - from;
+    return FloatTensor.of(Shape.of(dims), v);
+  }
+
+  private static IntTensor reshape(IntTensor x, Shape shape) {
+    return IntTensor.of(shape, x.type(), x.toArray());
+  }
+
+  /** The int8 parameters of the model input. */
+  public QuantParams inputParams() {
+    return input;
+  }
+
+  /** The int8 parameters of the model output (before dequantization). */
+  public QuantParams outputParams() {
+    return output;
+  }
+
+  /** Runs a float batch through the int8 layers; returns the int8 output of the last layer. */
+  public IntTensor runQuantized(FloatTensor batch) {
+    Batches.requireInput(model, batch.shape());
+    IntTensor x = input.quantize(batch);
+    for (UnaryOperator<IntTensor> step : steps) {
+      x = step.apply(x);
+    }
+    return x;
+  }
+
+  /** Runs a float batch and dequantizes the output: {@code [N, ...model output shape]} float32. */
+  public FloatTensor run(FloatTensor batch) {
+    return output.dequantize(runQuantized(batch));
+  }
+}

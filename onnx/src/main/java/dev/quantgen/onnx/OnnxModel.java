@@ -1,0 +1,243 @@
+package dev.quantgen.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX model read with the ONNX protobuf classes ({@code ai.onnx.proto.OnnxMl}): its graph nodes
+ * in file order (ONNX requires topological order), its initializers, and its real inputs (graph
+ * inputs that are not initializers) and outputs. Immutable.
+ *
+ * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}) or
+ * int64 ({@code raw_data} or {@code int64_data}); other element types and external data are
+ * rejected with {@link OnnxFormatException}, naming the file and the tensor.
+ */
+public final class OnnxModel {
+  private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
+  private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
+
+  private final String source;
+  private final String producer;
+  private final long opsetVersion;
+  private final List<OnnxNode> nodes;
+  private final Map<String, OnnxTensor> initializers;
+  private final List<OnnxValueInfo> inputs;
+  private final List<OnnxValueInfo> outputs;
+
+  private OnnxModel(String source, String producer, long opsetVersion, List<OnnxNode> nodes,
+      Map<String, OnnxTensor> initializers, List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs) {
+    this.source = source;
+    this.producer = producer;
+    this.opsetVersion = opsetVersion;
+    this.nodes = List.copyOf(nodes);
+    this.initializers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(initializers));
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
+  }
+
+  /**
+   * Reads an {@code .onnx} file.
+   *
+   * @throws OnnxFormatException naming the file when it is not a readable ONNX model
+   * @throws IOException when the file cannot be read at all
+   */
+  public static OnnxModel read(Path file) throws IOException {
+    return parse(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Parses the bytes of an ONNX model; {@code source} names them in messages (a file name).
+   *
+   * @throws OnnxFormatException naming {@code source} when the bytes are not a readable ONNX model
+   */
+  public static OnnxModel parse(byte[] bytes, String source) throws OnnxFormatException {
+    OnnxMl.ModelProto proto;
+    try {
+      proto = OnnxMl.ModelProto.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new OnnxFormatException(source + ": not a readable ONNX model (" + e.getMessage() + ")", e);
+    }
+    if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0) {
+      throw new OnnxFormatException(source + ": not a readable ONNX model (no graph nodes; ir_version "
+          + proto.getIrVersion() + ", " + bytes.length + " bytes)");
+    }
+    OnnxMl.GraphProto graph = proto.getGraph();
+    Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
+    for (OnnxMl.TensorProto t : graph.getInitializerList()) {
+      initializers.put(t.getName(), tensor(t, source));
+    }
+    List<OnnxNode> nodes = new ArrayList<>();
+    for (OnnxMl.NodeProto n : graph.getNodeList()) {
+      nodes.add(node(n, source));
+    }
+    List<OnnxValueInfo> inputs = new ArrayList<>();
+    for (OnnxMl.ValueInfoProto v : graph.getInputList()) {
+      if (!initializers.containsKey(v.getName())) {
+        inputs.add(valueInfo(v));
+      }
+    }
+    List<OnnxValueInfo> outputs = new ArrayList<>();
+    for (OnnxMl.ValueInfoProto v : graph.getOutputList()) {
+      outputs.add(valueInfo(v));
+    }
+    long opset = 0;
+    for (OnnxMl.OperatorSetIdProto o : proto.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        opset = o.getVersion();
+      }
+    }
+    String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
+    return new OnnxModel(source, producer, opset, nodes, initializers, inputs, outputs);
+  }
+
+  private static OnnxNode node(OnnxMl.NodeProto n, String source) throws OnnxFormatException {
+    Map<String, OnnxAttribute> attributes = new LinkedHashMap<>();
+    for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+      attributes.put(a.getName(), attribute(a, source));
+    }
+    return new OnnxNode(n.getName(), n.getOpType(), n.getInputList(), n.getOutputList(), attributes);
+  }
+
+  private static OnnxAttribute attribute(OnnxMl.AttributeProto a, String source) throws OnnxFormatException {
+    String name = a.getName();
+    return switch (a.getType()) {
+      case INT -> new OnnxAttribute(name, OnnxAttribute.Kind.INT, a.getI());
+      case FLOAT -> new OnnxAttribute(name, OnnxAttribute.Kind.FLOAT, a.getF());
+      case STRING -> new OnnxAttribute(name, OnnxAttribute.Kind.STRING, a.getS().toStringUtf8());
+      case INTS -> new OnnxAttribute(name, OnnxAttribute.Kind.INTS,
+          a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+      case FLOATS -> {
+        float[] f = new float[a.getFloatsCount()];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = a.getFloats(i);
+        }
+        yield new OnnxAttribute(name, OnnxAttribute.Kind.FLOATS, f);
+      }
+      case TENSOR -> new OnnxAttribute(name, OnnxAttribute.Kind.TENSOR, tensor(a.getT(), source));
+      default -> new OnnxAttribute(name, OnnxAttribute.Kind.OTHER, a.getType().name());
+    };
+  }
+
+  private static OnnxValueInfo valueInfo(OnnxMl.ValueInfoProto v) {
+    OnnxMl.TypeProto.Tensor t = v.getType().getTensorType();
+    long[] dims = new long[t.getShape().getDimCount()];
+    for (int i = 0; i < dims.length; i++) {
+      OnnxMl.TensorShapeProto.Dimension d = t.getShape().getDim(i);
+      dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
+    }
+    String type = OnnxMl.TensorProto.DataType.forNumber(t.getElemType()) == null ? "type " + t.getElemType()
+        : OnnxMl.TensorProto.DataType.forNumber(t.getElemType()).name().toLowerCase(java.util.Locale.ROOT);
+    return new OnnxValueInfo(v.getName(), type, dims);
+  }
+
+  private static OnnxTensor tensor(OnnxMl.TensorProto t, String source) throws OnnxFormatException {
+    String where = source + ": tensor '" + t.getName() + "'";
+    if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+      throw new OnnxFormatException(where + " keeps its data in an external file: expected data inside the model");
+    }
+    int[] dims = new int[t.getDimsCount()];
+    long size = 1;
+    for (int i = 0; i < dims.length; i++) {
+      long d = t.getDims(i);
+      if (d < 0 || d > Integer.MAX_VALUE) {
+        throw new OnnxFormatException(where + " has dimension " + i + " = " + d + ": expected 0.." + Integer.MAX_VALUE);
+      }
+      dims[i] = (int) d;
+      size *= d;
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new OnnxFormatException(where + " has " + size + " elements: expected an array-sized tensor");
+    }
+    Shape shape = Shape.of(dims);
+    int n = (int) size;
+    ByteString raw = t.getRawData();
+    if (t.getDataType() == FLOAT) {
+      float[] v = new float[n];
+      if (!raw.isEmpty()) {
+        requireRawSize(where, raw, n, Float.BYTES);
+        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+      } else {
+        requireCount(where, t.getFloatDataCount(), n);
+        for (int i = 0; i < n; i++) {
+          v[i] = t.getFloatData(i);
+        }
+      }
+      return OnnxTensor.ofFloats(t.getName(), FloatTensor.of(shape, v));
+    }
+    if (t.getDataType() == INT64) {
+      long[] v = new long[n];
+      if (!raw.isEmpty()) {
+        requireRawSize(where, raw, n, Long.BYTES);
+        ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().get(v);
+      } else {
+        requireCount(where, t.getInt64DataCount(), n);
+        for (int i = 0; i < n; i++) {
+          v[i] = t.getInt64Data(i);
+        }
+      }
+      return OnnxTensor.ofLongs(t.getName(), shape, v);
+    }
+    OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.forNumber(t.getDataType());
+    throw new OnnxFormatException(where + " has element type " + (type == null ? t.getDataType() : type)
+        + ": expected FLOAT or INT64");
+  }
+
+  private static void requireRawSize(String where, ByteString raw, int n, int width) throws OnnxFormatException {
+    if (raw.size() != (long) n * width) {
+      throw new OnnxFormatException(where + " has " + raw.size() + " bytes of raw_data: expected " + n + " x "
+          + width + " = " + (long) n * width + " (truncated or corrupt)");
+    }
+  }
+
+  private static void requireCount(String where, int count, int n) throws OnnxFormatException {
+    if (count != n) {
+      throw new OnnxFormatException(where + " has " + count + " values: expected " + n + " for its shape");
+    }
+  }
+
+  /** Where the model came from (a file name), for messages. */
+  public String source() {
+    return source;
+  }
+
+  /** The producer name and version, e.g. {@code CNTK 2.5.1}. */
+  public String producer() {
+    return producer;
+  }
+
+  /** The version of the default ({@code ai.onnx}) operator set. */
+  public long opsetVersion() {
+    return opsetVersion;
+  }
+
+  public List<OnnxNode> nodes() {
+    return nodes;
+  }
+
+  /** The initializers by name, in file order. */
+  public Map<String, OnnxTensor> initializers() {
+    return initializers;
+  }
+
+  /** The graph inputs that are not initializers: what a caller feeds. */
+  public List<OnnxValueInfo> inputs() {
+    return inputs;
+  }
+
+  public List<OnnxValueInfo> outputs() {
+    return outputs;
+  }
+}

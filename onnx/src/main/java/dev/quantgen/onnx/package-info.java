@@ -1,0 +1,2 @@
+/** Reading ONNX models, lowering their graphs to quantgen layers, and generating layer sources. */
+package dev.quantgen.onnx;

@@ -1,0 +1,239 @@
+package dev.quantgen.runtime.conv;
+
+import dev.quantgen.runtime.numerics.FixedPoint;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.IntTensor;
+import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RangeQuantizer;
+import dev.quantgen.runtime.numerics.Shape;
+import java.util.Objects;
+
+/**
+ * The static INT8 reference convolution: int8 activations in and out, integer arithmetic only in
+ * between (numerics.md sections 2, 4 and 5).
+ *
+ * <ul>
+ *   <li>Weights: symmetric per output channel on the restricted range [-127, 127],
+ *       {@code sw[m] = max|w[m, ...]| / 127}, zero point 0.
+ *   <li>Activations: asymmetric int8 per tensor, {@code (sx, zx)} in and {@code (sy, zy)} out, from
+ *       calibration.
+ *   <li>Bias: int32 {@code bq[m] = rint(b[m] / (sx * sw[m]))} (float32), zero point 0.
+ *   <li>{@code acc[n, m, oy, ox] = bq[m] + sum (qx - zx) * qw[m, c, ky, kx]}; a padded cell counts as
+ *       {@code zx}, i.e. as real 0, exactly as {@code ConvInteger} pads.
+ *   <li>{@code qy = clamp(zy + requantize(acc, M[m]))} with {@code M[m] = sx * sw[m] / sy}, either
+ *       integer-only ({@link RequantMode#INTEGER}: {@link FixedPoint}) or as ONNX {@code QLinearConv}
+ *       ({@link RequantMode#ONNX}); the clamp is [-128, 127], narrowed to {@code [zy, 127]} by ReLU
+ *       and to {@code [zy, quantize(6)]} by ReLU6.
+ * </ul>
+ *
+ * <p>With {@link RequantMode#ONNX} and no activation the output equals {@code QLinearConv} on the
+ * same quantized operands bit for bit; the accumulator equals {@code ConvInteger} plus the bias.
+ * Construction rejects layers whose int32 accumulator could overflow. Immutable and thread-safe.
+ */
+public final class QuantizedConv2d {
+  private static final int MAX_ABS_INPUT = 255; // |qx - zx| for int8 qx and zx
+  private static final int MAX_ABS_WEIGHT = 127;
+
+  private final IntTensor weights;
+  private final float[] weightScales;
+  private final int[] bias;
+  private final int outChannels;
+  private final int channelsPerGroup;
+  private final int groups;
+  private final Window2d window;
+  private final Activation activation;
+  private final RequantMode mode;
+  private final float inputScale;
+  private final int inputZeroPoint;
+  private final float outputScale;
+  private final int outputZeroPoint;
+  private final FixedPoint.Multiplier[] fixedMultipliers;
+  private final float[] onnxMultipliers;
+  private final int outputMin;
+  private final int outputMax;
+
+  private QuantizedConv2d(FloatTensor floatWeights, FloatTensor floatBias, Window2d window, int groups,
+      Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+    // The float layer checks shapes, kernel and groups with the same messages.
+    Conv2d shapeCheck = new Conv2d(floatWeights, floatBias, window, groups, activation);
+    this.window = window;
+    this.activation = activation;
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.groups = groups;
+    this.outChannels = shapeCheck.outChannels();
+    this.channelsPerGroup = shapeCheck.inChannels() / groups;
+    this.inputScale = perTensorScale("input", input);
+    this.inputZeroPoint = input.zeroPoints().get(0);
+    this.outputScale = perTensorScale("output", output);
+    this.outputZeroPoint = output.zeroPoints().get(0);
+
+    int fanIn = floatWeights.size() / outChannels;
+    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, QuantType.INT8);
+    this.weights = wq.quantize(floatWeights);
+    this.weightScales = wq.scales().toArray();
+
+    this.bias = new int[outChannels];
+    this.fixedMultipliers = new FixedPoint.Multiplier[outChannels];
+    this.onnxMultipliers = new float[outChannels];
+    long maxAbsBias = 0;
+    for (int m = 0; m < outChannels; m++) {
+      float accScale = inputScale * weightScales[m];
+      if (floatBias != null) {
+        float b = floatBias.get(m);
+        if (Float.isNaN(b) || Float.isInfinite(b)) {
+          throw new IllegalArgumentException("bias: element " + m + " is " + b + ", expected a finite value");
+        }
+        bias[m] = QuantType.INT32.saturate(Math.rint(b / accScale));
+        maxAbsBias = Math.max(maxAbsBias, Math.abs((long) bias[m]));
+      }
+      fixedMultipliers[m] = FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
+      onnxMultipliers[m] = accScale / outputScale;
+    }
+    long bound = (long) fanIn * MAX_ABS_INPUT * MAX_ABS_WEIGHT + maxAbsBias;
+    if (bound > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("weights: fan-in " + fanIn + " with |bias| up to " + maxAbsBias
+          + " can reach " + bound + " in the accumulator, expected at most " + Integer.MAX_VALUE + " (int32)");
+    }
+    int lo = QuantType.INT8.min();
+    int hi = QuantType.INT8.max();
+    if (activation != Activation.NONE) {
+      lo = Math.max(lo, outputZeroPoint);
+    }
+    if (activation == Activation.RELU6) {
+      hi = QuantType.INT8.saturate(Math.rint(6f / outputScale) + outputZeroPoint);
+    }
+    this.outputMin = lo;
+    this.outputMax = hi;
+  }
+
+  /**
+   * Quantizes a float convolution for static INT8 inference.
+   *
+   * @param weights {@code [M, C / groups, kh, kw]}, finite
+   * @param bias null for none, else {@code [M]}, finite
+   * @param input the per-tensor int8 parameters of the input activation
+   * @param output the per-tensor int8 parameters of the output activation
+   * @throws IllegalArgumentException naming the argument that does not fit
+   */
+  public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
+      Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+    return new QuantizedConv2d(weights, bias, window, groups, activation, input, output, mode);
+  }
+
+  private static float perTensorScale(String name, QuantParams p) {
+    Objects.requireNonNull(p, name);
+    if (p.granularity() != QuantParams.Granularity.PER_TENSOR || p.type() != QuantType.INT8) {
+      throw new IllegalArgumentException(name + ": " + p + ", expected per-tensor int8 parameters");
+    }
+    return p.scales().get(0);
+  }
+
+  /** The int8 weights {@code [M, C / groups, kh, kw]}. */
+  public IntTensor quantizedWeights() {
+    return weights;
+  }
+
+  /** The per-output-channel weight scales {@code sw[m]}. */
+  public FloatTensor weightScales() {
+    return FloatTensor.of(Shape.of(outChannels), weightScales);
+  }
+
+  /** The int32 bias {@code [M]} (zeros when the layer has none). */
+  public IntTensor quantizedBias() {
+    return IntTensor.of(Shape.of(outChannels), QuantType.INT32, bias);
+  }
+
+  public Window2d window() {
+    return window;
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  /** The output shape for an input of shape {@code [N, C, H, W]}. */
+  public Shape outputShape(Shape input) {
+    int[] d = Nchw.require("x", input, channelsPerGroup * groups);
+    WindowGeometry g = window.resolve(d[2], d[3]);
+    return Shape.of(d[0], outChannels, g.outHeight(), g.outWidth());
+  }
+
+  /** The int32 accumulators, bias included, before requantization: {@code [N, M, outH, outW]}. */
+  public IntTensor accumulate(IntTensor x) {
+    return IntTensor.of(outputShape(x.shape()), QuantType.INT32, accumulators(x));
+  }
+
+  /** Runs the layer: int8 {@code [N, C, H, W]} in, int8 {@code [N, M, outH, outW]} out. */
+  public IntTensor apply(IntTensor x) {
+    Shape out = outputShape(x.shape());
+    int[] acc = accumulators(x);
+    int plane = out.dim(2) * out.dim(3);
+    for (int i = 0; i < acc.length; i++) {
+      int m = i / plane % outChannels;
+      long q = mode == RequantMode.INTEGER
+          ? (long) outputZeroPoint + fixedMultipliers[m].apply(acc[i])
+          : (long) Math.rint((double) acc[i] * onnxMultipliers[m]) + outputZeroPoint;
+      acc[i] = (int) Math.min(outputMax, Math.max(outputMin, q));
+    }
+    return IntTensor.of(out, QuantType.INT8, acc);
+  }
+
+  private int[] accumulators(IntTensor x) {
+    if (x.type() != QuantType.INT8) {
+      throw new IllegalArgumentException("x: type " + x.type().onnxName() + ", expected int8");
+    }
+    int[] d = Nchw.require("x", x.shape(), channelsPerGroup * groups);
+    int batch = d[0];
+    int channels = d[1];
+    int inH = d[2];
+    int inW = d[3];
+    WindowGeometry g = window.resolve(inH, inW);
+    int kh = window.kernelHeight();
+    int kw = window.kernelWidth();
+    int mPerGroup = outChannels / groups;
+    int[] xv = x.toArray();
+    for (int i = 0; i < xv.length; i++) {
+      xv[i] -= inputZeroPoint; // padding is then 0, and each product needs no zero-point term
+    }
+    int[] wv = weights.toArray();
+    int outH = g.outHeight();
+    int outW = g.outWidth();
+    int sh = window.strideHeight();
+    int sw = window.strideWidth();
+    int[] acc = new int[batch * outChannels * outH * outW];
+    for (int n = 0; n < batch; n++) {
+      for (int m = 0; m < outChannels; m++) {
+        int firstChannel = m / mPerGroup * channelsPerGroup;
+        int yBase = (n * outChannels + m) * outH * outW;
+        java.util.Arrays.fill(acc, yBase, yBase + outH * outW, bias[m]);
+        for (int c = 0; c < channelsPerGroup; c++) {
+          int xBase = (n * channels + firstChannel + c) * inH * inW;
+          int wBase = (m * channelsPerGroup + c) * kh * kw;
+          for (int ky = 0; ky < kh; ky++) {
+            int tapY = ky * window.dilationHeight();
+            int oyEnd = OutputRange.end(tapY, g.padTop(), sh, inH, outH);
+            for (int kx = 0; kx < kw; kx++) {
+              int w = wv[wBase + ky * kw + kx];
+              int tapX = kx * window.dilationWidth();
+              int oxFirst = OutputRange.first(tapX, g.padLeft(), sw);
+              int oxEnd = OutputRange.end(tapX, g.padLeft(), sw, inW, outW);
+              for (int oy = OutputRange.first(tapY, g.padTop(), sh); oy < oyEnd; oy++) {
+                int xRow = xBase + (oy * sh + tapY - g.padTop()) * inW + tapX - g.padLeft();
+                int yRow = yBase + oy * outW;
+                for (int ox = oxFirst; ox < oxEnd; ox++) {
+                  acc[yRow + ox] += xv[xRow + ox * sw] * w;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return acc;
+  }
+}
