@@ -4,7 +4,7 @@
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
-# modelFileWithValidChecksums quantizedModel images labels caseFile), all by default. Jazzer fuzzes
+# modelFileWithValidChecksums quantizedModel images labels onnxModel caseFile), all by default. Jazzer fuzzes
 # one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
 # the test's ...FuzzTestInputs/<method>/ directory, where it becomes a regression seed once fixed.
@@ -23,6 +23,7 @@ all=(
   runtime:dev.quantgen.runtime.ptq.QuantizedModelFuzzTest#quantizedModel
   runtime:dev.quantgen.runtime.data.IdxFuzzTest#images
   runtime:dev.quantgen.runtime.data.IdxFuzzTest#labels
+  onnx:dev.quantgen.onnx.OnnxModelFuzzTest#onnxModel
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
 )
 targets=()
@@ -33,7 +34,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz.sh: no target matches: $*" >&2; exit 2; }
 
 # Build first, so a compile error shows once rather than as a failure of every target.
-mvn -B -q -ntp -o -pl cli -am test-compile || exit 1
+mvn -B -q -ntp -o -pl cli,onnx -am test-compile || exit 1
 
 logdir=$(mktemp -d)
 failed=0
