@@ -4,8 +4,8 @@
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
-# modelFileWithValidChecksums quantizedModel images labels onnxModel caseFile), all by default. Jazzer fuzzes
-# one @FuzzTest per JVM, so each target is its own Maven run.
+# modelFileWithValidChecksums quantizedModel images labels onnxModel caseFile), all by default.
+# Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
 # the test's ...FuzzTestInputs/<method>/ directory, where it becomes a regression seed once fixed.
 # Prints one summary line per target (executions, corpus size, result) and exits non-zero on a finding.
