@@ -1,8 +1,10 @@
 package dev.quantgen.runtime.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,5 +35,27 @@ class FuzzFindingsTest {
     WeightFormatException e = assertThrows(WeightFormatException.class, () -> WeightSource.open(file).close());
     assertTrue(e.getMessage().startsWith(file + ": corrupt zip directory: an entry's name or comment is not valid"),
         e.getMessage());
+  }
+
+  /**
+   * Two header entries of one tensor name (with valid checksums, as a buggy writer could produce)
+   * made the model builder throw an unchecked IllegalArgumentException.
+   */
+  @Test
+  void modelFileWithADuplicateTensorNameIsCorrupt() throws IOException {
+    Path file = dir.resolve("dup.qgen");
+    ModelFile.builder()
+        .tensor(ModelTensor.int8("a", Shape.of(2), new byte[] {1, 2}))
+        .tensor(ModelTensor.int8("b", Shape.of(2), new byte[] {3, 4}))
+        .build().write(file);
+    byte[] bytes = Files.readAllBytes(file);
+    // header: u32 metadata count 0, u32 tensor count 2, then name length 1 and 'a' at 28, the next
+    // name 'b' after type, rank, one dim, offset and length (1 + 1 + 4 + 8 + 8 bytes) and its length
+    int secondName = 28 + 1 + 22 + 4;
+    assertEquals('b', bytes[secondName]);
+    bytes[secondName] = 'a';
+    Files.write(file, FuzzFiles.withValidChecksums(bytes));
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(file + ": corrupt header: tensor 'a' is already added, expected unique names", e.getMessage());
   }
 }
