@@ -136,11 +136,11 @@ public final class GraphLowering {
     switch (node.opType()) {
       case "Reshape" -> {
         OnnxTensor data = constants.get(node.input(0));
-        constants.put(out, data.reshaped(out, Shape.of(resolveReshape(node, data.shape().dims(),
+        // keeps the initializer's own name, so the weight binding points at the file's tensor
+        constants.put(out, data.reshaped(data.name(), Shape.of(resolveReshape(node, data.shape().dims(),
             constants.get(node.input(1)).longs()))));
       }
-      case "Identity" -> constants.put(out, constants.get(node.input(0)).reshaped(out,
-          constants.get(node.input(0)).shape()));
+      case "Identity" -> constants.put(out, constants.get(node.input(0)));
       default -> throw new UnsupportedOperatorException("node " + node.describe()
           + ": only constant inputs, and constant folding supports only Reshape and Identity;"
           + " supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
@@ -173,13 +173,13 @@ public final class GraphLowering {
         window, groups, Activation.NONE);
     Shape out = perSample(conv.outputShape(batched(shape)));
     startAffine(node, new Affine(true, w.toArray(), w.shape(), bias == null ? null : bias.toArray(),
-        node.input(1), node.input(2).isEmpty() ? null : node.input(2), window, groups), out);
+        constant(node, 1).name(), node.input(2).isEmpty() ? null : constant(node, 2).name(), window, groups), out);
   }
 
   private void matMul(OnnxNode node) {
     requireCurrent(node, node.input(0));
     FloatTensor b = constant(node, 1).floats();
-    dense(node, b, false, 1f, null, 1f, node.input(1), null);
+    dense(node, b, false, 1f, null, 1f, constant(node, 1).name(), null);
   }
 
   private void gemm(OnnxNode node) {
@@ -190,7 +190,8 @@ public final class GraphLowering {
     FloatTensor b = constant(node, 1).floats();
     FloatTensor c = node.input(2).isEmpty() ? null : constant(node, 2).floats();
     dense(node, b, node.longAttribute("transB", 0) != 0, node.floatAttribute("alpha", 1f), c,
-        node.floatAttribute("beta", 1f), node.input(1), node.input(2).isEmpty() ? null : node.input(2));
+        node.floatAttribute("beta", 1f), constant(node, 1).name(),
+        node.input(2).isEmpty() ? null : constant(node, 2).name());
   }
 
   /** A dense layer from {@code alpha * x B (+ beta * C)}; B is [K, N], or [N, K] when transposed. */

@@ -30,10 +30,13 @@ final class Compilations {
     return all;
   }
 
-  /** Compiles with both processors and {@code -Xlint:all}. */
+  /**
+   * Compiles with both processors and {@code -Xlint:all}, for Java 17 (the product's target, and class
+   * files ASM reads on any JDK).
+   */
   static Compilation compile(JavaFileObject... sources) {
     return javac().withProcessors(new LayerProcessor(), new ModelProcessor())
-        .withOptions("-Xlint:all")
+        .withOptions("-Xlint:all", "--release", "17")
         .compile(sources);
   }
 

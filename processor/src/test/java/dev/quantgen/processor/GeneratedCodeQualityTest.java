@@ -94,7 +94,7 @@ class GeneratedCodeQualityTest {
     // Compile the generated files on their own (no processors), so only their own warnings count.
     List<JavaFileObject> all = new ArrayList<>(LAYERS);
     all.addAll(compilation.generatedSourceFiles());
-    Compilation again = javac().withOptions("-Xlint:all", "-Werror", "-proc:none").compile(all);
+    Compilation again = javac().withOptions("-Xlint:all", "-Werror", "-proc:none", "--release", "17").compile(all);
     assertThat(again).succeededWithoutWarnings();
   }
 

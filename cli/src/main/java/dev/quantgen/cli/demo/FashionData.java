@@ -2,6 +2,7 @@ package dev.quantgen.cli.demo;
 
 import dev.quantgen.runtime.data.Dataset;
 import dev.quantgen.runtime.data.Idx;
+import dev.quantgen.runtime.data.ImageSet;
 import dev.quantgen.runtime.io.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.runtime.ptq.FloatModel;
@@ -77,10 +78,9 @@ public final class FashionData {
         Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10);
   }
 
-  /** The 60,000 training images of an installed dataset. */
-  public static Dataset train(Path dir) throws IOException {
-    return Dataset.of(Idx.readImages(dir.resolve("train-images-idx3-ubyte.gz")),
-        Idx.readLabels(dir.resolve("train-labels-idx1-ubyte.gz")), 10);
+  /** The 60,000 training images of an installed dataset (as bytes: only a few get converted). */
+  public static ImageSet trainImages(Path dir) throws IOException {
+    return Idx.readImages(dir.resolve("train-images-idx3-ubyte.gz"));
   }
 
   /** The inputs of {@code data} as one row-major array. */

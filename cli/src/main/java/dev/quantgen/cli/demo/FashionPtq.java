@@ -1,6 +1,7 @@
 package dev.quantgen.cli.demo;
 
 import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.runtime.data.ImageSet;
 import dev.quantgen.runtime.ptq.FloatModel;
 import dev.quantgen.runtime.ptq.InferenceSession;
 import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
@@ -10,6 +11,7 @@ import dev.quantgen.runtime.ptq.QuantizedModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,9 +30,30 @@ public final class FashionPtq {
 
   private FashionPtq() {}
 
-  /** {@code count} samples of {@code data} after a seeded shuffle, as one row-major array. */
-  public static float[] calibrationSamples(Dataset data, int count) {
-    return FashionData.inputs(data.shuffled(CALIBRATION_SEED).subset(0, Math.min(count, data.size())));
+  /**
+   * {@code count} images drawn without replacement by a seeded shuffle, scaled to [0, 1] as
+   * {@link Dataset} scales them, as one row-major array.
+   */
+  public static float[] calibrationSamples(ImageSet images, int count) {
+    int n = Math.min(count, images.count());
+    int[] order = new int[images.count()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(CALIBRATION_SEED);
+    int size = images.imageSize();
+    float[] x = new float[n * size];
+    for (int s = 0; s < n; s++) {
+      int j = s + random.nextInt(order.length - s); // Fisher-Yates, stopped after n draws
+      int chosen = order[j];
+      order[j] = order[s];
+      order[s] = chosen;
+      int[] pixels = images.image(chosen);
+      for (int i = 0; i < size; i++) {
+        x[s * size + i] = pixels[i] / 255f;
+      }
+    }
+    return x;
   }
 
   /** Quantizes {@code model} at {@code precision} with the default recipe. */

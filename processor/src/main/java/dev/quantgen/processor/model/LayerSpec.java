@@ -5,7 +5,6 @@ import dev.quantgen.annotations.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A validated {@code @Dense} layer and the variants to generate for it. Plain data: names as
@@ -45,12 +44,6 @@ public record LayerSpec(
   /** The variant a model uses unless told otherwise: the first {@code @Quantize}, else FP32. */
   public VariantSpec defaultVariant() {
     return requested.isEmpty() ? VariantSpec.FP32_BASELINE : requested.get(0);
-  }
-
-  /** The requested (or baseline) variant of a precision. */
-  public Optional<VariantSpec> variant(Precision precision) {
-    return requested.stream().filter(v -> v.precision() == precision).findFirst()
-        .or(() -> precision == Precision.FP32 ? Optional.of(VariantSpec.FP32_BASELINE) : Optional.empty());
   }
 
   /** The simple name of a variant's generated class, e.g. {@code Hidden_Int8}. */

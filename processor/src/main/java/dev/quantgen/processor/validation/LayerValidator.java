@@ -61,7 +61,7 @@ public final class LayerValidator {
           AnnotationNames.simpleName(kinds.get(0)), AnnotationNames.simpleName(kinds.get(1))));
       return new ValidationResult(out, Optional.empty());
     }
-    List<VariantSpec> variants = validateVariants(type, quantize, layerInputs(type, layerMirrors.get(0), kinds.get(0)), out);
+    List<VariantSpec> variants = validateVariants(type, quantize, layerInputs(layerMirrors.get(0), kinds.get(0)), out);
     if (!kinds.get(0).equals(AnnotationNames.DENSE)) {
       spatial.validate(type, layerMirrors.get(0), kinds.get(0), out);
       if (out.stream().noneMatch(d -> d.message().kind() == javax.tools.Diagnostic.Kind.ERROR)) {
@@ -84,7 +84,7 @@ public final class LayerValidator {
   }
 
   /** The fan-in the accumulator bound uses; 0 (no bound checked) when the shape is itself invalid. */
-  private int layerInputs(TypeElement type, AnnotationMirror layer, String kind) {
+  private int layerInputs(AnnotationMirror layer, String kind) {
     return kind.equals(AnnotationNames.DENSE) ? Math.max(0, reader.intValue(layer, "in")) : 0;
   }
 

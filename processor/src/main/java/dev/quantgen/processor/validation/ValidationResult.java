@@ -19,9 +19,4 @@ public record ValidationResult(List<Diagnostics> diagnostics, Optional<LayerSpec
   public boolean hasErrors() {
     return diagnostics.stream().anyMatch(d -> d.message().kind() == Diagnostic.Kind.ERROR);
   }
-
-  /** Whether the class carries a layer annotation at all. */
-  public boolean isLayer() {
-    return spec.isPresent() || diagnostics.stream().noneMatch(d -> d.message() == dev.quantgen.processor.Message.NOT_A_LAYER);
-  }
 }

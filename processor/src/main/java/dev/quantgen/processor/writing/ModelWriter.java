@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
 /**
@@ -47,7 +46,7 @@ public final class ModelWriter {
       type.addModifiers(Modifier.PUBLIC);
     }
     layers.stream().map(l -> elements.getTypeElement(l.qualifiedName())).distinct()
-        .forEach(e -> type.addOriginatingElement((TypeElement) e));
+        .forEach(type::addOriginatingElement);
     type.addField(KernelClass.constant("INPUT_SIZE", layers.get(0).in(), "Inputs of the first layer."));
     type.addField(KernelClass.constant("OUTPUT_SIZE", layers.get(layers.size() - 1).out(), "Outputs of the last layer."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));

@@ -50,9 +50,14 @@ public interface WeightSource extends Closeable {
   /**
    * Reads a tensor for a layer and checks its shape.
    *
-   * @throws WeightFormatException naming the file, layer, tensor, expected and found shape
+   * @throws WeightFormatException naming the file, layer, tensor, expected and found shape (or, for
+   *     a missing tensor, the available names)
    */
   default FloatTensor get(String layer, String name, Shape expected) throws IOException {
+    if (!names().contains(name)) {
+      throw new WeightFormatException(file() + ": layer " + layer + ", tensor '" + name + "': expected shape "
+          + expected + ", found no such tensor; available: " + names());
+    }
     Shape found = shape(name);
     if (!found.equals(expected)) {
       throw shapeMismatch(file(), layer, name, expected, found);

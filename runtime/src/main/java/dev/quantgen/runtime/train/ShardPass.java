@@ -54,7 +54,7 @@ final class ShardPass {
     float[] logits = activations[layers];
     float[] delta = deltas[layers - 1];
     int classes = sizes[layers];
-    float invBatch = 1f / batchSize;
+    float invBatch = 1f / batchSize; // the mean's 1/N (training arithmetic, not a quantization step)
     for (int r = 0; r < rows; r++) {
       int label = data.label(batch[from + r]);
       int off = r * classes;

@@ -112,6 +112,10 @@ class NpyFileTest {
           () -> s.get("Dense1", "f32", Shape.of(3, 2)));
       assertEquals(path("f32.npy") + ": layer Dense1, tensor 'f32': expected shape [3, 2], found [2, 3]",
           e.getMessage());
+      WeightFormatException missing = assertThrows(WeightFormatException.class,
+          () -> s.get("Dense1", "Dense1.bias", Shape.of(3)));
+      assertEquals(path("f32.npy") + ": layer Dense1, tensor 'Dense1.bias': expected shape [3], found no such"
+          + " tensor; available: [f32]", missing.getMessage());
     }
   }
 

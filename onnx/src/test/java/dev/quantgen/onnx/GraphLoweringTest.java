@@ -1,0 +1,152 @@
+package dev.quantgen.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lowering on small synthetic graphs, each also run by ONNX Runtime: the lowered FP32 model must
+ * give ORT's outputs (tolerance 1e-5 relative to the output scale: float32 sums in another order,
+ * and BatchNormalization folded into the weights instead of applied after them).
+ */
+class GraphLoweringTest {
+  /**
+   * Conv (strides 2x1, 3x2 kernel SAME_LOWER, groups 2, bias input) + BN + Clip(0, 6); conv with
+   * dilation 2 and asymmetric explicit pads; average pool with end padding; Flatten; Gemm + Relu.
+   * (ONNX Runtime rejects dilation together with SAME padding, so the two are in separate layers.)
+   */
+  private static byte[] richModel() {
+    Graphs g = new Graphs(5).input("x", 1, 4, 11, 9).output("y", 1, 3)
+        .randomFloats("W", 0.4, 0, 6, 2, 3, 2).randomFloats("B", 0.2, 0, 6)
+        .randomFloats("gamma", 0.3, 1, 6).randomFloats("beta", 0.2, 0, 6).randomFloats("mean", 0.2, 0, 6)
+        .randomFloats("var", 0.1, 1, 6)
+        .randomFloats("G", 0.3, 0, 3, 64).randomFloats("C", 0.3, 0, 3)
+        .randomFloats("W2", 0.3, 0, 4, 6, 2, 2);
+    g.node("Conv", "conv", List.of("x", "W", "B"), "c").addAttribute(Graphs.ints("strides", 2, 1))
+        .addAttribute(Graphs.string("auto_pad", "SAME_LOWER"))
+        .addAttribute(Graphs.integer("group", 2));
+    g.node("BatchNormalization", "bn", List.of("c", "gamma", "beta", "mean", "var"), "b")
+        .addAttribute(Graphs.real("epsilon", 1e-3f));
+    g.node("Clip", "clip", List.of("b"), "r").addAttribute(Graphs.real("min", 0f)).addAttribute(Graphs.real("max", 6f));
+    g.node("Conv", "dilated", List.of("r", "W2"), "p").addAttribute(Graphs.ints("dilations", 2, 2))
+        .addAttribute(Graphs.ints("pads", 1, 0, 2, 1));
+    g.node("AveragePool", "avg", List.of("p"), "a").addAttribute(Graphs.ints("kernel_shape", 2, 2))
+        .addAttribute(Graphs.ints("strides", 2, 2)).addAttribute(Graphs.ints("pads", 0, 0, 1, 1));
+    g.node("Flatten", "flat", List.of("a"), "f");
+    g.node("Gemm", "gemm", List.of("f", "G", "C"), "gm").addAttribute(Graphs.integer("transB", 1))
+        .addAttribute(Graphs.real("alpha", 0.5f));
+    g.node("Relu", "relu", List.of("gm"), "y");
+    return g.toBytes(9);
+  }
+
+  @Test
+  void foldsBiasBatchNormAndActivationsIntoTheirLayers() throws Exception {
+    LoweredModel m = GraphLowering.lower(OnnxModel.parse(richModel(), "rich.onnx"));
+    assertEquals(List.of("ConvSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
+        m.layers().stream().map(l -> l.getClass().getSimpleName()).collect(Collectors.toList()));
+    ConvSpec conv = (ConvSpec) m.layers().get(0);
+    assertEquals(List.of("conv", "bn", "clip"), conv.sources());
+    assertEquals(Activation.RELU6, conv.activation());
+    assertEquals(2, conv.groups());
+    assertEquals(Shape.of(6, 6, 9), conv.outputShape()); // ceil(11 / 2), ceil(9 / 1)
+    assertEquals(Shape.of(4, 7, 8), m.layers().get(1).outputShape()); // 6 + 3 - 3 + 1, 9 + 1 - 3 + 1
+    assertEquals(Shape.of(4, 4, 4), m.layers().get(2).outputShape());
+    DenseSpec dense = (DenseSpec) m.layers().get(4);
+    assertEquals(Activation.RELU, dense.activation());
+    assertEquals(Shape.of(3), dense.outputShape());
+  }
+
+  @Test
+  void loweredModelGivesOnnxRuntimesOutputs() throws Exception {
+    byte[] bytes = richModel();
+    FloatExecutor ours = new FloatExecutor(GraphLowering.lower(OnnxModel.parse(bytes, "rich.onnx")));
+    Random r = new Random(3);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions())) {
+      for (int t = 0; t < 20; t++) {
+        float[] x = new float[4 * 11 * 9];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) r.nextGaussian();
+        }
+        float[] expected = run(env, session, x);
+        FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 4, 11, 9), x));
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], y.get(i), 1e-5 * Math.max(1, Math.abs(expected[i])), "output " + i);
+        }
+      }
+    }
+  }
+
+  private static float[] run(OrtEnvironment env, OrtSession session, float[] x) throws OrtException {
+    try (ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+            new long[] {1, 4, 11, 9});
+        OrtSession.Result result = session.run(Map.of("x", in))) {
+      return ((float[][]) result.get(0).getValue())[0];
+    }
+  }
+
+  @Test
+  void unsupportedOperatorNamesTheNodeTheOperatorAndTheSupportedList() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4);
+    g.node("Sigmoid", "squash", List.of("x"), "y");
+    OnnxModel model = OnnxModel.parse(g.toBytes(13), "sig.onnx");
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(model));
+    assertEquals("node 'squash' (Sigmoid): operator 'Sigmoid' is not supported; supported operators: "
+        + String.join(", ", GraphLowering.SUPPORTED_OPERATORS), e.getMessage());
+  }
+
+  @Test
+  void reluAfterPoolingIsRejectedBecauseItCannotBeFused() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 1, 4, 4).output("y", 1, 1, 2, 2);
+    g.node("MaxPool", "pool", List.of("x"), "p").addAttribute(Graphs.ints("kernel_shape", 2, 2))
+        .addAttribute(Graphs.ints("strides", 2, 2));
+    g.node("Relu", "late", List.of("p"), "y");
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "late.onnx")));
+    assertTrue(e.getMessage().startsWith("node 'late' (Relu): Relu after 'pool' cannot be fused"), e.getMessage());
+  }
+
+  @Test
+  void aBranchingGraphIsRejected() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
+    g.node("MatMul", "a", List.of("x", "W"), "h");
+    g.node("Add", "skip", List.of("h", "x"), "y");
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "skip.onnx")));
+    assertTrue(e.getMessage().startsWith("node 'skip' (Add): adds the non-constant 'x'"), e.getMessage());
+  }
+
+  @Test
+  void aConvWeightWithTheWrongChannelCountIsRejected() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 3, 5, 5).output("y", 1, 2, 5, 5).randomFloats("W", 1, 0, 2, 2, 1, 1);
+    g.node("Conv", "c", List.of("x", "W"), "y");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "c.onnx")));
+    assertEquals("node 'c' (Conv): weight [2, 2, 1, 1] with group 1 expects 2 input channels, but the input is"
+        + " [3, 5, 5]", e.getMessage());
+  }
+
+  @Test
+  void clipToAnotherRangeIsRejected() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
+    g.node("MatMul", "m", List.of("x", "W"), "h");
+    g.node("Clip", "c", List.of("h"), "y").addAttribute(Graphs.real("min", -1f)).addAttribute(Graphs.real("max", 1f));
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(9), "c.onnx")));
+    assertEquals("node 'c' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)", e.getMessage());
+  }
+}

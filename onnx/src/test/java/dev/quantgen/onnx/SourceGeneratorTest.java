@@ -1,0 +1,45 @@
+package dev.quantgen.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.palantir.javapoet.JavaFile;
+import dev.quantgen.testkit.SharedData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sources generated for mnist-8 equal the golden files in {@code src/test/resources/golden/mnist8}.
+ * Run with {@code -Dquantgen.updateGolden=true} to rewrite a stale golden (then review the diff).
+ */
+class SourceGeneratorTest {
+  private static final String PACKAGE = "dev.quantgen.examples.mnist";
+
+  @Test
+  void mnist8SourcesMatchTheGolden() throws IOException {
+    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    List<JavaFile> files = SourceGenerator.generate(model, PACKAGE, "Mnist8");
+    assertEquals(List.of("Convolution28", "Pooling66", "Convolution110", "Pooling160", "Times212_reshape0",
+            "Times212", "Mnist8", "Mnist8Weights"),
+        files.stream().map(f -> f.typeSpec().name()).collect(Collectors.toList()));
+    for (JavaFile file : files) {
+      String name = file.typeSpec().name() + ".java";
+      String actual = file.toString();
+      if (Boolean.getBoolean("quantgen.updateGolden")) {
+        Path dir = Paths.get("src/test/resources/golden/mnist8");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name), actual);
+        continue;
+      }
+      try (InputStream in = SourceGeneratorTest.class.getResourceAsStream("/golden/mnist8/" + name)) {
+        assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual, name);
+      }
+    }
+  }
+}
