@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.runtime.ptq.QuantizedModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,5 +62,21 @@ class FuzzFindingsTest {
     Files.write(file, FuzzFiles.withValidChecksums(bytes));
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(file + ": corrupt header: tensor 'a' is already added, expected unique names", e.getMessage());
+  }
+
+  /**
+   * A quantized model whose requantization shift is far outside what quantizeMultiplier makes
+   * loaded fine and then failed at inference with an IllegalArgumentException from FixedPoint.
+   */
+  @Test
+  void quantizedModelWithAnImpossibleRequantShiftFailsToLoad() throws IOException {
+    Path file = dir.resolve("shift.qgen");
+    try (InputStream in = FuzzFindingsTest.class.getResourceAsStream(
+        "/dev/quantgen/runtime/ptq/QuantizedModelFuzzTestInputs/quantizedModel/finding_requant_shift_out_of_range")) {
+      Files.write(file, FuzzFiles.withValidChecksums(in.readAllBytes()));
+    }
+    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    assertTrue(e.getMessage().matches(".*: layer .*: shifts\\[\\d+\\]: expected -31\\.\\.30, got -?\\d+"),
+        e.getMessage());
   }
 }
