@@ -545,12 +545,19 @@ public final class GraphLowering {
   }
 
   private void advance(OnnxNode node) {
-    current = node.outputs().get(0);
+    current = output(node);
   }
 
   private void advance(OnnxNode node, Shape out) {
-    current = node.outputs().get(0);
+    current = output(node);
     shape = out;
+  }
+
+  private String output(OnnxNode node) {
+    if (node.outputs().isEmpty()) { // legal protobuf, but nothing could consume the node's result
+      throw unsupported(node, "has no output, expected one");
+    }
+    return node.outputs().get(0);
   }
 
   private String uniqueName(OnnxNode node) {

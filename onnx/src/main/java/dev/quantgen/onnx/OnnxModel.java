@@ -155,21 +155,26 @@ public final class OnnxModel {
         throw new OnnxFormatException(where + " has dimension " + i + " = " + d + ": expected 0.." + Integer.MAX_VALUE);
       }
       dims[i] = (int) d;
-      size *= d;
-    }
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new OnnxFormatException(where + " has " + size + " elements: expected an array-sized tensor");
+      size *= d; // checked at every step, so the product of dimensions up to 2^31 never overflows a long
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new OnnxFormatException(where + " has dimensions " + t.getDimsList() + ": more than 2^31 - 9"
+            + " elements, expected an array-sized tensor");
+      }
     }
     Shape shape = Shape.of(dims);
     int n = (int) size;
     ByteString raw = t.getRawData();
+    // The data's real size is checked before the array is allocated: the dimensions alone are only a claim.
     if (t.getDataType() == FLOAT) {
-      float[] v = new float[n];
       if (!raw.isEmpty()) {
         requireRawSize(where, raw, n, Float.BYTES);
-        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
       } else {
         requireCount(where, t.getFloatDataCount(), n);
+      }
+      float[] v = new float[n];
+      if (!raw.isEmpty()) {
+        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+      } else {
         for (int i = 0; i < n; i++) {
           v[i] = t.getFloatData(i);
         }
@@ -177,13 +182,16 @@ public final class OnnxModel {
       return OnnxTensor.ofFloats(t.getName(), FloatTensor.of(shape, v));
     }
     if (t.getDataType() == INT64) {
-      long[] v = new long[n];
       if (!raw.isEmpty()) {
         requireRawSize(where, raw, n, Long.BYTES);
+      } else {
+        requireCount(where, t.getInt64DataCount(), n);
+      }
+      long[] v = new long[n];
+      if (!raw.isEmpty()) {
         ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().get(v);
       } else {
-        requireCount(where, t.getInt64DataCount(), n);
         for (int i = 0; i < n; i++) {
           v[i] = t.getInt64Data(i);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,11 @@ import java.nio.file.StandardCopyOption;
  * to a temporary file in the same directory (same file system, so the move can be atomic), which is
  * forced to disk and then moved over the target. On any failure the temporary file is deleted and
  * the target is untouched.
+ *
+ * <p>A process killed mid-write cannot delete its temporary file; the next successful write of the
+ * same target removes such leftovers, so they never pile up. A concurrent writer of the same
+ * target whose temporary file is removed that way fails cleanly (its move finds no file); the
+ * target is still either complete version.
  */
 final class AtomicFiles {
   /** Writes the content of a file to a stream. */
@@ -23,6 +29,7 @@ final class AtomicFiles {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String TEMP_SUFFIX = ".tmp";
 
   private AtomicFiles() {}
 
@@ -33,7 +40,7 @@ final class AtomicFiles {
    */
   private static Path createTemp(Path dir, String name) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      Path temp = dir.resolve(tempPrefix(name) + Long.toHexString(RANDOM.nextLong()) + TEMP_SUFFIX);
       try {
         return Files.createFile(temp);
       } catch (FileAlreadyExistsException e) {
@@ -69,6 +76,31 @@ final class AtomicFiles {
       if (!done) {
         Files.deleteIfExists(temp);
       }
+    }
+    deleteLeftoverTemps(dir, absolute.getFileName().toString());
+  }
+
+  private static String tempPrefix(String name) {
+    return "." + name + ".";
+  }
+
+  /**
+   * Deletes the temporary files of earlier writes of this target that were killed before their move.
+   * Best effort: the write itself has succeeded, so a leftover that cannot be deleted now (another
+   * process removed it first, or a permission problem) is not reported as its failure.
+   */
+  private static void deleteLeftoverTemps(Path dir, String name) {
+    String prefix = tempPrefix(name);
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, entry -> {
+      String n = entry.getFileName().toString();
+      return n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX)
+          && n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length()).matches("[0-9a-f]{1,16}");
+    })) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      // best effort, see above
     }
   }
 }

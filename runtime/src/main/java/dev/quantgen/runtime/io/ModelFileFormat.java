@@ -272,7 +272,11 @@ final class ModelFileFormat {
         if (problem != null) {
           throw fail("corrupt tensor '" + e.name + "': " + problem);
         }
-        model.tensor(ModelTensor.stored(e.name, e.type, e.shape, data));
+        try {
+          model.tensor(ModelTensor.stored(e.name, e.type, e.shape, data));
+        } catch (IllegalArgumentException duplicate) { // two header entries of one name
+          throw fail("corrupt header: " + duplicate.getMessage());
+        }
       }
       return model.build();
     }

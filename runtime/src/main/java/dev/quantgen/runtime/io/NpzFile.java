@@ -50,7 +50,13 @@ final class NpzFile implements WeightSource {
       TensorIndex index = new TensorIndex(file);
       Map<String, ZipEntry> zipEntries = new HashMap<>();
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-        ZipEntry entry = en.nextElement();
+        ZipEntry entry;
+        try {
+          entry = en.nextElement();
+        } catch (IllegalArgumentException e) { // the JDK decodes names and comments lazily, unchecked
+          throw new WeightFormatException(file + ": corrupt zip directory: an entry's name or comment is not"
+              + " valid in its charset (" + e.getMessage() + ")", e);
+        }
         if (entry.isDirectory() || !entry.getName().endsWith(".npy")) {
           continue;
         }

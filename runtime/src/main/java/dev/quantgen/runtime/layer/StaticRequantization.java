@@ -20,8 +20,23 @@ public record StaticRequantization(
     int outputMin,
     int outputMax) {
 
-  /** Copies the arrays so the record stays immutable. */
+  /**
+   * Checks that the per-channel arrays agree in length and each shift is one
+   * {@link dev.quantgen.runtime.numerics.FixedPoint#quantizeMultiplier} can produce, then copies
+   * the arrays so the record stays immutable. (Parameters loaded from a file reach here too.)
+   *
+   * @throws IllegalArgumentException naming the array, the index and the value
+   */
   public StaticRequantization {
+    if (shifts.length != multipliers.length || realMultipliers.length != multipliers.length) {
+      throw new IllegalArgumentException("shifts, realMultipliers: expected " + multipliers.length
+          + " values like multipliers, got " + shifts.length + " and " + realMultipliers.length);
+    }
+    for (int i = 0; i < shifts.length; i++) {
+      if (shifts[i] < -31 || shifts[i] > 30) {
+        throw new IllegalArgumentException("shifts[" + i + "]: expected -31..30, got " + shifts[i]);
+      }
+    }
     bias = bias.clone();
     multipliers = multipliers.clone();
     shifts = shifts.clone();
