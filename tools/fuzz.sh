@@ -34,7 +34,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz.sh: no target matches: $*" >&2; exit 2; }
 
 # Build first, so a compile error shows once rather than as a failure of every target.
-mvn -B -q -ntp -o -pl cli,onnx -am test-compile || exit 1
+mvn -B -q -ntp -pl cli,onnx -am test-compile || exit 1
 
 logdir=$(mktemp -d)
 failed=0
@@ -46,7 +46,7 @@ for t in "${targets[@]}"; do
   # The JUnit @Timeout (10 s) becomes Jazzer's per-input timeout; JUnit's own timeout is turned off
   # because the whole fuzz run is one JUnit invocation. The last jazzer.internal.arg sets the length.
   # -am and the test phase: the module's dependencies come from this tree, not from ~/.m2.
-  JAZZER_FUZZ=1 mvn -B -ntp -o -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine=-Xmx512m -Djunit.jupiter.execution.timeout.mode=disabled -Djazzer.instrument='dev.quantgen.**' \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1
   rc=$?
