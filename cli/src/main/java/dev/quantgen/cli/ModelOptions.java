@@ -76,7 +76,7 @@ final class ModelOptions {
             + "model 784-256-128-10 is used");
       }
       model = FashionData.model();
-      modelName = "Fashion-MNIST MLP 784-256-128-10 (embedded)";
+      modelName = "Fashion-MNIST MLP 784-256-128-10 (embedded weights)";
     } else {
       model = loadWeights();
       modelName = weights.getFileName() + " " + joined(layers);

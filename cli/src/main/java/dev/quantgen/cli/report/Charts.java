@@ -10,7 +10,7 @@ import java.util.List;
  * carries its numbers in {@code data-*} attributes so tests can read them back without a browser.
  */
 final class Charts {
-  private static final int WIDTH = 600;
+  private static final int WIDTH = 540;
 
   private Charts() {}
 
@@ -22,7 +22,7 @@ final class Charts {
    * value is printed after each bar.
    */
   static String bars(String id, String title, String desc, List<Bar> bars) {
-    int labelWidth = 180;
+    int labelWidth = 150;
     int rowHeight = 28;
     int barMax = WIDTH - labelWidth - 100;
     int height = 16 + rowHeight * bars.size();
@@ -58,7 +58,7 @@ final class Charts {
    * the tail), the observer's clipping range shaded, and the int8 range the model uses dashed.
    */
   static String histogram(String id, ModelReport.Boundary b, String observer) {
-    int height = 230;
+    int height = 250;
     double x0 = 20;
     double x1 = WIDTH - 20;
     double top = 12;
@@ -135,13 +135,13 @@ final class Charts {
     }
     double ly = bottom + 38;
     legend(svg, x0, ly, "hist", "values (count, log scale)");
-    legend(svg, x0 + 175, ly, "clip", observer + " clip [" + Html.value(b.clipLo()) + ", " + Html.value(b.clipHi()) + "]");
+    legend(svg, x0 + 190, ly, "clip", observer + " clip [" + Html.value(b.clipLo()) + ", " + Html.value(b.clipHi()) + "]");
     if (b.grid().isPresent()) {
       ModelReport.Grid g = b.grid().get();
-      legend(svg, x0 + 175, ly + 18, "grid-swatch", "int8 range [" + Html.value(g.lo()) + ", " + Html.value(g.hi()) + "]");
+      legend(svg, x0 + 190, ly + 20, "grid-swatch", "int8 range [" + Html.value(g.lo()) + ", " + Html.value(g.hi()) + "]");
     } else {
-      svg.append("<text class=\"note\" x=\"").append(Html.coord(x0 + 175)).append("\" y=\"").append(Html.coord(ly + 27))
-          .append("\">no int8 range here: the layers at this boundary are not static int8</text>\n");
+      svg.append("<text class=\"note\" x=\"").append(Html.coord(x0 + 190)).append("\" y=\"").append(Html.coord(ly + 30))
+          .append("\">no int8 range here: no static int8 layer</text>\n");
     }
     return svg.append("</svg>\n").toString();
   }

@@ -22,9 +22,10 @@ public final class HtmlReport {
       p.lead { color: #4a5263; margin: 0 0 18px; }
       section { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 16px 20px;
         margin: 0 0 18px; }
-      .row { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+      .row { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 18px 28px;
+        align-items: start; }
       figure { margin: 0; }
-      figcaption { color: #4a5263; font-size: 13px; max-width: 600px; }
+      figcaption { color: #4a5263; font-size: 13px; max-width: 540px; }
       dl.figures { display: flex; flex-wrap: wrap; gap: 12px 36px; margin: 0; }
       dl.figures div { min-width: 150px; }
       dl.figures dt { color: #4a5263; font-size: 13px; }
