@@ -155,11 +155,9 @@ final class Charts {
     double bottom = 270;
     double minBytes = points.stream().mapToLong(ModelReport.PrecisionPoint::parameterBytes).min().orElse(1);
     double maxBytes = points.stream().mapToLong(ModelReport.PrecisionPoint::parameterBytes).max().orElse(10);
-    double logLo = Math.floor(Math.log10(Math.max(1, minBytes)) * 2) / 2;
-    double logHi = Math.ceil(Math.log10(Math.max(1, maxBytes)) * 2) / 2;
-    if (logHi <= logLo) {
-      logHi = logLo + 1;
-    }
+    // Pad a little so the end points' labels stay inside the plot.
+    double logLo = Math.log10(Math.max(1, minBytes)) - 0.2;
+    double logHi = Math.log10(Math.max(1, maxBytes)) + 0.2;
     double minAcc = points.stream().mapToDouble(ModelReport.PrecisionPoint::accuracy).min().orElse(0) * 100;
     double accLo = Math.max(0, Math.floor(minAcc / 10) * 10);
     double accHi = 100;
@@ -173,9 +171,12 @@ final class Charts {
       svg.append("<text class=\"tick\" x=\"").append(Html.coord(x0 - 6)).append("\" y=\"").append(Html.coord(y.at(a) + 4))
           .append("\" text-anchor=\"end\">").append(Html.coord(a)).append("%</text>\n");
     }
-    for (double e = Math.ceil(logLo * 2) / 2; e <= logHi + 1e-9; e += 0.5) {
-      svg.append("<text class=\"tick\" x=\"").append(Html.coord(x.at(e))).append("\" y=\"").append(Html.coord(bottom + 16))
-          .append("\" text-anchor=\"middle\">").append(Html.escape(Html.shortBytes(Math.pow(10, e)))).append("</text>\n");
+    for (double tick : sizeTicks(logLo, logHi)) {
+      double tx = x.at(Math.log10(tick));
+      svg.append("<line class=\"gridline\" x1=\"").append(Html.coord(tx)).append("\" y1=\"").append(Html.coord(top))
+          .append("\" x2=\"").append(Html.coord(tx)).append("\" y2=\"").append(Html.coord(bottom)).append("\"/>\n");
+      svg.append("<text class=\"tick\" x=\"").append(Html.coord(tx)).append("\" y=\"").append(Html.coord(bottom + 16))
+          .append("\" text-anchor=\"middle\">").append(Html.escape(Html.shortBytes(tick))).append("</text>\n");
     }
     svg.append("<line class=\"axis\" x1=\"").append(Html.coord(x0)).append("\" y1=\"").append(Html.coord(bottom))
         .append("\" x2=\"").append(Html.coord(x1)).append("\" y2=\"").append(Html.coord(bottom)).append("\"/>\n");
@@ -193,7 +194,8 @@ final class Charts {
           .append(Html.coord(y.at(100 * p.accuracy())));
     }
     svg.append("<polyline class=\"frontier\" points=\"").append(path).append("\"/>\n");
-    for (ModelReport.PrecisionPoint p : bySize) {
+    for (int i = 0; i < bySize.size(); i++) {
+      ModelReport.PrecisionPoint p = bySize.get(i);
       double px = x.at(Math.log10(p.parameterBytes()));
       double py = y.at(100 * p.accuracy());
       svg.append("<circle class=\"point ").append(Html.precisionClass(p.label())).append("\" cx=\"").append(Html.coord(px))
@@ -201,11 +203,28 @@ final class Charts {
           .append("\" data-bytes=\"").append(p.parameterBytes()).append("\" data-accuracy=\"").append(p.accuracy())
           .append("\"><title>").append(Html.escape(p.label() + ": " + Html.bytes(p.parameterBytes()) + " bytes, "
               + Html.percent(p.accuracy()))).append("</title></circle>\n");
-      svg.append("<text class=\"point-label\" x=\"").append(Html.coord(px)).append("\" y=\"").append(Html.coord(py - 12))
+      // Neighbours in size often have nearly the same accuracy: alternate labels above and below.
+      double labelY = i % 2 == 0 ? py - 12 : py + 22;
+      svg.append("<text class=\"point-label\" x=\"").append(Html.coord(px)).append("\" y=\"").append(Html.coord(labelY))
           .append("\" text-anchor=\"middle\">").append(Html.escape(p.label().split(" ")[0] + " " + Html.percent(p.accuracy())))
           .append("</text>\n");
     }
     return svg.append("</svg>\n").toString();
+  }
+
+  /** Round sizes (1, 2 and 5 times a power of ten bytes) between {@code 10^logLo} and {@code 10^logHi}. */
+  static List<Double> sizeTicks(double logLo, double logHi) {
+    List<Double> ticks = new ArrayList<>();
+    for (int e = (int) Math.floor(logLo); e <= (int) Math.ceil(logHi); e++) {
+      for (int m : new int[] {1, 2, 5}) {
+        double tick = m * Math.pow(10, e);
+        double log = Math.log10(tick);
+        if (log >= logLo && log <= logHi) {
+          ticks.add(tick);
+        }
+      }
+    }
+    return ticks;
   }
 
   private static StringBuilder open(String id, String title, String desc, int height) {

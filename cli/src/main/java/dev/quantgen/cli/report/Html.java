@@ -1,5 +1,6 @@
 package dev.quantgen.cli.report;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** Escaping and number formatting for the report: text and attributes, independent of the locale. */
@@ -42,15 +43,20 @@ final class Html {
     return String.format(Locale.ROOT, "%,d", v);
   }
 
-  /** A byte count for axes and labels: {@code 919 KiB}, {@code 1.2 MiB}. */
+  /** A round byte count for axes, in decimal units: {@code 500 B}, {@code 20 kB}, {@code 1 MB}. */
   static String shortBytes(double v) {
-    if (v >= 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f MiB", v / (1024 * 1024));
+    if (v >= 1e6) {
+      return threeDigits(v / 1e6) + " MB";
     }
-    if (v >= 1024) {
-      return String.format(Locale.ROOT, "%.0f KiB", v / 1024);
+    if (v >= 1e3) {
+      return threeDigits(v / 1e3) + " kB";
     }
     return String.format(Locale.ROOT, "%.0f B", v);
+  }
+
+  /** Three significant digits without trailing zeros: {@code 1.5}, {@code 100}, {@code 941}. */
+  private static String threeDigits(double v) {
+    return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
   }
 
   /** An accuracy as a percentage with two decimals: {@code 84.53%}. */
