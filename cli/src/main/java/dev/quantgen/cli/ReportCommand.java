@@ -49,7 +49,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "FILE.qgen",
       description = "Report on this model file (written by calibrate from the same FP32 weights) instead of "
-          + "calibrating one at --precision.")
+          + "calibrating one at --precision. Give the --observer, --samples and --data it was calibrated with: the "
+          + "file stores the int8 ranges (drawn dashed), not how they were found (drawn shaded).")
   private Path modelFile;
 
   @Option(names = "--out", paramLabel = "FILE", defaultValue = "quantgen-report.html",
