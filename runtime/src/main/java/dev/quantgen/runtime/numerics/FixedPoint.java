@@ -23,7 +23,7 @@ public final class FixedPoint {
    * Splits a non-negative real multiplier into {@code (M0, shift)} with {@code M0} in
    * [2^30, 2^31) (or 0 for {@code M == 0} and for multipliers too small to matter: below 2^-32, where
    * {@code |acc * M| < 0.5} for every int32 {@code acc}; TFLite's {@code QuantizeMultiplier} draws the
-   * same line, shift < -31).
+   * same line, {@code shift < -31}).
    *
    * @throws IllegalArgumentException for a negative, NaN or infinite multiplier, or one of 2^30 or more
    */
