@@ -1,6 +1,7 @@
 package dev.quantgen.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.VariantSpec;
@@ -9,6 +10,7 @@ import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.LayerValidator;
 import dev.quantgen.processor.validation.ValidationResult;
 import dev.quantgen.processor.writing.KernelWriters;
+import dev.quantgen.processor.writing.SpatialKernelWriter;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.Set;
@@ -76,7 +78,16 @@ public final class LayerProcessor extends AbstractProcessor {
     }
     ValidationResult result = validator.validate(layer);
     result.diagnostics().forEach(d -> d.printTo(processingEnv.getMessager(), trees));
-    if (result.hasErrors() || result.spec().isEmpty()) {
+    if (result.hasErrors()) {
+      return;
+    }
+    if (result.spatial().isPresent()) {
+      for (JavaFile file : SpatialKernelWriter.write(result.spatial().get(), getClass().getName(), layer)) {
+        file.writeTo(processingEnv.getFiler());
+      }
+      return;
+    }
+    if (result.spec().isEmpty()) {
       return;
     }
     LayerSpec spec = result.spec().get();

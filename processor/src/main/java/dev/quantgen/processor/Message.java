@@ -28,16 +28,17 @@ public enum Message {
       + "activations could overflow: in = %d inputs x max|qa - za| = %d x max|qw - zw| = %d = %d > 2^31 - 1; "
       + "use scheme = SYMMETRIC, a smaller blockSize (INT4), activations = FLOAT, or split the layer"),
   /** A layer kind that is validated but has no generated kernel yet. */
-  NO_KERNEL_YET("QuantizeNoKernel", "@%s layers are validated, but their kernels come in a later release: "
-      + "no class is generated for %s"),
+  NO_KERNEL_YET("QuantizeNoKernel", "@%s layers have no %s kernel yet: no class is generated for this "
+      + "@Quantize of %s, its FP32 kernel runs instead; use precision = INT8 (static) or FP32"),
   /** An empty @Model. */
   EMPTY_MODEL("QuantizeEmptyModel", "layers = {}: a model needs at least one layer class"),
   /** A @Model entry that is not a layer. */
   MODEL_NOT_A_LAYER("QuantizeNotALayer", "layers[%d] = %s has no layer annotation: add @Dense to it or "
       + "remove it from the model"),
   /** A @Model entry of a layer kind models cannot run yet. */
-  MODEL_UNSUPPORTED_LAYER("QuantizeUnsupportedLayer", "layers[%d] = %s is a @%s layer: models run only "
-      + "@Dense layers for now; remove it from layers"),
+  /** Consecutive spatial layers of a @Model whose [channels, height, width] shapes do not chain. */
+  SPATIAL_SHAPE_MISMATCH("QuantizeShapeMismatch", "layers[%d] = %s takes input %s, but layers[%d] = %s "
+      + "produces %s: make the shapes equal (a @Flatten goes between a spatial layer and a @Dense layer)"),
   /** Consecutive layers of a @Model whose shapes do not chain. */
   SHAPE_MISMATCH("QuantizeShapeMismatch", "layers[%d] = %s has in = %d, but layers[%d] = %s has out = %d: "
       + "make the sizes equal"),

@@ -6,6 +6,7 @@ import dev.quantgen.processor.validation.AnnotationNames;
 import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.ModelValidator;
 import dev.quantgen.processor.writing.ModelWriter;
+import dev.quantgen.processor.writing.SpatialModelWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,7 +54,9 @@ public final class ModelProcessor extends AbstractProcessor {
         Optional<ModelSpec> spec = validator.validate(model, diagnostics);
         diagnostics.forEach(d -> d.printTo(processingEnv.getMessager(), null));
         if (spec.isPresent()) {
-          ModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
+          (spec.get().spatial()
+              ? SpatialModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
+              : ModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils()))
               .writeTo(processingEnv.getFiler());
         }
       } catch (RuntimeException | IOException e) {

@@ -52,6 +52,19 @@ class GeneratedCodeQualityTest {
           more[k], "public final class Odd" + k + " {}"));
     }
     LAYERS.add(Compilations.source("Net", "@Model(layers = {Big0.class})", "public interface Net {}"));
+    LAYERS.add(Compilations.source("BigConv", "@Conv2d(inChannels = 256, outChannels = 256, inHeight = 57, "
+        + "inWidth = 55, kernel = 7, dilation = 3, paddingMode = Padding.SAME, activation = Activation.RELU6)",
+        "@Quantize(precision = Precision.INT8)", "public final class BigConv {}"));
+    LAYERS.add(Compilations.source("BigPool", "@MaxPool2d(channels = 256, inHeight = 57, inWidth = 55, kernel = 3, "
+        + "stride = 2)", "public final class BigPool {}"));
+    LAYERS.add(Compilations.source("BigAvg", "@AvgPool2d(channels = 256, inHeight = 28, inWidth = 27, kernel = 2)",
+        "public final class BigAvg {}"));
+    LAYERS.add(Compilations.source("BigFlat", "@Flatten(channels = 256, height = 14, width = 13)",
+        "public final class BigFlat {}"));
+    LAYERS.add(Compilations.source("BigHead", "@Dense(in = 46592, out = 10)", "@Quantize(precision = Precision.INT8)",
+        "public final class BigHead {}"));
+    LAYERS.add(Compilations.source("ConvNet", "@Model(layers = {BigConv.class, BigPool.class, BigAvg.class, "
+        + "BigFlat.class, BigHead.class})", "public interface ConvNet {}"));
     compilation = Compilations.compile(LAYERS);
     assertThat(compilation).succeeded();
   }

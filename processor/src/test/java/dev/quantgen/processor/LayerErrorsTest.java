@@ -155,13 +155,29 @@ class LayerErrorsTest {
   }
 
   @Test
-  void convolutionsAreValidatedButWarnThatNoKernelIsGenerated() {
+  void convolutionPrecisionsWithoutAKernelWarnAndFallBackToFp32() {
     JavaFileObject file = source("Conv",
         "@Conv2d(inChannels = 3, outChannels = 8, inHeight = 28, inWidth = 28, kernel = 3)",
+        "@Quantize(precision = Precision.FP16)",
         "final class Conv {}");
     Compilation compilation = compile(file);
     assertThat(compilation).succeeded();
-    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel]").inFile(file).onLineContaining("@Conv2d");
+    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel]").inFile(file).onLineContaining("@Quantize");
+    assertThat(compilation).generatedSourceFile("test.Conv_Fp32");
+  }
+
+  @Test
+  void convolutionsAndPoolingGetKernelsWithoutWarnings() {
+    Compilation compilation = compile(source("Conv",
+        "@Conv2d(inChannels = 3, outChannels = 8, inHeight = 28, inWidth = 28, kernel = 3)",
+        "@Quantize(precision = Precision.INT8)",
+        "final class Conv {}"), source("Pool", "@AvgPool2d(channels = 3, inHeight = 5, inWidth = 5, kernel = 2)",
+        "final class Pool {}"));
+    assertThat(compilation).succeeded();
+    org.junit.jupiter.api.Assertions.assertTrue(compilation.warnings().stream()
+        .noneMatch(d -> d.getMessage(null).contains("[QuantizeNoKernel]")), compilation.warnings().toString());
+    assertThat(compilation).generatedSourceFile("test.Conv_Int8");
+    assertThat(compilation).generatedSourceFile("test.Pool_Pool");
   }
 
   @Test

@@ -56,12 +56,41 @@ class ModelProcessorTest {
   }
 
   @Test
-  void convolutionLayersCannotRunInAModelYet() {
+  void aConvolutionOutputMustBeFlattenedBeforeADenseLayer() {
     JavaFileObject conv = source("Conv",
-        "@Conv2d(inChannels = 1, outChannels = 1, inHeight = 4, inWidth = 4, kernel = 3)", "final class Conv {}");
-    JavaFileObject model = source("M", "@Model(", "    layers = {Conv.class})", "interface M {}");
-    assertThat(compile(conv, model)).hadErrorContaining("[QuantizeUnsupportedLayer]")
-        .inFile(model).onLineContaining("layers = {Conv.class}");
+        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)", "final class Conv {}");
+    JavaFileObject dense = source("Head", "@Dense(in = 8, out = 3)", "final class Head {}");
+    JavaFileObject model = source("M", "@Model(", "    layers = {Conv.class, Head.class})", "interface M {}");
+    assertThat(compile(conv, dense, model)).hadErrorContaining("layers[1] = Head takes input [8], but layers[0] = Conv "
+        + "produces [2, 2, 2]").inFile(model).onLineContaining("layers = {Conv.class, Head.class}");
+  }
+
+  @Test
+  void spatialShapesMustChain() {
+    JavaFileObject conv = source("Conv",
+        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)", "final class Conv {}");
+    JavaFileObject pool = source("Pool", "@MaxPool2d(channels = 3, inHeight = 2, inWidth = 2, kernel = 2)",
+        "final class Pool {}");
+    JavaFileObject model = source("M", "@Model(", "    layers = {Conv.class, Pool.class})", "interface M {}");
+    assertThat(compile(conv, pool, model)).hadErrorContaining("[QuantizeShapeMismatch] layers[1] = Pool takes input "
+        + "[3, 2, 2], but layers[0] = Conv produces [2, 2, 2]");
+  }
+
+  @Test
+  void convolutionModelsWireConvPoolFlattenAndDense() {
+    JavaFileObject conv = source("Conv",
+        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)",
+        "@Quantize(precision = Precision.INT8)", "final class Conv {}");
+    JavaFileObject pool = source("Pool", "@MaxPool2d(channels = 2, inHeight = 2, inWidth = 2, kernel = 2)",
+        "final class Pool {}");
+    JavaFileObject flat = source("Flat", "@Flatten(channels = 2, height = 1, width = 1)", "final class Flat {}");
+    JavaFileObject dense = source("Head", "@Dense(in = 2, out = 3)", "@Quantize(precision = Precision.INT8)",
+        "final class Head {}");
+    JavaFileObject model = source("M", "@Model(layers = {Conv.class, Pool.class, Flat.class, Head.class})",
+        "interface M {}");
+    Compilation c = compile(conv, pool, flat, dense, model);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("test.M_Model");
   }
 
   @Test

@@ -25,7 +25,7 @@ public record LayerSpec(
     int out,
     boolean bias,
     Activation activation,
-    List<VariantSpec> requested) {
+    List<VariantSpec> requested) implements ModelLayer {
 
   public LayerSpec {
     requested = List.copyOf(requested);

@@ -9,6 +9,7 @@ import dev.quantgen.annotations.Scheme;
 import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
 import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,12 +64,7 @@ public final class LayerValidator {
     }
     List<VariantSpec> variants = validateVariants(type, quantize, layerInputs(layerMirrors.get(0), kinds.get(0)), out);
     if (!kinds.get(0).equals(AnnotationNames.DENSE)) {
-      spatial.validate(type, layerMirrors.get(0), kinds.get(0), out);
-      if (out.stream().noneMatch(d -> d.message().kind() == javax.tools.Diagnostic.Kind.ERROR)) {
-        out.add(Diagnostics.of(Message.NO_KERNEL_YET, type, layerMirrors.get(0), null,
-            AnnotationNames.simpleName(kinds.get(0)), type.getSimpleName()));
-      }
-      return new ValidationResult(out, Optional.empty());
+      return validateSpatial(type, layerMirrors.get(0), kinds.get(0), quantize, variants, out);
     }
     AnnotationMirror dense = layerMirrors.get(0);
     int in = positive(type, dense, "in", "a positive number of inputs", out);
@@ -83,8 +79,44 @@ public final class LayerValidator {
     return new ValidationResult(out, Optional.of(spec));
   }
 
+  /**
+   * A convolution, pooling or flatten layer: its shapes are checked, then resolved into a
+   * {@link SpatialSpec}. Convolutions have FP32 and static INT8 kernels; any other {@code @Quantize}
+   * of a convolution warns that FP32 runs instead, and pooling and flatten ignore precision (they
+   * move values, they do not multiply them).
+   */
+  private ValidationResult validateSpatial(TypeElement type, AnnotationMirror m, String kind,
+      List<AnnotationMirror> quantize, List<VariantSpec> variants, List<Diagnostics> out) {
+    spatial.validate(type, m, kind, out);
+    if (out.stream().anyMatch(d -> d.message().kind() == javax.tools.Diagnostic.Kind.ERROR)) {
+      return new ValidationResult(out, Optional.empty());
+    }
+    List<VariantSpec> kept = new ArrayList<>();
+    for (int k = 0; k < variants.size(); k++) {
+      VariantSpec v = variants.get(k);
+      boolean runs = kind.equals(AnnotationNames.CONV2D) && (v.precision() == Precision.FP32
+          || v.precision() == Precision.INT8 && v.activations() == Activations.STATIC);
+      if (runs) {
+        kept.add(v);
+      } else {
+        out.add(Diagnostics.of(Message.NO_KERNEL_YET, type, quantize.get(Math.min(k, quantize.size() - 1)), null,
+            AnnotationNames.simpleName(kind), v.precision() + " (" + v.activations() + " activations)",
+            type.getSimpleName()));
+      }
+    }
+    return new ValidationResult(out, Optional.empty(), Optional.of(spatial.resolve(type, m, kind,
+        packageOf(type), baseName(type), isPublic(type), kept)));
+  }
+
   /** The fan-in the accumulator bound uses; 0 (no bound checked) when the shape is itself invalid. */
   private int layerInputs(AnnotationMirror layer, String kind) {
+    if (kind.equals(AnnotationNames.CONV2D)) {
+      int groups = Math.max(1, reader.intValue(layer, "groups"));
+      int[] k = reader.intArray(layer, "kernel");
+      int kh = k.length > 0 ? k[0] : 0;
+      int kw = k.length > 1 ? k[1] : kh;
+      return Math.max(0, reader.intValue(layer, "inChannels") / groups * kh * kw);
+    }
     return kind.equals(AnnotationNames.DENSE) ? Math.max(0, reader.intValue(layer, "in")) : 0;
   }
 

@@ -3,6 +3,8 @@ package dev.quantgen.processor.validation;
 import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
 import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.ModelLayer;
+import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +21,8 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 
 /**
- * Validates a {@code @Model}: at least one layer, every entry a valid {@code @Dense} layer, and
- * each layer's {@code in} equal to the previous layer's {@code out}. Errors land on the
+ * Validates a {@code @Model}: at least one layer, every entry a valid layer, and each layer taking
+ * the shape the previous one produces. Errors land on the
  * {@code layers} attribute. A layer's own errors are reported by the layer processor; here they
  * only stop the model from being generated.
  */
@@ -45,7 +47,7 @@ public final class ModelValidator {
       out.add(Diagnostics.of(Message.EMPTY_MODEL, model, mirror, value));
       return Optional.empty();
     }
-    List<LayerSpec> specs = new ArrayList<>();
+    List<ModelLayer> specs = new ArrayList<>();
     for (int k = 0; k < types.size(); k++) {
       TypeElement type = (TypeElement) ((DeclaredType) types.get(k)).asElement();
       String kind = AnnotationNames.LAYERS.stream().filter(n -> AnnotationReader.find(type, n).isPresent())
@@ -54,39 +56,76 @@ public final class ModelValidator {
         out.add(Diagnostics.of(Message.MODEL_NOT_A_LAYER, model, mirror, value, k, type.getSimpleName()));
         continue;
       }
-      if (!kind.equals(AnnotationNames.DENSE)) {
-        out.add(Diagnostics.of(Message.MODEL_UNSUPPORTED_LAYER, model, mirror, value, k, type.getSimpleName(),
-            AnnotationNames.simpleName(kind)));
-        continue;
-      }
       ValidationResult result = layers.validate(type);
-      if (result.hasErrors() || result.spec().isEmpty()) {
+      if (result.hasErrors() || result.spec().isEmpty() && result.spatial().isEmpty()) {
         out.add(Diagnostics.of(Message.MODEL_INVALID_LAYER, model, mirror, value, k, type.getSimpleName(),
             type.getQualifiedName()));
         continue;
       }
-      specs.add(result.spec().get());
+      specs.add(result.spec().isPresent() ? result.spec().get() : result.spatial().get());
     }
     if (out.size() > before) {
       return Optional.empty();
     }
     for (int k = 1; k < specs.size(); k++) {
-      if (specs.get(k).in() != specs.get(k - 1).out()) {
-        out.add(Diagnostics.of(Message.SHAPE_MISMATCH, model, mirror, value, k, specs.get(k).simpleName(),
-            specs.get(k).in(), k - 1, specs.get(k - 1).simpleName(), specs.get(k - 1).out()));
-      }
+      checkChain(model, mirror, value, k, specs.get(k - 1), specs.get(k), out);
     }
     if (out.size() > before) {
       return Optional.empty();
     }
+    List<LayerSpec> dense = new ArrayList<>();
+    specs.forEach(s -> {
+      if (s instanceof LayerSpec d) {
+        dense.add(d);
+      }
+    });
+    boolean allDense = dense.size() == specs.size();
     return Optional.of(new ModelSpec(LayerValidator.packageOf(model), LayerValidator.baseName(model),
-        model.getQualifiedName().toString(), LayerValidator.isPublic(model), specs, accessorNames(specs)));
+        model.getQualifiedName().toString(), LayerValidator.isPublic(model), allDense ? dense : List.of(),
+        accessorNames(specs), specs));
+  }
+
+  /**
+   * Whether {@code next} takes what {@code prev} produces: equal {@code [C, H, W]} between spatial
+   * layers, equal sizes from a dense or flatten layer into a dense layer. A spatial output reaches a
+   * dense layer only through {@code @Flatten}, and a vector never feeds a spatial layer.
+   */
+  private static void checkChain(TypeElement model, AnnotationMirror mirror, AnnotationValue value, int k,
+      ModelLayer prev, ModelLayer next, List<Diagnostics> out) {
+    String produced = produced(prev);
+    String taken = taken(next);
+    if (!produced.equals(taken)) {
+      if (prev instanceof LayerSpec p && next instanceof LayerSpec n) {
+        out.add(Diagnostics.of(Message.SHAPE_MISMATCH, model, mirror, value, k, n.simpleName(), n.in(), k - 1,
+            p.simpleName(), p.out()));
+      } else {
+        out.add(Diagnostics.of(Message.SPATIAL_SHAPE_MISMATCH, model, mirror, value, k, next.simpleName(), taken,
+            k - 1, prev.simpleName(), produced));
+      }
+    }
+  }
+
+  private static String produced(ModelLayer layer) {
+    if (layer instanceof LayerSpec d) {
+      return "[" + d.out() + "]";
+    }
+    SpatialSpec s = (SpatialSpec) layer;
+    return s.kind() == SpatialSpec.Kind.FLATTEN ? "[" + s.outSize() + "]"
+        : "[" + s.outChannels() + ", " + s.outHeight() + ", " + s.outWidth() + "]";
+  }
+
+  private static String taken(ModelLayer layer) {
+    if (layer instanceof LayerSpec d) {
+      return "[" + d.in() + "]";
+    }
+    SpatialSpec s = (SpatialSpec) layer;
+    return "[" + s.inChannels() + ", " + s.inHeight() + ", " + s.inWidth() + "]";
   }
 
   /** Builder method names: the layer's name in lower camel case, numbered when a layer repeats. */
-  private static List<String> accessorNames(List<LayerSpec> specs) {
+  private static List<String> accessorNames(List<ModelLayer> specs) {
     Map<String, Integer> counts = new HashMap<>();
-    for (LayerSpec s : specs) {
+    for (ModelLayer s : specs) {
       counts.merge(base(s), 1, Integer::sum);
     }
     List<String> names = new ArrayList<>();
@@ -97,7 +136,7 @@ public final class ModelValidator {
     return names;
   }
 
-  private static String base(LayerSpec s) {
+  private static String base(ModelLayer s) {
     String simple = s.baseName();
     String name = simple.substring(0, 1).toLowerCase(Locale.ROOT) + simple.substring(1);
     return SourceVersion.isKeyword(name) || RESERVED.contains(name) ? name + "Layer" : name;

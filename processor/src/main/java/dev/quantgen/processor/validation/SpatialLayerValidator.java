@@ -1,8 +1,11 @@
 package dev.quantgen.processor.validation;
 
+import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Padding;
 import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
+import dev.quantgen.processor.model.SpatialSpec;
+import dev.quantgen.processor.model.VariantSpec;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.TypeElement;
@@ -65,6 +68,63 @@ final class SpatialLayerValidator {
         return;
       }
     }
+  }
+
+  /**
+   * The spec of a layer {@link #validate} accepted: SAME padding becomes explicit pads as ONNX
+   * {@code SAME_UPPER} places them (an odd total pad puts the extra cell at the end), a pooling
+   * stride of 0 becomes the kernel size.
+   */
+  SpatialSpec resolve(TypeElement type, AnnotationMirror m, String kind, String packageName, String baseName,
+      boolean isPublic, List<VariantSpec> variants) {
+    String name = type.getQualifiedName().toString();
+    if (kind.equals(AnnotationNames.FLATTEN)) {
+      int c = reader.intValue(m, "channels");
+      int h = reader.intValue(m, "height");
+      int w = reader.intValue(m, "width");
+      return new SpatialSpec(SpatialSpec.Kind.FLATTEN, packageName, baseName, name, isPublic, c, h, w, c * h * w, 1, 1,
+          new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0), 1, false, Activation.NONE, List.of());
+    }
+    boolean conv = kind.equals(AnnotationNames.CONV2D);
+    int channels = reader.intValue(m, conv ? "inChannels" : "channels");
+    int[] size = {reader.intValue(m, "inHeight"), reader.intValue(m, "inWidth")};
+    int[] kernel = twice(reader.intArray(m, "kernel"));
+    int[] stride = twice(reader.intArray(m, "stride"));
+    int[] padding = twice(reader.intArray(m, "padding"));
+    int[] dilation = conv ? twice(reader.intArray(m, "dilation")) : new int[] {1, 1};
+    boolean same = reader.enumValue(m, "paddingMode", Padding.class) == Padding.SAME;
+    int[] begin = new int[2];
+    int[] end = new int[2];
+    int[] outSize = new int[2];
+    for (int axis = 0; axis < 2; axis++) {
+      if (stride[axis] == 0) {
+        stride[axis] = kernel[axis];
+      }
+      int extent = dilation[axis] * (kernel[axis] - 1) + 1;
+      begin[axis] = padding[axis];
+      end[axis] = padding[axis];
+      if (same) {
+        int target = (size[axis] + stride[axis] - 1) / stride[axis];
+        int total = Math.max(0, (target - 1) * stride[axis] + extent - size[axis]);
+        begin[axis] = total / 2;
+        end[axis] = total - begin[axis];
+      }
+      outSize[axis] = (size[axis] + begin[axis] + end[axis] - extent) / stride[axis] + 1;
+    }
+    SpatialSpec.Window window = new SpatialSpec.Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0],
+        dilation[1], begin[0], begin[1], end[0], end[1]);
+    SpatialSpec.Kind k = conv ? SpatialSpec.Kind.CONV
+        : kind.equals(AnnotationNames.MAX_POOL2D) ? SpatialSpec.Kind.MAX_POOL : SpatialSpec.Kind.AVG_POOL;
+    int outChannels = conv ? reader.intValue(m, "outChannels") : channels;
+    int groups = conv ? reader.intValue(m, "groups") : 1;
+    boolean bias = conv && reader.booleanValue(m, "bias");
+    Activation activation = conv ? reader.enumValue(m, "activation", Activation.class) : Activation.NONE;
+    return new SpatialSpec(k, packageName, baseName, name, isPublic, channels, size[0], size[1], outChannels,
+        outSize[0], outSize[1], window, groups, bias, activation, conv ? variants : List.of());
+  }
+
+  private static int[] twice(int[] v) {
+    return v.length == 1 ? new int[] {v[0], v[0]} : v.clone();
   }
 
   private int positive(TypeElement type, AnnotationMirror m, String name, List<Diagnostics> out) {

@@ -9,6 +9,7 @@ import com.palantir.javapoet.ClassName;
 final class RuntimeNames {
   private static final String LAYER = "dev.quantgen.runtime.layer";
   private static final String NUMERICS = "dev.quantgen.runtime.numerics";
+  private static final String CONV = "dev.quantgen.runtime.conv";
 
   static final ClassName DENSE_LAYER = ClassName.get(LAYER, "DenseLayer");
   static final ClassName STATIC_LAYER = ClassName.get(LAYER, "StaticQuantizedLayer");
@@ -27,6 +28,15 @@ final class RuntimeNames {
   static final ClassName BINARY_PARAMS = ClassName.get(LAYER, "BinaryDenseParams");
   static final ClassName QUANT_TYPE = ClassName.get(NUMERICS, "QuantType");
   static final ClassName HALF = ClassName.get(NUMERICS, "Half");
+  static final ClassName FLOAT_TENSOR = ClassName.get(NUMERICS, "FloatTensor");
+  static final ClassName QUANT_PARAMS = ClassName.get(NUMERICS, "QuantParams");
+  static final ClassName SHAPE = ClassName.get(NUMERICS, "Shape");
+  static final ClassName WINDOW_2D = ClassName.get(CONV, "Window2d");
+  static final ClassName WINDOW_GEOMETRY = ClassName.get(CONV, "WindowGeometry");
+  static final ClassName PAD_MODE = ClassName.get(CONV, "PadMode");
+  static final ClassName CONV_ACTIVATION = ClassName.get(CONV, "Activation");
+  static final ClassName CONV_REQUANT_MODE = ClassName.get(CONV, "RequantMode");
+  static final ClassName QUANTIZED_CONV = ClassName.get(CONV, "QuantizedConv2d");
   static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");
 
   private RuntimeNames() {}

@@ -148,6 +148,51 @@ public final class QuantizedConv2d {
     return window;
   }
 
+  /** How accumulators are mapped to int8. */
+  public RequantMode requantMode() {
+    return mode;
+  }
+
+  /** The input scale {@code sx}. */
+  public float inputScale() {
+    return inputScale;
+  }
+
+  /** The output scale {@code sy}. */
+  public float outputScale() {
+    return outputScale;
+  }
+
+  /** The input zero point {@code zx}. */
+  public int inputZeroPoint() {
+    return inputZeroPoint;
+  }
+
+  /** The output zero point {@code zy}. */
+  public int outputZeroPoint() {
+    return outputZeroPoint;
+  }
+
+  /** The smallest int8 output: -128, or {@code zy} under ReLU and ReLU6. */
+  public int outputMin() {
+    return outputMin;
+  }
+
+  /** The largest int8 output: 127, or {@code quantize(6)} under ReLU6. */
+  public int outputMax() {
+    return outputMax;
+  }
+
+  /** The fixed-point multiplier of output channel {@code m} ({@link RequantMode#INTEGER}). */
+  public FixedPoint.Multiplier fixedMultiplier(int m) {
+    return fixedMultipliers[m];
+  }
+
+  /** The float32 multiplier {@code sx * sw[m] / sy} of output channel {@code m} ({@link RequantMode#ONNX}). */
+  public float onnxMultiplier(int m) {
+    return onnxMultipliers[m];
+  }
+
   public int groups() {
     return groups;
   }

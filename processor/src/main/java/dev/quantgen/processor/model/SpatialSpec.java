@@ -1,0 +1,84 @@
+package dev.quantgen.processor.model;
+
+import dev.quantgen.annotations.Activation;
+import dev.quantgen.annotations.Precision;
+import java.util.List;
+
+/**
+ * A validated {@code @Conv2d}, {@code @MaxPool2d}, {@code @AvgPool2d} or {@code @Flatten} layer with
+ * every size resolved at compile time: SAME padding is turned into explicit pads (ONNX
+ * {@code SAME_UPPER}), pooling's default stride into the kernel size, so kernels see constants only.
+ * Shapes are per sample, {@code [channels, height, width]}. Plain data, no javac elements.
+ *
+ * @param requested the {@code @Quantize} variants in source order (convolutions only)
+ */
+public record SpatialSpec(
+    Kind kind,
+    String packageName,
+    String baseName,
+    String qualifiedName,
+    boolean isPublic,
+    int inChannels,
+    int inHeight,
+    int inWidth,
+    int outChannels,
+    int outHeight,
+    int outWidth,
+    Window window,
+    int groups,
+    boolean bias,
+    Activation activation,
+    List<VariantSpec> requested) implements ModelLayer {
+
+  /** Which layer annotation. */
+  public enum Kind {
+    CONV,
+    MAX_POOL,
+    AVG_POOL,
+    FLATTEN
+  }
+
+  /** A resolved window: kernel, stride, dilation, and the pads before the first row and column. */
+  public record Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int dilationHeight,
+      int dilationWidth, int padTop, int padLeft, int padBottom, int padRight) {}
+
+  public SpatialSpec {
+    requested = List.copyOf(requested);
+  }
+
+  /** Input values per sample. */
+  public int inSize() {
+    return inChannels * inHeight * inWidth;
+  }
+
+  /** Output values per sample. */
+  public int outSize() {
+    return outChannels * outHeight * outWidth;
+  }
+
+  /** Whether a static INT8 convolution kernel is generated (the first INT8 {@code @Quantize}). */
+  public boolean hasInt8() {
+    return kind == Kind.CONV && requested.stream().anyMatch(v -> v.precision() == Precision.INT8);
+  }
+
+  /** The INT8 variant, if requested. */
+  public VariantSpec int8() {
+    return requested.stream().filter(v -> v.precision() == Precision.INT8).findFirst().orElseThrow();
+  }
+
+  /** The variant a model runs by default: INT8 when requested (the only quantized conv kernel), else FP32. */
+  public boolean defaultsToInt8() {
+    return hasInt8() && requested.get(0).precision() == Precision.INT8;
+  }
+
+  /** The simple name of a generated class: {@code <Layer>_Fp32}, {@code <Layer>_Int8} or {@code <Layer>_Pool}. */
+  public String className(String suffix) {
+    return baseName + "_" + suffix;
+  }
+
+  /** The layer's simple (innermost) name. */
+  public String simpleName() {
+    int dot = qualifiedName.lastIndexOf('.');
+    return qualifiedName.substring(dot + 1);
+  }
+}

@@ -1,0 +1,336 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.ModelLayer;
+import dev.quantgen.processor.model.ModelSpec;
+import dev.quantgen.processor.model.SpatialSpec;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.util.Elements;
+
+/**
+ * Writes {@code <Model>_Model} for a model with convolution, pooling or flatten layers. It runs one
+ * sample at a time, {@code [C, H, W]} row-major in and a vector out, in two forms:
+ *
+ * <ul>
+ *   <li>{@code Fp32}: every layer's FP32 kernel;
+ *   <li>{@code Int8}: the input is quantized once and int8 values flow between layers that can take
+ *       them (INT8 convolutions, static dense layers, max pooling and flatten, which pass their
+ *       input's parameters through); any other layer (an FP32 convolution, average pooling, a dense
+ *       layer whose default variant has float activations) dequantizes its input, runs in float and
+ *       quantizes its output to its own calibrated parameters. The last output is dequantized.
+ * </ul>
+ *
+ * <p>Weights are bound by name: {@code "<Layer>.weight"} and {@code "<Layer>.bias"} with the layer's
+ * simple class name; dense weights are {@code [out, in]}, convolution weights
+ * {@code [M, C / groups, kh, kw]}.
+ */
+public final class SpatialModelWriter {
+  private static final TypeName WEIGHTS = ParameterizedTypeName.get(ClassName.get(Map.class),
+      ClassName.get(String.class), RuntimeNames.FLOAT_TENSOR);
+  private static final TypeName PARAMS = ParameterizedTypeName.get(ClassName.get(List.class),
+      RuntimeNames.ACTIVATION_PARAMS);
+  private static final TypeName SAMPLES = ParameterizedTypeName.get(ClassName.get(Iterable.class),
+      TypeName.get(float[].class));
+
+  private SpatialModelWriter() {}
+
+  /** The generated model source; originating elements are the model and every layer it reads. */
+  public static JavaFile write(ModelSpec model, String processor, Element origin, Elements elements) {
+    List<ModelLayer> layers = model.sequence();
+    ClassName self = ClassName.get(model.packageName(), model.className());
+    TypeSpec.Builder type = TypeSpec.classBuilder(self)
+        .addModifiers(Modifier.FINAL)
+        .addOriginatingElement(origin)
+        .addAnnotation(KernelClass.generated(processor))
+        .addJavadoc("The layers of {@link $L} wired together, one sample at a time, with no reflection.\n\n",
+            model.qualifiedName())
+        .addJavadoc("<p>Weights are bound by name: {@code \"<Layer>.weight\"} and {@code \"<Layer>.bias\"}. {@code Int8}\n"
+            + "keeps int8 values between INT8 convolutions, static dense layers, max pooling and flatten; other\n"
+            + "layers dequantize, run in float, and quantize to their own calibrated parameters.\n");
+    if (model.isPublic()) {
+      type.addModifiers(Modifier.PUBLIC);
+    }
+    layers.stream().map(l -> elements.getTypeElement(l.qualifiedName())).distinct()
+        .forEach(type::addOriginatingElement);
+    type.addField(KernelClass.constant("INPUT_SIZE", inSize(layers.get(0)), "Values per input sample."));
+    type.addField(KernelClass.constant("OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)),
+        "Values per output sample."));
+    type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(MethodSpec.methodBuilder("fp32").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("Every layer's FP32 kernel.\n\n@throws IllegalArgumentException if a weight is missing or misshapen\n")
+        .returns(self.nestedClass("Fp32")).addParameter(WEIGHTS, "weights")
+        .addStatement("return new Fp32(weights)").build());
+    type.addMethod(MethodSpec.methodBuilder("int8").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("The int8 model with given activation parameters: the input's, then one per layer output (those\n"
+            + "of max pooling and flatten are ignored: they keep their input's).\n\n"
+            + "@throws IllegalArgumentException if a weight is missing or misshapen, or there are not LAYERS + 1 parameters\n")
+        .returns(self.nestedClass("Int8")).addParameter(WEIGHTS, "weights").addParameter(PARAMS, "params")
+        .addStatement("return new Int8(weights, params)").build());
+    type.addMethod(calibrate(layers, self));
+    type.addMethod(MethodSpec.methodBuilder("tensor").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(RuntimeNames.FLOAT_TENSOR).addParameter(WEIGHTS, "weights").addParameter(String.class, "name")
+        .addStatement("$T t = weights.get(name)", RuntimeNames.FLOAT_TENSOR)
+        .beginControlFlow("if (t == null)")
+        .addStatement("throw new IllegalArgumentException($S + name + $S + weights.keySet())", "weights: no tensor \"",
+            "\", expected one for every layer with weights; got ")
+        .endControlFlow()
+        .addStatement("return t").build());
+    type.addMethod(MethodSpec.methodBuilder("denseWeights").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(RuntimeNames.DENSE_WEIGHTS).addParameter(WEIGHTS, "weights").addParameter(String.class, "layer")
+        .addParameter(int.class, "in").addParameter(int.class, "out").addParameter(boolean.class, "bias")
+        .addStatement("return $T.of(in, out, tensor(weights, layer + $S).toArray(), "
+            + "bias ? tensor(weights, layer + $S).toArray() : null)", RuntimeNames.DENSE_WEIGHTS, ".weight", ".bias")
+        .build());
+    type.addType(fp32(layers));
+    type.addType(int8(layers));
+    return JavaFile.builder(model.packageName(), type.build())
+        .addFileComment("Generated by $L from $L. Do not edit.", processor, model.qualifiedName())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private static int inSize(ModelLayer l) {
+    return l instanceof LayerSpec d ? d.in() : ((SpatialSpec) l).inSize();
+  }
+
+  private static int outSize(ModelLayer l) {
+    return l instanceof LayerSpec d ? d.out() : ((SpatialSpec) l).outSize();
+  }
+
+  private static String field(ModelLayer l, int k) {
+    String b = l.baseName();
+    return b.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + b.substring(1) + k;
+  }
+
+  private static ClassName kernel(ModelLayer l, String suffix) {
+    return ClassName.get(l instanceof LayerSpec d ? d.packageName() : ((SpatialSpec) l).packageName(),
+        l.baseName() + "_" + suffix);
+  }
+
+  private static boolean passThrough(ModelLayer l) {
+    return l instanceof SpatialSpec s && (s.kind() == SpatialSpec.Kind.FLATTEN || s.kind() == SpatialSpec.Kind.MAX_POOL);
+  }
+
+  /** The FP32 kernel expression a layer is built with, or null for flatten. */
+  private static CodeBlock fp32Kernel(ModelLayer l) {
+    if (l instanceof LayerSpec d) {
+      return CodeBlock.of("new $T(denseWeights(weights, $S, $L, $L, $L))", kernel(l, "Fp32"), d.simpleName(), d.in(),
+          d.out(), d.bias());
+    }
+    SpatialSpec s = (SpatialSpec) l;
+    switch (s.kind()) {
+      case CONV:
+        return CodeBlock.of("new $T(tensor(weights, $S), $L)", kernel(l, "Fp32"), s.simpleName() + ".weight",
+            s.bias() ? CodeBlock.of("tensor(weights, $S)", s.simpleName() + ".bias") : "null");
+      case FLATTEN:
+        return null;
+      default:
+        return CodeBlock.of("new $T()", kernel(l, "Pool"));
+    }
+  }
+
+  private static TypeSpec fp32(List<ModelLayer> layers) {
+    TypeSpec.Builder type = TypeSpec.classBuilder("Fp32").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Every layer's FP32 kernel. Immutable and thread-safe; allocates its activations per call.\n");
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
+    MethodSpec.Builder trace = MethodSpec.methodBuilder("trace").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
+        .returns(float[][].class).addParameter(float[].class, "x")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("float[][] out = new float[LAYERS][]")
+        .addStatement("float[] a = x");
+    for (int k = 0; k < layers.size(); k++) {
+      ModelLayer l = layers.get(k);
+      CodeBlock make = fp32Kernel(l);
+      if (make != null) {
+        String f = field(l, k);
+        type.addField(KernelClass.field(kernel(l, l instanceof SpatialSpec s && s.kind() != SpatialSpec.Kind.CONV
+            ? "Pool" : "Fp32"), f));
+        ctor.addStatement("this.$L = $L", f, make);
+        trace.addStatement("out[$L] = new float[$L]", k, outSize(l))
+            .addStatement("$L.forward(a, out[$L])", f, k);
+      } else {
+        trace.addStatement("out[$L] = a", k);
+      }
+      trace.addStatement("a = out[$L]", k);
+    }
+    trace.addStatement("return out");
+    type.addMethod(ctor.build());
+    type.addMethod(trace.build());
+    type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The output for one sample.\n")
+        .returns(float[].class).addParameter(float[].class, "x")
+        .addStatement("return trace(x)[LAYERS - 1]").build());
+    return type.build();
+  }
+
+  private static MethodSpec calibrate(List<ModelLayer> layers, ClassName self) {
+    MethodSpec.Builder b = MethodSpec.methodBuilder("calibrate").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("Static INT8 calibration: the FP32 model runs on {@code samples}, each activation's min/max gives its\n"
+            + "asymmetric int8 parameters ({@code ActivationParams.fromRange}); max pooling and flatten keep their input's.\n\n"
+            + "@throws IllegalArgumentException if there is no sample or an activation is NaN or infinite\n")
+        .returns(self.nestedClass("Int8")).addParameter(WEIGHTS, "weights").addParameter(SAMPLES, "samples")
+        .addStatement("Fp32 fp32 = new Fp32(weights)")
+        .addStatement("float[] lo = new float[LAYERS + 1]")
+        .addStatement("float[] hi = new float[LAYERS + 1]")
+        .addStatement("$T.fill(lo, Float.POSITIVE_INFINITY)", java.util.Arrays.class)
+        .addStatement("$T.fill(hi, Float.NEGATIVE_INFINITY)", java.util.Arrays.class)
+        .addStatement("int n = 0")
+        .beginControlFlow("for (float[] x : samples)")
+        .addStatement("float[][] t = fp32.trace(x)")
+        .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
+        .beginControlFlow("for (float v : k == 0 ? x : t[k - 1])")
+        .addStatement("lo[k] = Math.min(lo[k], v)")
+        .addStatement("hi[k] = Math.max(hi[k], v)")
+        .endControlFlow()
+        .endControlFlow()
+        .addStatement("n++")
+        .endControlFlow()
+        .beginControlFlow("if (n == 0)")
+        .addStatement("throw new IllegalArgumentException($S)", "samples: empty, expected at least one calibration sample")
+        .endControlFlow()
+        .addStatement("$T<$T> params = new $T<>()", List.class, RuntimeNames.ACTIVATION_PARAMS, java.util.ArrayList.class)
+        .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
+        .addStatement("params.add($T.fromRange(lo[k], hi[k]))", RuntimeNames.ACTIVATION_PARAMS)
+        .endControlFlow()
+        .addStatement("return new Int8(weights, params)");
+    return b.build();
+  }
+
+  /** How layer {@code k} runs in the int8 model. */
+  private enum Int8Role {
+    INT8_CONV,
+    STATIC_DENSE,
+    MAX_POOL,
+    FLATTEN,
+    FLOAT
+  }
+
+  private static Int8Role role(ModelLayer l) {
+    if (l instanceof LayerSpec d) {
+      return d.defaultVariant().integerAccumulator()
+          && d.defaultVariant().activations() == dev.quantgen.annotations.Activations.STATIC
+          ? Int8Role.STATIC_DENSE : Int8Role.FLOAT;
+    }
+    SpatialSpec s = (SpatialSpec) l;
+    switch (s.kind()) {
+      case CONV:
+        return s.defaultsToInt8() ? Int8Role.INT8_CONV : Int8Role.FLOAT;
+      case MAX_POOL:
+        return Int8Role.MAX_POOL;
+      case FLATTEN:
+        return Int8Role.FLATTEN;
+      default:
+        return Int8Role.FLOAT;
+    }
+  }
+
+  private static TypeSpec int8(List<ModelLayer> layers) {
+    TypeSpec.Builder type = TypeSpec.classBuilder("Int8").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The static int8 model. Immutable and thread-safe; allocates its activations per call.\n");
+    type.addField(KernelClass.field(PARAMS, "params"));
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights").addParameter(PARAMS, "given")
+        .beginControlFlow("if (given.size() != LAYERS + 1)")
+        .addStatement("throw new IllegalArgumentException($S + given.size() + $S)", "params: ",
+            " parameters, expected LAYERS + 1 = " + (layers.size() + 1) + " (the input, then each layer's output)")
+        .endControlFlow()
+        .addStatement("$T<$T> p = new $T<>(given)", List.class, RuntimeNames.ACTIVATION_PARAMS, java.util.ArrayList.class);
+    MethodSpec.Builder trace = MethodSpec.methodBuilder("traceQuantized").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Every layer's int8 output for one float sample (flatten shares its input's array); layer\n"
+            + "{@code k}'s output has parameters {@code params().get(k + 1)}.\n")
+        .returns(byte[][].class).addParameter(float[].class, "x")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("byte[][] out = new byte[LAYERS][]")
+        .addStatement("byte[] a = quantize(x, params.get(0))");
+    for (int k = 0; k < layers.size(); k++) {
+      ModelLayer l = layers.get(k);
+      String f = field(l, k);
+      Int8Role role = role(l);
+      switch (role) {
+        case INT8_CONV:
+          type.addField(KernelClass.field(kernel(l, "Int8"), f));
+          ctor.addStatement("this.$L = $T.prepare(tensor(weights, $S), $L, p.get($L), p.get($L))", f, kernel(l, "Int8"),
+              l.simpleName() + ".weight", ((SpatialSpec) l).bias()
+                  ? CodeBlock.of("tensor(weights, $S)", l.simpleName() + ".bias") : "null", k, k + 1);
+          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+          break;
+        case STATIC_DENSE: {
+          LayerSpec d = (LayerSpec) l;
+          ClassName kc = kernel(l, d.defaultVariant().suffix());
+          type.addField(KernelClass.field(kc, f));
+          ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
+              d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
+          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+          break;
+        }
+        case MAX_POOL:
+          type.addField(KernelClass.field(kernel(l, "Pool"), f));
+          ctor.addStatement("this.$L = new $T()", f, kernel(l, "Pool"))
+              .addComment("max pooling keeps its input's parameters")
+              .addStatement("p.set($L, p.get($L))", k + 1, k);
+          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forward(a, out[$L])", f, k);
+          break;
+        case FLATTEN:
+          ctor.addComment("flatten moves no value and keeps its input's parameters")
+              .addStatement("p.set($L, p.get($L))", k + 1, k);
+          trace.addStatement("out[$L] = a", k);
+          break;
+        default: {
+          ClassName kc = l instanceof LayerSpec d ? kernel(l, d.defaultVariant().suffix())
+              : kernel(l, ((SpatialSpec) l).kind() == SpatialSpec.Kind.CONV ? "Fp32" : "Pool");
+          type.addField(KernelClass.field(kc, f));
+          if (l instanceof LayerSpec d) {
+            ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
+                d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
+          } else {
+            ctor.addStatement("this.$L = $L", f, fp32Kernel(l));
+          }
+          trace.addComment("$L runs in float between int8 neighbours", l.simpleName())
+              .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+              .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
+              .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+          break;
+        }
+      }
+      trace.addStatement("a = out[$L]", k);
+    }
+    ctor.addStatement("this.params = $T.copyOf(p)", List.class);
+    trace.addStatement("return out");
+    type.addMethod(ctor.build());
+    type.addMethod(MethodSpec.methodBuilder("params").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The activation parameters in use: the input's, then one per layer output.\n")
+        .returns(PARAMS).addStatement("return params").build());
+    type.addMethod(trace.build());
+    type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The dequantized output for one float sample.\n")
+        .returns(float[].class).addParameter(float[].class, "x")
+        .addStatement("return dequantize(traceQuantized(x)[LAYERS - 1], params.get(LAYERS))").build());
+    type.addMethod(MethodSpec.methodBuilder("quantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(byte[].class).addParameter(float[].class, "x").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+        .addStatement("byte[] q = new byte[x.length]")
+        .beginControlFlow("for (int i = 0; i < x.length; i++)")
+        .addStatement("q[i] = (byte) p.quantize(x[i])")
+        .endControlFlow()
+        .addStatement("return q").build());
+    type.addMethod(MethodSpec.methodBuilder("dequantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(float[].class).addParameter(byte[].class, "q").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+        .addStatement("float[] x = new float[q.length]")
+        .beginControlFlow("for (int i = 0; i < q.length; i++)")
+        .addStatement("x[i] = p.dequantize(q[i])")
+        .endControlFlow()
+        .addStatement("return x").build());
+    return type.build();
+  }
+}
