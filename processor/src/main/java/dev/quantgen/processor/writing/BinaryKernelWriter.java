@@ -112,6 +112,7 @@ final class BinaryKernelWriter {
     }
     type.addMethod(forward.build());
     if (xnor) {
+      type.addField(KernelClass.kernelSupport());
       type.addMethod(mismatches(words, tailBits));
     } else {
       type.addMethod(signAdd(fullWords, tailBits));
@@ -123,15 +124,19 @@ final class BinaryKernelWriter {
   /** popcount(a XOR w) over a row; padding bits are 0 in both, and the last word is masked anyway. */
   private static MethodSpec mismatches(int words, int tailBits) {
     int full = tailBits == 0 ? words : words - 1;
-    CodeBlock tail = tailBits == 0 ? null : CodeBlock.of("a0 += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full,
-        full, Long.toHexString((1L << tailBits) - 1));
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.addStatement("int m = $L", full == 0 ? "0" : "K.xorBitCount(w, off, a, 0, " + full + ")");
+    if (tailBits != 0) {
+      b.addStatement("m += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full, full,
+          Long.toHexString((1L << tailBits) - 1));
+    }
+    b.addStatement("return m");
     return MethodSpec.methodBuilder("mismatches")
-        .addJavadoc("Positions where the signs differ: {@code popcount(w ^ a)}, $L independent counters, the\n"
-            + "padding bits of the last word masked off.\n", KernelClass.UNROLL)
+        .addJavadoc("Positions where the signs differ: {@code popcount(w ^ a)} over the full words through\n"
+            + "{@code KernelSupport}, the padding bits of the last word masked off.\n")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
         .addParameter(long[].class, "w").addParameter(int.class, "off").addParameter(long[].class, "a")
-        .addCode(KernelClass.unrolledSum(TypeName.INT, "0", String.valueOf(full), full,
-            i -> CodeBlock.of("Long.bitCount(w[off + $L] ^ a[$L])", i, i), tail))
+        .addCode(b.build())
         .build();
   }
 

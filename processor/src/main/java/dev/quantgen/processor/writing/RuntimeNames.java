@@ -9,6 +9,7 @@ import com.palantir.javapoet.ClassName;
 final class RuntimeNames {
   private static final String LAYER = "dev.quantgen.runtime.layer";
   private static final String NUMERICS = "dev.quantgen.runtime.numerics";
+  private static final String KERNEL = "dev.quantgen.runtime.kernel";
 
   static final ClassName DENSE_LAYER = ClassName.get(LAYER, "DenseLayer");
   static final ClassName STATIC_LAYER = ClassName.get(LAYER, "StaticQuantizedLayer");
@@ -26,6 +27,9 @@ final class RuntimeNames {
   static final ClassName BINARY_PARAMS = ClassName.get(LAYER, "BinaryDenseParams");
   static final ClassName QUANT_TYPE = ClassName.get(NUMERICS, "QuantType");
   static final ClassName HALF = ClassName.get(NUMERICS, "Half");
+  static final ClassName KERNEL_SUPPORT = ClassName.get(KERNEL, "KernelSupport");
+  static final ClassName KERNELS = ClassName.get(KERNEL, "Kernels");
+  static final ClassName ROWS = ClassName.get(KERNEL, "Rows");
   static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");
 
   private RuntimeNames() {}
