@@ -6,6 +6,7 @@ import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
+import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
 import javax.annotation.processing.Generated;
 
@@ -60,6 +61,14 @@ public final class Hidden_Fp32 implements DenseLayer {
   @Override
   public int outputSize() {
     return OUT;
+  }
+
+  /**
+   * Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and
+   * activation.
+   */
+  public static boolean accepts(DenseWeights weights, FusedActivation activation) {
+    return weights.in() == IN && weights.out() == OUT && weights.hasBias() && activation == FusedActivation.RELU;
   }
 
   /**

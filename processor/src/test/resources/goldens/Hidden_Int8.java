@@ -84,7 +84,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
    * @throws IllegalArgumentException if they were prepared for another configuration or shape
    */
   public Hidden_Int8(QuantizedDenseParams params) {
-    if (!CONFIG.equals(params.config()) || params.in() != IN || params.out() != OUT || params.bias() == null) {
+    if (!accepts(params)) {
       throw new IllegalArgumentException("params: expected " + CONFIG + ", in = " + IN + ", out = " + OUT + ", bias = true, got " + params.config() + ", in = " + params.in() + ", out = " + params.out() + ", bias = " + (params.bias() != null));
     }
     this.weights = params.weights();
@@ -116,6 +116,13 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
   @Override
   public int outputSize() {
     return OUT;
+  }
+
+  /**
+   * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
+   */
+  public static boolean accepts(QuantizedDenseParams params) {
+    return CONFIG.equals(params.config()) && params.in() == IN && params.out() == OUT && params.bias() != null;
   }
 
   /**

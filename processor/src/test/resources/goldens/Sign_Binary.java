@@ -59,7 +59,7 @@ public final class Sign_Binary implements DenseLayer {
    * @throws IllegalArgumentException if they were prepared for another configuration or shape
    */
   public Sign_Binary(BinaryDenseParams params) {
-    if (params.in() != IN || params.out() != OUT || params.mode() != ActivationMode.BINARY || params.activation() != FusedActivation.RELU6 || params.alphas().length != OUT || params.bias() == null) {
+    if (!accepts(params)) {
       throw new IllegalArgumentException("params: expected in = 100, out = 10, mode BINARY, activation RELU6, 10 alphas, bias = true, got in = " + params.in() + ", out = " + params.out() + ", mode " + params.mode() + ", activation " + params.activation() + ", alphas " + params.alphas().length + ", bias = " + (params.bias() != null));
     }
     this.weights = params.weights();
@@ -75,6 +75,13 @@ public final class Sign_Binary implements DenseLayer {
   @Override
   public int outputSize() {
     return OUT;
+  }
+
+  /**
+   * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
+   */
+  public static boolean accepts(BinaryDenseParams params) {
+    return params.in() == IN && params.out() == OUT && params.mode() == ActivationMode.BINARY && params.activation() == FusedActivation.RELU6 && params.alphas().length == OUT && params.bias() != null;
   }
 
   /**

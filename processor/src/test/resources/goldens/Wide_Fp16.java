@@ -47,7 +47,7 @@ public final class Wide_Fp16 implements DenseLayer {
    * @throws IllegalArgumentException if they were prepared for another shape or activation
    */
   public Wide_Fp16(Fp16DenseParams params) {
-    if (params.in() != IN || params.out() != OUT || params.activation() != FusedActivation.NONE || params.bias() != null) {
+    if (!accepts(params)) {
       throw new IllegalArgumentException("params: expected in = " + IN + ", out = " + OUT + ", activation NONE, bias = false, got in = " + params.in() + ", out = " + params.out() + ", activation " + params.activation());
     }
     this.weights = params.weights();
@@ -61,6 +61,13 @@ public final class Wide_Fp16 implements DenseLayer {
   @Override
   public int outputSize() {
     return OUT;
+  }
+
+  /**
+   * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
+   */
+  public static boolean accepts(Fp16DenseParams params) {
+    return params.in() == IN && params.out() == OUT && params.activation() == FusedActivation.NONE && params.bias() == null;
   }
 
   /**

@@ -79,7 +79,7 @@ public final class Wide_Int4 implements DenseLayer {
    * @throws IllegalArgumentException if they were prepared for another configuration or shape
    */
   public Wide_Int4(QuantizedDenseParams params) {
-    if (!CONFIG.equals(params.config()) || params.in() != IN || params.out() != OUT || params.bias() != null) {
+    if (!accepts(params)) {
       throw new IllegalArgumentException("params: expected " + CONFIG + ", in = " + IN + ", out = " + OUT + ", bias = false, got " + params.config() + ", in = " + params.in() + ", out = " + params.out() + ", bias = " + (params.bias() != null));
     }
     this.weights = params.weights();
@@ -101,6 +101,13 @@ public final class Wide_Int4 implements DenseLayer {
   @Override
   public int outputSize() {
     return OUT;
+  }
+
+  /**
+   * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
+   */
+  public static boolean accepts(QuantizedDenseParams params) {
+    return CONFIG.equals(params.config()) && params.in() == IN && params.out() == OUT && params.bias() == null;
   }
 
   /**

@@ -10,12 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.quantgen.annotations.Precision;
+import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.layer.BinaryDenseParams;
+import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
+import dev.quantgen.runtime.layer.Fp16DenseParams;
+import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.layer.GeneratedKernels;
+import dev.quantgen.runtime.layer.QuantizedDenseConfig;
+import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -115,6 +124,51 @@ class ModelProcessorTest {
         () -> noCalibration.getClass().getMethod("build", List.class).invoke(noCalibration, weights));
     assertTrue(missing.getCause().getMessage().startsWith("activation params for Hidden"),
         missing.getCause().getMessage());
+  }
+
+  @Test
+  void generatedKernelsAnswerByLayerIndexWithTheVariantWhoseConfigurationMatches() throws Exception {
+    JavaFileObject model = source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
+    Compilation c = compile(HIDDEN, OUTPUT, model);
+    assertThat(c).succeeded();
+    ClassLoader loader = Compilations.loader(c);
+    GeneratedKernels kernels = (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
+    assertEquals("test.Mlp", kernels.modelName());
+    assertEquals(2, kernels.layers());
+    Random random = new Random(5);
+    DenseWeights hidden = weights(random, 20, 9);
+    DenseWeights output = weights(random, 9, 4);
+    ActivationParams a = ActivationParams.fromRange(-3, 3);
+    ActivationParams b = ActivationParams.fromRange(0, 4);
+
+    assertEquals("Hidden_Fp32", name(kernels.fp32(0, hidden, FusedActivation.RELU)));
+    assertEquals("Output_Fp32", name(kernels.fp32(1, output, FusedActivation.NONE)));
+    assertTrue(kernels.fp32(0, hidden, FusedActivation.RELU6).isEmpty(), "another activation");
+    assertTrue(kernels.fp32(1, hidden, FusedActivation.NONE).isEmpty(), "another shape");
+
+    QuantizedDenseConfig int8 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
+    QuantizedDenseConfig int4 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
+    assertEquals("Hidden_Int8", name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int8, a, b))));
+    assertEquals("Hidden_Int4", name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int4, a, b))));
+    QuantizedDenseConfig perTensor = new QuantizedDenseConfig(int8.weightType(), int8.symmetric(), false,
+        int8.blockSize(), int8.mode(), int8.requantization(), int8.activation());
+    assertTrue(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, perTensor, a, b)).isEmpty(),
+        "no per-tensor INT8 variant was generated");
+    assertTrue(kernels.quantized(1, QuantizedDenseParams.prepare("Output", output, int4, a, b)).isEmpty(),
+        "Output has no INT4 variant");
+    assertTrue(kernels.fp16(0, Fp16DenseParams.prepare(hidden, FusedActivation.RELU)).isEmpty());
+    assertTrue(kernels.binary(1, BinaryDenseParams.prepare(output, true, ActivationMode.FLOAT,
+        FusedActivation.NONE)).isEmpty());
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> kernels.fp32(2, output, FusedActivation.NONE));
+    assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> kernels.binary(-1, null));
+    assertEquals("layer: expected 0 to 1, got -1", e.getMessage());
+  }
+
+  private static String name(Optional<DenseLayer> kernel) {
+    return kernel.orElseThrow().getClass().getSimpleName();
   }
 
   private static Object builder(Class<?> model) throws Exception {

@@ -8,19 +8,15 @@ import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
 import dev.quantgen.runtime.ptq.Precision;
 import dev.quantgen.runtime.ptq.PtqConfig;
 import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.examples.mlp.FashionMlp;
+import dev.quantgen.examples.mlp.FashionMlp_Model;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The Fashion-MNIST recipe shared by the demo and the targets test: calibration samples drawn from
  * the training set with a fixed seed, every precision at {@link PtqConfig#of(Precision)}'s
- * defaults, accuracy by argmax.
+ * defaults on the generated kernels of {@link FashionMlp}, accuracy by argmax.
  */
 public final class FashionPtq {
   /** Calibration samples: a few hundred, as the literature recommends. */
@@ -56,43 +52,25 @@ public final class FashionPtq {
     return x;
   }
 
-  /** Quantizes {@code model} at {@code precision} with the default recipe. */
+  /**
+   * Quantizes {@code model} at {@code precision} with the default recipe, on the kernels javac
+   * generated for {@link FashionMlp} wherever one matches (every layer, at the defaults).
+   */
   public static QuantizedModel quantize(FloatModel model, Precision precision, float[] calibration,
       PrintStream progress) {
     int count = calibration.length / model.inputSize();
-    return PostTrainingQuantizer.quantize(model, PtqConfig.of(precision).withProgress(progress), calibration, count);
+    return PostTrainingQuantizer.quantize(model, PtqConfig.of(precision).withProgress(progress), calibration, count,
+        FashionMlp_Model.kernels());
   }
 
-  /** The fraction of {@code data} that {@code model} classifies correctly, on {@code threads} threads. */
-  public static double accuracy(QuantizedModel model, Dataset data, float[] inputs, int threads)
-      throws InterruptedException {
-    InferenceSession session = new InferenceSession(model);
+  /**
+   * The fraction of {@code data} that {@code model} classifies correctly: one batch through a
+   * session that splits it across up to {@code threads} threads.
+   */
+  public static double accuracy(QuantizedModel model, Dataset data, float[] inputs, int threads) {
     int n = data.size();
     int[] predicted = new int[n];
-    int in = model.inputSize();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> parts = new ArrayList<>();
-      int chunk = (n + threads - 1) / threads;
-      for (int t = 0; t < threads; t++) {
-        int from = Math.min(n, t * chunk);
-        int to = Math.min(n, from + chunk);
-        parts.add(pool.submit(() -> {
-          float[] x = new float[in];
-          for (int i = from; i < to; i++) {
-            System.arraycopy(inputs, i * in, x, 0, in);
-            predicted[i] = session.classify(x);
-          }
-        }));
-      }
-      for (Future<?> part : parts) {
-        part.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("evaluation failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    new InferenceSession(model, threads).classify(inputs, n, predicted);
     int correct = 0;
     for (int i = 0; i < n; i++) {
       correct += predicted[i] == data.label(i) ? 1 : 0;

@@ -57,10 +57,7 @@ final class BinaryKernelWriter {
         .addJavadoc("Runs prepared parameters (as a model file stores them).\n\n"
             + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
         .addParameter(RuntimeNames.BINARY_PARAMS, "params")
-        .beginControlFlow("if (params.in() != IN || params.out() != OUT || params.mode() != $L"
-            + " || params.activation() != $L || params.alphas().length != $L || $L)",
-            mode, KernelClass.fusedActivation(layer.activation()), perChannel ? "OUT" : "1",
-            layer.bias() ? "params.bias() == null" : "params.bias() != null")
+        .beginControlFlow("if (!accepts(params))")
         .addStatement("throw new IllegalArgumentException($S + params.in() + $S + params.out() + $S + params.mode()"
                 + " + $S + params.activation() + $S + params.alphas().length + $S + (params.bias() != null))",
             "params: expected in = " + layer.in() + ", out = " + layer.out() + ", mode "
@@ -74,6 +71,10 @@ final class BinaryKernelWriter {
       ctor.addStatement("this.bias = params.bias()");
     }
     type.addMethod(ctor.build());
+    type.addMethod(KernelClass.accepts(RuntimeNames.BINARY_PARAMS, "params", CodeBlock.of(
+        "params.in() == IN && params.out() == OUT && params.mode() == $L && params.activation() == $L"
+            + " && params.alphas().length == $L && params.bias() $L null",
+        mode, KernelClass.fusedActivation(layer.activation()), perChannel ? "OUT" : "1", layer.bias() ? "!=" : "==")));
     type.addMethod(KernelClass.prepare(layer, variant)
         .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
         .addStatement("return new $L($T.prepare(weights, $L, $L, $L))", self, RuntimeNames.BINARY_PARAMS,

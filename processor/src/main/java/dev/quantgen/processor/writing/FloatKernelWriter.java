@@ -36,9 +36,7 @@ final class FloatKernelWriter {
       ctor.addJavadoc("Runs prepared FP16 parameters (as a model file stores them).\n\n"
               + "@throws IllegalArgumentException if they were prepared for another shape or activation\n")
           .addParameter(RuntimeNames.FP16_PARAMS, "params")
-          .beginControlFlow("if (params.in() != IN || params.out() != OUT || params.activation() != $L"
-              + " || $L)", KernelClass.fusedActivation(layer.activation()),
-              layer.bias() ? "params.bias() == null" : "params.bias() != null")
+          .beginControlFlow("if (!accepts(params))")
           .addStatement("throw new IllegalArgumentException($S + IN + $S + OUT + $S + params.in() + $S + params.out()"
               + " + $S + params.activation())", "params: expected in = ", ", out = ",
               ", activation " + layer.activation() + ", bias = " + layer.bias() + ", got in = ", ", out = ",
@@ -59,6 +57,22 @@ final class FloatKernelWriter {
       }
     }
     type.addMethod(ctor.build());
+    if (half) {
+      type.addMethod(KernelClass.accepts(RuntimeNames.FP16_PARAMS, "params", CodeBlock.of(
+          "params.in() == IN && params.out() == OUT && params.activation() == $L && params.bias() $L null",
+          KernelClass.fusedActivation(layer.activation()), layer.bias() ? "!=" : "==")));
+    } else {
+      type.addMethod(MethodSpec.methodBuilder("accepts")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addJavadoc("Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and\n"
+              + "activation.\n")
+          .returns(boolean.class)
+          .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
+          .addParameter(RuntimeNames.FUSED_ACTIVATION, "activation")
+          .addStatement("return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
+              layer.bias() ? "" : "!", KernelClass.fusedActivation(layer.activation()))
+          .build());
+    }
 
     MethodSpec.Builder prepare = KernelClass.prepare(layer, variant)
         .addJavadoc("Prepares FP32 weights; {@code input} and {@code output} are unused (float activations).\n");

@@ -80,6 +80,9 @@ final class IntegerKernelWriter {
     addScratch(type);
     addFields(type);
     type.addMethod(constructor());
+    type.addMethod(KernelClass.accepts(RuntimeNames.QUANTIZED_PARAMS, "params", CodeBlock.of(
+        "CONFIG.equals(params.config()) && params.in() == IN && params.out() == OUT && params.bias() $L null",
+        layer.bias() ? "!=" : "==")));
     type.addMethod(KernelClass.prepare(layer, variant)
         .addJavadoc("Quantizes FP32 weights$L.\n", mode == Activations.STATIC
             ? " with the calibrated boundary params {@code input} and {@code output} (both required)"
@@ -173,8 +176,7 @@ final class IntegerKernelWriter {
         .addJavadoc("Runs prepared parameters (as a model file stores them).\n\n"
             + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
         .addParameter(RuntimeNames.QUANTIZED_PARAMS, "params")
-        .beginControlFlow("if (!CONFIG.equals(params.config()) || params.in() != IN || params.out() != OUT"
-            + " || $L)", layer.bias() ? "params.bias() == null" : "params.bias() != null")
+        .beginControlFlow("if (!accepts(params))")
         .addStatement("throw new IllegalArgumentException($S + CONFIG + $S + IN + $S + OUT + $S + params.config()"
                 + " + $S + params.in() + $S + params.out() + $S + (params.bias() != null))",
             "params: expected ", ", in = ", ", out = ", ", bias = " + layer.bias() + ", got ", ", in = ", ", out = ",

@@ -130,6 +130,21 @@ final class KernelClass {
   }
 
   /**
+   * {@code public static boolean accepts(params)}: whether this kernel runs {@code params}, the one
+   * check its constructor and a model's {@link RuntimeNames#GENERATED_KERNELS} share.
+   */
+  static MethodSpec accepts(TypeName type, String name, CodeBlock condition) {
+    return MethodSpec.methodBuilder("accepts")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("Whether this kernel runs {@code $L}: they were prepared for this layer's shape and configuration.\n",
+            name)
+        .returns(boolean.class)
+        .addParameter(type, name)
+        .addStatement("return $L", condition)
+        .build();
+  }
+
+  /**
    * The static factory every kernel has, so a model can build any variant the same way:
    * {@code prepare(weights, input, output)}.
    */

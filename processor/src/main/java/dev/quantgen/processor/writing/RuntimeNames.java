@@ -15,6 +15,7 @@ final class RuntimeNames {
   static final ClassName STATIC_LAYER = ClassName.get(LAYER, "StaticQuantizedLayer");
   static final ClassName DENSE_WEIGHTS = ClassName.get(LAYER, "DenseWeights");
   static final ClassName DENSE_CHAIN = ClassName.get(LAYER, "DenseChain");
+  static final ClassName GENERATED_KERNELS = ClassName.get(LAYER, "GeneratedKernels");
   static final ClassName ACTIVATION_PARAMS = ClassName.get(LAYER, "ActivationParams");
   static final ClassName ACTIVATION_MODE = ClassName.get(LAYER, "ActivationMode");
   static final ClassName REQUANT_MODE = ClassName.get(LAYER, "RequantMode");

@@ -9,6 +9,7 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
+import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantParams;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * weights, the configuration and the samples in their order.
  *
  * <pre>{@code
- * QuantizedModel int8 = PostTrainingQuantizer.quantize(fp32, PtqConfig.of(Precision.INT8), samples, count);
+ * QuantizedModel int8 = PostTrainingQuantizer.quantize(fp32, PtqConfig.of(Precision.INT8), samples, count,
+ *     FashionMlp_Model.kernels()); // the kernels javac generated for the annotated model
  * }</pre>
  *
  * <p>Calibration samples should come from the training set (a few hundred suffice for min/max);
@@ -47,6 +49,20 @@ public final class PostTrainingQuantizer {
    *     prepared (the message names the layer)
    */
   public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count) {
+    return quantize(model, config, samples, count, null);
+  }
+
+  /**
+   * As {@link #quantize(FloatModel, PtqConfig, float[], int)}, running each layer on its generated
+   * kernel in {@code kernels} when one of the layer's generated variants matches the configuration
+   * (see {@link QuantizedModel#of(List, GeneratedKernels)}); calibration itself always runs the
+   * FP32 runtime kernels, so the prepared parameters do not depend on {@code kernels}.
+   *
+   * @throws IllegalArgumentException as above, or if {@code kernels} were generated for a model
+   *     with another number of layers
+   */
+  public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count,
+      GeneratedKernels kernels) {
     checkOverrides(model, config);
     int n = model.size();
     List<LayerQuantization> plan = new ArrayList<>();
@@ -74,7 +90,7 @@ public final class PostTrainingQuantizer {
     for (int k = 0; k < n; k++) {
       layers.add(prepare(model.layer(k), plan.get(k), boundaries[k], boundaries[k + 1]));
     }
-    return QuantizedModel.of(layers);
+    return QuantizedModel.of(layers, kernels);
   }
 
   /** As {@link #quantize(FloatModel, PtqConfig, float[], int)} with one array per sample. */

@@ -6,10 +6,12 @@ import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One layer of a quantized model with everything its kernel needs (the layer contract's prepared
@@ -40,6 +42,14 @@ public sealed interface PreparedLayer {
 
   /** A new runtime kernel for these parameters (immutable and thread-safe). */
   DenseLayer kernel();
+
+  /**
+   * The generated kernel of these parameters at position {@code index} of a model whose generated
+   * kernels are {@code kernels}, or empty when none of that layer's generated variants matches.
+   *
+   * @throws IllegalArgumentException if {@code index} is not a layer of that model
+   */
+  Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index);
 
   /** FP32 weights as trained. */
   record Fp32(String name, DenseWeights weights, FusedActivation activation) implements PreparedLayer {
@@ -78,6 +88,11 @@ public sealed interface PreparedLayer {
     public DenseLayer kernel() {
       return new Fp32Kernel(weights, activation);
     }
+
+    @Override
+    public Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index) {
+      return kernels.fp32(index, weights, activation);
+    }
   }
 
   /** FP16 weights, float32 bias and accumulation. */
@@ -115,6 +130,11 @@ public sealed interface PreparedLayer {
     @Override
     public DenseLayer kernel() {
       return new Fp16Kernel(params);
+    }
+
+    @Override
+    public Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index) {
+      return kernels.fp16(index, params);
     }
   }
 
@@ -175,6 +195,11 @@ public sealed interface PreparedLayer {
           return new WeightOnlyKernel(params);
       }
     }
+
+    @Override
+    public Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index) {
+      return kernels.quantized(index, params);
+    }
   }
 
   /** Sign bits and a float scale per channel (or per tensor). */
@@ -213,6 +238,11 @@ public sealed interface PreparedLayer {
     @Override
     public DenseLayer kernel() {
       return new BinaryKernel(params);
+    }
+
+    @Override
+    public Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index) {
+      return kernels.binary(index, params);
     }
   }
 }

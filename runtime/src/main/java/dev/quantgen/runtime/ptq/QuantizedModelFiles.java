@@ -10,6 +10,7 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.RequantMode;
@@ -61,8 +62,19 @@ public final class QuantizedModelFiles {
    *     or layout version, missing or inconsistent metadata or tensors
    */
   public static QuantizedModel load(Path file) throws IOException {
-    ModelFile mf = ModelFile.read(file);
-    return fromModelFile(mf, file);
+    return load(file, null);
+  }
+
+  /**
+   * Reads a model written by {@link #save} and runs each layer on its generated kernel in {@code
+   * kernels} where one matches (see {@link QuantizedModel#of(List, GeneratedKernels)}); null means
+   * the runtime's kernels throughout.
+   *
+   * @throws ModelFileException as {@link #load(Path)} does, and when the file holds another number
+   *     of layers than the model {@code kernels} were generated for
+   */
+  public static QuantizedModel load(Path file, GeneratedKernels kernels) throws IOException {
+    return fromModelFile(ModelFile.read(file), file, kernels);
   }
 
   /** The container holding {@code model}. */
@@ -141,8 +153,13 @@ public final class QuantizedModelFiles {
     }
   }
 
-  /** The model a container holds; {@code file} names it in errors. */
+  /** The model a container holds on the runtime's kernels; {@code file} names it in errors. */
   static QuantizedModel fromModelFile(ModelFile mf, Path file) throws ModelFileException {
+    return fromModelFile(mf, file, null);
+  }
+
+  /** The model a container holds, on {@code kernels} where they match (null: runtime kernels). */
+  static QuantizedModel fromModelFile(ModelFile mf, Path file, GeneratedKernels kernels) throws ModelFileException {
     Reader r = new Reader(mf, file);
     String kind = r.text("quantgen.model");
     if (!kind.equals(KIND)) {
@@ -157,12 +174,16 @@ public final class QuantizedModelFiles {
       throw r.error("metadata 'layers' is " + count + ", expected 1.." + mf.tensorNames().size() + " (one or more "
           + "tensors per layer)");
     }
+    if (kernels != null && kernels.layers() != count) {
+      throw r.error("holds " + count + " layers, expected " + kernels.layers() + " (the layers of "
+          + kernels.modelName() + ", whose generated kernels were asked for)");
+    }
     List<PreparedLayer> layers = new ArrayList<>();
     for (int k = 0; k < count; k++) {
       layers.add(r.layer(k));
     }
     try {
-      return QuantizedModel.of(layers);
+      return QuantizedModel.of(layers, kernels);
     } catch (IllegalArgumentException e) {
       throw r.error(e.getMessage());
     }

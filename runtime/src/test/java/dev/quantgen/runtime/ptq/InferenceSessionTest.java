@@ -41,6 +41,37 @@ class InferenceSessionTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void largeBatchesSplitAcrossThreadsWithTheSingleThreadResultsBitForBit(Precision precision) {
+    FloatModel wide = TestModels.random(9, 300, 200, 10); // 62,000 multiply-adds per row
+    int rows = 301; // odd, so the parts differ in length
+    float[] x = TestModels.samples(10, rows, 300);
+    QuantizedModel model = PostTrainingQuantizer.quantize(wide, PtqConfig.of(precision), x, rows);
+    InferenceSession one = new InferenceSession(model, 1);
+    InferenceSession three = new InferenceSession(model, 3);
+    assertEquals(1, one.parts(rows));
+    assertEquals(3, three.parts(rows), "301 rows * 62,000 is over three parts' worth of work");
+    assertEquals(1, three.parts(60), "60 rows are under one part's worth: no split");
+    float[] expected = new float[rows * 10];
+    float[] actual = new float[rows * 10];
+    one.run(x, rows, expected);
+    three.run(x, rows, actual);
+    assertArrayEquals(TestModels.bits(expected), TestModels.bits(actual));
+    int[] labels = new int[rows];
+    three.classify(x, rows, labels);
+    for (int b = 0; b < rows; b++) {
+      assertEquals(InferenceSession.argmax(expected, b * 10, 10), labels[b], "row " + b);
+    }
+  }
+
+  @Test
+  void threadsMustBePositive() {
+    QuantizedModel model = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.FP32), SAMPLES, 64);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new InferenceSession(model, 0));
+    assertEquals("threads: expected >= 1, got 0", e.getMessage());
+  }
+
   @Test
   void classifyIsTheArgmaxOfTheOutput() {
     InferenceSession s = session(Precision.INT8);

@@ -1,0 +1,93 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Precision;
+import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.ModelSpec;
+import dev.quantgen.processor.model.VariantSpec;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the model's nested {@code Kernels}, its {@link RuntimeNames#GENERATED_KERNELS}: one method
+ * per kind of prepared parameters, each a {@code switch} on the layer index whose cases ask the
+ * layer's generated variants of that kind, in precision order, whether they {@code accepts} the
+ * parameters, and construct the first that does. Direct calls only, no reflection.
+ */
+final class GeneratedKernelsWriter {
+  private static final TypeName OPTIONAL_LAYER =
+      ParameterizedTypeName.get(ClassName.get(Optional.class), RuntimeNames.DENSE_LAYER);
+
+  private GeneratedKernelsWriter() {}
+
+  static TypeSpec write(ModelSpec model) {
+    TypeSpec.Builder type = TypeSpec.classBuilder("Kernels")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(RuntimeNames.GENERATED_KERNELS)
+        .addJavadoc("Every layer's generated kernels, chosen by layer index and prepared parameters. Stateless.\n");
+    type.addMethod(MethodSpec.methodBuilder("modelName").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(String.class).addStatement("return $S", model.qualifiedName()).build());
+    type.addMethod(MethodSpec.methodBuilder("layers").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(int.class).addStatement("return LAYERS").build());
+    type.addMethod(kind(model, "fp32", EnumSet.of(Precision.FP32), "weights, activation", "weights",
+        ParameterSpec.builder(RuntimeNames.DENSE_WEIGHTS, "weights").build(),
+        ParameterSpec.builder(RuntimeNames.FUSED_ACTIVATION, "activation").build()));
+    type.addMethod(kind(model, "fp16", EnumSet.of(Precision.FP16), "params", "params",
+        ParameterSpec.builder(RuntimeNames.FP16_PARAMS, "params").build()));
+    type.addMethod(kind(model, "quantized", EnumSet.of(Precision.INT8, Precision.INT4), "params", "params",
+        ParameterSpec.builder(RuntimeNames.QUANTIZED_PARAMS, "params").build()));
+    type.addMethod(kind(model, "binary", EnumSet.of(Precision.BINARY), "params", "params",
+        ParameterSpec.builder(RuntimeNames.BINARY_PARAMS, "params").build()));
+    type.addMethod(MethodSpec.methodBuilder("checkLayer").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(int.class, "layer")
+        .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
+        .addStatement("throw new IllegalArgumentException($S + (LAYERS - 1) + $S + layer)", "layer: expected 0 to ",
+            ", got ")
+        .endControlFlow()
+        .build());
+    return type.build();
+  }
+
+  /** One question: the layer index (checked), then the matching variants of each layer. */
+  private static MethodSpec kind(ModelSpec model, String name, Set<Precision> precisions, String acceptsArgs,
+      String constructorArgs, ParameterSpec... parameters) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(OPTIONAL_LAYER)
+        .addParameter(int.class, "layer")
+        .addParameters(List.of(parameters))
+        .addStatement("checkLayer(layer)");
+    boolean any = false;
+    List<LayerSpec> layers = model.layers();
+    for (int k = 0; k < layers.size(); k++) {
+      LayerSpec layer = layers.get(k);
+      List<VariantSpec> variants = layer.generated().stream().filter(v -> precisions.contains(v.precision())).toList();
+      if (variants.isEmpty()) {
+        continue;
+      }
+      if (!any) {
+        m.beginControlFlow("switch (layer)");
+        any = true;
+      }
+      m.addCode("case $L:\n", k).addCode("$>");
+      for (VariantSpec v : variants) {
+        ClassName kernel = ClassName.get(layer.packageName(), layer.className(v));
+        m.beginControlFlow("if ($T.accepts($L))", kernel, acceptsArgs)
+            .addStatement("return $T.of(new $T($L))", Optional.class, kernel, constructorArgs)
+            .endControlFlow();
+      }
+      m.addStatement("break").addCode("$<");
+    }
+    if (any) {
+      m.endControlFlow();
+    }
+    return m.addStatement("return $T.empty()", Optional.class).build();
+  }
+}
