@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantgen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Compile-time generated quantized inference kernels for the JVM.",
-    subcommands = {ConformanceCommand.class, DemoCommand.class})
+    subcommands = {BenchCommand.class, ConformanceCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
