@@ -70,7 +70,8 @@ final class BenchCommand implements Callable<Integer> {
     ChainedOptionsBuilder o = new OptionsBuilder()
         .include("dev\\.quantgen\\.benchmarks\\." + benchmark + "\\.")
         .forks(1)
-        .jvmArgsAppend("-Dquantgen.threads=" + n, "-Dquantgen.kernels=vector", "-Xmx3g");
+        .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Dquantgen.threads=" + n, "-Dquantgen.kernels=vector",
+            "-Xmx3g");
     if (!full) {
       o.warmupIterations(2).warmupTime(TimeValue.milliseconds(400))
           .measurementIterations(3).measurementTime(TimeValue.milliseconds(400));
