@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
         .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Dquantgen.threads=" + n, "-Dquantgen.kernels=vector",
             "-Xmx3g");
     if (!full) {
-      o.warmupIterations(2).warmupTime(TimeValue.milliseconds(400))
-          .measurementIterations(3).measurementTime(TimeValue.milliseconds(400));
+      // Vector API code is slow until C2 compiles it, and on a busy machine that takes seconds
+      o.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
     }
     for (int i = 0; i < params.length; i += 2) {
       o.param(params[i], params[i + 1].split(","));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchTableTest {
   private static final Measurement FP32 = new Measurement("generated", "FP32", 1000, 1000, 1, 400);
+  private static final Measurement BIG_FP32 = new Measurement("generated", "FP32", 8192, 4096, 1, 26843.5456);
   private static final Measurement FP32_GENERIC = new Measurement("generic", "FP32", 1000, 1000, 1, 800);
   private static final Measurement INT8 = new Measurement("generated", "INT8", 1000, 1000, 1, 100);
   private static final Measurement ORT_INT8 = new Measurement("onnxruntime", "INT8", 1000, 1000, 1, 200);
@@ -31,12 +32,12 @@ class BenchTableTest {
   @Test
   void rooflineTakesTheBindingLimit() {
     BenchTable t = new BenchTable(List.of(), 10e9, 1);
-    // FP32: 4 MB at 10 GB/s = 400 us, compute 1e6 / 20e9 = 50 us: memory binds, 400 / 400 us = 100%
-    assertEquals(1.0, t.roofline(FP32), 1e-9);
-    // INT8: 1 MB = 100 us vs 1e6 / 19e9 = 52.6 us: memory binds again
-    assertEquals(1.0, t.roofline(INT8), 1e-9);
-    // BINARY: 125 kB = 12.5 us vs 1e6 / 100e9 = 10 us, measured 50 us: 25%
-    assertEquals(0.25, t.roofline(new Measurement("generated", "BINARY", 1000, 1000, 1, 50)), 1e-9);
+    // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that: 50%
+    assertEquals(0.5, t.roofline(BIG_FP32), 1e-9);
+    // 4 MB of FP32 stays in cache: compute binds, 1e6 / 20e9 = 50 us of 400 us = 12.5%
+    assertEquals(0.125, t.roofline(FP32), 1e-9);
+    // BINARY: 1e6 / 100e9 = 10 us, measured 50 us: 20%
+    assertEquals(0.2, t.roofline(new Measurement("generated", "BINARY", 1000, 1000, 1, 50)), 1e-9);
   }
 
   @Test
