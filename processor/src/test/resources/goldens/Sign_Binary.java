@@ -110,7 +110,15 @@ public final class Sign_Binary implements DenseLayer {
       bits[w] = word;
     }
     beta /= IN;
-    for (int c = 0; c < OUT; c++) {
+    float b = beta;
+    rows(bits, b, y, 0, OUT);
+  }
+
+  /**
+   * Rows {@code [from, to)}: exact XNOR dot products, then scale, bias and activation.
+   */
+  private void rows(long[] bits, float beta, float[] y, int from, int to) {
+    for (int c = from; c < to; c++) {
       int dot = IN - 2 * mismatches(weights, c * WORDS, bits);
       float v = dot * (alphas[c] * beta) + bias[c];
       y[c] = Math.min(Math.max(v, 0.0f), 6.0f);

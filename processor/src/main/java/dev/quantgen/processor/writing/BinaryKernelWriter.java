@@ -100,11 +100,8 @@ final class BinaryKernelWriter {
           .addStatement("bits[w] = word")
           .endControlFlow()
           .addStatement("beta /= IN")
-          .beginControlFlow("for (int c = 0; c < OUT; c++)")
-          .addStatement("int dot = IN - 2 * mismatches(weights, c * WORDS, bits)")
-          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
-          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
-          .endControlFlow();
+          .addStatement("float b = beta")
+          .addCode(KernelClass.forEachRow(layer, "bits, b, y"));
     } else {
       forward.beginControlFlow("for (int c = 0; c < OUT; c++)")
           .addStatement("float v = signAdd(weights, c * WORDS, x) * $L$L", alpha, bias)
@@ -114,6 +111,17 @@ final class BinaryKernelWriter {
     type.addMethod(forward.build());
     if (xnor) {
       type.addField(KernelClass.kernelSupport());
+      type.addMethod(MethodSpec.methodBuilder("rows")
+          .addJavadoc("Rows {@code [from, to)}: exact XNOR dot products, then scale, bias and activation.\n")
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(long[].class, "bits").addParameter(float.class, "beta").addParameter(float[].class, "y")
+          .addParameter(int.class, "from").addParameter(int.class, "to")
+          .beginControlFlow("for (int c = from; c < to; c++)")
+          .addStatement("int dot = IN - 2 * mismatches(weights, c * WORDS, bits)")
+          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+          .endControlFlow()
+          .build());
       type.addMethod(mismatches(words, tailBits));
     } else {
       type.addMethod(signAdd(fullWords, tailBits));
