@@ -101,7 +101,7 @@ final class BinaryKernelWriter {
           .endControlFlow()
           .addStatement("beta /= IN")
           .addStatement("float b = beta")
-          .addCode(KernelClass.forEachRow(layer, "bits, b, y"));
+          .addCode(KernelClass.forEachBinaryRow(layer, "bits, b, y"));
     } else {
       forward.beginControlFlow("for (int c = 0; c < OUT; c++)")
           .addStatement("float v = signAdd(weights, c * WORDS, x) * $L$L", alpha, bias)
