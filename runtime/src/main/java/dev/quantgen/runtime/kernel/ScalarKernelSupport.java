@@ -8,9 +8,6 @@ import dev.quantgen.runtime.numerics.Half;
  * missing and the reference the vector implementation is tested against.
  */
 public final class ScalarKernelSupport implements KernelSupport {
-  /** Binary16 bits to float, all 65,536 values, built once: a load instead of branches per weight. */
-  private static final float[] HALF_TABLE = halfTable();
-
   @Override
   public String name() {
     return "scalar";
@@ -59,20 +56,19 @@ public final class ScalarKernelSupport implements KernelSupport {
 
   @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
-    float[] t = HALF_TABLE;
     float a0 = 0.0f;
     float a1 = 0.0f;
     float a2 = 0.0f;
     float a3 = 0.0f;
     int i = 0;
     for (; i + 3 < n; i += 4) {
-      a0 += t[w[off + i] & 0xFFFF] * x[i];
-      a1 += t[w[off + i + 1] & 0xFFFF] * x[i + 1];
-      a2 += t[w[off + i + 2] & 0xFFFF] * x[i + 2];
-      a3 += t[w[off + i + 3] & 0xFFFF] * x[i + 3];
+      a0 += Half.toFloat(w[off + i]) * x[i];
+      a1 += Half.toFloat(w[off + i + 1]) * x[i + 1];
+      a2 += Half.toFloat(w[off + i + 2]) * x[i + 2];
+      a3 += Half.toFloat(w[off + i + 3]) * x[i + 3];
     }
     for (; i < n; i++) {
-      a0 += t[w[off + i] & 0xFFFF] * x[i];
+      a0 += Half.toFloat(w[off + i]) * x[i];
     }
     return (a0 + a1) + (a2 + a3);
   }
@@ -156,13 +152,5 @@ public final class ScalarKernelSupport implements KernelSupport {
       c0 += Long.bitCount(a[aOff + i] ^ b[bOff + i]);
     }
     return (c0 + c1) + (c2 + c3);
-  }
-
-  private static float[] halfTable() {
-    float[] t = new float[1 << 16];
-    for (int h = 0; h < t.length; h++) {
-      t[h] = Half.toFloat((short) h);
-    }
-    return t;
   }
 }
