@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantgen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Compile-time generated quantized inference kernels for the JVM.",
-    subcommands = {ConformanceCommand.class, DemoCommand.class, CalibrateCommand.class,
+    subcommands = {BenchCommand.class, CalibrateCommand.class, ConformanceCommand.class, DemoCommand.class,
         ReportCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec

@@ -100,11 +100,8 @@ final class BinaryKernelWriter {
           .addStatement("bits[w] = word")
           .endControlFlow()
           .addStatement("beta /= IN")
-          .beginControlFlow("for (int c = 0; c < OUT; c++)")
-          .addStatement("int dot = IN - 2 * mismatches(weights, c * WORDS, bits)")
-          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
-          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
-          .endControlFlow();
+          .addStatement("float b = beta")
+          .addCode(KernelClass.forEachBinaryRow(layer, "bits, b, y"));
     } else {
       forward.beginControlFlow("for (int c = 0; c < OUT; c++)")
           .addStatement("float v = signAdd(weights, c * WORDS, x) * $L$L", alpha, bias)
@@ -113,6 +110,18 @@ final class BinaryKernelWriter {
     }
     type.addMethod(forward.build());
     if (xnor) {
+      type.addField(KernelClass.kernelSupport());
+      type.addMethod(MethodSpec.methodBuilder("rows")
+          .addJavadoc("Rows {@code [from, to)}: exact XNOR dot products, then scale, bias and activation.\n")
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(long[].class, "bits").addParameter(float.class, "beta").addParameter(float[].class, "y")
+          .addParameter(int.class, "from").addParameter(int.class, "to")
+          .beginControlFlow("for (int c = from; c < to; c++)")
+          .addStatement("int dot = IN - 2 * mismatches(weights, c * WORDS, bits)")
+          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+          .endControlFlow()
+          .build());
       type.addMethod(mismatches(words, tailBits));
     } else {
       type.addMethod(signAdd(fullWords, tailBits));
@@ -124,15 +133,19 @@ final class BinaryKernelWriter {
   /** popcount(a XOR w) over a row; padding bits are 0 in both, and the last word is masked anyway. */
   private static MethodSpec mismatches(int words, int tailBits) {
     int full = tailBits == 0 ? words : words - 1;
-    CodeBlock tail = tailBits == 0 ? null : CodeBlock.of("a0 += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full,
-        full, Long.toHexString((1L << tailBits) - 1));
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.addStatement("int m = $L", full == 0 ? "0" : "K.xorBitCount(w, off, a, 0, " + full + ")");
+    if (tailBits != 0) {
+      b.addStatement("m += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full, full,
+          Long.toHexString((1L << tailBits) - 1));
+    }
+    b.addStatement("return m");
     return MethodSpec.methodBuilder("mismatches")
-        .addJavadoc("Positions where the signs differ: {@code popcount(w ^ a)}, $L independent counters, the\n"
-            + "padding bits of the last word masked off.\n", KernelClass.UNROLL)
+        .addJavadoc("Positions where the signs differ: {@code popcount(w ^ a)} over the full words through\n"
+            + "{@code KernelSupport}, the padding bits of the last word masked off.\n")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(int.class)
         .addParameter(long[].class, "w").addParameter(int.class, "off").addParameter(long[].class, "a")
-        .addCode(KernelClass.unrolledSum(TypeName.INT, "0", String.valueOf(full), full,
-            i -> CodeBlock.of("Long.bitCount(w[off + $L] ^ a[$L])", i, i), tail))
+        .addCode(b.build())
         .build();
   }
 

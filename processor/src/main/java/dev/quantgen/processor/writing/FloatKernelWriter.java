@@ -84,30 +84,38 @@ final class FloatKernelWriter {
     }
     type.addMethod(prepare.build());
 
-    CodeBlock value = CodeBlock.of(layer.bias() ? "dot(weights, c * IN, x) + bias[c]" : "dot(weights, c * IN, x)");
+    type.addField(KernelClass.kernelSupport());
     type.addMethod(MethodSpec.methodBuilder("forward")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .beginControlFlow("for (int c = 0; c < OUT; c++)")
-        .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
-        .endControlFlow()
+        .addCode(KernelClass.forEachRow(layer, "x, y"))
         .build());
 
-    type.addMethod(MethodSpec.methodBuilder("dot")
-        .addJavadoc("Row {@code off / IN} of the weights times {@code x}, $L independent float accumulators.\n",
-            KernelClass.UNROLL)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(float.class)
-        .addParameter(weightArray, "w")
-        .addParameter(int.class, "off")
+    String dot = half ? "dotHalf" : "dotFloat";
+    CodeBlock value = CodeBlock.of(layer.bias() ? "y[c] + bias[c]" : "y[c]");
+    MethodSpec.Builder rows = MethodSpec.methodBuilder("rows")
+        .addJavadoc("Rows {@code [from, to)}: four at a time sharing each load of {@code x}, then bias and activation.\n")
+        .addModifiers(Modifier.PRIVATE)
         .addParameter(float[].class, "x")
-        .addCode(KernelClass.unrolledSum(TypeName.FLOAT, "0.0f", "IN", layer.in(),
-            i -> half ? CodeBlock.of("$T.toFloat(w[off + $L]) * x[$L]", RuntimeNames.HALF, i, i)
-                : CodeBlock.of("w[off + $L] * x[$L]", i, i)))
-        .build());
+        .addParameter(float[].class, "y")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addStatement("int c = from")
+        .beginControlFlow("for (; c <= to - 4; c += 4)")
+        .addStatement("K.$L4(weights, c * IN, IN, x, IN, y, c)", dot)
+        .endControlFlow()
+        .beginControlFlow("for (; c < to; c++)")
+        .addStatement(half ? "y[c] = K.dotHalf(weights, c * IN, x, IN)" : "y[c] = K.dotFloat(weights, c * IN, x, 0, IN)")
+        .endControlFlow();
+    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+      rows.beginControlFlow("for (c = from; c < to; c++)")
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
+          .endControlFlow();
+    }
+    type.addMethod(rows.build());
     return KernelClass.file(layer, type.build(), processor);
   }
 
@@ -116,12 +124,13 @@ final class FloatKernelWriter {
         .add("$L kernel of {@link $L}: {@code y[c] = $L(sum_i w[c][i] * x[i]$L)}, {@code w} of shape\n",
             half ? "FP16" : "FP32 baseline", layer.qualifiedName(), KernelClass.label(layer.activation()),
             layer.bias() ? " + b[c]" : "")
-        .add("{@code [OUT = $L][IN = $L]} row-major$L. Accumulation is float32 in $L independent\n",
-            layer.out(), layer.in(), half ? ", stored as IEEE binary16 and decoded exactly per use" : "",
-            KernelClass.UNROLL)
-        .add("accumulators plus a scalar tail, so sums are reassociated relative to a sequential loop: the\n")
+        .add("{@code [OUT = $L][IN = $L]} row-major$L. Accumulation is float32 in {@code KernelSupport}\n",
+            layer.out(), layer.in(), half ? ", stored as IEEE binary16 and decoded exactly per use" : "")
+        .add("(four rows per pass, scalar or Vector API with fused multiply-adds, chosen at run time), so sums\n")
+        .add("are reassociated relative to a sequential loop: the\n")
         .add("result is within {@code 2 * gamma(IN) * sum|w x|} of {@code DenseReference}.\n")
-        .add("Immutable, thread-safe, allocation-free per call.\n")
+        .add("Immutable, thread-safe, allocation-free per call$L.\n",
+            KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "")
         .build();
   }
 }

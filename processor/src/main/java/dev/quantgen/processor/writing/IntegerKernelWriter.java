@@ -33,6 +33,8 @@ final class IntegerKernelWriter {
   private final boolean blocked;
   private final Activations mode;
   private final String self;
+  /** Whether the row products go through {@code KernelSupport} (int8 activations, one scale per row). */
+  private final boolean bulk;
 
   private IntegerKernelWriter(LayerSpec layer, VariantSpec variant) {
     this.layer = layer;
@@ -43,6 +45,7 @@ final class IntegerKernelWriter {
     this.blocked = variant.blockSize() > 0 && variant.blockSize() < layer.in();
     this.mode = variant.activations();
     this.self = layer.className(variant);
+    this.bulk = !blocked && mode != Activations.FLOAT;
   }
 
   static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
@@ -92,7 +95,13 @@ final class IntegerKernelWriter {
     } else {
       type.addMethod(floatForward());
     }
-    type.addMethod(dot());
+    if (bulk) {
+      type.addField(KernelClass.kernelSupport());
+      type.addMethod(accumulate());
+      type.addMethod(rows());
+    } else {
+      type.addMethod(dot());
+    }
     return KernelClass.file(layer, type.build(), processor);
   }
 
@@ -111,6 +120,13 @@ final class IntegerKernelWriter {
     }
     if (sums) {
       s.addField(FieldSpec.builder(int[].class, "sums", Modifier.FINAL).initializer("new int[GROUPS]").build());
+    }
+    if (bulk) {
+      s.addField(FieldSpec.builder(int[].class, "acc", Modifier.FINAL).initializer("new int[OUT]").build());
+    }
+    if (bulk && int4) {
+      s.addField(FieldSpec.builder(byte[].class, "even", Modifier.FINAL).initializer("new byte[ROW_BYTES]").build());
+      s.addField(FieldSpec.builder(byte[].class, "odd", Modifier.FINAL).initializer("new byte[ROW_BYTES]").build());
     }
     type.addType(s.build());
     type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch), "SCRATCH",
@@ -254,9 +270,10 @@ final class IntegerKernelWriter {
       q.addStatement("int sumX = 0")
           .beginControlFlow("for (int i = 0; i < IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
     }
-    q.beginControlFlow("for (int c = 0; c < OUT; c++)")
-        .addStatement("int acc = dot(weights, c * $L, qx) + correction[c]$L", int4 ? "ROW_BYTES" : "IN",
-            symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX");
+    q.addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("accumulate(qx, s)")
+        .beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement("int acc = s.acc[c] + correction[c]$L", symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX");
     String k = perChannel ? "[c]" : "";
     if (variant.requantization() == Requantization.INTEGER) {
       q.addStatement("qy[c] = (byte) $T.requantize(acc, multiplier$L, shift$L, outputZeroPoint, outputMin, outputMax)",
@@ -311,11 +328,14 @@ final class IntegerKernelWriter {
     }
     String row = int4 ? "ROW_BYTES" : "IN";
     String xs = dynamic ? "qx" : "x";
+    if (bulk) {
+      m.addStatement("accumulate(qx, s)");
+    }
     m.beginControlFlow("for (int c = 0; c < OUT; c++)");
     if (!blocked) {
       String zw = symmetric || dynamic ? "" : ", " + zeroPoint("c", "0");
       if (dynamic) {
-        m.addStatement("int acc = dot(weights, c * $L, qx) - za * weightSums[c]$L", row,
+        m.addStatement("int acc = s.acc[c] - za * weightSums[c]$L",
             symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX + IN * za * " + zeroPoint("c", "0"));
         m.addStatement("float v = acc * (sa * $L)$L", scale("c", "0"), layer.bias() ? " + bias[c]" : "");
       } else {
@@ -345,6 +365,53 @@ final class IntegerKernelWriter {
     }
     m.addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"));
     return m.endControlFlow().build();
+  }
+
+  /** The int32 row products of quantized activations into {@code s.acc}, rows split across cores when large. */
+  private MethodSpec accumulate() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("accumulate")
+        .addJavadoc("{@code s.acc[c] = sum_i qx[i] * qw[c][i]} for every row (exact int32).\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(byte[].class, "qx")
+        .addParameter(ClassName.get(layer.packageName(), self, "Scratch"), "s")
+        .addStatement("int[] acc = s.acc");
+    if (int4) {
+      m.addComment("even and odd inputs apart, so a packed weight byte meets both of its inputs in one lane")
+          .addStatement("$T.splitEvenOdd(qx, IN, s.even, s.odd)", RuntimeNames.KERNEL_SUPPORT)
+          .addStatement("byte[] even = s.even")
+          .addStatement("byte[] odd = s.odd")
+          .addCode(KernelClass.forEachRow(layer, "even, odd, acc"));
+    } else {
+      m.addCode(KernelClass.forEachRow(layer, "qx, acc"));
+    }
+    return m.build();
+  }
+
+  /** Rows {@code [from, to)} of the int32 products: four int8 rows per call, or one packed int4 row. */
+  private MethodSpec rows() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("rows").addModifiers(Modifier.PRIVATE);
+    if (int4) {
+      return m.addJavadoc("Packed int4 rows {@code [from, to)} against the split activations.\n")
+          .addParameter(byte[].class, "even").addParameter(byte[].class, "odd").addParameter(int[].class, "acc")
+          .addParameter(int.class, "from").addParameter(int.class, "to")
+          .beginControlFlow("for (int c = from; c < to; c++)")
+          .addStatement("acc[c] = K.dotInt4(weights, c * ROW_BYTES, even, odd, ROW_BYTES)")
+          .endControlFlow()
+          .build();
+    }
+    boolean restricted = symmetric && variant.maxWeightMagnitude() <= 127;
+    return m.addJavadoc("Int8 rows {@code [from, to)}, four per call sharing each activation load$L.\n",
+            restricted ? "; symmetric weights lie in [-127, 127], so products may pair up in 16 bits" : "")
+        .addParameter(byte[].class, "qx").addParameter(int[].class, "acc")
+        .addParameter(int.class, "from").addParameter(int.class, "to")
+        .addStatement("int c = from")
+        .beginControlFlow("for (; c <= to - 4; c += 4)")
+        .addStatement("K.$L(weights, c * IN, IN, qx, IN, acc, c)", restricted ? "dotInt8x4Restricted" : "dotInt8x4")
+        .endControlFlow()
+        .beginControlFlow("for (; c < to; c++)")
+        .addStatement("acc[c] = K.dotInt8(weights, c * IN, qx, IN)")
+        .endControlFlow()
+        .build();
   }
 
   /** The unrolled row-times-activations product (int32, or float32 in weight-only mode). */
@@ -469,6 +536,7 @@ final class IntegerKernelWriter {
                 KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
             .add("$L accumulators, so within the reassociation bound of an unrolled float sum.\n", KernelClass.UNROLL);
     }
-    return b.add("Immutable, thread-safe, allocation-free per call.\n").build();
+    return b.add("Immutable, thread-safe, allocation-free per call$L.\n",
+        bulk && KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "").build();
   }
 }

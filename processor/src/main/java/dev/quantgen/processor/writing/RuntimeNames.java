@@ -10,6 +10,7 @@ final class RuntimeNames {
   private static final String LAYER = "dev.quantgen.runtime.layer";
   private static final String NUMERICS = "dev.quantgen.runtime.numerics";
   private static final String CONV = "dev.quantgen.runtime.conv";
+  private static final String KERNEL = "dev.quantgen.runtime.kernel";
 
   static final ClassName DENSE_LAYER = ClassName.get(LAYER, "DenseLayer");
   static final ClassName STATIC_LAYER = ClassName.get(LAYER, "StaticQuantizedLayer");
@@ -37,6 +38,9 @@ final class RuntimeNames {
   static final ClassName CONV_ACTIVATION = ClassName.get(CONV, "Activation");
   static final ClassName CONV_REQUANT_MODE = ClassName.get(CONV, "RequantMode");
   static final ClassName QUANTIZED_CONV = ClassName.get(CONV, "QuantizedConv2d");
+  static final ClassName KERNEL_SUPPORT = ClassName.get(KERNEL, "KernelSupport");
+  static final ClassName KERNELS = ClassName.get(KERNEL, "Kernels");
+  static final ClassName ROWS = ClassName.get(KERNEL, "Rows");
   static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");
 
   private RuntimeNames() {}

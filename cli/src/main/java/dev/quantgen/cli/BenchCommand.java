@@ -1,0 +1,97 @@
+package dev.quantgen.cli;
+
+import dev.quantgen.cli.bench.BenchTable;
+import dev.quantgen.cli.bench.Measurement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quantgen bench}: a short run of the JMH suite (one fork per benchmark, few short
+ * iterations) and one ratio table, every ratio from this run. The full suite is the {@code
+ * benchmarks} module's JMH defaults ({@code --full}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Runs a short benchmark suite (a few minutes) and prints each kernel's speed against the best "
+        + "FP32 kernel, the generic loop and ONNX Runtime, with G MAC/s and the roofline fraction.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--full", description = "Use the suite's full iteration counts and every batch size (slow).")
+  private boolean full;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Cores the kernels and ONNX Runtime use; default: all available.")
+  private Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1) {
+      System.err.println("bench: --threads is " + n + ", expected >= 1");
+      return picocli.CommandLine.ExitCode.USAGE;
+    }
+    String batches = full ? "1,32,64" : "1";
+    double bandwidth = MEMORY_BYTES / (micros(run(n, "MemoryBandwidthBenchmark", new String[0])
+        .iterator().next()) * 1e-6);
+    List<Measurement> all = new ArrayList<>();
+    for (RunResult r : run(n, "DenseBenchmark", new String[] {"batch", batches})) {
+      all.add(measurement(r, r.getParams().getParam("kernel"), r.getParams().getParam("precision")));
+    }
+    for (RunResult r : run(n, "OnnxRuntimeBenchmark", new String[] {"batch", batches})) {
+      all.add(measurement(r, "onnxruntime", r.getParams().getParam("precision")));
+    }
+    for (RunResult r : run(n, "LuceneBenchmark", new String[0])) {
+      all.add(measurement(r, "lucene-1t", "INT8"));
+    }
+    for (RunResult r : run(n, "MlpBenchmark", new String[] {"precision", "FP32,INT8", "batch", "1,64"})) {
+      // one "row" of all the MLP's weights: 784*256 + 256*128 + 128*10 multiply-adds per sample
+      all.add(new Measurement("mlp-gen", r.getParams().getParam("precision"), 1, MLP_MACS,
+          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+    }
+    System.out.println();
+    System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
+        + n + " threads, kernels: vector path forced in forks)");
+    new BenchTable(all, bandwidth, n).lines().forEach(System.out::println);
+    System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels (1 x MACs per sample)");
+    return 0;
+  }
+
+  private static final double MEMORY_BYTES = 256.0 * (1 << 20);
+  private static final int MLP_MACS = 784 * 256 + 256 * 128 + 128 * 10;
+
+  private Collection<RunResult> run(int n, String benchmark, String[] params) throws Exception {
+    ChainedOptionsBuilder o = new OptionsBuilder()
+        .include("dev\\.quantgen\\.benchmarks\\." + benchmark + "\\.")
+        .forks(1)
+        .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Dquantgen.threads=" + n, "-Dquantgen.kernels=vector",
+            "-Xmx3g");
+    if (!full) {
+      // Vector API code is slow until C2 compiles it, and on a busy machine that takes seconds
+      o.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+    }
+    for (int i = 0; i < params.length; i += 2) {
+      o.param(params[i], params[i + 1].split(","));
+    }
+    return new Runner(o.build()).run();
+  }
+
+  private static double micros(RunResult r) {
+    return r.getPrimaryResult().getScore();
+  }
+
+  private static Measurement measurement(RunResult r, String kernel, String precision) {
+    String shape = r.getParams().getParam("shape");
+    int in = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
+    int out = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
+    String batch = r.getParams().getParam("batch");
+    return new Measurement(kernel, precision, in, out, batch == null ? 1 : Integer.parseInt(batch), micros(r));
+  }
+}

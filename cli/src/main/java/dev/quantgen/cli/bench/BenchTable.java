@@ -1,0 +1,113 @@
+package dev.quantgen.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The ratio table of one bench run: each quantgen kernel against the best FP32 kernel of the
+ * project at the same shape and batch, against the runtime's generic loop of its precision, and
+ * against ONNX Runtime (INT8 for integer and binary kernels, FP32 for float ones), plus G MAC/s
+ * and the fraction of this machine's roofline: the larger of {@code weight bytes / bandwidth} and
+ * {@code MACs / arithmetic peak} (weights that stay in cache: the peak only), over the measured time. Ratios are speed ratios ({@code > 1}:
+ * faster), and only measurements of the same run are compared.
+ */
+public final class BenchTable {
+  /**
+   * Arithmetic peaks per core in G MAC/s, measured on this machine class in C (issue 7): FP32 FMA
+   * about 20, INT8 through AVX2 multiply-add chains about 19, XNOR + popcount about 100.
+   */
+  static final double FP32_PEAK = 20;
+  static final double INT8_PEAK = 19;
+  static final double BINARY_PEAK = 100;
+  /**
+   * Weights below this stay in this machine's 32 MiB L3 across calls, so main memory does not bound
+   * them: their roofline is the arithmetic peak alone.
+   */
+  static final double CACHE_RESIDENT_BYTES = 16 << 20;
+
+  private final List<Measurement> runs;
+  private final double bytesPerSecond;
+  private final int threads;
+
+  /**
+   * @param bytesPerSecond the streaming read bandwidth measured in the same run
+   * @param threads the cores the kernels used
+   */
+  public BenchTable(List<Measurement> runs, double bytesPerSecond, int threads) {
+    if (!(bytesPerSecond > 0)) {
+      throw new IllegalArgumentException("bytesPerSecond: expected > 0, got " + bytesPerSecond);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: expected >= 1, got " + threads);
+    }
+    this.runs = List.copyOf(runs);
+    this.bytesPerSecond = bytesPerSecond;
+    this.threads = threads;
+  }
+
+  /** Bytes of one weight at a precision. */
+  static double weightBytes(String precision) {
+    switch (precision) {
+      case "FP32":
+        return 4;
+      case "FP16":
+        return 2;
+      case "INT8":
+        return 1;
+      case "INT4":
+        return 0.5;
+      case "BINARY":
+        return 1.0 / 8;
+      default:
+        throw new IllegalArgumentException("precision: expected FP32, FP16, INT8, INT4 or BINARY, got " + precision);
+    }
+  }
+
+  /** The best possible time over the measured time: weights streamed once per sample. */
+  double roofline(Measurement m) {
+    double macs = (double) m.batch() * m.in() * m.out();
+    double bytes = m.batch() * m.in() * (double) m.out() * weightBytes(m.precision());
+    double peak = m.precision().equals("BINARY") ? BINARY_PEAK : m.precision().startsWith("FP") ? FP32_PEAK : INT8_PEAK;
+    double memory = m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES ? 0
+        : bytes / bytesPerSecond;
+    double seconds = Math.max(memory, macs / (peak * 1e9 * threads));
+    return seconds / (m.micros() * 1e-6);
+  }
+
+  Optional<Measurement> find(String kernel, String precision, Measurement like) {
+    return runs.stream().filter(r -> r.kernel().equals(kernel) && r.precision().equals(precision)
+        && r.in() == like.in() && r.out() == like.out() && r.batch() == like.batch()).findFirst();
+  }
+
+  /** The fastest FP32 quantgen kernel (generated or generic) of the same shape and batch. */
+  Optional<Measurement> bestFp32(Measurement like) {
+    return runs.stream().filter(r -> r.precision().equals("FP32") && !r.kernel().equals("onnxruntime")
+            && r.in() == like.in() && r.out() == like.out() && r.batch() == like.batch())
+        .min((a, b) -> Double.compare(a.micros(), b.micros()));
+  }
+
+  /** The table, one row per measurement, in run order. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "%-12s %-7s %-10s %5s %12s %8s %8s %8s %8s %9s", "kernel", "prec",
+        "in x out", "batch", "us/batch", "GMAC/s", "vsFP32", "vsGener", "vsORT", "roofline"));
+    for (Measurement m : runs) {
+      String peer = m.precision().startsWith("FP") ? "FP32" : "INT8";
+      lines.add(String.format(Locale.ROOT, "%-12s %-7s %-10s %5d %12.1f %8.2f %8s %8s %8s %8.0f%%",
+          m.kernel(), m.precision(), m.in() + "x" + m.out(), m.batch(), m.micros(), m.gmacs(),
+          ratio(bestFp32(m), m), m.kernel().equals("generic") ? "-" : ratio(find("generic", m.precision(), m), m),
+          m.kernel().equals("onnxruntime") ? "-" : ratio(find("onnxruntime", peer, m), m),
+          100 * roofline(m)));
+    }
+    lines.add(String.format(Locale.ROOT, "memory bandwidth %.1f GB/s (streaming read, %d threads); ratios are"
+        + " speedups (time of the other / time of this row); ORT peer: INT8 QDQ for integer and binary rows,"
+        + " FP32 MatMul for float rows", bytesPerSecond / 1e9, threads));
+    return lines;
+  }
+
+  private static String ratio(Optional<Measurement> other, Measurement m) {
+    return other.map(o -> String.format(Locale.ROOT, "%.2fx", o.micros() / m.micros())).orElse("-");
+  }
+}

@@ -1,0 +1,52 @@
+package dev.quantgen.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchTableTest {
+  private static final Measurement FP32 = new Measurement("generated", "FP32", 1000, 1000, 1, 400);
+  private static final Measurement BIG_FP32 = new Measurement("generated", "FP32", 8192, 4096, 1, 26843.5456);
+  private static final Measurement FP32_GENERIC = new Measurement("generic", "FP32", 1000, 1000, 1, 800);
+  private static final Measurement INT8 = new Measurement("generated", "INT8", 1000, 1000, 1, 100);
+  private static final Measurement ORT_INT8 = new Measurement("onnxruntime", "INT8", 1000, 1000, 1, 200);
+
+  @Test
+  void gmacsCountBatchTimesInTimesOutPerMicrosecond() {
+    assertEquals(10.0, INT8.gmacs(), 1e-12); // 1e6 MACs in 100 us
+  }
+
+  @Test
+  void ratiosAreSpeedupsAgainstPeersOfTheSameShapeAndBatch() {
+    BenchTable t = new BenchTable(List.of(FP32, FP32_GENERIC, INT8, ORT_INT8), 10e9, 2);
+    String int8 = t.lines().get(3);
+    assertTrue(int8.contains("4.00x"), int8); // vs the best FP32 (400 us)
+    assertTrue(int8.contains("2.00x"), int8); // vs ONNX Runtime INT8 (200 us)
+    assertEquals("-", t.find("generic", "INT8", INT8).map(Measurement::kernel).orElse("-"));
+    assertEquals(FP32, t.bestFp32(INT8).orElseThrow());
+  }
+
+  @Test
+  void rooflineTakesTheBindingLimit() {
+    BenchTable t = new BenchTable(List.of(), 10e9, 1);
+    // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that: 50%
+    assertEquals(0.5, t.roofline(BIG_FP32), 1e-9);
+    // 4 MB of FP32 stays in cache: compute binds, 1e6 / 20e9 = 50 us of 400 us = 12.5%
+    assertEquals(0.125, t.roofline(FP32), 1e-9);
+    // BINARY: 1e6 / 100e9 = 10 us, measured 50 us: 20%
+    assertEquals(0.2, t.roofline(new Measurement("generated", "BINARY", 1000, 1000, 1, 50)), 1e-9);
+  }
+
+  @Test
+  void badArgumentsAreNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 0, 1));
+    assertEquals("bytesPerSecond: expected > 0, got 0.0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 1, 0));
+    assertEquals("threads: expected >= 1, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> BenchTable.weightBytes("INT2"));
+    assertEquals("precision: expected FP32, FP16, INT8, INT4 or BINARY, got INT2", e.getMessage());
+  }
+}

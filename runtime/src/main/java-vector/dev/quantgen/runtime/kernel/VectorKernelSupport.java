@@ -1,0 +1,305 @@
+package dev.quantgen.runtime.kernel;
+
+import dev.quantgen.runtime.numerics.Half;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link KernelSupport} on the Vector API with 256-bit vectors (AVX2), compiled on its own with
+ * {@code --add-modules jdk.incubator.vector} and loaded by name from {@link Kernels}, so nothing
+ * else links the incubator module. Each method is a vector body plus the scalar tail of {@link
+ * ScalarKernelSupport}'s arithmetic.
+ *
+ * <p>Int8 products widen byte to short (a product of two int8 fits in 16 bits), multiply in 16-bit
+ * lanes, then widen to int32 for the sum: the same exact integers as the scalar loop. The
+ * restricted variant adds two products in 16 bits before widening (at most {@code 2 * 127 * 128 =
+ * 32512}); the int4 variant adds up to {@link #INT4_SHORT_STEPS} steps of two products of at most
+ * {@code 8 * 128} each in 16 bits ({@code 8 * 2 * 8 * 128 = 16384 < 32767}).
+ */
+final class VectorKernelSupport implements KernelSupport {
+  private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
+  private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+  private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+  private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+  private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+  /** Int4 steps summed in 16-bit lanes before one widening; see the class comment for the bound. */
+  static final int INT4_SHORT_STEPS = 8;
+
+  private final ScalarKernelSupport scalar = new ScalarKernelSupport();
+
+  /**
+   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
+   *     this implementation would be slower than the scalar one
+   */
+  VectorKernelSupport() {
+    if (IntVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+      throw new UnsupportedOperationException(
+          "preferred vector size is " + IntVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector(256 bit)";
+  }
+
+  @Override
+  public float dotFloat(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc0 = FloatVector.zero(F256);
+    FloatVector acc1 = FloatVector.zero(F256);
+    int i = 0;
+    int bound = n - 2 * F256.length();
+    for (; i <= bound; i += 2 * F256.length()) {
+      acc0 = FloatVector.fromArray(F256, a, aOff + i).fma(FloatVector.fromArray(F256, b, bOff + i), acc0);
+      int j = i + F256.length();
+      acc1 = FloatVector.fromArray(F256, a, aOff + j).fma(FloatVector.fromArray(F256, b, bOff + j), acc1);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    FloatVector acc0 = FloatVector.zero(F256);
+    FloatVector acc1 = FloatVector.zero(F256);
+    FloatVector acc2 = FloatVector.zero(F256);
+    FloatVector acc3 = FloatVector.zero(F256);
+    int i = 0;
+    int bound = F256.loopBound(n);
+    for (; i < bound; i += F256.length()) {
+      FloatVector xv = FloatVector.fromArray(F256, x, i);
+      acc0 = FloatVector.fromArray(F256, w, off + i).fma(xv, acc0);
+      acc1 = FloatVector.fromArray(F256, w, o1 + i).fma(xv, acc1);
+      acc2 = FloatVector.fromArray(F256, w, o2 + i).fma(xv, acc2);
+      acc3 = FloatVector.fromArray(F256, w, o3 + i).fma(xv, acc3);
+    }
+    float s0 = acc0.reduceLanes(VectorOperators.ADD);
+    float s1 = acc1.reduceLanes(VectorOperators.ADD);
+    float s2 = acc2.reduceLanes(VectorOperators.ADD);
+    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float xi = x[i];
+      s0 += w[off + i] * xi;
+      s1 += w[o1 + i] * xi;
+      s2 += w[o2 + i] * xi;
+      s3 += w[o3 + i] * xi;
+    }
+    out[outOff] = s0;
+    out[outOff + 1] = s1;
+    out[outOff + 2] = s2;
+    out[outOff + 3] = s3;
+  }
+
+  @Override
+  public float dotHalf(short[] w, int off, float[] x, int n) {
+    FloatVector acc = FloatVector.zero(F256);
+    int i = 0;
+    int bound = F256.loopBound(n);
+    for (; i < bound; i += F256.length()) {
+      acc = halves(w, off + i).fma(FloatVector.fromArray(F256, x, i), acc);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += Half.toFloat(w[off + i]) * x[i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    FloatVector acc0 = FloatVector.zero(F256);
+    FloatVector acc1 = FloatVector.zero(F256);
+    FloatVector acc2 = FloatVector.zero(F256);
+    FloatVector acc3 = FloatVector.zero(F256);
+    int i = 0;
+    int bound = F256.loopBound(n);
+    for (; i < bound; i += F256.length()) {
+      FloatVector xv = FloatVector.fromArray(F256, x, i);
+      acc0 = halves(w, off + i).fma(xv, acc0);
+      acc1 = halves(w, o1 + i).fma(xv, acc1);
+      acc2 = halves(w, o2 + i).fma(xv, acc2);
+      acc3 = halves(w, o3 + i).fma(xv, acc3);
+    }
+    float s0 = acc0.reduceLanes(VectorOperators.ADD);
+    float s1 = acc1.reduceLanes(VectorOperators.ADD);
+    float s2 = acc2.reduceLanes(VectorOperators.ADD);
+    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float xi = x[i];
+      s0 += Half.toFloat(w[off + i]) * xi;
+      s1 += Half.toFloat(w[o1 + i]) * xi;
+      s2 += Half.toFloat(w[o2 + i]) * xi;
+      s3 += Half.toFloat(w[o3 + i]) * xi;
+    }
+    out[outOff] = s0;
+    out[outOff + 1] = s1;
+    out[outOff + 2] = s2;
+    out[outOff + 3] = s3;
+  }
+
+  /**
+   * Eight binary16 values decoded exactly: the magnitude bits shifted into a float's place read as
+   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
+   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
+   * exponent 255 with the same significand; the sign is copied last.
+   */
+  private static FloatVector halves(short[] w, int off) {
+    IntVector h = (IntVector) ShortVector.fromArray(S128, w, off).convertShape(VectorOperators.S2I, I256, 0);
+    IntVector magnitude = h.and(0x7FFF);
+    IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+    IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
+    VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
+    IntVector bits = finite.blend(shifted.or(0x7F80_0000), special);
+    return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+  }
+
+  @Override
+  public int dotInt8(byte[] w, int off, byte[] x, int n) {
+    IntVector acc = IntVector.zero(I256);
+    int i = 0;
+    int bound = B64.loopBound(n);
+    for (; i < bound; i += B64.length()) {
+      acc = acc.add(widen(w, off + i).mul(widen(x, i)).convertShape(VectorOperators.S2I, I256, 0));
+    }
+    int sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += w[off + i] * x[i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotInt8x4(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    IntVector acc0 = IntVector.zero(I256);
+    IntVector acc1 = IntVector.zero(I256);
+    IntVector acc2 = IntVector.zero(I256);
+    IntVector acc3 = IntVector.zero(I256);
+    int i = 0;
+    int bound = B64.loopBound(n);
+    for (; i < bound; i += B64.length()) {
+      ShortVector xv = widen(x, i);
+      acc0 = acc0.add(toInts(widen(w, off + i).mul(xv)));
+      acc1 = acc1.add(toInts(widen(w, o1 + i).mul(xv)));
+      acc2 = acc2.add(toInts(widen(w, o2 + i).mul(xv)));
+      acc3 = acc3.add(toInts(widen(w, o3 + i).mul(xv)));
+    }
+    out[outOff] = acc0.reduceLanes(VectorOperators.ADD);
+    out[outOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[outOff + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[outOff + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    rowsTail(w, off, stride, x, n, i, out, outOff);
+  }
+
+  @Override
+  public void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    IntVector acc0 = IntVector.zero(I256);
+    IntVector acc1 = IntVector.zero(I256);
+    IntVector acc2 = IntVector.zero(I256);
+    IntVector acc3 = IntVector.zero(I256);
+    int step = 2 * B64.length();
+    int i = 0;
+    int bound = n - step;
+    for (; i <= bound; i += step) {
+      ShortVector x0 = widen(x, i);
+      ShortVector x1 = widen(x, i + B64.length());
+      acc0 = acc0.add(pairSum(w, off + i, x0, x1));
+      acc1 = acc1.add(pairSum(w, o1 + i, x0, x1));
+      acc2 = acc2.add(pairSum(w, o2 + i, x0, x1));
+      acc3 = acc3.add(pairSum(w, o3 + i, x0, x1));
+    }
+    out[outOff] = acc0.reduceLanes(VectorOperators.ADD);
+    out[outOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[outOff + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[outOff + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    rowsTail(w, off, stride, x, n, i, out, outOff);
+  }
+
+  /** {@code w[o .. o+8) * x0 + w[o+8 .. o+16) * x1} added in 16 bits (restricted weights), widened once. */
+  private static IntVector pairSum(byte[] w, int o, ShortVector x0, ShortVector x1) {
+    return toInts(widen(w, o).mul(x0).add(widen(w, o + B64.length()).mul(x1)));
+  }
+
+  /** Adds the scalar products of inputs {@code [from, n)} of four rows to {@code out}. */
+  private static void rowsTail(byte[] w, int off, int stride, byte[] x, int n, int from, int[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      int o = off + r * stride;
+      int s = 0;
+      for (int i = from; i < n; i++) {
+        s += w[o + i] * x[i];
+      }
+      out[outOff + r] += s;
+    }
+  }
+
+  @Override
+  public int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes) {
+    IntVector acc = IntVector.zero(I256);
+    int j = 0;
+    int bound = B128.loopBound(bytes);
+    while (j < bound) {
+      // sixteen 16-bit lanes; widened to int32 (both halves) once per INT4_SHORT_STEPS steps only
+      ShortVector partial = ShortVector.zero(S256);
+      int end = Math.min(bound, j + INT4_SHORT_STEPS * B128.length());
+      for (; j < end; j += B128.length()) {
+        ShortVector packed = widen16(w, off + j);
+        ShortVector lo = packed.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
+        ShortVector hi = packed.lanewise(VectorOperators.ASHR, 4);
+        partial = partial.add(lo.mul(widen16(even, j))).add(hi.mul(widen16(odd, j)));
+      }
+      acc = acc.add(partial.convertShape(VectorOperators.S2I, I256, 0))
+          .add(partial.convertShape(VectorOperators.S2I, I256, 1));
+    }
+    int sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < bytes; j++) {
+      int b = w[off + j];
+      sum += ((b << 28) >> 28) * even[j] + (b >> 4) * odd[j];
+    }
+    return sum;
+  }
+
+  /** Sixteen int8 values sign-extended to 16-bit lanes (one instruction on AVX2). */
+  private static ShortVector widen16(byte[] a, int off) {
+    return (ShortVector) ByteVector.fromArray(B128, a, off).convertShape(VectorOperators.B2S, S256, 0);
+  }
+
+  @Override
+  public int xorBitCount(long[] a, int aOff, long[] b, int bOff, int n) {
+    // Long.bitCount compiles to POPCNT; the JDK 17 Vector API has no lane-wise bit count to beat it.
+    return scalar.xorBitCount(a, aOff, b, bOff, n);
+  }
+
+  /**
+   * Eight int8 values sign-extended to 16-bit lanes. Eight bytes to 128 bits of shorts to 256 bits
+   * of ints (as Lucene does) keeps every conversion a single instruction on AVX2; conversions that
+   * take the upper half of a vector ({@code part = 1}) measured four times slower here.
+   */
+  private static ShortVector widen(byte[] a, int off) {
+    return (ShortVector) ByteVector.fromArray(B64, a, off).convertShape(VectorOperators.B2S, S128, 0);
+  }
+
+  /** Eight 16-bit lanes sign-extended to int32. */
+  private static IntVector toInts(ShortVector p) {
+    return (IntVector) p.convertShape(VectorOperators.S2I, I256, 0);
+  }
+}

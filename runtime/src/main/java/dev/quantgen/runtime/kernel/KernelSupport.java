@@ -1,0 +1,78 @@
+package dev.quantgen.runtime.kernel;
+
+/**
+ * The bulk inner loops of dense kernels, one implementation per instruction set: {@link
+ * ScalarKernelSupport} everywhere, a Vector API one when {@code jdk.incubator.vector} is present.
+ * Generated kernels call the instance {@link Kernels#support()} returns; they never link the
+ * incubator module themselves (as Lucene's {@code VectorUtil} delegates to {@code VectorUtilSupport}).
+ *
+ * <p>Integer methods are exact: every implementation returns the same int32 sums (int32 addition
+ * is associative, and where a method adds products in 16 bits first its precondition keeps those
+ * partial sums in range). Float methods may reassociate and fuse multiply-adds, so two
+ * implementations differ by at most the reassociation bound {@code 2 * gamma(n) * sum |a b|},
+ * {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}.
+ *
+ * <p>"Four rows" methods compute rows {@code off}, {@code off + stride}, {@code off + 2 stride},
+ * {@code off + 3 stride} of a row-major matrix against one vector, loading each activation once
+ * for the four rows, and store the sums in {@code out[outOff .. outOff + 3]}. Callers check
+ * bounds; implementations may throw {@link IndexOutOfBoundsException} on bad offsets.
+ */
+public interface KernelSupport {
+  /** A short name for reports: {@code scalar} or {@code vector(256 bit)}. */
+  String name();
+
+  /** {@code sum_i a[aOff + i] * b[bOff + i]} for {@code i < n}, float32 (reassociated). */
+  float dotFloat(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** Four float rows of {@code w} times {@code x[0 .. n)}. */
+  void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff);
+
+  /** {@code sum_i half(w[off + i]) * x[i]} for {@code i < n}: binary16 weights decoded exactly. */
+  float dotHalf(short[] w, int off, float[] x, int n);
+
+  /** Four binary16 rows of {@code w} times {@code x[0 .. n)}. */
+  void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff);
+
+  /** {@code sum_i w[off + i] * x[i]} for {@code i < n}, exact in int32 for any int8 values. */
+  int dotInt8(byte[] w, int off, byte[] x, int n);
+
+  /** Four int8 rows of {@code w} times {@code x[0 .. n)}, exact for any int8 values. */
+  void dotInt8x4(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff);
+
+  /**
+   * As {@link #dotInt8x4}, for weights in the restricted range [-127, 127] (symmetric int8): then
+   * two products {@code |w x| <= 127 * 128} add in 16 bits without overflow before widening, which
+   * halves the widening work. A weight of -128 is outside the contract (the sum may be wrong).
+   */
+  void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff);
+
+  /**
+   * {@code sum_j lo(w[off + j]) * even[j] + hi(w[off + j]) * odd[j]} for {@code j < bytes}: packed
+   * int4 weights (element {@code 2j} in the sign-extended low nibble, {@code 2j + 1} in the high
+   * nibble) against int8 activations split by {@link #splitEvenOdd}. Exact in int32.
+   */
+  int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes);
+
+  /**
+   * {@code popcount(a[aOff + i] ^ b[bOff + i])} summed over {@code i < n} words: the sign mismatches
+   * of two bit-packed ±1 vectors.
+   */
+  int xorBitCount(long[] a, int aOff, long[] b, int bOff, int n);
+
+  /**
+   * Splits {@code x[0 .. n)} into {@code even[j] = x[2j]} and {@code odd[j] = x[2j + 1]}, the layout
+   * {@link #dotInt4} reads; with an odd {@code n} the last {@code odd} entry is set to 0, so the
+   * zero high nibble of a row's last byte contributes nothing.
+   */
+  static void splitEvenOdd(byte[] x, int n, byte[] even, byte[] odd) {
+    int pairs = n / 2;
+    for (int j = 0; j < pairs; j++) {
+      even[j] = x[2 * j];
+      odd[j] = x[2 * j + 1];
+    }
+    if ((n & 1) != 0) {
+      even[pairs] = x[n - 1];
+      odd[pairs] = 0;
+    }
+  }
+}

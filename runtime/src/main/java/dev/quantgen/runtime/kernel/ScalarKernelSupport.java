@@ -1,0 +1,156 @@
+package dev.quantgen.runtime.kernel;
+
+import dev.quantgen.runtime.numerics.Half;
+
+/**
+ * The portable {@link KernelSupport}: plain loops, four independent accumulators for floats (so
+ * the JIT can pipeline the adds), int products in int32. The fallback when the Vector API is
+ * missing and the reference the vector implementation is tested against.
+ */
+public final class ScalarKernelSupport implements KernelSupport {
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public float dotFloat(float[] a, int aOff, float[] b, int bOff, int n) {
+    float a0 = 0.0f;
+    float a1 = 0.0f;
+    float a2 = 0.0f;
+    float a3 = 0.0f;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      a0 += a[aOff + i] * b[bOff + i];
+      a1 += a[aOff + i + 1] * b[bOff + i + 1];
+      a2 += a[aOff + i + 2] * b[bOff + i + 2];
+      a3 += a[aOff + i + 3] * b[bOff + i + 3];
+    }
+    for (; i < n; i++) {
+      a0 += a[aOff + i] * b[bOff + i];
+    }
+    return (a0 + a1) + (a2 + a3);
+  }
+
+  @Override
+  public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    float a0 = 0.0f;
+    float a1 = 0.0f;
+    float a2 = 0.0f;
+    float a3 = 0.0f;
+    for (int i = 0; i < n; i++) {
+      float xi = x[i];
+      a0 += w[off + i] * xi;
+      a1 += w[o1 + i] * xi;
+      a2 += w[o2 + i] * xi;
+      a3 += w[o3 + i] * xi;
+    }
+    out[outOff] = a0;
+    out[outOff + 1] = a1;
+    out[outOff + 2] = a2;
+    out[outOff + 3] = a3;
+  }
+
+  @Override
+  public float dotHalf(short[] w, int off, float[] x, int n) {
+    float a0 = 0.0f;
+    float a1 = 0.0f;
+    float a2 = 0.0f;
+    float a3 = 0.0f;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      a0 += Half.toFloat(w[off + i]) * x[i];
+      a1 += Half.toFloat(w[off + i + 1]) * x[i + 1];
+      a2 += Half.toFloat(w[off + i + 2]) * x[i + 2];
+      a3 += Half.toFloat(w[off + i + 3]) * x[i + 3];
+    }
+    for (; i < n; i++) {
+      a0 += Half.toFloat(w[off + i]) * x[i];
+    }
+    return (a0 + a1) + (a2 + a3);
+  }
+
+  @Override
+  public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      out[outOff + r] = dotHalf(w, off + r * stride, x, n);
+    }
+  }
+
+  @Override
+  public int dotInt8(byte[] w, int off, byte[] x, int n) {
+    int a0 = 0;
+    int a1 = 0;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      a0 += w[off + i] * x[i];
+      a1 += w[off + i + 1] * x[i + 1];
+    }
+    if (i < n) {
+      a0 += w[off + i] * x[i];
+    }
+    return a0 + a1;
+  }
+
+  @Override
+  public void dotInt8x4(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    int a0 = 0;
+    int a1 = 0;
+    int a2 = 0;
+    int a3 = 0;
+    for (int i = 0; i < n; i++) {
+      int xi = x[i];
+      a0 += w[off + i] * xi;
+      a1 += w[o1 + i] * xi;
+      a2 += w[o2 + i] * xi;
+      a3 += w[o3 + i] * xi;
+    }
+    out[outOff] = a0;
+    out[outOff + 1] = a1;
+    out[outOff + 2] = a2;
+    out[outOff + 3] = a3;
+  }
+
+  @Override
+  public void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+    // int32 sums need no range restriction; the contract only allows faster implementations.
+    dotInt8x4(w, off, stride, x, n, out, outOff);
+  }
+
+  @Override
+  public int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes) {
+    int a0 = 0;
+    int a1 = 0;
+    for (int j = 0; j < bytes; j++) {
+      int b = w[off + j];
+      a0 += ((b << 28) >> 28) * even[j];
+      a1 += (b >> 4) * odd[j];
+    }
+    return a0 + a1;
+  }
+
+  @Override
+  public int xorBitCount(long[] a, int aOff, long[] b, int bOff, int n) {
+    int c0 = 0;
+    int c1 = 0;
+    int c2 = 0;
+    int c3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      c0 += Long.bitCount(a[aOff + i] ^ b[bOff + i]);
+      c1 += Long.bitCount(a[aOff + i + 1] ^ b[bOff + i + 1]);
+      c2 += Long.bitCount(a[aOff + i + 2] ^ b[bOff + i + 2]);
+      c3 += Long.bitCount(a[aOff + i + 3] ^ b[bOff + i + 3]);
+    }
+    for (; i < n; i++) {
+      c0 += Long.bitCount(a[aOff + i] ^ b[bOff + i]);
+    }
+    return (c0 + c1) + (c2 + c3);
+  }
+}
