@@ -119,11 +119,15 @@ class KernelFunctionalTest {
   @TestFactory
   Stream<DynamicTest> everyGeneratedKernelMatchesTheReference() {
     return CASES.stream().flatMap(c -> Stream.of(
-        DynamicTest.dynamicTest(c + " " + c.suffix(), () -> check(c, c.suffix())),
-        DynamicTest.dynamicTest(c + " Fp32", () -> check(c, "Fp32"))));
+        DynamicTest.dynamicTest(c + " " + c.suffix(), () -> check(loader, c, c.suffix())),
+        DynamicTest.dynamicTest(c + " Fp32", () -> check(loader, c, "Fp32"))));
   }
 
-  private static void check(Case c, String suffix) throws Exception {
+  /**
+   * Loads {@code <name>_<suffix>} from {@code loader}, prepares it on seeded random weights and checks
+   * it against the reference (also used by {@link RandomAnnotationsTest}).
+   */
+  static void check(ClassLoader loader, Case c, String suffix) throws Exception {
     Random random = new Random(31L * c.name().hashCode() + suffix.hashCode());
     DenseWeights weights = weights(c, random);
     FusedActivation act = FusedActivation.valueOf(c.activation());

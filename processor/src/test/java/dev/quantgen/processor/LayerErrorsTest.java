@@ -234,4 +234,15 @@ class LayerErrorsTest {
     assertThat(compilation).hadErrorContaining("[QuantizeException]").inFile(file).onLineContaining("class Boom");
     assertThat(compilation).hadErrorContaining("failure requested by");
   }
+
+  /** Found by RandomAnnotationsTest: the SAME check read the rejected padding and crashed the processor. */
+  @Test
+  void negativePaddingWithSamePaddingModeIsAnInvalidShapeNotAnException() {
+    JavaFileObject file = source("SamePool",
+        "@MaxPool2d(channels = 1, inHeight = 4, inWidth = 4, kernel = 2,",
+        "    padding = -1, paddingMode = Padding.SAME)",
+        "final class SamePool {}");
+    assertError(file, Message.INVALID_SHAPE, "padding = -1");
+    assertThat(compile(file)).hadErrorCount(1);
+  }
 }

@@ -38,7 +38,7 @@ final class SpatialLayerValidator {
     int[] padding = pair(type, m, "padding", 0, out);
     int[] dilation = conv ? pair(type, m, "dilation", 1, out) : new int[] {1, 1};
     boolean same = reader.enumValue(m, "paddingMode", Padding.class) == Padding.SAME;
-    if (same && (padding[0] != 0 || padding[1] != 0)) {
+    if (same && padding != null && (padding[0] != 0 || padding[1] != 0)) {
       out.add(Diagnostics.of(Message.INVALID_SHAPE, type, m, reader.value(m, "padding"), "padding",
           show(padding), "0 with paddingMode = SAME (the padding is computed); remove padding or use EXPLICIT"));
     }
