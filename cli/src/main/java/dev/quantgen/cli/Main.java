@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantgen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Compile-time generated quantized inference kernels for the JVM.",
     subcommands = {ConformanceCommand.class, DemoCommand.class, CalibrateCommand.class,
-        ReportCommand.class})
+        ReportCommand.class, ImportCommand.class, EvalCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
