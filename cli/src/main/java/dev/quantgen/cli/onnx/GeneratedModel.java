@@ -76,7 +76,9 @@ public final class GeneratedModel implements AutoCloseable {
   /** The generated {@code INPUT_SIZE}: values per sample. */
   public int inputSize() {
     try {
-      return modelClass.getField("INPUT_SIZE").getInt(null);
+      java.lang.reflect.Field inputSize = modelClass.getField("INPUT_SIZE");
+      inputSize.setAccessible(true);
+      return inputSize.getInt(null);
     } catch (ReflectiveOperationException e) {
       throw new GeneratedModelException(modelClass.getName() + " has no readable INPUT_SIZE", e);
     }
