@@ -19,7 +19,7 @@ import javax.tools.ToolProvider;
  * the processor path, so the kernels and the model class are generated exactly as in a user's
  * build.
  */
-final class InProcessCompiler {
+public final class InProcessCompiler {
   private InProcessCompiler() {}
 
   /**
@@ -28,7 +28,7 @@ final class InProcessCompiler {
    * @throws GeneratedModelException with javac's errors if compilation fails, or if this Java
    *     runtime has no compiler (a JRE)
    */
-  static void compile(List<Path> sources, Path classes) throws IOException {
+  public static void compile(List<Path> sources, Path classes) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new GeneratedModelException("this Java runtime (" + System.getProperty("java.home")
