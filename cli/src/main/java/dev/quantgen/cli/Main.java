@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantgen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Compile-time generated quantized inference kernels for the JVM.",
-    subcommands = {BenchCommand.class, CalibrateCommand.class, ConformanceCommand.class, DemoCommand.class,
-        ReportCommand.class})
+    subcommands = {DemoCommand.class, ConformanceCommand.class, ImportCommand.class, EvalCommand.class,
+        CalibrateCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

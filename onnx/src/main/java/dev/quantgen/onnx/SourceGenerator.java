@@ -27,6 +27,9 @@ import javax.lang.model.element.Modifier;
 public final class SourceGenerator {
   private static final String ANNOTATIONS = "dev.quantgen.annotations";
 
+  /** The {@code dev.quantgen.annotations.Precision} constants a generated {@code @Quantize} may name. */
+  public static final List<String> PRECISIONS = List.of("FP32", "FP16", "INT8", "INT4", "BINARY");
+
   private SourceGenerator() {}
 
   /**
@@ -34,6 +37,21 @@ public final class SourceGenerator {
    * {@code modelName}; layer classes are named after their first ONNX node.
    */
   public static List<JavaFile> generate(LoweredModel model, String packageName, String modelName) {
+    return generate(model, packageName, modelName, "INT8");
+  }
+
+  /**
+   * As {@link #generate(LoweredModel, String, String)}, with {@code precision} (the name of a
+   * {@code dev.quantgen.annotations.Precision} constant, e.g. {@code "FP32"}) in every
+   * {@code @Quantize} instead of INT8.
+   *
+   * @throws IllegalArgumentException if {@code precision} is not one of {@link #PRECISIONS}
+   */
+  public static List<JavaFile> generate(LoweredModel model, String packageName, String modelName,
+      String precision) {
+    if (!PRECISIONS.contains(precision)) {
+      throw new IllegalArgumentException("precision: \"" + precision + "\", expected one of " + PRECISIONS);
+    }
     List<JavaFile> files = new ArrayList<>();
     List<ClassName> layers = new ArrayList<>();
     CodeBlock.Builder weights = CodeBlock.builder().add("$T.ofEntries(\n$>", Map.class);
@@ -47,7 +65,7 @@ public final class SourceGenerator {
           .addAnnotation(layerAnnotation(layer));
       if (layer instanceof ConvSpec || layer instanceof DenseSpec) {
         type.addAnnotation(AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Quantize"))
-            .addMember("precision", "$T.INT8", ClassName.get(ANNOTATIONS, "Precision")).build());
+            .addMember("precision", "$T.$L", ClassName.get(ANNOTATIONS, "Precision"), precision).build());
         String w = layer instanceof ConvSpec c ? c.weightName() : ((DenseSpec) layer).weightName();
         String b = layer instanceof ConvSpec c ? c.biasName() : ((DenseSpec) layer).biasName();
         weights.add(first ? "" : ",\n").add("$T.entry($S, $T.of($S, $S))", Map.class, name.simpleName(), List.class,
@@ -152,7 +170,7 @@ public final class SourceGenerator {
   }
 
   /** {@code Convolution28} stays; {@code conv_1} becomes {@code Conv_1}: a class name from a node name. */
-  static String className(String layerName) {
+  public static String className(String layerName) {
     return Character.toUpperCase(layerName.charAt(0)) + layerName.substring(1);
   }
 }

@@ -1,6 +1,8 @@
 package dev.quantgen.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.palantir.javapoet.JavaFile;
 import dev.quantgen.testkit.SharedData;
@@ -41,5 +43,24 @@ class SourceGeneratorTest {
         assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual, name);
       }
     }
+  }
+
+  @Test
+  void precisionGoesIntoEveryQuantize() throws IOException {
+    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    List<String> quantized = SourceGenerator.generate(model, PACKAGE, "Mnist8", "FP32").stream()
+        .map(JavaFile::toString).filter(s -> s.contains("@Quantize")).collect(Collectors.toList());
+    assertEquals(3, quantized.size(), "two convolutions and one dense layer");
+    for (String source : quantized) {
+      assertTrue(source.contains("precision = Precision.FP32"), source);
+    }
+  }
+
+  @Test
+  void unknownPrecisionIsRejectedNamingTheValue() throws IOException {
+    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SourceGenerator.generate(model, PACKAGE, "Mnist8", "int8"));
+    assertEquals("precision: \"int8\", expected one of [FP32, FP16, INT8, INT4, BINARY]", e.getMessage());
   }
 }

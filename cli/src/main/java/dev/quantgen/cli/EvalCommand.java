@@ -1,0 +1,223 @@
+package dev.quantgen.cli;
+
+import com.google.gson.JsonObject;
+import dev.quantgen.cli.onnx.GeneratedModel;
+import dev.quantgen.cli.onnx.IdxTestSet;
+import dev.quantgen.cli.onnx.ModelSources;
+import dev.quantgen.onnx.ConvSpec;
+import dev.quantgen.onnx.DenseSpec;
+import dev.quantgen.onnx.GraphLowering;
+import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredModel;
+import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code quantgen eval}: the accuracy of any supported ONNX model on generated kernels, without a
+ * rebuild. The model's sources are generated into a temporary folder, compiled in-process with the
+ * quantgen processor and loaded; INT8 calibrates its activations on the first {@code --samples}
+ * images. Accuracy is reported on all evaluated images and on those not used for calibration.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Generates, compiles and loads an ONNX model's kernels in-process, calibrates them and prints "
+        + "the accuracy on an IDX test set (MNIST layout).",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:the accuracy was printed",
+        "1:a file could not be read or was malformed, an unsupported operator, or the generated sources did not "
+            + "compile",
+        "2:usage error (unknown option, bad value)"})
+final class EvalCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "The ONNX model.")
+  private Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "A folder with "
+      + IdxTestSet.IMAGES + " and " + IdxTestSet.LABELS + "; pixels are divided by 255.")
+  private Path data;
+
+  @Option(names = "--precision", defaultValue = "int8", paramLabel = "int8|fp32",
+      description = "fp32, or static int8 (per-tensor activations calibrated on --samples images); "
+          + "default ${DEFAULT-VALUE}.")
+  private String precision;
+
+  @Option(names = "--samples", defaultValue = "300", paramLabel = "N",
+      description = "INT8 calibration images, the first N of the set; default ${DEFAULT-VALUE}.")
+  private int samples;
+
+  @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only; default all.")
+  private Integer images;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the text.")
+  private boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    return Failures.run("eval", spec.commandLine().getErr(), this::eval);
+  }
+
+  private int eval() throws IOException {
+    boolean int8 = switch (precision.toLowerCase(Locale.ROOT)) {
+      case "int8" -> true;
+      case "fp32" -> false;
+      default -> throw new UsageProblem("--precision " + precision + ": expected int8 or fp32");
+    };
+    if (!Files.isDirectory(data)) {
+      throw new UsageProblem("--data " + data + ": not a folder, expected one with " + IdxTestSet.IMAGES + " and "
+          + IdxTestSet.LABELS);
+    }
+    LoweredModel lowered = GraphLowering.lower(OnnxModel.read(model));
+    IdxTestSet set = IdxTestSet.read(data);
+    int count = images == null ? set.size() : images;
+    if (count < 1 || count > set.size()) {
+      throw new UsageProblem("--images " + count + ": expected 1.." + set.size() + " (the images in " + data + ")");
+    }
+    if (int8 && (samples < 1 || samples > count)) {
+      throw new UsageProblem("--samples " + samples + ": expected 1.." + count + " (the evaluated images)");
+    }
+    int calibration = int8 ? samples : 0;
+
+    Path work = Files.createTempDirectory("quantgen-eval");
+    try {
+      long start = System.nanoTime();
+      try (GeneratedModel generated = GeneratedModel.build(lowered, ModelSources.modelName(model), work)) {
+        double compileSeconds = (System.nanoTime() - start) / 1e9;
+        if (generated.inputSize() != set.images()[0].length) {
+          throw new IllegalArgumentException("--data " + data + ": images of " + set.images()[0].length
+              + " pixels, expected " + generated.inputSize() + " (the input of " + model.getFileName() + ")");
+        }
+        UnaryOperator<float[]> forward = int8
+            ? generated.int8(List.of(set.images()).subList(0, calibration)) : generated.fp32();
+        boolean[] wrong = wrong(forward, set, count);
+        Result r = new Result(model.getFileName().toString(), int8 ? "int8" : "fp32", count, calibration,
+            errors(wrong, 0, count), errors(wrong, calibration, count), modelBytes(lowered, int8),
+            modelBytes(lowered, false), compileSeconds);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? Json.GSON.toJson(r.toJson()) : r.text());
+        out.flush();
+      }
+    } finally {
+      deleteTree(work);
+    }
+    return CommandLine.ExitCode.OK;
+  }
+
+  /** Which of the first {@code count} images the model gets wrong (argmax of its output, first maximum wins). */
+  private static boolean[] wrong(UnaryOperator<float[]> forward, IdxTestSet set, int count) {
+    boolean[] wrong = new boolean[count];
+    IntStream.range(0, count).parallel().forEach(n -> wrong[n] = argmax(forward.apply(set.images()[n]))
+        != set.labels()[n]);
+    return wrong;
+  }
+
+  private static int errors(boolean[] wrong, int from, int to) {
+    int errors = 0;
+    for (int n = from; n < to; n++) {
+      errors += wrong[n] ? 1 : 0;
+    }
+    return errors;
+  }
+
+  private static int argmax(float[] output) {
+    int best = 0;
+    for (int i = 1; i < output.length; i++) {
+      if (output[i] > output[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Parameter bytes: weights at 1 byte (INT8) or 4 (FP32), biases at 4 (int32 or float32). Scales
+   * and zero points are not counted.
+   */
+  static long modelBytes(LoweredModel model, boolean int8) {
+    long bytes = 0;
+    for (LayerSpec layer : model.layers()) {
+      FloatTensor w = layer instanceof ConvSpec c ? c.weights() : layer instanceof DenseSpec d ? d.weights() : null;
+      FloatTensor b = layer instanceof ConvSpec c ? c.bias() : layer instanceof DenseSpec d ? d.bias() : null;
+      bytes += w == null ? 0 : (long) w.shape().size() * (int8 ? 1 : 4);
+      bytes += b == null ? 0 : (long) b.shape().size() * 4;
+    }
+    return bytes;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** One evaluation, printed as text or JSON. */
+  private record Result(String model, String precision, int images, int calibration, int errors, int heldoutErrors,
+      long modelBytes, long fp32Bytes, double compileSeconds) {
+    double accuracy() {
+      return 1.0 - (double) errors / images;
+    }
+
+    int heldout() {
+      return images - calibration;
+    }
+
+    Double heldoutAccuracy() {
+      return heldout() == 0 ? null : 1.0 - (double) heldoutErrors / heldout();
+    }
+
+    String text() {
+      StringBuilder s = new StringBuilder();
+      s.append(String.format(Locale.ROOT, "eval: %s at %s on generated kernels (compiled in-process in %.1f s)%n",
+          model, precision, compileSeconds));
+      if (calibration > 0) {
+        s.append(String.format(Locale.ROOT, "calibration: static activations on the first %,d images%n",
+            calibration));
+      }
+      s.append(String.format(Locale.ROOT, "parameters: %,d bytes (fp32 %,d)%n", modelBytes, fp32Bytes));
+      s.append(String.format(Locale.ROOT, "accuracy on %,d images: %.4f (%,d errors)", images, accuracy(), errors));
+      if (calibration > 0 && heldout() > 0) {
+        s.append(String.format(Locale.ROOT, "%naccuracy on the %,d not used for calibration: %.4f (%,d errors)",
+            heldout(), heldoutAccuracy(), heldoutErrors));
+      }
+      return s.toString();
+    }
+
+    JsonObject toJson() {
+      JsonObject o = new JsonObject();
+      o.addProperty("command", "eval");
+      o.addProperty("model", model);
+      o.addProperty("precision", precision);
+      o.addProperty("images", images);
+      o.addProperty("errors", errors);
+      o.addProperty("accuracy", accuracy());
+      o.addProperty("calibration_samples", calibration);
+      o.addProperty("heldout_images", heldout());
+      o.addProperty("heldout_accuracy", heldoutAccuracy());
+      o.addProperty("model_bytes", modelBytes);
+      o.addProperty("fp32_model_bytes", fp32Bytes);
+      o.addProperty("compile_seconds", compileSeconds);
+      return o;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.quantgen.cli.onnx;
+
+import com.palantir.javapoet.JavaFile;
+import dev.quantgen.onnx.LoweredModel;
+import dev.quantgen.onnx.SourceGenerator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the annotated sources of a lowered ONNX model (layers, {@code @Model} interface, weight
+ * binding) into a source root, in the folders of their package, the way {@code javac} and a user's
+ * build expect them.
+ */
+public final class ModelSources {
+  private ModelSources() {}
+
+  /**
+   * The model interface's name for an ONNX file: its file name without extension, cut at every
+   * character that cannot be in a Java name and each part capitalized ({@code mnist-8.onnx} gives
+   * {@code Mnist8}); prefixed with {@code Model} if it would start with a digit.
+   */
+  public static String modelName(Path onnxFile) {
+    String stem = onnxFile.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    StringBuilder name = new StringBuilder();
+    for (String part : stem.split("[^A-Za-z0-9]+")) {
+      if (!part.isEmpty()) {
+        name.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+      }
+    }
+    if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
+      name.insert(0, "Model");
+    }
+    return name.toString();
+  }
+
+  /**
+   * Writes the sources of {@code model} in {@code packageName}, every {@code @Quantize} at
+   * {@code precision} (a {@code Precision} constant name), under {@code sourceRoot}.
+   *
+   * @return the files written, in generation order (layers, model, weight binding)
+   * @throws IllegalArgumentException if the package or model name is not a Java name, or the
+   *     precision is unknown
+   */
+  public static List<Path> write(LoweredModel model, String packageName, String modelName, String precision,
+      Path sourceRoot) throws IOException {
+    if (!packageName.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
+      throw new IllegalArgumentException("--package: \"" + packageName + "\", expected a Java package name such as"
+          + " com.example.model");
+    }
+    if (!modelName.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+      throw new IllegalArgumentException("--name: \"" + modelName + "\", expected a Java class name such as Mnist8");
+    }
+    List<Path> written = new ArrayList<>();
+    for (JavaFile file : SourceGenerator.generate(model, packageName, modelName, precision)) {
+      written.add(file.writeToPath(sourceRoot));
+    }
+    return written;
+  }
+}
