@@ -22,7 +22,6 @@ import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -220,75 +219,5 @@ class ModelProcessorTest {
       b[c] = (float) random.nextGaussian() * 0.1f;
     }
     return DenseWeights.of(in, out, w, b);
-  }
-
-  @Test
-  void fiftyLayerModelGeneratesQuickly() {
-    List<JavaFileObject> sources = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (int k = 0; k < 50; k++) {
-      int in = k == 0 ? 784 : 64 + (k - 1) % 5;
-      int out = 64 + k % 5;
-      sources.add(source("Layer" + k, "@Dense(in = " + in + ", out = " + out + ", activation = Activation.RELU)",
-          "@Quantize(precision = Precision.INT8)", "@Quantize(precision = Precision.INT4, blockSize = 32,"
-              + " activations = Activations.FLOAT)", "public final class Layer" + k + " {}"));
-      names.add("Layer" + k + ".class");
-    }
-    sources.add(source("Deep", "@Model(layers = {" + String.join(", ", names) + "})", "public interface Deep {}"));
-    compile(sources); // warm up javac and the processors
-    TimedProcessor layers = new TimedProcessor(new LayerProcessor());
-    TimedProcessor models = new TimedProcessor(new ModelProcessor());
-    long withProcessors = timeMillis(() -> assertThat(com.google.testing.compile.Compiler.javac()
-        .withProcessors(layers, models).compile(sources)).succeeded());
-    long withoutProcessors = timeMillis(() -> assertThat(com.google.testing.compile.Compiler.javac()
-        .withOptions("-proc:none").compile(sources)).succeeded());
-    long generation = (layers.nanos + models.nanos) / 1_000_000;
-    System.out.printf("50-layer model (150 kernels + 1 model class): the processors ran %d ms; javac took %d ms "
-        + "with them and %d ms without (the rest is javac compiling the generated code)%n", generation,
-        withProcessors, withoutProcessors);
-    assertTrue(generation < 10_000, "generation took " + generation + " ms");
-  }
-
-  /** Measures the time spent inside a processor's {@code process}. */
-  private static final class TimedProcessor extends javax.annotation.processing.AbstractProcessor {
-    private final javax.annotation.processing.Processor delegate;
-    long nanos;
-
-    TimedProcessor(javax.annotation.processing.Processor delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public synchronized void init(javax.annotation.processing.ProcessingEnvironment env) {
-      super.init(env);
-      delegate.init(env);
-    }
-
-    @Override
-    public java.util.Set<String> getSupportedAnnotationTypes() {
-      return delegate.getSupportedAnnotationTypes();
-    }
-
-    @Override
-    public javax.lang.model.SourceVersion getSupportedSourceVersion() {
-      return delegate.getSupportedSourceVersion();
-    }
-
-    @Override
-    public boolean process(java.util.Set<? extends javax.lang.model.element.TypeElement> annotations,
-        javax.annotation.processing.RoundEnvironment round) {
-      long start = System.nanoTime();
-      try {
-        return delegate.process(annotations, round);
-      } finally {
-        nanos += System.nanoTime() - start;
-      }
-    }
-  }
-
-  private static long timeMillis(Runnable r) {
-    long start = System.nanoTime();
-    r.run();
-    return (System.nanoTime() - start) / 1_000_000;
   }
 }
