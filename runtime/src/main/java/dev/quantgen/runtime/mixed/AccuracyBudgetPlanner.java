@@ -4,17 +4,22 @@ import dev.quantgen.runtime.ptq.LayerQuantization;
 import dev.quantgen.runtime.ptq.QuantizedModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Chooses the lowest precision per layer that keeps the model within an accuracy budget, in the
- * spirit of accuracy-driven tuning (Intel Neural Compressor, HAWQ's greedy variant): layers are
- * visited least sensitive first (smallest accuracy drop at the lowest candidate precision, then
- * highest SQNR), and each tries the candidates from the lowest precision up; a move is kept if the
- * model with it and every move kept before stays within the budget. Moves whose layer alone already
- * exceeds the budget are skipped without evaluation (quantizing more layers rarely wins back
- * accuracy). The final plan is quantized and evaluated once more, so the reported figures are
- * measured, not predicted.
+ * spirit of accuracy-driven tuning (Intel Neural Compressor; HAWQ weighs sensitivity by size the
+ * same way): each layer's sensitivity is the accuracy it costs alone at the lowest candidate that
+ * alone fits the budget, divided by the bytes that candidate saves against FP32, and layers are
+ * visited least sensitive per byte first. Without the division a tiny last layer that costs a
+ * little would spend the budget that the large first layer needs (measured on the Fashion MLP: fc3
+ * at INT4 saves 800 bytes and cost fc1 its INT4, 100 KB). Each visited layer tries the candidates
+ * from the lowest precision up, and a move is kept if the model with it and every move kept before
+ * stays within the budget. Moves whose layer alone already exceeds the budget are skipped without
+ * evaluation (quantizing more layers rarely wins back accuracy). The final plan is quantized and
+ * evaluated once more, so the reported figures are measured, not predicted.
  *
  * <p>The evaluator's data decides the accuracy; planning and reporting on the same set (as the
  * examples do on the test set) flatters the plan slightly, a held-out set avoids it.
@@ -41,7 +46,7 @@ public final class AccuracyBudgetPlanner {
     List<LayerQuantization> lowestFirst = candidatesLowestFirst(report);
     double base = report.fp32Accuracy();
     List<PlannerStep> steps = new ArrayList<>();
-    for (String layer : leastSensitiveFirst(plan.layerNames(), report, lowestFirst.get(0))) {
+    for (String layer : leastSensitivePerByteFirst(evaluator, report, lowestFirst, budgetPoints)) {
       for (LayerQuantization q : lowestFirst) {
         if (report.row(layer, q).dropPoints() > budgetPoints + EPSILON_POINTS) {
           steps.add(new PlannerStep(layer, q, PlannerStep.Outcome.SKIPPED, Double.NaN));
@@ -79,11 +84,30 @@ public final class AccuracyBudgetPlanner {
     return candidates;
   }
 
-  private static List<String> leastSensitiveFirst(List<String> layers, SensitivityReport report,
-      LayerQuantization lowest) {
+  private static List<String> leastSensitivePerByteFirst(PlanEvaluator evaluator, SensitivityReport report,
+      List<LayerQuantization> lowestFirst, double budgetPoints) {
+    QuantizedModel fp32 = evaluator.quantize(PrecisionPlan.fp32(evaluator.model()));
+    List<String> layers = PrecisionPlan.fp32(evaluator.model()).layerNames();
+    Map<String, Double> costPerByte = new HashMap<>();
+    Map<String, Double> sqnr = new HashMap<>();
+    for (int k = 0; k < layers.size(); k++) {
+      String layer = layers.get(k);
+      costPerByte.put(layer, Double.POSITIVE_INFINITY); // no candidate fits alone: visit last
+      sqnr.put(layer, Double.NEGATIVE_INFINITY);
+      for (LayerQuantization q : lowestFirst) {
+        LayerSensitivity row = report.row(layer, q);
+        if (row.dropPoints() <= budgetPoints + EPSILON_POINTS) {
+          long saved = Math.max(1, fp32.layer(k).parameterBytes() - row.layerBytes());
+          // A negative drop (the layer helped) counts as free, not as a gain that could be spent.
+          costPerByte.put(layer, Math.max(0, row.dropPoints()) / saved);
+          sqnr.put(layer, row.sqnrDb());
+          break;
+        }
+      }
+    }
     List<String> order = new ArrayList<>(layers);
-    order.sort(Comparator.comparing((String l) -> report.row(l, lowest), SensitivityReport.MOST_SENSITIVE_FIRST)
-        .reversed());
+    order.sort(Comparator.comparingDouble((String l) -> costPerByte.get(l))
+        .thenComparing(Comparator.comparingDouble((String l) -> sqnr.get(l)).reversed()));
     return order;
   }
 }

@@ -147,7 +147,7 @@ class MixedPrecisionTest {
   }
 
   @Test
-  void plannerVisitsTheLeastSensitiveLayerFirstAndSkipsMovesOverBudgetAlone() {
+  void plannerVisitsTheLeastSensitiveLayerPerByteFirstAndSkipsMovesOverBudgetAlone() {
     PlanEvaluator evaluator = evaluator(COSTS);
     SensitivityReport report = SensitivityAnalysis.run(evaluator, SensitivityAnalysis.DEFAULT_CANDIDATES);
     List<PlannerStep> steps = AccuracyBudgetPlanner.plan(evaluator, report, 0.5).steps();
@@ -173,6 +173,26 @@ class MixedPrecisionTest {
     assertEquals("fc1=binary weight-only, fc2=binary weight-only, fc3=binary weight-only", loose.plan().toString());
     assertEquals(7.0, loose.dropPoints(), 1e-9);
     assertTrue(loose.bytes() < strict.bytes());
+  }
+
+  @Test
+  void plannerWeighsSensitivityByTheBytesSavedSoASmallLayerDoesNotSpendTheBigLayersBudget() {
+    // fc1 (12 x 9) costs 0.4 points at INT4, the much smaller fc3 (7 x 5) 0.3: both together exceed
+    // 0.5, and fc1 saves more than three times the bytes, so fc1 gets INT4 and fc3 stays at INT8.
+    AccuracyMetric costs = model -> {
+      double points = 0;
+      for (int k = 0; k < model.size(); k++) {
+        String label = model.layer(k).label();
+        double int4 = k == 0 ? 0.4 : k == 2 ? 0.3 : 0;
+        points += label.startsWith("int4") ? int4 : label.startsWith("binary") ? 5 : 0;
+      }
+      return 0.9 - points / 100;
+    };
+    PlanEvaluator evaluator = evaluator(costs);
+    PlannedModel planned = AccuracyBudgetPlanner.plan(evaluator,
+        SensitivityAnalysis.run(evaluator, SensitivityAnalysis.DEFAULT_CANDIDATES), 0.5);
+    assertEquals("fc1=int4 dynamic, fc2=int4 dynamic, fc3=int8 static", planned.plan().toString());
+    assertEquals(0.4, planned.dropPoints(), 1e-9);
   }
 
   @Test
