@@ -44,13 +44,9 @@ class QatTargetsTest {
     assertTrue(integerAccuracy >= FP32 - 0.005, "integer INT4 accuracy " + integerAccuracy);
     assertTrue(fakeAccuracy >= FP32 - 0.005, "fake-quant INT4 accuracy " + fakeAccuracy);
     assertEquals(0.9021, integerAccuracy, 1e-9, "the accuracy QatFashionMlp printed");
-    int differ = 0;
-    for (int i = 0; i < fake.length; i++) {
-      differ += fake[i] != integer[i] ? 1 : 0;
-    }
-    // Known gap: the fake-quant graph accumulates in float, the kernel in int32 with fixed-point
-    // requantization; a hidden code one step apart flips 12 of 10,000 predictions (see report).
-    assertTrue(differ <= 12, differ + " predictions differ between the fake-quant and the integer model");
+    // Evaluation runs each fake-quant INT4 layer on its integer kernel (IntegerKernelForward): with
+    // a float accumulator and rint the two disagreed on 12 of the 10,000 images.
+    assertArrayEquals(fake, integer, "fake-quant and integer predictions");
   }
 
   @Test
