@@ -19,7 +19,9 @@ import java.util.Locale;
  * The results table of the Fashion-MNIST MLP: FP32, FP16, INT8, INT4 and BINARY after post-training
  * quantization (calibrated on 500 training images) against quantization-aware training (the
  * committed QAT weights), each with its stored parameter size and its accuracy on the full test
- * set, the QAT rows on the integer kernels next to their fake-quant model.
+ * set, the QAT rows on the integer kernels next to their fake-quant network (whose INT4 layers
+ * evaluate on the same integer kernels, see {@code IntegerKernelForward}, so those two rows agree
+ * by construction; the binary rows agree because the float pass computes the kernels' values).
  *
  * <p>Usage: {@code FashionResults [--data DIR]} (the Debian package's folder by default).
  */
@@ -68,7 +70,7 @@ public final class FashionResults {
           ? "binary" : "binary xnor";
       table.row("mlp", precision, "qat", model.label(), Long.toString(model.parameterBytes()), fmt(acc),
           delta(acc, base));
-      table.row("mlp", precision, "qat", "fake-quant (training graph)", "", fmt(fake), delta(fake, base));
+      table.row("mlp", precision, "qat", "fake-quant network (evaluated)", "", fmt(fake), delta(fake, base));
     }
     return table;
   }

@@ -2,6 +2,7 @@ package dev.quantgen.examples.fashion;
 
 import dev.quantgen.runtime.io.NpyWriter;
 import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
@@ -9,6 +10,7 @@ import dev.quantgen.runtime.qat.ActivationQuant;
 import dev.quantgen.runtime.qat.BinaryActivation;
 import dev.quantgen.runtime.qat.BinaryWeights;
 import dev.quantgen.runtime.qat.Int32Bias;
+import dev.quantgen.runtime.qat.IntegerKernelForward;
 import dev.quantgen.runtime.qat.PerChannelWeightQuant;
 import dev.quantgen.runtime.train.Layer;
 import dev.quantgen.runtime.train.Linear;
@@ -62,21 +64,33 @@ public final class QatModels {
         layers.add(new BinaryActivation(in, 1f));
       }
       Linear linear = Linear.of("fc" + (l + 1), in, out, weights[l], biases[l]);
+      ActivationQuant output = null;
       if (variant == Variant.INT4) {
         PerChannelWeightQuant q = PerChannelWeightQuant.nearest(QuantType.INT4);
         ActivationQuant input = (ActivationQuant) layers.get(layers.size() - 1);
-        layers.add(linear.withTransform(q).withBiasTransform(new Int32Bias(input, q)));
+        output = ActivationQuant.movingAverage(out);
+        layers.add(int4Linear(linear, q, input, output, !last));
       } else {
         layers.add(linear.withTransform(new BinaryWeights()));
       }
       if (!last && variant != Variant.XNOR) {
         layers.add(new Relu(out));
       }
-      if (variant == Variant.INT4) {
-        layers.add(ActivationQuant.movingAverage(out));
+      if (output != null) {
+        layers.add(output);
       }
     }
     return Network.of(layers);
+  }
+
+  /**
+   * An INT4 layer between two int8 boundaries: fake-quant weights and int32 bias in training, the
+   * STATIC integer kernel in evaluation (so the evaluated network predicts as the integer model).
+   */
+  private static Linear int4Linear(Linear linear, PerChannelWeightQuant q, ActivationQuant input,
+      ActivationQuant output, boolean relu) {
+    return linear.withTransform(q).withBiasTransform(new Int32Bias(input, q)).withEvaluationKernel(
+        new IntegerKernelForward(input, q, output, relu ? FusedActivation.RELU : FusedActivation.NONE));
   }
 
   /** Reads {@code fc1.weight, fc1.bias, ...} of the MLP from an npz file. */
@@ -119,20 +133,29 @@ public final class QatModels {
     if (variant != Variant.INT4) {
       return trained;
     }
-    List<Layer> layers = new ArrayList<>();
-    int boundary = 0;
+    List<ActivationQuant> boundaries = new ArrayList<>();
     try (WeightSource source = WeightSource.open(file)) {
       for (Layer layer : trained.layers()) {
         if (layer instanceof ActivationQuant) {
-          String name = "act" + boundary++;
+          String name = "act" + boundaries.size();
           float[] range = source.get(name, name + ".range", Shape.of(2)).toArray();
-          layers.add(ActivationQuant.fixedRange(layer.inputSize(), range[0], range[1]));
-        } else if (layer instanceof Linear linear) {
-          PerChannelWeightQuant q = (PerChannelWeightQuant) linear.transform();
-          layers.add(linear.withBiasTransform(new Int32Bias((ActivationQuant) layers.get(layers.size() - 1), q)));
-        } else {
-          layers.add(layer);
+          boundaries.add(ActivationQuant.fixedRange(layer.inputSize(), range[0], range[1]));
         }
+      }
+    }
+    List<Layer> layers = new ArrayList<>();
+    int boundary = 0;
+    List<Layer> trainedLayers = trained.layers();
+    for (int k = 0; k < trainedLayers.size(); k++) {
+      Layer layer = trainedLayers.get(k);
+      if (layer instanceof ActivationQuant) {
+        layers.add(boundaries.get(boundary++));
+      } else if (layer instanceof Linear linear) {
+        boolean relu = k + 1 < trainedLayers.size() && trainedLayers.get(k + 1) instanceof Relu;
+        layers.add(int4Linear(linear, (PerChannelWeightQuant) linear.transform(), boundaries.get(boundary - 1),
+            boundaries.get(boundary), relu));
+      } else {
+        layers.add(layer);
       }
     }
     return Network.of(layers);

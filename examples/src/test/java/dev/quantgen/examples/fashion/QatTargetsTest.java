@@ -1,5 +1,6 @@
 package dev.quantgen.examples.fashion;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,12 +44,35 @@ class QatTargetsTest {
     assertTrue(integerAccuracy >= FP32 - 0.005, "integer INT4 accuracy " + integerAccuracy);
     assertTrue(fakeAccuracy >= FP32 - 0.005, "fake-quant INT4 accuracy " + fakeAccuracy);
     assertEquals(0.9021, integerAccuracy, 1e-9, "the accuracy QatFashionMlp printed");
-    int differ = 0;
-    for (int i = 0; i < fake.length; i++) {
-      differ += fake[i] != integer[i] ? 1 : 0;
-    }
-    // Known gap: the fake-quant graph accumulates in float, the kernel in int32 with fixed-point
-    // requantization; a hidden code one step apart flips 12 of 10,000 predictions (see report).
-    assertTrue(differ <= 12, differ + " predictions differ between the fake-quant and the integer model");
+    // Evaluation runs each fake-quant INT4 layer on its integer kernel (IntegerKernelForward): with
+    // a float accumulator and rint the two disagreed on 12 of the 10,000 images.
+    assertArrayEquals(fake, integer, "fake-quant and integer predictions");
+  }
+
+  @Test
+  void binaryWeightQatIsWithinFourPointsOfFp32AndTheKernelsAgreeOnEveryImage() throws Exception {
+    Dataset test = test();
+    Network network = QatModels.load(QatModels.Variant.BINARY, FashionResults.resource(
+        FashionResults.qatFile(QatModels.Variant.BINARY)));
+    assertEquals("binary weight-only", IntegerConversion.toQuantizedModel(network).label());
+    int[] fake = network.predict(test, 2);
+    int[] integer = integerPredictions(network, test);
+    double accuracy = FashionResults.accuracy(integer, test);
+    assertTrue(accuracy >= FP32 - 0.04, "binary-weight accuracy " + accuracy);
+    assertEquals(0.8880, accuracy, 1e-9, "the accuracy QatFashionMlp printed");
+    assertArrayEquals(fake, integer, "fake-quant and binary-kernel predictions");
+  }
+
+  @Test
+  void xnorQatReachesItsMeasuredAccuracyAndTheKernelsAgreeOnEveryImage() throws Exception {
+    Dataset test = test();
+    Network network = QatModels.load(QatModels.Variant.XNOR, FashionResults.resource(
+        FashionResults.qatFile(QatModels.Variant.XNOR)));
+    assertEquals("binary weight-only / binary xnor", IntegerConversion.toQuantizedModel(network).label());
+    int[] fake = network.predict(test, 2);
+    int[] integer = integerPredictions(network, test);
+    // No target in issue 6 (reported as measured); this pins the committed weights' result.
+    assertEquals(0.8419, FashionResults.accuracy(integer, test), 1e-9, "the accuracy QatFashionMlp printed");
+    assertArrayEquals(fake, integer, "fake-quant and XNOR-kernel predictions");
   }
 }

@@ -1,13 +1,9 @@
 package dev.quantgen.runtime.qat;
 
 import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
-import dev.quantgen.runtime.layer.QuantizedDenseConfig;
-import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.ptq.PreparedLayer;
 import dev.quantgen.runtime.ptq.QuantizedModel;
 import dev.quantgen.runtime.train.Layer;
@@ -64,12 +60,7 @@ public final class IntegerConversion {
           throw new IllegalArgumentException("layer " + name + ": an " + q.type() + " layer needs an ActivationQuant "
               + "before it and after it (after its Relu), got " + describe(before) + " and " + describe(after));
         }
-        QuantizedDenseConfig config = new QuantizedDenseConfig(q.type(), true, true, 0, ActivationMode.STATIC,
-            RequantMode.INTEGER, act);
-        ActivationParams inParams = in.params();
-        ActivationParams outParams = out.params();
-        prepared.add(new PreparedLayer.Quantized(name,
-            QuantizedDenseParams.prepare(name, weights, config, inParams, outParams)));
+        prepared.add(IntegerKernelForward.prepared(name, weights, q, act, in, out));
       } else if (linear.transform() instanceof BinaryWeights) {
         ActivationMode mode = before instanceof BinaryActivation ? ActivationMode.BINARY : ActivationMode.FLOAT;
         prepared.add(new PreparedLayer.Binary(name, BinaryDenseParams.prepare(weights, true, mode, act)));

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.train;
 
+import dev.quantgen.runtime.layer.DenseLayer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -8,6 +9,7 @@ import java.util.Random;
  * A fully connected layer {@code y = x W^T + b} with {@code W} in {@code [out][in]} row-major
  * (PyTorch {@code nn.Linear} layout). The forward pass uses {@link WeightTransform#apply the
  * transformed weights}; their gradient reaches the float weights through the transform's mask.
+ * Outside training an {@link EvaluationKernel}, when set, computes the outputs instead.
  */
 public final class Linear implements Layer {
   private final String name;
@@ -17,13 +19,16 @@ public final class Linear implements Layer {
   private final float[] bias;
   private final WeightTransform transform;
   private final BiasTransform biasTransform;
+  private final EvaluationKernel evaluationKernel;
   private final float[] effective;
   private final float[] effectiveBias;
   private final float[] effectiveT;
   private final float[] mask;
+  /** The kernel the current evaluation runs on; null in training and without an evaluation kernel. */
+  private DenseLayer evaluation;
 
   private Linear(String name, int in, int out, float[] weight, float[] bias, WeightTransform transform,
-      BiasTransform biasTransform) {
+      BiasTransform biasTransform, EvaluationKernel evaluationKernel) {
     this.name = name;
     this.in = in;
     this.out = out;
@@ -31,6 +36,7 @@ public final class Linear implements Layer {
     this.bias = bias;
     this.transform = transform;
     this.biasTransform = biasTransform;
+    this.evaluationKernel = evaluationKernel;
     this.effective = new float[in * out];
     this.effectiveBias = new float[out];
     this.effectiveT = new float[in * out];
@@ -45,7 +51,7 @@ public final class Linear implements Layer {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (random.nextGaussian() * std);
     }
-    return new Linear(name, in, out, w, new float[out], WeightTransform.IDENTITY, BiasTransform.IDENTITY);
+    return new Linear(name, in, out, w, new float[out], WeightTransform.IDENTITY, BiasTransform.IDENTITY, null);
   }
 
   /**
@@ -62,7 +68,8 @@ public final class Linear implements Layer {
     if (bias.length != out) {
       throw new IllegalArgumentException(name + ".bias: length " + bias.length + ", expected " + out);
     }
-    return new Linear(name, in, out, weight.clone(), bias.clone(), WeightTransform.IDENTITY, BiasTransform.IDENTITY);
+    return new Linear(name, in, out, weight.clone(), bias.clone(), WeightTransform.IDENTITY, BiasTransform.IDENTITY,
+        null);
   }
 
   private static void checkSizes(String name, int in, int out) {
@@ -73,12 +80,17 @@ public final class Linear implements Layer {
 
   /** A layer sharing nothing with this one: copied parameters, and {@code newTransform} in the forward pass. */
   public Linear withTransform(WeightTransform newTransform) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), newTransform, biasTransform);
+    return new Linear(name, in, out, weight.clone(), bias.clone(), newTransform, biasTransform, evaluationKernel);
   }
 
   /** A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias. */
   public Linear withBiasTransform(BiasTransform newTransform) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, newTransform);
+    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, newTransform, evaluationKernel);
+  }
+
+  /** A layer sharing nothing with this one: copied parameters, {@code kernel} for evaluation passes. */
+  public Linear withEvaluationKernel(EvaluationKernel kernel) {
+    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, biasTransform, kernel);
   }
 
   public String name() {
@@ -123,6 +135,8 @@ public final class Linear implements Layer {
     transform.apply(weight, out, in, effective, mask, training);
     Kernels.transpose(effective, out, in, effectiveT);
     biasTransform.apply(weight, out, in, bias, effectiveBias);
+    evaluation = training || evaluationKernel == null ? null
+        : evaluationKernel.prepare(name, in, out, weight.clone(), bias.clone());
   }
 
   @Override
@@ -134,6 +148,8 @@ public final class Linear implements Layer {
     private final float[] y;
     private final float[] dx;
     private final float[][] grads = {new float[in * out], new float[out]};
+    private final float[] rowIn = new float[in];
+    private final float[] rowOut = new float[out];
     private float[] x;
 
     Pass(int maxRows) {
@@ -144,7 +160,16 @@ public final class Linear implements Layer {
     @Override
     public float[] forward(float[] input, int rows, boolean training) {
       x = input;
-      Kernels.forward(input, rows, in, effectiveT, effectiveBias, out, y);
+      DenseLayer kernel = evaluation;
+      if (training || kernel == null) {
+        Kernels.forward(input, rows, in, effectiveT, effectiveBias, out, y);
+        return y;
+      }
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(input, r * in, rowIn, 0, in);
+        kernel.forward(rowIn, rowOut);
+        System.arraycopy(rowOut, 0, y, r * out, out);
+      }
       return y;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.ptq.QuantizedModel;
 import dev.quantgen.runtime.train.Linear;
@@ -36,16 +37,71 @@ class QatTrainingTest {
   }
 
   private static Network int4Network(long seed) {
+    return int4Network(seed, false);
+  }
+
+  /** With {@code exact}, evaluation runs each layer on its integer kernel ({@link IntegerKernelForward}). */
+  private static Network int4Network(long seed, boolean exact) {
     Random random = new Random(seed);
     ActivationQuant input = ActivationQuant.fixedRange(12, 0f, 1f);
     PerChannelWeightQuant q1 = PerChannelWeightQuant.nearest(QuantType.INT4);
     PerChannelWeightQuant q2 = PerChannelWeightQuant.nearest(QuantType.INT4);
     ActivationQuant hidden = ActivationQuant.movingAverage(16);
-    return Network.of(List.of(input,
-        Linear.heInit("fc1", 12, 16, random).withTransform(q1).withBiasTransform(new Int32Bias(input, q1)),
-        new Relu(16), hidden,
-        Linear.heInit("fc2", 16, 3, random).withTransform(q2).withBiasTransform(new Int32Bias(hidden, q2)),
-        ActivationQuant.movingAverage(3)));
+    ActivationQuant logits = ActivationQuant.movingAverage(3);
+    Linear fc1 = Linear.heInit("fc1", 12, 16, random).withTransform(q1).withBiasTransform(new Int32Bias(input, q1));
+    Linear fc2 = Linear.heInit("fc2", 16, 3, random).withTransform(q2).withBiasTransform(new Int32Bias(hidden, q2));
+    if (exact) {
+      fc1 = fc1.withEvaluationKernel(new IntegerKernelForward(input, q1, hidden, FusedActivation.RELU));
+      fc2 = fc2.withEvaluationKernel(new IntegerKernelForward(hidden, q2, logits, FusedActivation.NONE));
+    }
+    return Network.of(List.of(input, fc1, new Relu(16), hidden, fc2, logits));
+  }
+
+  /** Inputs uniform in [0, 1.2): some saturate the fixed [0, 1] input range. */
+  private static Dataset uniform(int n, long seed) {
+    Random random = new Random(seed);
+    float[] x = new float[n * 12];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = 1.2f * random.nextFloat();
+    }
+    return Dataset.of(x, 12, new int[n], 3);
+  }
+
+  private static int[] integerPredictions(QuantizedModel integer, Dataset data) {
+    float[] x = new float[data.inputSize()];
+    float[] logits = new float[integer.outputSize()];
+    int[] p = new int[data.size()];
+    for (int i = 0; i < p.length; i++) {
+      data.copyInput(i, x, 0);
+      integer.forward(x, logits);
+      p[i] = argmax(logits);
+    }
+    return p;
+  }
+
+  @Test
+  void evaluationOnTheIntegerKernelsPredictsExactlyAsTheIntegerModel() {
+    Network network = int4Network(5, true);
+    TrainingConfig config = TrainingConfig.defaults().withEpochs(3).withBatchSize(32).withSeed(3);
+    new NetworkTrainer(config, Optimizer.adam(1e-2f)).train(network, blobs(300, 1), TrainingListener.none());
+    Dataset inputs = uniform(5000, 9);
+    int[] integer = integerPredictions(IntegerConversion.toQuantizedModel(network), inputs);
+    assertArrayEquals(integer, network.predict(inputs, 1));
+    assertArrayEquals(integer, network.predict(inputs, 2));
+  }
+
+  @Test
+  void anEvaluationKernelLeavesTrainingUnchanged() {
+    Network plain = int4Network(5, false);
+    Network exact = int4Network(5, true);
+    TrainingConfig config = TrainingConfig.defaults().withEpochs(2).withBatchSize(32).withSeed(3);
+    new NetworkTrainer(config, Optimizer.adam(1e-2f)).train(plain, blobs(200, 1), TrainingListener.none());
+    new NetworkTrainer(config, Optimizer.adam(1e-2f)).train(exact, blobs(200, 1), TrainingListener.none());
+    for (int l = 0; l < plain.layers().size(); l++) {
+      for (int p = 0; p < plain.layers().get(l).parameters().size(); p++) {
+        assertArrayEquals(plain.layers().get(l).parameters().get(p), exact.layers().get(l).parameters().get(p));
+      }
+    }
   }
 
   @Test

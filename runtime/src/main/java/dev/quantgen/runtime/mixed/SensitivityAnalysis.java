@@ -1,0 +1,62 @@
+package dev.quantgen.runtime.mixed;
+
+import dev.quantgen.runtime.calibrate.LayerErrorReport;
+import dev.quantgen.runtime.ptq.LayerErrors;
+import dev.quantgen.runtime.ptq.LayerQuantization;
+import dev.quantgen.runtime.ptq.Precision;
+import dev.quantgen.runtime.ptq.QuantizedModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Quantizes one layer at a time at each candidate precision, the rest of the model at FP32, and
+ * records the model's accuracy drop and the layer's own SQNR (measured on the FP32 model's input to
+ * the layer, over the calibration samples, so earlier layers do not blur it).
+ */
+public final class SensitivityAnalysis {
+  /**
+   * The post-training defaults of each lower precision ({@link LayerQuantization#of}), from high
+   * to low: FP16, INT8 static, INT4 with dynamic int8 activations, BINARY with float activations.
+   */
+  public static final List<LayerQuantization> DEFAULT_CANDIDATES = List.of(LayerQuantization.of(Precision.FP16),
+      LayerQuantization.of(Precision.INT8), LayerQuantization.of(Precision.INT4),
+      LayerQuantization.of(Precision.BINARY));
+
+  private SensitivityAnalysis() {}
+
+  /**
+   * Measures every layer at every candidate.
+   *
+   * @throws IllegalArgumentException if {@code candidates} is empty or holds FP32 (the baseline)
+   */
+  public static SensitivityReport run(PlanEvaluator evaluator, List<LayerQuantization> candidates) {
+    checkCandidates(candidates);
+    PrecisionPlan fp32 = PrecisionPlan.fp32(evaluator.model());
+    double base = evaluator.accuracy(evaluator.quantize(fp32));
+    float[] samples = evaluator.samples();
+    List<LayerSensitivity> rows = new ArrayList<>();
+    List<String> names = fp32.layerNames();
+    for (int k = 0; k < names.size(); k++) {
+      for (LayerQuantization q : candidates) {
+        QuantizedModel model = evaluator.quantize(fp32.with(names.get(k), q));
+        double accuracy = evaluator.accuracy(model);
+        LayerErrorReport errors = LayerErrors.measure(evaluator.model(), model, samples, evaluator.count());
+        rows.add(new LayerSensitivity(names.get(k), q, accuracy, 100 * (base - accuracy),
+            errors.rows().get(k).sqnrDb(), model.layer(k).parameterBytes()));
+      }
+    }
+    return new SensitivityReport(base, rows);
+  }
+
+  static void checkCandidates(List<LayerQuantization> candidates) {
+    if (candidates.isEmpty()) {
+      throw new IllegalArgumentException("candidates: expected at least one precision below FP32, got none");
+    }
+    for (LayerQuantization q : candidates) {
+      if (q.precision() == Precision.FP32) {
+        throw new IllegalArgumentException("candidates: expected precisions below FP32 (FP32 is the baseline), got "
+            + candidates.stream().map(LayerQuantization::label).toList());
+      }
+    }
+  }
+}
