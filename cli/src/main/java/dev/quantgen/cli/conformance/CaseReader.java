@@ -131,8 +131,13 @@ public final class CaseReader {
     if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
       throw new CaseFormatException(field + ": expected an integer, got " + e);
     }
-    BigDecimal d = new BigDecimal(p.getAsString());
-    BigDecimal whole = d.stripTrailingZeros();
+    BigDecimal whole;
+    try {
+      whole = new BigDecimal(p.getAsString()).stripTrailingZeros();
+    } catch (NumberFormatException | ArithmeticException overflow) {
+      // An exponent beyond BigDecimal's int scale (say 1e-2147483648) is no integer of any dtype.
+      throw new CaseFormatException(field + ": " + p.getAsString() + " is not an integer in range");
+    }
     if (whole.scale() > 0) {
       throw new CaseFormatException(field + ": " + p.getAsString() + " is not an integer");
     }

@@ -53,6 +53,13 @@ class CaseReaderTest {
   }
 
   @Test
+  void integerWithAnExponentBeyondBigDecimalScaleIsMalformed() throws IOException {
+    // Found by fuzzing: BigDecimal's NumberFormatException "Scale out of range" escaped the reader.
+    assertEquals("malformed case: outputs[0].values[0]: 1e-2147483648 is not an integer in range",
+        reasonFor(CASE.replace("\"values\": [0, 2]", "\"values\": [1e-2147483648, 2]")));
+  }
+
+  @Test
   void dimsOfWrongType() throws IOException {
     assertEquals("malformed case: inputs[2].dims: expected an array, got \"x\"",
         reasonFor(CASE.replace("\"dtype\": \"int8\", \"dims\": []", "\"dtype\": \"int8\", \"dims\": \"x\"")));
