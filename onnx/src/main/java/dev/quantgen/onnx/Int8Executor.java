@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
- * int8 weights, asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
+ * int8 weights (or int4 weights on [-7, 7], see {@link #calibrate(LoweredModel, FloatTensor, int,
+ * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
  * FP32 model over calibration data (numerics.md sections 2 and 7).
  *
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
@@ -49,6 +50,18 @@ public final class Int8Executor {
    * @param batchSize how many samples the FP32 pass runs at once (bounds the memory it needs)
    */
   public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode) {
+    return calibrate(model, calibration, batchSize, mode, QuantType.INT8);
+  }
+
+  /**
+   * As {@link #calibrate(LoweredModel, FloatTensor, int, RequantMode)}, with the Conv and dense
+   * weights quantized to {@code weightType}: INT8 ([-127, 127]) or INT4 ([-7, 7], int4 weights with
+   * int8 activations); activations stay int8 either way.
+   *
+   * @throws IllegalArgumentException also for a {@code weightType} other than INT8 or INT4
+   */
+  public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode,
+      QuantType weightType) {
     Batches.requireInput(model, calibration.shape());
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize: expected a value >= 1, got " + batchSize);
@@ -77,13 +90,13 @@ public final class Int8Executor {
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
         QuantizedConv2d q = QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
-            from, range, mode);
+            from, range, mode, weightType);
         steps.add(q::apply);
         at = range;
       } else if (layer instanceof DenseSpec d) {
         QuantizedConv2d q = QuantizedConv2d.quantize(
             FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()), d.bias(), Window2d.of(1, 1), 1,
-            d.activation(), from, range, mode);
+            d.activation(), from, range, mode, weightType);
         steps.add(x -> reshape(q.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
             Shape.of(x.shape().dim(0), d.out())));
         at = range;
