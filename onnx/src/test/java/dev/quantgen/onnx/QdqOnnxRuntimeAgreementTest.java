@@ -1,6 +1,5 @@
 package dev.quantgen.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +19,19 @@ import org.junit.jupiter.api.Test;
 /**
  * ONNX Runtime as the oracle for the static INT8 path: mnist-8 calibrated on the first 1,000 test
  * images ({@link RequantMode#ONNX}), exported as a QDQ graph by {@link QdqExporter}, run by ORT
- * 1.20.0 with its default graph optimizations (which fuse DQ -> Conv -> Q into QLinearConv), and
- * compared with our int8 output image by image on all 10,000 test images.
+ * 1.20.0 with its default graph optimizations, and compared with our int8 output image by image
+ * on all 10,000 test images.
+ *
+ * <p>Why they are not all equal (a documented convention, not a bug on either side): on x86 ONNX
+ * Runtime does not fuse QDQ groups with int8 (signed) activations into {@code QLinearConv}
+ * ({@code QDQIsInt8Allowed()} is false unless the build targets ARM; the optimized graph keeps
+ * DequantizeLinear, Conv and QuantizeLinear, only the Relu is folded into the QuantizeLinear). So
+ * ORT computes a float32 Conv of the dequantized operands, {@code sum (sx (qx - zx)) (sw qw) + sx sw bq}
+ * in float32 in its own order, then {@code rint(y / sy) + zy}, while we compute the exact int32
+ * accumulator and {@code rint(acc * M)} with {@code M = sx sw / sy} (the ONNX reference's
+ * {@code QLinearConv}). The two agree except where the float32 rounding of ORT's sum and division
+ * moves a value across a .5 boundary: on mnist-8 7 logits in 5 images differ, each by 1. The test
+ * pins that: at most 1 apart everywhere, at least 9,990 images identical.
  */
 class QdqOnnxRuntimeAgreementTest {
   private static final int BATCH = 500;
@@ -68,7 +78,8 @@ class QdqOnnxRuntimeAgreementTest {
     System.out.printf("mnist-8 INT8 (ONNX requantization) vs ONNX Runtime on the QDQ export: %d / %d images "
         + "with identical int8 logits, %d differing values, max |diff| %d%n", identical, mnist.size(),
         differingValues, maxDiff);
-    assertEquals(mnist.size(), identical, "images whose int8 logits differ from ONNX Runtime's");
+    assertTrue(maxDiff <= 1, "max |int8 logit difference| " + maxDiff + ", expected at most 1 (rounding)");
+    assertTrue(identical >= 9990, identical + " images with identical int8 logits, expected at least 9,990");
   }
 
   @Test
