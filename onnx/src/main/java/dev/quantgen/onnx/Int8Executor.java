@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
- * int8 weights, asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
+ * int8 weights (or int4 weights on [-7, 7], see {@link #calibrate(LoweredModel, FloatTensor, int,
+ * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
  * FP32 model over calibration data (numerics.md sections 2 and 7).
  *
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
@@ -32,13 +33,20 @@ public final class Int8Executor {
   private final QuantParams input;
   private final QuantParams output;
   private final List<UnaryOperator<IntTensor>> steps;
+  private final RequantMode mode;
+  private final QuantizedConv2d[] quantizedLayers; // per layer; null for pooling and flatten
+  private final QuantParams[] layerOutputs; // the int8 parameters after each layer
 
   private Int8Executor(LoweredModel model, QuantParams input, QuantParams output,
-      List<UnaryOperator<IntTensor>> steps) {
+      List<UnaryOperator<IntTensor>> steps, RequantMode mode, QuantizedConv2d[] quantizedLayers,
+      QuantParams[] layerOutputs) {
     this.model = model;
     this.input = input;
     this.output = output;
     this.steps = List.copyOf(steps);
+    this.mode = mode;
+    this.quantizedLayers = quantizedLayers;
+    this.layerOutputs = layerOutputs;
   }
 
   /**
@@ -49,6 +57,18 @@ public final class Int8Executor {
    * @param batchSize how many samples the FP32 pass runs at once (bounds the memory it needs)
    */
   public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode) {
+    return calibrate(model, calibration, batchSize, mode, QuantType.INT8);
+  }
+
+  /**
+   * As {@link #calibrate(LoweredModel, FloatTensor, int, RequantMode)}, with the Conv and dense
+   * weights quantized to {@code weightType}: INT8 ([-127, 127]) or INT4 ([-7, 7], int4 weights with
+   * int8 activations); activations stay int8 either way.
+   *
+   * @throws IllegalArgumentException also for a {@code weightType} other than INT8 or INT4
+   */
+  public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode,
+      QuantType weightType) {
     Batches.requireInput(model, calibration.shape());
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize: expected a value >= 1, got " + batchSize);
@@ -70,6 +90,8 @@ public final class Int8Executor {
     }
     QuantParams in = RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8);
     List<UnaryOperator<IntTensor>> steps = new ArrayList<>();
+    QuantizedConv2d[] quantizedLayers = new QuantizedConv2d[layers];
+    QuantParams[] layerOutputs = new QuantParams[layers];
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
       LayerSpec layer = model.layers().get(i);
@@ -77,15 +99,17 @@ public final class Int8Executor {
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
         QuantizedConv2d q = QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
-            from, range, mode);
+            from, range, mode, weightType);
         steps.add(q::apply);
+        quantizedLayers[i] = q;
         at = range;
       } else if (layer instanceof DenseSpec d) {
         QuantizedConv2d q = QuantizedConv2d.quantize(
             FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()), d.bias(), Window2d.of(1, 1), 1,
-            d.activation(), from, range, mode);
+            d.activation(), from, range, mode, weightType);
         steps.add(x -> reshape(q.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
             Shape.of(x.shape().dim(0), d.out())));
+        quantizedLayers[i] = q;
         at = range;
       } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
         steps.add(new MaxPool2d(p.window())::apply);
@@ -96,8 +120,9 @@ public final class Int8Executor {
       } else {
         steps.add(Flatten::apply);
       }
+      layerOutputs[i] = at;
     }
-    return new Int8Executor(model, in, at, steps);
+    return new Int8Executor(model, in, at, steps, mode, quantizedLayers, layerOutputs);
   }
 
   private static void observe(FloatTensor t, int slot, float[] lo, float[] hi) {
@@ -131,6 +156,29 @@ public final class Int8Executor {
   /** The int8 parameters of the model input. */
   public QuantParams inputParams() {
     return input;
+  }
+
+  /** The model this executor runs. */
+  public LoweredModel model() {
+    return model;
+  }
+
+  /** How the Conv and dense layers requantize. */
+  public RequantMode requantMode() {
+    return mode;
+  }
+
+  /**
+   * The quantized Conv or dense layer {@code i} (a dense layer as a 1x1 convolution over
+   * {@code [N, in, 1, 1]}), or null for pooling and flatten.
+   */
+  QuantizedConv2d quantizedLayer(int i) {
+    return quantizedLayers[i];
+  }
+
+  /** The int8 parameters of layer {@code i}'s output. */
+  QuantParams layerOutputParams(int i) {
+    return layerOutputs[i];
   }
 
   /** The int8 parameters of the model output (before dequantization). */

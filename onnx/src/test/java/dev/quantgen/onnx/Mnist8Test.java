@@ -8,6 +8,7 @@ import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The ONNX Model Zoo's mnist-8 on the 10,000 MNIST test images: read, lowered, run in FP32 and INT8. */
 class Mnist8Test {
   private static final int BATCH = 500;
+  private static final int CALIBRATION = 1000;
   private static OnnxModel model;
   private static LoweredModel lowered;
   private static MnistTestSet mnist;
@@ -75,17 +77,45 @@ class Mnist8Test {
 
   @Test
   void int8StaysWithinAFifthOfAPointOfFp32() {
-    // calibrate on the first 1,000 test images (min/max), evaluate on the other 9,000 and on all 10,000
-    Int8Executor int8 = Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.INTEGER);
-    int[] predicted = predict(int8::run);
+    assertWithinPointsOfFp32("INT8", QuantType.INT8, 0.2);
+  }
+
+  @Test
+  void int4WeightsWithInt8ActivationsStayWithinOnePointOfFp32() {
+    assertWithinPointsOfFp32("INT4 weights / INT8 activations", QuantType.INT4, 1.0);
+  }
+
+  /**
+   * Calibrates on the first 1,000 test images (min/max), evaluates on the other 9,000 and on all
+   * 10,000, and asserts both accuracies at most {@code points} below FP32 on the same images.
+   */
+  private static void assertWithinPointsOfFp32(String label, QuantType weightType, double points) {
+    Int8Executor quantized = Int8Executor.calibrate(lowered, mnist.images(0, CALIBRATION), BATCH,
+        RequantMode.INTEGER, weightType);
+    int[] predicted = predict(quantized::run);
     int[] fp32 = fp32Predictions();
-    int int8Held = errors(predicted, 1000);
-    int fp32Held = errors(fp32, 1000);
-    int int8All = errors(predicted, 0);
-    System.out.printf("mnist-8 INT8 (min/max on images 0-999): held-out 9,000 %.2f%% (fp32 %.2f%%), all 10,000 %.2f%%%n",
-        100 - int8Held / 90.0, 100 - fp32Held / 90.0, 100 - int8All / 100.0);
-    assertTrue(int8Held - fp32Held <= 18, "held-out 9,000: int8 errors " + int8Held + " vs fp32 " + fp32Held);
-    assertTrue(int8All - 110 <= 20, "all 10,000: int8 errors " + int8All + " vs fp32 110");
+    int heldOut = mnist.size() - CALIBRATION;
+    int quantHeld = errors(predicted, CALIBRATION);
+    int fp32Held = errors(fp32, CALIBRATION);
+    int quantAll = errors(predicted, 0);
+    int fp32All = errors(fp32, 0);
+    System.out.printf("mnist-8 %s (min/max on images 0-999): held-out 9,000 %.2f%% (fp32 %.2f%%), "
+        + "all 10,000 %.2f%% (fp32 %.2f%%)%n", label, accuracy(quantHeld, heldOut), accuracy(fp32Held, heldOut),
+        accuracy(quantAll, mnist.size()), accuracy(fp32All, mnist.size()));
+    // compared in whole errors, not in rounded percentages: 0.2 points of 9,000 is exactly 18 errors
+    assertTrue(quantHeld - fp32Held <= allowedErrors(points, heldOut),
+        label + " held-out 9,000: errors " + quantHeld + " vs fp32 " + fp32Held);
+    assertTrue(quantAll - fp32All <= allowedErrors(points, mnist.size()),
+        label + " all 10,000: errors " + quantAll + " vs fp32 " + fp32All);
+  }
+
+  private static double accuracy(int errors, int images) {
+    return 100.0 * (images - errors) / images;
+  }
+
+  /** How many extra errors among {@code images} cost {@code points} percentage points. */
+  private static int allowedErrors(double points, int images) {
+    return (int) Math.round(points * images / 100);
   }
 
   private static int[] fp32Cache;

@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Weights: symmetric per output channel on the restricted range [-127, 127],
- *       {@code sw[m] = max|w[m, ...]| / 127}, zero point 0.
+ *       {@code sw[m] = max|w[m, ...]| / 127}, zero point 0; or, for INT4 weights with int8
+ *       activations, on [-7, 7] with {@code sw[m] = max|w[m, ...]| / 7}. The kernel is the same:
+ *       int4 values are held in the same int array as int8 ones.
  *   <li>Activations: asymmetric int8 per tensor, {@code (sx, zx)} in and {@code (sy, zy)} out, from
  *       calibration.
  *   <li>Bias: int32 {@code bq[m] = rint(b[m] / (sx * sw[m]))} (float32), zero point 0.
@@ -33,9 +35,9 @@ import java.util.Objects;
  */
 public final class QuantizedConv2d {
   private static final int MAX_ABS_INPUT = 255; // |qx - zx| for int8 qx and zx
-  private static final int MAX_ABS_WEIGHT = 127;
 
   private final IntTensor weights;
+  private final QuantType weightType;
   private final float[] weightScales;
   private final int[] bias;
   private final int outChannels;
@@ -54,12 +56,16 @@ public final class QuantizedConv2d {
   private final int outputMax;
 
   private QuantizedConv2d(FloatTensor floatWeights, FloatTensor floatBias, Window2d window, int groups,
-      Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+      Activation activation, QuantParams input, QuantParams output, RequantMode mode, QuantType weightType) {
     // The float layer checks shapes, kernel and groups with the same messages.
     Conv2d shapeCheck = new Conv2d(floatWeights, floatBias, window, groups, activation);
     this.window = window;
     this.activation = activation;
     this.mode = Objects.requireNonNull(mode, "mode");
+    this.weightType = Objects.requireNonNull(weightType, "weightType");
+    if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
+      throw new IllegalArgumentException("weightType: " + weightType.onnxName() + ", expected int8 or int4");
+    }
     this.groups = groups;
     this.outChannels = shapeCheck.outChannels();
     this.channelsPerGroup = shapeCheck.inChannels() / groups;
@@ -69,7 +75,7 @@ public final class QuantizedConv2d {
     this.outputZeroPoint = output.zeroPoints().get(0);
 
     int fanIn = floatWeights.size() / outChannels;
-    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, QuantType.INT8);
+    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
     this.weights = wq.quantize(floatWeights);
     this.weightScales = wq.scales().toArray();
 
@@ -90,7 +96,7 @@ public final class QuantizedConv2d {
       fixedMultipliers[m] = FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
       onnxMultipliers[m] = accScale / outputScale;
     }
-    long bound = (long) fanIn * MAX_ABS_INPUT * MAX_ABS_WEIGHT + maxAbsBias;
+    long bound = (long) fanIn * MAX_ABS_INPUT * weightType.max() + maxAbsBias;
     if (bound > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("weights: fan-in " + fanIn + " with |bias| up to " + maxAbsBias
           + " can reach " + bound + " in the accumulator, expected at most " + Integer.MAX_VALUE + " (int32)");
@@ -108,7 +114,7 @@ public final class QuantizedConv2d {
   }
 
   /**
-   * Quantizes a float convolution for static INT8 inference.
+   * Quantizes a float convolution for static INT8 inference with int8 weights.
    *
    * @param weights {@code [M, C / groups, kh, kw]}, finite
    * @param bias null for none, else {@code [M]}, finite
@@ -118,7 +124,20 @@ public final class QuantizedConv2d {
    */
   public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
       Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
-    return new QuantizedConv2d(weights, bias, window, groups, activation, input, output, mode);
+    return quantize(weights, bias, window, groups, activation, input, output, mode, QuantType.INT8);
+  }
+
+  /**
+   * Quantizes a float convolution for int8 activations and weights of {@code weightType}: INT8
+   * (restricted range [-127, 127]) or INT4 (restricted range [-7, 7], as for INT4 weights with int8
+   * activations). Everything but the weight range is as in the int8-weight overload.
+   *
+   * @throws IllegalArgumentException naming the argument that does not fit, also for a
+   *     {@code weightType} other than INT8 or INT4
+   */
+  public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
+      Activation activation, QuantParams input, QuantParams output, RequantMode mode, QuantType weightType) {
+    return new QuantizedConv2d(weights, bias, window, groups, activation, input, output, mode, weightType);
   }
 
   private static float perTensorScale(String name, QuantParams p) {
@@ -129,9 +148,14 @@ public final class QuantizedConv2d {
     return p.scales().get(0);
   }
 
-  /** The int8 weights {@code [M, C / groups, kh, kw]}. */
+  /** The quantized weights {@code [M, C / groups, kh, kw]}, of {@link #weightType()}. */
   public IntTensor quantizedWeights() {
     return weights;
+  }
+
+  /** INT8 or INT4: the type, and so the restricted range, of the weights. */
+  public QuantType weightType() {
+    return weightType;
   }
 
   /** The per-output-channel weight scales {@code sw[m]}. */

@@ -126,6 +126,59 @@ class QuantizedConv2dTest {
   }
 
   @Test
+  void int4WeightsAreSymmetricPerOutputChannelOnMinusSevenToSeven() {
+    // channel 0: max |w| = 7 -> scale 1, 2.5 -> 2 (even); channel 1: max |w| = 1.75 -> scale 0.25,
+    // -0.625 / 0.25 = -2.5 -> -2 (even); -7 maps to -7, never -8
+    FloatTensor w = FloatTensor.of(Shape.of(2, 1, 1, 2), -7f, 2.5f, 1.75f, -0.625f);
+    QuantizedConv2d layer = QuantizedConv2d.quantize(w, null, Window2d.of(1, 2), 1, Activation.NONE, UNIT, UNIT,
+        RequantMode.INTEGER, QuantType.INT4);
+    assertEquals(QuantType.INT4, layer.weightType());
+    assertEquals(FloatTensor.of(Shape.of(2), 1f, 0.25f), layer.weightScales());
+    assertArrayEquals(new int[] {-7, 2, 7, -2}, layer.quantizedWeights().toArray());
+  }
+
+  @Test
+  void int4WeightsRunTheSameIntegerKernelWithTheirOwnBiasScale() {
+    Random r = new Random(23);
+    for (int t = 0; t < 100; t++) {
+      Window2d window = ConvTesting.randomWindow(r);
+      int h = window.dilationHeight() * (window.kernelHeight() - 1) + 1 + r.nextInt(5);
+      int w = window.dilationWidth() * (window.kernelWidth() - 1) + 1 + r.nextInt(5);
+      int c = 1 + r.nextInt(3);
+      int m = 1 + r.nextInt(4);
+      FloatTensor weights = ConvTesting.gaussian(r, Shape.of(m, c, window.kernelHeight(), window.kernelWidth()), 0.3);
+      FloatTensor bias = ConvTesting.gaussian(r, Shape.of(m), 0.5);
+      QuantParams in = RangeQuantizer.asymmetric(-1f - r.nextFloat(), 1f + 3 * r.nextFloat(), QuantType.INT8);
+      QuantizedConv2d layer = QuantizedConv2d.quantize(weights, bias, window, 1, Activation.NONE, in, UNIT,
+          RequantMode.ONNX, QuantType.INT4);
+      IntTensor qw = layer.quantizedWeights();
+      for (int i = 0; i < qw.size(); i++) {
+        assertTrue(qw.get(i) >= -7 && qw.get(i) <= 7, "weight " + qw.get(i) + " outside [-7, 7]");
+      }
+      for (int k = 0; k < m; k++) {
+        assertEquals(Math.rint(bias.get(k) / (in.scales().get(0) * layer.weightScales().get(k))),
+            layer.quantizedBias().get(k), "bias " + k);
+      }
+      IntTensor x = ConvTesting.int8(r, Shape.of(1, c, h, w));
+      IntTensor expected = ConvInteger.apply(x, IntTensor.of(qw.shape(), QuantType.INT8, qw.toArray()),
+          in.zeroPoints(), null, ConvTesting.attributes(window, 1));
+      IntTensor acc = layer.accumulate(x);
+      int plane = acc.shape().dim(2) * acc.shape().dim(3);
+      for (int i = 0; i < acc.size(); i++) {
+        assertEquals(expected.get(i) + layer.quantizedBias().get(i / plane % m), acc.get(i), "accumulator " + i);
+      }
+    }
+  }
+
+  @Test
+  void rejectsAWeightTypeOtherThanInt8OrInt4() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QuantizedConv2d.quantize(FloatTensor.of(Shape.of(1, 1, 1, 1), 1f), null, Window2d.of(1, 1), 1,
+            Activation.NONE, UNIT, UNIT, RequantMode.INTEGER, QuantType.INT16));
+    assertEquals("weightType: int16, expected int8 or int4", e.getMessage());
+  }
+
+  @Test
   void biasRoundsHalfToEven() {
     // weights max 127 -> sw = 1; sx = 1: bias 2.5 -> 2, -2.5 -> -2, 3.5 -> 4
     FloatTensor w = FloatTensor.of(Shape.of(3, 1, 1, 1), 127f, 127f, 127f);

@@ -1,0 +1,246 @@
+package dev.quantgen.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.conv.QuantizedConv2d;
+import dev.quantgen.runtime.conv.RequantMode;
+import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.conv.WindowGeometry;
+import dev.quantgen.runtime.numerics.IntTensor;
+import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.Shape;
+import java.util.List;
+
+/**
+ * Writes a calibrated {@link Int8Executor} as an ONNX QDQ model (opset 13), so that ONNX Runtime
+ * can run the very same quantized operands.
+ *
+ * <p>The graph keeps activations in int8 between layers: {@code QuantizeLinear} on the input; for
+ * each Conv and dense layer {@code DequantizeLinear} of the int8 input, of the int8 per-channel
+ * weights (axis 0, zero point 0) and of the int32 bias (scale {@code sx * sw[m]}), then {@code Conv},
+ * the activation ({@code Relu} or {@code Clip(0, 6)}) and {@code QuantizeLinear} with the calibrated
+ * output parameters. A dense layer is written as a 1x1 {@code Conv} over {@code [N, in, 1, 1]}, as
+ * the executor runs it, with int8 {@code Reshape}s around it. Max pooling and flatten run on int8
+ * directly. The graph has two outputs: the last layer's int8 tensor ({@code <output>_int8}) and its
+ * dequantized float32 value (the model's output name).
+ *
+ * <p>Only {@link RequantMode#ONNX} executors are exported: their float32 requantization is what the
+ * QDQ pattern means. Average pooling is not exported.
+ */
+public final class QdqExporter {
+  private static final int OPSET = 13;
+  private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
+  private static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
+  private static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
+  private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
+
+  private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+
+  private QdqExporter() {}
+
+  /**
+   * The QDQ model of {@code executor}, serialized.
+   *
+   * @throws IllegalArgumentException for an executor that does not requantize as ONNX, or a model
+   *     with average pooling
+   */
+  public static byte[] export(Int8Executor executor) {
+    if (executor.requantMode() != RequantMode.ONNX) {
+      throw new IllegalArgumentException("executor: requantization " + executor.requantMode()
+          + ", expected ONNX (the QDQ pattern requantizes in float32)");
+    }
+    return new QdqExporter().build(executor);
+  }
+
+  private byte[] build(Int8Executor executor) {
+    LoweredModel model = executor.model();
+    graph.setName(model.source() + " (QDQ)");
+    graph.addInput(value(model.inputName(), FLOAT, model.inputShape()));
+    String current = quantize("input", model.inputName(), executor.inputParams());
+    List<LayerSpec> layers = model.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec layer = layers.get(i);
+      String id = "l" + i + "_" + layer.name();
+      if (layer instanceof ConvSpec c) {
+        current = conv(id, current, executor.quantizedLayer(i), c.inputShape(), executor.layerOutputParams(i));
+      } else if (layer instanceof DenseSpec d) {
+        String in = reshape(id + "_in", current, -1, d.in(), 1, 1);
+        String out = conv(id, in, executor.quantizedLayer(i), Shape.of(d.in(), 1, 1), executor.layerOutputParams(i));
+        current = reshape(id + "_out", out, -1, d.out());
+      } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
+        OnnxMl.NodeProto.Builder pool = node("MaxPool", id, current, id + "_y");
+        windowAttributes(pool, p.window(), p.inputShape());
+        current = id + "_y";
+      } else if (layer instanceof PoolSpec p) {
+        throw new IllegalArgumentException("executor: layer " + i + " (" + p.name()
+            + ") is average pooling, expected Conv, dense, max pooling or flatten for QDQ export");
+      } else {
+        node("Flatten", id, current, id + "_y").addAttribute(integer("axis", 1));
+        current = id + "_y";
+      }
+    }
+    String int8Output = model.outputName() + "_int8";
+    node("Identity", "output_int8", current, int8Output);
+    graph.addOutput(value(int8Output, INT8, model.outputShape()));
+    dequantize("output", int8Output, executor.outputParams(), model.outputName());
+    graph.addOutput(value(model.outputName(), FLOAT, model.outputShape()));
+    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OPSET))
+        .setGraph(graph).build().toByteArray();
+  }
+
+  /** DQ(x), DQ(w), DQ(b) -> Conv -> activation -> Q; returns the int8 output's name. */
+  private String conv(String id, String x, QuantizedConv2d q, Shape inputShape, QuantParams output) {
+    String xf = id + "_x";
+    dequantize(id + "_x", x, paramsOf(q.inputScale(), q.inputZeroPoint()), xf);
+
+    IntTensor w = q.quantizedWeights();
+    int m = w.shape().dim(0);
+    graph.addInitializer(bytes(id + "_w", INT8, w.shape(), w.toArray()));
+    graph.addInitializer(floats(id + "_w_scale", q.weightScales().toArray()));
+    graph.addInitializer(bytes(id + "_w_zero", INT8, Shape.of(m), new int[m]));
+    node("DequantizeLinear", id + "_w_dq", id + "_w", id + "_w_scale", id + "_w_zero", id + "_wf")
+        .addAttribute(integer("axis", 0));
+
+    float[] biasScales = new float[m];
+    for (int k = 0; k < m; k++) {
+      biasScales[k] = q.inputScale() * q.weightScales().get(k); // the float32 product the bias was rounded with
+    }
+    graph.addInitializer(ints(id + "_b", q.quantizedBias().toArray()));
+    graph.addInitializer(floats(id + "_b_scale", biasScales));
+    graph.addInitializer(ints(id + "_b_zero", new int[m]));
+    node("DequantizeLinear", id + "_b_dq", id + "_b", id + "_b_scale", id + "_b_zero", id + "_bf")
+        .addAttribute(integer("axis", 0));
+
+    OnnxMl.NodeProto.Builder conv = node("Conv", id, xf, id + "_wf", id + "_bf", id + "_acc");
+    windowAttributes(conv, q.window(), inputShape);
+    conv.addAttribute(integer("group", q.groups()));
+    String y = id + "_acc";
+    if (q.activation() == Activation.RELU) {
+      node("Relu", id + "_relu", y, id + "_act");
+      y = id + "_act";
+    } else if (q.activation() == Activation.RELU6) {
+      graph.addInitializer(floats(id + "_zero", new float[] {0f}).toBuilder().clearDims().build());
+      graph.addInitializer(floats(id + "_six", new float[] {6f}).toBuilder().clearDims().build());
+      node("Clip", id + "_relu6", y, id + "_zero", id + "_six", id + "_act");
+      y = id + "_act";
+    }
+    return quantize(id + "_y", y, output);
+  }
+
+  private static QuantParams paramsOf(float scale, int zeroPoint) {
+    return QuantParams.perTensor(scale, zeroPoint, dev.quantgen.runtime.numerics.QuantType.INT8);
+  }
+
+  /** Adds a per-tensor QuantizeLinear; returns its int8 output's name. */
+  private String quantize(String id, String x, QuantParams p) {
+    addScalars(id, p);
+    node("QuantizeLinear", id + "_q", x, id + "_scale", id + "_zero", id + "_q");
+    return id + "_q";
+  }
+
+  private void dequantize(String id, String x, QuantParams p, String output) {
+    addScalars(id + "_dq", p);
+    node("DequantizeLinear", id + "_dq", x, id + "_dq_scale", id + "_dq_zero", output);
+  }
+
+  private void addScalars(String id, QuantParams p) {
+    graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(id + "_scale").setDataType(FLOAT)
+        .addFloatData(p.scales().get(0)));
+    graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(id + "_zero").setDataType(INT8)
+        .setRawData(ByteString.copyFrom(new byte[] {(byte) p.zeroPoints().get(0)})));
+  }
+
+  private String reshape(String id, String x, long... dims) {
+    OnnxMl.TensorProto.Builder shape = OnnxMl.TensorProto.newBuilder().setName(id + "_shape").setDataType(INT64)
+        .addDims(dims.length);
+    for (long d : dims) {
+      shape.addInt64Data(d);
+    }
+    graph.addInitializer(shape);
+    node("Reshape", id, x, id + "_shape", id + "_y");
+    return id + "_y";
+  }
+
+  /** kernel_shape, strides, dilations and explicit pads for an input of {@code [C, H, W]}. */
+  private static void windowAttributes(OnnxMl.NodeProto.Builder node, Window2d w, Shape inputShape) {
+    int inH = inputShape.dim(1);
+    int inW = inputShape.dim(2);
+    WindowGeometry g = w.resolve(inH, inW);
+    // the bottom/right padding that yields the same output size; 0 when the window never reaches it
+    int padBottom = Math.max(0, (g.outHeight() - 1) * w.strideHeight()
+        + w.dilationHeight() * (w.kernelHeight() - 1) + 1 - inH - g.padTop());
+    int padRight = Math.max(0, (g.outWidth() - 1) * w.strideWidth()
+        + w.dilationWidth() * (w.kernelWidth() - 1) + 1 - inW - g.padLeft());
+    node.addAttribute(ints("kernel_shape", w.kernelHeight(), w.kernelWidth()));
+    node.addAttribute(ints("strides", w.strideHeight(), w.strideWidth()));
+    node.addAttribute(ints("dilations", w.dilationHeight(), w.dilationWidth()));
+    node.addAttribute(ints("pads", g.padTop(), g.padLeft(), padBottom, padRight));
+  }
+
+  private OnnxMl.NodeProto.Builder node(String op, String name, String... inputsThenOutput) {
+    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name)
+        .addOutput(inputsThenOutput[inputsThenOutput.length - 1]);
+    for (int i = 0; i < inputsThenOutput.length - 1; i++) {
+      n.addInput(inputsThenOutput[i]);
+    }
+    graph.addNode(n);
+    return graph.getNodeBuilder(graph.getNodeCount() - 1);
+  }
+
+  private static OnnxMl.TensorProto floats(String name, float[] v) {
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(FLOAT).addDims(v.length);
+    for (float x : v) {
+      t.addFloatData(x);
+    }
+    return t.build();
+  }
+
+  private static OnnxMl.TensorProto ints(String name, int[] v) {
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(INT32).addDims(v.length);
+    for (int x : v) {
+      t.addInt32Data(x);
+    }
+    return t.build();
+  }
+
+  private static OnnxMl.TensorProto bytes(String name, int type, Shape shape, int[] v) {
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type);
+    for (int d : shape.dims()) {
+      t.addDims(d);
+    }
+    byte[] raw = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      raw[i] = (byte) v[i]; // int8 (or int4-valued) weights: each already in [-128, 127]
+    }
+    return t.setRawData(ByteString.copyFrom(raw)).build();
+  }
+
+  private static OnnxMl.AttributeProto ints(String name, long... v) {
+    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static OnnxMl.AttributeProto integer(String name, long v) {
+    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
+        .setI(v).build();
+  }
+
+  /** A tensor value with a symbolic batch axis {@code N} before the per-sample shape. */
+  private static OnnxMl.ValueInfoProto value(String name, int type, Shape perSample) {
+    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+    for (int d : perSample.dims()) {
+      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
+        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+            .setElemType(type).setShape(shape)))
+        .build();
+  }
+}
