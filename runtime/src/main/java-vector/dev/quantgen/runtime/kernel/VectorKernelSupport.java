@@ -60,7 +60,7 @@ final class VectorKernelSupport implements KernelSupport {
       int j = i + F256.length();
       acc1 = FloatVector.fromArray(F256, a, aOff + j).fma(FloatVector.fromArray(F256, b, bOff + j), acc1);
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1));
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }
@@ -85,10 +85,10 @@ final class VectorKernelSupport implements KernelSupport {
       acc2 = FloatVector.fromArray(F256, w, o2 + i).fma(xv, acc2);
       acc3 = FloatVector.fromArray(F256, w, o3 + i).fma(xv, acc3);
     }
-    float s0 = acc0.reduceLanes(VectorOperators.ADD);
-    float s1 = acc1.reduceLanes(VectorOperators.ADD);
-    float s2 = acc2.reduceLanes(VectorOperators.ADD);
-    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    float s0 = sumLanes(acc0);
+    float s1 = sumLanes(acc1);
+    float s2 = sumLanes(acc2);
+    float s3 = sumLanes(acc3);
     for (; i < n; i++) {
       float xi = x[i];
       s0 += w[off + i] * xi;
@@ -110,7 +110,7 @@ final class VectorKernelSupport implements KernelSupport {
     for (; i < bound; i += F256.length()) {
       acc = halves(w, off + i).fma(FloatVector.fromArray(F256, x, i), acc);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc);
     for (; i < n; i++) {
       sum += Half.toFloat(w[off + i]) * x[i];
     }
@@ -135,10 +135,10 @@ final class VectorKernelSupport implements KernelSupport {
       acc2 = halves(w, o2 + i).fma(xv, acc2);
       acc3 = halves(w, o3 + i).fma(xv, acc3);
     }
-    float s0 = acc0.reduceLanes(VectorOperators.ADD);
-    float s1 = acc1.reduceLanes(VectorOperators.ADD);
-    float s2 = acc2.reduceLanes(VectorOperators.ADD);
-    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    float s0 = sumLanes(acc0);
+    float s1 = sumLanes(acc1);
+    float s2 = sumLanes(acc2);
+    float s3 = sumLanes(acc3);
     for (; i < n; i++) {
       float xi = x[i];
       s0 += Half.toFloat(w[off + i]) * xi;
@@ -301,5 +301,18 @@ final class VectorKernelSupport implements KernelSupport {
   /** Eight 16-bit lanes sign-extended to int32. */
   private static IntVector toInts(ShortVector p) {
     return (IntVector) p.convertShape(VectorOperators.S2I, I256, 0);
+  }
+
+  /**
+   * Sums a float vector's lanes in lane order. {@code reduceLanes(ADD)} leaves the order of a float
+   * reduction to the implementation, and the intrinsic and the Java fallback (interpreter, C1)
+   * differ, so a layer's output could change by an ulp from one call to the next as the JIT warms up.
+   */
+  private static float sumLanes(FloatVector v) {
+    float sum = 0f;
+    for (int i = 0; i < F256.length(); i++) {
+      sum += v.lane(i);
+    }
+    return sum;
   }
 }
