@@ -104,7 +104,8 @@ public final class GraphLowering {
     if (node.opType().equals("Constant")) {
       OnnxTensor value = node.attribute("value").orElseThrow(() -> unsupported(node,
           "has no 'value' tensor attribute")).asTensor();
-      constants.put(node.outputs().get(0), value.reshaped(node.outputs().get(0), value.shape()));
+      String out = output(node);
+      constants.put(out, value.reshaped(out, value.shape()));
       return;
     }
     if (!node.inputs().isEmpty() && node.inputs().stream().filter(s -> !s.isEmpty()).allMatch(constants::containsKey)) {
@@ -132,7 +133,7 @@ public final class GraphLowering {
   }
 
   private void foldConstant(OnnxNode node) {
-    String out = node.outputs().get(0);
+    String out = output(node);
     switch (node.opType()) {
       case "Reshape" -> {
         OnnxTensor data = constants.get(node.input(0));
