@@ -136,12 +136,12 @@ public final class GraphLowering {
     String out = output(node);
     switch (node.opType()) {
       case "Reshape" -> {
-        OnnxTensor data = constants.get(node.input(0));
+        OnnxTensor data = constant(node, 0);
         // keeps the initializer's own name, so the weight binding points at the file's tensor
         constants.put(out, data.reshaped(data.name(), Shape.of(resolveReshape(node, data.shape().dims(),
-            constants.get(node.input(1)).longs()))));
+            constant(node, 1).longs()))));
       }
-      case "Identity" -> constants.put(out, constants.get(node.input(0)));
+      case "Identity" -> constants.put(out, constant(node, 0));
       default -> throw new UnsupportedOperatorException("node " + node.describe()
           + ": only constant inputs, and constant folding supports only Reshape and Identity;"
           + " supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
