@@ -40,6 +40,7 @@ public final class BinaryConv2d {
   private final Window2d window;
   private final Activation activation;
   private final ActivationMode mode;
+  private final Shape weightShape;
   private final Conv2d signWeights; // +-1 as float32, no bias, no activation: the sign-add sums
 
   private BinaryConv2d(FloatTensor weights, FloatTensor bias, Window2d window, int groups, Activation activation,
@@ -55,6 +56,7 @@ public final class BinaryConv2d {
     this.outChannels = shapeCheck.outChannels();
     this.channelsPerGroup = shapeCheck.inChannels() / groups;
     this.fanIn = weights.size() / outChannels;
+    this.weightShape = weights.shape();
     this.words = (fanIn + 63) / 64;
     this.signs = new long[outChannels * words];
     this.alphas = new float[perChannel ? outChannels : 1];
@@ -99,6 +101,11 @@ public final class BinaryConv2d {
   /** The packed sign rows, {@code M * words()} longs (a copy). */
   public long[] packedSigns() {
     return signs.clone();
+  }
+
+  /** The shape of the weights that were binarized: {@code [M, C / groups, kh, kw]}. */
+  public Shape weightShape() {
+    return weightShape;
   }
 
   /** Longs per packed row: {@code ceil(K / 64)}. */
