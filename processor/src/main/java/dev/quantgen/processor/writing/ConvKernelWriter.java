@@ -261,8 +261,8 @@ final class ConvKernelWriter {
         .addStatement("return $L.equals($T.of(OUT_CHANNELS, CPG, KH, KW))\n"
             + "&& w.strideHeight() == SH && w.strideWidth() == SW && w.dilationHeight() == DH && w.dilationWidth() == DW\n"
             + "&& w.resolve(IN_HEIGHT, IN_WIDTH).equals(WINDOW.resolve(IN_HEIGHT, IN_WIDTH))\n"
-            + "&& layer.groups() == GROUPS && layer.activation() == ACTIVATION && (layer.bias() != null) == $L\n"
-            + "&& layer.mode() == $T.$L && $L", weightShape, RuntimeNames.SHAPE, layer.bias(),
+            + "&& layer.groups() == GROUPS && layer.activation() == ACTIVATION && layer.bias() $L null\n"
+            + "&& layer.mode() == $T.$L && $L", weightShape, RuntimeNames.SHAPE, layer.bias() ? "!=" : "==",
             RuntimeNames.ACTIVATION_MODE, mode, extra)
         .build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
@@ -451,7 +451,7 @@ final class ConvKernelWriter {
           .endControlFlow();
     }
     if (tailBits != 0) {
-      b.addStatement("n += Long.bitCount((w[off + $L] ^ a[$L]) & 0x$LL)", full, full,
+      b.addStatement("n += Long.bitCount((w[$L] ^ a[$L]) & 0x$LL)", full == 0 ? "off" : "off + " + full, full,
           Long.toHexString((1L << tailBits) - 1));
     }
     return MethodSpec.methodBuilder("mismatches")
