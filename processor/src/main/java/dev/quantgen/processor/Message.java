@@ -33,7 +33,7 @@ public enum Message {
    * integer weights.
    */
   NO_KERNEL_YET("QuantizeNoKernel", "@%s layers have no %s kernel yet: no class is generated for this "
-      + "@Quantize of %s, its FP32 kernel runs instead; use symmetric per-channel weights or another precision"),
+      + "@Quantize of %s; %s"),
   /** An empty @Model. */
   EMPTY_MODEL("QuantizeEmptyModel", "layers = {}: a model needs at least one layer class"),
   /** A @Model entry that is not a layer. */

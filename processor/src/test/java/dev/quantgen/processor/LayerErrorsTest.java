@@ -163,10 +163,25 @@ class LayerErrorsTest {
     Compilation compilation = compile(file);
     assertThat(compilation).succeeded();
     assertThat(compilation).hadWarningContaining("[QuantizeNoKernel] @Conv2d layers have no INT4 with asymmetric "
-        + "weights (convolutions quantize weights symmetric per output channel) kernel yet")
+        + "weights (convolutions quantize weights symmetric per output channel) kernel yet: no class is generated for "
+        + "this @Quantize of Conv; its FP32 kernel runs instead; use symmetric per-channel weights (the default)")
         .inFile(file).onLineContaining("@Quantize");
     assertThat(compilation).generatedSourceFile("test.Conv_Fp32");
     org.junit.jupiter.api.Assertions.assertTrue(compilation.generatedSourceFile("test.Conv_Int4").isEmpty());
+  }
+
+  @Test
+  void poolingIgnoresAQuantizeWithAWarning() {
+    JavaFileObject file = source("Pool",
+        "@MaxPool2d(channels = 3, inHeight = 4, inWidth = 4, kernel = 2)",
+        "@Quantize(precision = Precision.INT4)",
+        "final class Pool {}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel] @MaxPool2d layers have no INT4 (STATIC "
+        + "activations) kernel yet: no class is generated for this @Quantize of Pool; its one kernel serves every "
+        + "precision").inFile(file).onLineContaining("@Quantize");
+    assertThat(compilation).generatedSourceFile("test.Pool_Pool");
   }
 
   @Test

@@ -101,7 +101,10 @@ public final class LayerValidator {
         kept.add(v);
       } else {
         out.add(Diagnostics.of(Message.NO_KERNEL_YET, type, quantize.get(Math.min(k, quantize.size() - 1)), null,
-            AnnotationNames.simpleName(kind), missing, type.getSimpleName()));
+            AnnotationNames.simpleName(kind), missing, type.getSimpleName(), kind.equals(AnnotationNames.CONV2D)
+                ? "its FP32 kernel runs instead; use symmetric per-channel weights (the default)"
+                : "its one kernel serves every precision (it moves values, it does not multiply them): remove the "
+                    + "@Quantize"));
       }
     }
     return new ValidationResult(out, Optional.empty(), Optional.of(spatial.resolve(type, m, kind,
