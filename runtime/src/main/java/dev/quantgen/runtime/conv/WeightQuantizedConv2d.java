@@ -65,11 +65,7 @@ public final class WeightQuantizedConv2d {
     QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
     this.weights = wq.quantize(floatWeights);
     this.weightScales = wq.scales().toArray();
-    if (floatBias == null) {
-      this.bias = null;
-    } else {
-      this.bias = floatBias.toArray();
-    }
+    this.bias = floatBias == null ? null : floatBias.toArray();
     long bound = (long) fanIn * MAX_ABS_INPUT * weightType.max();
     if (mode == ActivationMode.DYNAMIC && bound > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("weights: fan-in " + fanIn + " can reach " + bound
