@@ -318,6 +318,10 @@ class FakeQuantOperatorTest {
       }
       assertEquals(0f, y[0]);
     }
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> method.invoke(null, new float[40], 4, new float[40], new float[40]));
+    assertEquals("from: expected a row start in [0, length - 37], got 4; lengths x 40, y 40, mask 40",
+        e.getCause().getMessage());
   }
 
   @Test
