@@ -347,6 +347,9 @@ class FakeQuantOperatorTest {
     method.invoke(null, x, 37, 1f, y, mask);
     assertArrayEquals(expected, copyRange(y, 0, y.length));
     assertArrayEquals(expectedMask, mask);
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> method.invoke(null, x, 0, 0f, y, mask));
+    assertEquals("clip: expected a value > 0, got 0.0", e.getCause().getMessage());
   }
 
   // ---- helpers ----

@@ -394,10 +394,14 @@ public final class FakeQuantWriter {
         .addJavadoc("Binarizes one input row {@code x[from, from + COLS)} as the XNOR kernel does: {@code beta *\n"
             + "sign(x)} with {@code sign(0) = +1} and {@code beta = mean|x|} summed in float in index order; the\n"
             + "mask is the hard-tanh clip {@code |x| <= clip} of the straight-through estimator.\n\n"
-            + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}\n")
+            + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}, or for a clip that is\n"
+            + "    not positive\n")
         .addParameter(float[].class, "x").addParameter(int.class, "from").addParameter(float.class, "clip")
         .addParameter(float[].class, "y").addParameter(float[].class, "mask")
         .addStatement("checkRow(from, x.length, y.length, mask.length)")
+        .beginControlFlow("if (!(clip > 0))")
+        .addStatement("throw new $T($S + clip)", IllegalArgumentException.class, "clip: expected a value > 0, got ")
+        .endControlFlow()
         .addStatement("float beta = 0.0f")
         .beginControlFlow("for (int i = from; i < from + COLS; i++)")
         .addStatement("beta += $T.abs(x[i])", Math.class)
@@ -435,7 +439,7 @@ public final class FakeQuantWriter {
         .addParameter(float[].class, "w")
         .addStatement("checkShape(w, ROWS, COLS)")
         .addStatement("float[] alphas = new float[$L]", perChannel ? "ROWS" : "1")
-        .addStatement("double total = 0")
+        .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("double total = 0;\n"))
         .beginControlFlow("for (int r = 0; r < ROWS; r++)")
         .addStatement("double sum = 0")
         .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
@@ -445,8 +449,7 @@ public final class FakeQuantWriter {
         .endControlFlow()
         .addStatement("sum += $T.abs(w[i])", Math.class)
         .endControlFlow()
-        .addCode(perChannel ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n") : CodeBlock.of(""))
-        .addStatement("total += sum")
+        .addCode(perChannel ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n") : CodeBlock.of("total += sum;\n"))
         .endControlFlow()
         .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("alphas[0] = (float) (total / ((double) COLS * ROWS));\n"))
         .addStatement("return alphas")
