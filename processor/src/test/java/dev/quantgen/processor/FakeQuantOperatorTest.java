@@ -21,6 +21,7 @@ import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.runtime.qat.ActivationFakeQuant;
+import dev.quantgen.runtime.qat.ActivationQuant;
 import dev.quantgen.runtime.qat.BinaryActivation;
 import dev.quantgen.runtime.qat.BinaryWeightTransform;
 import dev.quantgen.runtime.qat.BinaryWeights;
@@ -294,6 +295,38 @@ class FakeQuantOperatorTest {
   }
 
   @Test
+  void aLearnedScaleBoundaryTrainsIdenticallyOnTheGeneratedOperator() throws Exception {
+    ActivationFakeQuant generated = (ActivationFakeQuant) loader.loadClass("test.A_Int8FakeQuant")
+        .getField("ACTIVATIONS").get(null);
+    ActivationQuant withGenerated = ActivationQuant.learnedScale(37, generated);
+    ActivationQuant withRuntime = ActivationQuant.learnedScale(37);
+    Random random = new Random(17);
+    for (int step = 0; step < 6; step++) {
+      float[] x = new float[4 * 37];
+      float[] dy = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) random.nextGaussian() * (step + 1); // later batches clip at the first batch's range
+        dy[i] = (float) random.nextGaussian();
+      }
+      float[][] results = new float[2][];
+      float[][] gradients = new float[2][];
+      ActivationQuant[] both = {withRuntime, withGenerated};
+      for (int k = 0; k < 2; k++) {
+        LayerPass pass = both[k].newPass(4);
+        float[] y = pass.forward(x, 4, true).clone();
+        float[] dx = pass.backward(dy, 4, true);
+        results[k] = concat(y, dx);
+        gradients[k] = pass.gradients()[0].clone();
+        both[k].parameters().get(0)[0] -= 1e-4f * gradients[k][0]; // a plain SGD step on the scale
+        both[k].endStep(java.util.List.of(pass));
+      }
+      assertArrayEquals(bits(results[0]), bits(results[1]), "step " + step);
+      assertArrayEquals(bits(gradients[0]), bits(gradients[1]), "scale gradient, step " + step);
+      assertEquals(withRuntime.params(), withGenerated.params());
+    }
+  }
+
+  @Test
   void dynamicActivationsQuantizeAsDynamicQuantizeLinear() throws Exception {
     var method = loader.loadClass("test.A_Int4FakeQuant").getMethod("dynamicActivations", float[].class, int.class,
         float[].class, float[].class);
@@ -404,6 +437,20 @@ class FakeQuantOperatorTest {
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  private static int[] bits(float[] values) {
+    int[] b = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return b;
   }
 
   private static float[] copy(float[] a, int n) {
