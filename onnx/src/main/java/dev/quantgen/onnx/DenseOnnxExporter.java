@@ -89,15 +89,16 @@ public final class DenseOnnxExporter {
     }
     List<QuantizedDenseParams> layers = quantizedLayers(model, ActivationMode.STATIC);
     for (int k = 0; k < layers.size(); k++) {
-      StaticRequantization r = layers.get(k).requantization();
-      if (layers.get(k).config().requantization() != RequantMode.FLOAT) {
-        throw new IllegalArgumentException("model: layer " + k + " (" + model.layer(k).name()
-            + ") requantizes " + layers.get(k).config().requantization()
-            + ", expected FLOAT (the QDQ pattern requantizes in floating point, as ONNX)");
+      QuantizedDenseParams p = layers.get(k);
+      if (p.config().requantization() != RequantMode.FLOAT) {
+        throw new IllegalArgumentException("model: layer " + k + " (" + model.layer(k).name() + ") requantizes "
+            + p.config().requantization() + ", expected FLOAT (the QDQ pattern requantizes in floating point, as ONNX)");
       }
-      if (k > 0 && !layers.get(k - 1).requantization().output().equals(r.input())) {
+      // the graph has one tensor per boundary, so both sides of it must quantize alike
+      ActivationParams previous = k == 0 ? null : layers.get(k - 1).requantization().output();
+      if (previous != null && !previous.equals(p.requantization().input())) {
         throw new IllegalArgumentException("model: layer " + k + " (" + model.layer(k).name() + ") reads "
-            + r.input() + ", expected the previous layer's output params " + layers.get(k - 1).requantization().output());
+            + p.requantization().input() + ", expected the previous layer's output params " + previous);
       }
     }
     boolean unsigned = activationType == QuantType.UINT8;
