@@ -92,7 +92,8 @@ public final class DenseOnnxExporter {
       QuantizedDenseParams p = layers.get(k);
       if (p.config().requantization() != RequantMode.FLOAT) {
         throw new IllegalArgumentException("model: layer " + k + " (" + model.layer(k).name() + ") requantizes "
-            + p.config().requantization() + ", expected FLOAT (the QDQ pattern requantizes in floating point, as ONNX)");
+            + p.config().requantization()
+            + ", expected FLOAT (the QDQ pattern requantizes in floating point, as ONNX)");
       }
       // the graph has one tensor per boundary, so both sides of it must quantize alike
       ActivationParams previous = k == 0 ? null : layers.get(k - 1).requantization().output();

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ONNX models {@link DenseOnnxExporter} writes, run by ONNX Runtime 1.20 on a small seeded
@@ -65,9 +67,11 @@ class DenseOnnxExporterTest {
     }
   }
 
-  @Test
-  void staticQdqModelEqualsTheRuntimeInt8ChainWithInt8AndUint8Activations() throws OrtException {
-    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT));
+  @ParameterizedTest
+  @ValueSource(strings = {"per-channel", "per-tensor", "asymmetric per-channel"})
+  void staticQdqModelEqualsTheRuntimeInt8ChainWithInt8AndUint8Activations(String weights) throws OrtException {
+    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT)
+        .withPerChannel(!weights.equals("per-tensor")).withSymmetric(!weights.startsWith("asymmetric")));
     for (QuantType type : List.of(QuantType.INT8, QuantType.UINT8)) {
       int offset = type == QuantType.UINT8 ? 128 : 0;
       byte[][] theirs = runQuantized(DenseOnnxExporter.staticQdq(q, type), inputs, SAMPLES);
@@ -75,7 +79,7 @@ class DenseOnnxExporterTest {
         byte[] mine = int8Chain(q, sample(s));
         for (int c = 0; c < mine.length; c++) {
           int value = offset == 0 ? theirs[s][c] : Byte.toUnsignedInt(theirs[s][c]);
-          assertEquals(mine[c] + offset, value, type + " sample " + s + " output " + c);
+          assertEquals(mine[c] + offset, value, weights + " weights, " + type + " sample " + s + " output " + c);
         }
       }
     }
