@@ -12,6 +12,7 @@ final class GraphWriter {
   static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
   static final int UINT8 = OnnxMl.TensorProto.DataType.UINT8_VALUE;
   static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
+  static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
 
   private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
 
@@ -54,6 +55,18 @@ final class GraphWriter {
     graph.addInitializer(t);
   }
 
+  /** An int64 initializer. */
+  void longs(String name, long[] values, long... dims) {
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(INT64);
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    for (long v : values) {
+      t.addInt64Data(v);
+    }
+    graph.addInitializer(t);
+  }
+
   /**
    * An 8-bit initializer of {@code type} ({@link #INT8} or {@link #UINT8}); each value must already
    * lie in that type's range, so the narrowing below is exact.
@@ -70,14 +83,14 @@ final class GraphWriter {
     graph.addInitializer(t.setRawData(ByteString.copyFrom(raw)));
   }
 
-  /** Declares a graph input of shape {@code [N, width]}, {@code N} symbolic. */
-  void input(String name, int type, int width) {
-    graph.addInput(value(name, type, width));
+  /** Declares a graph input of shape {@code [N, perSample...]}, {@code N} symbolic. */
+  void input(String name, int type, int... perSample) {
+    graph.addInput(value(name, type, perSample));
   }
 
-  /** Declares a graph output of shape {@code [N, width]}, {@code N} symbolic. */
-  void output(String name, int type, int width) {
-    graph.addOutput(value(name, type, width));
+  /** Declares a graph output of shape {@code [N, perSample...]}, {@code N} symbolic. */
+  void output(String name, int type, int... perSample) {
+    graph.addOutput(value(name, type, perSample));
   }
 
   /** The finished model with one default-domain opset import. */
@@ -92,10 +105,30 @@ final class GraphWriter {
         .setI(v).build();
   }
 
-  private static OnnxMl.ValueInfoProto value(String name, int type, int width) {
+  /** The ONNX {@code dims} of a shape. */
+  static long[] dims(int... dims) {
+    long[] d = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      d[i] = dims[i];
+    }
+    return d;
+  }
+
+  static OnnxMl.AttributeProto ints(String name, long... v) {
+    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static OnnxMl.ValueInfoProto value(String name, int type, int... perSample) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width));
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+    for (int d : perSample) {
+      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
     return OnnxMl.ValueInfoProto.newBuilder().setName(name)
         .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
             .setElemType(type).setShape(shape)))
