@@ -40,6 +40,10 @@ import java.util.List;
  * QuantType#UINT8} writes the same quantization shifted by 128 ({@code q + 128} with zero point
  * {@code z + 128}, which is exactly {@code saturate(rint(x / s) + z + 128)} in [0, 255]), the type
  * ONNX Runtime's x86 kernels fuse into integer {@code QGemm}.
+ *
+ * <p>Running the quantized models in ONNX Runtime on x86 without VNNI: set the session option
+ * {@code session.x64quantprecision = 1}. Its default uint8 x int8 kernel (VPMADDUBSW) adds pairs of
+ * products in int16 with saturation, so its accumulators, unlike ours, can be wrong.
  */
 public final class DenseOnnxExporter {
   /** The graph input: float32 {@code [N, in]}. */

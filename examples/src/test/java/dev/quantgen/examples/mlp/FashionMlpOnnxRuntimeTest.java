@@ -60,24 +60,30 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>FP32: {@link FashionMlp_Model} ({@code Fc*_Fp32}) against ORT's {@code Gemm}: within 1e-4.
  *       Both sum 784 float products, each in its own order, so bit equality is not expected.
  *   <li>Static INT8: {@link FashionMlpOnnx_Model} ({@code Fc*_Int8}, ONNX requantization) against
- *       the QDQ export, with int8 and with (shifted) uint8 activations. ORT fuses each DQ-Gemm-Q
- *       group into an integer QGemm with the same exact int32 accumulator. Its requantization
- *       rounds the product {@code acc * M} to float32 before {@code rint}; the ONNX reference (and
- *       numerics.md, and our kernels) multiply in float64. The two differ only where the float32
- *       product lands exactly on a .5 (e.g. {@code 68252 * 2.7105433E-4 = 18.5000004} in float64,
- *       {@code 18.5} in float32, then 19 against 18): 0 of the 2,000 bundled images, 2 of the
- *       10,000 (3 values, each 1 apart). The test requires every differing image to be one where
- *       our chain with float32 products gives exactly ORT's output.
+ *       the QDQ export, with int8 and with (shifted) uint8 activations. With uint8 activations
+ *       ORT fuses every DQ-Gemm-Q group into an integer QGemm with our exact int32 accumulator
+ *       (its optimized graph: QuantizeLinear, one QGemm per layer, DequantizeLinear); with int8
+ *       activations it converts them to uint8 and fuses the hidden layers, but runs the output
+ *       layer as a float32 Gemm of the dequantized operands, which on these images rounds to the
+ *       same outputs. QGemm's requantization rounds the product {@code acc * M} to float32 before
+ *       {@code rint}; the ONNX reference (and numerics.md, and our kernels) multiply in float64.
+ *       The two differ only where the float32 product lands exactly on a .5 (e.g. {@code 68252 *
+ *       2.7105433E-4 = 18.5000004} in float64, {@code 18.5} in float32, then 19 against 18): 0 of
+ *       the 2,000 bundled images, 2 of the 10,000 (3 values, each 1 apart). The test requires
+ *       every differing image to be one where our chain with float32 products gives exactly ORT's
+ *       output.
  *   <li>Dynamic INT8: {@link FashionMlpDynamic_Model} against DynamicQuantizeLinear and
- *       MatMulInteger, one image per run: every float logit identical, bit for bit.
+ *       MatMulInteger (which ORT fuses into its DynamicQuantizeMatMul), one image per run: every
+ *       float logit identical, bit for bit.
  * </ul>
  *
  * <p>The convention that needs ORT's {@link #EXACT_U8S8} option: on x86 without VNNI (AVX2,
  * AVX-512F) ONNX Runtime's default uint8 x int8 kernel uses VPMADDUBSW, which adds each pair of
- * adjacent products in int16 with saturation, so an accumulator is wrong wherever
- * {@code qa[2j] qw[2j] + qa[2j+1] qw[2j+1]} leaves [-32768, 32767] (ORT documents this and offers
- * the option, or 7-bit weights, as the remedy). With the default kernel 1,425 of the 2,000 bundled
- * images get a different int8 output (max 5 apart); the tests print those counts too.
+ * adjacent products in int16 with saturation, so an accumulator is wrong wherever {@code qa[2j]
+ * qw[2j] + qa[2j+1] qw[2j+1]} leaves [-32768, 32767] (ORT's quantization guide documents it and
+ * suggests uint8 weights or reduce_range; the session option is the third remedy). With the default
+ * kernel 1,425 of the 2,000 bundled images get a different static int8 output (max 5 apart) and
+ * 1,823 a different dynamic logit (max 1.76 apart); the tests print those counts too.
  */
 class FashionMlpOnnxRuntimeTest {
   /** ORT session option: "1" selects MLAS's exact (slower) uint8 x int8 kernel on x86 without VNNI. */
@@ -343,7 +349,7 @@ class FashionMlpOnnxRuntimeTest {
     @Override
     public String toString() {
       return identicalImages + " / " + images + " images identical, " + differingValues + " differing values, max diff "
-          + (maxAbsDiff > 0 ? maxAbsDiff : maxDiff)
+          + (maxAbsDiff > 0 ? String.valueOf(maxAbsDiff) : String.valueOf(maxDiff))
           + (unexplainedImages > 0 ? ", " + unexplainedImages + " differing images unexplained" : "");
     }
   }
