@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,6 +224,7 @@ class FashionMlpOnnxRuntimeTest {
             theirsValues[c] = (offset == 0 ? theirs[i][c] : Byte.toUnsignedInt(theirs[i][c])) - offset;
             diff[c] = Math.abs(mine[c] - theirsValues[c]);
           }
+          a.correct += argmax(mine) == data.label(start + i) ? 1 : 0;
           if (a.add(diff) && !Arrays.equals(float32ProductChain(data.input(start + i)), theirsValues)) {
             a.unexplainedImages++;
           }
@@ -244,6 +246,7 @@ class FashionMlpOnnxRuntimeTest {
       for (int i = 0; i < data.size(); i++) {
         float[] theirs = ((float[][]) ort.run(data, i, 1).get(DenseOnnxExporter.OUTPUT))[0];
         dynamicInt8.forward(data.input(i), y);
+        a.correct += argmax(y) == data.label(i) ? 1 : 0;
         for (int c = 0; c < 10; c++) {
           diff[c] = Float.floatToIntBits(y[c]) == Float.floatToIntBits(theirs[c]) ? 0 : 1;
           a.maxAbsDiff = Math.max(a.maxAbsDiff, Math.abs(y[c] - theirs[c]));
@@ -305,6 +308,22 @@ class FashionMlpOnnxRuntimeTest {
     return q;
   }
 
+  private static int argmax(byte[] v) {
+    int best = 0;
+    for (int c = 1; c < v.length; c++) {
+      best = v[c] > v[best] ? c : best;
+    }
+    return best;
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int c = 1; c < v.length; c++) {
+      best = v[c] > v[best] ? c : best;
+    }
+    return best;
+  }
+
   private static List<DenseWeights> weights() {
     List<DenseWeights> w = new ArrayList<>();
     for (FloatLayer layer : fp32.layers()) {
@@ -314,7 +333,7 @@ class FashionMlpOnnxRuntimeTest {
   }
 
   private static void report(String what, TestSet set, String result) {
-    System.out.printf("Fashion MLP vs ONNX Runtime, %s (%s kernels), %s: %s%n", what, KERNELS, set, result);
+    System.out.printf(Locale.ROOT, "Fashion MLP vs ONNX Runtime, %s (%s kernels), %s: %s%n", what, KERNELS, set, result);
   }
 
   private static Path resource(String name) throws URISyntaxException {
@@ -328,6 +347,8 @@ class FashionMlpOnnxRuntimeTest {
     int differingValues;
     int maxDiff;
     int unexplainedImages;
+    /** Images our model classifies right (argmax, first maximum on ties). */
+    int correct;
     /** For float outputs, whose {@code diff} is 1 for different bits: the largest absolute difference. */
     float maxAbsDiff;
 
@@ -350,7 +371,8 @@ class FashionMlpOnnxRuntimeTest {
     public String toString() {
       return identicalImages + " / " + images + " images identical, " + differingValues + " differing values, max diff "
           + (maxAbsDiff > 0 ? String.valueOf(maxAbsDiff) : String.valueOf(maxDiff))
-          + (unexplainedImages > 0 ? ", " + unexplainedImages + " differing images unexplained" : "");
+          + (unexplainedImages > 0 ? ", " + unexplainedImages + " differing images unexplained" : "")
+          + String.format(Locale.ROOT, "; our accuracy %.2f%%", 100.0 * correct / images);
     }
   }
 
