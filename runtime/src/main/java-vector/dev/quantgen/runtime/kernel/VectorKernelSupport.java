@@ -296,6 +296,17 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+    if (batch == 1) {
+      // nothing to amortize a tile conversion over: the GEMV kernel, four rows per call
+      int r = rowFrom;
+      for (; r + 4 <= rowTo; r += 4) {
+        dotInt8x4(w, r * n, n, x, n, acc, r);
+      }
+      for (; r < rowTo; r++) {
+        acc[r] = dotInt8(w, r * n, x, n);
+      }
+      return;
+    }
     GemmScratch s = gemmScratch.get();
     float[] xf = s.activations(x, batch * n);
     float[] tile = s.tile(TILE_ROWS * n);
@@ -453,9 +464,17 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o0 + 3] = s3;
   }
 
-  /** The lanes of an integer-valued float vector (each within 2^24, so exact) summed in int32. */
+  /**
+   * The lanes of an integer-valued float vector (each within 2^24, so exact) summed in int32, lane
+   * by lane: a float-to-int {@code convertShape} measured far slower here (not intrinsified on
+   * JDK 17), and it runs once per chunk per row and sample.
+   */
   private static int exactSum(FloatVector v) {
-    return ((IntVector) v.convertShape(VectorOperators.F2I, I256, 0)).reduceLanes(VectorOperators.ADD);
+    int sum = 0;
+    for (int i = 0; i < F256.length(); i++) {
+      sum += (int) v.lane(i);
+    }
+    return sum;
   }
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
