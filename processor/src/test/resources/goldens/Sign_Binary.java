@@ -108,8 +108,8 @@ public final class Sign_Binary implements DenseLayer {
   }
 
   /**
-   * Rows {@code [from, to)}: {@code popcount(w ^ a)} per row, four rows sharing each activation
-   * word, the padding bits of the last word masked off.
+   * Rows {@code [from, to)}: {@code popcount(w ^ a)} per row, four rows sharing each activation word, the padding bits of the
+   * last word masked off.
    */
   private void rows(long[] bits, float beta, float[] y, int from, int to) {
     int c = from;
