@@ -29,7 +29,7 @@ final class CnnLayers {
     private Pool1() {}
   }
 
-  /** The CNN's conv2: 16 -> 32 channels, 5x5, on 12x12 (1.2 M multiply-adds). */
+  /** The CNN's conv2: 16 -> 32 channels, 5x5, on 12x12 (0.82 M multiply-adds). */
   @Conv2d(inChannels = 16, outChannels = 32, inHeight = 12, inWidth = 12, kernel = 5, activation = Activation.RELU)
   @Quantize(precision = Precision.INT8)
   static final class Conv2 {

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One convolution layer, one sample: the generated kernel against the runtime's generic loop
  * ({@link Conv2d}, {@link QuantizedConv2d}) on the same weights. {@code conv2} is the Fashion CNN's
- * 16 -> 32 channels 5x5 on 12x12 (1.2 M multiply-adds), {@code conv3x3} a larger 64 -> 64 3x3 on
+ * 16 -> 32 channels 5x5 on 12x12 (0.82 M multiply-adds), {@code conv3x3} a larger 64 -> 64 3x3 on
  * 28x28 with same padding (28.9 M). INT8 runs int8 to int8 ({@code forwardQuantized}, static
  * per-tensor activations, per-channel symmetric weights); FP32 float to float. Score: microseconds.
  */
