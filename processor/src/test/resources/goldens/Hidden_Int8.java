@@ -3,6 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -27,7 +28,7 @@ import javax.annotation.processing.Generated;
  * term that {@code prepare} checks per channel. Output: {@code qy = clamp(zy + M[c] * acc)} with
  * {@code M[c] = sa * sw[c] / sy} applied integer-only as a 31-bit fixed-point multiplier and a shift (gemmlowp rounding); the clamp fuses the activation
  * ({@code RELU}).
- * Immutable, thread-safe, allocation-free per call.
+ * Immutable, thread-safe, allocation-free per call (a batch may also hand rows over, and grows its buffer on first use of a larger batch).
  */
 @Generated(
     value = "dev.quantgen.processor.LayerProcessor",
@@ -186,6 +187,21 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     }
   }
 
+  @Override
+  public void forwardQuantizedBatch(byte[] qx, byte[] qy, int batch) {
+    LayerMath.requireBatch("qx", qx.length, batch, IN);
+    LayerMath.requireBatch("qy", qy.length, batch, OUT);
+    int[] products = SCRATCH.get().batchProducts(batch * OUT);
+    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT));
+    for (int b = 0; b < batch; b++) {
+      int base = b * OUT;
+      for (int c = 0; c < OUT; c++) {
+        int acc = products[base + c] + correction[c];
+        qy[base + c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
+      }
+    }
+  }
+
   /**
    * {@code s.acc[c] = sum_i qx[i] * qw[c][i]} for every row (exact int32).
    */
@@ -216,5 +232,17 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     final byte[] qy = new byte[OUT];
 
     final int[] acc = new int[OUT];
+
+    private int[] batchProducts = new int[0];
+
+    /**
+     * The products of a batch: at least {@code size} ints, grown on demand.
+     */
+    int[] batchProducts(int size) {
+      if (batchProducts.length < size) {
+        batchProducts = new int[size];
+      }
+      return batchProducts;
+    }
   }
 }

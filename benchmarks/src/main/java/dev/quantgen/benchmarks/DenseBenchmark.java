@@ -18,9 +18,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One dense layer, float in and float out, for every precision: the generated kernel against the
- * runtime's generic loop on the same prepared parameters. A batch runs its samples one after the
- * other (each sample a GEMV; the kernels have no batched GEMM path yet). Score: microseconds per
- * batch; G MAC/s = batch * in * out / time.
+ * runtime's generic loop on the same prepared parameters. Batch 1 calls {@code forward}; a larger
+ * batch calls {@code forwardBatch} once (static INT8/INT4 generated kernels: one matrix product
+ * reusing each weight across the batch; every other kernel runs its samples one by one). Score:
+ * microseconds per batch; G MAC/s = batch * in * out / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,8 @@ public class DenseBenchmark {
   private DenseLayer layer;
   private float[][] x;
   private float[] y;
+  private float[] xs;
+  private float[] ys;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -53,10 +56,20 @@ public class DenseBenchmark {
       x[b] = DenseKernels.input(layer.inputSize(), b);
     }
     y = new float[layer.outputSize()];
+    xs = new float[batch * layer.inputSize()];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x[b], 0, xs, b * layer.inputSize(), layer.inputSize());
+    }
+    ys = new float[batch * layer.outputSize()];
   }
 
   @Benchmark
   public void forward(Blackhole bh) {
+    if (batch > 1) {
+      layer.forwardBatch(xs, ys, batch);
+      bh.consume(ys);
+      return;
+    }
     for (float[] sample : x) {
       layer.forward(sample, y);
       bh.consume(y);

@@ -23,8 +23,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The Fashion-MNIST MLP (784-256-128-10) end to end on its generated kernels, every precision,
- * batch 1 and 64 (samples one after the other), seeded weights with boundaries calibrated on
- * seeded inputs. Score: microseconds per batch.
+ * batch 1 and 64, seeded weights with boundaries calibrated on seeded inputs. {@code path}: {@code
+ * samples} calls {@code forward} once per sample (the only path before the batched products, kept
+ * as the before/after baseline); {@code batched} calls {@code forwardBatch} once for the batch
+ * (INT8 layers: one matrix product per layer, weights reused across the samples, rows split across
+ * cores when large; other precisions run sample by sample inside). Score: microseconds per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +42,13 @@ public class MlpBenchmark {
   @Param({"1", "64"})
   public int batch;
 
+  @Param({"samples", "batched"})
+  public String path;
+
   private FashionMlp_Model model;
   private float[][] x;
+  private float[] xs;
+  private float[] ys;
   private final float[] y = new float[10];
 
   @Setup(Level.Trial)
@@ -69,6 +77,11 @@ public class MlpBenchmark {
       boundaries.add(ActivationParams.fromRange(lo[k], hi[k]));
     }
     model = FashionMlp_Model.builder().allLayers(Precision.valueOf(precision)).build(weights, boundaries);
+    xs = new float[batch * 784];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x[b], 0, xs, b * 784, 784);
+    }
+    ys = new float[batch * 10];
   }
 
   private static void widen(float[] v, float[] lo, float[] hi, int k) {
@@ -80,6 +93,11 @@ public class MlpBenchmark {
 
   @Benchmark
   public void forward(Blackhole bh) {
+    if (path.equals("batched")) {
+      model.forwardBatch(xs, ys, batch);
+      bh.consume(ys);
+      return;
+    }
     for (float[] sample : x) {
       model.forward(sample, y);
       bh.consume(y);

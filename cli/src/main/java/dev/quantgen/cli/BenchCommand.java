@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     description = "Runs a short benchmark suite (a few minutes) and prints each kernel's speed against the best "
         + "FP32 kernel, the generic loop and ONNX Runtime, with G MAC/s and the roofline fraction.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--full", description = "Use the suite's full iteration counts and every batch size (slow).")
+  @Option(names = "--full", description = "Use the suite's full iteration counts (5 x 1 s warm-up, 5 x 1 s"
+      + " measurement), batches 32 and 64 and INT4 end to end: about 25 minutes on an idle 2-core machine.")
   private boolean full;
 
   @Option(names = "--threads", paramLabel = "N",
@@ -37,34 +38,66 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: --threads is " + n + ", expected >= 1");
       return picocli.CommandLine.ExitCode.USAGE;
     }
-    String batches = full ? "1,32,64" : "1";
     double bandwidth = MEMORY_BYTES / (micros(run(n, "MemoryBandwidthBenchmark", new String[0])
         .iterator().next()) * 1e-6);
     List<Measurement> all = new ArrayList<>();
-    for (RunResult r : run(n, "DenseBenchmark", new String[] {"batch", batches})) {
+    List<RunResult> dense = new ArrayList<>(run(n, "DenseBenchmark", new String[] {"batch", "1"}));
+    if (full) {
+      // batches of the 8192 x 4096 layer only for the generated kernels: the generic loops take
+      // seconds per batch there, which alone would double the suite's time
+      dense.addAll(run(n, "DenseBenchmark", new String[] {"batch", "32,64", "shape", "1024x1024"}));
+      dense.addAll(run(n, "DenseBenchmark", new String[] {"batch", "32,64", "shape", "8192x4096", "kernel",
+          "generated"}));
+    }
+    for (RunResult r : dense) {
       all.add(measurement(r, r.getParams().getParam("kernel"), r.getParams().getParam("precision")));
     }
-    for (RunResult r : run(n, "OnnxRuntimeBenchmark", new String[] {"batch", batches})) {
+    for (RunResult r : run(n, "OnnxRuntimeBenchmark", new String[] {"batch", full ? "1,32,64" : "1"})) {
       all.add(measurement(r, "onnxruntime", r.getParams().getParam("precision")));
     }
     for (RunResult r : run(n, "LuceneBenchmark", new String[0])) {
       all.add(measurement(r, "lucene-1t", "INT8"));
     }
-    for (RunResult r : run(n, "MlpBenchmark", new String[] {"precision", "FP32,INT8", "batch", "1,64"})) {
+    for (RunResult r : run(n, "MlpBenchmark", new String[] {"precision", full ? "FP32,INT8,INT4" : "FP32,INT8",
+        "batch", "1,64", "path", "samples,batched"})) {
       // one "row" of all the MLP's weights: 784*256 + 256*128 + 128*10 multiply-adds per sample
-      all.add(new Measurement("mlp-gen", r.getParams().getParam("precision"), 1, MLP_MACS,
+      String kernel = r.getParams().getParam("path").equals("batched") ? "mlp-batch" : "mlp-gen";
+      all.add(new Measurement(kernel, r.getParams().getParam("precision"), 1, MLP_MACS,
+          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+    }
+    for (RunResult r : run(n, "ConvBenchmark", new String[0])) {
+      String layer = r.getParams().getParam("layer");
+      String kernel = r.getParams().getParam("kernel").equals("generated") ? "conv-gen" : "conv-generic";
+      all.add(new Measurement(kernel, r.getParams().getParam("precision"), 1, (int) convMacs(layer), 1, micros(r)));
+    }
+    for (RunResult r : run(n, "CnnBenchmark", new String[0])) {
+      all.add(new Measurement("cnn-gen", r.getParams().getParam("precision"), 1, CNN_MACS,
+          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+    }
+    for (RunResult r : run(n, "OnnxCnnBenchmark", new String[0])) {
+      all.add(new Measurement("onnxruntime", r.getParams().getParam("precision"), 1, CNN_MACS,
           Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
     }
     System.out.println();
     System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
         + n + " threads, kernels: vector path forced in forks)");
     new BenchTable(all, bandwidth, n).lines().forEach(System.out::println);
-    System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels (1 x MACs per sample)");
+    System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
+        + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
+    System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 5x5"
+        + " on 12x12), " + convMacs("conv3x3") + " = 64->64 3x3 on 28x28; cnn-gen: the Fashion CNN end to end"
+        + " (1 x " + CNN_MACS + " MACs per sample), its onnxruntime rows the same graph (float, or QDQ for INT8)");
     return 0;
   }
 
   private static final double MEMORY_BYTES = 256.0 * (1 << 20);
   private static final int MLP_MACS = 784 * 256 + 256 * 128 + 128 * 10;
+  /** The Fashion CNN per sample: conv1 16x24x24x25, conv2 32x8x8x16x25, fc1 512x128, fc2 128x10. */
+  private static final int CNN_MACS = 16 * 24 * 24 * 25 + 32 * 8 * 8 * 16 * 25 + 512 * 128 + 128 * 10;
+
+  private static long convMacs(String layer) {
+    return layer.equals("conv2") ? 32L * 8 * 8 * 16 * 25 : 64L * 28 * 28 * 64 * 9;
+  }
 
   private Collection<RunResult> run(int n, String benchmark, String[] params) throws Exception {
     ChainedOptionsBuilder o = new OptionsBuilder()

@@ -111,6 +111,8 @@ class KernelFunctionalTest {
         n++;
       }
     }
+    // binary rows longer than 32 words take the one-row-per-pass loop; a 1-bit last word
+    CASES.add(new Case("L" + n, "BINARY", "SYMMETRIC", true, "BINARY", 0, "INTEGER", 2113, 6, true, "RELU"));
     Compilation compilation = Compilations.compile(CASES.stream().map(Case::source).toArray(JavaFileObject[]::new));
     assertThat(compilation).succeeded();
     loader = Compilations.loader(compilation);
@@ -189,14 +191,22 @@ class KernelFunctionalTest {
     byte[] qx = new byte[c.in()];
     byte[] expected = new byte[c.out()];
     byte[] actual = new byte[c.out()];
-    for (int round = 0; round < 6; round++) {
+    int rounds = 7; // also one batch of 7: pairs of samples and a single one in the batched product
+    byte[] batchX = new byte[rounds * c.in()];
+    byte[] batchExpected = new byte[rounds * c.out()];
+    for (int round = 0; round < rounds; round++) {
       for (int i = 0; i < qx.length; i++) {
         qx[i] = round == 0 ? (byte) -128 : round == 1 ? (byte) 127 : (byte) random.nextInt(256);
       }
       DenseReference.quantized(params, qx, expected);
       layer.forwardQuantized(qx, actual);
       org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, c + " int8 path, round " + round);
+      System.arraycopy(qx, 0, batchX, round * c.in(), c.in());
+      System.arraycopy(expected, 0, batchExpected, round * c.out(), c.out());
     }
+    byte[] batchActual = new byte[rounds * c.out()];
+    layer.forwardQuantizedBatch(batchX, batchActual, rounds);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(batchExpected, batchActual, c + " int8 path, batch of " + rounds);
   }
 
   private static DenseWeights weights(Case c, Random random) {

@@ -30,6 +30,26 @@ class BenchTableTest {
   }
 
   @Test
+  void convolutionRowsCompareWithTheGenericConvolutionAndModelRowsWithNoGenericLoop() {
+    Measurement conv = new Measurement("conv-gen", "INT8", 1, 1_228_800, 1, 100);
+    Measurement convGeneric = new Measurement("conv-generic", "INT8", 1, 1_228_800, 1, 300);
+    Measurement cnn = new Measurement("cnn-gen", "INT8", 1, 1_116_416, 64, 1000);
+    BenchTable t = new BenchTable(List.of(conv, convGeneric, cnn), 10e9, 1);
+    assertEquals(java.util.Optional.of("conv-generic"), BenchTable.genericOf(conv));
+    assertEquals(java.util.Optional.empty(), BenchTable.genericOf(convGeneric));
+    assertEquals(java.util.Optional.empty(), BenchTable.genericOf(cnn));
+    assertTrue(t.lines().get(1).contains("3.00x"), t.lines().get(1));
+  }
+
+  @Test
+  void modelAndConvolutionRowsAreBoundByArithmeticOnly() {
+    BenchTable t = new BenchTable(List.of(), 1e9, 1);
+    // 1 x 28.9 M "weights" would be 29 ms of memory at 1 GB/s; it is MACs, compute binds: 28.9e6 / 19e9 s
+    Measurement conv = new Measurement("conv-gen", "INT8", 1, 28_901_376, 1, 28_901_376 / 19e3);
+    assertEquals(1.0, t.roofline(conv), 1e-9);
+  }
+
+  @Test
   void rooflineTakesTheBindingLimit() {
     BenchTable t = new BenchTable(List.of(), 10e9, 1);
     // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that: 50%

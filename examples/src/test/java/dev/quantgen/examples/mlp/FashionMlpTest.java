@@ -100,6 +100,39 @@ class FashionMlpTest {
     }
   }
 
+  /**
+   * The batched path (one int8 matrix product per layer for INT8: weight tiles reused across the
+   * samples, two samples per pass, an odd last one) gives every sample exactly its own forward.
+   */
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void forwardBatchEqualsForwardSampleBySample(Precision precision) {
+    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
+    int batch = 7;
+    float[] x = new float[batch * 784];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(inputs.get(b), 0, x, b * 784, 784);
+    }
+    float[] y = new float[batch * 10];
+    model.forwardBatch(x, y, batch);
+    for (int b = 0; b < batch; b++) {
+      float[] expected = new float[10];
+      model.forward(inputs.get(b), expected);
+      assertArrayEquals(expected, java.util.Arrays.copyOfRange(y, b * 10, b * 10 + 10), precision + " sample " + b);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void forwardBatchRejectsAnEmptyBatchAndAMismatchedBuffer() {
+    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(Precision.INT8).build(weights, boundaries);
+    IllegalArgumentException empty = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> model.forwardBatch(new float[0], new float[0], 0));
+    assertEquals("batch: expected at least 1 sample, got 0", empty.getMessage());
+    IllegalArgumentException shortY = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> model.forwardBatch(new float[2 * 784], new float[19], 2));
+    assertEquals("y: expected length 20 (batch 2 x 10), got 19", shortY.getMessage());
+  }
+
   /** The runtime reference of layer k in a precision; true when it must match bit for bit. */
   private static boolean reference(Precision precision, int k, float[] x, float[] y) {
     DenseWeights w = weights.get(k);

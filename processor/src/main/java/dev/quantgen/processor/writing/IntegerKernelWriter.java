@@ -124,6 +124,17 @@ final class IntegerKernelWriter {
     if (bulk) {
       s.addField(FieldSpec.builder(int[].class, "acc", Modifier.FINAL).initializer("new int[OUT]").build());
     }
+    if (bulk && mode == Activations.STATIC) {
+      s.addField(FieldSpec.builder(int[].class, "batchProducts", Modifier.PRIVATE).initializer("new int[0]").build())
+          .addMethod(MethodSpec.methodBuilder("batchProducts").returns(int[].class)
+              .addJavadoc("The products of a batch: at least {@code size} ints, grown on demand.\n")
+              .addParameter(int.class, "size")
+              .beginControlFlow("if (batchProducts.length < size)")
+              .addStatement("batchProducts = new int[size]")
+              .endControlFlow()
+              .addStatement("return batchProducts")
+              .build());
+    }
     if (bulk && int4) {
       s.addField(FieldSpec.builder(byte[].class, "even", Modifier.FINAL).initializer("new byte[ROW_BYTES]").build());
       s.addField(FieldSpec.builder(byte[].class, "odd", Modifier.FINAL).initializer("new byte[ROW_BYTES]").build());
@@ -273,16 +284,51 @@ final class IntegerKernelWriter {
     q.addStatement("Scratch s = SCRATCH.get()")
         .addStatement("accumulate(qx, s)")
         .beginControlFlow("for (int c = 0; c < OUT; c++)")
-        .addStatement("int acc = s.acc[c] + correction[c]$L", symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX");
-    String k = perChannel ? "[c]" : "";
-    if (variant.requantization() == Requantization.INTEGER) {
-      q.addStatement("qy[c] = (byte) $T.requantize(acc, multiplier$L, shift$L, outputZeroPoint, outputMin, outputMax)",
-          RuntimeNames.LAYER_MATH, perChannel ? "s[c]" : "", perChannel ? "s[c]" : "");
-    } else {
-      q.addStatement("qy[c] = (byte) $T.requantizeFloat(acc, realMultiplier$L, outputZeroPoint, outputMin, outputMax)",
-          RuntimeNames.LAYER_MATH, perChannel ? "s" + k : "");
-    }
+        .addStatement("int acc = s.acc[c] + correction[c]$L", symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX")
+        .addStatement(requantize("qy[c]"));
     type.addMethod(q.endControlFlow().build());
+    if (bulk) {
+      type.addMethod(forwardQuantizedBatch());
+    }
+  }
+
+  /** {@code target = (byte) requantize(acc)} with this variant's multipliers, channel {@code c}. */
+  private CodeBlock requantize(String target) {
+    if (variant.requantization() == Requantization.INTEGER) {
+      return CodeBlock.of("$L = (byte) $T.requantize(acc, multiplier$L, shift$L, outputZeroPoint, outputMin, outputMax)",
+          target, RuntimeNames.LAYER_MATH, perChannel ? "s[c]" : "", perChannel ? "s[c]" : "");
+    }
+    return CodeBlock.of("$L = (byte) $T.requantizeFloat(acc, realMultiplier$L, outputZeroPoint, outputMin, outputMax)",
+        target, RuntimeNames.LAYER_MATH, perChannel ? "s[c]" : "");
+  }
+
+  /**
+   * The batched integer kernel: one matrix product for the whole batch ({@code KernelSupport.gemm*},
+   * which reuses each weight across the samples; rows split across cores when large), then the
+   * same per-channel requantization as {@code forwardQuantized}.
+   */
+  private MethodSpec forwardQuantizedBatch() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("forwardQuantizedBatch").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
+        .addStatement("$T.requireBatch($S, qx.length, batch, IN)", RuntimeNames.LAYER_MATH, "qx")
+        .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
+        .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
+        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, qx, batch, products,"
+            + " OUT))", RuntimeNames.ROWS, int4 ? "gemmInt4" : "gemmInt8")
+        .beginControlFlow("for (int b = 0; b < batch; b++)")
+        .addStatement("int base = b * OUT");
+    if (!symmetric) {
+      m.addStatement("int sumX = 0")
+          .beginControlFlow("for (int i = b * IN; i < (b + 1) * IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
+    }
+    return m.beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement("int acc = products[base + c] + correction[c]$L",
+            symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX")
+        .addStatement(requantize("qy[base + c]"))
+        .endControlFlow()
+        .endControlFlow()
+        .build();
   }
 
   private MethodSpec floatForward() {
@@ -536,7 +582,9 @@ final class IntegerKernelWriter {
                 KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
             .add("$L accumulators, so within the reassociation bound of an unrolled float sum.\n", KernelClass.UNROLL);
     }
-    return b.add("Immutable, thread-safe, allocation-free per call$L.\n",
-        bulk && KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "").build();
+    return b.add("Immutable, thread-safe, allocation-free per call$L$L.\n",
+        bulk && KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "",
+        bulk && mode == Activations.STATIC
+            ? " (a batch may also hand rows over, and grows its buffer on first use of a larger batch)" : "").build();
   }
 }

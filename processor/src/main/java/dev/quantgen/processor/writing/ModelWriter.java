@@ -69,6 +69,13 @@ public final class ModelWriter {
             + "@throws IllegalArgumentException if {@code x} or {@code y} has the wrong length\n")
         .addParameter(float[].class, "x").addParameter(float[].class, "y")
         .addStatement("chain.forward(x, y)").build());
+    type.addMethod(MethodSpec.methodBuilder("forwardBatch").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Runs the model on {@code batch} inputs stored one after the other in {@code x}, the outputs\n"
+            + "alike in {@code y}; each output equals {@link #forward}'s. Integer layers run one matrix product\n"
+            + "for the whole batch, reusing each weight across the samples. Thread-safe.\n\n"
+            + "@throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long\n")
+        .addParameter(float[].class, "x").addParameter(float[].class, "y").addParameter(int.class, "batch")
+        .addStatement("chain.forwardBatch(x, y, batch)").build());
     type.addMethod(MethodSpec.methodBuilder("trace").addModifiers(Modifier.PUBLIC)
         .addJavadoc("Every layer's float output for one input (calibration, per-layer SQNR); allocates.\n"
             + "Build with {@code allLayers(Precision.FP32)} for the FP32 outputs calibration needs.\n")

@@ -31,7 +31,18 @@ final class VectorKernelSupport implements KernelSupport {
   /** Int4 steps summed in 16-bit lanes before one widening; see the class comment for the bound. */
   static final int INT4_SHORT_STEPS = 8;
 
+  /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
+  private static final int TILE_ROWS = 4;
+  /**
+   * Inputs a batched product sums in float lanes before converting to int32: each of the 8 lanes
+   * adds at most {@code GEMM_CHUNK / 8 = 1024} products of magnitude at most {@code 128 * 128 =
+   * 2^14}, so every partial sum is an integer within {@code 2^24}, which float32 holds exactly; the
+   * FMA of exact integers whose result is representable is exact, so the sums equal the int32 ones.
+   */
+  static final int GEMM_CHUNK = 8192;
+
   private final ScalarKernelSupport scalar = new ScalarKernelSupport();
+  private final ThreadLocal<GemmScratch> gemmScratch = ThreadLocal.withInitial(GemmScratch::new);
 
   /**
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
@@ -281,6 +292,237 @@ final class VectorKernelSupport implements KernelSupport {
   /** Sixteen int8 values sign-extended to 16-bit lanes (one instruction on AVX2). */
   private static ShortVector widen16(byte[] a, int off) {
     return (ShortVector) ByteVector.fromArray(B128, a, off).convertShape(VectorOperators.B2S, S256, 0);
+  }
+
+  @Override
+  public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+    if (batch == 1) {
+      // nothing to amortize a tile conversion over: the GEMV kernel, four rows per call
+      int r = rowFrom;
+      for (; r + 4 <= rowTo; r += 4) {
+        dotInt8x4(w, r * n, n, x, n, acc, r);
+      }
+      for (; r < rowTo; r++) {
+        acc[r] = dotInt8(w, r * n, x, n);
+      }
+      return;
+    }
+    GemmScratch s = gemmScratch.get();
+    float[] xf = s.activations(x, batch * n);
+    float[] tile = s.tile(TILE_ROWS * n);
+    int r = rowFrom;
+    for (; r + TILE_ROWS <= rowTo; r += TILE_ROWS) {
+      for (int k = 0; k < TILE_ROWS; k++) {
+        int8ToFloats(w, (r + k) * n, tile, k * n, n);
+      }
+      tileTimesBatch(tile, n, xf, batch, acc, accStride, r);
+    }
+    // the last OUT % 4 rows: exact int products, one row and sample at a time
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += w[r * n + i] * x[b * n + i];
+        }
+        acc[b * accStride + r] = sum;
+      }
+    }
+  }
+
+  @Override
+  public void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+    GemmScratch s = gemmScratch.get();
+    float[] xf = s.activations(x, batch * n);
+    float[] tile = s.tile(TILE_ROWS * n);
+    int rowBytes = (n + 1) / 2;
+    int r = rowFrom;
+    for (; r + TILE_ROWS <= rowTo; r += TILE_ROWS) {
+      for (int k = 0; k < TILE_ROWS; k++) {
+        int4ToFloats(w, (r + k) * rowBytes, tile, k * n, n);
+      }
+      tileTimesBatch(tile, n, xf, batch, acc, accStride, r);
+    }
+    for (; r < rowTo; r++) {
+      int4ToFloats(w, r * rowBytes, tile, 0, n);
+      for (int b = 0; b < batch; b++) {
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += (int) tile[i] * x[b * n + i];
+        }
+        acc[b * accStride + r] = sum;
+      }
+    }
+  }
+
+  /**
+   * Four weight rows (as exact floats in {@code tile}) times every sample of the batch, two samples
+   * per pass so each weight load feeds two FMAs. Exact: see {@link #GEMM_CHUNK}.
+   */
+  private static void tileTimesBatch(float[] tile, int n, float[] xf, int batch, int[] acc, int accStride, int r) {
+    int b = 0;
+    for (; b + 2 <= batch; b += 2) {
+      tile4x2(tile, n, xf, b * n, (b + 1) * n, acc, b * accStride + r, (b + 1) * accStride + r);
+    }
+    if (b < batch) {
+      tile4x1(tile, n, xf, b * n, acc, b * accStride + r);
+    }
+  }
+
+  private static void tile4x2(float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
+    int s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+    int s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    int t1 = n;
+    int t2 = 2 * n;
+    int t3 = 3 * n;
+    int bound = F256.loopBound(n);
+    int i = 0;
+    while (i < bound) {
+      int end = Math.min(bound, i + GEMM_CHUNK);
+      FloatVector a00 = FloatVector.zero(F256);
+      FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (; i < end; i += F256.length()) {
+        FloatVector xa = FloatVector.fromArray(F256, xf, x0 + i);
+        FloatVector xb = FloatVector.fromArray(F256, xf, x1 + i);
+        FloatVector w0 = FloatVector.fromArray(F256, t, i);
+        a00 = w0.fma(xa, a00);
+        a10 = w0.fma(xb, a10);
+        FloatVector w1 = FloatVector.fromArray(F256, t, t1 + i);
+        a01 = w1.fma(xa, a01);
+        a11 = w1.fma(xb, a11);
+        FloatVector w2 = FloatVector.fromArray(F256, t, t2 + i);
+        a02 = w2.fma(xa, a02);
+        a12 = w2.fma(xb, a12);
+        FloatVector w3 = FloatVector.fromArray(F256, t, t3 + i);
+        a03 = w3.fma(xa, a03);
+        a13 = w3.fma(xb, a13);
+      }
+      s00 += exactSum(a00);
+      s01 += exactSum(a01);
+      s02 += exactSum(a02);
+      s03 += exactSum(a03);
+      s10 += exactSum(a10);
+      s11 += exactSum(a11);
+      s12 += exactSum(a12);
+      s13 += exactSum(a13);
+    }
+    for (; i < n; i++) {
+      int xa = (int) xf[x0 + i];
+      int xb = (int) xf[x1 + i];
+      int w0 = (int) t[i];
+      int w1 = (int) t[t1 + i];
+      int w2 = (int) t[t2 + i];
+      int w3 = (int) t[t3 + i];
+      s00 += w0 * xa;
+      s01 += w1 * xa;
+      s02 += w2 * xa;
+      s03 += w3 * xa;
+      s10 += w0 * xb;
+      s11 += w1 * xb;
+      s12 += w2 * xb;
+      s13 += w3 * xb;
+    }
+    acc[o0] = s00;
+    acc[o0 + 1] = s01;
+    acc[o0 + 2] = s02;
+    acc[o0 + 3] = s03;
+    acc[o1] = s10;
+    acc[o1 + 1] = s11;
+    acc[o1 + 2] = s12;
+    acc[o1 + 3] = s13;
+  }
+
+  private static void tile4x1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
+    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int bound = F256.loopBound(n);
+    int i = 0;
+    while (i < bound) {
+      int end = Math.min(bound, i + GEMM_CHUNK);
+      FloatVector a0 = FloatVector.zero(F256);
+      FloatVector a1 = a0, a2 = a0, a3 = a0;
+      for (; i < end; i += F256.length()) {
+        FloatVector xa = FloatVector.fromArray(F256, xf, x0 + i);
+        a0 = FloatVector.fromArray(F256, t, i).fma(xa, a0);
+        a1 = FloatVector.fromArray(F256, t, n + i).fma(xa, a1);
+        a2 = FloatVector.fromArray(F256, t, 2 * n + i).fma(xa, a2);
+        a3 = FloatVector.fromArray(F256, t, 3 * n + i).fma(xa, a3);
+      }
+      s0 += exactSum(a0);
+      s1 += exactSum(a1);
+      s2 += exactSum(a2);
+      s3 += exactSum(a3);
+    }
+    for (; i < n; i++) {
+      int xa = (int) xf[x0 + i];
+      s0 += (int) t[i] * xa;
+      s1 += (int) t[n + i] * xa;
+      s2 += (int) t[2 * n + i] * xa;
+      s3 += (int) t[3 * n + i] * xa;
+    }
+    acc[o0] = s0;
+    acc[o0 + 1] = s1;
+    acc[o0 + 2] = s2;
+    acc[o0 + 3] = s3;
+  }
+
+  /**
+   * The lanes of an integer-valued float vector (each within 2^24, so exact) summed in int32, lane
+   * by lane: a float-to-int {@code convertShape} measured far slower here (not intrinsified on
+   * JDK 17), and it runs once per chunk per row and sample.
+   */
+  private static int exactSum(FloatVector v) {
+    int sum = 0;
+    for (int i = 0; i < F256.length(); i++) {
+      sum += (int) v.lane(i);
+    }
+    return sum;
+  }
+
+  /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
+  private static void int8ToFloats(byte[] w, int off, float[] t, int tOff, int n) {
+    int i = 0;
+    int bound = B64.loopBound(n);
+    for (; i < bound; i += B64.length()) {
+      ByteVector.fromArray(B64, w, off + i).convertShape(VectorOperators.B2F, F256, 0)
+          .reinterpretAsFloats().intoArray(t, tOff + i);
+    }
+    for (; i < n; i++) {
+      t[tOff + i] = w[off + i];
+    }
+  }
+
+  /** {@code n} packed int4 values of a row from byte {@code off} as floats, in element order. */
+  private static void int4ToFloats(byte[] w, int off, float[] t, int tOff, int n) {
+    int pairs = n / 2;
+    for (int j = 0; j < pairs; j++) {
+      int packed = w[off + j];
+      t[tOff + 2 * j] = (packed << 28) >> 28;
+      t[tOff + 2 * j + 1] = packed >> 4;
+    }
+    if ((n & 1) != 0) {
+      t[tOff + n - 1] = (w[off + pairs] << 28) >> 28;
+    }
+  }
+
+  /** Grow-only per-thread buffers of the batched products, so a call allocates nothing once warm. */
+  private static final class GemmScratch {
+    private float[] activations = new float[0];
+    private float[] tile = new float[0];
+
+    /** {@code x[0 .. size)} as floats (exact), in a buffer of at least {@code size}. */
+    float[] activations(byte[] x, int size) {
+      if (activations.length < size) {
+        activations = new float[size];
+      }
+      int8ToFloats(x, 0, activations, 0, size);
+      return activations;
+    }
+
+    float[] tile(int size) {
+      if (tile.length < size) {
+        tile = new float[size];
+      }
+      return tile;
+    }
   }
 
   @Override

@@ -54,6 +54,21 @@ public interface KernelSupport {
   int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes);
 
   /**
+   * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
+   * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
+   * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse
+   * each weight it loads across the whole batch (tiles, conversions amortized over samples).
+   */
+  void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride);
+
+  /**
+   * As {@link #gemmInt8} for packed int4 weights: row {@code r} starts at byte {@code r * ((n + 1)
+   * / 2)}, element {@code 2j} in the sign-extended low nibble of its byte and {@code 2j + 1} in the
+   * high one (a last high nibble of an odd row is ignored); activations are int8 in natural order.
+   */
+  void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride);
+
+  /**
    * {@code popcount(a[aOff + i] ^ b[bOff + i])} summed over {@code i < n} words: the sign mismatches
    * of two bit-packed ±1 vectors.
    */

@@ -136,6 +136,38 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+    for (int b = 0; b < batch; b++) {
+      int xOff = b * n;
+      for (int r = rowFrom; r < rowTo; r++) {
+        int wOff = r * n;
+        int s = 0;
+        for (int i = 0; i < n; i++) {
+          s += w[wOff + i] * x[xOff + i];
+        }
+        acc[b * accStride + r] = s;
+      }
+    }
+  }
+
+  @Override
+  public void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+    int rowBytes = (n + 1) / 2;
+    for (int b = 0; b < batch; b++) {
+      int xOff = b * n;
+      for (int r = rowFrom; r < rowTo; r++) {
+        int wOff = r * rowBytes;
+        int s = 0;
+        for (int i = 0; i < n; i++) {
+          int packed = w[wOff + (i >> 1)];
+          s += ((i & 1) == 0 ? (packed << 28) >> 28 : packed >> 4) * x[xOff + i];
+        }
+        acc[b * accStride + r] = s;
+      }
+    }
+  }
+
+  @Override
   public int xorBitCount(long[] a, int aOff, long[] b, int bOff, int n) {
     int c0 = 0;
     int c1 = 0;

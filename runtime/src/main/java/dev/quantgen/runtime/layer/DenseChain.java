@@ -13,6 +13,7 @@ import java.util.List;
 public final class DenseChain {
   private final DenseLayer[] layers;
   private final ThreadLocal<Scratch> scratch;
+  private final ThreadLocal<BatchScratch> batchScratch = ThreadLocal.withInitial(BatchScratch::new);
 
   /**
    * @throws IllegalArgumentException if the list is empty or a layer's input size differs from the
@@ -90,6 +91,45 @@ public final class DenseChain {
   }
 
   /**
+   * Runs every layer on a batch: {@code x} holds {@code batch} inputs one after the other, {@code
+   * y} receives the outputs alike, each equal to {@link #forward}'s. Consecutive static layers pass
+   * the whole batch as int8 through their batched products ({@link
+   * StaticQuantizedLayer#forwardQuantizedBatch}), which reuse each weight across the samples.
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   */
+  public void forwardBatch(float[] x, float[] y, int batch) {
+    LayerMath.requireBatch("x", x.length, batch, inputSize());
+    LayerMath.requireBatch("y", y.length, batch, outputSize());
+    BatchScratch s = batchScratch.get().sizedFor(layers, batch);
+    float[] in = x;
+    boolean quantizedIn = false; // true when s.bytes[k] already holds layer k's int8 inputs
+    for (int k = 0; k < layers.length; k++) {
+      DenseLayer layer = layers[k];
+      boolean last = k == layers.length - 1;
+      float[] out = last ? y : s.floats[k];
+      if (layer instanceof StaticQuantizedLayer q) {
+        if (!quantizedIn) {
+          q.quantizeInputBatch(in, s.bytes[k], batch);
+        }
+        q.forwardQuantizedBatch(s.bytes[k], s.bytes[k + 1], batch);
+        StaticQuantizedLayer next = last ? null
+            : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
+        if (next != null) {
+          requantize(s.bytes[k + 1], q.outputParams(), next.inputParams());
+          quantizedIn = true;
+          continue;
+        }
+        q.dequantizeOutputBatch(s.bytes[k + 1], out, batch);
+      } else {
+        layer.forwardBatch(in, out, batch);
+      }
+      quantizedIn = false;
+      in = out;
+    }
+  }
+
+  /**
    * Runs every layer and returns each layer's float output (for calibration and per-layer SQNR);
    * static layers' outputs are dequantized. Allocates its result.
    */
@@ -117,6 +157,27 @@ public final class DenseChain {
   }
 
   /** Per-thread buffers: the float output of each inner layer and the int8 activation at each boundary. */
+  /** Per-thread buffers of {@link #forwardBatch}, reallocated when the batch size changes. */
+  private static final class BatchScratch {
+    int batch;
+    float[][] floats;
+    byte[][] bytes;
+
+    BatchScratch sizedFor(DenseLayer[] layers, int size) {
+      if (floats == null || batch != size) {
+        batch = size;
+        floats = new float[layers.length][];
+        bytes = new byte[layers.length + 1][];
+        bytes[0] = new byte[size * layers[0].inputSize()];
+        for (int k = 0; k < layers.length; k++) {
+          floats[k] = new float[size * layers[k].outputSize()];
+          bytes[k + 1] = new byte[size * layers[k].outputSize()];
+        }
+      }
+      return this;
+    }
+  }
+
   private static final class Scratch {
     final float[][] floats;
     final byte[][] bytes;

@@ -84,6 +84,23 @@ public final class LayerMath {
   }
 
   /**
+   * Checks a batch size and the length of a buffer holding {@code batch} vectors of {@code size}
+   * values one after the other.
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or the length is not {@code batch * size},
+   *     naming the buffer, its length and the expected one
+   */
+  public static void requireBatch(String name, int actual, int batch, int size) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch: expected at least 1 sample, got " + batch);
+    }
+    if ((long) actual != (long) batch * size) {
+      throw new IllegalArgumentException(name + ": expected length " + (long) batch * size + " (batch " + batch
+          + " x " + size + "), got " + actual);
+    }
+  }
+
+  /**
    * Checks a buffer length on the hot path.
    *
    * @throws IllegalArgumentException naming the buffer, its length and the expected length

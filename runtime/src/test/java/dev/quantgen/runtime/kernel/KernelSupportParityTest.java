@@ -106,6 +106,87 @@ class KernelSupportParityTest {
 
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
+  void batchedInt8ProductsAreExactForEveryRowAndSample(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(501 + n);
+    int rows = 11; // two tiles of four rows and three rows left over
+    int batch = 5; // two pairs of samples and one single
+    byte[] w = bytes(random, rows * n, -128, 127);
+    byte[] x = bytes(random, batch * n, -128, 127);
+    w[0] = -128;
+    x[0] = -128; // -128 * -128: the largest product
+    int stride = rows + 2;
+    int[] acc = new int[batch * stride];
+    java.util.Arrays.fill(acc, 12345);
+    k.gemmInt8(w, n, 1, rows, x, batch, acc, stride);
+    for (int b = 0; b < batch; b++) {
+      assertEquals(12345, acc[b * stride], "row 0 is outside [rowFrom, rowTo) and stays untouched");
+      for (int r = 1; r < rows; r++) {
+        assertEquals(gemmReference(w, r * n, x, b * n, n), acc[b * stride + r], "sample " + b + " row " + r);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void batchedInt4ProductsAreExactWithTheLastHighNibbleOfAnOddRowIgnored(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(601 + n);
+    int rows = 6;
+    int batch = 3;
+    int rowBytes = (n + 1) / 2;
+    byte[] packed = bytes(random, rows * rowBytes, -128, 127); // odd n: random last high nibbles
+    byte[] x = bytes(random, batch * n, -128, 127);
+    packed[0] = (byte) 0x88; // -8, -8
+    x[0] = -128;
+    int[] acc = new int[batch * rows];
+    k.gemmInt4(packed, n, 0, rows, x, batch, acc, rows);
+    for (int b = 0; b < batch; b++) {
+      for (int r = 0; r < rows; r++) {
+        long expected = 0;
+        for (int i = 0; i < n; i++) {
+          int v = packed[r * rowBytes + i / 2];
+          expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
+        }
+        assertEquals((int) expected, acc[b * rows + r], "sample " + b + " row " + r);
+      }
+    }
+  }
+
+  /**
+   * The vector path sums in float lanes: at the largest product, 2^14, a lane holds 2^24 after 1024
+   * steps, the last integer float32 holds with every smaller one. A row longer than 8192 inputs
+   * all at -128 crosses that chunk and must still be exact.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
+  void batchedInt8ProductsStayExactBeyondTheFloatChunk(String path) {
+    KernelSupport k = support(path);
+    int n = 3 * 8192 + 9;
+    int rows = 4;
+    int batch = 2;
+    byte[] w = new byte[rows * n];
+    byte[] x = new byte[batch * n];
+    java.util.Arrays.fill(w, (byte) -128);
+    java.util.Arrays.fill(x, (byte) -128);
+    w[5] = 127; // one odd product, so a rounded float sum could not hide
+    int[] acc = new int[batch * rows];
+    k.gemmInt8(w, n, 0, rows, x, batch, acc, rows);
+    assertEquals((n - 1) * 16384 - 127 * 128, acc[0]);
+    assertEquals(n * 16384, acc[1]);
+    assertEquals((n - 1) * 16384 - 127 * 128, acc[rows]);
+  }
+
+  private static int gemmReference(byte[] w, int wOff, byte[] x, int xOff, int n) {
+    long s = 0;
+    for (int i = 0; i < n; i++) {
+      s += w[wOff + i] * x[xOff + i];
+    }
+    return (int) s;
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
   void floatSumsStayWithinTheReassociationBound(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(5 + n);
