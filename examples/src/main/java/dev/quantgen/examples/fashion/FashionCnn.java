@@ -37,6 +37,11 @@ public final class FashionCnn {
 
   /** Saves conv and dense parameters under PyTorch names ({@code conv1.weight [16, 1, 5, 5]}, ...). */
   public static void save(Network network, Path file) throws IOException {
+    NpyWriter.writeNpz(file, parameters(network), true);
+  }
+
+  /** The conv and dense parameters by PyTorch name, in layer order. */
+  static Map<String, FloatTensor> parameters(Network network) {
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     for (Layer layer : network.layers()) {
       if (layer instanceof Convolution c) {
@@ -48,7 +53,7 @@ public final class FashionCnn {
         tensors.put(l.name() + ".bias", FloatTensor.of(Shape.of(l.outputSize()), l.bias()));
       }
     }
-    NpyWriter.writeNpz(file, tensors, true);
+    return tensors;
   }
 
   /** Loads the parameters {@link #save} wrote into a freshly built network. */
