@@ -50,6 +50,24 @@ class FashionCnnQatTest {
   }
 
   @Test
+  void theTrainerAndInt4QatLearnTheCnn() throws Exception {
+    Dataset data = MixedPrecisionFashionMlp.embeddedTestSubset();
+    Dataset train = data.subset(0, 1200);
+    Dataset held = data.subset(1200, 2000);
+    Network fp32 = FashionCnn.init(5);
+    double untrained = fp32.accuracy(held, 2);
+    TrainingConfig config = TrainingConfig.defaults().withEpochs(2).withBatchSize(32).withSeed(5).withThreads(2);
+    new NetworkTrainer(config, Optimizer.adam(1e-3f)).train(fp32, train, new TrainingListener() {});
+    double trained = fp32.accuracy(held, 2);
+    assertTrue(trained >= 0.65 && trained > untrained + 0.3, "FP32 CNN: " + untrained + " -> " + trained);
+
+    Network qat = QatCnnModels.of(QatCnnModels.Variant.INT4, fp32);
+    new NetworkTrainer(config.withEpochs(1), Optimizer.adam(1e-4f)).train(qat, train, new TrainingListener() {});
+    double int4 = FashionResults.accuracy(QatFashionCnn.classify(QatCnnModels.integerModel(qat), held), held);
+    assertTrue(int4 >= trained - 0.03, "INT4 QAT on the integer convolutions: " + int4 + " (FP32 " + trained + ")");
+  }
+
+  @Test
   void afterInt4QatTheFakeQuantNetworkAndTheIntegerModelPredictAlike(@TempDir Path dir) throws Exception {
     Dataset data = MixedPrecisionFashionMlp.embeddedTestSubset();
     Dataset train = data.subset(0, 256);
