@@ -4,11 +4,13 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
 import dev.quantgen.processor.model.LayerSpec;
+import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import dev.quantgen.processor.validation.AnnotationNames;
 import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.LayerValidator;
 import dev.quantgen.processor.validation.ValidationResult;
+import dev.quantgen.processor.writing.FakeQuantWriter;
 import dev.quantgen.processor.writing.KernelWriters;
 import dev.quantgen.processor.writing.SpatialKernelWriter;
 import java.io.IOException;
@@ -25,7 +27,8 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Generates the kernels of each annotated layer class: {@code <Layer>_Fp32} always, plus one class
- * per {@code @Quantize}. Isolating (Gradle): each generated file depends on its layer class only.
+ * per {@code @Quantize}, and for each INT8, INT4 or BINARY variant of a dense or convolution layer
+ * its fake-quantization operator for training, {@code <Layer>_<Precision>FakeQuant}. Isolating (Gradle): each generated file depends on its layer class only.
  * Validate, then model, then write; one bad class never stops the others, an unexpected exception
  * becomes a {@code [QuantizeException]} error on its class, and {@link #process} never claims the
  * annotations.
@@ -82,8 +85,16 @@ public final class LayerProcessor extends AbstractProcessor {
       return;
     }
     if (result.spatial().isPresent()) {
-      for (JavaFile file : SpatialKernelWriter.write(result.spatial().get(), getClass().getName(), layer)) {
+      SpatialSpec spatial = result.spatial().get();
+      for (JavaFile file : SpatialKernelWriter.write(spatial, getClass().getName(), layer)) {
         file.writeTo(processingEnv.getFiler());
+      }
+      if (spatial.kind() == SpatialSpec.Kind.CONV) {
+        for (VariantSpec variant : spatial.requested()) {
+          if (FakeQuantWriter.applies(variant)) {
+            FakeQuantWriter.write(spatial, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+          }
+        }
       }
       return;
     }
@@ -93,6 +104,9 @@ public final class LayerProcessor extends AbstractProcessor {
     LayerSpec spec = result.spec().get();
     for (VariantSpec variant : spec.generated()) {
       KernelWriters.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+      if (FakeQuantWriter.applies(variant)) {
+        FakeQuantWriter.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+      }
     }
   }
 }

@@ -40,8 +40,12 @@ import org.junit.jupiter.api.Test;
 class FiftyLayerBuildCostTest {
   /** The budget for the processors' own work on a 50-layer model. */
   private static final long BUDGET_MILLIS = 2_000;
-  /** 25,383 lines when this budget was set; the headroom allows features, not a doubling. */
-  private static final int GENERATED_LINES_BUDGET = 30_000;
+  /**
+   * 25,383 lines when the first budget was set (30,000); 46,603 since each INT8/INT4 variant also
+   * generates its fake-quantization operator for training (100 classes of about 210 lines). The
+   * headroom allows features, not a doubling.
+   */
+  private static final int GENERATED_LINES_BUDGET = 50_000;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -62,7 +66,8 @@ class FiftyLayerBuildCostTest {
         + "them and %d ms without (budget %d ms for the processors)%n", files, lines, processors, withProcessors,
         withoutProcessors, BUDGET_MILLIS);
 
-    assertEquals(151, files, "150 kernels (FP32 baseline, INT8, INT4 per layer) and the model");
+    assertEquals(251, files, "150 kernels (FP32 baseline, INT8, INT4 per layer), 100 fake-quant operators (INT8, "
+        + "INT4 per layer) and the model");
     assertTrue(processors < BUDGET_MILLIS, "processors took " + processors + " ms of CPU");
     assertTrue(lines <= GENERATED_LINES_BUDGET, "generated " + lines + " lines");
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One golden file per precision, compared as exact text (header, javadoc and layout included).
+ * One golden file per precision and per kind of fake-quant operator, compared as exact text
+ * (header, javadoc and layout included).
  * A golden diff is reviewed, never hand-edited: after an intended change to the writers, run
  * {@code mvn -pl processor -am test -Dtest=GoldenTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dquantgen.updateGoldens=true} to rewrite {@code src/test/resources/goldens/}, then review the
@@ -46,7 +47,8 @@ class GoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Hidden_Fp32", "Hidden_Int8", "Wide_Fp16", "Wide_Int4", "Sign_Binary"})
+  @ValueSource(strings = {"Hidden_Fp32", "Hidden_Int8", "Wide_Fp16", "Wide_Int4", "Sign_Binary", "Hidden_Int8FakeQuant",
+    "Wide_Int4FakeQuant", "Sign_BinaryFakeQuant"})
   void generatedSourceMatchesItsGolden(String name) throws IOException {
     JavaFileObject generated = compilation.generatedSourceFile("example." + name)
         .orElseThrow(() -> new AssertionError("not generated: " + name));

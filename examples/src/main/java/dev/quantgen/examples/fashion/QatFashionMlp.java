@@ -18,6 +18,8 @@ import java.util.Locale;
  * Quantization-aware fine-tuning of the committed FP32 Fashion-MNIST MLP, then the same layers on
  * the integer kernels: prints the fake-quant accuracy, the integer model's accuracy and the number
  * of test images on which the two disagree, and saves the trained weights and activation ranges.
+ * Training runs on the fake-quant operators javac generated from the annotated layers ({@link
+ * QatModels}).
  *
  * <p>Usage: {@code QatFashionMlp --variant int4|binary|xnor [--epochs N] [--lr R] [--out FILE.npz]
  * [--data DIR] [--threads T]}. Hyperparameters fixed in advance: Adam with cosine decay, batch 64,

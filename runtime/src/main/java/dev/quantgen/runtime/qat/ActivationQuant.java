@@ -4,6 +4,7 @@ import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.train.Layer;
 import dev.quantgen.runtime.train.LayerPass;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Int8 asymmetric fake quantization of the activations at one layer boundary, with the parameters
@@ -15,27 +16,29 @@ import java.util.List;
  * them, so the range does not depend on threads. A fixed range never moves. With a learnable
  * scale (LSQ) the scale is a trained parameter, started from the range's scale once the range is
  * initialized, with the zero point kept from that moment; its gradient is scaled by {@code
- * 1 / sqrt(N * 127)} as in LSQ.
+ * 1 / sqrt(N * 127)} as in LSQ. Each value goes through an {@link ActivationFakeQuant}: the
+ * runtime's {@link ActivationFakeQuant#INT8} unless a layer's generated operator is given.
  */
 public final class ActivationQuant implements Layer {
   /** The moving-average factor of numerics.md section 7. */
   public static final float MOMENTUM = 0.01f;
-  private static final int QMIN = -128;
   private static final int QMAX = 127;
 
   private final int size;
   private final boolean fixed;
   private final boolean learnable;
+  private final ActivationFakeQuant op;
   private final float[] learnedScale = new float[1];
   private boolean initialized;
   private float lo;
   private float hi;
   private ActivationParams params;
 
-  private ActivationQuant(int size, boolean fixed, boolean learnable) {
+  private ActivationQuant(int size, boolean fixed, boolean learnable, ActivationFakeQuant op) {
     if (size < 1) {
       throw new IllegalArgumentException("size is " + size + ": expected >= 1");
     }
+    this.op = Objects.requireNonNull(op, "op");
     this.size = size;
     this.fixed = fixed;
     this.learnable = learnable;
@@ -43,12 +46,22 @@ public final class ActivationQuant implements Layer {
 
   /** Moving-average range from the training batches. */
   public static ActivationQuant movingAverage(int size) {
-    return new ActivationQuant(size, false, false);
+    return movingAverage(size, ActivationFakeQuant.INT8);
+  }
+
+  /** Moving-average range from the training batches, each value fake-quantized by {@code op}. */
+  public static ActivationQuant movingAverage(int size, ActivationFakeQuant op) {
+    return new ActivationQuant(size, false, false, op);
   }
 
   /** Moving-average range until initialized, then a learned (LSQ) scale. */
   public static ActivationQuant learnedScale(int size) {
-    return new ActivationQuant(size, false, true);
+    return learnedScale(size, ActivationFakeQuant.INT8);
+  }
+
+  /** Moving-average range until initialized, then a learned (LSQ) scale; values through {@code op}. */
+  public static ActivationQuant learnedScale(int size, ActivationFakeQuant op) {
+    return new ActivationQuant(size, false, true, op);
   }
 
   /**
@@ -57,7 +70,16 @@ public final class ActivationQuant implements Layer {
    * @throws IllegalArgumentException for bounds {@link ActivationParams#fromRange} rejects
    */
   public static ActivationQuant fixedRange(int size, float lo, float hi) {
-    ActivationQuant q = new ActivationQuant(size, true, false);
+    return fixedRange(size, lo, hi, ActivationFakeQuant.INT8);
+  }
+
+  /**
+   * A range known in advance; values through {@code op}.
+   *
+   * @throws IllegalArgumentException for bounds {@link ActivationParams#fromRange} rejects
+   */
+  public static ActivationQuant fixedRange(int size, float lo, float hi, ActivationFakeQuant op) {
+    ActivationQuant q = new ActivationQuant(size, true, false, op);
     q.setRange(lo, hi);
     return q;
   }
@@ -76,6 +98,11 @@ public final class ActivationQuant implements Layer {
     hi = newHi;
     initialized = true;
     learnedScale[0] = params.scale();
+  }
+
+  /** The scalar operator each value goes through. */
+  public ActivationFakeQuant operator() {
+    return op;
   }
 
   /** Whether the range is known (after the first training batch). */
@@ -177,7 +204,7 @@ public final class ActivationQuant implements Layer {
       float s = p.scale();
       int z = p.zeroPoint();
       for (int i = 0; i < n; i++) {
-        y[i] = FakeQuant.apply(input[i], s, z, QMIN, QMAX);
+        y[i] = op.apply(input[i], s, z);
       }
       return y;
     }
@@ -197,7 +224,7 @@ public final class ActivationQuant implements Layer {
       if (learnable) {
         double g = 0;
         for (int i = 0; i < n; i++) {
-          g += dy[i] * FakeQuant.scaleGradient(x[i], s, z, QMIN, QMAX);
+          g += dy[i] * op.scaleGradient(x[i], s, z);
         }
         grads[0][0] = (float) (g / Math.sqrt((double) size * QMAX));
       }
@@ -205,7 +232,7 @@ public final class ActivationQuant implements Layer {
         return null;
       }
       for (int i = 0; i < n; i++) {
-        dx[i] = FakeQuant.passes(x[i], s, z, QMIN, QMAX) ? dy[i] : 0f;
+        dx[i] = op.passes(x[i], s, z) ? dy[i] : 0f;
       }
       return dx;
     }

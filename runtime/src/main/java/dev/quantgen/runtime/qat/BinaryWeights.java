@@ -1,7 +1,6 @@
 package dev.quantgen.runtime.qat;
 
 import dev.quantgen.runtime.layer.LayerMath;
-import dev.quantgen.runtime.train.WeightTransform;
 
 /**
  * Binary weights as XNOR-Net and BinaryConnect train them: the forward pass uses {@code alpha[r] *
@@ -10,7 +9,12 @@ import dev.quantgen.runtime.train.WeightTransform;
  * gradient reaches the float weights straight through where {@code |w| <= 1} (the clip that keeps
  * latent weights from drifting without bound).
  */
-public final class BinaryWeights implements WeightTransform {
+public final class BinaryWeights implements BinaryWeightTransform {
+  @Override
+  public boolean perChannel() {
+    return true;
+  }
+
   /** The per-row scales {@code mean|w[r]|}. */
   public static float[] alphas(float[] w, int rows, int cols) {
     float[] alphas = new float[rows];

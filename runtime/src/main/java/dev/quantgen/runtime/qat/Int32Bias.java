@@ -11,9 +11,9 @@ import dev.quantgen.runtime.train.BiasTransform;
  */
 public final class Int32Bias implements BiasTransform {
   private final ActivationQuant input;
-  private final PerChannelWeightQuant weights;
+  private final IntegerWeightTransform weights;
 
-  public Int32Bias(ActivationQuant input, PerChannelWeightQuant weights) {
+  public Int32Bias(ActivationQuant input, IntegerWeightTransform weights) {
     this.input = input;
     this.weights = weights;
   }

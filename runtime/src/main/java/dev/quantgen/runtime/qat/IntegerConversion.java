@@ -21,11 +21,12 @@ import java.util.List;
  * <p>The network reads as a sequence of {@code [ActivationQuant | BinaryActivation] Linear [Relu]
  * [ActivationQuant]} groups:
  * <ul>
- *   <li>a {@link PerChannelWeightQuant} layer between two {@link ActivationQuant}s becomes an
- *       INT8/INT4 STATIC layer (int8 in, int32 accumulation, integer-only requantization, ReLU
+ *   <li>an {@link IntegerWeightTransform} layer ({@link PerChannelWeightQuant} or a generated one)
+ *       between two {@link ActivationQuant}s becomes an INT8/INT4 STATIC layer (int8 in, int32 accumulation, integer-only requantization, ReLU
  *       fused as the output clamp);
- *   <li>a {@link BinaryWeights} layer becomes a BINARY layer, with BINARY (XNOR) activations when a
- *       {@link BinaryActivation} precedes it, else FLOAT;
+ *   <li>a {@link BinaryWeightTransform} layer ({@link BinaryWeights} or a generated one) becomes
+ *       a BINARY layer, with BINARY (XNOR) activations when a {@link BinaryActivation} precedes
+ *       it, else FLOAT;
  *   <li>a layer with float weights stays FP32.
  * </ul>
  */
@@ -55,15 +56,15 @@ public final class IntegerConversion {
       Layer after = afterIndex < layers.size() ? layers.get(afterIndex) : null;
       DenseWeights weights = DenseWeights.of(linear.inputSize(), linear.outputSize(), linear.weight(), linear.bias());
       String name = linear.name();
-      if (linear.transform() instanceof PerChannelWeightQuant q) {
+      if (linear.transform() instanceof IntegerWeightTransform q) {
         if (!(before instanceof ActivationQuant in) || !(after instanceof ActivationQuant out)) {
           throw new IllegalArgumentException("layer " + name + ": an " + q.type() + " layer needs an ActivationQuant "
               + "before it and after it (after its Relu), got " + describe(before) + " and " + describe(after));
         }
         prepared.add(IntegerKernelForward.prepared(name, weights, q, act, in, out));
-      } else if (linear.transform() instanceof BinaryWeights) {
+      } else if (linear.transform() instanceof BinaryWeightTransform b) {
         ActivationMode mode = before instanceof BinaryActivation ? ActivationMode.BINARY : ActivationMode.FLOAT;
-        prepared.add(new PreparedLayer.Binary(name, BinaryDenseParams.prepare(weights, true, mode, act)));
+        prepared.add(new PreparedLayer.Binary(name, BinaryDenseParams.prepare(weights, b.perChannel(), mode, act)));
       } else {
         prepared.add(new PreparedLayer.Fp32(name, weights, act));
       }

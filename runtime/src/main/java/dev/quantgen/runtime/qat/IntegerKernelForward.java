@@ -24,12 +24,12 @@ import java.util.Objects;
  */
 public final class IntegerKernelForward implements EvaluationKernel {
   private final ActivationQuant input;
-  private final PerChannelWeightQuant weights;
+  private final IntegerWeightTransform weights;
   private final ActivationQuant output;
   private final FusedActivation activation;
 
   /** @param activation the activation between the layer and {@code output} (RELU or NONE) */
-  public IntegerKernelForward(ActivationQuant input, PerChannelWeightQuant weights, ActivationQuant output,
+  public IntegerKernelForward(ActivationQuant input, IntegerWeightTransform weights, ActivationQuant output,
       FusedActivation activation) {
     this.input = Objects.requireNonNull(input, "input");
     this.weights = Objects.requireNonNull(weights, "weights");
@@ -46,7 +46,7 @@ public final class IntegerKernelForward implements EvaluationKernel {
   }
 
   /** The STATIC integer layer of a fake-quant layer: what both the conversion and evaluation run. */
-  static PreparedLayer.Quantized prepared(String name, DenseWeights w, PerChannelWeightQuant q, FusedActivation act,
+  static PreparedLayer.Quantized prepared(String name, DenseWeights w, IntegerWeightTransform q, FusedActivation act,
       ActivationQuant in, ActivationQuant out) {
     QuantizedDenseConfig config = new QuantizedDenseConfig(q.type(), true, true, 0, ActivationMode.STATIC,
         RequantMode.INTEGER, act);

@@ -2,7 +2,6 @@ package dev.quantgen.runtime.qat;
 
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.RangeQuantizer;
-import dev.quantgen.runtime.train.WeightTransform;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +14,7 @@ import java.util.SplittableRandom;
  * stochastic rounding (training only) each step draws {@code u} from one seeded generator on the
  * trainer's thread, so a run is reproducible; evaluation always rounds to nearest.
  */
-public final class PerChannelWeightQuant implements WeightTransform {
+public final class PerChannelWeightQuant implements IntegerWeightTransform {
   private final QuantType type;
   private final SplittableRandom random;
 
@@ -37,11 +36,12 @@ public final class PerChannelWeightQuant implements WeightTransform {
     return new PerChannelWeightQuant(type, new SplittableRandom(seed));
   }
 
+  @Override
   public QuantType type() {
     return type;
   }
 
-  /** The per-row scales {@code max|w[r]| / qmax} (1 for an all-zero row). */
+  @Override
   public float[] scales(float[] w, int rows, int cols) {
     return RangeQuantizer.perRowSymmetric(w, rows, cols, type).scales().toArray();
   }
