@@ -27,14 +27,14 @@ import java.util.Objects;
  */
 public final class IntegerConvForward implements EvaluationKernel {
   private final ActivationQuant input;
-  private final PerChannelWeightQuant weights;
+  private final IntegerWeightTransform weights;
   private final ActivationQuant output;
   private final Activation activation;
   private final int[] inputShape; // [C, H, W] of one sample
   private final int kernel;
   private final Window2d window;
 
-  private IntegerConvForward(ActivationQuant input, PerChannelWeightQuant weights, ActivationQuant output,
+  private IntegerConvForward(ActivationQuant input, IntegerWeightTransform weights, ActivationQuant output,
       Activation activation, int[] inputShape, int kernel, Window2d window) {
     this.input = Objects.requireNonNull(input, "input");
     this.weights = Objects.requireNonNull(weights, "weights");
@@ -49,7 +49,7 @@ public final class IntegerConvForward implements EvaluationKernel {
    * A square convolution, stride 1, zero padding {@code padding} (the shape of
    * {@code dev.quantgen.runtime.train.Convolution}) on inputs {@code [channels, height, width]}.
    */
-  public static IntegerConvForward convolution(ActivationQuant input, PerChannelWeightQuant weights,
+  public static IntegerConvForward convolution(ActivationQuant input, IntegerWeightTransform weights,
       ActivationQuant output, Activation activation, int channels, int height, int width, int kernel,
       int padding) {
     return new IntegerConvForward(input, weights, output, activation, new int[] {channels, height, width}, kernel,
@@ -57,7 +57,7 @@ public final class IntegerConvForward implements EvaluationKernel {
   }
 
   /** A dense layer of {@code in} inputs, run as a 1x1 convolution over {@code [in, 1, 1]}. */
-  public static IntegerConvForward dense(ActivationQuant input, PerChannelWeightQuant weights,
+  public static IntegerConvForward dense(ActivationQuant input, IntegerWeightTransform weights,
       ActivationQuant output, Activation activation, int in) {
     return new IntegerConvForward(input, weights, output, activation, new int[] {in, 1, 1}, 1, Window2d.of(1, 1));
   }
