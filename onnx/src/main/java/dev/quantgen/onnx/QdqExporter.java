@@ -1,7 +1,6 @@
 package dev.quantgen.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.RequantMode;
@@ -30,14 +29,14 @@ import java.util.List;
  */
 public final class QdqExporter {
   private static final int OPSET = 13;
-  private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
-  private static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
-  private static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
-  private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
+  private static final int FLOAT = GraphWriter.FLOAT;
+  private static final int INT8 = GraphWriter.INT8;
 
-  private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+  private final GraphWriter graph;
 
-  private QdqExporter() {}
+  private QdqExporter(String name) {
+    this.graph = new GraphWriter(name);
+  }
 
   /**
    * The QDQ model of {@code executor}, serialized.
@@ -50,13 +49,12 @@ public final class QdqExporter {
       throw new IllegalArgumentException("executor: requantization " + executor.requantMode()
           + ", expected ONNX (the QDQ pattern requantizes in float32)");
     }
-    return new QdqExporter().build(executor);
+    return new QdqExporter(executor.model().source() + " (QDQ)").build(executor);
   }
 
   private byte[] build(Int8Executor executor) {
     LoweredModel model = executor.model();
-    graph.setName(model.source() + " (QDQ)");
-    graph.addInput(value(model.inputName(), FLOAT, model.inputShape()));
+    graph.input(model.inputName(), FLOAT, model.inputShape().dims());
     String current = quantize("input", model.inputName(), executor.inputParams());
     List<LayerSpec> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
@@ -69,25 +67,23 @@ public final class QdqExporter {
         String out = conv(id, in, executor.quantizedLayer(i), Shape.of(d.in(), 1, 1), executor.layerOutputParams(i));
         current = reshape(id + "_out", out, -1, d.out());
       } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
-        OnnxMl.NodeProto.Builder pool = node("MaxPool", id, current, id + "_y");
+        OnnxMl.NodeProto.Builder pool = graph.node("MaxPool", id, current, id + "_y");
         windowAttributes(pool, p.window(), p.inputShape());
         current = id + "_y";
       } else if (layer instanceof PoolSpec p) {
         throw new IllegalArgumentException("executor: layer " + i + " (" + p.name()
             + ") is average pooling, expected Conv, dense, max pooling or flatten for QDQ export");
       } else {
-        node("Flatten", id, current, id + "_y").addAttribute(integer("axis", 1));
+        graph.node("Flatten", id, current, id + "_y").addAttribute(GraphWriter.integer("axis", 1));
         current = id + "_y";
       }
     }
     String int8Output = model.outputName() + "_int8";
-    node("Identity", "output_int8", current, int8Output);
-    graph.addOutput(value(int8Output, INT8, model.outputShape()));
+    graph.node("Identity", "output_int8", current, int8Output);
+    graph.output(int8Output, INT8, model.outputShape().dims());
     dequantize("output", int8Output, executor.outputParams(), model.outputName());
-    graph.addOutput(value(model.outputName(), FLOAT, model.outputShape()));
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OPSET))
-        .setGraph(graph).build().toByteArray();
+    graph.output(model.outputName(), FLOAT, model.outputShape().dims());
+    return graph.toModel(OPSET);
   }
 
   /** DQ(x), DQ(w), DQ(b) -> Conv -> activation -> Q; returns the int8 output's name. */
@@ -97,33 +93,34 @@ public final class QdqExporter {
 
     IntTensor w = q.quantizedWeights();
     int m = w.shape().dim(0);
-    graph.addInitializer(bytes(id + "_w", INT8, w.shape(), w.toArray()));
-    graph.addInitializer(floats(id + "_w_scale", q.weightScales().toArray()));
-    graph.addInitializer(bytes(id + "_w_zero", INT8, Shape.of(m), new int[m]));
-    node("DequantizeLinear", id + "_w_dq", id + "_w", id + "_w_scale", id + "_w_zero", id + "_wf")
-        .addAttribute(integer("axis", 0));
+    // int8 (or int4-valued) weights: each already in [-128, 127]
+    graph.bytes(id + "_w", INT8, w.toArray(), GraphWriter.dims(w.shape().dims()));
+    graph.floats(id + "_w_scale", q.weightScales().toArray(), m);
+    graph.bytes(id + "_w_zero", INT8, new int[m], m);
+    graph.node("DequantizeLinear", id + "_w_dq", id + "_w", id + "_w_scale", id + "_w_zero", id + "_wf")
+        .addAttribute(GraphWriter.integer("axis", 0));
 
     float[] biasScales = new float[m];
     for (int k = 0; k < m; k++) {
       biasScales[k] = q.inputScale() * q.weightScales().get(k); // the float32 product the bias was rounded with
     }
-    graph.addInitializer(ints(id + "_b", q.quantizedBias().toArray()));
-    graph.addInitializer(floats(id + "_b_scale", biasScales));
-    graph.addInitializer(ints(id + "_b_zero", new int[m]));
-    node("DequantizeLinear", id + "_b_dq", id + "_b", id + "_b_scale", id + "_b_zero", id + "_bf")
-        .addAttribute(integer("axis", 0));
+    graph.ints(id + "_b", q.quantizedBias().toArray(), m);
+    graph.floats(id + "_b_scale", biasScales, m);
+    graph.ints(id + "_b_zero", new int[m], m);
+    graph.node("DequantizeLinear", id + "_b_dq", id + "_b", id + "_b_scale", id + "_b_zero", id + "_bf")
+        .addAttribute(GraphWriter.integer("axis", 0));
 
-    OnnxMl.NodeProto.Builder conv = node("Conv", id, xf, id + "_wf", id + "_bf", id + "_acc");
+    OnnxMl.NodeProto.Builder conv = graph.node("Conv", id, xf, id + "_wf", id + "_bf", id + "_acc");
     windowAttributes(conv, q.window(), inputShape);
-    conv.addAttribute(integer("group", q.groups()));
+    conv.addAttribute(GraphWriter.integer("group", q.groups()));
     String y = id + "_acc";
     if (q.activation() == Activation.RELU) {
-      node("Relu", id + "_relu", y, id + "_act");
+      graph.node("Relu", id + "_relu", y, id + "_act");
       y = id + "_act";
     } else if (q.activation() == Activation.RELU6) {
-      graph.addInitializer(floats(id + "_zero", new float[] {0f}).toBuilder().clearDims().build());
-      graph.addInitializer(floats(id + "_six", new float[] {6f}).toBuilder().clearDims().build());
-      node("Clip", id + "_relu6", y, id + "_zero", id + "_six", id + "_act");
+      graph.floats(id + "_zero", new float[] {0f});
+      graph.floats(id + "_six", new float[] {6f});
+      graph.node("Clip", id + "_relu6", y, id + "_zero", id + "_six", id + "_act");
       y = id + "_act";
     }
     return quantize(id + "_y", y, output);
@@ -136,30 +133,23 @@ public final class QdqExporter {
   /** Adds a per-tensor QuantizeLinear; returns its int8 output's name. */
   private String quantize(String id, String x, QuantParams p) {
     addScalars(id, p);
-    node("QuantizeLinear", id + "_q", x, id + "_scale", id + "_zero", id + "_q");
+    graph.node("QuantizeLinear", id + "_q", x, id + "_scale", id + "_zero", id + "_q");
     return id + "_q";
   }
 
   private void dequantize(String id, String x, QuantParams p, String output) {
     addScalars(id + "_dq", p);
-    node("DequantizeLinear", id + "_dq", x, id + "_dq_scale", id + "_dq_zero", output);
+    graph.node("DequantizeLinear", id + "_dq", x, id + "_dq_scale", id + "_dq_zero", output);
   }
 
   private void addScalars(String id, QuantParams p) {
-    graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(id + "_scale").setDataType(FLOAT)
-        .addFloatData(p.scales().get(0)));
-    graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(id + "_zero").setDataType(INT8)
-        .setRawData(ByteString.copyFrom(new byte[] {(byte) p.zeroPoints().get(0)})));
+    graph.floats(id + "_scale", new float[] {p.scales().get(0)});
+    graph.bytes(id + "_zero", INT8, new int[] {p.zeroPoints().get(0)});
   }
 
   private String reshape(String id, String x, long... dims) {
-    OnnxMl.TensorProto.Builder shape = OnnxMl.TensorProto.newBuilder().setName(id + "_shape").setDataType(INT64)
-        .addDims(dims.length);
-    for (long d : dims) {
-      shape.addInt64Data(d);
-    }
-    graph.addInitializer(shape);
-    node("Reshape", id, x, id + "_shape", id + "_y");
+    graph.longs(id + "_shape", dims, dims.length);
+    graph.node("Reshape", id, x, id + "_shape", id + "_y");
     return id + "_y";
   }
 
@@ -173,74 +163,9 @@ public final class QdqExporter {
         + w.dilationHeight() * (w.kernelHeight() - 1) + 1 - inH - g.padTop());
     int padRight = Math.max(0, (g.outWidth() - 1) * w.strideWidth()
         + w.dilationWidth() * (w.kernelWidth() - 1) + 1 - inW - g.padLeft());
-    node.addAttribute(ints("kernel_shape", w.kernelHeight(), w.kernelWidth()));
-    node.addAttribute(ints("strides", w.strideHeight(), w.strideWidth()));
-    node.addAttribute(ints("dilations", w.dilationHeight(), w.dilationWidth()));
-    node.addAttribute(ints("pads", g.padTop(), g.padLeft(), padBottom, padRight));
-  }
-
-  private OnnxMl.NodeProto.Builder node(String op, String name, String... inputsThenOutput) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name)
-        .addOutput(inputsThenOutput[inputsThenOutput.length - 1]);
-    for (int i = 0; i < inputsThenOutput.length - 1; i++) {
-      n.addInput(inputsThenOutput[i]);
-    }
-    graph.addNode(n);
-    return graph.getNodeBuilder(graph.getNodeCount() - 1);
-  }
-
-  private static OnnxMl.TensorProto floats(String name, float[] v) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(FLOAT).addDims(v.length);
-    for (float x : v) {
-      t.addFloatData(x);
-    }
-    return t.build();
-  }
-
-  private static OnnxMl.TensorProto ints(String name, int[] v) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(INT32).addDims(v.length);
-    for (int x : v) {
-      t.addInt32Data(x);
-    }
-    return t.build();
-  }
-
-  private static OnnxMl.TensorProto bytes(String name, int type, Shape shape, int[] v) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type);
-    for (int d : shape.dims()) {
-      t.addDims(d);
-    }
-    byte[] raw = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      raw[i] = (byte) v[i]; // int8 (or int4-valued) weights: each already in [-128, 127]
-    }
-    return t.setRawData(ByteString.copyFrom(raw)).build();
-  }
-
-  private static OnnxMl.AttributeProto ints(String name, long... v) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      a.addInts(x);
-    }
-    return a.build();
-  }
-
-  private static OnnxMl.AttributeProto integer(String name, long v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
-        .setI(v).build();
-  }
-
-  /** A tensor value with a symbolic batch axis {@code N} before the per-sample shape. */
-  private static OnnxMl.ValueInfoProto value(String name, int type, Shape perSample) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-    for (int d : perSample.dims()) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(type).setShape(shape)))
-        .build();
+    node.addAttribute(GraphWriter.ints("kernel_shape", w.kernelHeight(), w.kernelWidth()));
+    node.addAttribute(GraphWriter.ints("strides", w.strideHeight(), w.strideWidth()));
+    node.addAttribute(GraphWriter.ints("dilations", w.dilationHeight(), w.dilationWidth()));
+    node.addAttribute(GraphWriter.ints("pads", g.padTop(), g.padLeft(), padBottom, padRight));
   }
 }
