@@ -8,6 +8,8 @@ import dev.quantgen.runtime.train.Linear;
 import dev.quantgen.runtime.train.MaxPooling;
 import dev.quantgen.runtime.train.Network;
 import dev.quantgen.runtime.train.Relu;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Writes a network trained with {@code dev.quantgen.runtime.train} as an FP32 ONNX model, so the
@@ -22,9 +24,8 @@ import dev.quantgen.runtime.train.Relu;
  */
 public final class NetworkExporter {
   private static final int OPSET = 13;
-  private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
 
-  private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+  private final GraphWriter graph;
   private int channels;
   private int height;
   private int width;
@@ -32,7 +33,8 @@ public final class NetworkExporter {
   private String current = "input";
   private int node;
 
-  private NetworkExporter(int channels, int height, int width) {
+  private NetworkExporter(String name, int channels, int height, int width) {
+    this.graph = new GraphWriter(name);
     this.channels = channels;
     this.height = height;
     this.width = width;
@@ -51,17 +53,16 @@ public final class NetworkExporter {
       throw new IllegalArgumentException("input [" + channels + ", " + height + ", " + width + "] has "
           + (long) channels * height * width + " values, but the network takes " + network.inputSize());
     }
-    return new NetworkExporter(channels, height, width).build(network, name);
+    return new NetworkExporter(name, channels, height, width).build(network);
   }
 
-  private byte[] build(Network network, String name) {
-    graph.setName(name);
-    graph.addInput(spatial ? value("input", -1, channels, height, width) : value("input", -1, channels));
+  private byte[] build(Network network) {
+    graph.input("input", GraphWriter.FLOAT, shape());
     for (Layer layer : network.layers()) {
       if (layer instanceof Convolution c) {
         conv(c);
       } else if (layer instanceof Relu) {
-        current = add("Relu", current);
+        current = node("Relu", current).getOutput(0);
       } else if (layer instanceof MaxPooling p) {
         maxPool(p);
       } else if (layer instanceof Linear l) {
@@ -71,10 +72,12 @@ public final class NetworkExporter {
             + ": expected Convolution, Relu, MaxPooling, Linear or ActivationQuant");
       }
     }
-    graph.addOutput(spatial ? value(current, -1, channels, height, width) : value(current, -1, channels));
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OPSET))
-        .setGraph(graph).build().toByteArray();
+    graph.output(current, GraphWriter.FLOAT, shape());
+    return graph.toModel(OPSET);
+  }
+
+  private int[] shape() {
+    return spatial ? new int[] {channels, height, width} : new int[] {channels};
   }
 
   private void conv(Convolution c) {
@@ -84,13 +87,11 @@ public final class NetworkExporter {
     }
     int k = c.kernel();
     int p = c.padding();
-    initializer(c.name() + ".weight", c.weight(), c.filters(), c.channels(), k, k);
-    initializer(c.name() + ".bias", c.bias(), c.filters());
-    OnnxMl.NodeProto.Builder conv = node("Conv", current, c.name() + ".weight", c.name() + ".bias");
-    conv.setName(c.name());
-    conv.addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("pads", p, p, p, p))
-        .addAttribute(ints("strides", 1, 1));
-    current = conv.getOutput(0);
+    graph.floats(c.name() + ".weight", c.weight(), c.filters(), c.channels(), k, k);
+    graph.floats(c.name() + ".bias", c.bias(), c.filters());
+    current = node("Conv", current, c.name() + ".weight", c.name() + ".bias")
+        .addAttribute(GraphWriter.ints("kernel_shape", k, k)).addAttribute(GraphWriter.ints("pads", p, p, p, p))
+        .addAttribute(GraphWriter.ints("strides", 1, 1)).getOutput(0);
     channels = c.filters();
     height = c.outHeight();
     width = c.outWidth();
@@ -102,19 +103,15 @@ public final class NetworkExporter {
       throw new IllegalArgumentException("max pooling of " + pool.inputSize() + " values after " + describe()
           + ": expected a spatial input of that size");
     }
-    OnnxMl.NodeProto.Builder node = node("MaxPool", current);
-    node.addAttribute(ints("kernel_shape", s, s)).addAttribute(ints("strides", s, s));
-    current = node.getOutput(0);
+    current = node("MaxPool", current).addAttribute(GraphWriter.ints("kernel_shape", s, s))
+        .addAttribute(GraphWriter.ints("strides", s, s)).getOutput(0);
     height /= s;
     width /= s;
   }
 
   private void gemm(Linear l) {
     if (spatial) {
-      OnnxMl.NodeProto.Builder flatten = node("Flatten", current);
-      flatten.addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis")
-          .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1));
-      current = flatten.getOutput(0);
+      current = node("Flatten", current).addAttribute(GraphWriter.integer("axis", 1)).getOutput(0);
       channels = channels * height * width;
       height = 1;
       width = 1;
@@ -124,13 +121,10 @@ public final class NetworkExporter {
       throw new IllegalArgumentException("layer " + l.name() + ": expects " + l.inputSize() + " inputs, but the input is "
           + describe());
     }
-    initializer(l.name() + ".weight", l.weight(), l.outputSize(), l.inputSize());
-    initializer(l.name() + ".bias", l.bias(), l.outputSize());
-    OnnxMl.NodeProto.Builder gemm = node("Gemm", current, l.name() + ".weight", l.name() + ".bias");
-    gemm.setName(l.name());
-    gemm.addAttribute(OnnxMl.AttributeProto.newBuilder().setName("transB")
-        .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1));
-    current = gemm.getOutput(0);
+    graph.floats(l.name() + ".weight", l.weight(), l.outputSize(), l.inputSize());
+    graph.floats(l.name() + ".bias", l.bias(), l.outputSize());
+    current = node("Gemm", current, l.name() + ".weight", l.name() + ".bias")
+        .addAttribute(GraphWriter.integer("transB", 1)).getOutput(0);
     channels = l.outputSize();
   }
 
@@ -138,41 +132,11 @@ public final class NetworkExporter {
     return spatial ? "[" + channels + ", " + height + ", " + width + "]" : "[" + channels + "]";
   }
 
-  private String add(String op, String input) {
-    return node(op, input).getOutput(0);
-  }
-
+  /** A node named and with its one output named {@code <op>_<k>}. */
   private OnnxMl.NodeProto.Builder node(String op, String... inputs) {
-    String id = op.toLowerCase(java.util.Locale.ROOT) + "_" + node++;
-    return graph.addNodeBuilder().setOpType(op).setName(id).addAllInput(java.util.List.of(inputs)).addOutput(id);
-  }
-
-  private void initializer(String name, float[] values, long... dims) {
-    OnnxMl.TensorProto.Builder t = graph.addInitializerBuilder().setName(name).setDataType(FLOAT);
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    for (float v : values) {
-      t.addFloatData(v);
-    }
-  }
-
-  private static OnnxMl.AttributeProto ints(String name, long... v) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      a.addInts(x);
-    }
-    return a.build();
-  }
-
-  private static OnnxMl.ValueInfoProto value(String name, long... dims) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-    for (long d : dims) {
-      shape.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-          : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
+    String id = op.toLowerCase(Locale.ROOT) + "_" + node++;
+    String[] inputsThenOutput = Arrays.copyOf(inputs, inputs.length + 1);
+    inputsThenOutput[inputs.length] = id;
+    return graph.node(op, id, inputsThenOutput);
   }
 }
