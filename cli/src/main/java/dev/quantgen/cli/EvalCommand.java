@@ -54,13 +54,14 @@ final class EvalCommand implements Callable<Integer> {
       + IdxTestSet.IMAGES + " and " + IdxTestSet.LABELS + "; pixels are divided by 255.")
   private Path data;
 
-  @Option(names = "--precision", defaultValue = "int8", paramLabel = "int8|fp32",
-      description = "fp32, or static int8 (per-tensor activations calibrated on --samples images); "
-          + "default ${DEFAULT-VALUE}.")
+  @Option(names = "--precision", defaultValue = "int8", paramLabel = "fp32|fp16|int8|int4|binary",
+      description = "fp32; fp16 (binary16 weights); static int8, or int4 weights with static int8 activations "
+          + "(per-tensor activations calibrated on --samples images); binary (sign weights scaled by mean|w|, "
+          + "float activations); default ${DEFAULT-VALUE}.")
   private String precision;
 
   @Option(names = "--samples", defaultValue = "300", paramLabel = "N",
-      description = "INT8 calibration images, the first N of the set; default ${DEFAULT-VALUE}.")
+      description = "INT8 and INT4 calibration images, the first N of the set; default ${DEFAULT-VALUE}.")
   private int samples;
 
   @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only; default all.")
@@ -75,11 +76,8 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private int eval() throws IOException {
-    boolean int8 = switch (precision.toLowerCase(Locale.ROOT)) {
-      case "int8" -> true;
-      case "fp32" -> false;
-      default -> throw new UsageProblem("--precision " + precision + ": expected int8 or fp32");
-    };
+    EvalPrecision chosen = EvalPrecision.parse(precision);
+    boolean calibrated = chosen.calibrated();
     if (!Files.isDirectory(data)) {
       throw new UsageProblem("--data " + data + ": not a folder, expected one with " + IdxTestSet.IMAGES + " and "
           + IdxTestSet.LABELS);
@@ -90,26 +88,30 @@ final class EvalCommand implements Callable<Integer> {
     if (count < 1 || count > set.size()) {
       throw new UsageProblem("--images " + count + ": expected 1.." + set.size() + " (the images in " + data + ")");
     }
-    if (int8 && (samples < 1 || samples > count)) {
+    if (calibrated && (samples < 1 || samples > count)) {
       throw new UsageProblem("--samples " + samples + ": expected 1.." + count + " (the evaluated images)");
     }
-    int calibration = int8 ? samples : 0;
+    int calibration = calibrated ? samples : 0;
 
     Path work = Files.createTempDirectory("quantgen-eval");
     try {
       long start = System.nanoTime();
-      try (GeneratedModel generated = GeneratedModel.build(lowered, ModelSources.modelName(model), work)) {
+      try (GeneratedModel generated = GeneratedModel.build(lowered, ModelSources.modelName(model), work,
+          chosen.annotation())) {
         double compileSeconds = (System.nanoTime() - start) / 1e9;
         if (generated.inputSize() != set.images()[0].length) {
           throw new IllegalArgumentException("--data " + data + ": images of " + set.images()[0].length
               + " pixels, expected " + generated.inputSize() + " (the input of " + model.getFileName() + ")");
         }
-        UnaryOperator<float[]> forward = int8
-            ? generated.int8(List.of(set.images()).subList(0, calibration)) : generated.fp32();
+        UnaryOperator<float[]> forward = switch (chosen) {
+          case FP32 -> generated.fp32();
+          case INT8, INT4 -> generated.int8(List.of(set.images()).subList(0, calibration));
+          default -> generated.floats();
+        };
         boolean[] wrong = wrong(forward, set, count);
-        Result r = new Result(model.getFileName().toString(), int8 ? "int8" : "fp32", count, calibration,
-            errors(wrong, 0, count), errors(wrong, calibration, count), modelBytes(lowered, int8),
-            modelBytes(lowered, false), compileSeconds);
+        Result r = new Result(model.getFileName().toString(), chosen.label(), count, calibration,
+            errors(wrong, 0, count), errors(wrong, calibration, count), modelBytes(lowered, chosen),
+            modelBytes(lowered, EvalPrecision.FP32), compileSeconds);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? Json.GSON.toJson(r.toJson()) : r.text());
         out.flush();
@@ -147,15 +149,19 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Parameter bytes: weights at 1 byte (INT8) or 4 (FP32), biases at 4 (int32 or float32). Scales
-   * and zero points are not counted.
+   * Parameter bytes as the kernels store them: each output channel's weight row at the precision's
+   * width ({@link EvalPrecision#rowBytes}: INT4 rows and BINARY rows of 64-bit words padded), biases
+   * at 4 bytes (int32 or float32). Scales, alphas and zero points are not counted.
    */
-  static long modelBytes(LoweredModel model, boolean int8) {
+  static long modelBytes(LoweredModel model, EvalPrecision precision) {
     long bytes = 0;
     for (LayerSpec layer : model.layers()) {
       FloatTensor w = layer instanceof ConvSpec c ? c.weights() : layer instanceof DenseSpec d ? d.weights() : null;
       FloatTensor b = layer instanceof ConvSpec c ? c.bias() : layer instanceof DenseSpec d ? d.bias() : null;
-      bytes += w == null ? 0 : (long) w.shape().size() * (int8 ? 1 : 4);
+      if (w != null) {
+        int rows = w.shape().dim(0);
+        bytes += (long) rows * precision.rowBytes(w.shape().size() / rows);
+      }
       bytes += b == null ? 0 : (long) b.shape().size() * 4;
     }
     return bytes;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code quantgen eval} on mnist-8: the sources are generated, compiled in-process with the
  * processor and loaded without a rebuild. FP32 gives the published 98.90% on all 10,000 images;
- * INT8 calibrated on 300 images is within 0.3 points of it.
+ * INT8 calibrated on 300 images is within 0.3 points of it; FP16, INT4 and BINARY run on their own
+ * generated kernels too.
  */
 class EvalCommandTest {
   @TempDir
@@ -39,6 +40,39 @@ class EvalCommandTest {
     assertTrue(fp32Accuracy >= 0.98, "FP32 accuracy on 500 images: " + fp32Accuracy);
     // 500 images: 3 more errors is 0.6 points; a broken INT8 path would lose tens of points.
     assertTrue(int8.get("errors").getAsInt() <= fp32.get("errors").getAsInt() + 3, int8::toString);
+  }
+
+  @Test
+  void everyPrecisionRunsOnGeneratedKernelsWithItsOwnSize() {
+    JsonObject fp32 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "fp32",
+        "--images", "500", "--json"));
+    JsonObject fp16 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "FP16",
+        "--images", "500", "--json"));
+    JsonObject int4 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int4",
+        "--images", "500", "--samples", "300", "--json"));
+    JsonObject binary = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "binary",
+        "--images", "500", "--json"));
+    assertEquals("fp16", fp16.get("precision").getAsString());
+    assertEquals("int4", int4.get("precision").getAsString());
+    assertEquals("binary", binary.get("precision").getAsString());
+    for (JsonObject o : new JsonObject[] {fp16, int4, binary}) {
+      assertEquals(500, o.get("images").getAsInt(), o::toString);
+      assertEquals(23_976, o.get("fp32_model_bytes").getAsLong(), o::toString);
+    }
+    assertEquals(0, fp16.get("calibration_samples").getAsInt());
+    assertEquals(300, int4.get("calibration_samples").getAsInt());
+    assertEquals(0, binary.get("calibration_samples").getAsInt());
+    // 5,960 weights in rows of 25, 200 and 256 (8, 16 and 10 output channels), plus 34 four-byte biases.
+    assertEquals(2 * 5_960 + 4 * 34, fp16.get("model_bytes").getAsLong());
+    assertEquals(8 * 13 + 16 * 100 + 10 * 128 + 4 * 34, int4.get("model_bytes").getAsLong());
+    assertEquals(8 * (8 * 1 + 16 * 4 + 10 * 4) + 4 * 34, binary.get("model_bytes").getAsLong());
+    // binary16 weights keep 11 significant bits: the same answers give or take an image.
+    assertTrue(Math.abs(fp16.get("errors").getAsInt() - fp32.get("errors").getAsInt()) <= 1, fp16::toString);
+    // INT4 weights with INT8 activations: within 1 point (5 images of 500) of FP32.
+    assertTrue(int4.get("errors").getAsInt() <= fp32.get("errors").getAsInt() + 5, int4::toString);
+    // A pretrained network binarized without retraining keeps little of its accuracy; it must still run.
+    double binaryAccuracy = binary.get("accuracy").getAsDouble();
+    assertTrue(binaryAccuracy >= 0 && binaryAccuracy <= 1, binary::toString);
   }
 
   @Test
@@ -73,7 +107,7 @@ class EvalCommandTest {
   void badPrecisionOrCountsAreUsageErrors() {
     CliRun run = CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int3");
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("eval: --precision int3: expected int8 or fp32"), run::toString);
+    assertTrue(run.err().startsWith("eval: --precision int3: expected fp32, fp16, int8, int4 or binary"), run::toString);
 
     run = CliRun.of("eval", "--model", model(), "--data", data(), "--images", "0");
     assertEquals(2, run.exit(), run::toString);

@@ -27,9 +27,13 @@ public enum Message {
   ACCUMULATOR_OVERFLOW("QuantizeAccumulatorOverflow", "the int32 accumulator of precision = %s with %s "
       + "activations could overflow: in = %d inputs x max|qa - za| = %d x max|qw - zw| = %d = %d > 2^31 - 1; "
       + "use scheme = SYMMETRIC, a smaller blockSize (INT4), activations = FLOAT, or split the layer"),
-  /** A layer kind that is validated but has no generated kernel yet. */
+  /**
+   * A {@code @Quantize} a layer kind has no kernel for: pooling and flatten at any precision (they
+   * move values; one kernel serves all), a convolution with asymmetric, per-tensor or blockwise
+   * integer weights.
+   */
   NO_KERNEL_YET("QuantizeNoKernel", "@%s layers have no %s kernel yet: no class is generated for this "
-      + "@Quantize of %s, its FP32 kernel runs instead; use precision = INT8 (static) or FP32"),
+      + "@Quantize of %s; %s"),
   /** An empty @Model. */
   EMPTY_MODEL("QuantizeEmptyModel", "layers = {}: a model needs at least one layer class"),
   /** A @Model entry that is not a layer. */

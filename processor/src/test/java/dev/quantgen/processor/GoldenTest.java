@@ -42,13 +42,27 @@ class GoldenTest {
         "@Dense(in = 100, out = 10, activation = Activation.RELU6)",
         "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
         "public final class Sign {}");
-    compilation = Compilations.compile(hidden, wide, sign);
+    JavaFileObject edge = JavaSource.of("example.Edge",
+        "@Conv2d(inChannels = 3, outChannels = 5, inHeight = 5, inWidth = 7, kernel = 3, stride = 2, padding = 1,",
+        "    activation = Activation.RELU)",
+        "@Quantize(precision = Precision.INT4)",
+        "@Quantize(precision = Precision.FP16)",
+        "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
+        "public final class Edge {}");
+    JavaFileObject blur = JavaSource.of("example.Blur",
+        "@Conv2d(inChannels = 4, outChannels = 4, inHeight = 6, inWidth = 6, kernel = 3, groups = 4, bias = false)",
+        "@Quantize(precision = Precision.INT8, activations = Activations.DYNAMIC)",
+        "@Quantize(precision = Precision.INT4, activations = Activations.FLOAT)",
+        "@Quantize(precision = Precision.BINARY)",
+        "public final class Blur {}");
+    compilation = Compilations.compile(hidden, wide, sign, edge, blur);
     assertThat(compilation).succeeded();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Hidden_Fp32", "Hidden_Int8", "Wide_Fp16", "Wide_Int4", "Sign_Binary", "Hidden_Int8FakeQuant",
-    "Wide_Int4FakeQuant", "Sign_BinaryFakeQuant"})
+      "Wide_Int4FakeQuant", "Sign_BinaryFakeQuant", "Edge_Fp32", "Edge_Fp16", "Edge_Int4", "Edge_Binary", "Blur_Int8",
+      "Blur_Int4", "Blur_Binary"})
   void generatedSourceMatchesItsGolden(String name) throws IOException {
     JavaFileObject generated = compilation.generatedSourceFile("example." + name)
         .orElseThrow(() -> new AssertionError("not generated: " + name));

@@ -155,15 +155,62 @@ class LayerErrorsTest {
   }
 
   @Test
-  void convolutionPrecisionsWithoutAKernelWarnAndFallBackToFp32() {
+  void convolutionsWithAsymmetricWeightsWarnAndFallBackToFp32() {
     JavaFileObject file = source("Conv",
         "@Conv2d(inChannels = 3, outChannels = 8, inHeight = 28, inWidth = 28, kernel = 3)",
-        "@Quantize(precision = Precision.FP16)",
+        "@Quantize(precision = Precision.INT4, scheme = Scheme.ASYMMETRIC)",
         "final class Conv {}");
     Compilation compilation = compile(file);
     assertThat(compilation).succeeded();
-    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel]").inFile(file).onLineContaining("@Quantize");
+    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel] @Conv2d layers have no INT4 with asymmetric "
+        + "weights (convolutions quantize weights symmetric per output channel) kernel yet: no class is generated for "
+        + "this @Quantize of Conv; its FP32 kernel runs instead; use symmetric per-channel weights (the default)")
+        .inFile(file).onLineContaining("@Quantize");
     assertThat(compilation).generatedSourceFile("test.Conv_Fp32");
+    org.junit.jupiter.api.Assertions.assertTrue(compilation.generatedSourceFile("test.Conv_Int4").isEmpty());
+  }
+
+  @Test
+  void poolingIgnoresAQuantizeWithAWarning() {
+    JavaFileObject file = source("Pool",
+        "@MaxPool2d(channels = 3, inHeight = 4, inWidth = 4, kernel = 2)",
+        "@Quantize(precision = Precision.INT4)",
+        "final class Pool {}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[QuantizeNoKernel] @MaxPool2d layers have no INT4 (STATIC "
+        + "activations) kernel yet: no class is generated for this @Quantize of Pool; its one kernel serves every "
+        + "precision").inFile(file).onLineContaining("@Quantize");
+    assertThat(compilation).generatedSourceFile("test.Pool_Pool");
+  }
+
+  @Test
+  void convolutionsWithPerTensorWeightsWarnAndFallBackToFp32() {
+    JavaFileObject file = source("Conv",
+        "@Conv2d(inChannels = 3, outChannels = 8, inHeight = 28, inWidth = 28, kernel = 3)",
+        "@Quantize(precision = Precision.INT8, perChannel = false)",
+        "final class Conv {}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("INT8 with per-tensor weights").inFile(file)
+        .onLineContaining("@Quantize");
+  }
+
+  @Test
+  void convolutionsGetAKernelAtEveryPrecisionWithoutWarnings() {
+    Compilation compilation = compile(source("Conv",
+        "@Conv2d(inChannels = 3, outChannels = 8, inHeight = 28, inWidth = 28, kernel = 3)",
+        "@Quantize(precision = Precision.FP16)",
+        "@Quantize(precision = Precision.INT4)",
+        "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
+        "@Quantize(precision = Precision.INT8, activations = Activations.DYNAMIC)",
+        "final class Conv {}"));
+    assertThat(compilation).succeeded();
+    org.junit.jupiter.api.Assertions.assertTrue(compilation.warnings().stream()
+        .noneMatch(d -> d.getMessage(null).contains("[Quantize")), compilation.warnings().toString());
+    for (String suffix : new String[] {"Fp32", "Fp16", "Int4", "Binary", "Int8"}) {
+      assertThat(compilation).generatedSourceFile("test.Conv_" + suffix);
+    }
   }
 
   @Test

@@ -20,6 +20,8 @@ import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -90,6 +92,82 @@ class ModelProcessorTest {
     Compilation c = compile(conv, pool, flat, dense, model);
     assertThat(c).succeeded();
     assertThat(c).generatedSourceFile("test.M_Model");
+  }
+
+  @Test
+  void convolutionModelsRunTheirDefaultVariants() throws Exception {
+    JavaFileObject int4 = source("Conv",
+        "@Conv2d(inChannels = 1, outChannels = 3, inHeight = 5, inWidth = 5, kernel = 3, padding = 1, "
+            + "activation = Activation.RELU)",
+        "@Quantize(precision = Precision.INT4)", "@Quantize(precision = Precision.FP16)", "public final class Conv {}");
+    JavaFileObject half = source("Half",
+        "@Conv2d(inChannels = 3, outChannels = 2, inHeight = 5, inWidth = 5, kernel = 3, stride = 2)",
+        "@Quantize(precision = Precision.FP16)", "public final class Half {}");
+    JavaFileObject flat = source("Flat", "@Flatten(channels = 2, height = 2, width = 2)", "public final class Flat {}");
+    JavaFileObject dense = source("Head", "@Dense(in = 8, out = 3)", "@Quantize(precision = Precision.BINARY)",
+        "public final class Head {}");
+    JavaFileObject model = source("M", "@Model(layers = {Conv.class, Half.class, Flat.class, Head.class})",
+        "public interface M {}");
+    Compilation c = compile(int4, half, flat, dense, model);
+    assertThat(c).succeeded();
+    ClassLoader loader = Compilations.loader(c);
+    Class<?> modelClass = loader.loadClass("test.M_Model");
+    Random random = new Random(11);
+    java.util.Map<String, FloatTensor> weights = new java.util.HashMap<>();
+    weights.put("Conv.weight", gaussian(random, Shape.of(3, 1, 3, 3)));
+    weights.put("Conv.bias", gaussian(random, Shape.of(3)));
+    weights.put("Half.weight", gaussian(random, Shape.of(2, 3, 3, 3)));
+    weights.put("Half.bias", gaussian(random, Shape.of(2)));
+    weights.put("Head.weight", gaussian(random, Shape.of(3, 8)));
+    weights.put("Head.bias", gaussian(random, Shape.of(3)));
+    float[] x = gaussian(random, Shape.of(25)).toArray();
+
+    // Floats: the static INT4 convolution runs FP32, then the FP16 convolution and the BINARY dense layer.
+    Object floats = modelClass.getMethod("floats", java.util.Map.class).invoke(null, weights);
+    float[][] trace = (float[][]) floats.getClass().getMethod("trace", float[].class).invoke(floats, x);
+    float[] conv = new float[75];
+    Class<?> fp32 = loader.loadClass("test.Conv_Fp32");
+    fp32.getMethod("forward", float[].class, float[].class).invoke(fp32.getConstructor(FloatTensor.class,
+        FloatTensor.class).newInstance(weights.get("Conv.weight"), weights.get("Conv.bias")), x, conv);
+    assertArrayEquals(conv, trace[0]);
+    float[] halfOut = new float[8];
+    Class<?> fp16 = loader.loadClass("test.Half_Fp16");
+    fp16.getMethod("forward", float[].class, float[].class).invoke(fp16.getConstructor(FloatTensor.class,
+        FloatTensor.class).newInstance(weights.get("Half.weight"), weights.get("Half.bias")), conv, halfOut);
+    assertArrayEquals(halfOut, trace[1]);
+    float[] head = new float[3];
+    Class<?> binary = loader.loadClass("test.Head_Binary");
+    Object headKernel = binary.getMethod("prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class)
+        .invoke(null, DenseWeights.of(8, 3, weights.get("Head.weight").toArray(), weights.get("Head.bias").toArray()),
+            null, null);
+    binary.getMethod("forward", float[].class, float[].class).invoke(headKernel, halfOut, head);
+    assertArrayEquals(head, trace[3]);
+
+    // Int8: the INT4 convolution keeps int8 activations, equal to its kernel on the calibrated params.
+    Object int8 = modelClass.getMethod("calibrate", java.util.Map.class, Iterable.class).invoke(null, weights,
+        List.of(x));
+    @SuppressWarnings("unchecked")
+    List<ActivationParams> params = (List<ActivationParams>) int8.getClass().getMethod("params").invoke(int8);
+    byte[][] quantized = (byte[][]) int8.getClass().getMethod("traceQuantized", float[].class).invoke(int8, x);
+    Class<?> int4Kernel = loader.loadClass("test.Conv_Int4");
+    Object k = int4Kernel.getMethod("prepare", FloatTensor.class, FloatTensor.class, ActivationParams.class,
+        ActivationParams.class).invoke(null, weights.get("Conv.weight"), weights.get("Conv.bias"), params.get(0),
+        params.get(1));
+    byte[] qx = new byte[25];
+    for (int i = 0; i < qx.length; i++) {
+      qx[i] = (byte) params.get(0).quantize(x[i]);
+    }
+    byte[] qy = new byte[75];
+    int4Kernel.getMethod("forwardQuantized", byte[].class, byte[].class).invoke(k, qx, qy);
+    assertArrayEquals(qy, quantized[0]);
+  }
+
+  private static FloatTensor gaussian(Random random, Shape shape) {
+    float[] v = new float[shape.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return FloatTensor.of(shape, v);
   }
 
   @Test

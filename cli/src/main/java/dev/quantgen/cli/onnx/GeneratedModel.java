@@ -42,15 +42,28 @@ public final class GeneratedModel implements AutoCloseable {
   }
 
   /**
-   * Generates (INT8 {@code @Quantize}, so the model has both its FP32 and INT8 forms), compiles and
-   * loads {@code model} under {@code workDir}.
+   * Generates (INT8 {@code @Quantize}, so the model has its FP32 and INT8 forms), compiles and loads
+   * {@code model} under {@code workDir}.
    *
    * @throws GeneratedModelException if the sources do not compile or the model class is missing
    */
   public static GeneratedModel build(LoweredModel model, String modelName, Path workDir) throws IOException {
+    return build(model, modelName, workDir, "INT8");
+  }
+
+  /**
+   * As {@link #build(LoweredModel, String, Path)} with {@code precision} (a {@code Precision}
+   * constant name) in every {@code @Quantize}: the model then also has that precision's form, static
+   * INT8 and INT4 through {@link #int8}, the others through {@link #floats}.
+   *
+   * @throws IllegalArgumentException if {@code precision} is not a {@code Precision} constant
+   * @throws GeneratedModelException if the sources do not compile or the model class is missing
+   */
+  public static GeneratedModel build(LoweredModel model, String modelName, Path workDir, String precision)
+      throws IOException {
     Path sources = workDir.resolve("src");
     Path classes = workDir.resolve("classes");
-    List<Path> files = ModelSources.write(model, PACKAGE, modelName, "INT8", sources);
+    List<Path> files = ModelSources.write(model, PACKAGE, modelName, precision, sources);
     java.nio.file.Files.createDirectories(classes);
     InProcessCompiler.compile(files, classes);
     URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
@@ -68,7 +81,12 @@ public final class GeneratedModel implements AutoCloseable {
     return forward(invokeStatic("fp32", new Class<?>[] {Map.class}, weights));
   }
 
-  /** The static INT8 form, activations calibrated on {@code samples}. */
+  /** Every layer's default variant with float activations (FP16, BINARY). */
+  public UnaryOperator<float[]> floats() {
+    return forward(invokeStatic("floats", new Class<?>[] {Map.class}, weights));
+  }
+
+  /** The static INT8 form (INT8 or INT4 weights), activations calibrated on {@code samples}. */
   public UnaryOperator<float[]> int8(List<float[]> samples) {
     return forward(invokeStatic("calibrate", new Class<?>[] {Map.class, Iterable.class}, weights, samples));
   }

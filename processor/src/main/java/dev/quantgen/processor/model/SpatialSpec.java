@@ -1,7 +1,7 @@
 package dev.quantgen.processor.model;
 
 import dev.quantgen.annotations.Activation;
-import dev.quantgen.annotations.Precision;
+import dev.quantgen.annotations.Activations;
 import java.util.List;
 
 /**
@@ -10,7 +10,8 @@ import java.util.List;
  * {@code SAME_UPPER}), pooling's default stride into the kernel size, so kernels see constants only.
  * Shapes are per sample, {@code [channels, height, width]}. Plain data, no javac elements.
  *
- * @param requested the {@code @Quantize} variants in source order (convolutions only)
+ * @param requested the {@code @Quantize} variants that have a convolution kernel, in source order
+ *     (convolutions only; one per precision)
  */
 public record SpatialSpec(
     Kind kind,
@@ -56,22 +57,25 @@ public record SpatialSpec(
     return outChannels * outHeight * outWidth;
   }
 
-  /** Whether a static INT8 convolution kernel is generated (the first INT8 {@code @Quantize}). */
-  public boolean hasInt8() {
-    return kind == Kind.CONV && requested.stream().anyMatch(v -> v.precision() == Precision.INT8);
+  /**
+   * The variant a model runs by default: the first {@code @Quantize} that has a kernel, else the
+   * FP32 baseline (pooling and flatten have no variants).
+   */
+  public VariantSpec defaultVariant() {
+    return requested.isEmpty() ? VariantSpec.FP32_BASELINE : requested.get(0);
   }
 
-  /** The INT8 variant, if requested. */
-  public VariantSpec int8() {
-    return requested.stream().filter(v -> v.precision() == Precision.INT8).findFirst().orElseThrow();
+  /**
+   * Whether the default variant keeps int8 activations between layers: a static INT8 or INT4
+   * convolution (int8 activations, int32 accumulators, requantized to int8).
+   */
+  public boolean defaultsToStaticInteger() {
+    VariantSpec v = defaultVariant();
+    return kind == Kind.CONV && v.integerAccumulator() && v.activations() == Activations.STATIC;
   }
 
-  /** The variant a model runs by default: INT8 when requested (the only quantized conv kernel), else FP32. */
-  public boolean defaultsToInt8() {
-    return hasInt8() && requested.get(0).precision() == Precision.INT8;
-  }
-
-  /** The simple name of a generated class: {@code <Layer>_Fp32}, {@code <Layer>_Int8} or {@code <Layer>_Pool}. */
+  /** The simple name of a generated class: {@code <Layer>_Fp32}, {@code <Layer>_Int4} (the variant's suffix) or
+   * {@code <Layer>_Pool}. */
   public String className(String suffix) {
     return baseName + "_" + suffix;
   }

@@ -81,9 +81,10 @@ public final class LayerValidator {
 
   /**
    * A convolution, pooling or flatten layer: its shapes are checked, then resolved into a
-   * {@link SpatialSpec}. Convolutions have FP32 and static INT8 kernels; any other {@code @Quantize}
-   * of a convolution warns that FP32 runs instead, and pooling and flatten ignore precision (they
-   * move values, they do not multiply them).
+   * {@link SpatialSpec}. Convolutions have a kernel at every precision; integer ones need symmetric
+   * per-channel weights without blocks (any other {@code @Quantize} of a convolution warns that FP32
+   * runs instead). Pooling and flatten ignore precision (they move values, they do not multiply
+   * them).
    */
   private ValidationResult validateSpatial(TypeElement type, AnnotationMirror m, String kind,
       List<AnnotationMirror> quantize, List<VariantSpec> variants, List<Diagnostics> out) {
@@ -94,18 +95,31 @@ public final class LayerValidator {
     List<VariantSpec> kept = new ArrayList<>();
     for (int k = 0; k < variants.size(); k++) {
       VariantSpec v = variants.get(k);
-      boolean runs = kind.equals(AnnotationNames.CONV2D) && (v.precision() == Precision.FP32
-          || v.precision() == Precision.INT8 && v.activations() == Activations.STATIC);
-      if (runs) {
+      String missing = !kind.equals(AnnotationNames.CONV2D) ? v.precision() + " (" + v.activations() + " activations)"
+          : convolutionGap(v);
+      if (missing == null) {
         kept.add(v);
       } else {
         out.add(Diagnostics.of(Message.NO_KERNEL_YET, type, quantize.get(Math.min(k, quantize.size() - 1)), null,
-            AnnotationNames.simpleName(kind), v.precision() + " (" + v.activations() + " activations)",
-            type.getSimpleName()));
+            AnnotationNames.simpleName(kind), missing, type.getSimpleName(), kind.equals(AnnotationNames.CONV2D)
+                ? "its FP32 kernel runs instead; use symmetric per-channel weights (the default)"
+                : "its one kernel serves every precision (it moves values, it does not multiply them): remove the "
+                    + "@Quantize"));
       }
     }
     return new ValidationResult(out, Optional.empty(), Optional.of(spatial.resolve(type, m, kind,
         packageOf(type), baseName(type), isPublic(type), kept)));
+  }
+
+  /** What a convolution kernel cannot do for {@code v}, or null when one is generated. */
+  private static String convolutionGap(VariantSpec v) {
+    boolean integer = v.precision() == Precision.INT8 || v.precision() == Precision.INT4;
+    if (!integer || v.scheme() == Scheme.SYMMETRIC && v.perChannel() && v.blockSize() == 0) {
+      return null;
+    }
+    return v.precision() + " with " + (v.scheme() == Scheme.ASYMMETRIC ? "asymmetric"
+        : !v.perChannel() ? "per-tensor" : "blockwise") + " weights (convolutions quantize weights symmetric per "
+        + "output channel)";
   }
 
   /** The fan-in the accumulator bound uses; 0 (no bound checked) when the shape is itself invalid. */

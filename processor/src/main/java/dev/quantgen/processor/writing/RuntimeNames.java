@@ -38,6 +38,10 @@ final class RuntimeNames {
   static final ClassName CONV_ACTIVATION = ClassName.get(CONV, "Activation");
   static final ClassName CONV_REQUANT_MODE = ClassName.get(CONV, "RequantMode");
   static final ClassName QUANTIZED_CONV = ClassName.get(CONV, "QuantizedConv2d");
+  static final ClassName FP16_CONV = ClassName.get(CONV, "Fp16Conv2d");
+  static final ClassName WEIGHT_QUANTIZED_CONV = ClassName.get(CONV, "WeightQuantizedConv2d");
+  static final ClassName BINARY_CONV = ClassName.get(CONV, "BinaryConv2d");
+  static final ClassName INT4_PACKING = ClassName.get(NUMERICS, "Int4Packing");
   static final ClassName KERNEL_SUPPORT = ClassName.get(KERNEL, "KernelSupport");
   static final ClassName KERNELS = ClassName.get(KERNEL, "Kernels");
   static final ClassName ROWS = ClassName.get(KERNEL, "Rows");

@@ -1,16 +1,13 @@
 package dev.quantgen.processor.writing;
 
-import com.palantir.javapoet.ArrayTypeName;
-import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.quantgen.annotations.Requantization;
+import dev.quantgen.annotations.Precision;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.SpatialSpec.Window;
+import dev.quantgen.processor.model.VariantSpec;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Element;
@@ -21,18 +18,10 @@ import javax.lang.model.element.Modifier;
  *
  * <ul>
  *   <li>{@code <Layer>_Fp32}: the FP32 convolution, always;
- *   <li>{@code <Layer>_Int8}: the static INT8 convolution when {@code @Quantize(precision = INT8)} asks
- *       for it, prepared through the runtime's {@code QuantizedConv2d} so weights, bias and
- *       multipliers are the reference's own;
- *   <li>{@code <Layer>_Pool}: max pooling (float and int8, which commutes with quantization) or
- *       average pooling (float).
+ *   <li>one class per {@code @Quantize} of a convolution ({@code <Layer>_Fp16}, {@code _Int8},
+ *       {@code _Int4}, {@code _Binary}), written by {@link ConvKernelWriter};
+ *   <li>{@code <Layer>_Pool}: max or average pooling, written by {@link PoolKernelWriter}.
  * </ul>
- *
- * <p>The convolution loops visit taps the way the runtime reference does (per output channel, input
- * channel, kernel row, kernel column, then along output rows), so each output sums its products in
- * the same order: FP32 equals {@code Conv2d} bit for bit, INT8 equals {@code QuantizedConv2d}. The
- * range of output positions a tap reaches without touching padding is computed here, at generation
- * time, and the row loop is unrolled by {@link KernelClass#UNROLL} with a scalar tail.
  */
 public final class SpatialKernelWriter {
   private SpatialKernelWriter() {}
@@ -42,14 +31,16 @@ public final class SpatialKernelWriter {
     List<JavaFile> files = new ArrayList<>();
     switch (layer.kind()) {
       case CONV:
-        files.add(file(layer, convolution(layer, false, processor, origin), processor));
-        if (layer.hasInt8()) {
-          files.add(file(layer, convolution(layer, true, processor, origin), processor));
+        files.add(file(layer, ConvKernelWriter.write(layer, VariantSpec.FP32_BASELINE, processor, origin), processor));
+        for (VariantSpec variant : layer.requested()) {
+          if (variant.precision() != Precision.FP32) {
+            files.add(file(layer, ConvKernelWriter.write(layer, variant, processor, origin), processor));
+          }
         }
         break;
       case MAX_POOL:
       case AVG_POOL:
-        files.add(file(layer, pool(layer, processor, origin), processor));
+        files.add(file(layer, PoolKernelWriter.pool(layer, processor, origin), processor));
         break;
       default:
         break;
@@ -65,7 +56,8 @@ public final class SpatialKernelWriter {
         .build();
   }
 
-  private static TypeSpec.Builder start(SpatialSpec layer, String suffix, String processor, Element origin) {
+  /** A kernel class with the shape constants, the resolved window and the size accessors every spatial kernel has. */
+  static TypeSpec.Builder start(SpatialSpec layer, String suffix, String processor, Element origin) {
     TypeSpec.Builder type = TypeSpec.classBuilder(layer.className(suffix))
         .addModifiers(Modifier.FINAL)
         .addOriginatingElement(origin)
@@ -101,397 +93,5 @@ public final class SpatialKernelWriter {
     type.addMethod(MethodSpec.methodBuilder("outputSize").addModifiers(Modifier.PUBLIC).returns(int.class)
         .addJavadoc("{@link #OUT}.\n").addStatement("return OUT").build());
     return type;
-  }
-
-  // ---- convolution ----
-
-  private static TypeSpec convolution(SpatialSpec layer, boolean int8, String processor, Element origin) {
-    Window w = layer.window();
-    int cpg = layer.inChannels() / layer.groups();
-    TypeSpec.Builder type = start(layer, int8 ? "Int8" : "Fp32", processor, origin)
-        .addJavadoc(convolutionDoc(layer, int8));
-    type.addField(KernelClass.constant("GROUPS", layer.groups(), "Groups (depthwise when it equals the channels)."));
-    type.addField(FieldSpec.builder(RuntimeNames.CONV_ACTIVATION, "ACTIVATION", Modifier.PUBLIC, Modifier.STATIC,
-        Modifier.FINAL).addJavadoc("The fused activation.\n")
-        .initializer("$T.$L", RuntimeNames.CONV_ACTIVATION, layer.activation().name()).build());
-    type.addField(KernelClass.privateConstant("DH", w.dilationHeight(), "Vertical dilation."));
-    type.addField(KernelClass.privateConstant("DW", w.dilationWidth(), "Horizontal dilation."));
-    type.addField(KernelClass.privateConstant("CPG", cpg, "Input channels per group."));
-    type.addField(KernelClass.privateConstant("MPG", layer.outChannels() / layer.groups(),
-        "Output channels per group."));
-    type.addField(table("OY_FIRST", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
-        layer.inHeight(), layer.outHeight(), true), "Per kernel row: the first output row it reaches inside the input."));
-    type.addField(table("OY_END", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
-        layer.inHeight(), layer.outHeight(), false), "Per kernel row: one past the last output row it reaches."));
-    type.addField(table("OX_FIRST", ranges(w.kernelWidth(), w.dilationWidth(), w.padLeft(), w.strideWidth(),
-        layer.inWidth(), layer.outWidth(), true), "Per kernel column: the first output column it reaches."));
-    type.addField(table("OX_END", ranges(w.kernelWidth(), w.dilationWidth(), w.padLeft(), w.strideWidth(),
-        layer.inWidth(), layer.outWidth(), false), "Per kernel column: one past the last output column it reaches."));
-    if (int8) {
-      int8Members(layer, type);
-    } else {
-      fp32Members(layer, type);
-    }
-    type.addMethod(taps(int8));
-    type.addMethod(row(int8));
-    return type.build();
-  }
-
-  private static CodeBlock convolutionDoc(SpatialSpec layer, boolean int8) {
-    Window w = layer.window();
-    return CodeBlock.builder()
-        .add("$L kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, kernel $Lx$L, stride $Lx$L,\n",
-            int8 ? "Static INT8" : "FP32", layer.qualifiedName(), layer.inChannels(), layer.inHeight(),
-            layer.inWidth(), layer.outChannels(), layer.outHeight(), layer.outWidth(), w.kernelHeight(),
-            w.kernelWidth(), w.strideHeight(), w.strideWidth())
-        .add("dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
-            w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
-            layer.groups(), layer.bias() ? ", bias" : "", KernelClass.label(layer.activation()).isEmpty() ? ""
-                : ", " + KernelClass.label(layer.activation()))
-        .add(int8
-            ? "Int8 in and out; {@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per output channel\n"
-              + "exactly as {@code QuantizedConv2d} (bit for bit). Immutable; allocates one scratch buffer per call.\n"
-            : "Each output sums its products in the order input channel, kernel row, kernel column, then adds\n"
-              + "the bias, as {@code Conv2d}: results equal it bit for bit. Immutable, allocation-free per call.\n")
-        .build();
-  }
-
-  /** Per tap, the output range {@code [first, end)} that reads real cells (as the runtime's {@code OutputRange}). */
-  private static int[] ranges(int kernel, int dilation, int pad, int stride, int in, int out, boolean first) {
-    int[] r = new int[kernel];
-    for (int k = 0; k < kernel; k++) {
-      int tap = k * dilation;
-      r[k] = first ? Math.max(0, -Math.floorDiv(tap - pad, stride))
-          : Math.min(out, Math.floorDiv(in - 1 + pad - tap, stride) + 1);
-    }
-    return r;
-  }
-
-  private static FieldSpec table(String name, int[] values, String doc) {
-    CodeBlock.Builder init = CodeBlock.builder().add("{");
-    for (int i = 0; i < values.length; i++) {
-      init.add(i == 0 ? "$L" : ", $L", values[i]);
-    }
-    return FieldSpec.builder(int[].class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(doc + "\n").initializer(init.add("}").build()).build();
-  }
-
-  private static CodeBlock shapeCheck(SpatialSpec layer) {
-    return CodeBlock.builder()
-        .addStatement("$T expected = $T.of(OUT_CHANNELS, CPG, KH, KW)", RuntimeNames.SHAPE, RuntimeNames.SHAPE)
-        .beginControlFlow("if (!weights.shape().equals(expected))")
-        .addStatement("throw new IllegalArgumentException($S + weights.shape() + $S + expected)",
-            "weights: shape ", " does not fit " + layer.simpleName() + ", expected ")
-        .endControlFlow()
-        .add(layer.bias()
-            ? CodeBlock.builder()
-                .beginControlFlow("if (bias == null || !bias.shape().equals($T.of(OUT_CHANNELS)))", RuntimeNames.SHAPE)
-                .addStatement("throw new IllegalArgumentException($S + (bias == null ? null : bias.shape()) + $S)",
-                    "bias: shape ", ", expected [" + layer.outChannels() + "] (" + layer.simpleName() + " has a bias)")
-                .endControlFlow().build()
-            : CodeBlock.builder()
-                .beginControlFlow("if (bias != null)")
-                .addStatement("throw new IllegalArgumentException($S + bias.shape() + $S)", "bias: shape ",
-                    ", expected null (" + layer.simpleName() + " has bias = false)")
-                .endControlFlow().build())
-        .build();
-  }
-
-  private static void fp32Members(SpatialSpec layer, TypeSpec.Builder type) {
-    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "weights"));
-    if (layer.bias()) {
-      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
-    }
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Runs FP32 weights as trained.\n\n@param weights {@code [OUT_CHANNELS, IN_CHANNELS / GROUPS, KH, KW]}\n"
-            + "@param bias {@code [OUT_CHANNELS]}$L\n"
-            + "@throws IllegalArgumentException if a shape does not fit the layer\n", layer.bias() ? "" : ", null: the layer has none")
-        .addParameter(RuntimeNames.FLOAT_TENSOR, "weights")
-        .addParameter(RuntimeNames.FLOAT_TENSOR, "bias")
-        .addCode(shapeCheck(layer))
-        .addStatement("this.weights = weights.toArray()");
-    if (layer.bias()) {
-      ctor.addStatement("this.bias = bias.toArray()");
-    }
-    type.addMethod(ctor.build());
-    CodeBlock value = CodeBlock.of(layer.bias() ? "y[i] + bias[m]" : "y[i]");
-    type.addMethod(MethodSpec.methodBuilder("forward")
-        .addJavadoc("One sample: {@code x} is {@code [C, H, W]} row-major, {@code y} receives {@code [M, OH, OW]}.\n")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(float[].class, "x")
-        .addParameter(float[].class, "y")
-        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-        .addStatement("int yBase = m * PLANE")
-        .addStatement("$T.fill(y, yBase, yBase + PLANE, 0.0f)", java.util.Arrays.class)
-        .addStatement("taps(weights, m, x, y, yBase)")
-        .beginControlFlow("for (int i = yBase; i < yBase + PLANE; i++)")
-        .addStatement("y[i] = $L", KernelClass.activate(layer.activation(), value.toString()))
-        .endControlFlow()
-        .endControlFlow()
-        .build());
-  }
-
-  private static void int8Members(SpatialSpec layer, TypeSpec.Builder type) {
-    boolean onnx = layer.int8().requantization() == Requantization.FLOAT;
-    ClassName self = ClassName.get(layer.packageName(), layer.className("Int8"));
-    type.addField(FieldSpec.builder(RuntimeNames.CONV_REQUANT_MODE, "REQUANT_MODE", Modifier.PUBLIC, Modifier.STATIC,
-        Modifier.FINAL).addJavadoc("How accumulators become int8.\n")
-        .initializer("$T.$L", RuntimeNames.CONV_REQUANT_MODE, onnx ? "ONNX" : "INTEGER").build());
-    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.BYTE), "weights"));
-    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "bias"));
-    if (onnx) {
-      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "multipliers"));
-    } else {
-      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "multipliers"));
-      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "shifts"));
-    }
-    for (String f : List.of("inputZeroPoint", "outputZeroPoint", "outputMin", "outputMax")) {
-      type.addField(KernelClass.field(TypeName.INT, f));
-    }
-    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "input"));
-    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "output"));
-
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Runs a quantized reference layer's own int8 weights, int32 bias and multipliers.\n\n"
-            + "@throws IllegalArgumentException if it was quantized for another shape, window, activation or mode\n")
-        .addParameter(RuntimeNames.QUANTIZED_CONV, "layer")
-        .beginControlFlow("if (!accepts(layer))")
-        .addStatement("throw new IllegalArgumentException($S + layer.quantizedWeights().shape() + $S + layer.window()"
-            + " + $S + layer.groups() + $S + layer.activation() + $S + layer.requantMode() + $S)",
-            "layer: weights ", ", window ", ", groups ", ", activation ", ", mode ",
-            ", expected weights [" + layer.outChannels() + ", " + layer.inChannels() / layer.groups() + ", "
-                + layer.window().kernelHeight() + ", " + layer.window().kernelWidth() + "] and this kernel's WINDOW,"
-                + " GROUPS, ACTIVATION and REQUANT_MODE")
-        .endControlFlow()
-        .addStatement("int[] q = layer.quantizedWeights().toArray()")
-        .addStatement("this.weights = new byte[q.length]")
-        .beginControlFlow("for (int i = 0; i < q.length; i++)")
-        .addStatement("weights[i] = (byte) q[i]")
-        .endControlFlow()
-        .addStatement("this.bias = layer.quantizedBias().toArray()");
-    if (onnx) {
-      ctor.addStatement("this.multipliers = new float[OUT_CHANNELS]")
-          .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-          .addStatement("multipliers[m] = layer.onnxMultiplier(m)")
-          .endControlFlow();
-    } else {
-      ctor.addStatement("this.multipliers = new int[OUT_CHANNELS]")
-          .addStatement("this.shifts = new int[OUT_CHANNELS]")
-          .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-          .addStatement("multipliers[m] = layer.fixedMultiplier(m).multiplier()")
-          .addStatement("shifts[m] = layer.fixedMultiplier(m).shift()")
-          .endControlFlow();
-    }
-    ctor.addStatement("this.inputZeroPoint = layer.inputZeroPoint()")
-        .addStatement("this.outputZeroPoint = layer.outputZeroPoint()")
-        .addStatement("this.outputMin = layer.outputMin()")
-        .addStatement("this.outputMax = layer.outputMax()")
-        .addStatement("this.input = new $T(layer.inputScale(), inputZeroPoint)", RuntimeNames.ACTIVATION_PARAMS)
-        .addStatement("this.output = new $T(layer.outputScale(), outputZeroPoint)", RuntimeNames.ACTIVATION_PARAMS);
-    type.addMethod(ctor.build());
-
-    type.addMethod(MethodSpec.methodBuilder("accepts")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Whether this kernel runs {@code layer}: same weight shape, resolved window, groups, activation and\n"
-            + "requantization mode.\n")
-        .returns(boolean.class)
-        .addParameter(RuntimeNames.QUANTIZED_CONV, "layer")
-        .addStatement("$T w = layer.window()", RuntimeNames.WINDOW_2D)
-        .addStatement("return layer.quantizedWeights().shape().equals($T.of(OUT_CHANNELS, CPG, KH, KW))\n"
-            + "&& w.strideHeight() == SH && w.strideWidth() == SW && w.dilationHeight() == DH && w.dilationWidth() == DW\n"
-            + "&& w.resolve(IN_HEIGHT, IN_WIDTH).equals(WINDOW.resolve(IN_HEIGHT, IN_WIDTH))\n"
-            + "&& layer.groups() == GROUPS && layer.activation() == ACTIVATION && layer.requantMode() == REQUANT_MODE",
-            RuntimeNames.SHAPE)
-        .build());
-
-    type.addMethod(MethodSpec.methodBuilder("prepare")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Quantizes FP32 weights (per output channel, symmetric int8) and bias for calibrated activations.\n\n"
-            + "@throws IllegalArgumentException if a shape does not fit the layer or the accumulator could overflow\n")
-        .returns(self)
-        .addParameter(RuntimeNames.FLOAT_TENSOR, "weights")
-        .addParameter(RuntimeNames.FLOAT_TENSOR, "bias")
-        .addParameter(RuntimeNames.ACTIVATION_PARAMS, "input")
-        .addParameter(RuntimeNames.ACTIVATION_PARAMS, "output")
-        .addCode(shapeCheck(layer))
-        .addStatement("return new $T($T.quantize(weights, bias, WINDOW, GROUPS, ACTIVATION,\n"
-            + "$T.perTensor(input.scale(), input.zeroPoint(), $T.INT8),\n"
-            + "$T.perTensor(output.scale(), output.zeroPoint(), $T.INT8), REQUANT_MODE))", self,
-            RuntimeNames.QUANTIZED_CONV, RuntimeNames.QUANT_PARAMS, RuntimeNames.QUANT_TYPE, RuntimeNames.QUANT_PARAMS,
-            RuntimeNames.QUANT_TYPE)
-        .build());
-    type.addMethod(MethodSpec.methodBuilder("inputParams").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The int8 parameters of the input.\n").returns(RuntimeNames.ACTIVATION_PARAMS)
-        .addStatement("return input").build());
-    type.addMethod(MethodSpec.methodBuilder("outputParams").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The int8 parameters of the output.\n").returns(RuntimeNames.ACTIVATION_PARAMS)
-        .addStatement("return output").build());
-
-    CodeBlock requantize = onnx
-        ? CodeBlock.of("$T.requantizeFloat(acc[i], multipliers[m], outputZeroPoint, outputMin, outputMax)",
-            RuntimeNames.LAYER_MATH)
-        : CodeBlock.of("$T.requantize(acc[i], multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax)",
-            RuntimeNames.LAYER_MATH);
-    type.addMethod(MethodSpec.methodBuilder("forwardQuantized")
-        .addJavadoc("One int8 sample: {@code qx} is {@code [C, H, W]}, {@code qy} receives {@code [M, OH, OW]}.\n")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(byte[].class, "qx")
-        .addParameter(byte[].class, "qy")
-        .addCode(KernelClass.checkLengths("qx", "IN", "qy", "OUT"))
-        .addComment("Centred inputs: a padded cell then reads as zx, i.e. real 0, and no product needs a zero-point term.")
-        .addStatement("int[] x = new int[IN]")
-        .beginControlFlow("for (int i = 0; i < IN; i++)")
-        .addStatement("x[i] = qx[i] - inputZeroPoint")
-        .endControlFlow()
-        .addStatement("int[] acc = new int[PLANE]")
-        .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-        .addStatement("$T.fill(acc, bias[m])", java.util.Arrays.class)
-        .addStatement("taps(weights, m, x, acc, 0)")
-        .addStatement("int yBase = m * PLANE")
-        .beginControlFlow("for (int i = 0; i < PLANE; i++)")
-        .addStatement("qy[yBase + i] = (byte) $L", requantize)
-        .endControlFlow()
-        .endControlFlow()
-        .build());
-    type.addMethod(MethodSpec.methodBuilder("forward")
-        .addJavadoc("One float sample: quantized with the input parameters, run in int8, dequantized.\n")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(float[].class, "x")
-        .addParameter(float[].class, "y")
-        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .addStatement("byte[] qx = new byte[IN]")
-        .beginControlFlow("for (int i = 0; i < IN; i++)")
-        .addStatement("qx[i] = (byte) input.quantize(x[i])")
-        .endControlFlow()
-        .addStatement("byte[] qy = new byte[OUT]")
-        .addStatement("forwardQuantized(qx, qy)")
-        .beginControlFlow("for (int i = 0; i < OUT; i++)")
-        .addStatement("y[i] = output.dequantize(qy[i])")
-        .endControlFlow()
-        .build());
-  }
-
-  /** Adds every tap of output channel {@code m} into {@code acc[accBase ..]}, tap by tap along output rows. */
-  private static MethodSpec taps(boolean int8) {
-    TypeName value = int8 ? TypeName.INT : TypeName.FLOAT;
-    return MethodSpec.methodBuilder("taps")
-        .addJavadoc("Adds the products of output channel {@code m} into {@code acc[accBase ..]}, in the order input\n"
-            + "channel, kernel row, kernel column; padding is skipped by the precomputed ranges.\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(int8 ? byte[].class : float[].class, "w")
-        .addParameter(int.class, "m")
-        .addParameter(ArrayTypeName.of(value), "x")
-        .addParameter(ArrayTypeName.of(value), "acc")
-        .addParameter(int.class, "accBase")
-        .addStatement("int firstChannel = m / MPG * CPG")
-        .beginControlFlow("for (int c = 0; c < CPG; c++)")
-        .addStatement("int xBase = (firstChannel + c) * IN_PLANE")
-        .addStatement("int wBase = (m * CPG + c) * KH * KW")
-        .beginControlFlow("for (int ky = 0; ky < KH; ky++)")
-        .addStatement("int tapY = ky * DH - PAD_TOP")
-        .beginControlFlow("for (int kx = 0; kx < KW; kx++)")
-        .addStatement("$T wv = w[wBase + ky * KW + kx]", value)
-        .addStatement("int tapX = kx * DW - PAD_LEFT")
-        .beginControlFlow("for (int oy = OY_FIRST[ky]; oy < OY_END[ky]; oy++)")
-        .addStatement("row(acc, accBase + oy * OUT_WIDTH, x, xBase + (oy * SH + tapY) * IN_WIDTH + tapX, wv, "
-            + "OX_FIRST[kx], OX_END[kx])")
-        .endControlFlow()
-        .endControlFlow()
-        .endControlFlow()
-        .endControlFlow()
-        .build();
-  }
-
-  /** {@code acc[at + ox] += x[from + ox * SW] * w} for {@code ox} in {@code [first, end)}, unrolled. */
-  private static MethodSpec row(boolean int8) {
-    TypeName value = int8 ? TypeName.INT : TypeName.FLOAT;
-    MethodSpec.Builder b = MethodSpec.methodBuilder("row")
-        .addJavadoc("{@code acc[at + ox] += x[from + ox * SW] * w} for {@code ox} in {@code [first, end)}, $L at a time\n"
-            + "then a scalar tail; outputs are independent, so unrolling keeps each output's order.\n", KernelClass.UNROLL)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(ArrayTypeName.of(value), "acc")
-        .addParameter(int.class, "at")
-        .addParameter(ArrayTypeName.of(value), "x")
-        .addParameter(int.class, "from")
-        .addParameter(value, "w")
-        .addParameter(int.class, "first")
-        .addParameter(int.class, "end")
-        .addStatement("int ox = first")
-        .beginControlFlow("for (; ox <= end - $L; ox += $L)", KernelClass.UNROLL, KernelClass.UNROLL);
-    for (int k = 0; k < KernelClass.UNROLL; k++) {
-      String o = k == 0 ? "ox" : "(ox + " + k + ")";
-      b.addStatement("acc[at + $L] += x[from + $L * SW] * w", o, o);
-    }
-    return b.endControlFlow()
-        .beginControlFlow("for (; ox < end; ox++)")
-        .addStatement("acc[at + ox] += x[from + ox * SW] * w")
-        .endControlFlow()
-        .build();
-  }
-
-  // ---- pooling ----
-
-  private static TypeSpec pool(SpatialSpec layer, String processor, Element origin) {
-    boolean max = layer.kind() == SpatialSpec.Kind.MAX_POOL;
-    TypeSpec.Builder type = start(layer, "Pool", processor, origin)
-        .addJavadoc("$L pooling kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, window $Lx$L, stride $Lx$L.\n",
-            max ? "Max" : "Average", layer.qualifiedName(), layer.inChannels(), layer.inHeight(), layer.inWidth(),
-            layer.outChannels(), layer.outHeight(), layer.outWidth(), layer.window().kernelHeight(),
-            layer.window().kernelWidth(), layer.window().strideHeight(), layer.window().strideWidth())
-        .addJavadoc(max
-            ? "Padded cells are never read; the window is scanned row by row from its first real cell, as\n"
-              + "{@code MaxPool2d}, so results (NaN included) are the same. Int8 values pool directly: max commutes\n"
-              + "with the monotone quantization, so input and output share their parameters.\n"
-            : "Padded cells are not counted ({@code count_include_pad = 0}); the real cells are summed in float32\n"
-              + "row by row and divided by their number, as {@code AvgPool2d}: results are the same bit for bit.\n")
-        .addJavadoc("Stateless; allocation-free.\n");
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A pooling kernel: it has no parameters.\n").build());
-    type.addMethod(poolForward(max, false));
-    if (max) {
-      type.addMethod(poolForward(true, true));
-    }
-    return type.build();
-  }
-
-  private static MethodSpec poolForward(boolean max, boolean int8) {
-    TypeName array = int8 ? ArrayTypeName.of(TypeName.BYTE) : ArrayTypeName.of(TypeName.FLOAT);
-    TypeName acc = int8 ? TypeName.INT : TypeName.FLOAT;
-    MethodSpec.Builder b = MethodSpec.methodBuilder("forward")
-        .addJavadoc("One $L sample: {@code x} is {@code [C, H, W]}, {@code y} receives {@code [C, OH, OW]}.\n",
-            int8 ? "int8" : "float")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(array, "x")
-        .addParameter(array, "y")
-        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .beginControlFlow("for (int c = 0; c < OUT_CHANNELS; c++)")
-        .addStatement("int base = c * IN_PLANE")
-        .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
-        .addStatement("int y0 = oy * SH - PAD_TOP")
-        .addStatement("int kyFirst = Math.max(0, -y0)")
-        .addStatement("int kyEnd = Math.min(KH, IN_HEIGHT - y0)")
-        .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
-        .addStatement("int x0 = ox * SW - PAD_LEFT")
-        .addStatement("int kxFirst = Math.max(0, -x0)")
-        .addStatement("int kxEnd = Math.min(KW, IN_WIDTH - x0)");
-    if (max) {
-      b.addStatement("$T v = x[base + (y0 + kyFirst) * IN_WIDTH + x0 + kxFirst]", acc);
-    } else {
-      b.addStatement("float v = 0.0f");
-    }
-    b.beginControlFlow("for (int ky = kyFirst; ky < kyEnd; ky++)")
-        .addStatement("int at = base + (y0 + ky) * IN_WIDTH + x0")
-        .beginControlFlow("for (int kx = kxFirst; kx < kxEnd; kx++)")
-        .addStatement(max ? "v = Math.max(v, x[at + kx])" : "v += x[at + kx]")
-        .endControlFlow()
-        .endControlFlow();
-    if (max) {
-      b.addStatement(int8 ? "y[(c * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = (byte) v"
-          : "y[(c * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = v");
-    } else {
-      b.addStatement("y[(c * OUT_HEIGHT + oy) * OUT_WIDTH + ox] = v / ((kyEnd - kyFirst) * (kxEnd - kxFirst))");
-    }
-    return b.endControlFlow().endControlFlow().endControlFlow().build();
   }
 }

@@ -100,6 +100,26 @@ public final class Conv2d {
    * @return {@code [N, M, outH, outW]}
    */
   public FloatTensor apply(FloatTensor x) {
+    Shape out = outputShape(x.shape());
+    float[] y = products(x);
+    int plane = out.dim(2) * out.dim(3);
+    for (int i = 0; i < y.length; i++) {
+      y[i] = activation.apply(y[i] + bias[i / plane % outChannels]);
+    }
+    return FloatTensor.of(out, y);
+  }
+
+  /**
+   * The sums of products alone, before bias and activation: {@code [N, M, outH, outW]}, each output
+   * summed in float32 in the order c, ky, kx exactly as {@link #apply} sums it. The references of
+   * the other precisions that keep float sums (FP16 weights, weight-only integers, sign-add binary)
+   * are this with their own weights, then their own scaling.
+   */
+  FloatTensor sums(FloatTensor x) {
+    return FloatTensor.of(outputShape(x.shape()), products(x));
+  }
+
+  private float[] products(FloatTensor x) {
     int[] d = Nchw.require("x", x.shape(), inChannels());
     int batch = d[0];
     int channels = d[1];
@@ -142,11 +162,8 @@ public final class Conv2d {
             }
           }
         }
-        for (int i = yBase; i < yBase + outH * outW; i++) {
-          y[i] = activation.apply(y[i] + bias[m]);
-        }
       }
     }
-    return FloatTensor.of(Shape.of(batch, outChannels, outH, outW), y);
+    return y;
   }
 }

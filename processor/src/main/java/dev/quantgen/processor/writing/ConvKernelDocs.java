@@ -1,0 +1,81 @@
+package dev.quantgen.processor.writing;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.quantgen.processor.model.SpatialSpec;
+import dev.quantgen.processor.model.SpatialSpec.Window;
+import dev.quantgen.processor.model.VariantSpec;
+
+/** The class javadoc of a convolution kernel: its shapes, window, and the arithmetic of its precision. */
+final class ConvKernelDocs {
+  private ConvKernelDocs() {}
+
+  static CodeBlock of(SpatialSpec layer, VariantSpec variant, boolean xnor) {
+    Window w = layer.window();
+    String activation = KernelClass.label(layer.activation());
+    return CodeBlock.builder()
+        .add("$L kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, kernel $Lx$L, stride $Lx$L,\n",
+            title(variant, xnor), layer.qualifiedName(), layer.inChannels(), layer.inHeight(), layer.inWidth(),
+            layer.outChannels(), layer.outHeight(), layer.outWidth(), w.kernelHeight(), w.kernelWidth(),
+            w.strideHeight(), w.strideWidth())
+        .add("dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
+            w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
+            layer.groups(), layer.bias() ? ", bias" : "", activation.isEmpty() ? "" : ", " + activation)
+        .add(arithmetic(variant, xnor))
+        .build();
+  }
+
+  private static String title(VariantSpec variant, boolean xnor) {
+    switch (variant.precision()) {
+      case FP32:
+        return "FP32";
+      case FP16:
+        return "FP16";
+      case BINARY:
+        return xnor ? "BINARY (XNOR)" : "BINARY (sign-add)";
+      default:
+        return (variant.activations() == dev.quantgen.annotations.Activations.STATIC ? "Static "
+            : variant.activations() == dev.quantgen.annotations.Activations.DYNAMIC ? "Dynamic " : "Weight-only ")
+            + variant.precision();
+    }
+  }
+
+  private static String arithmetic(VariantSpec variant, boolean xnor) {
+    switch (variant.precision()) {
+      case FP32:
+        return "Each output sums its products in the order input channel, kernel row, kernel column, then adds\n"
+            + "the bias, as {@code Conv2d}: results equal it bit for bit. Immutable, allocation-free per call.\n";
+      case FP16:
+        return "Weights are stored as IEEE binary16 and decoded exactly per tap; sums are float32 in the order\n"
+            + "input channel, kernel row, kernel column, then the float32 bias, as {@code Fp16Conv2d}: results\n"
+            + "equal it bit for bit. Immutable, allocation-free per call.\n";
+      case BINARY:
+        return xnor
+            ? "Sign bits of each output channel's weights, 64 per {@code long}, {@code alpha = mean|w|}. Each\n"
+              + "zero-padded receptive field is binarized ({@code sign(0) = +1}) with {@code beta = mean|field|}, then\n"
+              + "{@code y = act(dot * (alpha * beta) + b)} with {@code dot = K - 2 * popcount(field XOR w)} exact, as\n"
+              + "{@code BinaryConv2d}: bit for bit. Immutable; allocates one bit buffer per call.\n"
+            : "Sign bits of each output channel's weights, 64 per {@code long}, {@code alpha = mean|w|}; float inputs\n"
+              + "are added or subtracted in the order input channel, kernel row, kernel column, padding skipped, then\n"
+              + "{@code y = act(sum * alpha + b)}, as {@code BinaryConv2d}: bit for bit. Immutable, allocation-free per\n"
+              + "call.\n";
+      default:
+        String weights = variant.precision() + " weights symmetric per output channel"
+            + (variant.precision() == dev.quantgen.annotations.Precision.INT4
+                ? ", packed two per byte from a byte boundary per output channel" : "");
+        switch (variant.activations()) {
+          case STATIC:
+            return weights + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
+                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). Immutable; allocates one scratch "
+                + "buffer per call.\n";
+          case DYNAMIC:
+            return weights + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
+                + "{@code acc = sum (qa - za) * qw} in int32, {@code y = act(acc * (sa * sw[m]) + b)},\n"
+                + "as {@code WeightQuantizedConv2d}: bit for bit. Immutable; allocates its scratch per call.\n";
+          default:
+            return weights + "; float activations,\n{@code y = act(sum x * qw * sw[m] + b)} with the sum in float32 "
+                + "in the order input channel, kernel row,\nkernel column, as {@code WeightQuantizedConv2d}: bit for "
+                + "bit. Immutable, allocation-free per call.\n";
+        }
+    }
+  }
+}
