@@ -87,7 +87,12 @@ final class CnnPlanTarget implements PlanTarget {
         continue;
       }
       String name = layer instanceof Convolution c ? c.name() : ((Linear) layer).name();
-      Precision p = plan.layer(name).precision();
+      LayerQuantization q = plan.layer(name);
+      Precision p = q.precision();
+      if ((p == Precision.INT8 || p == Precision.INT4) && !q.isStatic()) {
+        throw new IllegalArgumentException("plan: " + name + " = " + q.label()
+            + ", expected static activations for INT8 and INT4 (what the integer convolutions run)");
+      }
       if (p == Precision.INT8 || p == Precision.INT4) {
         float[] r = inputRanges.get(name);
         out.add(ActivationQuant.fixedRange(layer.inputSize(), r[0], r[1]));

@@ -55,7 +55,8 @@ final class FashionCnnResults {
       Int8Executor model = Int8Executor.calibrate(lowered, calibration, 100, RequantMode.INTEGER, type);
       double acc = FashionResults.accuracy(QatFashionCnn.classify(model, test), test);
       String label = type == QuantType.INT8 ? "int8" : "int4 (int8 act.)";
-      table.row("cnn", label, "ptq", "int8 static conv (integer requant.)", Long.toString(bytes(fp32, type.bits())),
+      String kernels = (type == QuantType.INT8 ? "int8" : "int4") + " static conv (integer requant.)";
+      table.row("cnn", label, "ptq", kernels, Long.toString(bytes(fp32, type.bits())),
           fmt(acc), delta(acc, base));
     }
     double binary = withWeights(fp32, new BinaryWeights()).accuracy(test, 2);
@@ -65,7 +66,7 @@ final class FashionCnnResults {
       Network int4 = QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
       double acc = FashionResults.accuracy(QatFashionCnn.classify(QatCnnModels.integerModel(int4), test), test);
       double fake = int4.accuracy(test, 2);
-      table.row("cnn", "int4 (int8 act.)", "qat", "int8 static conv (integer requant.)", Long.toString(bytes(fp32, 4)),
+      table.row("cnn", "int4 (int8 act.)", "qat", "int4 static conv (integer requant.)", Long.toString(bytes(fp32, 4)),
           fmt(acc), delta(acc, base));
       table.row("cnn", "int4 (int8 act.)", "qat", "fake-quant network (evaluated)", "", fmt(fake), delta(fake, base));
     }

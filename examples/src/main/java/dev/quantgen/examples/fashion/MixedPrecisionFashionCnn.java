@@ -1,15 +1,19 @@
 package dev.quantgen.examples.fashion;
 
 import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.mixed.AccuracyBudgetPlanner;
 import dev.quantgen.runtime.mixed.PlannedModel;
 import dev.quantgen.runtime.mixed.QuantizeAnnotations;
 import dev.quantgen.runtime.mixed.SensitivityAnalysis;
 import dev.quantgen.runtime.mixed.SensitivityReport;
+import dev.quantgen.runtime.ptq.LayerQuantization;
+import dev.quantgen.runtime.ptq.Precision;
 import dev.quantgen.runtime.train.Network;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,6 +27,14 @@ import java.util.Locale;
  * set plans and reports, see {@link AccuracyBudgetPlanner}).
  */
 public final class MixedPrecisionFashionCnn {
+  /**
+   * FP16, INT8 and INT4 with static int8 activations (what the integer convolutions run), and
+   * binary weights with float activations, from high to low.
+   */
+  static final List<LayerQuantization> CANDIDATES = List.of(LayerQuantization.of(Precision.FP16),
+      LayerQuantization.of(Precision.INT8), LayerQuantization.of(Precision.INT4).withMode(ActivationMode.STATIC),
+      LayerQuantization.of(Precision.BINARY));
+
   private MixedPrecisionFashionCnn() {}
 
   public static void main(String[] args) throws IOException {
@@ -46,7 +58,7 @@ public final class MixedPrecisionFashionCnn {
       throws IOException {
     Network fp32 = FashionCnn.load(FashionResults.resource(QatFashionCnn.CNN_FP32));
     CnnPlanTarget target = new CnnPlanTarget(fp32, calibration, evaluation);
-    SensitivityReport report = SensitivityAnalysis.run(target, SensitivityAnalysis.DEFAULT_CANDIDATES);
+    SensitivityReport report = SensitivityAnalysis.run(target, CANDIDATES);
     out.printf(Locale.ROOT, "Sensitivity of the Fashion-MNIST CNN, one layer quantized at a time (FP32 %.4f on %d "
         + "images, %d calibration images; simulated quantization, no layer SQNR), most sensitive first:%n",
         report.fp32Accuracy(), evaluation.size(), calibration.size());

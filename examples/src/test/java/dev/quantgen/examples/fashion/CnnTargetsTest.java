@@ -73,5 +73,6 @@ class CnnTargetsTest {
     assertEquals(FP32, planned.fp32Accuracy(), 1e-9, "the committed FP32 accuracy");
     assertTrue(planned.withinBudget(), planned.summary());
     assertTrue(planned.bytes() * 4 < planned.fp32Bytes(), planned.summary());
+    assertEquals(0.9171, planned.accuracy(), 1e-9, "the accuracy MixedPrecisionFashionCnn printed");
   }
 }
