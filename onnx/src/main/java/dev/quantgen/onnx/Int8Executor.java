@@ -13,6 +13,7 @@ import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.RangeQuantizer;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -88,14 +89,44 @@ public final class Int8Executor {
         observe(outs.get(i), i + 1, lo, hi);
       }
     }
-    QuantParams in = RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8);
+    List<QuantParams> outputs = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      if (requantizes(model.layers().get(i))) {
+        outputs.add(RangeQuantizer.asymmetric(lo[i + 1], hi[i + 1], QuantType.INT8));
+      }
+    }
+    return withRanges(model, RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8), outputs, mode, weightType);
+  }
+
+  /**
+   * Quantizes every layer with activation parameters fixed in advance, for example the ranges a
+   * quantization-aware training learned: {@code input} for the model input and one entry of
+   * {@code outputs} for each Conv, dense and average-pooling layer in order (max pooling and
+   * flatten keep their input's parameters).
+   *
+   * @throws IllegalArgumentException if {@code outputs} does not have one per-tensor int8 entry per
+   *     such layer, or {@code weightType} is neither INT8 nor INT4
+   */
+  public static Int8Executor withRanges(LoweredModel model, QuantParams input, List<QuantParams> outputs,
+      RequantMode mode, QuantType weightType) {
+    if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
+      throw new IllegalArgumentException("weightType: expected INT8 or INT4, got " + weightType);
+    }
+    long expected = model.layers().stream().filter(Int8Executor::requantizes).count();
+    if (outputs.size() != expected) {
+      throw new IllegalArgumentException("outputs: " + outputs.size() + " activation parameters, expected " + expected
+          + " (one per Conv, dense and average-pooling layer of " + model.source() + ")");
+    }
+    int layers = model.layers().size();
+    Iterator<QuantParams> ranges = outputs.iterator();
+    QuantParams in = input;
     List<UnaryOperator<IntTensor>> steps = new ArrayList<>();
     QuantizedConv2d[] quantizedLayers = new QuantizedConv2d[layers];
     QuantParams[] layerOutputs = new QuantParams[layers];
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
       LayerSpec layer = model.layers().get(i);
-      QuantParams range = RangeQuantizer.asymmetric(lo[i + 1], hi[i + 1], QuantType.INT8);
+      QuantParams range = requantizes(layer) ? ranges.next() : at;
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
         QuantizedConv2d q = QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
@@ -123,6 +154,12 @@ public final class Int8Executor {
       layerOutputs[i] = at;
     }
     return new Int8Executor(model, in, at, steps, mode, quantizedLayers, layerOutputs);
+  }
+
+  /** Whether a layer writes int8 values with parameters of its own (the others pass codes through). */
+  private static boolean requantizes(LayerSpec layer) {
+    return layer instanceof ConvSpec || layer instanceof DenseSpec
+        || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
   }
 
   private static void observe(FloatTensor t, int slot, float[] lo, float[] hi) {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The results table of the Fashion-MNIST MLP: FP32, FP16, INT8, INT4 and BINARY after post-training
+ * The results table of the Fashion-MNIST MLP (and, from {@link FashionCnnResults}, of the CNN): FP32, FP16, INT8, INT4 and BINARY after post-training
  * quantization (calibrated on 500 training images) against quantization-aware training (the
  * committed QAT weights), each with its stored parameter size and its accuracy on the full test
  * set, the QAT rows on the integer kernels next to their fake-quant network (whose INT4 layers
@@ -36,7 +36,9 @@ public final class FashionResults {
     Path data = args.length == 2 && args[0].equals("--data") ? Path.of(args[1]) : FashionData.DEFAULT_DIR;
     Dataset train = FashionData.train(data);
     Dataset test = FashionData.test(data);
-    System.out.println(table(train, test).render());
+    TextTable table = table(train, test);
+    FashionCnnResults.addRows(table, train, test);
+    System.out.println(table.render());
   }
 
   /** The table's rows, computed on {@code test}. */

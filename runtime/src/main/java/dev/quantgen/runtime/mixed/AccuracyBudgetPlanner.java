@@ -1,7 +1,7 @@
 package dev.quantgen.runtime.mixed;
 
 import dev.quantgen.runtime.ptq.LayerQuantization;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.runtime.ptq.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,22 +38,23 @@ public final class AccuracyBudgetPlanner {
    * @throws IllegalArgumentException if {@code budgetPoints} is negative, NaN or infinite, or the
    *     report does not cover the evaluator's layers
    */
-  public static PlannedModel plan(PlanEvaluator evaluator, SensitivityReport report, double budgetPoints) {
+  public static PlannedModel plan(PlanTarget target, SensitivityReport report, double budgetPoints) {
     if (!(budgetPoints >= 0) || Double.isInfinite(budgetPoints)) {
       throw new IllegalArgumentException("budgetPoints: expected a finite number of points >= 0, got " + budgetPoints);
     }
-    PrecisionPlan plan = PrecisionPlan.fp32(evaluator.model());
+    PrecisionPlan fp32 = PrecisionPlan.fp32(target.layerNames());
+    PrecisionPlan plan = fp32;
     List<LayerQuantization> lowestFirst = candidatesLowestFirst(report);
     double base = report.fp32Accuracy();
     List<PlannerStep> steps = new ArrayList<>();
-    for (String layer : leastSensitivePerByteFirst(evaluator, report, lowestFirst, budgetPoints)) {
+    for (String layer : leastSensitivePerByteFirst(target, report, lowestFirst, budgetPoints)) {
       for (LayerQuantization q : lowestFirst) {
         if (report.row(layer, q).dropPoints() > budgetPoints + EPSILON_POINTS) {
           steps.add(new PlannerStep(layer, q, PlannerStep.Outcome.SKIPPED, Double.NaN));
           continue;
         }
         PrecisionPlan trial = plan.with(layer, q);
-        double accuracy = evaluator.accuracy(evaluator.quantize(trial));
+        double accuracy = target.accuracy(trial);
         boolean ok = withinBudget(base, accuracy, budgetPoints);
         steps.add(new PlannerStep(layer, q, ok ? PlannerStep.Outcome.ACCEPTED : PlannerStep.Outcome.REJECTED, accuracy));
         if (ok) {
@@ -62,9 +63,7 @@ public final class AccuracyBudgetPlanner {
         }
       }
     }
-    QuantizedModel chosen = evaluator.quantize(plan);
-    long fp32Bytes = evaluator.quantize(PrecisionPlan.fp32(evaluator.model())).parameterBytes();
-    return new PlannedModel(plan, budgetPoints, base, evaluator.accuracy(chosen), chosen.parameterBytes(), fp32Bytes,
+    return new PlannedModel(plan, budgetPoints, base, target.accuracy(plan), target.bytes(plan), target.bytes(fp32),
         steps);
   }
 
@@ -84,10 +83,10 @@ public final class AccuracyBudgetPlanner {
     return candidates;
   }
 
-  private static List<String> leastSensitivePerByteFirst(PlanEvaluator evaluator, SensitivityReport report,
+  private static List<String> leastSensitivePerByteFirst(PlanTarget target, SensitivityReport report,
       List<LayerQuantization> lowestFirst, double budgetPoints) {
-    QuantizedModel fp32 = evaluator.quantize(PrecisionPlan.fp32(evaluator.model()));
-    List<String> layers = PrecisionPlan.fp32(evaluator.model()).layerNames();
+    List<String> layers = target.layerNames();
+    LayerQuantization fp32 = LayerQuantization.of(Precision.FP32);
     Map<String, Double> costPerByte = new HashMap<>();
     Map<String, Double> sqnr = new HashMap<>();
     for (int k = 0; k < layers.size(); k++) {
@@ -97,7 +96,7 @@ public final class AccuracyBudgetPlanner {
       for (LayerQuantization q : lowestFirst) {
         LayerSensitivity row = report.row(layer, q);
         if (row.dropPoints() <= budgetPoints + EPSILON_POINTS) {
-          long saved = Math.max(1, fp32.layer(k).parameterBytes() - row.layerBytes());
+          long saved = Math.max(1, target.layerBytes(layer, fp32) - row.layerBytes());
           // A negative drop (the layer helped) counts as free, not as a gain that could be spent.
           costPerByte.put(layer, Math.max(0, row.dropPoints()) / saved);
           sqnr.put(layer, row.sqnrDb());

@@ -1,20 +1,29 @@
 package dev.quantgen.runtime.mixed;
 
+import dev.quantgen.runtime.calibrate.LayerErrorReport;
+import dev.quantgen.runtime.ptq.FloatLayer;
 import dev.quantgen.runtime.ptq.FloatModel;
+import dev.quantgen.runtime.ptq.LayerErrors;
+import dev.quantgen.runtime.ptq.LayerQuantization;
 import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
 import dev.quantgen.runtime.ptq.QuantizedModel;
 import dev.quantgen.runtime.layer.LayerMath;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Quantizes one FP32 model under any {@link PrecisionPlan} (post-training, with fixed calibration
- * samples) and measures the result, so that every plan a search tries is judged the same way.
+ * samples) and measures the result, so that every plan a search tries is judged the same way. Not
+ * thread-safe: it keeps the last quantized plan.
  */
-public final class PlanEvaluator {
+public final class PlanEvaluator implements PlanTarget {
   private final FloatModel model;
   private final float[] samples;
   private final int count;
   private final AccuracyMetric metric;
+  /** The last plan quantized, and its model: the search asks for accuracy and SQNR of one plan in turn. */
+  private PrecisionPlan lastPlan;
+  private QuantizedModel lastModel;
 
   /**
    * @param samples {@code count} row-major calibration samples (from the training set)
@@ -37,7 +46,11 @@ public final class PlanEvaluator {
 
   /** The model quantized as {@code plan} says. */
   public QuantizedModel quantize(PrecisionPlan plan) {
-    return PostTrainingQuantizer.quantize(model, plan.toPtqConfig(), samples, count);
+    if (!plan.equals(lastPlan)) {
+      lastModel = PostTrainingQuantizer.quantize(model, plan.toPtqConfig(), samples, count);
+      lastPlan = plan;
+    }
+    return lastModel;
   }
 
   /** The accuracy of {@code model} (quantized by {@link #quantize}). */
@@ -45,12 +58,30 @@ public final class PlanEvaluator {
     return metric.accuracy(quantized);
   }
 
-  /** The calibration samples (a copy), also used to measure layer SQNR. */
-  float[] samples() {
-    return samples.clone();
+  @Override
+  public List<String> layerNames() {
+    return model.layers().stream().map(FloatLayer::name).toList();
   }
 
-  int count() {
-    return count;
+  @Override
+  public double accuracy(PrecisionPlan plan) {
+    return accuracy(quantize(plan));
+  }
+
+  @Override
+  public long layerBytes(String layer, LayerQuantization quantization) {
+    PrecisionPlan plan = PrecisionPlan.fp32(model).with(layer, quantization);
+    return quantize(plan).layer(layerNames().indexOf(layer)).parameterBytes();
+  }
+
+  @Override
+  public double layerSqnrDb(PrecisionPlan plan, String layer) {
+    LayerErrorReport errors = LayerErrors.measure(model, quantize(plan), samples, count);
+    return errors.rows().get(layerNames().indexOf(layer)).sqnrDb();
+  }
+
+  @Override
+  public long bytes(PrecisionPlan plan) {
+    return quantize(plan).parameterBytes();
   }
 }

@@ -27,9 +27,23 @@ public final class PrecisionPlan {
 
   /** Every layer of {@code model} at FP32. */
   public static PrecisionPlan fp32(FloatModel model) {
+    return fp32(model.layers().stream().map(FloatLayer::name).toList());
+  }
+
+  /**
+   * Every layer of {@code layers} (names in model order) at FP32.
+   *
+   * @throws IllegalArgumentException if {@code layers} is empty or names a layer twice
+   */
+  public static PrecisionPlan fp32(List<String> layers) {
     Map<String, LayerQuantization> m = new LinkedHashMap<>();
-    for (FloatLayer layer : model.layers()) {
-      m.put(layer.name(), FP32);
+    for (String name : layers) {
+      if (m.put(name, FP32) != null) {
+        throw new IllegalArgumentException("layers: '" + name + "' appears twice in " + layers);
+      }
+    }
+    if (m.isEmpty()) {
+      throw new IllegalArgumentException("layers: expected at least one layer, got none");
     }
     return new PrecisionPlan(m);
   }

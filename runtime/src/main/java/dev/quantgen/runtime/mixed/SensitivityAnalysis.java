@@ -1,10 +1,7 @@
 package dev.quantgen.runtime.mixed;
 
-import dev.quantgen.runtime.calibrate.LayerErrorReport;
-import dev.quantgen.runtime.ptq.LayerErrors;
 import dev.quantgen.runtime.ptq.LayerQuantization;
 import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.QuantizedModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,20 +26,17 @@ public final class SensitivityAnalysis {
    *
    * @throws IllegalArgumentException if {@code candidates} is empty or holds FP32 (the baseline)
    */
-  public static SensitivityReport run(PlanEvaluator evaluator, List<LayerQuantization> candidates) {
+  public static SensitivityReport run(PlanTarget target, List<LayerQuantization> candidates) {
     checkCandidates(candidates);
-    PrecisionPlan fp32 = PrecisionPlan.fp32(evaluator.model());
-    double base = evaluator.accuracy(evaluator.quantize(fp32));
-    float[] samples = evaluator.samples();
+    PrecisionPlan fp32 = PrecisionPlan.fp32(target.layerNames());
+    double base = target.accuracy(fp32);
     List<LayerSensitivity> rows = new ArrayList<>();
-    List<String> names = fp32.layerNames();
-    for (int k = 0; k < names.size(); k++) {
+    for (String layer : fp32.layerNames()) {
       for (LayerQuantization q : candidates) {
-        QuantizedModel model = evaluator.quantize(fp32.with(names.get(k), q));
-        double accuracy = evaluator.accuracy(model);
-        LayerErrorReport errors = LayerErrors.measure(evaluator.model(), model, samples, evaluator.count());
-        rows.add(new LayerSensitivity(names.get(k), q, accuracy, 100 * (base - accuracy),
-            errors.rows().get(k).sqnrDb(), model.layer(k).parameterBytes()));
+        PrecisionPlan alone = fp32.with(layer, q);
+        double accuracy = target.accuracy(alone);
+        rows.add(new LayerSensitivity(layer, q, accuracy, 100 * (base - accuracy), target.layerSqnrDb(alone, layer),
+            target.layerBytes(layer, q)));
       }
     }
     return new SensitivityReport(base, rows);

@@ -67,7 +67,8 @@ public final class SensitivityReport {
     for (LayerSensitivity r : ranked()) {
       table.row(Integer.toString(rank++), r.layer(), r.quantization().label(),
           String.format(Locale.ROOT, "%.4f", r.accuracy()), String.format(Locale.ROOT, "%+.2f", r.dropPoints()),
-          Double.isInfinite(r.sqnrDb()) ? "inf" : String.format(Locale.ROOT, "%.2f", r.sqnrDb()),
+          Double.isNaN(r.sqnrDb()) ? "-" : Double.isInfinite(r.sqnrDb()) ? "inf"
+              : String.format(Locale.ROOT, "%.2f", r.sqnrDb()),
           String.format(Locale.ROOT, "%,d", r.layerBytes()));
     }
     return table;

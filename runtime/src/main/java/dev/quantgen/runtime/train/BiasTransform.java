@@ -1,7 +1,7 @@
 package dev.quantgen.runtime.train;
 
 /**
- * What a {@link Linear} layer adds in place of its float bias in the forward pass (for example the
+ * What a {@link Linear} or {@link Convolution} layer adds in place of its float bias in the forward pass (for example the
  * int32 bias of an integer kernel, dequantized); the bias gradient passes straight through.
  */
 public interface BiasTransform {

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.train;
 
+import dev.quantgen.runtime.layer.DenseLayer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -12,6 +13,11 @@ import java.util.Random;
  * <p>Computed through im2col: each sample's input patches become a {@code [C*k*k][outH*outW]}
  * matrix, so the forward pass and the input gradient are row "axpy" loops HotSpot vectorizes, and
  * the patches are kept for the weight gradient. Every sum runs in a fixed order.
+ *
+ * <p>As in {@link Linear}, a {@link WeightTransform} and a {@link BiasTransform} give the weights and
+ * bias the forward pass uses (fake quantization), and outside training an {@link EvaluationKernel},
+ * when set, computes each sample's {@code [M][outH][outW]} output from its {@code [C][H][W]} input
+ * instead (the integer kernel a quantization-aware layer runs on after training).
  */
 public final class Convolution implements Layer {
   private final String name;
@@ -27,11 +33,17 @@ public final class Convolution implements Layer {
   private final float[] weight;
   private final float[] bias;
   private final WeightTransform transform;
+  private final BiasTransform biasTransform;
+  private final EvaluationKernel evaluationKernel;
   private final float[] effective;
+  private final float[] effectiveBias;
   private final float[] mask;
+  /** The kernel the current evaluation runs on; null in training and without an evaluation kernel. */
+  private DenseLayer evaluation;
 
   private Convolution(String name, int channels, int height, int width, int filters, int kernel, int padding,
-      float[] weight, float[] bias, WeightTransform transform) {
+      float[] weight, float[] bias, WeightTransform transform, BiasTransform biasTransform,
+      EvaluationKernel evaluationKernel) {
     this.name = name;
     this.channels = channels;
     this.height = height;
@@ -45,7 +57,10 @@ public final class Convolution implements Layer {
     this.weight = weight;
     this.bias = bias;
     this.transform = transform;
+    this.biasTransform = biasTransform;
+    this.evaluationKernel = evaluationKernel;
     this.effective = new float[weight.length];
+    this.effectiveBias = new float[filters];
     this.mask = new float[weight.length];
   }
 
@@ -65,7 +80,7 @@ public final class Convolution implements Layer {
       w[i] = (float) (random.nextGaussian() * std);
     }
     return new Convolution(name, channels, height, width, filters, kernel, padding, w, new float[filters],
-        WeightTransform.IDENTITY);
+        WeightTransform.IDENTITY, BiasTransform.IDENTITY, null);
   }
 
   private static void check(String name, int channels, int height, int width, int filters, int kernel, int padding) {
@@ -83,7 +98,23 @@ public final class Convolution implements Layer {
   /** A layer sharing nothing with this one: copied parameters, {@code newTransform} in the forward pass. */
   public Convolution withTransform(WeightTransform newTransform) {
     return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
-        newTransform);
+        newTransform, biasTransform, evaluationKernel);
+  }
+
+  /** A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias. */
+  public Convolution withBiasTransform(BiasTransform newTransform) {
+    return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
+        transform, newTransform, evaluationKernel);
+  }
+
+  /**
+   * A layer sharing nothing with this one: copied parameters, {@code newKernel} for evaluation
+   * passes. The kernel's {@link DenseLayer} maps one sample's {@code C*H*W} inputs to its
+   * {@code M*outH*outW} outputs; it receives the weights as {@code [M][C*k*k]}.
+   */
+  public Convolution withEvaluationKernel(EvaluationKernel newKernel) {
+    return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
+        transform, biasTransform, newKernel);
   }
 
   public String name() {
@@ -158,6 +189,9 @@ public final class Convolution implements Layer {
   @Override
   public void beginStep(boolean training) {
     transform.apply(weight, filters, patch, effective, mask, training);
+    biasTransform.apply(weight, filters, patch, bias, effectiveBias);
+    evaluation = training || evaluationKernel == null ? null
+        : evaluationKernel.prepare(name, inputSize(), outputSize(), weight.clone(), bias.clone());
   }
 
   @Override
@@ -172,6 +206,10 @@ public final class Convolution implements Layer {
     private final float[] dx;
     private final float[] dcols;
     private final float[][] grads = {new float[filters * patch], new float[filters]};
+    private final int sampleIn = channels * height * width;
+    private final int sampleOut = filters * plane;
+    private final float[] sampleX = new float[sampleIn];
+    private final float[] sampleY = new float[sampleOut];
 
     Pass(int maxRows) {
       cols = new float[maxRows * patch * plane];
@@ -182,13 +220,22 @@ public final class Convolution implements Layer {
 
     @Override
     public float[] forward(float[] x, int rows, boolean training) {
+      DenseLayer kernel = evaluation;
+      if (!training && kernel != null) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(x, r * sampleIn, sampleX, 0, sampleIn);
+          kernel.forward(sampleX, sampleY);
+          System.arraycopy(sampleY, 0, y, r * sampleOut, sampleOut);
+        }
+        return y;
+      }
       for (int r = 0; r < rows; r++) {
         int cOff = r * patch * plane;
         im2col(x, r * channels * height * width, cols, cOff);
         int yOff = r * filters * plane;
         for (int m = 0; m < filters; m++) {
           int row = yOff + m * plane;
-          Arrays.fill(y, row, row + plane, bias[m]);
+          Arrays.fill(y, row, row + plane, effectiveBias[m]);
           for (int j = 0; j < patch; j++) {
             float w = effective[m * patch + j];
             if (w != 0f) {

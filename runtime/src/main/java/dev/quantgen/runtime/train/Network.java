@@ -85,6 +85,21 @@ public final class Network {
     return predictions;
   }
 
+  /**
+   * The network's outputs (logits) for {@code rows} samples {@code x [rows][inputSize]} in
+   * evaluation mode, on the calling thread: {@code [rows][outputSize]}.
+   */
+  public float[] outputs(float[] x, int rows) {
+    if (rows < 1 || x.length != rows * inputSize()) {
+      throw new IllegalArgumentException("x has " + x.length + " values for " + rows + " rows: expected rows >= 1 and "
+          + rows + " x " + inputSize());
+    }
+    for (Layer layer : layers) {
+      layer.beginStep(false);
+    }
+    return forward(newPasses(rows), x, rows, false).clone();
+  }
+
   /** The fraction of samples whose {@link #predict predicted} class equals the label. */
   public double accuracy(Dataset data, int threads) {
     if (data.size() == 0) {
