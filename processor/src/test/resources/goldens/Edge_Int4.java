@@ -6,6 +6,8 @@ import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.kernel.KernelSupport;
+import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.FloatTensor;
@@ -21,7 +23,9 @@ import javax.annotation.processing.Generated;
  * dilation 1x1, pads (top, left, bottom, right) = (1, 1, 1, 1), 1 group(s), bias, relu.
  * INT4 weights symmetric per output channel, packed two per byte from a byte boundary per output channel; int8 in and out,
  * {@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per output channel exactly as
- * {@code QuantizedConv2d} (bit for bit). Immutable; allocates one scratch buffer per call.
+ * {@code QuantizedConv2d} (bit for bit). The products run as an im2col of the int8 codes
+ * times the weight rows ({@code KernelSupport} int8/int4 matrix product, scalar or Vector API).
+ * Immutable; per-thread scratch, allocation-free per call.
  */
 @Generated(
     value = "dev.quantgen.processor.LayerProcessor",
@@ -178,9 +182,19 @@ public final class Edge_Int4 {
    */
   public static final RequantMode REQUANT_MODE = RequantMode.INTEGER;
 
+  /**
+   * The inner loops, scalar or Vector API as chosen at run time.
+   */
+  private static final KernelSupport K = Kernels.support();
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private final byte[] weights;
 
-  private final int[] bias;
+  /**
+   * Per output channel: the int32 bias minus the input zero point times the weight row's sum.
+   */
+  private final int[] correction;
 
   private final int[] multipliers;
 
@@ -207,15 +221,24 @@ public final class Edge_Int4 {
     if (!accepts(layer)) {
       throw new IllegalArgumentException("layer: weights " + layer.quantizedWeights().shape() + ", window " + layer.window() + ", groups " + layer.groups() + ", activation " + layer.activation() + ", mode " + layer.requantMode() + ", expected weights [5, 3, 3, 3] and this kernel's WINDOW, GROUPS, ACTIVATION and REQUANT_MODE, INT4 weights");
     }
-    this.weights = weightBytes(layer.quantizedWeights().toArray());
-    this.bias = layer.quantizedBias().toArray();
+    int[] q = layer.quantizedWeights().toArray();
+    this.weights = weightBytes(q);
+    this.inputZeroPoint = layer.inputZeroPoint();
+    int[] bias = layer.quantizedBias().toArray();
+    this.correction = new int[OUT_CHANNELS];
+    for (int m = 0; m < OUT_CHANNELS; m++) {
+      int rowSum = 0;
+      for (int t = m * FAN_IN; t < (m + 1) * FAN_IN; t++) {
+        rowSum += q[t];
+      }
+      correction[m] = bias[m] - inputZeroPoint * rowSum;
+    }
     this.multipliers = new int[OUT_CHANNELS];
     this.shifts = new int[OUT_CHANNELS];
     for (int m = 0; m < OUT_CHANNELS; m++) {
       multipliers[m] = layer.fixedMultiplier(m).multiplier();
       shifts[m] = layer.fixedMultiplier(m).shift();
     }
-    this.inputZeroPoint = layer.inputZeroPoint();
     this.outputZeroPoint = layer.outputZeroPoint();
     this.outputMin = layer.outputMin();
     this.outputMax = layer.outputMax();
@@ -289,18 +312,19 @@ public final class Edge_Int4 {
   public void forwardQuantized(byte[] qx, byte[] qy) {
     LayerMath.requireLength("qx", qx.length, IN);
     LayerMath.requireLength("qy", qy.length, OUT);
-    // Centred inputs: a padded cell then reads as zx, i.e. real 0, and no product needs a zero-point term.
-    int[] x = new int[IN];
-    for (int i = 0; i < IN; i++) {
-      x[i] = qx[i] - inputZeroPoint;
+    Scratch s = SCRATCH.get();
+    byte[] columns = s.columns;
+    int[] products = s.products;
+    for (int g = 0; g < GROUPS; g++) {
+      im2col(qx, g, columns, (byte) inputZeroPoint);
+      int rowBase = g * MPG;
+      K.gemmInt4(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS);
     }
-    int[] acc = new int[PLANE];
     for (int m = 0; m < OUT_CHANNELS; m++) {
-      Arrays.fill(acc, bias[m]);
-      taps(weights, m, x, acc, 0);
+      int c = correction[m];
       int yBase = m * PLANE;
-      for (int i = 0; i < PLANE; i++) {
-        qy[yBase + i] = (byte) LayerMath.requantize(acc[i], multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax);
+      for (int p = 0; p < PLANE; p++) {
+        qy[yBase + p] = (byte) LayerMath.requantize(products[p * OUT_CHANNELS + m] + c, multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax);
       }
     }
   }
@@ -311,11 +335,12 @@ public final class Edge_Int4 {
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
-    byte[] qx = new byte[IN];
+    Scratch s = SCRATCH.get();
+    byte[] qx = s.qx;
     for (int i = 0; i < IN; i++) {
       qx[i] = (byte) input.quantize(x[i]);
     }
-    byte[] qy = new byte[OUT];
+    byte[] qy = s.qy;
     forwardQuantized(qx, qy);
     for (int i = 0; i < OUT; i++) {
       y[i] = output.dequantize(qy[i]);
@@ -323,50 +348,28 @@ public final class Edge_Int4 {
   }
 
   /**
-   * Adds the products of output channel {@code m} into {@code acc[accBase ..]}, in the order input
-   * channel, kernel row, kernel column; padding is skipped by the precomputed ranges.
+   * Gathers the receptive fields of group {@code g} into {@code columns[p * FAN_IN + tap]}, a padded cell
+   * holding {@code zeroPoint}.
    */
-  private static void taps(byte[] w, int m, int[] x, int[] acc, int accBase) {
-    int firstChannel = m / MPG * CPG;
+  private static void im2col(byte[] qx, int g, byte[] columns, byte zeroPoint) {
+    Arrays.fill(columns, zeroPoint);
     for (int c = 0; c < CPG; c++) {
-      int xBase = (firstChannel + c) * IN_PLANE;
+      int xBase = (g * CPG + c) * IN_PLANE;
       for (int ky = 0; ky < KH; ky++) {
         int tapY = ky * DH - PAD_TOP;
         for (int kx = 0; kx < KW; kx++) {
           int tap = (c * KH + ky) * KW + kx;
-          int wv = nibble(w[m * ROW_BYTES + (tap >> 1)], tap);
           int tapX = kx * DW - PAD_LEFT;
           for (int oy = OY_FIRST[ky]; oy < OY_END[ky]; oy++) {
-            row(acc, accBase + oy * OUT_WIDTH, x, xBase + (oy * SH + tapY) * IN_WIDTH + tapX, wv, OX_FIRST[kx], OX_END[kx]);
+            int from = xBase + (oy * SH + tapY) * IN_WIDTH + tapX;
+            int at = oy * OUT_WIDTH * FAN_IN + tap;
+            for (int ox = OX_FIRST[kx]; ox < OX_END[kx]; ox++) {
+              columns[at + ox * FAN_IN] = qx[from + ox * SW];
+            }
           }
         }
       }
     }
-  }
-
-  /**
-   * {@code acc[at + ox] += x[from + ox * SW] * w} for {@code ox} in {@code [first, end)}, 4 at a time
-   * then a scalar tail; outputs are independent, so unrolling keeps each output's order.
-   */
-  private static void row(int[] acc, int at, int[] x, int from, int w, int first, int end) {
-    int ox = first;
-    for (; ox <= end - 4; ox += 4) {
-      acc[at + ox] += x[from + ox * SW] * w;
-      acc[at + (ox + 1)] += x[from + (ox + 1) * SW] * w;
-      acc[at + (ox + 2)] += x[from + (ox + 2) * SW] * w;
-      acc[at + (ox + 3)] += x[from + (ox + 3) * SW] * w;
-    }
-    for (; ox < end; ox++) {
-      acc[at + ox] += x[from + ox * SW] * w;
-    }
-  }
-
-  /**
-   * The int4 weight {@code tap} of its byte: the low nibble for an even tap, the high one for an odd
-   * tap, sign-extended.
-   */
-  private static int nibble(byte b, int tap) {
-    return (tap & 1) == 0 ? (byte) (b << 4) >> 4 : b >> 4;
   }
 
   /**
@@ -380,5 +383,24 @@ public final class Edge_Int4 {
       System.arraycopy(row, 0, packed, m * ROW_BYTES, ROW_BYTES);
     }
     return packed;
+  }
+
+  /**
+   * One thread's buffers, so a call allocates nothing.
+   */
+  private static final class Scratch {
+    /**
+     * The receptive fields of one group, {@code [PLANE][FAN_IN]} int8 codes.
+     */
+    final byte[] columns = new byte[PLANE * FAN_IN];
+
+    /**
+     * The int32 products, {@code [PLANE][OUT_CHANNELS]} as the matrix product stores them.
+     */
+    final int[] products = new int[PLANE * OUT_CHANNELS];
+
+    final byte[] qx = new byte[IN];
+
+    final byte[] qy = new byte[OUT];
   }
 }

@@ -65,8 +65,9 @@ final class ConvKernelDocs {
         switch (variant.activations()) {
           case STATIC:
             return weights + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
-                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). Immutable; allocates one scratch "
-                + "buffer per call.\n";
+                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). The products run as an im2col of the "
+                + "int8 codes\ntimes the weight rows ({@code KernelSupport} int8/int4 matrix product, scalar or Vector "
+                + "API).\nImmutable; per-thread scratch, allocation-free per call.\n";
           case DYNAMIC:
             return weights + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
                 + "{@code acc = sum (qa - za) * qw} in int32, {@code y = act(acc * (sa * sw[m]) + b)},\n"

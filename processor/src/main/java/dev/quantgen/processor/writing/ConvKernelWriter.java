@@ -29,12 +29,14 @@ import javax.lang.model.element.Modifier;
  *       XNOR and popcount, {@code BinaryConv2d}.
  * </ul>
  *
- * <p>Every form but XNOR visits taps the way the references do (per output channel, input channel,
+ * <p>The float forms visit taps the way the references do (per output channel, input channel,
  * kernel row, kernel column, then along output rows), so each output sums its products in the same
  * order and float results are equal bit for bit, not just close. The range of output positions a tap
  * reaches without touching padding is computed here, at generation time, and the row loop is
- * unrolled by {@link KernelClass#UNROLL} with a scalar tail. INT4 rows are packed two weights per
- * byte from a byte boundary per output channel; sign rows 64 per long.
+ * unrolled by {@link KernelClass#UNROLL} with a scalar tail. Static integer kernels instead gather
+ * the int8 receptive fields (im2col) and run the run-time chosen int8/int4 matrix product over them
+ * ({@link StaticConvMembers}): int32 sums are exact in any order. INT4 rows are packed two weights
+ * per byte from a byte boundary per output channel; sign rows 64 per long.
  */
 final class ConvKernelWriter {
   /** How weights are stored and read back at a tap. */
@@ -136,7 +138,7 @@ final class ConvKernelWriter {
         floatConstructor(type);
         break;
       case STATIC:
-        StaticConvMembers.add(layer, variant, self, type);
+        StaticConvMembers.add(layer, variant, self, padded(), type);
         break;
       default:
         referenceConstructor(type);
@@ -145,6 +147,8 @@ final class ConvKernelWriter {
     if (form == Form.XNOR) {
       type.addMethod(xnorForward());
       type.addMethod(mismatches());
+    } else if (form == Form.STATIC) {
+      type.addMethod(StaticConvMembers.im2col(padded()));
     } else {
       if (form != Form.STATIC) {
         type.addMethod(form == Form.DYNAMIC ? dynamicForward() : floatForward());
@@ -152,7 +156,7 @@ final class ConvKernelWriter {
       type.addMethod(taps());
       type.addMethod(row());
     }
-    if (storage == Storage.INT4) {
+    if (storage == Storage.INT4 && form != Form.STATIC) {
       type.addMethod(nibble());
     }
     if (storage == Storage.INT4 || storage == Storage.INT8) {
@@ -162,6 +166,30 @@ final class ConvKernelWriter {
       type.addMethod(sign());
     }
     return type.build();
+  }
+
+  /** Whether some tap of some output reads a padded cell (a range of the tables is not the whole output). */
+  private boolean padded() {
+    Window w = layer.window();
+    int[] yFirst = ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(), layer.inHeight(),
+        layer.outHeight(), true);
+    int[] yEnd = ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(), layer.inHeight(),
+        layer.outHeight(), false);
+    int[] xFirst = ranges(w.kernelWidth(), w.dilationWidth(), w.padLeft(), w.strideWidth(), layer.inWidth(),
+        layer.outWidth(), true);
+    int[] xEnd = ranges(w.kernelWidth(), w.dilationWidth(), w.padLeft(), w.strideWidth(), layer.inWidth(),
+        layer.outWidth(), false);
+    for (int k = 0; k < yFirst.length; k++) {
+      if (yFirst[k] != 0 || yEnd[k] != layer.outHeight()) {
+        return true;
+      }
+    }
+    for (int k = 0; k < xFirst.length; k++) {
+      if (xFirst[k] != 0 || xEnd[k] != layer.outWidth()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int fanIn() {

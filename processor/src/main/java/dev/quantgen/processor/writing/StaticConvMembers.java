@@ -5,8 +5,10 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Requantization;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
@@ -17,18 +19,29 @@ import javax.lang.model.element.Modifier;
  * The members of a static INT8 or INT4 convolution kernel: int8 activations in and out, weights,
  * int32 bias and multipliers taken from the runtime's {@code QuantizedConv2d} (so they are the
  * reference's own), accumulators requantized per output channel exactly as it does.
+ *
+ * <p>The products run as one matrix product per group: the int8 codes of every receptive field are
+ * gathered into a per-thread buffer (im2col, {@code [PLANE][FAN_IN]}, a padded cell holding the input
+ * zero point as the reference pads), then {@code KernelSupport.gemmInt8} or {@code gemmInt4} (scalar
+ * or Vector API, chosen at run time) multiplies them by the weight rows. The products use the raw
+ * codes, so {@code sum w (q - zx) = sum w q - zx sum w}: the second term is folded with the bias into
+ * one {@code correction} per output channel. int32 addition is associative (modulo 2^32 too), so the
+ * accumulators equal the reference's bit for bit whatever order the product sums in.
  */
 final class StaticConvMembers {
   private StaticConvMembers() {}
 
   /** Adds the fields, constructor, {@code accepts}, {@code prepare} and forward methods of a static kernel. */
-  static void add(SpatialSpec layer, VariantSpec variant, ClassName self, TypeSpec.Builder type) {
+  static void add(SpatialSpec layer, VariantSpec variant, ClassName self, boolean padded, TypeSpec.Builder type) {
     boolean onnx = variant.requantization() == Requantization.FLOAT;
     String weightType = variant.precision().name();
     type.addField(FieldSpec.builder(RuntimeNames.CONV_REQUANT_MODE, "REQUANT_MODE", Modifier.PUBLIC, Modifier.STATIC,
         Modifier.FINAL).addJavadoc("How accumulators become int8.\n")
         .initializer("$T.$L", RuntimeNames.CONV_REQUANT_MODE, onnx ? "ONNX" : "INTEGER").build());
-    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.INT), "bias"));
+    type.addField(KernelClass.kernelSupport());
+    type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), "correction", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Per output channel: the int32 bias minus the input zero point times the weight row's sum.\n")
+        .build());
     if (onnx) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "multipliers"));
     } else {
@@ -54,8 +67,18 @@ final class StaticConvMembers {
                 + layer.window().kernelHeight() + ", " + layer.window().kernelWidth() + "] and this kernel's WINDOW,"
                 + " GROUPS, ACTIVATION and REQUANT_MODE, " + weightType + " weights")
         .endControlFlow()
-        .addStatement("this.weights = weightBytes(layer.quantizedWeights().toArray())")
-        .addStatement("this.bias = layer.quantizedBias().toArray()");
+        .addStatement("int[] q = layer.quantizedWeights().toArray()")
+        .addStatement("this.weights = weightBytes(q)")
+        .addStatement("this.inputZeroPoint = layer.inputZeroPoint()")
+        .addStatement("int[] bias = layer.quantizedBias().toArray()")
+        .addStatement("this.correction = new int[OUT_CHANNELS]")
+        .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
+        .addStatement("int rowSum = 0")
+        .beginControlFlow("for (int t = m * FAN_IN; t < (m + 1) * FAN_IN; t++)")
+        .addStatement("rowSum += q[t]")
+        .endControlFlow()
+        .addStatement("correction[m] = bias[m] - inputZeroPoint * rowSum")
+        .endControlFlow();
     if (onnx) {
       ctor.addStatement("this.multipliers = new float[OUT_CHANNELS]")
           .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
@@ -69,8 +92,7 @@ final class StaticConvMembers {
           .addStatement("shifts[m] = layer.fixedMultiplier(m).shift()")
           .endControlFlow();
     }
-    ctor.addStatement("this.inputZeroPoint = layer.inputZeroPoint()")
-        .addStatement("this.outputZeroPoint = layer.outputZeroPoint()")
+    ctor.addStatement("this.outputZeroPoint = layer.outputZeroPoint()")
         .addStatement("this.outputMin = layer.outputMin()")
         .addStatement("this.outputMax = layer.outputMax()")
         .addStatement("this.input = new $T(layer.inputScale(), inputZeroPoint)", RuntimeNames.ACTIVATION_PARAMS)
@@ -115,29 +137,57 @@ final class StaticConvMembers {
         .addJavadoc("The int8 parameters of the output.\n").returns(RuntimeNames.ACTIVATION_PARAMS)
         .addStatement("return output").build());
 
+    ClassName scratch = self.nestedClass("Scratch");
+    type.addType(TypeSpec.classBuilder(scratch).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("One thread's buffers, so a call allocates nothing.\n")
+        .addField(FieldSpec.builder(byte[].class, "columns", Modifier.FINAL).initializer("new byte[PLANE * FAN_IN]")
+            .addJavadoc("The receptive fields of one group, {@code [PLANE][FAN_IN]} int8 codes.\n").build())
+        .addField(FieldSpec.builder(int[].class, "products", Modifier.FINAL)
+            .initializer("new int[PLANE * OUT_CHANNELS]")
+            .addJavadoc("The int32 products, {@code [PLANE][OUT_CHANNELS]} as the matrix product stores them.\n")
+            .build())
+        .addField(FieldSpec.builder(byte[].class, "qx", Modifier.FINAL).initializer("new byte[IN]").build())
+        .addField(FieldSpec.builder(byte[].class, "qy", Modifier.FINAL).initializer("new byte[OUT]").build())
+        .build());
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch), "SCRATCH",
+            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+        .build());
+
     CodeBlock requantize = onnx
-        ? CodeBlock.of("$T.requantizeFloat(acc[i], multipliers[m], outputZeroPoint, outputMin, outputMax)",
-            RuntimeNames.LAYER_MATH)
-        : CodeBlock.of("$T.requantize(acc[i], multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax)",
-            RuntimeNames.LAYER_MATH);
-    type.addMethod(MethodSpec.methodBuilder("forwardQuantized")
+        ? CodeBlock.of("$T.requantizeFloat(products[p * OUT_CHANNELS + m] + c, multipliers[m], outputZeroPoint,"
+            + " outputMin, outputMax)", RuntimeNames.LAYER_MATH)
+        : CodeBlock.of("$T.requantize(products[p * OUT_CHANNELS + m] + c, multipliers[m], shifts[m], outputZeroPoint,"
+            + " outputMin, outputMax)", RuntimeNames.LAYER_MATH);
+    String product = variant.precision() == Precision.INT4 ? "gemmInt4" : "gemmInt8";
+    long fanIn = (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight() * layer.window().kernelWidth();
+    long groupMacs = fanIn * (layer.outChannels() / layer.groups()) * layer.outHeight() * layer.outWidth();
+    MethodSpec.Builder quantized = MethodSpec.methodBuilder("forwardQuantized")
         .addJavadoc("One int8 sample: {@code qx} is {@code [C, H, W]}, {@code qy} receives {@code [M, OH, OW]}.\n")
         .addModifiers(Modifier.PUBLIC)
         .addParameter(byte[].class, "qx")
         .addParameter(byte[].class, "qy")
         .addCode(KernelClass.checkLengths("qx", "IN", "qy", "OUT"))
-        .addComment("Centred inputs: a padded cell then reads as zx, i.e. real 0, and no product needs a zero-point term.")
-        .addStatement("int[] x = new int[IN]")
-        .beginControlFlow("for (int i = 0; i < IN; i++)")
-        .addStatement("x[i] = qx[i] - inputZeroPoint")
-        .endControlFlow()
-        .addStatement("int[] acc = new int[PLANE]")
+        .addStatement("$T s = SCRATCH.get()", scratch)
+        .addStatement("byte[] columns = s.columns")
+        .addStatement("int[] products = s.products")
+        .beginControlFlow("for (int g = 0; g < GROUPS; g++)")
+        .addStatement("im2col(qx, g, columns, (byte) inputZeroPoint)")
+        .addStatement("int rowBase = g * MPG");
+    if (groupMacs >= KernelClass.PARALLEL_MACS) {
+      quantized.addComment("a large group: its output channels split across cores (each row on one thread, exact)")
+          .addStatement("$T.forEach(MPG, (long) FAN_IN * PLANE, (from, to) -> K.$L(weights, FAN_IN, rowBase + from,"
+              + " rowBase + to, columns, PLANE, products, OUT_CHANNELS))", RuntimeNames.ROWS, product);
+    } else {
+      quantized.addStatement("K.$L(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS)",
+          product);
+    }
+    type.addMethod(quantized.endControlFlow()
         .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-        .addStatement("$T.fill(acc, bias[m])", java.util.Arrays.class)
-        .addStatement("taps(weights, m, x, acc, 0)")
+        .addStatement("int c = correction[m]")
         .addStatement("int yBase = m * PLANE")
-        .beginControlFlow("for (int i = 0; i < PLANE; i++)")
-        .addStatement("qy[yBase + i] = (byte) $L", requantize)
+        .beginControlFlow("for (int p = 0; p < PLANE; p++)")
+        .addStatement("qy[yBase + p] = (byte) $L", requantize)
         .endControlFlow()
         .endControlFlow()
         .build());
@@ -147,15 +197,53 @@ final class StaticConvMembers {
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .addStatement("byte[] qx = new byte[IN]")
+        .addStatement("$T s = SCRATCH.get()", scratch)
+        .addStatement("byte[] qx = s.qx")
         .beginControlFlow("for (int i = 0; i < IN; i++)")
         .addStatement("qx[i] = (byte) input.quantize(x[i])")
         .endControlFlow()
-        .addStatement("byte[] qy = new byte[OUT]")
+        .addStatement("byte[] qy = s.qy")
         .addStatement("forwardQuantized(qx, qy)")
         .beginControlFlow("for (int i = 0; i < OUT; i++)")
         .addStatement("y[i] = output.dequantize(qy[i])")
         .endControlFlow()
         .build());
+  }
+  /**
+   * {@code im2col(qx, g, columns, zeroPoint)}: the receptive field of every output position of group
+   * {@code g}, in the weight rows' order (input channel, kernel row, kernel column), tap by tap along
+   * the precomputed in-bounds output ranges; with padding, the buffer is first filled with the input
+   * zero point (a padded cell is real 0, as the reference pads).
+   */
+  static MethodSpec im2col(boolean padded) {
+    MethodSpec.Builder b = MethodSpec.methodBuilder("im2col")
+        .addJavadoc("Gathers the receptive fields of group {@code g} into {@code columns[p * FAN_IN + tap]}$L.\n",
+            padded ? ", a padded cell\nholding {@code zeroPoint}" : " (this window never reaches padding)")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(byte[].class, "qx")
+        .addParameter(int.class, "g")
+        .addParameter(byte[].class, "columns")
+        .addParameter(byte.class, "zeroPoint");
+    if (padded) {
+      b.addStatement("$T.fill(columns, zeroPoint)", java.util.Arrays.class);
+    }
+    return b.beginControlFlow("for (int c = 0; c < CPG; c++)")
+        .addStatement("int xBase = (g * CPG + c) * IN_PLANE")
+        .beginControlFlow("for (int ky = 0; ky < KH; ky++)")
+        .addStatement("int tapY = ky * DH - PAD_TOP")
+        .beginControlFlow("for (int kx = 0; kx < KW; kx++)")
+        .addStatement("int tap = (c * KH + ky) * KW + kx")
+        .addStatement("int tapX = kx * DW - PAD_LEFT")
+        .beginControlFlow("for (int oy = OY_FIRST[ky]; oy < OY_END[ky]; oy++)")
+        .addStatement("int from = xBase + (oy * SH + tapY) * IN_WIDTH + tapX")
+        .addStatement("int at = oy * OUT_WIDTH * FAN_IN + tap")
+        .beginControlFlow("for (int ox = OX_FIRST[kx]; ox < OX_END[kx]; ox++)")
+        .addStatement("columns[at + ox * FAN_IN] = qx[from + ox * SW]")
+        .endControlFlow()
+        .endControlFlow()
+        .endControlFlow()
+        .endControlFlow()
+        .endControlFlow()
+        .build();
   }
 }
