@@ -44,11 +44,11 @@ final class CnnWeights {
   static Map<String, FloatTensor> fashionCnn() {
     Random random = new Random(42);
     Map<String, FloatTensor> m = new HashMap<>();
-    m.put("Conv1.weight", weights(random, 16, 1, 5, 5));
+    m.put("Conv1.weight", weights(random, 16, 1, 3, 3));
     m.put("Conv1.bias", bias(random, 16));
-    m.put("Conv2.weight", weights(random, 32, 16, 5, 5));
+    m.put("Conv2.weight", weights(random, 32, 16, 3, 3));
     m.put("Conv2.bias", bias(random, 32));
-    m.put("Fc1.weight", weights(random, 128, 512));
+    m.put("Fc1.weight", weights(random, 128, 1568));
     m.put("Fc1.bias", bias(random, 128));
     m.put("Fc2.weight", weights(random, 10, 128));
     m.put("Fc2.bias", bias(random, 10));

@@ -48,12 +48,12 @@ final class OnnxCnn {
     a = conv(a, 16, 32, HIDDEN_SCALE);
     a = maxPool(a);
     g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("shape").setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE)
-        .addDims(2).addInt64Data(-1).addInt64Data(512));
+        .addDims(2).addInt64Data(-1).addInt64Data(1568));
     a = node("Reshape", List.of(a, "shape"), List.of());
     if (qdq) {
       a = requant(a, "sh");
     }
-    a = gemm(a, 512, 128, true);
+    a = gemm(a, 1568, 128, true);
     a = gemm(a, 128, 10, false);
     if (qdq) {
       a = requant(a, "sh");
@@ -66,9 +66,9 @@ final class OnnxCnn {
 
   /** Conv + ReLU (then, in QDQ form, a quantize/dequantize pair of the hidden scale). */
   private String conv(String x, int c, int m, float inputScale) {
-    String w = weights(m, c, 5, 5);
+    String w = weights(m, c, 3, 3);
     String b = bias(m, inputScale);
-    String y = node("Relu", List.of(node("Conv", List.of(x, w, b), List.of())), List.of());
+    String y = node("Relu", List.of(node("Conv", List.of(x, w, b), List.of(ints("pads", 1, 1, 1, 1)))), List.of());
     return qdq ? requant(y, "sh") : y;
   }
 
@@ -102,7 +102,7 @@ final class OnnxCnn {
     if (qdq) {
       byte[] q = new byte[n];
       for (int i = 0; i < n; i++) {
-        q[i] = (byte) Math.max(-127, Math.min(127, Math.round(random.nextGaussian() / Math.sqrt(fanIn) / WEIGHT_SCALE)));
+        q[i] = (byte) Math.max(-127, Math.min(127, Math.rint(random.nextGaussian() / Math.sqrt(fanIn) / WEIGHT_SCALE)));
       }
       g.addInitializer(t.setDataType(OnnxMl.TensorProto.DataType.INT8_VALUE).setRawData(ByteString.copyFrom(q)));
       return node("DequantizeLinear", List.of(name, "sw", "zw"), List.of());

@@ -84,19 +84,19 @@ final class BenchCommand implements Callable<Integer> {
     new BenchTable(all, bandwidth, n).lines().forEach(System.out::println);
     System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
         + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
-    System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 5x5"
-        + " on 12x12), " + convMacs("conv3x3") + " = 64->64 3x3 on 28x28; cnn-gen: the Fashion CNN end to end"
+    System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 3x3"
+        + " same on 14x14), " + convMacs("conv3x3") + " = 64->64 3x3 on 28x28; cnn-gen: the Fashion CNN end to end"
         + " (1 x " + CNN_MACS + " MACs per sample), its onnxruntime rows the same graph (float, or QDQ for INT8)");
     return 0;
   }
 
   private static final double MEMORY_BYTES = 256.0 * (1 << 20);
   private static final int MLP_MACS = 784 * 256 + 256 * 128 + 128 * 10;
-  /** The Fashion CNN per sample: conv1 16x24x24x25, conv2 32x8x8x16x25, fc1 512x128, fc2 128x10. */
-  private static final int CNN_MACS = 16 * 24 * 24 * 25 + 32 * 8 * 8 * 16 * 25 + 512 * 128 + 128 * 10;
+  /** The Fashion CNN per sample: conv1 16x28x28x9, conv2 32x14x14x16x9, fc1 1568x128, fc2 128x10. */
+  private static final int CNN_MACS = 16 * 28 * 28 * 9 + 32 * 14 * 14 * 16 * 9 + 1568 * 128 + 128 * 10;
 
   private static long convMacs(String layer) {
-    return layer.equals("conv2") ? 32L * 8 * 8 * 16 * 25 : 64L * 28 * 28 * 64 * 9;
+    return layer.equals("conv2") ? 32L * 14 * 14 * 16 * 9 : 64L * 28 * 28 * 64 * 9;
   }
 
   private Collection<RunResult> run(int n, String benchmark, String[] params) throws Exception {
