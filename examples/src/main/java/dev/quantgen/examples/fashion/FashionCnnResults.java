@@ -18,7 +18,6 @@ import dev.quantgen.runtime.train.WeightTransform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The CNN's rows of the Fashion-MNIST results table: FP32, FP16, INT8, INT4 and BINARY after
@@ -45,10 +44,10 @@ final class FashionCnnResults {
     }
     Network fp32 = FashionCnn.load(FashionResults.resource(QatFashionCnn.CNN_FP32));
     double base = fp32.accuracy(test, 2);
-    table.row("cnn", "fp32", "trained", "fp32 float network", Long.toString(bytes(fp32, 32)), fmt(base), "+0.00");
+    table.row("cnn", "fp32", "trained", "fp32 float network", Long.toString(bytes(fp32, 32)), FashionResults.fmt(base), "+0.00");
     double fp16 = withWeights(fp32, FashionCnnResults::halfWeights).accuracy(test, 2);
-    table.row("cnn", "fp16", "ptq", "fp16 weights, float activations", Long.toString(bytes(fp32, 16)), fmt(fp16),
-        delta(fp16, base));
+    table.row("cnn", "fp16", "ptq", "fp16 weights, float activations", Long.toString(bytes(fp32, 16)), FashionResults.fmt(fp16),
+        FashionResults.delta(fp16, base));
     LoweredModel lowered = QatCnnModels.lowered(fp32);
     FloatTensor calibration = calibration(train);
     for (QuantType type : List.of(QuantType.INT8, QuantType.INT4)) {
@@ -57,24 +56,24 @@ final class FashionCnnResults {
       String label = type == QuantType.INT8 ? "int8" : "int4 (int8 act.)";
       String kernels = (type == QuantType.INT8 ? "int8" : "int4") + " static conv (integer requant.)";
       table.row("cnn", label, "ptq", kernels, Long.toString(bytes(fp32, type.bits())),
-          fmt(acc), delta(acc, base));
+          FashionResults.fmt(acc), FashionResults.delta(acc, base));
     }
     double binary = withWeights(fp32, new BinaryWeights()).accuracy(test, 2);
     table.row("cnn", "binary", "ptq", "binary weights, float activations", Long.toString(bytes(fp32, 1)),
-        fmt(binary), delta(binary, base));
+        FashionResults.fmt(binary), FashionResults.delta(binary, base));
     if (FashionCnnResults.class.getResource(QAT_INT4) != null) {
       Network int4 = QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
       double acc = FashionResults.accuracy(QatFashionCnn.classify(QatCnnModels.integerModel(int4), test), test);
       double fake = int4.accuracy(test, 2);
       table.row("cnn", "int4 (int8 act.)", "qat", "int4 static conv (integer requant.)", Long.toString(bytes(fp32, 4)),
-          fmt(acc), delta(acc, base));
-      table.row("cnn", "int4 (int8 act.)", "qat", "fake-quant network (evaluated)", "", fmt(fake), delta(fake, base));
+          FashionResults.fmt(acc), FashionResults.delta(acc, base));
+      table.row("cnn", "int4 (int8 act.)", "qat", "fake-quant network (evaluated)", "", FashionResults.fmt(fake), FashionResults.delta(fake, base));
     }
     if (FashionCnnResults.class.getResource(QAT_BINARY) != null) {
       Network bin = QatCnnModels.load(QatCnnModels.Variant.BINARY, FashionResults.resource(QAT_BINARY));
       double acc = bin.accuracy(test, 2);
-      table.row("cnn", "binary", "qat", "binary weights, float activations", Long.toString(bytes(fp32, 1)), fmt(acc),
-          delta(acc, base));
+      table.row("cnn", "binary", "qat", "binary weights, float activations", Long.toString(bytes(fp32, 1)), FashionResults.fmt(acc),
+          FashionResults.delta(acc, base));
     }
   }
 
@@ -133,13 +132,5 @@ final class FashionCnnResults {
   static FloatTensor calibration(Dataset train) {
     float[] x = FashionResults.calibration(train);
     return FloatTensor.of(Shape.of(FashionResults.CALIBRATION, 1, 28, 28), x);
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
-  }
-
-  private static String delta(double v, double base) {
-    return String.format(Locale.ROOT, "%+.2f", 100 * (v - base));
   }
 }

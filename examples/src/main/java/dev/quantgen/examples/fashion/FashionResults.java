@@ -104,11 +104,11 @@ public final class FashionResults {
     return (double) correct / predictions.length;
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return String.format(Locale.ROOT, "%.4f", v);
   }
 
-  private static String delta(double v, double base) {
+  static String delta(double v, double base) {
     return String.format(Locale.ROOT, "%+.2f", 100 * (v - base));
   }
 

@@ -74,7 +74,7 @@ public final class QatFashionCnn {
     QatCnnModels.save(network, out);
     Network trained = QatCnnModels.load(variant, out);
     int[] fake = trained.predict(test, threads);
-    System.out.printf(Locale.ROOT, "%s QAT CNN: fake-quant accuracy %.4f%n", variant, accuracy(fake, test));
+    System.out.printf(Locale.ROOT, "%s QAT CNN: fake-quant accuracy %.4f%n", variant, FashionResults.accuracy(fake, test));
     if (variant == QatCnnModels.Variant.INT4) {
       int[] ints = classify(QatCnnModels.integerModel(trained), test);
       int agree = 0;
@@ -82,7 +82,7 @@ public final class QatFashionCnn {
         agree += ints[i] == fake[i] ? 1 : 0;
       }
       System.out.printf(Locale.ROOT, "integer model accuracy %.4f; predictions identical on %d of %d test images%n",
-          accuracy(ints, test), agree, ints.length);
+          FashionResults.accuracy(ints, test), agree, ints.length);
     }
     System.out.println("saved " + out);
   }
@@ -110,9 +110,5 @@ public final class QatFashionCnn {
       }
     }
     return predictions;
-  }
-
-  static double accuracy(int[] predictions, Dataset data) {
-    return FashionResults.accuracy(predictions, data);
   }
 }
