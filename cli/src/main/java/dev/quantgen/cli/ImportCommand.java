@@ -2,6 +2,7 @@ package dev.quantgen.cli;
 
 import dev.quantgen.cli.onnx.ModelSources;
 import dev.quantgen.onnx.GraphLowering;
+import dev.quantgen.onnx.JavaNames;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
 import java.io.IOException;
@@ -35,7 +36,9 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
   private Path model;
 
-  @Option(names = "--package", required = true, paramLabel = "P", description = "The Java package of the sources.")
+  @Option(names = "--package", required = true, paramLabel = "P",
+      description = "The Java package of the sources (ASCII identifiers, no keywords, not under java., javax. or "
+          + "jdk.).")
   private String packageName;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -47,7 +50,8 @@ final class ImportCommand implements Callable<Integer> {
   private String precision;
 
   @Option(names = "--name", paramLabel = "NAME",
-      description = "The model interface's name; default from the file name (mnist-8.onnx: Mnist8).")
+      description = "The model interface's name; default from the file name (mnist-8.onnx: Mnist8). Layer classes "
+          + "named like it or its companions (NAMEWeights, NAME_Model) are renamed.")
   private String name;
 
   @Override
@@ -59,6 +63,14 @@ final class ImportCommand implements Callable<Integer> {
     String quantize = precision.toUpperCase(Locale.ROOT);
     if (!List.of("INT8", "FP32").contains(quantize)) {
       throw new UsageProblem("--precision " + precision + ": expected int8 or fp32");
+    }
+    JavaNames.packageNameProblem(packageName).ifPresent(problem -> {
+      throw new UsageProblem("--package " + packageName + ": " + problem);
+    });
+    if (name != null) {
+      JavaNames.typeNameProblem(name).ifPresent(problem -> {
+        throw new UsageProblem("--name " + name + ": " + problem);
+      });
     }
     LoweredModel lowered = GraphLowering.lower(OnnxModel.read(model));
     String modelName = name != null ? name : ModelSources.modelName(model);

@@ -34,7 +34,8 @@ public final class SourceGenerator {
 
   /**
    * The sources for {@code model} in package {@code packageName}, the model interface named
-   * {@code modelName}; layer classes are named after their first ONNX node.
+   * {@code modelName}; layer classes are named after their first ONNX node ({@link #layerClassNames}).
+   * Model text (node, file and initializer names) reaches the sources only through {@link JavaNames}.
    */
   public static List<JavaFile> generate(LoweredModel model, String packageName, String modelName) {
     return generate(model, packageName, modelName, "INT8");
@@ -45,31 +46,40 @@ public final class SourceGenerator {
    * {@code dev.quantgen.annotations.Precision} constant, e.g. {@code "FP32"}) in every
    * {@code @Quantize} instead of INT8.
    *
-   * @throws IllegalArgumentException if {@code precision} is not one of {@link #PRECISIONS}
+   * @throws IllegalArgumentException if {@code precision} is not one of {@link #PRECISIONS}, or the
+   *     package or model name cannot hold generated sources ({@link JavaNames#packageNameProblem},
+   *     {@link JavaNames#typeNameProblem})
    */
   public static List<JavaFile> generate(LoweredModel model, String packageName, String modelName,
       String precision) {
     if (!PRECISIONS.contains(precision)) {
       throw new IllegalArgumentException("precision: \"" + precision + "\", expected one of " + PRECISIONS);
     }
+    JavaNames.packageNameProblem(packageName).ifPresent(problem -> {
+      throw new IllegalArgumentException("package \"" + packageName + "\": " + problem);
+    });
+    List<String> classNames = layerClassNames(model, modelName); // checks modelName
+    String source = JavaNames.docText(model.source().replace('\\', '/').replaceAll(".*/", ""));
     List<JavaFile> files = new ArrayList<>();
     List<ClassName> layers = new ArrayList<>();
     CodeBlock.Builder weights = CodeBlock.builder().add("$T.ofEntries(\n$>", Map.class);
     boolean first = true;
-    for (LayerSpec layer : model.layers()) {
-      ClassName name = ClassName.get(packageName, className(layer.name()));
+    for (int k = 0; k < model.layers().size(); k++) {
+      LayerSpec layer = model.layers().get(k);
+      ClassName name = ClassName.get(packageName, classNames.get(k));
       layers.add(name);
       TypeSpec.Builder type = TypeSpec.classBuilder(name).addModifiers(Modifier.FINAL)
-          .addJavadoc("Layer $L of $L, from ONNX nodes $L.\n", layers.size(), model.source().replace('\\', '/')
-              .replaceAll(".*/", ""), String.join(", ", layer.sources()))
+          .addJavadoc("Layer $L of $L, from ONNX nodes $L.\n", layers.size(), source,
+              String.join(", ", layer.sources().stream().map(JavaNames::docText).toList()))
           .addAnnotation(layerAnnotation(layer));
       if (layer instanceof ConvSpec || layer instanceof DenseSpec) {
         type.addAnnotation(AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Quantize"))
             .addMember("precision", "$T.$L", ClassName.get(ANNOTATIONS, "Precision"), precision).build());
         String w = layer instanceof ConvSpec c ? c.weightName() : ((DenseSpec) layer).weightName();
         String b = layer instanceof ConvSpec c ? c.biasName() : ((DenseSpec) layer).biasName();
-        weights.add(first ? "" : ",\n").add("$T.entry($S, $T.of($S, $S))", Map.class, name.simpleName(), List.class,
-            w, b == null ? "" : b);
+        // initializer names are model text: written as escaped literals, never through the format string
+        weights.add(first ? "" : ",\n").add("$T.entry($S, $T.of($L, $L))", Map.class, name.simpleName(), List.class,
+            JavaNames.stringLiteral(w), JavaNames.stringLiteral(b == null ? "" : b));
         first = false;
       }
       files.add(JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).build());
@@ -80,7 +90,7 @@ public final class SourceGenerator {
       modelAnnotation.addMember("layers", "$T.class", layer);
     }
     files.add(JavaFile.builder(packageName, TypeSpec.interfaceBuilder(modelName)
-        .addJavadoc("The layers of $L in execution order.\n", model.source().replace('\\', '/').replaceAll(".*/", ""))
+        .addJavadoc("The layers of $L in execution order.\n", source)
         .addAnnotation(modelAnnotation.build()).build()).skipJavaLangImports(true).build());
     files.add(JavaFile.builder(packageName, TypeSpec.classBuilder(modelName + "Weights")
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -94,6 +104,19 @@ public final class SourceGenerator {
         .addMethod(com.palantir.javapoet.MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .build()).skipJavaLangImports(true).build());
     return files;
+  }
+
+  /**
+   * The class name of each layer of {@code model}, in order, when the model interface is
+   * {@code modelName}: from the layer's name through {@link JavaNames#typeNames}, so every name is a
+   * safe identifier and distinct, ignoring case, from the others, from {@code modelName} and from
+   * every class derived from them ({@code Conv_1} for {@code conv_1}; {@code fc} and {@code Fc} give
+   * {@code Fc} and {@code Fc_2}; a node named {@code Math} gives {@code MathLayer}).
+   *
+   * @throws IllegalArgumentException if {@code modelName} cannot name a type
+   */
+  public static List<String> layerClassNames(LoweredModel model, String modelName) {
+    return JavaNames.typeNames(model.layers().stream().map(LayerSpec::name).toList(), modelName);
   }
 
   private static AnnotationSpec layerAnnotation(LayerSpec layer) {
@@ -167,10 +190,5 @@ public final class SourceGenerator {
     if (activation != dev.quantgen.runtime.conv.Activation.NONE) {
       a.addMember("activation", "$T.$L", ClassName.get(ANNOTATIONS, "Activation"), activation.name());
     }
-  }
-
-  /** {@code Convolution28} stays; {@code conv_1} becomes {@code Conv_1}: a class name from a node name. */
-  public static String className(String layerName) {
-    return Character.toUpperCase(layerName.charAt(0)) + layerName.substring(1);
   }
 }

@@ -49,6 +49,9 @@ public enum Message {
   /** A @Model entry whose own annotations are invalid (reported on the layer itself). */
   MODEL_INVALID_LAYER("QuantizeInvalidLayer", "layers[%d] = %s has errors of its own (see them on %s): "
       + "no model class is generated until they are fixed"),
+  /** A type in the generated package named like a java.lang type the generated code calls by simple name. */
+  SHADOWED_JDK_TYPE("QuantizeShadowedJdkType", "%s hides java.lang.%s, which the kernels generated for %s call "
+      + "by its simple name: rename that class, or move the layers and model to a package without it"),
   /** An exception inside the processor: a bug, reported instead of crashing javac. */
   EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
       + "stack trace:%n%s");

@@ -69,7 +69,8 @@ public final class GeneratedModel implements AutoCloseable {
     URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
         GeneratedModel.class.getClassLoader());
     try {
-      return new GeneratedModel(loader, loader.loadClass(PACKAGE + "." + modelName + "_Model"), weights(model));
+      return new GeneratedModel(loader, loader.loadClass(PACKAGE + "." + modelName + "_Model"),
+          weights(model, modelName));
     } catch (ClassNotFoundException e) {
       loader.close();
       throw new GeneratedModelException("the processor generated no " + modelName + "_Model class", e);
@@ -151,9 +152,12 @@ public final class GeneratedModel implements AutoCloseable {
     return new GeneratedModelException(String.valueOf(cause), cause);
   }
 
-  private static Map<String, FloatTensor> weights(LoweredModel model) {
+  /** The weights by generated class name: the names {@link SourceGenerator} gave the layers. */
+  private static Map<String, FloatTensor> weights(LoweredModel model, String modelName) {
     Map<String, FloatTensor> weights = new HashMap<>();
-    for (LayerSpec layer : model.layers()) {
+    List<String> classNames = SourceGenerator.layerClassNames(model, modelName);
+    for (int k = 0; k < model.layers().size(); k++) {
+      LayerSpec layer = model.layers().get(k);
       FloatTensor w = null;
       FloatTensor b = null;
       if (layer instanceof ConvSpec c) {
@@ -163,7 +167,7 @@ public final class GeneratedModel implements AutoCloseable {
         w = d.weights();
         b = d.bias();
       }
-      String name = SourceGenerator.className(layer.name());
+      String name = classNames.get(k);
       if (w != null) {
         weights.put(name + ".weight", w);
       }

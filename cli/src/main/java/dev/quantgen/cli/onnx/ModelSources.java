@@ -1,13 +1,16 @@
 package dev.quantgen.cli.onnx;
 
 import com.palantir.javapoet.JavaFile;
+import dev.quantgen.onnx.JavaNames;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.SourceGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Writes the annotated sources of a lowered ONNX model (layers, {@code @Model} interface, weight
@@ -20,7 +23,9 @@ public final class ModelSources {
   /**
    * The model interface's name for an ONNX file: its file name without extension, cut at every
    * character that cannot be in a Java name and each part capitalized ({@code mnist-8.onnx} gives
-   * {@code Mnist8}); prefixed with {@code Model} if it would start with a digit.
+   * {@code Mnist8}); prefixed with {@code Model} if it would start with a digit, then made safe by
+   * {@link JavaNames#typeName} (a file {@code math.onnx} gives {@code MathModel}: a class {@code Math}
+   * in the generated package would shadow {@code java.lang.Math}).
    */
   public static String modelName(Path onnxFile) {
     String stem = onnxFile.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -33,7 +38,7 @@ public final class ModelSources {
     if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
       name.insert(0, "Model");
     }
-    return name.toString();
+    return JavaNames.typeName(name.toString(), "Model", "Model");
   }
 
   /**
@@ -41,20 +46,28 @@ public final class ModelSources {
    * {@code precision} (a {@code Precision} constant name), under {@code sourceRoot}.
    *
    * @return the files written, in generation order (layers, model, weight binding)
-   * @throws IllegalArgumentException if the package or model name is not a Java name, or the
-   *     precision is unknown
+   * @throws IllegalArgumentException if the package or model name cannot hold generated sources
+   *     ({@link JavaNames#packageNameProblem}, {@link JavaNames#typeNameProblem}), or the precision is
+   *     unknown
    */
   public static List<Path> write(LoweredModel model, String packageName, String modelName, String precision,
       Path sourceRoot) throws IOException {
-    if (!packageName.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
-      throw new IllegalArgumentException("--package: \"" + packageName + "\", expected a Java package name such as"
-          + " com.example.model");
-    }
-    if (!modelName.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-      throw new IllegalArgumentException("--name: \"" + modelName + "\", expected a Java class name such as Mnist8");
+    JavaNames.packageNameProblem(packageName).ifPresent(problem -> {
+      throw new IllegalArgumentException("--package " + packageName + ": " + problem);
+    });
+    JavaNames.typeNameProblem(modelName).ifPresent(problem -> {
+      throw new IllegalArgumentException("--name " + modelName + ": " + problem);
+    });
+    List<JavaFile> files = SourceGenerator.generate(model, packageName, modelName, precision);
+    // Distinct by construction (JavaNames.typeNames); checked again because a repeat would overwrite.
+    Set<String> names = new HashSet<>();
+    for (JavaFile file : files) {
+      if (!names.add(file.typeSpec().name().toLowerCase(Locale.ROOT))) {
+        throw new IllegalStateException("two generated types named " + file.typeSpec().name() + " (ignoring case)");
+      }
     }
     List<Path> written = new ArrayList<>();
-    for (JavaFile file : SourceGenerator.generate(model, packageName, modelName, precision)) {
+    for (JavaFile file : files) {
       written.add(file.writeToPath(sourceRoot));
     }
     return written;

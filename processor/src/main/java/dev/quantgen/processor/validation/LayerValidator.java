@@ -62,6 +62,7 @@ public final class LayerValidator {
           AnnotationNames.simpleName(kinds.get(0)), AnnotationNames.simpleName(kinds.get(1))));
       return new ValidationResult(out, Optional.empty());
     }
+    ShadowedJdkTypes.check(type, layerMirrors.get(0), out);
     List<VariantSpec> variants = validateVariants(type, quantize, layerInputs(layerMirrors.get(0), kinds.get(0)), out);
     if (!kinds.get(0).equals(AnnotationNames.DENSE)) {
       return validateSpatial(type, layerMirrors.get(0), kinds.get(0), quantize, variants, out);

@@ -43,6 +43,10 @@ public final class ModelValidator {
     AnnotationValue value = reader.value(mirror, "layers");
     List<TypeMirror> types = reader.classArray(mirror, "layers");
     int before = out.size();
+    ShadowedJdkTypes.check(model, mirror, out);
+    if (out.size() > before) {
+      return Optional.empty();
+    }
     if (types.isEmpty()) {
       out.add(Diagnostics.of(Message.EMPTY_MODEL, model, mirror, value));
       return Optional.empty();
