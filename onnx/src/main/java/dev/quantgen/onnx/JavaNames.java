@@ -142,8 +142,15 @@ public final class JavaNames {
    *
    * @param fallback a valid type name, used when {@code raw} has no letter or digit
    * @param word a capitalized word such as {@code Layer} or {@code Model}
+   * @throws IllegalArgumentException if {@code fallback} is not a valid type name or {@code word} not a
+   *     capitalized word of at most 16 letters
    */
   public static String typeName(String raw, String fallback, String word) {
+    if (!TYPE_NAME.matcher(fallback).matches() || fallback.length() > MAX_LENGTH || reserved(fallback)
+        || !word.matches("[A-Z][A-Za-z]{0,15}")) {
+      throw new IllegalArgumentException("typeName(fallback \"" + fallback + "\", word \"" + word + "\"): expected a "
+          + "type name and a capitalized word");
+    }
     StringBuilder b = new StringBuilder();
     boolean meaningful = false;
     for (int i = 0; i < raw.length() && b.length() < MAX_LENGTH; ) {

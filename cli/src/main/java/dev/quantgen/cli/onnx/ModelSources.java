@@ -38,7 +38,7 @@ public final class ModelSources {
     if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
       name.insert(0, "Model");
     }
-    return JavaNames.typeName(name.toString(), "Model", "Model");
+    return JavaNames.typeName(name.toString(), "OnnxModel", "Model");
   }
 
   /**
