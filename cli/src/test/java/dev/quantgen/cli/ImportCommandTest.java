@@ -92,8 +92,9 @@ class ImportCommandTest {
   void badPackageOrPrecisionIsRejected() throws IOException {
     Path model = SharedData.require("data/models/mnist-8.onnx");
     CliRun run = CliRun.of("import", model.toString(), "--package", "com.2bad", "--out", out.toString());
-    assertEquals(1, run.exit(), run::toString);
-    assertTrue(run.err().contains("--package: \"com.2bad\", expected a Java package name"), run::toString);
+    assertEquals(2, run.exit(), run::toString);
+    assertTrue(run.err().startsWith("import: --package com.2bad: \"2bad\" is not an identifier, expected a Java "
+        + "package name"), run::toString);
 
     run = CliRun.of("import", model.toString(), "--package", "p", "--out", out.toString(), "--precision", "int3");
     assertEquals(2, run.exit(), run::toString);
