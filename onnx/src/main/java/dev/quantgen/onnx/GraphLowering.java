@@ -589,8 +589,10 @@ public final class GraphLowering {
     try {
       return w.resolve(shape.dim(1), shape.dim(2));
     } catch (IllegalArgumentException e) {
-      throw unsupported(node, "attributes " + windowAttributes(node) + " with kernel " + w.kernelHeight() + " x "
-          + w.kernelWidth() + " do not fit the input " + shape + ": " + e.getMessage());
+      String attributes = windowAttributes(node);
+      throw unsupported(node, "kernel " + w.kernelHeight() + " x " + w.kernelWidth()
+          + (attributes.isEmpty() ? "" : " with " + attributes) + " does not fit the input " + shape + ": "
+          + e.getMessage());
     }
   }
 
@@ -599,7 +601,7 @@ public final class GraphLowering {
     for (String name : List.of("kernel_shape", "strides", "dilations", "pads", "auto_pad")) {
       node.attribute(name).ifPresent(a -> present.add(a.toString()));
     }
-    return present.isEmpty() ? "(defaults)" : String.join(", ", present);
+    return String.join(", ", present);
   }
 
   /** A per-sample activation shape, counted in long and checked against the tensor limit first. */
