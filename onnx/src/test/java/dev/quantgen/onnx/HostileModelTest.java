@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.quantgen.runtime.numerics.FloatTensor;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,9 +152,12 @@ class HostileModelTest {
 
   @Test
   void aWeightBeyondAConfiguredTensorLimitIsAOneLineError() {
+    Graphs smallConv = new Graphs(1).input("x", 1, 1, 3, 3).output("y", 1, 4, 1, 1)
+        .randomFloats("W", 0.1, 0, 4, 1, 3, 3);
+    smallConv.node("Conv", "c", List.of("x", "W"), "y");
     assertEquals("node 'c' (Conv): weight [4, 1, 3, 3] has 36 elements: expected at most 35"
         + " (quantgen.onnx.maxTensorElements, see docs/limits.md)",
-        lowering(conv(1, 4, 1), new LoweringLimits(35, 1 << 20)));
+        lowering(smallConv, new LoweringLimits(35, 1 << 20)));
   }
 
   /** A chain of {@code count} MatMul nodes all reading the one {@code [k, k]} initializer W. */
@@ -260,5 +268,48 @@ class HostileModelTest {
     OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxModel.parse(bytes, "m.onnx"));
     assertEquals("m.onnx: opset_import has no version for the default domain (ai.onnx): expected one in 1..21",
         e.getMessage());
+  }
+
+  // ---- fuzz seeds: the findings above as starting points for OnnxModelFuzzTest ----
+
+  /** The committed seeds under {@code OnnxModelFuzzTestInputs/onnxModel/}, by file name. */
+  static Map<String, byte[]> seeds() {
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds.put("finding_stride_2_32_plus_1", conv(1, 1, 1, Graphs.ints("strides", TWO_TO_32_PLUS_1, 1)).toBytes(13));
+    seeds.put("finding_dilation_near_2_31",
+        conv(1, 1, 1, Graphs.ints("dilations", 2147483600, 2147483600)).toBytes(13));
+    Graphs padded = new Graphs(1).input("x", 1, 1, 28, 28).output("y", 1, 1, 46028, 46028)
+        .randomFloats("W", 0.1, 0, 1, 1, 1, 1);
+    padded.node("Conv", "c", List.of("x", "W"), "y").addAttribute(Graphs.ints("pads", 23000, 23000, 23000, 23000));
+    seeds.put("finding_padded_activation_8gb", padded.toBytes(13));
+    seeds.put("finding_opset_999", conv(1, 1, 1).toBytes(999));
+    return seeds;
+  }
+
+  @Test
+  void theCommittedFuzzSeedsAreTheseModelsAndAreRejected() throws IOException {
+    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
+      byte[] committed;
+      try (InputStream in = HostileModelTest.class.getResourceAsStream("OnnxModelFuzzTestInputs/onnxModel/"
+          + seed.getKey())) {
+        assertTrue(in != null, "seed " + seed.getKey() + " is committed");
+        committed = in.readAllBytes();
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(seed.getValue(), committed, seed.getKey());
+      assertThrows(IllegalArgumentException.class, () -> {
+        try {
+          GraphLowering.lower(OnnxModel.parse(committed, "m.onnx"));
+        } catch (OnnxFormatException e) {
+          throw new IllegalArgumentException(e);
+        }
+      }, seed.getKey());
+    }
+  }
+
+  /** Regenerates the seeds: {@code java ... HostileModelTest DIR}. */
+  public static void main(String[] args) throws IOException {
+    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
+      Files.write(Path.of(args[0], seed.getKey()), seed.getValue());
+    }
   }
 }
