@@ -301,6 +301,12 @@ public final class GraphLowering {
     if (kernel == null || kernel.length != 2) {
       throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + ": expected two values (2-D pooling)");
     }
+    long cells = (long) kernel[0] * kernel[1]; // both below 2^31: exact in long
+    if (cells > limits.maxTensorElements()) { // the reference pools list one window's cells in an array
+      throw unsupported(node, "attribute kernel_shape " + Arrays.toString(kernel) + " has " + cells
+          + " cells per window: expected at most " + limits.maxTensorElements() + " ("
+          + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+    }
     boolean max = node.opType().equals("MaxPool");
     Window2d window = window(node, kernel[0], kernel[1], max);
     WindowGeometry g = geometry(node, window);

@@ -142,6 +142,16 @@ class HostileModelTest {
   }
 
   @Test
+  void aPoolingWindowBeyondTheTensorLimitIsAOneLineError() {
+    // a 20000 x 20000 window over a padded 28 x 28 input: 400 million cells listed per output cell
+    Graphs g = new Graphs(1).input("x", 1, 1, 28, 28).output("y", 1, 1, 29, 29);
+    g.node("MaxPool", "p", List.of("x"), "y").addAttribute(Graphs.ints("kernel_shape", 20000, 20000))
+        .addAttribute(Graphs.ints("pads", 10000, 10000, 10000, 10000));
+    assertEquals("node 'p' (MaxPool): attribute kernel_shape [20000, 20000] has 400000000 cells per window:"
+        + " expected at most 268435456 (quantgen.onnx.maxTensorElements, see docs/limits.md)", lowering(g));
+  }
+
+  @Test
   void anInputBeyondTheTensorLimitIsAOneLineError() {
     Graphs g = new Graphs(1).input("x", 1, 1, 40000, 40000).output("y", 1, 1, 40000, 40000)
         .randomFloats("W", 0.1, 0, 1, 1, 1, 1);
