@@ -4,8 +4,8 @@ package dev.quantgen.onnx;
  * How large a model {@link GraphLowering} accepts, in elements (see {@code docs/limits.md}):
  *
  * <ul>
- *   <li>{@code maxTensorElements}: any one weight tensor, and any one activation per sample (a
- *       layer's input or output for one image);
+ *   <li>{@code maxTensorElements}: any one weight tensor, any one activation per sample (a
+ *       layer's input or output for one image), and the cells of one pooling window;
  *   <li>{@code maxModelElements}: the sum over all layers of their weight and bias elements plus
  *       their per-sample output elements. Each layer counts its own weights even when several
  *       layers share one initializer: the lowering shares them, but the generated model holds one
