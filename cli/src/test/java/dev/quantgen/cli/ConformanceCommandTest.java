@@ -211,4 +211,21 @@ class ConformanceCommandTest {
     assertEquals(0, r.exit());
     assertTrue(r.out().startsWith("quantgen "), r.out());
   }
+
+  @Test
+  void aHostileCaseFailsAloneAndTheSummaryLineIsStillPrinted() throws IOException {
+    // ~300 bytes whose pads gave 2^31 - 1 outputs: the OutOfMemoryError used to end the run without a summary
+    Files.writeString(tmp.resolve("a_huge_pads.json"), """
+        {"test_name": "huge_pads", "op_type": "ConvInteger", "attributes": {"pads": [1073741822, 1073741822]},
+         "inputs": [{"name": "x", "node_input": 0, "dtype": "uint8", "dims": [1, 1, 3], "values": [1, 2, 3]},
+          {"name": "w", "node_input": 1, "dtype": "uint8", "dims": [1, 1, 1], "values": [1]}],
+         "outputs": [{"name": "y", "node_output": 0, "dtype": "int32", "dims": [1], "values": [0]}]}
+        """, StandardCharsets.UTF_8);
+    Files.writeString(tmp.resolve("b_valid.json"), VALID_CASE, StandardCharsets.UTF_8);
+    Run r = run("conformance", tmp.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.lines().get(0).startsWith("FAIL a_huge_pads.json (huge_pads): ConvInteger rejected the inputs:"
+        + " output [1, 1, 2147483647] would hold 2147483647 elements"), r.out());
+    assertEquals("1 passed, 1 failed", r.lastLine());
+  }
 }

@@ -1,11 +1,9 @@
 package dev.quantgen.onnx;
 
 import dev.quantgen.runtime.conv.Activation;
-import dev.quantgen.runtime.conv.AvgPool2d;
-import dev.quantgen.runtime.conv.Conv2d;
-import dev.quantgen.runtime.conv.MaxPool2d;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.conv.WindowGeometry;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
@@ -33,6 +31,13 @@ import java.util.Set;
  * <p>The first axis of the graph input is the batch; a Reshape's first target dimension is taken
  * as the batch as well (mnist-8 fixes it to 1). Anything else is rejected with an {@link
  * UnsupportedOperatorException} that names the node, its operator and what is supported.
+ *
+ * <p>Attributes are range-checked as longs before they are narrowed to int (strides, dilations,
+ * kernel sizes and group at least 1, pads at least 0, all at most 2^31 - 1), and the window
+ * arithmetic is done in long by {@link Window2d#resolve}, so no attribute value wraps. Every
+ * weight and per-sample activation, and the model's total, is checked against {@link
+ * LoweringLimits} before anything of that size exists. Layers that use the same initializer share
+ * one weight tensor (a per-layer copy is made only when BatchNormalization is folded into it).
  */
 public final class GraphLowering {
   /** The operators this lowering accepts. */
@@ -40,26 +45,38 @@ public final class GraphLowering {
       "BatchNormalization", "MaxPool", "AveragePool", "Flatten", "Reshape", "Identity", "Constant");
 
   private final OnnxModel model;
+  private final LoweringLimits limits;
   private final Map<String, OnnxTensor> constants;
+  /** Dense weights in [out, in] layout derived from an initializer, so layers sharing it share them. */
+  private final Map<DenseWeightKey, FloatTensor> denseWeights = new HashMap<>();
+  /** Weight and activation elements of the layers so far, compared with the model limit. */
+  private long modelElements;
   private final List<LayerSpec> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
   private Affine pending;
   private String current;
   private Shape shape;
 
-  private GraphLowering(OnnxModel model) {
+  private GraphLowering(OnnxModel model, LoweringLimits limits) {
     this.model = model;
+    this.limits = limits;
     this.constants = new HashMap<>(model.initializers());
   }
 
   /**
-   * Lowers {@code model}.
+   * Lowers {@code model} within the limits of {@link LoweringLimits#fromSystemProperties()}.
    *
-   * @throws UnsupportedOperatorException for an operator, attribute or graph structure not supported
+   * @throws UnsupportedOperatorException for an operator, attribute or graph structure not supported,
+   *     or a tensor or model beyond the limits
    * @throws IllegalArgumentException for shapes that do not fit through the chain
    */
   public static LoweredModel lower(OnnxModel model) {
-    return new GraphLowering(model).run();
+    return lower(model, LoweringLimits.fromSystemProperties());
+  }
+
+  /** Lowers {@code model} within {@code limits}; see {@link #lower(OnnxModel)}. */
+  public static LoweredModel lower(OnnxModel model, LoweringLimits limits) {
+    return new GraphLowering(model, limits).run();
   }
 
   private LoweredModel run() {
@@ -80,6 +97,12 @@ public final class GraphLowering {
             + " = " + dims[i] + ", expected a fixed positive size (only the batch may be symbolic)");
       }
       perSample[i - 1] = (int) dims[i];
+    }
+    long inputElements = LoweringLimits.elements(Arrays.copyOfRange(dims, 1, dims.length));
+    if (inputElements > limits.maxTensorElements()) {
+      throw new UnsupportedOperatorException(model.source() + ": input " + input + " has " + inputElements
+          + " elements per sample: expected at most " + limits.maxTensorElements() + " ("
+          + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
     }
     current = input.name();
     shape = Shape.of(perSample);
@@ -158,22 +181,38 @@ public final class GraphLowering {
       throw unsupported(node, "weight " + w.shape() + " has rank " + w.shape().rank()
           + ", expected a 2-D convolution [M, C/group, kh, kw]");
     }
-    int groups = (int) node.longAttribute("group", 1);
+    if (w.size() == 0) {
+      throw unsupported(node, "weight " + w.shape() + " is empty: expected at least one element");
+    }
+    int groups = node.intAttribute("group", 1, 1);
     long[] kernel = node.longsAttribute("kernel_shape");
     if (kernel != null && (kernel.length != 2 || kernel[0] != w.shape().dim(2) || kernel[1] != w.shape().dim(3))) {
       throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + " differs from the weight "
           + w.shape());
     }
-    if (w.shape().dim(1) * groups != shape.dim(0)) {
+    long expectedChannels = (long) w.shape().dim(1) * groups; // both below 2^31: exact in long
+    if (expectedChannels != shape.dim(0)) {
       throw new IllegalArgumentException("node " + node.describe() + ": weight " + w.shape() + " with group "
-          + groups + " expects " + w.shape().dim(1) * groups + " input channels, but the input is " + shape);
+          + groups + " expects " + expectedChannels + " input channels, but the input is " + shape);
+    }
+    int m = w.shape().dim(0);
+    if (m % groups != 0) {
+      throw unsupported(node, "attribute group = " + groups + " does not divide the weight's " + m
+          + " output channels " + w.shape() + ": expected a divisor of both the input and output channels");
     }
     Window2d window = window(node, w.shape().dim(2), w.shape().dim(3), true);
-    FloatTensor bias = node.input(2).isEmpty() ? null : constant(node, 2).floats();
-    Conv2d conv = new Conv2d(w, bias == null ? null : FloatTensor.of(Shape.of(bias.size()), bias.toArray()),
-        window, groups, Activation.NONE);
-    Shape out = perSample(conv.outputShape(batched(shape)));
-    startAffine(node, new Affine(true, w.toArray(), w.shape(), bias == null ? null : bias.toArray(),
+    WindowGeometry g = geometry(node, window);
+    FloatTensor bias = null;
+    if (!node.input(2).isEmpty()) {
+      bias = constant(node, 2).floats();
+      if (bias.size() != m) {
+        throw new IllegalArgumentException("node " + node.describe() + ": bias '" + node.input(2) + "' has shape "
+            + bias.shape() + ", expected [" + m + "] (one per output channel)");
+      }
+    }
+    Shape out = activationShape(node, m, g.outHeight(), g.outWidth());
+    countLayer(node, w, bias == null ? 0 : bias.size(), out);
+    startAffine(node, new Affine(true, w, bias == null ? null : bias.toArray(),
         constant(node, 1).name(), node.input(2).isEmpty() ? null : constant(node, 2).name(), window, groups), out);
   }
 
@@ -210,13 +249,6 @@ public final class GraphLowering {
       throw new IllegalArgumentException("node " + node.describe() + ": weight " + b.shape() + " expects "
           + k + " inputs, but the input is " + shape);
     }
-    float[] bv = b.toArray();
-    float[] w = new float[n * k]; // [out, in]
-    for (int o = 0; o < n; o++) {
-      for (int i = 0; i < k; i++) {
-        w[o * k + i] = alpha * (transposed ? bv[o * k + i] : bv[i * n + o]);
-      }
-    }
     float[] bias = null;
     if (c != null) {
       bias = channelConstant(node, c, n, false);
@@ -224,7 +256,33 @@ public final class GraphLowering {
         bias[o] *= beta;
       }
     }
-    startAffine(node, new Affine(false, w, Shape.of(n, k), bias, weightName, biasName, null, 1), Shape.of(n));
+    Shape out = activationShape(node, n);
+    countLayer(node, b, bias == null ? 0 : n, out);
+    startAffine(node, new Affine(false, denseWeights(b, transposed, alpha), bias, weightName, biasName, null, 1),
+        out);
+  }
+
+  /**
+   * {@code alpha * B} in [out, in] layout. B itself when it already is (a transposed Gemm weight
+   * with alpha 1); else derived once per (initializer, layout, alpha) and shared by every layer
+   * that asks for the same, so a weight used by many nodes is held once.
+   */
+  private FloatTensor denseWeights(FloatTensor b, boolean transposed, float alpha) {
+    if (transposed && alpha == 1f) {
+      return b;
+    }
+    return denseWeights.computeIfAbsent(new DenseWeightKey(b, transposed, Float.floatToIntBits(alpha)), key -> {
+      int k = transposed ? b.shape().dim(1) : b.shape().dim(0);
+      int n = transposed ? b.shape().dim(0) : b.shape().dim(1);
+      float[] bv = b.toArray();
+      float[] w = new float[bv.length]; // [out, in]; n * k = b.size(), an array size
+      for (int o = 0; o < n; o++) {
+        for (int i = 0; i < k; i++) {
+          w[o * k + i] = alpha * (transposed ? bv[o * k + i] : bv[i * n + o]);
+        }
+      }
+      return FloatTensor.of(Shape.of(n, k), w);
+    });
   }
 
   private void pool(OnnxNode node) {
@@ -239,15 +297,22 @@ public final class GraphLowering {
     if (node.longAttribute("storage_order", 0) != 0) {
       throw unsupported(node, "storage_order = 1: expected 0 (row-major)");
     }
-    long[] kernel = node.longsAttribute("kernel_shape");
+    int[] kernel = node.intsAttribute("kernel_shape", 1);
     if (kernel == null || kernel.length != 2) {
       throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + ": expected two values (2-D pooling)");
     }
+    long cells = (long) kernel[0] * kernel[1]; // both below 2^31: exact in long
+    if (cells > limits.maxTensorElements()) { // the reference pools list one window's cells in an array
+      throw unsupported(node, "attribute kernel_shape " + Arrays.toString(kernel) + " has " + cells
+          + " cells per window: expected at most " + limits.maxTensorElements() + " ("
+          + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+    }
     boolean max = node.opType().equals("MaxPool");
-    Window2d window = window(node, (int) kernel[0], (int) kernel[1], max);
+    Window2d window = window(node, kernel[0], kernel[1], max);
+    WindowGeometry g = geometry(node, window);
     boolean countIncludePad = node.longAttribute("count_include_pad", 0) != 0;
-    Shape out = perSample(max ? new MaxPool2d(window).outputShape(batched(shape))
-        : new AvgPool2d(window, countIncludePad).outputShape(batched(shape)));
+    Shape out = activationShape(node, shape.dim(0), g.outHeight(), g.outWidth());
+    countLayer(node, null, 0, out);
     flush();
     layers.add(new PoolSpec(uniqueName(node), max ? PoolSpec.Kind.MAX : PoolSpec.Kind.AVERAGE, shape, out, window,
         countIncludePad, List.of(node.name())));
@@ -286,6 +351,7 @@ public final class GraphLowering {
       throw unsupported(node, "reshapes " + shape + " to " + target + ": expected a flatten to ["
           + shape.size() + "]");
     }
+    countLayer(node, null, 0, target);
     flush();
     layers.add(new FlattenSpec(uniqueName(node), shape, target, List.of(node.name())));
     advance(node, target);
@@ -327,12 +393,13 @@ public final class GraphLowering {
     float[] mean = channelVector(node, 3, m);
     float[] var = channelVector(node, 4, m);
     double eps = node.floatAttribute("epsilon", 1e-5f);
-    int perChannel = pending.weights.length / m;
+    float[] weights = pending.weightsToFold();
+    int perChannel = weights.length / m;
     float[] bias = pending.bias == null ? new float[m] : pending.bias;
     for (int c = 0; c < m; c++) {
       double f = scale[c] / Math.sqrt(var[c] + eps);
       for (int i = 0; i < perChannel; i++) {
-        pending.weights[c * perChannel + i] = (float) (pending.weights[c * perChannel + i] * f);
+        weights[c * perChannel + i] = (float) (weights[c * perChannel + i] * f);
       }
       bias[c] = (float) ((bias[c] - (double) mean[c]) * f + shift[c]);
     }
@@ -447,13 +514,10 @@ public final class GraphLowering {
     if (node.longAttribute("allowzero", 0) != 0) {
       throw unsupported(node, "allowzero = 1: expected 0");
     }
-    int size = 1;
-    for (int d : input) {
-      size *= d;
-    }
+    long size = LoweringLimits.elements(Arrays.stream(input).asLongStream().toArray()); // a Shape's size: < 2^31
     int[] out = new int[target.length];
     int infer = -1;
-    int known = 1;
+    long known = 1;
     for (int i = 0; i < target.length; i++) {
       if (target[i] == -1 && infer < 0) {
         infer = i;
@@ -465,15 +529,13 @@ public final class GraphLowering {
             + " at " + i + ": expected a positive size, 0 or a single -1");
       }
       out[i] = (int) v;
-      known *= out[i];
+      known = LoweringLimits.elements(known, v); // saturates instead of wrapping
     }
     if (infer >= 0) {
-      out[infer] = known == 0 ? 0 : size / known;
+      long inferred = size / known;
+      out[infer] = (int) inferred; // at most size, an int
     }
-    int product = 1;
-    for (int d : out) {
-      product *= d;
-    }
+    long product = LoweringLimits.elements(Arrays.stream(out).asLongStream().toArray());
     if (product != size) {
       throw new IllegalArgumentException("node " + node.describe() + ": cannot reshape " + Arrays.toString(input)
           + " (" + size + " elements) to " + Arrays.toString(target));
@@ -481,30 +543,39 @@ public final class GraphLowering {
     return out;
   }
 
+  /**
+   * The node's window. Strides, dilations and pads are range-checked as longs before they become
+   * ints; the kernel comes from the weight or an already checked kernel_shape.
+   */
   private Window2d window(OnnxNode node, int kh, int kw, boolean dilations) {
-    Window2d w = Window2d.of(kh, kw);
-    long[] strides = node.longsAttribute("strides");
+    Window2d w;
+    try {
+      w = Window2d.of(kh, kw);
+    } catch (IllegalArgumentException e) {
+      throw unsupported(node, "kernel " + kh + " x " + kw + ": " + e.getMessage());
+    }
+    int[] strides = node.intsAttribute("strides", 1);
     if (strides != null) {
       requirePair(node, "strides", strides);
-      w = w.withStrides((int) strides[0], (int) strides[1]);
+      w = w.withStrides(strides[0], strides[1]);
     }
-    long[] dil = node.longsAttribute("dilations");
+    int[] dil = node.intsAttribute("dilations", 1);
     if (dil != null) {
       requirePair(node, "dilations", dil);
       if (!dilations && (dil[0] != 1 || dil[1] != 1)) {
         throw unsupported(node, "dilations " + Arrays.toString(dil) + ": expected none for average pooling");
       }
-      w = w.withDilations((int) dil[0], (int) dil[1]);
+      w = w.withDilations(dil[0], dil[1]);
     }
     String autoPad = node.stringAttribute("auto_pad", "NOTSET");
-    long[] pads = node.longsAttribute("pads");
+    int[] pads = node.intsAttribute("pads", 0);
     switch (autoPad) {
       case "NOTSET" -> {
         if (pads != null) {
           if (pads.length != 4) {
             throw unsupported(node, "pads " + Arrays.toString(pads) + ": expected four values [top, left, bottom, right]");
           }
-          w = w.withPads((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]);
+          w = w.withPads(pads[0], pads[1], pads[2], pads[3]);
         }
       }
       case "VALID" -> { }
@@ -516,7 +587,57 @@ public final class GraphLowering {
     return w;
   }
 
-  private static void requirePair(OnnxNode node, String attribute, long[] v) {
+  /**
+   * The window resolved on the current input, in long arithmetic ({@link Window2d#resolve}): the
+   * dilated kernel must lie within the padded input, and the padded input must stay below 2^31.
+   */
+  private WindowGeometry geometry(OnnxNode node, Window2d w) {
+    try {
+      return w.resolve(shape.dim(1), shape.dim(2));
+    } catch (IllegalArgumentException e) {
+      String attributes = windowAttributes(node);
+      throw unsupported(node, "kernel " + w.kernelHeight() + " x " + w.kernelWidth()
+          + (attributes.isEmpty() ? "" : " with " + attributes) + " does not fit the input " + shape + ": "
+          + e.getMessage());
+    }
+  }
+
+  private static String windowAttributes(OnnxNode node) {
+    List<String> present = new ArrayList<>();
+    for (String name : List.of("kernel_shape", "strides", "dilations", "pads", "auto_pad")) {
+      node.attribute(name).ifPresent(a -> present.add(a.toString()));
+    }
+    return String.join(", ", present);
+  }
+
+  /** A per-sample activation shape, counted in long and checked against the tensor limit first. */
+  private Shape activationShape(OnnxNode node, int... dims) {
+    long elements = LoweringLimits.elements(Arrays.stream(dims).asLongStream().toArray());
+    if (elements > limits.maxTensorElements()) {
+      throw unsupported(node, "output " + Arrays.toString(dims) + " has " + elements + " elements per sample:"
+          + " expected at most " + limits.maxTensorElements() + " (" + LoweringLimits.MAX_TENSOR_ELEMENTS
+          + ", see docs/limits.md)");
+    }
+    return Shape.of(dims);
+  }
+
+  /** Counts a layer's weights, bias and output against the tensor and model limits. */
+  private void countLayer(OnnxNode node, FloatTensor weights, long biasElements, Shape out) {
+    long weightElements = weights == null ? 0 : weights.size();
+    if (weightElements > limits.maxTensorElements()) {
+      throw unsupported(node, "weight " + weights.shape() + " has " + weightElements + " elements: expected at most "
+          + limits.maxTensorElements() + " (" + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+    }
+    // each term is below 2^31 and there are fewer than 2^31 layers: the sum stays far below 2^63
+    modelElements += weightElements + biasElements + out.size();
+    if (modelElements > limits.maxModelElements()) {
+      throw unsupported(node, "the model reaches " + modelElements + " weight and activation elements at this"
+          + " layer (each layer counts its own weights, shared or not): expected at most "
+          + limits.maxModelElements() + " (" + LoweringLimits.MAX_MODEL_ELEMENTS + ", see docs/limits.md)");
+    }
+  }
+
+  private static void requirePair(OnnxNode node, String attribute, int[] v) {
     if (v.length != 2) {
       throw new UnsupportedOperatorException("node " + node.describe() + ": " + attribute + " "
           + Arrays.toString(v) + ": expected two values (height, width)");
@@ -577,29 +698,36 @@ public final class GraphLowering {
     return name;
   }
 
-  private static Shape batched(Shape perSample) {
-    int[] d = new int[perSample.rank() + 1];
-    d[0] = 1;
-    System.arraycopy(perSample.dims(), 0, d, 1, perSample.rank());
-    return Shape.of(d);
-  }
-
-  private static Shape perSample(Shape batched) {
-    return Shape.of(Arrays.copyOfRange(batched.dims(), 1, batched.rank()));
-  }
-
   private static UnsupportedOperatorException unsupported(OnnxNode node, String detail) {
     return new UnsupportedOperatorException("node " + node.describe() + ": " + detail);
   }
 
-  /** A Conv or dense layer still open to bias, BatchNormalization and activation folding. */
+  /** Identifies dense weights derived from one initializer tensor (by identity) in one layout. */
+  private record DenseWeightKey(FloatTensor source, boolean transposed, int alphaBits) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DenseWeightKey k && k.source == source && k.transposed == transposed
+          && k.alphaBits == alphaBits;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(source) * 31 + Boolean.hashCode(transposed) * 7 + alphaBits;
+    }
+  }
+
+  /**
+   * A Conv or dense layer still open to bias, BatchNormalization and activation folding. The
+   * weights are the shared tensor until a fold changes them; only then does the layer get its own
+   * copy.
+   */
   private static final class Affine {
     final boolean conv;
-    final float[] weights;
-    final Shape weightShape;
+    final FloatTensor sharedWeights;
     final Window2d window;
     final int groups;
     final List<String> sources = new ArrayList<>();
+    float[] ownWeights;
     float[] bias;
     String weightName;
     String biasName;
@@ -608,11 +736,10 @@ public final class GraphLowering {
     Shape inputShape;
     Shape outputShape;
 
-    Affine(boolean conv, float[] weights, Shape weightShape, float[] bias, String weightName, String biasName,
+    Affine(boolean conv, FloatTensor weights, float[] bias, String weightName, String biasName,
         Window2d window, int groups) {
       this.conv = conv;
-      this.weights = weights;
-      this.weightShape = weightShape;
+      this.sharedWeights = weights;
       this.bias = bias;
       this.weightName = weightName;
       this.biasName = biasName;
@@ -621,11 +748,19 @@ public final class GraphLowering {
     }
 
     int outChannels() {
-      return weightShape.dim(0);
+      return sharedWeights.shape().dim(0);
+    }
+
+    /** This layer's own weights, copied from the shared tensor on first use. */
+    float[] weightsToFold() {
+      if (ownWeights == null) {
+        ownWeights = sharedWeights.toArray();
+      }
+      return ownWeights;
     }
 
     LayerSpec toSpec() {
-      FloatTensor w = FloatTensor.of(weightShape, weights);
+      FloatTensor w = ownWeights == null ? sharedWeights : FloatTensor.of(sharedWeights.shape(), ownWeights);
       FloatTensor b = bias == null ? null : FloatTensor.of(Shape.of(outChannels()), bias);
       return conv
           ? new ConvSpec(name, inputShape, outputShape, w, b, window, groups, activation, weightName, biasName, sources)

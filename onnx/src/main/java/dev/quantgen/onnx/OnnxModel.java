@@ -28,6 +28,22 @@ public final class OnnxModel {
   private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
   private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
 
+  /** The lowest default-domain ({@code ai.onnx}) opset the importer reads. */
+  public static final long MIN_OPSET = 1;
+
+  /**
+   * The highest default-domain opset the importer reads: 21, the newest that ONNX Runtime 1.20 (which
+   * the agreement tests run) executes, so every supported operator's semantics at that opset are
+   * checked against it.
+   */
+  public static final long MAX_OPSET = 21;
+
+  /**
+   * ONNX files must be smaller than 2 GiB: a protobuf message cannot be larger, and bigger models
+   * keep their weights in external data files.
+   */
+  static final long MAX_FILE_BYTES = (1L << 31) - 1;
+
   private final String source;
   private final String producer;
   private final long opsetVersion;
@@ -50,10 +66,17 @@ public final class OnnxModel {
   /**
    * Reads an {@code .onnx} file.
    *
-   * @throws OnnxFormatException naming the file when it is not a readable ONNX model
+   * @throws OnnxFormatException naming the file when it is not a readable ONNX model, or when it is
+   *     2 GiB or larger (checked before reading)
    * @throws IOException when the file cannot be read at all
    */
   public static OnnxModel read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new OnnxFormatException(file + ": " + size + " bytes: an ONNX file must be smaller than 2 GiB"
+          + " (the protobuf limit); save a larger model with external data (ONNX's save_as_external_data),"
+          + " which quantgen does not read yet");
+    }
     return parse(Files.readAllBytes(file), file.toString());
   }
 
@@ -92,14 +115,36 @@ public final class OnnxModel {
     for (OnnxMl.ValueInfoProto v : graph.getOutputList()) {
       outputs.add(valueInfo(v));
     }
-    long opset = 0;
+    long opset = defaultOpset(proto, source);
+    String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
+    return new OnnxModel(source, producer, opset, nodes, initializers, inputs, outputs);
+  }
+
+  /**
+   * The version imported for the default domain ({@code ""} or {@code ai.onnx}), which must be
+   * given once and lie in {@link #MIN_OPSET}..{@link #MAX_OPSET}: an operator's meaning depends on
+   * it, so a version the importer was not written for is refused rather than guessed.
+   */
+  private static long defaultOpset(OnnxMl.ModelProto proto, String source) throws OnnxFormatException {
+    Long opset = null;
     for (OnnxMl.OperatorSetIdProto o : proto.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        if (opset != null && opset != o.getVersion()) {
+          throw new OnnxFormatException(source + ": opset_import gives the default domain (ai.onnx) twice, as "
+              + opset + " and " + o.getVersion() + ": expected one version");
+        }
         opset = o.getVersion();
       }
     }
-    String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
-    return new OnnxModel(source, producer, opset, nodes, initializers, inputs, outputs);
+    if (opset == null) {
+      throw new OnnxFormatException(source + ": opset_import has no version for the default domain (ai.onnx):"
+          + " expected one in " + MIN_OPSET + ".." + MAX_OPSET);
+    }
+    if (opset < MIN_OPSET || opset > MAX_OPSET) {
+      throw new OnnxFormatException(source + ": opset " + opset + " of the default domain (ai.onnx) is not"
+          + " supported: expected " + MIN_OPSET + ".." + MAX_OPSET);
+    }
+    return opset;
   }
 
   private static OnnxNode node(OnnxMl.NodeProto n, String source) throws OnnxFormatException {

@@ -11,10 +11,18 @@ import java.util.stream.Stream;
 /**
  * Runs every {@code *.json} case of a folder on the runtime reference, in file-name order, and
  * compares each output with the expected one. A case fails when any output differs, when its file
- * is malformed, when the operator or a dtype is unsupported, or when the operator rejects the
- * inputs; nothing is skipped.
+ * is malformed, when the operator or a dtype is unsupported, when the operator rejects the inputs,
+ * or when anything at all goes wrong while reading or running it (an {@link OutOfMemoryError} or
+ * a {@link StackOverflowError} included): one bad case never stops the run, so the summary line is
+ * always printed. Nothing is skipped.
  */
 public final class ConformanceRunner {
+  /** Runs a case's operator: {@link ReferenceOperators#run} outside tests. */
+  @FunctionalInterface
+  interface Operators {
+    List<TensorValue> run(ConformanceCase c) throws CaseFormatException, UnsupportedCaseException;
+  }
+
   private ConformanceRunner() {}
 
   /** The case files of {@code dir}, sorted by name (not recursive). */
@@ -35,6 +43,14 @@ public final class ConformanceRunner {
 
   /** Runs one case file; never throws for a bad case, the result says what went wrong. */
   public static CaseResult run(Path file) {
+    return run(file, ReferenceOperators::run);
+  }
+
+  /**
+   * Runs one case file with {@code operators}. Whatever is thrown, Errors included, becomes the
+   * case's failure: a case is untrusted input, and the run must reach its summary line.
+   */
+  static CaseResult run(Path file, Operators operators) {
     String name = file.getFileName().toString();
     ConformanceCase c;
     try {
@@ -45,23 +61,36 @@ public final class ConformanceRunner {
       return new CaseResult(name, name, "malformed case: " + e.getMessage());
     } catch (UnsupportedCaseException e) {
       return new CaseResult(name, name, "unsupported: " + e.getMessage());
+    } catch (RuntimeException | Error e) {
+      return new CaseResult(name, name, "reading the case threw " + oneLine(e));
     }
-    return new CaseResult(name, c.testName(), check(c));
+    String reason;
+    try {
+      reason = check(c, operators);
+    } catch (RuntimeException | Error e) { // e.g. comparing the outputs ran out of memory
+      reason = "checking the outputs threw " + oneLine(e);
+    }
+    return new CaseResult(name, c.testName(), reason);
+  }
+
+  /** The throwable's class and message on one line. */
+  private static String oneLine(Throwable t) {
+    return t.toString().replace('\n', ' ').replace('\r', ' ');
   }
 
   /** Null when every output matches, else the first problem. */
-  private static String check(ConformanceCase c) {
+  private static String check(ConformanceCase c, Operators operators) {
     List<TensorValue> actual;
     try {
-      actual = ReferenceOperators.run(c);
+      actual = operators.run(c);
     } catch (CaseFormatException e) {
       return "malformed case: " + e.getMessage();
     } catch (UnsupportedCaseException e) {
       return "unsupported: " + e.getMessage();
     } catch (IllegalArgumentException e) {
       return c.opType() + " rejected the inputs: " + e.getMessage();
-    } catch (RuntimeException e) {
-      return c.opType() + " threw " + e;
+    } catch (RuntimeException | Error e) { // OutOfMemoryError, StackOverflowError: still one failed case
+      return c.opType() + " threw " + oneLine(e);
     }
     for (ConformanceCase.NamedOutput expected : c.outputs()) {
       if (expected.slot() >= actual.size()) {

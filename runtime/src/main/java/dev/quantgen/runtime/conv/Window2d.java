@@ -10,6 +10,14 @@ import java.util.Objects;
  * the output size is {@code floor((in + padBegin + padEnd - extent) / stride) + 1} (ONNX, with
  * {@code ceil_mode = 0}). {@link PadMode#SAME_UPPER} and {@link PadMode#SAME_LOWER} choose the pads
  * so the output size is {@code ceil(in / stride)}, as ONNX {@code auto_pad} does.
+ *
+ * <p>Overflow cannot happen by construction: {@link #resolve} computes extent, padding and output
+ * size in {@code long} (each factor is below 2^31, so no product reaches 2^63) and accepts only a
+ * padded input {@code in + padBegin + padEnd} of at most {@code 2^31 - 1} cells holding the whole
+ * dilated kernel. Every tap coordinate {@code o * stride + k * dilation - padBegin} of every
+ * window then lies in {@code [-padBegin, in + padEnd)}, so the int index arithmetic of the layers
+ * that use a {@link WindowGeometry} cannot wrap. The kernel has at most {@code 2^31 - 9} cells, so
+ * one window's cells fit an array.
  */
 public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
     int dilationHeight, int dilationWidth, PadMode padMode,
@@ -28,6 +36,10 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
     nonNegative("padLeft", padLeft);
     nonNegative("padBottom", padBottom);
     nonNegative("padRight", padRight);
+    if ((long) kernelHeight * kernelWidth > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("kernel " + kernelHeight + " x " + kernelWidth + ": more than 2^31 - 9"
+          + " cells, expected a window whose cells fit an array");
+    }
     if (padMode != PadMode.EXPLICIT && (padTop | padLeft | padBottom | padRight) != 0) {
       throw new IllegalArgumentException("pads [" + padTop + ", " + padLeft + ", " + padBottom + ", " + padRight
           + "] given with padMode " + padMode + ": expected explicit pads only with padMode EXPLICIT");
@@ -75,21 +87,35 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
     return new WindowGeometry(inHeight, inWidth, h[0], w[0], h[1], w[1]);
   }
 
-  /** {output size, pad at the beginning} of one axis. */
+  /**
+   * {output size, pad at the beginning} of one axis, computed in long: {@code in}, the pads, the
+   * stride, the dilation and the kernel are each below 2^31, so no intermediate value reaches 2^63.
+   */
   private int[] axis(String name, int in, int kernel, int stride, int dilation, int begin, int end) {
-    int extent = dilation * (kernel - 1) + 1;
+    long extent = extent(kernel, dilation);
+    long padBegin = begin;
+    long padEnd = end;
     if (padMode != PadMode.EXPLICIT) {
-      int target = (in + stride - 1) / stride;
-      int total = Math.max(0, (target - 1) * stride + extent - in);
-      begin = padMode == PadMode.SAME_UPPER ? total / 2 : total - total / 2;
-      end = total - begin;
+      long target = ((long) in + stride - 1) / stride;
+      long total = Math.max(0, (target - 1) * stride + extent - in);
+      padBegin = padMode == PadMode.SAME_UPPER ? total / 2 : total - total / 2;
+      padEnd = total - padBegin;
     }
-    int span = in + begin + end - extent;
-    if (span < 0) {
-      throw new IllegalArgumentException(name + " " + in + " with pads " + begin + "+" + end
+    long padded = in + padBegin + padEnd;
+    if (padded > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " " + in + " with pads " + padBegin + "+" + padEnd + " is "
+          + padded + " cells: expected a padded size of at most 2^31 - 1 (dilated kernel extent " + extent + ")");
+    }
+    if (padded < extent) {
+      throw new IllegalArgumentException(name + " " + in + " with pads " + padBegin + "+" + padEnd
           + " is smaller than the dilated kernel extent " + extent + ": expected at least one output position");
     }
-    return new int[] {span / stride + 1, begin};
+    return new int[] {(int) ((padded - extent) / stride + 1), (int) padBegin};
+  }
+
+  /** The cells a dilated kernel reaches, {@code dilation * (kernel - 1) + 1}: below 2^62, exact in long. */
+  public static long extent(int kernel, int dilation) {
+    return (long) dilation * (kernel - 1) + 1;
   }
 
   private static void positive(String name, int v) {

@@ -144,34 +144,45 @@ public final class ConvAttributes {
     int[] s = strides == null ? filled(rank, 1) : requireLength("strides", strides, rank);
     int[] d = dilations == null ? filled(rank, 1) : requireLength("dilations", dilations, rank);
     int[] begin = new int[rank];
-    int[] end = new int[rank];
     int[] out = new int[rank];
     for (int i = 0; i < rank; i++) {
-      int extent = d[i] * (k[i] - 1) + 1; // the dilated kernel's reach
+      // long throughout: sizes, pads, strides, dilations and kernel are each below 2^31, so no
+      // product or sum below reaches 2^63
+      long in = inputSpatial[i];
+      long extent = (long) d[i] * (k[i] - 1) + 1; // the dilated kernel's reach
+      long padBegin = 0;
+      long padEnd = 0;
       switch (autoPad) {
         case NOTSET -> {
           if (pads != null) {
             requireLength("pads", pads, 2 * rank);
-            begin[i] = pads[i];
-            end[i] = pads[rank + i];
+            padBegin = pads[i];
+            padEnd = pads[rank + i];
           }
         }
         case VALID -> { }
         case SAME_UPPER, SAME_LOWER -> {
-          int target = (inputSpatial[i] + s[i] - 1) / s[i]; // ceil(D / stride)
-          int total = Math.max(0, (target - 1) * s[i] + extent - inputSpatial[i]);
-          int small = total / 2;
-          begin[i] = autoPad == AutoPad.SAME_UPPER ? small : total - small;
-          end[i] = total - begin[i];
+          long target = (in + s[i] - 1) / s[i]; // ceil(D / stride)
+          long total = Math.max(0, (target - 1) * s[i] + extent - in);
+          long small = total / 2;
+          padBegin = autoPad == AutoPad.SAME_UPPER ? small : total - small;
+          padEnd = total - padBegin;
         }
       }
-      int span = inputSpatial[i] + begin[i] + end[i] - extent;
-      if (span < 0) {
-        throw new IllegalArgumentException("input spatial axis " + i + " of size " + inputSpatial[i]
-            + " with pads " + begin[i] + "+" + end[i] + " is smaller than the dilated kernel extent " + extent
+      long padded = in + padBegin + padEnd;
+      if (padded > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("input spatial axis " + i + " of size " + in + " with pads " + padBegin
+            + "+" + padEnd + " is " + padded + " cells: expected a padded size of at most 2^31 - 1");
+      }
+      if (padded < extent) {
+        throw new IllegalArgumentException("input spatial axis " + i + " of size " + in
+            + " with pads " + padBegin + "+" + padEnd + " is smaller than the dilated kernel extent " + extent
             + ": expected at least one output position");
       }
-      out[i] = span / s[i] + 1;
+      // every tap coordinate o * stride + k * dilation - padBegin lies in [-padBegin, in + padEnd),
+      // inside the int range because the padded size is at most 2^31 - 1
+      begin[i] = (int) padBegin;
+      out[i] = (int) ((padded - extent) / s[i] + 1);
     }
     return new ConvGeometry(k, s, d, begin, out);
   }

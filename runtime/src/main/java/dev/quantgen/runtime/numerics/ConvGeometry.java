@@ -10,18 +10,27 @@ record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] padBegin
     return kernel.length;
   }
 
-  int kernelSize() {
+  /** Kernel cells, exact in long (saturating at {@link Long#MAX_VALUE} for absurd ranks). */
+  long kernelSize() {
     return product(kernel);
   }
 
-  int outputSize() {
+  /** Output positions per channel, exact in long (saturating at {@link Long#MAX_VALUE}). */
+  long outputSize() {
     return product(output);
   }
 
-  private static int product(int[] dims) {
-    int n = 1;
+  /** {@code a * b} for non-negative factors, or {@link Long#MAX_VALUE} when it does not fit a long. */
+  static long saturatedProduct(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+  }
+
+  private static long product(int[] dims) {
+    long n = 1;
     for (int d : dims) {
-      n *= d;
+      n = saturatedProduct(n, d);
     }
     return n;
   }

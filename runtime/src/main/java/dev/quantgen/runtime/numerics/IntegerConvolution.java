@@ -11,8 +11,16 @@ import java.util.Arrays;
  * in the quantized domain a padded cell acts like the zero point (ONNX pads after subtracting it).
  * Works for any number of spatial axes. Sums use Java int arithmetic, which wraps exactly as an
  * int32 accumulator does; each product fits easily ({@code |x - xZp|, |w - wZp| <= 255}).
+ *
+ * <p>Before anything is allocated, the output ({@code N * M * out1 * ...}) and the index table
+ * ({@code out1 * ... * k1 * ...}) are counted in long and refused above {@link #MAX_ELEMENTS}: a
+ * few hundred bytes of attributes (huge pads) must not make the reference allocate gigabytes. With
+ * both counts below 2^28, every flat index the loops compute fits an int.
  */
 final class IntegerConvolution {
+  /** The most elements the reference convolution allocates for its output or its index table (2^28). */
+  static final long MAX_ELEMENTS = 1L << 28;
+
   /** The accumulator and its shape {@code [N, M, out1, out2, ...]}. */
   record Accumulator(Shape shape, int[] values, int outputChannels, int spatialSize) {
     /** The output channel {@code m} of a flat index. */
@@ -48,7 +56,7 @@ final class IntegerConvolution {
     int channels = xs.dim(1);
     int outChannels = ws.dim(0);
     int channelsPerGroup = ws.dim(1);
-    if (channelsPerGroup * group != channels) {
+    if ((long) channelsPerGroup * group != channels) { // long: a group near 2^31 must not wrap to a match
       throw new IllegalArgumentException("w: shape " + ws + " has " + channelsPerGroup
           + " input channels per group, but x of shape " + xs + " has " + channels + " channels and group is "
           + group + ": expected w.dim(1) = C / group = " + (channels % group == 0 ? channels / group
@@ -73,8 +81,13 @@ final class IntegerConvolution {
 
     int batch = xs.dim(0);
     int inSize = product(inSpatial);
-    int kSize = g.kernelSize();
-    int outSize = g.outputSize();
+    long outputElements = ConvGeometry.saturatedProduct((long) batch * outChannels, g.outputSize());
+    long tableElements = ConvGeometry.saturatedProduct(g.outputSize(), g.kernelSize());
+    requireAllocatable("output " + Arrays.toString(outDims(batch, outChannels, g)), outputElements);
+    requireAllocatable("index table (output positions x kernel cells " + Arrays.toString(g.kernel()) + ")",
+        tableElements);
+    int kSize = (int) g.kernelSize();
+    int outSize = (int) g.outputSize();
     int[] inputIndex = inputIndexTable(g, inSpatial);
     int[] xv = x.raw();
     int[] wv = w.raw();
@@ -100,11 +113,23 @@ final class IntegerConvolution {
         }
       }
     }
-    int[] outDims = new int[rank + 2];
+    return new Accumulator(Shape.of(outDims(batch, outChannels, g)), acc, outChannels, outSize);
+  }
+
+  private static int[] outDims(int batch, int outChannels, ConvGeometry g) {
+    int[] outDims = new int[g.spatialRank() + 2];
     outDims[0] = batch;
     outDims[1] = outChannels;
-    System.arraycopy(g.output(), 0, outDims, 2, rank);
-    return new Accumulator(Shape.of(outDims), acc, outChannels, outSize);
+    System.arraycopy(g.output(), 0, outDims, 2, g.spatialRank());
+    return outDims;
+  }
+
+  private static void requireAllocatable(String what, long elements) {
+    if (elements > MAX_ELEMENTS) {
+      throw new IllegalArgumentException(what + " would hold " + (elements == Long.MAX_VALUE ? "more than 2^63"
+          : String.valueOf(elements)) + " elements: expected at most 2^28 (" + MAX_ELEMENTS
+          + "), the reference convolution's limit; check pads, strides and dilations");
+    }
   }
 
   /**
@@ -113,8 +138,8 @@ final class IntegerConvolution {
    */
   private static int[] inputIndexTable(ConvGeometry g, int[] inSpatial) {
     int rank = g.spatialRank();
-    int kSize = g.kernelSize();
-    int outSize = g.outputSize();
+    int kSize = (int) g.kernelSize(); // both below 2^28: checked by accumulate
+    int outSize = (int) g.outputSize();
     int[] table = new int[outSize * kSize];
     int[] o = new int[rank];
     for (int oi = 0; oi < outSize; oi++, increment(o, g.output())) {
