@@ -83,7 +83,11 @@ final class EvalCommand implements Callable<Integer> {
           + IdxTestSet.LABELS);
     }
     LoweredModel lowered = GraphLowering.lower(OnnxModel.read(model));
-    IdxTestSet set = IdxTestSet.read(data);
+    if (images != null && images < 1) {
+      throw new UsageProblem("--images " + images + ": expected 1 or more (the images to evaluate)");
+    }
+    // Only the images asked for are read and converted: a small gzip file may expand to gigabytes.
+    IdxTestSet set = IdxTestSet.read(data, images == null ? Integer.MAX_VALUE : images);
     int count = images == null ? set.size() : images;
     if (count < 1 || count > set.size()) {
       throw new UsageProblem("--images " + count + ": expected 1.." + set.size() + " (the images in " + data + ")");
@@ -103,6 +107,7 @@ final class EvalCommand implements Callable<Integer> {
           throw new IllegalArgumentException("--data " + data + ": images of " + set.images()[0].length
               + " pixels, expected " + generated.inputSize() + " (the input of " + model.getFileName() + ")");
         }
+        set.requireLabelsBelow(generated.outputSize(), data, model.getFileName().toString());
         UnaryOperator<float[]> forward = switch (chosen) {
           case FP32 -> generated.fp32();
           case INT8, INT4 -> generated.int8(List.of(set.images()).subList(0, calibration));
