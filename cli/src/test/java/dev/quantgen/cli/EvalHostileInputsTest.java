@@ -68,22 +68,25 @@ class EvalHostileInputsTest {
     }
   }
 
+  /** Both model APIs: the spatial one (Flatten, then MatMul) and the dense chain. */
   @Test
   void labelOutsideTheModelsClassesIsAnErrorNamingTheFileAndIndex() throws IOException {
-    Path model = write("dense.onnx", singleMatMul());
     Path data = testSet("bad-labels", 20, true); // label 7 is 255
-    CliRun run = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
-    assertEquals(1, run.exit(), run::toString);
-    assertEquals("eval: " + data.resolve(IdxTestSet.LABELS) + ": label 7 is 255, expected 0..9 (the 10 outputs of "
-        + "dense.onnx)\n", run.err());
-    assertEquals("", run.out());
+    for (Path model : new Path[] {write("flattened.onnx", flattenThenMatMul()), write("dense.onnx", singleMatMul())}) {
+      CliRun run = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
+      assertEquals(1, run.exit(), run::toString);
+      assertEquals("eval: " + data.resolve(IdxTestSet.LABELS) + ": label 7 is 255, expected 0..9 (the 10 outputs of "
+          + model.getFileName() + ")\n", run.err());
+      assertEquals("", run.out());
+    }
   }
 
   @Test
   void headerClaimingTwoBillionEmptyImagesIsAOneLineError() throws IOException {
     Path model = write("dense.onnx", singleMatMul());
     Path data = Files.createDirectories(tmp.resolve("empty-images"));
-    Files.write(data.resolve(IdxTestSet.IMAGES), gzip(header(Idx.IMAGES_MAGIC, Integer.MAX_VALUE, 0, 0)));
+    // Just below the 2^31 - 9 bytes a single array can hold, so no byte count trips the old size check.
+    Files.write(data.resolve(IdxTestSet.IMAGES), gzip(header(Idx.IMAGES_MAGIC, 2_147_483_000, 0, 0)));
     Idx.writeLabelsGz(Labels.of(1, 2, 3), data.resolve(IdxTestSet.LABELS));
     CliRun run = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
     assertEquals(1, run.exit(), run::toString);
@@ -181,6 +184,16 @@ class EvalHostileInputsTest {
     g.addInitializer(floats("b", new float[CLASSES], CLASSES));
     g.addNode(node("MatMul", "fc", "x", "W", "h"));
     g.addNode(node("Add", "fc_bias", "h", "b", "y"));
+    return model(g);
+  }
+
+  /** x[1, 1, 28, 28], Flatten, then the brightness classifier: a spatial model (it has a flatten layer). */
+  private static byte[] flattenThenMatMul() {
+    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("test").addInput(value("x", 1, 1, 28, 28))
+        .addOutput(value("y", 1, CLASSES));
+    g.addInitializer(floats("W", blockWeights(), PIXELS, CLASSES));
+    g.addNode(node("Flatten", "flat", "x", null, "f"));
+    g.addNode(node("MatMul", "fc", "f", "W", "y"));
     return model(g);
   }
 
