@@ -10,6 +10,7 @@ import dev.quantgen.onnx.GraphLowering;
 import dev.quantgen.onnx.LayerSpec;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.runtime.data.Idx;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +65,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "INT8 and INT4 calibration images, the first N of the set; default ${DEFAULT-VALUE}.")
   private int samples;
 
-  @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only; default all.")
+  @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only (only those are "
+      + "read from the files); default all, at most " + Idx.MAX_ELEMENTS + " pixels.")
   private Integer images;
 
   @Option(names = "--json", description = "Print one JSON object instead of the text.")
