@@ -10,6 +10,7 @@ import dev.quantgen.onnx.GraphLowering;
 import dev.quantgen.onnx.LayerSpec;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.runtime.data.Idx;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +65,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "INT8 and INT4 calibration images, the first N of the set; default ${DEFAULT-VALUE}.")
   private int samples;
 
-  @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only; default all.")
+  @Option(names = "--images", paramLabel = "N", description = "Evaluate on the first N images only (only those are "
+      + "read from the files); default all, at most " + Idx.MAX_ELEMENTS + " pixels.")
   private Integer images;
 
   @Option(names = "--json", description = "Print one JSON object instead of the text.")
@@ -83,7 +85,11 @@ final class EvalCommand implements Callable<Integer> {
           + IdxTestSet.LABELS);
     }
     LoweredModel lowered = GraphLowering.lower(OnnxModel.read(model));
-    IdxTestSet set = IdxTestSet.read(data);
+    if (images != null && images < 1) {
+      throw new UsageProblem("--images " + images + ": expected 1 or more (the images to evaluate)");
+    }
+    // Only the images asked for are read and converted: a small gzip file may expand to gigabytes.
+    IdxTestSet set = IdxTestSet.read(data, images == null ? Integer.MAX_VALUE : images);
     int count = images == null ? set.size() : images;
     if (count < 1 || count > set.size()) {
       throw new UsageProblem("--images " + count + ": expected 1.." + set.size() + " (the images in " + data + ")");
@@ -103,6 +109,7 @@ final class EvalCommand implements Callable<Integer> {
           throw new IllegalArgumentException("--data " + data + ": images of " + set.images()[0].length
               + " pixels, expected " + generated.inputSize() + " (the input of " + model.getFileName() + ")");
         }
+        set.requireLabelsBelow(generated.outputSize(), data, model.getFileName().toString());
         UnaryOperator<float[]> forward = switch (chosen) {
           case FP32 -> generated.fp32();
           case INT8, INT4 -> generated.int8(List.of(set.images()).subList(0, calibration));

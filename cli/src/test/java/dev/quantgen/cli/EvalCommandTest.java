@@ -111,7 +111,7 @@ class EvalCommandTest {
 
     run = CliRun.of("eval", "--model", model(), "--data", data(), "--images", "0");
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("eval: --images 0: expected 1..10000"), run::toString);
+    assertTrue(run.err().startsWith("eval: --images 0: expected 1 or more"), run::toString);
 
     run = CliRun.of("eval", "--model", model(), "--data", data(), "--images", "100", "--samples", "101");
     assertEquals(2, run.exit(), run::toString);

@@ -1,5 +1,6 @@
 package dev.quantgen.cli.onnx;
 
+import dev.quantgen.runtime.data.DataFormatException;
 import dev.quantgen.runtime.data.Idx;
 import dev.quantgen.runtime.data.ImageSet;
 import dev.quantgen.runtime.data.Labels;
@@ -18,13 +19,23 @@ public record IdxTestSet(float[][] images, int[] labels) {
   public static final String LABELS = "t10k-labels-idx1-ubyte.gz";
 
   /**
-   * Reads the test set in {@code dir}.
+   * Reads the whole test set in {@code dir} (at most {@link Idx#MAX_ELEMENTS} pixels).
    *
    * @throws dev.quantgen.runtime.data.DataFormatException if a file is not IDX or the counts differ
    */
   public static IdxTestSet read(Path dir) throws IOException {
-    ImageSet images = Idx.readImages(dir.resolve(IMAGES));
-    Labels labels = Idx.readLabels(dir.resolve(LABELS));
+    return read(dir, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the first {@code limit} images and labels in {@code dir} (all of them when there are
+   * fewer): only those are read from the files and converted to floats.
+   *
+   * @throws dev.quantgen.runtime.data.DataFormatException if a file is not IDX or the counts differ
+   */
+  public static IdxTestSet read(Path dir, int limit) throws IOException {
+    ImageSet images = Idx.readImages(dir.resolve(IMAGES), limit);
+    Labels labels = Idx.readLabels(dir.resolve(LABELS), limit);
     if (labels.count() != images.count()) {
       throw new IllegalArgumentException("--data " + dir + ": " + images.count() + " images but " + labels.count()
           + " labels, expected as many labels as images");
@@ -45,5 +56,20 @@ public record IdxTestSet(float[][] images, int[] labels) {
   /** The number of images. */
   public int size() {
     return labels.length;
+  }
+
+  /**
+   * Checks that every label names one of a model's {@code classes} outputs: an out-of-range label
+   * could never be predicted, so the accuracy would be silently wrong.
+   *
+   * @throws DataFormatException naming the label file in {@code dir}, the first bad index and its value
+   */
+  public void requireLabelsBelow(int classes, Path dir, String model) throws DataFormatException {
+    for (int n = 0; n < labels.length; n++) {
+      if (labels[n] < 0 || labels[n] >= classes) {
+        throw new DataFormatException(dir.resolve(LABELS) + ": label " + n + " is " + labels[n] + ", expected 0.."
+            + (classes - 1) + " (the " + classes + " outputs of " + model + ")");
+      }
+    }
   }
 }

@@ -203,6 +203,11 @@ final class SafetensorsFile implements WeightSource {
   }
 
   @Override
+  public boolean contains(String name) {
+    return index.contains(name);
+  }
+
+  @Override
   public Shape shape(String name) throws WeightFormatException {
     return index.shape(name);
   }

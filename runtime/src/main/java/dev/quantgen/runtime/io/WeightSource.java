@@ -18,8 +18,13 @@ public interface WeightSource extends Closeable {
   /** The file this source reads. */
   Path file();
 
-  /** The tensor names, in file order. */
+  /** The tensor names, in file order (the readers of this package return one unmodifiable list, not a copy). */
   List<String> names();
+
+  /** Whether there is a tensor named {@code name}: a hash lookup in the readers of this package. */
+  default boolean contains(String name) {
+    return names().contains(name);
+  }
 
   /**
    * The shape of a tensor, without reading its data.
@@ -54,9 +59,9 @@ public interface WeightSource extends Closeable {
    *     a missing tensor, the available names)
    */
   default FloatTensor get(String layer, String name, Shape expected) throws IOException {
-    if (!names().contains(name)) {
+    if (!contains(name)) { // not names().contains: a copy or a scan per tensor is quadratic over a file
       throw new WeightFormatException(file() + ": layer " + layer + ", tensor '" + name + "': expected shape "
-          + expected + ", found no such tensor; available: " + names());
+          + expected + ", found no such tensor; available: " + TensorIndex.listed(names()));
     }
     Shape found = shape(name);
     if (!found.equals(expected)) {

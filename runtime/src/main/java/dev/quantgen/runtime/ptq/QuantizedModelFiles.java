@@ -20,8 +20,12 @@ import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Saves a {@link QuantizedModel} to one {@link ModelFile} ({@code .qgen}) and loads it back
@@ -40,13 +44,30 @@ import java.util.Map;
  *       {@code requant.real_multipliers} (FLOAT32).
  * </ul>
  *
- * Every problem on load is a {@link ModelFileException} naming the file and what is wrong.
+ * Every problem on load is a {@link ModelFileException} naming the file and what is wrong. Beyond
+ * the container's checks (sizes, checksums), the values inference reads are checked at load, each
+ * error naming the layer and the field, so that a file cannot load and then compute garbage:
+ *
+ * <ul>
+ *   <li>{@code layers} covers the file: every tensor belongs to a layer and no metadata describes a
+ *       layer past the count; {@code in x out} fits a Java array;
+ *   <li>float weights (FP32 and FP16: no NaN or infinite binary16) and biases are finite; weight
+ *       scales and activation scales finite and {@code > 0}; binary alphas finite and {@code >= 0}
+ *       (0 is the mean |w| of an all-zero channel);
+ *   <li>weight zero points within the weight type (0 when symmetric), activation zero points and the
+ *       output clamp within int8 with {@code outputMin <= outputMax};
+ *   <li>requantization multipliers as {@code FixedPoint.quantizeMultiplier} writes them (in
+ *       {@code [2^30, 2^31)}, or 0 with shift 0 for a multiplier below 2^-32), real multipliers finite
+ *       and {@code >= 0}, shifts in {@code -31..30}.
+ * </ul>
  */
 public final class QuantizedModelFiles {
   /** The {@code quantgen.model} metadata value of a dense chain. */
   public static final String KIND = "dense-chain";
   /** The layout version this class writes and reads. */
   public static final int VERSION = 1;
+  /** Metadata of one layer: {@code layer.<index>.<field>}. */
+  private static final Pattern LAYER_KEY = Pattern.compile("layer\\.([0-9]+)\\..*");
 
   private QuantizedModelFiles() {}
 
@@ -170,8 +191,8 @@ public final class QuantizedModelFiles {
       throw r.error("model layout version " + version + " is not supported, expected " + VERSION);
     }
     int count = r.integer("layers");
-    if (count < 1 || count > mf.tensorNames().size()) {
-      throw r.error("metadata 'layers' is " + count + ", expected 1.." + mf.tensorNames().size() + " (one or more "
+    if (count < 1 || count > r.tensorCount()) {
+      throw r.error("metadata 'layers' is " + count + ", expected 1.." + r.tensorCount() + " (one or more "
           + "tensors per layer)");
     }
     if (kernels != null && kernels.layers() != count) {
@@ -182,6 +203,7 @@ public final class QuantizedModelFiles {
     for (int k = 0; k < count; k++) {
       layers.add(r.layer(k));
     }
+    r.requireNothingBeyond(count);
     try {
       return QuantizedModel.of(layers, kernels);
     } catch (IllegalArgumentException e) {
@@ -194,15 +216,49 @@ public final class QuantizedModelFiles {
     private final ModelFile mf;
     private final Path file;
     private final Map<String, String> metadata;
+    /** The stored tensor names, looked up once per tensor (ModelFile.tensorNames() copies). */
+    private final Set<String> names;
+    /** The tensors the layers read so far: a tensor no layer reads means the layer count is wrong. */
+    private final Set<String> used = new HashSet<>();
 
     Reader(ModelFile mf, Path file) {
       this.mf = mf;
       this.file = file;
       this.metadata = mf.metadata();
+      this.names = new LinkedHashSet<>(mf.tensorNames());
+    }
+
+    int tensorCount() {
+      return names.size();
     }
 
     ModelFileException error(String problem) {
       return new ModelFileException(file + ": " + problem);
+    }
+
+    /** An error in layer {@code k}'s {@code field} (a metadata key or a tensor element). */
+    ModelFileException error(int k, String layer, String field, String problem) {
+      return error("layer " + k + " '" + layer + "', " + field + ": " + problem);
+    }
+
+    /**
+     * The layer count covers the file: no tensor is left unread and no metadata describes a layer
+     * past the count, so a header claiming fewer layers than stored cannot silently drop the rest.
+     */
+    void requireNothingBeyond(int count) throws ModelFileException {
+      for (String name : names) {
+        if (!used.contains(name)) {
+          throw error("tensor '" + name + "' belongs to none of the " + count + " layers of metadata 'layers', "
+              + "expected every stored tensor to belong to a layer (is the layer count too small?)");
+        }
+      }
+      for (String key : metadata.keySet()) {
+        java.util.regex.Matcher layer = LAYER_KEY.matcher(key);
+        if (layer.matches() && (layer.group(1).length() > 9 || Integer.parseInt(layer.group(1)) >= count)) {
+          throw error("metadata '" + key + "' describes a layer past the " + count + " of metadata 'layers', "
+              + "expected layer indexes 0.." + (count - 1));
+        }
+      }
     }
 
     String text(String key) throws ModelFileException {
@@ -250,9 +306,10 @@ public final class QuantizedModelFiles {
     }
 
     ModelTensor tensor(String name, TensorType type, Shape shape) throws ModelFileException {
-      if (!mf.tensorNames().contains(name)) {
+      if (!names.contains(name)) {
         throw error("missing tensor '" + name + "'");
       }
+      used.add(name);
       ModelTensor t = mf.tensor(name);
       if (t.type() != type || !t.shape().equals(shape)) {
         throw error("tensor '" + name + "' is " + t.type() + t.shape() + ", expected " + type + shape);
@@ -260,9 +317,49 @@ public final class QuantizedModelFiles {
       return t;
     }
 
-    float[] optionalBias(String layer, int out) throws ModelFileException {
+    /** The float bias, if stored: finite values, since inference adds them. */
+    float[] optionalBias(int k, String layer, int out) throws ModelFileException {
       String name = layer + ".bias";
-      return mf.tensorNames().contains(name) ? tensor(name, TensorType.FLOAT32, Shape.of(out)).floats() : null;
+      if (!names.contains(name)) {
+        return null;
+      }
+      float[] bias = tensor(name, TensorType.FLOAT32, Shape.of(out)).floats();
+      requireFloats(k, layer, name, bias, true, false);
+      return bias;
+    }
+
+    /**
+     * Every value finite, and positive ({@code zero} false) or non-negative ({@code zero} true) when
+     * {@code signed} is false.
+     */
+    void requireFloats(int k, String layer, String tensor, float[] values, boolean signed, boolean zero)
+        throws ModelFileException {
+      for (int i = 0; i < values.length; i++) {
+        float v = values[i];
+        boolean ok = Float.isFinite(v) && (signed || v > 0 || (zero && v == 0));
+        if (!ok) {
+          throw error(k, layer, "tensor '" + tensor + "'[" + i + "]", "is " + v + ", expected a finite value"
+              + (signed ? "" : zero ? " >= 0" : " > 0"));
+        }
+      }
+    }
+
+    /** A metadata float that must be finite and positive (a scale). */
+    float positiveReal(int k, String layer, String key) throws ModelFileException {
+      float v = real(key);
+      if (!(v > 0) || Float.isInfinite(v)) {
+        throw error(k, layer, "metadata '" + key + "'", "is " + v + ", expected a finite value > 0");
+      }
+      return v;
+    }
+
+    /** A metadata integer in {@code [min, max]}. */
+    int integerIn(int k, String layer, String key, int min, int max) throws ModelFileException {
+      int v = integer(key);
+      if (v < min || v > max) {
+        throw error(k, layer, "metadata '" + key + "'", "is " + v + ", expected " + min + ".." + max);
+      }
+      return v;
     }
 
     PreparedLayer layer(int k) throws ModelFileException {
@@ -274,6 +371,10 @@ public final class QuantizedModelFiles {
       if (in < 1 || out < 1) {
         throw error("layer " + name + ": in = " + in + ", out = " + out + ", expected positive sizes");
       }
+      if ((long) in * out > Integer.MAX_VALUE - 8) {
+        throw error(k, name, "metadata '" + m + "in' and '" + m + "out'", in + " x " + out + " = " + (long) in * out
+            + " weights, expected at most 2^31 - 9 (an array-sized layer)");
+      }
       FusedActivation activation = choice(m + "activation", FusedActivation.class);
       String t = name + ".";
       Shape matrix = Shape.of(out, in);
@@ -281,19 +382,32 @@ public final class QuantizedModelFiles {
         switch (precision) {
           case FP32:
             return new PreparedLayer.Fp32(name, DenseWeights.of(in, out,
-                tensor(t + "weight", TensorType.FLOAT32, matrix).floats(), optionalBias(name, out)), activation);
-          case FP16:
-            return new PreparedLayer.Fp16(name, new Fp16DenseParams(in, out,
-                tensor(t + "weight", TensorType.FLOAT16, matrix).float16Bits(), optionalBias(name, out), activation));
+                tensor(t + "weight", TensorType.FLOAT32, matrix).floats(), optionalBias(k, name, out)), activation);
+          case FP16: {
+            short[] halves = tensor(t + "weight", TensorType.FLOAT16, matrix).float16Bits();
+            for (int i = 0; i < halves.length; i++) {
+              if ((halves[i] & 0x7c00) == 0x7c00) { // exponent all ones: Inf (zero mantissa) or NaN
+                throw error(k, name, "tensor '" + t + "weight'[" + i + "]", "is "
+                    + ((halves[i] & 0x03ff) == 0 ? (halves[i] < 0 ? "-Inf" : "Inf") : "NaN") + " (binary16 0x"
+                    + Integer.toHexString(halves[i] & 0xffff) + "), expected a finite weight");
+              }
+            }
+            return new PreparedLayer.Fp16(name, new Fp16DenseParams(in, out, halves, optionalBias(k, name, out),
+                activation));
+          }
           case BINARY: {
             ActivationMode mode = choice(m + "mode", ActivationMode.class);
             long[] words = tensor(t + "weight", TensorType.BINARY_PACKED, matrix).longs();
-            ModelTensor alphas = mf.tensorNames().contains(t + "alphas") ? mf.tensor(t + "alphas") : null;
+            ModelTensor alphas = names.contains(t + "alphas") ? mf.tensor(t + "alphas") : null;
             if (alphas == null || alphas.type() != TensorType.FLOAT32 || alphas.shape().rank() != 1) {
               throw error("tensor '" + t + "alphas': expected FLOAT32 of rank 1, got " + alphas);
             }
-            return new PreparedLayer.Binary(name, new BinaryDenseParams(in, out, words, alphas.floats(),
-                optionalBias(name, out), mode, activation));
+            used.add(t + "alphas");
+            float[] a = alphas.floats();
+            // alpha = mean |w| of a channel: 0 for an all-zero channel, never negative.
+            requireFloats(k, name, t + "alphas", a, false, true);
+            return new PreparedLayer.Binary(name, new BinaryDenseParams(in, out, words, a,
+                optionalBias(k, name, out), mode, activation));
           }
           default:
             return quantized(k, name, precision, in, out, activation);
@@ -316,24 +430,43 @@ public final class QuantizedModelFiles {
           : tensor(t + "weight", TensorType.INT4_PACKED, Shape.of(out, 2 * config.rowBytes(in))).bytes();
       int n = config.perChannel() ? out * config.groups(in) : 1;
       float[] scales = tensor(t + "scales", TensorType.FLOAT32, Shape.of(n)).floats();
+      requireFloats(k, name, t + "scales", scales, false, false);
       byte[] zp = tensor(t + "zero_points", TensorType.INT8, Shape.of(n)).bytes();
       int[] zeroPoints = new int[n];
+      int zmin = config.symmetric() ? 0 : config.weightType().min();
+      int zmax = config.symmetric() ? 0 : config.weightType().max();
       for (int i = 0; i < n; i++) {
         zeroPoints[i] = zp[i];
+        if (zp[i] < zmin || zp[i] > zmax) {
+          throw error(k, name, "tensor '" + t + "zero_points'[" + i + "]", "is " + zp[i] + ", expected " + zmin + ".."
+              + zmax + " (" + (config.symmetric() ? "symmetric " : "") + config.weightType() + " weights)");
+        }
       }
       StaticRequantization requant = null;
       if (config.mode() == ActivationMode.STATIC) {
-        requant = new StaticRequantization(
-            new ActivationParams(real(m + "input.scale"), integer(m + "input.zeroPoint")),
-            new ActivationParams(real(m + "output.scale"), integer(m + "output.zeroPoint")),
-            tensor(t + "requant.bias", TensorType.INT32, Shape.of(out)).ints(),
-            tensor(t + "requant.multipliers", TensorType.INT32, Shape.of(n)).ints(),
-            tensor(t + "requant.shifts", TensorType.INT32, Shape.of(n)).ints(),
-            tensor(t + "requant.real_multipliers", TensorType.FLOAT32, Shape.of(n)).floats(),
-            integer(m + "outputMin"), integer(m + "outputMax"));
+        ActivationParams input = new ActivationParams(positiveReal(k, name, m + "input.scale"),
+            integerIn(k, name, m + "input.zeroPoint", -128, 127));
+        ActivationParams output = new ActivationParams(positiveReal(k, name, m + "output.scale"),
+            integerIn(k, name, m + "output.zeroPoint", -128, 127));
+        int[] multipliers = tensor(t + "requant.multipliers", TensorType.INT32, Shape.of(n)).ints();
+        int[] shifts = tensor(t + "requant.shifts", TensorType.INT32, Shape.of(n)).ints();
+        float[] real = tensor(t + "requant.real_multipliers", TensorType.FLOAT32, Shape.of(n)).floats();
+        for (int i = 0; i < n; i++) {
+          // FixedPoint.quantizeMultiplier writes M0 in [2^30, 2^31), or 0 with shift 0 for M below 2^-32.
+          if (multipliers[i] < (1 << 30) && !(multipliers[i] == 0 && shifts[i] == 0)) {
+            throw error(k, name, "tensor '" + t + "requant.multipliers'[" + i + "]", "is " + multipliers[i]
+                + " (shift " + shifts[i] + "), expected a fixed-point multiplier in [2^30, 2^31) or 0 with shift 0");
+          }
+        }
+        requireFloats(k, name, t + "requant.real_multipliers", real, false, true);
+        int outputMin = integerIn(k, name, m + "outputMin", -128, 127);
+        int outputMax = integerIn(k, name, m + "outputMax", outputMin, 127);
+        requant = new StaticRequantization(input, output,
+            tensor(t + "requant.bias", TensorType.INT32, Shape.of(out)).ints(), multipliers, shifts, real,
+            outputMin, outputMax);
       }
-      return new PreparedLayer.Quantized(name,
-          new QuantizedDenseParams(config, in, out, weights, scales, zeroPoints, optionalBias(name, out), requant));
+      return new PreparedLayer.Quantized(name, new QuantizedDenseParams(config, in, out, weights, scales, zeroPoints,
+          optionalBias(k, name, out), requant));
     }
   }
 }

@@ -110,7 +110,7 @@ class IdxTest {
   @Test
   void rawLengthMustMatchTheDimensions() throws IOException {
     DataFormatException shorter = imageFailure(idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 2}, new byte[7]));
-    assertTrue(shorter.getMessage().contains("file length is 23 bytes, expected 16 header bytes + 8 data bytes"),
+    assertTrue(shorter.getMessage().contains("file length is 23 bytes, expected 16 header bytes + 2 x 4 = 8 data bytes"),
         shorter.getMessage());
     imageFailure(idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 2}, new byte[9]));
   }
@@ -127,12 +127,72 @@ class IdxTest {
   void hugeDimensionsFailWithoutAllocating() throws IOException {
     DataFormatException huge = imageFailure(gzip(idx(Idx.IMAGES_MAGIC, new int[] {1 << 20, 1 << 10, 1 << 10},
         new byte[0])));
-    assertTrue(huge.getMessage().contains("more than 2^31 - 9 bytes"), huge.getMessage());
-    // 1.9 GB claimed by a gzipped file of a few bytes: read chunk by chunk, so it fails as truncated.
-    DataFormatException big = imageFailure(gzip(idx(Idx.IMAGES_MAGIC, new int[] {1900, 1000, 1000}, new byte[5])));
-    assertTrue(big.getMessage().contains("truncated: data holds 5 bytes, expected 1900000000"), big.getMessage());
+    assertTrue(huge.getMessage().contains("header claims 1048576 images of 1024x1024; reading 1048576 of them means "
+        + "1099511627776 values, expected at most Idx.MAX_ELEMENTS = 268435456"), huge.getMessage());
+    // 190 MB claimed by a gzipped file of a few bytes: read chunk by chunk, so it fails as truncated.
+    DataFormatException big = imageFailure(gzip(idx(Idx.IMAGES_MAGIC, new int[] {190, 1000, 1000}, new byte[5])));
+    assertTrue(big.getMessage().contains("truncated: data holds 5 bytes, expected 190000000"), big.getMessage());
     DataFormatException negative = imageFailure(idx(Idx.IMAGES_MAGIC, new int[] {2, -1, 2}, new byte[0]));
-    assertTrue(negative.getMessage().contains("dimension 1 is -1, expected >= 0"), negative.getMessage());
+    assertTrue(negative.getMessage().contains("dimension 1 (rows) is -1, expected >= 1"), negative.getMessage());
+  }
+
+  /**
+   * Issue 19: a 16-byte header claiming two billion images of 0x0 has no data to contradict it, and
+   * a reader then allocates per image (an OutOfMemoryError in eval). The count is just below the
+   * 2^31 - 9 bytes one array holds, so only the empty image size can reject it.
+   */
+  @Test
+  void imagesOfNoPixelsAreRejected() throws IOException {
+    int twoBillion = 2_147_483_000;
+    for (byte[] file : new byte[][] {idx(Idx.IMAGES_MAGIC, new int[] {twoBillion, 0, 0}, new byte[0]),
+        gzip(idx(Idx.IMAGES_MAGIC, new int[] {twoBillion, 0, 0}, new byte[0]))}) {
+      DataFormatException e = imageFailure(file);
+      assertEquals(dir.resolve("bad-images") + ": dimension 1 (rows) is 0, expected >= 1", e.getMessage());
+    }
+    DataFormatException cols = imageFailure(idx(Idx.IMAGES_MAGIC, new int[] {3, 28, 0}, new byte[0]));
+    assertTrue(cols.getMessage().endsWith("dimension 2 (columns) is 0, expected >= 1"), cols.getMessage());
+    DataFormatException count = imageFailure(idx(Idx.IMAGES_MAGIC, new int[] {Integer.MIN_VALUE, 1, 1}, new byte[0]));
+    assertTrue(count.getMessage().endsWith("dimension 0 (image count) is -2147483648, expected >= 0"),
+        count.getMessage());
+  }
+
+  /**
+   * Issue 19: a gzip file whose header claims 2.7 million 28x28 images (2.1 GB, over the cap) but
+   * whose stream holds 3: a limit reads only what it asks for, and the claim alone is refused.
+   */
+  @Test
+  void aLimitReadsOnlyTheImagesAskedFor() throws IOException {
+    byte[] pixels = new byte[3 * 28 * 28];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 7);
+    }
+    Path bomb = write("bomb.gz", gzip(idx(Idx.IMAGES_MAGIC, new int[] {2_700_000, 28, 28}, pixels)));
+    ImageSet two = Idx.readImages(bomb, 2);
+    assertEquals(2, two.count());
+    assertEquals((783 * 7) & 0xff, two.pixel(0, 27, 27));
+    assertEquals(((784 + 783) * 7) & 0xff, two.pixel(1, 27, 27));
+    DataFormatException truncated = assertThrows(DataFormatException.class, () -> Idx.readImages(bomb, 4));
+    assertEquals(bomb + ": truncated: data holds 2352 bytes, expected 3136", truncated.getMessage());
+    DataFormatException all = assertThrows(DataFormatException.class, () -> Idx.readImages(bomb));
+    assertEquals(bomb + ": header claims 2700000 images of 28x28; reading 2700000 of them means 2116800000 values, "
+        + "expected at most Idx.MAX_ELEMENTS = 268435456 (read fewer)", all.getMessage());
+
+    Path labels = write("labels.gz", gzip(idx(Idx.LABELS_MAGIC, new int[] {Integer.MAX_VALUE}, new byte[] {4, 5})));
+    assertEquals(5, Idx.readLabels(labels, 2).get(1));
+    assertTrue(assertThrows(DataFormatException.class, () -> Idx.readLabels(labels)).getMessage()
+        .contains("header claims 2147483647 labels; reading 2147483647 of them"));
+  }
+
+  @Test
+  void aLimitAboveTheCountReadsEverythingAndARawFileIsCheckedInFull() throws IOException {
+    byte[] raw = idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 3}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    assertEquals(2, Idx.readImages(write("two", raw), 100).count());
+    assertEquals(1, Idx.readImages(write("one", raw), 1).count());
+    Path longer = write("longer", Arrays.copyOf(raw, raw.length + 1));
+    DataFormatException e = assertThrows(DataFormatException.class, () -> Idx.readImages(longer, 1));
+    assertEquals(longer + ": file length is 29 bytes, expected 16 header bytes + 2 x 6 = 12 data bytes = 28",
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Idx.readImages(longer, -1));
   }
 
   @Test

@@ -146,4 +146,63 @@ class SafetensorsFileTest {
         () -> WeightSource.open(write(dir, "u.safetensors", bytes)));
     assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
   }
+  /**
+   * Issue 19: with 1.2 million tensors each {@code get} cost 57 ms, because every lookup copied the
+   * name list. The lookups must not touch the list: {@code names()} is one unmodifiable list, and
+   * reading a tensor for a layer asks {@link WeightSource#contains}, never {@code names()}.
+   */
+  @Test
+  void lookingUpATensorDoesNotCopyOrScanTheNames() throws IOException {
+    StringBuilder json = new StringBuilder("{");
+    int count = 50;
+    for (int i = 0; i < count; i++) {
+      json.append(i == 0 ? "" : ", ").append("\"t").append(i).append("\": {\"dtype\": \"F32\", \"shape\": [1], "
+          + "\"data_offsets\": [").append(4 * i).append(", ").append(4 * i + 4).append("]}");
+    }
+    Path p = write(dir, "many.safetensors", safetensors(json.append("}").toString(), new byte[4 * count]));
+    try (WeightSource s = WeightSource.open(p)) {
+      assertTrue(s.names() == s.names(), "names() returns the same list, not a copy per call");
+      assertThrows(UnsupportedOperationException.class, () -> s.names().add("t99"));
+      assertTrue(s.contains("t49") && !s.contains("t50"));
+      WeightSource noNames = new WeightSource() {
+        @Override
+        public Path file() {
+          return s.file();
+        }
+
+        @Override
+        public List<String> names() {
+          throw new AssertionError("get(layer, name, shape) listed the names");
+        }
+
+        @Override
+        public boolean contains(String name) {
+          return s.contains(name);
+        }
+
+        @Override
+        public Shape shape(String name) throws WeightFormatException {
+          return s.shape(name);
+        }
+
+        @Override
+        public DType dtype(String name) throws WeightFormatException {
+          return s.dtype(name);
+        }
+
+        @Override
+        public dev.quantgen.runtime.numerics.FloatTensor get(String name) throws IOException {
+          return s.get(name);
+        }
+
+        @Override
+        public void close() {}
+      };
+      assertEquals(Shape.of(1), noNames.get("layer", "t17", Shape.of(1)).shape());
+      // A missing name in a long list is still a one-line message: the first 20 names and the count.
+      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("layer", "t50", Shape.of(1)));
+      assertTrue(e.getMessage().endsWith("found no such tensor; available: [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, "
+          + "t10, t11, t12, t13, t14, t15, t16, t17, t18, t19, ... (50 in all)]"), e.getMessage());
+    }
+  }
 }
