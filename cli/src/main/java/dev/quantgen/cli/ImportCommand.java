@@ -3,8 +3,10 @@ package dev.quantgen.cli;
 import dev.quantgen.cli.onnx.ModelSources;
 import dev.quantgen.onnx.GraphLowering;
 import dev.quantgen.onnx.JavaNames;
+import dev.quantgen.onnx.LayerSpec;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.onnx.SourceGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -78,6 +80,16 @@ final class ImportCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "import: %s -> %d layers, @Quantize(%s), model %s.%s%n", model,
         lowered.layers().size(), quantize, packageName, modelName);
+    List<String> classes = SourceGenerator.layerClassNames(lowered, modelName);
+    for (int k = 0; k < classes.size(); k++) {
+      LayerSpec layer = lowered.layers().get(k);
+      String first = layer.sources().isEmpty() ? layer.name() : layer.sources().get(0);
+      if (!classes.get(k).equals(JavaNames.typeName(layer.name(), "Layer" + (k + 1), "Layer"))) {
+        stdout.printf(Locale.ROOT, "renamed: layer %d (ONNX node %s) is class %s: its name, ignoring case, is taken "
+            + "by another layer, the model or a class derived from them%n", k + 1, JavaNames.docText(first),
+            classes.get(k));
+      }
+    }
     for (Path file : written) {
       stdout.println("wrote " + file);
     }

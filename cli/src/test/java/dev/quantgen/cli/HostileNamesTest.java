@@ -125,6 +125,58 @@ class HostileNamesTest {
   }
 
   @Test
+  void evalOfAModelWithFcAndFcLayersInAFileNamedFcReportsTheReferenceAccuracy() throws Exception {
+    byte[] onnx = model(List.of("fc", "Fc", "FC"), 11);
+    Path file = tmp.resolve("fc.onnx"); // the model's default name, Fc, is also a layer's
+    Files.write(file, onnx);
+    FloatExecutor reference = new FloatExecutor(GraphLowering.lower(OnnxModel.parse(onnx, "fc.onnx")));
+    Random random = new Random(5);
+    int count = 200;
+    byte[] pixels = new byte[count * 4];
+    byte[] labels = new byte[count];
+    for (int n = 0; n < count; n++) {
+      float[] x = new float[4];
+      for (int i = 0; i < 4; i++) {
+        int p = random.nextInt(256);
+        pixels[n * 4 + i] = (byte) p;
+        x[i] = p / 255f;
+      }
+      float[] y = reference.run(FloatTensor.of(Shape.of(1, 1, 2, 2), x)).toArray();
+      int best = 0;
+      for (int c = 1; c < y.length; c++) {
+        best = y[c] > y[best] ? c : best;
+      }
+      labels[n] = (byte) best;
+    }
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data);
+    writeGzip(data.resolve("t10k-images-idx3-ubyte.gz"), idx(0x803, new int[] {count, 2, 2}, pixels));
+    writeGzip(data.resolve("t10k-labels-idx1-ubyte.gz"), idx(0x801, new int[] {count}, labels));
+    CliRun run = CliRun.of("eval", "--model", file.toString(), "--data", data.toString(), "--precision", "fp32",
+        "--json");
+    assertEquals(0, run.exit(), run::toString);
+    double accuracy = com.google.gson.JsonParser.parseString(run.out()).getAsJsonObject().get("accuracy")
+        .getAsDouble();
+    // the labels are the reference's answers: only a near tie may differ in summation order
+    assertTrue(accuracy >= 0.99, run::toString);
+  }
+
+  private static byte[] idx(int magic, int[] dims, byte[] body) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + body.length);
+    b.putInt(magic);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    return b.put(body).array();
+  }
+
+  private static void writeGzip(Path file, byte[] bytes) throws IOException {
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(bytes);
+    }
+  }
+
+  @Test
   void importWritesOneFilePerClassNeverTheSameFileTwice() throws IOException {
     Path onnx = tmp.resolve("hostile.onnx");
     Files.write(onnx, model(NAMES, 19));
@@ -146,6 +198,9 @@ class HostileNamesTest {
     Files.write(onnx, model(List.of("fc", "fcWeights"), 5));
     CliRun run = CliRun.of("import", onnx.toString(), "--package", "p", "--out", tmp.toString(), "--name", "Fc");
     assertEquals(0, run.exit(), run::toString);
+    assertTrue(run.out().contains("renamed: layer 2 (ONNX node fc) is class Fc_2: its name, ignoring case, is taken "
+        + "by another layer, the model or a class derived from them"), run::toString);
+    assertTrue(run.out().contains("renamed: layer 3 (ONNX node fcWeights) is class FcWeights_2"), run::toString);
     for (String name : List.of("Flat", "Fc_2", "FcWeights_2", "Fc", "FcWeights")) {
       assertTrue(Files.isRegularFile(tmp.resolve("p/" + name + ".java")), name);
     }
