@@ -49,6 +49,15 @@ public enum Message {
   /** A @Model entry whose own annotations are invalid (reported on the layer itself). */
   MODEL_INVALID_LAYER("QuantizeInvalidLayer", "layers[%d] = %s has errors of its own (see them on %s): "
       + "no model class is generated until they are fixed"),
+  /**
+   * {@code quantgen-runtime} is not on the compile class path: the generated kernels could not
+   * compile, so nothing is generated and this one error replaces hundreds in generated sources.
+   */
+  MISSING_RUNTIME("QuantizeMissingRuntime", "quantgen-runtime is not on the compile class path (%s is "
+      + "missing), and the generated kernels need it: no kernels were generated. Add it as a dependency, the same "
+      + "version as quantgen-processor. Maven: <dependency><groupId>dev.quantgen</groupId>"
+      + "<artifactId>quantgen-runtime</artifactId><version>%s</version></dependency>; "
+      + "Gradle: implementation(\"dev.quantgen:quantgen-runtime:%s\")"),
   /** An exception inside the processor: a bug, reported instead of crashing javac. */
   EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
       + "stack trace:%n%s");
