@@ -144,15 +144,22 @@ public class GenerateMojo extends AbstractMojo {
   }
 
   private void report(ModelImport.Result r) {
-    Path root = project != null ? project.getBasedir().toPath() : Path.of("");
-    Path shown = r.model().isAbsolute() && r.model().startsWith(root) ? root.relativize(r.model()) : r.model();
     if (r.status() == ModelImport.Status.UP_TO_DATE) {
-      getLog().info("quantgen: " + shown + " unchanged since the last build: " + r.modelClass() + " is up to date");
+      getLog().info("quantgen: " + shown(r.model()) + " unchanged since the last build: " + r.modelClass()
+          + " is up to date");
     } else {
-      getLog().info("quantgen: " + shown + " -> " + r.layers() + " layers, @Quantize(" + precisionName() + "), model "
-          + r.modelClass() + ": " + (r.files().size() - 1) + " sources in " + outputDirectory + ", weights "
-          + r.files().get(r.files().size() - 1).getFileName() + " in " + resourceDirectory);
+      int sources = r.files().size() - 1; // the last file is the weights
+      getLog().info("quantgen: " + shown(r.model()) + " -> " + r.layers() + " layers, @Quantize(" + precisionName()
+          + "), model " + r.modelClass() + ": " + sources + " sources in " + shown(outputDirectory.toPath())
+          + ", weights " + shown(r.files().get(sources)));
     }
+  }
+
+  /** A path relative to the project's folder when it is inside it: short log lines. */
+  private Path shown(Path path) {
+    Path root = project != null && project.getBasedir() != null ? project.getBasedir().toPath().toAbsolutePath() : null;
+    Path absolute = path.toAbsolutePath().normalize();
+    return root != null && absolute.startsWith(root) ? root.relativize(absolute) : path;
   }
 
   private String precisionName() {

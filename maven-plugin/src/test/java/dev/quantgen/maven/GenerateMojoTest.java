@@ -86,8 +86,10 @@ class GenerateMojoTest {
       assertEquals(0.5f, weights.get("Fc.bias").toArray()[0]);
     }
     assertTrue(log.get(0).startsWith("quantgen: src/main/onnx/tiny-net.onnx -> "), log::toString);
-    assertTrue(log.get(0).contains("tiny-net.onnx -> 1 layers, @Quantize(INT8), model com.example.tiny.TinyNet:"
-        + " 3 sources"), log::toString);
+    assertEquals("quantgen: src/main/onnx/tiny-net.onnx -> 1 layers, @Quantize(INT8), model com.example.tiny.TinyNet:"
+        + " 3 sources in target/generated-sources/quantgen, weights"
+        + " target/generated-resources/quantgen/com/example/tiny/TinyNet.npz",
+        log.get(0).replace(File.separatorChar, '/'));
   }
 
   @Test
