@@ -85,7 +85,6 @@ class GenerateMojoTest {
       assertEquals(-5 / 8f, w[4]); // W[0][1]: transposed, row 1 of [out, in] starts with it
       assertEquals(0.5f, weights.get("Fc.bias").toArray()[0]);
     }
-    assertTrue(log.get(0).startsWith("quantgen: src/main/onnx/tiny-net.onnx -> "), log::toString);
     assertEquals("quantgen: src/main/onnx/tiny-net.onnx -> 1 layers, @Quantize(INT8), model com.example.tiny.TinyNet:"
         + " 3 sources in target/generated-sources/quantgen, weights"
         + " target/generated-resources/quantgen/com/example/tiny/TinyNet.npz",

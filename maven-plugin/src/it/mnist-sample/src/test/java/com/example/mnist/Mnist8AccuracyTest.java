@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -43,16 +44,27 @@ class Mnist8AccuracyTest {
     assertTrue(Math.abs(accuracy - 98.91) <= 0.1, () -> "accuracy " + accuracy + "%, expected 98.91% +- 0.1");
   }
 
-  /** The weights the plugin wrote next to the classes: {@code "<Layer>.weight"}, {@code "<Layer>.bias"}. */
-  private static Map<String, FloatTensor> weights() throws Exception {
-    Path file = Path.of(Mnist8AccuracyTest.class.getResource("Mnist8.npz").toURI());
-    Map<String, FloatTensor> weights = new HashMap<>();
-    try (WeightSource source = WeightSource.open(file)) {
-      for (String name : source.names()) {
-        weights.put(name, source.get(name));
+  /**
+   * The weights the plugin wrote as a resource beside the classes ({@code "<Layer>.weight"},
+   * {@code "<Layer>.bias"}). {@code WeightSource} reads files, so the resource is copied out first:
+   * that also works when it sits in a jar.
+   */
+  private static Map<String, FloatTensor> weights() throws IOException {
+    Path file = Files.createTempFile("Mnist8", ".npz");
+    try {
+      try (InputStream in = Mnist8AccuracyTest.class.getResourceAsStream("Mnist8.npz")) {
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      Map<String, FloatTensor> weights = new HashMap<>();
+      try (WeightSource source = WeightSource.open(file)) {
+        for (String name : source.names()) {
+          weights.put(name, source.get(name));
+        }
+      }
+      return weights;
+    } finally {
+      Files.delete(file);
     }
-    return weights;
   }
 
   private static int argmax(float[] v) {
