@@ -63,6 +63,9 @@ public final class LayerProcessor extends AbstractProcessor {
         layers.add((TypeElement) e); // every layer annotation targets TYPE
       }
     }
+    if (layers.isEmpty() || !RuntimeClassPath.present(processingEnv, layers.iterator().next())) {
+      return false;
+    }
     LayerValidator validator = new LayerValidator(new AnnotationReader(processingEnv.getElementUtils()));
     Trees trees = SourceTrees.of(processingEnv);
     for (TypeElement layer : layers) {

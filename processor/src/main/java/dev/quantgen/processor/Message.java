@@ -52,6 +52,15 @@ public enum Message {
   /** A type in the generated package named like a java.lang type the generated code calls by simple name. */
   SHADOWED_JDK_TYPE("QuantizeShadowedJdkType", "%s hides java.lang.%s, which the kernels generated for %s call "
       + "by its simple name: rename that class, or move the layers and model to a package without it"),
+  /**
+   * {@code quantgen-runtime} is not on the compile class path: the generated kernels could not
+   * compile, so nothing is generated and this one error replaces hundreds in generated sources.
+   */
+  MISSING_RUNTIME("QuantizeMissingRuntime", "quantgen-runtime is not on the compile class path (%s is "
+      + "missing), and the generated kernels need it: no kernels were generated. Add it as a dependency, the same "
+      + "version as quantgen-processor. Maven: <dependency><groupId>dev.quantgen</groupId>"
+      + "<artifactId>quantgen-runtime</artifactId><version>%s</version></dependency>; "
+      + "Gradle: implementation(\"dev.quantgen:quantgen-runtime:%s\")"),
   /** An exception inside the processor: a bug, reported instead of crashing javac. */
   EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
       + "stack trace:%n%s");

@@ -47,6 +47,9 @@ public final class ModelProcessor extends AbstractProcessor {
         models.add((TypeElement) e);
       }
     }
+    if (models.isEmpty() || !RuntimeClassPath.present(processingEnv, models.iterator().next())) {
+      return false;
+    }
     ModelValidator validator = new ModelValidator(new AnnotationReader(processingEnv.getElementUtils()));
     for (TypeElement model : models) {
       try {

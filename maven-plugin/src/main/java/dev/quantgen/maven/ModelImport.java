@@ -1,0 +1,124 @@
+package dev.quantgen.maven;
+
+import com.palantir.javapoet.JavaFile;
+import dev.quantgen.onnx.GraphLowering;
+import dev.quantgen.onnx.LoweredModel;
+import dev.quantgen.onnx.OnnxFormatException;
+import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.onnx.SourceGenerator;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Imports one ONNX file the way {@code quantgen import} does, for a build: the annotated layer
+ * sources, the {@code @Model} interface and the weight binding under the source root, the folded
+ * weights as {@code <package folders>/<Model>.npz} under the resource root, then the stamp.
+ *
+ * <p>Everything is computed in memory first (read, lower, generate), so a model that fails leaves
+ * no partial output; an import whose stamp matches the model's bytes and the settings is skipped.
+ */
+public final class ModelImport {
+  /** What an import did. */
+  public enum Status {
+    /** Sources and weights were written. */
+    GENERATED,
+    /** The stamp matched: nothing was read beyond the model's bytes, nothing written. */
+    UP_TO_DATE
+  }
+
+  /**
+   * The outcome of one import.
+   *
+   * @param model the ONNX file
+   * @param modelClass the qualified name of the {@code @Model} interface
+   * @param status generated or up to date
+   * @param layers the number of layers (0 when up to date: the model was not lowered)
+   * @param files the sources and weight file of this model
+   */
+  public record Result(Path model, String modelClass, Status status, int layers, List<Path> files) {}
+
+  private ModelImport() {}
+
+  /**
+   * Imports {@code onnxFile} as model {@code modelName}.
+   *
+   * @param taken the files other models of this build already own: writing one of them is a clash
+   * @throws ModelImportException if the model cannot be read or lowered, or clashes with another
+   * @throws IOException if the output cannot be written
+   */
+  public static Result run(Path onnxFile, String modelName, ImportSettings settings, Set<Path> taken)
+      throws ModelImportException, IOException {
+    if (!ModelNames.isClassName(modelName)) {
+      throw new ModelImportException(onnxFile + ": model name \"" + modelName + "\" is not a Java class name;"
+          + " set <modelName> to one such as Mnist8");
+    }
+    byte[] bytes = Files.readAllBytes(onnxFile);
+    String hash = ImportStamp.hash(bytes, settings.fingerprint(modelName));
+    Path stampFile = settings.stampDirectory().resolve(modelName + ".stamp");
+    Optional<ImportStamp> previous = ImportStamp.read(stampFile);
+    String modelClass = settings.packageName() + "." + modelName;
+    if (previous.isPresent() && previous.get().upToDate(hash) && previous.get().files().stream()
+        .noneMatch(taken::contains)) {
+      return new Result(onnxFile, modelClass, Status.UP_TO_DATE, 0, previous.get().files());
+    }
+
+    LoweredModel lowered = lower(onnxFile, bytes);
+    List<JavaFile> sources;
+    try {
+      sources = SourceGenerator.generate(lowered, settings.packageName(), modelName, settings.precision());
+    } catch (IllegalArgumentException e) { // UnsupportedOperatorException: a window the annotations cannot express
+      throw new ModelImportException(named(onnxFile, e), e);
+    }
+    Map<String, FloatTensor> weights = WeightResource.tensors(lowered);
+    Path packageFolder = settings.sourceRoot().resolve(settings.packageName().replace('.', '/'));
+    Path weightFile = settings.resourceRoot().resolve(settings.packageName().replace('.', '/'))
+        .resolve(modelName + ".npz");
+    List<Path> planned = new ArrayList<>();
+    for (JavaFile source : sources) {
+      planned.add(packageFolder.resolve(source.typeSpec().name() + ".java").toAbsolutePath().normalize());
+    }
+    planned.add(weightFile.toAbsolutePath().normalize());
+    for (Path file : planned) {
+      if (taken.contains(file)) {
+        throw new ModelImportException(onnxFile + ": would write " + file + ", which another model of this build"
+            + " already generates (two models with a layer or model of the same name in one package): give each"
+            + " model its own <packageName> (one plugin <execution> per <onnxDirectory>)");
+      }
+    }
+
+    if (previous.isPresent()) { // a renamed layer or model must not leave its old source behind
+      for (Path old : previous.get().files()) {
+        Files.deleteIfExists(old);
+      }
+    }
+    Files.deleteIfExists(stampFile);
+    for (JavaFile source : sources) {
+      source.writeToPath(settings.sourceRoot());
+    }
+    WeightResource.write(weightFile, weights);
+    new ImportStamp(hash, List.copyOf(planned)).write(stampFile);
+    return new Result(onnxFile, modelClass, Status.GENERATED, lowered.layers().size(), List.copyOf(planned));
+  }
+
+  private static LoweredModel lower(Path onnxFile, byte[] bytes) throws ModelImportException {
+    try {
+      return GraphLowering.lower(OnnxModel.parse(bytes, onnxFile.toString()));
+    } catch (OnnxFormatException | IllegalArgumentException e) {
+      // IllegalArgumentException includes UnsupportedOperatorException: its message names the node and operator
+      throw new ModelImportException(named(onnxFile, e), e);
+    }
+  }
+
+  /** The exception's message, led by the file unless it already is. */
+  private static String named(Path onnxFile, Exception e) {
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith(onnxFile.toString()) ? message : onnxFile + ": " + message;
+  }
+}
