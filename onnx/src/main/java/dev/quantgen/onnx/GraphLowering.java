@@ -49,6 +49,8 @@ public final class GraphLowering {
   private final Map<String, OnnxTensor> constants;
   /** Dense weights in [out, in] layout derived from an initializer, so layers sharing it share them. */
   private final Map<DenseWeightKey, FloatTensor> denseWeights = new HashMap<>();
+  /** Constant Reshapes already folded, so that repeating one yields the same tensor. */
+  private final Map<ReshapeKey, OnnxTensor> reshapes = new HashMap<>();
   /** Weight and activation elements of the layers so far, compared with the model limit. */
   private long modelElements;
   private final List<LayerSpec> layers = new ArrayList<>();
@@ -160,9 +162,11 @@ public final class GraphLowering {
     switch (node.opType()) {
       case "Reshape" -> {
         OnnxTensor data = constant(node, 0);
-        // keeps the initializer's own name, so the weight binding points at the file's tensor
-        constants.put(out, data.reshaped(data.name(), Shape.of(resolveReshape(node, data.shape().dims(),
-            constant(node, 1).longs()))));
+        Shape target = Shape.of(resolveReshape(node, data.shape().dims(), constant(node, 1).longs()));
+        // keeps the initializer's own name, so the weight binding points at the file's tensor; the
+        // same reshape of the same tensor gives the same tensor, so layers reading it share weights
+        constants.put(out, reshapes.computeIfAbsent(new ReshapeKey(data, target),
+            key -> data.reshaped(data.name(), target)));
       }
       case "Identity" -> constants.put(out, constant(node, 0));
       default -> throw new UnsupportedOperatorException("node " + node.describe()
@@ -700,6 +704,19 @@ public final class GraphLowering {
 
   private static UnsupportedOperatorException unsupported(OnnxNode node, String detail) {
     return new UnsupportedOperatorException("node " + node.describe() + ": " + detail);
+  }
+
+  /** A constant tensor (by identity) reshaped to one shape. */
+  private record ReshapeKey(OnnxTensor source, Shape target) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ReshapeKey k && k.source == source && k.target.equals(target);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(source) * 31 + target.hashCode();
+    }
   }
 
   /** Identifies dense weights derived from one initializer tensor (by identity) in one layout. */

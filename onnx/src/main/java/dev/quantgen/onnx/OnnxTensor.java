@@ -69,14 +69,14 @@ public final class OnnxTensor {
     return longs.clone();
   }
 
-  /** The same values under another name and shape of the same size. */
+  /** The same values under another name and shape of the same size; float values are shared, not copied. */
   OnnxTensor reshaped(String newName, Shape newShape) {
     if (newShape.size() != shape.size()) {
       throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + " cannot be reshaped to "
           + newShape + ": expected " + shape.size() + " elements");
     }
     return type == ElementType.FLOAT
-        ? ofFloats(newName, FloatTensor.of(newShape, floats.toArray()))
+        ? ofFloats(newName, floats.reshape(newShape))
         : ofLongs(newName, newShape, longs);
   }
 

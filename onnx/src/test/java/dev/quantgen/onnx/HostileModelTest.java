@@ -190,6 +190,22 @@ class HostileModelTest {
   }
 
   @Test
+  void layersReadingTheSameConstantReshapeOfAnInitializerShareOneWeightTensor() throws Exception {
+    // mnist-8 reshapes its dense weight with a constant Reshape; repeated, each used to be a copy
+    Graphs g = new Graphs(1).input("x", 1, 16).output("y", 1, 16).randomFloats("W", 0.1, 0, 256)
+        .longs("shape", 16, 16);
+    for (int i = 0; i < 20; i++) {
+      g.node("Reshape", "r" + i, List.of("W", "shape"), "W" + i);
+      g.node("MatMul", "m" + i, List.of(i == 0 ? "x" : "h" + (i - 1), "W" + i), i == 19 ? "y" : "h" + i);
+    }
+    LoweredModel m = GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "m.onnx"));
+    FloatTensor first = ((DenseSpec) m.layers().get(0)).weights();
+    for (LayerSpec layer : m.layers()) {
+      assertSame(first, ((DenseSpec) layer).weights(), layer.name());
+    }
+  }
+
+  @Test
   void convolutionsShareTheirInitializerUntilBatchNormalizationIsFoldedIntoOne() throws Exception {
     Graphs g = new Graphs(1).input("x", 1, 2, 6, 6).output("y", 1, 2, 6, 6).randomFloats("W", 0.3, 0, 2, 2, 3, 3)
         .randomFloats("gamma", 0.3, 1, 2).randomFloats("beta", 0.2, 0, 2).randomFloats("mean", 0.2, 0, 2)

@@ -47,6 +47,20 @@ public final class FloatTensor {
     return new FloatTensor(shape, type, values);
   }
 
+  /**
+   * The same values under another shape of the same size, sharing them (both tensors are
+   * immutable): an importer can hand one weight to many layers without copying it.
+   *
+   * @throws IllegalArgumentException when the sizes differ
+   */
+  public FloatTensor reshape(Shape newShape) {
+    if (newShape.size() != shape.size()) {
+      throw new IllegalArgumentException("tensor of shape " + shape + " cannot be reshaped to " + newShape
+          + ": expected " + shape.size() + " elements");
+    }
+    return newShape.equals(shape) ? this : new FloatTensor(newShape, type, values);
+  }
+
   public Shape shape() {
     return shape;
   }
