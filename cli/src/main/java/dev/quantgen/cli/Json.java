@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import dev.quantgen.runtime.calibrate.LayerErrorReport;
+import dev.quantgen.quantize.calibrate.LayerErrorReport;
 
 /** The commands' JSON conventions: pretty-printed, no HTML escaping, non-finite numbers as null. */
 final class Json {

@@ -1,8 +1,8 @@
 package dev.quantgen.cli.onnx;
 
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.data.Labels;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,7 +20,7 @@ public record IdxTestSet(float[][] images, int[] labels) {
   /**
    * Reads the test set in {@code dir}.
    *
-   * @throws dev.quantgen.runtime.data.DataFormatException if a file is not IDX or the counts differ
+   * @throws dev.quantgen.quantize.data.DataFormatException if a file is not IDX or the counts differ
    */
   public static IdxTestSet read(Path dir) throws IOException {
     ImageSet images = Idx.readImages(dir.resolve(IMAGES));

@@ -37,8 +37,8 @@ import javax.lang.model.element.Modifier;
  * kh * kw]} of a convolution (blocks, if any, run along that flattened row).
  */
 public final class FakeQuantWriter {
-  private static final String QAT = "dev.quantgen.runtime.qat";
-  private static final ClassName WEIGHT_TRANSFORM = ClassName.get("dev.quantgen.runtime.train", "WeightTransform");
+  private static final String QAT = "dev.quantgen.training.qat";
+  private static final ClassName WEIGHT_TRANSFORM = ClassName.get("dev.quantgen.training.network", "WeightTransform");
   private static final ClassName INTEGER_WEIGHTS = ClassName.get(QAT, "IntegerWeightTransform");
   private static final ClassName BINARY_WEIGHTS = ClassName.get(QAT, "BinaryWeightTransform");
   private static final ClassName ACTIVATION_FAKE_QUANT = ClassName.get(QAT, "ActivationFakeQuant");

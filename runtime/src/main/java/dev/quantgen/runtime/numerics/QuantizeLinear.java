@@ -60,7 +60,7 @@ public final class QuantizeLinear {
    * Quantizes one value; {@code scale} must be finite and positive and {@code zeroPoint} inside
    * {@code type}. {@code halfDivision} rounds the quotient to float16 (both operands are halves).
    */
-  static int quantize(float x, float scale, int zeroPoint, QuantType type, boolean halfDivision) {
+  public static int quantize(float x, float scale, int zeroPoint, QuantType type, boolean halfDivision) {
     float q = x / scale;
     if (halfDivision) {
       q = Half.round(q);

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.numerics;
 
+import static dev.quantgen.testkit.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** {@link QuantizeLinear}: ONNX semantics, numerics.md section 1. */
 class QuantizeLinearTest {
@@ -161,13 +161,6 @@ class QuantizeLinearTest {
   }
 
   // ---- bad input ----
-
-  static void assertRejected(Executable call, String... fragments) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-    for (String fragment : fragments) {
-      assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
-    }
-  }
 
   @Test
   void rejectsAScaleThatIsNotFiniteAndPositive() {
