@@ -93,7 +93,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Summary s = new Summary(w, file, Files.size(file), saved, fp32.parameterBytes(), accuracy, fp32Accuracy,
         errorSamples, errors);
     if (json) {
-      stdout.println(Json.GSON.toJson(s.toJson(quantization)));
+      stdout.println(JsonOutput.GSON.toJson(s.toJson(quantization)));
     } else {
       s.print(stdout, quantization);
     }
@@ -143,7 +143,7 @@ final class CalibrateCommand implements Callable<Integer> {
       o.addProperty("error_samples", errorSamples);
       JsonArray layers = new JsonArray();
       for (LayerErrorReport.Row row : errors.rows()) {
-        layers.add(Json.row(row));
+        layers.add(JsonOutput.row(row));
       }
       o.add("layers", layers);
       return o;

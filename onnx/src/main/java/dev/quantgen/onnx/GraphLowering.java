@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Lowers a sequential ONNX graph to an ordered list of {@link LayerSpec}s, checking shapes through
+ * Lowers a sequential ONNX graph to an ordered list of {@link LoweredLayer}s, checking shapes through
  * the chain.
  *
  * <ul>
@@ -41,7 +41,7 @@ public final class GraphLowering {
 
   private final OnnxModel model;
   private final Map<String, OnnxTensor> constants;
-  private final List<LayerSpec> layers = new ArrayList<>();
+  private final List<LoweredLayer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
   private Affine pending;
   private String current;
@@ -624,7 +624,7 @@ public final class GraphLowering {
       return weightShape.dim(0);
     }
 
-    LayerSpec toSpec() {
+    LoweredLayer toSpec() {
       FloatTensor w = FloatTensor.of(weightShape, weights);
       FloatTensor b = bias == null ? null : FloatTensor.of(Shape.of(outChannels()), bias);
       return conv

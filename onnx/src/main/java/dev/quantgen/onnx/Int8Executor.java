@@ -125,7 +125,7 @@ public final class Int8Executor {
     QuantParams[] layerOutputs = new QuantParams[layers];
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
-      LayerSpec layer = model.layers().get(i);
+      LoweredLayer layer = model.layers().get(i);
       QuantParams range = requantizes(layer) ? ranges.next() : at;
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
@@ -157,7 +157,7 @@ public final class Int8Executor {
   }
 
   /** Whether a layer writes int8 values with parameters of its own (the others pass codes through). */
-  private static boolean requantizes(LayerSpec layer) {
+  private static boolean requantizes(LoweredLayer layer) {
     return layer instanceof ConvSpec || layer instanceof DenseSpec
         || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
   }

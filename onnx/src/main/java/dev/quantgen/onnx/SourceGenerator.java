@@ -56,7 +56,7 @@ public final class SourceGenerator {
     List<ClassName> layers = new ArrayList<>();
     CodeBlock.Builder weights = CodeBlock.builder().add("$T.ofEntries(\n$>", Map.class);
     boolean first = true;
-    for (LayerSpec layer : model.layers()) {
+    for (LoweredLayer layer : model.layers()) {
       ClassName name = ClassName.get(packageName, className(layer.name()));
       layers.add(name);
       TypeSpec.Builder type = TypeSpec.classBuilder(name).addModifiers(Modifier.FINAL)
@@ -96,7 +96,7 @@ public final class SourceGenerator {
     return files;
   }
 
-  private static AnnotationSpec layerAnnotation(LayerSpec layer) {
+  private static AnnotationSpec layerAnnotation(LoweredLayer layer) {
     if (layer instanceof ConvSpec c) {
       AnnotationSpec.Builder a = AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Conv2d"))
           .addMember("inChannels", "$L", c.inputShape().dim(0))

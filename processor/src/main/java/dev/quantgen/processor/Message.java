@@ -49,6 +49,8 @@ public enum Message {
   /** A @Model entry whose own annotations are invalid (reported on the layer itself). */
   MODEL_INVALID_LAYER("QuantizeInvalidLayer", "layers[%d] = %s has errors of its own (see them on %s): "
       + "no model class is generated until they are fixed"),
+  /** A processor option ({@code -A}) with a value it does not take. */
+  INVALID_OPTION("QuantizeInvalidOption", "-A%s=%s: expected %s"),
   /** An exception inside the processor: a bug, reported instead of crashing javac. */
   EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
       + "stack trace:%n%s");

@@ -45,7 +45,7 @@ class FakeQuantOperatorTest {
 
   @BeforeAll
   static void compileLayers() {
-    Compilation c = Compilations.compile(
+    Compilation c = Compilations.compileWithFakeQuant(
         Compilations.source("A", "@Dense(in = 37, out = 5, activation = Activation.RELU)",
             "@Quantize(precision = Precision.INT8)",
             "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",

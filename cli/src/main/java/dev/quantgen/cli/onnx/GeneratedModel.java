@@ -2,7 +2,7 @@ package dev.quantgen.cli.onnx;
 
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.SourceGenerator;
 import dev.quantgen.runtime.numerics.FloatTensor;
@@ -153,7 +153,7 @@ public final class GeneratedModel implements AutoCloseable {
 
   private static Map<String, FloatTensor> weights(LoweredModel model) {
     Map<String, FloatTensor> weights = new HashMap<>();
-    for (LayerSpec layer : model.layers()) {
+    for (LoweredLayer layer : model.layers()) {
       FloatTensor w = null;
       FloatTensor b = null;
       if (layer instanceof ConvSpec c) {

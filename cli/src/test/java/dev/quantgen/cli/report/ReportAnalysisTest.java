@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.calibrate.ObserverSpec;
 import dev.quantgen.quantize.calibrate.Range;
-import dev.quantgen.quantize.calibrate.Scheme;
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;

@@ -1,5 +1,6 @@
 package dev.quantgen.quantize.calibrate;
 
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.numerics.QuantType;
 
 /** The calibration methods of numerics.md section 7, as a choice per model or per layer. */

@@ -1,5 +1,6 @@
 package dev.quantgen.quantize.calibrate;
 
+import dev.quantgen.annotations.Scheme;
 import java.util.Objects;
 
 /**

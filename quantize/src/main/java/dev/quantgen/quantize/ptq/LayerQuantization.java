@@ -88,6 +88,11 @@ public record LayerQuantization(
     }
   }
 
+  /** {@link #of(Precision)} for the {@code @Quantize} precision of the same name. */
+  public static LayerQuantization of(dev.quantgen.annotations.Precision precision) {
+    return of(Precision.valueOf(precision.name()));
+  }
+
   /** A copy with another activation mode. */
   public LayerQuantization withMode(ActivationMode newMode) {
     return new LayerQuantization(precision, symmetric, perChannel, blockSize, newMode, requantization, weightObserver);

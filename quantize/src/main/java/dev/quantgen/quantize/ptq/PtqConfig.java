@@ -47,6 +47,14 @@ public final class PtqConfig {
     return of(LayerQuantization.of(precision));
   }
 
+  /**
+   * {@link #of(Precision)} for the {@code @Quantize} precision of the same name: a model's
+   * annotations and its post-training quantization can name precisions with one import.
+   */
+  public static PtqConfig of(dev.quantgen.annotations.Precision precision) {
+    return of(LayerQuantization.of(precision));
+  }
+
   /** Every layer as {@code layers} says, with the default activation observer, no progress output. */
   public static PtqConfig of(LayerQuantization layers) {
     return new PtqConfig(Objects.requireNonNull(layers, "layers"), Map.of(),

@@ -3,7 +3,7 @@ package dev.quantgen.quantize.ptq;
 import dev.quantgen.quantize.calibrate.Observer;
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.calibrate.Range;
-import dev.quantgen.quantize.calibrate.Scheme;
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 

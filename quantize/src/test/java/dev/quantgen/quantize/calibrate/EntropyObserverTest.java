@@ -3,6 +3,7 @@ package dev.quantgen.quantize.calibrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.annotations.Scheme;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

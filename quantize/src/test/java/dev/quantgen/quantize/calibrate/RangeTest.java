@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import org.junit.jupiter.api.Test;

@@ -43,4 +43,13 @@ class LayerQuantizationTest {
     assertEquals("blockSize: blockwise scales need perChannel = true and DYNAMIC or FLOAT activations, got "
         + "perChannel = true, mode = STATIC", e.getMessage());
   }
+
+  @Test
+  void theAnnotationsPrecisionGivesTheSameDefaultsAsTheRuntimes() {
+    for (dev.quantgen.annotations.Precision p : dev.quantgen.annotations.Precision.values()) {
+      Precision same = Precision.valueOf(p.name());
+      assertEquals(LayerQuantization.of(same), LayerQuantization.of(p), p.name());
+      assertEquals(LayerQuantization.of(same), PtqConfig.of(p).layer("any"), p.name());
+    }
+  }
 }

@@ -2,8 +2,6 @@ package dev.quantgen.runtime.model;
 
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
-import dev.quantgen.runtime.layer.DenseLayer;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
 
 /**
@@ -13,20 +11,15 @@ import dev.quantgen.runtime.layer.LayerMath;
  * packed per call, {@code dot = in - 2 * popcount(a XOR w)}, {@code y = dot * (alpha * beta)}:
  * bit-exact, padding bits being 0 on both sides.
  */
-final class BinaryKernel implements DenseLayer {
-  private final int in;
-  private final int out;
+final class BinaryKernel extends ChannelKernel<BinaryKernel.Input> {
   private final int words;
   private final long[] weights;
   private final float[] alphas;
-  private final float[] bias;
   private final boolean binaryActivations;
-  private final FusedActivation activation;
-  private final ThreadLocal<long[]> signs;
+  private final ThreadLocal<Input> scratch;
 
   BinaryKernel(BinaryDenseParams p) {
-    in = p.in();
-    out = p.out();
+    super(p.in(), p.out(), p.bias(), p.activation());
     words = BinaryDenseParams.words(in);
     weights = p.weights();
     float[] a = p.alphas();
@@ -34,34 +27,48 @@ final class BinaryKernel implements DenseLayer {
     for (int c = 0; c < out; c++) {
       alphas[c] = a.length == 1 ? a[0] : a[c];
     }
-    bias = p.bias();
     binaryActivations = p.mode() == ActivationMode.BINARY;
-    activation = p.activation();
-    signs = ThreadLocal.withInitial(() -> new long[words]);
+    scratch = ThreadLocal.withInitial(() -> new Input(words));
+  }
+
+  /** One call's input: the floats (FLOAT activations), or their packed signs and mean |x| (BINARY). */
+  static final class Input {
+    float[] x;
+    final long[] signs;
+    float beta;
+
+    Input(int words) {
+      signs = new long[words];
+    }
   }
 
   @Override
-  public int inputSize() {
-    return in;
+  Input prepare(float[] x) {
+    Input s = scratch.get();
+    if (!binaryActivations) {
+      s.x = x;
+      return s;
+    }
+    float beta = 0.0f;
+    for (float v : x) {
+      beta += Math.abs(v);
+    }
+    s.beta = beta / in;
+    long[] a = s.signs;
+    java.util.Arrays.fill(a, 0L);
+    for (int i = 0; i < in; i++) {
+      a[i >> 6] |= LayerMath.signBit(x[i]) << (i & 63);
+    }
+    return s;
   }
 
   @Override
-  public int outputSize() {
-    return out;
-  }
-
-  @Override
-  public void forward(float[] x, float[] y) {
-    LayerMath.requireLength("x", x.length, in);
-    LayerMath.requireLength("y", y.length, out);
+  float channel(Input input, int c) {
     if (binaryActivations) {
-      forwardXnor(x, y);
-      return;
+      int differ = SUPPORT.xorBitCount(input.signs, 0, weights, c * words, words);
+      return (in - 2 * differ) * (alphas[c] * input.beta);
     }
-    for (int c = 0; c < out; c++) {
-      float v = signedSum(c * words, x) * alphas[c];
-      y[c] = activation.apply(bias != null ? v + bias[c] : v);
-    }
+    return signedSum(c * words, input.x) * alphas[c];
   }
 
   private float signedSum(int rowWord, float[] x) {
@@ -86,26 +93,5 @@ final class BinaryKernel implements DenseLayer {
   /** {@code x} if bit 0 of {@code bits} is 1 (weight +1), else {@code -x}: the sign bit flipped. */
   private static float flip(float x, long bits) {
     return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ (((int) ~bits & 1) << 31));
-  }
-
-  private void forwardXnor(float[] x, float[] y) {
-    float beta = 0.0f;
-    for (float v : x) {
-      beta += Math.abs(v);
-    }
-    beta /= in;
-    long[] a = signs.get();
-    java.util.Arrays.fill(a, 0L);
-    for (int i = 0; i < in; i++) {
-      a[i >> 6] |= LayerMath.signBit(x[i]) << (i & 63);
-    }
-    for (int c = 0; c < out; c++) {
-      int differ = 0;
-      for (int j = 0; j < words; j++) {
-        differ += Long.bitCount(a[j] ^ weights[c * words + j]);
-      }
-      float v = (in - 2 * differ) * (alphas[c] * beta);
-      y[c] = activation.apply(bias != null ? v + bias[c] : v);
-    }
   }
 }

@@ -1,10 +1,13 @@
 package dev.quantgen.runtime.model;
 
 /**
- * The inner products of the runtime kernels. Integer products are exact in any order (int32
- * arithmetic wraps, and the final sums are proven to fit), so they are bit-exact against {@link
- * dev.quantgen.runtime.layer.DenseReference}. Float products use four partial sums, which the
- * JIT can pipeline; the result differs from the sequential reference sum only by reassociation,
+ * The inner products of the runtime kernels that {@link dev.quantgen.runtime.kernel.KernelSupport}
+ * has no method for: part {@code [i0, i1)} of a row (one scale group), against uint8 activations
+ * held in ints or float activations; whole rows of int8 or float go through {@link
+ * ChannelKernel#SUPPORT}. Integer products are exact in any order (int32 arithmetic wraps, and the
+ * final sums are proven to fit), so they are bit-exact against {@link
+ * dev.quantgen.runtime.layer.DenseReference}. Float products use four partial sums, which the JIT
+ * can pipeline; the result differs from the sequential reference sum only by reassociation,
  * bounded by {@code 2 * gamma_n * sum |w x|} (see {@code DenseReference#fp32}).
  *
  * <p>INT4 rows are packed two per byte, element {@code 2i} in the low nibble; every group starts at
@@ -13,53 +16,10 @@ package dev.quantgen.runtime.model;
 final class Dot {
   private Dot() {}
 
-  static float fp32(float[] w, int off, float[] x, int n) {
-    float a0 = 0.0f;
-    float a1 = 0.0f;
-    float a2 = 0.0f;
-    float a3 = 0.0f;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      a0 += w[off + i] * x[i];
-      a1 += w[off + i + 1] * x[i + 1];
-      a2 += w[off + i + 2] * x[i + 2];
-      a3 += w[off + i + 3] * x[i + 3];
-    }
-    for (; i < n; i++) {
-      a0 += w[off + i] * x[i];
-    }
-    return (a0 + a1) + (a2 + a3);
-  }
-
-  /** As {@link #fp32} with binary16 weights decoded exactly through {@code table}. */
-  static float fp16(short[] w, int off, float[] table, float[] x, int n) {
-    float a0 = 0.0f;
-    float a1 = 0.0f;
-    float a2 = 0.0f;
-    float a3 = 0.0f;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      a0 += table[w[off + i] & 0xFFFF] * x[i];
-      a1 += table[w[off + i + 1] & 0xFFFF] * x[i + 1];
-      a2 += table[w[off + i + 2] & 0xFFFF] * x[i + 2];
-      a3 += table[w[off + i + 3] & 0xFFFF] * x[i + 3];
-    }
-    for (; i < n; i++) {
-      a0 += table[w[off + i] & 0xFFFF] * x[i];
-    }
-    return (a0 + a1) + (a2 + a3);
-  }
-
-  /** {@code sum a[i] * w[off + i]} for {@code i} in {@code [i0, i1)}, int8 weights. */
-  static int int8(byte[] w, int off, byte[] a, int i0, int i1) {
-    int acc = 0;
-    for (int i = i0; i < i1; i++) {
-      acc += a[i] * w[off + i];
-    }
-    return acc;
-  }
-
-  /** As {@link #int8} with {@code int} activations (dynamic uint8 values). */
+  /**
+   * {@code sum a[i] * w[off + i]} for {@code i} in {@code [i0, i1)}: int8 weights, {@code int}
+   * activations (dynamic uint8 values).
+   */
   static int int8(byte[] w, int off, int[] a, int i0, int i1) {
     int acc = 0;
     for (int i = i0; i < i1; i++) {

@@ -1,7 +1,5 @@
 package dev.quantgen.runtime.model;
 
-import dev.quantgen.runtime.layer.DenseLayer;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantType;
@@ -12,9 +10,7 @@ import dev.quantgen.runtime.numerics.QuantType;
  * and scales to float. Bit-exact against {@code DenseReference.quantized(p, x, y)}: the integers
  * are exact and the float steps are the reference's, in its order.
  */
-final class DynamicKernel implements DenseLayer {
-  private final int in;
-  private final int out;
+final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
   private final boolean int4;
   private final int rowBytes;
   private final byte[] weights;
@@ -22,16 +18,13 @@ final class DynamicKernel implements DenseLayer {
   private final int[] zeroPoints;
   private final boolean anyWeightZero;
   private final int[] weightSums; // sum(qw) per (channel, group), channel-major
-  private final float[] bias;
   private final int groupSize;
   private final int groups;
   private final boolean perChannel;
-  private final FusedActivation activation;
-  private final ThreadLocal<Scratch> scratch;
+  private final ThreadLocal<Input> scratch;
 
   DynamicKernel(QuantizedDenseParams p) {
-    in = p.in();
-    out = p.out();
+    super(p.in(), p.out(), p.bias(), p.config().activation());
     int4 = p.config().weightType() == QuantType.INT4;
     rowBytes = p.config().rowBytes(in);
     weights = p.weights();
@@ -51,25 +44,24 @@ final class DynamicKernel implements DenseLayer {
         weightSums[c * groups + g] = p.weightSum(c, g);
       }
     }
-    bias = p.bias();
-    activation = p.config().activation();
-    scratch = ThreadLocal.withInitial(() -> new Scratch(in, groups));
+    scratch = ThreadLocal.withInitial(() -> new Input(in, groups));
+  }
+
+  /** One call's input quantized to uint8 (held in ints), its scale and zero point, and group sums. */
+  static final class Input {
+    final int[] qa;
+    final int[] groupSums;
+    float scale;
+    int zeroPoint;
+
+    Input(int in, int groups) {
+      qa = new int[in];
+      groupSums = new int[groups];
+    }
   }
 
   @Override
-  public int inputSize() {
-    return in;
-  }
-
-  @Override
-  public int outputSize() {
-    return out;
-  }
-
-  @Override
-  public void forward(float[] x, float[] y) {
-    LayerMath.requireLength("x", x.length, in);
-    LayerMath.requireLength("y", y.length, out);
+  Input prepare(float[] x) {
     // The range widened to include 0; NaN fails both comparisons, so it never widens it.
     float lo = 0.0f;
     float hi = 0.0f;
@@ -83,7 +75,9 @@ final class DynamicKernel implements DenseLayer {
     }
     float sa = LayerMath.dynamicScale(lo, hi);
     int za = LayerMath.dynamicZeroPoint(lo, sa);
-    Scratch s = scratch.get();
+    Input s = scratch.get();
+    s.scale = sa;
+    s.zeroPoint = za;
     int[] qa = s.qa;
     for (int i = 0; i < in; i++) {
       qa[i] = LayerMath.quantize(x[i], sa, za, 0, 255);
@@ -93,31 +87,25 @@ final class DynamicKernel implements DenseLayer {
         s.groupSums[g] = Dot.sum(qa, g * groupSize, Math.min(in, (g + 1) * groupSize));
       }
     }
-    for (int c = 0; c < out; c++) {
-      float sum = 0.0f;
-      for (int g = 0; g < groups; g++) {
-        int i0 = g * groupSize;
-        int i1 = Math.min(in, i0 + groupSize);
-        int k = perChannel ? c * groups + g : 0;
-        int zw = zeroPoints[k];
-        int dot = int4 ? Dot.int4(weights, c * rowBytes, qa, i0, i1) : Dot.int8(weights, c * in, qa, i0, i1);
-        // sum (qa - za)(qw - zw) = dot - zw * sum(qa) - za * sum(qw) + n * za * zw
-        int acc = dot - za * weightSums[c * groups + g] + (i1 - i0) * za * zw
-            - (anyWeightZero ? zw * s.groupSums[g] : 0);
-        float term = acc * (sa * scales[k]);
-        sum = g == 0 ? term : sum + term;
-      }
-      y[c] = activation.apply(bias != null ? sum + bias[c] : sum);
-    }
+    return s;
   }
 
-  private static final class Scratch {
-    final int[] qa;
-    final int[] groupSums;
-
-    Scratch(int in, int groups) {
-      qa = new int[in];
-      groupSums = new int[groups];
+  @Override
+  float channel(Input s, int c) {
+    int za = s.zeroPoint;
+    float sum = 0.0f;
+    for (int g = 0; g < groups; g++) {
+      int i0 = g * groupSize;
+      int i1 = Math.min(in, i0 + groupSize);
+      int k = perChannel ? c * groups + g : 0;
+      int zw = zeroPoints[k];
+      int dot = int4 ? Dot.int4(weights, c * rowBytes, s.qa, i0, i1) : Dot.int8(weights, c * in, s.qa, i0, i1);
+      // sum (qa - za)(qw - zw) = dot - zw * sum(qa) - za * sum(qw) + n * za * zw
+      int acc = dot - za * weightSums[c * groups + g] + (i1 - i0) * za * zw
+          - (anyWeightZero ? zw * s.groupSums[g] : 0);
+      float term = acc * (s.scale * scales[k]);
+      sum = g == 0 ? term : sum + term;
     }
+    return sum;
   }
 }

@@ -111,7 +111,8 @@ final class StaticKernel implements StaticQuantizedLayer {
     int sumX = weightZero == null ? 0 : Dot.sum(qx, 0, in);
     int zy = output.zeroPoint();
     for (int c = 0; c < out; c++) {
-      int dot = int4 ? Dot.int4(weights, c * rowBytes, qx, 0, in) : Dot.int8(weights, c * in, qx, 0, in);
+      int dot = int4 ? Dot.int4(weights, c * rowBytes, qx, 0, in)
+          : ChannelKernel.SUPPORT.dotInt8(weights, c * in, qx, in);
       int acc = dot + constant[c] - (weightZero == null ? 0 : weightZero[c] * sumX);
       int k = multipliers.length == 1 ? 0 : c;
       qy[c] = (byte) (integerRequant

@@ -1,8 +1,5 @@
 package dev.quantgen.runtime.model;
 
-import dev.quantgen.runtime.layer.DenseLayer;
-import dev.quantgen.runtime.layer.FusedActivation;
-import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantType;
 
@@ -11,61 +8,45 @@ import dev.quantgen.runtime.numerics.QuantType;
  * summed in float32 per scale group, then scaled. Within the reassociation bound of {@link Dot}
  * of {@code DenseReference.quantized(p, x, y)}.
  */
-final class WeightOnlyKernel implements DenseLayer {
-  private final int in;
-  private final int out;
+final class WeightOnlyKernel extends ChannelKernel<float[]> {
   private final boolean int4;
   private final int rowBytes;
   private final byte[] weights;
   private final float[] scales;
   private final int[] zeroPoints;
-  private final float[] bias;
   private final int groupSize;
   private final int groups;
   private final boolean perChannel;
-  private final FusedActivation activation;
 
   WeightOnlyKernel(QuantizedDenseParams p) {
-    in = p.in();
-    out = p.out();
+    super(p.in(), p.out(), p.bias(), p.config().activation());
     int4 = p.config().weightType() == QuantType.INT4;
     rowBytes = p.config().rowBytes(in);
     weights = p.weights();
     scales = p.scales();
     zeroPoints = p.zeroPoints();
-    bias = p.bias();
     groupSize = p.config().groupSize(in);
     groups = p.config().groups(in);
     perChannel = p.config().perChannel();
-    activation = p.config().activation();
   }
 
   @Override
-  public int inputSize() {
-    return in;
+  float[] prepare(float[] x) {
+    return x;
   }
 
   @Override
-  public int outputSize() {
-    return out;
-  }
-
-  @Override
-  public void forward(float[] x, float[] y) {
-    LayerMath.requireLength("x", x.length, in);
-    LayerMath.requireLength("y", y.length, out);
-    for (int c = 0; c < out; c++) {
-      float sum = 0.0f;
-      for (int g = 0; g < groups; g++) {
-        int i0 = g * groupSize;
-        int i1 = Math.min(in, i0 + groupSize);
-        int k = perChannel ? c * groups + g : 0;
-        float acc = int4 ? Dot.weightOnly4(weights, c * rowBytes, zeroPoints[k], x, i0, i1)
-            : Dot.weightOnly8(weights, c * in, zeroPoints[k], x, i0, i1);
-        float term = acc * scales[k];
-        sum = g == 0 ? term : sum + term;
-      }
-      y[c] = activation.apply(bias != null ? sum + bias[c] : sum);
+  float channel(float[] x, int c) {
+    float sum = 0.0f;
+    for (int g = 0; g < groups; g++) {
+      int i0 = g * groupSize;
+      int i1 = Math.min(in, i0 + groupSize);
+      int k = perChannel ? c * groups + g : 0;
+      float acc = int4 ? Dot.weightOnly4(weights, c * rowBytes, zeroPoints[k], x, i0, i1)
+          : Dot.weightOnly8(weights, c * in, zeroPoints[k], x, i0, i1);
+      float term = acc * scales[k];
+      sum = g == 0 ? term : sum + term;
     }
+    return sum;
   }
 }

@@ -8,10 +8,10 @@ import com.google.gson.JsonPrimitive;
 import dev.quantgen.quantize.calibrate.LayerErrorReport;
 
 /** The commands' JSON conventions: pretty-printed, no HTML escaping, non-finite numbers as null. */
-final class Json {
+final class JsonOutput {
   static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-  private Json() {}
+  private JsonOutput() {}
 
   /**
    * A number, or null where JSON has no value: an exact match has an infinite SQNR, and JSON has
