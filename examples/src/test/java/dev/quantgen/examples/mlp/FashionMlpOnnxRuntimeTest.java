@@ -67,7 +67,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       activations it converts them to uint8 and fuses the hidden layers, but runs the output
  *       layer as a float32 Gemm of the dequantized operands, which on these images rounds to the
  *       same outputs. QGemm's requantization rounds the product {@code acc * M} to float32 before
- *       {@code rint}; the ONNX reference (and numerics.md, and our kernels) multiply in float64.
+ *       {@code rint}; the ONNX reference (and docs/numerics.md, and our kernels) multiply in float64.
  *       The two differ only where the float32 product lands exactly on a .5 (e.g. {@code 68252 *
  *       2.7105433E-4 = 18.5000004} in float64, {@code 18.5} in float32, then 19 against 18): 0 of
  *       the 2,000 bundled images, 2 of the 10,000 (3 values, each 1 apart). The test requires

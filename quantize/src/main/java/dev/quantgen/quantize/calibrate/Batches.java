@@ -18,7 +18,7 @@ final class Batches {
     for (int i = off; i < off + len; i++) {
       float v = batch[i];
       if (!Float.isFinite(v)) {
-        // numerics.md section 1: NaN is an error at calibration. An infinity would turn every
+        // docs/numerics.md#1-quantize-and-dequantize: NaN is an error at calibration. An infinity would turn every
         // range statistic (and hence the scale) infinite, so it is refused as well.
         throw new IllegalArgumentException(observer + ": batch[" + i + "] is " + v
             + ", expected a finite value (calibration data must not contain NaN or infinities)");

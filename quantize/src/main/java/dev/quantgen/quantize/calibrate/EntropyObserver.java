@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Chooses the clipping threshold that minimizes the KL divergence between the observed
- * distribution and its quantized image (numerics.md section 7), the TensorRT method (Migacz, "8-bit
+ * distribution and its quantized image (docs/numerics.md#7-calibration), the TensorRT method (Migacz, "8-bit
  * Inference with TensorRT", GTC 2017) as ONNX Runtime's {@code calibrate.py} implements it in
  * {@code HistogramCollector.get_entropy_threshold} together with {@code smooth_distribution}.
  *

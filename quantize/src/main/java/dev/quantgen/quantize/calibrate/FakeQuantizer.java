@@ -7,7 +7,7 @@ import dev.quantgen.runtime.numerics.QuantType;
  * Quantize-then-dequantize of single floats with one scale and zero point, for the error searches
  * of the observers, which try many candidate ranges and cannot afford a tensor per value.
  *
- * <p>The arithmetic is ONNX QuantizeLinear / DequantizeLinear as numerics.md section 1 fixes it, and
+ * <p>The arithmetic is ONNX QuantizeLinear / DequantizeLinear as docs/numerics.md#1-quantize-and-dequantize fixes it, and
  * equals {@link QuantParams#quantize} followed by {@link QuantParams#dequantize} bit for bit (a test
  * checks it): {@code q = saturate(rint(x / s) + z)} with a true float32 division, then {@code (q -
  * z) * s} with one float32 multiply.

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The per-layer error report of a quantized model (issue 4, numerics.md section 9): for each layer,
+ * The per-layer error report of a quantized model (issue 4, docs/numerics.md#9-reporting-error): for each layer,
  * its precision, the SQNR of its output against FP32 on the same inputs, the largest absolute error
  * and, when known, its size. Rendered as a {@link TextTable}:
  *

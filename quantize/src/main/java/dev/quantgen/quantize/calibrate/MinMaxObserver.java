@@ -1,7 +1,7 @@
 package dev.quantgen.quantize.calibrate;
 
 /**
- * The running minimum and maximum of every value observed (numerics.md section 7): nothing is
+ * The running minimum and maximum of every value observed (docs/numerics.md#7-calibration): nothing is
  * clipped. The default observer for activations, and for 8-bit weights per channel.
  */
 public final class MinMaxObserver implements Observer {

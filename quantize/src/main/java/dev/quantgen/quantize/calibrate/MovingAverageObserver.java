@@ -1,7 +1,7 @@
 package dev.quantgen.quantize.calibrate;
 
 /**
- * An exponential moving average of each batch's minimum and maximum (numerics.md section 7, the
+ * An exponential moving average of each batch's minimum and maximum (docs/numerics.md#7-calibration, the
  * {@code moving_average} option of ONNX Runtime's MinMaxCalibrater and PyTorch's
  * MovingAverageMinMaxObserver): the first non-empty batch sets {@code min} and {@code max}, each
  * later one applies {@code min += c * (batchMin - min)}, likewise for {@code max}.

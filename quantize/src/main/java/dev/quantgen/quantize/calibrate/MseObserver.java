@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Chooses the clipping range that minimizes the squared quantization error of the observed values
- * for a given integer type (numerics.md section 7); recommended for weights, above all at 4 bits,
+ * for a given integer type (docs/numerics.md#7-calibration); recommended for weights, above all at 4 bits,
  * where clipping a few outliers buys a much finer step for everything else (Nagel et al., "A White
  * Paper on Neural Network Quantization", 2021, section 3.4).
  *

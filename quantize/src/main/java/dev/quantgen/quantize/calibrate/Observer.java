@@ -2,7 +2,7 @@ package dev.quantgen.quantize.calibrate;
 
 /**
  * Collects statistics of one tensor's float values over calibration batches and turns them into a
- * clipping {@link Range} (numerics.md section 7).
+ * clipping {@link Range} (docs/numerics.md#7-calibration).
  *
  * <p>Each {@link #observe} call is one batch: the moving-average observer weighs batches, the others
  * only see values. An empty batch is ignored. A NaN or infinite value is an {@link

@@ -15,7 +15,7 @@ import java.util.Objects;
  *   <li>{@link #forWeights}: symmetric, per output channel (axis 0 of {@code [out, in]} and {@code
  *       [M, C, kh, kw]}). Per-channel scales remove the accuracy loss of channels with very
  *       different ranges; symmetric weights make the zero-point cross terms vanish from the integer
- *       kernel (numerics.md section 4). Min/max at 8 bits and more, where the step is fine enough
+ *       kernel (docs/numerics.md#4-integer-kernels). Min/max at 8 bits and more, where the step is fine enough
  *       that clipping buys little; MSE below 8 bits, where it pays to clip outliers (Nagel et al.
  *       report MSE range setting recovering most of the 4-bit loss).
  *   <li>{@link #forActivations}: asymmetric per tensor (one zero point absorbs the one-sided

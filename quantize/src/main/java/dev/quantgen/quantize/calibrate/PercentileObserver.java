@@ -4,7 +4,7 @@ import dev.quantgen.annotations.Scheme;
 import java.util.Objects;
 
 /**
- * Clips at a percentile of a histogram of the observed values (numerics.md section 7), as ONNX
+ * Clips at a percentile of a histogram of the observed values (docs/numerics.md#7-calibration), as ONNX
  * Runtime's PercentileCalibrater does: 2048 bins, default percentile 99.999.
  *
  * <ul>

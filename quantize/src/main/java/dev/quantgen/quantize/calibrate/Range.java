@@ -10,7 +10,7 @@ import java.util.Objects;
  * A clipping range {@code [lo, hi]} chosen by an {@link Observer}: values outside it saturate.
  *
  * <p>The range is what the data suggested; it need not contain zero. {@link #quantParams} widens it
- * to include zero, as numerics.md section 2 requires, so 0.0 is always exact.
+ * to include zero, as docs/numerics.md#2-scale-and-zero-point-from-a-range requires, so 0.0 is always exact.
  *
  * @param lo finite, {@code <= hi}
  * @param hi finite
@@ -25,7 +25,7 @@ public record Range(float lo, float hi) {
 
   /**
    * The per-tensor scale and zero point for this range, as {@link RangeQuantizer} chooses them
-   * (numerics.md section 2): the range is widened to include zero; asymmetric uses the full integer
+   * (docs/numerics.md#2-scale-and-zero-point-from-a-range): the range is widened to include zero; asymmetric uses the full integer
    * range with a zero point, symmetric the restricted range {@code [-qmax, qmax]} with zero point 0.
    *
    * @throws IllegalArgumentException for {@link Scheme#SYMMETRIC} with an unsigned type, a type

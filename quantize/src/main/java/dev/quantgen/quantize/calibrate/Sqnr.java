@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Signal-to-quantization-noise ratio of a layer's quantized output against its FP32 output on the
- * same inputs, accumulated over batches (numerics.md section 9):
+ * same inputs, accumulated over batches (docs/numerics.md#9-reporting-error):
  * {@code SQNR = 20 * log10(||x|| / ||x - x'||)} dB, i.e. {@code 10 * log10(sum x^2 / sum (x -
  * x')^2)}.
  *

@@ -8,7 +8,7 @@ import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
 
 /**
- * The per-layer error report of a quantized model (numerics.md section 9): each quantized layer
+ * The per-layer error report of a quantized model (docs/numerics.md#9-reporting-error): each quantized layer
  * runs on the FP32 model's input to that layer, and its output is compared with the FP32 layer's
  * output on the same input, so a row shows that layer's own error, not what earlier layers passed
  * on. A last row, {@link #MODEL_ROW}, compares the whole quantized model's output with FP32's.

@@ -5,7 +5,7 @@ import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.QuantizeLinear;
 
 /**
- * Requantization as the ONNX reference does it for QLinearMatMul and QLinearConv (numerics.md §5,
+ * Requantization as the ONNX reference does it for QLinearMatMul and QLinearConv (docs/numerics.md#5-requantization,
  * "ONNX mode"): a multiplier {@code inScale * weightScale / outScale} computed in the scales' own
  * type, the int32 accumulator times that multiplier in float64, round half to even, then add the
  * zero point and saturate. Rounding before adding the zero point matches QuantizeLinear; the

@@ -15,7 +15,7 @@ import java.util.Objects;
  * </pre>
  *
  * <p>As the ONNX reference: {@code M[m]} is computed in float32, the product {@code acc * M[m]}
- * in float64, rounded half to even; then (numerics.md §5) the zero point is added and the result
+ * in float64, rounded half to even; then (docs/numerics.md#5-requantization) the zero point is added and the result
  * saturated to y's type, which is the type of {@code yZeroPoint} (int8 or uint8). xScale, yScale and
  * the x and y zero points are per-tensor; wScale and wZeroPoint are per-tensor or per output channel
  * {@code [M]}. The bias must already be quantized with scale {@code xScale * wScale[m]} and zero

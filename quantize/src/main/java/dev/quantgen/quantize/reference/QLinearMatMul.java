@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>As the ONNX reference: {@code M} is computed in the scales' type (float32, or float16 with
  * each operation rounded to half), the product {@code acc * M} in float64 and rounded half to even;
- * then (numerics.md §5) the zero point is added and the result saturated to the type of
+ * then (docs/numerics.md#5-requantization) the zero point is added and the result saturated to the type of
  * {@code yZeroPoint} (int8 or uint8). The three scales share one type. a's scale and zero point are
  * per-tensor or per row, b's per-tensor or per column (shapes as {@link MatMulInteger}); y's are
  * per-tensor.

@@ -12,7 +12,7 @@ import dev.quantgen.runtime.numerics.QuantType;
  * The runtime kernel of an INT8 or INT4 layer with STATIC activations: int8 in, int32 accumulation,
  * requantized int8 out. Bit-exact against {@code DenseReference.quantized(p, qx, qy)}.
  *
- * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as numerics.md section
+ * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as docs/numerics.md section
  * 4 describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za * sum(qw) + K * za * zw)}, the last
  * bracket precomputed per channel. Each term may wrap in int32, but the prepared parameters prove
  * that the true accumulator fits, so the wrapped sum equals it.

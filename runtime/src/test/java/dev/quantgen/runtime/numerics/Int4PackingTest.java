@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Int4Packing}: two nibbles per byte, ONNX order, numerics.md section 3. */
+/** {@link Int4Packing}: two nibbles per byte, ONNX order, docs/numerics.md#3-storage-formats. */
 class Int4PackingTest {
 
   @Test

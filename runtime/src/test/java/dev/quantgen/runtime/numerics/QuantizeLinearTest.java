@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link QuantizeLinear}: ONNX semantics, numerics.md section 1. */
+/** {@link QuantizeLinear}: ONNX semantics, docs/numerics.md#1-quantize-and-dequantize. */
 class QuantizeLinearTest {
 
   private static int[] quantize(float[] x, float scale, int zeroPoint, QuantType type) {

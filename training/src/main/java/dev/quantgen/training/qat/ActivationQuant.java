@@ -10,7 +10,7 @@ import java.util.Objects;
  * Int8 asymmetric fake quantization of the activations at one layer boundary, with the parameters
  * the integer kernels take ({@link ActivationParams#fromRange}).
  *
- * <p>The range follows the batches as a moving average (numerics.md section 7, {@code lo += c *
+ * <p>The range follows the batches as a moving average (docs/numerics.md#7-calibration, {@code lo += c *
  * (batchLo - lo)}, {@code c = 0.01}), initialized by the first training batch, through which the
  * values pass unquantized. The shards report their minima and maxima and {@link #endStep} combines
  * them, so the range does not depend on threads. A fixed range never moves. With a learnable
@@ -20,7 +20,7 @@ import java.util.Objects;
  * runtime's {@link ActivationFakeQuant#INT8} unless a layer's generated operator is given.
  */
 public final class ActivationQuant implements Layer {
-  /** The moving-average factor of numerics.md section 7. */
+  /** The moving-average factor of docs/numerics.md#7-calibration. */
   public static final float MOMENTUM = 0.01f;
   private static final int QMAX = 127;
 

@@ -3,7 +3,7 @@ package dev.quantgen.training.qat;
 import dev.quantgen.runtime.layer.LayerMath;
 
 /**
- * The scalar maths of fake quantization (numerics.md section 8), on the integer range
+ * The scalar maths of fake quantization (docs/numerics.md#8-training), on the integer range
  * {@code [qmin, qmax]}:
  *
  * <ul>
