@@ -267,7 +267,7 @@ public final class Convolution implements Layer {
           }
           gb[m] += b;
           for (int j = 0; j < patch; j++) {
-            gw[m * patch + j] += Kernels.dot(dy, row, cols, cOff + j * plane, plane);
+            gw[m * patch + j] += TrainingLoops.dot(dy, row, cols, cOff + j * plane, plane);
           }
         }
         if (inputGradient) {

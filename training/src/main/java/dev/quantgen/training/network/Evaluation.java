@@ -27,7 +27,7 @@ public final class Evaluation {
     float[][] weightsT = new float[model.layers()][];
     for (int l = 0; l < weightsT.length; l++) {
       weightsT[l] = new float[sizes[l] * sizes[l + 1]];
-      Kernels.transpose(model.weights[l], sizes[l + 1], sizes[l], weightsT[l]);
+      TrainingLoops.transpose(model.weights[l], sizes[l + 1], sizes[l], weightsT[l]);
     }
     int chunks = (data.size() + CHUNK - 1) / CHUNK;
     int used = Math.min(threads, chunks);

@@ -133,7 +133,7 @@ public final class Linear implements Layer {
   @Override
   public void beginStep(boolean training) {
     transform.apply(weight, out, in, effective, mask, training);
-    Kernels.transpose(effective, out, in, effectiveT);
+    TrainingLoops.transpose(effective, out, in, effectiveT);
     biasTransform.apply(weight, out, in, bias, effectiveBias);
     evaluation = training || evaluationKernel == null ? null
         : evaluationKernel.prepare(name, in, out, weight.clone(), bias.clone());
@@ -162,7 +162,7 @@ public final class Linear implements Layer {
       x = input;
       DenseLayer kernel = evaluation;
       if (training || kernel == null) {
-        Kernels.forward(input, rows, in, effectiveT, effectiveBias, out, y);
+        TrainingLoops.forward(input, rows, in, effectiveT, effectiveBias, out, y);
         return y;
       }
       for (int r = 0; r < rows; r++) {
@@ -177,7 +177,7 @@ public final class Linear implements Layer {
     public float[] backward(float[] dy, int rows, boolean inputGradient) {
       Arrays.fill(grads[0], 0f);
       Arrays.fill(grads[1], 0f);
-      Kernels.weightGradient(dy, x, rows, in, out, grads[0], grads[1]);
+      TrainingLoops.weightGradient(dy, x, rows, in, out, grads[0], grads[1]);
       for (int i = 0; i < mask.length; i++) {
         grads[0][i] *= mask[i];
       }

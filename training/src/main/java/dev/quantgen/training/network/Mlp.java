@@ -155,10 +155,10 @@ public final class Mlp {
       int out = sizes[l + 1];
       float[] z = new float[out];
       for (int o = 0; o < out; o++) {
-        z[o] = biases[l][o] + Kernels.dot(weights[l], o * in, a, 0, in);
+        z[o] = biases[l][o] + TrainingLoops.dot(weights[l], o * in, a, 0, in);
       }
       if (l < weights.length - 1) {
-        Kernels.relu(z, 0, out);
+        TrainingLoops.relu(z, 0, out);
       }
       a = z;
     }
@@ -167,6 +167,6 @@ public final class Mlp {
 
   /** The predicted class of one input: the index of the largest logit (the first on a tie). */
   public int predict(float[] input) {
-    return Kernels.argmax(forward(input), 0, sizes[sizes.length - 1]);
+    return TrainingLoops.argmax(forward(input), 0, sizes[sizes.length - 1]);
   }
 }

@@ -77,7 +77,7 @@ public final class Network {
           }
           float[] logits = forward(passes, x, rows, false);
           for (int r = 0; r < rows; r++) {
-            predictions[from + r] = Kernels.argmax(logits, r * classes, classes);
+            predictions[from + r] = TrainingLoops.argmax(logits, r * classes, classes);
           }
         }
       });

@@ -168,7 +168,7 @@ public final class NetworkTrainer {
         int label = data.label(order[from + r]);
         int off = r * classes;
         lossSum += Losses.softmaxCrossEntropy(logits, off, classes, label, probabilities);
-        if (Kernels.argmax(logits, off, classes) == label) {
+        if (TrainingLoops.argmax(logits, off, classes) == label) {
           correct++;
         }
         for (int c = 0; c < classes; c++) {

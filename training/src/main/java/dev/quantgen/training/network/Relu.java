@@ -37,7 +37,7 @@ public final class Relu implements Layer {
       @Override
       public float[] forward(float[] x, int rows, boolean training) {
         System.arraycopy(x, 0, y, 0, rows * size);
-        Kernels.relu(y, 0, rows * size);
+        TrainingLoops.relu(y, 0, rows * size);
         return y;
       }
 

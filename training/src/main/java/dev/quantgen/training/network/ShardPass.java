@@ -59,7 +59,7 @@ final class ShardPass {
       int label = data.label(batch[from + r]);
       int off = r * classes;
       lossSum += Losses.softmaxCrossEntropy(logits, off, classes, label, probabilities);
-      if (Kernels.argmax(logits, off, classes) == label) {
+      if (TrainingLoops.argmax(logits, off, classes) == label) {
         correct++;
       }
       for (int c = 0; c < classes; c++) {
@@ -69,9 +69,9 @@ final class ShardPass {
     for (int l = layers - 1; l >= 0; l--) {
       java.util.Arrays.fill(weightGrads[l], 0f);
       java.util.Arrays.fill(biasGrads[l], 0f);
-      Kernels.weightGradient(deltas[l], activations[l], rows, sizes[l], sizes[l + 1], weightGrads[l], biasGrads[l]);
+      TrainingLoops.weightGradient(deltas[l], activations[l], rows, sizes[l], sizes[l + 1], weightGrads[l], biasGrads[l]);
       if (l > 0) { // the input layer needs no gradient with respect to the data
-        Kernels.inputGradient(deltas[l], model.weights[l], activations[l], rows, sizes[l], sizes[l + 1], deltas[l - 1]);
+        TrainingLoops.inputGradient(deltas[l], model.weights[l], activations[l], rows, sizes[l], sizes[l + 1], deltas[l - 1]);
       }
     }
   }
@@ -80,9 +80,9 @@ final class ShardPass {
   void forward(Mlp model, float[][] weightsT, int rows) {
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
-      Kernels.forward(activations[l], rows, sizes[l], weightsT[l], model.biases[l], sizes[l + 1], activations[l + 1]);
+      TrainingLoops.forward(activations[l], rows, sizes[l], weightsT[l], model.biases[l], sizes[l + 1], activations[l + 1]);
       if (l < layers - 1) {
-        Kernels.relu(activations[l + 1], 0, rows * sizes[l + 1]);
+        TrainingLoops.relu(activations[l + 1], 0, rows * sizes[l + 1]);
       }
     }
   }
@@ -98,7 +98,7 @@ final class ShardPass {
     float[] logits = activations[sizes.length - 1];
     int n = 0;
     for (int r = 0; r < rows; r++) {
-      if (Kernels.argmax(logits, r * classes, classes) == data.label(from + r)) {
+      if (TrainingLoops.argmax(logits, r * classes, classes) == data.label(from + r)) {
         n++;
       }
     }

@@ -67,7 +67,7 @@ public final class Trainer {
           int from = b * batchSize;
           int n = Math.min(batchSize, data.size() - from);
           for (int l = 0; l < layers; l++) {
-            Kernels.transpose(model.weights[l], sizes[l + 1], sizes[l], weightsT[l]);
+            TrainingLoops.transpose(model.weights[l], sizes[l + 1], sizes[l], weightsT[l]);
           }
           int shardCount = Math.min(shards, n);
           runner.run(shardCount, s -> passes[s].run(model, weightsT, data, order,

@@ -72,7 +72,7 @@ class GradientCheckTest {
     float[][] weightsT = new float[model.layers()][];
     for (int l = 0; l < model.layers(); l++) {
       weightsT[l] = new float[SIZES[l] * SIZES[l + 1]];
-      Kernels.transpose(model.weights[l], SIZES[l + 1], SIZES[l], weightsT[l]);
+      TrainingLoops.transpose(model.weights[l], SIZES[l + 1], SIZES[l], weightsT[l]);
     }
     int[] batch = new int[N];
     for (int i = 0; i < N; i++) {

@@ -7,8 +7,8 @@ package dev.quantgen.training.network;
  * and on image inputs most of them are zero, and skipping an exact {@code 0 * x} changes no result
  * (apart from propagating an infinity or NaN of {@code x}, which training would not survive anyway).
  */
-final class Kernels {
-  private Kernels() {}
+final class TrainingLoops {
+  private TrainingLoops() {}
 
   /** {@code sum a[aOff + i] * b[bOff + i]}, in index order. */
   static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
