@@ -15,14 +15,14 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 all=(
-  runtime:dev.quantgen.runtime.io.WeightSourceFuzzTest#npy
-  runtime:dev.quantgen.runtime.io.WeightSourceFuzzTest#npz
-  runtime:dev.quantgen.runtime.io.WeightSourceFuzzTest#safetensors
+  quantize:dev.quantgen.quantize.weights.WeightSourceFuzzTest#npy
+  quantize:dev.quantgen.quantize.weights.WeightSourceFuzzTest#npz
+  quantize:dev.quantgen.quantize.weights.WeightSourceFuzzTest#safetensors
   runtime:dev.quantgen.runtime.io.ModelFileFuzzTest#modelFile
   runtime:dev.quantgen.runtime.io.ModelFileFuzzTest#modelFileWithValidChecksums
-  runtime:dev.quantgen.runtime.ptq.QuantizedModelFuzzTest#quantizedModel
-  runtime:dev.quantgen.runtime.data.IdxFuzzTest#images
-  runtime:dev.quantgen.runtime.data.IdxFuzzTest#labels
+  quantize:dev.quantgen.runtime.model.QuantizedModelFuzzTest#quantizedModel
+  quantize:dev.quantgen.quantize.data.IdxFuzzTest#images
+  quantize:dev.quantgen.quantize.data.IdxFuzzTest#labels
   onnx:dev.quantgen.onnx.OnnxModelFuzzTest#onnxModel
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
 )

@@ -3,8 +3,8 @@ package example;
 
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.runtime.qat.ActivationFakeQuant;
-import dev.quantgen.runtime.qat.IntegerWeightTransform;
+import dev.quantgen.training.qat.ActivationFakeQuant;
+import dev.quantgen.training.qat.IntegerWeightTransform;
 import java.util.SplittableRandom;
 import javax.annotation.processing.Generated;
 

@@ -2,7 +2,7 @@
 package example;
 
 import dev.quantgen.runtime.layer.LayerMath;
-import dev.quantgen.runtime.qat.BinaryWeightTransform;
+import dev.quantgen.training.qat.BinaryWeightTransform;
 import javax.annotation.processing.Generated;
 
 /**

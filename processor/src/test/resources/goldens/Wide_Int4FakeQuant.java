@@ -2,7 +2,7 @@
 package example;
 
 import dev.quantgen.runtime.layer.LayerMath;
-import dev.quantgen.runtime.train.WeightTransform;
+import dev.quantgen.training.network.WeightTransform;
 import java.util.SplittableRandom;
 import javax.annotation.processing.Generated;
 

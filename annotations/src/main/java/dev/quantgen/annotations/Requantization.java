@@ -2,7 +2,7 @@ package dev.quantgen.annotations;
 
 /**
  * How a {@link Activations#STATIC} layer maps its int32 accumulator to the next layer's int8
- * (numerics.md section 5).
+ * (docs/numerics.md#5-requantization).
  */
 public enum Requantization {
   /**

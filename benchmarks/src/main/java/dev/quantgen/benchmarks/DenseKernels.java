@@ -9,7 +9,7 @@ import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.ptq.PreparedLayer;
+import dev.quantgen.runtime.model.PreparedLayer;
 import java.util.Random;
 
 /**

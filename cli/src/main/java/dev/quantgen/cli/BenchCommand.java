@@ -1,16 +1,14 @@
 package dev.quantgen.cli;
 
 import dev.quantgen.cli.bench.BenchTable;
+import dev.quantgen.cli.bench.JmhRun;
+import dev.quantgen.cli.bench.JmhRun.Result;
 import dev.quantgen.cli.bench.Measurement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,6 +16,11 @@ import picocli.CommandLine.Option;
  * {@code quantgen bench}: a short run of the JMH suite (one fork per benchmark, few short
  * iterations) and one ratio table, every ratio from this run. The full suite is the {@code
  * benchmarks} module's JMH defaults ({@code --full}).
+ *
+ * <p>JMH runs in its own process from the {@code benchmarks} module's self-contained jar ({@code
+ * benchmarks/target/benchmarks.jar}, JMH's usual uber-jar), so the command line's own jar carries
+ * neither JMH nor Lucene nor the benchmark classes. The {@code quantgen} launcher builds that jar
+ * and passes its path as {@code -Dquantgen.benchmarksJar}; {@code --benchmarks-jar} overrides it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Runs a short benchmark suite (a few minutes) and prints each kernel's speed against the best "
@@ -26,6 +29,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--full", description = "Use the suite's full iteration counts (5 x 1 s warm-up, 5 x 1 s"
       + " measurement), batches 32 and 64 and INT4 end to end: about 25 minutes on an idle 2-core machine.")
   private boolean full;
+
+  @Option(names = "--benchmarks-jar", paramLabel = "JAR",
+      description = "The benchmarks module's JMH jar (mvn -pl benchmarks -am package builds it); default: "
+          + "-Dquantgen.benchmarksJar, else benchmarks/target/benchmarks.jar beside this jar's module.")
+  private Path benchmarksJar;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Cores the kernels and ONNX Runtime use; default: all available.")
@@ -38,10 +46,17 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: --threads is " + n + ", expected >= 1");
       return picocli.CommandLine.ExitCode.USAGE;
     }
+    Path jar = benchmarksJar != null ? benchmarksJar : JmhRun.defaultJar(BenchCommand.class);
+    if (!Files.isRegularFile(jar)) {
+      System.err.println("bench: " + jar + ": no such file, expected the benchmarks module's JMH jar; build it with"
+          + " mvn -B -pl benchmarks -am package (./quantgen does), or pass --benchmarks-jar");
+      return picocli.CommandLine.ExitCode.USAGE;
+    }
+    this.jmh = new JmhRun(jar);
     double bandwidth = MEMORY_BYTES / (micros(run(n, "MemoryBandwidthBenchmark", new String[0])
         .iterator().next()) * 1e-6);
     List<Measurement> all = new ArrayList<>();
-    List<RunResult> dense = new ArrayList<>(run(n, "DenseBenchmark", new String[] {"batch", "1"}));
+    List<Result> dense = new ArrayList<>(run(n, "DenseBenchmark", new String[] {"batch", "1"}));
     if (full) {
       // batches of the 8192 x 4096 layer only for the generated kernels: the generic loops take
       // seconds per batch there, which alone would double the suite's time
@@ -49,34 +64,34 @@ final class BenchCommand implements Callable<Integer> {
       dense.addAll(run(n, "DenseBenchmark", new String[] {"batch", "32,64", "shape", "8192x4096", "kernel",
           "generated"}));
     }
-    for (RunResult r : dense) {
-      all.add(measurement(r, r.getParams().getParam("kernel"), r.getParams().getParam("precision")));
+    for (Result r : dense) {
+      all.add(measurement(r, r.param("kernel"), r.param("precision")));
     }
-    for (RunResult r : run(n, "OnnxRuntimeBenchmark", new String[] {"batch", full ? "1,32,64" : "1"})) {
-      all.add(measurement(r, "onnxruntime", r.getParams().getParam("precision")));
+    for (Result r : run(n, "OnnxRuntimeBenchmark", new String[] {"batch", full ? "1,32,64" : "1"})) {
+      all.add(measurement(r, "onnxruntime", r.param("precision")));
     }
-    for (RunResult r : run(n, "LuceneBenchmark", new String[0])) {
+    for (Result r : run(n, "LuceneBenchmark", new String[0])) {
       all.add(measurement(r, "lucene-1t", "INT8"));
     }
-    for (RunResult r : run(n, "MlpBenchmark", new String[] {"precision", full ? "FP32,INT8,INT4" : "FP32,INT8",
+    for (Result r : run(n, "MlpBenchmark", new String[] {"precision", full ? "FP32,INT8,INT4" : "FP32,INT8",
         "batch", "1,64", "path", "samples,batched"})) {
       // one "row" of all the MLP's weights: 784*256 + 256*128 + 128*10 multiply-adds per sample
-      String kernel = r.getParams().getParam("path").equals("batched") ? "mlp-batch" : "mlp-gen";
-      all.add(new Measurement(kernel, r.getParams().getParam("precision"), 1, MLP_MACS,
-          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+      String kernel = r.param("path").equals("batched") ? "mlp-batch" : "mlp-gen";
+      all.add(new Measurement(kernel, r.param("precision"), 1, MLP_MACS,
+          Integer.parseInt(r.param("batch")), micros(r)));
     }
-    for (RunResult r : run(n, "ConvBenchmark", new String[0])) {
-      String layer = r.getParams().getParam("layer");
-      String kernel = r.getParams().getParam("kernel").equals("generated") ? "conv-gen" : "conv-generic";
-      all.add(new Measurement(kernel, r.getParams().getParam("precision"), 1, (int) convMacs(layer), 1, micros(r)));
+    for (Result r : run(n, "ConvBenchmark", new String[0])) {
+      String layer = r.param("layer");
+      String kernel = r.param("kernel").equals("generated") ? "conv-gen" : "conv-generic";
+      all.add(new Measurement(kernel, r.param("precision"), 1, (int) convMacs(layer), 1, micros(r)));
     }
-    for (RunResult r : run(n, "CnnBenchmark", new String[0])) {
-      all.add(new Measurement("cnn-gen", r.getParams().getParam("precision"), 1, CNN_MACS,
-          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+    for (Result r : run(n, "CnnBenchmark", new String[0])) {
+      all.add(new Measurement("cnn-gen", r.param("precision"), 1, CNN_MACS,
+          Integer.parseInt(r.param("batch")), micros(r)));
     }
-    for (RunResult r : run(n, "OnnxCnnBenchmark", new String[0])) {
-      all.add(new Measurement("onnxruntime", r.getParams().getParam("precision"), 1, CNN_MACS,
-          Integer.parseInt(r.getParams().getParam("batch")), micros(r)));
+    for (Result r : run(n, "OnnxCnnBenchmark", new String[0])) {
+      all.add(new Measurement("onnxruntime", r.param("precision"), 1, CNN_MACS,
+          Integer.parseInt(r.param("batch")), micros(r)));
     }
     System.out.println();
     System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
@@ -99,32 +114,31 @@ final class BenchCommand implements Callable<Integer> {
     return layer.equals("conv2") ? 32L * 14 * 14 * 16 * 9 : 64L * 28 * 28 * 64 * 9;
   }
 
-  private Collection<RunResult> run(int n, String benchmark, String[] params) throws Exception {
-    ChainedOptionsBuilder o = new OptionsBuilder()
-        .include("dev\\.quantgen\\.benchmarks\\." + benchmark + "\\.")
-        .forks(1)
-        .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Dquantgen.threads=" + n, "-Dquantgen.kernels=vector",
-            "-Xmx3g");
+  private JmhRun jmh;
+
+  private List<Result> run(int n, String benchmark, String[] params) throws Exception {
+    List<String> args = new ArrayList<>(List.of("dev\\.quantgen\\.benchmarks\\." + benchmark + "\\.", "-f", "1",
+        "-jvmArgsAppend", "--add-modules=jdk.incubator.vector -Dquantgen.threads=" + n
+            + " -Dquantgen.kernels=vector -Xmx3g"));
     if (!full) {
       // Vector API code is slow until C2 compiles it, and on a busy machine that takes seconds
-      o.warmupIterations(5).warmupTime(TimeValue.seconds(1))
-          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+      args.addAll(List.of("-wi", "5", "-w", "1s", "-i", "3", "-r", "500ms"));
     }
     for (int i = 0; i < params.length; i += 2) {
-      o.param(params[i], params[i + 1].split(","));
+      args.addAll(List.of("-p", params[i] + "=" + params[i + 1]));
     }
-    return new Runner(o.build()).run();
+    return jmh.run(args);
   }
 
-  private static double micros(RunResult r) {
-    return r.getPrimaryResult().getScore();
+  private static double micros(Result r) {
+    return r.score();
   }
 
-  private static Measurement measurement(RunResult r, String kernel, String precision) {
-    String shape = r.getParams().getParam("shape");
+  private static Measurement measurement(Result r, String kernel, String precision) {
+    String shape = r.param("shape");
     int in = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
     int out = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
-    String batch = r.getParams().getParam("batch");
+    String batch = r.param("batch");
     return new Measurement(kernel, precision, in, out, batch == null ? 1 : Integer.parseInt(batch), micros(r));
   }
 }

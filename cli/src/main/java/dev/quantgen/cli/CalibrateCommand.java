@@ -4,13 +4,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.quantgen.cli.demo.FashionData;
 import dev.quantgen.cli.demo.FashionPtq;
-import dev.quantgen.runtime.calibrate.LayerErrorReport;
-import dev.quantgen.runtime.ptq.LayerErrors;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
-import dev.quantgen.runtime.ptq.QuantizedModelFiles;
+import dev.quantgen.quantize.calibrate.LayerErrorReport;
+import dev.quantgen.quantize.ptq.LayerErrors;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.model.QuantizedModelFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -93,7 +93,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Summary s = new Summary(w, file, Files.size(file), saved, fp32.parameterBytes(), accuracy, fp32Accuracy,
         errorSamples, errors);
     if (json) {
-      stdout.println(Json.GSON.toJson(s.toJson(quantization)));
+      stdout.println(JsonOutput.GSON.toJson(s.toJson(quantization)));
     } else {
       s.print(stdout, quantization);
     }
@@ -143,7 +143,7 @@ final class CalibrateCommand implements Callable<Integer> {
       o.addProperty("error_samples", errorSamples);
       JsonArray layers = new JsonArray();
       for (LayerErrorReport.Row row : errors.rows()) {
-        layers.add(Json.row(row));
+        layers.add(JsonOutput.row(row));
       }
       o.add("layers", layers);
       return o;

@@ -7,10 +7,10 @@ import dev.quantgen.cli.onnx.ModelSources;
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
 import dev.quantgen.onnx.GraphLowering;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
-import dev.quantgen.runtime.data.Idx;
+import dev.quantgen.quantize.data.Idx;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -120,7 +120,7 @@ final class EvalCommand implements Callable<Integer> {
             errors(wrong, 0, count), errors(wrong, calibration, count), modelBytes(lowered, chosen),
             modelBytes(lowered, EvalPrecision.FP32), compileSeconds);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? Json.GSON.toJson(r.toJson()) : r.text());
+        out.println(json ? JsonOutput.GSON.toJson(r.toJson()) : r.text());
         out.flush();
       }
     } finally {
@@ -162,7 +162,7 @@ final class EvalCommand implements Callable<Integer> {
    */
   static long modelBytes(LoweredModel model, EvalPrecision precision) {
     long bytes = 0;
-    for (LayerSpec layer : model.layers()) {
+    for (LoweredLayer layer : model.layers()) {
       FloatTensor w = layer instanceof ConvSpec c ? c.weights() : layer instanceof DenseSpec d ? d.weights() : null;
       FloatTensor b = layer instanceof ConvSpec c ? c.bias() : layer instanceof DenseSpec d ? d.bias() : null;
       if (w != null) {

@@ -2,9 +2,9 @@ package dev.quantgen.cli;
 
 import dev.quantgen.cli.onnx.GeneratedModelException;
 import dev.quantgen.onnx.OnnxFormatException;
-import dev.quantgen.runtime.data.DataFormatException;
+import dev.quantgen.quantize.data.DataFormatException;
 import dev.quantgen.runtime.io.ModelFileException;
-import dev.quantgen.runtime.io.WeightFormatException;
+import dev.quantgen.quantize.weights.WeightFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.quantgen.cli;
 import dev.quantgen.cli.onnx.ModelSources;
 import dev.quantgen.onnx.GraphLowering;
 import dev.quantgen.onnx.JavaNames;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
 import dev.quantgen.onnx.SourceGenerator;
@@ -82,7 +82,7 @@ final class ImportCommand implements Callable<Integer> {
         lowered.layers().size(), quantize, packageName, modelName);
     List<String> classes = SourceGenerator.layerClassNames(lowered, modelName);
     for (int k = 0; k < classes.size(); k++) {
-      LayerSpec layer = lowered.layers().get(k);
+      LoweredLayer layer = lowered.layers().get(k);
       String first = layer.sources().isEmpty() ? layer.name() : layer.sources().get(0);
       if (!classes.get(k).equals(JavaNames.typeName(layer.name(), "Layer" + (k + 1), "Layer"))) {
         stdout.printf(Locale.ROOT, "renamed: layer %d (ONNX node %s) is class %s: its name, ignoring case, is taken "

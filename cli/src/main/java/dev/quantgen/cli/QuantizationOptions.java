@@ -1,12 +1,12 @@
 package dev.quantgen.cli;
 
-import dev.quantgen.runtime.calibrate.ObserverKind;
-import dev.quantgen.runtime.calibrate.ObserverSpec;
+import dev.quantgen.quantize.calibrate.ObserverKind;
+import dev.quantgen.quantize.calibrate.ObserverSpec;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.runtime.ptq.LayerQuantization;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.PtqConfig;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.quantize.ptq.PtqConfig;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

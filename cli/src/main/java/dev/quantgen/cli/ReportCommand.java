@@ -6,10 +6,10 @@ import com.google.gson.JsonObject;
 import dev.quantgen.cli.report.HtmlReport;
 import dev.quantgen.cli.report.ModelReport;
 import dev.quantgen.cli.report.ReportAnalysis;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
-import dev.quantgen.runtime.ptq.QuantizedModelFiles;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.model.QuantizedModelFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -95,7 +95,7 @@ final class ReportCommand implements Callable<Integer> {
 
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
-      stdout.println(Json.GSON.toJson(toJson(report, html.length)));
+      stdout.println(JsonOutput.GSON.toJson(toJson(report, html.length)));
     } else {
       stdout.printf(Locale.ROOT, "wrote %s (%,d bytes): %s, %,d parameter bytes, accuracy %.2f%% on %,d images, "
           + "end-to-end SQNR %s dB%n", out, html.length, report.modelLabel(), report.parameterBytes(),
@@ -163,8 +163,8 @@ final class ReportCommand implements Callable<Integer> {
     j.addProperty("layer", l.name());
     j.addProperty("precision", l.precision());
     j.addProperty("parameter_bytes", l.parameterBytes());
-    j.add("sqnr_db", Json.number(l.sqnrDb()));
-    j.add("max_abs_error", Json.number(l.maxAbsError()));
+    j.add("sqnr_db", JsonOutput.number(l.sqnrDb()));
+    j.add("max_abs_error", JsonOutput.number(l.maxAbsError()));
     return j;
   }
 }

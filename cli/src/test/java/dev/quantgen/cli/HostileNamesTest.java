@@ -11,7 +11,7 @@ import dev.quantgen.cli.onnx.ModelSources;
 import dev.quantgen.onnx.DenseSpec;
 import dev.quantgen.onnx.FloatExecutor;
 import dev.quantgen.onnx.GraphLowering;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
 import dev.quantgen.onnx.SourceGenerator;

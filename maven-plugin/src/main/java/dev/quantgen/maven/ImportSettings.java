@@ -1,9 +1,9 @@
 package dev.quantgen.maven;
 
+import dev.quantgen.onnx.JavaNames;
 import dev.quantgen.onnx.SourceGenerator;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.lang.model.SourceVersion;
 
 /**
  * What one ONNX import is configured with: the Java package of the sources, the precision of every
@@ -22,10 +22,13 @@ public record ImportSettings(String packageName, String precision, Path sourceRo
 
   /** @throws IllegalArgumentException naming the setting, its value and what is expected */
   public ImportSettings {
-    if (packageName == null || !SourceVersion.isName(packageName)) {
-      throw new IllegalArgumentException("<packageName>" + packageName + "</packageName>: expected a Java package"
-          + " name such as com.example.model (dot-separated identifiers, no keywords)");
+    if (packageName == null) {
+      throw new IllegalArgumentException("<packageName> is missing: expected a Java package name such as"
+          + " com.example.model");
     }
+    JavaNames.packageNameProblem(packageName).ifPresent(problem -> {
+      throw new IllegalArgumentException("<packageName>" + packageName + "</packageName>: " + problem);
+    });
     String upper = precision == null ? "" : precision.toUpperCase(Locale.ROOT);
     if (!SourceGenerator.PRECISIONS.contains(upper)) {
       throw new IllegalArgumentException("<precision>" + precision + "</precision>: expected one of "

@@ -76,7 +76,7 @@ public final class ModelImport {
     } catch (IllegalArgumentException e) { // UnsupportedOperatorException: a window the annotations cannot express
       throw new ModelImportException(named(onnxFile, e), e);
     }
-    Map<String, FloatTensor> weights = WeightResource.tensors(lowered);
+    Map<String, FloatTensor> weights = WeightResource.tensors(lowered, modelName);
     Path packageFolder = settings.sourceRoot().resolve(settings.packageName().replace('.', '/'));
     Path weightFile = settings.resourceRoot().resolve(settings.packageName().replace('.', '/'))
         .resolve(modelName + ".npz");

@@ -2,14 +2,15 @@ package dev.quantgen.maven;
 
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.SourceGenerator;
-import dev.quantgen.runtime.io.NpyWriter;
+import dev.quantgen.quantize.weights.NpyWriter;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,11 +23,13 @@ import java.util.Map;
 final class WeightResource {
   private WeightResource() {}
 
-  /** The tensors, in layer order. */
-  static Map<String, FloatTensor> tensors(LoweredModel model) {
+  /** The tensors, in layer order, named after the layer classes {@link SourceGenerator} gives {@code modelName}'s layers. */
+  static Map<String, FloatTensor> tensors(LoweredModel model, String modelName) {
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-    for (LayerSpec layer : model.layers()) {
-      String name = SourceGenerator.className(layer.name());
+    List<String> classNames = SourceGenerator.layerClassNames(model, modelName);
+    for (int k = 0; k < model.layers().size(); k++) {
+      LoweredLayer layer = model.layers().get(k);
+      String name = classNames.get(k);
       if (layer instanceof ConvSpec c) {
         put(tensors, name, c.weights(), c.bias());
       } else if (layer instanceof DenseSpec d) {

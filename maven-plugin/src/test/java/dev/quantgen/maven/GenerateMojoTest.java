@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.weights.WeightSource;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

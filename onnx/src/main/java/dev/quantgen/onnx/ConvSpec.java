@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record ConvSpec(String name, Shape inputShape, Shape outputShape, FloatTensor weights, FloatTensor bias,
     Window2d window, int groups, Activation activation, String weightName, String biasName,
-    List<String> sources) implements LayerSpec {
+    List<String> sources) implements LoweredLayer {
   public ConvSpec {
     sources = List.copyOf(sources);
   }

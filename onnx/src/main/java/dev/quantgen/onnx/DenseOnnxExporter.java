@@ -8,10 +8,10 @@ import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.runtime.ptq.FloatLayer;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.PreparedLayer;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.ptq.FloatLayer;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.runtime.model.QuantizedModel;
 import java.util.ArrayList;
 import java.util.List;
 

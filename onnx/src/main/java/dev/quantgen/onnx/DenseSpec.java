@@ -13,7 +13,7 @@ import java.util.List;
  * @param bias {@code [out]}, or null
  */
 public record DenseSpec(String name, Shape inputShape, Shape outputShape, FloatTensor weights, FloatTensor bias,
-    Activation activation, String weightName, String biasName, List<String> sources) implements LayerSpec {
+    Activation activation, String weightName, String biasName, List<String> sources) implements LoweredLayer {
   public DenseSpec {
     sources = List.copyOf(sources);
   }

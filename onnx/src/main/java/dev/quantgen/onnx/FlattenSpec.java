@@ -5,7 +5,7 @@ import java.util.List;
 
 /** {@code [C, H, W]} to {@code [C * H * W]} in row-major order (ONNX Flatten, or a Reshape doing it). */
 public record FlattenSpec(String name, Shape inputShape, Shape outputShape, List<String> sources)
-    implements LayerSpec {
+    implements LoweredLayer {
   public FlattenSpec {
     sources = List.copyOf(sources);
   }

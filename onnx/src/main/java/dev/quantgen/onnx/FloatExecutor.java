@@ -22,12 +22,12 @@ public final class FloatExecutor {
 
   public FloatExecutor(LoweredModel model) {
     this.model = model;
-    for (LayerSpec layer : model.layers()) {
+    for (LoweredLayer layer : model.layers()) {
       steps.add(step(layer));
     }
   }
 
-  private static UnaryOperator<FloatTensor> step(LayerSpec layer) {
+  private static UnaryOperator<FloatTensor> step(LoweredLayer layer) {
     if (layer instanceof ConvSpec c) {
       Conv2d conv = new Conv2d(c.weights(), c.bias(), c.window(), c.groups(), c.activation());
       return conv::apply;

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Lowers a sequential ONNX graph to an ordered list of {@link LayerSpec}s, checking shapes through
+ * Lowers a sequential ONNX graph to an ordered list of {@link LoweredLayer}s, checking shapes through
  * the chain.
  *
  * <ul>
@@ -53,7 +53,7 @@ public final class GraphLowering {
   private final Map<ReshapeKey, OnnxTensor> reshapes = new HashMap<>();
   /** Weight and activation elements of the layers so far, compared with the model limit. */
   private long modelElements;
-  private final List<LayerSpec> layers = new ArrayList<>();
+  private final List<LoweredLayer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
   private Affine pending;
   private String current;
@@ -776,7 +776,7 @@ public final class GraphLowering {
       return ownWeights;
     }
 
-    LayerSpec toSpec() {
+    LoweredLayer toSpec() {
       FloatTensor w = ownWeights == null ? sharedWeights : FloatTensor.of(sharedWeights.shape(), ownWeights);
       FloatTensor b = bias == null ? null : FloatTensor.of(Shape.of(outChannels()), bias);
       return conv

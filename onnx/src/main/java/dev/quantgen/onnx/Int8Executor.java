@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
  * int8 weights (or int4 weights on [-7, 7], see {@link #calibrate(LoweredModel, FloatTensor, int,
  * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
- * FP32 model over calibration data (numerics.md sections 2 and 7).
+ * FP32 model over calibration data (docs/numerics.md sections 2 and 7).
  *
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
  * int8 to int8, max pooling and flatten pass int8 values through unchanged (max commutes with the
@@ -125,7 +125,7 @@ public final class Int8Executor {
     QuantParams[] layerOutputs = new QuantParams[layers];
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
-      LayerSpec layer = model.layers().get(i);
+      LoweredLayer layer = model.layers().get(i);
       QuantParams range = requantizes(layer) ? ranges.next() : at;
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
@@ -157,7 +157,7 @@ public final class Int8Executor {
   }
 
   /** Whether a layer writes int8 values with parameters of its own (the others pass codes through). */
-  private static boolean requantizes(LayerSpec layer) {
+  private static boolean requantizes(LoweredLayer layer) {
     return layer instanceof ConvSpec || layer instanceof DenseSpec
         || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
   }

@@ -175,6 +175,27 @@ public final class JavaNames {
   }
 
   /**
+   * The model interface's name for an ONNX file named {@code fileName}: the name without extension,
+   * cut at every character that cannot be in a Java name and each part capitalized ({@code mnist-8.onnx}
+   * gives {@code Mnist8}); prefixed with {@code Model} if it would start with a digit, then made safe by
+   * {@link #typeName} ({@code math.onnx} gives {@code MathModel}: a class {@code Math} in the generated
+   * package would shadow {@code java.lang.Math}). The import command and the Maven plugin both use it.
+   */
+  public static String modelNameForFile(String fileName) {
+    String stem = fileName.replaceFirst("\\.[^.]*$", "");
+    StringBuilder name = new StringBuilder();
+    for (String part : stem.split("[^A-Za-z0-9]+")) {
+      if (!part.isEmpty()) {
+        name.append(part.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(part.substring(1));
+      }
+    }
+    if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
+      name.insert(0, "Model");
+    }
+    return typeName(name.toString(), "OnnxModel", "Model");
+  }
+
+  /**
    * One type name per layer name, in order, each from {@link #typeName} (fallback {@code Layer<k>},
    * word {@code Layer}), made unique: the names, {@code modelName} and every class derived from them
    * ({@link #LAYER_COMPANIONS}, {@link #MODEL_COMPANIONS}) are pairwise distinct ignoring case. A

@@ -1,18 +1,18 @@
 package dev.quantgen.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import dev.quantgen.runtime.qat.ActivationQuant;
-import dev.quantgen.runtime.train.Convolution;
-import dev.quantgen.runtime.train.Layer;
-import dev.quantgen.runtime.train.Linear;
-import dev.quantgen.runtime.train.MaxPooling;
-import dev.quantgen.runtime.train.Network;
-import dev.quantgen.runtime.train.Relu;
+import dev.quantgen.training.qat.ActivationQuant;
+import dev.quantgen.training.network.Convolution;
+import dev.quantgen.training.network.Layer;
+import dev.quantgen.training.network.Linear;
+import dev.quantgen.training.network.MaxPooling;
+import dev.quantgen.training.network.Network;
+import dev.quantgen.training.network.Relu;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Writes a network trained with {@code dev.quantgen.runtime.train} as an FP32 ONNX model, so the
+ * Writes a network trained with {@code dev.quantgen.training.network} as an FP32 ONNX model, so the
  * ONNX path (lowering, the FP32 and INT8 executors, the QDQ exporter, ONNX Runtime) runs what the
  * Java trainer produced: {@link Convolution} becomes {@code Conv} (weights {@code [M, C, k, k]},
  * bias, symmetric pads), {@link Relu} {@code Relu}, {@link MaxPooling} {@code MaxPool} (kernel and

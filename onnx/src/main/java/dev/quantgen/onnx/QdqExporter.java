@@ -56,9 +56,9 @@ public final class QdqExporter {
     LoweredModel model = executor.model();
     graph.input(model.inputName(), FLOAT, model.inputShape().dims());
     String current = quantize("input", model.inputName(), executor.inputParams());
-    List<LayerSpec> layers = model.layers();
+    List<LoweredLayer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
-      LayerSpec layer = layers.get(i);
+      LoweredLayer layer = layers.get(i);
       String id = "l" + i + "_" + layer.name();
       if (layer instanceof ConvSpec c) {
         current = conv(id, current, executor.quantizedLayer(i), c.inputShape(), executor.layerOutputParams(i));

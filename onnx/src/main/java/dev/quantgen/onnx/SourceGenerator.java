@@ -65,7 +65,7 @@ public final class SourceGenerator {
     CodeBlock.Builder weights = CodeBlock.builder().add("$T.ofEntries(\n$>", Map.class);
     boolean first = true;
     for (int k = 0; k < model.layers().size(); k++) {
-      LayerSpec layer = model.layers().get(k);
+      LoweredLayer layer = model.layers().get(k);
       ClassName name = ClassName.get(packageName, classNames.get(k));
       layers.add(name);
       TypeSpec.Builder type = TypeSpec.classBuilder(name).addModifiers(Modifier.FINAL)
@@ -116,10 +116,10 @@ public final class SourceGenerator {
    * @throws IllegalArgumentException if {@code modelName} cannot name a type
    */
   public static List<String> layerClassNames(LoweredModel model, String modelName) {
-    return JavaNames.typeNames(model.layers().stream().map(LayerSpec::name).toList(), modelName);
+    return JavaNames.typeNames(model.layers().stream().map(LoweredLayer::name).toList(), modelName);
   }
 
-  private static AnnotationSpec layerAnnotation(LayerSpec layer) {
+  private static AnnotationSpec layerAnnotation(LoweredLayer layer) {
     if (layer instanceof ConvSpec c) {
       AnnotationSpec.Builder a = AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Conv2d"))
           .addMember("inChannels", "$L", c.inputShape().dim(0))

@@ -184,7 +184,7 @@ class HostileModelTest {
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(sharedMatMuls(50, 16).toBytes(13), "m.onnx"));
     assertEquals(50, m.layers().size());
     FloatTensor first = ((DenseSpec) m.layers().get(0)).weights();
-    for (LayerSpec layer : m.layers()) {
+    for (LoweredLayer layer : m.layers()) {
       assertSame(first, ((DenseSpec) layer).weights(), layer.name());
     }
   }
@@ -200,7 +200,7 @@ class HostileModelTest {
     }
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "m.onnx"));
     FloatTensor first = ((DenseSpec) m.layers().get(0)).weights();
-    for (LayerSpec layer : m.layers()) {
+    for (LoweredLayer layer : m.layers()) {
       assertSame(first, ((DenseSpec) layer).weights(), layer.name());
     }
   }

@@ -51,7 +51,7 @@ class Mnist8Test {
 
   @Test
   void lowersToConvPoolConvPoolFlattenDense() {
-    List<LayerSpec> layers = lowered.layers();
+    List<LoweredLayer> layers = lowered.layers();
     assertEquals(List.of("ConvSpec", "PoolSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
         layers.stream().map(l -> l.getClass().getSimpleName()).collect(Collectors.toList()));
     ConvSpec conv1 = (ConvSpec) layers.get(0);

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.train.Convolution;
-import dev.quantgen.runtime.train.Linear;
-import dev.quantgen.runtime.train.MaxPooling;
-import dev.quantgen.runtime.train.Network;
-import dev.quantgen.runtime.train.Relu;
+import dev.quantgen.training.network.Convolution;
+import dev.quantgen.training.network.Linear;
+import dev.quantgen.training.network.MaxPooling;
+import dev.quantgen.training.network.Network;
+import dev.quantgen.training.network.Relu;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

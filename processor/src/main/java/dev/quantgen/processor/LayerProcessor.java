@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedOptions;
@@ -27,20 +28,47 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Generates the kernels of each annotated layer class: {@code <Layer>_Fp32} always, plus one class
- * per {@code @Quantize}, and for each INT8, INT4 or BINARY variant of a dense or convolution layer
- * its fake-quantization operator for training, {@code <Layer>_<Precision>FakeQuant}. Isolating (Gradle): each generated file depends on its layer class only.
+ * per {@code @Quantize}; with {@code -Aquantgen.fakeQuant=true} ({@link #FAKE_QUANT_OPTION}) also,
+ * for each INT8, INT4 or BINARY variant of a dense or convolution layer, its fake-quantization
+ * operator for training, {@code <Layer>_<Precision>FakeQuant}. Isolating (Gradle): each generated
+ * file depends on its layer class only.
  * Validate, then model, then write; one bad class never stops the others, an unexpected exception
  * becomes a {@code [QuantizeException]} error on its class, and {@link #process} never claims the
  * annotations.
  */
 @AutoService(Processor.class)
-@SupportedOptions(LayerProcessor.FAIL_ON_OPTION)
+@SupportedOptions({LayerProcessor.FAKE_QUANT_OPTION, LayerProcessor.FAIL_ON_OPTION})
 public final class LayerProcessor extends AbstractProcessor {
   /**
    * Test hook: {@code -Aquantgen.testing.failOn=<class>} makes processing that class throw, so the
    * {@code [QuantizeException]} path (which no valid or invalid input reaches) can be tested.
    */
   static final String FAIL_ON_OPTION = "quantgen.testing.failOn";
+
+  /**
+   * {@code -Aquantgen.fakeQuant=true} also generates the fake-quantization operator of every INT8,
+   * INT4 and BINARY variant of a dense or convolution layer, for quantization-aware training; that
+   * code imports {@code dev.quantgen.training.qat}, so the build then needs quantgen-training on
+   * its class path. Off by default ({@code false}): an inference build generates, and ships, no
+   * training code.
+   */
+  public static final String FAKE_QUANT_OPTION = "quantgen.fakeQuant";
+
+  private boolean fakeQuant;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    String value = env.getOptions().get(FAKE_QUANT_OPTION);
+    if (value == null || value.equalsIgnoreCase("false")) {
+      fakeQuant = false;
+    } else if (value.equalsIgnoreCase("true")) {
+      fakeQuant = true;
+    } else {
+      env.getMessager().printMessage(Message.INVALID_OPTION.kind(),
+          Message.INVALID_OPTION.format(FAKE_QUANT_OPTION, value, "true or false"));
+    }
+  }
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -94,7 +122,7 @@ public final class LayerProcessor extends AbstractProcessor {
       }
       if (spatial.kind() == SpatialSpec.Kind.CONV) {
         for (VariantSpec variant : spatial.requested()) {
-          if (FakeQuantWriter.applies(variant)) {
+          if (fakeQuant && FakeQuantWriter.applies(variant)) {
             FakeQuantWriter.write(spatial, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
           }
         }
@@ -107,7 +135,7 @@ public final class LayerProcessor extends AbstractProcessor {
     LayerSpec spec = result.spec().get();
     for (VariantSpec variant : spec.generated()) {
       KernelWriters.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
-      if (FakeQuantWriter.applies(variant)) {
+      if (fakeQuant && FakeQuantWriter.applies(variant)) {
         FakeQuantWriter.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
       }
     }

@@ -61,6 +61,8 @@ public enum Message {
       + "version as quantgen-processor. Maven: <dependency><groupId>dev.quantgen</groupId>"
       + "<artifactId>quantgen-runtime</artifactId><version>%s</version></dependency>; "
       + "Gradle: implementation(\"dev.quantgen:quantgen-runtime:%s\")"),
+  /** A processor option ({@code -A}) with a value it does not take. */
+  INVALID_OPTION("QuantizeInvalidOption", "-A%s=%s: expected %s"),
   /** An exception inside the processor: a bug, reported instead of crashing javac. */
   EXCEPTION("QuantizeException", "unexpected error while processing %s; please report it with this "
       + "stack trace:%n%s");

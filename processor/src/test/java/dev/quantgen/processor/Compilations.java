@@ -40,6 +40,13 @@ final class Compilations {
         .compile(sources);
   }
 
+  /** {@link #compile} with {@code -Aquantgen.fakeQuant=true}: the fake-quantization operators too. */
+  static Compilation compileWithFakeQuant(JavaFileObject... sources) {
+    return javac().withProcessors(new LayerProcessor(), new ModelProcessor())
+        .withOptions("-Xlint:all", "--release", "17", "-A" + LayerProcessor.FAKE_QUANT_OPTION + "=true")
+        .compile(sources);
+  }
+
   static Compilation compile(List<JavaFileObject> sources) {
     return compile(sources.toArray(new JavaFileObject[0]));
   }

@@ -16,19 +16,19 @@ import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.numerics.DynamicQuantizeLinear;
+import dev.quantgen.quantize.reference.DynamicQuantizeLinear;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.qat.ActivationFakeQuant;
-import dev.quantgen.runtime.qat.ActivationQuant;
-import dev.quantgen.runtime.qat.BinaryActivation;
-import dev.quantgen.runtime.qat.BinaryWeightTransform;
-import dev.quantgen.runtime.qat.BinaryWeights;
-import dev.quantgen.runtime.qat.IntegerWeightTransform;
-import dev.quantgen.runtime.qat.PerChannelWeightQuant;
-import dev.quantgen.runtime.train.LayerPass;
-import dev.quantgen.runtime.train.WeightTransform;
+import dev.quantgen.training.qat.ActivationFakeQuant;
+import dev.quantgen.training.qat.ActivationQuant;
+import dev.quantgen.training.qat.BinaryActivation;
+import dev.quantgen.training.qat.BinaryWeightTransform;
+import dev.quantgen.training.qat.BinaryWeights;
+import dev.quantgen.training.qat.IntegerWeightTransform;
+import dev.quantgen.training.qat.PerChannelWeightQuant;
+import dev.quantgen.training.network.LayerPass;
+import dev.quantgen.training.network.WeightTransform;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +45,7 @@ class FakeQuantOperatorTest {
 
   @BeforeAll
   static void compileLayers() {
-    Compilation c = Compilations.compile(
+    Compilation c = Compilations.compileWithFakeQuant(
         Compilations.source("A", "@Dense(in = 37, out = 5, activation = Activation.RELU)",
             "@Quantize(precision = Precision.INT8)",
             "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",

@@ -55,7 +55,7 @@ class GoldenTest {
         "@Quantize(precision = Precision.INT4, activations = Activations.FLOAT)",
         "@Quantize(precision = Precision.BINARY)",
         "public final class Blur {}");
-    compilation = Compilations.compile(hidden, wide, sign, edge, blur);
+    compilation = Compilations.compileWithFakeQuant(hidden, wide, sign, edge, blur);
     assertThat(compilation).succeeded();
   }
 

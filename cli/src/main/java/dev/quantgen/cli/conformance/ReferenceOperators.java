@@ -1,15 +1,15 @@
 package dev.quantgen.cli.conformance;
 
-import dev.quantgen.runtime.numerics.ConvAttributes;
-import dev.quantgen.runtime.numerics.ConvInteger;
+import dev.quantgen.quantize.reference.ConvAttributes;
+import dev.quantgen.quantize.reference.ConvInteger;
 import dev.quantgen.runtime.numerics.DequantizeLinear;
-import dev.quantgen.runtime.numerics.DynamicQuantizeLinear;
+import dev.quantgen.quantize.reference.DynamicQuantizeLinear;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.FloatType;
 import dev.quantgen.runtime.numerics.IntTensor;
-import dev.quantgen.runtime.numerics.MatMulInteger;
-import dev.quantgen.runtime.numerics.QLinearConv;
-import dev.quantgen.runtime.numerics.QLinearMatMul;
+import dev.quantgen.quantize.reference.MatMulInteger;
+import dev.quantgen.quantize.reference.QLinearConv;
+import dev.quantgen.quantize.reference.QLinearMatMul;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.QuantizeLinear;
 import java.util.List;

@@ -1,14 +1,14 @@
 package dev.quantgen.cli.demo;
 
-import dev.quantgen.runtime.calibrate.LayerErrorReport;
-import dev.quantgen.runtime.calibrate.TextTable;
+import dev.quantgen.quantize.calibrate.LayerErrorReport;
+import dev.quantgen.quantize.calibrate.TextTable;
 import dev.quantgen.examples.mlp.FashionMlp;
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.InferenceSession;
-import dev.quantgen.runtime.ptq.LayerErrors;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.InferenceSession;
+import dev.quantgen.quantize.ptq.LayerErrors;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.model.QuantizedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.quantgen.cli.demo;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.FloatModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,13 +1,13 @@
 package dev.quantgen.cli.demo;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.InferenceSession;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.InferenceSession;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.examples.mlp.FashionMlp;
 import dev.quantgen.examples.mlp.FashionMlp_Model;
 import java.io.PrintStream;

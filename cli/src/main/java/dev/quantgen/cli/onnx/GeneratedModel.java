@@ -2,7 +2,7 @@ package dev.quantgen.cli.onnx;
 
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.SourceGenerator;
 import dev.quantgen.annotations.Precision;
@@ -272,7 +272,7 @@ public final class GeneratedModel implements AutoCloseable {
   /** Each dense layer's weights ({@code [out, in]}, as lowered) in layer order. */
   private static List<DenseWeights> chainWeights(LoweredModel model) {
     List<DenseWeights> chain = new ArrayList<>();
-    for (LayerSpec layer : model.layers()) {
+    for (LoweredLayer layer : model.layers()) {
       if (!(layer instanceof DenseSpec d)) {
         throw new GeneratedModelException("layer " + layer.name() + " is not dense, but the processor generated a "
             + "dense-chain model");
@@ -287,7 +287,7 @@ public final class GeneratedModel implements AutoCloseable {
     Map<String, FloatTensor> weights = new HashMap<>();
     List<String> classNames = SourceGenerator.layerClassNames(model, modelName);
     for (int k = 0; k < model.layers().size(); k++) {
-      LayerSpec layer = model.layers().get(k);
+      LoweredLayer layer = model.layers().get(k);
       FloatTensor w = null;
       FloatTensor b = null;
       if (layer instanceof ConvSpec c) {

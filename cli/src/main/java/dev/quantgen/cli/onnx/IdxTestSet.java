@@ -1,9 +1,9 @@
 package dev.quantgen.cli.onnx;
 
-import dev.quantgen.runtime.data.DataFormatException;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.data.Labels;
+import dev.quantgen.quantize.data.DataFormatException;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -21,7 +21,7 @@ public record IdxTestSet(float[][] images, int[] labels) {
   /**
    * Reads the whole test set in {@code dir} (at most {@link Idx#MAX_ELEMENTS} pixels).
    *
-   * @throws dev.quantgen.runtime.data.DataFormatException if a file is not IDX or the counts differ
+   * @throws dev.quantgen.quantize.data.DataFormatException if a file is not IDX or the counts differ
    */
   public static IdxTestSet read(Path dir) throws IOException {
     return read(dir, Integer.MAX_VALUE);
@@ -31,7 +31,7 @@ public record IdxTestSet(float[][] images, int[] labels) {
    * Reads the first {@code limit} images and labels in {@code dir} (all of them when there are
    * fewer): only those are read from the files and converted to floats.
    *
-   * @throws dev.quantgen.runtime.data.DataFormatException if a file is not IDX or the counts differ
+   * @throws dev.quantgen.quantize.data.DataFormatException if a file is not IDX or the counts differ
    */
   public static IdxTestSet read(Path dir, int limit) throws IOException {
     ImageSet images = Idx.readImages(dir.resolve(IMAGES), limit);

@@ -20,25 +20,9 @@ import java.util.Set;
 public final class ModelSources {
   private ModelSources() {}
 
-  /**
-   * The model interface's name for an ONNX file: its file name without extension, cut at every
-   * character that cannot be in a Java name and each part capitalized ({@code mnist-8.onnx} gives
-   * {@code Mnist8}); prefixed with {@code Model} if it would start with a digit, then made safe by
-   * {@link JavaNames#typeName} (a file {@code math.onnx} gives {@code MathModel}: a class {@code Math}
-   * in the generated package would shadow {@code java.lang.Math}).
-   */
+  /** The model interface's name for an ONNX file: {@link JavaNames#modelNameForFile}. */
   public static String modelName(Path onnxFile) {
-    String stem = onnxFile.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    StringBuilder name = new StringBuilder();
-    for (String part : stem.split("[^A-Za-z0-9]+")) {
-      if (!part.isEmpty()) {
-        name.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
-      }
-    }
-    if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
-      name.insert(0, "Model");
-    }
-    return JavaNames.typeName(name.toString(), "OnnxModel", "Model");
+    return JavaNames.modelNameForFile(onnxFile.getFileName().toString());
   }
 
   /**

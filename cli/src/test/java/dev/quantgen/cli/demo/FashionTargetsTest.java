@@ -3,10 +3,10 @@ package dev.quantgen.cli.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.testkit.SharedData;
 import java.nio.file.Path;
 import java.util.EnumMap;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.examples.mlp.FashionMlp_Model;
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.InferenceSession;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.QuantizedModel;
-import dev.quantgen.runtime.ptq.QuantizedModelFiles;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.InferenceSession;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.model.QuantizedModelFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.data.Labels;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;

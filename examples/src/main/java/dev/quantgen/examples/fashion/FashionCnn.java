@@ -1,15 +1,15 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.io.NpyWriter;
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.weights.NpyWriter;
+import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.train.Convolution;
-import dev.quantgen.runtime.train.Layer;
-import dev.quantgen.runtime.train.Linear;
-import dev.quantgen.runtime.train.MaxPooling;
-import dev.quantgen.runtime.train.Network;
-import dev.quantgen.runtime.train.Relu;
+import dev.quantgen.training.network.Convolution;
+import dev.quantgen.training.network.Layer;
+import dev.quantgen.training.network.Linear;
+import dev.quantgen.training.network.MaxPooling;
+import dev.quantgen.training.network.Network;
+import dev.quantgen.training.network.Relu;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

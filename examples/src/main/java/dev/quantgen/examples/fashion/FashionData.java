@@ -1,7 +1,7 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
 import java.io.IOException;
 import java.nio.file.Path;
 

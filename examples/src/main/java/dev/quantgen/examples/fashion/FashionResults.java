@@ -1,15 +1,15 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.calibrate.TextTable;
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.InferenceSession;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
-import dev.quantgen.runtime.qat.IntegerConversion;
-import dev.quantgen.runtime.train.Network;
+import dev.quantgen.quantize.calibrate.TextTable;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.runtime.model.InferenceSession;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.training.qat.IntegerConversion;
+import dev.quantgen.training.network.Network;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.mixed.AccuracyBudgetPlanner;
-import dev.quantgen.runtime.mixed.PlannedModel;
-import dev.quantgen.runtime.mixed.QuantizeAnnotations;
-import dev.quantgen.runtime.mixed.SensitivityAnalysis;
-import dev.quantgen.runtime.mixed.SensitivityReport;
-import dev.quantgen.runtime.ptq.LayerQuantization;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.train.Network;
+import dev.quantgen.quantize.plan.AccuracyBudgetPlanner;
+import dev.quantgen.quantize.plan.PlannedModel;
+import dev.quantgen.quantize.plan.QuantizeAnnotations;
+import dev.quantgen.quantize.plan.SensitivityAnalysis;
+import dev.quantgen.quantize.plan.SensitivityReport;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.training.network.Network;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

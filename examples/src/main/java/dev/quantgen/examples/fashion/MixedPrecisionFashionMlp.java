@@ -1,14 +1,14 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.mixed.AccuracyBudgetPlanner;
-import dev.quantgen.runtime.mixed.AccuracyMetric;
-import dev.quantgen.runtime.mixed.PlanEvaluator;
-import dev.quantgen.runtime.mixed.PlannedModel;
-import dev.quantgen.runtime.mixed.QuantizeAnnotations;
-import dev.quantgen.runtime.mixed.SensitivityAnalysis;
-import dev.quantgen.runtime.mixed.SensitivityReport;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.plan.AccuracyBudgetPlanner;
+import dev.quantgen.quantize.plan.AccuracyMetric;
+import dev.quantgen.quantize.plan.PlanEvaluator;
+import dev.quantgen.quantize.plan.PlannedModel;
+import dev.quantgen.quantize.plan.QuantizeAnnotations;
+import dev.quantgen.quantize.plan.SensitivityAnalysis;
+import dev.quantgen.quantize.plan.SensitivityReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

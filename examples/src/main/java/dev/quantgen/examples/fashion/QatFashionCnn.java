@@ -1,15 +1,15 @@
 package dev.quantgen.examples.fashion;
 
 import dev.quantgen.onnx.Int8Executor;
-import dev.quantgen.runtime.data.Dataset;
+import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.train.EpochResult;
-import dev.quantgen.runtime.train.Network;
-import dev.quantgen.runtime.train.NetworkTrainer;
-import dev.quantgen.runtime.train.Optimizer;
-import dev.quantgen.runtime.train.TrainingConfig;
-import dev.quantgen.runtime.train.TrainingListener;
+import dev.quantgen.training.network.EpochResult;
+import dev.quantgen.training.network.Network;
+import dev.quantgen.training.network.NetworkTrainer;
+import dev.quantgen.training.network.Optimizer;
+import dev.quantgen.training.network.TrainingConfig;
+import dev.quantgen.training.network.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

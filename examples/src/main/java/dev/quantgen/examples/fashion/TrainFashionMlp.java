@@ -1,15 +1,15 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.io.NpyWriter;
-import dev.quantgen.runtime.train.EpochResult;
-import dev.quantgen.runtime.train.Evaluation;
-import dev.quantgen.runtime.train.Mlp;
-import dev.quantgen.runtime.train.Optimizer;
-import dev.quantgen.runtime.train.Trainer;
-import dev.quantgen.runtime.train.TrainingConfig;
-import dev.quantgen.runtime.train.TrainingListener;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.weights.NpyWriter;
+import dev.quantgen.training.network.EpochResult;
+import dev.quantgen.training.network.Evaluation;
+import dev.quantgen.training.network.Mlp;
+import dev.quantgen.training.network.Optimizer;
+import dev.quantgen.training.network.Trainer;
+import dev.quantgen.training.network.TrainingConfig;
+import dev.quantgen.training.network.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;

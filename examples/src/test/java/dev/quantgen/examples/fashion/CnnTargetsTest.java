@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.mixed.PlannedModel;
-import dev.quantgen.runtime.train.Network;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.plan.PlannedModel;
+import dev.quantgen.training.network.Network;
 import dev.quantgen.testkit.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.train.Evaluation;
-import dev.quantgen.runtime.train.Mlp;
+import dev.quantgen.training.network.Evaluation;
+import dev.quantgen.training.network.Mlp;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -3,11 +3,11 @@ package dev.quantgen.examples.fashion;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.mixed.PlannedModel;
-import dev.quantgen.runtime.mixed.PrecisionPlan;
-import dev.quantgen.runtime.ptq.LayerQuantization;
-import dev.quantgen.runtime.ptq.Precision;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.plan.PlannedModel;
+import dev.quantgen.quantize.plan.PrecisionPlan;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.runtime.model.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

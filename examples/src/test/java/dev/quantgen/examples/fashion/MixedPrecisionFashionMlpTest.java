@@ -3,9 +3,9 @@ package dev.quantgen.examples.fashion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.mixed.PlannedModel;
-import dev.quantgen.runtime.ptq.Precision;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.plan.PlannedModel;
+import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.testkit.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.ptq.QuantizedModel;
-import dev.quantgen.runtime.qat.IntegerConversion;
-import dev.quantgen.runtime.train.Network;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.training.qat.IntegerConversion;
+import dev.quantgen.training.network.Network;
 import dev.quantgen.testkit.SharedData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -12,9 +12,9 @@ import dev.quantgen.annotations.Precision;
 import dev.quantgen.examples.mlp.dynamic.FashionMlpDynamic_Model;
 import dev.quantgen.examples.mlp.onnx.FashionMlpOnnx_Model;
 import dev.quantgen.onnx.DenseOnnxExporter;
-import dev.quantgen.runtime.data.Dataset;
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -26,13 +26,13 @@ import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.runtime.ptq.FloatLayer;
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.LayerQuantization;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.PreparedLayer;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.ptq.FloatLayer;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +67,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       activations it converts them to uint8 and fuses the hidden layers, but runs the output
  *       layer as a float32 Gemm of the dequantized operands, which on these images rounds to the
  *       same outputs. QGemm's requantization rounds the product {@code acc * M} to float32 before
- *       {@code rint}; the ONNX reference (and numerics.md, and our kernels) multiply in float64.
+ *       {@code rint}; the ONNX reference (and docs/numerics.md, and our kernels) multiply in float64.
  *       The two differ only where the float32 product lands exactly on a .5 (e.g. {@code 68252 *
  *       2.7105433E-4 = 18.5000004} in float64, {@code 18.5} in float32, then 19 against 18): 0 of
  *       the 2,000 bundled images, 2 of the 10,000 (3 values, each 1 apart). The test requires
@@ -137,7 +137,7 @@ class FashionMlpOnnxRuntimeTest {
     fp32 = FloatModel.of(layers);
     bundled = Dataset.of(Idx.readImages(resource("t10k-first2000-images-idx3-ubyte.gz")),
         Idx.readLabels(resource("t10k-first2000-labels-idx1-ubyte.gz")), 10);
-    LayerQuantization int8 = LayerQuantization.of(dev.quantgen.runtime.ptq.Precision.INT8);
+    LayerQuantization int8 = LayerQuantization.of(dev.quantgen.runtime.model.Precision.INT8);
     staticInt8 = quantize(int8.withRequantization(RequantMode.FLOAT), FashionMlpOnnx_Model.kernels());
     dynamicInt8 = quantize(int8.withMode(ActivationMode.DYNAMIC), FashionMlpDynamic_Model.kernels());
   }

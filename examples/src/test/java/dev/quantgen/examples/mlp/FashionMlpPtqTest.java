@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.ptq.FloatModel;
-import dev.quantgen.runtime.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.ptq.Precision;
-import dev.quantgen.runtime.ptq.PtqConfig;
-import dev.quantgen.runtime.ptq.QuantizedModel;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.QuantizedModel;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
 import dev.quantgen.onnx.GraphLowering;
-import dev.quantgen.onnx.LayerSpec;
+import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
@@ -54,7 +54,7 @@ class Mnist8GeneratedKernelsTest {
     OnnxModel onnx = OnnxModel.read(SharedData.require("data/models/mnist-8.onnx"));
     lowered = GraphLowering.lower(onnx);
     weights = new HashMap<>();
-    for (LayerSpec layer : lowered.layers()) {
+    for (LoweredLayer layer : lowered.layers()) {
       if (layer instanceof ConvSpec c) {
         assertEquals(Mnist8Weights.INITIALIZERS.get(c.name()).get(0), c.weightName(), c.name());
         weights.put(c.name() + ".weight", c.weights());

@@ -24,7 +24,7 @@ import javax.lang.model.element.Modifier;
  *
  * <ul>
  *   <li>the weight operator, a {@code WeightTransform}: forward quantize-dequantize with scales
- *       chosen as the kernel's prepare chooses them, the straight-through mask of numerics.md
+ *       chosen as the kernel's prepare chooses them, the straight-through mask of docs/numerics.md
  *       section 8, and stochastic rounding from a seeded generator in training only (INT8, INT4);
  *       {@code alpha * sign(w)} with the clip mask {@code |w| <= 1} (BINARY);
  *   <li>the activation operator of the variant's activation mode: {@code ACTIVATIONS}, an {@code
@@ -37,8 +37,8 @@ import javax.lang.model.element.Modifier;
  * kh * kw]} of a convolution (blocks, if any, run along that flattened row).
  */
 public final class FakeQuantWriter {
-  private static final String QAT = "dev.quantgen.runtime.qat";
-  private static final ClassName WEIGHT_TRANSFORM = ClassName.get("dev.quantgen.runtime.train", "WeightTransform");
+  private static final String QAT = "dev.quantgen.training.qat";
+  private static final ClassName WEIGHT_TRANSFORM = ClassName.get("dev.quantgen.training.network", "WeightTransform");
   private static final ClassName INTEGER_WEIGHTS = ClassName.get(QAT, "IntegerWeightTransform");
   private static final ClassName BINARY_WEIGHTS = ClassName.get(QAT, "BinaryWeightTransform");
   private static final ClassName ACTIVATION_FAKE_QUANT = ClassName.get(QAT, "ActivationFakeQuant");

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The static INT8 reference convolution: int8 activations in and out, integer arithmetic only in
- * between (numerics.md sections 2, 4 and 5).
+ * between (docs/numerics.md sections 2, 4 and 5).
  *
  * <ul>
  *   <li>Weights: symmetric per output channel on the restricted range [-127, 127],

@@ -1,6 +1,6 @@
 package dev.quantgen.runtime.conv;
 
-/** How a static INT8 layer maps its int32 accumulator to int8 (numerics.md section 5). */
+/** How a static INT8 layer maps its int32 accumulator to int8 (docs/numerics.md#5-requantization). */
 public enum RequantMode {
   /** Integer-only: fixed-point multiplier and shift (TFLite / gemmlowp); the default. */
   INTEGER,

@@ -21,10 +21,10 @@ import java.nio.file.StandardCopyOption;
  * target whose temporary file is removed that way fails cleanly (its move finds no file); the
  * target is still either complete version.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   /** Writes the content of a file to a stream. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     void writeTo(OutputStream out) throws IOException;
   }
 
@@ -51,7 +51,13 @@ final class AtomicFiles {
     }
   }
 
-  static void write(Path target, Content content) throws IOException {
+  /**
+   * Replaces {@code target} with what {@code content} writes, atomically: readers see the old file
+   * or the complete new one, never a part.
+   *
+   * @throws IOException if writing, forcing or moving fails (the target is then untouched)
+   */
+  public static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Path temp = createTemp(dir, absolute.getFileName().toString());

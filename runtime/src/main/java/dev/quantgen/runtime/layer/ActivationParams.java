@@ -22,7 +22,7 @@ public record ActivationParams(float scale, int zeroPoint) {
   }
 
   /**
-   * Parameters from an observed range as numerics.md section 2 defines them: the range is widened
+   * Parameters from an observed range as docs/numerics.md#2-scale-and-zero-point-from-a-range defines them: the range is widened
    * to include 0, {@code s = (hi - lo) / 255}, {@code z = saturate(-128 - rint(lo / s))}; an
    * all-zero range gives {@code s = 1, z = 0}.
    *

@@ -4,7 +4,7 @@ import dev.quantgen.runtime.numerics.Half;
 
 /**
  * The runtime's generic reference loop for each precision: shapes read at run time, plain
- * sequential loops written straight from numerics.md, no unrolling and no zero-point folding.
+ * sequential loops written straight from docs/numerics.md, no unrolling and no zero-point folding.
  * Generated kernels must match it: integer results (and the float outputs of DYNAMIC and BINARY
  * layers, which are computed from exact integers in the same order) bit for bit; float sums
  * (FP32, FP16, weight-only FLOAT, sign-add BINARY) within the reassociation bound of an unrolled

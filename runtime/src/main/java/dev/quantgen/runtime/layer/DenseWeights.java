@@ -24,7 +24,7 @@ public final class DenseWeights {
   /**
    * @param bias {@code out} values, or {@code null} for no bias
    * @throws IllegalArgumentException for non-positive sizes, wrong lengths, or a NaN or infinite
-   *     value (NaN is an error at weight import, numerics.md section 1)
+   *     value (NaN is an error at weight import, docs/numerics.md#1-quantize-and-dequantize)
    */
   public static DenseWeights of(int in, int out, float[] weights, float[] bias) {
     if (in <= 0) {

@@ -89,7 +89,7 @@ public record QuantizedDenseParams(
   }
 
   /**
-   * Quantizes FP32 weights as numerics.md section 2 says (per tensor, per channel or per block;
+   * Quantizes FP32 weights as docs/numerics.md#2-scale-and-zero-point-from-a-range says (per tensor, per channel or per block;
    * symmetric in the restricted range or asymmetric), and for STATIC layers derives the int32 bias,
    * the multipliers and the output clamp from the calibrated boundary parameters.
    *

@@ -1,6 +1,6 @@
 package dev.quantgen.runtime.layer;
 
-/** How a static layer maps its int32 accumulator to int8 (numerics.md section 5). */
+/** How a static layer maps its int32 accumulator to int8 (docs/numerics.md#5-requantization). */
 public enum RequantMode {
   /** Fixed-point multiplier and shift (TFLite / gemmlowp), no floating point. */
   INTEGER,

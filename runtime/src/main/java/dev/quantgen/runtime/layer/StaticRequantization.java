@@ -2,7 +2,7 @@ package dev.quantgen.runtime.layer;
 
 /**
  * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
- * (numerics.md sections 4 and 5): the boundary parameters, the int32 bias
+ * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias
  * {@code bq[c] = rint(b[c] / (sa * sw[c]))}, the requantization multiplier
  * {@code M[c] = sa * sw[c] / sy} both as fixed point ({@code multipliers}, {@code shifts}) and as
  * the float32 of ONNX mode ({@code realMultipliers}), and the output clamp that fuses the

@@ -1,7 +1,7 @@
 package dev.quantgen.runtime.layer;
 
 /**
- * Chooses weight scales and zero points from ranges (numerics.md section 2) and quantizes the
+ * Chooses weight scales and zero points from ranges (docs/numerics.md#2-scale-and-zero-point-from-a-range) and quantizes the
  * weights, per tensor, per output channel or per (channel, block). Kept inside the layer package
  * so the layer contract depends on nothing but the core numeric types.
  */

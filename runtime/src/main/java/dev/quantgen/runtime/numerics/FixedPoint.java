@@ -5,7 +5,7 @@ package dev.quantgen.runtime.numerics;
  * 31-bit fixed-point {@code M0} and a power-of-two {@code shift}, so that
  * {@code acc * M ~= RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc << max(shift,0), M0), max(-shift,0))}.
  *
- * <p>See {@code numerics.md} section 5. The one deliberate difference from gemmlowp: {@code M0} is
+ * <p>See docs/numerics.md#5-requantization. The one deliberate difference from gemmlowp: {@code M0} is
  * {@code rint(m * 2^31)} (ties to even), as the numeric contract fixes it.
  */
 public final class FixedPoint {

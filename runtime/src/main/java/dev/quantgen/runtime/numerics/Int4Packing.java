@@ -3,7 +3,7 @@ package dev.quantgen.runtime.numerics;
 import java.util.Objects;
 
 /**
- * Packs 4-bit values two per byte in ONNX order ({@code numerics.md} section 3): element {@code 2i}
+ * Packs 4-bit values two per byte in ONNX order (docs/numerics.md#3-storage-formats): element {@code 2i}
  * in the low nibble of byte {@code i}, element {@code 2i+1} in the high nibble; an odd count leaves
  * the last high nibble 0. INT4 values are sign-extended on unpack, UINT4 values are not.
  */

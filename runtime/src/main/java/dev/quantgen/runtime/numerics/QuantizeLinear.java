@@ -6,7 +6,7 @@ import java.util.Objects;
  * The ONNX {@code QuantizeLinear} operator (opset 21+ semantics), the reference every generated
  * quantize kernel is tested against: {@code y = saturate(rint(x / scale) + zeroPoint)}.
  *
- * <p>Arithmetic, as fixed by {@code numerics.md} section 1:
+ * <p>Arithmetic, as fixed by docs/numerics.md#1-quantize-and-dequantize:
  * <ul>
  *   <li>{@code x / scale} is a true division, never a multiply by {@code 1 / scale} (the two round
  *       differently on some inputs). It is a float32 division, except when x and scale are both
@@ -60,7 +60,7 @@ public final class QuantizeLinear {
    * Quantizes one value; {@code scale} must be finite and positive and {@code zeroPoint} inside
    * {@code type}. {@code halfDivision} rounds the quotient to float16 (both operands are halves).
    */
-  static int quantize(float x, float scale, int zeroPoint, QuantType type, boolean halfDivision) {
+  public static int quantize(float x, float scale, int zeroPoint, QuantType type, boolean halfDivision) {
     float q = x / scale;
     if (halfDivision) {
       q = Half.round(q);

@@ -3,7 +3,7 @@ package dev.quantgen.runtime.numerics;
 import java.util.Objects;
 
 /**
- * Chooses a scale and zero point from an observed range {@code [lo, hi]}, per {@code numerics.md}
+ * Chooses a scale and zero point from an observed range {@code [lo, hi]}, per docs/numerics.md
  * section 2.
  *
  * <ul>
@@ -98,7 +98,7 @@ public final class RangeQuantizer {
   private static int asymmetricZeroPoint(float lo, float hi, float scale, QuantType type) {
     float lo0 = Math.min(lo, 0f);
     if (lo0 == 0f && hi <= 0f) {
-      return 0; // degenerate range: numerics.md fixes z = 0 (qmin - 0 would be -128 for int8)
+      return 0; // degenerate range: docs/numerics.md fixes z = 0 (qmin - 0 would be -128 for int8)
     }
     // lo0 / scale lies in [-(qmax - qmin), 0] up to rounding; saturate covers the rounding excess.
     return type.saturate(type.min() - Math.rint(lo0 / scale));

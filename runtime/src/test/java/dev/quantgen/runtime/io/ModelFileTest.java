@@ -2,10 +2,12 @@ package dev.quantgen.runtime.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.testkit.FuzzFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -316,6 +318,23 @@ class ModelFileTest {
       all.update(f.array(), 0, f.position());
       f.putInt((int) all.getValue()).put(ModelFileFormat.END_MAGIC);
       return f.array();
+    }
+  }
+
+  @Test
+  void randomDamageToAFileIsAlwaysDetected() throws IOException {
+    Path model = dir.resolve("model.qgen");
+    everyType(9).write(model);
+    byte[] good = Files.readAllBytes(model);
+    Random r = new Random(5);
+    for (int round = 0; round < 200; round++) {
+      Files.write(model, FuzzFiles.damage(good, r));
+      try {
+        ModelFile.read(model);
+        fail("round " + round + ": damage went unnoticed"); // the checksums catch every change
+      } catch (ModelFileException expected) {
+        // the documented failure
+      }
     }
   }
 }

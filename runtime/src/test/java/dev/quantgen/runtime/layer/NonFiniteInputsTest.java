@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * NaN, infinities and huge values through the reference dense layer at every precision, against
- * what is documented: weights are checked at import (numerics.md section 1: NaN is an error there);
+ * what is documented: weights are checked at import (docs/numerics.md#1-quantize-and-dequantize: NaN is an error there);
  * at inference a quantized input maps NaN to the zero point, i.e. reads it as 0.0, and saturates
  * infinities ({@link LayerMath}); float arithmetic propagates NaN and infinities by IEEE 754, and
  * fused activations keep NaN ({@link FusedActivation}).
@@ -148,7 +148,7 @@ class NonFiniteInputsTest {
     }
 
     /**
-     * Documented for the conversion (numerics.md section 3: overflow to infinity), but a finite
+     * Documented for the conversion (docs/numerics.md#3-storage-formats: overflow to infinity), but a finite
      * weight that passed import becoming an infinite weight is not called out for layers.
      */
     @Test

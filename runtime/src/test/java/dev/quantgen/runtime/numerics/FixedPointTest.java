@@ -9,7 +9,7 @@ import java.math.RoundingMode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link FixedPoint}: gemmlowp / TFLite integer-only requantization, numerics.md section 5. */
+/** {@link FixedPoint}: gemmlowp / TFLite integer-only requantization, docs/numerics.md#5-requantization. */
 class FixedPointTest {
 
   @Test

@@ -1,12 +1,12 @@
 package dev.quantgen.runtime.numerics;
 
-import static dev.quantgen.runtime.numerics.QuantizeLinearTest.assertRejected;
+import static dev.quantgen.testkit.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Int4Packing}: two nibbles per byte, ONNX order, numerics.md section 3. */
+/** {@link Int4Packing}: two nibbles per byte, ONNX order, docs/numerics.md#3-storage-formats. */
 class Int4PackingTest {
 
   @Test

@@ -1,6 +1,6 @@
 package dev.quantgen.runtime.numerics;
 
-import static dev.quantgen.runtime.numerics.QuantizeLinearTest.assertRejected;
+import static dev.quantgen.testkit.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

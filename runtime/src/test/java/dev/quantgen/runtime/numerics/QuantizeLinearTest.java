@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.numerics;
 
+import static dev.quantgen.testkit.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
-/** {@link QuantizeLinear}: ONNX semantics, numerics.md section 1. */
+/** {@link QuantizeLinear}: ONNX semantics, docs/numerics.md#1-quantize-and-dequantize. */
 class QuantizeLinearTest {
 
   private static int[] quantize(float[] x, float scale, int zeroPoint, QuantType type) {
@@ -161,13 +161,6 @@ class QuantizeLinearTest {
   }
 
   // ---- bad input ----
-
-  static void assertRejected(Executable call, String... fragments) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-    for (String fragment : fragments) {
-      assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
-    }
-  }
 
   @Test
   void rejectsAScaleThatIsNotFiniteAndPositive() {

@@ -1,13 +1,13 @@
 package dev.quantgen.runtime.numerics;
 
-import static dev.quantgen.runtime.numerics.QuantizeLinearTest.assertRejected;
+import static dev.quantgen.testkit.Rejections.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link RangeQuantizer}: scale and zero point from a range, numerics.md section 2. */
+/** {@link RangeQuantizer}: scale and zero point from a range, docs/numerics.md#2-scale-and-zero-point-from-a-range. */
 class RangeQuantizerTest {
 
   private static float scale(QuantParams p) {

@@ -3,7 +3,7 @@ package com.example.mnist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.io.WeightSource;
+import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,0 +1,60 @@
+package dev.quantgen.runtime.model;
+
+import dev.quantgen.runtime.kernel.KernelSupport;
+import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.layer.DenseLayer;
+import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.layer.LayerMath;
+
+/**
+ * The skeleton the runtime's float-output fallback kernels share: check the lengths, prepare the
+ * input once per call ({@link #prepare}: the input itself, or its quantized or sign-packed form in
+ * per-thread scratch, so a call allocates nothing), then for each output channel {@code c}
+ * {@code y[c] = act(channel(c) + b[c])}. The bulk inner products go through {@link
+ * Kernels#support()}, the loops the generated kernels use, wherever its methods fit the layout.
+ *
+ * @param <P> what {@link #prepare} makes of one input
+ */
+abstract class ChannelKernel<P> implements DenseLayer {
+  /** The loops of this machine: scalar, or the Vector API when present. */
+  static final KernelSupport SUPPORT = Kernels.support();
+
+  final int in;
+  final int out;
+  private final float[] bias;
+  private final FusedActivation activation;
+
+  ChannelKernel(int in, int out, float[] bias, FusedActivation activation) {
+    this.in = in;
+    this.out = out;
+    this.bias = bias;
+    this.activation = activation;
+  }
+
+  @Override
+  public final int inputSize() {
+    return in;
+  }
+
+  @Override
+  public final int outputSize() {
+    return out;
+  }
+
+  @Override
+  public final void forward(float[] x, float[] y) {
+    LayerMath.requireLength("x", x.length, in);
+    LayerMath.requireLength("y", y.length, out);
+    P input = prepare(x);
+    for (int c = 0; c < out; c++) {
+      float v = channel(input, c);
+      y[c] = activation.apply(bias != null ? v + bias[c] : v);
+    }
+  }
+
+  /** What every channel reads of input {@code x} (of checked length): no allocation. */
+  abstract P prepare(float[] x);
+
+  /** Channel {@code c}'s value before the bias and the activation. */
+  abstract float channel(P input, int c);
+}
