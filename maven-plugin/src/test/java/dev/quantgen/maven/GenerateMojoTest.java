@@ -180,9 +180,13 @@ class GenerateMojoTest {
     TinyOnnx.dense(project.resolve("src/main/onnx/tiny-net.onnx"), 1f);
     GenerateMojo badPackage = mojo();
     badPackage.packageName = "com.example.int";
-    assertEquals("quantgen: <packageName>com.example.int</packageName>: expected a Java package name such as"
-        + " com.example.model (dot-separated identifiers, no keywords)",
+    assertEquals("quantgen: <packageName>com.example.int</packageName>: \"int\" is a Java keyword, expected a"
+        + " package name such as com.example.model",
         assertThrows(MojoFailureException.class, badPackage::execute).getMessage());
+    GenerateMojo jdkPackage = mojo();
+    jdkPackage.packageName = "java.lang";
+    assertTrue(assertThrows(MojoFailureException.class, jdkPackage::execute).getMessage()
+        .startsWith("quantgen: <packageName>java.lang</packageName>: "));
 
     GenerateMojo badPrecision = mojo();
     badPrecision.precision = "int3";
