@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.conv;
 
+import dev.quantgen.runtime.kernel.VectorShapes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and each input value broadcast once per tile. Per tap and input channel the tile does {@code
  * PIXELS * vectors} fused multiply-adds for {@code vectors} loads and {@code PIXELS} broadcasts.
  *
- * <p>The vector width is {@link ConvVectors#FLOATS}, fixed when the JVM starts (a {@code static
+ * <p>The vector width is {@link VectorShapes#FLOATS} (the one width choice of every kernel;
+ * {@code quantgen.vectorBits} forces 256 or 512), fixed when the JVM starts (a {@code static
  * final}, so C2 compiles every operation to one instruction). The epilogue adds the bias, applies
  * the activation on the vectors and writes the tile back to the {@code [M, OH, OW]} output.
  *
@@ -18,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 2 gamma(n) sum |w x|}, {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}, {@code n} the fan-in.
  */
 final class VectorFloatConv implements FloatConv {
-  private static final VectorSpecies<Float> S = ConvVectors.FLOATS;
+  private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
   private static final int L = S.length();
   /** Output positions per register tile. */
   static final int PIXELS = 6;
@@ -27,7 +29,15 @@ final class VectorFloatConv implements FloatConv {
   private final int vectors;
   private final ThreadLocal<float[][]> scratch;
 
+  /**
+   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
+   *     the scalar kernel is the faster one
+   */
   VectorFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+    if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+      throw new UnsupportedOperationException("preferred vector size is "
+          + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
+    }
     this.vectors = g.outputsPerGroup() > L ? 2 : 1;
     this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L);
     this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[plan.paddedLength],
