@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The vector width is {@link VectorShapes#FLOATS} (the one width choice of every kernel;
  * {@code quantgen.vectorBits} forces 256 or 512), fixed when the JVM starts (a {@code static
- * final}, so C2 compiles every operation to one instruction). The epilogue adds the bias, applies
- * the activation on the vectors and writes the tile back to the {@code [M, OH, OW]} output.
+ * final}, so C2 compiles every operation to one instruction). The epilogue stores the tile's sums, then adds
+ * the bias and clamps to the activation's range while writing them and writes the tile back to the {@code [M, OH, OW]} output.
  *
  * <p>Sums are reassociated against {@link Conv2d} (order kernel row, kernel column, input channel,
  * each step a fused multiply-add), so an output differs from the reference by at most {@code
@@ -39,7 +39,7 @@ final class VectorFloatConv implements FloatConv {
           + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
     }
     this.vectors = g.outputsPerGroup() > L ? 2 : 1;
-    this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L);
+    this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L, PIXELS);
     this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[plan.paddedLength],
         new float[PIXELS * plan.block]});
   }
@@ -59,25 +59,15 @@ final class VectorFloatConv implements FloatConv {
     p.pad(x, xp);
     for (int group = 0; group < p.g.groups(); group++) {
       for (int b = 0; b < p.blocks; b++) {
-        int pixel = 0;
-        if (vectors == 2) {
-          for (; pixel + PIXELS <= p.plane; pixel += PIXELS) {
+        // The last tile may reach past the plane: its extra positions reread the last one
+        // (FloatConvPlan pads the offsets) and are not stored.
+        for (int pixel = 0; pixel < p.plane; pixel += PIXELS) {
+          if (vectors == 2) {
             tile2x6(p, xp, group, b, pixel, tile);
-            store(p, tile, group, b, pixel, PIXELS, y);
-          }
-          for (; pixel < p.plane; pixel++) {
-            tile2x1(p, xp, group, b, pixel, tile);
-            store(p, tile, group, b, pixel, 1, y);
-          }
-        } else {
-          for (; pixel + PIXELS <= p.plane; pixel += PIXELS) {
+          } else {
             tile1x6(p, xp, group, b, pixel, tile);
-            store(p, tile, group, b, pixel, PIXELS, y);
           }
-          for (; pixel < p.plane; pixel++) {
-            tile1x1(p, xp, group, b, pixel, tile);
-            store(p, tile, group, b, pixel, 1, y);
-          }
+          store(p, tile, group, b, pixel, Math.min(PIXELS, p.plane - pixel), y);
         }
       }
     }
@@ -85,180 +75,123 @@ final class VectorFloatConv implements FloatConv {
 
   /** Two vectors of channels by six positions: 12 accumulators, 2 weight vectors, 1 broadcast. */
   private static void tile2x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
-    float[] w = p.weights;
-    int cpg = p.cpg;
-    int block = p.block;
-    int panel = group * p.blocks + b;
-    int channelOffset = group * cpg;
-    int x0 = p.pixelOffsets[pixel] + channelOffset;
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.cpg;
+    int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
     int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
     int x2 = p.pixelOffsets[pixel + 2] + channelOffset;
     int x3 = p.pixelOffsets[pixel + 3] + channelOffset;
     int x4 = p.pixelOffsets[pixel + 4] + channelOffset;
     int x5 = p.pixelOffsets[pixel + 5] + channelOffset;
-    FloatVector a00 = FloatVector.zero(S);
-    FloatVector a01 = FloatVector.zero(S);
-    FloatVector a10 = FloatVector.zero(S);
-    FloatVector a11 = FloatVector.zero(S);
-    FloatVector a20 = FloatVector.zero(S);
-    FloatVector a21 = FloatVector.zero(S);
-    FloatVector a30 = FloatVector.zero(S);
-    FloatVector a31 = FloatVector.zero(S);
-    FloatVector a40 = FloatVector.zero(S);
-    FloatVector a41 = FloatVector.zero(S);
-    FloatVector a50 = FloatVector.zero(S);
-    FloatVector a51 = FloatVector.zero(S);
-    for (int t = 0; t < p.taps; t++) {
-      int to = p.tapOffsets[t];
-      int wt = (panel * p.taps + t) * cpg * block;
-      for (int c = 0; c < cpg; c++) {
-        int wi = wt + c * block;
-        FloatVector w0 = FloatVector.fromArray(S, w, wi);
-        FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-        int xi = to + c;
-        FloatVector v = FloatVector.broadcast(S, xp[x0 + xi]);
-        a00 = w0.fma(v, a00);
-        a01 = w1.fma(v, a01);
-        v = FloatVector.broadcast(S, xp[x1 + xi]);
-        a10 = w0.fma(v, a10);
-        a11 = w1.fma(v, a11);
-        v = FloatVector.broadcast(S, xp[x2 + xi]);
-        a20 = w0.fma(v, a20);
-        a21 = w1.fma(v, a21);
-        v = FloatVector.broadcast(S, xp[x3 + xi]);
-        a30 = w0.fma(v, a30);
-        a31 = w1.fma(v, a31);
-        v = FloatVector.broadcast(S, xp[x4 + xi]);
-        a40 = w0.fma(v, a40);
-        a41 = w1.fma(v, a41);
-        v = FloatVector.broadcast(S, xp[x5 + xi]);
-        a50 = w0.fma(v, a50);
-        a51 = w1.fma(v, a51);
-      }
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a00 = zero;
+    FloatVector a01 = zero;
+    FloatVector a10 = zero;
+    FloatVector a11 = zero;
+    FloatVector a20 = zero;
+    FloatVector a21 = zero;
+    FloatVector a30 = zero;
+    FloatVector a31 = zero;
+    FloatVector a40 = zero;
+    FloatVector a41 = zero;
+    FloatVector a50 = zero;
+    FloatVector a51 = zero;
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
+    for (int wi = 0, k = 0; wi <= w.length - 2 * L; wi += 2 * L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+      int xi = field[k];
+      FloatVector v0 = FloatVector.broadcast(S, xp[x0 + xi]);
+      a00 = w0.fma(v0, a00);
+      a01 = w1.fma(v0, a01);
+      FloatVector v1 = FloatVector.broadcast(S, xp[x1 + xi]);
+      a10 = w0.fma(v1, a10);
+      a11 = w1.fma(v1, a11);
+      FloatVector v2 = FloatVector.broadcast(S, xp[x2 + xi]);
+      a20 = w0.fma(v2, a20);
+      a21 = w1.fma(v2, a21);
+      FloatVector v3 = FloatVector.broadcast(S, xp[x3 + xi]);
+      a30 = w0.fma(v3, a30);
+      a31 = w1.fma(v3, a31);
+      FloatVector v4 = FloatVector.broadcast(S, xp[x4 + xi]);
+      a40 = w0.fma(v4, a40);
+      a41 = w1.fma(v4, a41);
+      FloatVector v5 = FloatVector.broadcast(S, xp[x5 + xi]);
+      a50 = w0.fma(v5, a50);
+      a51 = w1.fma(v5, a51);
     }
-    int bi = panel * block;
-    FloatVector b0 = FloatVector.fromArray(S, p.bias, bi);
-    FloatVector b1 = FloatVector.fromArray(S, p.bias, bi + L);
-    Activation act = p.activation;
-    finish(a00, b0, act).intoArray(tile, 0);
-    finish(a01, b1, act).intoArray(tile, L);
-    finish(a10, b0, act).intoArray(tile, block);
-    finish(a11, b1, act).intoArray(tile, block + L);
-    finish(a20, b0, act).intoArray(tile, 2 * block);
-    finish(a21, b1, act).intoArray(tile, 2 * block + L);
-    finish(a30, b0, act).intoArray(tile, 3 * block);
-    finish(a31, b1, act).intoArray(tile, 3 * block + L);
-    finish(a40, b0, act).intoArray(tile, 4 * block);
-    finish(a41, b1, act).intoArray(tile, 4 * block + L);
-    finish(a50, b0, act).intoArray(tile, 5 * block);
-    finish(a51, b1, act).intoArray(tile, 5 * block + L);
+    a00.intoArray(tile, 0 * 2 * L);
+    a01.intoArray(tile, 0 * 2 * L + L);
+    a10.intoArray(tile, 1 * 2 * L);
+    a11.intoArray(tile, 1 * 2 * L + L);
+    a20.intoArray(tile, 2 * 2 * L);
+    a21.intoArray(tile, 2 * 2 * L + L);
+    a30.intoArray(tile, 3 * 2 * L);
+    a31.intoArray(tile, 3 * 2 * L + L);
+    a40.intoArray(tile, 4 * 2 * L);
+    a41.intoArray(tile, 4 * 2 * L + L);
+    a50.intoArray(tile, 5 * 2 * L);
+    a51.intoArray(tile, 5 * 2 * L + L);
   }
 
   /** One vector of channels by six positions. */
   private static void tile1x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
-    float[] w = p.weights;
-    int cpg = p.cpg;
-    int block = p.block;
-    int panel = group * p.blocks + b;
-    int channelOffset = group * cpg;
-    int x0 = p.pixelOffsets[pixel] + channelOffset;
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.cpg;
+    int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
     int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
     int x2 = p.pixelOffsets[pixel + 2] + channelOffset;
     int x3 = p.pixelOffsets[pixel + 3] + channelOffset;
     int x4 = p.pixelOffsets[pixel + 4] + channelOffset;
     int x5 = p.pixelOffsets[pixel + 5] + channelOffset;
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = FloatVector.zero(S);
-    FloatVector a2 = FloatVector.zero(S);
-    FloatVector a3 = FloatVector.zero(S);
-    FloatVector a4 = FloatVector.zero(S);
-    FloatVector a5 = FloatVector.zero(S);
-    for (int t = 0; t < p.taps; t++) {
-      int to = p.tapOffsets[t];
-      int wt = (panel * p.taps + t) * cpg * block;
-      for (int c = 0; c < cpg; c++) {
-        FloatVector w0 = FloatVector.fromArray(S, w, wt + c * block);
-        int xi = to + c;
-        a0 = w0.fma(FloatVector.broadcast(S, xp[x0 + xi]), a0);
-        a1 = w0.fma(FloatVector.broadcast(S, xp[x1 + xi]), a1);
-        a2 = w0.fma(FloatVector.broadcast(S, xp[x2 + xi]), a2);
-        a3 = w0.fma(FloatVector.broadcast(S, xp[x3 + xi]), a3);
-        a4 = w0.fma(FloatVector.broadcast(S, xp[x4 + xi]), a4);
-        a5 = w0.fma(FloatVector.broadcast(S, xp[x5 + xi]), a5);
-      }
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a0 = zero;
+    FloatVector a1 = zero;
+    FloatVector a2 = zero;
+    FloatVector a3 = zero;
+    FloatVector a4 = zero;
+    FloatVector a5 = zero;
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
+    for (int wi = 0, k = 0; wi <= w.length - L; wi += L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int xi = field[k];
+      a0 = w0.fma(FloatVector.broadcast(S, xp[x0 + xi]), a0);
+      a1 = w0.fma(FloatVector.broadcast(S, xp[x1 + xi]), a1);
+      a2 = w0.fma(FloatVector.broadcast(S, xp[x2 + xi]), a2);
+      a3 = w0.fma(FloatVector.broadcast(S, xp[x3 + xi]), a3);
+      a4 = w0.fma(FloatVector.broadcast(S, xp[x4 + xi]), a4);
+      a5 = w0.fma(FloatVector.broadcast(S, xp[x5 + xi]), a5);
     }
-    FloatVector b0 = FloatVector.fromArray(S, p.bias, panel * block);
-    Activation act = p.activation;
-    finish(a0, b0, act).intoArray(tile, 0);
-    finish(a1, b0, act).intoArray(tile, block);
-    finish(a2, b0, act).intoArray(tile, 2 * block);
-    finish(a3, b0, act).intoArray(tile, 3 * block);
-    finish(a4, b0, act).intoArray(tile, 4 * block);
-    finish(a5, b0, act).intoArray(tile, 5 * block);
+    a0.intoArray(tile, 0 * L);
+    a1.intoArray(tile, 1 * L);
+    a2.intoArray(tile, 2 * L);
+    a3.intoArray(tile, 3 * L);
+    a4.intoArray(tile, 4 * L);
+    a5.intoArray(tile, 5 * L);
   }
 
-  /** Two vectors of channels, one position (the tail of a plane). */
-  private static void tile2x1(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
-    float[] w = p.weights;
-    int cpg = p.cpg;
-    int block = p.block;
-    int panel = group * p.blocks + b;
-    int x0 = p.pixelOffsets[pixel] + group * cpg;
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = FloatVector.zero(S);
-    for (int t = 0; t < p.taps; t++) {
-      int xt = x0 + p.tapOffsets[t];
-      int wt = (panel * p.taps + t) * cpg * block;
-      for (int c = 0; c < cpg; c++) {
-        FloatVector v = FloatVector.broadcast(S, xp[xt + c]);
-        a0 = FloatVector.fromArray(S, w, wt + c * block).fma(v, a0);
-        a1 = FloatVector.fromArray(S, w, wt + c * block + L).fma(v, a1);
-      }
-    }
-    finish(a0, FloatVector.fromArray(S, p.bias, panel * block), p.activation).intoArray(tile, 0);
-    finish(a1, FloatVector.fromArray(S, p.bias, panel * block + L), p.activation).intoArray(tile, L);
-  }
-
-  /** One vector of channels, one position. */
-  private static void tile1x1(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
-    float[] w = p.weights;
-    int cpg = p.cpg;
-    int block = p.block;
-    int panel = group * p.blocks + b;
-    int x0 = p.pixelOffsets[pixel] + group * cpg;
-    FloatVector a0 = FloatVector.zero(S);
-    for (int t = 0; t < p.taps; t++) {
-      int xt = x0 + p.tapOffsets[t];
-      int wt = (panel * p.taps + t) * cpg * block;
-      for (int c = 0; c < cpg; c++) {
-        a0 = FloatVector.fromArray(S, w, wt + c * block).fma(FloatVector.broadcast(S, xp[xt + c]), a0);
-      }
-    }
-    finish(a0, FloatVector.fromArray(S, p.bias, panel * block), p.activation).intoArray(tile, 0);
-  }
-
-  /** Bias, then the activation, on one vector of sums. */
-  private static FloatVector finish(FloatVector acc, FloatVector bias, Activation activation) {
-    FloatVector v = acc.add(bias);
-    switch (activation) {
-      case RELU:
-        return v.max(0.0f);
-      case RELU6:
-        return v.max(0.0f).min(6.0f);
-      default:
-        return v;
-    }
-  }
-
-  /** Writes {@code pixels} positions of the tile ({@code [pixel][block]}) to {@code y [M, OH, OW]}. */
+  /**
+   * Writes {@code pixels} positions of the tile ({@code [pixel][block]} raw sums) to {@code y [M, OH,
+   * OW]}: bias, then the activation as a clamp. Scalar on purpose: C2 inlines a bounded amount of
+   * Vector API code per method, and a vector epilogue in the tile methods pushes their fused
+   * multiply-adds past it (they then run boxed, a hundred times slower).
+   */
   private static void store(FloatConvPlan p, float[] tile, int group, int b, int pixel, int pixels, float[] y) {
     int live = p.live(b);
     int firstOut = group * p.mpg + b * p.block;
     int plane = p.plane;
+    float lo = p.lowest;
+    float hi = p.highest;
+    int bias = (group * p.blocks + b) * p.block;
     for (int j = 0; j < live; j++) {
       int at = (firstOut + j) * plane + pixel;
+      float bj = p.bias[bias + j];
       for (int r = 0; r < pixels; r++) {
-        y[at + r] = tile[r * p.block + j];
+        y[at + r] = Math.min(Math.max(tile[r * p.block + j] + bj, lo), hi);
       }
     }
   }

@@ -31,10 +31,23 @@ final class FloatConvPlan {
   final int paddedLength;
   /** {@code [g][b][tap][c][block]}. */
   final float[] weights;
+  /**
+   * The same weights one array per panel ({@code [g * blocks + b]}, each {@code [tap][c][block]}): a
+   * microkernel looping up to a panel's own length lets C2 prove every load in range.
+   */
+  final float[][] panels;
   /** {@code [g][b][block]}, 0 past the group's channels. */
   final float[] bias;
   final int[] pixelOffsets;
   final int[] tapOffsets;
+  /**
+   * The receptive field as one flat list, in the packed weights' order {@code (tap, c)}: entry {@code
+   * tap * CPG + c} is {@code tapOffsets[tap] + c}, so a microkernel runs one loop over the fan-in.
+   */
+  final int[] fieldOffsets;
+  /** The activation as a clamp {@code min(max(y, lowest), highest)}: {@code -inf, +inf} for none. */
+  final float lowest;
+  final float highest;
   private final int paddedWidth;
 
   /**
@@ -42,9 +55,19 @@ final class FloatConvPlan {
    * @param bias {@code [M]} or null
    */
   FloatConvPlan(ConvGeometry g, float[] weights, float[] bias, Activation activation, int block) {
+    this(g, weights, bias, activation, block, 1);
+  }
+
+  /**
+   * @param tile output positions a microkernel computes at once: {@link #pixelOffsets} is padded to
+   *     a multiple of it by repeating the last position, so the last tile reads valid cells
+   */
+  FloatConvPlan(ConvGeometry g, float[] weights, float[] bias, Activation activation, int block, int tile) {
     this.g = g;
     this.activation = java.util.Objects.requireNonNull(activation, "activation");
     this.block = block;
+    this.lowest = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0.0f;
+    this.highest = activation == Activation.RELU6 ? 6.0f : Float.POSITIVE_INFINITY;
     this.taps = g.taps();
     this.cpg = g.channelsPerGroup();
     this.mpg = g.outputsPerGroup();
@@ -74,10 +97,15 @@ final class FloatConvPlan {
         }
       }
     }
+    this.panels = new float[g.groups() * blocks][];
+    for (int panel = 0; panel < panels.length; panel++) {
+      int size = taps * cpg * block;
+      panels[panel] = java.util.Arrays.copyOfRange(this.weights, panel * size, (panel + 1) * size);
+    }
     int channels = g.inChannels();
     this.paddedWidth = g.paddedWidth();
     this.paddedLength = g.paddedHeight() * paddedWidth * channels;
-    this.pixelOffsets = new int[plane];
+    this.pixelOffsets = new int[(plane + tile - 1) / tile * tile];
     for (int oy = 0; oy < g.outHeight(); oy++) {
       for (int ox = 0; ox < g.outWidth(); ox++) {
         pixelOffsets[oy * g.outWidth() + ox] = (oy * g.strideHeight() * paddedWidth + ox * g.strideWidth()) * channels;
@@ -90,6 +118,18 @@ final class FloatConvPlan {
             (ky * g.dilationHeight() * paddedWidth + kx * g.dilationWidth()) * channels;
       }
     }
+    java.util.Arrays.fill(pixelOffsets, plane, pixelOffsets.length, pixelOffsets[plane - 1]);
+    this.fieldOffsets = field(tapOffsets, cpg);
+  }
+
+  private static int[] field(int[] tapOffsets, int cpg) {
+    int[] field = new int[tapOffsets.length * cpg];
+    for (int t = 0; t < tapOffsets.length; t++) {
+      for (int c = 0; c < cpg; c++) {
+        field[t * cpg + c] = tapOffsets[t] + c;
+      }
+    }
+    return field;
   }
 
   /** Copies {@code x [C, H, W]} into the interior of {@code padded [PH][PW][C]} (the border stays 0). */
