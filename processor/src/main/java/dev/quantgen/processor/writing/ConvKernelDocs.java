@@ -28,7 +28,7 @@ final class ConvKernelDocs {
         .add("dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
             w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
             layer.groups(), layer.bias() ? ", bias" : "", activation.isEmpty() ? "" : ", " + activation)
-        .add(arithmetic(variant, xnor))
+        .add(arithmetic(variant, xnor, StaticConvMembers.blocked(layer)))
         .build();
   }
 
@@ -47,7 +47,7 @@ final class ConvKernelDocs {
     }
   }
 
-  private static String arithmetic(VariantSpec variant, boolean xnor) {
+  private static String arithmetic(VariantSpec variant, boolean xnor, boolean blocked) {
     switch (variant.precision()) {
       case FP32:
         return BLOCKED + "Weights are packed once, here.\n" + BOUND;
@@ -71,9 +71,15 @@ final class ConvKernelDocs {
         switch (variant.activations()) {
           case STATIC:
             return weights + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
-                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). The products run as an im2col of the "
-                + "int8 codes\ntimes the weight rows ({@code KernelSupport} int8/int4 matrix product, scalar or Vector "
-                + "API).\nImmutable; per-thread scratch, allocation-free per call.\n";
+                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). "
+                + (blocked
+                    ? "The products run on {@code ConvKernels}' blocked float kernel\nover the centred codes {@code qx - zx}"
+                        + " and the integer weights: with a fan-in of at most 512 every partial\nsum is an integer within"
+                        + " 2^24, so the float sums are the int32 ones exactly, in any order.\n"
+                    : "The products run as an im2col of the int8 codes\ntimes the weight rows ({@code KernelSupport}"
+                        + " int8/int4 matrix product, scalar or Vector API): the\nfan-in exceeds 512, where float sums"
+                        + " could round.\n")
+                + "Immutable; per-thread scratch, allocation-free per call.\n";
           case DYNAMIC:
             return weights + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
                 + "{@code acc = sum (qa - za) * qw} in int32, {@code y = act(acc * (sa * sw[m]) + b)},\n"

@@ -126,7 +126,8 @@ final class ConvKernelWriter {
       type.addField(KernelClass.privateConstant("WORDS", (fanIn() + 63) / 64,
           "Longs per packed sign row, padded with 0 bits."));
     }
-    if (form != Form.XNOR && form != Form.FLOAT) {
+    boolean blockedStatic = form == Form.STATIC && StaticConvMembers.blocked(layer);
+    if (form != Form.XNOR && form != Form.FLOAT && !blockedStatic) {
       type.addField(table("OY_FIRST", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
           layer.inHeight(), layer.outHeight(), true), "Per kernel row: the first output row it reaches inside the input."));
       type.addField(table("OY_END", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
@@ -152,7 +153,9 @@ final class ConvKernelWriter {
       type.addMethod(xnorForward());
       type.addMethod(mismatches());
     } else if (form == Form.STATIC) {
-      type.addMethod(StaticConvMembers.im2col(padded()));
+      if (!blockedStatic) {
+        type.addMethod(StaticConvMembers.im2col(padded()));
+      }
     } else if (form == Form.FLOAT) {
       type.addMethod(blockedForward());
       type.addMethod(MethodSpec.methodBuilder("kernelName").addModifiers(Modifier.PUBLIC).returns(String.class)

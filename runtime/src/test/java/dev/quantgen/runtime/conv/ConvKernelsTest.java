@@ -97,6 +97,58 @@ class ConvKernelsTest {
     }
   }
 
+  /**
+   * The static integer kernels' contract: integer weights in [-128, 127] and centred int8 codes in
+   * [-255, 255] with a fan-in up to 512 sum exactly (every partial sum an integer within 2^24), so the
+   * float kernel's sums equal the int32 ones bit for bit whatever the order; extremes at every tap.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void integerSumsAreExactUpToFanIn512(String path) {
+    Random random = new Random(512);
+    int c = 128;
+    int m = 37;
+    ConvGeometry g = ConvGeometry.of(c, 5, 4, m, 1, Window2d.of(2, 2).withPads(1, 0, 0, 1));
+    float[] w = new float[m * c * 4];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 3 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128;
+    }
+    float[] x = new float[c * 5 * 4];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 5 == 0 ? (i % 2 == 0 ? -255 : 255) : random.nextInt(511) - 255;
+    }
+    x[0] = 255; // with w = -128 at tap 0 of channel 0
+    FloatConv kernel = kernel(path, g, w, null, Activation.NONE);
+    float[] y = new float[m * g.outPlane()];
+    kernel.forward(x, y);
+    for (int mo = 0; mo < m; mo++) {
+      for (int oy = 0; oy < g.outHeight(); oy++) {
+        for (int ox = 0; ox < g.outWidth(); ox++) {
+          long sum = 0;
+          for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < 2; ky++) {
+              for (int kx = 0; kx < 2; kx++) {
+                int iy = oy + ky - 1;
+                int ix = ox + kx;
+                if (iy >= 0 && iy < 5 && ix >= 0 && ix < 4) {
+                  sum += (long) w[((mo * c + ci) * 2 + ky) * 2 + kx] * (long) x[(ci * 5 + iy) * 4 + ix];
+                }
+              }
+            }
+          }
+          float got = y[(mo * g.outHeight() + oy) * g.outWidth() + ox];
+          org.junit.jupiter.api.Assertions.assertEquals(sum, (long) got, kernel.name() + " @" + mo + "," + oy + ","
+              + ox);
+          org.junit.jupiter.api.Assertions.assertEquals((float) sum, got);
+        }
+      }
+    }
+  }
+
+  static Stream<String> paths() {
+    return Stream.of("scalar", "vector");
+  }
+
   @Test
   void rejectsMisfitLengths() {
     ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
