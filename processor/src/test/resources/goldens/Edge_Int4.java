@@ -2,6 +2,9 @@
 package example;
 
 import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.conv.ConvGeometry;
+import dev.quantgen.runtime.conv.ConvKernels;
+import dev.quantgen.runtime.conv.FloatConv;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.RequantMode;
@@ -23,8 +26,9 @@ import javax.annotation.processing.Generated;
  * dilation 1x1, pads (top, left, bottom, right) = (1, 1, 1, 1), 1 group(s), bias, relu.
  * INT4 weights symmetric per output channel, packed two per byte from a byte boundary per output channel; int8 in and out,
  * {@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per output channel exactly as
- * {@code QuantizedConv2d} (bit for bit). The products run as an im2col of the int8 codes
- * times the weight rows ({@code KernelSupport} int8/int4 matrix product, scalar or Vector API).
+ * {@code QuantizedConv2d} (bit for bit). The products run on {@code ConvKernels}' blocked float kernel
+ * over the centred codes {@code qx - zx} and the integer weights: with a fan-in of at most 512 every partial
+ * sum is an integer within 2^24, so the float sums are the int32 ones exactly, in any order.
  * Immutable; per-thread scratch, allocation-free per call.
  */
 @Generated(
@@ -158,24 +162,9 @@ public final class Edge_Int4 {
   private static final int ROW_BYTES = 14;
 
   /**
-   * Per kernel row: the first output row it reaches inside the input.
+   * Every size of this layer, for the blocked kernel's tables.
    */
-  private static final int[] OY_FIRST = {1, 0, 0};
-
-  /**
-   * Per kernel row: one past the last output row it reaches.
-   */
-  private static final int[] OY_END = {3, 3, 2};
-
-  /**
-   * Per kernel column: the first output column it reaches.
-   */
-  private static final int[] OX_FIRST = {1, 0, 0};
-
-  /**
-   * Per kernel column: one past the last output column it reaches.
-   */
-  private static final int[] OX_END = {4, 4, 3};
+  public static final ConvGeometry GEOMETRY = new ConvGeometry(IN_CHANNELS, IN_HEIGHT, IN_WIDTH, OUT_CHANNELS, GROUPS, KH, KW, SH, SW, DH, DW, PAD_TOP, PAD_LEFT, OUT_HEIGHT, OUT_WIDTH);
 
   /**
    * How accumulators become int8.
@@ -192,7 +181,12 @@ public final class Edge_Int4 {
   private final byte[] weights;
 
   /**
-   * Per output channel: the int32 bias minus the input zero point times the weight row's sum.
+   * The blocked float kernel over the integer weights: exact int32 sums of centred codes (FAN_IN <= 512).
+   */
+  private final FloatConv sums;
+
+  /**
+   * Per output channel: the int32 bias (the activations are centred, so no zero-point term).
    */
   private final int[] correction;
 
@@ -231,8 +225,14 @@ public final class Edge_Int4 {
       for (int t = m * FAN_IN; t < (m + 1) * FAN_IN; t++) {
         rowSum += q[t];
       }
-      correction[m] = bias[m] - inputZeroPoint * rowSum;
+      correction[m] = bias[m];
     }
+    // the integer weights as floats (exact), run by the blocked float kernel on centred activations
+    float[] qf = new float[q.length];
+    for (int i = 0; i < q.length; i++) {
+      qf[i] = q[i];
+    }
+    this.sums = ConvKernels.fp32(GEOMETRY, qf, null, Activation.NONE);
     this.multipliers = new int[OUT_CHANNELS];
     this.shifts = new int[OUT_CHANNELS];
     for (int m = 0; m < OUT_CHANNELS; m++) {
@@ -313,18 +313,18 @@ public final class Edge_Int4 {
     LayerMath.requireLength("qx", qx.length, IN);
     LayerMath.requireLength("qy", qy.length, OUT);
     Scratch s = SCRATCH.get();
-    byte[] columns = s.columns;
-    int[] products = s.products;
-    for (int g = 0; g < GROUPS; g++) {
-      im2col(qx, g, columns, (byte) inputZeroPoint);
-      int rowBase = g * MPG;
-      K.gemmInt4(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS);
+    // centred codes: a padded cell (0) is then the real 0 the reference pads with
+    float[] centred = s.centred;
+    for (int i = 0; i < IN; i++) {
+      centred[i] = qx[i] - inputZeroPoint;
     }
+    float[] products = s.products;
+    sums.forward(centred, products);
     for (int m = 0; m < OUT_CHANNELS; m++) {
       int c = correction[m];
       int yBase = m * PLANE;
       for (int p = 0; p < PLANE; p++) {
-        qy[yBase + p] = (byte) LayerMath.requantize(products[p * OUT_CHANNELS + m] + c, multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax);
+        qy[yBase + p] = (byte) LayerMath.requantize((int) products[m * PLANE + p] + c, multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax);
       }
     }
   }
@@ -348,31 +348,6 @@ public final class Edge_Int4 {
   }
 
   /**
-   * Gathers the receptive fields of group {@code g} into {@code columns[p * FAN_IN + tap]}, a padded cell
-   * holding {@code zeroPoint}.
-   */
-  private static void im2col(byte[] qx, int g, byte[] columns, byte zeroPoint) {
-    Arrays.fill(columns, zeroPoint);
-    for (int c = 0; c < CPG; c++) {
-      int xBase = (g * CPG + c) * IN_PLANE;
-      for (int ky = 0; ky < KH; ky++) {
-        int tapY = ky * DH - PAD_TOP;
-        for (int kx = 0; kx < KW; kx++) {
-          int tap = (c * KH + ky) * KW + kx;
-          int tapX = kx * DW - PAD_LEFT;
-          for (int oy = OY_FIRST[ky]; oy < OY_END[ky]; oy++) {
-            int from = xBase + (oy * SH + tapY) * IN_WIDTH + tapX;
-            int at = oy * OUT_WIDTH * FAN_IN + tap;
-            for (int ox = OX_FIRST[kx]; ox < OX_END[kx]; ox++) {
-              columns[at + ox * FAN_IN] = qx[from + ox * SW];
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /**
    * The int4 weights packed per output channel (ONNX nibble order), each row from a byte boundary
    * so an odd FAN_IN leaves the last high nibble of every row 0.
    */
@@ -390,14 +365,14 @@ public final class Edge_Int4 {
    */
   private static final class Scratch {
     /**
-     * The receptive fields of one group, {@code [PLANE][FAN_IN]} int8 codes.
+     * The input codes minus the zero point, {@code [C, H, W]}, as floats (exact).
      */
-    final byte[] columns = new byte[PLANE * FAN_IN];
+    final float[] centred = new float[IN];
 
     /**
-     * The int32 products, {@code [PLANE][OUT_CHANNELS]} as the matrix product stores them.
+     * The exact int32 sums as floats, {@code [M, OH, OW]}.
      */
-    final int[] products = new int[PLANE * OUT_CHANNELS];
+    final float[] products = new float[OUT];
 
     final byte[] qx = new byte[IN];
 

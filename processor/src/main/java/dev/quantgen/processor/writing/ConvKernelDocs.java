@@ -7,6 +7,14 @@ import dev.quantgen.processor.model.VariantSpec;
 
 /** The class javadoc of a convolution kernel: its shapes, window, and the arithmetic of its precision. */
 final class ConvKernelDocs {
+  private static final String BLOCKED = "Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's"
+      + " width, or scalar):\na register tile of output positions by a vector of output channels over a"
+      + " zero-padded\nchannels-last copy of the input, bias and activation fused into the tile's epilogue.\n";
+  private static final String BOUND = "Sums are reassociated and fused (kernel row, kernel column, input channel),"
+      + " so an output\ndiffers from the reference by at most {@code 2 gamma(n + 1) (sum |w x| + |b|)},"
+      + " {@code n} the fan-in,\n{@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Immutable; per-thread"
+      + " scratch, allocation-free per\ncall.\n";
+
   private ConvKernelDocs() {}
 
   static CodeBlock of(SpatialSpec layer, VariantSpec variant, boolean xnor) {
@@ -20,7 +28,7 @@ final class ConvKernelDocs {
         .add("dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
             w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
             layer.groups(), layer.bias() ? ", bias" : "", activation.isEmpty() ? "" : ", " + activation)
-        .add(arithmetic(variant, xnor))
+        .add(arithmetic(variant, xnor, StaticConvMembers.blocked(layer)))
         .build();
   }
 
@@ -39,15 +47,13 @@ final class ConvKernelDocs {
     }
   }
 
-  private static String arithmetic(VariantSpec variant, boolean xnor) {
+  private static String arithmetic(VariantSpec variant, boolean xnor, boolean blocked) {
     switch (variant.precision()) {
       case FP32:
-        return "Each output sums its products in the order input channel, kernel row, kernel column, then adds\n"
-            + "the bias, as {@code Conv2d}: results equal it bit for bit. Immutable, allocation-free per call.\n";
+        return BLOCKED + "Weights are packed once, here.\n" + BOUND;
       case FP16:
-        return "Weights are stored as IEEE binary16 and decoded exactly per tap; sums are float32 in the order\n"
-            + "input channel, kernel row, kernel column, then the float32 bias, as {@code Fp16Conv2d}: results\n"
-            + "equal it bit for bit. Immutable, allocation-free per call.\n";
+        return BLOCKED + "Weights are rounded to IEEE binary16 as {@code Fp16Conv2d} rounds them and decoded to\n"
+            + "float32 once, into the panels; the bias stays float32.\n" + BOUND;
       case BINARY:
         return xnor
             ? "Sign bits of each output channel's weights, 64 per {@code long}, {@code alpha = mean|w|}. Each\n"
@@ -65,9 +71,15 @@ final class ConvKernelDocs {
         switch (variant.activations()) {
           case STATIC:
             return weights + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
-                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). The products run as an im2col of the "
-                + "int8 codes\ntimes the weight rows ({@code KernelSupport} int8/int4 matrix product, scalar or Vector "
-                + "API).\nImmutable; per-thread scratch, allocation-free per call.\n";
+                + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). "
+                + (blocked
+                    ? "The products run on {@code ConvKernels}' blocked float kernel\nover the centred codes {@code qx - zx}"
+                        + " and the integer weights: with a fan-in of at most 512 every partial\nsum is an integer within"
+                        + " 2^24, so the float sums are the int32 ones exactly, in any order.\n"
+                    : "The products run as an im2col of the int8 codes\ntimes the weight rows ({@code KernelSupport}"
+                        + " int8/int4 matrix product, scalar or Vector API): the\nfan-in exceeds 512, where float sums"
+                        + " could round.\n")
+                + "Immutable; per-thread scratch, allocation-free per call.\n";
           case DYNAMIC:
             return weights + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
                 + "{@code acc = sum (qa - za) * qw} in int32, {@code y = act(acc * (sa * sw[m]) + b)},\n"

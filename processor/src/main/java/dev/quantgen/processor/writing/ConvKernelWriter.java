@@ -39,6 +39,10 @@ import javax.lang.model.element.Modifier;
  * per byte from a byte boundary per output channel; sign rows 64 per long.
  */
 final class ConvKernelWriter {
+  private static final ClassName CONV_GEOMETRY = ClassName.get("dev.quantgen.runtime.conv", "ConvGeometry");
+  private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
+  private static final ClassName FLOAT_CONV = ClassName.get("dev.quantgen.runtime.conv", "FloatConv");
+
   /** How weights are stored and read back at a tap. */
   private enum Storage {
     FLOAT,
@@ -122,7 +126,8 @@ final class ConvKernelWriter {
       type.addField(KernelClass.privateConstant("WORDS", (fanIn() + 63) / 64,
           "Longs per packed sign row, padded with 0 bits."));
     }
-    if (form != Form.XNOR) {
+    boolean blockedStatic = form == Form.STATIC && StaticConvMembers.blocked(layer);
+    if (form != Form.XNOR && form != Form.FLOAT && !blockedStatic) {
       type.addField(table("OY_FIRST", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
           layer.inHeight(), layer.outHeight(), true), "Per kernel row: the first output row it reaches inside the input."));
       type.addField(table("OY_END", ranges(w.kernelHeight(), w.dilationHeight(), w.padTop(), w.strideHeight(),
@@ -148,7 +153,14 @@ final class ConvKernelWriter {
       type.addMethod(xnorForward());
       type.addMethod(mismatches());
     } else if (form == Form.STATIC) {
-      type.addMethod(StaticConvMembers.im2col(padded()));
+      if (!blockedStatic) {
+        type.addMethod(StaticConvMembers.im2col(padded()));
+      }
+    } else if (form == Form.FLOAT) {
+      type.addMethod(blockedForward());
+      type.addMethod(MethodSpec.methodBuilder("kernelName").addModifiers(Modifier.PUBLIC).returns(String.class)
+          .addJavadoc("The blocked kernel this layer runs on (vector width and register tile, or scalar).\n")
+          .addStatement("return conv.name()").build());
     } else {
       if (form != Form.STATIC) {
         type.addMethod(form == Form.DYNAMIC ? dynamicForward() : floatForward());
@@ -230,6 +242,16 @@ final class ConvKernelWriter {
   }
 
   private void addWeightFields(TypeSpec.Builder type) {
+    if (form == Form.FLOAT) {
+      type.addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("Every size of this layer, for the blocked kernel's tables.\n")
+          .initializer("new $T(IN_CHANNELS, IN_HEIGHT, IN_WIDTH, OUT_CHANNELS, GROUPS, KH, KW, SH, SW, DH, DW,"
+              + " PAD_TOP, PAD_LEFT, OUT_HEIGHT, OUT_WIDTH)", CONV_GEOMETRY).build());
+      type.addField(FieldSpec.builder(FLOAT_CONV, "conv", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The blocked kernel with this layer's weights packed into its panels (Vector API or scalar).\n")
+          .build());
+      return;
+    }
     type.addField(KernelClass.field(weightArray(), "weights"));
     if (form == Form.DYNAMIC || form == Form.WEIGHT_ONLY) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "scales"));
@@ -255,14 +277,14 @@ final class ConvKernelWriter {
         .addParameter(RuntimeNames.FLOAT_TENSOR, "bias")
         .addCode(shapeCheck(layer));
     if (half) {
-      ctor.addStatement("this.weights = $T.of(weights, bias, WINDOW, GROUPS, ACTIVATION).halfWeights()",
-          RuntimeNames.FP16_CONV);
+      ctor.addComment("binary16 weights decoded once, here: the panels hold their exact float values")
+          .addStatement("float[] w = $T.of(weights, bias, WINDOW, GROUPS, ACTIVATION).decodedWeights().toArray()",
+              RuntimeNames.FP16_CONV);
     } else {
-      ctor.addStatement("this.weights = weights.toArray()");
+      ctor.addStatement("float[] w = weights.toArray()");
     }
-    if (layer.bias()) {
-      ctor.addStatement("this.bias = bias.toArray()");
-    }
+    ctor.addStatement("this.conv = $T.fp32(GEOMETRY, w, $L, ACTIVATION)", CONV_KERNELS,
+        layer.bias() ? "bias.toArray()" : "null");
     type.addMethod(ctor.build());
     if (half) {
       type.addMethod(prepare().addJavadoc("The kernel of FP32 weights; {@code input} and {@code output} are unused "
@@ -387,6 +409,18 @@ final class ConvKernelWriter {
           .endControlFlow();
     }
     return b.endControlFlow().build();
+  }
+
+  /** FP32 and FP16: the blocked kernel (bias and activation fused into its epilogue). */
+  private MethodSpec blockedForward() {
+    return MethodSpec.methodBuilder("forward")
+        .addJavadoc("One sample: {@code x} is {@code [C, H, W]} row-major, {@code y} receives {@code [M, OH, OW]}.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+        .addStatement("conv.forward(x, y)")
+        .build();
   }
 
   /** DYNAMIC: the sample quantized to uint8 as DynamicQuantizeLinear, exact int32 sums, then float. */

@@ -29,18 +29,47 @@ import javax.lang.model.element.Modifier;
  * accumulators equal the reference's bit for bit whatever order the product sums in.
  */
 final class StaticConvMembers {
+  /**
+   * The largest fan-in whose int32 sums the float kernel computes exactly: centred activations
+   * {@code |q - zx| <= 255} times weights {@code |w| <= 128} give products within {@code 2^15}, so
+   * every partial sum of at most 512 of them is an integer within {@code 2^24}, which float32 holds
+   * exactly (and a fused multiply-add of exact integers with a representable result is exact).
+   */
+  static final int EXACT_FLOAT_FAN_IN = 512;
+
+  private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
+  private static final ClassName CONV_GEOMETRY = ClassName.get("dev.quantgen.runtime.conv", "ConvGeometry");
+  private static final ClassName FLOAT_CONV = ClassName.get("dev.quantgen.runtime.conv", "FloatConv");
+
   private StaticConvMembers() {}
+
+  /** Whether the layer's products run on the blocked float kernel (exact), else im2col and the int8 product. */
+  static boolean blocked(SpatialSpec layer) {
+    return (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight() * layer.window().kernelWidth()
+        <= EXACT_FLOAT_FAN_IN;
+  }
 
   /** Adds the fields, constructor, {@code accepts}, {@code prepare} and forward methods of a static kernel. */
   static void add(SpatialSpec layer, VariantSpec variant, ClassName self, boolean padded, TypeSpec.Builder type) {
     boolean onnx = variant.requantization() == Requantization.FLOAT;
+    boolean blocked = blocked(layer);
+    if (blocked) {
+      type.addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("Every size of this layer, for the blocked kernel's tables.\n")
+          .initializer("new $T(IN_CHANNELS, IN_HEIGHT, IN_WIDTH, OUT_CHANNELS, GROUPS, KH, KW, SH, SW, DH, DW,"
+              + " PAD_TOP, PAD_LEFT, OUT_HEIGHT, OUT_WIDTH)", CONV_GEOMETRY).build());
+      type.addField(FieldSpec.builder(FLOAT_CONV, "sums", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The blocked float kernel over the integer weights: exact int32 sums of centred codes (FAN_IN <= "
+              + EXACT_FLOAT_FAN_IN + ").\n").build());
+    }
     String weightType = variant.precision().name();
     type.addField(FieldSpec.builder(RuntimeNames.CONV_REQUANT_MODE, "REQUANT_MODE", Modifier.PUBLIC, Modifier.STATIC,
         Modifier.FINAL).addJavadoc("How accumulators become int8.\n")
         .initializer("$T.$L", RuntimeNames.CONV_REQUANT_MODE, onnx ? "ONNX" : "INTEGER").build());
     type.addField(KernelClass.kernelSupport());
     type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), "correction", Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("Per output channel: the int32 bias minus the input zero point times the weight row's sum.\n")
+        .addJavadoc(blocked ? "Per output channel: the int32 bias (the activations are centred, so no zero-point term).\n"
+            : "Per output channel: the int32 bias minus the input zero point times the weight row's sum.\n")
         .build());
     if (onnx) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "multipliers"));
@@ -77,8 +106,16 @@ final class StaticConvMembers {
         .beginControlFlow("for (int t = m * FAN_IN; t < (m + 1) * FAN_IN; t++)")
         .addStatement("rowSum += q[t]")
         .endControlFlow()
-        .addStatement("correction[m] = bias[m] - inputZeroPoint * rowSum")
+        .addStatement(blocked ? "correction[m] = bias[m]" : "correction[m] = bias[m] - inputZeroPoint * rowSum")
         .endControlFlow();
+    if (blocked) {
+      ctor.addComment("the integer weights as floats (exact), run by the blocked float kernel on centred activations")
+          .addStatement("float[] qf = new float[q.length]")
+          .beginControlFlow("for (int i = 0; i < q.length; i++)")
+          .addStatement("qf[i] = q[i]")
+          .endControlFlow()
+          .addStatement("this.sums = $T.fp32(GEOMETRY, qf, null, $T.NONE)", CONV_KERNELS, RuntimeNames.CONV_ACTIVATION);
+    }
     if (onnx) {
       ctor.addStatement("this.multipliers = new float[OUT_CHANNELS]")
           .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
@@ -140,12 +177,17 @@ final class StaticConvMembers {
     ClassName scratch = self.nestedClass("Scratch");
     type.addType(TypeSpec.classBuilder(scratch).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("One thread's buffers, so a call allocates nothing.\n")
-        .addField(FieldSpec.builder(byte[].class, "columns", Modifier.FINAL).initializer("new byte[PLANE * FAN_IN]")
-            .addJavadoc("The receptive fields of one group, {@code [PLANE][FAN_IN]} int8 codes.\n").build())
-        .addField(FieldSpec.builder(int[].class, "products", Modifier.FINAL)
+        .addFields(blocked ? List.of(
+            FieldSpec.builder(float[].class, "centred", Modifier.FINAL).initializer("new float[IN]")
+                .addJavadoc("The input codes minus the zero point, {@code [C, H, W]}, as floats (exact).\n").build(),
+            FieldSpec.builder(float[].class, "products", Modifier.FINAL).initializer("new float[OUT]")
+                .addJavadoc("The exact int32 sums as floats, {@code [M, OH, OW]}.\n").build())
+            : List.of(FieldSpec.builder(byte[].class, "columns", Modifier.FINAL).initializer("new byte[PLANE * FAN_IN]")
+            .addJavadoc("The receptive fields of one group, {@code [PLANE][FAN_IN]} int8 codes.\n").build(),
+            FieldSpec.builder(int[].class, "products", Modifier.FINAL)
             .initializer("new int[PLANE * OUT_CHANNELS]")
             .addJavadoc("The int32 products, {@code [PLANE][OUT_CHANNELS]} as the matrix product stores them.\n")
-            .build())
+            .build()))
         .addField(FieldSpec.builder(byte[].class, "qx", Modifier.FINAL).initializer("new byte[IN]").build())
         .addField(FieldSpec.builder(byte[].class, "qy", Modifier.FINAL).initializer("new byte[OUT]").build())
         .build());
@@ -154,35 +196,48 @@ final class StaticConvMembers {
         .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
         .build());
 
+    String acc = blocked ? "(int) products[m * PLANE + p] + c" : "products[p * OUT_CHANNELS + m] + c";
     CodeBlock requantize = onnx
-        ? CodeBlock.of("$T.requantizeFloat(products[p * OUT_CHANNELS + m] + c, multipliers[m], outputZeroPoint,"
+        ? CodeBlock.of("$T.requantizeFloat(" + acc + ", multipliers[m], outputZeroPoint,"
             + " outputMin, outputMax)", RuntimeNames.LAYER_MATH)
-        : CodeBlock.of("$T.requantize(products[p * OUT_CHANNELS + m] + c, multipliers[m], shifts[m], outputZeroPoint,"
+        : CodeBlock.of("$T.requantize(" + acc + ", multipliers[m], shifts[m], outputZeroPoint,"
             + " outputMin, outputMax)", RuntimeNames.LAYER_MATH);
-    String product = variant.precision() == Precision.INT4 ? "gemmInt4" : "gemmInt8";
-    long fanIn = (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight() * layer.window().kernelWidth();
-    long groupMacs = fanIn * (layer.outChannels() / layer.groups()) * layer.outHeight() * layer.outWidth();
     MethodSpec.Builder quantized = MethodSpec.methodBuilder("forwardQuantized")
         .addJavadoc("One int8 sample: {@code qx} is {@code [C, H, W]}, {@code qy} receives {@code [M, OH, OW]}.\n")
         .addModifiers(Modifier.PUBLIC)
         .addParameter(byte[].class, "qx")
         .addParameter(byte[].class, "qy")
         .addCode(KernelClass.checkLengths("qx", "IN", "qy", "OUT"))
-        .addStatement("$T s = SCRATCH.get()", scratch)
-        .addStatement("byte[] columns = s.columns")
-        .addStatement("int[] products = s.products")
-        .beginControlFlow("for (int g = 0; g < GROUPS; g++)")
-        .addStatement("im2col(qx, g, columns, (byte) inputZeroPoint)")
-        .addStatement("int rowBase = g * MPG");
-    if (groupMacs >= KernelClass.PARALLEL_MACS) {
-      quantized.addComment("a large group: its output channels split across cores (each row on one thread, exact)")
-          .addStatement("$T.forEach(MPG, (long) FAN_IN * PLANE, (from, to) -> K.$L(weights, FAN_IN, rowBase + from,"
-              + " rowBase + to, columns, PLANE, products, OUT_CHANNELS))", RuntimeNames.ROWS, product);
+        .addStatement("$T s = SCRATCH.get()", scratch);
+    if (blocked) {
+      quantized.addComment("centred codes: a padded cell (0) is then the real 0 the reference pads with")
+          .addStatement("float[] centred = s.centred")
+          .beginControlFlow("for (int i = 0; i < IN; i++)")
+          .addStatement("centred[i] = qx[i] - inputZeroPoint")
+          .endControlFlow()
+          .addStatement("float[] products = s.products")
+          .addStatement("sums.forward(centred, products)");
     } else {
-      quantized.addStatement("K.$L(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS)",
-          product);
+      String product = variant.precision() == Precision.INT4 ? "gemmInt4" : "gemmInt8";
+      long fanIn = (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight()
+          * layer.window().kernelWidth();
+      long groupMacs = fanIn * (layer.outChannels() / layer.groups()) * layer.outHeight() * layer.outWidth();
+      quantized.addStatement("byte[] columns = s.columns")
+          .addStatement("int[] products = s.products")
+          .beginControlFlow("for (int g = 0; g < GROUPS; g++)")
+          .addStatement("im2col(qx, g, columns, (byte) inputZeroPoint)")
+          .addStatement("int rowBase = g * MPG");
+      if (groupMacs >= KernelClass.PARALLEL_MACS) {
+        quantized.addComment("a large group: its output channels split across cores (each row on one thread, exact)")
+            .addStatement("$T.forEach(MPG, (long) FAN_IN * PLANE, (from, to) -> K.$L(weights, FAN_IN, rowBase + from,"
+                + " rowBase + to, columns, PLANE, products, OUT_CHANNELS))", RuntimeNames.ROWS, product);
+      } else {
+        quantized.addStatement("K.$L(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS)",
+            product);
+      }
+      quantized.endControlFlow();
     }
-    type.addMethod(quantized.endControlFlow()
+    type.addMethod(quantized
         .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
         .addStatement("int c = correction[m]")
         .addStatement("int yBase = m * PLANE")

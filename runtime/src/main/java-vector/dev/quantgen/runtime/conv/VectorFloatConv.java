@@ -1,0 +1,198 @@
+package dev.quantgen.runtime.conv;
+
+import dev.quantgen.runtime.kernel.VectorShapes;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked float convolution on the Vector API: a register tile of {@value #PIXELS} output
+ * positions times one or two vectors of output channels, every tap's weights loaded once per tile
+ * and each input value broadcast once per tile. Per tap and input channel the tile does {@code
+ * PIXELS * vectors} fused multiply-adds for {@code vectors} loads and {@code PIXELS} broadcasts.
+ *
+ * <p>The vector width is {@link VectorShapes#FLOATS} (the one width choice of every kernel;
+ * {@code quantgen.vectorBits} forces 256 or 512), fixed when the JVM starts (a {@code static
+ * final}, so C2 compiles every operation to one instruction). The epilogue stores the tile's sums, then adds
+ * the bias and clamps to the activation's range while writing them and writes the tile back to the {@code [M, OH, OW]} output.
+ *
+ * <p>Sums are reassociated against {@link Conv2d} (order kernel row, kernel column, input channel,
+ * each step a fused multiply-add), so an output differs from the reference by at most {@code
+ * 2 gamma(n) sum |w x|}, {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}, {@code n} the fan-in.
+ */
+final class VectorFloatConv implements FloatConv {
+  private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
+  private static final int L = S.length();
+  /** Output positions per register tile. */
+  static final int PIXELS = 6;
+
+  private final FloatConvPlan plan;
+  private final int vectors;
+  private final ThreadLocal<float[][]> scratch;
+
+  /**
+   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
+   *     the scalar kernel is the faster one
+   */
+  VectorFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+    if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+      throw new UnsupportedOperationException("preferred vector size is "
+          + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
+    }
+    this.vectors = g.outputsPerGroup() > L ? 2 : 1;
+    this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L, PIXELS);
+    this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[plan.paddedLength],
+        new float[PIXELS * plan.block]});
+  }
+
+  @Override
+  public String name() {
+    return "vector(" + S.vectorBitSize() + " bit) " + vectors + "x" + L + " channels x " + PIXELS + " pixels";
+  }
+
+  @Override
+  public void forward(float[] x, float[] y) {
+    FloatConvPlan p = plan;
+    p.requireOutput(y);
+    float[][] s = scratch.get();
+    float[] xp = s[0];
+    float[] tile = s[1];
+    p.pad(x, xp);
+    for (int group = 0; group < p.g.groups(); group++) {
+      for (int b = 0; b < p.blocks; b++) {
+        // The last tile may reach past the plane: its extra positions reread the last one
+        // (FloatConvPlan pads the offsets) and are not stored.
+        for (int pixel = 0; pixel < p.plane; pixel += PIXELS) {
+          if (vectors == 2) {
+            tile2x6(p, xp, group, b, pixel, tile);
+          } else {
+            tile1x6(p, xp, group, b, pixel, tile);
+          }
+          store(p, tile, group, b, pixel, Math.min(PIXELS, p.plane - pixel), y);
+        }
+      }
+    }
+  }
+
+  /** Two vectors of channels by six positions: 12 accumulators, 2 weight vectors, 1 broadcast. */
+  private static void tile2x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.cpg;
+    int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
+    int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
+    int x2 = p.pixelOffsets[pixel + 2] + channelOffset;
+    int x3 = p.pixelOffsets[pixel + 3] + channelOffset;
+    int x4 = p.pixelOffsets[pixel + 4] + channelOffset;
+    int x5 = p.pixelOffsets[pixel + 5] + channelOffset;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a00 = zero;
+    FloatVector a01 = zero;
+    FloatVector a10 = zero;
+    FloatVector a11 = zero;
+    FloatVector a20 = zero;
+    FloatVector a21 = zero;
+    FloatVector a30 = zero;
+    FloatVector a31 = zero;
+    FloatVector a40 = zero;
+    FloatVector a41 = zero;
+    FloatVector a50 = zero;
+    FloatVector a51 = zero;
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
+    for (int wi = 0, k = 0; wi <= w.length - 2 * L; wi += 2 * L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+      int xi = field[k];
+      FloatVector v0 = FloatVector.broadcast(S, xp[x0 + xi]);
+      a00 = w0.fma(v0, a00);
+      a01 = w1.fma(v0, a01);
+      FloatVector v1 = FloatVector.broadcast(S, xp[x1 + xi]);
+      a10 = w0.fma(v1, a10);
+      a11 = w1.fma(v1, a11);
+      FloatVector v2 = FloatVector.broadcast(S, xp[x2 + xi]);
+      a20 = w0.fma(v2, a20);
+      a21 = w1.fma(v2, a21);
+      FloatVector v3 = FloatVector.broadcast(S, xp[x3 + xi]);
+      a30 = w0.fma(v3, a30);
+      a31 = w1.fma(v3, a31);
+      FloatVector v4 = FloatVector.broadcast(S, xp[x4 + xi]);
+      a40 = w0.fma(v4, a40);
+      a41 = w1.fma(v4, a41);
+      FloatVector v5 = FloatVector.broadcast(S, xp[x5 + xi]);
+      a50 = w0.fma(v5, a50);
+      a51 = w1.fma(v5, a51);
+    }
+    a00.intoArray(tile, 0 * 2 * L);
+    a01.intoArray(tile, 0 * 2 * L + L);
+    a10.intoArray(tile, 1 * 2 * L);
+    a11.intoArray(tile, 1 * 2 * L + L);
+    a20.intoArray(tile, 2 * 2 * L);
+    a21.intoArray(tile, 2 * 2 * L + L);
+    a30.intoArray(tile, 3 * 2 * L);
+    a31.intoArray(tile, 3 * 2 * L + L);
+    a40.intoArray(tile, 4 * 2 * L);
+    a41.intoArray(tile, 4 * 2 * L + L);
+    a50.intoArray(tile, 5 * 2 * L);
+    a51.intoArray(tile, 5 * 2 * L + L);
+  }
+
+  /** One vector of channels by six positions. */
+  private static void tile1x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.cpg;
+    int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
+    int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
+    int x2 = p.pixelOffsets[pixel + 2] + channelOffset;
+    int x3 = p.pixelOffsets[pixel + 3] + channelOffset;
+    int x4 = p.pixelOffsets[pixel + 4] + channelOffset;
+    int x5 = p.pixelOffsets[pixel + 5] + channelOffset;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a0 = zero;
+    FloatVector a1 = zero;
+    FloatVector a2 = zero;
+    FloatVector a3 = zero;
+    FloatVector a4 = zero;
+    FloatVector a5 = zero;
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
+    for (int wi = 0, k = 0; wi <= w.length - L; wi += L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int xi = field[k];
+      a0 = w0.fma(FloatVector.broadcast(S, xp[x0 + xi]), a0);
+      a1 = w0.fma(FloatVector.broadcast(S, xp[x1 + xi]), a1);
+      a2 = w0.fma(FloatVector.broadcast(S, xp[x2 + xi]), a2);
+      a3 = w0.fma(FloatVector.broadcast(S, xp[x3 + xi]), a3);
+      a4 = w0.fma(FloatVector.broadcast(S, xp[x4 + xi]), a4);
+      a5 = w0.fma(FloatVector.broadcast(S, xp[x5 + xi]), a5);
+    }
+    a0.intoArray(tile, 0 * L);
+    a1.intoArray(tile, 1 * L);
+    a2.intoArray(tile, 2 * L);
+    a3.intoArray(tile, 3 * L);
+    a4.intoArray(tile, 4 * L);
+    a5.intoArray(tile, 5 * L);
+  }
+
+  /**
+   * Writes {@code pixels} positions of the tile ({@code [pixel][block]} raw sums) to {@code y [M, OH,
+   * OW]}: bias, then the activation as a clamp. Scalar on purpose: C2 inlines a bounded amount of
+   * Vector API code per method, and a vector epilogue in the tile methods pushes their fused
+   * multiply-adds past it (they then run boxed, a hundred times slower).
+   */
+  private static void store(FloatConvPlan p, float[] tile, int group, int b, int pixel, int pixels, float[] y) {
+    int live = p.live(b);
+    int firstOut = group * p.mpg + b * p.block;
+    int plane = p.plane;
+    float lo = p.lowest;
+    float hi = p.highest;
+    int bias = (group * p.blocks + b) * p.block;
+    for (int j = 0; j < live; j++) {
+      int at = (firstOut + j) * plane + pixel;
+      float bj = p.bias[bias + j];
+      for (int r = 0; r < pixels; r++) {
+        y[at + r] = Math.min(Math.max(tile[r * p.block + j] + bj, lo), hi);
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.quantgen.runtime.conv;
+
+/**
+ * A float convolution of one fixed geometry with its weights packed once: one sample {@code [C, H,
+ * W]} row-major in, {@code [M, OH, OW]} out, bias and activation applied. Implementations are
+ * thread-safe and allocate nothing per call after a thread's first (each thread keeps its own
+ * scratch). Made by {@link ConvKernels}.
+ */
+public interface FloatConv {
+  /**
+   * Runs one sample.
+   *
+   * @param x {@code [C, H, W]} row-major, at least {@code C * H * W} values
+   * @param y receives {@code [M, OH, OW]} row-major
+   */
+  void forward(float[] x, float[] y);
+
+  /** The implementation for reports, e.g. {@code vector(512 bit) 2x16 channels x 6 pixels}. */
+  String name();
+}

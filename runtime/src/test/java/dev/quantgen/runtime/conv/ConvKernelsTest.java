@@ -1,0 +1,178 @@
+package dev.quantgen.runtime.conv;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The blocked float convolutions ({@link ConvKernels}) against {@link Conv2d} on odd shapes: strides,
+ * dilations, groups (depthwise too), explicit and SAME pads, channel counts that are not a multiple of
+ * the block or the vector, 1x1 and 5x5 kernels, three samples through one kernel (its scratch reused).
+ * Float results within the reassociation bound {@code 2 gamma(n + 1) (sum |w x| + |bias|)},
+ * {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}: the kernels sum in another order and fuse
+ * multiply-adds. Run without the incubator module (vector cases skipped), with it at the preferred
+ * width and with it forced to 256 bits (surefire executions {@code vector-kernels} and
+ * {@code vector-kernels-256}).
+ */
+class ConvKernelsTest {
+  record Case(String name, int c, int h, int w, int m, int groups, Window2d window, boolean bias,
+      Activation activation) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final List<Case> CASES = List.of(
+      new Case("plain 3->5 3x3 on 7x9", 3, 7, 9, 5, 1, Window2d.of(3, 3), true, Activation.NONE),
+      new Case("fashion conv1 1->16 same", 1, 28, 28, 16, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER), true,
+          Activation.RELU),
+      new Case("fashion conv2 16->32 same", 16, 14, 14, 32, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER),
+          true, Activation.RELU),
+      new Case("37 outputs (partial block), 5x5 pad 2", 6, 9, 8, 37, 1, Window2d.of(5, 5).withPads(2, 2, 2, 2), true,
+          Activation.RELU6),
+      new Case("depthwise 20 channels", 20, 6, 5, 20, 20, Window2d.of(3, 3).withPads(1, 1, 1, 1), true,
+          Activation.RELU),
+      new Case("grouped strided 3x2", 4, 11, 10, 6, 2, Window2d.of(3, 2).withStrides(2, 2), false, Activation.NONE),
+      new Case("dilated 2", 3, 13, 12, 17, 1, Window2d.of(3, 3).withDilations(2, 2).withPads(2, 1, 2, 1), true,
+          Activation.RELU6),
+      new Case("same lower, stride 1x2, 4x5", 2, 8, 7, 3, 1,
+          Window2d.of(4, 5).withStrides(1, 2).withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
+      new Case("pointwise 1x1 33->40", 33, 3, 5, 40, 1, Window2d.of(1, 1), true, Activation.NONE),
+      new Case("1x1 input", 17, 1, 1, 3, 1, Window2d.of(1, 1), true, Activation.NONE));
+
+  static Stream<Object[]> cases() {
+    List<Object[]> cases = new ArrayList<>();
+    for (String path : new String[] {"scalar", "vector"}) {
+      for (Case c : CASES) {
+        cases.add(new Object[] {path, c});
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void equalsConv2dWithinTheReassociationBound(String path, Case c) {
+    Random random = new Random(c.name().hashCode());
+    Shape ws = Shape.of(c.m(), c.c() / c.groups(), c.window().kernelHeight(), c.window().kernelWidth());
+    FloatTensor weights = ConvTesting.gaussian(random, ws, 1.0);
+    FloatTensor bias = c.bias() ? ConvTesting.gaussian(random, Shape.of(c.m()), 1.0) : null;
+    Conv2d reference = new Conv2d(weights, bias, c.window(), c.groups(), c.activation());
+    Conv2d magnitudes = new Conv2d(abs(weights), bias == null ? null : abs(bias), c.window(), c.groups(),
+        Activation.NONE);
+    ConvGeometry g = ConvGeometry.of(c.c(), c.h(), c.w(), c.m(), c.groups(), c.window());
+    FloatConv kernel = kernel(path, g, weights.toArray(), bias == null ? null : bias.toArray(), c.activation());
+    int n = g.channelsPerGroup() * g.taps() + 1;
+    double u = Math.ulp(1.0f) / 2;
+    double gamma = n * u / (1 - n * u);
+    int batch = 3;
+    FloatTensor xs = ConvTesting.gaussian(random, Shape.of(batch, c.c(), c.h(), c.w()), 1.0);
+    float[] expected = reference.apply(xs).toArray();
+    float[] bound = magnitudes.apply(abs(xs)).toArray();
+    int in = c.c() * c.h() * c.w();
+    int out = g.outChannels() * g.outPlane();
+    float[] y = new float[out];
+    for (int s = 0; s < batch; s++) {
+      float[] x = java.util.Arrays.copyOfRange(xs.toArray(), s * in, (s + 1) * in);
+      java.util.Arrays.fill(y, Float.NaN);
+      kernel.forward(x, y);
+      for (int i = 0; i < out; i++) {
+        double tolerance = 2 * gamma * bound[s * out + i] + Float.MIN_NORMAL;
+        double error = Math.abs((double) y[i] - expected[s * out + i]);
+        assertTrue(error <= tolerance, kernel.name() + " " + c + " sample " + s + " @" + i + ": " + y[i]
+            + " vs reference " + expected[s * out + i] + ", bound " + tolerance);
+      }
+    }
+  }
+
+  /**
+   * The static integer kernels' contract: integer weights in [-128, 127] and centred int8 codes in
+   * [-255, 255] with a fan-in up to 512 sum exactly (every partial sum an integer within 2^24), so the
+   * float kernel's sums equal the int32 ones bit for bit whatever the order; extremes at every tap.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void integerSumsAreExactUpToFanIn512(String path) {
+    Random random = new Random(512);
+    int c = 128;
+    int m = 37;
+    ConvGeometry g = ConvGeometry.of(c, 5, 4, m, 1, Window2d.of(2, 2).withPads(1, 0, 0, 1));
+    float[] w = new float[m * c * 4];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 3 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128;
+    }
+    float[] x = new float[c * 5 * 4];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 5 == 0 ? (i % 2 == 0 ? -255 : 255) : random.nextInt(511) - 255;
+    }
+    x[0] = 255; // with w = -128 at tap 0 of channel 0
+    FloatConv kernel = kernel(path, g, w, null, Activation.NONE);
+    float[] y = new float[m * g.outPlane()];
+    kernel.forward(x, y);
+    for (int mo = 0; mo < m; mo++) {
+      for (int oy = 0; oy < g.outHeight(); oy++) {
+        for (int ox = 0; ox < g.outWidth(); ox++) {
+          long sum = 0;
+          for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < 2; ky++) {
+              for (int kx = 0; kx < 2; kx++) {
+                int iy = oy + ky - 1;
+                int ix = ox + kx;
+                if (iy >= 0 && iy < 5 && ix >= 0 && ix < 4) {
+                  sum += (long) w[((mo * c + ci) * 2 + ky) * 2 + kx] * (long) x[(ci * 5 + iy) * 4 + ix];
+                }
+              }
+            }
+          }
+          float got = y[(mo * g.outHeight() + oy) * g.outWidth() + ox];
+          org.junit.jupiter.api.Assertions.assertEquals(sum, (long) got, kernel.name() + " @" + mo + "," + oy + ","
+              + ox);
+          org.junit.jupiter.api.Assertions.assertEquals((float) sum, got);
+        }
+      }
+    }
+  }
+
+  static Stream<String> paths() {
+    return Stream.of("scalar", "vector");
+  }
+
+  @Test
+  void rejectsMisfitLengths() {
+    ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
+    assertThrows(IllegalArgumentException.class, () -> ConvKernels.scalarFp32(g, new float[53], null,
+        Activation.NONE));
+    FloatConv k = ConvKernels.scalarFp32(g, new float[54], null, Activation.NONE);
+    assertThrows(IllegalArgumentException.class, () -> k.forward(new float[31], new float[12]));
+    assertThrows(IllegalArgumentException.class, () -> k.forward(new float[32], new float[11]));
+  }
+
+  private static FloatConv kernel(String path, ConvGeometry g, float[] w, float[] b, Activation a) {
+    if (path.equals("scalar")) {
+      return ConvKernels.scalarFp32(g, w, b, a);
+    }
+    Optional<FloatConv> vector = ConvKernels.vectorFp32(g, w, b, a);
+    assumeTrue(vector.isPresent(), "the Vector API is unavailable in this run (--add-modules jdk.incubator.vector)");
+    return vector.get();
+  }
+
+  private static FloatTensor abs(FloatTensor t) {
+    float[] v = t.toArray();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.abs(v[i]);
+    }
+    return FloatTensor.of(t.shape(), v);
+  }
+}
