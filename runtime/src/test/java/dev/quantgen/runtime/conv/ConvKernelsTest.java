@@ -67,8 +67,8 @@ class ConvKernelsTest {
   void equalsConv2dWithinTheReassociationBound(String path, Case c) {
     Random random = new Random(c.name().hashCode());
     Shape ws = Shape.of(c.m(), c.c() / c.groups(), c.window().kernelHeight(), c.window().kernelWidth());
-    FloatTensor weights = ConvTesting.gaussian(random, ws, 1.0);
-    FloatTensor bias = c.bias() ? ConvTesting.gaussian(random, Shape.of(c.m()), 1.0) : null;
+    FloatTensor weights = gaussian(random, ws, 1.0);
+    FloatTensor bias = c.bias() ? gaussian(random, Shape.of(c.m()), 1.0) : null;
     Conv2d reference = new Conv2d(weights, bias, c.window(), c.groups(), c.activation());
     Conv2d magnitudes = new Conv2d(abs(weights), bias == null ? null : abs(bias), c.window(), c.groups(),
         Activation.NONE);
@@ -78,7 +78,7 @@ class ConvKernelsTest {
     double u = Math.ulp(1.0f) / 2;
     double gamma = n * u / (1 - n * u);
     int batch = 3;
-    FloatTensor xs = ConvTesting.gaussian(random, Shape.of(batch, c.c(), c.h(), c.w()), 1.0);
+    FloatTensor xs = gaussian(random, Shape.of(batch, c.c(), c.h(), c.w()), 1.0);
     float[] expected = reference.apply(xs).toArray();
     float[] bound = magnitudes.apply(abs(xs)).toArray();
     int in = c.c() * c.h() * c.w();
@@ -174,5 +174,14 @@ class ConvKernelsTest {
       v[i] = Math.abs(v[i]);
     }
     return FloatTensor.of(t.shape(), v);
+  }
+
+  /** Normal values with standard deviation {@code sigma}, seeded. */
+  private static FloatTensor gaussian(Random r, Shape shape, double sigma) {
+    float[] v = new float[shape.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (r.nextGaussian() * sigma);
+    }
+    return FloatTensor.of(shape, v);
   }
 }
