@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link KernelSupport} on the Vector API with 256-bit vectors (AVX2), compiled on its own with
+ * {@link KernelSupport} on the Vector API at the width {@link VectorShapes} chooses (512 bits on
+ * AVX-512, 256 on AVX2), compiled on its own with
  * {@code --add-modules jdk.incubator.vector} and loaded by name from {@link Kernels}, so nothing
  * else links the incubator module. Each method is a vector body plus the scalar tail of {@link
  * ScalarKernelSupport}'s arithmetic.
@@ -22,20 +23,20 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code 8 * 128} each in 16 bits ({@code 8 * 2 * 8 * 128 = 16384 < 32767}).
  */
 final class VectorKernelSupport implements KernelSupport {
-  private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
-  private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
-  private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
-  private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-  private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
-  private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
+  private static final VectorSpecies<Integer> I = VectorShapes.INTS;
+  private static final VectorSpecies<Short> S = VectorShapes.SHORTS;
+  private static final VectorSpecies<Short> SI = VectorShapes.SHORTS_PER_INT;
+  private static final VectorSpecies<Byte> BI = VectorShapes.BYTES_PER_INT;
+  private static final VectorSpecies<Byte> BS = VectorShapes.BYTES_PER_SHORT;
   /** Int4 steps summed in 16-bit lanes before one widening; see the class comment for the bound. */
   static final int INT4_SHORT_STEPS = 8;
 
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
   /**
-   * Inputs a batched product sums in float lanes before converting to int32: each of the 8 lanes
-   * adds at most {@code GEMM_CHUNK / 8 = 1024} products of magnitude at most {@code 128 * 128 =
+   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least 8)
+   * lanes adds at most {@code GEMM_CHUNK / 8 = 1024} products of magnitude at most {@code 128 * 128 =
    * 2^14}, so every partial sum is an integer within {@code 2^24}, which float32 holds exactly; the
    * FMA of exact integers whose result is representable is exact, so the sums equal the int32 ones.
    */
@@ -57,19 +58,19 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public String name() {
-    return "vector(256 bit)";
+    return "vector(" + VectorShapes.BITS + " bit)";
   }
 
   @Override
   public float dotFloat(float[] a, int aOff, float[] b, int bOff, int n) {
-    FloatVector acc0 = FloatVector.zero(F256);
-    FloatVector acc1 = FloatVector.zero(F256);
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
     int i = 0;
-    int bound = n - 2 * F256.length();
-    for (; i <= bound; i += 2 * F256.length()) {
-      acc0 = FloatVector.fromArray(F256, a, aOff + i).fma(FloatVector.fromArray(F256, b, bOff + i), acc0);
-      int j = i + F256.length();
-      acc1 = FloatVector.fromArray(F256, a, aOff + j).fma(FloatVector.fromArray(F256, b, bOff + j), acc1);
+    int bound = n - 2 * F.length();
+    for (; i <= bound; i += 2 * F.length()) {
+      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+      int j = i + F.length();
+      acc1 = FloatVector.fromArray(F, a, aOff + j).fma(FloatVector.fromArray(F, b, bOff + j), acc1);
     }
     float sum = sumLanes(acc0.add(acc1));
     for (; i < n; i++) {
@@ -83,18 +84,18 @@ final class VectorKernelSupport implements KernelSupport {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
-    FloatVector acc0 = FloatVector.zero(F256);
-    FloatVector acc1 = FloatVector.zero(F256);
-    FloatVector acc2 = FloatVector.zero(F256);
-    FloatVector acc3 = FloatVector.zero(F256);
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
+    FloatVector acc3 = FloatVector.zero(F);
     int i = 0;
-    int bound = F256.loopBound(n);
-    for (; i < bound; i += F256.length()) {
-      FloatVector xv = FloatVector.fromArray(F256, x, i);
-      acc0 = FloatVector.fromArray(F256, w, off + i).fma(xv, acc0);
-      acc1 = FloatVector.fromArray(F256, w, o1 + i).fma(xv, acc1);
-      acc2 = FloatVector.fromArray(F256, w, o2 + i).fma(xv, acc2);
-      acc3 = FloatVector.fromArray(F256, w, o3 + i).fma(xv, acc3);
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector xv = FloatVector.fromArray(F, x, i);
+      acc0 = FloatVector.fromArray(F, w, off + i).fma(xv, acc0);
+      acc1 = FloatVector.fromArray(F, w, o1 + i).fma(xv, acc1);
+      acc2 = FloatVector.fromArray(F, w, o2 + i).fma(xv, acc2);
+      acc3 = FloatVector.fromArray(F, w, o3 + i).fma(xv, acc3);
     }
     float s0 = sumLanes(acc0);
     float s1 = sumLanes(acc1);
@@ -115,11 +116,11 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
-    FloatVector acc = FloatVector.zero(F256);
+    FloatVector acc = FloatVector.zero(F);
     int i = 0;
-    int bound = F256.loopBound(n);
-    for (; i < bound; i += F256.length()) {
-      acc = halves(w, off + i).fma(FloatVector.fromArray(F256, x, i), acc);
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      acc = halves(w, off + i).fma(FloatVector.fromArray(F, x, i), acc);
     }
     float sum = sumLanes(acc);
     for (; i < n; i++) {
@@ -133,14 +134,14 @@ final class VectorKernelSupport implements KernelSupport {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
-    FloatVector acc0 = FloatVector.zero(F256);
-    FloatVector acc1 = FloatVector.zero(F256);
-    FloatVector acc2 = FloatVector.zero(F256);
-    FloatVector acc3 = FloatVector.zero(F256);
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
+    FloatVector acc3 = FloatVector.zero(F);
     int i = 0;
-    int bound = F256.loopBound(n);
-    for (; i < bound; i += F256.length()) {
-      FloatVector xv = FloatVector.fromArray(F256, x, i);
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector xv = FloatVector.fromArray(F, x, i);
       acc0 = halves(w, off + i).fma(xv, acc0);
       acc1 = halves(w, o1 + i).fma(xv, acc1);
       acc2 = halves(w, o2 + i).fma(xv, acc2);
@@ -164,13 +165,13 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Eight binary16 values decoded exactly: the magnitude bits shifted into a float's place read as
+   * One int lane count of binary16 values decoded exactly: the magnitude bits shifted into a float's place read as
    * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
    * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
    * exponent 255 with the same significand; the sign is copied last.
    */
   private static FloatVector halves(short[] w, int off) {
-    IntVector h = (IntVector) ShortVector.fromArray(S128, w, off).convertShape(VectorOperators.S2I, I256, 0);
+    IntVector h = (IntVector) ShortVector.fromArray(SI, w, off).convertShape(VectorOperators.S2I, I, 0);
     IntVector magnitude = h.and(0x7FFF);
     IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
     IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
@@ -181,11 +182,11 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int dotInt8(byte[] w, int off, byte[] x, int n) {
-    IntVector acc = IntVector.zero(I256);
+    IntVector acc = IntVector.zero(I);
     int i = 0;
-    int bound = B64.loopBound(n);
-    for (; i < bound; i += B64.length()) {
-      acc = acc.add(widen(w, off + i).mul(widen(x, i)).convertShape(VectorOperators.S2I, I256, 0));
+    int bound = BI.loopBound(n);
+    for (; i < bound; i += BI.length()) {
+      acc = acc.add(widen(w, off + i).mul(widen(x, i)).convertShape(VectorOperators.S2I, I, 0));
     }
     int sum = acc.reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
@@ -199,13 +200,13 @@ final class VectorKernelSupport implements KernelSupport {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
-    IntVector acc0 = IntVector.zero(I256);
-    IntVector acc1 = IntVector.zero(I256);
-    IntVector acc2 = IntVector.zero(I256);
-    IntVector acc3 = IntVector.zero(I256);
+    IntVector acc0 = IntVector.zero(I);
+    IntVector acc1 = IntVector.zero(I);
+    IntVector acc2 = IntVector.zero(I);
+    IntVector acc3 = IntVector.zero(I);
     int i = 0;
-    int bound = B64.loopBound(n);
-    for (; i < bound; i += B64.length()) {
+    int bound = BI.loopBound(n);
+    for (; i < bound; i += BI.length()) {
       ShortVector xv = widen(x, i);
       acc0 = acc0.add(toInts(widen(w, off + i).mul(xv)));
       acc1 = acc1.add(toInts(widen(w, o1 + i).mul(xv)));
@@ -224,16 +225,16 @@ final class VectorKernelSupport implements KernelSupport {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
-    IntVector acc0 = IntVector.zero(I256);
-    IntVector acc1 = IntVector.zero(I256);
-    IntVector acc2 = IntVector.zero(I256);
-    IntVector acc3 = IntVector.zero(I256);
-    int step = 2 * B64.length();
+    IntVector acc0 = IntVector.zero(I);
+    IntVector acc1 = IntVector.zero(I);
+    IntVector acc2 = IntVector.zero(I);
+    IntVector acc3 = IntVector.zero(I);
+    int step = 2 * BI.length();
     int i = 0;
     int bound = n - step;
     for (; i <= bound; i += step) {
       ShortVector x0 = widen(x, i);
-      ShortVector x1 = widen(x, i + B64.length());
+      ShortVector x1 = widen(x, i + BI.length());
       acc0 = acc0.add(pairSum(w, off + i, x0, x1));
       acc1 = acc1.add(pairSum(w, o1 + i, x0, x1));
       acc2 = acc2.add(pairSum(w, o2 + i, x0, x1));
@@ -246,9 +247,9 @@ final class VectorKernelSupport implements KernelSupport {
     rowsTail(w, off, stride, x, n, i, out, outOff);
   }
 
-  /** {@code w[o .. o+8) * x0 + w[o+8 .. o+16) * x1} added in 16 bits (restricted weights), widened once. */
+  /** {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted weights), widened once. */
   private static IntVector pairSum(byte[] w, int o, ShortVector x0, ShortVector x1) {
-    return toInts(widen(w, o).mul(x0).add(widen(w, o + B64.length()).mul(x1)));
+    return toInts(widen(w, o).mul(x0).add(widen(w, o + BI.length()).mul(x1)));
   }
 
   /** Adds the scalar products of inputs {@code [from, n)} of four rows to {@code out}. */
@@ -265,21 +266,21 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes) {
-    IntVector acc = IntVector.zero(I256);
+    IntVector acc = IntVector.zero(I);
     int j = 0;
-    int bound = B128.loopBound(bytes);
+    int bound = BS.loopBound(bytes);
     while (j < bound) {
-      // sixteen 16-bit lanes; widened to int32 (both halves) once per INT4_SHORT_STEPS steps only
-      ShortVector partial = ShortVector.zero(S256);
-      int end = Math.min(bound, j + INT4_SHORT_STEPS * B128.length());
-      for (; j < end; j += B128.length()) {
+      // 16-bit lanes; widened to int32 (both halves) once per INT4_SHORT_STEPS steps only
+      ShortVector partial = ShortVector.zero(S);
+      int end = Math.min(bound, j + INT4_SHORT_STEPS * BS.length());
+      for (; j < end; j += BS.length()) {
         ShortVector packed = widen16(w, off + j);
         ShortVector lo = packed.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
         ShortVector hi = packed.lanewise(VectorOperators.ASHR, 4);
         partial = partial.add(lo.mul(widen16(even, j))).add(hi.mul(widen16(odd, j)));
       }
-      acc = acc.add(partial.convertShape(VectorOperators.S2I, I256, 0))
-          .add(partial.convertShape(VectorOperators.S2I, I256, 1));
+      acc = acc.add(partial.convertShape(VectorOperators.S2I, I, 0))
+          .add(partial.convertShape(VectorOperators.S2I, I, 1));
     }
     int sum = acc.reduceLanes(VectorOperators.ADD);
     for (; j < bytes; j++) {
@@ -291,7 +292,7 @@ final class VectorKernelSupport implements KernelSupport {
 
   /** Sixteen int8 values sign-extended to 16-bit lanes (one instruction on AVX2). */
   private static ShortVector widen16(byte[] a, int off) {
-    return (ShortVector) ByteVector.fromArray(B128, a, off).convertShape(VectorOperators.B2S, S256, 0);
+    return (ShortVector) ByteVector.fromArray(BS, a, off).convertShape(VectorOperators.B2S, S, 0);
   }
 
   @Override
@@ -374,25 +375,25 @@ final class VectorKernelSupport implements KernelSupport {
     int t1 = n;
     int t2 = 2 * n;
     int t3 = 3 * n;
-    int bound = F256.loopBound(n);
+    int bound = F.loopBound(n);
     int i = 0;
     while (i < bound) {
       int end = Math.min(bound, i + GEMM_CHUNK);
-      FloatVector a00 = FloatVector.zero(F256);
+      FloatVector a00 = FloatVector.zero(F);
       FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (; i < end; i += F256.length()) {
-        FloatVector xa = FloatVector.fromArray(F256, xf, x0 + i);
-        FloatVector xb = FloatVector.fromArray(F256, xf, x1 + i);
-        FloatVector w0 = FloatVector.fromArray(F256, t, i);
+      for (; i < end; i += F.length()) {
+        FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
+        FloatVector xb = FloatVector.fromArray(F, xf, x1 + i);
+        FloatVector w0 = FloatVector.fromArray(F, t, i);
         a00 = w0.fma(xa, a00);
         a10 = w0.fma(xb, a10);
-        FloatVector w1 = FloatVector.fromArray(F256, t, t1 + i);
+        FloatVector w1 = FloatVector.fromArray(F, t, t1 + i);
         a01 = w1.fma(xa, a01);
         a11 = w1.fma(xb, a11);
-        FloatVector w2 = FloatVector.fromArray(F256, t, t2 + i);
+        FloatVector w2 = FloatVector.fromArray(F, t, t2 + i);
         a02 = w2.fma(xa, a02);
         a12 = w2.fma(xb, a12);
-        FloatVector w3 = FloatVector.fromArray(F256, t, t3 + i);
+        FloatVector w3 = FloatVector.fromArray(F, t, t3 + i);
         a03 = w3.fma(xa, a03);
         a13 = w3.fma(xb, a13);
       }
@@ -433,18 +434,18 @@ final class VectorKernelSupport implements KernelSupport {
 
   private static void tile4x1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
     int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int bound = F256.loopBound(n);
+    int bound = F.loopBound(n);
     int i = 0;
     while (i < bound) {
       int end = Math.min(bound, i + GEMM_CHUNK);
-      FloatVector a0 = FloatVector.zero(F256);
+      FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = a0, a2 = a0, a3 = a0;
-      for (; i < end; i += F256.length()) {
-        FloatVector xa = FloatVector.fromArray(F256, xf, x0 + i);
-        a0 = FloatVector.fromArray(F256, t, i).fma(xa, a0);
-        a1 = FloatVector.fromArray(F256, t, n + i).fma(xa, a1);
-        a2 = FloatVector.fromArray(F256, t, 2 * n + i).fma(xa, a2);
-        a3 = FloatVector.fromArray(F256, t, 3 * n + i).fma(xa, a3);
+      for (; i < end; i += F.length()) {
+        FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
+        a0 = FloatVector.fromArray(F, t, i).fma(xa, a0);
+        a1 = FloatVector.fromArray(F, t, n + i).fma(xa, a1);
+        a2 = FloatVector.fromArray(F, t, 2 * n + i).fma(xa, a2);
+        a3 = FloatVector.fromArray(F, t, 3 * n + i).fma(xa, a3);
       }
       s0 += exactSum(a0);
       s1 += exactSum(a1);
@@ -471,7 +472,7 @@ final class VectorKernelSupport implements KernelSupport {
    */
   private static int exactSum(FloatVector v) {
     int sum = 0;
-    for (int i = 0; i < F256.length(); i++) {
+    for (int i = 0; i < F.length(); i++) {
       sum += (int) v.lane(i);
     }
     return sum;
@@ -480,9 +481,9 @@ final class VectorKernelSupport implements KernelSupport {
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
   private static void int8ToFloats(byte[] w, int off, float[] t, int tOff, int n) {
     int i = 0;
-    int bound = B64.loopBound(n);
-    for (; i < bound; i += B64.length()) {
-      ByteVector.fromArray(B64, w, off + i).convertShape(VectorOperators.B2F, F256, 0)
+    int bound = BI.loopBound(n);
+    for (; i < bound; i += BI.length()) {
+      ByteVector.fromArray(BI, w, off + i).convertShape(VectorOperators.B2F, F, 0)
           .reinterpretAsFloats().intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
@@ -532,17 +533,18 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Eight int8 values sign-extended to 16-bit lanes. Eight bytes to 128 bits of shorts to 256 bits
+   * One int lane count of int8 values sign-extended to 16-bit lanes. A quarter vector of bytes to a
+   * half vector of shorts to a vector
    * of ints (as Lucene does) keeps every conversion a single instruction on AVX2; conversions that
    * take the upper half of a vector ({@code part = 1}) measured four times slower here.
    */
   private static ShortVector widen(byte[] a, int off) {
-    return (ShortVector) ByteVector.fromArray(B64, a, off).convertShape(VectorOperators.B2S, S128, 0);
+    return (ShortVector) ByteVector.fromArray(BI, a, off).convertShape(VectorOperators.B2S, SI, 0);
   }
 
-  /** Eight 16-bit lanes sign-extended to int32. */
+  /** Half a vector of 16-bit lanes sign-extended to int32. */
   private static IntVector toInts(ShortVector p) {
-    return (IntVector) p.convertShape(VectorOperators.S2I, I256, 0);
+    return (IntVector) p.convertShape(VectorOperators.S2I, I, 0);
   }
 
   /**
@@ -552,7 +554,7 @@ final class VectorKernelSupport implements KernelSupport {
    */
   private static float sumLanes(FloatVector v) {
     float sum = 0f;
-    for (int i = 0; i < F256.length(); i++) {
+    for (int i = 0; i < F.length(); i++) {
       sum += v.lane(i);
     }
     return sum;

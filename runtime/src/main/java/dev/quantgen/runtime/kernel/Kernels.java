@@ -9,7 +9,7 @@ import java.util.Optional;
  * Chooses the {@link KernelSupport} once per JVM, as Lucene's {@code VectorizationProvider} does:
  * the Vector API implementation when the {@code jdk.incubator.vector} module is in the boot layer
  * (the JVM was started with {@code --add-modules jdk.incubator.vector}) and its vectors are at
- * least 256 bits wide, otherwise the scalar one with a single warning saying how to enable it.
+ * least 256 bits wide, otherwise the scalar one with a single line on standard error saying what to add.
  *
  * <p>The system property {@value #PROPERTY} forces a path: {@code scalar}, or {@code vector}
  * (which fails if the module is missing, so a test or benchmark never measures the wrong path
@@ -21,6 +21,10 @@ public final class Kernels {
 
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String VECTOR_CLASS = "dev.quantgen.runtime.kernel.VectorKernelSupport";
+
+  /** The line printed once when the scalar kernels are chosen because the module is missing. */
+  static final String SCALAR_NOTE = "quantgen: scalar kernels; for vector ones add java option --add-modules "
+      + VECTOR_MODULE;
 
   private Kernels() {}
 
@@ -78,9 +82,9 @@ public final class Kernels {
             + " (start java with --add-modules " + VECTOR_MODULE + ")"));
       case "":
         return vector().orElseGet(() -> {
-          System.getLogger(Kernels.class.getName()).log(System.Logger.Level.WARNING,
-              "quantgen uses its scalar kernels: the Vector API is unavailable; start java with"
-                  + " --add-modules " + VECTOR_MODULE + " on a CPU with 256-bit vectors for faster kernels");
+          // One short line, once, on stderr (a logger would print two, with a timestamp).
+          System.err.println(ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() ? SCALAR_NOTE
+              : "quantgen: scalar kernels; this CPU's vectors are narrower than 256 bits");
           return scalar();
         });
       default:

@@ -20,8 +20,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * paths are checked in every build, as Lucene's {@code BaseVectorizationTestCase} does.
  */
 class KernelSupportParityTest {
-  private static final int[] SIZES = {1, 3, 17, 255, 784, 1023};
+  /** Every size 1..67 (every vector remainder at 256 and 512 bits), then sizes past several blocks. */
+  private static final int[] SIZES = sizes();
   private static final int ROWS = 4;
+
+  private static int[] sizes() {
+    int[] large = {255, 784, 1023, 1025};
+    int[] sizes = new int[67 + large.length];
+    for (int n = 1; n <= 67; n++) {
+      sizes[n - 1] = n;
+    }
+    System.arraycopy(large, 0, sizes, 67, large.length);
+    return sizes;
+  }
 
   static Stream<Object[]> cases() {
     List<Object[]> cases = new ArrayList<>();

@@ -31,6 +31,20 @@ class KernelsTest {
   }
 
   @Test
+  void aForcedVectorWidthIsTheOneTheKernelsUse() {
+    String forced = System.getProperty("quantgen.vectorBits");
+    if (Kernels.vector().isPresent() && forced != null) {
+      assertEquals("vector(" + forced + " bit)", Kernels.vector().get().name());
+    }
+  }
+
+  @Test
+  void theScalarNoteIsOneShortLineSayingWhatToAdd() {
+    assertTrue(!Kernels.SCALAR_NOTE.contains("\n") && Kernels.SCALAR_NOTE.length() < 100, Kernels.SCALAR_NOTE);
+    assertTrue(Kernels.SCALAR_NOTE.contains("--add-modules jdk.incubator.vector"), Kernels.SCALAR_NOTE);
+  }
+
+  @Test
   void anUnknownPathIsRejectedNamingThePropertyAndTheValue() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("gpu"));
     assertEquals("quantgen.kernels: expected 'scalar' or 'vector', got 'gpu'", e.getMessage());
