@@ -81,6 +81,11 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    float4(w, off, stride, x, 0, n, out, outOff);
+  }
+
+  /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
+  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -91,7 +96,7 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      FloatVector xv = FloatVector.fromArray(F, x, i);
+      FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
       acc0 = FloatVector.fromArray(F, w, off + i).fma(xv, acc0);
       acc1 = FloatVector.fromArray(F, w, o1 + i).fma(xv, acc1);
       acc2 = FloatVector.fromArray(F, w, o2 + i).fma(xv, acc2);
@@ -102,7 +107,7 @@ final class VectorKernelSupport implements KernelSupport {
     float s2 = sumLanes(acc2);
     float s3 = sumLanes(acc3);
     for (; i < n; i++) {
-      float xi = x[i];
+      float xi = x[xOff + i];
       s0 += w[off + i] * xi;
       s1 += w[o1 + i] * xi;
       s2 += w[o2 + i] * xi;
@@ -115,16 +120,127 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      floatRowsTimesBatch(w, r * n, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = dotFloat(w, r * n, x, b * n, n);
+      }
+    }
+  }
+
+  @Override
+  public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      for (int k = 0; k < 4; k++) {
+        halvesToFloats(w, (r + k) * n, tile, k * n, n);
+      }
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = half(w, r * n, x, b * n, n);
+      }
+    }
+  }
+
+  /** {@code n} binary16 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
+  private static void halvesToFloats(short[] w, int off, float[] t, int tOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      halves(w, off + i).intoArray(t, tOff + i);
+    }
+    for (; i < n; i++) {
+      t[tOff + i] = Half.toFloat(w[off + i]);
+    }
+  }
+
+  /**
+   * Four float rows from {@code w[off]} (stride {@code n}) times every sample: two samples per pass,
+   * so each weight load feeds two FMAs. Each (row, sample) has its own accumulator, summed in the
+   * same order as {@link #float4}, so every value equals the GEMV's bit for bit.
+   */
+  private static void floatRowsTimesBatch(float[] w, int off, int n, float[] x, int batch, float[] out,
+      int outStride, int r) {
+    int b = 0;
+    for (; b + 2 <= batch; b += 2) {
+      float4x2(w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r);
+    }
+    if (b < batch) {
+      float4(w, off, n, x, b * n, n, out, b * outStride + r);
+    }
+  }
+
+  private static void float4x2(float[] w, int off, int n, float[] x, int x0, int x1, float[] out, int o0, int o1) {
+    int w1 = off + n;
+    int w2 = w1 + n;
+    int w3 = w2 + n;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector xa = FloatVector.fromArray(F, x, x0 + i);
+      FloatVector xb = FloatVector.fromArray(F, x, x1 + i);
+      FloatVector v0 = FloatVector.fromArray(F, w, off + i);
+      a00 = v0.fma(xa, a00);
+      a10 = v0.fma(xb, a10);
+      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+      a01 = v1.fma(xa, a01);
+      a11 = v1.fma(xb, a11);
+      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+      a02 = v2.fma(xa, a02);
+      a12 = v2.fma(xb, a12);
+      FloatVector v3 = FloatVector.fromArray(F, w, w3 + i);
+      a03 = v3.fma(xa, a03);
+      a13 = v3.fma(xb, a13);
+    }
+    float s00 = sumLanes(a00), s01 = sumLanes(a01), s02 = sumLanes(a02), s03 = sumLanes(a03);
+    float s10 = sumLanes(a10), s11 = sumLanes(a11), s12 = sumLanes(a12), s13 = sumLanes(a13);
+    for (; i < n; i++) {
+      float xa = x[x0 + i];
+      float xb = x[x1 + i];
+      s00 += w[off + i] * xa;
+      s01 += w[w1 + i] * xa;
+      s02 += w[w2 + i] * xa;
+      s03 += w[w3 + i] * xa;
+      s10 += w[off + i] * xb;
+      s11 += w[w1 + i] * xb;
+      s12 += w[w2 + i] * xb;
+      s13 += w[w3 + i] * xb;
+    }
+    out[o0] = s00;
+    out[o0 + 1] = s01;
+    out[o0 + 2] = s02;
+    out[o0 + 3] = s03;
+    out[o1] = s10;
+    out[o1 + 1] = s11;
+    out[o1 + 2] = s12;
+    out[o1 + 3] = s13;
+  }
+
+  @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
+    return half(w, off, x, 0, n);
+  }
+
+  /** {@link #dotHalf} with the input at {@code x[xOff ..]}. */
+  private static float half(short[] w, int off, float[] x, int xOff, int n) {
     FloatVector acc = FloatVector.zero(F);
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      acc = halves(w, off + i).fma(FloatVector.fromArray(F, x, i), acc);
+      acc = halves(w, off + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
     float sum = sumLanes(acc);
     for (; i < n; i++) {
-      sum += Half.toFloat(w[off + i]) * x[i];
+      sum += Half.toFloat(w[off + i]) * x[xOff + i];
     }
     return sum;
   }

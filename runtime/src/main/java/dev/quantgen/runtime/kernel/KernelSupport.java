@@ -54,6 +54,22 @@ public interface KernelSupport {
   int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes);
 
   /**
+   * The float matrix product of a batch: {@code out[b * outStride + r] = sum_i w[r * n + i] * x[b *
+   * n + i]} for rows {@code r} in {@code [rowFrom, rowTo)} and samples {@code b < batch}. Rows go in
+   * fours from {@code rowFrom} and the last {@code (rowTo - rowFrom) % 4} one by one, and every
+   * value equals, bit for bit, what {@link #dotFloat4} (a group of four) or {@link #dotFloat} (a
+   * last row) of this implementation gives for that row and sample: a batched layer equals the same
+   * layer run sample by sample. An implementation may reuse each weight it loads across samples.
+   */
+  void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
+   * As {@link #gemmFloat} for binary16 weights, equal bit for bit to {@link #dotHalf4} and {@link
+   * #dotHalf}; an implementation may decode a group of rows once for the whole batch.
+   */
+  void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
    * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
    * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse

@@ -188,6 +188,51 @@ class KernelSupportParityTest {
     assertEquals((n - 1) * 16384 - 127 * 128, acc[rows]);
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void batchedFloatProductsEqualTheRowByRowKernelsBitForBit(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(31 + n);
+    int rows = 11; // two groups of four from row 1, then two single rows
+    int batch = 5; // two pairs and a last sample
+    float[] w = new float[rows * n];
+    short[] h = new short[rows * n];
+    for (int i = 0; i < w.length; i++) {
+      h[i] = (short) (random.nextInt(0x7C00) | (random.nextBoolean() ? 0x8000 : 0));
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] x = new float[batch * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    int stride = rows + 2;
+    float[] out = new float[batch * stride];
+    float[] halfOut = new float[batch * stride];
+    k.gemmFloat(w, n, 1, rows, x, batch, out, stride);
+    k.gemmHalf(h, n, 1, rows, x, batch, halfOut, stride);
+    float[] sample = new float[n];
+    float[] expected = new float[rows];
+    float[] expectedHalf = new float[rows];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x, b * n, sample, 0, n);
+      for (int r = 1; r + 4 <= rows; r += 4) {
+        k.dotFloat4(w, r * n, n, sample, n, expected, r);
+        k.dotHalf4(h, r * n, n, sample, n, expectedHalf, r);
+      }
+      for (int r = 9; r < rows; r++) {
+        expected[r] = k.dotFloat(w, r * n, sample, 0, n);
+        expectedHalf[r] = k.dotHalf(h, r * n, sample, n);
+      }
+      for (int r = 1; r < rows; r++) {
+        assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[b * stride + r]),
+            "float row " + r + " sample " + b);
+        assertEquals(Float.floatToRawIntBits(expectedHalf[r]), Float.floatToRawIntBits(halfOut[b * stride + r]),
+            "half row " + r + " sample " + b);
+      }
+      assertEquals(0f, out[b * stride], "row 0 is outside the range");
+    }
+  }
+
   private static int gemmReference(byte[] w, int wOff, byte[] x, int xOff, int n) {
     long s = 0;
     for (int i = 0; i < n; i++) {
