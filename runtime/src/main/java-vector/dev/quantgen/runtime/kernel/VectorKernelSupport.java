@@ -225,6 +225,115 @@ final class VectorKernelSupport implements KernelSupport {
     out[o1 + 3] = s13;
   }
 
+  /** Lane {@code j} holds {@code 31 - j}: shifting a broadcast word left by it puts bit {@code j} in the sign bit. */
+  private static final IntVector SIGN_SHIFTS = IntVector.fromArray(I, signShifts(), 0);
+
+  private static int[] signShifts() {
+    int[] shifts = new int[I.length()];
+    for (int j = 0; j < shifts.length; j++) {
+      shifts[j] = 31 - j;
+    }
+    return shifts;
+  }
+
+  /**
+   * The sign-bit mask of the lanes at element {@code i} (a multiple of the lane count, which
+   * divides 64) of a sign row from {@code w[off]}: {@code 0x80000000} where the weight bit is 0
+   * (weight -1, so the input's sign flips), 0 where it is 1.
+   */
+  private static IntVector flips(long[] w, int off, int i) {
+    int bits = (int) (w[off + (i >>> 6)] >>> (i & 63));
+    return IntVector.broadcast(I, bits).lanewise(VectorOperators.LSHL, SIGN_SHIFTS).not().and(0x8000_0000);
+  }
+
+  private static FloatVector flipped(FloatVector x, IntVector flips) {
+    return x.reinterpretAsInts().lanewise(VectorOperators.XOR, flips).reinterpretAsFloats();
+  }
+
+  @Override
+  public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      acc = acc.add(flipped(FloatVector.fromArray(F, x, xOff + i), flips(w, off, i)));
+    }
+    float sum = sumLanes(acc);
+    for (; i < n; i++) {
+      sum += ScalarKernelSupport.flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+    int o1 = off + words;
+    int o2 = o1 + words;
+    int o3 = o2 + words;
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+      acc0 = acc0.add(flipped(xv, flips(w, off, i)));
+      acc1 = acc1.add(flipped(xv, flips(w, o1, i)));
+      acc2 = acc2.add(flipped(xv, flips(w, o2, i)));
+      acc3 = acc3.add(flipped(xv, flips(w, o3, i)));
+    }
+    float s0 = sumLanes(acc0);
+    float s1 = sumLanes(acc1);
+    float s2 = sumLanes(acc2);
+    float s3 = sumLanes(acc3);
+    for (; i < n; i++) {
+      float xi = x[xOff + i];
+      int word = i >>> 6;
+      s0 += ScalarKernelSupport.flip(xi, w[off + word] >>> i);
+      s1 += ScalarKernelSupport.flip(xi, w[o1 + word] >>> i);
+      s2 += ScalarKernelSupport.flip(xi, w[o2 + word] >>> i);
+      s3 += ScalarKernelSupport.flip(xi, w[o3 + word] >>> i);
+    }
+    out[outOff] = s0;
+    out[outOff + 1] = s1;
+    out[outOff + 2] = s2;
+    out[outOff + 3] = s3;
+  }
+
+  /**
+   * Decodes each group of four sign rows to {@code +-1} floats once, then the float product: {@code
+   * fma(+-1, x, acc)} rounds {@code acc +- x} once, exactly as the sign flip and add of {@link
+   * #dotSigns4}, so every value equals it bit for bit.
+   */
+  @Override
+  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+      int outStride) {
+    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      for (int k = 0; k < 4; k++) {
+        signsToFloats(w, (r + k) * words, tile, k * n, n);
+      }
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = dotSigns(w, r * words, x, b * n, n);
+      }
+    }
+  }
+
+  private static void signsToFloats(long[] w, int off, float[] t, int tOff, int n) {
+    FloatVector one = FloatVector.broadcast(F, 1.0f);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      flipped(one, flips(w, off, i)).intoArray(t, tOff + i);
+    }
+    for (; i < n; i++) {
+      t[tOff + i] = ScalarKernelSupport.flip(1.0f, w[off + (i >>> 6)] >>> i);
+    }
+  }
+
   @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);

@@ -70,6 +70,23 @@ public interface KernelSupport {
   void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
 
   /**
+   * {@code sum_i s_i * x[xOff + i]} for {@code i < n}, {@code s_i = +1} where bit {@code i % 64} of
+   * {@code w[off + i / 64]} is 1 and {@code -1} where it is 0 (binary weights): each term is {@code
+   * x} with its sign bit flipped or not, exactly, so only the order of the float additions varies.
+   */
+  float dotSigns(long[] w, int off, float[] x, int xOff, int n);
+
+  /** Four sign rows of {@code words} longs each, from {@code w[off]}, times {@code x[xOff ..]}. */
+  void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff);
+
+  /**
+   * As {@link #gemmFloat} for sign rows of {@code words} longs each: every value equals {@link
+   * #dotSigns4} (a group of four rows from {@code rowFrom}) or {@link #dotSigns} (a last row) bit
+   * for bit; an implementation may decode a group of rows to {@code +-1} floats once per batch.
+   */
+  void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
    * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
    * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse

@@ -82,6 +82,37 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; i++) {
+      sum += flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      out[outOff + r] = dotSigns(w, off + r * words, x, xOff, n);
+    }
+  }
+
+  @Override
+  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+      int outStride) {
+    for (int b = 0; b < batch; b++) {
+      for (int r = rowFrom; r < rowTo; r++) {
+        out[b * outStride + r] = dotSigns(w, r * words, x, b * n, n); // dotSigns4 is dotSigns row by row
+      }
+    }
+  }
+
+  /** {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped, exactly. */
+  static float flip(float x, long bit) {
+    return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31));
+  }
+
+  @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);
   }

@@ -233,6 +233,44 @@ class KernelSupportParityTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void signRowsAddEachInputWithItsWeightSignWithinTheBoundAndBatchedEqualsRowByRow(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(77 + n);
+    int words = (n + 63) / 64 + 1; // a spare word: the stride must be honoured
+    int rows = 7; // a group of four, then three single rows
+    int batch = 3;
+    long[] w = new long[rows * words];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextLong();
+    }
+    float[] signs = new float[rows * n];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < n; i++) {
+        signs[r * n + i] = ((w[r * words + i / 64] >>> (i % 64)) & 1) == 1 ? 1f : -1f;
+      }
+    }
+    float[] x = new float[batch * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[] out = new float[batch * rows];
+    k.gemmSigns(w, words, n, 0, rows, x, batch, out, rows);
+    float[] sample = new float[n];
+    float[] four = new float[4];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x, b * n, sample, 0, n);
+      k.dotSigns4(w, 0, words, x, b * n, n, four, 0);
+      for (int r = 0; r < rows; r++) {
+        float expected = r < 4 ? four[r] : k.dotSigns(w, r * words, x, b * n, n);
+        assertWithinBound(signs, r * n, sample, n, expected, "row " + r + " sample " + b);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[b * rows + r]),
+            "batched row " + r + " sample " + b);
+      }
+    }
+  }
+
   private static int gemmReference(byte[] w, int wOff, byte[] x, int xOff, int n) {
     long s = 0;
     for (int i = 0; i < n; i++) {
