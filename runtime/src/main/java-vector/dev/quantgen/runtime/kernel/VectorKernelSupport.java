@@ -1,11 +1,12 @@
 package dev.quantgen.runtime.kernel;
 
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
 import dev.quantgen.runtime.numerics.Half;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -149,12 +150,27 @@ final class VectorKernelSupport implements KernelSupport {
     }
   }
 
-  /** {@code n} binary16 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
+  /**
+   * {@code n} binary16 values from {@code w[off]} decoded exactly into {@code t[tOff]}: the
+   * magnitude bits shifted into a float's place read as
+   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
+   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
+   * exponent 255 with the same significand (OR-ed in: the scaled value keeps the significand); the
+   * sign is copied last.
+   */
   private static void halvesToFloats(short[] w, int off, float[] t, int tOff, int n) {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      halves(w, off + i).intoArray(t, tOff + i);
+      IntVector h = (IntVector) ShortVector.fromArray(SI, w, off + i).convertShape(VectorOperators.S2I, I, 0);
+      IntVector magnitude = h.and(0x7FFF);
+      IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+      IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
+      // (magnitude + 0x8400) >>> 16 is 1 exactly for exponent 31 (magnitude 0x7C00 to 0x7FFF), so
+      // its negation masks in the float exponent 255, without a compare and blend
+      IntVector special = magnitude.add(0x8400).lanewise(VectorOperators.LSHR, 16).neg().and(0x7F80_0000);
+      finite.or(special).or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+          .intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
       t[tOff + i] = Half.toFloat(w[off + i]);
@@ -228,6 +244,9 @@ final class VectorKernelSupport implements KernelSupport {
   /** Lane {@code j} holds {@code 31 - j}: shifting a broadcast word left by it puts bit {@code j} in the sign bit. */
   private static final IntVector SIGN_SHIFTS = IntVector.fromArray(I, signShifts(), 0);
 
+  /** The float sign bit. */
+  private static final int SIGN_BIT = 0x8000_0000;
+
   private static int[] signShifts() {
     int[] shifts = new int[I.length()];
     for (int j = 0; j < shifts.length; j++) {
@@ -236,19 +255,10 @@ final class VectorKernelSupport implements KernelSupport {
     return shifts;
   }
 
-  /**
-   * The sign-bit mask of the lanes at element {@code i} (a multiple of the lane count, which
-   * divides 64) of a sign row from {@code w[off]}: {@code 0x80000000} where the weight bit is 0
-   * (weight -1, so the input's sign flips), 0 where it is 1.
-   */
-  private static IntVector flips(long[] w, int off, int i) {
-    int bits = (int) (w[off + (i >>> 6)] >>> (i & 63));
-    return IntVector.broadcast(I, bits).lanewise(VectorOperators.LSHL, SIGN_SHIFTS).not().and(0x8000_0000);
-  }
-
-  private static FloatVector flipped(FloatVector x, IntVector flips) {
-    return x.reinterpretAsInts().lanewise(VectorOperators.XOR, flips).reinterpretAsFloats();
-  }
+  // The sign masks below are written out in each loop: C2 on JDK 17 left small helpers that return
+  // vectors un-inlined at some call sites ("callee is too large"), boxing every vector.
+  // Lane j: broadcast the row's bits from element i, shift bit j into the sign bit, keep the sign
+  // bit where the weight bit is 0 (weight -1) and XOR it into x: x or -x, exactly.
 
   @Override
   public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
@@ -256,7 +266,10 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      acc = acc.add(flipped(FloatVector.fromArray(F, x, xOff + i), flips(w, off, i)));
+      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
+          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
+      acc = acc.add(FloatVector.fromArray(F, x, xOff + i).reinterpretAsInts()
+          .lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
     float sum = sumLanes(acc);
     for (; i < n; i++) {
@@ -276,10 +289,17 @@ final class VectorKernelSupport implements KernelSupport {
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
       FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-      acc0 = acc0.add(flipped(xv, flips(w, off, i)));
-      acc1 = acc1.add(flipped(xv, flips(w, o1, i)));
-      acc2 = acc2.add(flipped(xv, flips(w, o2, i)));
-      acc3 = acc3.add(flipped(xv, flips(w, o3, i)));
+      IntVector xi = xv.reinterpretAsInts();
+      int word = i >>> 6;
+      int shift = i & 63;
+      IntVector f0 = IntVector.broadcast(I, (int) (w[off + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f1 = IntVector.broadcast(I, (int) (w[o1 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f2 = IntVector.broadcast(I, (int) (w[o2 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f3 = IntVector.broadcast(I, (int) (w[o3 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      acc0 = acc0.add(xi.lanewise(VectorOperators.XOR, f0.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc1 = acc1.add(xi.lanewise(VectorOperators.XOR, f1.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc2 = acc2.add(xi.lanewise(VectorOperators.XOR, f2.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc3 = acc3.add(xi.lanewise(VectorOperators.XOR, f3.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
     float s0 = sumLanes(acc0);
     float s1 = sumLanes(acc1);
@@ -327,83 +347,52 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      flipped(one, flips(w, off, i)).intoArray(t, tOff + i);
+      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
+          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
+      one.reinterpretAsInts().lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats()
+          .intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
       t[tOff + i] = ScalarKernelSupport.flip(1.0f, w[off + (i >>> 6)] >>> i);
     }
   }
 
+  /**
+   * Decodes the row to floats first, then the float loop: a decoding helper called inside the
+   * product loop was not inlined by C2 on JDK 17 ("callee is too large"), which boxed every vector
+   * and ran ten times slower than FP32; decoding into a per-thread tile keeps each loop simple.
+   */
   @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);
   }
 
   /** {@link #dotHalf} with the input at {@code x[xOff ..]}. */
-  private static float half(short[] w, int off, float[] x, int xOff, int n) {
+  private float half(short[] w, int off, float[] x, int xOff, int n) {
+    float[] t = gemmScratch.get().tile(n);
+    halvesToFloats(w, off, t, 0, n);
     FloatVector acc = FloatVector.zero(F);
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      acc = halves(w, off + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+      acc = FloatVector.fromArray(F, t, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
     float sum = sumLanes(acc);
     for (; i < n; i++) {
-      sum += Half.toFloat(w[off + i]) * x[xOff + i];
+      sum += t[i] * x[xOff + i];
     }
     return sum;
   }
 
   @Override
   public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
-    int o1 = off + stride;
-    int o2 = o1 + stride;
-    int o3 = o2 + stride;
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
-    FloatVector acc2 = FloatVector.zero(F);
-    FloatVector acc3 = FloatVector.zero(F);
-    int i = 0;
-    int bound = F.loopBound(n);
-    for (; i < bound; i += F.length()) {
-      FloatVector xv = FloatVector.fromArray(F, x, i);
-      acc0 = halves(w, off + i).fma(xv, acc0);
-      acc1 = halves(w, o1 + i).fma(xv, acc1);
-      acc2 = halves(w, o2 + i).fma(xv, acc2);
-      acc3 = halves(w, o3 + i).fma(xv, acc3);
+    float[] t = gemmScratch.get().tile(TILE_ROWS * n);
+    for (int k = 0; k < 4; k++) {
+      halvesToFloats(w, off + k * stride, t, k * n, n);
     }
-    float s0 = sumLanes(acc0);
-    float s1 = sumLanes(acc1);
-    float s2 = sumLanes(acc2);
-    float s3 = sumLanes(acc3);
-    for (; i < n; i++) {
-      float xi = x[i];
-      s0 += Half.toFloat(w[off + i]) * xi;
-      s1 += Half.toFloat(w[o1 + i]) * xi;
-      s2 += Half.toFloat(w[o2 + i]) * xi;
-      s3 += Half.toFloat(w[o3 + i]) * xi;
-    }
-    out[outOff] = s0;
-    out[outOff + 1] = s1;
-    out[outOff + 2] = s2;
-    out[outOff + 3] = s3;
+    float4(t, 0, n, x, 0, n, out, outOff);
   }
 
-  /**
-   * One int lane count of binary16 values decoded exactly: the magnitude bits shifted into a float's place read as
-   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
-   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
-   * exponent 255 with the same significand; the sign is copied last.
-   */
-  private static FloatVector halves(short[] w, int off) {
-    IntVector h = (IntVector) ShortVector.fromArray(SI, w, off).convertShape(VectorOperators.S2I, I, 0);
-    IntVector magnitude = h.and(0x7FFF);
-    IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-    IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
-    VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-    IntVector bits = finite.blend(shifted.or(0x7F80_0000), special);
-    return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-  }
 
   @Override
   public int dotInt8(byte[] w, int off, byte[] x, int n) {
@@ -472,7 +461,10 @@ final class VectorKernelSupport implements KernelSupport {
     rowsTail(w, off, stride, x, n, i, out, outOff);
   }
 
-  /** {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted weights), widened once. */
+  /**
+   * {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted
+   * weights), widened once.
+   */
   private static IntVector pairSum(byte[] w, int o, ShortVector x0, ShortVector x1) {
     return toInts(widen(w, o).mul(x0).add(widen(w, o + BI.length()).mul(x1)));
   }
