@@ -36,12 +36,14 @@ final class VectorKernelSupport implements KernelSupport {
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
   /**
-   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least 8)
-   * lanes adds at most {@code GEMM_CHUNK / 8 = 1024} products of magnitude at most {@code 128 * 128 =
-   * 2^14}, so every partial sum is an integer within {@code 2^24}, which float32 holds exactly; the
-   * FMA of exact integers whose result is representable is exact, so the sums equal the int32 ones.
+   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least
+   * 8) lanes adds at most {@code GEMM_CHUNK / 8 = 254} products of magnitude at most {@code 128 *
+   * 128 = 2^14}, so every partial sum is an integer of magnitude below {@code 2^22}, which float32
+   * holds exactly; the FMA of exact integers whose result is representable is exact, so the sums
+   * equal the int32 ones. Below {@code 2^22} the conversion to int is also exact and cheap: see
+   * {@link #exactSum}. A multiple of 16, so a chunk ends on a vector boundary at either width.
    */
-  static final int GEMM_CHUNK = 8192;
+  static final int GEMM_CHUNK = 2032;
 
   private final ScalarKernelSupport scalar = new ScalarKernelSupport();
   private final ThreadLocal<GemmScratch> gemmScratch = ThreadLocal.withInitial(GemmScratch::new);
@@ -682,17 +684,20 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o0 + 3] = s3;
   }
 
+  /** {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low bits. */
+  private static final float MAGIC = 0x1.8p23f;
+  private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+
   /**
-   * The lanes of an integer-valued float vector (each within 2^24, so exact) summed in int32, lane
-   * by lane: a float-to-int {@code convertShape} measured far slower here (not intrinsified on
-   * JDK 17), and it runs once per chunk per row and sample.
+   * The lanes of an integer-valued float vector (each of magnitude below {@code 2^22}, see {@link
+   * #GEMM_CHUNK}) summed in int32: {@code v + 1.5 * 2^23} is exact and holds {@code v} in its
+   * significand, so its bits minus those of {@code 1.5 * 2^23} are {@code v} as an int; the int
+   * reduction is exact in any order. This replaced a loop of {@code lane(i)} extractions (at 512
+   * bits PrintInlining showed {@code Int512Vector::laneHelper} not inlined, "callee uses too much
+   * stack") and a float-to-int {@code convertShape} (measured far slower on JDK 17).
    */
   private static int exactSum(FloatVector v) {
-    int sum = 0;
-    for (int i = 0; i < F.length(); i++) {
-      sum += (int) v.lane(i);
-    }
-    return sum;
+    return v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).reduceLanes(VectorOperators.ADD);
   }
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
