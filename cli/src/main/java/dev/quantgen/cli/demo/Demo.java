@@ -47,8 +47,10 @@ public final class Demo {
   private final boolean embeddedOnly;
   private double warmUpSeconds;
 
-  /** Seconds each precision runs before anything is timed. */
+  /** Seconds each precision runs at least before anything is timed. */
   static final double WARM_UP_SECONDS = 1.0;
+  /** Seconds after which a precision's warm-up stops even if its passes still vary. */
+  static final double MAX_WARM_UP_SECONDS = 8.0;
   /** Images per batch-1 latency round. */
   static final int LATENCY_IMAGES = 500;
 
@@ -166,8 +168,9 @@ public final class Demo {
   }
 
   /**
-   * Runs every path the timing runs until the JIT has compiled it: at least {@link
-   * #WARM_UP_SECONDS} per precision, batched and one image at a time. Timing a few hundred
+   * Runs every path the timing runs until the JIT has compiled it: per precision, batched and one
+   * image at a time, for at least {@link #WARM_UP_SECONDS} and until two passes in a row take the
+   * same time within 10% (at most {@link #MAX_WARM_UP_SECONDS}). Timing a few hundred
    * milliseconds right after the first call measured the interpreter and the JIT's queue on a busy
    * machine (the Vector API is very slow until C2 compiles it), which made the ratios swing from
    * run to run.
@@ -179,14 +182,24 @@ public final class Demo {
     float[] one = new float[models[0].inputSize()];
     float[] y = new float[models[0].outputSize()];
     for (int p = 0; p < chains.length; p++) {
-      long until = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
-      do {
+      long begin = System.nanoTime();
+      long previous = Long.MAX_VALUE;
+      while (true) {
+        long t0 = System.nanoTime();
         classify(chains[p], batch, images, labels);
         for (int i = 0; i < 50; i++) {
           System.arraycopy(inputs, i * one.length, one, 0, one.length);
           models[p].forward(one, y);
         }
-      } while (System.nanoTime() < until);
+        long took = System.nanoTime() - t0;
+        double elapsed = (System.nanoTime() - begin) / 1e9;
+        // done when warm enough that two passes in a row agree within 10% (compiled), or at the cap
+        boolean steady = Math.abs(took - previous) <= 0.1 * Math.min(took, previous);
+        if ((elapsed >= WARM_UP_SECONDS && steady) || elapsed >= MAX_WARM_UP_SECONDS) {
+          break;
+        }
+        previous = took;
+      }
     }
     warmUpSeconds = (System.nanoTime() - start) / 1e9;
   }
