@@ -1,5 +1,6 @@
 package dev.quantgen.cli;
 
+import dev.quantgen.benchmarks.RooflineBenchmark;
 import dev.quantgen.cli.bench.BenchTable;
 import dev.quantgen.cli.bench.Measurement;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     double bandwidth = MEMORY_BYTES / (micros(run(n, "MemoryBandwidthBenchmark", new String[0])
         .iterator().next()) * 1e-6);
+    BenchTable.Peaks peaks = peaks();
     List<Measurement> all = new ArrayList<>();
     List<RunResult> dense = new ArrayList<>(run(n, "DenseBenchmark", new String[] {"batch", "1"}));
     if (full) {
@@ -81,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
         + n + " threads, kernels: vector path forced in forks)");
-    new BenchTable(all, bandwidth, n).lines().forEach(System.out::println);
+    new BenchTable(all, bandwidth, n, peaks).lines().forEach(System.out::println);
     System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
         + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
     System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 3x3"
@@ -97,6 +99,28 @@ final class BenchCommand implements Callable<Integer> {
 
   private static long convMacs(String layer) {
     return layer.equals("conv2") ? 32L * 14 * 14 * 16 * 9 : 64L * 28 * 28 * 64 * 9;
+  }
+
+  /** One core's multiply-add peaks, measured now by the roofline probes (never hard-coded). */
+  private BenchTable.Peaks peaks() throws Exception {
+    double fp32 = 0;
+    double int8 = 0;
+    double binary = 0;
+    for (RunResult r : run(1, "RooflineBenchmark", new String[0])) {
+      String probe = r.getParams().getParam("probe");
+      double gmacs = RooflineBenchmark.macs(probe) / (micros(r) * 1e3);
+      switch (probe) {
+        case "fma":
+          fp32 = gmacs;
+          break;
+        case "int8":
+          int8 = gmacs;
+          break;
+        default:
+          binary = gmacs;
+      }
+    }
+    return new BenchTable.Peaks(fp32, int8, binary);
   }
 
   private Collection<RunResult> run(int n, String benchmark, String[] params) throws Exception {
