@@ -2,6 +2,7 @@ package dev.quantgen.runtime.kernel;
 
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
+import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -364,6 +365,31 @@ final class VectorKernelSupport implements KernelSupport {
    * product loop was not inlined by C2 on JDK 17 ("callee is too large"), which boxed every vector
    * and ran ten times slower than FP32; decoding into a per-thread tile keeps each loop simple.
    */
+  /**
+   * The division in float lanes (the same IEEE quotient as the scalar one); NaN lanes set to 0 (so
+   * they give the zero point); clamped to [-1024, 1024], which changes no saturated result (the
+   * zero point is within [-128, 127]) and keeps {@code v + 1.5 * 2^23} exact, so that sum minus
+   * {@code 1.5 * 2^23} is {@code rint(v)} (round half to even at spacing 1) and its bits carry the
+   * integer; then the zero point and the int8 clamp in int lanes.
+   */
+  @Override
+  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+    int[] ints = gemmScratch.get().ints(I.length());
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, x, i).div(scale);
+      v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
+      v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127).intoArray(ints, 0);
+      for (int j = 0; j < I.length(); j++) {
+        q[i + j] = (byte) ints[j];
+      }
+    }
+    for (; i < n; i++) {
+      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+    }
+  }
+
   @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);
@@ -738,6 +764,15 @@ final class VectorKernelSupport implements KernelSupport {
       }
       int8ToFloats(x, 0, activations, 0, size);
       return activations;
+    }
+
+    private int[] ints = new int[0];
+
+    int[] ints(int size) {
+      if (ints.length < size) {
+        ints = new int[size];
+      }
+      return ints;
     }
 
     float[] tile(int size) {

@@ -87,6 +87,13 @@ public interface KernelSupport {
   void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
 
   /**
+   * {@code q[i] = saturate(rint(x[i] / scale) + zeroPoint)} into int8 for {@code i < n}, NaN to the
+   * zero point: exactly {@code LayerMath.quantizeInt8} element by element (true float32 division,
+   * round half to even), for {@code zeroPoint} in [-128, 127].
+   */
+  void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q);
+
+  /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
    * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
    * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse

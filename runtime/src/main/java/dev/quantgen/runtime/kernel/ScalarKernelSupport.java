@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.kernel;
 
+import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 
 /**
@@ -110,6 +111,13 @@ public final class ScalarKernelSupport implements KernelSupport {
   /** {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped, exactly. */
   static float flip(float x, long bit) {
     return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31));
+  }
+
+  @Override
+  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+    for (int i = 0; i < n; i++) {
+      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+    }
   }
 
   @Override

@@ -271,6 +271,33 @@ class KernelSupportParityTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void quantizingToInt8EqualsTheScalarContractWithTiesSaturationAndNan(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(5 + n);
+    float scale = 0.037f;
+    for (int zeroPoint : new int[] {-128, -3, 0, 127}) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        switch (i % 6) {
+          case 0: x[i] = (random.nextInt(41) - 20 + 0.5f) * scale; break; // a tie (x / scale near k + 0.5)
+          case 1: x[i] = (float) random.nextGaussian() * 3; break;
+          case 2: x[i] = random.nextBoolean() ? 1e30f : -1e30f; break; // saturates
+          case 3: x[i] = i % 12 == 3 ? Float.NaN : Float.NEGATIVE_INFINITY; break;
+          case 4: x[i] = (float) random.nextGaussian() * 50; break;
+          default: x[i] = -0.0f;
+        }
+      }
+      byte[] q = new byte[n];
+      k.quantizeInt8(x, n, scale, zeroPoint, q);
+      for (int i = 0; i < n; i++) {
+        assertEquals(dev.quantgen.runtime.layer.LayerMath.quantizeInt8(x[i], scale, zeroPoint), q[i],
+            "x = " + x[i] + ", zero point " + zeroPoint);
+      }
+    }
+  }
+
   private static int gemmReference(byte[] w, int wOff, byte[] x, int xOff, int n) {
     long s = 0;
     for (int i = 0; i < n; i++) {
