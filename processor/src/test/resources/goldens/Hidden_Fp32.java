@@ -3,6 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -100,6 +101,21 @@ public final class Hidden_Fp32 implements DenseLayer {
     }
     for (c = from; c < to; c++) {
       y[c] = Math.max(y[c] + bias[c], 0.0f);
+    }
+  }
+
+  /**
+   * The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.
+   */
+  @Override
+  public void forwardBatch(float[] x, float[] y, int batch) {
+    LayerMath.requireBatch("x", x.length, batch, IN);
+    LayerMath.requireBatch("y", y.length, batch, OUT);
+    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmFloat(weights, IN, from, to, x, batch, y, OUT));
+    for (int base = 0; base < y.length; base += OUT) {
+      for (int c = 0; c < OUT; c++) {
+        y[base + c] = Math.max(y[base + c] + bias[c], 0.0f);
+      }
     }
   }
 }

@@ -236,7 +236,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     private int[] batchProducts = new int[0];
 
     /**
-     * The products of a batch: at least {@code size} ints, grown on demand.
+     * The products of a batch: at least {@code size} elements, grown on demand.
      */
     int[] batchProducts(int size) {
       if (batchProducts.length < size) {

@@ -3,6 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -97,5 +98,15 @@ public final class Wide_Fp16 implements DenseLayer {
     for (; c < to; c++) {
       y[c] = K.dotHalf(weights, c * IN, x, IN);
     }
+  }
+
+  /**
+   * The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.
+   */
+  @Override
+  public void forwardBatch(float[] x, float[] y, int batch) {
+    LayerMath.requireBatch("x", x.length, batch, IN);
+    LayerMath.requireBatch("y", y.length, batch, OUT);
+    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmHalf(weights, IN, from, to, x, batch, y, OUT));
   }
 }

@@ -55,6 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     this.jmh = new JmhRun(jar);
     double bandwidth = MEMORY_BYTES / (micros(run(n, "MemoryBandwidthBenchmark", new String[0])
         .iterator().next()) * 1e-6);
+    BenchTable.Peaks peaks = peaks();
     List<Measurement> all = new ArrayList<>();
     List<Result> dense = new ArrayList<>(run(n, "DenseBenchmark", new String[] {"batch", "1"}));
     if (full) {
@@ -96,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
         + n + " threads, kernels: vector path forced in forks)");
-    new BenchTable(all, bandwidth, n).lines().forEach(System.out::println);
+    new BenchTable(all, bandwidth, n, peaks).lines().forEach(System.out::println);
     System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
         + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
     System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 3x3"
@@ -112,6 +113,39 @@ final class BenchCommand implements Callable<Integer> {
 
   private static long convMacs(String layer) {
     return layer.equals("conv2") ? 32L * 14 * 14 * 16 * 9 : 64L * 28 * 28 * 64 * 9;
+  }
+
+  /** One core's multiply-add peaks, measured now by the roofline probes (never hard-coded). */
+  private BenchTable.Peaks peaks() throws Exception {
+    double fp32 = 0;
+    double int8 = 0;
+    double binary = 0;
+    for (Result r : run(1, "RooflineBenchmark", new String[0])) {
+      String probe = r.param("probe");
+      double gmacs = rooflineMacs(probe) / (micros(r) * 1e3);
+      switch (probe) {
+        case "fma":
+          fp32 = gmacs;
+          break;
+        case "int8":
+          int8 = gmacs;
+          break;
+        default:
+          binary = gmacs;
+      }
+    }
+    return new BenchTable.Peaks(fp32, int8, binary);
+  }
+
+  /**
+   * Multiply-adds of one call of a {@code RooflineBenchmark} probe: its four rows of 1,024 inputs,
+   * 64 passes, 64 binary multiply-adds per word for {@code binary}. The cli does not link the
+   * benchmarks jar (it runs it in a child process), so these mirror {@code RooflineBenchmark.N},
+   * {@code PASSES} and {@code macs}; change them together.
+   */
+  static long rooflineMacs(String probe) {
+    long calls = 64L * 4 * 1024;
+    return probe.equals("binary") ? calls * 64 : calls;
   }
 
   private JmhRun jmh;

@@ -180,8 +180,33 @@ class KernelFunctionalTest {
         }
       }
     }
+    checkBatchEqualsOneByOne(c, suffix, layer, inputs);
     if (layer instanceof StaticQuantizedLayer q) {
       checkIntegerPath(c, q, reference.quantizedParams, random);
+    }
+  }
+
+  /**
+   * The batched forward (one product over the batch: pairs of samples and a single one) gives each
+   * sample exactly what forward gives it alone, bit for bit, at every precision.
+   */
+  private static void checkBatchEqualsOneByOne(Case c, String suffix, DenseLayer layer, List<float[]> inputs) {
+    int batch = inputs.size();
+    float[] x = new float[batch * c.in()];
+    float[] expected = new float[batch * c.out()];
+    float[] one = new float[c.out()];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(inputs.get(b), 0, x, b * c.in(), c.in());
+      layer.forward(inputs.get(b), one);
+      System.arraycopy(one, 0, expected, b * c.out(), c.out());
+    }
+    float[] actual = new float[batch * c.out()];
+    layer.forwardBatch(x, actual, batch);
+    for (int i = 0; i < actual.length; i++) {
+      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+        fail(c + " " + suffix + " batch of " + batch + ", sample " + i / c.out() + " output " + i % c.out()
+            + ": forward gives " + expected[i] + ", forwardBatch " + actual[i]);
+      }
     }
   }
 

@@ -15,12 +15,19 @@ import java.util.Optional;
  */
 public final class BenchTable {
   /**
-   * Arithmetic peaks per core in G MAC/s, measured on this machine class in C (issue 7): FP32 FMA
-   * about 20, INT8 through AVX2 multiply-add chains about 19, XNOR + popcount about 100.
+   * Arithmetic peaks per core in G MAC/s, measured in the same run (the bench's roofline probes:
+   * the float FMA loop, the int8 widening loop, XOR + popcount, each on L1-resident data).
    */
-  static final double FP32_PEAK = 20;
-  static final double INT8_PEAK = 19;
-  static final double BINARY_PEAK = 100;
+  public record Peaks(double fp32, double int8, double binary) {
+    /** @throws IllegalArgumentException if a peak is not positive */
+    public Peaks {
+      if (!(fp32 > 0) || !(int8 > 0) || !(binary > 0)) {
+        throw new IllegalArgumentException("peaks: expected > 0 G MAC/s each, got fp32 " + fp32 + ", int8 " + int8
+            + ", binary " + binary);
+      }
+    }
+  }
+
   /**
    * Weights below this stay in this machine's 32 MiB L3 across calls, so main memory does not bound
    * them: their roofline is the arithmetic peak alone.
@@ -30,12 +37,14 @@ public final class BenchTable {
   private final List<Measurement> runs;
   private final double bytesPerSecond;
   private final int threads;
+  private final Peaks peaks;
 
   /**
    * @param bytesPerSecond the streaming read bandwidth measured in the same run
    * @param threads the cores the kernels used
+   * @param peaks the per-core arithmetic peaks measured in the same run
    */
-  public BenchTable(List<Measurement> runs, double bytesPerSecond, int threads) {
+  public BenchTable(List<Measurement> runs, double bytesPerSecond, int threads, Peaks peaks) {
     if (!(bytesPerSecond > 0)) {
       throw new IllegalArgumentException("bytesPerSecond: expected > 0, got " + bytesPerSecond);
     }
@@ -45,6 +54,7 @@ public final class BenchTable {
     this.runs = List.copyOf(runs);
     this.bytesPerSecond = bytesPerSecond;
     this.threads = threads;
+    this.peaks = java.util.Objects.requireNonNull(peaks, "peaks");
   }
 
   /** Bytes of one weight at a precision. */
@@ -69,7 +79,8 @@ public final class BenchTable {
   double roofline(Measurement m) {
     double macs = (double) m.batch() * m.in() * m.out();
     double bytes = m.batch() * m.in() * (double) m.out() * weightBytes(m.precision());
-    double peak = m.precision().equals("BINARY") ? BINARY_PEAK : m.precision().startsWith("FP") ? FP32_PEAK : INT8_PEAK;
+    double peak = m.precision().equals("BINARY") ? peaks.binary()
+        : m.precision().startsWith("FP") ? peaks.fp32() : peaks.int8();
     double memory = !isDense(m) || m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES ? 0
         : bytes / bytesPerSecond;
     double seconds = Math.max(memory, macs / (peak * 1e9 * threads));
@@ -129,6 +140,9 @@ public final class BenchTable {
     lines.add(String.format(Locale.ROOT, "memory bandwidth %.1f GB/s (streaming read, %d threads); ratios are"
         + " speedups (time of the other / time of this row); ORT peer: INT8 QDQ for integer and binary rows,"
         + " FP32 MatMul for float rows", bytesPerSecond / 1e9, threads));
+    lines.add(String.format(Locale.ROOT, "arithmetic peaks per core measured in this run (kernel loops on L1 data):"
+        + " FP32 FMA %.1f, int8 widening %.1f, XOR+popcount %.1f G MAC/s", peaks.fp32(), peaks.int8(),
+        peaks.binary()));
     return lines;
   }
 

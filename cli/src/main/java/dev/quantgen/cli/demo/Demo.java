@@ -12,7 +12,13 @@ import dev.quantgen.runtime.model.QuantizedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.layer.DenseChain;
+import dev.quantgen.runtime.layer.DenseLayer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -23,11 +29,12 @@ import java.util.Optional;
  * <p>Every precision runs on the kernels javac generated for the annotated {@link FashionMlp}
  * (examples), through the runtime's post-training quantizer; the table names them per layer.
  *
- * <p>Throughput is measured side by side: after a warm-up (the accuracy pass), each round times
- * every precision once on the same batch of images, in an order that rotates from round to round
- * so no precision always runs first; the table shows the median of the rounds. A batch goes
- * through {@link InferenceSession#classify(float[], int, int[])}, which splits it across the
- * session's threads.
+ * <p>Speed is measured side by side after a warm-up of every path (at least {@link
+ * #WARM_UP_SECONDS} per precision, so the JIT has compiled the kernels): each round times every
+ * precision once, in an order that rotates from round to round so no precision always runs first,
+ * and the table shows the median of the rounds. Throughput runs a batch through the chain's
+ * batched forward ({@link DenseChain#forwardBatch}: blocks of samples, each weight reused across a
+ * block, large layers split across cores); latency runs one image at a time on one thread.
  */
 public final class Demo {
   /** Kernels the demo runs on, as printed. */
@@ -38,6 +45,14 @@ public final class Demo {
   private final PrintStream err;
   private final int rounds;
   private final boolean embeddedOnly;
+  private double warmUpSeconds;
+
+  /** Seconds each precision runs at least before anything is timed. */
+  static final double WARM_UP_SECONDS = 1.0;
+  /** Seconds after which a precision's warm-up stops even if its passes still vary. */
+  static final double MAX_WARM_UP_SECONDS = 8.0;
+  /** Images per batch-1 latency round. */
+  static final int LATENCY_IMAGES = 500;
 
   /**
    * @param out the tables
@@ -96,7 +111,13 @@ public final class Demo {
       accuracy[p] = FashionPtq.accuracy(models[p], test, inputs, threads);
     }
     int batch = Math.min(test.size(), 1_000);
-    double[] throughput = throughput(models, inputs, batch, threads);
+    DenseChain[] chains = new DenseChain[precisions.length];
+    for (int p = 0; p < precisions.length; p++) {
+      chains[p] = chain(models[p]);
+    }
+    warmUp(chains, models, inputs, batch);
+    double[] throughput = throughput(chains, inputs, batch);
+    double[] latency = latency(models, inputs, Math.min(test.size(), LATENCY_IMAGES));
 
     long fp32Bytes = models[0].parameterBytes();
     TextTable table = new TextTable()
@@ -105,17 +126,26 @@ public final class Demo {
         .column("vs fp32", TextTable.Align.RIGHT)
         .column("accuracy", TextTable.Align.RIGHT)
         .column("images/s", TextTable.Align.RIGHT)
+        .column("vs fp32", TextTable.Align.RIGHT)
+        .column("us/image batch 1", TextTable.Align.RIGHT)
+        .column("vs fp32", TextTable.Align.RIGHT)
         .column("kernels (fc1 fc2 fc3)", TextTable.Align.LEFT);
     for (int p = 0; p < precisions.length; p++) {
       table.row(models[p].label(), String.format(Locale.ROOT, "%,d", models[p].parameterBytes()),
           String.format(Locale.ROOT, "%.2fx", (double) fp32Bytes / models[p].parameterBytes()),
           String.format(Locale.ROOT, "%.4f", accuracy[p]), String.format(Locale.ROOT, "%,.0f", throughput[p]),
+          String.format(Locale.ROOT, "%.2fx", throughput[p] / throughput[0]),
+          String.format(Locale.ROOT, "%.1f", latency[p]),
+          String.format(Locale.ROOT, "%.2fx", latency[0] / latency[p]),
           String.join(" ", models[p].kernelNames()));
     }
     out.print(table.render());
     out.printf(Locale.ROOT, "size: every stored parameter (weights, scales, zero points, biases, requantization); "
-        + "images/s: median of %d interleaved rounds, batches of %,d images on %d thread%s%n", rounds, batch, threads,
-        threads == 1 ? "" : "s");
+        + "images/s: median of %d interleaved rounds, batches of %,d images through the batched forward (blocks of %d, "
+        + "large layers split over %d thread%s); us/image batch 1: median of %d interleaved rounds of one image at a "
+        + "time on one thread; vs fp32: speed ratio (higher is faster); kernels: %s, after %.1f s of warm-up%n",
+        rounds, batch, DenseChain.BLOCK, Rows.threads(), Rows.threads() == 1 ? "" : "s", rounds,
+        Kernels.support().name(), warmUpSeconds);
     out.println();
 
     int errorSamples = Math.min(test.size(), 1_000);
@@ -128,26 +158,100 @@ public final class Demo {
     out.flush();
   }
 
-  /** Images per second of each model: the median over rounds of timing every model once. */
-  private double[] throughput(QuantizedModel[] models, float[] inputs, int images, int threads) {
-    InferenceSession[] sessions = new InferenceSession[models.length];
-    for (int p = 0; p < models.length; p++) {
-      sessions[p] = new InferenceSession(models[p], threads);
+  /** Each model's kernels as one chain (generated kernels where the model has them). */
+  private static DenseChain chain(QuantizedModel model) {
+    List<DenseLayer> layers = new ArrayList<>();
+    for (int k = 0; k < model.size(); k++) {
+      layers.add(model.kernel(k));
     }
+    return new DenseChain(layers);
+  }
+
+  /**
+   * Runs every path the timing runs until the JIT has compiled it: per precision, batched and one
+   * image at a time, for at least {@link #WARM_UP_SECONDS} and until two passes in a row take the
+   * same time within 10% (at most {@link #MAX_WARM_UP_SECONDS}). Timing a few hundred
+   * milliseconds right after the first call measured the interpreter and the JIT's queue on a busy
+   * machine (the Vector API is very slow until C2 compiles it), which made the ratios swing from
+   * run to run.
+   */
+  private void warmUp(DenseChain[] chains, QuantizedModel[] models, float[] inputs, int images) {
+    long start = System.nanoTime();
     float[] batch = Arrays.copyOf(inputs, images * models[0].inputSize());
     int[] labels = new int[images];
-    double[][] rates = new double[models.length][rounds];
+    float[] one = new float[models[0].inputSize()];
+    float[] y = new float[models[0].outputSize()];
+    for (int p = 0; p < chains.length; p++) {
+      long begin = System.nanoTime();
+      long previous = Long.MAX_VALUE;
+      while (true) {
+        long t0 = System.nanoTime();
+        classify(chains[p], batch, images, labels);
+        for (int i = 0; i < 50; i++) {
+          System.arraycopy(inputs, i * one.length, one, 0, one.length);
+          models[p].forward(one, y);
+        }
+        long took = System.nanoTime() - t0;
+        double elapsed = (System.nanoTime() - begin) / 1e9;
+        // done when warm enough that two passes in a row agree within 10% (compiled), or at the cap
+        boolean steady = Math.abs(took - previous) <= 0.1 * Math.min(took, previous);
+        if ((elapsed >= WARM_UP_SECONDS && steady) || elapsed >= MAX_WARM_UP_SECONDS) {
+          break;
+        }
+        previous = took;
+      }
+    }
+    warmUpSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Images per second of each model: the median over rounds of timing every model once on the batch. */
+  private double[] throughput(DenseChain[] chains, float[] inputs, int images) {
+    float[] batch = Arrays.copyOf(inputs, images * chains[0].inputSize());
+    int[] labels = new int[images];
+    double[][] rates = new double[chains.length][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < chains.length; i++) {
+        int p = (i + r) % chains.length;
+        long t0 = System.nanoTime();
+        classify(chains[p], batch, images, labels);
+        rates[p][r] = images / ((System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return medians(rates);
+  }
+
+  /** Microseconds per image, one image at a time on this thread: the median over rounds. */
+  private double[] latency(QuantizedModel[] models, float[] inputs, int images) {
+    int size = models[0].inputSize();
+    float[] one = new float[size];
+    float[] y = new float[models[0].outputSize()];
+    double[][] micros = new double[models.length][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < models.length; i++) {
         int p = (i + r) % models.length;
         long t0 = System.nanoTime();
-        sessions[p].classify(batch, images, labels);
-        rates[p][r] = images / ((System.nanoTime() - t0) / 1e9);
+        for (int b = 0; b < images; b++) {
+          System.arraycopy(inputs, b * size, one, 0, size);
+          models[p].forward(one, y);
+        }
+        micros[p][r] = (System.nanoTime() - t0) / 1e3 / images;
       }
     }
-    double[] median = new double[models.length];
-    for (int p = 0; p < models.length; p++) {
-      double[] sorted = rates[p].clone();
+    return medians(micros);
+  }
+
+  private static void classify(DenseChain chain, float[] batch, int images, int[] labels) {
+    float[] y = new float[images * chain.outputSize()];
+    chain.forwardBatch(batch, y, images);
+    for (int b = 0; b < images; b++) {
+      labels[b] = InferenceSession.argmax(y, b * chain.outputSize(), chain.outputSize());
+    }
+  }
+
+  private double[] medians(double[][] values) {
+    double[] median = new double[values.length];
+    for (int p = 0; p < values.length; p++) {
+      double[] sorted = values[p].clone();
       Arrays.sort(sorted);
       median[p] = rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
     }

@@ -8,6 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchTableTest {
+  /** Peaks as a run would measure them (G MAC/s per core). */
+  private static final BenchTable.Peaks PEAKS = new BenchTable.Peaks(20, 19, 100);
+
   private static final Measurement FP32 = new Measurement("generated", "FP32", 1000, 1000, 1, 400);
   private static final Measurement BIG_FP32 = new Measurement("generated", "FP32", 8192, 4096, 1, 26843.5456);
   private static final Measurement FP32_GENERIC = new Measurement("generic", "FP32", 1000, 1000, 1, 800);
@@ -21,7 +24,7 @@ class BenchTableTest {
 
   @Test
   void ratiosAreSpeedupsAgainstPeersOfTheSameShapeAndBatch() {
-    BenchTable t = new BenchTable(List.of(FP32, FP32_GENERIC, INT8, ORT_INT8), 10e9, 2);
+    BenchTable t = new BenchTable(List.of(FP32, FP32_GENERIC, INT8, ORT_INT8), 10e9, 2, PEAKS);
     String int8 = t.lines().get(3);
     assertTrue(int8.contains("4.00x"), int8); // vs the best FP32 (400 us)
     assertTrue(int8.contains("2.00x"), int8); // vs ONNX Runtime INT8 (200 us)
@@ -34,7 +37,7 @@ class BenchTableTest {
     Measurement conv = new Measurement("conv-gen", "INT8", 1, 1_228_800, 1, 100);
     Measurement convGeneric = new Measurement("conv-generic", "INT8", 1, 1_228_800, 1, 300);
     Measurement cnn = new Measurement("cnn-gen", "INT8", 1, 1_116_416, 64, 1000);
-    BenchTable t = new BenchTable(List.of(conv, convGeneric, cnn), 10e9, 1);
+    BenchTable t = new BenchTable(List.of(conv, convGeneric, cnn), 10e9, 1, PEAKS);
     assertEquals(java.util.Optional.of("conv-generic"), BenchTable.genericOf(conv));
     assertEquals(java.util.Optional.empty(), BenchTable.genericOf(convGeneric));
     assertEquals(java.util.Optional.empty(), BenchTable.genericOf(cnn));
@@ -43,7 +46,7 @@ class BenchTableTest {
 
   @Test
   void modelAndConvolutionRowsAreBoundByArithmeticOnly() {
-    BenchTable t = new BenchTable(List.of(), 1e9, 1);
+    BenchTable t = new BenchTable(List.of(), 1e9, 1, PEAKS);
     // 1 x 28.9 M "weights" would be 29 ms of memory at 1 GB/s; it is MACs, compute binds: 28.9e6 / 19e9 s
     Measurement conv = new Measurement("conv-gen", "INT8", 1, 28_901_376, 1, 28_901_376 / 19e3);
     assertEquals(1.0, t.roofline(conv), 1e-9);
@@ -51,7 +54,7 @@ class BenchTableTest {
 
   @Test
   void rooflineTakesTheBindingLimit() {
-    BenchTable t = new BenchTable(List.of(), 10e9, 1);
+    BenchTable t = new BenchTable(List.of(), 10e9, 1, PEAKS);
     // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that: 50%
     assertEquals(0.5, t.roofline(BIG_FP32), 1e-9);
     // 4 MB of FP32 stays in cache: compute binds, 1e6 / 20e9 = 50 us of 400 us = 12.5%
@@ -62,9 +65,10 @@ class BenchTableTest {
 
   @Test
   void badArgumentsAreNamed() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 0, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 0, 1, PEAKS));
     assertEquals("bytesPerSecond: expected > 0, got 0.0", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 1, 0));
+    e = assertThrows(IllegalArgumentException.class, () -> new BenchTable(List.of(), 1, 0, PEAKS));
     assertEquals("threads: expected >= 1, got 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> BenchTable.weightBytes("INT2"));
     assertEquals("precision: expected FP32, FP16, INT8, INT4 or BINARY, got INT2", e.getMessage());

@@ -17,8 +17,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes BINARY kernels (XNOR-Net): sign bits 64 per {@code long}, a per-channel (or per-tensor)
- * {@code alpha}. Float activations: a sign-add, each input's sign bit flipped where the weight bit
- * is 0. Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
+ * {@code alpha}. Float activations: a sign-add through {@code KernelSupport} (each input's sign bit
+ * flipped where the weight bit is 0), batched with each group of rows decoded once per batch. Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
  */
 final class BinaryKernelWriter {
   private BinaryKernelWriter() {}
@@ -27,7 +27,6 @@ final class BinaryKernelWriter {
     boolean xnor = variant.activations() == Activations.BINARY;
     boolean perChannel = variant.perChannel();
     int words = (layer.in() + 63) / 64;
-    int fullWords = layer.in() / 64;
     int tailBits = layer.in() % 64;
     String self = layer.className(variant);
     TypeSpec.Builder type = KernelClass.start(layer, variant, processor, origin)
@@ -103,12 +102,38 @@ final class BinaryKernelWriter {
           .addStatement("float b = beta")
           .addCode(KernelClass.forEachBinaryRow(layer, "bits, b, y"));
     } else {
-      forward.beginControlFlow("for (int c = 0; c < OUT; c++)")
-          .addStatement("float v = signAdd(weights, c * WORDS, x) * $L$L", alpha, bias)
-          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+      forward.addComment("four rows per pass sharing each load of x; then scale, bias and activation")
+          .addStatement("int c = 0")
+          .beginControlFlow("for (; c <= OUT - 4; c += 4)")
+          .addStatement("K.dotSigns4(weights, c * WORDS, WORDS, x, 0, IN, y, c)")
+          .endControlFlow()
+          .beginControlFlow("for (; c < OUT; c++)")
+          .addStatement("y[c] = K.dotSigns(weights, c * WORDS, x, 0, IN)")
+          .endControlFlow()
+          .beginControlFlow("for (c = 0; c < OUT; c++)")
+          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "y[c] * " + alpha + bias))
           .endControlFlow();
     }
     type.addMethod(forward.build());
+    if (!xnor) {
+      type.addField(KernelClass.kernelSupport());
+      type.addMethod(MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
+          .addJavadoc("The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
+              + "sample's output equals {@link #forward}'s, bit for bit.\n")
+          .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+          .addParameter(int.class, "batch")
+          .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+          .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+          .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmSigns(weights, WORDS, IN, from, to, x,"
+              + " batch, y, OUT))", RuntimeNames.ROWS)
+          .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
+          .beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(),
+              "y[base + c] * " + alpha + (layer.bias() ? " + bias[c]" : "")))
+          .endControlFlow()
+          .endControlFlow()
+          .build());
+    }
     if (xnor) {
       type.addMethod(xnorRows(words, tailBits));
       type.addMethod(MethodSpec.methodBuilder("store")
@@ -121,9 +146,6 @@ final class BinaryKernelWriter {
           .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
           .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
           .build());
-    } else {
-      type.addMethod(signAdd(fullWords, tailBits));
-      type.addMethod(flip());
     }
     return KernelClass.file(layer, type.build(), processor);
   }
@@ -205,49 +227,6 @@ final class BinaryKernelWriter {
         .build();
   }
 
-  /** {@code x} with its sign bit flipped when bit 0 of {@code bit} is 0: {@code +x} or {@code -x}, exactly. */
-  private static MethodSpec flip() {
-    return MethodSpec.methodBuilder("flip")
-        .addJavadoc("{@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x} (its sign bit flipped).\n")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(float.class)
-        .addParameter(float.class, "x").addParameter(long.class, "bit")
-        .addStatement("return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31))")
-        .build();
-  }
-
-  private static MethodSpec signAdd(int fullWords, int tailBits) {
-    CodeBlock.Builder b = CodeBlock.builder();
-    for (int k = 0; k < KernelClass.UNROLL; k++) {
-      b.addStatement("float a$L = 0.0f", k);
-    }
-    if (fullWords > 0) {
-      b.beginControlFlow("for (int w = 0; w < $L; w++)", fullWords)
-          .addStatement("long bits = weights[off + w]")
-          .addStatement("int base = w * 64")
-          .beginControlFlow("for (int j = 0; j < 64; j += $L)", KernelClass.UNROLL);
-      for (int k = 0; k < KernelClass.UNROLL; k++) {
-        String j = k == 0 ? "j" : "j + " + k;
-        b.addStatement("a$L += flip(x[base + $L], bits >>> ($L))", k, j, j);
-      }
-      b.endControlFlow().endControlFlow();
-    }
-    if (tailBits > 0) {
-      b.addStatement("long last = weights[off + $L]", fullWords)
-          .beginControlFlow("for (int j = 0; j < $L; j++)", tailBits)
-          .addStatement("a0 += flip(x[$L + j], last >>> j)", fullWords * 64)
-          .endControlFlow();
-    }
-    b.addStatement("return (a0 + a1) + (a2 + a3)");
-    return MethodSpec.methodBuilder("signAdd")
-        .addJavadoc("{@code sum_i sign(w[i]) * x[i]} over one packed row, $L independent accumulators: each\n"
-            + "input's sign bit is flipped where the weight bit is 0, which is exactly {@code -x}.\n",
-            KernelClass.UNROLL)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(float.class)
-        .addParameter(long[].class, "weights").addParameter(int.class, "off").addParameter(float[].class, "x")
-        .addCode(b.build())
-        .build();
-  }
-
   private static CodeBlock javadoc(LayerSpec layer, VariantSpec variant, boolean xnor) {
     return CodeBlock.builder()
         .add("BINARY kernel of {@link $L} (XNOR-Net): {@code b = sign(w)} of {@code [OUT = $L][IN = $L]}, bit 1\n",
@@ -257,8 +236,9 @@ final class BinaryKernelWriter {
         .add(xnor
             ? "Binary activations: {@code beta = mean|x|}, {@code dot = IN - 2 * popcount(sign(x) XOR b)} (exact),\n"
                 + "{@code y = $L(dot * (alpha * beta)$L)}: bit for bit equal to the reference.\n"
-            : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, a float32 sum in independent\n"
-                + "accumulators (within the reassociation bound of an unrolled sum).\n",
+            : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, each term {@code x} with its\n"
+                + "sign bit flipped or not (exact), summed in float32 by {@code KernelSupport} (Vector API lanes or\n"
+                + "scalar, chosen at run time): within the reassociation bound of the sequential sum.\n",
             KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
         .add("Immutable, thread-safe, allocation-free per call.\n")
         .build();

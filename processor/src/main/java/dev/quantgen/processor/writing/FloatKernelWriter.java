@@ -116,6 +116,29 @@ final class FloatKernelWriter {
           .endControlFlow();
     }
     type.addMethod(rows.build());
+
+    // The batch: one product over all samples (a group of rows decoded once, each weight load
+    // feeding several samples), equal bit for bit to forward() per sample, then the same epilogue.
+    MethodSpec.Builder batch = MethodSpec.methodBuilder("forwardBatch")
+        .addAnnotation(Override.class)
+        .addJavadoc("The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addParameter(int.class, "batch")
+        .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, x, batch, y, OUT))",
+            RuntimeNames.ROWS, half ? "gemmHalf" : "gemmFloat");
+    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+      CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
+      batch.beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
+          .beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(), element.toString()))
+          .endControlFlow()
+          .endControlFlow();
+    }
+    type.addMethod(batch.build());
     return KernelClass.file(layer, type.build(), processor);
   }
 

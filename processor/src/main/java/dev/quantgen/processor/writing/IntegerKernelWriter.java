@@ -94,6 +94,9 @@ final class IntegerKernelWriter {
       addStaticMethods(type);
     } else {
       type.addMethod(floatForward());
+      if (bulk) {
+        type.addMethod(dynamicBatchForward());
+      }
     }
     if (bulk) {
       type.addField(KernelClass.kernelSupport());
@@ -124,16 +127,16 @@ final class IntegerKernelWriter {
     if (bulk) {
       s.addField(FieldSpec.builder(int[].class, "acc", Modifier.FINAL).initializer("new int[OUT]").build());
     }
-    if (bulk && mode == Activations.STATIC) {
-      s.addField(FieldSpec.builder(int[].class, "batchProducts", Modifier.PRIVATE).initializer("new int[0]").build())
-          .addMethod(MethodSpec.methodBuilder("batchProducts").returns(int[].class)
-              .addJavadoc("The products of a batch: at least {@code size} ints, grown on demand.\n")
-              .addParameter(int.class, "size")
-              .beginControlFlow("if (batchProducts.length < size)")
-              .addStatement("batchProducts = new int[size]")
-              .endControlFlow()
-              .addStatement("return batchProducts")
-              .build());
+    if (bulk) {
+      growable(s, int[].class, "batchProducts", "The products of a batch");
+    }
+    if (bulk && mode == Activations.DYNAMIC) {
+      growable(s, byte[].class, "batchInputs", "The quantized inputs of a batch");
+      growable(s, float[].class, "batchScales", "Each sample's activation scale");
+      growable(s, int[].class, "batchZeroPoints", "Each sample's activation zero point (int8 form)");
+      if (!symmetric) {
+        growable(s, int[].class, "batchSums", "Each sample's sum of quantized inputs");
+      }
     }
     if (bulk && int4) {
       s.addField(FieldSpec.builder(byte[].class, "even", Modifier.FINAL).initializer("new byte[ROW_BYTES]").build());
@@ -411,6 +414,85 @@ final class IntegerKernelWriter {
     }
     m.addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"));
     return m.endControlFlow().build();
+  }
+
+  /** A grow-only per-thread buffer and its accessor: at least {@code size} elements. */
+  private static void growable(TypeSpec.Builder scratch, Class<?> array, String name, String what) {
+    scratch.addField(FieldSpec.builder(array, name, Modifier.PRIVATE)
+            .initializer("new $T[0]", array.getComponentType()).build())
+        .addMethod(MethodSpec.methodBuilder(name).returns(array)
+            .addJavadoc("$L: at least {@code size} elements, grown on demand.\n", what)
+            .addParameter(int.class, "size")
+            .beginControlFlow("if ($L.length < size)", name)
+            .addStatement("$L = new $T[size]", name, array.getComponentType())
+            .endControlFlow()
+            .addStatement("return $L", name)
+            .build());
+  }
+
+  /**
+   * DYNAMIC activations on a batch: each sample quantized with its own range exactly as {@code
+   * forward} does, one exact int32 product over the batch (each weight reused across samples), then
+   * the same epilogue per sample, so each output equals {@code forward}'s bit for bit.
+   */
+  private MethodSpec dynamicBatchForward() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
+        .addJavadoc("The batch as one exact integer product: each sample's output equals {@link #forward}'s, bit for bit.\n")
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addParameter(int.class, "batch")
+        .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("byte[] qx = s.batchInputs(batch * IN)")
+        .addStatement("float[] sampleScales = s.batchScales(batch)")
+        .addStatement("int[] sampleZeroPoints = s.batchZeroPoints(batch)");
+    if (!symmetric) {
+      m.addStatement("int[] sampleSums = s.batchSums(batch)");
+    }
+    m.beginControlFlow("for (int b = 0; b < batch; b++)")
+        .addStatement("int base = b * IN")
+        .addStatement("float lo = 0.0f")
+        .addStatement("float hi = 0.0f")
+        .beginControlFlow("for (int i = base; i < base + IN; i++)")
+        .beginControlFlow("if (x[i] < lo)").addStatement("lo = x[i]").endControlFlow()
+        .beginControlFlow("if (x[i] > hi)").addStatement("hi = x[i]").endControlFlow()
+        .endControlFlow()
+        .addStatement("float sa = $T.dynamicScale(lo, hi)", RuntimeNames.LAYER_MATH)
+        .addStatement("int zu = $T.dynamicZeroPoint(lo, sa)", RuntimeNames.LAYER_MATH)
+        .addStatement("sampleScales[b] = sa")
+        .addStatement("sampleZeroPoints[b] = zu - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH);
+    if (!symmetric) {
+      m.addStatement("int sumX = 0");
+    }
+    m.beginControlFlow("for (int i = base; i < base + IN; i++)")
+        .addStatement("int q = $T.quantize(x[i], sa, zu, 0, 255) - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH,
+            RuntimeNames.LAYER_MATH)
+        .addStatement("qx[i] = (byte) q");
+    if (!symmetric) {
+      m.addStatement("sumX += q");
+    }
+    m.endControlFlow();
+    if (!symmetric) {
+      m.addStatement("sampleSums[b] = sumX");
+    }
+    m.endControlFlow()
+        .addStatement("int[] products = s.batchProducts(batch * OUT)")
+        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, qx, batch, products,"
+            + " OUT))", RuntimeNames.ROWS, int4 ? "gemmInt4" : "gemmInt8")
+        .beginControlFlow("for (int b = 0; b < batch; b++)")
+        .addStatement("float sa = sampleScales[b]")
+        .addStatement("int za = sampleZeroPoints[b]");
+    if (!symmetric) {
+      m.addStatement("int sumX = sampleSums[b]");
+    }
+    m.beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement("int acc = products[b * OUT + c] - za * weightSums[c]$L",
+            symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX + IN * za * " + zeroPoint("c", "0"))
+        .addStatement("float v = acc * (sa * $L)$L", scale("c", "0"), layer.bias() ? " + bias[c]" : "")
+        .addStatement("y[b * OUT + c] = $L", KernelClass.activate(layer.activation(), "v"))
+        .endControlFlow()
+        .endControlFlow();
+    return m.build();
   }
 
   /** The int32 row products of quantized activations into {@code s.acc}, rows split across cores when large. */

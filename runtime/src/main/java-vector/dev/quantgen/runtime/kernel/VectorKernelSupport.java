@@ -1,11 +1,13 @@
 package dev.quantgen.runtime.kernel;
 
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
+import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,12 +37,14 @@ final class VectorKernelSupport implements KernelSupport {
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
   /**
-   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least 8)
-   * lanes adds at most {@code GEMM_CHUNK / 8 = 1024} products of magnitude at most {@code 128 * 128 =
-   * 2^14}, so every partial sum is an integer within {@code 2^24}, which float32 holds exactly; the
-   * FMA of exact integers whose result is representable is exact, so the sums equal the int32 ones.
+   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least
+   * 8) lanes adds at most {@code GEMM_CHUNK / 8 = 254} products of magnitude at most {@code 128 *
+   * 128 = 2^14}, so every partial sum is an integer of magnitude below {@code 2^22}, which float32
+   * holds exactly; the FMA of exact integers whose result is representable is exact, so the sums
+   * equal the int32 ones. Below {@code 2^22} the conversion to int is also exact and cheap: see
+   * {@link #exactSum}. A multiple of 16, so a chunk ends on a vector boundary at either width.
    */
-  static final int GEMM_CHUNK = 8192;
+  static final int GEMM_CHUNK = 2032;
 
   private final ScalarKernelSupport scalar = new ScalarKernelSupport();
   private final ThreadLocal<GemmScratch> gemmScratch = ThreadLocal.withInitial(GemmScratch::new);
@@ -81,6 +85,11 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    float4(w, off, stride, x, 0, n, out, outOff);
+  }
+
+  /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
+  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -91,7 +100,7 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      FloatVector xv = FloatVector.fromArray(F, x, i);
+      FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
       acc0 = FloatVector.fromArray(F, w, off + i).fma(xv, acc0);
       acc1 = FloatVector.fromArray(F, w, o1 + i).fma(xv, acc1);
       acc2 = FloatVector.fromArray(F, w, o2 + i).fma(xv, acc2);
@@ -102,7 +111,7 @@ final class VectorKernelSupport implements KernelSupport {
     float s2 = sumLanes(acc2);
     float s3 = sumLanes(acc3);
     for (; i < n; i++) {
-      float xi = x[i];
+      float xi = x[xOff + i];
       s0 += w[off + i] * xi;
       s1 += w[o1 + i] * xi;
       s2 += w[o2 + i] * xi;
@@ -115,48 +124,197 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public float dotHalf(short[] w, int off, float[] x, int n) {
+  public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      floatRowsTimesBatch(w, r * n, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = dotFloat(w, r * n, x, b * n, n);
+      }
+    }
+  }
+
+  @Override
+  public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      for (int k = 0; k < 4; k++) {
+        halvesToFloats(w, (r + k) * n, tile, k * n, n);
+      }
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = half(w, r * n, x, b * n, n);
+      }
+    }
+  }
+
+  /**
+   * {@code n} binary16 values from {@code w[off]} decoded exactly into {@code t[tOff]}: the
+   * magnitude bits shifted into a float's place read as
+   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
+   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
+   * exponent 255 with the same significand (OR-ed in: the scaled value keeps the significand); the
+   * sign is copied last.
+   */
+  private static void halvesToFloats(short[] w, int off, float[] t, int tOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      IntVector h = (IntVector) ShortVector.fromArray(SI, w, off + i).convertShape(VectorOperators.S2I, I, 0);
+      IntVector magnitude = h.and(0x7FFF);
+      IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+      IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
+      // (magnitude + 0x8400) >>> 16 is 1 exactly for exponent 31 (magnitude 0x7C00 to 0x7FFF), so
+      // its negation masks in the float exponent 255, without a compare and blend
+      IntVector special = magnitude.add(0x8400).lanewise(VectorOperators.LSHR, 16).neg().and(0x7F80_0000);
+      finite.or(special).or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+          .intoArray(t, tOff + i);
+    }
+    for (; i < n; i++) {
+      t[tOff + i] = Half.toFloat(w[off + i]);
+    }
+  }
+
+  /**
+   * Four float rows from {@code w[off]} (stride {@code n}) times every sample: two samples per pass,
+   * so each weight load feeds two FMAs. Each (row, sample) has its own accumulator, summed in the
+   * same order as {@link #float4}, so every value equals the GEMV's bit for bit.
+   */
+  private static void floatRowsTimesBatch(float[] w, int off, int n, float[] x, int batch, float[] out,
+      int outStride, int r) {
+    int b = 0;
+    for (; b + 2 <= batch; b += 2) {
+      float4x2(w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r);
+    }
+    if (b < batch) {
+      float4(w, off, n, x, b * n, n, out, b * outStride + r);
+    }
+  }
+
+  private static void float4x2(float[] w, int off, int n, float[] x, int x0, int x1, float[] out, int o0, int o1) {
+    int w1 = off + n;
+    int w2 = w1 + n;
+    int w3 = w2 + n;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector xa = FloatVector.fromArray(F, x, x0 + i);
+      FloatVector xb = FloatVector.fromArray(F, x, x1 + i);
+      FloatVector v0 = FloatVector.fromArray(F, w, off + i);
+      a00 = v0.fma(xa, a00);
+      a10 = v0.fma(xb, a10);
+      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+      a01 = v1.fma(xa, a01);
+      a11 = v1.fma(xb, a11);
+      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+      a02 = v2.fma(xa, a02);
+      a12 = v2.fma(xb, a12);
+      FloatVector v3 = FloatVector.fromArray(F, w, w3 + i);
+      a03 = v3.fma(xa, a03);
+      a13 = v3.fma(xb, a13);
+    }
+    float s00 = sumLanes(a00), s01 = sumLanes(a01), s02 = sumLanes(a02), s03 = sumLanes(a03);
+    float s10 = sumLanes(a10), s11 = sumLanes(a11), s12 = sumLanes(a12), s13 = sumLanes(a13);
+    for (; i < n; i++) {
+      float xa = x[x0 + i];
+      float xb = x[x1 + i];
+      s00 += w[off + i] * xa;
+      s01 += w[w1 + i] * xa;
+      s02 += w[w2 + i] * xa;
+      s03 += w[w3 + i] * xa;
+      s10 += w[off + i] * xb;
+      s11 += w[w1 + i] * xb;
+      s12 += w[w2 + i] * xb;
+      s13 += w[w3 + i] * xb;
+    }
+    out[o0] = s00;
+    out[o0 + 1] = s01;
+    out[o0 + 2] = s02;
+    out[o0 + 3] = s03;
+    out[o1] = s10;
+    out[o1 + 1] = s11;
+    out[o1 + 2] = s12;
+    out[o1 + 3] = s13;
+  }
+
+  /** Lane {@code j} holds {@code 31 - j}: shifting a broadcast word left by it puts bit {@code j} in the sign bit. */
+  private static final IntVector SIGN_SHIFTS = IntVector.fromArray(I, signShifts(), 0);
+
+  /** The float sign bit. */
+  private static final int SIGN_BIT = 0x8000_0000;
+
+  private static int[] signShifts() {
+    int[] shifts = new int[I.length()];
+    for (int j = 0; j < shifts.length; j++) {
+      shifts[j] = 31 - j;
+    }
+    return shifts;
+  }
+
+  // The sign masks below are written out in each loop: C2 on JDK 17 left small helpers that return
+  // vectors un-inlined at some call sites ("callee is too large"), boxing every vector.
+  // Lane j: broadcast the row's bits from element i, shift bit j into the sign bit, keep the sign
+  // bit where the weight bit is 0 (weight -1) and XOR it into x: x or -x, exactly.
+
+  @Override
+  public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
     FloatVector acc = FloatVector.zero(F);
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      acc = halves(w, off + i).fma(FloatVector.fromArray(F, x, i), acc);
+      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
+          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
+      acc = acc.add(FloatVector.fromArray(F, x, xOff + i).reinterpretAsInts()
+          .lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
     float sum = sumLanes(acc);
     for (; i < n; i++) {
-      sum += Half.toFloat(w[off + i]) * x[i];
+      sum += ScalarKernelSupport.flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
     }
     return sum;
   }
 
   @Override
-  public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
-    int o1 = off + stride;
-    int o2 = o1 + stride;
-    int o3 = o2 + stride;
+  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+    int o1 = off + words;
+    int o2 = o1 + words;
+    int o3 = o2 + words;
     FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
-    FloatVector acc2 = FloatVector.zero(F);
-    FloatVector acc3 = FloatVector.zero(F);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0;
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      FloatVector xv = FloatVector.fromArray(F, x, i);
-      acc0 = halves(w, off + i).fma(xv, acc0);
-      acc1 = halves(w, o1 + i).fma(xv, acc1);
-      acc2 = halves(w, o2 + i).fma(xv, acc2);
-      acc3 = halves(w, o3 + i).fma(xv, acc3);
+      FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+      IntVector xi = xv.reinterpretAsInts();
+      int word = i >>> 6;
+      int shift = i & 63;
+      IntVector f0 = IntVector.broadcast(I, (int) (w[off + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f1 = IntVector.broadcast(I, (int) (w[o1 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f2 = IntVector.broadcast(I, (int) (w[o2 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f3 = IntVector.broadcast(I, (int) (w[o3 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      acc0 = acc0.add(xi.lanewise(VectorOperators.XOR, f0.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc1 = acc1.add(xi.lanewise(VectorOperators.XOR, f1.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc2 = acc2.add(xi.lanewise(VectorOperators.XOR, f2.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc3 = acc3.add(xi.lanewise(VectorOperators.XOR, f3.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
     float s0 = sumLanes(acc0);
     float s1 = sumLanes(acc1);
     float s2 = sumLanes(acc2);
     float s3 = sumLanes(acc3);
     for (; i < n; i++) {
-      float xi = x[i];
-      s0 += Half.toFloat(w[off + i]) * xi;
-      s1 += Half.toFloat(w[o1 + i]) * xi;
-      s2 += Half.toFloat(w[o2 + i]) * xi;
-      s3 += Half.toFloat(w[o3 + i]) * xi;
+      float xi = x[xOff + i];
+      int word = i >>> 6;
+      s0 += ScalarKernelSupport.flip(xi, w[off + word] >>> i);
+      s1 += ScalarKernelSupport.flip(xi, w[o1 + word] >>> i);
+      s2 += ScalarKernelSupport.flip(xi, w[o2 + word] >>> i);
+      s3 += ScalarKernelSupport.flip(xi, w[o3 + word] >>> i);
     }
     out[outOff] = s0;
     out[outOff + 1] = s1;
@@ -165,20 +323,104 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * One int lane count of binary16 values decoded exactly: the magnitude bits shifted into a float's place read as
-   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
-   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
-   * exponent 255 with the same significand; the sign is copied last.
+   * Decodes each group of four sign rows to {@code +-1} floats once, then the float product: {@code
+   * fma(+-1, x, acc)} rounds {@code acc +- x} once, exactly as the sign flip and add of {@link
+   * #dotSigns4}, so every value equals it bit for bit.
    */
-  private static FloatVector halves(short[] w, int off) {
-    IntVector h = (IntVector) ShortVector.fromArray(SI, w, off).convertShape(VectorOperators.S2I, I, 0);
-    IntVector magnitude = h.and(0x7FFF);
-    IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-    IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
-    VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-    IntVector bits = finite.blend(shifted.or(0x7F80_0000), special);
-    return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+  @Override
+  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+      int outStride) {
+    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    int r = rowFrom;
+    for (; r + 4 <= rowTo; r += 4) {
+      for (int k = 0; k < 4; k++) {
+        signsToFloats(w, (r + k) * words, tile, k * n, n);
+      }
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+    }
+    for (; r < rowTo; r++) {
+      for (int b = 0; b < batch; b++) {
+        out[b * outStride + r] = dotSigns(w, r * words, x, b * n, n);
+      }
+    }
   }
+
+  private static void signsToFloats(long[] w, int off, float[] t, int tOff, int n) {
+    FloatVector one = FloatVector.broadcast(F, 1.0f);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
+          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
+      one.reinterpretAsInts().lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats()
+          .intoArray(t, tOff + i);
+    }
+    for (; i < n; i++) {
+      t[tOff + i] = ScalarKernelSupport.flip(1.0f, w[off + (i >>> 6)] >>> i);
+    }
+  }
+
+  /**
+   * Decodes the row to floats first, then the float loop: a decoding helper called inside the
+   * product loop was not inlined by C2 on JDK 17 ("callee is too large"), which boxed every vector
+   * and ran ten times slower than FP32; decoding into a per-thread tile keeps each loop simple.
+   */
+  /**
+   * The division in float lanes (the same IEEE quotient as the scalar one); NaN lanes set to 0 (so
+   * they give the zero point); clamped to [-1024, 1024], which changes no saturated result (the
+   * zero point is within [-128, 127]) and keeps {@code v + 1.5 * 2^23} exact, so that sum minus
+   * {@code 1.5 * 2^23} is {@code rint(v)} (round half to even at spacing 1) and its bits carry the
+   * integer; then the zero point and the int8 clamp in int lanes.
+   */
+  @Override
+  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+    int[] ints = gemmScratch.get().ints(I.length());
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, x, i).div(scale);
+      v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
+      v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127).intoArray(ints, 0);
+      for (int j = 0; j < I.length(); j++) {
+        q[i + j] = (byte) ints[j];
+      }
+    }
+    for (; i < n; i++) {
+      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+    }
+  }
+
+  @Override
+  public float dotHalf(short[] w, int off, float[] x, int n) {
+    return half(w, off, x, 0, n);
+  }
+
+  /** {@link #dotHalf} with the input at {@code x[xOff ..]}. */
+  private float half(short[] w, int off, float[] x, int xOff, int n) {
+    float[] t = gemmScratch.get().tile(n);
+    halvesToFloats(w, off, t, 0, n);
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += F.length()) {
+      acc = FloatVector.fromArray(F, t, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+    }
+    float sum = sumLanes(acc);
+    for (; i < n; i++) {
+      sum += t[i] * x[xOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    float[] t = gemmScratch.get().tile(TILE_ROWS * n);
+    for (int k = 0; k < 4; k++) {
+      halvesToFloats(w, off + k * stride, t, k * n, n);
+    }
+    float4(t, 0, n, x, 0, n, out, outOff);
+  }
+
 
   @Override
   public int dotInt8(byte[] w, int off, byte[] x, int n) {
@@ -247,7 +489,10 @@ final class VectorKernelSupport implements KernelSupport {
     rowsTail(w, off, stride, x, n, i, out, outOff);
   }
 
-  /** {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted weights), widened once. */
+  /**
+   * {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted
+   * weights), widened once.
+   */
   private static IntVector pairSum(byte[] w, int o, ShortVector x0, ShortVector x1) {
     return toInts(widen(w, o).mul(x0).add(widen(w, o + BI.length()).mul(x1)));
   }
@@ -465,17 +710,20 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o0 + 3] = s3;
   }
 
+  /** {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low bits. */
+  private static final float MAGIC = 0x1.8p23f;
+  private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+
   /**
-   * The lanes of an integer-valued float vector (each within 2^24, so exact) summed in int32, lane
-   * by lane: a float-to-int {@code convertShape} measured far slower here (not intrinsified on
-   * JDK 17), and it runs once per chunk per row and sample.
+   * The lanes of an integer-valued float vector (each of magnitude below {@code 2^22}, see {@link
+   * #GEMM_CHUNK}) summed in int32: {@code v + 1.5 * 2^23} is exact and holds {@code v} in its
+   * significand, so its bits minus those of {@code 1.5 * 2^23} are {@code v} as an int; the int
+   * reduction is exact in any order. This replaced a loop of {@code lane(i)} extractions (at 512
+   * bits PrintInlining showed {@code Int512Vector::laneHelper} not inlined, "callee uses too much
+   * stack") and a float-to-int {@code convertShape} (measured far slower on JDK 17).
    */
   private static int exactSum(FloatVector v) {
-    int sum = 0;
-    for (int i = 0; i < F.length(); i++) {
-      sum += (int) v.lane(i);
-    }
-    return sum;
+    return v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).reduceLanes(VectorOperators.ADD);
   }
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
@@ -516,6 +764,15 @@ final class VectorKernelSupport implements KernelSupport {
       }
       int8ToFloats(x, 0, activations, 0, size);
       return activations;
+    }
+
+    private int[] ints = new int[0];
+
+    int[] ints(int size) {
+      if (ints.length < size) {
+        ints = new int[size];
+      }
+      return ints;
     }
 
     float[] tile(int size) {

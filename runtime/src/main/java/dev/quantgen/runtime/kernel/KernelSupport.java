@@ -54,6 +54,46 @@ public interface KernelSupport {
   int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes);
 
   /**
+   * The float matrix product of a batch: {@code out[b * outStride + r] = sum_i w[r * n + i] * x[b *
+   * n + i]} for rows {@code r} in {@code [rowFrom, rowTo)} and samples {@code b < batch}. Rows go in
+   * fours from {@code rowFrom} and the last {@code (rowTo - rowFrom) % 4} one by one, and every
+   * value equals, bit for bit, what {@link #dotFloat4} (a group of four) or {@link #dotFloat} (a
+   * last row) of this implementation gives for that row and sample: a batched layer equals the same
+   * layer run sample by sample. An implementation may reuse each weight it loads across samples.
+   */
+  void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
+   * As {@link #gemmFloat} for binary16 weights, equal bit for bit to {@link #dotHalf4} and {@link
+   * #dotHalf}; an implementation may decode a group of rows once for the whole batch.
+   */
+  void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
+   * {@code sum_i s_i * x[xOff + i]} for {@code i < n}, {@code s_i = +1} where bit {@code i % 64} of
+   * {@code w[off + i / 64]} is 1 and {@code -1} where it is 0 (binary weights): each term is {@code
+   * x} with its sign bit flipped or not, exactly, so only the order of the float additions varies.
+   */
+  float dotSigns(long[] w, int off, float[] x, int xOff, int n);
+
+  /** Four sign rows of {@code words} longs each, from {@code w[off]}, times {@code x[xOff ..]}. */
+  void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff);
+
+  /**
+   * As {@link #gemmFloat} for sign rows of {@code words} longs each: every value equals {@link
+   * #dotSigns4} (a group of four rows from {@code rowFrom}) or {@link #dotSigns} (a last row) bit
+   * for bit; an implementation may decode a group of rows to {@code +-1} floats once per batch.
+   */
+  void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
+
+  /**
+   * {@code q[i] = saturate(rint(x[i] / scale) + zeroPoint)} into int8 for {@code i < n}, NaN to the
+   * zero point: exactly {@code LayerMath.quantizeInt8} element by element (true float32 division,
+   * round half to even), for {@code zeroPoint} in [-128, 127].
+   */
+  void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q);
+
+  /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
    * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
    * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse

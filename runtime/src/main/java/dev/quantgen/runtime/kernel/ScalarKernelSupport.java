@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.kernel;
 
+import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 
 /**
@@ -34,6 +35,11 @@ public final class ScalarKernelSupport implements KernelSupport {
 
   @Override
   public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
+    float4(w, off, stride, x, 0, n, out, outOff);
+  }
+
+  /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
+  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -42,7 +48,7 @@ public final class ScalarKernelSupport implements KernelSupport {
     float a2 = 0.0f;
     float a3 = 0.0f;
     for (int i = 0; i < n; i++) {
-      float xi = x[i];
+      float xi = x[xOff + i];
       a0 += w[off + i] * xi;
       a1 += w[o1 + i] * xi;
       a2 += w[o2 + i] * xi;
@@ -55,20 +61,85 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    for (int b = 0; b < batch; b++) {
+      int r = rowFrom;
+      for (; r + 4 <= rowTo; r += 4) {
+        float4(w, r * n, n, x, b * n, n, out, b * outStride + r);
+      }
+      for (; r < rowTo; r++) {
+        out[b * outStride + r] = dotFloat(w, r * n, x, b * n, n);
+      }
+    }
+  }
+
+  @Override
+  public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    for (int b = 0; b < batch; b++) {
+      for (int r = rowFrom; r < rowTo; r++) {
+        out[b * outStride + r] = half(w, r * n, x, b * n, n); // dotHalf4 is dotHalf row by row
+      }
+    }
+  }
+
+  @Override
+  public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; i++) {
+      sum += flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      out[outOff + r] = dotSigns(w, off + r * words, x, xOff, n);
+    }
+  }
+
+  @Override
+  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+      int outStride) {
+    for (int b = 0; b < batch; b++) {
+      for (int r = rowFrom; r < rowTo; r++) {
+        out[b * outStride + r] = dotSigns(w, r * words, x, b * n, n); // dotSigns4 is dotSigns row by row
+      }
+    }
+  }
+
+  /** {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped, exactly. */
+  static float flip(float x, long bit) {
+    return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31));
+  }
+
+  @Override
+  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+    for (int i = 0; i < n; i++) {
+      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+    }
+  }
+
+  @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
+    return half(w, off, x, 0, n);
+  }
+
+  /** {@link #dotHalf} with the input at {@code x[xOff ..]}. */
+  private static float half(short[] w, int off, float[] x, int xOff, int n) {
     float a0 = 0.0f;
     float a1 = 0.0f;
     float a2 = 0.0f;
     float a3 = 0.0f;
     int i = 0;
     for (; i + 3 < n; i += 4) {
-      a0 += Half.toFloat(w[off + i]) * x[i];
-      a1 += Half.toFloat(w[off + i + 1]) * x[i + 1];
-      a2 += Half.toFloat(w[off + i + 2]) * x[i + 2];
-      a3 += Half.toFloat(w[off + i + 3]) * x[i + 3];
+      a0 += Half.toFloat(w[off + i]) * x[xOff + i];
+      a1 += Half.toFloat(w[off + i + 1]) * x[xOff + i + 1];
+      a2 += Half.toFloat(w[off + i + 2]) * x[xOff + i + 2];
+      a3 += Half.toFloat(w[off + i + 3]) * x[xOff + i + 3];
     }
     for (; i < n; i++) {
-      a0 += Half.toFloat(w[off + i]) * x[i];
+      a0 += Half.toFloat(w[off + i]) * x[xOff + i];
     }
     return (a0 + a1) + (a2 + a3);
   }

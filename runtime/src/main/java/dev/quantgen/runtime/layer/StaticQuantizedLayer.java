@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.kernel.Kernels;
+
 /**
  * A dense layer with {@link ActivationMode#STATIC} activations: it also runs int8 to int8, so
  * consecutive static layers can pass int8 activations without going through float.
@@ -46,14 +48,15 @@ public interface StaticQuantizedLayer extends DenseLayer {
     }
   }
 
-  /** Quantizes a batch with {@link #inputParams()}, as {@link #quantizeInput} does each sample. */
+  /**
+   * Quantizes a batch with {@link #inputParams()}, as {@link #quantizeInput} does each sample
+   * (element for element the same int8 values, in vector lanes where the Vector API is on).
+   */
   default void quantizeInputBatch(float[] x, byte[] qx, int batch) {
     LayerMath.requireBatch("x", x.length, batch, inputSize());
     LayerMath.requireBatch("qx", qx.length, batch, inputSize());
     ActivationParams p = inputParams();
-    for (int i = 0; i < x.length; i++) {
-      qx[i] = (byte) p.quantize(x[i]);
-    }
+    Kernels.support().quantizeInt8(x, x.length, p.scale(), p.zeroPoint(), qx);
   }
 
   /** Dequantizes a batch with {@link #outputParams()}, as {@link #dequantizeOutput} does each sample. */

@@ -188,6 +188,116 @@ class KernelSupportParityTest {
     assertEquals((n - 1) * 16384 - 127 * 128, acc[rows]);
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void batchedFloatProductsEqualTheRowByRowKernelsBitForBit(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(31 + n);
+    int rows = 11; // two groups of four from row 1, then two single rows
+    int batch = 5; // two pairs and a last sample
+    float[] w = new float[rows * n];
+    short[] h = new short[rows * n];
+    for (int i = 0; i < w.length; i++) {
+      h[i] = (short) (random.nextInt(0x7C00) | (random.nextBoolean() ? 0x8000 : 0));
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] x = new float[batch * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    int stride = rows + 2;
+    float[] out = new float[batch * stride];
+    float[] halfOut = new float[batch * stride];
+    k.gemmFloat(w, n, 1, rows, x, batch, out, stride);
+    k.gemmHalf(h, n, 1, rows, x, batch, halfOut, stride);
+    float[] sample = new float[n];
+    float[] expected = new float[rows];
+    float[] expectedHalf = new float[rows];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x, b * n, sample, 0, n);
+      for (int r = 1; r + 4 <= rows; r += 4) {
+        k.dotFloat4(w, r * n, n, sample, n, expected, r);
+        k.dotHalf4(h, r * n, n, sample, n, expectedHalf, r);
+      }
+      for (int r = 9; r < rows; r++) {
+        expected[r] = k.dotFloat(w, r * n, sample, 0, n);
+        expectedHalf[r] = k.dotHalf(h, r * n, sample, n);
+      }
+      for (int r = 1; r < rows; r++) {
+        assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[b * stride + r]),
+            "float row " + r + " sample " + b);
+        assertEquals(Float.floatToRawIntBits(expectedHalf[r]), Float.floatToRawIntBits(halfOut[b * stride + r]),
+            "half row " + r + " sample " + b);
+      }
+      assertEquals(0f, out[b * stride], "row 0 is outside the range");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void signRowsAddEachInputWithItsWeightSignWithinTheBoundAndBatchedEqualsRowByRow(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(77 + n);
+    int words = (n + 63) / 64 + 1; // a spare word: the stride must be honoured
+    int rows = 7; // a group of four, then three single rows
+    int batch = 3;
+    long[] w = new long[rows * words];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextLong();
+    }
+    float[] signs = new float[rows * n];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < n; i++) {
+        signs[r * n + i] = ((w[r * words + i / 64] >>> (i % 64)) & 1) == 1 ? 1f : -1f;
+      }
+    }
+    float[] x = new float[batch * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[] out = new float[batch * rows];
+    k.gemmSigns(w, words, n, 0, rows, x, batch, out, rows);
+    float[] sample = new float[n];
+    float[] four = new float[4];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x, b * n, sample, 0, n);
+      k.dotSigns4(w, 0, words, x, b * n, n, four, 0);
+      for (int r = 0; r < rows; r++) {
+        float expected = r < 4 ? four[r] : k.dotSigns(w, r * words, x, b * n, n);
+        assertWithinBound(signs, r * n, sample, n, expected, "row " + r + " sample " + b);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[b * rows + r]),
+            "batched row " + r + " sample " + b);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void quantizingToInt8EqualsTheScalarContractWithTiesSaturationAndNan(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(5 + n);
+    float scale = 0.037f;
+    for (int zeroPoint : new int[] {-128, -3, 0, 127}) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        switch (i % 6) {
+          case 0: x[i] = (random.nextInt(41) - 20 + 0.5f) * scale; break; // a tie (x / scale near k + 0.5)
+          case 1: x[i] = (float) random.nextGaussian() * 3; break;
+          case 2: x[i] = random.nextBoolean() ? 1e30f : -1e30f; break; // saturates
+          case 3: x[i] = i % 12 == 3 ? Float.NaN : Float.NEGATIVE_INFINITY; break;
+          case 4: x[i] = (float) random.nextGaussian() * 50; break;
+          default: x[i] = -0.0f;
+        }
+      }
+      byte[] q = new byte[n];
+      k.quantizeInt8(x, n, scale, zeroPoint, q);
+      for (int i = 0; i < n; i++) {
+        assertEquals(dev.quantgen.runtime.layer.LayerMath.quantizeInt8(x[i], scale, zeroPoint), q[i],
+            "x = " + x[i] + ", zero point " + zeroPoint);
+      }
+    }
+  }
+
   private static int gemmReference(byte[] w, int wOff, byte[] x, int xOff, int n) {
     long s = 0;
     for (int i = 0; i < n; i++) {
