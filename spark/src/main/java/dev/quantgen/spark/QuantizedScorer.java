@@ -7,11 +7,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Scores a data set with a quantized model file ({@code .qgen}) on the user's generated kernels:
@@ -129,10 +131,21 @@ public final class QuantizedScorer {
     }
     Path file = modelFile.toAbsolutePath().normalize();
     String sha256 = ModelLoader.sha256(file);
-    input.sparkSession().sparkContext().addFile(file.toString());
+    ship(input.sparkSession().sparkContext(), file);
     ScorePartitions scoring = new ScorePartitions(file.getFileName().toString(), sha256, loader, column, columnIndex,
         kind, idColumn, idIndex, model.inputSize(), batchSize, logits);
     return input.mapPartitions(scoring, Encoders.row(output));
+  }
+
+  /**
+   * Adds {@code file} to the application's files unless a file of that name is there already (Spark
+   * keeps the first of a name; an executor whose copy differs fails on its SHA-256 check).
+   */
+  private static void ship(SparkContext spark, Path file) {
+    String name = "/" + file.getFileName();
+    if (!CollectionConverters.asJava(spark.listFiles()).stream().anyMatch(uri -> uri.endsWith(name))) {
+      spark.addFile(file.toString());
+    }
   }
 
   private static int fieldIndex(StructType schema, String name, String role) {
