@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -19,7 +21,8 @@ import org.apache.spark.sql.SparkSession;
  * 60,000 Fashion-MNIST training images scored with the same {@code .qgen} file by (a) one {@link
  * InferenceSession} over all cores on the images in memory, (b) Spark {@code local[N]} from Parquet
  * to Spark's no-op sink (the whole job: read, decode, score, encode), (c) the same from a cached
- * input (Spark's row handling and scheduling without Parquet). Rounds alternate; medians are printed.
+ * input (Spark's row handling and scheduling without Parquet), (d) Spark alone: (b) without the model
+ * (an identity mapPartitions), Spark's own cost per image. Rounds alternate; medians are printed.
  *
  * <p>Run from the repository root after {@code mvn -pl spark -am test-compile}, with the test class
  * path ({@code mvn -pl spark dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test})
@@ -54,6 +57,7 @@ public final class LocalThroughput {
       double[] single = new double[rounds];
       double[] fromParquet = new double[rounds];
       double[] fromCache = new double[rounds];
+      double[] sparkAlone = new double[rounds];
       for (int r = -1; r < rounds; r++) { // round -1 warms up
         long t0 = System.nanoTime();
         session.classify(x, n, labels);
@@ -62,7 +66,12 @@ public final class LocalThroughput {
         long t2 = System.nanoTime();
         scorer.score(cached).write().format("noop").mode("overwrite").save();
         long t3 = System.nanoTime();
+        org.apache.spark.sql.Dataset<Row> input = spark.read().parquet(parquet);
+        input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(input.schema()))
+            .write().format("noop").mode("overwrite").save();
+        long t4 = System.nanoTime();
         if (r >= 0) {
+          sparkAlone[r] = n / ((t4 - t3) / 1e9);
           single[r] = n / ((t1 - t0) / 1e9);
           fromParquet[r] = n / ((t2 - t1) / 1e9);
           fromCache[r] = n / ((t3 - t2) / 1e9);
@@ -74,6 +83,8 @@ public final class LocalThroughput {
           + " Parquet -> noop %,.0f images/s (%.2fx); cached input -> noop %,.0f images/s (%.2fx)%n", precision,
           session.threads(), s, cores, median(fromParquet), median(fromParquet) / s, median(fromCache),
           median(fromCache) / s);
+      System.out.printf(Locale.ROOT, "%s: Spark alone (the same job without the model: Parquet -> identity"
+          + " mapPartitions -> noop) %,.0f images/s%n", precision, median(sparkAlone));
     }
     spark.stop();
   }
