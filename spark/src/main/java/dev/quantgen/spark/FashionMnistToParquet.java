@@ -5,9 +5,11 @@ import dev.quantgen.runtime.data.ImageSet;
 import dev.quantgen.runtime.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -83,27 +85,34 @@ public final class FashionMnistToParquet {
         .add("id", DataTypes.LongType, false)
         .add("label", DataTypes.IntegerType, false)
         .add("image", floats ? DataTypes.createArrayType(DataTypes.FloatType, false) : DataTypes.BinaryType, false);
-    List<Row> rows = new ArrayList<>(images.count());
-    for (int i = 0; i < images.count(); i++) {
-      int[] pixels = images.image(i);
-      Object image;
+    int count = images.count();
+    int size = images.imageSize();
+    byte[] pixels = new byte[count * size];
+    byte[] classes = new byte[count];
+    for (int i = 0; i < count; i++) {
+      int[] image = images.image(i);
+      for (int p = 0; p < size; p++) {
+        pixels[i * size + p] = (byte) image[p];
+      }
+      classes[i] = (byte) labels.get(i);
+    }
+    // The executors build the rows from one broadcast copy of the bytes: no task carries data.
+    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pixels);
+    MapFunction<Long, Row> row = id -> {
+      int i = (int) (long) id;
+      byte[] bytes = Arrays.copyOfRange(shared.value(), i * size, (i + 1) * size);
+      Object image = bytes;
       if (floats) {
-        Float[] x = new Float[pixels.length];
-        for (int p = 0; p < pixels.length; p++) {
-          x[p] = pixels[p] / 255f;
+        Float[] x = new Float[size];
+        for (int p = 0; p < size; p++) {
+          x[p] = (bytes[p] & 0xff) / 255f;
         }
         image = x;
-      } else {
-        byte[] bytes = new byte[pixels.length];
-        for (int p = 0; p < pixels.length; p++) {
-          bytes[p] = (byte) pixels[p];
-        }
-        image = bytes;
       }
-      rows.add(RowFactory.create((long) i, labels.get(i), image));
-    }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    spark.createDataFrame(jsc.parallelize(rows, files), schema).write().parquet(out);
-    return rows.size();
+      return RowFactory.create(id, (int) classes[i], image);
+    };
+    spark.range(0, count, 1, files).as(Encoders.LONG()).map(row, Encoders.row(schema)).write().parquet(out);
+    shared.destroy();
+    return count;
   }
 }

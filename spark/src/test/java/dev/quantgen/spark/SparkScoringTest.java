@@ -43,7 +43,8 @@ class SparkScoringTest {
   private static SparkSession spark;
   private static Path fashionMnist;
   private static FashionModels models;
-  private static String parquet;
+  private static String parquet; // image: binary, 784 unsigned bytes
+  private static String parquetFloats; // image: array<float>, 784 floats scaled to [0, 1]
 
   @BeforeAll
   static void start() throws IOException {
@@ -52,6 +53,8 @@ class SparkScoringTest {
     spark = LocalSpark.start("local[2]");
     parquet = dir.resolve("fashion-test.parquet").toString();
     FashionMnistToParquet.write(spark, fashionMnist, "test", 4, false, parquet);
+    parquetFloats = dir.resolve("fashion-test-floats.parquet").toString();
+    FashionMnistToParquet.write(spark, fashionMnist, "test", 4, true, parquetFloats);
   }
 
   @AfterAll
@@ -61,9 +64,11 @@ class SparkScoringTest {
     }
   }
 
+  /** INT8 reads the images as bytes, INT4 as floats: both input forms, each at full size. */
   @ParameterizedTest
   @EnumSource(value = Precision.class, names = {"INT8", "INT4"})
   void everyPredictionAndLogitEqualsOneSessionInThisJvm(Precision precision) throws IOException {
+    String input = precision == Precision.INT8 ? parquet : parquetFloats;
     Path model = models.save(precision);
     Dataset test = FashionModels.test(fashionMnist);
     int n = test.size();
@@ -73,7 +78,7 @@ class SparkScoringTest {
     session.run(FashionModels.inputs(test), n, expected);
 
     List<Row> scored = QuantizedScorer.of(model).kernels(FashionModels.KERNELS).id("id").withLogits()
-        .score(spark.read().parquet(parquet))
+        .score(spark.read().parquet(input))
         .select("id", "label", QuantizedScorer.PREDICTION, QuantizedScorer.LOGITS)
         .collectAsList();
 
@@ -93,7 +98,8 @@ class SparkScoringTest {
       }
       correct += row.getInt(2) == test.label(id) ? 1 : 0;
     }
-    System.out.printf("%s: %d of %d predictions equal to the single-JVM session; accuracy %.2f%%%n", precision, n, n,
+    System.out.printf("%s (%s): %d of %d predictions and logits equal to the single-JVM session; accuracy %.2f%%%n",
+        precision, spark.read().parquet(input).schema().apply("image").dataType().simpleString(), n, n,
         100.0 * correct / n);
   }
 
