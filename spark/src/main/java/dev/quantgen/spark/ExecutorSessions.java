@@ -1,6 +1,5 @@
 package dev.quantgen.spark;
 
-import dev.quantgen.runtime.ptq.InferenceSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,13 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkFiles;
 
 /**
- * One {@link InferenceSession} per executor JVM and model, shared by every task and partition that
- * JVM runs: the file is read and the kernels prepared once, then each task only runs batches. A
- * session is safe for concurrent tasks (its kernels are immutable, its buffers per thread), and runs
- * each batch on the task's own thread: Spark already gives every core a task.
+ * One session ({@link BatchedModel}) per executor JVM and model, shared by every task and partition
+ * that JVM runs: the file is read and the kernels prepared once, then each task only runs batches.
+ * It is safe for concurrent tasks (its kernels are immutable, its buffers per thread), and runs each
+ * batch on the task's own thread: Spark already gives every core a task. Sessions stay for the
+ * life of the executor (a model is a few hundred kilobytes), so later jobs reuse them too.
  */
 final class ExecutorSessions {
-  private static final Map<String, InferenceSession> SESSIONS = new ConcurrentHashMap<>();
+  private static final Map<String, BatchedModel> SESSIONS = new ConcurrentHashMap<>();
 
   private ExecutorSessions() {}
 
@@ -26,11 +26,11 @@ final class ExecutorSessions {
    *
    * @throws IllegalStateException if this executor's copy is not the file the driver checked
    */
-  static InferenceSession get(String fileName, String sha256, ModelLoader loader) {
+  static BatchedModel get(String fileName, String sha256, ModelLoader loader) {
     return SESSIONS.computeIfAbsent(sha256 + ' ' + loader, key -> open(fileName, sha256, loader));
   }
 
-  private static InferenceSession open(String fileName, String sha256, ModelLoader loader) {
+  private static BatchedModel open(String fileName, String sha256, ModelLoader loader) {
     Path file = Paths.get(SparkFiles.get(fileName));
     try {
       String actual = ModelLoader.sha256(file);
@@ -38,7 +38,7 @@ final class ExecutorSessions {
         throw new IllegalStateException(file + ": SHA-256 " + actual + ", expected " + sha256 + " (the file the driver"
             + " checked); a file added to a Spark application cannot be replaced: give the new model another name");
       }
-      return new InferenceSession(loader.load(file), 1);
+      return BatchedModel.of(loader.load(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

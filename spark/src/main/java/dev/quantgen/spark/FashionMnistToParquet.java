@@ -1,8 +1,5 @@
 package dev.quantgen.spark;
 
-import dev.quantgen.runtime.data.Idx;
-import dev.quantgen.runtime.data.ImageSet;
-import dev.quantgen.runtime.data.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,8 +72,8 @@ public final class FashionMnistToParquet {
       case "train" -> "train";
       default -> throw new IllegalArgumentException("--set: expected test or train, got '" + set + "'");
     };
-    ImageSet images = Idx.readImages(dir.resolve(prefix + "-images-idx3-ubyte.gz"));
-    Labels labels = Idx.readLabels(dir.resolve(prefix + "-labels-idx1-ubyte.gz"));
+    IdxFile images = IdxFile.read(dir.resolve(prefix + "-images-idx3-ubyte.gz"), IdxFile.IMAGES);
+    IdxFile labels = IdxFile.read(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), IdxFile.LABELS);
     if (images.count() != labels.count()) {
       throw new IOException(dir + ": " + images.count() + " images and " + labels.count() + " labels in the " + set
           + " set, expected as many of each");
@@ -86,16 +83,9 @@ public final class FashionMnistToParquet {
         .add("label", DataTypes.IntegerType, false)
         .add("image", floats ? DataTypes.createArrayType(DataTypes.FloatType, false) : DataTypes.BinaryType, false);
     int count = images.count();
-    int size = images.imageSize();
-    byte[] pixels = new byte[count * size];
-    byte[] classes = new byte[count];
-    for (int i = 0; i < count; i++) {
-      int[] image = images.image(i);
-      for (int p = 0; p < size; p++) {
-        pixels[i * size + p] = (byte) image[p];
-      }
-      classes[i] = (byte) labels.get(i);
-    }
+    int size = images.itemSize();
+    byte[] pixels = images.data();
+    byte[] classes = labels.data();
     // The executors build the rows from one broadcast copy of the bytes: no task carries data.
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pixels);
     MapFunction<Long, Row> row = id -> {
@@ -109,7 +99,7 @@ public final class FashionMnistToParquet {
         }
         image = x;
       }
-      return RowFactory.create(id, (int) classes[i], image);
+      return RowFactory.create(id, classes[i] & 0xff, image);
     };
     spark.range(0, count, 1, files).as(Encoders.LONG()).map(row, Encoders.row(schema)).write().parquet(out);
     shared.destroy();

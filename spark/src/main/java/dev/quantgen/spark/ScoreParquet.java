@@ -30,7 +30,6 @@ public final class ScoreParquet {
     String model = null;
     String input = null;
     String output = null;
-    QuantizedScorer scorer;
     String kernels = null;
     String column = "image";
     String id = null;
@@ -54,7 +53,7 @@ public final class ScoreParquet {
     if (model == null || input == null || output == null) {
       throw Args.usage("--model, --input and --output are required; " + USAGE);
     }
-    scorer = QuantizedScorer.of(Path.of(model)).column(column).batchSize(batch);
+    QuantizedScorer scorer = QuantizedScorer.of(Path.of(model)).column(column).batchSize(batch);
     if (kernels != null) {
       scorer.kernels(kernels);
     }

@@ -11,8 +11,8 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * The executor side of {@link QuantizedScorer}: each partition's rows go through the executor's
- * shared session in batches of {@code batchSize} ({@link InferenceSession#run(float[], int, float[])}),
- * and come out as they went in plus the predicted class and, on request, the logits.
+ * shared model in batches of {@code batchSize} ({@link BatchedModel#run}: one batched forward per
+ * batch), and come out as they went in plus the predicted class and, on request, the logits.
  */
 final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -53,7 +53,7 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
   /** Reads a batch of rows, scores it in one call, hands the rows out, and reads the next. */
   private final class Batches implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final InferenceSession session;
+    private final BatchedModel session;
     private final int partition;
     private final int outputSize;
     private final Row[] rows = new Row[batchSize];
@@ -64,7 +64,7 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
     private int next; // the next of them to hand out
     private float[] scores; // y, or a right-sized copy for a final short batch
 
-    Batches(Iterator<Row> input, InferenceSession session, int partition) {
+    Batches(Iterator<Row> input, BatchedModel session, int partition) {
       this.input = input;
       this.session = session;
       this.partition = partition;

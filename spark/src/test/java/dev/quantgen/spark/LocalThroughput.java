@@ -55,6 +55,8 @@ public final class LocalThroughput {
       org.apache.spark.sql.Dataset<Row> cached = spark.read().parquet(parquet).cache();
       cached.count();
       double[] single = new double[rounds];
+      double[] batched = new double[rounds];
+      BatchedModel chain = BatchedModel.of(session.model());
       double[] fromParquet = new double[rounds];
       double[] fromCache = new double[rounds];
       double[] sparkAlone = new double[rounds];
@@ -62,6 +64,8 @@ public final class LocalThroughput {
         long t0 = System.nanoTime();
         session.classify(x, n, labels);
         long t1 = System.nanoTime();
+        batchedOnCores(chain, x, n, cores, QuantizedScorer.DEFAULT_BATCH_SIZE);
+        long tb = System.nanoTime();
         scorer.score(spark.read().parquet(parquet)).write().format("noop").mode("overwrite").save();
         long t2 = System.nanoTime();
         scorer.score(cached).write().format("noop").mode("overwrite").save();
@@ -73,20 +77,44 @@ public final class LocalThroughput {
         if (r >= 0) {
           sparkAlone[r] = n / ((t4 - t3) / 1e9);
           single[r] = n / ((t1 - t0) / 1e9);
-          fromParquet[r] = n / ((t2 - t1) / 1e9);
+          batched[r] = n / ((tb - t1) / 1e9);
+          fromParquet[r] = n / ((t2 - tb) / 1e9);
           fromCache[r] = n / ((t3 - t2) / 1e9);
         }
       }
       cached.unpersist();
       double s = median(single);
-      System.out.printf(Locale.ROOT, "%s: single JVM (one session, %d threads) %,.0f images/s; Spark local[%d]"
-          + " Parquet -> noop %,.0f images/s (%.2fx); cached input -> noop %,.0f images/s (%.2fx)%n", precision,
-          session.threads(), s, cores, median(fromParquet), median(fromParquet) / s, median(fromCache),
-          median(fromCache) / s);
-      System.out.printf(Locale.ROOT, "%s: Spark alone (the same job without the model: Parquet -> identity"
-          + " mapPartitions -> noop) %,.0f images/s%n", precision, median(sparkAlone));
+      double b = median(batched);
+      System.out.printf(Locale.ROOT, "%s: single JVM, session.classify (%d threads): %,.0f images/s; single JVM,"
+          + " the job's batched forward (%d threads, batches of %d): %,.0f images/s%n", precision, session.threads(), s,
+          cores, QuantizedScorer.DEFAULT_BATCH_SIZE, b);
+      System.out.printf(Locale.ROOT, "%s: Spark local[%d], Parquet -> noop: %,.0f images/s (%.2fx the batched single"
+          + " JVM); cached input -> noop: %,.0f images/s (%.2fx); Spark alone (the Parquet job without the model:"
+          + " identity mapPartitions): %,.0f images/s%n", precision, cores, median(fromParquet), median(fromParquet) / b,
+          median(fromCache), median(fromCache) / b, median(sparkAlone));
     }
     spark.stop();
+  }
+
+  /** Scores {@code x} on {@code cores} threads, each its contiguous share in batches, as Spark's tasks do. */
+  private static void batchedOnCores(BatchedModel model, float[] x, int n, int cores, int batch) {
+    int in = model.inputSize();
+    int out = model.outputSize();
+    java.util.stream.IntStream.range(0, cores).parallel().forEach(t -> {
+      int from = (int) ((long) n * t / cores);
+      int to = (int) ((long) n * (t + 1) / cores);
+      float[] xb = new float[batch * in];
+      float[] yb = new float[batch * out];
+      for (int i = from; i < to; i += batch) {
+        int rows = Math.min(batch, to - i);
+        if (rows < batch) {
+          xb = new float[rows * in];
+          yb = new float[rows * out];
+        }
+        System.arraycopy(x, i * in, xb, 0, rows * in);
+        model.run(xb, rows, yb);
+      }
+    });
   }
 
   private static double median(double[] values) {
