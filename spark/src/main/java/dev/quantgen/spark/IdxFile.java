@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The unsigned bytes of a gzipped IDX file (MNIST, Fashion-MNIST): a big-endian header, magic
@@ -28,7 +29,7 @@ record IdxFile(int count, int itemSize, byte[] data) {
    * Reads {@code file}, expecting the {@code magic} of images or labels.
    *
    * @throws IOException naming the file: not gzip, another magic, a size past 2^31 - 9 bytes, or
-   *     fewer bytes than the header claims
+   *     fewer bytes than the header claims (checked as the data arrives, never allocated up front)
    */
   static IdxFile read(Path file, int magic) throws IOException {
     try (DataInputStream in = new DataInputStream(new GZIPInputStream(
@@ -52,15 +53,16 @@ record IdxFile(int count, int itemSize, byte[] data) {
             + " non-negative sizes and at most " + MAX_BYTES + " bytes in all");
       }
       long size = count * itemSize;
-      byte[] data = new byte[(int) size];
-      try {
-        in.readFully(data);
-      } catch (EOFException e) {
-        throw new IOException(file + ": truncated, expected " + size + " bytes of data after the header", e);
+      byte[] data = in.readNBytes((int) size); // grows as bytes arrive: a lying header allocates nothing
+      if (data.length != size) {
+        throw new IOException(file + ": truncated, " + data.length + " bytes of data after the header, expected "
+            + size);
       }
       return new IdxFile(count, (int) itemSize, data);
     } catch (EOFException e) {
       throw new IOException(file + ": truncated header", e);
+    } catch (ZipException e) {
+      throw new IOException(file + ": " + e.getMessage() + ", expected a gzipped IDX file", e);
     }
   }
 }
