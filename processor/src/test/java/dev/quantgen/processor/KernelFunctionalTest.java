@@ -130,6 +130,15 @@ class KernelFunctionalTest {
    * it against the reference (also used by {@link RandomAnnotationsTest}).
    */
   static void check(ClassLoader loader, Case c, String suffix) throws Exception {
+    check(loader, c, suffix, false);
+  }
+
+  /**
+   * As {@link #check(ClassLoader, Case, String)}; with {@code batched}, also runs every input as one
+   * batch through {@link DenseLayer#forwardBatch} and holds each row to the same reference and bound
+   * (used by {@link LargeLayerKernelTest}).
+   */
+  static void check(ClassLoader loader, Case c, String suffix, boolean batched) throws Exception {
     Random random = new Random(31L * c.name().hashCode() + suffix.hashCode());
     DenseWeights weights = weights(c, random);
     FusedActivation act = FusedActivation.valueOf(c.activation());
@@ -181,6 +190,32 @@ class KernelFunctionalTest {
       }
     }
     checkBatchEqualsOneByOne(c, suffix, layer, inputs);
+    if (batched) {
+      float[] batchX = new float[inputs.size() * c.in()];
+      for (int b = 0; b < inputs.size(); b++) {
+        System.arraycopy(inputs.get(b), 0, batchX, b * c.in(), c.in());
+      }
+      float[] batchY = new float[inputs.size() * c.out()];
+      layer.forwardBatch(batchX, batchY, inputs.size());
+      for (int b = 0; b < inputs.size(); b++) {
+        float[] x = inputs.get(b);
+        reference.run(x, expected);
+        for (int o = 0; o < c.out(); o++) {
+          float got = batchY[b * c.out() + o];
+          String where = c + " " + suffix + " batch of " + inputs.size() + ", row " + b + ", output " + o;
+          if (exact) {
+            if (Float.floatToIntBits(expected[o]) != Float.floatToIntBits(got)) {
+              fail(where + ": expected " + expected[o] + ", got " + got);
+            }
+          } else if (!(Float.isNaN(expected[o]) && Float.isNaN(got))) {
+            double tol = reference.tolerance(x, o, expected[o]);
+            float want = expected[o];
+            assertTrue(Math.abs(want - got) <= tol,
+                () -> where + ": expected " + want + ", got " + got + ", tolerance " + tol);
+          }
+        }
+      }
+    }
     if (layer instanceof StaticQuantizedLayer q) {
       checkIntegerPath(c, q, reference.quantizedParams, random);
     }
@@ -329,9 +364,10 @@ class KernelFunctionalTest {
       }
       case "Fp16": {
         Fp16DenseParams p = Fp16DenseParams.prepare(w, act);
+        short[] halves = p.weights(); // a copy per call: read once (large layers have millions)
         for (int o = 0; o < c.out(); o++) {
           for (int i = 0; i < c.in(); i++) {
-            eff[o][i] = Half.toFloat(p.weights()[o * c.in() + i]);
+            eff[o][i] = Half.toFloat(halves[o * c.in() + i]);
           }
         }
         return new Reference((x, y) -> DenseReference.fp16(p, x, y), eff, null, c.in() + 2);
@@ -349,10 +385,12 @@ class KernelFunctionalTest {
         QuantizedDenseConfig config = (QuantizedDenseConfig) kernel.getField("CONFIG").get(null);
         QuantizedDenseParams p = QuantizedDenseParams.prepare(c.name(), w, config, inP, outP);
         int groups = config.groups(c.in());
+        int[] zeroPoints = p.zeroPoints(); // copies: read once
+        float[] scales = p.scales();
         for (int o = 0; o < c.out(); o++) {
           for (int i = 0; i < c.in(); i++) {
             int k = p.scaleIndex(o, i / config.groupSize(c.in()));
-            eff[o][i] = (p.weight(o, i) - p.zeroPoints()[k]) * p.scales()[k];
+            eff[o][i] = (p.weight(o, i) - zeroPoints[k]) * scales[k];
           }
         }
         return new Reference((x, y) -> DenseReference.quantized(p, x, y), eff, p, c.in() + groups + 2);

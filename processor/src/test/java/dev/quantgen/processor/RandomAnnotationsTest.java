@@ -18,6 +18,7 @@ import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.testkit.SharedData;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -41,17 +42,25 @@ import org.junit.jupiter.api.Test;
  * error the oracle requires on the line it names. Never an exception inside the processor, never an
  * error in generated code.
  *
- * <p>{@code -Dquantgen.randomAnnotations.seed} and {@code .count} (default 150) change the run.
+ * <p>{@code -Dquantgen.randomAnnotations.seed} and {@code .count} change the run. The count defaults
+ * to {@value #SHORT_COUNT} (CI's quick run) and to {@value #LONG_COUNT} under
+ * {@code -Dquantgen.longTests=true} ({@link SharedData#LONG_TESTS}); an explicit count always wins.
  */
 class RandomAnnotationsTest {
   private static final int BATCH = 15;
+  /** Combinations per run by default. */
+  static final int SHORT_COUNT = 150;
+  /** Combinations per run when long tests are enabled: the processor-at-scale target. */
+  static final int LONG_COUNT = 1_000;
   /** Accepted layers larger than this compile and load, but are not run (weights would not fit). */
   private static final long MAX_RUN_WEIGHTS = 300_000;
 
   @Test
   void everyRandomCombinationCompilesAndRunsOrFailsWithDocumentedTaggedErrors() throws Exception {
     long seed = Long.getLong("quantgen.randomAnnotations.seed", 20_240_909L);
-    int count = Integer.getInteger("quantgen.randomAnnotations.count", 150);
+    int count = Integer.getInteger("quantgen.randomAnnotations.count",
+        Boolean.getBoolean(SharedData.LONG_TESTS) ? LONG_COUNT : SHORT_COUNT);
+    long started = System.nanoTime();
     RandomLayerSources generator = new RandomLayerSources(seed);
     List<RandomLayerSources.Combo> all = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -87,8 +96,8 @@ class RandomAnnotationsTest {
       }
     }
     System.out.printf(Locale.ROOT, "[random-annotations] seed %d: %d combinations, %d accepted %s (%d run against "
-        + "the references), %d rejected; rejections by tag %s%n", seed, count, accepted, acceptedByKind, ran,
-        count - accepted, tagCounts(rejectedBy));
+        + "the references), %d rejected; rejections by tag %s; %.1f s%n", seed, count, accepted, acceptedByKind, ran,
+        count - accepted, tagCounts(rejectedBy), (System.nanoTime() - started) / 1e9);
     assertTrue(accepted > count / 4 && accepted < count, "the generator mixes valid and invalid combinations");
   }
 
