@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@link RandomLayerSources}), several classes per compilation. Each combination must either be
  * accepted — then its generated classes compile, load and match the runtime references (dense
  * variants through {@link KernelFunctionalTest#check}: integer pipelines bit for bit, float ones
- * within the stated bound; FP32 convolutions and pooling bit for bit; models wire their layers) — or
+ * within the stated bound; FP32 convolutions within the reassociation bound, pooling bit for bit; models wire their layers) — or
  * be rejected only with documented, tagged errors ({@link Message}) in its own files, including every
  * error the oracle requires on the line it names. Never an exception inside the processor, never an
  * error in generated code.
@@ -233,8 +233,29 @@ class RandomAnnotationsTest {
     Object instance = kernel.getConstructor(FloatTensor.class, FloatTensor.class).newInstance(weights, bias);
     float[] y = new float[expected.length];
     kernel.getMethod("forward", float[].class, float[].class).invoke(instance, x.toArray(), y);
-    assertArrayEquals(bits(expected), bits(y), c.toString());
+    // The scalar fallback is Conv2d's loop (bit for bit); the Vector API kernel sums in another order
+    // with fused multiply-adds, so it is held to the reassociation bound
+    // 2 gamma(n + 1) (sum |w x| + |b|), gamma(n) = n u / (1 - n u), u = 2^-24, n = the fan-in.
+    float[] bound = new Conv2d(abs(weights), bias == null ? null : abs(bias), window(c, pair(c.shape.get("stride"))),
+        groups, Activation.NONE).apply(abs(x)).toArray();
+    int n = channels / groups * k[0] * k[1] + 1;
+    double u = Math.ulp(1.0f) / 2;
+    double gamma = (n + 1) * u / (1 - (n + 1) * u);
+    for (int i = 0; i < y.length; i++) {
+      double tolerance = 2 * gamma * bound[i] + Float.MIN_NORMAL;
+      if (!(Math.abs((double) y[i] - expected[i]) <= tolerance)) {
+        fail(c + ": output " + i + " is " + y[i] + ", expected " + expected[i] + " within " + tolerance);
+      }
+    }
     return true;
+  }
+
+  private static FloatTensor abs(FloatTensor t) {
+    float[] v = t.toArray();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.abs(v[i]);
+    }
+    return FloatTensor.of(t.shape(), v);
   }
 
   private static boolean runPool(ClassLoader loader, RandomLayerSources.Combo c) throws Exception {
