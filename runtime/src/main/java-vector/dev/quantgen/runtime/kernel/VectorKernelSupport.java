@@ -617,9 +617,9 @@ final class VectorKernelSupport implements KernelSupport {
   /**
    * Four rows times two samples: {@link #chunk4x2} over each {@link #GEMM_CHUNK} of inputs, then the
    * scalar tail. The chunk loop is a method of its own, one flat loop whose vector accumulators
-   * never cross an outer loop: with the chunk loop around the vector loop in one method, C2 kept
-   * the accumulators as objects in some compilations (run-to-run swings of 3x in the batched INT8
-   * forward); see benchmarks/results/2026-12-05-dense2-int8-batched-jdk17.txt.
+   * never cross an outer loop (the shape of {@link #float4x2}, which C2 keeps in registers). The
+   * boxing that made the batched INT8 forward swing from run to run came from {@link #exactSum};
+   * see benchmarks/results/2026-12-05-dense2-int8-batched-jdk17.txt.
    */
   private static void tile4x2(float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
     for (int k = 0; k < 4; k++) {
