@@ -37,14 +37,14 @@ final class VectorKernelSupport implements KernelSupport {
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
   /**
-   * Inputs a batched product sums in float lanes before converting to int32: each of the (at least
-   * 8) lanes adds at most {@code GEMM_CHUNK / 8 = 254} products of magnitude at most {@code 128 *
-   * 128 = 2^14}, so every partial sum is an integer of magnitude below {@code 2^22}, which float32
-   * holds exactly; the FMA of exact integers whose result is representable is exact, so the sums
-   * equal the int32 ones. Below {@code 2^22} the conversion to int is also exact and cheap: see
-   * {@link #exactSum}. A multiple of 16, so a chunk ends on a vector boundary at either width.
+   * Inputs a batched product sums in float lanes before converting to int32: a chunk holds at most
+   * {@code GEMM_CHUNK} products of magnitude at most {@code 128 * 128 = 2^14}, so every partial sum,
+   * in any lane and in any order of the final reduction, is an integer of magnitude at most {@code
+   * 1024 * 2^14 = 2^24}, which float32 holds exactly; an FMA or add of exact integers whose result
+   * is representable is exact, so the chunk's float sum equals the int32 one, whatever order {@code
+   * reduceLanes} adds in. A multiple of 16, so a chunk ends on a vector boundary at either width.
    */
-  static final int GEMM_CHUNK = 2032;
+  static final int GEMM_CHUNK = 1024;
 
   private final ScalarKernelSupport scalar = new ScalarKernelSupport();
   private final ThreadLocal<GemmScratch> gemmScratch = ThreadLocal.withInitial(GemmScratch::new);
@@ -614,44 +614,28 @@ final class VectorKernelSupport implements KernelSupport {
     }
   }
 
+  /**
+   * Four rows times two samples: {@link #chunk4x2} over each {@link #GEMM_CHUNK} of inputs, then the
+   * scalar tail. The chunk loop is a method of its own, one flat loop whose vector accumulators
+   * never cross an outer loop (the shape of {@link #float4x2}, which C2 keeps in registers). The
+   * boxing that made the batched INT8 forward swing from run to run came from {@link #exactSum};
+   * see benchmarks/results/2026-12-05-dense2-int8-batched-jdk17.txt.
+   */
   private static void tile4x2(float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
+    for (int k = 0; k < 4; k++) {
+      acc[o0 + k] = 0;
+      acc[o1 + k] = 0;
+    }
+    int bound = F.loopBound(n);
+    for (int i = 0; i < bound; i += GEMM_CHUNK) {
+      chunk4x2(t, n, xf, x0, x1, i, Math.min(bound, i + GEMM_CHUNK), acc, o0, o1);
+    }
     int s00 = 0, s01 = 0, s02 = 0, s03 = 0;
     int s10 = 0, s11 = 0, s12 = 0, s13 = 0;
     int t1 = n;
     int t2 = 2 * n;
     int t3 = 3 * n;
-    int bound = F.loopBound(n);
-    int i = 0;
-    while (i < bound) {
-      int end = Math.min(bound, i + GEMM_CHUNK);
-      FloatVector a00 = FloatVector.zero(F);
-      FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (; i < end; i += F.length()) {
-        FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
-        FloatVector xb = FloatVector.fromArray(F, xf, x1 + i);
-        FloatVector w0 = FloatVector.fromArray(F, t, i);
-        a00 = w0.fma(xa, a00);
-        a10 = w0.fma(xb, a10);
-        FloatVector w1 = FloatVector.fromArray(F, t, t1 + i);
-        a01 = w1.fma(xa, a01);
-        a11 = w1.fma(xb, a11);
-        FloatVector w2 = FloatVector.fromArray(F, t, t2 + i);
-        a02 = w2.fma(xa, a02);
-        a12 = w2.fma(xb, a12);
-        FloatVector w3 = FloatVector.fromArray(F, t, t3 + i);
-        a03 = w3.fma(xa, a03);
-        a13 = w3.fma(xb, a13);
-      }
-      s00 += exactSum(a00);
-      s01 += exactSum(a01);
-      s02 += exactSum(a02);
-      s03 += exactSum(a03);
-      s10 += exactSum(a10);
-      s11 += exactSum(a11);
-      s12 += exactSum(a12);
-      s13 += exactSum(a13);
-    }
-    for (; i < n; i++) {
+    for (int i = bound; i < n; i++) {
       int xa = (int) xf[x0 + i];
       int xb = (int) xf[x1 + i];
       int w0 = (int) t[i];
@@ -667,47 +651,87 @@ final class VectorKernelSupport implements KernelSupport {
       s12 += w2 * xb;
       s13 += w3 * xb;
     }
-    acc[o0] = s00;
-    acc[o0 + 1] = s01;
-    acc[o0 + 2] = s02;
-    acc[o0 + 3] = s03;
-    acc[o1] = s10;
-    acc[o1 + 1] = s11;
-    acc[o1 + 2] = s12;
-    acc[o1 + 3] = s13;
+    acc[o0] += s00;
+    acc[o0 + 1] += s01;
+    acc[o0 + 2] += s02;
+    acc[o0 + 3] += s03;
+    acc[o1] += s10;
+    acc[o1 + 1] += s11;
+    acc[o1 + 2] += s12;
+    acc[o1 + 3] += s13;
   }
 
-  private static void tile4x1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
-    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int bound = F.loopBound(n);
-    int i = 0;
-    while (i < bound) {
-      int end = Math.min(bound, i + GEMM_CHUNK);
-      FloatVector a0 = FloatVector.zero(F);
-      FloatVector a1 = a0, a2 = a0, a3 = a0;
-      for (; i < end; i += F.length()) {
-        FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
-        a0 = FloatVector.fromArray(F, t, i).fma(xa, a0);
-        a1 = FloatVector.fromArray(F, t, n + i).fma(xa, a1);
-        a2 = FloatVector.fromArray(F, t, 2 * n + i).fma(xa, a2);
-        a3 = FloatVector.fromArray(F, t, 3 * n + i).fma(xa, a3);
-      }
-      s0 += exactSum(a0);
-      s1 += exactSum(a1);
-      s2 += exactSum(a2);
-      s3 += exactSum(a3);
+  /** Inputs {@code [from, to)} (whole vectors, at most {@link #GEMM_CHUNK}) of {@link #tile4x2}, added to acc. */
+  private static void chunk4x2(float[] t, int n, float[] xf, int x0, int x1, int from, int to, int[] acc,
+      int o0, int o1) {
+    int t1 = n;
+    int t2 = 2 * n;
+    int t3 = 3 * n;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    for (int i = from; i < to; i += F.length()) {
+      FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
+      FloatVector xb = FloatVector.fromArray(F, xf, x1 + i);
+      FloatVector w0 = FloatVector.fromArray(F, t, i);
+      a00 = w0.fma(xa, a00);
+      a10 = w0.fma(xb, a10);
+      FloatVector w1 = FloatVector.fromArray(F, t, t1 + i);
+      a01 = w1.fma(xa, a01);
+      a11 = w1.fma(xb, a11);
+      FloatVector w2 = FloatVector.fromArray(F, t, t2 + i);
+      a02 = w2.fma(xa, a02);
+      a12 = w2.fma(xb, a12);
+      FloatVector w3 = FloatVector.fromArray(F, t, t3 + i);
+      a03 = w3.fma(xa, a03);
+      a13 = w3.fma(xb, a13);
     }
-    for (; i < n; i++) {
+    acc[o0] += exactSum(a00);
+    acc[o0 + 1] += exactSum(a01);
+    acc[o0 + 2] += exactSum(a02);
+    acc[o0 + 3] += exactSum(a03);
+    acc[o1] += exactSum(a10);
+    acc[o1 + 1] += exactSum(a11);
+    acc[o1 + 2] += exactSum(a12);
+    acc[o1 + 3] += exactSum(a13);
+  }
+
+  /** Four rows times one sample; see {@link #tile4x2}. */
+  private static void tile4x1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
+    for (int k = 0; k < 4; k++) {
+      acc[o0 + k] = 0;
+    }
+    int bound = F.loopBound(n);
+    for (int i = 0; i < bound; i += GEMM_CHUNK) {
+      chunk4x1(t, n, xf, x0, i, Math.min(bound, i + GEMM_CHUNK), acc, o0);
+    }
+    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int i = bound; i < n; i++) {
       int xa = (int) xf[x0 + i];
       s0 += (int) t[i] * xa;
       s1 += (int) t[n + i] * xa;
       s2 += (int) t[2 * n + i] * xa;
       s3 += (int) t[3 * n + i] * xa;
     }
-    acc[o0] = s0;
-    acc[o0 + 1] = s1;
-    acc[o0 + 2] = s2;
-    acc[o0 + 3] = s3;
+    acc[o0] += s0;
+    acc[o0 + 1] += s1;
+    acc[o0 + 2] += s2;
+    acc[o0 + 3] += s3;
+  }
+
+  private static void chunk4x1(float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0, a2 = a0, a3 = a0;
+    for (int i = from; i < to; i += F.length()) {
+      FloatVector xa = FloatVector.fromArray(F, xf, x0 + i);
+      a0 = FloatVector.fromArray(F, t, i).fma(xa, a0);
+      a1 = FloatVector.fromArray(F, t, n + i).fma(xa, a1);
+      a2 = FloatVector.fromArray(F, t, 2 * n + i).fma(xa, a2);
+      a3 = FloatVector.fromArray(F, t, 3 * n + i).fma(xa, a3);
+    }
+    acc[o0] += exactSum(a0);
+    acc[o0 + 1] += exactSum(a1);
+    acc[o0 + 2] += exactSum(a2);
+    acc[o0 + 3] += exactSum(a3);
   }
 
   /** {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low bits. */
@@ -715,15 +739,14 @@ final class VectorKernelSupport implements KernelSupport {
   private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
   /**
-   * The lanes of an integer-valued float vector (each of magnitude below {@code 2^22}, see {@link
-   * #GEMM_CHUNK}) summed in int32: {@code v + 1.5 * 2^23} is exact and holds {@code v} in its
-   * significand, so its bits minus those of {@code 1.5 * 2^23} are {@code v} as an int; the int
-   * reduction is exact in any order. This replaced a loop of {@code lane(i)} extractions (at 512
-   * bits PrintInlining showed {@code Int512Vector::laneHelper} not inlined, "callee uses too much
-   * stack") and a float-to-int {@code convertShape} (measured far slower on JDK 17).
+   * The lanes of an integer-valued float vector summed exactly (see {@link #GEMM_CHUNK}), as an int.
+   * A float reduction and one conversion: the earlier bit trick ({@code v + 1.5 * 2^23} reinterpreted
+   * as ints) was not intrinsified at 512 bits on JDK 17 ({@code reinterpretAsInts} fell back to
+   * {@code AbstractVector.convert0}), allocating 1.2 MB per batch of 64 in the INT8 MLP and making
+   * its speed swing 2x to 10x between runs (JFR allocation samples, {@code -prof gc}).
    */
   private static int exactSum(FloatVector v) {
-    return v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).reduceLanes(VectorOperators.ADD);
+    return (int) v.reduceLanes(VectorOperators.ADD);
   }
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */

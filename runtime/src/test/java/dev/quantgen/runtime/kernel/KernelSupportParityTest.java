@@ -165,6 +165,36 @@ class KernelSupportParityTest {
   }
 
   /**
+   * Every row count from 1 to 67 (whole tiles of four plus 0 to 3 left over) at input lengths that
+   * end mid-vector and straddle the 1024-input float chunk, with the largest products at both ends
+   * of each row: the batched int8 product equals the int32 reference bit for bit.
+   */
+  @ParameterizedTest(name = "{0} n={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 23", "scalar, 1041", "vector, 1041",
+      "vector, 2049"})
+  void batchedInt8ProductsAreExactForEveryRowCountUpTo67(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(701 + n);
+    int batch = 3;
+    byte[] x = bytes(random, batch * n, -128, 127);
+    x[0] = -128;
+    x[n - 1] = -128;
+    for (int rows = 1; rows <= 67; rows++) {
+      byte[] w = bytes(random, rows * n, -128, 127);
+      w[0] = -128;
+      w[rows * n - 1] = -128;
+      int[] acc = new int[batch * rows];
+      k.gemmInt8(w, n, 0, rows, x, batch, acc, rows);
+      for (int b = 0; b < batch; b++) {
+        for (int r = 0; r < rows; r++) {
+          assertEquals(gemmReference(w, r * n, x, b * n, n), acc[b * rows + r],
+              "rows " + rows + " sample " + b + " row " + r);
+        }
+      }
+    }
+  }
+
+  /**
    * The vector path sums in float lanes: at the largest product, 2^14, a lane holds 2^24 after 1024
    * steps, the last integer float32 holds with every smaller one. A row longer than 8192 inputs
    * all at -128 crosses that chunk and must still be exact.
