@@ -20,6 +20,7 @@ import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.lang.reflect.InvocationTargetException;
@@ -271,6 +272,34 @@ class ModelProcessorTest {
     assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> kernels.binary(-1, null));
     assertEquals("layer: expected 0 to 1, got -1", e.getMessage());
+  }
+
+  @Test
+  void generatedKernelsDescribeWhatEachVariantAcceptsInTheRuntimesWords() throws Exception {
+    JavaFileObject model = source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
+    Compilation c = compile(HIDDEN, OUTPUT, model);
+    assertThat(c).succeeded();
+    ClassLoader loader = Compilations.loader(c);
+    GeneratedKernels kernels = (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
+    Random random = new Random(5);
+    DenseWeights hidden = weights(random, 20, 9);
+    ActivationParams a = ActivationParams.fromRange(-3, 3);
+    ActivationParams b = ActivationParams.fromRange(0, 4);
+    QuantizedDenseConfig int8 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
+    QuantizedDenseConfig int4 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
+
+    // Each line is the class name, then what PreparedLayer.describe() says of the parameters it accepts.
+    assertEquals(List.of(
+        "Hidden_Fp32: " + new PreparedLayer.Fp32("h", hidden, FusedActivation.RELU).describe(),
+        "Hidden_Int8: " + new PreparedLayer.Quantized("h", QuantizedDenseParams.prepare("h", hidden, int8, a, b))
+            .describe(),
+        "Hidden_Int4: " + new PreparedLayer.Quantized("h", QuantizedDenseParams.prepare("h", hidden, int4, a, b))
+            .describe()), kernels.variants(0));
+    assertEquals("Hidden_Int8: int8 symmetric per-channel static (integer requantization), 20 -> 9, bias,"
+        + " activation RELU", kernels.variants(0).get(1));
+    assertEquals(2, kernels.variants(1).size(), "Output: FP32 and INT8");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.variants(2));
+    assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
   }
 
   private static String name(Optional<DenseLayer> kernel) {

@@ -1,6 +1,8 @@
 package dev.quantgen.spark;
 
 import dev.quantgen.runtime.layer.GeneratedKernels;
+import dev.quantgen.runtime.model.KernelMismatchException;
+import dev.quantgen.runtime.model.KernelPolicy;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
 import java.io.IOException;
@@ -35,14 +37,13 @@ record ModelLoader(String kernelsClass, boolean requireGenerated) implements Ser
    *     generated kernel while {@link #requireGenerated}
    */
   QuantizedModel load(Path file) throws IOException {
-    GeneratedKernels kernels = kernels();
-    QuantizedModel model = QuantizedModelFiles.load(file, kernels);
-    if (kernels != null && requireGenerated && !model.allGenerated()) {
-      throw new IllegalArgumentException(file + ": layers run on " + model.kernelNames() + ", expected every layer"
-          + " on a kernel generated in " + kernelsClass + " (a layer's precision or configuration has no @Quantize"
-          + " variant there); add the variant, or allow the runtime's kernels for those layers");
+    try {
+      return QuantizedModelFiles.load(file, kernels(),
+          requireGenerated ? KernelPolicy.GENERATED_ONLY : KernelPolicy.ALLOW_RUNTIME_KERNELS);
+    } catch (KernelMismatchException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage()
+          + " On Spark: --allow-runtime-kernels, or QuantizedScorer.allowRuntimeKernels().", e);
     }
-    return model;
   }
 
   /** The kernels of {@link #kernelsClass}, or null. */

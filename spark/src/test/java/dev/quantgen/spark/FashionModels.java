@@ -6,6 +6,7 @@ import dev.quantgen.quantize.data.Idx;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
@@ -55,6 +56,19 @@ final class FashionModels {
           CALIBRATION, FashionMlp_Model.kernels()), file);
       files.put(precision, file);
     }
+    return file;
+  }
+
+  /**
+   * The trained FashionMlp at INT8 with a per-tensor last layer, which FashionMlp's annotations do not
+   * declare (its INT8 kernels are per channel), quantized on the runtime's kernels and saved as {@code
+   * dir/fashion-int8-fc3-per-tensor.qgen}.
+   */
+  Path saveWithoutGeneratedKernelForFc3() throws IOException {
+    Path file = dir.resolve("fashion-int8-fc3-per-tensor.qgen");
+    PtqConfig config = PtqConfig.of(Precision.INT8)
+        .withLayer("fc3", LayerQuantization.of(Precision.INT8).withPerChannel(false));
+    QuantizedModelFiles.save(PostTrainingQuantizer.quantize(fp32, config, calibration, CALIBRATION), file);
     return file;
   }
 

@@ -159,6 +159,25 @@ class SparkScoringTest {
         e.getMessage());
   }
 
+  @Test
+  void aLayerWithoutAMatchingGeneratedKernelFailsOnTheDriverUnlessRuntimeKernelsAreAllowed() throws IOException {
+    Path model = models.saveWithoutGeneratedKernelForFc3();
+    org.apache.spark.sql.Dataset<Row> input = spark.read().parquet(parquet);
+    IllegalArgumentException e = beforeAnyJob(() -> assertThrows(IllegalArgumentException.class,
+        () -> QuantizedScorer.of(model).kernels(FashionModels.KERNELS).score(input)));
+    String message = e.getMessage();
+    assertTrue(message.startsWith(model + ": 1 layer matches none of the kernels generated for"
+        + " dev.quantgen.examples.mlp.FashionMlp:\n  layer 2 'fc3': expected Fc3_Int8: int8 symmetric per-channel"
+        + " static (integer requantization), 128 -> 10, bias, activation NONE; the model has int8 symmetric"
+        + " per-tensor static (integer requantization), 128 -> 10, bias, activation NONE\n"), message);
+    assertTrue(message.endsWith("On Spark: --allow-runtime-kernels, or QuantizedScorer.allowRuntimeKernels()."),
+        message);
+
+    List<Row> scored = QuantizedScorer.of(model).kernels(FashionModels.KERNELS).allowRuntimeKernels().score(input)
+        .limit(8).collectAsList();
+    assertEquals(8, scored.size(), "with the opt-in, fc3 runs on the runtime's kernel");
+  }
+
   /** Runs {@code body} in a job group and checks that it started no Spark job. */
   private static <T> T beforeAnyJob(Supplier<T> body) {
     String group = "bad-model-" + System.nanoTime();

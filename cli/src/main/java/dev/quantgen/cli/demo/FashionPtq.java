@@ -54,7 +54,8 @@ public final class FashionPtq {
 
   /**
    * Quantizes {@code model} at {@code precision} with the default recipe, on the kernels javac
-   * generated for {@link FashionMlp} wherever one matches (every layer, at the defaults).
+   * generated for {@link FashionMlp} (every layer matches them at the defaults; a layer that did not
+   * would be a {@code KernelMismatchException}).
    */
   public static QuantizedModel quantize(FloatModel model, Precision precision, float[] calibration,
       PrintStream progress) {

@@ -1,17 +1,21 @@
 package dev.quantgen.processor.writing;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Activations;
 import dev.quantgen.annotations.Precision;
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.ModelSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
@@ -46,6 +50,7 @@ final class GeneratedKernelsWriter {
         ParameterSpec.builder(RuntimeNames.QUANTIZED_PARAMS, "params").build()));
     type.addMethod(kind(model, "binary", EnumSet.of(Precision.BINARY), "params", "params",
         ParameterSpec.builder(RuntimeNames.BINARY_PARAMS, "params").build()));
+    type.addMethod(variants(model));
     type.addMethod(MethodSpec.methodBuilder("checkLayer").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .addParameter(int.class, "layer")
         .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
@@ -54,6 +59,55 @@ final class GeneratedKernelsWriter {
         .endControlFlow()
         .build());
     return type.build();
+  }
+
+  /**
+   * {@code variants(int)}: per layer, what each generated variant accepts, in the words of the
+   * runtime's {@code PreparedLayer.describe()}, so a mismatch error shows both side by side.
+   */
+  private static MethodSpec variants(ModelSpec model) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("variants").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(List.class, String.class))
+        .addParameter(int.class, "layer")
+        .addStatement("checkLayer(layer)")
+        .beginControlFlow("switch (layer)");
+    List<LayerSpec> layers = model.layers();
+    for (int k = 0; k < layers.size(); k++) {
+      LayerSpec layer = layers.get(k);
+      List<String> lines = layer.generated().stream().map(v -> describe(layer, v)).toList();
+      m.addCode("case $L:\n", k).addCode("$>")
+          .addStatement("return $T.of($L)", List.class,
+              lines.stream().map(line -> CodeBlock.of("$S", line)).collect(CodeBlock.joining(",\n    ")))
+          .addCode("$<");
+    }
+    return m.addCode("default:\n").addCode("$>").addStatement("return $T.of()", List.class).addCode("$<")
+        .endControlFlow().build();
+  }
+
+  /** {@code Fc3_Int8: int8 symmetric per-channel static (integer requantization), 128 -> 10, bias, activation NONE}. */
+  static String describe(LayerSpec layer, VariantSpec v) {
+    String scheme;
+    switch (v.precision()) {
+      case INT8:
+      case INT4:
+        scheme = v.precision().name().toLowerCase(Locale.ROOT)
+            + (v.scheme() == Scheme.SYMMETRIC ? " symmetric" : " asymmetric")
+            + (v.perChannel() ? " per-channel" : " per-tensor")
+            + (v.blockSize() > 0 ? " block " + v.blockSize() : "")
+            + (v.activations() == Activations.FLOAT ? " weight-only" : " " + v.activations().name().toLowerCase(Locale.ROOT))
+            + (v.activations() == Activations.STATIC
+                ? " (" + v.requantization().name().toLowerCase(Locale.ROOT) + " requantization)" : "");
+        break;
+      case BINARY:
+        scheme = "binary" + (v.perChannel() ? " per-channel" : " per-tensor")
+            + (v.activations() == Activations.BINARY ? " xnor" : " weight-only");
+        break;
+      default:
+        scheme = v.precision().name().toLowerCase(Locale.ROOT);
+    }
+    return layer.className(v) + ": " + scheme + ", " + layer.in() + " -> " + layer.out() + ", "
+        + (layer.bias() ? "bias" : "no bias") + ", activation " + layer.activation();
   }
 
   /** One question: the layer index (checked), then the matching variants of each layer. */

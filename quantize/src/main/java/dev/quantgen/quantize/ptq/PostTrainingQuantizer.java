@@ -12,6 +12,8 @@ import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.model.KernelMismatchException;
+import dev.quantgen.runtime.model.KernelPolicy;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
@@ -20,6 +22,7 @@ import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -56,16 +59,34 @@ public final class PostTrainingQuantizer {
   }
 
   /**
-   * As {@link #quantize(FloatModel, PtqConfig, float[], int)}, running each layer on its generated
-   * kernel in {@code kernels} when one of the layer's generated variants matches the configuration
-   * (see {@link QuantizedModel#of(List, GeneratedKernels)}); calibration itself always runs the
-   * FP32 runtime kernels, so the prepared parameters do not depend on {@code kernels}.
+   * As {@link #quantize(FloatModel, PtqConfig, float[], int)}, running every layer on its generated
+   * kernel in {@code kernels} (see {@link QuantizedModel#of(List, GeneratedKernels)}); calibration
+   * itself always runs the FP32 runtime kernels, so the prepared parameters do not depend on {@code
+   * kernels}.
    *
+   * @throws KernelMismatchException if a layer's configuration matches none of its generated
+   *     variants (another shape, fused activation, precision or scheme than its annotations
+   *     declare): the message names the layer, what the generated kernel expects and what the model
+   *     has; {@link #quantize(FloatModel, PtqConfig, float[], int, GeneratedKernels, KernelPolicy)}
+   *     with {@link KernelPolicy#ALLOW_RUNTIME_KERNELS} runs such layers on the runtime's kernels
    * @throws IllegalArgumentException as above, or if {@code kernels} were generated for a model
    *     with another number of layers
    */
   public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count,
       GeneratedKernels kernels) {
+    return quantize(model, config, samples, count, kernels, KernelPolicy.GENERATED_ONLY);
+  }
+
+  /**
+   * As {@link #quantize(FloatModel, PtqConfig, float[], int, GeneratedKernels)}, with {@code policy}
+   * deciding what a layer without a matching generated kernel does (fail, or run on the runtime's
+   * kernel).
+   *
+   * @throws KernelMismatchException under {@link KernelPolicy#GENERATED_ONLY}, as above
+   */
+  public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count,
+      GeneratedKernels kernels, KernelPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
     checkOverrides(model, config);
     int n = model.size();
     List<LayerQuantization> plan = new ArrayList<>();
@@ -93,7 +114,7 @@ public final class PostTrainingQuantizer {
     for (int k = 0; k < n; k++) {
       layers.add(prepare(model.layer(k), plan.get(k), boundaries[k], boundaries[k + 1]));
     }
-    return QuantizedModel.of(layers, kernels);
+    return QuantizedModel.of(layers, kernels, policy);
   }
 
   /** As {@link #quantize(FloatModel, PtqConfig, float[], int)} with one array per sample. */

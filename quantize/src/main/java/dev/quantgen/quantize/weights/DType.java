@@ -26,6 +26,16 @@ public enum DType {
     this.bytes = bytes;
   }
 
+  /** Whether this is a floating-point type (float16, bfloat16, float32, float64). */
+  public boolean isFloatingPoint() {
+    return this == FLOAT16 || this == BFLOAT16 || this == FLOAT32 || this == FLOAT64;
+  }
+
+  /** The lower-case name, as in messages: {@code int32}, {@code bfloat16}. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** Bytes per element. */
   public int bytes() {
     return bytes;

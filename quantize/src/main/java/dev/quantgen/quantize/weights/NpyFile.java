@@ -19,14 +19,20 @@ final class NpyFile implements WeightSource {
   private final Path file;
   private final FileChannel channel;
   private final TensorIndex index;
+  private final WeightOptions options;
 
-  private NpyFile(Path file, FileChannel channel, TensorIndex index) {
+  private NpyFile(Path file, FileChannel channel, TensorIndex index, WeightOptions options) {
+    this.options = options;
     this.file = file;
     this.channel = channel;
     this.index = index;
   }
 
   static NpyFile open(Path file) throws IOException {
+    return open(file, WeightOptions.defaults());
+  }
+
+  static NpyFile open(Path file, WeightOptions options) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       // The stream over the channel is not closed: that would close the channel we keep.
@@ -35,7 +41,7 @@ final class NpyFile implements WeightSource {
       name = name.substring(0, name.length() - ".npy".length());
       TensorIndex index = new TensorIndex(file);
       index.add(new TensorEntry(name, h.type, TensorIndex.shapeOf(h.dims), h.dataOffset, h.dataBytes(), h.bigEndian));
-      return new NpyFile(file, channel, index);
+      return new NpyFile(file, channel, index, options);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -70,6 +76,7 @@ final class NpyFile implements WeightSource {
   @Override
   public FloatTensor get(String name) throws IOException {
     TensorEntry e = index.get(name);
+    options.check(file, name, e.type());
     ByteBuffer data = FileRanges.read(channel, e.offset(), (int) e.byteLength(), file + ", tensor '" + name + "'");
     data.order(e.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     return FloatTensor.of(e.shape(), e.type().toFloats(data, e.shape().size()));

@@ -30,9 +30,12 @@ final class NpzFile implements WeightSource {
   private final Path file;
   private final ZipFile zip;
   private final TensorIndex index;
+  private final WeightOptions options;
   private final Map<String, ZipEntry> zipEntries;
 
-  private NpzFile(Path file, ZipFile zip, TensorIndex index, Map<String, ZipEntry> zipEntries) {
+  private NpzFile(Path file, ZipFile zip, TensorIndex index, Map<String, ZipEntry> zipEntries,
+      WeightOptions options) {
+    this.options = options;
     this.file = file;
     this.zip = zip;
     this.index = index;
@@ -40,6 +43,10 @@ final class NpzFile implements WeightSource {
   }
 
   static NpzFile open(Path file) throws IOException {
+    return open(file, WeightOptions.defaults());
+  }
+
+  static NpzFile open(Path file, WeightOptions options) throws IOException {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
@@ -73,7 +80,7 @@ final class NpzFile implements WeightSource {
         index.add(new TensorEntry(name, h.type, TensorIndex.shapeOf(h.dims), h.dataOffset, h.dataBytes(), h.bigEndian));
         zipEntries.put(name, entry);
       }
-      return new NpzFile(file, zip, index, zipEntries);
+      return new NpzFile(file, zip, index, zipEntries, options);
     } catch (ZipException | EOFException e) { // a corrupt or cut deflate stream
       zip.close();
       throw new WeightFormatException(file + ": corrupt zip data: " + e, e);
@@ -115,6 +122,7 @@ final class NpzFile implements WeightSource {
   @Override
   public FloatTensor get(String name) throws IOException {
     TensorEntry e = index.get(name);
+    options.check(file, name, e.type());
     ZipEntry entry = zipEntries.get(name);
     String where = where(file, entry);
     int size = (int) (e.offset() + e.byteLength()); // checked at open: the entry size, below 2^31 + a header

@@ -32,9 +32,12 @@ final class SafetensorsFile implements WeightSource {
   private final Path file;
   private final FileChannel channel;
   private final TensorIndex index;
+  private final WeightOptions options;
   private final Map<String, String> metadata;
 
-  private SafetensorsFile(Path file, FileChannel channel, TensorIndex index, Map<String, String> metadata) {
+  private SafetensorsFile(Path file, FileChannel channel, TensorIndex index, Map<String, String> metadata,
+      WeightOptions options) {
+    this.options = options;
     this.file = file;
     this.channel = channel;
     this.index = index;
@@ -42,6 +45,10 @@ final class SafetensorsFile implements WeightSource {
   }
 
   static SafetensorsFile open(Path file) throws IOException {
+    return open(file, WeightOptions.defaults());
+  }
+
+  static SafetensorsFile open(Path file, WeightOptions options) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       long fileLength = channel.size();
@@ -82,7 +89,7 @@ final class SafetensorsFile implements WeightSource {
         index.add(entry);
       }
       checkNoOverlap(file, entries);
-      return new SafetensorsFile(file, channel, index, metadata);
+      return new SafetensorsFile(file, channel, index, metadata, options);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -220,6 +227,7 @@ final class SafetensorsFile implements WeightSource {
   @Override
   public FloatTensor get(String name) throws IOException {
     TensorEntry e = index.get(name);
+    options.check(file, name, e.type());
     ByteBuffer data = FileRanges.read(channel, e.offset(), (int) e.byteLength(), file + ", tensor '" + name + "'");
     return FloatTensor.of(e.shape(), e.type().toFloats(data, e.shape().size()));
   }

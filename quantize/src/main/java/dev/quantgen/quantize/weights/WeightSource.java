@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Named float32 weights read from a file: NumPy {@code .npy} / {@code .npz} or safetensors. Every
- * stored type is converted to float32 ({@link DType} says how). Headers are read and validated
+ * floating-point type is converted to float32 ({@link DType} says how); an integer or bool tensor
+ * is an error when read, unless the source was opened with {@link WeightOptions#convertIntegers()}. Headers are read and validated
  * when the source opens; tensor data is read on {@link #get}. Close the source when done.
  */
 public interface WeightSource extends Closeable {
@@ -48,7 +49,8 @@ public interface WeightSource extends Closeable {
   /**
    * Reads a tensor as float32.
    *
-   * @throws WeightFormatException if there is no such tensor or its data is truncated or corrupt
+   * @throws WeightFormatException if there is no such tensor, its data is truncated or corrupt, or it
+   *     is an integer or bool tensor and the source does not convert integers ({@link WeightOptions})
    */
   FloatTensor get(String name) throws IOException;
 
@@ -78,18 +80,28 @@ public interface WeightSource extends Closeable {
 
   /**
    * Opens a weight file by its extension: {@code .npy} (one tensor, named after the file without
-   * the extension), {@code .npz} or {@code .safetensors}.
+   * the extension), {@code .npz} or {@code .safetensors}, with {@link WeightOptions#defaults()}:
+   * integer and bool tensors are rejected when read.
    */
   static WeightSource open(Path file) throws IOException {
+    return open(file, WeightOptions.defaults());
+  }
+
+  /**
+   * As {@link #open(Path)}, reading with {@code options}; for example {@code
+   * WeightSource.open(path, WeightOptions.convertIntegers())} converts integer tensors to float32.
+   */
+  static WeightSource open(Path file, WeightOptions options) throws IOException {
+    java.util.Objects.requireNonNull(options, "options");
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".npy")) {
-      return NpyFile.open(file);
+      return NpyFile.open(file, options);
     }
     if (name.endsWith(".npz")) {
-      return NpzFile.open(file);
+      return NpzFile.open(file, options);
     }
     if (name.endsWith(".safetensors")) {
-      return SafetensorsFile.open(file);
+      return SafetensorsFile.open(file, options);
     }
     throw new WeightFormatException(file + ": unknown weight file extension, expected .npy, .npz or .safetensors");
   }

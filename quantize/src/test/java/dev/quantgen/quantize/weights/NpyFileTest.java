@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NpyFileTest {
   @TempDir Path dir;
 
+  /** Reads the file's tensor, integers converted: most tests here are about headers and conversions. */
   private static FloatTensor read(Path file) throws IOException {
-    try (WeightSource s = WeightSource.open(file)) {
+    try (WeightSource s = WeightSource.open(file, WeightOptions.convertIntegers())) {
       return s.get(s.names().get(0));
     }
   }
@@ -54,9 +55,37 @@ class NpyFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"f32_scalar", "f32_empty", "f32_odd", "f16", "f64", "i1", "u1", "i4", "i8", "b1"})
-  void convertsEveryDtypeAsNumpyDoes(String name) throws IOException {
+  @ValueSource(strings = {"f32_scalar", "f32_empty", "f32_odd", "f16", "f64"})
+  void convertsEveryFloatDtypeAsNumpyDoes(String name) throws IOException {
     assertBitsEqual(expected(name), read(path(name + ".npy")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"i1", "u1", "i4", "i8", "b1"})
+  void convertsEveryIntegerDtypeAsNumpyDoesWhenAskedTo(String name) throws IOException {
+    try (WeightSource s = WeightSource.open(path(name + ".npy"), WeightOptions.convertIntegers())) {
+      assertBitsEqual(expected(name), s.get(name));
+    }
+  }
+
+  @Test
+  void anInt32TensorIsAnErrorNamingTheFileTensorAndDtype() throws IOException {
+    Path file = path("i4.npy");
+    try (WeightSource s = WeightSource.open(file)) {
+      assertEquals(DType.INT32, s.dtype("i4"), "the header still opens: only reading the data is refused");
+      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("i4"));
+      assertEquals(file + ": tensor 'i4' is stored as int32, expected a floating-point type (float16, bfloat16,"
+          + " float32 or float64); integer tensors are not converted silently: save the weights as floats, or open"
+          + " the file with WeightSource.open(path, WeightOptions.convertIntegers()) to convert them to float32",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void anInt32TensorIsConvertedWithTheOption() throws IOException {
+    try (WeightSource s = WeightSource.open(path("i4.npy"), WeightOptions.convertIntegers())) {
+      assertBitsEqual(expected("i4"), s.get("i4"));
+    }
   }
 
   @Test

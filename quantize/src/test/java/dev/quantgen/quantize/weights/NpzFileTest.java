@@ -42,6 +42,19 @@ class NpzFileTest {
   }
 
   @Test
+  void anIntegerTensorInAnArchiveIsAnErrorUnlessConverted() throws IOException {
+    byte[] entry = Files.readAllBytes(path("i4.npy"));
+    Path file = write(dir, "ints.npz", zip("steps.npy", entry));
+    try (WeightSource s = WeightSource.open(file)) {
+      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("steps"));
+      assertTrue(e.getMessage().startsWith(file + ": tensor 'steps' is stored as int32"), e.getMessage());
+    }
+    try (WeightSource s = WeightSource.open(file, WeightOptions.convertIntegers())) {
+      assertBitsEqual(expected("i4"), s.get("steps"));
+    }
+  }
+
+  @Test
   void missingTensorListsTheAvailableNames() throws IOException {
     try (WeightSource s = WeightSource.open(path("stored.npz"))) {
       WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("fc2.weight"));

@@ -35,8 +35,8 @@ class SafetensorsFileTest {
   }
 
   @Test
-  void readsEveryDtypeAsNumpyComputesIt() throws IOException {
-    try (WeightSource s = WeightSource.open(path("weights.safetensors"))) {
+  void readsEveryDtypeAsNumpyComputesItWhenIntegersAreConverted() throws IOException {
+    try (WeightSource s = WeightSource.open(path("weights.safetensors"), WeightOptions.convertIntegers())) {
       assertEquals(List.of("w_f32", "w_f16", "w_bf16", "w_f64", "w_i8", "w_u8", "w_i32", "w_i64", "w_scalar"),
           s.names());
       for (String name : s.names()) {
@@ -45,6 +45,17 @@ class SafetensorsFileTest {
       assertEquals(Shape.of(2, 2), s.shape("w_f16"));
       assertEquals(DType.BFLOAT16, s.dtype("w_bf16"));
       assertEquals(Shape.scalar(), s.shape("w_scalar"));
+    }
+  }
+
+  @Test
+  void anIntegerTensorIsAnErrorNamingTheFileTensorAndDtypeUnlessConverted() throws IOException {
+    try (WeightSource s = WeightSource.open(path("weights.safetensors"))) {
+      assertBitsEqual(expected("st_w_f32"), s.get("w_f32"));
+      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("w_i64"));
+      assertTrue(e.getMessage().contains("weights.safetensors: tensor 'w_i64' is stored as int64, expected a"
+          + " floating-point type"), e.getMessage());
+      assertTrue(e.getMessage().contains("WeightOptions.convertIntegers()"), e.getMessage());
     }
   }
 

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * How PTQ output reaches generated kernels: by layer index and prepared parameters, falling back to
- * the runtime's kernel wherever no generated variant matches. The generated kernels here are a
+ * How PTQ output reaches generated kernels: by layer index and prepared parameters; a layer no
+ * generated variant matches is an error unless the caller opts in to the runtime's kernel for it
+ * ({@link KernelPolicy#ALLOW_RUNTIME_KERNELS}). The generated kernels here are a
  * stand-in that wraps the runtime kernel of layer 0 only (the processor's own tests and the
  * examples module check real generated classes).
  */
@@ -44,7 +45,8 @@ class GeneratedKernelsBridgeTest {
   void aLayerWithAMatchingGeneratedVariantRunsOnItAndTheOthersOnTheRuntime(Precision precision) {
     FirstLayerOnly kernels = new FirstLayerOnly(2);
     QuantizedModel runtime = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(precision), SAMPLES, 50);
-    QuantizedModel bridged = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(precision), SAMPLES, 50, kernels);
+    QuantizedModel bridged = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(precision), SAMPLES, 50, kernels,
+        KernelPolicy.ALLOW_RUNTIME_KERNELS);
 
     assertTrue(bridged.isGenerated(0));
     assertFalse(bridged.isGenerated(1));
@@ -55,6 +57,19 @@ class GeneratedKernelsBridgeTest {
     assertEquals(precision, kernels.kinds.get(0), "the question matching the layer's precision");
     TestModels.assertSameModel(runtime, bridged);
     TestModels.assertSameOutputs(runtime, bridged, SAMPLES, 50);
+    assertEquals("fc1: Wrapped, fc2: " + runtime.kernelName(1) + " (runtime kernel: no generated kernel of"
+        + " test.TwoLayers matches)", bridged.kernelSummary());
+  }
+
+  @Test
+  void byDefaultALayerWithoutAMatchingGeneratedVariantIsAnErrorNamingIt() {
+    KernelMismatchException e = assertThrows(KernelMismatchException.class,
+        () -> PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), SAMPLES, 50, new FirstLayerOnly(2)));
+    assertEquals(List.of(1), e.layers());
+    assertEquals("test.TwoLayers", e.modelName());
+    assertTrue(e.getMessage().startsWith("1 layer matches none of the kernels generated for test.TwoLayers:\n"
+        + "  layer 1 'fc2': expected a generated variant of that layer; the model has int8 "), e.getMessage());
+    assertTrue(e.getMessage().contains("KernelPolicy.ALLOW_RUNTIME_KERNELS"), e.getMessage());
   }
 
   @Test
@@ -62,7 +77,7 @@ class GeneratedKernelsBridgeTest {
     QuantizedModel model = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), SAMPLES, 50);
     assertFalse(model.isGenerated(0));
     assertEquals(List.of("StaticKernel", "StaticKernel"), model.kernelNames());
-    QuantizedModel bridged = model.withKernels(new FirstLayerOnly(2));
+    QuantizedModel bridged = model.withKernels(new FirstLayerOnly(2), KernelPolicy.ALLOW_RUNTIME_KERNELS);
     assertEquals(List.of("Wrapped", "StaticKernel"), bridged.kernelNames());
     assertSame(model.layer(0), bridged.layer(0), "the prepared parameters are shared, not re-derived");
   }
@@ -81,10 +96,12 @@ class GeneratedKernelsBridgeTest {
     QuantizedModel model = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT4), SAMPLES, 50);
     Path file = dir.resolve("m.qgen");
     QuantizedModelFiles.save(model, file);
-    QuantizedModel loaded = QuantizedModelFiles.load(file, new FirstLayerOnly(2));
+    QuantizedModel loaded = QuantizedModelFiles.load(file, new FirstLayerOnly(2), KernelPolicy.ALLOW_RUNTIME_KERNELS);
     assertEquals(List.of("Wrapped", "DynamicKernel"), loaded.kernelNames());
     TestModels.assertSameOutputs(model, loaded, SAMPLES, 50);
     assertFalse(QuantizedModelFiles.load(file).isGenerated(0));
+    assertThrows(KernelMismatchException.class, () -> QuantizedModelFiles.load(file, new FirstLayerOnly(2)),
+        "without the opt-in, a loaded layer without a generated kernel is an error too");
 
     ModelFileException e = assertThrows(ModelFileException.class,
         () -> QuantizedModelFiles.load(file, new FirstLayerOnly(3)));

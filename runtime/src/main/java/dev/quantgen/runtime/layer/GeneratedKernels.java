@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.layer;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,20 @@ public interface GeneratedKernels {
 
   /** Number of layers of the model. */
   int layers();
+
+  /**
+   * What each generated kernel of layer {@code layer} accepts, one line per variant, for error
+   * messages: the class's simple name, a colon, then the layer's precision and scheme, {@code in ->
+   * out}, bias and fused activation, as {@code PreparedLayer.describe()} writes them for prepared
+   * parameters; for example {@code Fc3_Int8: int8 symmetric per-channel static (integer
+   * requantization), 128 -> 10, bias, activation NONE}. Empty when an implementation does not say
+   * (the default; the processor's generated kernels do).
+   *
+   * @throws IllegalArgumentException if {@code layer} is not in {@code [0, layers())}
+   */
+  default List<String> variants(int layer) {
+    return List.of();
+  }
 
   /**
    * The generated FP32 kernel of layer {@code layer} for these weights and activation.

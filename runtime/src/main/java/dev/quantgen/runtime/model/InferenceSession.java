@@ -54,6 +54,17 @@ public final class InferenceSession {
     }
     this.rowWork = work;
     this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[inputSize], new float[outputSize]});
+    model.announceKernels();
+  }
+
+  /**
+   * Which layer runs on which kernel ({@link QuantizedModel#kernelSummary()}); the first session of
+   * a model also logs it once ({@code System.Logger} {@code dev.quantgen.runtime.model.QuantizedModel}:
+   * INFO when a layer runs on the runtime's kernel by {@link KernelPolicy#ALLOW_RUNTIME_KERNELS},
+   * DEBUG otherwise).
+   */
+  public String kernelSummary() {
+    return model.kernelSummary();
   }
 
   /** The most threads one batch call runs on. */

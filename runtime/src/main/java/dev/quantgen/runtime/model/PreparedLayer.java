@@ -7,6 +7,7 @@ import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
+import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import java.util.Locale;
@@ -50,6 +51,39 @@ public sealed interface PreparedLayer {
    * @throws IllegalArgumentException if {@code index} is not a layer of that model
    */
   Optional<DenseLayer> generatedKernel(GeneratedKernels kernels, int index);
+
+  /**
+   * What a generated kernel must have been generated for to run these parameters, in the form the
+   * generated kernels describe themselves ({@link GeneratedKernels#variants(int)}): precision and
+   * scheme, {@code in -> out}, bias, fused activation; for example {@code int8 symmetric per-channel
+   * static (integer requantization), 128 -> 10, bias, activation RELU}.
+   */
+  default String describe() {
+    String scheme;
+    boolean bias;
+    FusedActivation activation;
+    if (this instanceof Fp32 l) {
+      scheme = "fp32";
+      bias = l.weights().hasBias();
+      activation = l.activation();
+    } else if (this instanceof Fp16 l) {
+      scheme = "fp16";
+      bias = l.params().bias() != null;
+      activation = l.params().activation();
+    } else if (this instanceof Quantized l) {
+      QuantizedDenseConfig c = l.params().config();
+      scheme = LayerDescription.quantizedScheme(precision(), c.symmetric(), c.perChannel(), c.blockSize(), c.mode(), c.requantization());
+      bias = l.params().bias() != null;
+      activation = c.activation();
+    } else {
+      BinaryDenseParams p = ((Binary) this).params();
+      scheme = LayerDescription.binaryScheme(p.alphas().length == p.out(), p.mode());
+      bias = p.bias() != null;
+      activation = p.activation();
+    }
+    return scheme + ", " + in() + " -> " + out() + ", " + (bias ? "bias" : "no bias") + ", activation " + activation;
+  }
+
 
   /** FP32 weights as trained. */
   record Fp32(String name, DenseWeights weights, FusedActivation activation) implements PreparedLayer {

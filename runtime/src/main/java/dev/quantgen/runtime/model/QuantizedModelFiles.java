@@ -87,15 +87,29 @@ public final class QuantizedModelFiles {
   }
 
   /**
-   * Reads a model written by {@link #save} and runs each layer on its generated kernel in {@code
-   * kernels} where one matches (see {@link QuantizedModel#of(List, GeneratedKernels)}); null means
-   * the runtime's kernels throughout.
+   * Reads a model written by {@link #save} and runs every layer on its generated kernel in {@code
+   * kernels} (see {@link QuantizedModel#of(List, GeneratedKernels)}); null means the runtime's
+   * kernels throughout.
    *
    * @throws ModelFileException as {@link #load(Path)} does, and when the file holds another number
    *     of layers than the model {@code kernels} were generated for
+   * @throws KernelMismatchException if none of a layer's generated kernels matches the layer the
+   *     file holds; see {@link #load(Path, GeneratedKernels, KernelPolicy)} to allow the runtime's
+   *     kernels for such layers
    */
   public static QuantizedModel load(Path file, GeneratedKernels kernels) throws IOException {
-    return fromModelFile(ModelFile.read(file), file, kernels);
+    return load(file, kernels, KernelPolicy.GENERATED_ONLY);
+  }
+
+  /**
+   * As {@link #load(Path, GeneratedKernels)}, with {@code policy} deciding what a layer without a
+   * matching generated kernel does (fail, or run on the runtime's kernel).
+   *
+   * @throws KernelMismatchException under {@link KernelPolicy#GENERATED_ONLY}, if none of a layer's
+   *     generated kernels matches it
+   */
+  public static QuantizedModel load(Path file, GeneratedKernels kernels, KernelPolicy policy) throws IOException {
+    return fromModelFile(ModelFile.read(file), file, kernels, policy);
   }
 
   /** The container holding {@code model}. */
@@ -176,11 +190,15 @@ public final class QuantizedModelFiles {
 
   /** The model a container holds on the runtime's kernels; {@code file} names it in errors. */
   static QuantizedModel fromModelFile(ModelFile mf, Path file) throws ModelFileException {
-    return fromModelFile(mf, file, null);
+    return fromModelFile(mf, file, null, KernelPolicy.GENERATED_ONLY);
   }
 
-  /** The model a container holds, on {@code kernels} where they match (null: runtime kernels). */
-  static QuantizedModel fromModelFile(ModelFile mf, Path file, GeneratedKernels kernels) throws ModelFileException {
+  /**
+   * The model a container holds, on {@code kernels} (null: runtime kernels) under {@code policy}; a
+   * layer no generated kernel matches is a {@link KernelMismatchException}, not a file error.
+   */
+  static QuantizedModel fromModelFile(ModelFile mf, Path file, GeneratedKernels kernels, KernelPolicy policy)
+      throws ModelFileException {
     Reader r = new Reader(mf, file);
     String kind = r.text("quantgen.model");
     if (!kind.equals(KIND)) {
@@ -205,7 +223,9 @@ public final class QuantizedModelFiles {
     }
     r.requireNothingBeyond(count);
     try {
-      return QuantizedModel.of(layers, kernels);
+      return QuantizedModel.of(layers, kernels, policy);
+    } catch (KernelMismatchException e) {
+      throw e;
     } catch (IllegalArgumentException e) {
       throw r.error(e.getMessage());
     }
