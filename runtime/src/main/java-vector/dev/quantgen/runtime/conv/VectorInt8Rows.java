@@ -42,17 +42,17 @@ final class VectorInt8Rows implements Int8Rows {
       VectorSpecies.of(double.class, VectorShape.forBitSize(VectorShapes.BITS));
   private static final VectorSpecies<Float> HALF_FLOATS =
       VectorSpecies.of(float.class, VectorShape.forBitSize(VectorShapes.BITS / 2));
-  private static final VectorSpecies<Integer> HALF_INTS =
-      VectorSpecies.of(int.class, VectorShape.forBitSize(VectorShapes.BITS / 2));
   private static final int N = LONGS.length();
 
   private static final float FLOAT_ROUNDER = 0x1.8p23f;
   private static final float FLOAT_LIMIT = 0x1p22f;
   private static final double DOUBLE_ROUNDER = 0x1.8p52;
   private static final double DOUBLE_LIMIT = 0x1p50;
+  private static final int FLOAT_ROUNDER_BITS = Float.floatToRawIntBits(FLOAT_ROUNDER);
+  private static final long DOUBLE_ROUNDER_BITS = Double.doubleToRawLongBits(DOUBLE_ROUNDER);
 
-  /** Each thread's requantized ints of one row before they are narrowed to bytes. */
-  private final ThreadLocal<int[][]> scratch = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
+  /** Each thread's requantized values of one row before they are narrowed to bytes. */
+  private final ThreadLocal<long[][]> scratch = ThreadLocal.withInitial(() -> new long[][] {new long[0]});
 
   /**
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits
@@ -87,8 +87,10 @@ final class VectorInt8Rows implements Int8Rows {
     VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
     FloatVector r = v.max(-FLOAT_LIMIT).min(FLOAT_LIMIT).add(FLOAT_ROUNDER).sub(FLOAT_ROUNDER)
         .add(zeroPoint).max(-128f).min(127f).blend(zeroPoint, nan);
-    r.convertShape(VectorOperators.F2I, I, 0).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
-        .intoArray(q, i);
+    // an integer r in [-128, 127] to int: r + 1.5 * 2^23 holds r in its low mantissa bits (JDK 17 C2
+    // does not compile the float-to-int lane conversion, so it is done with the bits)
+    IntVector codes = r.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS);
+    codes.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, i);
   }
 
   @Override
@@ -109,10 +111,10 @@ final class VectorInt8Rows implements Int8Rows {
         .intoArray(centred, i);
   }
 
-  private int[] ints(int plane) {
-    int[][] s = scratch.get();
+  private long[] rowScratch(int plane) {
+    long[][] s = scratch.get();
     if (s[0].length < plane) {
-      s[0] = new int[plane];
+      s[0] = new long[plane];
     }
     return s[0];
   }
@@ -122,7 +124,7 @@ final class VectorInt8Rows implements Int8Rows {
       int zeroPoint, int lo, int hi, byte[] q) {
     java.util.Objects.checkFromIndexSize(0, channels * plane, sums.length);
     java.util.Objects.checkFromIndexSize(0, channels * plane, q.length);
-    int[] ints = ints(plane);
+    long[] row = rowScratch(plane);
     for (int m = 0; m < channels; m++) {
       int at = m * plane;
       int multiplier = multipliers[m];
@@ -133,19 +135,30 @@ final class VectorInt8Rows implements Int8Rows {
       }
       int p = 0;
       for (; p <= plane - N; p += N) {
-        fixedPointVector(sums, at + p, bias[m], multiplier, shift, zeroPoint, lo, hi, ints, p);
+        fixedPointVector(sums, at + p, bias[m], multiplier, shift, zeroPoint, lo, hi, row, p);
       }
-      narrow(ints, p, q, at);
+      narrow(row, p, q, at);
       ScalarInt8Rows.requantizeRow(sums, at + p, plane - p, bias[m], multiplier, shift, zeroPoint, lo, hi, q);
     }
   }
 
+  /**
+   * The int32 accumulators {@code (int) sums[at + i] + bias} in 64-bit lanes, wrapping as int
+   * addition does. The exact integer sums become longs through their bits as doubles (JDK 17 C2 does
+   * not compile float-to-int lane conversions): for {@code |d| < 2^51}, the bits of {@code d + 1.5 * 2^52}
+   * minus those of {@code 1.5 * 2^52} are {@code d}.
+   */
+  private static LongVector accumulators(float[] sums, int at, int bias) {
+    DoubleVector d = (DoubleVector) FloatVector.fromArray(HALF_FLOATS, sums, at)
+        .convertShape(VectorOperators.F2D, DOUBLES, 0);
+    return d.add(DOUBLE_ROUNDER).reinterpretAsLongs().sub(DOUBLE_ROUNDER_BITS).add(bias)
+        .lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32);
+  }
+
   /** {@code N} values of {@link #requantize}: gemmlowp's MultiplyByQuantizedMultiplier in 64-bit lanes. */
   private static void fixedPointVector(float[] sums, int at, int bias, int multiplier, int shift, int zeroPoint,
-      int lo, int hi, int[] ints, int to) {
-    IntVector acc = ((IntVector) FloatVector.fromArray(HALF_FLOATS, sums, at)
-        .convertShape(VectorOperators.F2I, HALF_INTS, 0)).add(bias); // int32 addition, wrapping
-    LongVector a = (LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0);
+      int lo, int hi, long[] out, int to) {
+    LongVector a = accumulators(sums, at, bias);
     if (shift > 0) {
       a = a.lanewise(VectorOperators.LSHL, shift).max(Integer.MIN_VALUE).min(Integer.MAX_VALUE);
     }
@@ -161,10 +174,10 @@ final class VectorInt8Rows implements Int8Rows {
     LongVector threshold = LongVector.broadcast(LONGS, mask >> 1)
         .add(LongVector.zero(LONGS).blend(1L, high.compare(VectorOperators.LT, 0L)));
     LongVector remainder = high.and(mask);
-    LongVector v = high.lanewise(VectorOperators.ASHR, exponent)
+    high.lanewise(VectorOperators.ASHR, exponent)
         .add(LongVector.zero(LONGS).blend(1L, remainder.compare(VectorOperators.GT, threshold)))
-        .add(zeroPoint).max(lo).min(hi);
-    ((IntVector) v.convertShape(VectorOperators.L2I, HALF_INTS, 0)).intoArray(ints, to);
+        .add(zeroPoint).max(lo).min(hi)
+        .intoArray(out, to);
   }
 
   @Override
@@ -172,7 +185,7 @@ final class VectorInt8Rows implements Int8Rows {
       int zeroPoint, int lo, int hi, byte[] q) {
     java.util.Objects.checkFromIndexSize(0, channels * plane, sums.length);
     java.util.Objects.checkFromIndexSize(0, channels * plane, q.length);
-    int[] ints = ints(plane);
+    long[] row = rowScratch(plane);
     for (int m = 0; m < channels; m++) {
       int at = m * plane;
       float multiplier = multipliers[m];
@@ -182,36 +195,33 @@ final class VectorInt8Rows implements Int8Rows {
       }
       int p = 0;
       for (; p <= plane - N; p += N) {
-        floatVector(sums, at + p, bias[m], multiplier, zeroPoint, lo, hi, ints, p);
+        floatVector(sums, at + p, bias[m], multiplier, zeroPoint, lo, hi, row, p);
       }
-      narrow(ints, p, q, at);
+      narrow(row, p, q, at);
       ScalarInt8Rows.requantizeFloatRow(sums, at + p, plane - p, bias[m], multiplier, zeroPoint, lo, hi, q);
     }
   }
 
   /** {@code N} values of {@link #requantizeFloat}: {@code rint(acc * m)} in float64, then the zero point and clamp. */
   private static void floatVector(float[] sums, int at, int bias, float multiplier, int zeroPoint, int lo, int hi,
-      int[] ints, int to) {
-    IntVector acc = ((IntVector) FloatVector.fromArray(HALF_FLOATS, sums, at)
-        .convertShape(VectorOperators.F2I, HALF_INTS, 0)).add(bias);
-    DoubleVector r = ((DoubleVector) acc.convertShape(VectorOperators.I2D, DOUBLES, 0)).mul((double) multiplier)
-        .max(-DOUBLE_LIMIT).min(DOUBLE_LIMIT).add(DOUBLE_ROUNDER).sub(DOUBLE_ROUNDER)
-        .add(zeroPoint).max(lo).min(hi);
-    ((IntVector) r.convertShape(VectorOperators.D2I, HALF_INTS, 0)).intoArray(ints, to);
+      long[] out, int to) {
+    LongVector acc = accumulators(sums, at, bias);
+    // (double) acc through the bits again, exact for |acc| < 2^51
+    DoubleVector product = acc.add(DOUBLE_ROUNDER_BITS).reinterpretAsDoubles().sub(DOUBLE_ROUNDER)
+        .mul((double) multiplier);
+    // rint: the addition rounds ties to even; its bits minus the constant's are the integer
+    product.max(-DOUBLE_LIMIT).min(DOUBLE_LIMIT).add(DOUBLE_ROUNDER).reinterpretAsLongs().sub(DOUBLE_ROUNDER_BITS)
+        .add(zeroPoint).max(lo).min(hi)
+        .intoArray(out, to);
   }
 
-  /** {@code q[at + i] = (byte) ints[i]} for the first {@code n} ints (each already in the output range). */
-  private static void narrow(int[] ints, int n, byte[] q, int at) {
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      narrowVector(ints, i, q, at + i);
+  /**
+   * {@code q[at + i] = (byte) values[i]} for the first {@code n} values (each already in the output
+   * range); scalar, as JDK 17 C2 compiles no long-to-narrower lane conversion.
+   */
+  private static void narrow(long[] values, int n, byte[] q, int at) {
+    for (int i = 0; i < n; i++) {
+      q[at + i] = (byte) values[i];
     }
-    for (; i < n; i++) {
-      q[at + i] = (byte) ints[i];
-    }
-  }
-
-  private static void narrowVector(int[] ints, int i, byte[] q, int to) {
-    IntVector.fromArray(I, ints, i).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, to);
   }
 }
