@@ -5,6 +5,7 @@ import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.ConvGeometry;
 import dev.quantgen.runtime.conv.ConvKernels;
 import dev.quantgen.runtime.conv.FloatConv;
+import dev.quantgen.runtime.conv.Int8Rows;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.RequantMode;
@@ -167,6 +168,11 @@ public final class Edge_Int4 {
   public static final ConvGeometry GEOMETRY = new ConvGeometry(IN_CHANNELS, IN_HEIGHT, IN_WIDTH, OUT_CHANNELS, GROUPS, KH, KW, SH, SW, DH, DW, PAD_TOP, PAD_LEFT, OUT_HEIGHT, OUT_WIDTH);
 
   /**
+   * The element-wise int8 steps (quantize, centre, requantize), Vector API or scalar as the kernels are.
+   */
+  private static final Int8Rows ROWS = ConvKernels.int8Rows();
+
+  /**
    * How accumulators become int8.
    */
   public static final RequantMode REQUANT_MODE = RequantMode.INTEGER;
@@ -315,18 +321,11 @@ public final class Edge_Int4 {
     Scratch s = SCRATCH.get();
     // centred codes: a padded cell (0) is then the real 0 the reference pads with
     float[] centred = s.centred;
-    for (int i = 0; i < IN; i++) {
-      centred[i] = qx[i] - inputZeroPoint;
-    }
+    ROWS.centre(qx, inputZeroPoint, centred, IN);
     float[] products = s.products;
     sums.forward(centred, products);
-    for (int m = 0; m < OUT_CHANNELS; m++) {
-      int c = correction[m];
-      int yBase = m * PLANE;
-      for (int p = 0; p < PLANE; p++) {
-        qy[yBase + p] = (byte) LayerMath.requantize((int) products[m * PLANE + p] + c, multipliers[m], shifts[m], outputZeroPoint, outputMin, outputMax);
-      }
-    }
+    // each accumulator (int) products + correction, requantized as LayerMath.requantize does
+    ROWS.requantize(products, OUT_CHANNELS, PLANE, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   /**
@@ -337,9 +336,7 @@ public final class Edge_Int4 {
     LayerMath.requireLength("y", y.length, OUT);
     Scratch s = SCRATCH.get();
     byte[] qx = s.qx;
-    for (int i = 0; i < IN; i++) {
-      qx[i] = (byte) input.quantize(x[i]);
-    }
+    ROWS.quantize(x, input.scale(), inputZeroPoint, qx, IN);
     byte[] qy = s.qy;
     forwardQuantized(qx, qy);
     for (int i = 0; i < OUT; i++) {

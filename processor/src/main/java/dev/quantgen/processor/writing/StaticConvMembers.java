@@ -40,6 +40,7 @@ final class StaticConvMembers {
   private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
   private static final ClassName CONV_GEOMETRY = ClassName.get("dev.quantgen.runtime.conv", "ConvGeometry");
   private static final ClassName FLOAT_CONV = ClassName.get("dev.quantgen.runtime.conv", "FloatConv");
+  private static final ClassName INT8_ROWS = ClassName.get("dev.quantgen.runtime.conv", "Int8Rows");
 
   private StaticConvMembers() {}
 
@@ -62,6 +63,9 @@ final class StaticConvMembers {
           .addJavadoc("The blocked float kernel over the integer weights: exact int32 sums of centred codes (FAN_IN <= "
               + EXACT_FLOAT_FAN_IN + ").\n").build());
     }
+    type.addField(FieldSpec.builder(INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The element-wise int8 steps (quantize, centre, requantize), Vector API or scalar as the kernels are.\n")
+        .initializer("$T.int8Rows()", CONV_KERNELS).build());
     String weightType = variant.precision().name();
     type.addField(FieldSpec.builder(RuntimeNames.CONV_REQUANT_MODE, "REQUANT_MODE", Modifier.PUBLIC, Modifier.STATIC,
         Modifier.FINAL).addJavadoc("How accumulators become int8.\n")
@@ -196,7 +200,7 @@ final class StaticConvMembers {
         .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
         .build());
 
-    String acc = blocked ? "(int) products[m * PLANE + p] + c" : "products[p * OUT_CHANNELS + m] + c";
+    String acc = "products[p * OUT_CHANNELS + m] + c";
     CodeBlock requantize = onnx
         ? CodeBlock.of("$T.requantizeFloat(" + acc + ", multipliers[m], outputZeroPoint,"
             + " outputMin, outputMax)", RuntimeNames.LAYER_MATH)
@@ -212,11 +216,18 @@ final class StaticConvMembers {
     if (blocked) {
       quantized.addComment("centred codes: a padded cell (0) is then the real 0 the reference pads with")
           .addStatement("float[] centred = s.centred")
-          .beginControlFlow("for (int i = 0; i < IN; i++)")
-          .addStatement("centred[i] = qx[i] - inputZeroPoint")
-          .endControlFlow()
+          .addStatement("ROWS.centre(qx, inputZeroPoint, centred, IN)")
           .addStatement("float[] products = s.products")
-          .addStatement("sums.forward(centred, products)");
+          .addStatement("sums.forward(centred, products)")
+          .addComment("each accumulator (int) products + correction, requantized as LayerMath.$L does",
+              onnx ? "requantizeFloat" : "requantize");
+      if (onnx) {
+        quantized.addStatement("ROWS.requantizeFloat(products, OUT_CHANNELS, PLANE, correction, multipliers,"
+            + " outputZeroPoint, outputMin, outputMax, qy)");
+      } else {
+        quantized.addStatement("ROWS.requantize(products, OUT_CHANNELS, PLANE, correction, multipliers, shifts,"
+            + " outputZeroPoint, outputMin, outputMax, qy)");
+      }
     } else {
       String product = variant.precision() == Precision.INT4 ? "gemmInt4" : "gemmInt8";
       long fanIn = (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight()
@@ -237,15 +248,16 @@ final class StaticConvMembers {
       }
       quantized.endControlFlow();
     }
-    type.addMethod(quantized
-        .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
-        .addStatement("int c = correction[m]")
-        .addStatement("int yBase = m * PLANE")
-        .beginControlFlow("for (int p = 0; p < PLANE; p++)")
-        .addStatement("qy[yBase + p] = (byte) $L", requantize)
-        .endControlFlow()
-        .endControlFlow()
-        .build());
+    if (!blocked) {
+      quantized.beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
+          .addStatement("int c = correction[m]")
+          .addStatement("int yBase = m * PLANE")
+          .beginControlFlow("for (int p = 0; p < PLANE; p++)")
+          .addStatement("qy[yBase + p] = (byte) $L", requantize)
+          .endControlFlow()
+          .endControlFlow();
+    }
+    type.addMethod(quantized.build());
     type.addMethod(MethodSpec.methodBuilder("forward")
         .addJavadoc("One float sample: quantized with the input parameters, run in int8, dequantized.\n")
         .addModifiers(Modifier.PUBLIC)
@@ -254,9 +266,7 @@ final class StaticConvMembers {
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
         .addStatement("$T s = SCRATCH.get()", scratch)
         .addStatement("byte[] qx = s.qx")
-        .beginControlFlow("for (int i = 0; i < IN; i++)")
-        .addStatement("qx[i] = (byte) input.quantize(x[i])")
-        .endControlFlow()
+        .addStatement("ROWS.quantize(x, input.scale(), inputZeroPoint, qx, IN)")
         .addStatement("byte[] qy = s.qy")
         .addStatement("forwardQuantized(qx, qy)")
         .beginControlFlow("for (int i = 0; i < OUT; i++)")

@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class ConvKernels {
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String VECTOR_FLOAT = "dev.quantgen.runtime.conv.VectorFloatConv";
+  private static final String VECTOR_INT8_ROWS = "dev.quantgen.runtime.conv.VectorInt8Rows";
 
   private ConvKernels() {}
 
@@ -62,6 +63,46 @@ public final class ConvKernels {
     } catch (Throwable e) {
       throw new LinkageError("cannot create " + VECTOR_FLOAT, e);
     }
+  }
+
+  /** The element-wise int8 steps around a static quantized convolution, on the same path as {@link #fp32}. */
+  public static Int8Rows int8Rows() {
+    return Choice.VECTOR ? Rows.VECTOR : ScalarInt8Rows.INSTANCE;
+  }
+
+  /** The portable int8 row steps (parity tests, benchmarks). */
+  public static Int8Rows scalarInt8Rows() {
+    return ScalarInt8Rows.INSTANCE;
+  }
+
+  /** The Vector API int8 row steps, or empty when the module is absent or vectors are narrower than 256 bits. */
+  public static Optional<Int8Rows> vectorInt8Rows() {
+    if (!vectorModule()) {
+      return Optional.empty();
+    }
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      Class<?> type = lookup.findClass(VECTOR_INT8_ROWS);
+      return Optional.of((Int8Rows) lookup.findConstructor(type, MethodType.methodType(void.class)).invoke());
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty();
+    } catch (ExceptionInInitializerError e) {
+      if (e.getCause() instanceof UnsupportedOperationException) {
+        return Optional.empty();
+      }
+      throw e;
+    } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
+      throw new LinkageError(VECTOR_INT8_ROWS + " is missing from the quantgen runtime jar", e);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new LinkageError("cannot create " + VECTOR_INT8_ROWS, e);
+    }
+  }
+
+  /** The one vector instance of the int8 row steps, made on first use of the vector path. */
+  private static final class Rows {
+    static final Int8Rows VECTOR = vectorInt8Rows().orElseThrow();
   }
 
   private static boolean vectorModule() {
