@@ -1,5 +1,8 @@
 package dev.quantgen.runtime.kernel;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import dev.quantgen.runtime.layer.LayerMath;
@@ -18,21 +21,27 @@ import jdk.incubator.vector.VectorSpecies;
  * else links the incubator module. Each method is a vector body plus the scalar tail of {@link
  * ScalarKernelSupport}'s arithmetic.
  *
- * <p>Int8 products widen byte to short (a product of two int8 fits in 16 bits), multiply in 16-bit
- * lanes, then widen to int32 for the sum: the same exact integers as the scalar loop. The
- * restricted variant adds two products in 16 bits before widening (at most {@code 2 * 127 * 128 =
- * 32512}); the int4 variant adds up to {@link #INT4_SHORT_STEPS} steps of two products of at most
- * {@code 8 * 128} each in 16 bits ({@code 8 * 2 * 8 * 128 = 16384 < 32767}).
+ * <p>Int8 and int4 products widen each byte straight to an int32 lane (one instruction) and
+ * multiply and add there: the same exact integers as the scalar loop, for any int8 values. (Products
+ * in 16-bit lanes, widened to int32 afterwards, were tried first; the short-to-int conversion of a
+ * half-width vector was the call C2 most often left un-intrinsified, see below, and the int32 form
+ * measured as fast or faster on Zen 5.)
+ *
+ * <p><b>No method of this class takes or returns a vector.</b> C2 inlines a call only while the
+ * caller's graph is under its node budget ({@code NodeCountInliningCutoff}); the Vector API's own
+ * methods are force-inlined past it, ours are not, and a vector passed to or returned from a call
+ * that was not inlined is boxed: an object per vector per loop step. Which calls hit the budget
+ * depends on the type profiles earlier work left in the same JVM: with an INT4 model run before an
+ * INT8 one, the INT8 GEMV allocated 326 KB per call and ran 2 to 4 times slower in 4 runs of 5
+ * ({@code -XX:+PrintInlining}: {@code toInts ... NodeCountInliningCutoff}; JFR allocation samples in
+ * {@code AbstractVector.convert0}). So conversions are written out in each loop, and float lane sums
+ * go through a per-thread array ({@link #sumLanes}).
  */
 final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
   private static final VectorSpecies<Integer> I = VectorShapes.INTS;
-  private static final VectorSpecies<Short> S = VectorShapes.SHORTS;
   private static final VectorSpecies<Short> SI = VectorShapes.SHORTS_PER_INT;
   private static final VectorSpecies<Byte> BI = VectorShapes.BYTES_PER_INT;
-  private static final VectorSpecies<Byte> BS = VectorShapes.BYTES_PER_SHORT;
-  /** Int4 steps summed in 16-bit lanes before one widening; see the class comment for the bound. */
-  static final int INT4_SHORT_STEPS = 8;
 
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
@@ -76,7 +85,9 @@ final class VectorKernelSupport implements KernelSupport {
       int j = i + F.length();
       acc1 = FloatVector.fromArray(F, a, aOff + j).fma(FloatVector.fromArray(F, b, bOff + j), acc1);
     }
-    float sum = sumLanes(acc0.add(acc1));
+    float[] lanes = gemmScratch.get().lanes;
+    acc0.add(acc1).intoArray(lanes, 0);
+    float sum = sumLanes(lanes, 0);
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }
@@ -85,11 +96,12 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotFloat4(float[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
-    float4(w, off, stride, x, 0, n, out, outOff);
+    float4(w, off, stride, x, 0, n, out, outOff, gemmScratch.get().lanes);
   }
 
   /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
-  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
+  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff,
+      float[] lanes) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -106,10 +118,14 @@ final class VectorKernelSupport implements KernelSupport {
       acc2 = FloatVector.fromArray(F, w, o2 + i).fma(xv, acc2);
       acc3 = FloatVector.fromArray(F, w, o3 + i).fma(xv, acc3);
     }
-    float s0 = sumLanes(acc0);
-    float s1 = sumLanes(acc1);
-    float s2 = sumLanes(acc2);
-    float s3 = sumLanes(acc3);
+    acc0.intoArray(lanes, 0);
+    acc1.intoArray(lanes, F.length());
+    acc2.intoArray(lanes, 2 * F.length());
+    acc3.intoArray(lanes, 3 * F.length());
+    float s0 = sumLanes(lanes, 0);
+    float s1 = sumLanes(lanes, 1);
+    float s2 = sumLanes(lanes, 2);
+    float s3 = sumLanes(lanes, 3);
     for (; i < n; i++) {
       float xi = x[xOff + i];
       s0 += w[off + i] * xi;
@@ -125,9 +141,10 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+    float[] lanes = gemmScratch.get().lanes;
     int r = rowFrom;
     for (; r + 4 <= rowTo; r += 4) {
-      floatRowsTimesBatch(w, r * n, n, x, batch, out, outStride, r);
+      floatRowsTimesBatch(w, r * n, n, x, batch, out, outStride, r, lanes);
     }
     for (; r < rowTo; r++) {
       for (int b = 0; b < batch; b++) {
@@ -138,13 +155,14 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
-    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    GemmScratch s = gemmScratch.get();
+    float[] tile = s.tile(TILE_ROWS * n);
     int r = rowFrom;
     for (; r + 4 <= rowTo; r += 4) {
       for (int k = 0; k < 4; k++) {
         halvesToFloats(w, (r + k) * n, tile, k * n, n);
       }
-      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r, s.lanes);
     }
     for (; r < rowTo; r++) {
       for (int b = 0; b < batch; b++) {
@@ -186,17 +204,18 @@ final class VectorKernelSupport implements KernelSupport {
    * same order as {@link #float4}, so every value equals the GEMV's bit for bit.
    */
   private static void floatRowsTimesBatch(float[] w, int off, int n, float[] x, int batch, float[] out,
-      int outStride, int r) {
+      int outStride, int r, float[] lanes) {
     int b = 0;
     for (; b + 2 <= batch; b += 2) {
-      float4x2(w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r);
+      float4x2(w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r, lanes);
     }
     if (b < batch) {
-      float4(w, off, n, x, b * n, n, out, b * outStride + r);
+      float4(w, off, n, x, b * n, n, out, b * outStride + r, lanes);
     }
   }
 
-  private static void float4x2(float[] w, int off, int n, float[] x, int x0, int x1, float[] out, int o0, int o1) {
+  private static void float4x2(float[] w, int off, int n, float[] x, int x0, int x1, float[] out, int o0, int o1,
+      float[] lanes) {
     int w1 = off + n;
     int w2 = w1 + n;
     int w3 = w2 + n;
@@ -220,8 +239,17 @@ final class VectorKernelSupport implements KernelSupport {
       a03 = v3.fma(xa, a03);
       a13 = v3.fma(xb, a13);
     }
-    float s00 = sumLanes(a00), s01 = sumLanes(a01), s02 = sumLanes(a02), s03 = sumLanes(a03);
-    float s10 = sumLanes(a10), s11 = sumLanes(a11), s12 = sumLanes(a12), s13 = sumLanes(a13);
+    int l = F.length();
+    a00.intoArray(lanes, 0);
+    a01.intoArray(lanes, l);
+    a02.intoArray(lanes, 2 * l);
+    a03.intoArray(lanes, 3 * l);
+    a10.intoArray(lanes, 4 * l);
+    a11.intoArray(lanes, 5 * l);
+    a12.intoArray(lanes, 6 * l);
+    a13.intoArray(lanes, 7 * l);
+    float s00 = sumLanes(lanes, 0), s01 = sumLanes(lanes, 1), s02 = sumLanes(lanes, 2), s03 = sumLanes(lanes, 3);
+    float s10 = sumLanes(lanes, 4), s11 = sumLanes(lanes, 5), s12 = sumLanes(lanes, 6), s13 = sumLanes(lanes, 7);
     for (; i < n; i++) {
       float xa = x[x0 + i];
       float xb = x[x1 + i];
@@ -274,7 +302,9 @@ final class VectorKernelSupport implements KernelSupport {
       acc = acc.add(FloatVector.fromArray(F, x, xOff + i).reinterpretAsInts()
           .lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
-    float sum = sumLanes(acc);
+    float[] lanes = gemmScratch.get().lanes;
+    acc.intoArray(lanes, 0);
+    float sum = sumLanes(lanes, 0);
     for (; i < n; i++) {
       sum += ScalarKernelSupport.flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
     }
@@ -283,6 +313,7 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+    float[] lanes = gemmScratch.get().lanes;
     int o1 = off + words;
     int o2 = o1 + words;
     int o3 = o2 + words;
@@ -304,10 +335,14 @@ final class VectorKernelSupport implements KernelSupport {
       acc2 = acc2.add(xi.lanewise(VectorOperators.XOR, f2.not().and(SIGN_BIT)).reinterpretAsFloats());
       acc3 = acc3.add(xi.lanewise(VectorOperators.XOR, f3.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
-    float s0 = sumLanes(acc0);
-    float s1 = sumLanes(acc1);
-    float s2 = sumLanes(acc2);
-    float s3 = sumLanes(acc3);
+    acc0.intoArray(lanes, 0);
+    acc1.intoArray(lanes, F.length());
+    acc2.intoArray(lanes, 2 * F.length());
+    acc3.intoArray(lanes, 3 * F.length());
+    float s0 = sumLanes(lanes, 0);
+    float s1 = sumLanes(lanes, 1);
+    float s2 = sumLanes(lanes, 2);
+    float s3 = sumLanes(lanes, 3);
     for (; i < n; i++) {
       float xi = x[xOff + i];
       int word = i >>> 6;
@@ -330,13 +365,14 @@ final class VectorKernelSupport implements KernelSupport {
   @Override
   public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
       int outStride) {
-    float[] tile = gemmScratch.get().tile(TILE_ROWS * n);
+    GemmScratch s = gemmScratch.get();
+    float[] tile = s.tile(TILE_ROWS * n);
     int r = rowFrom;
     for (; r + 4 <= rowTo; r += 4) {
       for (int k = 0; k < 4; k++) {
         signsToFloats(w, (r + k) * words, tile, k * n, n);
       }
-      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r);
+      floatRowsTimesBatch(tile, 0, n, x, batch, out, outStride, r, s.lanes);
     }
     for (; r < rowTo; r++) {
       for (int b = 0; b < batch; b++) {
@@ -397,7 +433,8 @@ final class VectorKernelSupport implements KernelSupport {
 
   /** {@link #dotHalf} with the input at {@code x[xOff ..]}. */
   private float half(short[] w, int off, float[] x, int xOff, int n) {
-    float[] t = gemmScratch.get().tile(n);
+    GemmScratch s = gemmScratch.get();
+    float[] t = s.tile(n);
     halvesToFloats(w, off, t, 0, n);
     FloatVector acc = FloatVector.zero(F);
     int i = 0;
@@ -405,7 +442,8 @@ final class VectorKernelSupport implements KernelSupport {
     for (; i < bound; i += F.length()) {
       acc = FloatVector.fromArray(F, t, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
     }
-    float sum = sumLanes(acc);
+    acc.intoArray(s.lanes, 0);
+    float sum = sumLanes(s.lanes, 0);
     for (; i < n; i++) {
       sum += t[i] * x[xOff + i];
     }
@@ -414,11 +452,12 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotHalf4(short[] w, int off, int stride, float[] x, int n, float[] out, int outOff) {
-    float[] t = gemmScratch.get().tile(TILE_ROWS * n);
+    GemmScratch s = gemmScratch.get();
+    float[] t = s.tile(TILE_ROWS * n);
     for (int k = 0; k < 4; k++) {
       halvesToFloats(w, off + k * stride, t, k * n, n);
     }
-    float4(t, 0, n, x, 0, n, out, outOff);
+    float4(t, 0, n, x, 0, n, out, outOff, s.lanes);
   }
 
 
@@ -428,7 +467,8 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = BI.loopBound(n);
     for (; i < bound; i += BI.length()) {
-      acc = acc.add(widen(w, off + i).mul(widen(x, i)).convertShape(VectorOperators.S2I, I, 0));
+      IntVector wv = (IntVector) ByteVector.fromArray(BI, w, off + i).convertShape(B2I, I, 0);
+      acc = acc.add(wv.mul((IntVector) ByteVector.fromArray(BI, x, i).convertShape(B2I, I, 0)));
     }
     int sum = acc.reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
@@ -449,11 +489,11 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = BI.loopBound(n);
     for (; i < bound; i += BI.length()) {
-      ShortVector xv = widen(x, i);
-      acc0 = acc0.add(toInts(widen(w, off + i).mul(xv)));
-      acc1 = acc1.add(toInts(widen(w, o1 + i).mul(xv)));
-      acc2 = acc2.add(toInts(widen(w, o2 + i).mul(xv)));
-      acc3 = acc3.add(toInts(widen(w, o3 + i).mul(xv)));
+      IntVector xv = (IntVector) ByteVector.fromArray(BI, x, i).convertShape(B2I, I, 0);
+      acc0 = acc0.add(((IntVector) ByteVector.fromArray(BI, w, off + i).convertShape(B2I, I, 0)).mul(xv));
+      acc1 = acc1.add(((IntVector) ByteVector.fromArray(BI, w, o1 + i).convertShape(B2I, I, 0)).mul(xv));
+      acc2 = acc2.add(((IntVector) ByteVector.fromArray(BI, w, o2 + i).convertShape(B2I, I, 0)).mul(xv));
+      acc3 = acc3.add(((IntVector) ByteVector.fromArray(BI, w, o3 + i).convertShape(B2I, I, 0)).mul(xv));
     }
     out[outOff] = acc0.reduceLanes(VectorOperators.ADD);
     out[outOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
@@ -464,37 +504,8 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
-    int o1 = off + stride;
-    int o2 = o1 + stride;
-    int o3 = o2 + stride;
-    IntVector acc0 = IntVector.zero(I);
-    IntVector acc1 = IntVector.zero(I);
-    IntVector acc2 = IntVector.zero(I);
-    IntVector acc3 = IntVector.zero(I);
-    int step = 2 * BI.length();
-    int i = 0;
-    int bound = n - step;
-    for (; i <= bound; i += step) {
-      ShortVector x0 = widen(x, i);
-      ShortVector x1 = widen(x, i + BI.length());
-      acc0 = acc0.add(pairSum(w, off + i, x0, x1));
-      acc1 = acc1.add(pairSum(w, o1 + i, x0, x1));
-      acc2 = acc2.add(pairSum(w, o2 + i, x0, x1));
-      acc3 = acc3.add(pairSum(w, o3 + i, x0, x1));
-    }
-    out[outOff] = acc0.reduceLanes(VectorOperators.ADD);
-    out[outOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
-    out[outOff + 2] = acc2.reduceLanes(VectorOperators.ADD);
-    out[outOff + 3] = acc3.reduceLanes(VectorOperators.ADD);
-    rowsTail(w, off, stride, x, n, i, out, outOff);
-  }
-
-  /**
-   * {@code w[o .. o+L) * x0 + w[o+L .. o+2L) * x1} (L int lanes) added in 16 bits (restricted
-   * weights), widened once.
-   */
-  private static IntVector pairSum(byte[] w, int o, ShortVector x0, ShortVector x1) {
-    return toInts(widen(w, o).mul(x0).add(widen(w, o + BI.length()).mul(x1)));
+    // int32 lanes hold any int8 product: restricted weights need no kernel of their own here
+    dotInt8x4(w, off, stride, x, n, out, outOff);
   }
 
   /** Adds the scalar products of inputs {@code [from, n)} of four rows to {@code out}. */
@@ -511,33 +522,25 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes) {
-    IntVector acc = IntVector.zero(I);
+    IntVector accEven = IntVector.zero(I);
+    IntVector accOdd = IntVector.zero(I);
     int j = 0;
-    int bound = BS.loopBound(bytes);
-    while (j < bound) {
-      // 16-bit lanes; widened to int32 (both halves) once per INT4_SHORT_STEPS steps only
-      ShortVector partial = ShortVector.zero(S);
-      int end = Math.min(bound, j + INT4_SHORT_STEPS * BS.length());
-      for (; j < end; j += BS.length()) {
-        ShortVector packed = widen16(w, off + j);
-        ShortVector lo = packed.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
-        ShortVector hi = packed.lanewise(VectorOperators.ASHR, 4);
-        partial = partial.add(lo.mul(widen16(even, j))).add(hi.mul(widen16(odd, j)));
-      }
-      acc = acc.add(partial.convertShape(VectorOperators.S2I, I, 0))
-          .add(partial.convertShape(VectorOperators.S2I, I, 1));
+    int bound = BI.loopBound(bytes);
+    for (; j < bound; j += BI.length()) {
+      // one packed byte per int lane: bits 0-3 (element 2j) and 4-7 (element 2j+1), sign-extended
+      IntVector packed = (IntVector) ByteVector.fromArray(BI, w, off + j).convertShape(B2I, I, 0);
+      IntVector e = (IntVector) ByteVector.fromArray(BI, even, j).convertShape(B2I, I, 0);
+      IntVector o = (IntVector) ByteVector.fromArray(BI, odd, j).convertShape(B2I, I, 0);
+      accEven = accEven.add(packed.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e));
+      accOdd = accOdd.add(packed.lanewise(ASHR, 4).mul(o));
     }
+    IntVector acc = accEven.add(accOdd);
     int sum = acc.reduceLanes(VectorOperators.ADD);
     for (; j < bytes; j++) {
       int b = w[off + j];
       sum += ((b << 28) >> 28) * even[j] + (b >> 4) * odd[j];
     }
     return sum;
-  }
-
-  /** Sixteen int8 values sign-extended to 16-bit lanes (one instruction on AVX2). */
-  private static ShortVector widen16(byte[] a, int off) {
-    return (ShortVector) ByteVector.fromArray(BS, a, off).convertShape(VectorOperators.B2S, S, 0);
   }
 
   @Override
@@ -618,7 +621,7 @@ final class VectorKernelSupport implements KernelSupport {
    * Four rows times two samples: {@link #chunk4x2} over each {@link #GEMM_CHUNK} of inputs, then the
    * scalar tail. The chunk loop is a method of its own, one flat loop whose vector accumulators
    * never cross an outer loop (the shape of {@link #float4x2}, which C2 keeps in registers). The
-   * boxing that made the batched INT8 forward swing from run to run came from {@link #exactSum};
+   * boxing that made the batched INT8 forward swing from run to run came from a lane-sum helper;
    * see benchmarks/results/2026-12-05-dense2-int8-batched-jdk17.txt.
    */
   private static void tile4x2(float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
@@ -685,14 +688,14 @@ final class VectorKernelSupport implements KernelSupport {
       a03 = w3.fma(xa, a03);
       a13 = w3.fma(xb, a13);
     }
-    acc[o0] += exactSum(a00);
-    acc[o0 + 1] += exactSum(a01);
-    acc[o0 + 2] += exactSum(a02);
-    acc[o0 + 3] += exactSum(a03);
-    acc[o1] += exactSum(a10);
-    acc[o1 + 1] += exactSum(a11);
-    acc[o1 + 2] += exactSum(a12);
-    acc[o1 + 3] += exactSum(a13);
+    acc[o0] += (int) a00.reduceLanes(ADD);
+    acc[o0 + 1] += (int) a01.reduceLanes(ADD);
+    acc[o0 + 2] += (int) a02.reduceLanes(ADD);
+    acc[o0 + 3] += (int) a03.reduceLanes(ADD);
+    acc[o1] += (int) a10.reduceLanes(ADD);
+    acc[o1 + 1] += (int) a11.reduceLanes(ADD);
+    acc[o1 + 2] += (int) a12.reduceLanes(ADD);
+    acc[o1 + 3] += (int) a13.reduceLanes(ADD);
   }
 
   /** Four rows times one sample; see {@link #tile4x2}. */
@@ -728,26 +731,15 @@ final class VectorKernelSupport implements KernelSupport {
       a2 = FloatVector.fromArray(F, t, 2 * n + i).fma(xa, a2);
       a3 = FloatVector.fromArray(F, t, 3 * n + i).fma(xa, a3);
     }
-    acc[o0] += exactSum(a0);
-    acc[o0 + 1] += exactSum(a1);
-    acc[o0 + 2] += exactSum(a2);
-    acc[o0 + 3] += exactSum(a3);
+    acc[o0] += (int) a0.reduceLanes(ADD);
+    acc[o0 + 1] += (int) a1.reduceLanes(ADD);
+    acc[o0 + 2] += (int) a2.reduceLanes(ADD);
+    acc[o0 + 3] += (int) a3.reduceLanes(ADD);
   }
 
   /** {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low bits. */
   private static final float MAGIC = 0x1.8p23f;
   private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
-
-  /**
-   * The lanes of an integer-valued float vector summed exactly (see {@link #GEMM_CHUNK}), as an int.
-   * A float reduction and one conversion: the earlier bit trick ({@code v + 1.5 * 2^23} reinterpreted
-   * as ints) was not intrinsified at 512 bits on JDK 17 ({@code reinterpretAsInts} fell back to
-   * {@code AbstractVector.convert0}), allocating 1.2 MB per batch of 64 in the INT8 MLP and making
-   * its speed swing 2x to 10x between runs (JFR allocation samples, {@code -prof gc}).
-   */
-  private static int exactSum(FloatVector v) {
-    return (int) v.reduceLanes(VectorOperators.ADD);
-  }
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
   private static void int8ToFloats(byte[] w, int off, float[] t, int tOff, int n) {
@@ -777,6 +769,8 @@ final class VectorKernelSupport implements KernelSupport {
 
   /** Grow-only per-thread buffers of the batched products, so a call allocates nothing once warm. */
   private static final class GemmScratch {
+    /** Eight float vectors' lanes, for {@link #sumLanes}. */
+    final float[] lanes = new float[8 * F.length()];
     private float[] activations = new float[0];
     private float[] tile = new float[0];
 
@@ -813,29 +807,17 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * One int lane count of int8 values sign-extended to 16-bit lanes. A quarter vector of bytes to a
-   * half vector of shorts to a vector
-   * of ints (as Lucene does) keeps every conversion a single instruction on AVX2; conversions that
-   * take the upper half of a vector ({@code part = 1}) measured four times slower here.
+   * Lanes {@code [k * L, (k + 1) * L)} of {@code lanes} (L float lanes) summed in lane order. Float
+   * reductions go through an array and this scalar loop rather than a helper taking a vector or
+   * {@code reduceLanes(ADD)}: the order of a float {@code reduceLanes} is left to the implementation
+   * (its intrinsic and its Java fallback differ, so an output could change by an ulp as the JIT warms
+   * up), and a vector argument of a method C2 does not inline is boxed, see the class comment.
    */
-  private static ShortVector widen(byte[] a, int off) {
-    return (ShortVector) ByteVector.fromArray(BI, a, off).convertShape(VectorOperators.B2S, SI, 0);
-  }
-
-  /** Half a vector of 16-bit lanes sign-extended to int32. */
-  private static IntVector toInts(ShortVector p) {
-    return (IntVector) p.convertShape(VectorOperators.S2I, I, 0);
-  }
-
-  /**
-   * Sums a float vector's lanes in lane order. {@code reduceLanes(ADD)} leaves the order of a float
-   * reduction to the implementation, and the intrinsic and the Java fallback (interpreter, C1)
-   * differ, so a layer's output could change by an ulp from one call to the next as the JIT warms up.
-   */
-  private static float sumLanes(FloatVector v) {
+  private static float sumLanes(float[] lanes, int k) {
+    int from = k * F.length();
     float sum = 0f;
-    for (int i = 0; i < F.length(); i++) {
-      sum += v.lane(i);
+    for (int j = from; j < from + F.length(); j++) {
+      sum += lanes[j];
     }
     return sum;
   }

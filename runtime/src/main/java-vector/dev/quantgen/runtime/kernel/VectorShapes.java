@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * every vector). The width is therefore fixed per JVM.
  *
  * <p>Species come in families with the same lane count, so a widening conversion is one
- * instruction: {@link #BYTES_PER_INT} bytes widen to {@link #SHORTS_PER_INT} shorts widen to {@link
- * #INTS} ints, as {@link #FLOATS} floats.
+ * instruction: {@link #BYTES_PER_INT} bytes and {@link #SHORTS_PER_INT} shorts widen to {@link
+ * #INTS} ints, as many as {@link #FLOATS} floats.
  */
 public final class VectorShapes {
   /** The system property that forces a width: {@code 256}, {@code 512} or {@code preferred}. */
@@ -31,14 +31,9 @@ public final class VectorShapes {
   public static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape(BITS));
   /** Ints of {@link #BITS}. */
   public static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, shape(BITS));
-  /** Shorts of {@link #BITS}. */
-  public static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, shape(BITS));
   /** Shorts as many as {@link #INTS} has lanes ({@code BITS / 2}). */
   public static final VectorSpecies<Short> SHORTS_PER_INT =
       VectorSpecies.of(short.class, shape(BITS / 2));
-  /** Bytes as many as {@link #SHORTS} has lanes ({@code BITS / 2}). */
-  public static final VectorSpecies<Byte> BYTES_PER_SHORT =
-      VectorSpecies.of(byte.class, shape(BITS / 2));
   /** Bytes as many as {@link #INTS} has lanes ({@code BITS / 4}). */
   public static final VectorSpecies<Byte> BYTES_PER_INT =
       VectorSpecies.of(byte.class, shape(BITS / 4));
