@@ -111,7 +111,11 @@ public final class Hidden_Fp32 implements DenseLayer {
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmFloat(weights, IN, from, to, x, batch, y, OUT));
+    if (Rows.splits(OUT, (long) IN * batch)) {
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmFloat(weights, IN, from, to, x, batch, y, OUT));
+    } else {
+      K.gemmFloat(weights, IN, 0, OUT, x, batch, y, OUT);
+    }
     for (int base = 0; base < y.length; base += OUT) {
       for (int c = 0; c < OUT; c++) {
         y[base + c] = Math.max(y[base + c] + bias[c], 0.0f);

@@ -192,7 +192,11 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireBatch("qx", qx.length, batch, IN);
     LayerMath.requireBatch("qy", qy.length, batch, OUT);
     int[] products = SCRATCH.get().batchProducts(batch * OUT);
-    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT));
+    if (Rows.splits(OUT, (long) IN * batch)) {
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT));
+    } else {
+      K.gemmInt8(weights, IN, 0, OUT, qx, batch, products, OUT);
+    }
     for (int b = 0; b < batch; b++) {
       int base = b * OUT;
       for (int c = 0; c < OUT; c++) {

@@ -107,6 +107,10 @@ public final class Wide_Fp16 implements DenseLayer {
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmHalf(weights, IN, from, to, x, batch, y, OUT));
+    if (Rows.splits(OUT, (long) IN * batch)) {
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmHalf(weights, IN, from, to, x, batch, y, OUT));
+    } else {
+      K.gemmHalf(weights, IN, 0, OUT, x, batch, y, OUT);
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,9 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@link FashionMlp} loaded from a {@code .qgen} file onto its generated kernels allocates nothing
  * per call once warm, at every precision, one sample and a batch of {@link #BATCH} through {@link
- * InferenceSession} (a batch this small is not split): measured with HotSpot's per-thread allocation
- * counter ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}), allowance 0. The batch
- * case is disabled while today's session allocates 24 bytes per batch call (see its reason).
+ * InferenceSession} (a batch this small is not split, and runs through the batched products):
+ * measured with HotSpot's per-thread allocation counter ({@code
+ * com.sun.management.ThreadMXBean#getThreadAllocatedBytes}), allowance 0.
  *
  * <p>The Vector API boxes every vector until C2 has compiled (and escape-analysed) the kernel loops,
  * which on a busy machine can take longer than any fixed warm-up: each figure is therefore the
@@ -31,7 +30,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * call on a CI run); see the class comment of the runtime's {@code VectorKernelSupport}.
  */
 class GeneratedModelAllocationTest {
-  private static final int BATCH = 7;
+  /**
+   * Small enough that no layer splits its rows across cores (784 x 256 x 4 multiply-adds is under
+   * {@code Rows.MIN_PARALLEL_MACS}); a split allocates its tasks, by design. Odd-sized work stays
+   * covered: 256, 128 and 10 rows, 4 samples, and 10 is not a multiple of the four-row kernels.
+   */
+  private static final int BATCH = 4;
   private static final int WARM_UP_CALLS = 3_000;
   private static final int MEASURED_CALLS = 500;
   private static final int ROUNDS = 20;
@@ -48,9 +52,6 @@ class GeneratedModelAllocationTest {
     assertEquals(0, bytes, precision + ": bytes allocated by " + MEASURED_CALLS + " single-sample calls");
   }
 
-  @Disabled("measured 24 bytes per call at every precision (1,488 bytes over 62 batch-7 calls, JDK 17.0.15), "
-      + "InferenceSession.run(float[], int, float[]) allocates its capturing "
-      + "row lambda on each call; enable once the compiled model's batch path allocates nothing")
   @ParameterizedTest
   @EnumSource(Precision.class)
   void batchAllocatesNothingPerCall(Precision precision) throws Exception {

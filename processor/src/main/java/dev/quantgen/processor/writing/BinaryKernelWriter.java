@@ -124,8 +124,7 @@ final class BinaryKernelWriter {
           .addParameter(int.class, "batch")
           .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
           .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-          .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmSigns(weights, WORDS, IN, from, to, x,"
-              + " batch, y, OUT))", RuntimeNames.ROWS)
+          .addCode(KernelClass.forEachBatchRow("K.gemmSigns(weights, WORDS, IN, %1$s, %2$s, x, batch, y, OUT)"))
           .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
           .beginControlFlow("for (int c = 0; c < OUT; c++)")
           .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(),

@@ -128,8 +128,8 @@ final class FloatKernelWriter {
         .addParameter(int.class, "batch")
         .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
         .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, x, batch, y, OUT))",
-            RuntimeNames.ROWS, half ? "gemmHalf" : "gemmFloat");
+        .addCode(KernelClass.forEachBatchRow(
+            "K." + (half ? "gemmHalf" : "gemmFloat") + "(weights, IN, %1$s, %2$s, x, batch, y, OUT)"));
     if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
       batch.beginControlFlow("for (int base = 0; base < y.length; base += OUT)")

@@ -317,8 +317,8 @@ final class IntegerKernelWriter {
         .addStatement("$T.requireBatch($S, qx.length, batch, IN)", RuntimeNames.LAYER_MATH, "qx")
         .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
         .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
-        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, qx, batch, products,"
-            + " OUT))", RuntimeNames.ROWS, int4 ? "gemmInt4" : "gemmInt8")
+        .addCode(KernelClass.forEachBatchRow(
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, IN, %1$s, %2$s, qx, batch, products, OUT)"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("int base = b * OUT");
     if (!symmetric) {
@@ -477,8 +477,8 @@ final class IntegerKernelWriter {
     }
     m.endControlFlow()
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
-        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> K.$L(weights, IN, from, to, qx, batch, products,"
-            + " OUT))", RuntimeNames.ROWS, int4 ? "gemmInt4" : "gemmInt8")
+        .addCode(KernelClass.forEachBatchRow(
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, IN, %1$s, %2$s, qx, batch, products, OUT)"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("float sa = sampleScales[b]")
         .addStatement("int za = sampleZeroPoints[b]");

@@ -91,6 +91,23 @@ final class KernelClass {
   }
 
   /**
+   * Runs a batched product over all output rows: directly when it is small, split across cores
+   * through {@code Rows.forEach} when {@code Rows.splits} says so (the batch size is known only at
+   * run time). {@code call} names the rows as {@code %1$s} (from) and {@code %2$s} (to); asking first
+   * keeps the capturing lambda, an allocation, off the unsplit path.
+   */
+  static CodeBlock forEachBatchRow(String call) {
+    return CodeBlock.builder()
+        .beginControlFlow("if ($T.splits(OUT, (long) IN * batch))", RuntimeNames.ROWS)
+        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> $L)", RuntimeNames.ROWS,
+            String.format(call, "from", "to"))
+        .nextControlFlow("else")
+        .addStatement(String.format(call, "0", "OUT"))
+        .endControlFlow()
+        .build();
+  }
+
+  /**
    * What one packed word of a binary row costs in int8 multiply-adds for the split decision:
    * measured here, an XOR + popcount word takes about 0.6 ns in a row loop and an int8
    * multiply-add about 0.07 ns, so a word counts as 8. A 1024 x 1024 binary layer (16 K words,

@@ -138,9 +138,12 @@ class InferenceSessionTest {
     float[] x = java.util.Arrays.copyOf(SAMPLES, 30);
     float[] y = new float[10];
     int[] labels = new int[64];
-    for (int i = 0; i < 2_000; i++) { // first calls create the per-thread scratch; JIT warms up
+    for (int i = 0; i < 2_000; i++) { // first calls create the per-thread scratch (per batch size); JIT warms up
       s.run(x, y);
       s.classify(x);
+      if (i % 100 == 0) {
+        s.classify(SAMPLES, 64, labels);
+      }
     }
     long id = Thread.currentThread().getId();
     long before = hotspot.getThreadAllocatedBytes(id);

@@ -36,6 +36,15 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code -XX:+PrintInlining}: {@code toInts ... NodeCountInliningCutoff}; JFR allocation samples in
  * {@code AbstractVector.convert0}). So conversions are written out in each loop, and float lane sums
  * go through a per-thread array ({@link #sumLanes}).
+ *
+ * <p>For the same reason a one-row product ({@link #dotFloat}, {@link #dotSigns}, {@link #dotInt8},
+ * {@link #dotHalf}) runs through its four-row kernel with a row stride of 0 (the same row four
+ * times; the first sum is bit for bit the one-row sum). The four-row kernels are larger than C2's
+ * {@code FreqInlineSize} (325 bytes of bytecode), so C2 always compiles them on their own; a
+ * one-row loop small enough to inline was inlined into the generated layer's row loop and lost its
+ * intrinsics there in some runs (16 KB per INT8 call in 5 runs of 6 after FP32 and FP16 models had
+ * run, JFR: {@code dotInt8} under {@code Fc3_Int8.rows}). It costs the three extra rows' work, for
+ * the at most three rows per layer that do not fill a group of four.
  */
 final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
@@ -76,22 +85,9 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public float dotFloat(float[] a, int aOff, float[] b, int bOff, int n) {
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
-    int i = 0;
-    int bound = n - 2 * F.length();
-    for (; i <= bound; i += 2 * F.length()) {
-      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
-      int j = i + F.length();
-      acc1 = FloatVector.fromArray(F, a, aOff + j).fma(FloatVector.fromArray(F, b, bOff + j), acc1);
-    }
-    float[] lanes = gemmScratch.get().lanes;
-    acc0.add(acc1).intoArray(lanes, 0);
-    float sum = sumLanes(lanes, 0);
-    for (; i < n; i++) {
-      sum += a[aOff + i] * b[bOff + i];
-    }
-    return sum;
+    GemmScratch s = gemmScratch.get();
+    float4(a, aOff, 0, b, bOff, n, s.rowSums, 0, s.lanes); // one row as four: see the class comment
+    return s.rowSums[0];
   }
 
   @Override
@@ -293,22 +289,9 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public float dotSigns(long[] w, int off, float[] x, int xOff, int n) {
-    FloatVector acc = FloatVector.zero(F);
-    int i = 0;
-    int bound = F.loopBound(n);
-    for (; i < bound; i += F.length()) {
-      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
-          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
-      acc = acc.add(FloatVector.fromArray(F, x, xOff + i).reinterpretAsInts()
-          .lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats());
-    }
-    float[] lanes = gemmScratch.get().lanes;
-    acc.intoArray(lanes, 0);
-    float sum = sumLanes(lanes, 0);
-    for (; i < n; i++) {
-      sum += ScalarKernelSupport.flip(x[xOff + i], w[off + (i >>> 6)] >>> i);
-    }
-    return sum;
+    float[] sums = gemmScratch.get().rowSums;
+    dotSigns4(w, off, 0, x, xOff, n, sums, 0); // one row as four: see the class comment
+    return sums[0];
   }
 
   @Override
@@ -436,18 +419,8 @@ final class VectorKernelSupport implements KernelSupport {
     GemmScratch s = gemmScratch.get();
     float[] t = s.tile(n);
     halvesToFloats(w, off, t, 0, n);
-    FloatVector acc = FloatVector.zero(F);
-    int i = 0;
-    int bound = F.loopBound(n);
-    for (; i < bound; i += F.length()) {
-      acc = FloatVector.fromArray(F, t, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-    }
-    acc.intoArray(s.lanes, 0);
-    float sum = sumLanes(s.lanes, 0);
-    for (; i < n; i++) {
-      sum += t[i] * x[xOff + i];
-    }
-    return sum;
+    float4(t, 0, 0, x, xOff, n, s.rowSums, 0, s.lanes); // one row as four: see the class comment
+    return s.rowSums[0];
   }
 
   @Override
@@ -463,18 +436,9 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int dotInt8(byte[] w, int off, byte[] x, int n) {
-    IntVector acc = IntVector.zero(I);
-    int i = 0;
-    int bound = BI.loopBound(n);
-    for (; i < bound; i += BI.length()) {
-      IntVector wv = (IntVector) ByteVector.fromArray(BI, w, off + i).convertShape(B2I, I, 0);
-      acc = acc.add(wv.mul((IntVector) ByteVector.fromArray(BI, x, i).convertShape(B2I, I, 0)));
-    }
-    int sum = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      sum += w[off + i] * x[i];
-    }
-    return sum;
+    int[] sums = gemmScratch.get().ints(4);
+    dotInt8x4(w, off, 0, x, n, sums, 0); // one row as four: see the class comment
+    return sums[0];
   }
 
   @Override
@@ -771,6 +735,8 @@ final class VectorKernelSupport implements KernelSupport {
   private static final class GemmScratch {
     /** Eight float vectors' lanes, for {@link #sumLanes}. */
     final float[] lanes = new float[8 * F.length()];
+    /** The four sums of a one-row product run through a four-row kernel. */
+    final float[] rowSums = new float[4];
     private float[] activations = new float[0];
     private float[] tile = new float[0];
 

@@ -35,7 +35,7 @@ public final class Rows {
    * multiples of four (so four-row kernels stay aligned) when {@code rows * macsPerRow} is large.
    */
   public static void forEach(int rows, long macsPerRow, RowRange body) {
-    int parts = THREADS == 1 || rows * macsPerRow < MIN_PARALLEL_MACS ? 1 : Math.min(THREADS, rows / 4);
+    int parts = parts(rows, macsPerRow);
     if (parts <= 1) {
       body.run(0, rows);
       return;
@@ -51,6 +51,19 @@ public final class Rows {
     for (Future<?> f : others) {
       await(f);
     }
+  }
+
+  /**
+   * Whether {@link #forEach} would split {@code rows} of {@code macsPerRow} multiply-adds across
+   * threads. Generated code asks first and runs a small product directly, so that only a split
+   * call creates the capturing lambda {@code forEach} takes (an allocation per call).
+   */
+  public static boolean splits(int rows, long macsPerRow) {
+    return parts(rows, macsPerRow) > 1;
+  }
+
+  private static int parts(int rows, long macsPerRow) {
+    return THREADS == 1 || rows * macsPerRow < MIN_PARALLEL_MACS ? 1 : Math.min(THREADS, rows / 4);
   }
 
   private static void await(Future<?> f) {

@@ -114,15 +114,44 @@ public final class DenseChain {
       forwardBlock(x, y, batch);
       return;
     }
+    blocks(x, y, 0, batch);
+  }
+
+  /**
+   * Runs rows {@code [from, to)} of {@code x} ({@link #inputSize()} floats each, stored one after
+   * another) into the same rows of {@code y}, each equal to {@link #forward}'s; other rows of {@code
+   * y} are left alone. For a batch split across threads: each thread runs its own rows.
+   *
+   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds fewer
+   *     than {@code to} rows
+   */
+  public void forwardRows(float[] x, float[] y, int from, int to) {
+    if (from < 0 || from > to) {
+      throw new IllegalArgumentException("rows: expected 0 <= from <= to, got [" + from + ", " + to + ")");
+    }
+    requireRows("x", x.length, to, inputSize());
+    requireRows("y", y.length, to, outputSize());
+    blocks(x, y, from, to);
+  }
+
+  private static void requireRows(String name, int length, int rows, int size) {
+    if ((long) length < (long) rows * size) {
+      throw new IllegalArgumentException(name + ": expected at least " + (long) rows * size + " floats ("
+          + rows + " rows x " + size + "), got " + length);
+    }
+  }
+
+  /** Rows {@code [from, to)} in blocks of {@link #BLOCK}, each copied in and out of block scratch. */
+  private void blocks(float[] x, float[] y, int from, int to) {
     int in = inputSize();
     int out = outputSize();
     BatchScratch[] s = batchScratch.get();
-    for (int from = 0; from < batch; from += BLOCK) {
-      int n = Math.min(BLOCK, batch - from);
+    for (int start = from; start < to; start += BLOCK) {
+      int n = Math.min(BLOCK, to - start);
       BatchScratch io = (n == BLOCK ? s[0] : s[1]).sizedFor(layers, n);
-      System.arraycopy(x, from * in, io.input, 0, n * in);
+      System.arraycopy(x, start * in, io.input, 0, n * in);
       forwardBlock(io.input, io.output, n);
-      System.arraycopy(io.output, 0, y, from * out, n * out);
+      System.arraycopy(io.output, 0, y, start * out, n * out);
     }
   }
 

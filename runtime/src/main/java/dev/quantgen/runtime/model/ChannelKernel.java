@@ -23,12 +23,15 @@ abstract class ChannelKernel<P> implements DenseLayer {
   final int out;
   private final float[] bias;
   private final FusedActivation activation;
+  /** Per thread: one input of a batch, so {@link #prepare} sees an array of exactly {@link #in}. */
+  private final ThreadLocal<float[]> sampleScratch;
 
   ChannelKernel(int in, int out, float[] bias, FusedActivation activation) {
     this.in = in;
     this.out = out;
     this.bias = bias;
     this.activation = activation;
+    this.sampleScratch = ThreadLocal.withInitial(() -> new float[in]);
   }
 
   @Override
@@ -45,10 +48,29 @@ abstract class ChannelKernel<P> implements DenseLayer {
   public final void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, in);
     LayerMath.requireLength("y", y.length, out);
-    P input = prepare(x);
+    channels(prepare(x), y, 0);
+  }
+
+  /**
+   * One sample at a time, as {@link #forward}: each copied into per-thread scratch, each output
+   * written in place. No allocation once a thread has made its first call.
+   */
+  @Override
+  public final void forwardBatch(float[] x, float[] y, int batch) {
+    LayerMath.requireBatch("x", x.length, batch, in);
+    LayerMath.requireBatch("y", y.length, batch, out);
+    float[] sample = sampleScratch.get();
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(x, b * in, sample, 0, in);
+      channels(prepare(sample), y, b * out);
+    }
+  }
+
+  /** {@code y[yOff + c] = act(channel(c) + b[c])} for every output channel. */
+  private void channels(P input, float[] y, int yOff) {
     for (int c = 0; c < out; c++) {
       float v = channel(input, c);
-      y[c] = activation.apply(bias != null ? v + bias[c] : v);
+      y[yOff + c] = activation.apply(bias != null ? v + bias[c] : v);
     }
   }
 

@@ -9,8 +9,12 @@ import java.util.concurrent.ForkJoinTask;
  * Runs a {@link QuantizedModel} on one input or a batch. One session (and one model) serves any
  * number of threads at once; each thread's results are identical, bit for bit, to a single thread's,
  * because the kernels are immutable and every intermediate buffer is per thread. The calls that
- * take an output array allocate nothing once a thread has made its first call, except a batch
- * large enough to split.
+ * take an output array allocate nothing once a thread has made its first call with that batch
+ * size, except a batch large enough to split.
+ *
+ * <p>A batch runs through {@link QuantizedModel#forwardBatch}: blocks of samples through the
+ * layers' batched products, each output equal bit for bit to a one-input {@link #run(float[],
+ * float[])}.
  *
  * <p>Batches: a batch worth at least {@link #MIN_PARALLEL_WORK} multiply-adds per part is split
  * into contiguous runs of rows, one per thread up to the session's {@link #threads()}; the calling
@@ -28,6 +32,8 @@ public final class InferenceSession {
   private final int threads;
   private final long rowWork;
   private final ThreadLocal<float[][]> scratch; // [0]: one input, [1]: one output
+  /** Per thread: the outputs of the rows {@link #classify(float[], int, int[])} ran, grow-only. */
+  private final ThreadLocal<float[]> rowOutputs = ThreadLocal.withInitial(() -> new float[0]);
 
   /** A session over {@code model} that splits large batches across every available processor. */
   public InferenceSession(QuantizedModel model) {
@@ -112,14 +118,15 @@ public final class InferenceSession {
   public void run(float[] x, int batch, float[] y) {
     checkBatch(x, batch);
     LayerMath.requireLength("y", y.length, batch * outputSize);
-    inParts(batch, (from, to) -> {
-      float[][] s = scratch.get();
-      for (int b = from; b < to; b++) {
-        System.arraycopy(x, b * inputSize, s[0], 0, inputSize);
-        model.forward(s[0], s[1]);
-        System.arraycopy(s[1], 0, y, b * outputSize, outputSize);
-      }
-    });
+    if (batch == 0) {
+      return;
+    }
+    int parts = parts(batch);
+    if (parts == 1) {
+      model.forwardBatch(x, y, batch);
+      return;
+    }
+    inParts(batch, parts, (from, to) -> model.forwardRows(x, y, from, to));
   }
 
   /**
@@ -131,7 +138,7 @@ public final class InferenceSession {
     if (xs.length != ys.length) {
       throw new IllegalArgumentException("ys: expected " + xs.length + " rows (one per input), got " + ys.length);
     }
-    inParts(xs.length, (from, to) -> {
+    inParts(xs.length, parts(xs.length), (from, to) -> {
       for (int b = from; b < to; b++) {
         model.forward(xs[b], ys[b]);
       }
@@ -156,14 +163,28 @@ public final class InferenceSession {
   public void classify(float[] x, int batch, int[] labels) {
     checkBatch(x, batch);
     LayerMath.requireLength("labels", labels.length, batch);
-    inParts(batch, (from, to) -> {
-      float[][] s = scratch.get();
-      for (int b = from; b < to; b++) {
-        System.arraycopy(x, b * inputSize, s[0], 0, inputSize);
-        model.forward(s[0], s[1]);
-        labels[b] = argmax(s[1], 0, outputSize);
-      }
-    });
+    if (batch == 0) {
+      return;
+    }
+    int parts = parts(batch);
+    if (parts == 1) {
+      classifyRows(x, 0, batch, labels);
+      return;
+    }
+    inParts(batch, parts, (from, to) -> classifyRows(x, from, to, labels));
+  }
+
+  /** Rows {@code [from, to)} through the batched forward into this thread's outputs, then argmax. */
+  private void classifyRows(float[] x, int from, int to, int[] labels) {
+    float[] outputs = rowOutputs.get();
+    if (outputs.length < to * outputSize) {
+      outputs = new float[to * outputSize];
+      rowOutputs.set(outputs);
+    }
+    model.forwardRows(x, outputs, from, to);
+    for (int b = from; b < to; b++) {
+      labels[b] = argmax(outputs, b * outputSize, outputSize);
+    }
   }
 
   /** How many parts a batch of {@code rows} splits into: 1 unless each part has enough work. */
@@ -176,8 +197,7 @@ public final class InferenceSession {
    * Runs {@code body} over [0, rows) in {@link #parts} contiguous runs: the caller takes the first,
    * the common pool the others; returns when all are done and rethrows the first failure.
    */
-  private void inParts(int rows, Rows body) {
-    int parts = parts(rows);
+  private void inParts(int rows, int parts, Rows body) {
     if (parts == 1) {
       body.run(0, rows);
       return;

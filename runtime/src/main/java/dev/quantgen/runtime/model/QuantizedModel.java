@@ -267,6 +267,29 @@ public final class QuantizedModel {
     chain.forward(x, y);
   }
 
+  /**
+   * Runs the model on {@code batch} inputs stored one after another in {@code x} into {@code y},
+   * each output equal bit for bit to {@link #forward}'s. Faster than one call per input: the layers
+   * run on blocks of up to {@link DenseChain#BLOCK} samples through their batched products, which
+   * load each weight once per block. Allocation-free once a thread has run a block of this size;
+   * thread-safe.
+   *
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   */
+  public void forwardBatch(float[] x, float[] y, int batch) {
+    chain.forwardBatch(x, y, batch);
+  }
+
+  /**
+   * {@link #forwardBatch} on rows {@code [from, to)} of {@code x} into the same rows of {@code y}.
+   *
+   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds fewer
+   *     than {@code to} rows
+   */
+  public void forwardRows(float[] x, float[] y, int from, int to) {
+    chain.forwardRows(x, y, from, to);
+  }
+
   /** The layers' labels joined by {@code " / "} when they differ, else the one label. */
   public String label() {
     List<String> labels = layers.stream().map(PreparedLayer::label).distinct().toList();

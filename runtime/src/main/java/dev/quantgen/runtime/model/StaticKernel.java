@@ -121,6 +121,19 @@ final class StaticKernel implements StaticQuantizedLayer {
     }
   }
 
+  /** One sample at a time through {@link #forwardQuantized}, copied via per-thread scratch: no allocation. */
+  @Override
+  public void forwardQuantizedBatch(byte[] qx, byte[] qy, int batch) {
+    LayerMath.requireBatch("qx", qx.length, batch, in);
+    LayerMath.requireBatch("qy", qy.length, batch, out);
+    Scratch s = scratch.get();
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(qx, b * in, s.qx, 0, in);
+      forwardQuantized(s.qx, s.qy);
+      System.arraycopy(s.qy, 0, qy, b * out, out);
+    }
+  }
+
   @Override
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("y", y.length, out);
