@@ -515,14 +515,19 @@ final class IntegerKernelWriter {
     return m.build();
   }
 
-  /** Rows {@code [from, to)} of the int32 products: four int8 rows per call, or one packed int4 row. */
+  /** Rows {@code [from, to)} of the int32 products: four int8 or packed int4 rows per call, then the rest one by one. */
   private MethodSpec rows() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("rows").addModifiers(Modifier.PRIVATE);
     if (int4) {
-      return m.addJavadoc("Packed int4 rows {@code [from, to)} against the split activations.\n")
+      return m.addJavadoc("Packed int4 rows {@code [from, to)} against the split activations, four per call sharing"
+              + " each activation load.\n")
           .addParameter(byte[].class, "even").addParameter(byte[].class, "odd").addParameter(int[].class, "acc")
           .addParameter(int.class, "from").addParameter(int.class, "to")
-          .beginControlFlow("for (int c = from; c < to; c++)")
+          .addStatement("int c = from")
+          .beginControlFlow("for (; c <= to - 4; c += 4)")
+          .addStatement("K.dotInt4x4(weights, c * ROW_BYTES, ROW_BYTES, even, odd, ROW_BYTES, acc, c)")
+          .endControlFlow()
+          .beginControlFlow("for (; c < to; c++)")
           .addStatement("acc[c] = K.dotInt4(weights, c * ROW_BYTES, even, odd, ROW_BYTES)")
           .endControlFlow()
           .build();

@@ -486,21 +486,46 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes) {
-    IntVector accEven = IntVector.zero(I);
-    IntVector accOdd = IntVector.zero(I);
+    int[] sums = gemmScratch.get().ints(4);
+    dotInt4x4(w, off, 0, even, odd, bytes, sums, 0); // one row as four: see the class comment
+    return sums[0];
+  }
+
+  @Override
+  public void dotInt4x4(byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
+    int o1 = off + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    IntVector acc0 = IntVector.zero(I);
+    IntVector acc1 = acc0;
+    IntVector acc2 = acc0;
+    IntVector acc3 = acc0;
     int j = 0;
     int bound = BI.loopBound(bytes);
     for (; j < bound; j += BI.length()) {
-      // one packed byte per int lane: bits 0-3 (element 2j) and 4-7 (element 2j+1), sign-extended
-      IntVector packed = (IntVector) ByteVector.fromArray(BI, w, off + j).convertShape(B2I, I, 0);
+      // one packed byte per int lane: the low nibble (element 2j) and the high one (2j + 1), each
+      // sign-extended by a shift pair, times the even and the odd input
       IntVector e = (IntVector) ByteVector.fromArray(BI, even, j).convertShape(B2I, I, 0);
       IntVector o = (IntVector) ByteVector.fromArray(BI, odd, j).convertShape(B2I, I, 0);
-      accEven = accEven.add(packed.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e));
-      accOdd = accOdd.add(packed.lanewise(ASHR, 4).mul(o));
+      IntVector p0 = (IntVector) ByteVector.fromArray(BI, w, off + j).convertShape(B2I, I, 0);
+      IntVector p1 = (IntVector) ByteVector.fromArray(BI, w, o1 + j).convertShape(B2I, I, 0);
+      IntVector p2 = (IntVector) ByteVector.fromArray(BI, w, o2 + j).convertShape(B2I, I, 0);
+      IntVector p3 = (IntVector) ByteVector.fromArray(BI, w, o3 + j).convertShape(B2I, I, 0);
+      acc0 = acc0.add(p0.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p0.lanewise(ASHR, 4).mul(o));
+      acc1 = acc1.add(p1.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p1.lanewise(ASHR, 4).mul(o));
+      acc2 = acc2.add(p2.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p2.lanewise(ASHR, 4).mul(o));
+      acc3 = acc3.add(p3.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p3.lanewise(ASHR, 4).mul(o));
     }
-    IntVector acc = accEven.add(accOdd);
-    int sum = acc.reduceLanes(VectorOperators.ADD);
-    for (; j < bytes; j++) {
+    out[outOff] = acc0.reduceLanes(ADD) + int4Tail(w, off, even, odd, j, bytes);
+    out[outOff + 1] = acc1.reduceLanes(ADD) + int4Tail(w, o1, even, odd, j, bytes);
+    out[outOff + 2] = acc2.reduceLanes(ADD) + int4Tail(w, o2, even, odd, j, bytes);
+    out[outOff + 3] = acc3.reduceLanes(ADD) + int4Tail(w, o3, even, odd, j, bytes);
+  }
+
+  /** The scalar products of packed bytes {@code [from, bytes)} of one int4 row. */
+  private static int int4Tail(byte[] w, int off, byte[] even, byte[] odd, int from, int bytes) {
+    int sum = 0;
+    for (int j = from; j < bytes; j++) {
       int b = w[off + j];
       sum += ((b << 28) >> 28) * even[j] + (b >> 4) * odd[j];
     }

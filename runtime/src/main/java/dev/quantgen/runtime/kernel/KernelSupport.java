@@ -54,6 +54,13 @@ public interface KernelSupport {
   int dotInt4(byte[] w, int off, byte[] even, byte[] odd, int bytes);
 
   /**
+   * Four packed int4 rows of {@code w} ({@code stride} bytes apart, from {@code off}) times the
+   * split activations, as {@link #dotInt4} each, into {@code out[outOff .. outOff + 4)}: each load
+   * of {@code even} and {@code odd} serves four rows. Exact in int32.
+   */
+  void dotInt4x4(byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff);
+
+  /**
    * The float matrix product of a batch: {@code out[b * outStride + r] = sum_i w[r * n + i] * x[b *
    * n + i]} for rows {@code r} in {@code [rowFrom, rowTo)} and samples {@code b < batch}. Rows go in
    * fours from {@code rowFrom} and the last {@code (rowTo - rowFrom) % 4} one by one, and every

@@ -207,6 +207,13 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void dotInt4x4(byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
+    for (int r = 0; r < 4; r++) {
+      out[outOff + r] = dotInt4(w, off + r * stride, even, odd, bytes);
+    }
+  }
+
+  @Override
   public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
     for (int b = 0; b < batch; b++) {
       int xOff = b * n;

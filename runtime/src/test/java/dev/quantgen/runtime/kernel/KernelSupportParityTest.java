@@ -117,6 +117,33 @@ class KernelSupportParityTest {
 
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
+  void fourInt4RowsEqualTheirOneRowSums(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(91 + n);
+    int bytes = (n + 1) / 2;
+    int stride = bytes + 3; // rows not adjacent
+    byte[] packed = bytes(random, 2 + ROWS * stride, -128, 127); // any byte is two valid int4 values
+    packed[2] = (byte) 0x88; // -8 and -8: the largest magnitudes
+    byte[] x = bytes(random, n, -128, 127);
+    x[0] = -128;
+    byte[] even = new byte[bytes];
+    byte[] odd = new byte[bytes];
+    KernelSupport.splitEvenOdd(x, n, even, odd);
+    int[] out = new int[ROWS + 1];
+    k.dotInt4x4(packed, 2, stride, even, odd, bytes, out, 1);
+    for (int r = 0; r < ROWS; r++) {
+      long expected = 0;
+      for (int j = 0; j < bytes; j++) {
+        int b = packed[2 + r * stride + j];
+        expected += (long) ((b << 28) >> 28) * even[j] + (long) (b >> 4) * odd[j];
+      }
+      assertEquals((int) expected, out[1 + r], "row " + r);
+      assertEquals((int) expected, k.dotInt4(packed, 2 + r * stride, even, odd, bytes), "single row " + r);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
   void batchedInt8ProductsAreExactForEveryRowAndSample(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(501 + n);
