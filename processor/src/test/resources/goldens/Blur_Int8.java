@@ -231,16 +231,12 @@ public final class Blur_Int8 {
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
-    // ONNX DynamicQuantizeLinear over the sample: the range widened to include 0 (NaN never widens it)
+    // ONNX DynamicQuantizeLinear over the sample: the range widened to include 0 (NaN and +-Inf never widen it)
     float lo = 0.0f;
     float hi = 0.0f;
     for (int i = 0; i < IN; i++) {
-      if (x[i] < lo) {
-        lo = x[i];
-      }
-      if (x[i] > hi) {
-        hi = x[i];
-      }
+      lo = LayerMath.widenLow(lo, x[i]);
+      hi = LayerMath.widenHigh(hi, x[i]);
     }
     float sa = LayerMath.dynamicScale(lo, hi);
     int za = LayerMath.dynamicZeroPoint(lo, sa);

@@ -235,7 +235,7 @@ public final class Edge_Binary {
                 int ix = ox * SW + kx * DW - PAD_LEFT;
                 float v = iy >= 0 && iy < IN_HEIGHT && ix >= 0 && ix < IN_WIDTH ? x[xBase + iy * IN_WIDTH + ix] : 0.0f;
                 bits[tap >> 6] |= LayerMath.signBit(v) << tap;
-                beta += Math.abs(v);
+                beta += LayerMath.betaTerm(v);
               }
             }
           }

@@ -90,7 +90,7 @@ public final class Sign_Binary implements DenseLayer {
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
-    // sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x|, summed in index order
+    // sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x| (NaN and +-Inf left out), summed in index order
     long[] bits = SCRATCH.get().bits;
     float beta = 0.0f;
     for (int w = 0; w < WORDS; w++) {
@@ -98,7 +98,7 @@ public final class Sign_Binary implements DenseLayer {
       int base = w * 64;
       for (int j = 0; j < Math.min(64, IN - base); j++) {
         word |= LayerMath.signBit(x[base + j]) << j;
-        beta += Math.abs(x[base + j]);
+        beta += LayerMath.betaTerm(x[base + j]);
       }
       bits[w] = word;
     }

@@ -98,7 +98,7 @@ public final class Sign_BinaryFakeQuant implements BinaryWeightTransform {
     }
     float beta = 0.0f;
     for (int i = from; i < from + COLS; i++) {
-      beta += Math.abs(x[i]);
+      beta += LayerMath.betaTerm(x[i]);
     }
     beta /= COLS;
     for (int i = from; i < from + COLS; i++) {

@@ -123,18 +123,14 @@ public final class Wide_Int4 implements DenseLayer {
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
-    // ONNX DynamicQuantizeLinear: the range widened to include 0 (NaN never widens it); uint8
+    // ONNX DynamicQuantizeLinear: the range widened to include 0 (NaN and +-Inf never widen it); uint8
     // values are stored as int8 q - 128 with the zero point shifted alike, which leaves
     // every (qa - za) unchanged.
     float lo = 0.0f;
     float hi = 0.0f;
     for (int i = 0; i < IN; i++) {
-      if (x[i] < lo) {
-        lo = x[i];
-      }
-      if (x[i] > hi) {
-        hi = x[i];
-      }
+      lo = LayerMath.widenLow(lo, x[i]);
+      hi = LayerMath.widenHigh(hi, x[i]);
     }
     float sa = LayerMath.dynamicScale(lo, hi);
     int zu = LayerMath.dynamicZeroPoint(lo, sa);

@@ -218,12 +218,8 @@ public final class Wide_Int4FakeQuant implements WeightTransform {
     float lo = 0.0f;
     float hi = 0.0f;
     for (int i = from; i < from + COLS; i++) {
-      if (x[i] < lo) {
-        lo = x[i];
-      }
-      if (x[i] > hi) {
-        hi = x[i];
-      }
+      lo = LayerMath.widenLow(lo, x[i]);
+      hi = LayerMath.widenHigh(hi, x[i]);
     }
     float s = LayerMath.dynamicScale(lo, hi);
     int z = LayerMath.dynamicZeroPoint(lo, s);

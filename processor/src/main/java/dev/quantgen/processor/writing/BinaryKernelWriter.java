@@ -86,7 +86,7 @@ final class BinaryKernelWriter {
     String alpha = perChannel ? "alphas[c]" : "alpha";
     String bias = layer.bias() ? " + bias[c]" : "";
     if (xnor) {
-      forward.addComment("sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x|, summed in index order")
+      forward.addComment("sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x| (NaN and +-Inf left out), summed in index order")
           .addStatement("long[] bits = SCRATCH.get().bits")
           .addStatement("float beta = 0.0f")
           .beginControlFlow("for (int w = 0; w < WORDS; w++)")
@@ -94,7 +94,7 @@ final class BinaryKernelWriter {
           .addStatement("int base = w * 64")
           .beginControlFlow("for (int j = 0; j < Math.min(64, IN - base); j++)")
           .addStatement("word |= $T.signBit(x[base + j]) << j", RuntimeNames.LAYER_MATH)
-          .addStatement("beta += Math.abs(x[base + j])")
+          .addStatement("beta += $T.betaTerm(x[base + j])", RuntimeNames.LAYER_MATH)
           .endControlFlow()
           .addStatement("bits[w] = word")
           .endControlFlow()

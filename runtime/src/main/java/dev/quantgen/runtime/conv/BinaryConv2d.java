@@ -180,7 +180,7 @@ public final class BinaryConv2d {
                   int ix = ox * window.strideWidth() + kx * window.dilationWidth() - g.padLeft();
                   boolean inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
                   field[j] = inside ? xv[((n * d[1] + group * channelsPerGroup + c) * inH + iy) * inW + ix] : 0.0f;
-                  beta += Math.abs(field[j]);
+                  beta += LayerMath.betaTerm(field[j]);
                   j++;
                 }
               }

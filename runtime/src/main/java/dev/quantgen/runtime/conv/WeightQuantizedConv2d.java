@@ -153,16 +153,12 @@ public final class WeightQuantizedConv2d {
     int[] centred = new int[xv.length];
     float[] sampleScale = new float[out.dim(0)];
     for (int n = 0; n < out.dim(0); n++) {
-      // The range widened to include 0; NaN fails both comparisons, so it never widens it.
+      // The range widened to include 0; NaN and +-Inf never widen it (LayerMath.widenLow).
       float lo = 0.0f;
       float hi = 0.0f;
       for (int i = n * sample; i < (n + 1) * sample; i++) {
-        if (xv[i] < lo) {
-          lo = xv[i];
-        }
-        if (xv[i] > hi) {
-          hi = xv[i];
-        }
+        lo = LayerMath.widenLow(lo, xv[i]);
+        hi = LayerMath.widenHigh(hi, xv[i]);
       }
       float sa = LayerMath.dynamicScale(lo, hi);
       int za = LayerMath.dynamicZeroPoint(lo, sa);

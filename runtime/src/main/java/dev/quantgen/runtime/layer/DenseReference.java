@@ -103,16 +103,12 @@ public final class DenseReference {
   }
 
   private static void dynamic(QuantizedDenseParams p, float[] x, float[] y) {
-    // The range widened to include 0; NaN fails both comparisons, so it never widens it.
+    // The range widened to include 0; NaN and +-Inf never widen it (LayerMath.widenLow).
     float lo = 0.0f;
     float hi = 0.0f;
     for (float v : x) {
-      if (v < lo) {
-        lo = v;
-      }
-      if (v > hi) {
-        hi = v;
-      }
+      lo = LayerMath.widenLow(lo, v);
+      hi = LayerMath.widenHigh(hi, v);
     }
     float sa = LayerMath.dynamicScale(lo, hi);
     int za = LayerMath.dynamicZeroPoint(lo, sa);
@@ -177,7 +173,7 @@ public final class DenseReference {
     float beta = 0.0f;
     if (p.mode() == ActivationMode.BINARY) {
       for (float v : x) {
-        beta += Math.abs(v);
+        beta += LayerMath.betaTerm(v);
       }
       beta /= p.in();
     }

@@ -9,8 +9,10 @@ import dev.quantgen.runtime.numerics.FixedPoint;
  * what the generator specializes (shapes, zero-point terms, unrolled dot products, packing) is not
  * here.
  *
- * <p>NaN at inference: a NaN input quantizes to the zero point (it is read as 0.0) and is ignored
- * by the dynamic range. Float kernels propagate it.
+ * <p>Non-finite activations, one rule for every integer and binary path (docs/numerics.md): NaN
+ * quantizes to the zero point (it is read as 0.0) and +-Inf saturates; neither widens a dynamic
+ * range ({@link #widenLow}, {@link #widenHigh}) nor enters a binary layer's {@code beta} ({@link
+ * #betaTerm}), so one such value never turns a whole output into NaN. Float kernels propagate them.
  */
 public final class LayerMath {
   /** Offset between a uint8 value and the int8 byte that stores it: {@code q - 128}. */
@@ -48,7 +50,36 @@ public final class LayerMath {
    */
   public static float dynamicScale(float lo, float hi) {
     float scale = (hi - lo) / 255.0f;
+    if (scale == Float.POSITIVE_INFINITY) {
+      // a finite range wider than float32 holds (e.g. -3e38 to 3e38): the width in float64, whose
+      // 255th part is finite again; ONNX would give an infinite scale and NaN outputs
+      scale = (float) (((double) hi - lo) / 255.0);
+    }
     return scale == 0 ? 1.0f / 255.0f : scale;
+  }
+
+  /**
+   * The low end of a dynamic range after seeing {@code v}: {@code min(lo, v)} over finite values
+   * only. NaN and -Inf never widen it (at quantization NaN reads as 0 and -Inf saturates to the
+   * lowest code).
+   */
+  public static float widenLow(float lo, float v) {
+    return v < lo && v != Float.NEGATIVE_INFINITY ? v : lo;
+  }
+
+  /** The high end of a dynamic range after seeing {@code v}: {@code max(hi, v)} over finite values only. */
+  public static float widenHigh(float hi, float v) {
+    return v > hi && v != Float.POSITIVE_INFINITY ? v : hi;
+  }
+
+  /**
+   * What activation {@code v} adds to a binary layer's {@code beta = mean|x|}: {@code |v|}, or 0 for
+   * NaN and +-Inf, which stay out of the scale (their sign bits still count: +1 for NaN, as
+   * {@link #signBit} says). The sum is still divided by the full input count.
+   */
+  public static float betaTerm(float v) {
+    float a = Math.abs(v);
+    return a < Float.POSITIVE_INFINITY ? a : 0.0f;
   }
 
   /** The uint8 zero point of DynamicQuantizeLinear: {@code rint(clamp(0 - lo / scale, 0, 255))}. */

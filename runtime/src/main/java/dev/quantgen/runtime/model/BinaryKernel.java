@@ -51,7 +51,7 @@ final class BinaryKernel extends ChannelKernel<BinaryKernel.Input> {
     }
     float beta = 0.0f;
     for (float v : x) {
-      beta += Math.abs(v);
+      beta += LayerMath.betaTerm(v);
     }
     s.beta = beta / in;
     long[] a = s.signs;

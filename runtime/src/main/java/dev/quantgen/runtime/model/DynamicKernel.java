@@ -62,16 +62,12 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
 
   @Override
   Input prepare(float[] x) {
-    // The range widened to include 0; NaN fails both comparisons, so it never widens it.
+    // The range widened to include 0; NaN and +-Inf never widen it (LayerMath.widenLow).
     float lo = 0.0f;
     float hi = 0.0f;
     for (float v : x) {
-      if (v < lo) {
-        lo = v;
-      }
-      if (v > hi) {
-        hi = v;
-      }
+      lo = LayerMath.widenLow(lo, v);
+      hi = LayerMath.widenHigh(hi, v);
     }
     float sa = LayerMath.dynamicScale(lo, hi);
     int za = LayerMath.dynamicZeroPoint(lo, sa);

@@ -21,6 +21,23 @@ public final class Half {
 
   private Half() {}
 
+  /**
+   * {@link #fromFloat} of a value that must stay finite: a weight, say.
+   *
+   * @param what names the value in the message, e.g. {@code "weights[3][17]"}
+   * @throws IllegalArgumentException if {@code |v|} rounds beyond {@link #MAX_VALUE} (to infinity), or
+   *     {@code v} is not finite
+   */
+  public static short fromFinite(float v, String what) {
+    short h = fromFloat(v);
+    if ((h & 0x7C00) == 0x7C00) {
+      throw new IllegalArgumentException(what + ": " + v + " is beyond the binary16 range (+-" + MAX_VALUE
+          + "), where FP16 would store it as " + (Float.isNaN(v) ? "NaN" : "infinity")
+          + "; scale the layer's weights down or keep this layer in FP32");
+    }
+    return h;
+  }
+
   /** Rounds a float to the nearest binary16 value (ties to even) and returns its bits. */
   public static short fromFloat(float f) {
     int bits = Float.floatToRawIntBits(f);

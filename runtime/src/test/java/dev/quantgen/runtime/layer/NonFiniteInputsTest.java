@@ -19,9 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * infinities ({@link LayerMath}); float arithmetic propagates NaN and infinities by IEEE 754, and
  * fused activations keep NaN ({@link FusedActivation}).
  *
- * <p>Where nothing is documented (dynamic quantization of an infinite or overflowing range, BINARY
- * activations with NaN or infinity, FP16 weights beyond the half range) the tests pin what the
- * reference does now, so a change is a deliberate decision; each says so.
+ * <p>One rule for the integer and binary activation paths (docs/numerics.md, "Non-finite
+ * activations"): NaN reads as 0 and infinities saturate, for STATIC and DYNAMIC alike; neither
+ * widens a dynamic range nor enters a binary layer's {@code beta}; a dynamic range too wide for
+ * float32 still gets a finite scale. An FP16 weight beyond the half range is rejected at prepare.
+ * Generated kernels follow the same rule (examples' {@code GeneratedNonFiniteInputsTest}).
  */
 class NonFiniteInputsTest {
   private static final float NAN = Float.NaN;
@@ -147,18 +149,19 @@ class NonFiniteInputsTest {
       assertArrayEquals(fp32(FusedActivation.NONE, 1e6f, 0.0f, 0.0f), fp16(FusedActivation.NONE, 1e6f, 0.0f, 0.0f));
     }
 
-    /**
-     * Documented for the conversion (docs/numerics.md#3-storage-formats: overflow to infinity), but a finite
-     * weight that passed import becoming an infinite weight is not called out for layers.
-     */
     @Test
-    void weightBeyondTheHalfRangeBecomesInfinite() {
-      DenseWeights big = DenseWeights.of(1, 1, new float[] {70000.0f}, null);
-      Fp16DenseParams p = Fp16DenseParams.prepare(big, FusedActivation.NONE);
-      assertEquals(Half.fromFloat(INF), p.weights()[0]);
-      float[] y = new float[1];
-      DenseReference.fp16(p, new float[] {0.0f}, y);
-      assertTrue(Float.isNaN(y[0]), "infinite weight times 0 is NaN, got " + y[0]);
+    void weightBeyondTheHalfRangeIsRejectedAtPrepareNamingItsRowAndColumn() {
+      DenseWeights big = DenseWeights.of(2, 2, new float[] {1.0f, 2.0f, 70000.0f, 3.0f}, null);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Fp16DenseParams.prepare(big, FusedActivation.NONE));
+      assertTrue(e.getMessage().startsWith("weights[1][0]: 70000.0 is beyond the binary16 range (+-65504.0)"),
+          e.getMessage());
+    }
+
+    @Test
+    void weightJustInsideTheHalfRangeIsKept() {
+      DenseWeights edge = DenseWeights.of(1, 1, new float[] {65519.0f}, null); // rounds down to 65504
+      assertEquals(Half.fromFloat(65504.0f), Fp16DenseParams.prepare(edge, FusedActivation.NONE).weights()[0]);
     }
   }
 
@@ -208,17 +211,34 @@ class NonFiniteInputsTest {
     }
 
     /**
-     * Undocumented: DYNAMIC takes its scale from the input's range; an infinite input, or finite
-     * ones whose range overflows float32, makes the scale infinite, every value quantizes to the
-     * zero point, and every output is {@code 0 * inf = NaN}. ONNX DynamicQuantizeLinear leaves
-     * this case undefined as well.
+     * Infinities never widen the dynamic range and saturate. In [2.55, inf, 0.5] the range is
+     * [0, 2.55], scale 0.01 and zero point 0, and both 2.55 and inf take the top code 255; in
+     * [-2.55, -inf, -0.5] both negative ends take code 0. ONNX DynamicQuantizeLinear would make the
+     * scale infinite and every output NaN.
      */
     @ParameterizedTest
     @EnumSource(names = {"INT8", "INT4"})
-    void dynamicInfiniteOrOverflowingRangeGivesNaNOutputs(QuantType type) {
-      assertAllNaN(run(type, ActivationMode.DYNAMIC, 1.0f, INF, -1.0f));
-      assertAllNaN(run(type, ActivationMode.DYNAMIC, 1.0f, -INF, -1.0f));
-      assertAllNaN(run(type, ActivationMode.DYNAMIC, MAX, 0.0f, -MAX));
+    void dynamicInfinitiesSaturateWithoutWideningTheRange(QuantType type) {
+      assertArrayEquals(run(type, ActivationMode.DYNAMIC, 2.55f, 2.55f, 0.5f),
+          run(type, ActivationMode.DYNAMIC, 2.55f, INF, 0.5f));
+      assertArrayEquals(run(type, ActivationMode.DYNAMIC, -2.55f, -2.55f, -0.5f),
+          run(type, ActivationMode.DYNAMIC, -2.55f, -INF, -0.5f));
+      assertAllFinite(run(type, ActivationMode.DYNAMIC, INF, -INF, NAN));
+    }
+
+    /**
+     * A finite range wider than float32 holds ({@code MAX - (-MAX)} overflows) still gets a finite
+     * scale, so no output is NaN; a product that large may still overflow to an infinity, by IEEE 754.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"INT8", "INT4"})
+    void dynamicRangeTooWideForFloat32GivesNoNaN(QuantType type) {
+      float[] y = run(type, ActivationMode.DYNAMIC, MAX, 0.0f, -MAX);
+      for (int c = 0; c < y.length; c++) {
+        assertTrue(!Float.isNaN(y[c]), "y[" + c + "] is NaN");
+      }
+      assertTrue(Float.isFinite(LayerMath.dynamicScale(-MAX, MAX)));
+      assertEquals((2.0 * MAX) / 255.0, LayerMath.dynamicScale(-MAX, MAX), Math.ulp((float) (2.0 * MAX / 255.0)));
     }
 
     @ParameterizedTest
@@ -252,20 +272,21 @@ class NonFiniteInputsTest {
     }
 
     /**
-     * Undocumented: a NaN activation's sign bit is +1 ({@link LayerMath#signBit}), but the
-     * activation scale {@code beta = mean|x|} becomes NaN, so every output is NaN: NaN is not read
-     * as 0 here, unlike INT8/INT4 quantized activations.
+     * A NaN activation reads as 0: its sign bit is +1, as 0's is ({@link LayerMath#signBit}), and it
+     * adds nothing to {@code beta = mean|x|} ({@link LayerMath#betaTerm}).
      */
     @Test
-    void binaryActivationsWithNaNGiveNaNOutputs() {
-      assertAllNaN(run(ActivationMode.BINARY, 1.0f, NAN, -1.0f));
+    void binaryActivationsReadNaNAsZero() {
+      float[] y = run(ActivationMode.BINARY, 1.0f, NAN, -1.0f);
+      assertArrayEquals(run(ActivationMode.BINARY, 1.0f, 0.0f, -1.0f), y);
+      assertAllFinite(y);
     }
 
-    /** Undocumented: an infinite activation makes {@code beta} infinite; outputs are +-inf, or NaN where the dot is 0. */
+    /** An infinite activation keeps its sign and stays out of {@code beta}: +inf counts as +1 with magnitude 0. */
     @Test
-    void binaryActivationsWithInfinityGiveInfiniteOutputs() {
-      // signs of x: + + -; weight signs: row 0 + - +, row 1 + + -: dots -1 and 3
-      assertArrayEquals(new float[] {-INF, INF}, run(ActivationMode.BINARY, INF, 1.0f, -1.0f));
+    void binaryActivationsKeepTheSignOfAnInfinityButLeaveItOutOfTheScale() {
+      assertArrayEquals(run(ActivationMode.BINARY, 0.0f, 1.0f, -1.0f), run(ActivationMode.BINARY, INF, 1.0f, -1.0f));
+      assertAllFinite(run(ActivationMode.BINARY, -INF, INF, NAN));
     }
   }
 }

@@ -53,7 +53,7 @@ public final class BinaryActivation implements Layer {
         for (int r = 0; r < rows; r++) {
           float beta = 0f;
           for (int i = r * size; i < (r + 1) * size; i++) {
-            beta += Math.abs(input[i]);
+            beta += LayerMath.betaTerm(input[i]);
           }
           beta /= size;
           for (int i = r * size; i < (r + 1) * size; i++) {
