@@ -127,13 +127,18 @@ public interface KernelSupport {
    * zero high nibble of a row's last byte contributes nothing.
    */
   static void splitEvenOdd(byte[] x, int n, byte[] even, byte[] odd) {
+    splitEvenOdd(x, 0, n, even, odd);
+  }
+
+  /** {@link #splitEvenOdd(byte[], int, byte[], byte[])} of {@code x[off .. off + n)}: one sample of a batch. */
+  static void splitEvenOdd(byte[] x, int off, int n, byte[] even, byte[] odd) {
     int pairs = n / 2;
     for (int j = 0; j < pairs; j++) {
-      even[j] = x[2 * j];
-      odd[j] = x[2 * j + 1];
+      even[j] = x[off + 2 * j];
+      odd[j] = x[off + 2 * j + 1];
     }
     if ((n & 1) != 0) {
-      even[pairs] = x[n - 1];
+      even[pairs] = x[off + n - 1];
       odd[pairs] = 0;
     }
   }

@@ -148,7 +148,7 @@ class KernelSupportParityTest {
     KernelSupport k = support(path);
     Random random = new Random(501 + n);
     int rows = 11; // two tiles of four rows and three rows left over
-    int batch = 5; // two pairs of samples and one single
+    int batch = 9; // converted tiles (from 8 samples): four pairs of samples and one single
     byte[] w = bytes(random, rows * n, -128, 127);
     byte[] x = bytes(random, batch * n, -128, 127);
     w[0] = -128;
@@ -168,10 +168,15 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void batchedInt4ProductsAreExactWithTheLastHighNibbleOfAnOddRowIgnored(String path, int n) {
-    KernelSupport k = support(path);
-    Random random = new Random(601 + n);
+    // 1 and 3 samples take the per-sample kernels, 17 the unpacked tiles (eight pairs and a single)
+    for (int batch : new int[] {1, 3, 17}) {
+      batchedInt4(support(path), n, batch);
+    }
+  }
+
+  private static void batchedInt4(KernelSupport k, int n, int batch) {
+    Random random = new Random(601 + n + 1000 * batch);
     int rows = 6;
-    int batch = 3;
     int rowBytes = (n + 1) / 2;
     byte[] packed = bytes(random, rows * rowBytes, -128, 127); // odd n: random last high nibbles
     byte[] x = bytes(random, batch * n, -128, 127);
@@ -186,7 +191,7 @@ class KernelSupportParityTest {
           int v = packed[r * rowBytes + i / 2];
           expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
         }
-        assertEquals((int) expected, acc[b * rows + r], "sample " + b + " row " + r);
+        assertEquals((int) expected, acc[b * rows + r], "batch " + batch + " sample " + b + " row " + r);
       }
     }
   }
@@ -202,7 +207,12 @@ class KernelSupportParityTest {
   void batchedInt8ProductsAreExactForEveryRowCountUpTo67(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(701 + n);
-    int batch = 3;
+    for (int batch : new int[] {3, 8}) { // per-sample GEMV below 8 samples, converted tiles from 8
+      rowCountsUpTo67(k, random, n, batch);
+    }
+  }
+
+  private static void rowCountsUpTo67(KernelSupport k, Random random, int n, int batch) {
     byte[] x = bytes(random, batch * n, -128, 127);
     x[0] = -128;
     x[n - 1] = -128;
@@ -232,7 +242,7 @@ class KernelSupportParityTest {
     KernelSupport k = support(path);
     int n = 3 * 8192 + 9;
     int rows = 4;
-    int batch = 2;
+    int batch = 8; // the converted-tile path, whose float lanes the chunk protects
     byte[] w = new byte[rows * n];
     byte[] x = new byte[batch * n];
     java.util.Arrays.fill(w, (byte) -128);
@@ -293,11 +303,16 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void signRowsAddEachInputWithItsWeightSignWithinTheBoundAndBatchedEqualsRowByRow(String path, int n) {
-    KernelSupport k = support(path);
+    // 3 samples take the per-sample sign kernels, 9 the decoded tiles (four pairs and a single)
+    for (int batch : new int[] {3, 9}) {
+      signRows(support(path), n, batch);
+    }
+  }
+
+  private static void signRows(KernelSupport k, int n, int batch) {
     Random random = new Random(77 + n);
     int words = (n + 63) / 64 + 1; // a spare word: the stride must be honoured
     int rows = 7; // a group of four, then three single rows
-    int batch = 3;
     long[] w = new long[rows * words];
     for (int i = 0; i < w.length; i++) {
       w[i] = random.nextLong();
