@@ -816,53 +816,34 @@ final class VectorKernelSupport implements KernelSupport {
 
     /** {@code x[0 .. size)} as floats (exact), in a buffer of at least {@code size}. */
     float[] activations(byte[] x, int size) {
-      if (activations.length < size) {
-        activations = new float[size];
-      }
+      activations = activations.length >= size ? activations : new float[size];
       int8ToFloats(x, 0, activations, 0, size);
       return activations;
     }
 
     private int[] ints = new int[0];
-
-    int[] ints(int size) {
-      if (ints.length < size) {
-        ints = new int[size];
-      }
-      return ints;
-    }
-
-    float[] tile(int size) {
-      if (tile.length < size) {
-        tile = new float[size];
-      }
-      return tile;
-    }
-
     private byte[] sample = new byte[0];
-
-    byte[] sample(int size) {
-      if (sample.length < size) {
-        sample = new byte[size];
-      }
-      return sample;
-    }
-
     private byte[] even = new byte[0];
     private byte[] odd = new byte[0];
 
+    int[] ints(int size) {
+      return ints = ints.length >= size ? ints : new int[size];
+    }
+
+    float[] tile(int size) {
+      return tile = tile.length >= size ? tile : new float[size];
+    }
+
+    byte[] sample(int size) {
+      return sample = sample.length >= size ? sample : new byte[size];
+    }
+
     byte[] even(int size) {
-      if (even.length < size) {
-        even = new byte[size];
-      }
-      return even;
+      return even = even.length >= size ? even : new byte[size];
     }
 
     byte[] odd(int size) {
-      if (odd.length < size) {
-        odd = new byte[size];
-      }
-      return odd;
+      return odd = odd.length >= size ? odd : new byte[size];
     }
   }
 
