@@ -193,13 +193,20 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireBatch("qy", qy.length, batch, OUT);
     int[] products = SCRATCH.get().batchProducts(batch * OUT);
     if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT));
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, products, from, to));
     } else {
-      K.gemmInt8(weights, IN, 0, OUT, qx, batch, products, OUT);
+      batchRows(qx, qy, batch, products, 0, OUT);
     }
+  }
+
+  /**
+   * Rows {@code [from, to)} of every sample: the int32 products, then the requantization.
+   */
+  private void batchRows(byte[] qx, byte[] qy, int batch, int[] products, int from, int to) {
+    K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT);
     for (int b = 0; b < batch; b++) {
       int base = b * OUT;
-      for (int c = 0; c < OUT; c++) {
+      for (int c = from; c < to; c++) {
         int acc = products[base + c] + correction[c];
         qy[base + c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
       }

@@ -292,6 +292,7 @@ final class IntegerKernelWriter {
     type.addMethod(q.endControlFlow().build());
     if (bulk) {
       type.addMethod(forwardQuantizedBatch());
+      type.addMethod(batchRows());
     }
   }
 
@@ -307,25 +308,35 @@ final class IntegerKernelWriter {
 
   /**
    * The batched integer kernel: one matrix product for the whole batch ({@code KernelSupport.gemm*},
-   * which reuses each weight across the samples; rows split across cores when large), then the
-   * same per-channel requantization as {@code forwardQuantized}.
+   * which reuses each weight across the samples), then the same per-channel requantization as
+   * {@code forwardQuantized}; rows split across cores when large, each thread requantizing its own
+   * rows ({@link #batchRows}).
    */
   private MethodSpec forwardQuantizedBatch() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("forwardQuantizedBatch").addAnnotation(Override.class)
+    return MethodSpec.methodBuilder("forwardQuantizedBatch").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
         .addStatement("$T.requireBatch($S, qx.length, batch, IN)", RuntimeNames.LAYER_MATH, "qx")
         .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
         .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
-        .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, products, %1$s, %2$s)"))
+        .build();
+  }
+
+  /** Rows {@code [from, to)} of a batch: their products, then their requantization, on one thread. */
+  private MethodSpec batchRows() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("batchRows").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Rows {@code [from, to)} of every sample: the int32 products, then the requantization.\n")
+        .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
+        .addParameter(int[].class, "products").addParameter(int.class, "from").addParameter(int.class, "to")
+        .addStatement("K.$L(weights, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8")
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("int base = b * OUT");
     if (!symmetric) {
       m.addStatement("int sumX = 0")
           .beginControlFlow("for (int i = b * IN; i < (b + 1) * IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
     }
-    return m.beginControlFlow("for (int c = 0; c < OUT; c++)")
+    return m.beginControlFlow("for (int c = from; c < to; c++)")
         .addStatement("int acc = products[base + c] + correction[c]$L",
             symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX")
         .addStatement(requantize("qy[base + c]"))
