@@ -1,9 +1,13 @@
 package dev.quantgen.cli;
 
+import com.google.gson.JsonObject;
+import dev.quantgen.cli.bench.BenchReport;
 import dev.quantgen.cli.bench.BenchTable;
 import dev.quantgen.cli.bench.JmhRun;
 import dev.quantgen.cli.bench.JmhRun.Result;
 import dev.quantgen.cli.bench.Measurement;
+import dev.quantgen.runtime.io.AtomicFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +38,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "The benchmarks module's JMH jar (mvn -pl benchmarks -am package builds it); default: "
           + "-Dquantgen.benchmarksJar, else benchmarks/target/benchmarks.jar beside this jar's module.")
   private Path benchmarksJar;
+
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the run as JSON: the machine (CPU model, vector flags, JDK, threads), the peaks and"
+          + " bandwidth measured, every measurement with its G MAC/s, and the table.")
+  private Path json;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Cores the kernels and ONNX Runtime use; default: all available.")
@@ -97,7 +106,14 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("quantgen bench (" + (full ? "full" : "short") + ", JDK " + Runtime.version() + ", "
         + n + " threads, kernels: vector path forced in forks)");
-    new BenchTable(all, bandwidth, n, peaks).lines().forEach(System.out::println);
+    List<String> table = new BenchTable(all, bandwidth, n, peaks).lines();
+    table.forEach(System.out::println);
+    if (json != null) {
+      JsonObject report = BenchReport.of(full ? "full" : "short", n, peaks, bandwidth, all, table, BenchReport.cpuinfo());
+      byte[] bytes = JsonOutput.GSON.toJson(report).getBytes(StandardCharsets.UTF_8);
+      AtomicFiles.write(json, out -> out.write(bytes)); // never a half-written file
+      System.out.println("json: " + json);
+    }
     System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
         + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
     System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 3x3"
