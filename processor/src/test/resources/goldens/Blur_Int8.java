@@ -166,6 +166,8 @@ public final class Blur_Int8 {
    */
   private static final int[] OX_END = {4, 4, 4};
 
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private final byte[] weights;
 
   private final float[] scales;
@@ -241,11 +243,12 @@ public final class Blur_Int8 {
     float sa = LayerMath.dynamicScale(lo, hi);
     int za = LayerMath.dynamicZeroPoint(lo, sa);
     // Centred inputs: a padded cell then reads as za, i.e. real 0, as ConvInteger pads.
-    int[] xc = new int[IN];
+    Scratch scratch = SCRATCH.get();
+    int[] xc = scratch.xc;
     for (int i = 0; i < IN; i++) {
       xc[i] = LayerMath.quantize(x[i], sa, za, 0, 255) - za;
     }
-    int[] acc = new int[PLANE];
+    int[] acc = scratch.acc;
     for (int m = 0; m < OUT_CHANNELS; m++) {
       Arrays.fill(acc, 0);
       taps(weights, m, xc, acc, 0);
@@ -305,5 +308,20 @@ public final class Blur_Int8 {
       bytes[i] = (byte) q[i];
     }
     return bytes;
+  }
+
+  /**
+   * One thread's buffers, so a call allocates nothing.
+   */
+  private static final class Scratch {
+    /**
+     * The sample's uint8 codes minus the zero point, {@code [C, H, W]}.
+     */
+    final int[] xc = new int[IN];
+
+    /**
+     * One output channel's exact int32 sums, {@code [OH, OW]}.
+     */
+    final int[] acc = new int[PLANE];
   }
 }

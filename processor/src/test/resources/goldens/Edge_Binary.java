@@ -151,6 +151,8 @@ public final class Edge_Binary {
    */
   private static final int WORDS = 1;
 
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private final long[] weights;
 
   private final float[] alphas;
@@ -219,7 +221,7 @@ public final class Edge_Binary {
   public void forward(float[] x, float[] y) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
-    long[] bits = new long[WORDS];
+    long[] bits = SCRATCH.get().bits;
     for (int g = 0; g < GROUPS; g++) {
       for (int oy = 0; oy < OUT_HEIGHT; oy++) {
         for (int ox = 0; ox < OUT_WIDTH; ox++) {
@@ -257,5 +259,15 @@ public final class Edge_Binary {
     int n = 0;
     n += Long.bitCount((w[off] ^ a[0]) & 0x7ffffffL);
     return n;
+  }
+
+  /**
+   * One thread's buffers, so a call allocates nothing.
+   */
+  private static final class Scratch {
+    /**
+     * The sign bits of one receptive field.
+     */
+    final long[] bits = new long[WORDS];
   }
 }

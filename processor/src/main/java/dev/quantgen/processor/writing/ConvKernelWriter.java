@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.quantgen.annotations.Activations;
@@ -12,6 +13,7 @@ import dev.quantgen.annotations.Precision;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.SpatialSpec.Window;
 import dev.quantgen.processor.model.VariantSpec;
+import java.util.List;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -150,6 +152,8 @@ final class ConvKernelWriter {
         break;
     }
     if (form == Form.XNOR) {
+      addScratch(type, FieldSpec.builder(long[].class, "bits", Modifier.FINAL).initializer("new long[WORDS]")
+          .addJavadoc("The sign bits of one receptive field.\n").build());
       type.addMethod(xnorForward());
       type.addMethod(mismatches());
     } else if (form == Form.STATIC) {
@@ -162,6 +166,13 @@ final class ConvKernelWriter {
           .addJavadoc("The blocked kernel this layer runs on (vector width and register tile, or scalar).\n")
           .addStatement("return conv.name()").build());
     } else {
+      if (form == Form.DYNAMIC) {
+        addScratch(type,
+            FieldSpec.builder(int[].class, "xc", Modifier.FINAL).initializer("new int[IN]")
+                .addJavadoc("The sample's uint8 codes minus the zero point, {@code [C, H, W]}.\n").build(),
+            FieldSpec.builder(int[].class, "acc", Modifier.FINAL).initializer("new int[PLANE]")
+                .addJavadoc("One output channel's exact int32 sums, {@code [OH, OW]}.\n").build());
+      }
       if (form != Form.STATIC) {
         type.addMethod(form == Form.DYNAMIC ? dynamicForward() : floatForward());
       }
@@ -423,6 +434,19 @@ final class ConvKernelWriter {
         .build();
   }
 
+  /** A nested {@code Scratch} class holding {@code fields} and its per-thread {@code SCRATCH}, so a call allocates nothing. */
+  private void addScratch(TypeSpec.Builder type, FieldSpec... fields) {
+    ClassName scratch = self.nestedClass("Scratch");
+    type.addType(TypeSpec.classBuilder(scratch).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("One thread's buffers, so a call allocates nothing.\n")
+        .addFields(List.of(fields))
+        .build());
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
+            scratch), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+        .build());
+  }
+
   /** DYNAMIC: the sample quantized to uint8 as DynamicQuantizeLinear, exact int32 sums, then float. */
   private MethodSpec dynamicForward() {
     String value = "acc[i] * s" + (layer.bias() ? " + bias[m]" : "");
@@ -442,11 +466,12 @@ final class ConvKernelWriter {
         .addStatement("float sa = $T.dynamicScale(lo, hi)", RuntimeNames.LAYER_MATH)
         .addStatement("int za = $T.dynamicZeroPoint(lo, sa)", RuntimeNames.LAYER_MATH)
         .addComment("Centred inputs: a padded cell then reads as za, i.e. real 0, as ConvInteger pads.")
-        .addStatement("int[] xc = new int[IN]")
+        .addStatement("Scratch scratch = SCRATCH.get()")
+        .addStatement("int[] xc = scratch.xc")
         .beginControlFlow("for (int i = 0; i < IN; i++)")
         .addStatement("xc[i] = $T.quantize(x[i], sa, za, 0, 255) - za", RuntimeNames.LAYER_MATH)
         .endControlFlow()
-        .addStatement("int[] acc = new int[PLANE]")
+        .addStatement("int[] acc = scratch.acc")
         .beginControlFlow("for (int m = 0; m < OUT_CHANNELS; m++)")
         .addStatement("$T.fill(acc, 0)", java.util.Arrays.class)
         .addStatement("taps(weights, m, xc, acc, 0)")
@@ -469,7 +494,7 @@ final class ConvKernelWriter {
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .addStatement("long[] bits = new long[WORDS]")
+        .addStatement("long[] bits = SCRATCH.get().bits")
         .beginControlFlow("for (int g = 0; g < GROUPS; g++)")
         .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
         .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++)")
