@@ -159,10 +159,8 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
   public void quantizeInput(float[] x, byte[] qx) {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("qx", qx.length, IN);
-    float s = input.scale();
-    for (int i = 0; i < IN; i++) {
-      qx[i] = (byte) LayerMath.quantizeInt8(x[i], s, inputZeroPoint);
-    }
+    // LayerMath.quantizeInt8 element by element, in vector lanes where the Vector API is on
+    K.quantizeInt8(x, IN, input.scale(), inputZeroPoint, qx);
   }
 
   @Override

@@ -264,10 +264,15 @@ final class IntegerKernelWriter {
     type.addMethod(MethodSpec.methodBuilder("quantizeInput").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(byte[].class, "qx")
         .addCode(KernelClass.checkLengths("x", "IN", "qx", "IN"))
-        .addStatement("float s = input.scale()")
-        .beginControlFlow("for (int i = 0; i < IN; i++)")
-        .addStatement("qx[i] = (byte) $T.quantizeInt8(x[i], s, inputZeroPoint)", RuntimeNames.LAYER_MATH)
-        .endControlFlow()
+        .addCode(bulk
+            ? CodeBlock.builder()
+                .add("// LayerMath.quantizeInt8 element by element, in vector lanes where the Vector API is on\n")
+                .addStatement("K.quantizeInt8(x, IN, input.scale(), inputZeroPoint, qx)").build()
+            : CodeBlock.builder()
+                .addStatement("float s = input.scale()")
+                .beginControlFlow("for (int i = 0; i < IN; i++)")
+                .addStatement("qx[i] = (byte) $T.quantizeInt8(x[i], s, inputZeroPoint)", RuntimeNames.LAYER_MATH)
+                .endControlFlow().build())
         .build());
     type.addMethod(MethodSpec.methodBuilder("dequantizeOutput").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).addParameter(byte[].class, "qy").addParameter(float[].class, "y")
@@ -368,14 +373,22 @@ final class IntegerKernelWriter {
       if (!symmetric && !blocked) {
         m.addStatement("int sumX = 0");
       }
-      m.beginControlFlow("for (int i = 0; i < IN; i++)")
-          .addStatement("int q = $T.quantize(x[i], sa, zu, 0, 255) - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH,
-              RuntimeNames.LAYER_MATH)
-          .addStatement("qx[i] = (byte) q");
-      if (!symmetric && !blocked) {
-        m.addStatement("sumX += q");
+      if (bulk) {
+        m.addComment("saturate(rint(x / sa) + zu, 0, 255) - 128 is saturate(rint(x / sa) + za, -128, 127): the int8 kernel")
+            .addStatement("K.quantizeInt8(x, IN, sa, za, qx)");
+        if (!symmetric) {
+          m.beginControlFlow("for (int i = 0; i < IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
+        }
+      } else {
+        m.beginControlFlow("for (int i = 0; i < IN; i++)")
+            .addStatement("int q = $T.quantize(x[i], sa, zu, 0, 255) - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH,
+                RuntimeNames.LAYER_MATH)
+            .addStatement("qx[i] = (byte) q");
+        if (!symmetric && !blocked) {
+          m.addStatement("sumX += q");
+        }
+        m.endControlFlow();
       }
-      m.endControlFlow();
       if (!symmetric && blocked) {
         m.beginControlFlow("for (int g = 0; g < GROUPS; g++)")
             .addStatement("int sum = 0")
@@ -475,14 +488,10 @@ final class IntegerKernelWriter {
     if (!symmetric) {
       m.addStatement("int sumX = 0");
     }
-    m.beginControlFlow("for (int i = base; i < base + IN; i++)")
-        .addStatement("int q = $T.quantize(x[i], sa, zu, 0, 255) - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH,
-            RuntimeNames.LAYER_MATH)
-        .addStatement("qx[i] = (byte) q");
+    m.addStatement("K.quantizeInt8(x, base, IN, sa, zu - $T.UINT8_OFFSET, qx, base)", RuntimeNames.LAYER_MATH);
     if (!symmetric) {
-      m.addStatement("sumX += q");
+      m.beginControlFlow("for (int i = base; i < base + IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
     }
-    m.endControlFlow();
     if (!symmetric) {
       m.addStatement("sampleSums[b] = sumX");
     }

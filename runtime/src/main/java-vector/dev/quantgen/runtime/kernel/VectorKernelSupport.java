@@ -405,20 +405,20 @@ final class VectorKernelSupport implements KernelSupport {
    * integer; then the zero point and the int8 clamp in int lanes.
    */
   @Override
-  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+  public void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
     int[] ints = gemmScratch.get().ints(I.length());
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      FloatVector v = FloatVector.fromArray(F, x, i).div(scale);
+      FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale);
       v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
       v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127).intoArray(ints, 0);
       for (int j = 0; j < I.length(); j++) {
-        q[i + j] = (byte) ints[j];
+        q[qOff + i + j] = (byte) ints[j];
       }
     }
     for (; i < n; i++) {
-      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+      q[qOff + i] = (byte) LayerMath.quantizeInt8(x[xOff + i], scale, zeroPoint);
     }
   }
 

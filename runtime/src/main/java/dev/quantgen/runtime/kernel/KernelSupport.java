@@ -98,7 +98,12 @@ public interface KernelSupport {
    * zero point: exactly {@code LayerMath.quantizeInt8} element by element (true float32 division,
    * round half to even), for {@code zeroPoint} in [-128, 127].
    */
-  void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q);
+  default void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+    quantizeInt8(x, 0, n, scale, zeroPoint, q, 0);
+  }
+
+  /** {@link #quantizeInt8(float[], int, float, int, byte[])} of {@code x[xOff ..]} into {@code q[qOff ..]}: one sample of a batch. */
+  void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff);
 
   /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n

@@ -114,9 +114,9 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void quantizeInt8(float[] x, int n, float scale, int zeroPoint, byte[] q) {
+  public void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
     for (int i = 0; i < n; i++) {
-      q[i] = (byte) LayerMath.quantizeInt8(x[i], scale, zeroPoint);
+      q[qOff + i] = (byte) LayerMath.quantizeInt8(x[xOff + i], scale, zeroPoint);
     }
   }
 

@@ -363,10 +363,19 @@ class KernelSupportParityTest {
       }
       byte[] q = new byte[n];
       k.quantizeInt8(x, n, scale, zeroPoint, q);
+      // the same values as one sample of a batch: read from x[3 ..], written to shifted[5 ..]
+      float[] shiftedX = new float[n + 3];
+      System.arraycopy(x, 0, shiftedX, 3, n);
+      byte[] shifted = new byte[n + 7];
+      java.util.Arrays.fill(shifted, (byte) 99);
+      k.quantizeInt8(shiftedX, 3, n, scale, zeroPoint, shifted, 5);
       for (int i = 0; i < n; i++) {
         assertEquals(dev.quantgen.runtime.layer.LayerMath.quantizeInt8(x[i], scale, zeroPoint), q[i],
             "x = " + x[i] + ", zero point " + zeroPoint);
+        assertEquals(q[i], shifted[5 + i], "offset form, x = " + x[i]);
       }
+      assertEquals(99, shifted[4], "nothing written before qOff");
+      assertEquals(99, shifted[5 + n], "nothing written past n");
     }
   }
 
