@@ -31,6 +31,63 @@ class DenseChainTest {
     assertEquals("layers[1]: expected input size 4 (the output of layers[0]), got 5", e.getMessage());
   }
 
+  /** A layer whose output k is the sum of its inputs plus k: easy to check row by row. */
+  private static DenseLayer sums(int in, int out) {
+    return new DenseLayer() {
+      @Override
+      public int inputSize() {
+        return in;
+      }
+
+      @Override
+      public int outputSize() {
+        return out;
+      }
+
+      @Override
+      public void forward(float[] x, float[] y) {
+        float sum = 0;
+        for (float v : x) {
+          sum += v;
+        }
+        for (int k = 0; k < out; k++) {
+          y[k] = sum + k;
+        }
+      }
+    };
+  }
+
+  @Test
+  void forwardRowsRunsOnlyItsRowsAcrossBlockBoundariesAndLeavesTheOthersAlone() {
+    DenseChain chain = new DenseChain(List.of(sums(2, 3)));
+    int rows = DenseChain.BLOCK + 9; // the range below crosses a block boundary
+    float[] x = new float[rows * 2];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i;
+    }
+    float[] y = new float[rows * 3];
+    java.util.Arrays.fill(y, -1f);
+    chain.forwardRows(x, y, 5, rows - 2);
+    for (int r = 0; r < rows; r++) {
+      for (int k = 0; k < 3; k++) {
+        float expected = r >= 5 && r < rows - 2 ? x[2 * r] + x[2 * r + 1] + k : -1f;
+        assertEquals(expected, y[3 * r + k], "row " + r + " output " + k);
+      }
+    }
+  }
+
+  @Test
+  void forwardRowsRejectsABackwardRangeAndShortBuffersNamingThem() {
+    DenseChain chain = new DenseChain(List.of(sums(2, 3)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> chain.forwardRows(new float[8], new float[12], 3, 2));
+    assertEquals("rows: expected 0 <= from <= to, got [3, 2)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> chain.forwardRows(new float[7], new float[12], 0, 4));
+    assertEquals("x: expected at least 8 floats (4 rows x 2), got 7", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> chain.forwardRows(new float[8], new float[11], 0, 4));
+    assertEquals("y: expected at least 12 floats (4 rows x 3), got 11", e.getMessage());
+  }
+
   private static DenseLayer layer(int in, int out) {
     return new DenseLayer() {
       @Override
