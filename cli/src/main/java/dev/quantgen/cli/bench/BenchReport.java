@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -96,16 +95,5 @@ public final class BenchReport {
       }
     }
     return Optional.empty();
-  }
-
-  /** For tests: the measurement list of a report, back as records. */
-  static List<Measurement> measurements(JsonObject report) {
-    List<Measurement> list = new ArrayList<>();
-    for (var e : report.getAsJsonArray("measurements")) {
-      JsonObject r = e.getAsJsonObject();
-      list.add(new Measurement(r.get("kernel").getAsString(), r.get("precision").getAsString(), r.get("in").getAsInt(),
-          r.get("out").getAsInt(), r.get("batch").getAsInt(), r.get("micros").getAsDouble()));
-    }
-    return list;
   }
 }

@@ -3,6 +3,7 @@ package dev.quantgen.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +26,7 @@ class BenchReportTest {
         new Measurement("onnxruntime", "INT8", 1000, 1000, 1, 200));
     JsonObject report = BenchReport.of("short", 2, new BenchTable.Peaks(20, 19, 100), 10e9, runs,
         List.of("header", "row"), Optional.of(CPUINFO));
-    assertEquals(runs, BenchReport.measurements(report));
+    assertEquals(runs, measurements(report));
     assertEquals(10.0, report.getAsJsonArray("measurements").get(0).getAsJsonObject().get("gmacs").getAsDouble(), 1e-12);
     assertEquals("AMD EPYC 9B45", report.getAsJsonObject("machine").get("cpu").getAsString());
     assertEquals(Runtime.version().toString(), report.getAsJsonObject("machine").get("jdk").getAsString());
@@ -39,5 +40,16 @@ class BenchReportTest {
         Optional.empty());
     assertEquals("unknown", report.getAsJsonObject("machine").get("cpu").getAsString());
     assertEquals(0, report.getAsJsonObject("machine").getAsJsonArray("vector_flags").size());
+  }
+
+  /** The report's measurements back as records. */
+  private static List<Measurement> measurements(JsonObject report) {
+    List<Measurement> list = new ArrayList<>();
+    for (var e : report.getAsJsonArray("measurements")) {
+      JsonObject r = e.getAsJsonObject();
+      list.add(new Measurement(r.get("kernel").getAsString(), r.get("precision").getAsString(), r.get("in").getAsInt(),
+          r.get("out").getAsInt(), r.get("batch").getAsInt(), r.get("micros").getAsDouble()));
+    }
+    return list;
   }
 }

@@ -25,8 +25,8 @@ class DenseChainTest {
 
   @Test
   void mismatchedLayerSizesAreRejected() {
-    DenseLayer a = layer(3, 4);
-    DenseLayer b = layer(5, 2);
+    DenseLayer a = sums(3, 4);
+    DenseLayer b = sums(5, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DenseChain(List.of(a, b)));
     assertEquals("layers[1]: expected input size 4 (the output of layers[0]), got 5", e.getMessage());
   }
@@ -88,20 +88,4 @@ class DenseChainTest {
     assertEquals("y: expected at least 12 floats (4 rows x 3), got 11", e.getMessage());
   }
 
-  private static DenseLayer layer(int in, int out) {
-    return new DenseLayer() {
-      @Override
-      public int inputSize() {
-        return in;
-      }
-
-      @Override
-      public int outputSize() {
-        return out;
-      }
-
-      @Override
-      public void forward(float[] x, float[] y) {}
-    };
-  }
 }
