@@ -59,6 +59,12 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
 
   private final byte[] weights;
 
+  /**
+   * The weights rearranged once, here, into the batched product's panels (its layout follows the
+   * vector width of this JVM): a copy beside {@code weights}, which the one-sample kernel reads.
+   */
+  private final byte[] panels;
+
   private final float[] scales;
 
   private final ActivationParams input;
@@ -90,6 +96,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     }
     this.weights = params.weights();
     this.scales = params.scales();
+    this.panels = K.int8Panels(weights, OUT, IN);
     StaticRequantization r = params.requantization();
     this.input = r.input();
     this.output = r.output();
@@ -179,10 +186,10 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireLength("qy", qy.length, OUT);
     Scratch s = SCRATCH.get();
     accumulate(qx, s);
-    for (int c = 0; c < OUT; c++) {
-      int acc = s.acc[c] + correction[c];
-      qy[c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
-    }
+    // qy[c] = (byte) LayerMath.requantize(s.acc[c] + correction[c], multipliers[c], shifts[c],
+    //     outputZeroPoint, outputMin, outputMax) for each channel c in [0, OUT), in vector lanes where the
+    // Vector API is on
+    K.requantizeInt8(s.acc, 1, OUT, 0, OUT, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   @Override
@@ -201,14 +208,11 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
    * Rows {@code [from, to)} of every sample: the int32 products, then the requantization.
    */
   private void batchRows(byte[] qx, byte[] qy, int batch, int[] products, int from, int to) {
-    K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT);
-    for (int b = 0; b < batch; b++) {
-      int base = b * OUT;
-      for (int c = from; c < to; c++) {
-        int acc = products[base + c] + correction[c];
-        qy[base + c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
-      }
-    }
+    K.gemmInt8(weights, panels, IN, from, to, qx, batch, products, OUT);
+    // qy[b * OUT + c] = (byte) LayerMath.requantize(products[b * OUT + c] + correction[c], multipliers[c], shifts[c],
+    //     outputZeroPoint, outputMin, outputMax) for each channel c in [from, to) and sample b, in vector lanes where the
+    // Vector API is on
+    K.requantizeInt8(products, batch, OUT, from, to, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   /**
