@@ -205,7 +205,7 @@ final class IntegerKernelWriter {
         .addStatement("this.weights = params.weights()")
         .addStatement(perChannel ? "this.scales = params.scales()" : "this.scale = params.scales()[0]");
     if (panels()) {
-      m.addStatement("this.panels = K.int8Panels(weights, OUT, IN)");
+      m.addStatement("this.panels = K.$L(weights, OUT, IN)", int4 ? "int4Panels" : "int8Panels");
     }
     if (!symmetric) {
       m.addStatement(perChannel ? "this.weightZeroPoints = params.zeroPoints()"
@@ -315,9 +315,9 @@ final class IntegerKernelWriter {
     }
   }
 
-  /** Whether the batched product reads int8 panels ({@code KernelSupport.int8Panels}). */
+  /** Whether the batched product reads panels ({@code KernelSupport.int8Panels} or {@code int4Panels}). */
   private boolean panels() {
-    return bulk && !int4;
+    return bulk;
   }
 
   /**
@@ -375,8 +375,7 @@ final class IntegerKernelWriter {
         .addJavadoc("Rows {@code [from, to)} of every sample: the int32 products, then the requantization.\n")
         .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
         .addParameter(int[].class, "products").addParameter(int.class, "from").addParameter(int.class, "to")
-        .addStatement(int4 ? "K.gemmInt4(weights, IN, from, to, qx, batch, products, OUT)"
-            : "K.gemmInt8(weights, panels, IN, from, to, qx, batch, products, OUT)");
+        .addStatement("K.$L(weights, panels, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8");
     if (bulkRequantization()) {
       return m.addCode(bulkRequantize("products", "batch", "from", "to")).build();
     }
@@ -543,8 +542,7 @@ final class IntegerKernelWriter {
     m.endControlFlow()
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
         .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4(weights, IN, " : "gemmInt8(weights, panels, IN, ")
-                + "%1$s, %2$s, qx, batch, products, OUT)"))
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, panels, IN, %1$s, %2$s, qx, batch, products, OUT)"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("float sa = sampleScales[b]")
         .addStatement("int za = sampleZeroPoints[b]");

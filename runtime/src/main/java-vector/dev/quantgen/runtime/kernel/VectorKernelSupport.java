@@ -732,6 +732,82 @@ final class VectorKernelSupport implements KernelSupport {
     }
   }
 
+  /**
+   * Full panels of {@link #PANEL} rows, each stored input by input in {@code PANEL / 2} bytes: byte
+   * {@code j} holds row {@code j} in its low nibble and row {@code j + PANEL / 2} in its high one, so
+   * one vector of bytes unpacks into the panel's two vectors of rows.
+   */
+  @Override
+  public byte[] int4Panels(byte[] w, int rows, int n) {
+    int full = rows / PANEL * PANEL;
+    int half = PANEL / 2;
+    int rowBytes = (n + 1) / 2;
+    byte[] panels = new byte[Math.multiplyExact(full / 2, n)];
+    for (int r0 = 0; r0 < full; r0 += PANEL) {
+      for (int k = 0; k < n; k++) {
+        for (int j = 0; j < half; j++) {
+          int low = nibble(w, (r0 + j) * rowBytes, k);
+          int high = nibble(w, (r0 + j + half) * rowBytes, k);
+          panels[r0 / 2 * n + k * half + j] = (byte) ((low & 0xF) | (high << 4));
+        }
+      }
+    }
+    return panels;
+  }
+
+  /** Element {@code k} of the packed int4 row at byte {@code off}, sign-extended. */
+  private static int nibble(byte[] w, int off, int k) {
+    int packed = w[off + k / 2];
+    return k % 2 == 0 ? (packed << 28) >> 28 : packed >> 4;
+  }
+
+  /** As {@link #gemmInt8(byte[], byte[], int, int, int, byte[], int, int[], int)}, the panels unpacked to floats. */
+  @Override
+  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    int paneled = n == 0 ? 0 : panels.length * 2 / n;
+    int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
+    int last = Math.min(rowTo / PANEL * PANEL, paneled);
+    if (batch < INT8_TILE_BATCH || first >= last) {
+      gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+      return;
+    }
+    if (rowFrom < first) {
+      gemmInt4(w, n, rowFrom, first, x, batch, acc, accStride);
+    }
+    if (last < rowTo) {
+      gemmInt4(w, n, last, rowTo, x, batch, acc, accStride);
+    }
+    GemmScratch s = gemmScratch.get();
+    float[] xf = s.activations(x, batch * n);
+    float[] t = s.panel(PANEL * n);
+    for (int r = first; r < last; r += PANEL) {
+      int off = r / 2 * n;
+      for (int k = 0; k < n; k++) {
+        unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
+      }
+      int b = 0;
+      for (; b + 4 <= batch; b += 4) {
+        panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
+      }
+      for (; b < batch; b++) {
+        panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
+      }
+    }
+  }
+
+  /**
+   * One input of an int4 panel: low nibbles to {@code t[tOff ..]}, high nibbles to the next vector.
+   * Ints become floats by the {@link #MAGIC} addition read backwards (the bits of {@code MAGIC + v}
+   * are {@code MAGIC_BITS + v} for {@code |v| < 2^22}): JDK 17 C2 leaves an int-to-float lane
+   * conversion to the Java fallback, which allocates.
+   */
+  private static void unpackInt4Lanes(byte[] panels, int off, float[] t, int tOff) {
+    IntVector v = (IntVector) ByteVector.fromArray(BI, panels, off).convertShape(B2I, I, 0);
+    v.lanewise(LSHL, 28).lanewise(ASHR, 28).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff);
+    v.lanewise(ASHR, 4).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff + F.length());
+  }
+
   /** A float panel times four samples from {@code xf[x0]} into {@code acc[o0]} (samples {@code accStride} apart). */
   private static void panelTimes4(float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
     for (int i = 0; i < 4; i++) {

@@ -148,6 +148,21 @@ public interface KernelSupport {
   void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride);
 
   /**
+   * Packed int4 weights (the layout {@link #gemmInt4} reads) rearranged once, when a layer is built,
+   * into the panels {@link #gemmInt4(byte[], byte[], int, int, int, byte[], int, int[], int)} reads
+   * beside them, still two weights per byte; an implementation that does not use panels returns an
+   * empty array.
+   */
+  byte[] int4Panels(byte[] w, int rows, int n);
+
+  /**
+   * {@link #gemmInt4(byte[], int, int, int, byte[], int, int[], int)} with the panels {@link
+   * #int4Panels} made of {@code w} by this same implementation: the same exact results.
+   */
+  void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride);
+
+  /**
    * {@code popcount(a[aOff + i] ^ b[bOff + i])} summed over {@code i < n} words: the sign mismatches
    * of two bit-packed ±1 vectors.
    */

@@ -227,6 +227,18 @@ public final class ScalarKernelSupport implements KernelSupport {
 
   /** None: the scalar product reads the rows as they are. */
   @Override
+  public byte[] int4Panels(byte[] w, int rows, int n) {
+    return new byte[0];
+  }
+
+  @Override
+  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+  }
+
+  /** None: the scalar product reads the rows as they are. */
+  @Override
   public byte[] int8Panels(byte[] w, int rows, int n) {
     return new byte[0];
   }

@@ -301,6 +301,48 @@ class KernelSupportParityTest {
     }
   }
 
+  /**
+   * The panel form of the batched int4 product: odd and even input counts (the last high nibble of
+   * an odd row ignored), every row count to 67 and misaligned row ranges, batches below and above the
+   * panel threshold: equal to the reference bit for bit, rows outside the range untouched.
+   */
+  @ParameterizedTest(name = "{0} n={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 1", "vector, 23", "vector, 130",
+      "vector, 301", "scalar, 301"})
+  void panelInt4ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(901 + n);
+    int rowBytes = (n + 1) / 2;
+    for (int batch : new int[] {3, 8, 13}) {
+      byte[] x = bytes(random, batch * n, -128, 127);
+      x[0] = -128;
+      for (int rows : new int[] {1, 5, 16, 31, 32, 33, 63, 64, 67, 100}) {
+        byte[] w = bytes(random, rows * rowBytes, -128, 127);
+        w[0] = (byte) 0x88; // -8, -8
+        byte[] panels = k.int4Panels(w, rows, n);
+        int[][] ranges = rows == 100 ? new int[][] {{0, 100}, {4, 100}, {36, 92}, {20, 24}} : new int[][] {{0, rows}};
+        for (int[] range : ranges) {
+          int stride = rows + 1;
+          int[] acc = new int[batch * stride];
+          java.util.Arrays.fill(acc, 12345);
+          k.gemmInt4(w, panels, n, range[0], range[1], x, batch, acc, stride);
+          for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < stride; r++) {
+              long expected = 0;
+              for (int i = 0; i < n && r < rows; i++) {
+                int v = w[r * rowBytes + i / 2];
+                expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
+              }
+              int want = r < range[0] || r >= range[1] ? 12345 : (int) expected;
+              assertEquals(want, acc[b * stride + r], "rows " + rows + " [" + range[0] + ", " + range[1] + ") batch "
+                  + batch + " sample " + b + " row " + r);
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** The panel kernel's exact chunks hold at the largest product over a long row. */
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
