@@ -53,7 +53,6 @@ final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Short> SI = VectorShapes.SHORTS_PER_INT;
   private static final VectorSpecies<Byte> BI = VectorShapes.BYTES_PER_INT;
   private static final VectorSpecies<Long> LO = VectorShapes.LONGS;
-  private static final VectorSpecies<Integer> IL = VectorShapes.INTS_PER_LONG;
 
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
@@ -429,7 +428,7 @@ final class VectorKernelSupport implements KernelSupport {
   public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
       int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
     boolean vectors = rightShiftsOnly(shifts, from, to);
-    int lanes = IL.length();
+    int lanes = I.length();
     for (int b = 0; b < batch; b++) {
       int base = b * stride;
       int c = from;
@@ -470,17 +469,26 @@ final class VectorKernelSupport implements KernelSupport {
    *       comparison of two values in [0, 2^31) is the sign bit of their difference.</li>
    * </ul>
    * Every operation here compiles to AVX2 instructions at 256 bits too (checked with -XX:UseAVX=2:
-   * no allocation, so no Java fallback).
+   * no allocation, so no Java fallback). The ints stay in the kernels' one int species {@code I}:
+   * an int vector of another width in the same JVM (a first version used half-width ints here)
+   * made C2 give up intrinsifying the panel kernel's int vectors (20 MB boxed per batch of 16).
    */
   private static void requantizeLanes(int[] products, int base, int c, int[] correction, int[] multipliers,
       int[] shifts, int zeroPoint, int lo, int hi) {
-    IntVector acc = IntVector.fromArray(IL, products, base + c).add(IntVector.fromArray(IL, correction, c));
-    LongVector a = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
-    LongVector m = (LongVector) IntVector.fromArray(IL, multipliers, c).convertShape(VectorOperators.I2L, LO, 0);
-    IntVector x = (IntVector) a.mul(m).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
-        .convertShape(VectorOperators.L2I, IL, 0);
-    IntVector e = IntVector.fromArray(IL, shifts, c).neg();
-    IntVector mask = IntVector.broadcast(IL, 1).lanewise(VectorOperators.LSHL, e).sub(1);
+    IntVector acc = IntVector.fromArray(I, products, base + c).add(IntVector.fromArray(I, correction, c));
+    IntVector multiplier = IntVector.fromArray(I, multipliers, c);
+    // the lanes' two halves as longs, each product exact, narrowed back into its half of x
+    LongVector a0 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
+    LongVector a1 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 1);
+    LongVector m0 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 0);
+    LongVector m1 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 1);
+    IntVector x0 = (IntVector) a0.mul(m0).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
+        .convertShape(VectorOperators.L2I, I, 0);
+    IntVector x1 = (IntVector) a1.mul(m1).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
+        .convertShape(VectorOperators.L2I, I, -1);
+    IntVector x = x0.or(x1);
+    IntVector e = IntVector.fromArray(I, shifts, c).neg();
+    IntVector mask = IntVector.broadcast(I, 1).lanewise(VectorOperators.LSHL, e).sub(1);
     IntVector remainder = x.and(mask);
     IntVector threshold = mask.lanewise(VectorOperators.ASHR, 1).sub(x.lanewise(VectorOperators.ASHR, 31));
     IntVector roundUp = threshold.sub(remainder).lanewise(VectorOperators.LSHR, 31);

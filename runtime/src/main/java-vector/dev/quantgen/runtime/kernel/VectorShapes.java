@@ -36,8 +36,6 @@ public final class VectorShapes {
       VectorSpecies.of(short.class, shape(BITS / 2));
   /** Longs of {@link #BITS}. */
   public static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, shape(BITS));
-  /** Ints as many as {@link #LONGS} has lanes ({@code BITS / 2}), so a widening to longs is one instruction. */
-  public static final VectorSpecies<Integer> INTS_PER_LONG = VectorSpecies.of(int.class, shape(BITS / 2));
   /** Bytes as many as {@link #INTS} has lanes ({@code BITS / 4}). */
   public static final VectorSpecies<Byte> BYTES_PER_INT =
       VectorSpecies.of(byte.class, shape(BITS / 4));
