@@ -39,11 +39,11 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Weights with a nonzero zero point (uint8 weights, asymmetric int8 weights) are run as
- * {@code qw - zw}, which the int8 kernel holds exactly when every such difference lies in [-128,
- * 127]. Everything else is rejected with an {@link UnsupportedOperatorException} naming the node and
+ * {@code qw - zw} (held in int16 when a difference leaves [-128, 127]), which gives exactly ONNX's
+ * integer accumulator. Everything else is rejected with an {@link UnsupportedOperatorException} naming the node and
  * why it cannot run exactly: per-axis activation scales, a float operator between a
  * DequantizeLinear and a QuantizeLinear, a float Conv input or weight, a float bias, a bias scale
- * other than {@code sx * sw}, weights that do not fit int8 after their zero point, Gemm alpha or
+ * other than {@code sx * sw}, Gemm alpha or
  * beta other than 1, blocked quantization, a requantization with no operator between.
  */
 public final class QdqImporter {
@@ -157,10 +157,6 @@ public final class QdqImporter {
       throw new UnsupportedOperatorException(model.source() + ": the input '" + input.name()
           + "' is not quantized by a QuantizeLinear: expected a QDQ model");
     }
-    if (affineLayers == 0) {
-      throw new UnsupportedOperatorException(model.source() + ": no quantized Conv, MatMul or Gemm: expected at"
-          + " least one DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear group");
-    }
     QuantParams outputParams = null;
     Codes last = null;
     for (OnnxValueInfo out : model.outputs()) {
@@ -183,6 +179,10 @@ public final class QdqImporter {
     }
     if (last == null) {
       throw new UnsupportedOperatorException(model.source() + ": no graph output, expected one");
+    }
+    if (affineLayers == 0) {
+      throw new UnsupportedOperatorException(model.source() + ": no quantized Conv, MatMul or Gemm: expected at"
+          + " least one DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear group");
     }
     return new QdqModel(model.source(), input.name(), inputShape, inputParams, layers,
         outputParams != null ? outputParams : last.params(), last.fileType(), last.shape());
@@ -428,7 +428,7 @@ public final class QdqImporter {
     int[] q = weightCodes(node, w, m, ws.size() / m, i -> i / (ws.size() / m));
     float[] scales = perChannel(w.scales(), m);
     int[] bias = bias(node, 2, x, scales, m);
-    put(node, new Pending(node, true, IntTensor.of(ws, QuantType.INT8, q), scales, bias, window, groups, x,
+    put(node, new Pending(node, true, IntTensor.of(ws, weightType(q), q), scales, bias, window, groups, x,
         Shape.of(m, g.outHeight(), g.outWidth()), weightDescription(w, m)));
   }
 
@@ -475,7 +475,7 @@ public final class QdqImporter {
     }
     float[] scales = perChannel(w.scales(), n);
     int[] bias = biasInput == null ? new int[n] : bias(node, biasInput, x, scales, n);
-    put(node, new Pending(node, false, IntTensor.of(Shape.of(n, k, 1, 1), QuantType.INT8, q), scales, bias,
+    put(node, new Pending(node, false, IntTensor.of(Shape.of(n, k, 1, 1), weightType(q), q), scales, bias,
         Window2d.of(1, 1), 1, x, Shape.of(n), weightDescription(w, n)));
   }
 
@@ -513,22 +513,22 @@ public final class QdqImporter {
   }
 
   /**
-   * The weight codes minus their zero points, in file order; each must fit int8 for the kernel to
-   * hold it exactly. {@code channelOf} maps a flat index to its scale's index.
+   * The weight codes minus their zero points, in file order (each in [-255, 255]). {@code channelOf}
+   * maps a flat index to its scale's index.
    */
   private static int[] weightCodes(OnnxNode node, QConst w, int channels, int perChannel,
       java.util.function.IntUnaryOperator channelOf) {
     int[] v = w.values().ints();
     for (int i = 0; i < v.length; i++) {
       int z = w.zeroPoints()[w.perTensor() ? 0 : channelOf.applyAsInt(i)];
-      int q = v[i] - z;
-      if (q < -128 || q > 127) {
-        throw unsupported(node, "weight '" + w.values().name() + "' element " + i + " is " + v[i] + " with zero point "
-            + z + ": " + q + " lies outside int8 [-128, 127], which the int8 kernel cannot hold exactly");
-      }
-      v[i] = q;
+      v[i] -= z;
     }
     return v;
+  }
+
+  /** INT8 when every weight minus its zero point fits, else INT16 (see {@link QuantizedConv2d#ofQuantized}). */
+  private static QuantType weightType(int[] q) {
+    return Arrays.stream(q).allMatch(v -> v >= -128 && v <= 127) ? QuantType.INT8 : QuantType.INT16;
   }
 
   private static float[] perChannel(float[] scales, int channels) {

@@ -108,8 +108,9 @@ public final class QuantizedConv2d {
       fixedMultipliers[m] = FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
       onnxMultipliers[m] = inputScale * weightScales[m] / outputScale; // float32, left to right, as QLinearConv
     }
-    // an imported weight may be -128, one beyond the restricted range the quantizer writes
-    long maxAbsWeight = weightType.max();
+    // an imported weight may be -128 (one beyond the restricted range the quantizer writes), or up to
+    // 255 in magnitude when it carries a zero point; the bound takes the largest actually present
+    long maxAbsWeight = weightType == QuantType.INT16 ? 0 : weightType.max();
     for (int i = 0; i < weights.size(); i++) {
       maxAbsWeight = Math.max(maxAbsWeight, Math.abs(weights.get(i)));
     }
@@ -136,7 +137,12 @@ public final class QuantizedConv2d {
    * weights (zero point 0) with one scale per output channel, the int32 bias whose scale is
    * {@code sx * sw[m]}, and the per-tensor int8 input and output parameters as given.
    *
-   * @param weights {@code [M, C / groups, kh, kw]} of type INT8, each in [-128, 127]
+   * <p>Weights quantized with a zero point {@code zw} (uint8 weights, asymmetric int8 weights) are
+   * passed as {@code qw - zw}: INT8 when every difference lies in [-128, 127], else INT16 with
+   * each in [-255, 255]. The sum {@code (qx - zx) (qw - zw)} is then exactly ONNX's
+   * {@code ConvInteger} / {@code QLinearConv} accumulator for those operands.
+   *
+   * @param weights {@code [M, C / groups, kh, kw]} of type INT8, or INT16 with each in [-255, 255]
    * @param weightScales {@code M} positive finite scales
    * @param bias {@code M} int32 values (zeros for none)
    * @throws IllegalArgumentException naming the argument that does not fit
@@ -144,8 +150,15 @@ public final class QuantizedConv2d {
   public static QuantizedConv2d ofQuantized(IntTensor weights, float[] weightScales, int[] bias, Window2d window,
       int groups, Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
     Objects.requireNonNull(weights, "weights");
-    if (weights.type() != QuantType.INT8) {
-      throw new IllegalArgumentException("weights: type " + weights.type().onnxName() + ", expected int8");
+    if (weights.type() != QuantType.INT8 && weights.type() != QuantType.INT16) {
+      throw new IllegalArgumentException("weights: type " + weights.type().onnxName() + ", expected int8, or int16"
+          + " holding weights minus their zero point");
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      if (Math.abs(weights.get(i)) > 255) {
+        throw new IllegalArgumentException("weights: element " + i + " is " + weights.get(i)
+            + ", expected -255..255 (an 8-bit weight minus its 8-bit zero point)");
+      }
     }
     int[] d = weights.shape().dims();
     // The float layer checks shapes, kernel and groups with the same messages as the float path.
@@ -161,7 +174,7 @@ public final class QuantizedConv2d {
             + ", expected a positive finite scale");
       }
     }
-    return new QuantizedConv2d(weights, QuantType.INT8, weightScales, bias, window, groups, activation, input,
+    return new QuantizedConv2d(weights, weights.type(), weightScales, bias, window, groups, activation, input,
         output, mode);
   }
 
@@ -205,7 +218,10 @@ public final class QuantizedConv2d {
     return weights;
   }
 
-  /** INT8 or INT4: the type, and so the restricted range, of the weights. */
+  /**
+   * INT8 or INT4: the type, and so the restricted range, of the weights; INT16 for imported weights
+   * minus a zero point ({@link #ofQuantized}).
+   */
   public QuantType weightType() {
     return weightType;
   }
