@@ -150,6 +150,10 @@ public final class QdqImporter {
     }
     Shape inputShape = Shape.of(perSample);
     values.put(input.name(), new FloatInput(inputShape));
+    if (model.nodes().stream().noneMatch(n -> n.opType().equals("QuantizeLinear"))) {
+      throw new UnsupportedOperatorException(model.source() + ": no QuantizeLinear node: not a pre-quantized (QDQ)"
+          + " model; run a float model at fp32, fp16, int8, int4 or binary instead");
+    }
     for (OnnxNode node : model.nodes()) {
       lowerNode(node);
     }
@@ -211,6 +215,16 @@ public final class QdqImporter {
           }
         }
       }
+      case "Reshape" -> {
+        if (constants.containsKey(node.input(0))) { // a weight reshaped at load time (mnist-8 does so)
+          OnnxTensor data = constants.get(node.input(0));
+          OnnxTensor shape = constant(node, 1);
+          constants.put(output(node), data.reshaped(data.name(),
+              Shape.of(GraphLowering.resolveReshape(node, data.shape().dims(), shape.longs()))));
+        } else {
+          reshape(node);
+        }
+      }
       case "QuantizeLinear" -> quantize(node);
       case "DequantizeLinear" -> dequantize(node);
       case "Conv" -> conv(node);
@@ -219,7 +233,7 @@ public final class QdqImporter {
       case "Relu" -> activation(node, Activation.RELU);
       case "Clip" -> clip(node);
       case "MaxPool" -> maxPool(node);
-      case "Flatten", "Reshape" -> reshape(node);
+      case "Flatten" -> reshape(node);
       default -> throw unsupportedOperator(node);
     }
   }
