@@ -439,7 +439,7 @@ public final class QdqImporter {
     } catch (IllegalArgumentException e) {
       throw unsupported(node, "window does not fit the input " + in + ": " + e.getMessage());
     }
-    int[] q = weightCodes(node, w, m, ws.size() / m, i -> i / (ws.size() / m));
+    int[] q = weightCodes(w, i -> i / (ws.size() / m));
     float[] scales = perChannel(w.scales(), m);
     int[] bias = bias(node, 2, x, scales, m);
     put(node, new Pending(node, true, IntTensor.of(ws, weightType(q), q), scales, bias, window, groups, x,
@@ -480,7 +480,7 @@ public final class QdqImporter {
       throw unsupported(node, "weight scales on axis " + w.axis() + ": expected one per tensor or one per output"
           + " column (axis " + outAxis + ")");
     }
-    int[] file = weightCodes(node, w, n, k, i -> transposed ? i / k : i % n);
+    int[] file = weightCodes(w, i -> transposed ? i / k : i % n);
     int[] q = new int[file.length]; // [out, in]
     for (int o = 0; o < n; o++) {
       for (int i = 0; i < k; i++) {
@@ -530,8 +530,7 @@ public final class QdqImporter {
    * The weight codes minus their zero points, in file order (each in [-255, 255]). {@code channelOf}
    * maps a flat index to its scale's index.
    */
-  private static int[] weightCodes(OnnxNode node, QConst w, int channels, int perChannel,
-      java.util.function.IntUnaryOperator channelOf) {
+  private static int[] weightCodes(QConst w, java.util.function.IntUnaryOperator channelOf) {
     int[] v = w.values().ints();
     for (int i = 0; i < v.length; i++) {
       int z = w.zeroPoints()[w.perTensor() ? 0 : channelOf.applyAsInt(i)];

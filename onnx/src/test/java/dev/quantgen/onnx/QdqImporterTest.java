@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -293,7 +294,82 @@ class QdqImporterTest {
     }
   }
 
+  /**
+   * MatMul with a {@code [K, N]} weight whose scales lie on axis 1 (the output columns, as ONNX
+   * Runtime's quantizer writes them), reached through a DQ -> MaxPool-free Flatten -> Q detour; no
+   * bias. Checked against the formula.
+   */
+  @Test
+  void matMulWithPerColumnWeightScalesIsTheIntegerFormula() throws IOException {
+    int k = 6;
+    int n = 4;
+    float sx = 0.04f;
+    float sy = 0.05f;
+    float[] sw = {0.011f, 0.007f, 0.02f, 0.013f};
+    int[] w = new int[k * n];
+    Random r = new Random(3);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = r.nextInt(256) - 128;
+    }
+    GraphWriter g = new GraphWriter("matmul");
+    g.input("x", GraphWriter.FLOAT, k);
+    g.floats("sx", new float[] {sx});
+    g.bytes("zx", GraphWriter.INT8, new int[] {-7});
+    g.node("QuantizeLinear", "x_q", "x", "sx", "zx", "xq");
+    g.node("DequantizeLinear", "x_dq", "xq", "sx", "zx", "xf");
+    g.node("Flatten", "flat", "xf", "xflat"); // on the dequantized value: the same codes, still dequantized
+    g.node("QuantizeLinear", "x_q2", "xflat", "sx", "zx", "xq2");
+    g.node("DequantizeLinear", "x_dq2", "xq2", "sx", "zx", "xf2");
+    g.bytes("wq", GraphWriter.INT8, w, k, n);
+    g.floats("sw", sw, n);
+    g.bytes("zw", GraphWriter.INT8, new int[n], n);
+    g.node("DequantizeLinear", "w_dq", "wq", "sw", "zw", "wf").addAttribute(GraphWriter.integer("axis", -1));
+    g.node("MatMul", "matmul", "xf2", "wf", "acc");
+    g.floats("sy", new float[] {sy});
+    g.bytes("zy", GraphWriter.INT8, new int[] {2});
+    g.node("QuantizeLinear", "y_q", "acc", "sy", "zy", "yq");
+    g.output("yq", GraphWriter.INT8, n);
+    QdqModel model = QdqImporter.importModel(OnnxModel.parse(g.toModel(13), "matmul"));
+    float[] x = new float[SAMPLES * k];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * 3);
+    }
+    IntTensor ours = model.runFileCodes(FloatTensor.of(Shape.of(SAMPLES, k), x));
+    for (int s = 0; s < SAMPLES; s++) {
+      for (int o = 0; o < n; o++) {
+        long acc = 0;
+        for (int i = 0; i < k; i++) {
+          int qx = (int) Math.min(127, Math.max(-128, Math.rint(x[s * k + i] / sx) - 7));
+          acc += (long) (qx + 7) * w[i * n + o];
+        }
+        float multiplier = sx * sw[o] / sy;
+        int expected = (int) Math.min(127, Math.max(-128, Math.rint(acc * (double) multiplier) + 2));
+        assertEquals(expected, ours.get(s * n + o), "sample " + s + " output " + o);
+      }
+    }
+  }
+
   // ---- what is rejected, naming the node and the reason ----
+
+  @Test
+  void gemmAlphaOtherThanOneIsRejected() {
+    GraphWriter g = new GraphWriter("gemm");
+    g.input("x", GraphWriter.FLOAT, 2);
+    g.floats("s", new float[] {0.1f});
+    g.bytes("z", GraphWriter.INT8, new int[] {0});
+    g.node("QuantizeLinear", "x_q", "x", "s", "z", "xq");
+    g.node("DequantizeLinear", "x_dq", "xq", "s", "z", "xf");
+    g.bytes("wq", GraphWriter.INT8, new int[] {1, 2, 3, 4}, 2, 2);
+    g.node("DequantizeLinear", "w_dq", "wq", "s", "z", "wf");
+    g.node("Gemm", "gemm", "xf", "wf", "acc").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("alpha")
+        .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(2f).build());
+    g.node("QuantizeLinear", "y_q", "acc", "s", "z", "yq");
+    g.output("yq", GraphWriter.INT8, 2);
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> QdqImporter.importModel(OnnxModel.parse(g.toModel(13), "gemm")));
+    assertEquals("node 'gemm' (Gemm): alpha 2.0, beta 1.0: a float scaling of the accumulator or bias has no exact"
+        + " int8 form, expected 1 and 1", e.getMessage());
+  }
 
   @Test
   void perChannelActivationScalesAreRejected() {
