@@ -595,6 +595,10 @@ public final class QdqImporter {
 
   private void activation(OnnxNode node, Activation activation) {
     Value v = value(node, 0);
+    if (v instanceof Real r && activation == Activation.RELU) {
+      standaloneRelu(node, r);
+      return;
+    }
     if (!(v instanceof Pending p) || p.activation != Activation.NONE) {
       throw unsupported(node, node.opType() + " on '" + node.input(0) + "', which is " + what(v)
           + ": expected it between a Conv, MatMul or Gemm and its QuantizeLinear (a standalone float activation"
@@ -603,6 +607,25 @@ public final class QdqImporter {
     p.activation = activation;
     p.sources.add(node.name());
     values.put(output(node), p);
+  }
+
+  /**
+   * {@code DequantizeLinear -> Relu} on the chain's codes: {@code max(DQ(q), 0) = DQ(max(q, z))}
+   * exactly (dequantization is monotone and maps z to 0), so the codes are clamped at the zero point
+   * and stay dequantized with the same parameters; a following QuantizeLinear must use them.
+   */
+  private void standaloneRelu(OnnxNode node, Real r) {
+    requireCurrent(node, r.of());
+    int z = r.params().zeroPoints().get(0);
+    layers.add(new QdqModel.Layer(uniqueName(node), "Relu on codes (max with zero point " + z + ")",
+        List.of(node.name()), r.of().shape(), x -> {
+          int[] v = x.toArray();
+          for (int i = 0; i < v.length; i++) {
+            v[i] = Math.max(v[i], z);
+          }
+          return IntTensor.of(x.shape(), x.type(), v);
+        }));
+    advanceCodes(node, r.of(), r.of().shape());
   }
 
   private void clip(OnnxNode node) {

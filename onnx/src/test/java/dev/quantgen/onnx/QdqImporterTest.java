@@ -50,6 +50,7 @@ class QdqImporterTest {
     String clip;
     boolean outputFloatConv;
     float requantizeOutputScale;
+    boolean reluAfterQuantize;
 
     final float sx = 0.05f;
     final float sy = 0.3f;
@@ -164,7 +165,7 @@ class QdqImporterTest {
         g.floats("hi", new float[] {Float.parseFloat(bounds[1])});
         g.node("Clip", "clip", y, "lo", "hi", "clipped");
         y = "clipped";
-      } else {
+      } else if (!reluAfterQuantize) {
         g.node("Relu", "relu", y, "relu_y");
         y = "relu_y";
       }
@@ -182,6 +183,12 @@ class QdqImporterTest {
         g.node("QuantizeLinear", "y_q", y, "sy", "zy", "yq");
       }
       String last = "yq";
+      if (reluAfterQuantize) { // its own QDQ group: DQ -> Relu -> Q with the same parameters
+        g.node("DequantizeLinear", "y_dq_relu", "yq", "sy", "zy", "yf_relu");
+        g.node("Relu", "relu", "yf_relu", "relu_y");
+        g.node("QuantizeLinear", "y_q_relu", "relu_y", "sy", "zy", "yq_relu");
+        last = "yq_relu";
+      }
       if (requantizeOutputScale != 0) {
         g.node("DequantizeLinear", "y_dq0", "yq", "sy", "zy", "yf0");
         g.floats("sy2", new float[] {requantizeOutputScale});
@@ -280,6 +287,29 @@ class QdqImporterTest {
     }
     System.out.printf("tiny QDQ Conv (%s activations, %s %s weights, bias %s): %d of %d codes differ from ORT%n",
         activations, scales, weights, bias, differing, SAMPLES * per);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"int8", "uint8"})
+  void reluInItsOwnQdqGroupClampsTheCodesAtTheZeroPoint(String activations) throws Exception {
+    Tiny t = new Tiny();
+    t.uint8Activations = activations.equals("uint8");
+    t.reluAfterQuantize = true;
+    byte[] onnx = t.build();
+    QdqModel model = QdqImporter.importModel(OnnxModel.parse(onnx, "tiny"));
+    float[] x = inputs();
+    IntTensor ours = model.runFileCodes(FloatTensor.of(Shape.of(SAMPLES, C, SIDE, SIDE), x));
+    byte[][][][] theirs = ort(onnx, x, "yq_relu");
+    int per = M * OUT * OUT;
+    for (int s = 0; s < SAMPLES; s++) {
+      int[] expected = t.reference(java.util.Arrays.copyOfRange(x, s * C * SIDE * SIDE, (s + 1) * C * SIDE * SIDE));
+      for (int i = 0; i < per; i++) {
+        assertEquals(expected[i], ours.get(s * per + i), "sample " + s + " output " + i);
+        byte b = theirs[s][i / (OUT * OUT)][i / OUT % OUT][i % OUT];
+        int ort = t.uint8Activations ? Byte.toUnsignedInt(b) : b;
+        assertTrue(Math.abs(ort - expected[i]) <= 1, "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
+      }
+    }
   }
 
   @Test
