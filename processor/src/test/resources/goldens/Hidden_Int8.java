@@ -4,6 +4,7 @@ package example;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -60,10 +61,9 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
   private final byte[] weights;
 
   /**
-   * The weights rearranged once, here, into the batched product's panels (its layout follows the
-   * vector width of this JVM): a copy beside {@code weights}, which the one-sample kernel reads.
+   * The weights in the batched product's layout, made by the first batched call.
    */
-  private final byte[] panels;
+  private final WeightPanels panels;
 
   private final float[] scales;
 
@@ -96,7 +96,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     }
     this.weights = params.weights();
     this.scales = params.scales();
-    this.panels = K.int8Panels(weights, OUT, IN);
+    this.panels = WeightPanels.int8(weights, OUT, IN);
     StaticRequantization r = params.requantization();
     this.input = r.input();
     this.output = r.output();
@@ -197,18 +197,20 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireBatch("qx", qx.length, batch, IN);
     LayerMath.requireBatch("qy", qy.length, batch, OUT);
     int[] products = SCRATCH.get().batchProducts(batch * OUT);
+    byte[] packed = panels.get();
     if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, products, from, to));
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, packed, products, from, to));
     } else {
-      batchRows(qx, qy, batch, products, 0, OUT);
+      batchRows(qx, qy, batch, packed, products, 0, OUT);
     }
   }
 
   /**
    * Rows {@code [from, to)} of every sample: the int32 products, then the requantization.
    */
-  private void batchRows(byte[] qx, byte[] qy, int batch, int[] products, int from, int to) {
-    K.gemmInt8(weights, panels, IN, from, to, qx, batch, products, OUT);
+  private void batchRows(byte[] qx, byte[] qy, int batch, byte[] packed, int[] products, int from,
+      int to) {
+    K.gemmInt8(weights, packed, IN, from, to, qx, batch, products, OUT);
     // qy[b * OUT + c] = (byte) LayerMath.requantize(products[b * OUT + c] + correction[c], multipliers[c], shifts[c],
     //     outputZeroPoint, outputMin, outputMax) for each channel c in [from, to) and sample b, in vector lanes where the
     // Vector API is on

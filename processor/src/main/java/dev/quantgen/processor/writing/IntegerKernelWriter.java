@@ -152,9 +152,8 @@ final class IntegerKernelWriter {
   private void addFields(TypeSpec.Builder type) {
     type.addField(KernelClass.field(ArrayTypeName.of(TypeName.BYTE), "weights"));
     if (panels()) {
-      type.addField(FieldSpec.builder(byte[].class, "panels", Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("The weights rearranged once, here, into the batched product's panels (its layout follows the\n"
-              + "vector width of this JVM): a copy beside {@code weights}, which the one-sample kernel reads.\n")
+      type.addField(FieldSpec.builder(RuntimeNames.WEIGHT_PANELS, "panels", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The weights in the batched product's layout, made by the first batched call.\n")
           .build());
     }
     type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "scales")
@@ -205,8 +204,9 @@ final class IntegerKernelWriter {
         .addStatement("this.weights = params.weights()")
         .addStatement(perChannel ? "this.scales = params.scales()" : "this.scale = params.scales()[0]");
     if (panels()) {
-      m.addStatement("this.panels = K.$L(weights, OUT, IN)", int4 ? "int4Panels" : "int8Panels");
+      m.addStatement("this.panels = $T.$L(weights, OUT, IN)", RuntimeNames.WEIGHT_PANELS, int4 ? "int4" : "int8");
     }
+
     if (!symmetric) {
       m.addStatement(perChannel ? "this.weightZeroPoints = params.zeroPoints()"
           : "this.weightZeroPoint = params.zeroPoints()[0]");
@@ -365,7 +365,8 @@ final class IntegerKernelWriter {
         .addStatement("$T.requireBatch($S, qx.length, batch, IN)", RuntimeNames.LAYER_MATH, "qx")
         .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
         .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
-        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, products, %1$s, %2$s)"))
+        .addStatement("byte[] packed = panels.get()")
+        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, packed, products, %1$s, %2$s)"))
         .build();
   }
 
@@ -374,8 +375,9 @@ final class IntegerKernelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("batchRows").addModifiers(Modifier.PRIVATE)
         .addJavadoc("Rows {@code [from, to)} of every sample: the int32 products, then the requantization.\n")
         .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
+        .addParameter(byte[].class, "packed")
         .addParameter(int[].class, "products").addParameter(int.class, "from").addParameter(int.class, "to")
-        .addStatement("K.$L(weights, panels, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8");
+        .addStatement("K.$L(weights, packed, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8");
     if (bulkRequantization()) {
       return m.addCode(bulkRequantize("products", "batch", "from", "to")).build();
     }
@@ -541,8 +543,9 @@ final class IntegerKernelWriter {
     }
     m.endControlFlow()
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
+        .addStatement("byte[] packed = panels.get()")
         .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, panels, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, packed, IN, %1$s, %2$s, qx, batch, products, OUT)"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("float sa = sampleScales[b]")
         .addStatement("int za = sampleZeroPoints[b]");

@@ -46,6 +46,20 @@ import jdk.incubator.vector.VectorSpecies;
  * intrinsics there in some runs (16 KB per INT8 call in 5 runs of 6 after FP32 and FP16 models had
  * run, JFR: {@code dotInt8} under {@code Fc3_Int8.rows}). It costs the three extra rows' work, for
  * the at most three rows per layer that do not fill a group of four.
+ *
+ * <p><b>One species per element type.</b> Every int vector here is {@link VectorShapes#INTS}
+ * (longs, for the requantization's exact products, {@link VectorShapes#LONGS}): a first vector
+ * requantization on half-width ints made C2 leave the panel kernel's int vectors un-intrinsified in
+ * the same JVM (20 MB boxed per batch of 16, found by the allocation test at that batch).
+ *
+ * <p><b>Batched integer products</b> ({@link #gemmInt8(byte[], byte[], int, int, int, byte[], int,
+ * int[], int)} and its int4 twin) read panels made once per layer: {@link #PANEL} rows stored input
+ * by input. Per call a panel is converted to floats (exact small integers) and each group of four
+ * samples runs an outer-product register tile over it, four broadcast inputs times two weight
+ * vectors per step: the accumulators are output rows, so there are no lane sums, and the int32
+ * results come out of the float sums exactly (see {@link #PANEL_CHUNK}). The JDK's Vector API has
+ * no integer dot-product instruction (VNNI's {@code vpdpbusd}), so float FMAs on converted panels are
+ * the fastest exact product reachable here.
  */
 final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
