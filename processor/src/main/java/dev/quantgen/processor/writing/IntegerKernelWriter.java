@@ -315,6 +315,28 @@ final class IntegerKernelWriter {
     }
   }
 
+  /**
+   * {@code lo} and {@code hi}: {@code LayerMath.widenLow}/{@code widenHigh} over {@code x[from ..
+   * from + IN)} starting at 0, through {@code KernelSupport} (vector lanes) where the kernel has it.
+   */
+  private CodeBlock dynamicRange(String from) {
+    if (bulk) {
+      return CodeBlock.builder()
+          .addStatement("float lo = K.dynamicLow(x, $L, IN)", from)
+          .addStatement("float hi = K.dynamicHigh(x, $L, IN)", from)
+          .build();
+    }
+    String start = from.equals("0") ? "0" : from;
+    return CodeBlock.builder()
+        .addStatement("float lo = 0.0f")
+        .addStatement("float hi = 0.0f")
+        .beginControlFlow("for (int i = $L; i < $L; i++)", start, from.equals("0") ? "IN" : from + " + IN")
+        .addStatement("lo = $T.widenLow(lo, x[i])", RuntimeNames.LAYER_MATH)
+        .addStatement("hi = $T.widenHigh(hi, x[i])", RuntimeNames.LAYER_MATH)
+        .endControlFlow()
+        .build();
+  }
+
   /** Whether the batched product reads panels ({@code KernelSupport.int8Panels} or {@code int4Panels}). */
   private boolean panels() {
     return bulk;
@@ -405,12 +427,7 @@ final class IntegerKernelWriter {
       m.addComment("ONNX DynamicQuantizeLinear: the range widened to include 0 (NaN and +-Inf never widen it); uint8")
           .addComment("values are stored as int8 q - 128 with the zero point shifted alike, which leaves")
           .addComment("every (qa - za) unchanged.")
-          .addStatement("float lo = 0.0f")
-          .addStatement("float hi = 0.0f")
-          .beginControlFlow("for (int i = 0; i < IN; i++)")
-          .addStatement("lo = $T.widenLow(lo, x[i])", RuntimeNames.LAYER_MATH)
-          .addStatement("hi = $T.widenHigh(hi, x[i])", RuntimeNames.LAYER_MATH)
-          .endControlFlow()
+          .addCode(dynamicRange("0"))
           .addStatement("float sa = $T.dynamicScale(lo, hi)", RuntimeNames.LAYER_MATH)
           .addStatement("int zu = $T.dynamicZeroPoint(lo, sa)", RuntimeNames.LAYER_MATH)
           .addStatement("int za = zu - $T.UINT8_OFFSET", RuntimeNames.LAYER_MATH)
@@ -521,12 +538,7 @@ final class IntegerKernelWriter {
     }
     m.beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("int base = b * IN")
-        .addStatement("float lo = 0.0f")
-        .addStatement("float hi = 0.0f")
-        .beginControlFlow("for (int i = base; i < base + IN; i++)")
-        .addStatement("lo = $T.widenLow(lo, x[i])", RuntimeNames.LAYER_MATH)
-        .addStatement("hi = $T.widenHigh(hi, x[i])", RuntimeNames.LAYER_MATH)
-        .endControlFlow()
+        .addCode(dynamicRange("base"))
         .addStatement("float sa = $T.dynamicScale(lo, hi)", RuntimeNames.LAYER_MATH)
         .addStatement("int zu = $T.dynamicZeroPoint(lo, sa)", RuntimeNames.LAYER_MATH)
         .addStatement("sampleScales[b] = sa")

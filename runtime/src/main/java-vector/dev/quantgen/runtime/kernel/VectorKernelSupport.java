@@ -439,6 +439,60 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
+  public float dynamicLow(float[] x, int off, int n) {
+    int bound = F.loopBound(n);
+    float lo = 0.0f;
+    if (bound > 0) {
+      float[] lanes = gemmScratch.get().lanes;
+      finiteExtremes(x, off, bound, lanes);
+      for (int j = 0; j < F.length(); j++) {
+        lo = Math.min(lo, lanes[j]);
+      }
+      lo += 0.0f; // a -0.0 lane: widenLow never takes -0.0 over 0.0 (-0.0 < 0.0 is false)
+    }
+    for (int i = off + bound; i < off + n; i++) {
+      lo = LayerMath.widenLow(lo, x[i]);
+    }
+    return lo;
+  }
+
+  @Override
+  public float dynamicHigh(float[] x, int off, int n) {
+    int bound = F.loopBound(n);
+    float hi = 0.0f;
+    if (bound > 0) {
+      float[] lanes = gemmScratch.get().lanes;
+      finiteExtremes(x, off, bound, lanes);
+      for (int j = F.length(); j < 2 * F.length(); j++) {
+        hi = Math.max(hi, lanes[j]);
+      }
+    }
+    for (int i = off + bound; i < off + n; i++) {
+      hi = LayerMath.widenHigh(hi, x[i]);
+    }
+    return hi;
+  }
+
+  /**
+   * Lane-wise minimum (into {@code lanes[0 .. L)}) and maximum ({@code lanes[L .. 2L)}) of 0 and the
+   * finite values among {@code x[off .. off + bound)}, {@code bound} whole vectors: a lane whose
+   * magnitude is not below infinity (an infinity, or NaN, which compares false) reads as 0.
+   */
+  private static void finiteExtremes(float[] x, int off, int bound, float[] lanes) {
+    FloatVector zero = FloatVector.zero(F);
+    FloatVector min = zero;
+    FloatVector max = zero;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, x, off + i);
+      FloatVector finite = zero.blend(v, v.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+      min = min.min(finite);
+      max = max.max(finite);
+    }
+    min.intoArray(lanes, 0);
+    max.intoArray(lanes, F.length());
+  }
+
+  @Override
   public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
       int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
     boolean vectors = rightShiftsOnly(shifts, from, to);

@@ -106,6 +106,16 @@ public interface KernelSupport {
   void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff);
 
   /**
+   * The low end of the dynamic range of {@code x[off .. off + n)}: {@code LayerMath.widenLow} folded
+   * over the values from 0, so the minimum of 0 and every finite value (NaN and infinities never
+   * widen it); never -0.0.
+   */
+  float dynamicLow(float[] x, int off, int n);
+
+  /** The high end, as {@link #dynamicLow}: the maximum of 0 and every finite value ({@code LayerMath.widenHigh}). */
+  float dynamicHigh(float[] x, int off, int n);
+
+  /**
    * Integer-only requantization of rows {@code [from, to)} of {@code batch} samples of int32
    * products, sample {@code b} at {@code products[b * stride ..]}: {@code q[b * stride + c] = (byte)
    * LayerMath.requantize(products[b * stride + c] + correction[c], multipliers[c], shifts[c],

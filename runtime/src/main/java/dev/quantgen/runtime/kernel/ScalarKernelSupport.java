@@ -121,6 +121,24 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public float dynamicLow(float[] x, int off, int n) {
+    float lo = 0.0f;
+    for (int i = off; i < off + n; i++) {
+      lo = LayerMath.widenLow(lo, x[i]);
+    }
+    return lo;
+  }
+
+  @Override
+  public float dynamicHigh(float[] x, int off, int n) {
+    float hi = 0.0f;
+    for (int i = off; i < off + n; i++) {
+      hi = LayerMath.widenHigh(hi, x[i]);
+    }
+    return hi;
+  }
+
+  @Override
   public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
       int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
     for (int b = 0; b < batch; b++) {

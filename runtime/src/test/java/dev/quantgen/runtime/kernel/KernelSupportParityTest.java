@@ -488,6 +488,35 @@ class KernelSupportParityTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void dynamicRangesEqualTheScalarFoldWithNonFiniteValuesAndSignedZeros(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(41 + n);
+    for (int pattern = 0; pattern < 4; pattern++) {
+      float[] x = new float[n + 3];
+      for (int i = 0; i < x.length; i++) {
+        float v = (float) random.nextGaussian() * 5;
+        switch (pattern) {
+          case 0: x[i] = v; break;
+          case 1: x[i] = -Math.abs(v); break; // all negative: hi stays 0
+          case 2: // only non-finite values and zeros of both signs: the range stays [0, 0]
+            x[i] = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0.0f}[i % 5];
+            break;
+          default: x[i] = i % 4 == 0 ? Float.NaN : i % 4 == 1 ? Float.NEGATIVE_INFINITY : i % 4 == 2 ? -0.0f : v;
+        }
+      }
+      float lo = 0.0f;
+      float hi = 0.0f;
+      for (int i = 2; i < 2 + n; i++) {
+        lo = dev.quantgen.runtime.layer.LayerMath.widenLow(lo, x[i]);
+        hi = dev.quantgen.runtime.layer.LayerMath.widenHigh(hi, x[i]);
+      }
+      assertEquals(Float.floatToRawIntBits(lo), Float.floatToRawIntBits(k.dynamicLow(x, 2, n)), "low, pattern " + pattern);
+      assertEquals(Float.floatToRawIntBits(hi), Float.floatToRawIntBits(k.dynamicHigh(x, 2, n)), "high, pattern " + pattern);
+    }
+  }
+
   @ParameterizedTest(name = "{0} channels={1}")
   @MethodSource("cases")
   void requantizingEqualsTheScalarContractWithTiesWrapAndEveryShift(String path, int n) {
