@@ -4,7 +4,8 @@
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
-# modelFileWithValidChecksums quantizedModel images labels onnxModel caseFile), all by default.
+# modelFileWithValidChecksums quantizedModel images labels labeledCsv onnxModel caseFile importStamp
+# importSettings sparkIdx), all by default.
 # Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
 # the test's ...FuzzTestInputs/<method>/ directory, where it becomes a regression seed once fixed.
@@ -23,8 +24,12 @@ all=(
   quantize:dev.quantgen.runtime.model.QuantizedModelFuzzTest#quantizedModel
   quantize:dev.quantgen.quantize.data.IdxFuzzTest#images
   quantize:dev.quantgen.quantize.data.IdxFuzzTest#labels
+  quantize:dev.quantgen.quantize.data.LabeledCsvFuzzTest#labeledCsv
   onnx:dev.quantgen.onnx.OnnxModelFuzzTest#onnxModel
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
+  maven-plugin:dev.quantgen.maven.ImportStampFuzzTest#importStamp
+  maven-plugin:dev.quantgen.maven.ImportSettingsFuzzTest#importSettings
+  spark:dev.quantgen.spark.IdxFileFuzzTest#sparkIdx
 )
 targets=()
 for t in "${all[@]}"; do
@@ -34,7 +39,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz.sh: no target matches: $*" >&2; exit 2; }
 
 # Build first, so a compile error shows once rather than as a failure of every target.
-mvn -B -q -ntp -pl cli,onnx -am test-compile || exit 1
+mvn -B -q -ntp -pl cli,onnx,maven-plugin,spark -am test-compile || exit 1
 
 logdir=$(mktemp -d)
 failed=0
