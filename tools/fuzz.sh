@@ -50,8 +50,11 @@ for t in "${targets[@]}"; do
   # -Xmx512m: an allocation sized by a header field fails loudly instead of quietly succeeding.
   # The JUnit @Timeout (10 s) becomes Jazzer's per-input timeout; JUnit's own timeout is turned off
   # because the whole fuzz run is one JUnit invocation. The last jazzer.internal.arg sets the length.
-  # -am and the test phase: the module's dependencies come from this tree, not from ~/.m2.
-  JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  # -am and test-compile: the module's dependencies come from this tree, not from ~/.m2. Only surefire's
+  # default execution runs: -Dtest overrides the includes of a module's other executions (runtime's
+  # vector-kernel runs), which would each fuzz the target again for SECONDS.
+  JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test-compile surefire:test@default-test -Dtest="$test" \
+      -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine=-Xmx512m -Djunit.jupiter.execution.timeout.mode=disabled -Djazzer.instrument='dev.quantgen.**' \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1
   rc=$?
