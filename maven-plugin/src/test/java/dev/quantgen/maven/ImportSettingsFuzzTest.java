@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * Coverage-guided fuzzing of what the plugin makes of its configuration and of the ONNX folder: the
@@ -17,13 +18,20 @@ import org.junit.jupiter.api.Timeout;
  * name that is a valid, unreserved Java class name ({@link ModelNames#isClassName}). Anything else is
  * a finding.
  *
- * <p>By default the committed seeds under {@code ImportSettingsFuzzTestInputs/importSettings/} run as
- * ordinary regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}).
+ * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the class is
+ * off and {@link FuzzSeedsTest} runs the committed seeds under {@code
+ * ImportSettingsFuzzTestInputs/importSettings/} through {@link #check}.
  */
+@EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
 class ImportSettingsFuzzTest {
   @FuzzTest(maxDuration = "30s")
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void importSettings(byte[] data) {
+    check(data);
+  }
+
+  /** The oracle, also run on the committed seeds by {@link FuzzSeedsTest}. */
+  static void check(byte[] data) {
     String[] lines = new String(data, StandardCharsets.UTF_8).split("\n", 3);
     String packageName = lines[0];
     String precision = lines.length > 1 ? lines[1] : null;

@@ -141,7 +141,8 @@ class LargeConvKernelTest {
   private static void assertStaticMatches(Conv c, QuantType type, RequantMode mode) throws Throwable {
     String kernelName = "test." + c.name() + (mode == RequantMode.ONNX ? "Onnx" : "") + "_"
         + (type == QuantType.INT8 ? "Int8" : "Int4");
-    assertTrue(generatedSource(kernelName).contains("Rows.forEach(MPG"), kernelName + " must split its output channels");
+    assertTrue(generatedSource(kernelName).contains("Rows.forEach(MPG"),
+        kernelName + " must split its output channels");
     Random random = new Random(kernelName.hashCode());
     FloatTensor weights = gaussian(random, Shape.of(c.m(), c.c() / c.groups(), c.kh(), c.kw()));
     FloatTensor bias = c.bias() ? gaussian(random, Shape.of(c.m())) : null;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * Coverage-guided fuzzing of the Spark converter's own IDX reader: input that starts with gzip's
@@ -20,13 +21,21 @@ import org.junit.jupiter.api.Timeout;
  * message starts with the file. Anything else (an unchecked exception, an error that does not name
  * the file) is a finding.
  *
- * <p>By default the committed seeds under {@code IdxFileFuzzTestInputs/sparkIdx/} run as ordinary
- * regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}).
+ * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the class is
+ * off and {@code IdxFileTest} runs the committed seeds under {@code IdxFileFuzzTestInputs/sparkIdx/}
+ * through {@link #check} without Jazzer's agent, whose start-up would cost this module's suite about a
+ * minute on a loaded machine.
  */
+@EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
 class IdxFileFuzzTest {
   @FuzzTest(maxDuration = "30s")
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void sparkIdx(byte[] data) throws IOException {
+    check(data);
+  }
+
+  /** The oracle, also run on the committed seeds by {@code IdxFileTest}. */
+  static void check(byte[] data) throws IOException {
     boolean gzipped = data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b;
     int magic = data.length > 0 && (data[data.length - 1] & 1) == 1 ? IdxFile.LABELS : IdxFile.IMAGES;
     Path file = FuzzFiles.write("fuzz-idx.gz", gzipped ? data : gzip(data));

@@ -8,9 +8,13 @@ import dev.quantgen.annotations.Model;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
-/** The {@link SplitCnnShape} CNN with BINARY weights: {@code Conv1} and {@code Fc} add signed float activations, {@code Conv2} binarizes its input too (XNOR and popcount); run by {@code SplitCnnBinary_Model.floats}. */
-@Model(layers = {SplitCnnBinary.Conv1.class, SplitCnnShape.Pool1.class, SplitCnnBinary.Conv2.class, SplitCnnShape.Pool2.class,
-    SplitCnnShape.Flat.class, SplitCnnBinary.Fc.class})
+/**
+ * The {@link SplitCnnShape} CNN with BINARY weights: {@code Conv1} and {@code Fc} add signed float
+ * activations, {@code Conv2} binarizes its input too (XNOR and popcount); run by {@code
+ * SplitCnnBinary_Model.floats}.
+ */
+@Model(layers = {SplitCnnBinary.Conv1.class, SplitCnnShape.Pool1.class, SplitCnnBinary.Conv2.class,
+    SplitCnnShape.Pool2.class, SplitCnnShape.Flat.class, SplitCnnBinary.Fc.class})
 interface SplitCnnBinary {
   @Conv2d(inChannels = 1, outChannels = 64, inHeight = 16, inWidth = 16, kernel = 3, padding = 1,
       activation = Activation.RELU)

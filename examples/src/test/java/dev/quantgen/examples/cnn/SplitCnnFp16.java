@@ -7,9 +7,12 @@ import dev.quantgen.annotations.Model;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
-/** The {@link SplitCnnShape} CNN with every layer FP16 (binary16 weights, float activations), run by {@code SplitCnnFp16_Model.floats}. */
-@Model(layers = {SplitCnnFp16.Conv1.class, SplitCnnShape.Pool1.class, SplitCnnFp16.Conv2.class, SplitCnnShape.Pool2.class,
-    SplitCnnShape.Flat.class, SplitCnnFp16.Fc.class})
+/**
+ * The {@link SplitCnnShape} CNN with every layer FP16 (binary16 weights, float activations), run
+ * by {@code SplitCnnFp16_Model.floats}.
+ */
+@Model(layers = {SplitCnnFp16.Conv1.class, SplitCnnShape.Pool1.class, SplitCnnFp16.Conv2.class,
+    SplitCnnShape.Pool2.class, SplitCnnShape.Flat.class, SplitCnnFp16.Fc.class})
 interface SplitCnnFp16 {
   @Conv2d(inChannels = 1, outChannels = 64, inHeight = 16, inWidth = 16, kernel = 3, padding = 1,
       activation = Activation.RELU)
