@@ -4,6 +4,7 @@ package example;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -59,6 +60,11 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
 
   private final byte[] weights;
 
+  /**
+   * The weights in the batched product's layout, made by the first batched call.
+   */
+  private final WeightPanels panels;
+
   private final float[] scales;
 
   private final ActivationParams input;
@@ -90,6 +96,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     }
     this.weights = params.weights();
     this.scales = params.scales();
+    this.panels = WeightPanels.int8(weights, OUT, IN);
     StaticRequantization r = params.requantization();
     this.input = r.input();
     this.output = r.output();
@@ -179,10 +186,10 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireLength("qy", qy.length, OUT);
     Scratch s = SCRATCH.get();
     accumulate(qx, s);
-    for (int c = 0; c < OUT; c++) {
-      int acc = s.acc[c] + correction[c];
-      qy[c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
-    }
+    // qy[c] = (byte) LayerMath.requantize(s.acc[c] + correction[c], multipliers[c], shifts[c],
+    //     outputZeroPoint, outputMin, outputMax) for each channel c in [0, OUT), in vector lanes where the
+    // Vector API is on
+    K.requantizeInt8(s.acc, 1, OUT, 0, OUT, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   @Override
@@ -190,25 +197,24 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireBatch("qx", qx.length, batch, IN);
     LayerMath.requireBatch("qy", qy.length, batch, OUT);
     int[] products = SCRATCH.get().batchProducts(batch * OUT);
+    byte[] packed = panels.get();
     if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, products, from, to));
+      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, packed, products, from, to));
     } else {
-      batchRows(qx, qy, batch, products, 0, OUT);
+      batchRows(qx, qy, batch, packed, products, 0, OUT);
     }
   }
 
   /**
    * Rows {@code [from, to)} of every sample: the int32 products, then the requantization.
    */
-  private void batchRows(byte[] qx, byte[] qy, int batch, int[] products, int from, int to) {
-    K.gemmInt8(weights, IN, from, to, qx, batch, products, OUT);
-    for (int b = 0; b < batch; b++) {
-      int base = b * OUT;
-      for (int c = from; c < to; c++) {
-        int acc = products[base + c] + correction[c];
-        qy[base + c] = (byte) LayerMath.requantize(acc, multipliers[c], shifts[c], outputZeroPoint, outputMin, outputMax);
-      }
-    }
+  private void batchRows(byte[] qx, byte[] qy, int batch, byte[] packed, int[] products, int from,
+      int to) {
+    K.gemmInt8(weights, packed, IN, from, to, qx, batch, products, OUT);
+    // qy[b * OUT + c] = (byte) LayerMath.requantize(products[b * OUT + c] + correction[c], multipliers[c], shifts[c],
+    //     outputZeroPoint, outputMin, outputMax) for each channel c in [from, to) and sample b, in vector lanes where the
+    // Vector API is on
+    K.requantizeInt8(products, batch, OUT, from, to, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   /**

@@ -10,8 +10,11 @@ import dev.quantgen.onnx.GraphLowering;
 import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.onnx.QdqImporter;
+import dev.quantgen.onnx.QdqModel;
 import dev.quantgen.quantize.data.Idx;
 import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -55,10 +58,11 @@ final class EvalCommand implements Callable<Integer> {
       + IdxTestSet.IMAGES + " and " + IdxTestSet.LABELS + "; pixels are divided by 255.")
   private Path data;
 
-  @Option(names = "--precision", defaultValue = "int8", paramLabel = "fp32|fp16|int8|int4|binary",
+  @Option(names = "--precision", defaultValue = "int8", paramLabel = "fp32|fp16|int8|int4|binary|as-is",
       description = "fp32; fp16 (binary16 weights); static int8, or int4 weights with static int8 activations "
           + "(per-tensor activations calibrated on --samples images); binary (sign weights scaled by mean|w|, "
-          + "float activations); default ${DEFAULT-VALUE}.")
+          + "float activations); as-is: a pre-quantized QDQ model with its own scales and zero points, no "
+          + "calibration, on the reference static int8 layers; default ${DEFAULT-VALUE}.")
   private String precision;
 
   @Option(names = "--samples", defaultValue = "300", paramLabel = "N",
@@ -83,6 +87,9 @@ final class EvalCommand implements Callable<Integer> {
     if (!Files.isDirectory(data)) {
       throw new UsageProblem("--data " + data + ": not a folder, expected one with " + IdxTestSet.IMAGES + " and "
           + IdxTestSet.LABELS);
+    }
+    if (chosen == EvalPrecision.AS_IS) {
+      return evalAsIs();
     }
     LoweredModel lowered = GraphLowering.lower(OnnxModel.read(model));
     if (images != null && images < 1) {
@@ -126,6 +133,77 @@ final class EvalCommand implements Callable<Integer> {
     } finally {
       deleteTree(work);
     }
+    return CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * {@code --precision as-is}: the QDQ model's own quantization ({@link QdqImporter}), no
+   * calibration and no generated sources: it runs on the reference static INT8 layers.
+   */
+  private int evalAsIs() throws IOException {
+    QdqModel qdq = QdqImporter.importModel(OnnxModel.read(model));
+    if (images != null && images < 1) {
+      throw new UsageProblem("--images " + images + ": expected 1 or more (the images to evaluate)");
+    }
+    IdxTestSet set = IdxTestSet.read(data, images == null ? Integer.MAX_VALUE : images);
+    int count = images == null ? set.size() : images;
+    if (count < 1 || count > set.size()) {
+      throw new UsageProblem("--images " + count + ": expected 1.." + set.size() + " (the images in " + data + ")");
+    }
+    int inputSize = qdq.inputShape().size();
+    int classes = qdq.outputShape().size();
+    if (inputSize != set.images()[0].length) {
+      throw new IllegalArgumentException("--data " + data + ": images of " + set.images()[0].length
+          + " pixels, expected " + inputSize + " (the input of " + model.getFileName() + ")");
+    }
+    set.requireLabelsBelow(classes, data, model.getFileName().toString());
+    long start = System.nanoTime();
+    boolean[] wrong = new boolean[count];
+    int batch = 256;
+    IntStream.range(0, (count + batch - 1) / batch).parallel().forEach(b -> {
+      int from = b * batch;
+      int to = Math.min(count, from + batch);
+      float[] x = new float[(to - from) * inputSize];
+      for (int n = from; n < to; n++) {
+        System.arraycopy(set.images()[n], 0, x, (n - from) * inputSize, inputSize);
+      }
+      int[] dims = new int[qdq.inputShape().rank() + 1];
+      dims[0] = to - from;
+      System.arraycopy(qdq.inputShape().dims(), 0, dims, 1, qdq.inputShape().rank());
+      FloatTensor y = qdq.run(FloatTensor.of(Shape.of(dims), x));
+      for (int n = from; n < to; n++) {
+        float[] row = new float[classes];
+        for (int c = 0; c < classes; c++) {
+          row[c] = y.get((n - from) * classes + c);
+        }
+        wrong[n] = argmax(row) != set.labels()[n];
+      }
+    });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int errors = errors(wrong, 0, count);
+    double accuracy = 1.0 - (double) errors / count;
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      JsonObject o = new JsonObject();
+      o.addProperty("command", "eval");
+      o.addProperty("model", model.getFileName().toString());
+      o.addProperty("precision", EvalPrecision.AS_IS.label());
+      o.addProperty("images", count);
+      o.addProperty("errors", errors);
+      o.addProperty("accuracy", accuracy);
+      o.addProperty("calibration_samples", 0);
+      o.addProperty("layers", qdq.layers().size());
+      o.addProperty("run_seconds", seconds);
+      out.println(JsonOutput.GSON.toJson(o));
+    } else {
+      out.printf(Locale.ROOT, "eval: %s as-is (its own QDQ scales and zero points, no calibration) on the reference"
+          + " static int8 layers%n", model.getFileName());
+      for (QdqModel.Layer layer : qdq.layers()) {
+        out.printf(Locale.ROOT, "  %s: %s%n", layer.name(), layer.description());
+      }
+      out.printf(Locale.ROOT, "accuracy on %,d images: %.4f (%,d errors)%n", count, accuracy, errors);
+    }
+    out.flush();
     return CommandLine.ExitCode.OK;
   }
 

@@ -13,7 +13,12 @@ enum EvalPrecision {
   /** INT4 weights with static int8 activations, calibrated. */
   INT4("INT4", true),
   /** Sign weights scaled by {@code mean|w|}, float activations. */
-  BINARY("BINARY", false);
+  BINARY("BINARY", false),
+  /**
+   * A pre-quantized (QDQ) model run with its own scales and zero points, no calibration
+   * ({@code dev.quantgen.onnx.QdqImporter}); on the reference static INT8 layers, not generated kernels.
+   */
+  AS_IS("INT8", false);
 
   private final String annotation;
   private final boolean calibrated;
@@ -34,12 +39,13 @@ enum EvalPrecision {
         return p;
       }
     }
-    throw new UsageProblem("--precision " + value + ": expected fp32, fp16, int8, int4 or binary");
+    throw new UsageProblem("--precision " + value + ": expected fp32, fp16, int8, int4 or binary, or as-is for a"
+        + " pre-quantized (QDQ) model");
   }
 
-  /** The name on the command line and in the output: {@code fp32}, {@code int4}, ... */
+  /** The name on the command line and in the output: {@code fp32}, {@code int4}, {@code as-is}, ... */
   String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /**
@@ -60,7 +66,7 @@ enum EvalPrecision {
     return switch (this) {
       case FP32 -> 4L * fanIn;
       case FP16 -> 2L * fanIn;
-      case INT8 -> fanIn;
+      case INT8, AS_IS -> fanIn;
       case INT4 -> (fanIn + 1) / 2;
       case BINARY -> 8L * ((fanIn + 63) / 64);
     };

@@ -5,6 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.quantgen.cli.onnx.IdxTestSet;
+import dev.quantgen.onnx.GraphLowering;
+import dev.quantgen.onnx.Int8Executor;
+import dev.quantgen.onnx.LoweredModel;
+import dev.quantgen.onnx.OnnxModel;
+import dev.quantgen.onnx.QdqExporter;
+import dev.quantgen.runtime.conv.RequantMode;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +93,40 @@ class EvalCommandTest {
     JsonObject int8 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int8", "--json"));
     assertEquals(10_000, int8.get("images").getAsInt());
     assertTrue(int8.get("errors").getAsInt() <= 110 + 30, int8::toString);
+  }
+
+  @Test
+  void asIsRunsAPreQuantizedQdqModelWithItsOwnParameters() throws IOException {
+    // mnist-8 quantized by the onnx module and written as QDQ: a model "quantized elsewhere"
+    LoweredModel lowered = GraphLowering.lower(OnnxModel.read(Path.of(model())));
+    float[] pixels = new float[300 * 784];
+    float[][] images = IdxTestSet.read(Path.of(data()), 300).images();
+    for (int n = 0; n < 300; n++) {
+      System.arraycopy(images[n], 0, pixels, n * 784, 784);
+    }
+    Int8Executor executor = Int8Executor.calibrate(lowered, FloatTensor.of(Shape.of(300, 1, 28, 28), pixels), 100,
+        RequantMode.ONNX);
+    Path qdq = Files.write(tmp.resolve("mnist-8-qdq.onnx"), QdqExporter.export(executor));
+
+    JsonObject asIs = json(CliRun.of("eval", "--model", qdq.toString(), "--data", data(), "--precision", "as-is",
+        "--images", "500", "--json"));
+    assertEquals("as-is", asIs.get("precision").getAsString());
+    assertEquals(500, asIs.get("images").getAsInt());
+    assertEquals(0, asIs.get("calibration_samples").getAsInt());
+    // conv, pool, conv, pool, flatten, and the exporter's dense layer: reshape to [256, 1, 1], 1x1 conv, reshape
+    assertEquals(8, asIs.get("layers").getAsInt());
+    assertTrue(asIs.get("accuracy").getAsDouble() >= 0.98, asIs::toString);
+
+    CliRun text = CliRun.of("eval", "--model", qdq.toString(), "--data", data(), "--precision", "as-is",
+        "--images", "100");
+    assertEquals(0, text.exit(), text::toString);
+    assertTrue(text.out().startsWith("eval: mnist-8-qdq.onnx as-is (its own QDQ scales and zero points, no"
+        + " calibration) on the reference static int8 layers"), text::toString);
+
+    CliRun floatModel = CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "as-is");
+    assertEquals(1, floatModel.exit(), floatModel::toString);
+    assertTrue(floatModel.err().contains("mnist-8.onnx: no QuantizeLinear node: not a pre-quantized (QDQ) model"),
+        floatModel::toString);
   }
 
   @Test

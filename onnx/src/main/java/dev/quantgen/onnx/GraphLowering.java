@@ -126,6 +126,10 @@ public final class GraphLowering {
   }
 
   private void lowerNode(OnnxNode node) {
+    if (node.opType().equals("QuantizeLinear") || node.opType().equals("DequantizeLinear")) {
+      throw unsupported(node, "a pre-quantized (QDQ) model is not lowered as a float model: import it as it is"
+          + " with QdqImporter (quantgen eval --precision as-is)");
+    }
     if (node.opType().equals("Constant")) {
       OnnxTensor value = node.attribute("value").orElseThrow(() -> unsupported(node,
           "has no 'value' tensor attribute")).asTensor();
@@ -514,7 +518,7 @@ public final class GraphLowering {
   }
 
   /** ONNX Reshape: 0 copies the input dimension, one -1 is inferred. */
-  private int[] resolveReshape(OnnxNode node, int[] input, long[] target) {
+  static int[] resolveReshape(OnnxNode node, int[] input, long[] target) {
     if (node.longAttribute("allowzero", 0) != 0) {
       throw unsupported(node, "allowzero = 1: expected 0");
     }
@@ -551,7 +555,7 @@ public final class GraphLowering {
    * The node's window. Strides, dilations and pads are range-checked as longs before they become
    * ints; the kernel comes from the weight or an already checked kernel_shape.
    */
-  private Window2d window(OnnxNode node, int kh, int kw, boolean dilations) {
+  static Window2d window(OnnxNode node, int kh, int kw, boolean dilations) {
     Window2d w;
     try {
       w = Window2d.of(kh, kw);

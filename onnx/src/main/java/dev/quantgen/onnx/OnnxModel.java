@@ -20,13 +20,17 @@ import java.util.Map;
  * in file order (ONNX requires topological order), its initializers, and its real inputs (graph
  * inputs that are not initializers) and outputs. Immutable.
  *
- * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}) or
- * int64 ({@code raw_data} or {@code int64_data}); other element types and external data are
+ * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}),
+ * int64 ({@code raw_data} or {@code int64_data}), or int8, uint8 and int32 ({@code raw_data} or
+ * {@code int32_data}, the quantized weights, biases and zero points of a QDQ model); other element types and external data are
  * rejected with {@link OnnxFormatException}, naming the file and the tensor.
  */
 public final class OnnxModel {
   private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
   private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;
+  private static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
+  private static final int UINT8 = OnnxMl.TensorProto.DataType.UINT8_VALUE;
+  private static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
 
   /** The lowest default-domain ({@code ai.onnx}) opset the importer reads. */
   public static final long MIN_OPSET = 1;
@@ -243,9 +247,43 @@ public final class OnnxModel {
       }
       return OnnxTensor.ofLongs(t.getName(), shape, v);
     }
+    if (t.getDataType() == INT8 || t.getDataType() == UINT8 || t.getDataType() == INT32) {
+      return integerTensor(t, where, shape, n);
+    }
     OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.forNumber(t.getDataType());
     throw new OnnxFormatException(where + " has element type " + (type == null ? t.getDataType() : type)
-        + ": expected FLOAT or INT64");
+        + ": expected FLOAT, INT64, INT8, UINT8 or INT32");
+  }
+
+  /** An int8, uint8 or int32 tensor from {@code raw_data} (1 or 4 bytes each) or {@code int32_data}. */
+  private static OnnxTensor integerTensor(OnnxMl.TensorProto t, String where, Shape shape, int n)
+      throws OnnxFormatException {
+    OnnxTensor.ElementType type = t.getDataType() == INT8 ? OnnxTensor.ElementType.INT8
+        : t.getDataType() == UINT8 ? OnnxTensor.ElementType.UINT8 : OnnxTensor.ElementType.INT32;
+    ByteString raw = t.getRawData();
+    int[] v = new int[n];
+    if (!raw.isEmpty()) {
+      int width = type == OnnxTensor.ElementType.INT32 ? Integer.BYTES : 1;
+      requireRawSize(where, raw, n, width);
+      ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < n; i++) {
+        v[i] = switch (type) {
+          case INT8 -> b.get(i);
+          case UINT8 -> Byte.toUnsignedInt(b.get(i));
+          default -> b.getInt(i * Integer.BYTES);
+        };
+      }
+    } else {
+      requireCount(where, t.getInt32DataCount(), n);
+      for (int i = 0; i < n; i++) {
+        v[i] = t.getInt32Data(i);
+      }
+    }
+    try {
+      return OnnxTensor.ofInts(t.getName(), type, shape, v);
+    } catch (IllegalArgumentException e) { // an int32_data entry outside the int8 or uint8 range
+      throw new OnnxFormatException(where + ": " + e.getMessage());
+    }
   }
 
   private static void requireRawSize(String where, ByteString raw, int n, int width) throws OnnxFormatException {

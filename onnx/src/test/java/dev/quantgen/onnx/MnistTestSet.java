@@ -16,8 +16,17 @@ record MnistTestSet(float[] pixels, int[] labels) {
   static final int PIXELS = SIDE * SIDE;
 
   static MnistTestSet load() throws IOException {
-    Path images = SharedData.require("data/mnist/t10k-images-idx3-ubyte.gz");
-    Path labels = SharedData.require("data/mnist/t10k-labels-idx1-ubyte.gz");
+    return load(SharedData.require("data/mnist/t10k-images-idx3-ubyte.gz"),
+        SharedData.require("data/mnist/t10k-labels-idx1-ubyte.gz"));
+  }
+
+  /** The 10,000 Fashion-MNIST test images (same layout and scaling), from the Debian package. */
+  static MnistTestSet fashion() throws IOException {
+    Path root = SharedData.requireFashionMnist();
+    return load(root.resolve("t10k-images-idx3-ubyte.gz"), root.resolve("t10k-labels-idx1-ubyte.gz"));
+  }
+
+  private static MnistTestSet load(Path images, Path labels) throws IOException {
     float[] pixels;
     try (DataInputStream in = gz(images)) {
       require(in.readInt() == 0x803, images);

@@ -22,11 +22,13 @@ import java.util.Random;
  */
 public final class AllocationProbe {
   /**
-   * Small enough that no layer splits its rows across cores (784 x 256 x 4 multiply-adds is under
-   * {@code Rows.MIN_PARALLEL_MACS}); a split allocates its tasks, by design. Odd-sized work stays
-   * covered: 256, 128 and 10 rows, and 10 is not a multiple of the four-row kernels.
+   * Large enough for every batched kernel's converted form (the int8 and int4 panels from 8 samples,
+   * the sign tiles from 8 and the unpacked int4 tiles from 16), four samples per panel tile exactly;
+   * the test runs the probe on one thread ({@code -Dquantgen.threads=1}), as a split of a layer's
+   * rows across cores allocates its tasks, by design. Odd-sized work stays covered: 256, 128 and 10
+   * rows, and 10 is not a multiple of the four-row kernels nor of a panel.
    */
-  static final int BATCH = 4;
+  static final int BATCH = 16;
   static final int SINGLE_CALLS = 500;
   static final int BATCH_CALLS = 125;
   private static final int WARM_UP_CALLS = 3_000;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.kernel.Rows;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@link FashionMlp} loaded from a {@code .qgen} file onto its generated kernels allocates nothing
  * per call once warm, at every precision, one sample and a batch of {@link AllocationProbe#BATCH}
- * through {@code InferenceSession} (a batch this small is not split, and runs through the batched
- * products); allowance 0.
+ * through {@code InferenceSession} (on one thread, so no layer splits, and through the batched
+ * products' converted panels and tiles); allowance 0.
  *
  * <p>Each precision runs in a JVM of its own ({@link AllocationProbe} in a child process, with this
  * JVM's class path, {@code --add-modules} and {@code -Dquantgen.*} options), as a service that loads
@@ -60,6 +61,7 @@ class GeneratedModelAllocationTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(inheritedOptions());
+    command.add("-D" + Rows.PROPERTY + "=1"); // no split: see AllocationProbe.BATCH
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AllocationProbe.class.getName());

@@ -151,6 +151,11 @@ final class IntegerKernelWriter {
 
   private void addFields(TypeSpec.Builder type) {
     type.addField(KernelClass.field(ArrayTypeName.of(TypeName.BYTE), "weights"));
+    if (panels()) {
+      type.addField(FieldSpec.builder(RuntimeNames.WEIGHT_PANELS, "panels", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The weights in the batched product's layout, made by the first batched call.\n")
+          .build());
+    }
     type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "scales")
         : KernelClass.field(TypeName.FLOAT, "scale"));
     if (!symmetric) {
@@ -198,6 +203,10 @@ final class IntegerKernelWriter {
         .endControlFlow()
         .addStatement("this.weights = params.weights()")
         .addStatement(perChannel ? "this.scales = params.scales()" : "this.scale = params.scales()[0]");
+    if (panels()) {
+      m.addStatement("this.panels = $T.$L(weights, OUT, IN)", RuntimeNames.WEIGHT_PANELS, int4 ? "int4" : "int8");
+    }
+
     if (!symmetric) {
       m.addStatement(perChannel ? "this.weightZeroPoints = params.zeroPoints()"
           : "this.weightZeroPoint = params.zeroPoints()[0]");
@@ -290,15 +299,47 @@ final class IntegerKernelWriter {
           .beginControlFlow("for (int i = 0; i < IN; i++)").addStatement("sumX += qx[i]").endControlFlow();
     }
     q.addStatement("Scratch s = SCRATCH.get()")
-        .addStatement("accumulate(qx, s)")
-        .beginControlFlow("for (int c = 0; c < OUT; c++)")
-        .addStatement("int acc = s.acc[c] + correction[c]$L", symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX")
-        .addStatement(requantize("qy[c]"));
-    type.addMethod(q.endControlFlow().build());
+        .addStatement("accumulate(qx, s)");
+    if (bulkRequantization()) {
+      q.addCode(bulkRequantize("s.acc", "1", "0", "OUT"));
+    } else {
+      q.beginControlFlow("for (int c = 0; c < OUT; c++)")
+          .addStatement("int acc = s.acc[c] + correction[c]$L", symmetric ? "" : " - " + zeroPoint("c", "0") + " * sumX")
+          .addStatement(requantize("qy[c]"))
+          .endControlFlow();
+    }
+    type.addMethod(q.build());
     if (bulk) {
       type.addMethod(forwardQuantizedBatch());
       type.addMethod(batchRows());
     }
+  }
+
+  /** Whether the batched product reads panels ({@code KernelSupport.int8Panels} or {@code int4Panels}). */
+  private boolean panels() {
+    return bulk;
+  }
+
+  /**
+   * Whether the requantization runs as one {@code KernelSupport.requantizeInt8} call over whole rows
+   * (vector lanes where the Vector API is on): symmetric weights (no per-sample zero-point term),
+   * integer-only rounding, one multiplier per channel.
+   */
+  private boolean bulkRequantization() {
+    return bulk && symmetric && perChannel && variant.requantization() == Requantization.INTEGER;
+  }
+
+  /** {@code qy = requantize(products + correction)} for channels {@code [from, to)} of {@code batch} samples. */
+  private static CodeBlock bulkRequantize(String products, String batch, String from, String to) {
+    return CodeBlock.builder()
+        .add("// $L = (byte) LayerMath.requantize($L + correction[c], multipliers[c], shifts[c],\n",
+            batch.equals("1") ? "qy[c]" : "qy[b * OUT + c]", batch.equals("1") ? products + "[c]" : products + "[b * OUT + c]")
+        .add("//     outputZeroPoint, outputMin, outputMax) for each channel c in [$L, $L)$L, in vector lanes where the\n",
+            from, to, batch.equals("1") ? "" : " and sample b")
+        .add("// Vector API is on\n")
+        .addStatement("K.requantizeInt8($L, $L, OUT, $L, $L, correction, multipliers, shifts, outputZeroPoint, "
+            + "outputMin, outputMax, qy)", products, batch, from, to)
+        .build();
   }
 
   /** {@code target = (byte) requantize(acc)} with this variant's multipliers, channel {@code c}. */
@@ -324,7 +365,8 @@ final class IntegerKernelWriter {
         .addStatement("$T.requireBatch($S, qx.length, batch, IN)", RuntimeNames.LAYER_MATH, "qx")
         .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
         .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
-        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, products, %1$s, %2$s)"))
+        .addStatement("byte[] packed = panels.get()")
+        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, packed, products, %1$s, %2$s)"))
         .build();
   }
 
@@ -333,9 +375,13 @@ final class IntegerKernelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("batchRows").addModifiers(Modifier.PRIVATE)
         .addJavadoc("Rows {@code [from, to)} of every sample: the int32 products, then the requantization.\n")
         .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
+        .addParameter(byte[].class, "packed")
         .addParameter(int[].class, "products").addParameter(int.class, "from").addParameter(int.class, "to")
-        .addStatement("K.$L(weights, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8")
-        .beginControlFlow("for (int b = 0; b < batch; b++)")
+        .addStatement("K.$L(weights, packed, IN, from, to, qx, batch, products, OUT)", int4 ? "gemmInt4" : "gemmInt8");
+    if (bulkRequantization()) {
+      return m.addCode(bulkRequantize("products", "batch", "from", "to")).build();
+    }
+    m.beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("int base = b * OUT");
     if (!symmetric) {
       m.addStatement("int sumX = 0")
@@ -497,8 +543,9 @@ final class IntegerKernelWriter {
     }
     m.endControlFlow()
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
+        .addStatement("byte[] packed = panels.get()")
         .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, packed, IN, %1$s, %2$s, qx, batch, products, OUT)"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("float sa = sampleScales[b]")
         .addStatement("int za = sampleZeroPoints[b]");

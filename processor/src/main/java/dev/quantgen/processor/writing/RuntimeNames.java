@@ -43,6 +43,7 @@ final class RuntimeNames {
   static final ClassName BINARY_CONV = ClassName.get(CONV, "BinaryConv2d");
   static final ClassName INT4_PACKING = ClassName.get(NUMERICS, "Int4Packing");
   static final ClassName KERNEL_SUPPORT = ClassName.get(KERNEL, "KernelSupport");
+  static final ClassName WEIGHT_PANELS = ClassName.get(KERNEL, "WeightPanels");
   static final ClassName KERNELS = ClassName.get(KERNEL, "Kernels");
   static final ClassName ROWS = ClassName.get(KERNEL, "Rows");
   static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");

@@ -112,6 +112,14 @@ final class StaticConvMembers {
         .endControlFlow()
         .addStatement(blocked ? "correction[m] = bias[m]" : "correction[m] = bias[m] - inputZeroPoint * rowSum")
         .endControlFlow();
+    if (!blocked) {
+      type.addField(FieldSpec.builder(byte[].class, "panels", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The weights rearranged once, here, into the batched product's panels (its layout follows the\n"
+              + "vector width of this JVM), the receptive fields of a plane being its samples.\n")
+          .build());
+      ctor.addStatement("this.panels = K.$L(weights, OUT_CHANNELS, FAN_IN)",
+          variant.precision() == Precision.INT4 ? "int4Panels" : "int8Panels");
+    }
     if (blocked) {
       ctor.addComment("the integer weights as floats (exact), run by the blocked float kernel on centred activations")
           .addStatement("float[] qf = new float[q.length]")
@@ -240,10 +248,11 @@ final class StaticConvMembers {
           .addStatement("int rowBase = g * MPG");
       if (groupMacs >= KernelClass.PARALLEL_MACS) {
         quantized.addComment("a large group: its output channels split across cores (each row on one thread, exact)")
-            .addStatement("$T.forEach(MPG, (long) FAN_IN * PLANE, (from, to) -> K.$L(weights, FAN_IN, rowBase + from,"
+            .addStatement("$T.forEach(MPG, (long) FAN_IN * PLANE, (from, to) -> K.$L(weights, panels, FAN_IN, rowBase + from,"
                 + " rowBase + to, columns, PLANE, products, OUT_CHANNELS))", RuntimeNames.ROWS, product);
       } else {
-        quantized.addStatement("K.$L(weights, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products, OUT_CHANNELS)",
+        quantized.addStatement("K.$L(weights, panels, FAN_IN, rowBase, rowBase + MPG, columns, PLANE, products,"
+            + " OUT_CHANNELS)",
             product);
       }
       quantized.endControlFlow();

@@ -75,6 +75,64 @@ class QuantizedConv2dTest {
     }
   }
 
+  /**
+   * A layer built from parameters quantized elsewhere (a QDQ model's): uint8 weights with a zero
+   * point per output channel, passed as {@code qw - zw} (int16 where a difference leaves int8),
+   * equal QLinearConv on the original uint8 operands bit for bit.
+   */
+  @Test
+  void ofQuantizedWithWeightZeroPointsEqualsQLinearConvOnTheUint8Weights() {
+    Random r = new Random(16);
+    for (int t = 0; t < 100; t++) {
+      Case c = Case.random(r, Activation.NONE, RequantMode.ONNX);
+      IntTensor floatPath = c.layer.quantizedWeights();
+      int m = floatPath.shape().dim(0);
+      int perChannel = floatPath.size() / m;
+      int[] zw = new int[m];
+      int[] qw = new int[floatPath.size()];
+      int[] centred = new int[qw.length];
+      boolean wide = false;
+      for (int k = 0; k < m; k++) {
+        zw[k] = r.nextInt(256);
+      }
+      for (int i = 0; i < qw.length; i++) {
+        qw[i] = r.nextInt(256);
+        centred[i] = qw[i] - zw[i / perChannel];
+        wide |= centred[i] < -128 || centred[i] > 127;
+      }
+      float[] sw = c.layer.weightScales().toArray();
+      QuantizedConv2d layer = QuantizedConv2d.ofQuantized(
+          IntTensor.of(floatPath.shape(), wide ? QuantType.INT16 : QuantType.INT8, centred), sw,
+          c.layer.quantizedBias().toArray(), c.window, c.groups, Activation.NONE, c.in, c.out, RequantMode.ONNX);
+      IntTensor expected = QLinearConv.apply(c.x, c.in.scales(), c.in.zeroPoints(),
+          IntTensor.of(floatPath.shape(), QuantType.UINT8, qw), c.layer.weightScales(),
+          IntTensor.of(Shape.of(m), QuantType.UINT8, zw), c.out.scales(), c.out.zeroPoints(),
+          c.layer.quantizedBias(), ConvTesting.attributes(c.window, c.groups));
+      assertEquals(expected, layer.apply(c.x), () -> c.window + " groups " + c.groups);
+    }
+  }
+
+  @Test
+  void ofQuantizedWithTheQuantizersOwnParametersIsTheSameLayer() {
+    Random r = new Random(17);
+    for (int t = 0; t < 50; t++) {
+      Case c = Case.random(r, Activation.RELU6, RequantMode.INTEGER);
+      QuantizedConv2d copy = QuantizedConv2d.ofQuantized(c.layer.quantizedWeights(),
+          c.layer.weightScales().toArray(), c.layer.quantizedBias().toArray(), c.window, c.groups,
+          Activation.RELU6, c.in, c.out, RequantMode.INTEGER);
+      assertEquals(c.layer.apply(c.x), copy.apply(c.x));
+    }
+  }
+
+  @Test
+  void ofQuantizedRejectsAWeightBeyondAnEightBitDifference() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QuantizedConv2d.ofQuantized(IntTensor.of(Shape.of(1, 1, 1, 1), QuantType.INT16, 256),
+            new float[] {1f}, new int[1], Window2d.of(1, 1), 1, Activation.NONE, UNIT, UNIT, RequantMode.ONNX));
+    assertEquals("weights: element 0 is 256, expected -255..255 (an 8-bit weight minus its 8-bit zero point)",
+        e.getMessage());
+  }
+
   @Test
   void integerModeAppliesTheFixedPointMultiplierToEachAccumulator() {
     Random r = new Random(13);

@@ -10,6 +10,7 @@ import dev.quantgen.runtime.numerics.Half;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -45,12 +46,27 @@ import jdk.incubator.vector.VectorSpecies;
  * intrinsics there in some runs (16 KB per INT8 call in 5 runs of 6 after FP32 and FP16 models had
  * run, JFR: {@code dotInt8} under {@code Fc3_Int8.rows}). It costs the three extra rows' work, for
  * the at most three rows per layer that do not fill a group of four.
+ *
+ * <p><b>One species per element type.</b> Every int vector here is {@link VectorShapes#INTS}
+ * (longs, for the requantization's exact products, {@link VectorShapes#LONGS}): a first vector
+ * requantization on half-width ints made C2 leave the panel kernel's int vectors un-intrinsified in
+ * the same JVM (20 MB boxed per batch of 16, found by the allocation test at that batch).
+ *
+ * <p><b>Batched integer products</b> ({@link #gemmInt8(byte[], byte[], int, int, int, byte[], int,
+ * int[], int)} and its int4 twin) read panels made once per layer: {@link #PANEL} rows stored input
+ * by input. Per call a panel is converted to floats (exact small integers) and each group of four
+ * samples runs an outer-product register tile over it, four broadcast inputs times two weight
+ * vectors per step: the accumulators are output rows, so there are no lane sums, and the int32
+ * results come out of the float sums exactly (see {@link #PANEL_CHUNK}). The JDK's Vector API has
+ * no integer dot-product instruction (VNNI's {@code vpdpbusd}), so float FMAs on converted panels are
+ * the fastest exact product reachable here.
  */
 final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
   private static final VectorSpecies<Integer> I = VectorShapes.INTS;
   private static final VectorSpecies<Short> SI = VectorShapes.SHORTS_PER_INT;
   private static final VectorSpecies<Byte> BI = VectorShapes.BYTES_PER_INT;
+  private static final VectorSpecies<Long> LO = VectorShapes.LONGS;
 
   /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
   private static final int TILE_ROWS = 4;
@@ -423,6 +439,92 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
+      int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
+    boolean vectors = rightShiftsOnly(shifts, from, to);
+    int lanes = I.length();
+    for (int b = 0; b < batch; b++) {
+      int base = b * stride;
+      int c = from;
+      if (vectors) {
+        for (; c + lanes <= to; c += lanes) {
+          requantizeLanes(products, base, c, correction, multipliers, shifts, zeroPoint, lo, hi);
+        }
+      }
+      for (; c < to; c++) {
+        products[base + c] = LayerMath.requantize(products[base + c] + correction[c], multipliers[c], shifts[c],
+            zeroPoint, lo, hi);
+      }
+      narrowToBytes(products, base + from, to - from, q);
+    }
+  }
+
+  /** Whether every channel of {@code [from, to)} shifts right (a multiplier below 1, the usual case). */
+  private static boolean rightShiftsOnly(int[] shifts, int from, int to) {
+    for (int c = from; c < to; c++) {
+      if (shifts[c] > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One vector of channels from {@code c} of the sample at {@code base}, requantized in place as
+   * {@code LayerMath.requantize} does, for right shifts {@code e = -shift} in [0, 31]:
+   * <ul>
+   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}, {@code trunc((a * m + nudge) / 2^31)}
+   *       with the nudge {@code 2^30} or {@code 1 - 2^30} by sign, equals {@code floor((a * m + 2^30)
+   *       / 2^31)} for both signs (for a negative sum, {@code trunc(y / 2^31) = floor((y + 2^31 - 1) /
+   *       2^31)}); the product is exact in long lanes; a logical shift gives the same low 32 bits as
+   *       an arithmetic one, and the result fits in 32 bits, so the narrowing keeps it.</li>
+   *   <li>{@code RoundingDivideByPOT}: {@code (x >> e) + (remainder > threshold ? 1 : 0)} with
+   *       {@code remainder = x & mask}, {@code threshold = (mask >> 1) + (x < 0 ? 1 : 0)}; the
+   *       comparison of two values in [0, 2^31) is the sign bit of their difference.</li>
+   * </ul>
+   * Every operation here compiles to AVX2 instructions at 256 bits too (checked with -XX:UseAVX=2:
+   * no allocation, so no Java fallback). The ints stay in the kernels' one int species {@code I}:
+   * an int vector of another width in the same JVM (a first version used half-width ints here)
+   * made C2 give up intrinsifying the panel kernel's int vectors (20 MB boxed per batch of 16).
+   */
+  private static void requantizeLanes(int[] products, int base, int c, int[] correction, int[] multipliers,
+      int[] shifts, int zeroPoint, int lo, int hi) {
+    IntVector acc = IntVector.fromArray(I, products, base + c).add(IntVector.fromArray(I, correction, c));
+    IntVector multiplier = IntVector.fromArray(I, multipliers, c);
+    // the lanes' two halves as longs, each product exact, narrowed back into its half of x
+    LongVector a0 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
+    LongVector a1 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 1);
+    LongVector m0 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 0);
+    LongVector m1 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 1);
+    IntVector x0 = (IntVector) a0.mul(m0).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
+        .convertShape(VectorOperators.L2I, I, 0);
+    IntVector x1 = (IntVector) a1.mul(m1).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
+        .convertShape(VectorOperators.L2I, I, -1);
+    IntVector x = x0.or(x1);
+    IntVector e = IntVector.fromArray(I, shifts, c).neg();
+    IntVector mask = IntVector.broadcast(I, 1).lanewise(VectorOperators.LSHL, e).sub(1);
+    IntVector remainder = x.and(mask);
+    IntVector threshold = mask.lanewise(VectorOperators.ASHR, 1).sub(x.lanewise(VectorOperators.ASHR, 31));
+    IntVector roundUp = threshold.sub(remainder).lanewise(VectorOperators.LSHR, 31);
+    x.lanewise(VectorOperators.ASHR, e).add(roundUp).add(zeroPoint).max(lo).min(hi).intoArray(products, base + c);
+  }
+
+  /** {@code q[off + i] = (byte) v[off + i]} for {@code i < n} (values already within int8). */
+  private static void narrowToBytes(int[] v, int off, int n, byte[] q) {
+    int i = 0;
+    for (; i + I.length() <= n; i += I.length()) {
+      narrowLanes(v, off + i, q);
+    }
+    for (; i < n; i++) {
+      q[off + i] = (byte) v[off + i];
+    }
+  }
+
+  private static void narrowLanes(int[] v, int off, byte[] q) {
+    IntVector.fromArray(I, v, off).convertShape(VectorOperators.I2B, BI, 0).reinterpretAsBytes().intoArray(q, off);
+  }
+
+  @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);
   }
@@ -585,6 +687,221 @@ final class VectorKernelSupport implements KernelSupport {
         acc[b * accStride + r] = sum;
       }
     }
+  }
+
+  /**
+   * Rows per panel of the batched int8 kernel: two vectors of lanes, the register tile's width
+   * (four samples by two vectors: eight accumulators, two weight vectors and one broadcast, which
+   * fits AVX2's sixteen registers as well as AVX-512's thirty-two).
+   */
+  private static final int PANEL = 2 * F.length();
+
+  /**
+   * Inputs per exact chunk of the panel kernel: at most 128 int8 products of magnitude at most
+   * 2^14 sum below 2^22 in magnitude, where every partial float sum is an exact integer and the
+   * {@link #MAGIC} addition converts it to an int without rounding.
+   */
+  private static final int PANEL_CHUNK = 128;
+
+  /** Full panels of {@link #PANEL} rows, panel by panel, each stored input by input. */
+  @Override
+  public byte[] int8Panels(byte[] w, int rows, int n) {
+    int full = rows / PANEL * PANEL;
+    byte[] panels = new byte[Math.multiplyExact(full, n)];
+    for (int r0 = 0; r0 < full; r0 += PANEL) {
+      for (int k = 0; k < n; k++) {
+        for (int j = 0; j < PANEL; j++) {
+          panels[(r0 * n) + k * PANEL + j] = w[(r0 + j) * n + k];
+        }
+      }
+    }
+    return panels;
+  }
+
+  /**
+   * Below {@link #INT8_TILE_BATCH} samples, or for rows outside whole panels, the row-major product;
+   * else each panel is converted to floats once (exact) and every four samples run the outer-product
+   * tile {@link #panelChunk4} over it: no lane sums at all, the accumulators are the output rows.
+   */
+  @Override
+  public void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    int paneled = n == 0 ? 0 : panels.length / n;
+    int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
+    int last = Math.min(rowTo / PANEL * PANEL, paneled);
+    if (batch < INT8_TILE_BATCH || first >= last) {
+      gemmInt8(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+      return;
+    }
+    if (rowFrom < first) {
+      gemmInt8(w, n, rowFrom, first, x, batch, acc, accStride);
+    }
+    if (last < rowTo) {
+      gemmInt8(w, n, last, rowTo, x, batch, acc, accStride);
+    }
+    GemmScratch s = gemmScratch.get();
+    float[] xf = s.activations(x, batch * n);
+    float[] t = s.panel(PANEL * n);
+    for (int r = first; r < last; r += PANEL) {
+      int8ToFloats(panels, r * n, t, 0, PANEL * n);
+      int b = 0;
+      for (; b + 4 <= batch; b += 4) {
+        panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
+      }
+      for (; b < batch; b++) {
+        panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
+      }
+    }
+  }
+
+  /**
+   * Full panels of {@link #PANEL} rows, each stored input by input in {@code PANEL / 2} bytes: byte
+   * {@code j} holds row {@code j} in its low nibble and row {@code j + PANEL / 2} in its high one, so
+   * one vector of bytes unpacks into the panel's two vectors of rows.
+   */
+  @Override
+  public byte[] int4Panels(byte[] w, int rows, int n) {
+    int full = rows / PANEL * PANEL;
+    int half = PANEL / 2;
+    int rowBytes = (n + 1) / 2;
+    byte[] panels = new byte[Math.multiplyExact(full / 2, n)];
+    for (int r0 = 0; r0 < full; r0 += PANEL) {
+      for (int k = 0; k < n; k++) {
+        for (int j = 0; j < half; j++) {
+          int low = nibble(w, (r0 + j) * rowBytes, k);
+          int high = nibble(w, (r0 + j + half) * rowBytes, k);
+          panels[r0 / 2 * n + k * half + j] = (byte) ((low & 0xF) | (high << 4));
+        }
+      }
+    }
+    return panels;
+  }
+
+  /** Element {@code k} of the packed int4 row at byte {@code off}, sign-extended. */
+  private static int nibble(byte[] w, int off, int k) {
+    int packed = w[off + k / 2];
+    return k % 2 == 0 ? (packed << 28) >> 28 : packed >> 4;
+  }
+
+  /** As {@link #gemmInt8(byte[], byte[], int, int, int, byte[], int, int[], int)}, the panels unpacked to floats. */
+  @Override
+  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    int paneled = n == 0 ? 0 : panels.length * 2 / n;
+    int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
+    int last = Math.min(rowTo / PANEL * PANEL, paneled);
+    if (batch < INT8_TILE_BATCH || first >= last) {
+      gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+      return;
+    }
+    if (rowFrom < first) {
+      gemmInt4(w, n, rowFrom, first, x, batch, acc, accStride);
+    }
+    if (last < rowTo) {
+      gemmInt4(w, n, last, rowTo, x, batch, acc, accStride);
+    }
+    GemmScratch s = gemmScratch.get();
+    float[] xf = s.activations(x, batch * n);
+    float[] t = s.panel(PANEL * n);
+    for (int r = first; r < last; r += PANEL) {
+      int off = r / 2 * n;
+      for (int k = 0; k < n; k++) {
+        unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
+      }
+      int b = 0;
+      for (; b + 4 <= batch; b += 4) {
+        panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
+      }
+      for (; b < batch; b++) {
+        panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
+      }
+    }
+  }
+
+  /**
+   * One input of an int4 panel: low nibbles to {@code t[tOff ..]}, high nibbles to the next vector.
+   * Ints become floats by the {@link #MAGIC} addition read backwards (the bits of {@code MAGIC + v}
+   * are {@code MAGIC_BITS + v} for {@code |v| < 2^22}): JDK 17 C2 leaves an int-to-float lane
+   * conversion to the Java fallback, which allocates.
+   */
+  private static void unpackInt4Lanes(byte[] panels, int off, float[] t, int tOff) {
+    IntVector v = (IntVector) ByteVector.fromArray(BI, panels, off).convertShape(B2I, I, 0);
+    v.lanewise(LSHL, 28).lanewise(ASHR, 28).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff);
+    v.lanewise(ASHR, 4).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff + F.length());
+  }
+
+  /** A float panel times four samples from {@code xf[x0]} into {@code acc[o0]} (samples {@code accStride} apart). */
+  private static void panelTimes4(float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
+    for (int i = 0; i < 4; i++) {
+      java.util.Arrays.fill(acc, o0 + i * accStride, o0 + i * accStride + PANEL, 0);
+    }
+    for (int k = 0; k < n; k += PANEL_CHUNK) {
+      panelChunk4(t, n, xf, x0, k, Math.min(n, k + PANEL_CHUNK), acc, o0, accStride);
+    }
+  }
+
+  /**
+   * Inputs {@code [from, to)} of {@link #panelTimes4}, added to {@code acc}: per input, two weight
+   * vectors times each sample's broadcast value. One flat loop whose accumulators never cross an
+   * outer loop, and no helper taking a vector (see the class comment).
+   */
+  private static void panelChunk4(float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0,
+      int accStride) {
+    int l = F.length();
+    int x1 = x0 + n;
+    int x2 = x1 + n;
+    int x3 = x2 + n;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    for (int k = from; k < to; k++) {
+      FloatVector w0 = FloatVector.fromArray(F, t, k * PANEL);
+      FloatVector w1 = FloatVector.fromArray(F, t, k * PANEL + l);
+      FloatVector s = FloatVector.broadcast(F, xf[x0 + k]);
+      a00 = w0.fma(s, a00);
+      a01 = w1.fma(s, a01);
+      s = FloatVector.broadcast(F, xf[x1 + k]);
+      a10 = w0.fma(s, a10);
+      a11 = w1.fma(s, a11);
+      s = FloatVector.broadcast(F, xf[x2 + k]);
+      a20 = w0.fma(s, a20);
+      a21 = w1.fma(s, a21);
+      s = FloatVector.broadcast(F, xf[x3 + k]);
+      a30 = w0.fma(s, a30);
+      a31 = w1.fma(s, a31);
+    }
+    // each sum is an exact integer below 2^22 in magnitude: + MAGIC puts it in the low bits
+    int o1 = o0 + accStride;
+    int o2 = o1 + accStride;
+    int o3 = o2 + accStride;
+    a00.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0)).intoArray(acc, o0);
+    a01.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0 + l)).intoArray(acc, o0 + l);
+    a10.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o1)).intoArray(acc, o1);
+    a11.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o1 + l)).intoArray(acc, o1 + l);
+    a20.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o2)).intoArray(acc, o2);
+    a21.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o2 + l)).intoArray(acc, o2 + l);
+    a30.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o3)).intoArray(acc, o3);
+    a31.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o3 + l)).intoArray(acc, o3 + l);
+  }
+
+  /** A float panel times one sample; see {@link #panelTimes4}. */
+  private static void panelTimes1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
+    java.util.Arrays.fill(acc, o0, o0 + PANEL, 0);
+    for (int k = 0; k < n; k += PANEL_CHUNK) {
+      panelChunk1(t, xf, x0, k, Math.min(n, k + PANEL_CHUNK), acc, o0);
+    }
+  }
+
+  private static void panelChunk1(float[] t, float[] xf, int x0, int from, int to, int[] acc, int o0) {
+    int l = F.length();
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    for (int k = from; k < to; k++) {
+      FloatVector s = FloatVector.broadcast(F, xf[x0 + k]);
+      a0 = FloatVector.fromArray(F, t, k * PANEL).fma(s, a0);
+      a1 = FloatVector.fromArray(F, t, k * PANEL + l).fma(s, a1);
+    }
+    a0.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0)).intoArray(acc, o0);
+    a1.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0 + l)).intoArray(acc, o0 + l);
   }
 
   @Override
@@ -813,6 +1130,7 @@ final class VectorKernelSupport implements KernelSupport {
     final float[] rowSums = new float[4];
     private float[] activations = new float[0];
     private float[] tile = new float[0];
+    private float[] panel = new float[0];
 
     /** {@code x[0 .. size)} as floats (exact), in a buffer of at least {@code size}. */
     float[] activations(byte[] x, int size) {
@@ -828,6 +1146,10 @@ final class VectorKernelSupport implements KernelSupport {
 
     int[] ints(int size) {
       return ints = ints.length >= size ? ints : new int[size];
+    }
+
+    float[] panel(int size) {
+      return panel = panel.length >= size ? panel : new float[size];
     }
 
     float[] tile(int size) {

@@ -34,6 +34,8 @@ public final class VectorShapes {
   /** Shorts as many as {@link #INTS} has lanes ({@code BITS / 2}). */
   public static final VectorSpecies<Short> SHORTS_PER_INT =
       VectorSpecies.of(short.class, shape(BITS / 2));
+  /** Longs of {@link #BITS}. */
+  public static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, shape(BITS));
   /** Bytes as many as {@link #INTS} has lanes ({@code BITS / 4}). */
   public static final VectorSpecies<Byte> BYTES_PER_INT =
       VectorSpecies.of(byte.class, shape(BITS / 4));

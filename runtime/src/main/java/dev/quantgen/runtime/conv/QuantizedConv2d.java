@@ -55,48 +55,66 @@ public final class QuantizedConv2d {
   private final int outputMin;
   private final int outputMax;
 
-  private QuantizedConv2d(FloatTensor floatWeights, FloatTensor floatBias, Window2d window, int groups,
-      Activation activation, QuantParams input, QuantParams output, RequantMode mode, QuantType weightType) {
+  /** Quantizes float weights and bias as the class comment says, then builds the layer from them. */
+  private static QuantizedConv2d fromFloat(FloatTensor floatWeights, FloatTensor floatBias, Window2d window,
+      int groups, Activation activation, QuantParams input, QuantParams output, RequantMode mode,
+      QuantType weightType) {
     // The float layer checks shapes, kernel and groups with the same messages.
     Conv2d shapeCheck = new Conv2d(floatWeights, floatBias, window, groups, activation);
-    this.window = window;
-    this.activation = activation;
-    this.mode = Objects.requireNonNull(mode, "mode");
-    this.weightType = Objects.requireNonNull(weightType, "weightType");
+    Objects.requireNonNull(weightType, "weightType");
     if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
       throw new IllegalArgumentException("weightType: " + weightType.onnxName() + ", expected int8 or int4");
     }
+    int outChannels = shapeCheck.outChannels();
+    float inputScale = perTensorScale("input", input);
+    int fanIn = floatWeights.size() / outChannels;
+    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
+    float[] weightScales = wq.scales().toArray();
+    int[] bias = new int[outChannels];
+    for (int m = 0; m < outChannels && floatBias != null; m++) {
+      float b = floatBias.get(m);
+      if (Float.isNaN(b) || Float.isInfinite(b)) {
+        throw new IllegalArgumentException("bias: element " + m + " is " + b + ", expected a finite value");
+      }
+      bias[m] = QuantType.INT32.saturate(Math.rint(b / (inputScale * weightScales[m])));
+    }
+    return new QuantizedConv2d(wq.quantize(floatWeights), weightType, weightScales, bias, window, groups,
+        activation, input, output, mode);
+  }
+
+  private QuantizedConv2d(IntTensor weights, QuantType weightType, float[] weightScales, int[] bias,
+      Window2d window, int groups, Activation activation, QuantParams input, QuantParams output,
+      RequantMode mode) {
+    this.window = window;
+    this.activation = activation;
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.weightType = weightType;
     this.groups = groups;
-    this.outChannels = shapeCheck.outChannels();
-    this.channelsPerGroup = shapeCheck.inChannels() / groups;
+    this.outChannels = weights.shape().dim(0);
+    this.channelsPerGroup = weights.shape().dim(1);
     this.inputScale = perTensorScale("input", input);
     this.inputZeroPoint = input.zeroPoints().get(0);
     this.outputScale = perTensorScale("output", output);
     this.outputZeroPoint = output.zeroPoints().get(0);
-
-    int fanIn = floatWeights.size() / outChannels;
-    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
-    this.weights = wq.quantize(floatWeights);
-    this.weightScales = wq.scales().toArray();
-
-    this.bias = new int[outChannels];
+    this.weights = weights;
+    this.weightScales = weightScales.clone();
+    this.bias = bias.clone();
+    int fanIn = weights.size() / outChannels;
     this.fixedMultipliers = new FixedPoint.Multiplier[outChannels];
     this.onnxMultipliers = new float[outChannels];
     long maxAbsBias = 0;
     for (int m = 0; m < outChannels; m++) {
-      float accScale = inputScale * weightScales[m];
-      if (floatBias != null) {
-        float b = floatBias.get(m);
-        if (Float.isNaN(b) || Float.isInfinite(b)) {
-          throw new IllegalArgumentException("bias: element " + m + " is " + b + ", expected a finite value");
-        }
-        bias[m] = QuantType.INT32.saturate(Math.rint(b / accScale));
-        maxAbsBias = Math.max(maxAbsBias, Math.abs((long) bias[m]));
-      }
+      maxAbsBias = Math.max(maxAbsBias, Math.abs((long) bias[m]));
       fixedMultipliers[m] = FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
-      onnxMultipliers[m] = accScale / outputScale;
+      onnxMultipliers[m] = inputScale * weightScales[m] / outputScale; // float32, left to right, as QLinearConv
     }
-    long bound = (long) fanIn * MAX_ABS_INPUT * weightType.max() + maxAbsBias;
+    // an imported weight may be -128 (one beyond the restricted range the quantizer writes), or up to
+    // 255 in magnitude when it carries a zero point; the bound takes the largest actually present
+    long maxAbsWeight = weightType == QuantType.INT16 ? 0 : weightType.max();
+    for (int i = 0; i < weights.size(); i++) {
+      maxAbsWeight = Math.max(maxAbsWeight, Math.abs(weights.get(i)));
+    }
+    long bound = (long) fanIn * MAX_ABS_INPUT * maxAbsWeight + maxAbsBias;
     if (bound > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("weights: fan-in " + fanIn + " with |bias| up to " + maxAbsBias
           + " can reach " + bound + " in the accumulator, expected at most " + Integer.MAX_VALUE + " (int32)");
@@ -111,6 +129,53 @@ public final class QuantizedConv2d {
     }
     this.outputMin = lo;
     this.outputMax = hi;
+  }
+
+  /**
+   * A layer from parameters quantized elsewhere (for example a pre-quantized ONNX QDQ graph), run
+   * with exactly the same integer arithmetic as a layer this class quantized itself: the int8
+   * weights (zero point 0) with one scale per output channel, the int32 bias whose scale is
+   * {@code sx * sw[m]}, and the per-tensor int8 input and output parameters as given.
+   *
+   * <p>Weights quantized with a zero point {@code zw} (uint8 weights, asymmetric int8 weights) are
+   * passed as {@code qw - zw}: INT8 when every difference lies in [-128, 127], else INT16 with
+   * each in [-255, 255]. The sum {@code (qx - zx) (qw - zw)} is then exactly ONNX's
+   * {@code ConvInteger} / {@code QLinearConv} accumulator for those operands.
+   *
+   * @param weights {@code [M, C / groups, kh, kw]} of type INT8, or INT16 with each in [-255, 255]
+   * @param weightScales {@code M} positive finite scales
+   * @param bias {@code M} int32 values (zeros for none)
+   * @throws IllegalArgumentException naming the argument that does not fit
+   */
+  public static QuantizedConv2d ofQuantized(IntTensor weights, float[] weightScales, int[] bias, Window2d window,
+      int groups, Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+    Objects.requireNonNull(weights, "weights");
+    if (weights.type() != QuantType.INT8 && weights.type() != QuantType.INT16) {
+      throw new IllegalArgumentException("weights: type " + weights.type().onnxName() + ", expected int8, or int16"
+          + " holding weights minus their zero point");
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      if (Math.abs(weights.get(i)) > 255) {
+        throw new IllegalArgumentException("weights: element " + i + " is " + weights.get(i)
+            + ", expected -255..255 (an 8-bit weight minus its 8-bit zero point)");
+      }
+    }
+    int[] d = weights.shape().dims();
+    // The float layer checks shapes, kernel and groups with the same messages as the float path.
+    float[] asFloats = new float[weights.size()];
+    new Conv2d(FloatTensor.of(weights.shape(), asFloats), null, window, groups, activation);
+    if (weightScales.length != d[0] || bias.length != d[0]) {
+      throw new IllegalArgumentException("weightScales and bias: " + weightScales.length + " and " + bias.length
+          + " values, expected " + d[0] + " (one per output channel)");
+    }
+    for (int m = 0; m < d[0]; m++) {
+      if (!(weightScales[m] > 0) || Float.isInfinite(weightScales[m])) {
+        throw new IllegalArgumentException("weightScales: element " + m + " is " + weightScales[m]
+            + ", expected a positive finite scale");
+      }
+    }
+    return new QuantizedConv2d(weights, weights.type(), weightScales, bias, window, groups, activation, input,
+        output, mode);
   }
 
   /**
@@ -137,7 +202,7 @@ public final class QuantizedConv2d {
    */
   public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
       Activation activation, QuantParams input, QuantParams output, RequantMode mode, QuantType weightType) {
-    return new QuantizedConv2d(weights, bias, window, groups, activation, input, output, mode, weightType);
+    return fromFloat(weights, bias, window, groups, activation, input, output, mode, weightType);
   }
 
   private static float perTensorScale(String name, QuantParams p) {
@@ -153,7 +218,10 @@ public final class QuantizedConv2d {
     return weights;
   }
 
-  /** INT8 or INT4: the type, and so the restricted range, of the weights. */
+  /**
+   * INT8 or INT4: the type, and so the restricted range, of the weights; INT16 for imported weights
+   * minus a zero point ({@link #ofQuantized}).
+   */
   public QuantType weightType() {
     return weightType;
   }

@@ -106,6 +106,17 @@ public interface KernelSupport {
   void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff);
 
   /**
+   * Integer-only requantization of rows {@code [from, to)} of {@code batch} samples of int32
+   * products, sample {@code b} at {@code products[b * stride ..]}: {@code q[b * stride + c] = (byte)
+   * LayerMath.requantize(products[b * stride + c] + correction[c], multipliers[c], shifts[c],
+   * zeroPoint, lo, hi)}, the int32 addition wrapping as Java's does, {@code lo <= hi} within int8.
+   * Bit for bit the scalar contract (gemmlowp's rounding); {@code products} is scratch, an
+   * implementation may overwrite the elements it requantizes.
+   */
+  void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction, int[] multipliers,
+      int[] shifts, int zeroPoint, int lo, int hi, byte[] q);
+
+  /**
    * The int8 matrix product of a batch: {@code acc[b * accStride + r] = sum_i w[r * n + i] * x[b * n
    * + i]} for rows {@code r} in {@code [rowFrom, rowTo)}, samples {@code b < batch} and {@code i <
    * n}, exact in int32 for any int8 values. Unlike the GEMV methods, an implementation may reuse
@@ -114,11 +125,42 @@ public interface KernelSupport {
   void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride);
 
   /**
+   * Int8 weights {@code [rows][n]} (row-major) rearranged once, when a layer is built, into the
+   * layout {@link #gemmInt8(byte[], byte[], int, int, int, byte[], int, int[], int)} reads beside
+   * them: panels of consecutive rows stored column by column, so its kernel loads a vector of rows'
+   * weights per input. The layout is this implementation's own (its panel width follows the vector
+   * width); an implementation that does not use panels returns an empty array.
+   */
+  byte[] int8Panels(byte[] w, int rows, int n);
+
+  /**
+   * {@link #gemmInt8(byte[], int, int, int, byte[], int, int[], int)} with the panels {@link
+   * #int8Panels} made of {@code w} by this same implementation: the same exact results.
+   */
+  void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride);
+
+  /**
    * As {@link #gemmInt8} for packed int4 weights: row {@code r} starts at byte {@code r * ((n + 1)
    * / 2)}, element {@code 2j} in the sign-extended low nibble of its byte and {@code 2j + 1} in the
    * high one (a last high nibble of an odd row is ignored); activations are int8 in natural order.
    */
   void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride);
+
+  /**
+   * Packed int4 weights (the layout {@link #gemmInt4} reads) rearranged once, when a layer is built,
+   * into the panels {@link #gemmInt4(byte[], byte[], int, int, int, byte[], int, int[], int)} reads
+   * beside them, still two weights per byte; an implementation that does not use panels returns an
+   * empty array.
+   */
+  byte[] int4Panels(byte[] w, int rows, int n);
+
+  /**
+   * {@link #gemmInt4(byte[], int, int, int, byte[], int, int[], int)} with the panels {@link
+   * #int4Panels} made of {@code w} by this same implementation: the same exact results.
+   */
+  void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride);
 
   /**
    * {@code popcount(a[aOff + i] ^ b[bOff + i])} summed over {@code i < n} words: the sign mismatches

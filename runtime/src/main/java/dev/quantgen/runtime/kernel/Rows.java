@@ -32,7 +32,8 @@ public final class Rows {
 
   /**
    * Runs {@code body} over {@code [0, rows)}, split into per-thread ranges whose starts are
-   * multiples of four (so four-row kernels stay aligned) when {@code rows * macsPerRow} is large.
+   * multiples of four or of 64 (so the kernels' row tiles stay aligned, see {@link #unit}) when
+   * {@code rows * macsPerRow} is large.
    */
   public static void forEach(int rows, long macsPerRow, RowRange body) {
     int parts = parts(rows, macsPerRow);
@@ -40,14 +41,15 @@ public final class Rows {
       body.run(0, rows);
       return;
     }
-    int quads = (rows + 3) / 4;
+    int unit = unit(rows, parts);
+    int units = (rows + unit - 1) / unit;
     Future<?>[] others = new Future<?>[parts - 1];
     for (int p = 1; p < parts; p++) {
-      int from = Math.min(rows, quads * p / parts * 4);
-      int to = p == parts - 1 ? rows : Math.min(rows, quads * (p + 1) / parts * 4);
+      int from = Math.min(rows, units * p / parts * unit);
+      int to = p == parts - 1 ? rows : Math.min(rows, units * (p + 1) / parts * unit);
       others[p - 1] = Pool.EXECUTOR.submit(() -> body.run(from, to));
     }
-    body.run(0, Math.min(rows, quads / parts * 4));
+    body.run(0, Math.min(rows, units / parts * unit));
     for (Future<?> f : others) {
       await(f);
     }
@@ -60,6 +62,14 @@ public final class Rows {
    */
   public static boolean splits(int rows, long macsPerRow) {
     return parts(rows, macsPerRow) > 1;
+  }
+
+  /**
+   * The granule of a split: 64 rows where every part gets at least two (whole panels of the batched
+   * int8 kernel at either vector width), else 4 (whole tiles of the four-row kernels).
+   */
+  private static int unit(int rows, int parts) {
+    return rows >= 128 * parts ? 64 : 4;
   }
 
   private static int parts(int rows, long macsPerRow) {

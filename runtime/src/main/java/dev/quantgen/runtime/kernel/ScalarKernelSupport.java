@@ -121,6 +121,18 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
+  public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
+      int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
+    for (int b = 0; b < batch; b++) {
+      int base = b * stride;
+      for (int c = from; c < to; c++) {
+        q[base + c] = (byte) LayerMath.requantize(products[base + c] + correction[c], multipliers[c], shifts[c],
+            zeroPoint, lo, hi);
+      }
+    }
+  }
+
+  @Override
   public float dotHalf(short[] w, int off, float[] x, int n) {
     return half(w, off, x, 0, n);
   }
@@ -211,6 +223,30 @@ public final class ScalarKernelSupport implements KernelSupport {
     for (int r = 0; r < 4; r++) {
       out[outOff + r] = dotInt4(w, off + r * stride, even, odd, bytes);
     }
+  }
+
+  /** None: the scalar product reads the rows as they are. */
+  @Override
+  public byte[] int4Panels(byte[] w, int rows, int n) {
+    return new byte[0];
+  }
+
+  @Override
+  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+  }
+
+  /** None: the scalar product reads the rows as they are. */
+  @Override
+  public byte[] int8Panels(byte[] w, int rows, int n) {
+    return new byte[0];
+  }
+
+  @Override
+  public void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+      int accStride) {
+    gemmInt8(w, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
 
   @Override

@@ -255,6 +255,115 @@ class KernelSupportParityTest {
     assertEquals((n - 1) * 16384 - 127 * 128, acc[rows]);
   }
 
+  /**
+   * The panel form of the batched int8 product: every row count to 67 and a 100-row layer split at
+   * rows that are not panel boundaries, batches below and above the panel threshold with a sample
+   * count not a multiple of four, inputs across several exact chunks, the largest products at both
+   * ends: equal to the int32 reference bit for bit, rows outside the range untouched.
+   */
+  @ParameterizedTest(name = "{0} n={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 1", "vector, 23", "vector, 129",
+      "vector, 300", "scalar, 300"})
+  void panelInt8ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(801 + n);
+    for (int batch : new int[] {3, 8, 13}) {
+      byte[] x = bytes(random, batch * n, -128, 127);
+      x[0] = -128;
+      x[n - 1] = -128;
+      for (int rows = 1; rows <= 67; rows++) {
+        byte[] w = bytes(random, rows * n, -128, 127);
+        w[0] = -128;
+        w[rows * n - 1] = -128;
+        panelProduct(k, w, rows, n, x, batch, 0, rows);
+      }
+      byte[] w = bytes(random, 100 * n, -128, 127);
+      java.util.Arrays.fill(w, 0, n, (byte) -128);
+      for (int[] range : new int[][] {{0, 100}, {4, 100}, {0, 52}, {36, 92}, {20, 24}}) {
+        panelProduct(k, w, 100, n, x, batch, range[0], range[1]);
+      }
+    }
+  }
+
+  private static void panelProduct(KernelSupport k, byte[] w, int rows, int n, byte[] x, int batch, int from,
+      int to) {
+    byte[] panels = k.int8Panels(w, rows, n);
+    int stride = rows + 1;
+    int[] acc = new int[batch * stride];
+    java.util.Arrays.fill(acc, 12345);
+    k.gemmInt8(w, panels, n, from, to, x, batch, acc, stride);
+    for (int b = 0; b < batch; b++) {
+      for (int r = 0; r < stride; r++) {
+        int expected = r < from || r >= to ? 12345 : gemmReference(w, r * n, x, b * n, n);
+        assertEquals(expected, acc[b * stride + r],
+            "rows " + rows + " [" + from + ", " + to + ") batch " + batch + " sample " + b + " row " + r);
+      }
+    }
+  }
+
+  /**
+   * The panel form of the batched int4 product: odd and even input counts (the last high nibble of
+   * an odd row ignored), every row count to 67 and misaligned row ranges, batches below and above the
+   * panel threshold: equal to the reference bit for bit, rows outside the range untouched.
+   */
+  @ParameterizedTest(name = "{0} n={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 1", "vector, 23", "vector, 130",
+      "vector, 301", "scalar, 301"})
+  void panelInt4ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(901 + n);
+    int rowBytes = (n + 1) / 2;
+    for (int batch : new int[] {3, 8, 13}) {
+      byte[] x = bytes(random, batch * n, -128, 127);
+      x[0] = -128;
+      for (int rows : new int[] {1, 5, 16, 31, 32, 33, 63, 64, 67, 100}) {
+        byte[] w = bytes(random, rows * rowBytes, -128, 127);
+        w[0] = (byte) 0x88; // -8, -8
+        byte[] panels = k.int4Panels(w, rows, n);
+        int[][] ranges = rows == 100 ? new int[][] {{0, 100}, {4, 100}, {36, 92}, {20, 24}} : new int[][] {{0, rows}};
+        for (int[] range : ranges) {
+          int stride = rows + 1;
+          int[] acc = new int[batch * stride];
+          java.util.Arrays.fill(acc, 12345);
+          k.gemmInt4(w, panels, n, range[0], range[1], x, batch, acc, stride);
+          for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < stride; r++) {
+              long expected = 0;
+              for (int i = 0; i < n && r < rows; i++) {
+                int v = w[r * rowBytes + i / 2];
+                expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
+              }
+              int want = r < range[0] || r >= range[1] ? 12345 : (int) expected;
+              assertEquals(want, acc[b * stride + r], "rows " + rows + " [" + range[0] + ", " + range[1] + ") batch "
+                  + batch + " sample " + b + " row " + r);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The panel kernel's exact chunks hold at the largest product over a long row. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
+  void panelInt8ProductsStayExactAtTheLargestProductsOverLongRows(String path) {
+    KernelSupport k = support(path);
+    int n = 8192 + 9;
+    int rows = 64;
+    int batch = 9;
+    byte[] w = new byte[rows * n];
+    byte[] x = new byte[batch * n];
+    java.util.Arrays.fill(w, (byte) -128);
+    java.util.Arrays.fill(x, (byte) -128);
+    w[5] = 127;
+    int[] acc = new int[batch * rows];
+    k.gemmInt8(w, k.int8Panels(w, rows, n), n, 0, rows, x, batch, acc, rows);
+    for (int b = 0; b < batch; b++) {
+      assertEquals((n - 1) * 16384 - 127 * 128, acc[b * rows], "sample " + b);
+      assertEquals(n * 16384, acc[b * rows + 1], "sample " + b);
+    }
+  }
+
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void batchedFloatProductsEqualTheRowByRowKernelsBitForBit(String path, int n) {
@@ -376,6 +485,77 @@ class KernelSupportParityTest {
       }
       assertEquals(99, shifted[4], "nothing written before qOff");
       assertEquals(99, shifted[5 + n], "nothing written past n");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} channels={1}")
+  @MethodSource("cases")
+  void requantizingEqualsTheScalarContractWithTiesWrapAndEveryShift(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(17 + n);
+    int batch = 3;
+    int stride = n + 2; // samples not adjacent, and two channels outside [from, to) left alone
+    int from = 1;
+    int to = n + 1;
+    int[] correction = new int[stride];
+    int[] multipliers = new int[stride];
+    int[] shifts = new int[stride];
+    int[] products = new int[batch * stride];
+    for (int c = 0; c < stride; c++) {
+      switch (c % 5) {
+        case 0: // m = 0.5 and a right shift of 1 or 2: every odd or even sum lands on a tie, twice
+          multipliers[c] = 1 << 30;
+          shifts[c] = -1 - c % 2;
+          break;
+        case 1: // the widest right shift, and none
+          multipliers[c] = (1 << 30) + random.nextInt(1 << 30);
+          shifts[c] = c % 2 == 0 ? -31 : 0;
+          break;
+        case 2: // a multiplier too small to matter
+          multipliers[c] = 0;
+          shifts[c] = 0;
+          break;
+        default:
+          multipliers[c] = (1 << 30) + random.nextInt(1 << 30);
+          shifts[c] = -random.nextInt(20);
+      }
+      correction[c] = random.nextInt(2001) - 1000;
+    }
+    for (int i = 0; i < products.length; i++) {
+      switch (i % 4) {
+        case 0: products[i] = random.nextInt(41) - 20; break; // small: ties of the shifts
+        case 1: products[i] = random.nextInt(); break; // anything, the correction may wrap it
+        case 2: products[i] = random.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE; break;
+        default: products[i] = random.nextInt(1 << 24) - (1 << 23);
+      }
+    }
+    for (int[] range : new int[][] {{-128, 127, 0}, {0, 127, -128}, {-5, 100, 7}}) {
+      int lo = range[0];
+      int hi = range[1];
+      int zeroPoint = range[2];
+      byte[] q = new byte[batch * stride];
+      java.util.Arrays.fill(q, (byte) 99);
+      k.requantizeInt8(products.clone(), batch, stride, from, to, correction, multipliers, shifts, zeroPoint, lo, hi, q);
+      for (int b = 0; b < batch; b++) {
+        for (int c = 0; c < stride; c++) {
+          int at = b * stride + c;
+          int expected = c < from || c >= to ? 99 : dev.quantgen.runtime.layer.LayerMath.requantize(
+              products[at] + correction[c], multipliers[c], shifts[c], zeroPoint, lo, hi);
+          assertEquals(expected, q[at], "sample " + b + " channel " + c + ": sum " + products[at] + " + "
+              + correction[c] + ", multiplier " + multipliers[c] + ", shift " + shifts[c]);
+        }
+      }
+    }
+    // one channel with a left shift (a multiplier above 1) takes the scalar steps for the range: same results
+    shifts[from] = 3;
+    byte[] q = new byte[batch * stride];
+    k.requantizeInt8(products.clone(), batch, stride, from, to, correction, multipliers, shifts, 0, -128, 127, q);
+    for (int b = 0; b < batch; b++) {
+      for (int c = from; c < to; c++) {
+        int at = b * stride + c;
+        assertEquals(dev.quantgen.runtime.layer.LayerMath.requantize(products[at] + correction[c], multipliers[c],
+            shifts[c], 0, -128, 127), q[at], "left-shift case, sample " + b + " channel " + c);
+      }
     }
   }
 
