@@ -4,7 +4,7 @@
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
-# modelFileWithValidChecksums quantizedModel images labels labeledCsv onnxModel caseFile importStamp
+# modelFileWithValidChecksums quantizedModel images labels labeledCsv onnxModel qdqModel caseFile importStamp
 # importSettings sparkIdx), all by default.
 # Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
@@ -26,6 +26,7 @@ all=(
   quantize:dev.quantgen.quantize.data.IdxFuzzTest#labels
   quantize:dev.quantgen.quantize.data.LabeledCsvFuzzTest#labeledCsv
   onnx:dev.quantgen.onnx.OnnxModelFuzzTest#onnxModel
+  onnx:dev.quantgen.onnx.QdqModelFuzzTest#qdqModel
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
   maven-plugin:dev.quantgen.maven.ImportStampFuzzTest#importStamp
   maven-plugin:dev.quantgen.maven.ImportSettingsFuzzTest#importSettings
