@@ -4,7 +4,8 @@
 #   tools/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET is a method name (npy npz safetensors modelFile
-# modelFileWithValidChecksums quantizedModel images labels onnxModel caseFile), all by default.
+# modelFileWithValidChecksums quantizedModel images labels labeledCsv onnxModel qdqModel caseFile importStamp
+# importSettings sparkIdx), all by default.
 # Jazzer fuzzes one @FuzzTest per JVM, so each target is its own Maven run.
 # New corpus entries go to <module>/.cifuzz-corpus (ignored by git); a crashing input is written to
 # the test's ...FuzzTestInputs/<method>/ directory, where it becomes a regression seed once fixed.
@@ -23,8 +24,13 @@ all=(
   quantize:dev.quantgen.runtime.model.QuantizedModelFuzzTest#quantizedModel
   quantize:dev.quantgen.quantize.data.IdxFuzzTest#images
   quantize:dev.quantgen.quantize.data.IdxFuzzTest#labels
+  quantize:dev.quantgen.quantize.data.LabeledCsvFuzzTest#labeledCsv
   onnx:dev.quantgen.onnx.OnnxModelFuzzTest#onnxModel
+  onnx:dev.quantgen.onnx.QdqModelFuzzTest#qdqModel
   cli:dev.quantgen.cli.conformance.CaseReaderFuzzTest#caseFile
+  maven-plugin:dev.quantgen.maven.ImportStampFuzzTest#importStamp
+  maven-plugin:dev.quantgen.maven.ImportSettingsFuzzTest#importSettings
+  spark:dev.quantgen.spark.IdxFileFuzzTest#sparkIdx
 )
 targets=()
 for t in "${all[@]}"; do
@@ -34,7 +40,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz.sh: no target matches: $*" >&2; exit 2; }
 
 # Build first, so a compile error shows once rather than as a failure of every target.
-mvn -B -q -ntp -pl cli,onnx -am test-compile || exit 1
+mvn -B -q -ntp -pl cli,onnx,maven-plugin,spark -am test-compile || exit 1
 
 logdir=$(mktemp -d)
 failed=0
@@ -45,8 +51,11 @@ for t in "${targets[@]}"; do
   # -Xmx512m: an allocation sized by a header field fails loudly instead of quietly succeeding.
   # The JUnit @Timeout (10 s) becomes Jazzer's per-input timeout; JUnit's own timeout is turned off
   # because the whole fuzz run is one JUnit invocation. The last jazzer.internal.arg sets the length.
-  # -am and the test phase: the module's dependencies come from this tree, not from ~/.m2.
-  JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  # -am and test-compile: the module's dependencies come from this tree, not from ~/.m2. Only surefire's
+  # default execution runs: -Dtest overrides the includes of a module's other executions (runtime's
+  # vector-kernel runs), which would each fuzz the target again for SECONDS.
+  JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test-compile surefire:test@default-test -Dtest="$test" \
+      -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine=-Xmx512m -Djunit.jupiter.execution.timeout.mode=disabled -Djazzer.instrument='dev.quantgen.**' \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1
   rc=$?

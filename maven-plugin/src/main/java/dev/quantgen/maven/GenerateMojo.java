@@ -181,7 +181,8 @@ public class GenerateMojo extends AbstractMojo {
     }
     for (Path stamp : gone) {
       for (Path file : ImportStamp.read(stamp).map(ImportStamp::files).orElse(List.of())) {
-        if (!taken.contains(file)) { // a layer class a current model generates again stays
+        // a layer class a current model generates again stays; nothing outside the output folders is deleted
+        if (!taken.contains(file) && (inside(file, settings.sourceRoot()) || inside(file, settings.resourceRoot()))) {
           Files.deleteIfExists(file);
         }
       }
@@ -189,6 +190,11 @@ public class GenerateMojo extends AbstractMojo {
       getLog().info("quantgen: removed the sources of " + stamp.getFileName().toString().replaceFirst("\\.stamp$", "")
           + ": its model is no longer in " + onnxDirectory);
     }
+  }
+
+  /** Whether {@code file} is {@code root} or under it, once both are absolute and normalized. */
+  private static boolean inside(Path file, Path root) {
+    return file.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize());
   }
 
   private void addRoots() {

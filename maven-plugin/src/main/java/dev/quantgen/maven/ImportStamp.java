@@ -1,8 +1,10 @@
 package dev.quantgen.maven;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,18 +39,37 @@ record ImportStamp(String hash, List<Path> files) {
     }
   }
 
-  /** The stamp in {@code file}, or empty if there is none or it cannot be read as one (then: regenerate). */
+  /**
+   * The stamp in {@code file}, or empty if there is none or it cannot be read as one (then: regenerate):
+   * no hash, text that is not UTF-8, or a file entry that is not an absolute path ({@link #write} writes
+   * absolute ones; a relative one would be resolved against the working directory).
+   */
   static Optional<ImportStamp> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
     String hash = null;
     List<Path> files = new ArrayList<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String line : lines) {
       if (line.startsWith(HASH)) {
         hash = line.substring(HASH.length());
       } else if (line.startsWith(FILE)) {
-        files.add(Path.of(line.substring(FILE.length())));
+        Path path;
+        try {
+          path = Path.of(line.substring(FILE.length()));
+        } catch (InvalidPathException e) {
+          return Optional.empty();
+        }
+        if (!path.isAbsolute()) {
+          return Optional.empty();
+        }
+        files.add(path);
       }
     }
     return hash == null ? Optional.empty() : Optional.of(new ImportStamp(hash, List.copyOf(files)));

@@ -154,6 +154,23 @@ class GenerateMojoTest {
   }
 
   @Test
+  void aStampOfAGoneModelDeletesNothingOutsideTheOutputFolders() throws Exception {
+    Path pom = Files.writeString(project.resolve("pom.xml"), "<project/>");
+    Path stale = project.resolve("target/generated-sources/quantgen/com/example/tiny/Gone.java");
+    Files.createDirectories(stale.getParent());
+    Files.writeString(stale, "class Gone {}");
+    Files.createDirectories(project.resolve("target/quantgen-stamps"));
+    Files.writeString(project.resolve("target/quantgen-stamps/Gone.stamp"),
+        "sha256=00\nfile=" + stale.toAbsolutePath() + "\nfile=" + pom.toAbsolutePath() + "\n");
+
+    mojo().execute();
+
+    assertFalse(Files.exists(stale), "the gone model's source is deleted");
+    assertTrue(Files.exists(pom), "a file outside the output folders stays, whatever the stamp lists");
+    assertFalse(Files.exists(project.resolve("target/quantgen-stamps/Gone.stamp")));
+  }
+
+  @Test
   void anUnsupportedOperatorFailsNamingTheFileTheNodeAndTheOperator() throws Exception {
     Path model = TinyOnnx.sigmoid(project.resolve("src/main/onnx/sig.onnx"));
 

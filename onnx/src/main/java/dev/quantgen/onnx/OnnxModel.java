@@ -261,10 +261,16 @@ public final class OnnxModel {
     OnnxTensor.ElementType type = t.getDataType() == INT8 ? OnnxTensor.ElementType.INT8
         : t.getDataType() == UINT8 ? OnnxTensor.ElementType.UINT8 : OnnxTensor.ElementType.INT32;
     ByteString raw = t.getRawData();
+    int width = type == OnnxTensor.ElementType.INT32 ? Integer.BYTES : 1;
+    // the data's size is checked against the shape before the values are allocated: a shape alone
+    // cannot make the reader allocate what the file does not hold
+    if (!raw.isEmpty()) {
+      requireRawSize(where, raw, n, width);
+    } else {
+      requireCount(where, t.getInt32DataCount(), n);
+    }
     int[] v = new int[n];
     if (!raw.isEmpty()) {
-      int width = type == OnnxTensor.ElementType.INT32 ? Integer.BYTES : 1;
-      requireRawSize(where, raw, n, width);
       ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < n; i++) {
         v[i] = switch (type) {
@@ -274,7 +280,6 @@ public final class OnnxModel {
         };
       }
     } else {
-      requireCount(where, t.getInt32DataCount(), n);
       for (int i = 0; i < n; i++) {
         v[i] = t.getInt32Data(i);
       }

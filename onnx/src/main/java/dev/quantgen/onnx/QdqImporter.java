@@ -69,10 +69,18 @@ public final class QdqImporter {
    * Imports {@code model}.
    *
    * @throws UnsupportedOperatorException naming the node (or the graph input or output) and why its
-   *     pattern cannot run exactly on the int8 layers
+   *     pattern cannot run exactly on the int8 layers, or the file and a constant of the wrong element type
    */
   public static QdqModel importModel(OnnxModel model) {
-    return new QdqImporter(model).run();
+    try {
+      return new QdqImporter(model).run();
+    } catch (UnsupportedOperatorException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // a constant of another element type than its role needs (a scale held as int32, say): OnnxTensor's
+      // message names the tensor and the type expected; this names the file
+      throw new UnsupportedOperatorException(model.source() + ": " + e.getMessage());
+    }
   }
 
   // ---- the values flowing through the graph ----

@@ -2,14 +2,20 @@ package dev.quantgen.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The converter's IDX reader: bytes as stored, and every bad file named with what was expected. */
@@ -67,5 +73,18 @@ class IdxFileTest {
       out.write(data);
     }
     return file;
+  }
+
+  /** The committed fuzz seeds through {@link IdxFileFuzzTest}'s oracle (that class runs only when fuzzing). */
+  @TestFactory
+  Stream<DynamicTest> fuzzSeedsReadOrFailNamingTheFile() throws Exception {
+    Path seeds = Path.of(IdxFileTest.class.getResource("IdxFileFuzzTestInputs/sparkIdx").toURI());
+    List<Path> files;
+    try (Stream<Path> list = Files.list(seeds)) {
+      files = list.sorted().collect(Collectors.toList());
+    }
+    assertFalse(files.isEmpty(), "seeds committed");
+    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(),
+        () -> IdxFileFuzzTest.check(Files.readAllBytes(f))));
   }
 }

@@ -1,6 +1,7 @@
 package dev.quantgen.quantize.data;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads a headerless CSV of numbers with the integer class label in the last column (the UCI
@@ -19,8 +21,9 @@ public final class LabeledCsv {
   /**
    * Reads the file; every feature is divided by {@code featureScale} (16 for the 0..16 optdigits counts).
    *
-   * @throws DataFormatException naming the file, line and column of anything that is not a number,
-   *     a row of a different width, or a label outside {@code 0..numClasses-1}
+   * @throws DataFormatException naming the file, line and column of anything that is not a finite
+   *     number (NaN and infinities too), a row of a different width, or a label outside {@code
+   *     0..numClasses-1}; naming the file for a corrupt or truncated gzip stream
    */
   public static Dataset read(Path file, float featureScale, int numClasses) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
@@ -59,16 +62,26 @@ public final class LabeledCsv {
         throw new DataFormatException(file + ": no rows, expected at least one");
       }
       return Dataset.of(features.toArray(), width - 1, labels.toArray(), numClasses);
+    } catch (ZipException e) {
+      throw new DataFormatException(file + ": corrupt gzip stream: " + e.getMessage(), e);
+    } catch (EOFException e) {
+      throw new DataFormatException(file + ": truncated gzip stream", e);
     }
   }
 
   private static float parseFloat(String cell, Path file, int line, int column) throws DataFormatException {
+    float v;
     try {
-      return Float.parseFloat(cell.trim());
+      v = Float.parseFloat(cell.trim());
     } catch (NumberFormatException e) {
       throw new DataFormatException(file + " line " + line + " column " + column + ": '" + cell
           + "' is not a number", e);
     }
+    if (!Float.isFinite(v)) { // "NaN", "Infinity" and "1e39" parse, but no sample is made of them
+      throw new DataFormatException(file + " line " + line + " column " + column + ": '" + cell.trim()
+          + "' is " + v + ", expected a finite number");
+    }
+    return v;
   }
 
   /** A growable float array, to avoid boxing hundreds of thousands of values. */

@@ -112,4 +112,25 @@ class DatasetTest {
     assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(label, 1, 3)).getMessage()
         .endsWith("line 1: label is 3, expected an integer 0..2"));
   }
+
+  /** Fuzzing findings (seeds in {@code LabeledCsvFuzzTestInputs}): NaN read silently, a raw zip exception. */
+  @Test
+  void csvRejectsNonFiniteFeaturesAndCorruptGzipNamingTheFile() throws IOException {
+    Path nan = dir.resolve("nan.csv");
+    Files.writeString(nan, "1,2,0\n1,NaN,1\n");
+    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(nan, 1, 3)).getMessage()
+        .endsWith("nan.csv line 2 column 1: 'NaN' is NaN, expected a finite number"));
+    Path huge = dir.resolve("huge.csv");
+    Files.writeString(huge, "1e39,0\n");
+    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(huge, 1, 3)).getMessage()
+        .endsWith("huge.csv line 1 column 0: '1e39' is Infinity, expected a finite number"));
+    Path corrupt = dir.resolve("corrupt.csv.gz");
+    Files.write(corrupt, java.util.Base64.getDecoder().decode("H4sIAAAAAAACAzPQMV8xNNMx5jLVMdAx0rHkAgDrSAUpEQAAAA=="));
+    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(corrupt, 1, 3)).getMessage()
+        .startsWith(corrupt + ": corrupt gzip stream"));
+    Path truncated = dir.resolve("truncated.csv.gz");
+    Files.write(truncated, new byte[] {0x1f, (byte) 0x8b, 8, 0});
+    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(truncated, 1, 3)).getMessage()
+        .startsWith(truncated + ": truncated gzip stream"));
+  }
 }
