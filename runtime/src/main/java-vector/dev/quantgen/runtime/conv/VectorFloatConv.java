@@ -51,12 +51,23 @@ final class VectorFloatConv implements FloatConv {
 
   @Override
   public void forward(float[] x, float[] y) {
-    FloatConvPlan p = plan;
-    p.requireOutput(y);
+    plan.requireOutput(y);
     float[][] s = scratch.get();
-    float[] xp = s[0];
-    float[] tile = s[1];
-    p.pad(x, xp);
+    plan.pad(x, s[0]);
+    run(s[0], s[1], y);
+  }
+
+  @Override
+  public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
+    plan.requireOutput(y);
+    float[][] s = scratch.get();
+    plan.padCentred(q, zeroPoint, s[0]);
+    run(s[0], s[1], y);
+  }
+
+  /** The tiles over the padded sample {@code xp}. */
+  private void run(float[] xp, float[] tile, float[] y) {
+    FloatConvPlan p = plan;
     for (int group = 0; group < p.g.groups(); group++) {
       for (int b = 0; b < p.blocks; b++) {
         // The last tile may reach past the plane: its extra positions reread the last one

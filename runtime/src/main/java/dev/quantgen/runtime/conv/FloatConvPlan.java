@@ -132,7 +132,10 @@ final class FloatConvPlan {
     return field;
   }
 
-  /** Copies {@code x [C, H, W]} into the interior of {@code padded [PH][PW][C]} (the border stays 0). */
+  /**
+   * Copies {@code x [C, H, W]} into the interior of {@code padded [PH][PW][C]} (the border stays 0),
+   * channel by channel: each input row is read in order (a stride of {@code C} on the write side).
+   */
   void pad(float[] x, float[] padded) {
     int channels = g.inChannels();
     int h = g.inHeight();
@@ -140,13 +143,34 @@ final class FloatConvPlan {
     if (x.length < channels * h * w) {
       throw new IllegalArgumentException("x: " + x.length + " values, expected [C, H, W] = " + channels * h * w);
     }
-    int inPlane = h * w;
-    for (int iy = 0; iy < h; iy++) {
-      for (int ix = 0; ix < w; ix++) {
-        int to = ((iy + g.padTop()) * paddedWidth + ix + g.padLeft()) * channels;
-        int from = iy * w + ix;
-        for (int c = 0; c < channels; c++) {
-          padded[to + c] = x[from + c * inPlane];
+    for (int c = 0; c < channels; c++) {
+      for (int iy = 0; iy < h; iy++) {
+        int to = ((iy + g.padTop()) * paddedWidth + g.padLeft()) * channels + c;
+        int from = (c * h + iy) * w;
+        for (int ix = 0; ix < w; ix++) {
+          padded[to + ix * channels] = x[from + ix];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #pad} of int8 codes centred on {@code zeroPoint}: {@code q[i] - zeroPoint} as floats
+   * (exact), so a padded cell (0) is the real 0 a quantized convolution pads with.
+   */
+  void padCentred(byte[] q, int zeroPoint, float[] padded) {
+    int channels = g.inChannels();
+    int h = g.inHeight();
+    int w = g.inWidth();
+    if (q.length < channels * h * w) {
+      throw new IllegalArgumentException("q: " + q.length + " codes, expected [C, H, W] = " + channels * h * w);
+    }
+    for (int c = 0; c < channels; c++) {
+      for (int iy = 0; iy < h; iy++) {
+        int to = ((iy + g.padTop()) * paddedWidth + g.padLeft()) * channels + c;
+        int from = (c * h + iy) * w;
+        for (int ix = 0; ix < w; ix++) {
+          padded[to + ix * channels] = q[from + ix] - zeroPoint;
         }
       }
     }
