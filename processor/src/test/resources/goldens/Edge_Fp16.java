@@ -19,7 +19,7 @@ import javax.annotation.processing.Generated;
  * dilation 1x1, pads (top, left, bottom, right) = (1, 1, 1, 1), 1 group(s), bias, relu.
  * Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's width, or scalar):
  * a register tile of output positions by a vector of output channels over a zero-padded
- * channels-last copy of the input, bias and activation fused into the tile's epilogue.
+ * planar copy of the input, bias and activation fused into the tile's epilogue.
  * Weights are rounded to IEEE binary16 as {@code Fp16Conv2d} rounds them and decoded to
  * float32 once, into the panels; the bias stays float32.
  * Sums are reassociated and fused (kernel row, kernel column, input channel), so an output

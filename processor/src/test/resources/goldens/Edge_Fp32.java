@@ -17,7 +17,7 @@ import javax.annotation.processing.Generated;
  * dilation 1x1, pads (top, left, bottom, right) = (1, 1, 1, 1), 1 group(s), bias, relu.
  * Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's width, or scalar):
  * a register tile of output positions by a vector of output channels over a zero-padded
- * channels-last copy of the input, bias and activation fused into the tile's epilogue.
+ * planar copy of the input, bias and activation fused into the tile's epilogue.
  * Weights are packed once, here.
  * Sums are reassociated and fused (kernel row, kernel column, input channel), so an output
  * differs from the reference by at most {@code 2 gamma(n + 1) (sum |w x| + |b|)}, {@code n} the fan-in,

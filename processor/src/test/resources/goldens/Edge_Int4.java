@@ -319,11 +319,9 @@ public final class Edge_Int4 {
     LayerMath.requireLength("qx", qx.length, IN);
     LayerMath.requireLength("qy", qy.length, OUT);
     Scratch s = SCRATCH.get();
-    // centred codes: a padded cell (0) is then the real 0 the reference pads with
-    float[] centred = s.centred;
-    ROWS.centre(qx, inputZeroPoint, centred, IN);
+    // on the codes centred as the kernel pads them: a padded cell (0) is the real 0 the reference pads with
     float[] products = s.products;
-    sums.forward(centred, products);
+    sums.forwardCentred(qx, inputZeroPoint, products);
     // each accumulator (int) products + correction, requantized as LayerMath.requantize does
     ROWS.requantize(products, OUT_CHANNELS, PLANE, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
@@ -361,11 +359,6 @@ public final class Edge_Int4 {
    * One thread's buffers, so a call allocates nothing.
    */
   private static final class Scratch {
-    /**
-     * The input codes minus the zero point, {@code [C, H, W]}, as floats (exact).
-     */
-    final float[] centred = new float[IN];
-
     /**
      * The exact int32 sums as floats, {@code [M, OH, OW]}.
      */

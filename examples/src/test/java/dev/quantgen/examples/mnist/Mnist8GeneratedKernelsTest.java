@@ -126,6 +126,29 @@ class Mnist8GeneratedKernelsTest {
     }
   }
 
+  /**
+   * The int8 model's allocation-free {@code forward(x, y)} equals the dequantized last layer of
+   * {@code traceQuantized} bit for bit, and so does {@code forward(x)} ({@link
+   * CnnAllocationTest} checks that it allocates nothing).
+   */
+  @Test
+  void int8ForwardIntoABufferEqualsTheTrace() {
+    Mnist8_Model.Int8 model = Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
+    ActivationParams out = model.params().get(model.params().size() - 1);
+    float[] y = new float[10];
+    for (int n = 0; n < 10000; n += 101) {
+      byte[][] trace = model.traceQuantized(images[n]);
+      byte[] last = trace[trace.length - 1];
+      float[] expected = new float[last.length];
+      for (int i = 0; i < last.length; i++) {
+        expected[i] = out.dequantize(last[i]);
+      }
+      model.forward(images[n], y);
+      assertArrayEquals(expected, y, "image " + n);
+      assertArrayEquals(expected, model.forward(images[n]), "image " + n);
+    }
+  }
+
   private static int errors(Function<float[], float[]> model) {
     return (int) IntStream.range(0, images.length).parallel()
         .filter(n -> argmax(model.apply(images[n])) != labels[n]).count();

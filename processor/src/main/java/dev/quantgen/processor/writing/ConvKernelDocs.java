@@ -9,7 +9,7 @@ import dev.quantgen.processor.model.VariantSpec;
 final class ConvKernelDocs {
   private static final String BLOCKED = "Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's"
       + " width, or scalar):\na register tile of output positions by a vector of output channels over a"
-      + " zero-padded\nchannels-last copy of the input, bias and activation fused into the tile's epilogue.\n";
+      + " zero-padded\nplanar copy of the input, bias and activation fused into the tile's epilogue.\n";
   private static final String BOUND = "Sums are reassociated and fused (kernel row, kernel column, input channel),"
       + " so an output\ndiffers from the reference by at most {@code 2 gamma(n + 1) (sum |w x| + |b|)},"
       + " {@code n} the fan-in,\n{@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Immutable; per-thread"

@@ -47,6 +47,9 @@ public final class SpatialModelWriter {
   private static final TypeName SAMPLES = ParameterizedTypeName.get(ClassName.get(Iterable.class),
       TypeName.get(float[].class));
 
+  private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
+  private static final ClassName INT8_ROWS = ClassName.get("dev.quantgen.runtime.conv", "Int8Rows");
+
   private SpatialModelWriter() {}
 
   /** The generated model source; originating elements are the model and every layer it reads. */
@@ -298,8 +301,30 @@ public final class SpatialModelWriter {
 
   private static TypeSpec int8(List<ModelLayer> layers) {
     TypeSpec.Builder type = TypeSpec.classBuilder("Int8").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The static int8 model. Immutable and thread-safe; allocates its activations per call.\n");
+        .addJavadoc("The static int8 model. Immutable and thread-safe; {@code forward(x, y)} allocates nothing per call\n"
+            + "(each thread keeps its own activation buffers), {@code traceQuantized} allocates every layer's output.\n");
     type.addField(KernelClass.field(PARAMS, "params"));
+    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "inputParams"));
+    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "outputParams"));
+    type.addField(com.palantir.javapoet.FieldSpec.builder(INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL)
+        .addJavadoc("Quantizes the input (Vector API or scalar, as the conv kernels do; LayerMath's rule bit for bit).\n")
+        .initializer("$T.int8Rows()", CONV_KERNELS).build());
+    ClassName scratch = ClassName.get("", "Scratch");
+    TypeSpec.Builder scratchType = TypeSpec.classBuilder("Scratch")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("One thread's activations for {@code forward(x, y)}, so a call allocates nothing.\n")
+        .addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "input", Modifier.FINAL)
+            .initializer("new byte[INPUT_SIZE]").build());
+    MethodSpec.Builder run = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
+            + "call) and equals {@code forward(x)} bit for bit.\n")
+        .addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
+        .addStatement("byte[] a = s.input");
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights").addParameter(PARAMS, "given")
         .beginControlFlow("if (given.size() != LAYERS + 1)")
         .addStatement("throw new IllegalArgumentException($S + given.size() + $S)", "params: ",
@@ -324,6 +349,8 @@ public final class SpatialModelWriter {
           ctor.addStatement("this.$L = $L", f, prepareConv((SpatialSpec) l, CodeBlock.of("p.get($L)", k),
               CodeBlock.of("p.get($L)", k + 1)));
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+          scratchBytes(scratchType, k, outSize(l));
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
           break;
         }
         case STATIC_DENSE: {
@@ -333,6 +360,8 @@ public final class SpatialModelWriter {
           ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
               d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+          scratchBytes(scratchType, k, outSize(l));
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
           break;
         }
         case MAX_POOL:
@@ -341,6 +370,8 @@ public final class SpatialModelWriter {
               .addComment("max pooling keeps its input's parameters")
               .addStatement("p.set($L, p.get($L))", k + 1, k);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forward(a, out[$L])", f, k);
+          scratchBytes(scratchType, k, outSize(l));
+          run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
           break;
         case FLATTEN:
           ctor.addComment("flatten moves no value and keeps its input's parameters")
@@ -355,13 +386,31 @@ public final class SpatialModelWriter {
               .addStatement("float[] f$L = new float[$L]", k, outSize(l))
               .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
               .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+          scratchBytes(scratchType, k, outSize(l));
+          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", inSize(l)).build())
+              .addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", outSize(l)).build());
+          run.addComment("$L runs in float between int8 neighbours", l.simpleName())
+              .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
+              .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
+              .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
+                  k + 1, k + 1, k, outSize(l))
+              .addStatement("a = s.out$L", k);
           break;
         }
       }
       trace.addStatement("a = out[$L]", k);
     }
-    ctor.addStatement("this.params = $T.copyOf(p)", List.class);
+    ctor.addStatement("this.params = $T.copyOf(p)", List.class)
+        .addStatement("this.inputParams = params.get(0)")
+        .addStatement("this.outputParams = params.get(LAYERS)");
     trace.addStatement("return out");
+    run.addStatement("dequantizeInto(a, outputParams, y)");
+    type.addType(scratchType.build());
+    type.addField(com.palantir.javapoet.FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
+            scratch), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class).build());
     type.addMethod(ctor.build());
     type.addMethod(MethodSpec.methodBuilder("params").addModifiers(Modifier.PUBLIC)
         .addJavadoc("The activation parameters in use: the input's, then one per layer output.\n")
@@ -370,7 +419,10 @@ public final class SpatialModelWriter {
     type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
         .addJavadoc("The dequantized output for one float sample.\n")
         .returns(float[].class).addParameter(float[].class, "x")
-        .addStatement("return dequantize(traceQuantized(x)[LAYERS - 1], params.get(LAYERS))").build());
+        .addStatement("float[] y = new float[OUTPUT_SIZE]")
+        .addStatement("forward(x, y)")
+        .addStatement("return y").build());
+    type.addMethod(run.build());
     type.addMethod(MethodSpec.methodBuilder("quantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(byte[].class).addParameter(float[].class, "x").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
         .addStatement("byte[] q = new byte[x.length]")
@@ -385,6 +437,17 @@ public final class SpatialModelWriter {
         .addStatement("x[i] = p.dequantize(q[i])")
         .endControlFlow()
         .addStatement("return x").build());
+    type.addMethod(MethodSpec.methodBuilder("dequantizeInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(byte[].class, "q").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p").addParameter(float[].class, "x")
+        .beginControlFlow("for (int i = 0; i < x.length; i++)")
+        .addStatement("x[i] = p.dequantize(q[i])")
+        .endControlFlow().build());
     return type.build();
+  }
+
+  /** A per-thread int8 output buffer {@code out<k>} of {@code size} values. */
+  private static void scratchBytes(TypeSpec.Builder scratch, int k, int size) {
+    scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + k, Modifier.FINAL)
+        .initializer("new byte[$L]", size).build());
   }
 }

@@ -190,8 +190,6 @@ final class StaticConvMembers {
     type.addType(TypeSpec.classBuilder(scratch).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("One thread's buffers, so a call allocates nothing.\n")
         .addFields(blocked ? List.of(
-            FieldSpec.builder(float[].class, "centred", Modifier.FINAL).initializer("new float[IN]")
-                .addJavadoc("The input codes minus the zero point, {@code [C, H, W]}, as floats (exact).\n").build(),
             FieldSpec.builder(float[].class, "products", Modifier.FINAL).initializer("new float[OUT]")
                 .addJavadoc("The exact int32 sums as floats, {@code [M, OH, OW]}.\n").build())
             : List.of(FieldSpec.builder(byte[].class, "columns", Modifier.FINAL).initializer("new byte[PLANE * FAN_IN]")
@@ -222,11 +220,10 @@ final class StaticConvMembers {
         .addCode(KernelClass.checkLengths("qx", "IN", "qy", "OUT"))
         .addStatement("$T s = SCRATCH.get()", scratch);
     if (blocked) {
-      quantized.addComment("centred codes: a padded cell (0) is then the real 0 the reference pads with")
-          .addStatement("float[] centred = s.centred")
-          .addStatement("ROWS.centre(qx, inputZeroPoint, centred, IN)")
+      quantized.addComment("on the codes centred as the kernel pads them: a padded cell (0) is the real 0 the reference pads"
+              + " with")
           .addStatement("float[] products = s.products")
-          .addStatement("sums.forward(centred, products)")
+          .addStatement("sums.forwardCentred(qx, inputZeroPoint, products)")
           .addComment("each accumulator (int) products + correction, requantized as LayerMath.$L does",
               onnx ? "requantizeFloat" : "requantize");
       if (onnx) {

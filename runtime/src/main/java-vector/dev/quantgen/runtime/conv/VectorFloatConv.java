@@ -1,7 +1,9 @@
 package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.kernel.VectorShapes;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorFloatConv implements FloatConv {
   private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
   private static final int L = S.length();
+  private static final VectorSpecies<Byte> CODES = VectorShapes.BYTES_PER_INT;
   /** Output positions per register tile. */
   static final int PIXELS = 6;
 
@@ -51,12 +54,48 @@ final class VectorFloatConv implements FloatConv {
 
   @Override
   public void forward(float[] x, float[] y) {
-    FloatConvPlan p = plan;
-    p.requireOutput(y);
+    plan.requireOutput(y);
     float[][] s = scratch.get();
-    float[] xp = s[0];
-    float[] tile = s[1];
-    p.pad(x, xp);
+    plan.pad(x, s[0]);
+    run(s[0], s[1], y);
+  }
+
+  @Override
+  public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
+    plan.requireOutput(y);
+    float[][] s = scratch.get();
+    padCentred(plan, q, zeroPoint, s[0]);
+    run(s[0], s[1], y);
+  }
+
+  /** {@link FloatConvPlan#padCentred} a vector of codes at a time, each row's tail scalar. */
+  private static void padCentred(FloatConvPlan p, byte[] q, int zeroPoint, float[] padded) {
+    p.requireCodes(q);
+    int h = p.g.inHeight();
+    int w = p.g.inWidth();
+    for (int c = 0; c < p.g.inChannels(); c++) {
+      for (int iy = 0; iy < h; iy++) {
+        int to = p.paddedRow(c, iy);
+        int from = (c * h + iy) * w;
+        int ix = 0;
+        for (; ix <= w - L; ix += L) {
+          centreLanes(q, from + ix, zeroPoint, padded, to + ix);
+        }
+        for (; ix < w; ix++) {
+          padded[to + ix] = q[from + ix] - zeroPoint;
+        }
+      }
+    }
+  }
+
+  private static void centreLanes(byte[] q, int from, int zeroPoint, float[] padded, int to) {
+    ((FloatVector) ByteVector.fromArray(CODES, q, from).convertShape(VectorOperators.B2F, S, 0)).sub(zeroPoint)
+        .intoArray(padded, to);
+  }
+
+  /** The tiles over the padded sample {@code xp}. */
+  private void run(float[] xp, float[] tile, float[] y) {
+    FloatConvPlan p = plan;
     for (int group = 0; group < p.g.groups(); group++) {
       for (int b = 0; b < p.blocks; b++) {
         // The last tile may reach past the plane: its extra positions reread the last one
@@ -77,7 +116,7 @@ final class VectorFloatConv implements FloatConv {
   private static void tile2x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
     float[] w = p.panels[group * p.blocks + b];
     int[] field = p.fieldOffsets;
-    int channelOffset = group * p.cpg;
+    int channelOffset = group * p.groupStride;
     int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
     int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
     int x2 = p.pixelOffsets[pixel + 2] + channelOffset;
@@ -140,7 +179,7 @@ final class VectorFloatConv implements FloatConv {
   private static void tile1x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
     float[] w = p.panels[group * p.blocks + b];
     int[] field = p.fieldOffsets;
-    int channelOffset = group * p.cpg;
+    int channelOffset = group * p.groupStride;
     int x0 = p.pixelOffsets[pixel + 0] + channelOffset;
     int x1 = p.pixelOffsets[pixel + 1] + channelOffset;
     int x2 = p.pixelOffsets[pixel + 2] + channelOffset;

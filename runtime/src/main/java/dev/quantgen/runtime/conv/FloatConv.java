@@ -15,6 +15,17 @@ public interface FloatConv {
    */
   void forward(float[] x, float[] y);
 
+  /**
+   * Runs one sample of int8 codes centred on {@code zeroPoint}: exactly {@code forward(x, y)} with
+   * {@code x[i] = q[i] - zeroPoint} (exact in float), without a separate centred copy. The static
+   * int8 kernels run their integer weights through it (exact integer sums, see {@code
+   * StaticConvMembers}).
+   *
+   * @param q {@code [C, H, W]} row-major int8 codes, at least {@code C * H * W}
+   * @param y receives {@code [M, OH, OW]} row-major
+   */
+  void forwardCentred(byte[] q, int zeroPoint, float[] y);
+
   /** The implementation for reports, e.g. {@code vector(512 bit) 2x16 channels x 6 pixels}. */
   String name();
 }

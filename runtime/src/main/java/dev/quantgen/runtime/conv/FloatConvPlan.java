@@ -4,9 +4,11 @@ package dev.quantgen.runtime.conv;
  * The tables a blocked float convolution computes once per layer, shared by the scalar and the
  * Vector API microkernels.
  *
- * <p><b>Activations</b> are copied per call into a zero-padded channels-last buffer {@code [PH][PW][C]}
+ * <p><b>Activations</b> are copied per call into a zero-padded planar buffer {@code [C][PH][PW]}
  * (one per thread, allocated once; its border is never written, so it stays 0 and no tap needs a
- * bounds test). Channels-last makes the {@code CPG} values one tap multiplies contiguous.
+ * bounds test). Planar, the copy is one contiguous row per input row (a channels-last buffer made
+ * it a transposition, which profiled as costly as the small layers' products); the microkernel
+ * reads its receptive field through {@link #fieldOffsets} either way.
  *
  * <p><b>Weights</b> are packed per group and per block of {@link #block} output channels into the
  * order the microkernel reads them, {@code [g][b][tap][c][block]}: for each tap and input channel,
@@ -29,6 +31,10 @@ final class FloatConvPlan {
   final int mpg;
   final int plane;
   final int paddedLength;
+  /** Distance between the padded planes of consecutive channels: {@code PH * PW}. */
+  final int channelStride;
+  /** Distance between the first padded planes of consecutive groups: {@code CPG * PH * PW}. */
+  final int groupStride;
   /** {@code [g][b][tap][c][block]}. */
   final float[] weights;
   /**
@@ -104,49 +110,75 @@ final class FloatConvPlan {
     }
     int channels = g.inChannels();
     this.paddedWidth = g.paddedWidth();
-    this.paddedLength = g.paddedHeight() * paddedWidth * channels;
+    this.channelStride = g.paddedHeight() * paddedWidth;
+    this.groupStride = cpg * channelStride;
+    this.paddedLength = channelStride * channels;
     this.pixelOffsets = new int[(plane + tile - 1) / tile * tile];
     for (int oy = 0; oy < g.outHeight(); oy++) {
       for (int ox = 0; ox < g.outWidth(); ox++) {
-        pixelOffsets[oy * g.outWidth() + ox] = (oy * g.strideHeight() * paddedWidth + ox * g.strideWidth()) * channels;
+        pixelOffsets[oy * g.outWidth() + ox] = oy * g.strideHeight() * paddedWidth + ox * g.strideWidth();
       }
     }
     this.tapOffsets = new int[taps];
     for (int ky = 0; ky < g.kernelHeight(); ky++) {
       for (int kx = 0; kx < g.kernelWidth(); kx++) {
-        tapOffsets[ky * g.kernelWidth() + kx] =
-            (ky * g.dilationHeight() * paddedWidth + kx * g.dilationWidth()) * channels;
+        tapOffsets[ky * g.kernelWidth() + kx] = ky * g.dilationHeight() * paddedWidth + kx * g.dilationWidth();
       }
     }
     java.util.Arrays.fill(pixelOffsets, plane, pixelOffsets.length, pixelOffsets[plane - 1]);
-    this.fieldOffsets = field(tapOffsets, cpg);
+    this.fieldOffsets = field(tapOffsets, cpg, channelStride);
   }
 
-  private static int[] field(int[] tapOffsets, int cpg) {
+  private static int[] field(int[] tapOffsets, int cpg, int channelStride) {
     int[] field = new int[tapOffsets.length * cpg];
     for (int t = 0; t < tapOffsets.length; t++) {
       for (int c = 0; c < cpg; c++) {
-        field[t * cpg + c] = tapOffsets[t] + c;
+        field[t * cpg + c] = tapOffsets[t] + c * channelStride;
       }
     }
     return field;
   }
 
-  /** Copies {@code x [C, H, W]} into the interior of {@code padded [PH][PW][C]} (the border stays 0). */
+  /** Copies {@code x [C, H, W]} into the interior of {@code padded [C][PH][PW]} (the border stays 0), row by row. */
   void pad(float[] x, float[] padded) {
-    int channels = g.inChannels();
     int h = g.inHeight();
     int w = g.inWidth();
-    if (x.length < channels * h * w) {
-      throw new IllegalArgumentException("x: " + x.length + " values, expected [C, H, W] = " + channels * h * w);
+    if (x.length < g.inChannels() * h * w) {
+      throw new IllegalArgumentException("x: " + x.length + " values, expected [C, H, W] = " + g.inChannels() * h * w);
     }
-    int inPlane = h * w;
-    for (int iy = 0; iy < h; iy++) {
-      for (int ix = 0; ix < w; ix++) {
-        int to = ((iy + g.padTop()) * paddedWidth + ix + g.padLeft()) * channels;
-        int from = iy * w + ix;
-        for (int c = 0; c < channels; c++) {
-          padded[to + c] = x[from + c * inPlane];
+    for (int c = 0; c < g.inChannels(); c++) {
+      for (int iy = 0; iy < h; iy++) {
+        System.arraycopy(x, (c * h + iy) * w, padded, paddedRow(c, iy), w);
+      }
+    }
+  }
+
+  /** Where input row {@code iy} of channel {@code c} starts in the padded buffer. */
+  int paddedRow(int c, int iy) {
+    return c * channelStride + (iy + g.padTop()) * paddedWidth + g.padLeft();
+  }
+
+  /** Checks that {@code q} holds a whole {@code [C, H, W]} sample of codes. */
+  void requireCodes(byte[] q) {
+    if (q.length < g.inChannels() * g.inPlane()) {
+      throw new IllegalArgumentException("q: " + q.length + " codes, expected [C, H, W] = " + g.inChannels() * g.inPlane());
+    }
+  }
+
+  /**
+   * {@link #pad} of int8 codes centred on {@code zeroPoint}: {@code q[i] - zeroPoint} as floats
+   * (exact), so a padded cell (0) is the real 0 a quantized convolution pads with.
+   */
+  void padCentred(byte[] q, int zeroPoint, float[] padded) {
+    requireCodes(q);
+    int h = g.inHeight();
+    int w = g.inWidth();
+    for (int c = 0; c < g.inChannels(); c++) {
+      for (int iy = 0; iy < h; iy++) {
+        int to = paddedRow(c, iy);
+        int from = (c * h + iy) * w;
+        for (int ix = 0; ix < w; ix++) {
+          padded[to + ix] = q[from + ix] - zeroPoint;
         }
       }
     }

@@ -5,7 +5,7 @@ package dev.quantgen.runtime.conv;
  * Conv2d} with its per-tap output ranges computed once. Each tap is added to every output it
  * reaches along output rows (an inner loop C2 unrolls and, at stride 1, vectorizes), so each output
  * sums its products in the order input channel, kernel row, kernel column, then adds the bias:
- * equal to {@link Conv2d} bit for bit. No per-call allocation, no scratch.
+ * equal to {@link Conv2d} bit for bit. No per-call allocation (centred codes use a per-thread buffer).
  */
 final class ScalarFloatConv implements FloatConv {
   private final ConvGeometry g;
@@ -16,6 +16,8 @@ final class ScalarFloatConv implements FloatConv {
   private final int[] rowEnd;
   private final int[] columnFirst;
   private final int[] columnEnd;
+  /** Per thread: the centred codes of {@link #forwardCentred}. */
+  private final ThreadLocal<float[]> centred;
 
   ScalarFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     this.g = g;
@@ -37,6 +39,8 @@ final class ScalarFloatConv implements FloatConv {
       rowFirst[ky] = OutputRange.first(tap, g.padTop(), g.strideHeight());
       rowEnd[ky] = OutputRange.end(tap, g.padTop(), g.strideHeight(), g.inHeight(), g.outHeight());
     }
+    int inLength = g.inChannels() * g.inPlane();
+    this.centred = ThreadLocal.withInitial(() -> new float[inLength]);
     columnFirst = new int[g.kernelWidth()];
     columnEnd = new int[g.kernelWidth()];
     for (int kx = 0; kx < g.kernelWidth(); kx++) {
@@ -49,6 +53,18 @@ final class ScalarFloatConv implements FloatConv {
   @Override
   public String name() {
     return "scalar direct loop";
+  }
+
+  @Override
+  public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
+    float[] x = centred.get();
+    if (q.length < x.length) {
+      throw new IllegalArgumentException("q: " + q.length + " codes, expected [C, H, W] = " + x.length);
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] = q[i] - zeroPoint;
+    }
+    forward(x, y);
   }
 
   @Override

@@ -121,6 +121,47 @@ class ConvKernelsInt8RowsTest {
     }
   }
 
+  /**
+   * Power-of-two scales put the rounding shift exactly on its ties (x.5 of both signs), and the sums
+   * run to the blocked kernel's bound {@code +-2^24} and the edges of the float-to-int split ({@code
+   * 4 r + d}): every value here must requantize as {@code LayerMath} does.
+   */
+  @ParameterizedTest
+  @MethodSource("paths")
+  void requantizationTiesAndTheLargestExactSumsAreLayerMaths(String path) {
+    Int8Rows rows = rows(path);
+    double[] reals = {0.5, 0.25, 0.125, 1.0 / 1024, 1.0 / (1 << 20), 0.75, 1.0 / 3};
+    int[] edges = {0, 1, -1, 2, -2, 3, -3, 5, -5, 6, -6, 7, -7, 9, -9, 511, -511, 512, -512, 1023, -1023, 1 << 24,
+        -(1 << 24), (1 << 24) - 1, -(1 << 24) + 1, (1 << 24) - 2, -(1 << 24) + 2, (1 << 22) + 2, -(1 << 22) - 2,
+        (1 << 23) + 6, -(1 << 23) - 6, 1536, -1536, 2560, -2560};
+    int plane = edges.length * 3 + 1;
+    int channels = reals.length;
+    float[] sums = new float[channels * plane];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = edges[(i * 7) % edges.length];
+    }
+    int[] bias = new int[channels];
+    int[] multipliers = new int[channels];
+    int[] shifts = new int[channels];
+    for (int m = 0; m < channels; m++) {
+      FixedPoint.Multiplier fm = FixedPoint.quantizeMultiplier(reals[m]);
+      multipliers[m] = fm.multiplier();
+      shifts[m] = fm.shift();
+      bias[m] = m % 2 == 0 ? 0 : 1;
+    }
+    for (int zero : new int[] {0, -128, 127, -7}) {
+      byte[] q = new byte[channels * plane];
+      rows.requantize(sums, channels, plane, bias, multipliers, shifts, zero, -128, 127, q);
+      for (int m = 0; m < channels; m++) {
+        for (int p = 0; p < plane; p++) {
+          int i = m * plane + p;
+          assertEquals((byte) LayerMath.requantize((int) sums[i] + bias[m], multipliers[m], shifts[m], zero, -128,
+              127), q[i], "channel " + m + " sum " + sums[i] + " zp " + zero);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("paths")
   void onnxRequantizationIsLayerMathsBitForBit(String path) {

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.conv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -94,6 +95,38 @@ class ConvKernelsTest {
         assertTrue(error <= tolerance, kernel.name() + " " + c + " sample " + s + " @" + i + ": " + y[i]
             + " vs reference " + expected[s * out + i] + ", bound " + tolerance);
       }
+    }
+  }
+
+  /**
+   * {@code forwardCentred(q, zp)} is {@code forward} of {@code q - zp} bit for bit, on every case
+   * (padding, strides, dilation, groups, partial channel blocks) and zero points at both ends.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void forwardCentredIsForwardOfTheCentredCodes(String path, Case c) {
+    Random random = new Random(c.name().hashCode() + 1);
+    ConvGeometry g = ConvGeometry.of(c.c(), c.h(), c.w(), c.m(), c.groups(), c.window());
+    float[] w = new float[c.m() * g.channelsPerGroup() * g.taps()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = random.nextInt(256) - 128;
+    }
+    FloatConv kernel = kernel(path, g, w, null, Activation.NONE);
+    int in = c.c() * c.h() * c.w();
+    int out = g.outChannels() * g.outPlane();
+    for (int zero : new int[] {-128, 0, 127, 9}) {
+      byte[] q = new byte[in];
+      float[] x = new float[in];
+      for (int i = 0; i < in; i++) {
+        q[i] = (byte) (i % 7 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128);
+        x[i] = q[i] - zero;
+      }
+      float[] expected = new float[out];
+      kernel.forward(x, expected);
+      float[] y = new float[out];
+      java.util.Arrays.fill(y, Float.NaN);
+      kernel.forwardCentred(q, zero, y);
+      assertArrayEquals(expected, y, kernel.name() + " " + c + " zp " + zero);
     }
   }
 
