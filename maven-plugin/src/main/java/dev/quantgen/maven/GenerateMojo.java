@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.maven.model.Resource;
@@ -37,9 +39,21 @@ public class GenerateMojo extends AbstractMojo {
   @Parameter(property = "quantgen.packageName", required = true)
   String packageName;
 
-  /** The precision of every {@code @Quantize}: FP32, FP16, INT8, INT4 or BINARY. */
+  /**
+   * The precision of every {@code @Quantize} (each layer with weights) that {@code layerPrecisions}
+   * does not name: FP32, FP16, INT8, INT4 or BINARY.
+   */
   @Parameter(property = "quantgen.precision", defaultValue = "INT8")
   String precision;
+
+  /**
+   * Mixed precision: the layers whose {@code @Quantize} takes another precision than
+   * {@code precision}, one element per layer, named after its generated class (the log and the
+   * generated sources show the names), e.g. {@code <layerPrecisions><Times212>FP32</Times212></layerPrecisions>}.
+   * A name that is no layer with weights of any model in the folder fails the build.
+   */
+  @Parameter
+  Map<String, String> layerPrecisions;
 
   /**
    * The {@code @Model} interface's name; by default derived from the file name ({@code mnist-8.onnx}
@@ -81,10 +95,19 @@ public class GenerateMojo extends AbstractMojo {
     Map<Path, String> names = modelNames(models);
     try {
       Set<Path> taken = new HashSet<>();
+      Set<String> unmatched = new TreeSet<>(settings.layerPrecisions().keySet());
+      Map<String, Set<String>> quantizedLayers = new TreeMap<>();
       for (Path model : models) {
         ModelImport.Result r = ModelImport.run(model, names.get(model), settings, taken);
         taken.addAll(r.files());
-        report(r);
+        unmatched.removeAll(r.quantized().keySet());
+        quantizedLayers.put(shown(model).toString(), r.quantized().keySet());
+        report(r, settings);
+      }
+      if (!unmatched.isEmpty() && !models.isEmpty()) {
+        throw new MojoFailureException("quantgen: <layerPrecisions> names " + unmatched + ", but no model in "
+            + onnxDirectory + " has a layer with weights of that name; expected layer class names, per model: "
+            + quantizedLayers);
       }
       removeModelsThatAreGone(settings, new HashSet<>(names.values()), taken);
     } catch (ModelImportException e) {
@@ -97,7 +120,8 @@ public class GenerateMojo extends AbstractMojo {
 
   private ImportSettings settings() throws MojoFailureException {
     try {
-      return new ImportSettings(packageName, precision, outputDirectory.toPath(), resourceDirectory.toPath(),
+      return new ImportSettings(packageName, precision, layerPrecisions, outputDirectory.toPath(),
+          resourceDirectory.toPath(),
           stampDirectory.toPath(), pluginVersion == null ? "unknown" : pluginVersion);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("quantgen: " + e.getMessage(), e);
@@ -143,14 +167,14 @@ public class GenerateMojo extends AbstractMojo {
     return names;
   }
 
-  private void report(ModelImport.Result r) {
+  private void report(ModelImport.Result r, ImportSettings settings) {
     if (r.status() == ModelImport.Status.UP_TO_DATE) {
       getLog().info("quantgen: " + shown(r.model()) + " unchanged since the last build: " + r.modelClass()
           + " is up to date");
     } else {
       int sources = r.files().size() - 1; // the last file is the weights
-      getLog().info("quantgen: " + shown(r.model()) + " -> " + r.layers() + " layers, @Quantize(" + precisionName()
-          + "), model " + r.modelClass() + ": " + sources + " sources in " + shown(outputDirectory.toPath())
+      getLog().info("quantgen: " + shown(r.model()) + " -> " + r.layers() + " layers, @Quantize("
+          + precisions(r, settings) + "), model " + r.modelClass() + ": " + sources + " sources in " + shown(outputDirectory.toPath())
           + ", weights " + shown(r.files().get(sources)));
     }
   }
@@ -162,8 +186,15 @@ public class GenerateMojo extends AbstractMojo {
     return root != null && absolute.startsWith(root) ? root.relativize(absolute) : path;
   }
 
-  private String precisionName() {
-    return precision.toUpperCase(java.util.Locale.ROOT);
+  /** {@code INT8}, or with mixed precision {@code INT8, Times212: FP32} (the layers named in the pom). */
+  private static String precisions(ModelImport.Result r, ImportSettings settings) {
+    StringBuilder text = new StringBuilder(settings.precision());
+    r.quantized().forEach((layer, p) -> {
+      if (settings.layerPrecisions().containsKey(layer)) {
+        text.append(", ").append(layer).append(": ").append(p);
+      }
+    });
+    return text.toString();
   }
 
   /** Deletes what earlier builds generated for models no longer in the folder (or renamed). */

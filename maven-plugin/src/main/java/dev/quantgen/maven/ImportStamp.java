@@ -9,22 +9,32 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the last import of one model was made from and what it wrote: the SHA-256 of the model's
- * bytes and the settings, and the files written (relative to the build directory's roots, one per
- * line). An import whose hash matches and whose files all still exist is skipped; otherwise the old
+ * bytes and the settings, the files written (absolute, one per line) and each quantized layer with
+ * its precision. An import whose hash matches and whose files all still exist is skipped; otherwise the old
  * files are deleted before the new ones are written, so a renamed layer leaves no stale source.
  *
  * @param hash lower-case hex SHA-256 of the inputs
  * @param files the files the import wrote, absolute
+ * @param quantized each layer class with a {@code @Quantize} and its precision, in layer order
  */
-record ImportStamp(String hash, List<Path> files) {
+record ImportStamp(String hash, List<Path> files, Map<String, String> quantized) {
   private static final String HASH = "sha256=";
   private static final String FILE = "file=";
+  private static final String LAYER = "layer=";
+
+  ImportStamp {
+    files = List.copyOf(files);
+    quantized = Collections.unmodifiableMap(new LinkedHashMap<>(quantized));
+  }
 
   /** The hash of a model's bytes and the settings text its outputs depend on. */
   static String hash(byte[] model, String settings) {
@@ -56,6 +66,7 @@ record ImportStamp(String hash, List<Path> files) {
     }
     String hash = null;
     List<Path> files = new ArrayList<>();
+    Map<String, String> quantized = new LinkedHashMap<>();
     for (String line : lines) {
       if (line.startsWith(HASH)) {
         hash = line.substring(HASH.length());
@@ -70,9 +81,12 @@ record ImportStamp(String hash, List<Path> files) {
           return Optional.empty();
         }
         files.add(path);
+      } else if (line.startsWith(LAYER) && line.indexOf(':') > 0) {
+        int colon = line.lastIndexOf(':');
+        quantized.put(line.substring(LAYER.length(), colon), line.substring(colon + 1));
       }
     }
-    return hash == null ? Optional.empty() : Optional.of(new ImportStamp(hash, List.copyOf(files)));
+    return hash == null ? Optional.empty() : Optional.of(new ImportStamp(hash, files, quantized));
   }
 
   /** True when this stamp records {@code hash} and every file it lists still exists. */
@@ -86,6 +100,7 @@ record ImportStamp(String hash, List<Path> files) {
     for (Path f : files) {
       text.append(FILE).append(f.toAbsolutePath()).append('\n');
     }
+    quantized.forEach((layer, precision) -> text.append(LAYER).append(layer).append(':').append(precision).append('\n'));
     Files.createDirectories(file.getParent());
     Files.writeString(file, text, StandardCharsets.UTF_8);
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -238,6 +239,103 @@ class GenerateMojoTest {
 
     assertTrue(message.startsWith(b + ": would write "), message);
     assertTrue(message.contains("Fc.java, which another model of this build already generates"), message);
+  }
+
+  private String source(String layer) throws Exception {
+    return Files.readString(project.resolve("target/generated-sources/quantgen/com/example/tiny/" + layer + ".java"));
+  }
+
+  @Test
+  void layerPrecisionsGiveTheNamedLayersTheirOwnQuantize() throws Exception {
+    TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
+    GenerateMojo mojo = mojo();
+    mojo.layerPrecisions = Map.of("Fc2", "fp32");
+
+    mojo.execute();
+
+    assertTrue(source("Fc1").contains("precision = Precision.INT8"), source("Fc1"));
+    assertTrue(source("Fc2").contains("precision = Precision.FP32"), source("Fc2"));
+    assertFalse(source("Fc2").contains("INT8"), source("Fc2"));
+    assertEquals("quantgen: src/main/onnx/two.onnx -> 2 layers, @Quantize(INT8, Fc2: FP32), model com.example.tiny.Two:"
+        + " 4 sources in target/generated-sources/quantgen, weights"
+        + " target/generated-resources/quantgen/com/example/tiny/Two.npz", log.get(0).replace(File.separatorChar, '/'));
+  }
+
+  @Test
+  void theSameSourcesAsWithoutLayerPrecisionsButForTheNamedLayersAnnotation() throws Exception {
+    TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
+    mojo().execute();
+    String fc1 = source("Fc1");
+    String fc2 = source("Fc2");
+    String model = source("Two");
+    String binding = source("TwoWeights");
+
+    GenerateMojo mixed = mojo();
+    mixed.layerPrecisions = Map.of("Fc1", "INT4");
+    mixed.execute();
+
+    assertEquals(fc1.replace("Precision.INT8", "Precision.INT4"), source("Fc1"));
+    assertEquals(fc2, source("Fc2"));
+    assertEquals(model, source("Two"));
+    assertEquals(binding, source("TwoWeights"));
+  }
+
+  @Test
+  void changedLayerPrecisionsRegenerateAndUnchangedOnesSkip() throws Exception {
+    TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
+    GenerateMojo first = mojo();
+    first.layerPrecisions = Map.of("Fc2", "FP16");
+    first.execute();
+    GenerateMojo same = mojo();
+    same.layerPrecisions = Map.of("Fc2", "fp16"); // the same setting, another case
+    same.execute();
+    assertTrue(log.get(1).endsWith("com.example.tiny.Two is up to date"), log::toString);
+
+    GenerateMojo other = mojo();
+    other.layerPrecisions = Map.of("Fc2", "FP32");
+    other.execute();
+    assertTrue(log.get(2).contains("@Quantize(INT8, Fc2: FP32)"), log::toString);
+    assertTrue(source("Fc2").contains("Precision.FP32"), source("Fc2"));
+
+    mojo().execute(); // the entry removed: every layer INT8 again
+    assertTrue(source("Fc2").contains("Precision.INT8"), source("Fc2"));
+  }
+
+  @Test
+  void aLayerPrecisionNamingNoLayerWithWeightsFailsListingTheLayers() throws Exception {
+    TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
+    GenerateMojo typo = mojo();
+    typo.layerPrecisions = Map.of("Fc3", "FP32");
+
+    String message = assertThrows(MojoFailureException.class, typo::execute).getMessage();
+
+    assertEquals(("quantgen: <layerPrecisions> names [Fc3], but no model in " + project.resolve("src/main/onnx")
+        + " has a layer with weights of that name; expected layer class names, per model:"
+        + " {src/main/onnx/two.onnx=[Fc1, Fc2]}").replace(File.separatorChar, '/'), message.replace(File.separatorChar, '/'));
+
+    // an up-to-date model still knows its layers (from its stamp): the same typo fails the same way
+    GenerateMojo fine = mojo();
+    fine.execute();
+    GenerateMojo again = mojo();
+    again.layerPrecisions = Map.of("Fc2", "INT8", "Fc3", "FP32");
+    assertTrue(assertThrows(MojoFailureException.class, again::execute).getMessage()
+        .startsWith("quantgen: <layerPrecisions> names [Fc3], but no model"));
+  }
+
+  @Test
+  void aLayerPrecisionWithABadValueOrNameFailsNamingTheElement() throws Exception {
+    TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
+    GenerateMojo badValue = mojo();
+    badValue.layerPrecisions = Map.of("Fc2", "int3");
+    assertEquals("quantgen: <layerPrecisions><Fc2>int3</Fc2>: expected one of [FP32, FP16, INT8, INT4, BINARY]",
+        assertThrows(MojoFailureException.class, badValue::execute).getMessage());
+
+    GenerateMojo badName = mojo();
+    badName.layerPrecisions = Map.of("fc2.weight", "FP32");
+    assertEquals("quantgen: <layerPrecisions><fc2.weight>FP32</fc2.weight>: \"fc2.weight\" is not a layer class name;"
+        + " expected the name of a generated layer class, such as Times212",
+        assertThrows(MojoFailureException.class, badName::execute).getMessage());
+    assertFalse(Files.exists(project.resolve("target/generated-sources")), "nothing written");
   }
 
   @Test

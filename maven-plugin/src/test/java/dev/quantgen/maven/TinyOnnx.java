@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Two-node ONNX models written with the protobuf builders: one the import takes, one it rejects. */
+/** Small ONNX models written with the protobuf builders: ones the import takes, one it rejects. */
 final class TinyOnnx {
   private TinyOnnx() {}
 
@@ -22,6 +22,27 @@ final class TinyOnnx {
         .addNode(node("MatMul", "fc", "x", "W", "h"))
         .addNode(node("Add", "fc_bias", "h", "B", "z"))
         .addNode(node("Relu", "fc_relu", "z", "y"));
+    return write(file, g);
+  }
+
+  /**
+   * {@code y = relu(x W1 + b1) W2}, {@code x: [1, 4]}, {@code W1: [4, 3]}, {@code W2: [3, 2]}: dense layers
+   * {@code fc1} and {@code fc2}.
+   */
+  static Path twoDense(Path file) throws IOException {
+    float[] w1 = new float[12];
+    for (int i = 0; i < w1.length; i++) {
+      w1[i] = (i - 6) / 8f;
+    }
+    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("two")
+        .addInput(value("x", 1, 4)).addOutput(value("y", 1, 2))
+        .addInitializer(floats("W1", w1, 4, 3))
+        .addInitializer(floats("B1", new float[] {0.5f, -0.25f, 0f}, 3))
+        .addInitializer(floats("W2", new float[] {1f, -1f, 0.5f, 0.25f, -0.5f, 2f}, 3, 2))
+        .addNode(node("MatMul", "fc1", "x", "W1", "h"))
+        .addNode(node("Add", "fc1_bias", "h", "B1", "z"))
+        .addNode(node("Relu", "fc1_relu", "z", "a"))
+        .addNode(node("MatMul", "fc2", "a", "W2", "y"));
     return write(file, g);
   }
 

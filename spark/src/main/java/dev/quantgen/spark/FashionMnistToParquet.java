@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * dataset-fashion-mnist} installs them) to Parquet with the columns {@code id} (long: the image's
  * index in the IDX file), {@code label} (int) and {@code image}: the 784 pixels as binary (one
  * unsigned byte each, the compact form {@link QuantizedScorer} scales by 1/255) or, with {@code
- * --floats}, as array<float> already scaled.
+ * --floats}, as {@code array<float>} already scaled.
  *
  * <pre>
  * spark-submit --class dev.quantgen.spark.FashionMnistToParquet quantgen-spark-job.jar \

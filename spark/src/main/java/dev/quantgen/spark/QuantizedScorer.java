@@ -35,7 +35,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class QuantizedScorer {
   /** The added column of predicted classes (int, the index of the largest logit). */
   public static final String PREDICTION = "prediction";
-  /** The added column of logits (array<float>), with {@link #withLogits()}. */
+  /** The added column of logits ({@code array<float>}), with {@link #withLogits()}. */
   public static final String LOGITS = "logits";
   /** Rows per batch unless told otherwise: large enough that a batch costs far more than its call. */
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -75,7 +75,7 @@ public final class QuantizedScorer {
     return this;
   }
 
-  /** The input column: binary (8-bit pixels), array<float> or array<double>; default {@code image}. */
+  /** The input column: binary (8-bit pixels), {@code array<float>} or {@code array<double>}; default {@code image}. */
   public QuantizedScorer column(String name) {
     this.column = Objects.requireNonNull(name, "name");
     return this;
