@@ -38,7 +38,8 @@ class ImportSettingsFuzzTest {
     String fileName = lines.length > 2 ? lines[2] : "model.onnx";
     Path root = Path.of("/tmp/quantgen-fuzz-settings");
     try {
-      ImportSettings settings = new ImportSettings(packageName, precision, root.resolve("src"), root.resolve("res"),
+      ImportSettings settings = new ImportSettings(packageName, precision, java.util.Map.of(), root.resolve("src"),
+          root.resolve("res"),
           root.resolve("stamps"), "0");
       assertTrue(JavaNames.packageNameProblem(settings.packageName()).isEmpty(), "an accepted package is valid");
     } catch (IllegalArgumentException e) {
