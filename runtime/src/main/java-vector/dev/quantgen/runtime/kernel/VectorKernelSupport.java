@@ -422,20 +422,26 @@ final class VectorKernelSupport implements KernelSupport {
    */
   @Override
   public void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
-    int[] ints = gemmScratch.get().ints(I.length());
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale);
-      v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
-      v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127).intoArray(ints, 0);
-      for (int j = 0; j < I.length(); j++) {
-        q[qOff + i + j] = (byte) ints[j];
-      }
+      quantizeLanes(x, xOff + i, scale, zeroPoint, q, qOff + i);
     }
     for (; i < n; i++) {
       q[qOff + i] = (byte) LayerMath.quantizeInt8(x[xOff + i], scale, zeroPoint);
     }
+  }
+
+  /**
+   * One vector of {@link #quantizeInt8}: true division, NaN to 0, clamped to +-1024 (beyond which the
+   * int8 result saturates either way) so the {@link #MAGIC} addition rounds half to even exactly,
+   * zero point, saturation, then narrowed to bytes in one conversion.
+   */
+  private static void quantizeLanes(float[] x, int xOff, float scale, int zeroPoint, byte[] q, int qOff) {
+    FloatVector v = FloatVector.fromArray(F, x, xOff).div(scale);
+    v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
+    v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127)
+        .convertShape(VectorOperators.I2B, BI, 0).reinterpretAsBytes().intoArray(q, qOff);
   }
 
   @Override
