@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.quantgen.examples.ChildJvm;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.kernel.Rows;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class GeneratedModelAllocationTest {
   private String runProbe(Precision precision) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(inheritedOptions());
+    command.addAll(ChildJvm.inheritedOptions());
     command.add("-D" + Rows.PROPERTY + "=1"); // no split: see AllocationProbe.BATCH
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -76,21 +77,5 @@ class GeneratedModelAllocationTest {
     assertEquals(0, process.exitValue(), "probe failed:\n" + output);
     return output.lines().filter(l -> l.startsWith("allocation ")).findFirst()
         .orElseThrow(() -> new AssertionError("no result line in probe output:\n" + output));
-  }
-
-  /** This JVM's {@code --add-modules} and {@code -Dquantgen.*} options: the same kernels in the child. */
-  private static List<String> inheritedOptions() {
-    List<String> options = new ArrayList<>();
-    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.startsWith("--add-modules=") || a.startsWith("-Dquantgen.")) {
-        options.add(a);
-      } else if (a.equals("--add-modules") && i + 1 < args.size()) {
-        options.add(a);
-        options.add(args.get(++i));
-      }
-    }
-    return options;
   }
 }

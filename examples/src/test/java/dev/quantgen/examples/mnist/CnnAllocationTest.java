@@ -30,16 +30,7 @@ class CnnAllocationTest {
         "needs HotSpot's per-thread allocation counter");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.startsWith("--add-modules=") || a.startsWith("-Dquantgen.")) {
-        command.add(a);
-      } else if (a.equals("--add-modules") && i + 1 < args.size()) {
-        command.add(a);
-        command.add(args.get(++i));
-      }
-    }
+    command.addAll(dev.quantgen.examples.ChildJvm.inheritedOptions());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CnnAllocationProbe.class.getName());

@@ -786,24 +786,42 @@ final class VectorKernelSupport implements KernelSupport {
   @Override
   public void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
       int accStride) {
-    int paneled = n == 0 ? 0 : panels.length / n;
+    panelProduct(false, w, panels, n, rowFrom, rowTo, x, batch, acc, accStride);
+  }
+
+  /**
+   * The panel product of both widths: each whole panel inside {@code [rowFrom, rowTo)} is converted
+   * to floats once, then {@link #panelTimes4} runs every four samples over it ({@link #panelTimes1}
+   * the last ones); the rows before the first and after the last whole panel, and batches below
+   * {@link #INT8_TILE_BATCH}, run the row-major product.
+   */
+  private void panelProduct(boolean int4, byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x,
+      int batch, int[] acc, int accStride) {
+    int paneled = n == 0 ? 0 : (int4 ? panels.length * 2 : panels.length) / n;
     int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
     int last = Math.min(rowTo / PANEL * PANEL, paneled);
     if (batch < INT8_TILE_BATCH || first >= last) {
-      gemmInt8(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+      rowMajorProduct(int4, w, n, rowFrom, rowTo, x, batch, acc, accStride);
       return;
     }
     if (rowFrom < first) {
-      gemmInt8(w, n, rowFrom, first, x, batch, acc, accStride);
+      rowMajorProduct(int4, w, n, rowFrom, first, x, batch, acc, accStride);
     }
     if (last < rowTo) {
-      gemmInt8(w, n, last, rowTo, x, batch, acc, accStride);
+      rowMajorProduct(int4, w, n, last, rowTo, x, batch, acc, accStride);
     }
     GemmScratch s = gemmScratch.get();
     float[] xf = s.activations(x, batch * n);
     float[] t = s.panel(PANEL * n);
     for (int r = first; r < last; r += PANEL) {
-      int8ToFloats(panels, r * n, t, 0, PANEL * n);
+      if (int4) {
+        int off = r / 2 * n;
+        for (int k = 0; k < n; k++) {
+          unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
+        }
+      } else {
+        int8ToFloats(panels, r * n, t, 0, PANEL * n);
+      }
       int b = 0;
       for (; b + 4 <= batch; b += 4) {
         panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
@@ -811,6 +829,16 @@ final class VectorKernelSupport implements KernelSupport {
       for (; b < batch; b++) {
         panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
       }
+    }
+  }
+
+  /** Rows {@code [rowFrom, rowTo)} through the row-major batched product of the weights' width. */
+  private void rowMajorProduct(boolean int4, byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch,
+      int[] acc, int accStride) {
+    if (int4) {
+      gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
+    } else {
+      gemmInt8(w, n, rowFrom, rowTo, x, batch, acc, accStride);
     }
   }
 
@@ -847,35 +875,7 @@ final class VectorKernelSupport implements KernelSupport {
   @Override
   public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
       int accStride) {
-    int paneled = n == 0 ? 0 : panels.length * 2 / n;
-    int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
-    int last = Math.min(rowTo / PANEL * PANEL, paneled);
-    if (batch < INT8_TILE_BATCH || first >= last) {
-      gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
-      return;
-    }
-    if (rowFrom < first) {
-      gemmInt4(w, n, rowFrom, first, x, batch, acc, accStride);
-    }
-    if (last < rowTo) {
-      gemmInt4(w, n, last, rowTo, x, batch, acc, accStride);
-    }
-    GemmScratch s = gemmScratch.get();
-    float[] xf = s.activations(x, batch * n);
-    float[] t = s.panel(PANEL * n);
-    for (int r = first; r < last; r += PANEL) {
-      int off = r / 2 * n;
-      for (int k = 0; k < n; k++) {
-        unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
-      }
-      int b = 0;
-      for (; b + 4 <= batch; b += 4) {
-        panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
-      }
-      for (; b < batch; b++) {
-        panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
-      }
-    }
+    panelProduct(true, w, panels, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
 
   /**
