@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Activations;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Requantization;
@@ -92,6 +93,9 @@ final class IntegerKernelWriter {
         .build());
     if (mode == Activations.STATIC) {
       addStaticMethods(type);
+    } else if (bulkDynamic()) {
+      type.addMethod(bulkDynamicForward());
+      type.addMethod(bulkDynamicBatchForward());
     } else {
       type.addMethod(floatForward());
       if (bulk) {
@@ -415,6 +419,68 @@ final class IntegerKernelWriter {
         .addStatement(requantize("qy[base + c]"))
         .endControlFlow()
         .endControlFlow()
+        .build();
+  }
+
+  /**
+   * Whether a DYNAMIC layer runs its activation quantization and float epilogue through {@code
+   * KernelSupport} (vector lanes): symmetric per-channel weights, the usual choice.
+   */
+  private boolean bulkDynamic() {
+    return mode == Activations.DYNAMIC && bulk && symmetric && perChannel;
+  }
+
+  /** One sample of a {@link #bulkDynamic} layer: as the batch of one. */
+  private MethodSpec bulkDynamicForward() {
+    return MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("float[] sampleScales = s.batchScales(1)")
+        .addStatement("int[] sampleZeroPoints = s.batchZeroPoints(1)")
+        .addCode(quantizeDynamic("1", "s.qx"))
+        .addStatement("accumulate(s.qx, s)")
+        .addCode(dequantizeDynamic("s.acc", "1"))
+        .build();
+  }
+
+  /** A batch of a {@link #bulkDynamic} layer: each sample's range, one exact product, the epilogue. */
+  private MethodSpec bulkDynamicBatchForward() {
+    return MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
+        .addJavadoc("The batch as one exact integer product: each sample's output equals {@link #forward}'s, bit for bit.\n")
+        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addParameter(int.class, "batch")
+        .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("byte[] qx = s.batchInputs(batch * IN)")
+        .addStatement("float[] sampleScales = s.batchScales(batch)")
+        .addStatement("int[] sampleZeroPoints = s.batchZeroPoints(batch)")
+        .addCode(quantizeDynamic("batch", "qx"))
+        .addStatement("int[] products = s.batchProducts(batch * OUT)")
+        .addStatement("byte[] packed = panels.get()")
+        .addCode(KernelClass.forEachBatchRow(
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, packed, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+        .addCode(dequantizeDynamic("products", "batch"))
+        .build();
+  }
+
+  private static CodeBlock quantizeDynamic(String batch, String qx) {
+    return CodeBlock.builder()
+        .add("// ONNX DynamicQuantizeLinear per sample: the range widened to include 0 (NaN and +-Inf never\n")
+        .add("// widen it), sa = (hi - lo) / 255, uint8 codes held as int8 q - 128 with the zero point shifted\n")
+        .add("// alike, which leaves every (qa - za) unchanged\n")
+        .addStatement("K.quantizeDynamic(x, $L, IN, $L, sampleScales, sampleZeroPoints)", batch, qx)
+        .build();
+  }
+
+  private CodeBlock dequantizeDynamic(String products, String batch) {
+    String formula = "(float) (acc - za * weightSums[c]) * (sa * scales[c])" + (layer.bias() ? " + bias[c]" : "");
+    return CodeBlock.builder()
+        .add("// y = $L per sample and channel (symmetric weights: no weight zero point)\n",
+            layer.activation() == Activation.NONE ? formula : KernelClass.label(layer.activation()) + "(" + formula + ")")
+        .addStatement("K.dequantizeDynamic($L, $L, OUT, sampleScales, sampleZeroPoints, weightSums, scales, $L, $L, y)",
+            products, batch, layer.bias() ? "bias" : "null", KernelClass.activationBounds(layer.activation()))
         .build();
   }
 

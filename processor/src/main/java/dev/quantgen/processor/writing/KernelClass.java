@@ -154,6 +154,21 @@ final class KernelClass {
     }
   }
 
+  /**
+   * The activation as the clamp {@code lo, hi} that {@code KernelSupport} epilogues take: {@code
+   * min(max(v, lo), hi)} equals {@link #activate} for every non-NaN {@code v}.
+   */
+  static CodeBlock activationBounds(Activation activation) {
+    switch (activation) {
+      case RELU:
+        return CodeBlock.of("0.0f, Float.POSITIVE_INFINITY");
+      case RELU6:
+        return CodeBlock.of("0.0f, 6.0f");
+      default:
+        return CodeBlock.of("Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY");
+    }
+  }
+
   /** The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, or empty for none. */
   static String label(Activation activation) {
     return activation == Activation.NONE ? "" : activation.name().toLowerCase(java.util.Locale.ROOT);

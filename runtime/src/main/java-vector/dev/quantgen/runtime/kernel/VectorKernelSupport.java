@@ -479,6 +479,75 @@ final class VectorKernelSupport implements KernelSupport {
     return hi;
   }
 
+  /** One pass over each sample for both ends of its range (the lanes of {@link #finiteExtremes}). */
+  @Override
+  public void quantizeDynamic(float[] x, int batch, int n, byte[] q, float[] scales, int[] zeroPoints) {
+    int bound = F.loopBound(n);
+    float[] lanes = gemmScratch.get().lanes;
+    for (int b = 0; b < batch; b++) {
+      int base = b * n;
+      float lo = 0.0f;
+      float hi = 0.0f;
+      if (bound > 0) {
+        finiteExtremes(x, base, bound, lanes);
+        for (int j = 0; j < F.length(); j++) {
+          lo = Math.min(lo, lanes[j]);
+          hi = Math.max(hi, lanes[F.length() + j]);
+        }
+        lo += 0.0f; // as in dynamicLow: never -0.0
+      }
+      for (int i = base + bound; i < base + n; i++) {
+        lo = LayerMath.widenLow(lo, x[i]);
+        hi = LayerMath.widenHigh(hi, x[i]);
+      }
+      float sa = LayerMath.dynamicScale(lo, hi);
+      int za = LayerMath.dynamicZeroPoint(lo, sa) - LayerMath.UINT8_OFFSET;
+      scales[b] = sa;
+      zeroPoints[b] = za;
+      quantizeInt8(x, base, n, sa, za, q, base);
+    }
+  }
+
+  @Override
+  public void dequantizeDynamic(int[] products, int batch, int out, float[] scales, int[] zeroPoints,
+      int[] weightSums, float[] weightScales, float[] bias, float lo, float hi, float[] y) {
+    int bound = I.loopBound(out);
+    for (int b = 0; b < batch; b++) {
+      int base = b * out;
+      float sa = scales[b];
+      int za = zeroPoints[b];
+      int c = 0;
+      for (; c < bound; c += I.length()) {
+        dequantizeLanes(products, base, c, za, weightSums, sa, weightScales, bias, lo, hi, y);
+      }
+      for (; c < out; c++) {
+        float v = (products[base + c] - za * weightSums[c]) * (sa * weightScales[c]);
+        if (bias != null) {
+          v += bias[c];
+        }
+        y[base + c] = Math.min(Math.max(v, lo), hi);
+      }
+    }
+  }
+
+  /**
+   * One vector of {@link #dequantizeDynamic}. The int32 accumulator becomes a float exactly as
+   * Java's {@code (float) acc} rounds it: its high and low 16 bits convert exactly by the {@link
+   * #MAGIC} addition read backwards, {@code high * 65536} is exact, and the one addition rounds the
+   * exact sum once, to nearest even (JDK 17 C2 leaves the lane-wise int-to-float conversion to Java).
+   */
+  private static void dequantizeLanes(int[] products, int base, int c, int za, int[] weightSums, float sa,
+      float[] weightScales, float[] bias, float lo, float hi, float[] y) {
+    IntVector acc = IntVector.fromArray(I, products, base + c).sub(IntVector.fromArray(I, weightSums, c).mul(za));
+    FloatVector high = acc.lanewise(ASHR, 16).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC);
+    FloatVector low = acc.and(0xFFFF).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC);
+    FloatVector v = high.mul(65536.0f).add(low).mul(FloatVector.fromArray(F, weightScales, c).mul(sa));
+    if (bias != null) {
+      v = v.add(FloatVector.fromArray(F, bias, c));
+    }
+    v.max(lo).min(hi).intoArray(y, base + c);
+  }
+
   /**
    * Lane-wise minimum (into {@code lanes[0 .. L)}) and maximum ({@code lanes[L .. 2L)}) of 0 and the
    * finite values among {@code x[off .. off + bound)}, {@code bound} whole vectors: a lane whose

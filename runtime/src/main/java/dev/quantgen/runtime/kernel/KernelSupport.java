@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.kernel;
 
+import dev.quantgen.runtime.layer.LayerMath;
+
 /**
  * The bulk inner loops of dense kernels, one implementation per instruction set: {@link
  * ScalarKernelSupport} everywhere, a Vector API one when {@code jdk.incubator.vector} is present.
@@ -114,6 +116,51 @@ public interface KernelSupport {
 
   /** The high end, as {@link #dynamicLow}: the maximum of 0 and every finite value ({@code LayerMath.widenHigh}). */
   float dynamicHigh(float[] x, int off, int n);
+
+  /**
+   * DYNAMIC activations of a batch, each sample with its own range: for sample {@code b}, {@code lo}
+   * and {@code hi} as {@link #dynamicLow} and {@link #dynamicHigh} of {@code x[b * n .. (b + 1) * n)},
+   * {@code scales[b] = LayerMath.dynamicScale(lo, hi)}, {@code zeroPoints[b] =
+   * LayerMath.dynamicZeroPoint(lo, scales[b]) - LayerMath.UINT8_OFFSET} (uint8 codes held as int8), and
+   * the sample quantized with them into {@code q[b * n ..]} as {@link #quantizeInt8} does.
+   */
+  default void quantizeDynamic(float[] x, int batch, int n, byte[] q, float[] scales, int[] zeroPoints) {
+    for (int b = 0; b < batch; b++) {
+      int base = b * n;
+      float lo = dynamicLow(x, base, n);
+      float sa = LayerMath.dynamicScale(lo, dynamicHigh(x, base, n));
+      int za = LayerMath.dynamicZeroPoint(lo, sa) - LayerMath.UINT8_OFFSET;
+      scales[b] = sa;
+      zeroPoints[b] = za;
+      quantizeInt8(x, base, n, sa, za, q, base);
+    }
+  }
+
+  /**
+   * The float epilogue of a DYNAMIC layer with symmetric per-channel weights, {@code out} channels
+   * of {@code batch} samples: {@code y[b * out + c] = min(max(v, lo), hi)} where {@code v = (float)
+   * (products[b * out + c] - zeroPoints[b] * weightSums[c]) * (scales[b] * weightScales[c]) +
+   * bias[c]} (the int32 arithmetic wrapping as Java's, the conversion rounding to nearest, each float
+   * operation rounded on its own: no fused multiply-add), {@code bias} may be null (no addition).
+   * {@code lo}/{@code hi} express the fused activation: 0 and +inf for ReLU, 0 and 6 for ReLU6,
+   * -inf and +inf for none (exactly {@code Math.max(v, 0.0f)} and so on, since {@code v} is never NaN
+   * for finite parameters).
+   */
+  default void dequantizeDynamic(int[] products, int batch, int out, float[] scales, int[] zeroPoints,
+      int[] weightSums, float[] weightScales, float[] bias, float lo, float hi, float[] y) {
+    for (int b = 0; b < batch; b++) {
+      float sa = scales[b];
+      int za = zeroPoints[b];
+      int base = b * out;
+      for (int c = 0; c < out; c++) {
+        float v = (products[base + c] - za * weightSums[c]) * (sa * weightScales[c]);
+        if (bias != null) {
+          v += bias[c];
+        }
+        y[base + c] = Math.min(Math.max(v, lo), hi);
+      }
+    }
+  }
 
   /**
    * Integer-only requantization of rows {@code [from, to)} of {@code batch} samples of int32

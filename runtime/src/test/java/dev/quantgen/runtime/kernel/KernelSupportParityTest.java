@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.kernel;
 
+import dev.quantgen.runtime.layer.LayerMath;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -514,6 +516,87 @@ class KernelSupportParityTest {
       }
       assertEquals(Float.floatToRawIntBits(lo), Float.floatToRawIntBits(k.dynamicLow(x, 2, n)), "low, pattern " + pattern);
       assertEquals(Float.floatToRawIntBits(hi), Float.floatToRawIntBits(k.dynamicHigh(x, 2, n)), "high, pattern " + pattern);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1}")
+  @MethodSource("cases")
+  void dynamicQuantizationOfABatchGivesEachSampleItsOwnRangeAsOnnxDoes(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(43 + n);
+    int batch = 3;
+    float[] x = new float[batch * n];
+    for (int i = 0; i < x.length; i++) {
+      int sample = i / n;
+      float v = (float) random.nextGaussian() * (1 + 10 * sample);
+      // sample 0 all negative (hi stays 0), sample 1 mixed with NaN and infinities, sample 2 wide
+      x[i] = sample == 0 ? -Math.abs(v) : sample == 1 && i % 7 == 0 ? Float.NaN
+          : sample == 1 && i % 11 == 0 ? Float.NEGATIVE_INFINITY : v;
+    }
+    byte[] q = new byte[batch * n];
+    float[] scales = new float[batch];
+    int[] zeroPoints = new int[batch];
+    k.quantizeDynamic(x, batch, n, q, scales, zeroPoints);
+    for (int b = 0; b < batch; b++) {
+      float lo = 0.0f;
+      float hi = 0.0f;
+      for (int i = b * n; i < (b + 1) * n; i++) {
+        lo = LayerMath.widenLow(lo, x[i]);
+        hi = LayerMath.widenHigh(hi, x[i]);
+      }
+      float sa = LayerMath.dynamicScale(lo, hi);
+      int za = LayerMath.dynamicZeroPoint(lo, sa) - LayerMath.UINT8_OFFSET;
+      assertEquals(Float.floatToRawIntBits(sa), Float.floatToRawIntBits(scales[b]), "scale of sample " + b);
+      assertEquals(za, zeroPoints[b], "zero point of sample " + b);
+      for (int i = b * n; i < (b + 1) * n; i++) {
+        assertEquals(LayerMath.quantizeInt8(x[i], sa, za), q[i], "sample " + b + ", element " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} channels={1}")
+  @MethodSource("cases")
+  void dynamicEpilogueConvertsEachAccumulatorExactlyAsJavaAndRoundsEachOperationOnItsOwn(String path, int n) {
+    KernelSupport k = support(path);
+    Random random = new Random(47 + n);
+    int batch = 3;
+    // accumulators past 2^24 round when converted: ties to even (2^24 + 1, 2^25 + 2), the int32 extremes,
+    // and a wrap-around of the zero-point correction
+    int[] special = {0, 1, -1, (1 << 24) + 1, (1 << 24) + 3, (1 << 25) + 2, -(1 << 24) - 1, Integer.MAX_VALUE,
+        Integer.MIN_VALUE, Integer.MIN_VALUE + 5, 65535, 65536, -65536, -65537};
+    int[] products = new int[batch * n];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = i % 3 == 0 ? special[(i / 3) % special.length] : random.nextInt();
+    }
+    int[] weightSums = new int[n];
+    float[] weightScales = new float[n];
+    float[] bias = new float[n];
+    for (int c = 0; c < n; c++) {
+      weightSums[c] = random.nextInt(1 << 20) - (1 << 19);
+      weightScales[c] = 1e-3f * (1 + random.nextFloat());
+      bias[c] = (float) random.nextGaussian();
+    }
+    float[] scales = {0.013f, 1.7e-5f, 3.1f};
+    int[] zeroPoints = {-128, 0, 127};
+    float[][] bounds = {{0.0f, Float.POSITIVE_INFINITY}, {0.0f, 6.0f}, {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}};
+    for (float[] bound : bounds) {
+      for (float[] b : new float[][] {bias, null}) {
+        float[] y = new float[batch * n];
+        k.dequantizeDynamic(products.clone(), batch, n, scales, zeroPoints, weightSums, weightScales, b, bound[0],
+            bound[1], y);
+        for (int s = 0; s < batch; s++) {
+          for (int c = 0; c < n; c++) {
+            int acc = products[s * n + c] - zeroPoints[s] * weightSums[c];
+            float v = (float) acc * (scales[s] * weightScales[c]);
+            if (b != null) {
+              v = v + b[c];
+            }
+            float expected = Math.min(Math.max(v, bound[0]), bound[1]);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y[s * n + c]),
+                "sample " + s + ", channel " + c + ", accumulator " + acc + ", bounds " + bound[0] + ".." + bound[1]);
+          }
+        }
+      }
     }
   }
 
