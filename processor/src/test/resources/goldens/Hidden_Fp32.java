@@ -3,7 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
-import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.kernel.SplitCall;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -38,6 +38,8 @@ public final class Hidden_Fp32 implements DenseLayer {
    * The inner loops, scalar or Vector API as chosen at run time.
    */
   private static final KernelSupport K = Kernels.support();
+
+  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmFloat(((Hidden_Fp32) call.layer()).weights, IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
 
   private final float[] weights;
 
@@ -111,11 +113,7 @@ public final class Hidden_Fp32 implements DenseLayer {
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmFloat(weights, IN, from, to, x, batch, y, OUT));
-    } else {
-      K.gemmFloat(weights, IN, 0, OUT, x, batch, y, OUT);
-    }
+    SplitCall.of(BATCH, this, x, y, null, null, batch).forEach(OUT, (long) IN * batch);
     for (int base = 0; base < y.length; base += OUT) {
       for (int c = 0; c < OUT; c++) {
         y[base + c] = Math.max(y[base + c] + bias[c], 0.0f);

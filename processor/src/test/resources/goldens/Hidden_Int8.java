@@ -3,7 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
-import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.kernel.SplitCall;
 import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
@@ -57,6 +57,8 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
    * The inner loops, scalar or Vector API as chosen at run time.
    */
   private static final KernelSupport K = Kernels.support();
+
+  private static final SplitCall.Body BATCH = (call, from, to) -> ((Hidden_Int8) call.layer()).batchRows(call.bytes(0), call.bytes(1), call.count(), call.bytes(2), call.ints(3), from, to);
 
   private final byte[] weights;
 
@@ -198,11 +200,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
     LayerMath.requireBatch("qy", qy.length, batch, OUT);
     int[] products = SCRATCH.get().batchProducts(batch * OUT);
     byte[] packed = panels.get();
-    if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> batchRows(qx, qy, batch, packed, products, from, to));
-    } else {
-      batchRows(qx, qy, batch, packed, products, 0, OUT);
-    }
+    SplitCall.of(BATCH, this, qx, qy, packed, products, batch).forEach(OUT, (long) IN * batch);
   }
 
   /**

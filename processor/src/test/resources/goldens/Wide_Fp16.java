@@ -3,7 +3,7 @@ package example;
 
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
-import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.kernel.SplitCall;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -39,6 +39,8 @@ public final class Wide_Fp16 implements DenseLayer {
    * The inner loops, scalar or Vector API as chosen at run time.
    */
   private static final KernelSupport K = Kernels.support();
+
+  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmHalf(((Wide_Fp16) call.layer()).weights, IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
 
   private final short[] weights;
 
@@ -107,10 +109,6 @@ public final class Wide_Fp16 implements DenseLayer {
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    if (Rows.splits(OUT, (long) IN * batch)) {
-      Rows.forEach(OUT, (long) IN * batch, (from, to) -> K.gemmHalf(weights, IN, from, to, x, batch, y, OUT));
-    } else {
-      K.gemmHalf(weights, IN, 0, OUT, x, batch, y, OUT);
-    }
+    SplitCall.of(BATCH, this, x, y, null, null, batch).forEach(OUT, (long) IN * batch);
   }
 }

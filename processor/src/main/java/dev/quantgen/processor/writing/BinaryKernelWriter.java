@@ -100,7 +100,7 @@ final class BinaryKernelWriter {
           .endControlFlow()
           .addStatement("beta /= IN")
           .addStatement("float b = beta")
-          .addCode(KernelClass.forEachBinaryRow(layer, "bits, b, y"));
+          .addCode(KernelClass.forEachBinaryRow(type, layer, layer.className(variant)));
     } else {
       forward.addComment("four rows per pass sharing each load of x; then scale, bias and activation")
           .addStatement("int c = 0")
@@ -124,7 +124,8 @@ final class BinaryKernelWriter {
           .addParameter(int.class, "batch")
           .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
           .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-          .addCode(KernelClass.forEachBatchRow("K.gemmSigns(weights, WORDS, IN, %1$s, %2$s, x, batch, y, OUT)"))
+          .addCode(KernelClass.forEachBatchRow(type, layer.className(variant),
+              "K.gemmSigns({layer}.weights, WORDS, IN, {from}, {to}, {0}, {count}, {1}, OUT)", "floats x", "floats y"))
           .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
           .beginControlFlow("for (int c = 0; c < OUT; c++)")
           .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(),

@@ -91,7 +91,7 @@ final class FloatKernelWriter {
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .addCode(KernelClass.forEachRow(layer, "x, y"))
+        .addCode(KernelClass.forEachRow(type, layer, layer.className(variant), "floats x", "floats y"))
         .build());
 
     String dot = half ? "dotHalf" : "dotFloat";
@@ -128,8 +128,9 @@ final class FloatKernelWriter {
         .addParameter(int.class, "batch")
         .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
         .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-        .addCode(KernelClass.forEachBatchRow(
-            "K." + (half ? "gemmHalf" : "gemmFloat") + "(weights, IN, %1$s, %2$s, x, batch, y, OUT)"));
+        .addCode(KernelClass.forEachBatchRow(type, layer.className(variant),
+            "K." + (half ? "gemmHalf" : "gemmFloat") + "({layer}.weights, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
+            "floats x", "floats y"));
     if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
       batch.beginControlFlow("for (int base = 0; base < y.length; base += OUT)")

@@ -91,20 +91,22 @@ final class IntegerKernelWriter {
         .addStatement("return new $L($T.prepare($S, weights, CONFIG, input, output))", self,
             RuntimeNames.QUANTIZED_PARAMS, layer.simpleName())
         .build());
+    if (bulk) {
+      type.addField(KernelClass.kernelSupport()); // before the split bodies that call it
+    }
     if (mode == Activations.STATIC) {
       addStaticMethods(type);
     } else if (bulkDynamic()) {
       type.addMethod(bulkDynamicForward());
-      type.addMethod(bulkDynamicBatchForward());
+      type.addMethod(bulkDynamicBatchForward(type));
     } else {
       type.addMethod(floatForward());
       if (bulk) {
-        type.addMethod(dynamicBatchForward());
+        type.addMethod(dynamicBatchForward(type));
       }
     }
     if (bulk) {
-      type.addField(KernelClass.kernelSupport());
-      type.addMethod(accumulate());
+      type.addMethod(accumulate(type));
       type.addMethod(rows());
     } else {
       type.addMethod(dot());
@@ -314,7 +316,7 @@ final class IntegerKernelWriter {
     }
     type.addMethod(q.build());
     if (bulk) {
-      type.addMethod(forwardQuantizedBatch());
+      type.addMethod(forwardQuantizedBatch(type));
       type.addMethod(batchRows());
     }
   }
@@ -384,7 +386,7 @@ final class IntegerKernelWriter {
    * {@code forwardQuantized}; rows split across cores when large, each thread requantizing its own
    * rows ({@link #batchRows}).
    */
-  private MethodSpec forwardQuantizedBatch() {
+  private MethodSpec forwardQuantizedBatch(TypeSpec.Builder type) {
     return MethodSpec.methodBuilder("forwardQuantizedBatch").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(byte[].class, "qx").addParameter(byte[].class, "qy").addParameter(int.class, "batch")
@@ -392,7 +394,8 @@ final class IntegerKernelWriter {
         .addStatement("$T.requireBatch($S, qy.length, batch, OUT)", RuntimeNames.LAYER_MATH, "qy")
         .addStatement("int[] products = SCRATCH.get().batchProducts(batch * OUT)")
         .addStatement("byte[] packed = panels.get()")
-        .addCode(KernelClass.forEachBatchRow("batchRows(qx, qy, batch, packed, products, %1$s, %2$s)"))
+        .addCode(KernelClass.forEachBatchRow(type, self, "{layer}.batchRows({0}, {1}, {count}, {2}, {3}, {from}, {to})",
+            "bytes qx", "bytes qy", "bytes packed", "ints products"))
         .build();
   }
 
@@ -445,7 +448,7 @@ final class IntegerKernelWriter {
   }
 
   /** A batch of a {@link #bulkDynamic} layer: each sample's range, one exact product, the epilogue. */
-  private MethodSpec bulkDynamicBatchForward() {
+  private MethodSpec bulkDynamicBatchForward(TypeSpec.Builder type) {
     return MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
         .addJavadoc("The batch as one exact integer product: each sample's output equals {@link #forward}'s, bit for bit.\n")
         .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
@@ -459,8 +462,9 @@ final class IntegerKernelWriter {
         .addCode(quantizeDynamic("batch", "qx"))
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
         .addStatement("byte[] packed = panels.get()")
-        .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, packed, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+        .addCode(KernelClass.forEachBatchRow(type, self,
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "({layer}.weights, {0}, IN, {from}, {to}, {1}, {count}, {2}, OUT)",
+            "bytes packed", "bytes qx", "ints products"))
         .addCode(dequantizeDynamic("products", "batch"))
         .build();
   }
@@ -588,7 +592,7 @@ final class IntegerKernelWriter {
    * forward} does, one exact int32 product over the batch (each weight reused across samples), then
    * the same epilogue per sample, so each output equals {@code forward}'s bit for bit.
    */
-  private MethodSpec dynamicBatchForward() {
+  private MethodSpec dynamicBatchForward(TypeSpec.Builder type) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
         .addJavadoc("The batch as one exact integer product: each sample's output equals {@link #forward}'s, bit for bit.\n")
         .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
@@ -622,8 +626,9 @@ final class IntegerKernelWriter {
     m.endControlFlow()
         .addStatement("int[] products = s.batchProducts(batch * OUT)")
         .addStatement("byte[] packed = panels.get()")
-        .addCode(KernelClass.forEachBatchRow(
-            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "(weights, packed, IN, %1$s, %2$s, qx, batch, products, OUT)"))
+        .addCode(KernelClass.forEachBatchRow(type, self,
+            "K." + (int4 ? "gemmInt4" : "gemmInt8") + "({layer}.weights, {0}, IN, {from}, {to}, {1}, {count}, {2}, OUT)",
+            "bytes packed", "bytes qx", "ints products"))
         .beginControlFlow("for (int b = 0; b < batch; b++)")
         .addStatement("float sa = sampleScales[b]")
         .addStatement("int za = sampleZeroPoints[b]");
@@ -641,7 +646,7 @@ final class IntegerKernelWriter {
   }
 
   /** The int32 row products of quantized activations into {@code s.acc}, rows split across cores when large. */
-  private MethodSpec accumulate() {
+  private MethodSpec accumulate(TypeSpec.Builder type) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("accumulate")
         .addJavadoc("{@code s.acc[c] = sum_i qx[i] * qw[c][i]} for every row (exact int32).\n")
         .addModifiers(Modifier.PRIVATE)
@@ -653,9 +658,9 @@ final class IntegerKernelWriter {
           .addStatement("$T.splitEvenOdd(qx, IN, s.even, s.odd)", RuntimeNames.KERNEL_SUPPORT)
           .addStatement("byte[] even = s.even")
           .addStatement("byte[] odd = s.odd")
-          .addCode(KernelClass.forEachRow(layer, "even, odd, acc"));
+          .addCode(KernelClass.forEachRow(type, layer, self, "bytes even", "bytes odd", "ints acc"));
     } else {
-      m.addCode(KernelClass.forEachRow(layer, "qx, acc"));
+      m.addCode(KernelClass.forEachRow(type, layer, self, "bytes qx", "ints acc"));
     }
     return m.build();
   }

@@ -83,28 +83,23 @@ final class KernelClass {
     return (long) layer.in() * layer.out() >= PARALLEL_MACS;
   }
 
-  /** Runs {@code rows(args, from, to)} over all output rows, split across cores for a large layer. */
-  static CodeBlock forEachRow(LayerSpec layer, String args) {
+  /**
+   * Runs {@code rows(args, from, to)} over all output rows, split across cores for a large layer
+   * (through {@link #split}, so the split allocates nothing). {@code args} are typed as {@link
+   * #split} takes them ({@code "floats x"}).
+   */
+  static CodeBlock forEachRow(TypeSpec.Builder type, LayerSpec layer, String self, String... args) {
     return parallel(layer)
-        ? CodeBlock.of("$T.forEach(OUT, IN, (from, to) -> rows($L, from, to));\n", RuntimeNames.ROWS, args)
-        : CodeBlock.of("rows($L, 0, OUT);\n", args);
+        ? split(type, self, "ROWS", "IN", rowsCall(args.length), null, null, args)
+        : CodeBlock.of("rows($L, 0, OUT);\n", names(args));
   }
 
   /**
-   * Runs a batched product over all output rows: directly when it is small, split across cores
-   * through {@code Rows.forEach} when {@code Rows.splits} says so (the batch size is known only at
-   * run time). {@code call} names the rows as {@code %1$s} (from) and {@code %2$s} (to); asking first
-   * keeps the capturing lambda, an allocation, off the unsplit path.
+   * Runs a batched product over all output rows, split across cores when {@code Rows.forEach} says
+   * so (the batch size is known only at run time). {@code template} is as {@link #split} reads it.
    */
-  static CodeBlock forEachBatchRow(String call) {
-    return CodeBlock.builder()
-        .beginControlFlow("if ($T.splits(OUT, (long) IN * batch))", RuntimeNames.ROWS)
-        .addStatement("$T.forEach(OUT, (long) IN * batch, (from, to) -> $L)", RuntimeNames.ROWS,
-            String.format(call, "from", "to"))
-        .nextControlFlow("else")
-        .addStatement(String.format(call, "0", "OUT"))
-        .endControlFlow()
-        .build();
+  static CodeBlock forEachBatchRow(TypeSpec.Builder type, String self, String template, String... args) {
+    return split(type, self, "BATCH", "(long) IN * batch", template, "batch", null, args);
   }
 
   /**
@@ -116,13 +111,59 @@ final class KernelClass {
    */
   static final long BINARY_WORD_MACS = 8;
 
-  /** As {@link #forEachRow}, for binary rows: {@code WORDS} words of {@link #BINARY_WORD_MACS} each. */
-  static CodeBlock forEachBinaryRow(LayerSpec layer, String args) {
+  /**
+   * As {@link #forEachRow}, for binary rows: {@code WORDS} words of {@link #BINARY_WORD_MACS} each,
+   * {@code rows(bits, beta, y, from, to)}.
+   */
+  static CodeBlock forEachBinaryRow(TypeSpec.Builder type, LayerSpec layer, String self) {
     long words = (layer.in() + 63) / 64;
     return words * BINARY_WORD_MACS * layer.out() >= PARALLEL_MACS
-        ? CodeBlock.of("$T.forEach(OUT, WORDS * $LL, (from, to) -> rows($L, from, to));\n", RuntimeNames.ROWS,
-            BINARY_WORD_MACS, args)
-        : CodeBlock.of("rows($L, 0, OUT);\n", args);
+        ? split(type, self, "ROWS", "WORDS * " + BINARY_WORD_MACS + "L", "{layer}.rows({0}, {value}, {1}, {from}, {to})",
+            null, "b", "longs bits", "floats y")
+        : CodeBlock.of("rows(bits, b, y, 0, OUT);\n");
+  }
+
+  /**
+   * A call split across cores without allocating: the statement {@code SplitCall.of(FIELD, this,
+   * args..., count).forEach(OUT, macsPerRow)}, and the static, non-capturing body {@code FIELD} it
+   * runs, added to {@code type}. {@code template} is the body's call, with {@code {from}} and
+   * {@code {to}} for the rows, {@code {layer}} for this layer, {@code {0}} .. {@code {3}} for
+   * {@code args} (each {@code "bytes qx"}, {@code "ints acc"}, {@code "floats y"} or {@code "longs
+   * bits"}), {@code {count}} for {@code count} and {@code {value}} for the float {@code value}.
+   */
+  static CodeBlock split(TypeSpec.Builder type, String self, String field, String macsPerRow, String template,
+      String count, String value, String... args) {
+    String body = template.replace("{from}", "from").replace("{to}", "to")
+        .replace("{layer}", "((" + self + ") call.layer())").replace("{count}", "call.count()")
+        .replace("{value}", "call.value()");
+    String[] locals = new String[4];
+    for (int i = 0; i < args.length; i++) {
+      String[] typed = args[i].split(" ");
+      body = body.replace("{" + i + "}", "call." + typed[0] + "(" + i + ")");
+      locals[i] = typed[1];
+    }
+    type.addField(FieldSpec.builder(RuntimeNames.SPLIT_BODY, field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("(call, from, to) -> $L", body)
+        .build());
+    return CodeBlock.of("$T.of($L, this, $L, $L, $L, $L, $L)$L.forEach(OUT, $L);\n", RuntimeNames.SPLIT_CALL, field,
+        locals[0], locals[1], locals[2], locals[3], count == null ? "0" : count,
+        value == null ? "" : ".withValue(" + value + ")", macsPerRow);
+  }
+
+  private static String rowsCall(int args) {
+    StringBuilder call = new StringBuilder("{layer}.rows(");
+    for (int i = 0; i < args; i++) {
+      call.append('{').append(i).append("}, ");
+    }
+    return call.append("{from}, {to})").toString();
+  }
+
+  private static String names(String... args) {
+    StringBuilder names = new StringBuilder();
+    for (String arg : args) {
+      names.append(names.length() == 0 ? "" : ", ").append(arg.split(" ")[1]);
+    }
+    return names.toString();
   }
 
   /** The file: header comment, no java.lang imports, two-space indent. */

@@ -46,6 +46,8 @@ final class RuntimeNames {
   static final ClassName WEIGHT_PANELS = ClassName.get(KERNEL, "WeightPanels");
   static final ClassName KERNELS = ClassName.get(KERNEL, "Kernels");
   static final ClassName ROWS = ClassName.get(KERNEL, "Rows");
+  static final ClassName SPLIT_CALL = ClassName.get(KERNEL, "SplitCall");
+  static final ClassName SPLIT_BODY = ClassName.get(KERNEL, "SplitCall", "Body");
   static final ClassName PRECISION = ClassName.get("dev.quantgen.annotations", "Precision");
 
   private RuntimeNames() {}

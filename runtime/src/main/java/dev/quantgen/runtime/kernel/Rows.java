@@ -1,16 +1,21 @@
 package dev.quantgen.runtime.kernel;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a large layer's output rows across cores. The caller's thread runs the first share and
- * a small pool of daemon threads runs the others; results are exact regardless of the split,
- * because each row is computed by one thread from start to end. Layers below {@link
- * #MIN_PARALLEL_MACS} run on the caller's thread only (handing work over costs tens of
- * microseconds), and so does everything when {@value #PROPERTY} is 1.
+ * persistent daemon workers run the others; results are exact regardless of the split, because
+ * each row is computed by one thread from start to end. Layers below {@link #MIN_PARALLEL_MACS}
+ * run on the caller's thread only, and so does everything when {@value #PROPERTY} is 1.
+ *
+ * <p>A split allocates nothing: each worker has one job slot (the body and its rows, written by
+ * the caller, published by a volatile write), and caller and worker hand over by spinning for a
+ * few tens of microseconds before parking, since a parked thread takes longer to wake than a
+ * layer of a small model takes to run. One caller at a time owns the workers; a second thread
+ * that splits while they are busy (two models run from two threads, or a session that already
+ * splits its batch) runs all of its rows itself, which gives the same results and keeps every core
+ * busy without waiting.
  *
  * <p>The thread count is {@value #PROPERTY} if set (at least 1), else the available processors.
  */
@@ -33,32 +38,51 @@ public final class Rows {
   /**
    * Runs {@code body} over {@code [0, rows)}, split into per-thread ranges whose starts are
    * multiples of four or of 64 (so the kernels' row tiles stay aligned, see {@link #unit}) when
-   * {@code rows * macsPerRow} is large.
+   * {@code rows * macsPerRow} is large. Rethrows the first failure of any part, after every part
+   * has ended (the parts share the output arrays).
    */
   public static void forEach(int rows, long macsPerRow, RowRange body) {
     int parts = parts(rows, macsPerRow);
-    if (parts <= 1) {
+    if (parts <= 1 || !Pool.BUSY.compareAndSet(false, true)) {
       body.run(0, rows);
       return;
     }
-    int unit = unit(rows, parts);
-    int units = (rows + unit - 1) / unit;
-    Future<?>[] others = new Future<?>[parts - 1];
-    for (int p = 1; p < parts; p++) {
-      int from = Math.min(rows, units * p / parts * unit);
-      int to = p == parts - 1 ? rows : Math.min(rows, units * (p + 1) / parts * unit);
-      others[p - 1] = Pool.EXECUTOR.submit(() -> body.run(from, to));
-    }
-    body.run(0, Math.min(rows, units / parts * unit));
-    for (Future<?> f : others) {
-      await(f);
+    try {
+      int unit = unit(rows, parts);
+      int units = (rows + unit - 1) / unit;
+      Worker[] workers = Pool.WORKERS;
+      for (int p = 1; p < parts; p++) {
+        int from = Math.min(rows, units * p / parts * unit);
+        int to = p == parts - 1 ? rows : Math.min(rows, units * (p + 1) / parts * unit);
+        workers[p - 1].post(body, from, to);
+      }
+      Throwable failure = null;
+      try {
+        body.run(0, Math.min(rows, units / parts * unit));
+      } catch (Throwable e) {
+        failure = e;
+      }
+      for (int p = 1; p < parts; p++) {
+        Throwable t = workers[p - 1].await();
+        failure = failure == null ? t : failure;
+      }
+      if (failure instanceof RuntimeException) {
+        throw (RuntimeException) failure;
+      }
+      if (failure instanceof Error) {
+        throw (Error) failure;
+      }
+      if (failure != null) {
+        throw new IllegalStateException(failure); // a checked exception thrown sneakily
+      }
+    } finally {
+      Pool.BUSY.set(false);
     }
   }
 
   /**
    * Whether {@link #forEach} would split {@code rows} of {@code macsPerRow} multiply-adds across
-   * threads. Generated code asks first and runs a small product directly, so that only a split
-   * call creates the capturing lambda {@code forEach} takes (an allocation per call).
+   * threads. Generated code asks first and runs a small product directly.
    */
   public static boolean splits(int rows, long macsPerRow) {
     return parts(rows, macsPerRow) > 1;
@@ -76,33 +100,6 @@ public final class Rows {
     return THREADS == 1 || rows * macsPerRow < MIN_PARALLEL_MACS ? 1 : Math.min(THREADS, rows / 4);
   }
 
-  private static void await(Future<?> f) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          f.get();
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true; // finish the layer: the output array is shared with the worker
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw new IllegalStateException(cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   static int threads(String value) {
     if (value == null || value.isBlank()) {
       return Runtime.getRuntime().availableProcessors();
@@ -118,12 +115,88 @@ public final class Rows {
     throw new IllegalArgumentException(PROPERTY + ": expected a thread count >= 1, got '" + value + "'");
   }
 
-  /** Daemon workers, created on first parallel use only. */
+  /** How long a thread spins for its hand-over before it parks. */
+  private static final long SPIN_NANOS = 50_000;
+
+  /** The workers, started on first parallel use only. */
   private static final class Pool {
-    static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS - 1, r -> {
-      Thread t = new Thread(r, "quantgen-rows");
-      t.setDaemon(true);
-      return t;
-    });
+    /** Set while one caller owns the workers; not reentrant, so a body that splits again runs inline. */
+    static final AtomicBoolean BUSY = new AtomicBoolean();
+    static final Worker[] WORKERS = start();
+
+    private static Worker[] start() {
+      Worker[] workers = new Worker[THREADS - 1];
+      for (int i = 0; i < workers.length; i++) {
+        workers[i] = new Worker(i + 1);
+        workers[i].start();
+      }
+      return workers;
+    }
+  }
+
+  /** A daemon thread with a one-job slot. */
+  private static final class Worker extends Thread {
+    private static final int IDLE = 0;
+    private static final int POSTED = 1;
+    private static final int DONE = 2;
+
+    private volatile int state = IDLE;
+    private volatile Thread caller;
+    private RowRange body;
+    private int from;
+    private int to;
+    private Throwable failure;
+
+    Worker(int index) {
+      super("quantgen-rows-" + index);
+      setDaemon(true);
+    }
+
+    /** Hands {@code body} over {@code [from, to)} to this worker (plain writes, published by {@code state}). */
+    void post(RowRange body, int from, int to) {
+      this.body = body;
+      this.from = from;
+      this.to = to;
+      this.failure = null;
+      this.caller = Thread.currentThread();
+      state = POSTED;
+      LockSupport.unpark(this);
+    }
+
+    /** Waits for the posted job; returns its failure, or null. */
+    Throwable await() {
+      long deadline = System.nanoTime() + SPIN_NANOS;
+      while (state != DONE) {
+        if (System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      state = IDLE;
+      body = null;
+      return failure;
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (state != POSTED) {
+          if (System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          } else {
+            LockSupport.park(this);
+          }
+        }
+        try {
+          body.run(from, to);
+        } catch (Throwable t) {
+          failure = t;
+        }
+        state = DONE;
+        LockSupport.unpark(caller);
+      }
+    }
   }
 }
