@@ -83,11 +83,15 @@ final class BenchCommand implements Callable<Integer> {
     for (Result r : run(n, "LuceneBenchmark", new String[0])) {
       all.add(measurement(r, "lucene-1t", "INT8"));
     }
-    for (Result r : run(n, "MlpBenchmark", new String[] {"precision", full ? "FP32,INT8,INT4" : "FP32,INT8",
+    for (Result r : run(n, "MlpBenchmark", new String[] {"precision", full ? "FP32,FP16,INT8,INT4,BINARY" : "FP32,INT8",
         "batch", "1,64", "path", "samples,batched"})) {
       // one "row" of all the MLP's weights: 784*256 + 256*128 + 128*10 multiply-adds per sample
       String kernel = r.param("path").equals("batched") ? "mlp-batch" : "mlp-gen";
       all.add(new Measurement(kernel, r.param("precision"), 1, MLP_MACS,
+          Integer.parseInt(r.param("batch")), micros(r)));
+    }
+    for (Result r : run(n, "OnnxMlpBenchmark", new String[0])) {
+      all.add(new Measurement("onnxruntime", r.param("precision"), 1, MLP_MACS,
           Integer.parseInt(r.param("batch")), micros(r)));
     }
     for (Result r : run(n, "ConvBenchmark", new String[0])) {
@@ -115,7 +119,9 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("json: " + json);
     }
     System.out.println("mlp-gen rows: the 784-256-128-10 MLP end to end on generated kernels, forward per sample;"
-        + " mlp-batch: forwardBatch (INT8: one matrix product per layer for the batch); 1 x MACs per sample");
+        + " mlp-batch: forwardBatch (integer layers: one matrix product per layer for the batch); 1 x MACs per sample;"
+        + " their onnxruntime rows: the same weights exported as the float graph, or as static QDQ (per-channel int8"
+        + " weights, uint8 activations calibrated on the 64 benchmark inputs) for INT8 and INT4");
     System.out.println("conv rows: 1 x MACs of one sample: " + convMacs("conv2") + " = the CNN's conv2 (16->32 3x3"
         + " same on 14x14), " + convMacs("conv3x3") + " = 64->64 3x3 on 28x28; cnn-gen: the Fashion CNN end to end"
         + " (1 x " + CNN_MACS + " MACs per sample), its onnxruntime rows the same graph (float, or QDQ for INT8)");
