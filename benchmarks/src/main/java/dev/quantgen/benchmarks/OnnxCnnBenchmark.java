@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.quantgen.runtime.kernel.Rows;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +45,7 @@ public class OnnxCnnBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(Rows.threads());
-      options.setInterOpNumThreads(1);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(OnnxCnn.model(precision.equals("INT8")), options);
-    }
+    session = OnnxModels.session(OnnxCnn.model(precision.equals("INT8")));
     float[] x = new float[batch * 784];
     for (int b = 0; b < batch; b++) {
       System.arraycopy(CnnWeights.input(784, b), 0, x, b * 784, 784);

@@ -10,7 +10,6 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.quantize.ptq.PtqConfig;
-import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.RequantMode;
@@ -78,12 +77,7 @@ public class OnnxMlpBenchmark {
       onnx = DenseOnnxExporter.fp32(model);
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(Rows.threads());
-      options.setInterOpNumThreads(1);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(onnx, options);
-    }
+    session = OnnxModels.session(onnx);
     input = OnnxTensor.createTensor(env, FloatBuffer.wrap(inputs(batch)), new long[] {batch, 784});
   }
 

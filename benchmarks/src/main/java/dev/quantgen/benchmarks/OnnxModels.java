@@ -1,5 +1,9 @@
 package dev.quantgen.benchmarks;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.quantgen.runtime.kernel.Rows;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
@@ -16,6 +20,20 @@ final class OnnxModels {
   private static final int OPSET = 17;
 
   private OnnxModels() {}
+
+  /**
+   * An ONNX Runtime session on {@code model} as every ORT benchmark runs it: as many intra-op
+   * threads as quantgen's kernels may use ({@code quantgen.threads}), one inter-op thread, all graph
+   * optimizations.
+   */
+  static OrtSession session(byte[] model) throws OrtException {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(Rows.threads());
+      options.setInterOpNumThreads(1);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      return OrtEnvironment.getEnvironment().createSession(model, options);
+    }
+  }
 
   /** {@code Y[batch, out] = X[batch, in] W[in, out]} in float32. */
   static byte[] fp32MatMul(int in, int out) {

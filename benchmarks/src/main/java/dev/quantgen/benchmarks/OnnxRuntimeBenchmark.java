@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.quantgen.runtime.kernel.Rows;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +53,7 @@ public class OnnxRuntimeBenchmark {
     int out = big ? 4096 : 1024;
     byte[] model = precision.equals("FP32") ? OnnxModels.fp32MatMul(in, out) : OnnxModels.qdqMatMul(in, out);
     env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(Rows.threads());
-      options.setInterOpNumThreads(1);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(model, options);
-    }
+    session = OnnxModels.session(model);
     float[] x = new float[batch * in];
     for (int b = 0; b < batch; b++) {
       System.arraycopy(DenseKernels.input(in, b), 0, x, b * in, in);
