@@ -32,6 +32,7 @@ public final class ConvPeakShare {
 
   private ConvPeakShare() {}
 
+  @SuppressWarnings("DuplicateBranches") // `sink == 42 ? "" : ""` keeps the results alive for the JIT
   public static void main(String[] args) {
     int c = Integer.parseInt(args[0]);
     int h = Integer.parseInt(args[1]);

@@ -230,7 +230,7 @@ class CalibrateCommandTest {
 
   static FloatTensor randomTensor(Random random, int... dims) {
     Shape shape = Shape.of(dims);
-    float[] v = new float[(int) shape.size()];
+    float[] v = new float[shape.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (random.nextGaussian() * 0.1);
     }

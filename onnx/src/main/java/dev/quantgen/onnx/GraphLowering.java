@@ -693,7 +693,8 @@ public final class GraphLowering {
   private String uniqueName(OnnxNode node) {
     String raw = node.name().isEmpty() ? node.opType() + layers.size() : node.name();
     StringBuilder b = new StringBuilder();
-    for (char ch : raw.toCharArray()) {
+    for (int i = 0; i < raw.length(); i++) {
+      char ch = raw.charAt(i);
       b.append(Character.isJavaIdentifierPart(ch) ? ch : '_');
     }
     if (!Character.isJavaIdentifierStart(b.charAt(0))) {
@@ -726,6 +727,7 @@ public final class GraphLowering {
   /** Identifies dense weights derived from one initializer tensor (by identity) in one layout. */
   private record DenseWeightKey(FloatTensor source, boolean transposed, int alphaBits) {
     @Override
+    @SuppressWarnings("ReferenceEquality") // by identity on purpose: one entry per initializer tensor
     public boolean equals(Object o) {
       return o instanceof DenseWeightKey k && k.source == source && k.transposed == transposed
           && k.alphaBits == alphaBits;

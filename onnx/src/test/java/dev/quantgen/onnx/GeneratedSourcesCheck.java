@@ -57,7 +57,7 @@ final class GeneratedSourcesCheck {
             assertTrue(names.contains(select.getIdentifier().toString()), () -> "INITIALIZERS names " + select);
           }
         }
-        return super.scan(tree, unused);
+        return super.scan(tree, null);
       }
     }.scan(initializer, null);
   }

@@ -31,7 +31,9 @@ record MnistTestSet(float[] pixels, int[] labels) {
     try (DataInputStream in = gz(images)) {
       require(in.readInt() == 0x803, images);
       int n = in.readInt();
-      require(in.readInt() == SIDE && in.readInt() == SIDE, images);
+      int rows = in.readInt();
+      int columns = in.readInt();
+      require(rows == SIDE && columns == SIDE, images);
       byte[] raw = in.readNBytes(n * PIXELS);
       require(raw.length == n * PIXELS, images);
       pixels = new float[raw.length];

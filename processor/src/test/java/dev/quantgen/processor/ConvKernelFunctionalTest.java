@@ -131,7 +131,8 @@ class ConvKernelFunctionalTest {
   @TestFactory
   Stream<DynamicTest> int8ConvolutionsEqualQuantizedConv2dBitForBit() {
     return CONVS.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      Random random = new Random(31 * c.name().hashCode());
+      int seed = 31 * c.name().hashCode();
+      Random random = new Random(seed);
       FloatTensor weights = random(random, Shape.of(c.m(), c.c() / c.groups(), c.kh(), c.kw()));
       FloatTensor bias = c.bias() ? random(random, Shape.of(c.m())) : null;
       ActivationParams in = new ActivationParams(0.02f, -7);

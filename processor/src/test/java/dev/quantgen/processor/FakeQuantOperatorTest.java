@@ -435,7 +435,7 @@ class FakeQuantOperatorTest {
     } catch (InvocationTargetException e) {
       throw new AssertionError(e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
+      throw new LinkageError(e.getMessage(), e);
     }
   }
 

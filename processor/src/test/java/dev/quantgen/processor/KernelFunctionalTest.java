@@ -184,8 +184,11 @@ class KernelFunctionalTest {
           }
         } else if (!(Float.isNaN(expected[o]) && Float.isNaN(actual[o]))) {
           double tol = reference.tolerance(x, o, expected[o]);
-          assertTrue(Math.abs(expected[o] - actual[o]) <= tol,
-              () -> c + " " + suffix + ": expected " + expected + ", got " + actual + ", tolerance " + tol);
+          float want = expected[o];
+          float got = actual[o];
+          int at = o;
+          assertTrue(Math.abs(want - got) <= tol,
+              () -> c + " " + suffix + " output " + at + ": expected " + want + ", got " + got + ", tolerance " + tol);
         }
       }
     }

@@ -23,6 +23,7 @@ public final class FashionData {
   /** Where the Debian package puts the IDX files. */
   public static final Path INSTALLED = Path.of("/usr/share/datasets/fashion-mnist");
   /** The layer sizes of the embedded model. */
+  @SuppressWarnings("MutablePublicArray") // read by the demo and tests, never written
   public static final int[] SIZES = {784, 256, 128, 10};
 
   private static final String RESOURCES = "/dev/quantgen/examples/fashion/";

@@ -109,7 +109,7 @@ final class Charts {
       double from = b.min() + i * binWidth;
       double left = counts.length == 1 ? x.at(b.min()) - 1 : x.at(from);
       double w = counts.length == 1 ? 2 : Math.max(0.5, x.at(from + binWidth) - x.at(from));
-      double h = Math.log1p(counts[i]) / Math.log1p(maxCount) * (bottom - top);
+      double h = Math.log1p((double) counts[i]) / Math.log1p((double) maxCount) * (bottom - top);
       svg.append("<rect class=\"hist\" x=\"").append(Html.coord(left)).append("\" y=\"").append(Html.coord(bottom - h))
           .append("\" width=\"").append(Html.coord(w)).append("\" height=\"").append(Html.coord(h)).append("\"><title>")
           .append(Html.escape(String.format(java.util.Locale.ROOT, "[%s, %s): %,d", Html.value(from),
@@ -190,13 +190,13 @@ final class Charts {
     bySize.sort(Comparator.comparingLong(ModelReport.PrecisionPoint::parameterBytes));
     StringBuilder path = new StringBuilder();
     for (ModelReport.PrecisionPoint p : bySize) {
-      path.append(path.length() == 0 ? "" : " ").append(Html.coord(x.at(Math.log10(p.parameterBytes())))).append(',')
+      path.append(path.length() == 0 ? "" : " ").append(Html.coord(x.at(Math.log10((double) p.parameterBytes())))).append(',')
           .append(Html.coord(y.at(100 * p.accuracy())));
     }
     svg.append("<polyline class=\"frontier\" points=\"").append(path).append("\"/>\n");
     for (int i = 0; i < bySize.size(); i++) {
       ModelReport.PrecisionPoint p = bySize.get(i);
-      double px = x.at(Math.log10(p.parameterBytes()));
+      double px = x.at(Math.log10((double) p.parameterBytes()));
       double py = y.at(100 * p.accuracy());
       svg.append("<circle class=\"point ").append(Html.precisionClass(p.label())).append("\" cx=\"").append(Html.coord(px))
           .append("\" cy=\"").append(Html.coord(py)).append("\" r=\"6\" data-label=\"").append(Html.escape(p.label()))

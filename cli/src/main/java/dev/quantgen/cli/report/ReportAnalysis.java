@@ -175,7 +175,7 @@ public final class ReportAnalysis {
   }
 
   /** The int8 ranges the detailed model's static layers read and write at each boundary. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: Java has no new Optional<Grid>[n]
   private static Optional<ModelReport.Grid>[] grids(QuantizedModel detail) {
     Optional<ModelReport.Grid>[] grids = new Optional[detail.size() + 1];
     Arrays.fill(grids, Optional.empty());

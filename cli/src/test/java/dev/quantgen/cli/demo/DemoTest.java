@@ -34,7 +34,7 @@ class DemoTest {
     String[] kernels = {"Fp32", "Fp16", "Int8", "Int4", "Binary"};
     for (int p = 0; p < rows.length; p++) {
       String k = kernels[p];
-      assertTrue(text.matches("(?s).*\n" + rows[p] + "[^\n]* Fc1_" + k + " Fc2_" + k + " Fc3_" + k + "\s*\n.*"),
+      assertTrue(text.matches("(?s).*\n" + rows[p] + "[^\n]* Fc1_" + k + " Fc2_" + k + " Fc3_" + k + "\\s*\n.*"),
           "row " + rows[p] + " on the generated kernels in\n" + text);
     }
     assertTrue(text.contains("\nfc1 ") && text.contains("\nmodel (end to end) "), text);

@@ -28,10 +28,12 @@ import java.util.Locale;
 public final class TrainFashionMlp {
   /** Seed of both the initialization and the shuffles. */
   public static final long SEED = 20260101L;
+  @SuppressWarnings("MutablePublicArray") // read by the demo and tests, never written
   public static final int[] SIZES = {784, 256, 128, 10};
 
   private TrainFashionMlp() {}
 
+  @SuppressWarnings("IncrementInForLoopAndHeader") // an option skips its value
   public static void main(String[] args) throws IOException {
     Path data = Paths.get("/usr/share/datasets/fashion-mnist");
     Path out = Paths.get("fashion-mlp.npz");

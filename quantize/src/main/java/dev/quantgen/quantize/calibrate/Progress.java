@@ -50,7 +50,11 @@ public final class Progress implements AutoCloseable {
    * System.console() != null}), timed by {@link System#nanoTime()}.
    */
   public static Progress start(String label, long total, PrintStream out) {
-    return new Progress(label, total, out, System.console() != null, System::nanoTime);
+    // On JDK 22+ System.console() is also non-null when the output is redirected (Console.isTerminal,
+    // JDK 22, tells them apart but does not exist on 17): there the bar redraws into the log.
+    @SuppressWarnings("SystemConsoleNull")
+    boolean interactive = System.console() != null;
+    return new Progress(label, total, out, interactive, System::nanoTime);
   }
 
   /**

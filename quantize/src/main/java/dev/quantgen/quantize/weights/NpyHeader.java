@@ -184,6 +184,7 @@ final class NpyHeader {
       return type;
     }
 
+    @SuppressWarnings("TypeParameterUnusedInFormals") // always throws; typed so `return fail(...)` fits any parse method
     private <T> T fail(String expected) throws WeightFormatException {
       throw new WeightFormatException(where + ": header " + s.trim() + ": at offset " + pos + " expected " + expected);
     }

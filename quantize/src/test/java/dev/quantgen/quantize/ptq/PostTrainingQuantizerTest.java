@@ -231,7 +231,7 @@ class PostTrainingQuantizerTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8).withProgress(new PrintStream(out)),
         CALIBRATION, 100);
-    assertEquals("", out.toString());
+    assertEquals("", out.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

@@ -154,7 +154,7 @@ class InferenceSessionTest {
     s.classify(SAMPLES, 64, labels);
     long allocated = hotspot.getThreadAllocatedBytes(id) - before;
     // The counter itself may allocate a few bytes; 2,001 calls allocating anything would be far more.
-    assertEquals(0, allocated, 256, "bytes allocated by 2,001 calls");
+    assertEquals(0f, (float) allocated, 256f, "bytes allocated by 2,001 calls");
   }
 
   @Test

@@ -26,7 +26,7 @@ public final class LayerMath {
    */
   public static int quantize(float x, float scale, int zeroPoint, int qmin, int qmax) {
     float v = x / scale;
-    if (v != v) {
+    if (Float.isNaN(v)) {
       return zeroPoint;
     }
     double r = Math.rint(v) + zeroPoint;

@@ -6,8 +6,8 @@ import dev.quantgen.runtime.layer.LayerMath;
 
 /**
  * The runtime kernel of a BINARY layer. FLOAT activations: {@code alpha[c] * sum +-x[i]}, the sign
- * applied by flipping the float's sign bit (exact), summed with four partial sums (within the
- * reassociation bound of {@code DenseReference.binary}). BINARY activations: the input's sign bits
+ * applied by flipping the float's sign bit (exact), summed by {@link ChannelKernel#SUPPORT}'s
+ * dotSigns (within the reassociation bound of {@code DenseReference.binary}). BINARY activations: the input's sign bits
  * packed per call, {@code dot = in - 2 * popcount(a XOR w)}, {@code y = dot * (alpha * beta)}:
  * bit-exact, padding bits being 0 on both sides.
  */
@@ -68,30 +68,6 @@ final class BinaryKernel extends ChannelKernel<BinaryKernel.Input> {
       int differ = SUPPORT.xorBitCount(input.signs, 0, weights, c * words, words);
       return (in - 2 * differ) * (alphas[c] * input.beta);
     }
-    return signedSum(c * words, input.x) * alphas[c];
-  }
-
-  private float signedSum(int rowWord, float[] x) {
-    float a0 = 0.0f;
-    float a1 = 0.0f;
-    float a2 = 0.0f;
-    float a3 = 0.0f;
-    int i = 0;
-    for (; i + 3 < in; i += 4) {
-      long bits = weights[rowWord + (i >> 6)] >>> (i & 63); // 4 bits never cross a word: i % 4 == 0
-      a0 += flip(x[i], bits);
-      a1 += flip(x[i + 1], bits >>> 1);
-      a2 += flip(x[i + 2], bits >>> 2);
-      a3 += flip(x[i + 3], bits >>> 3);
-    }
-    for (; i < in; i++) {
-      a0 += flip(x[i], weights[rowWord + (i >> 6)] >>> (i & 63));
-    }
-    return (a0 + a1) + (a2 + a3);
-  }
-
-  /** {@code x} if bit 0 of {@code bits} is 1 (weight +1), else {@code -x}: the sign bit flipped. */
-  private static float flip(float x, long bits) {
-    return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ (((int) ~bits & 1) << 31));
+    return SUPPORT.dotSigns(weights, c * words, input.x, 0, in) * alphas[c];
   }
 }

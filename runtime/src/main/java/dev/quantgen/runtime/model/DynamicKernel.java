@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.model;
 
+import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.numerics.QuantType;
@@ -9,6 +10,10 @@ import dev.quantgen.runtime.numerics.QuantType;
  * input to uint8 as ONNX DynamicQuantizeLinear does, accumulates exactly in int32 per scale group
  * and scales to float. Bit-exact against {@code DenseReference.quantized(p, x, y)}: the integers
  * are exact and the float steps are the reference's, in its order.
+ *
+ * <p>The integer products are {@link ChannelKernel#SUPPORT}'s int8 ones: the uint8 input is held
+ * shifted by 128 as int8 ({@code qa - 128}, one array per scale group), so {@code sum qa qw = sum
+ * (qa - 128) qw + 128 sum(qw)}, exact in int32 like every other term.
  */
 final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
   private final boolean int4;
@@ -44,18 +49,33 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
         weightSums[c * groups + g] = p.weightSum(c, g);
       }
     }
-    scratch = ThreadLocal.withInitial(() -> new Input(in, groups));
+    scratch = ThreadLocal.withInitial(() -> new Input(in, groupSize, groups, int4));
   }
 
-  /** One call's input quantized to uint8 (held in ints), its scale and zero point, and group sums. */
+  /**
+   * One call's input quantized to uint8 and held per scale group as {@code qa - 128} in int8 (INT4:
+   * also split into even and odd elements), its scale and zero point, and each group's {@code sum qa}.
+   */
   static final class Input {
-    final int[] qa;
+    final byte[][] shifted;
+    final byte[][] even;
+    final byte[][] odd;
     final int[] groupSums;
     float scale;
     int zeroPoint;
 
-    Input(int in, int groups) {
-      qa = new int[in];
+    Input(int in, int groupSize, int groups, boolean int4) {
+      shifted = new byte[groups][];
+      even = new byte[groups][];
+      odd = new byte[groups][];
+      for (int g = 0; g < groups; g++) {
+        int length = Math.min(in, (g + 1) * groupSize) - g * groupSize;
+        shifted[g] = new byte[length];
+        if (int4) {
+          even[g] = new byte[(length + 1) / 2];
+          odd[g] = new byte[(length + 1) / 2];
+        }
+      }
       groupSums = new int[groups];
     }
   }
@@ -74,13 +94,19 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
     Input s = scratch.get();
     s.scale = sa;
     s.zeroPoint = za;
-    int[] qa = s.qa;
-    for (int i = 0; i < in; i++) {
-      qa[i] = LayerMath.quantize(x[i], sa, za, 0, 255);
-    }
-    if (anyWeightZero) {
-      for (int g = 0; g < groups; g++) {
-        s.groupSums[g] = Dot.sum(qa, g * groupSize, Math.min(in, (g + 1) * groupSize));
+    for (int g = 0; g < groups; g++) {
+      int i0 = g * groupSize;
+      int i1 = Math.min(in, i0 + groupSize);
+      byte[] q = s.shifted[g];
+      int sum = 0;
+      for (int i = i0; i < i1; i++) {
+        int qa = LayerMath.quantize(x[i], sa, za, 0, 255);
+        q[i - i0] = (byte) (qa - 128);
+        sum += qa;
+      }
+      s.groupSums[g] = sum;
+      if (int4) {
+        KernelSupport.splitEvenOdd(q, i1 - i0, s.even[g], s.odd[g]);
       }
     }
     return s;
@@ -95,9 +121,14 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
       int i1 = Math.min(in, i0 + groupSize);
       int k = perChannel ? c * groups + g : 0;
       int zw = zeroPoints[k];
-      int dot = int4 ? Dot.int4(weights, c * rowBytes, s.qa, i0, i1) : Dot.int8(weights, c * in, s.qa, i0, i1);
-      // sum (qa - za)(qw - zw) = dot - zw * sum(qa) - za * sum(qw) + n * za * zw
-      int acc = dot - za * weightSums[c * groups + g] + (i1 - i0) * za * zw
+      int n = i1 - i0;
+      // Group starts are even (block sizes are even), so an INT4 group starts on a byte.
+      int shiftedDot = int4
+          ? SUPPORT.dotInt4(weights, c * rowBytes + (i0 >> 1), s.even[g], s.odd[g], (n + 1) / 2)
+          : SUPPORT.dotInt8(weights, c * in + i0, s.shifted[g], n);
+      // sum (qa - za)(qw - zw) = dot - zw * sum(qa) - za * sum(qw) + n * za * zw,
+      // with dot = sum qa qw = shiftedDot + 128 * sum(qw)
+      int acc = shiftedDot + (128 - za) * weightSums[c * groups + g] + n * za * zw
           - (anyWeightZero ? zw * s.groupSums[g] : 0);
       float term = acc * (s.scale * scales[k]);
       sum = g == 0 ? term : sum + term;

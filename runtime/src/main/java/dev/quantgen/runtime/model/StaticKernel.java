@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.model;
 
+import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
@@ -15,7 +16,9 @@ import dev.quantgen.runtime.numerics.QuantType;
  * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as docs/numerics.md section
  * 4 describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za * sum(qw) + K * za * zw)}, the last
  * bracket precomputed per channel. Each term may wrap in int32, but the prepared parameters prove
- * that the true accumulator fits, so the wrapped sum equals it.
+ * that the true accumulator fits, so the wrapped sum equals it. The dot products are {@link
+ * ChannelKernel#SUPPORT}'s (INT4: over the input split into even and odd elements, as the generated
+ * kernels do).
  */
 final class StaticKernel implements StaticQuantizedLayer {
   private final int in;
@@ -108,10 +111,14 @@ final class StaticKernel implements StaticQuantizedLayer {
   public void forwardQuantized(byte[] qx, byte[] qy) {
     LayerMath.requireLength("qx", qx.length, in);
     LayerMath.requireLength("qy", qy.length, out);
-    int sumX = weightZero == null ? 0 : Dot.sum(qx, 0, in);
+    int sumX = weightZero == null ? 0 : sum(qx);
     int zy = output.zeroPoint();
+    Scratch s = int4 ? scratch.get() : null;
+    if (int4) {
+      KernelSupport.splitEvenOdd(qx, in, s.even, s.odd);
+    }
     for (int c = 0; c < out; c++) {
-      int dot = int4 ? Dot.int4(weights, c * rowBytes, qx, 0, in)
+      int dot = int4 ? ChannelKernel.SUPPORT.dotInt4(weights, c * rowBytes, s.even, s.odd, rowBytes)
           : ChannelKernel.SUPPORT.dotInt8(weights, c * in, qx, in);
       int acc = dot + constant[c] - (weightZero == null ? 0 : weightZero[c] * sumX);
       int k = multipliers.length == 1 ? 0 : c;
@@ -143,13 +150,27 @@ final class StaticKernel implements StaticQuantizedLayer {
     dequantizeOutput(s.qy, y);
   }
 
+  /** {@code sum qx[i]}, exact in int32 (at most 2^31 / 128 int8 terms). */
+  private int sum(byte[] qx) {
+    int s = 0;
+    for (int i = 0; i < in; i++) {
+      s += qx[i];
+    }
+    return s;
+  }
+
   private static final class Scratch {
     final byte[] qx;
     final byte[] qy;
+    /** INT4: the input's even and odd elements, the odd one padded with 0 when {@code in} is odd. */
+    final byte[] even;
+    final byte[] odd;
 
     Scratch(int in, int out) {
       qx = new byte[in];
       qy = new byte[out];
+      even = new byte[(in + 1) / 2];
+      odd = new byte[(in + 1) / 2];
     }
   }
 }

@@ -28,7 +28,7 @@ public final class FakeQuant {
   /** Whether the gradient passes: {@code qmin <= rint(x / s) + z <= qmax} (false for NaN). */
   public static boolean passes(float x, float scale, int zeroPoint, int qmin, int qmax) {
     float v = x / scale;
-    if (v != v) {
+    if (Float.isNaN(v)) {
       return false;
     }
     double q = Math.rint(v) + zeroPoint;
@@ -59,7 +59,7 @@ public final class FakeQuant {
       throw new IllegalArgumentException("u: expected a value in [0, 1), got " + u);
     }
     float v = x / scale;
-    if (v != v) {
+    if (Float.isNaN(v)) {
       return 0f;
     }
     double q = Math.floor(v + u) + zeroPoint;
