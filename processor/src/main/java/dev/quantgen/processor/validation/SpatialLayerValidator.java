@@ -160,9 +160,10 @@ final class SpatialLayerValidator {
 
   /** The qualified name of a join's {@code from} class ({@code Model.Input}'s for the model's input). */
   private String from(AnnotationMirror m) {
-    javax.lang.model.type.TypeMirror t = (javax.lang.model.type.TypeMirror) reader.value(m, "from").getValue();
-    return t instanceof javax.lang.model.type.DeclaredType d
-        ? ((TypeElement) d.asElement()).getQualifiedName().toString() : t.toString();
+    // javac hands an unresolved class (its own error) over as a string: the model then reports it as unknown
+    Object v = reader.value(m, "from").getValue();
+    return v instanceof javax.lang.model.type.DeclaredType d
+        ? ((TypeElement) d.asElement()).getQualifiedName().toString() : String.valueOf(v);
   }
 
   private static int[] twice(int[] v) {
