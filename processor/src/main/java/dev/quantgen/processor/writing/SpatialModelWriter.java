@@ -34,6 +34,10 @@ import javax.lang.model.util.Elements;
  *       their input's parameters through); any other layer (a float-activation convolution or dense
  *       layer, average pooling) dequantizes its input, runs its default variant in float and
  *       quantizes its output to its own calibrated parameters. The last output is dequantized.
+ *       Joins ({@code @Add}, {@code @Concat}) read the earlier output in place and requantize both
+ *       inputs with {@code Int8Join}; a final {@code @Softmax} writes float probabilities. Its
+ *       per-thread int8 buffers are reused: one whose value has no reader left holds a later output
+ *       of the same size.
  * </ul>
  *
  * <p>Weights are bound by name: {@code "<Layer>.weight"} and {@code "<Layer>.bias"} with the layer's
@@ -395,13 +399,15 @@ public final class SpatialModelWriter {
         && ModelValidator.source(layers, g) < 0)) {
       trace.addStatement("byte[] input = a");
     }
+    int[] slot = int8Buffers(layers);
+    java.util.Set<Integer> declared = new java.util.HashSet<>();
     List<String> outputs = new java.util.ArrayList<>(); // the forward's variable holding each layer's output
     boolean floatOutput = false;
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       String f = field(l, k);
       Int8Role role = role(l);
-      outputs.add(role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + k);
+      outputs.add(role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + slot[k]);
       switch (role) {
         case JOIN: {
           SpatialSpec g = (SpatialSpec) l;
@@ -413,9 +419,9 @@ public final class SpatialModelWriter {
               .addStatement("this.$L = new $T(p.get($L), p.get($L), p.get($L))", f, INT8_JOIN, k, j + 1, k + 1);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l))
               .addStatement("$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), k)
-              .addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
+              .addStatement("a = s.out$L", slot[k]);
           break;
         }
         case GLOBAL_POOL:
@@ -435,13 +441,13 @@ public final class SpatialModelWriter {
             floatOutput = true;
             break;
           }
-          scratchBytes(scratchType, k, outSize(l));
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
           scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
               .initializer("new float[$L]", outSize(l)).build());
           run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
               .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
-                  k + 1, k + 1, k, outSize(l))
-              .addStatement("a = s.out$L", k);
+                  k + 1, k + 1, slot[k], outSize(l))
+              .addStatement("a = s.out$L", slot[k]);
           break;
         }
         case STATIC_CONV: {
@@ -450,8 +456,8 @@ public final class SpatialModelWriter {
           ctor.addStatement("this.$L = $L", f, prepareConv((SpatialSpec) l, CodeBlock.of("p.get($L)", k),
               CodeBlock.of("p.get($L)", k + 1)));
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         }
         case STATIC_DENSE: {
@@ -461,8 +467,8 @@ public final class SpatialModelWriter {
           ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
               d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         }
         case MAX_POOL:
@@ -471,8 +477,8 @@ public final class SpatialModelWriter {
               .addComment("max pooling keeps its input's parameters")
               .addStatement("p.set($L, p.get($L))", k + 1, k);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forward(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forward(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         case FLATTEN:
           ctor.addComment("flatten moves no value and keeps its input's parameters")
@@ -487,7 +493,7 @@ public final class SpatialModelWriter {
               .addStatement("float[] f$L = new float[$L]", k, outSize(l))
               .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
               .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-          scratchBytes(scratchType, k, outSize(l));
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
           scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
                   .initializer("new float[$L]", inSize(l)).build())
               .addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
@@ -496,8 +502,8 @@ public final class SpatialModelWriter {
               .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
               .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
               .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
-                  k + 1, k + 1, k, outSize(l))
-              .addStatement("a = s.out$L", k);
+                  k + 1, k + 1, slot[k], outSize(l))
+              .addStatement("a = s.out$L", slot[k]);
           break;
         }
       }
@@ -548,9 +554,67 @@ public final class SpatialModelWriter {
     return type.build();
   }
 
-  /** A per-thread int8 output buffer {@code out<k>} of {@code size} values. */
-  private static void scratchBytes(TypeSpec.Builder scratch, int k, int size) {
-    scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + k, Modifier.FINAL)
-        .initializer("new byte[$L]", size).build());
+  /** The per-thread int8 buffer {@code out<slot>} of {@code size} values, declared once. */
+  private static void scratchBytes(TypeSpec.Builder scratch, int slot, int size, java.util.Set<Integer> declared) {
+    if (declared.add(slot)) {
+      scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + slot, Modifier.FINAL)
+          .initializer("new byte[$L]", size).build());
+    }
+  }
+
+  /**
+   * Buffer reuse in the int8 forward: the buffer each layer writes ({@code out<slot>}; -1 for flatten,
+   * which writes nothing, and a final softmax, which writes the float output). A buffer is free
+   * once the last layer reading it has run (the next layer, a join's {@code from}, or after
+   * flatten's readers), and is reused by a later output of exactly its size, never by the layer
+   * still reading it: a residual block's branches keep their own.
+   */
+  private static int[] int8Buffers(List<ModelLayer> layers) {
+    int n = layers.size();
+    int[] owner = new int[n]; // the layer whose buffer holds layer k's output (-1: the quantized input)
+    int[] lastRead = new int[n];
+    for (int k = 0; k < n; k++) {
+      owner[k] = role(layers.get(k)) == Int8Role.FLATTEN ? (k == 0 ? -1 : owner[k - 1]) : k;
+      lastRead[k] = k;
+    }
+    for (int k = 0; k < n; k++) {
+      if (k > 0 && owner[k - 1] >= 0) {
+        lastRead[owner[k - 1]] = Math.max(lastRead[owner[k - 1]], k);
+      }
+      if (layers.get(k) instanceof SpatialSpec g && g.joins()) {
+        int j = ModelValidator.source(layers, g);
+        if (j >= 0 && owner[j] >= 0) {
+          lastRead[owner[j]] = Math.max(lastRead[owner[j]], k);
+        }
+      }
+    }
+    if (owner[n - 1] >= 0) {
+      lastRead[owner[n - 1]] = n; // the output is dequantized after the last layer
+    }
+    int[] slot = new int[n];
+    List<Integer> slotSize = new java.util.ArrayList<>();
+    List<Integer> slotFreeAfter = new java.util.ArrayList<>(); // the last layer reading the slot's current value
+    for (int k = 0; k < n; k++) {
+      ModelLayer l = layers.get(k);
+      Int8Role role = role(l);
+      if (role == Int8Role.FLATTEN || role == Int8Role.SOFTMAX && k == n - 1) {
+        slot[k] = -1;
+        continue;
+      }
+      int chosen = -1;
+      for (int s = 0; s < slotSize.size() && chosen < 0; s++) {
+        if (slotSize.get(s) == outSize(l) && slotFreeAfter.get(s) < k) {
+          chosen = s;
+        }
+      }
+      if (chosen < 0) {
+        chosen = slotSize.size();
+        slotSize.add(outSize(l));
+        slotFreeAfter.add(0);
+      }
+      slotFreeAfter.set(chosen, lastRead[k]);
+      slot[k] = chosen;
+    }
+    return slot;
   }
 }
