@@ -13,6 +13,10 @@ import java.lang.annotation.Target;
  * the layer's first {@link Quantize}) and exposes every layer's FP32 output for calibration.
  * Consecutive shapes must match: a mismatch is a compile error on this annotation.
  *
+ * <p>A model is a chain with optional skip connections: an {@link Add} or {@link Concat} layer
+ * joins the layer before it with an earlier layer named by its {@code from} (or the model's input,
+ * {@link Input Model.Input.class}). That layer must run earlier and appear once in the list.
+ *
  * <pre>{@code
  * @Model(layers = {Hidden.class, Output.class})
  * interface Mlp {}
@@ -25,4 +29,7 @@ import java.lang.annotation.Target;
 public @interface Model {
   /** The layer classes in execution order; at least one. */
   Class<?>[] layers();
+
+  /** Names the model's input in {@link Add#from()} and {@link Concat#from()}. */
+  interface Input {}
 }

@@ -42,7 +42,8 @@ import java.util.Set;
 public final class GraphLowering {
   /** The operators this lowering accepts. */
   public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "MatMul", "Gemm", "Add", "Relu", "Clip",
-      "BatchNormalization", "MaxPool", "AveragePool", "Flatten", "Reshape", "Identity", "Constant");
+      "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Softmax", "Flatten", "Reshape",
+      "Identity", "Constant");
 
   private final OnnxModel model;
   private final LoweringLimits limits;
@@ -55,6 +56,8 @@ public final class GraphLowering {
   private long modelElements;
   private final List<LoweredLayer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
+  /** The layer whose output each tensor is (-1: the graph input), for Add and Concat of two activations. */
+  private final Map<String, Integer> layerOutputs = new HashMap<>();
   private Affine pending;
   private String current;
   private Shape shape;
@@ -108,6 +111,7 @@ public final class GraphLowering {
     }
     current = input.name();
     shape = Shape.of(perSample);
+    layerOutputs.put(current, -1);
     Shape inputShape = shape;
     for (OnnxNode node : model.nodes()) {
       lowerNode(node);
@@ -150,6 +154,9 @@ public final class GraphLowering {
       case "Clip" -> clip(node);
       case "BatchNormalization" -> batchNorm(node);
       case "MaxPool", "AveragePool" -> pool(node);
+      case "GlobalAveragePool" -> globalAveragePool(node);
+      case "Concat" -> concat(node);
+      case "Softmax" -> softmax(node);
       case "Flatten" -> flatten(node);
       case "Reshape" -> reshape(node);
       case "Identity" -> {
@@ -371,10 +378,11 @@ public final class GraphLowering {
     boolean first = node.input(0).equals(current);
     String other = first ? node.input(1) : node.input(0);
     requireCurrent(node, first ? node.input(0) : node.input(1));
-    requireFoldable(node, "Add");
     if (!constants.containsKey(other)) {
-      throw unsupported(node, "adds the non-constant '" + other + "': expected a constant bias");
+      join(node, JoinSpec.Kind.ADD, other);
+      return;
     }
+    requireFoldable(node, "Add");
     float[] c = channelConstant(node, constants.get(other).floats(), pending.outChannels(), pending.conv);
     if (pending.bias == null) {
       pending.bias = c;
@@ -387,6 +395,87 @@ public final class GraphLowering {
     }
     pending.sources.add(node.name());
     advance(node);
+  }
+
+  /**
+   * An Add or Concat of the chain's value and an earlier layer's output (or the graph input): a
+   * {@link JoinSpec}. The other value must be a whole layer's output, not one fused inside a layer.
+   */
+  private void join(OnnxNode node, JoinSpec.Kind kind, String other) {
+    Integer from = layerOutputs.get(other);
+    if (from == null) {
+      throw unsupported(node, "reads '" + other + "', which is neither the graph input nor a layer's output (a value"
+          + " inside a fused Conv/MatMul/Gemm, or a branch with layers of its own): expected a residual connection"
+          + " from an earlier layer's output");
+    }
+    flush();
+    Shape fromShape = from < 0 ? inputShape() : layers.get(from).outputShape();
+    Shape out;
+    if (kind == JoinSpec.Kind.ADD) {
+      if (!fromShape.equals(shape)) {
+        throw unsupported(node, "adds " + shape + " and " + fromShape + ": expected equal shapes (no broadcasting"
+            + " between activations)");
+      }
+      out = shape;
+    } else {
+      if (shape.rank() != 3 || fromShape.rank() != 3 || shape.dim(1) != fromShape.dim(1)
+          || shape.dim(2) != fromShape.dim(2)) {
+        throw unsupported(node, "concatenates " + shape + " and " + fromShape + ": expected [C, H, W] values with"
+            + " equal H and W");
+      }
+      out = activationShape(node, shape.dim(0) + fromShape.dim(0), shape.dim(1), shape.dim(2));
+    }
+    countLayer(node, null, 0, out);
+    layers.add(new JoinSpec(uniqueName(node), kind, shape, fromShape, out, from, List.of(node.name())));
+    advance(node, out);
+  }
+
+  private Shape inputShape() {
+    long[] dims = model.inputs().get(0).dims();
+    int[] perSample = new int[dims.length - 1];
+    for (int i = 1; i < dims.length; i++) {
+      perSample[i - 1] = (int) dims[i];
+    }
+    return Shape.of(perSample);
+  }
+
+  /** Concat on the channel axis of two activations, the chain's value first. */
+  private void concat(OnnxNode node) {
+    long axis = node.longAttribute("axis", 0);
+    if (node.inputs().size() != 2 || !node.input(0).equals(current)) {
+      throw unsupported(node, "concatenates " + node.inputs() + ": expected two values, the chain's '" + current
+          + "' first");
+    }
+    if (shape.rank() != 3 || axis != 1 && axis != -3) {
+      throw unsupported(node, "axis " + axis + " on " + shape + ": expected the channel axis (1) of [N, C, H, W]");
+    }
+    join(node, JoinSpec.Kind.CONCAT, node.input(1));
+  }
+
+  /** GlobalAveragePool: average pooling whose window is the whole plane (the same sum, row by row). */
+  private void globalAveragePool(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    requireSpatial(node);
+    Window2d window = Window2d.of(shape.dim(1), shape.dim(2));
+    Shape out = activationShape(node, shape.dim(0), 1, 1);
+    countLayer(node, null, 0, out);
+    flush();
+    layers.add(new PoolSpec(uniqueName(node), PoolSpec.Kind.AVERAGE, shape, out, window, false,
+        List.of(node.name())));
+    advance(node, out);
+  }
+
+  /** Softmax on the last axis of a vector. */
+  private void softmax(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    long axis = node.longAttribute("axis", -1);
+    if (shape.rank() != 1 || axis != -1 && axis != 1) {
+      throw unsupported(node, "axis " + axis + " on " + shape + ": expected the last axis of a vector [N, K]");
+    }
+    countLayer(node, null, 0, shape);
+    flush();
+    layers.add(new SoftmaxSpec(uniqueName(node), shape, shape, List.of(node.name())));
+    advance(node, shape);
   }
 
   private void batchNorm(OnnxNode node) {
@@ -675,11 +764,15 @@ public final class GraphLowering {
   }
 
   private void advance(OnnxNode node) {
+    if (pending != null && layerOutputs.getOrDefault(current, -2) == layers.size()) {
+      layerOutputs.remove(current); // folded on: now a value inside the pending layer, not its output
+    }
     current = output(node);
+    layerOutputs.put(current, pending != null ? layers.size() : layers.size() - 1);
   }
 
   private void advance(OnnxNode node, Shape out) {
-    current = output(node);
+    advance(node);
     shape = out;
   }
 

@@ -1,6 +1,7 @@
 package dev.quantgen.onnx;
 
 import dev.quantgen.runtime.conv.AvgPool2d;
+import dev.quantgen.runtime.conv.GraphOps;
 import dev.quantgen.runtime.conv.Flatten;
 import dev.quantgen.runtime.conv.MaxPool2d;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
@@ -26,25 +27,29 @@ import java.util.function.UnaryOperator;
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
  * int8 to int8, max pooling and flatten pass int8 values through unchanged (max commutes with the
  * monotone quantization, so they keep their input's parameters), and average pooling dequantizes,
- * pools in float32 and quantizes to its own calibrated range. The last layer's int8 output is
- * dequantized to float32. Immutable and thread-safe.
+ * pools in float32 and quantizes to its own calibrated range, as do softmax and the joins (Add and
+ * Concat of two activations: QLinearAdd / QLinearConcat, each input dequantized with its own
+ * parameters). The last layer's int8 output is dequantized to float32. Immutable and thread-safe.
  */
 public final class Int8Executor {
   private final LoweredModel model;
   private final QuantParams input;
   private final QuantParams output;
   private final List<UnaryOperator<IntTensor>> steps;
+  /** The Add and Concat layers by index: (the chain's value, the earlier output) to the joined value. */
+  private final java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins;
   private final RequantMode mode;
   private final QuantizedConv2d[] quantizedLayers; // per layer; null for pooling and flatten
   private final QuantParams[] layerOutputs; // the int8 parameters after each layer
 
   private Int8Executor(LoweredModel model, QuantParams input, QuantParams output,
-      List<UnaryOperator<IntTensor>> steps, RequantMode mode, QuantizedConv2d[] quantizedLayers,
-      QuantParams[] layerOutputs) {
+      List<UnaryOperator<IntTensor>> steps, java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins,
+      RequantMode mode, QuantizedConv2d[] quantizedLayers, QuantParams[] layerOutputs) {
     this.model = model;
     this.input = input;
     this.output = output;
-    this.steps = List.copyOf(steps);
+    this.steps = new ArrayList<>(steps); // null at joins
+    this.joins = java.util.Map.copyOf(joins);
     this.mode = mode;
     this.quantizedLayers = quantizedLayers;
     this.layerOutputs = layerOutputs;
@@ -123,6 +128,7 @@ public final class Int8Executor {
     List<UnaryOperator<IntTensor>> steps = new ArrayList<>();
     QuantizedConv2d[] quantizedLayers = new QuantizedConv2d[layers];
     QuantParams[] layerOutputs = new QuantParams[layers];
+    java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins = new java.util.HashMap<>();
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
       LoweredLayer layer = model.layers().get(i);
@@ -148,18 +154,28 @@ public final class Int8Executor {
         AvgPool2d pool = new AvgPool2d(p.window(), p.countIncludePad());
         steps.add(x -> range.quantize(pool.apply(from.dequantize(x))));
         at = range;
+      } else if (layer instanceof SoftmaxSpec) {
+        steps.add(x -> range.quantize(FloatExecutor.perSample(from.dequantize(x), from.dequantize(x),
+            (a, b, y) -> GraphOps.softmax(a, y), x.shape())));
+        at = range;
+      } else if (layer instanceof JoinSpec j) {
+        // QLinearAdd / QLinearConcat: each input dequantized with its own parameters, joined in float32, quantized
+        QuantParams other = j.from() < 0 ? in : layerOutputs[j.from()];
+        steps.add(null);
+        joins.put(i, (x, z) -> range.quantize(FloatExecutor.join(j, from.dequantize(x), other.dequantize(z))));
+        at = range;
       } else {
         steps.add(Flatten::apply);
       }
       layerOutputs[i] = at;
     }
-    return new Int8Executor(model, in, at, steps, mode, quantizedLayers, layerOutputs);
+    return new Int8Executor(model, in, at, steps, joins, mode, quantizedLayers, layerOutputs);
   }
 
   /** Whether a layer writes int8 values with parameters of its own (the others pass codes through). */
   private static boolean requantizes(LoweredLayer layer) {
-    return layer instanceof ConvSpec || layer instanceof DenseSpec
-        || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
+    return layer instanceof ConvSpec || layer instanceof DenseSpec || layer instanceof JoinSpec
+        || layer instanceof SoftmaxSpec || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
   }
 
   private static void observe(FloatTensor t, int slot, float[] lo, float[] hi) {
@@ -226,9 +242,13 @@ public final class Int8Executor {
   /** Runs a float batch through the int8 layers; returns the int8 output of the last layer. */
   public IntTensor runQuantized(FloatTensor batch) {
     Batches.requireInput(model, batch.shape());
-    IntTensor x = input.quantize(batch);
-    for (UnaryOperator<IntTensor> step : steps) {
-      x = step.apply(x);
+    IntTensor q = input.quantize(batch);
+    IntTensor x = q;
+    List<IntTensor> outputs = new ArrayList<>(steps.size());
+    for (int i = 0; i < steps.size(); i++) {
+      JoinSpec j = model.layers().get(i) instanceof JoinSpec s ? s : null;
+      x = j == null ? steps.get(i).apply(x) : joins.get(i).apply(x, j.from() < 0 ? q : outputs.get(j.from()));
+      outputs.add(x);
     }
     return x;
   }

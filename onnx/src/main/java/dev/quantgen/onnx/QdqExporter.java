@@ -73,6 +73,9 @@ public final class QdqExporter {
       } else if (layer instanceof PoolSpec p) {
         throw new IllegalArgumentException("executor: layer " + i + " (" + p.name()
             + ") is average pooling, expected Conv, dense, max pooling or flatten for QDQ export");
+      } else if (layer instanceof JoinSpec || layer instanceof SoftmaxSpec) {
+        throw new IllegalArgumentException("executor: layer " + i + " (" + layer.name() + ") is an Add, Concat or"
+            + " Softmax, expected Conv, dense, max pooling or flatten for QDQ export");
       } else {
         graph.node("Flatten", id, current, id + "_y").addAttribute(GraphWriter.integer("axis", 1));
         current = id + "_y";

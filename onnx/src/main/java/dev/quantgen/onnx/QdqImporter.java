@@ -49,11 +49,13 @@ import java.util.function.UnaryOperator;
 public final class QdqImporter {
   /** The operators a QDQ import reads. */
   public static final List<String> SUPPORTED_OPERATORS = List.of("QuantizeLinear", "DequantizeLinear", "Conv",
-      "Gemm", "MatMul", "Relu", "Clip", "MaxPool", "Flatten", "Reshape", "Identity", "Constant");
+      "Gemm", "MatMul", "Relu", "Clip", "Add", "MaxPool", "Flatten", "Reshape", "Identity", "Constant");
 
   private final OnnxModel model;
   private final Map<String, OnnxTensor> constants;
   private final Map<String, Value> values = new HashMap<>();
+  /** The layer whose output each codes tensor is (-1: the quantized input), for residual Adds. */
+  private final Map<String, Integer> codesLayer = new HashMap<>();
   private final List<QdqModel.Layer> layers = new ArrayList<>();
   private int affineLayers;
   private QuantParams inputParams;
@@ -85,7 +87,10 @@ public final class QdqImporter {
 
   // ---- the values flowing through the graph ----
 
-  private sealed interface Value permits FloatInput, Codes, Real, Pending, QConst {}
+  private sealed interface Value permits FloatInput, Codes, Real, Pending, QConst, Sum {}
+
+  /** An Add of the chain's dequantized codes and an earlier layer's (a residual connection), before its QuantizeLinear. */
+  private record Sum(Real chain, Real other, int from, OnnxNode node) implements Value {}
 
   /** The graph's float input, before its QuantizeLinear. */
   private record FloatInput(Shape shape) implements Value {}
@@ -216,8 +221,7 @@ public final class QdqImporter {
           if (v instanceof Codes c) { // the same codes under a new name: the chain moves to it
             requireCurrent(node, c);
             Codes renamed = new Codes(output(node), c.params(), c.fileType(), c.shape());
-            values.put(output(node), renamed);
-            current = renamed.name();
+            put(renamed);
           } else {
             values.put(output(node), v);
           }
@@ -240,6 +244,7 @@ public final class QdqImporter {
       case "MatMul" -> dense(node, false, null);
       case "Relu" -> activation(node, Activation.RELU);
       case "Clip" -> clip(node);
+      case "Add" -> add(node);
       case "MaxPool" -> maxPool(node);
       case "Flatten" -> reshape(node);
       default -> throw unsupportedOperator(node);
@@ -287,6 +292,17 @@ public final class QdqImporter {
       put(new Codes(out, params, type, f.shape()));
     } else if (in instanceof Pending p) {
       finish(node, p, params, type);
+    } else if (in instanceof Sum sum) {
+      QuantParams a = sum.chain().params();
+      QuantParams b = sum.other().params();
+      Shape shape = sum.chain().of().shape();
+      // QLinearAdd: each input dequantized with its DequantizeLinear's parameters, added in float32, quantized
+      layers.add(QdqModel.Layer.join(uniqueName(sum.node()), "Add (QLinearAdd) of the chain and "
+              + (sum.from() < 0 ? "the input" : "layer " + sum.from()) + ", " + type.onnxName() + " output",
+          List.of(sum.node().name(), node.name()), shape, sum.from(),
+          (x, other) -> params.quantize(FloatExecutor.perSample(a.dequantize(x), b.dequantize(other),
+              dev.quantgen.runtime.conv.GraphOps::add, a.dequantize(x).shape()))));
+      put(new Codes(out, params, type, shape));
     } else if (in instanceof Real r) {
       requireCurrent(node, r.of());
       if (!r.params().equals(params)) {
@@ -314,7 +330,9 @@ public final class QdqImporter {
       throw unsupported(node, "dequantizes '" + x + "', which is " + what(in)
           + ": expected a quantized activation or an integer initializer");
     }
-    requireCurrent(node, c);
+    if (!codesLayer.containsKey(c.name())) {
+      requireCurrent(node, c); // a residual Add may read an earlier layer's codes; nothing else may
+    }
     float scale = activationScale(node);
     OnnxTensor zero = zeroPointTensor(node);
     QuantType type = zero == null ? c.fileType() : activationType(node, zero);
@@ -686,6 +704,23 @@ public final class QdqImporter {
     put(new Codes(output(quantize), output, type, p.outputShape));
   }
 
+  /** An Add of two dequantized activations: the chain's and an earlier layer's (or the input's). */
+  private void add(OnnxNode node) {
+    if (node.inputs().size() != 2 || !(values.get(node.input(0)) instanceof Real a)
+        || !(values.get(node.input(1)) instanceof Real b)) {
+      throw unsupportedOperator(node);
+    }
+    boolean chainFirst = a.of().name().equals(current);
+    Real chain = chainFirst ? a : b;
+    Real other = chainFirst ? b : a;
+    requireCurrent(node, chain.of());
+    if (!other.of().shape().equals(chain.of().shape())) {
+      throw unsupported(node, "adds " + chain.of().shape() + " and " + other.of().shape()
+          + ": expected equal shapes (no broadcasting between activations)");
+    }
+    put(node, new Sum(chain, other, codesLayer.get(other.of().name()), node));
+  }
+
   // ---- operators on codes ----
 
   private void maxPool(OnnxNode node) {
@@ -770,6 +805,7 @@ public final class QdqImporter {
     String name = output(node);
     Codes codes = new Codes(v instanceof Real ? name + "#codes" : name, in.params(), in.fileType(), out);
     current = codes.name();
+    codesLayer.put(codes.name(), layers.size() - 1);
     values.put(name, v instanceof Real r ? new Real(codes, r.params(), r.node()) : codes);
   }
 
@@ -778,6 +814,7 @@ public final class QdqImporter {
   private void put(Codes codes) {
     values.put(codes.name(), codes);
     current = codes.name();
+    codesLayer.put(codes.name(), layers.size() - 1);
   }
 
   private void put(OnnxNode node, Value v) {
@@ -826,6 +863,9 @@ public final class QdqImporter {
     }
     if (v instanceof QConst) {
       return "a dequantized initializer";
+    }
+    if (v instanceof Sum sum) {
+      return "the float sum of " + sum.node().describe() + " (expected its QuantizeLinear next)";
     }
     return "unknown";
   }

@@ -15,7 +15,9 @@ import java.util.function.UnaryOperator;
  * dev.quantgen.runtime.conv.QuantizedConv2d} built from the file's integer weights, int32 bias and
  * activation parameters (int32 accumulation, requantization {@code rint(acc * M) + zy} with
  * {@code M = sx * sw / sy} in float32, saturation); max pooling, flatten and reshape move int8
- * codes. The output is dequantized with the file's last {@code DequantizeLinear}.
+ * codes; a residual Add of two dequantized activations, quantized again, runs as ONNX
+ * {@code QLinearAdd} with the file's three parameters. The output is dequantized with the file's
+ * last {@code DequantizeLinear}.
  *
  * <p>Codes are held in int8 throughout: a uint8 tensor of the file is the same quantization
  * shifted by 128 ({@code q - 128} with zero point {@code z - 128}), which changes no {@code q - z}
@@ -42,18 +44,40 @@ public record QdqModel(String source, String inputName, Shape inputShape, QuantP
    * @param sources the ONNX nodes folded into it
    */
   public record Layer(String name, String description, List<String> sources, Shape outputShape,
-      UnaryOperator<IntTensor> step) {
+      UnaryOperator<IntTensor> step, int from, java.util.function.BinaryOperator<IntTensor> join) {
+    /** {@link #from()} of a layer that reads only the chain's codes. */
+    public static final int CHAIN = -2;
+
     public Layer {
       sources = List.copyOf(sources);
+    }
+
+    /** A step on the chain's codes. */
+    public Layer(String name, String description, List<String> sources, Shape outputShape,
+        UnaryOperator<IntTensor> step) {
+      this(name, description, sources, outputShape, step, CHAIN, null);
+    }
+
+    /**
+     * A join of the chain's codes with layer {@code from}'s output codes ({@code -1}: the quantized
+     * input): {@code join.apply(chain, other)}.
+     */
+    public static Layer join(String name, String description, List<String> sources, Shape outputShape, int from,
+        java.util.function.BinaryOperator<IntTensor> join) {
+      return new Layer(name, description, sources, outputShape, null, from, join);
     }
   }
 
   /** Runs a float batch {@code [N, ...inputShape]}; returns the last layer's codes in the int8 domain. */
   public IntTensor runQuantized(FloatTensor batch) {
     requireInput(batch.shape());
-    IntTensor x = inputParams.quantize(batch);
+    IntTensor q = inputParams.quantize(batch);
+    IntTensor x = q;
+    List<IntTensor> outputs = new java.util.ArrayList<>(layers.size());
     for (Layer layer : layers) {
-      x = layer.step().apply(x);
+      x = layer.join() == null ? layer.step().apply(x)
+          : layer.join().apply(x, layer.from() < 0 ? q : outputs.get(layer.from()));
+      outputs.add(x);
     }
     return x;
   }

@@ -71,7 +71,8 @@ public final class SourceGenerator {
       TypeSpec.Builder type = TypeSpec.classBuilder(name).addModifiers(Modifier.FINAL)
           .addJavadoc("Layer $L of $L, from ONNX nodes $L.\n", layers.size(), source,
               String.join(", ", layer.sources().stream().map(JavaNames::docText).toList()))
-          .addAnnotation(layerAnnotation(layer));
+          .addAnnotation(layerAnnotation(layer, layer instanceof JoinSpec j
+              ? (j.from() < 0 ? ClassName.get(ANNOTATIONS, "Model", "Input") : layers.get(j.from())) : null));
       if (layer instanceof ConvSpec || layer instanceof DenseSpec) {
         type.addAnnotation(AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Quantize"))
             .addMember("precision", "$T.$L", ClassName.get(ANNOTATIONS, "Precision"), precision).build());
@@ -119,7 +120,7 @@ public final class SourceGenerator {
     return JavaNames.typeNames(model.layers().stream().map(LoweredLayer::name).toList(), modelName);
   }
 
-  private static AnnotationSpec layerAnnotation(LoweredLayer layer) {
+  private static AnnotationSpec layerAnnotation(LoweredLayer layer, ClassName from) {
     if (layer instanceof ConvSpec c) {
       AnnotationSpec.Builder a = AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Conv2d"))
           .addMember("inChannels", "$L", c.inputShape().dim(0))
@@ -153,6 +154,21 @@ public final class SourceGenerator {
           .addMember("inWidth", "$L", p.inputShape().dim(2));
       window(a, p.window(), false);
       return a.build();
+    }
+    if (layer instanceof SoftmaxSpec) {
+      return AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Softmax"))
+          .addMember("size", "$L", layer.inputShape().dim(0)).build();
+    }
+    if (layer instanceof JoinSpec j) {
+      boolean add = j.kind() == JoinSpec.Kind.ADD;
+      AnnotationSpec.Builder a = AnnotationSpec.builder(ClassName.get(ANNOTATIONS, add ? "Add" : "Concat"));
+      if (add) {
+        a.addMember("channels", "$L", j.inputShape().dim(0));
+      } else {
+        a.addMember("channels", "{$L, $L}", j.inputShape().dim(0), j.fromShape().dim(0));
+      }
+      return a.addMember("height", "$L", j.inputShape().dim(1)).addMember("width", "$L", j.inputShape().dim(2))
+          .addMember("from", "$T.class", from).build();
     }
     return AnnotationSpec.builder(ClassName.get(ANNOTATIONS, "Flatten"))
         .addMember("channels", "$L", layer.inputShape().dim(0))

@@ -121,13 +121,133 @@ class GraphLoweringTest {
   }
 
   @Test
-  void aBranchingGraphIsRejected() throws Exception {
+  void aBranchWithLayersOfItsOwnIsRejected() throws Exception {
     Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
     g.node("MatMul", "a", List.of("x", "W"), "h");
-    g.node("Add", "skip", List.of("h", "x"), "y");
+    g.node("MatMul", "b", List.of("x", "W"), "k");
+    g.node("Add", "skip", List.of("h", "k"), "y");
     UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
         () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "skip.onnx")));
-    assertTrue(e.getMessage().startsWith("node 'skip' (Add): adds the non-constant 'x'"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("node 'b' (MatMul): reads 'x', but the chain is at 'h'"), e.getMessage());
+  }
+
+  @Test
+  void anAddOfAValueFusedInsideALayerIsRejected() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4)
+        .randomFloats("B", 1, 0, 4);
+    g.node("MatMul", "a", List.of("x", "W"), "h");
+    g.node("Add", "bias", List.of("h", "B"), "hb");
+    g.node("Relu", "relu", List.of("hb"), "r");
+    g.node("Add", "skip", List.of("r", "hb"), "y");
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "fused.onnx")));
+    assertTrue(e.getMessage().startsWith("node 'skip' (Add): reads 'hb', which is neither the graph input nor a "
+        + "layer's output"), e.getMessage());
+  }
+
+  /**
+   * A residual, depthwise-separable network: stem Conv + Relu, depthwise Conv (group = channels) +
+   * Clip(0, 6), pointwise Conv, Add of the stem's output, Concat with the graph input,
+   * GlobalAveragePool, Flatten, Gemm, Softmax.
+   */
+  private static byte[] residualModel() {
+    Graphs g = new Graphs(16).input("x", 1, 2, 5, 6).output("y", 1, 3)
+        .randomFloats("Ws", 0.5, 0, 4, 2, 3, 3).randomFloats("Bs", 0.2, 0, 4)
+        .randomFloats("Wd", 0.5, 0, 4, 1, 3, 3).randomFloats("Bd", 0.2, 0, 4)
+        .randomFloats("Wp", 0.5, 0, 4, 4, 1, 1)
+        .randomFloats("G", 0.5, 0, 3, 6).randomFloats("C", 0.2, 0, 3);
+    g.node("Conv", "stem", List.of("x", "Ws", "Bs"), "s0").addAttribute(Graphs.ints("pads", 1, 1, 1, 1));
+    g.node("Relu", "stem_relu", List.of("s0"), "s");
+    g.node("Conv", "depthwise", List.of("s", "Wd", "Bd"), "d0").addAttribute(Graphs.ints("pads", 1, 1, 1, 1))
+        .addAttribute(Graphs.integer("group", 4));
+    g.randomFloats("lo", 0, 0).randomFloats("hi", 0, 6); // scalars 0 and 6
+    g.node("Clip", "relu6", List.of("d0", "lo", "hi"), "d");
+    g.node("Conv", "pointwise", List.of("d", "Wp"), "p");
+    g.node("Add", "residual", List.of("p", "s"), "r");
+    g.node("Concat", "with_input", List.of("r", "x"), "c").addAttribute(Graphs.integer("axis", 1));
+    g.node("GlobalAveragePool", "gap", List.of("c"), "a");
+    g.node("Flatten", "flat", List.of("a"), "f");
+    g.node("Gemm", "head", List.of("f", "G", "C"), "logits").addAttribute(Graphs.integer("transB", 1));
+    g.node("Softmax", "probabilities", List.of("logits"), "y").addAttribute(Graphs.integer("axis", 1));
+    return g.toBytes(13);
+  }
+
+  @Test
+  void residualGraphsLowerToJoinsGlobalPoolingAndSoftmax() throws Exception {
+    LoweredModel m = GraphLowering.lower(OnnxModel.parse(residualModel(), "residual.onnx"));
+    assertEquals(List.of("ConvSpec", "ConvSpec", "ConvSpec", "JoinSpec", "JoinSpec", "PoolSpec", "FlattenSpec",
+        "DenseSpec", "SoftmaxSpec"), m.layers().stream().map(l -> l.getClass().getSimpleName()).toList());
+    assertEquals(4, ((ConvSpec) m.layers().get(1)).groups());
+    assertEquals(Activation.RELU6, ((ConvSpec) m.layers().get(1)).activation());
+    JoinSpec add = (JoinSpec) m.layers().get(3);
+    assertEquals(JoinSpec.Kind.ADD, add.kind());
+    assertEquals(0, add.from()); // the stem's output (after its fused Relu)
+    JoinSpec concat = (JoinSpec) m.layers().get(4);
+    assertEquals(-1, concat.from()); // the graph input
+    assertEquals(Shape.of(6, 5, 6), concat.outputShape());
+    assertEquals(Shape.of(6, 1, 1), m.layers().get(5).outputShape());
+
+    FloatExecutor ours = new FloatExecutor(m);
+    Random r = new Random(7);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    List<float[]> samples = new java.util.ArrayList<>();
+    try (OrtSession session = env.createSession(residualModel(), new OrtSession.SessionOptions())) {
+      for (int t = 0; t < 20; t++) {
+        float[] x = new float[60];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) r.nextGaussian();
+        }
+        samples.add(x);
+        float[] expected;
+        try (ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+                new long[] {1, 2, 5, 6});
+            OrtSession.Result result = session.run(Map.of("x", in))) {
+          expected = ((float[][]) result.get(0).getValue())[0];
+        }
+        FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 2, 5, 6), x));
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], y.get(i), 1e-5, "sample " + t + ", output " + i);
+        }
+      }
+    }
+    float[] all = new float[20 * 60];
+    for (int t = 0; t < 20; t++) {
+      System.arraycopy(samples.get(t), 0, all, t * 60, 60);
+    }
+    FloatTensor batch = FloatTensor.of(Shape.of(20, 2, 5, 6), all);
+    Int8Executor int8 = Int8Executor.calibrate(m, batch, 7, dev.quantgen.runtime.conv.RequantMode.INTEGER);
+    FloatTensor fp = ours.run(batch);
+    FloatTensor q = int8.run(batch);
+    for (int i = 0; i < fp.size(); i++) {
+      assertEquals(fp.get(i), q.get(i), 0.05, "int8 probability " + i); // quantized to steps of 1/255
+    }
+  }
+
+  @Test
+  void residualGraphsBecomeAddConcatAndSoftmaxAnnotations() throws Exception {
+    LoweredModel m = GraphLowering.lower(OnnxModel.parse(residualModel(), "residual.onnx"));
+    List<String> names = SourceGenerator.layerClassNames(m, "Residual");
+    Map<String, String> sources = new java.util.HashMap<>();
+    for (com.palantir.javapoet.JavaFile f : SourceGenerator.generate(m, "test.residual", "Residual")) {
+      sources.put(f.typeSpec().name(), f.toString());
+    }
+    String add = sources.get(names.get(3));
+    assertTrue(add.contains("@Add(\n    channels = 4,\n    height = 5,\n    width = 6,\n    from = " + names.get(0)
+        + ".class\n)"), add);
+    String concat = sources.get(names.get(4));
+    assertTrue(concat.contains("channels = {4, 2}") && concat.contains("from = Model.Input.class"), concat);
+    assertTrue(sources.get(names.get(8)).contains("@Softmax(\n    size = 3\n)"), sources.get(names.get(8)));
+  }
+
+  @Test
+  void concatMustPutTheChainsValueFirst() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 1, 2, 2).output("y", 1, 2, 2, 2).randomFloats("W", 1, 0, 1, 1, 1, 1);
+    g.node("Conv", "c", List.of("x", "W"), "h");
+    g.node("Concat", "cat", List.of("x", "h"), "y").addAttribute(Graphs.integer("axis", 1));
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "cat.onnx")));
+    assertTrue(e.getMessage().startsWith("node 'cat' (Concat): concatenates [x, h]: expected two values, the chain's"
+        + " 'h' first"), e.getMessage());
   }
 
   @Test

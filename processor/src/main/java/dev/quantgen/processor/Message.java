@@ -10,7 +10,7 @@ import javax.tools.Diagnostic;
 public enum Message {
   /** {@code @Quantize} on a class without a layer annotation. */
   NOT_A_LAYER("QuantizeNotALayer", "@Quantize on %s, which has no layer annotation: add @Dense (or @Conv2d, "
-      + "@MaxPool2d, @AvgPool2d, @Flatten) to the class, or remove @Quantize"),
+      + "@MaxPool2d, @AvgPool2d, @Flatten, @GlobalAvgPool2d, @Softmax, @Add, @Concat) to the class, or remove @Quantize"),
   /** More than one layer annotation on one class. */
   CONFLICTING_LAYERS("QuantizeConflictingLayers", "%s carries both @%s and @%s: a class is one layer; "
       + "keep one layer annotation"),
@@ -46,6 +46,21 @@ public enum Message {
   /** Consecutive layers of a @Model whose shapes do not chain. */
   SHAPE_MISMATCH("QuantizeShapeMismatch", "layers[%d] = %s has in = %d, but layers[%d] = %s has out = %d: "
       + "make the sizes equal"),
+  /** An @Add or @Concat whose {@code from} is not a layer of the model (nor Model.Input). */
+  JOIN_UNKNOWN_SOURCE("QuantizeUnknownSource", "layers[%d] = %s reads from = %s, which is not in this model: "
+      + "list it before layers[%d], or use Model.Input.class for the model's input"),
+  /** An @Add or @Concat whose {@code from} runs at or after it. */
+  JOIN_CYCLE("QuantizeCycle", "layers[%d] = %s reads from = %s, which runs at layers[%d], not before it: "
+      + "that would make a cycle; from must name an earlier layer (or Model.Input.class)"),
+  /** An @Add or @Concat whose {@code from} appears more than once in the model. */
+  JOIN_LAYER_USED_TWICE("QuantizeLayerUsedTwice", "layers[%d] = %s reads from = %s, which appears %d times in "
+      + "this model (layers %s): the output it means is ambiguous; declare another class for the repeat"),
+  /** An @Add or @Concat whose {@code from} output does not have the branch's shape. */
+  JOIN_SHAPE_MISMATCH("QuantizeShapeMismatch", "layers[%d] = %s expects from = %s to produce %s, but it produces "
+      + "%s: make the branch shapes equal"),
+  /** A @Softmax that is not the last layer. */
+  SOFTMAX_NOT_LAST("QuantizeSoftmaxNotLast", "layers[%d] = %s is a @Softmax but layers[%d] = %s follows it: "
+      + "softmax is a final layer; move it to the end of the model"),
   /** A @Model entry whose own annotations are invalid (reported on the layer itself). */
   MODEL_INVALID_LAYER("QuantizeInvalidLayer", "layers[%d] = %s has errors of its own (see them on %s): "
       + "no model class is generated until they are fixed"),

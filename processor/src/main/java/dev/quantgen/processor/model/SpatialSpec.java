@@ -12,6 +12,10 @@ import java.util.List;
  *
  * @param requested the {@code @Quantize} variants that have a convolution kernel, in source order
  *     (convolutions only; one per precision)
+ * @param from an {@code @Add} or {@code @Concat} layer's second input: the qualified name of an
+ *     earlier layer, or {@code Model.Input}'s for the model's input; empty for other layers
+ * @param fromChannels the channels of {@code from} ({@code @Concat}; for {@code @Add} the same as
+ *     {@code inChannels}); 0 for other layers
  */
 public record SpatialSpec(
     Kind kind,
@@ -29,14 +33,24 @@ public record SpatialSpec(
     int groups,
     boolean bias,
     Activation activation,
-    List<VariantSpec> requested) implements ModelLayer {
+    List<VariantSpec> requested,
+    String from,
+    int fromChannels) implements ModelLayer {
 
   /** Which layer annotation. */
   public enum Kind {
     CONV,
     MAX_POOL,
     AVG_POOL,
-    FLATTEN
+    FLATTEN,
+    /** {@code @GlobalAvgPool2d}: {@code [C, H, W]} to {@code [C, 1, 1]}. */
+    GLOBAL_AVG_POOL,
+    /** {@code @Softmax}: a vector of {@code inChannels} values ({@code H = W = 1}). */
+    SOFTMAX,
+    /** {@code @Add}: the previous output plus {@code from}'s. */
+    ADD,
+    /** {@code @Concat}: the previous output's channels, then {@code from}'s. */
+    CONCAT
   }
 
   /** A resolved window: kernel, stride, dilation, and the pads before the first row and column. */
@@ -45,6 +59,11 @@ public record SpatialSpec(
 
   public SpatialSpec {
     requested = List.copyOf(requested);
+  }
+
+  /** Whether this layer reads a second input, {@link #from()} ({@code @Add} and {@code @Concat}). */
+  public boolean joins() {
+    return kind == Kind.ADD || kind == Kind.CONCAT;
   }
 
   /** Input values per sample. */

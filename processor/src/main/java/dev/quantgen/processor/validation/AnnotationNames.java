@@ -15,10 +15,17 @@ public final class AnnotationNames {
   public static final String MAX_POOL2D = PACKAGE + ".MaxPool2d";
   public static final String AVG_POOL2D = PACKAGE + ".AvgPool2d";
   public static final String FLATTEN = PACKAGE + ".Flatten";
+  public static final String GLOBAL_AVG_POOL2D = PACKAGE + ".GlobalAvgPool2d";
+  public static final String SOFTMAX = PACKAGE + ".Softmax";
+  public static final String ADD = PACKAGE + ".Add";
+  public static final String CONCAT = PACKAGE + ".Concat";
   public static final String MODEL = PACKAGE + ".Model";
+  /** {@code Model.Input}: an {@code Add} or {@code Concat} {@code from} naming the model's input. */
+  public static final String MODEL_INPUT = MODEL + ".Input";
 
   /** The layer annotations, in the order they are reported. */
-  public static final List<String> LAYERS = List.of(DENSE, CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN);
+  public static final List<String> LAYERS = List.of(DENSE, CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN,
+      GLOBAL_AVG_POOL2D, SOFTMAX, ADD, CONCAT);
 
   private AnnotationNames() {}
 

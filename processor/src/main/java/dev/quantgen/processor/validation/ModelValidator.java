@@ -74,6 +74,9 @@ public final class ModelValidator {
     for (int k = 1; k < specs.size(); k++) {
       checkChain(model, mirror, value, k, specs.get(k - 1), specs.get(k), out);
     }
+    for (int k = 0; k < specs.size(); k++) {
+      checkGraph(model, mirror, value, k, specs, out);
+    }
     if (out.size() > before) {
       return Optional.empty();
     }
@@ -109,12 +112,67 @@ public final class ModelValidator {
     }
   }
 
+  /**
+   * A softmax must be last; a join's {@code from} must name the model's input or a layer that runs
+   * earlier, exactly once, producing {@code [fromChannels, H, W]}.
+   */
+  private static void checkGraph(TypeElement model, AnnotationMirror mirror, AnnotationValue value, int k,
+      List<ModelLayer> specs, List<Diagnostics> out) {
+    if (!(specs.get(k) instanceof SpatialSpec s)) {
+      return;
+    }
+    if (s.kind() == SpatialSpec.Kind.SOFTMAX && k + 1 < specs.size()) {
+      out.add(Diagnostics.of(Message.SOFTMAX_NOT_LAST, model, mirror, value, k, s.simpleName(), k + 1,
+          specs.get(k + 1).simpleName()));
+    }
+    if (!s.joins()) {
+      return;
+    }
+    String from = AnnotationNames.simpleName(s.from());
+    String expected = "[" + s.fromChannels() + ", " + s.inHeight() + ", " + s.inWidth() + "]";
+    if (s.from().equals(AnnotationNames.MODEL_INPUT)) {
+      String input = taken(specs.get(0));
+      if (!input.equals(expected)) {
+        out.add(Diagnostics.of(Message.JOIN_SHAPE_MISMATCH, model, mirror, value, k, s.simpleName(), "Model.Input",
+            expected, input));
+      }
+      return;
+    }
+    List<Integer> at = new ArrayList<>();
+    for (int j = 0; j < specs.size(); j++) {
+      if (specs.get(j).qualifiedName().equals(s.from())) {
+        at.add(j);
+      }
+    }
+    if (at.isEmpty()) {
+      out.add(Diagnostics.of(Message.JOIN_UNKNOWN_SOURCE, model, mirror, value, k, s.simpleName(), from, k));
+    } else if (at.size() > 1) {
+      out.add(Diagnostics.of(Message.JOIN_LAYER_USED_TWICE, model, mirror, value, k, s.simpleName(), from, at.size(),
+          at));
+    } else if (at.get(0) >= k) {
+      out.add(Diagnostics.of(Message.JOIN_CYCLE, model, mirror, value, k, s.simpleName(), from, at.get(0)));
+    } else if (!produced(specs.get(at.get(0))).equals(expected)) {
+      out.add(Diagnostics.of(Message.JOIN_SHAPE_MISMATCH, model, mirror, value, k, s.simpleName(), from, expected,
+          produced(specs.get(at.get(0)))));
+    }
+  }
+
+  /** The index of a join's {@code from} layer in a validated model, or -1 for the model's input. */
+  public static int source(List<ModelLayer> sequence, SpatialSpec join) {
+    for (int j = 0; j < sequence.size(); j++) {
+      if (sequence.get(j).qualifiedName().equals(join.from())) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
   private static String produced(ModelLayer layer) {
     if (layer instanceof LayerSpec d) {
       return "[" + d.out() + "]";
     }
     SpatialSpec s = (SpatialSpec) layer;
-    return s.kind() == SpatialSpec.Kind.FLATTEN ? "[" + s.outSize() + "]"
+    return s.kind() == SpatialSpec.Kind.FLATTEN || s.kind() == SpatialSpec.Kind.SOFTMAX ? "[" + s.outSize() + "]"
         : "[" + s.outChannels() + ", " + s.outHeight() + ", " + s.outWidth() + "]";
   }
 
@@ -123,7 +181,8 @@ public final class ModelValidator {
       return "[" + d.in() + "]";
     }
     SpatialSpec s = (SpatialSpec) layer;
-    return "[" + s.inChannels() + ", " + s.inHeight() + ", " + s.inWidth() + "]";
+    return s.kind() == SpatialSpec.Kind.SOFTMAX ? "[" + s.inSize() + "]"
+        : "[" + s.inChannels() + ", " + s.inHeight() + ", " + s.inWidth() + "]";
   }
 
   /** Builder method names: the layer's name in lower camel case, numbered when a layer repeats. */

@@ -23,7 +23,22 @@ final class SpatialLayerValidator {
   }
 
   void validate(TypeElement type, AnnotationMirror m, String kind, List<Diagnostics> out) {
-    if (kind.equals(AnnotationNames.FLATTEN)) {
+    if (kind.equals(AnnotationNames.SOFTMAX)) {
+      positive(type, m, "size", out);
+      return;
+    }
+    if (kind.equals(AnnotationNames.CONCAT)) {
+      int[] channels = reader.intArray(m, "channels");
+      if (channels.length != 2 || channels[0] <= 0 || channels[1] <= 0) {
+        out.add(Diagnostics.of(Message.INVALID_SHAPE, type, m, reader.value(m, "channels"), "channels", show(channels),
+            "two positive values: {the previous layer's channels, from's channels}"));
+      }
+      positive(type, m, "height", out);
+      positive(type, m, "width", out);
+      return;
+    }
+    if (kind.equals(AnnotationNames.FLATTEN) || kind.equals(AnnotationNames.GLOBAL_AVG_POOL2D)
+        || kind.equals(AnnotationNames.ADD)) {
       positive(type, m, "channels", out);
       positive(type, m, "height", out);
       positive(type, m, "width", out);
@@ -78,12 +93,32 @@ final class SpatialLayerValidator {
   SpatialSpec resolve(TypeElement type, AnnotationMirror m, String kind, String packageName, String baseName,
       boolean isPublic, List<VariantSpec> variants) {
     String name = type.getQualifiedName().toString();
-    if (kind.equals(AnnotationNames.FLATTEN)) {
+    SpatialSpec.Window none = new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+    if (kind.equals(AnnotationNames.SOFTMAX)) {
+      int n = reader.intValue(m, "size");
+      return new SpatialSpec(SpatialSpec.Kind.SOFTMAX, packageName, baseName, name, isPublic, n, 1, 1, n, 1, 1, none, 1,
+          false, Activation.NONE, List.of(), "", 0);
+    }
+    if (kind.equals(AnnotationNames.CONCAT)) {
+      int[] c = reader.intArray(m, "channels");
+      int h = reader.intValue(m, "height");
+      int w = reader.intValue(m, "width");
+      return new SpatialSpec(SpatialSpec.Kind.CONCAT, packageName, baseName, name, isPublic, c[0], h, w, c[0] + c[1], h,
+          w, none, 1, false, Activation.NONE, List.of(), from(m), c[1]);
+    }
+    if (kind.equals(AnnotationNames.FLATTEN) || kind.equals(AnnotationNames.GLOBAL_AVG_POOL2D)
+        || kind.equals(AnnotationNames.ADD)) {
       int c = reader.intValue(m, "channels");
       int h = reader.intValue(m, "height");
       int w = reader.intValue(m, "width");
-      return new SpatialSpec(SpatialSpec.Kind.FLATTEN, packageName, baseName, name, isPublic, c, h, w, c * h * w, 1, 1,
-          new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0), 1, false, Activation.NONE, List.of());
+      if (kind.equals(AnnotationNames.ADD)) {
+        return new SpatialSpec(SpatialSpec.Kind.ADD, packageName, baseName, name, isPublic, c, h, w, c, h, w, none, 1,
+            false, Activation.NONE, List.of(), from(m), c);
+      }
+      boolean flatten = kind.equals(AnnotationNames.FLATTEN);
+      return new SpatialSpec(flatten ? SpatialSpec.Kind.FLATTEN : SpatialSpec.Kind.GLOBAL_AVG_POOL, packageName,
+          baseName, name, isPublic, c, h, w, flatten ? c * h * w : c, 1, 1, none, 1, false, Activation.NONE, List.of(),
+          "", 0);
     }
     boolean conv = kind.equals(AnnotationNames.CONV2D);
     int channels = reader.intValue(m, conv ? "inChannels" : "channels");
@@ -120,7 +155,15 @@ final class SpatialLayerValidator {
     boolean bias = conv && reader.booleanValue(m, "bias");
     Activation activation = conv ? reader.enumValue(m, "activation", Activation.class) : Activation.NONE;
     return new SpatialSpec(k, packageName, baseName, name, isPublic, channels, size[0], size[1], outChannels,
-        outSize[0], outSize[1], window, groups, bias, activation, conv ? variants : List.of());
+        outSize[0], outSize[1], window, groups, bias, activation, conv ? variants : List.of(), "", 0);
+  }
+
+  /** The qualified name of a join's {@code from} class ({@code Model.Input}'s for the model's input). */
+  private String from(AnnotationMirror m) {
+    // javac hands an unresolved class (its own error) over as a string: the model then reports it as unknown
+    Object v = reader.value(m, "from").getValue();
+    return v instanceof javax.lang.model.type.DeclaredType d
+        ? ((TypeElement) d.asElement()).getQualifiedName().toString() : String.valueOf(v);
   }
 
   private static int[] twice(int[] v) {

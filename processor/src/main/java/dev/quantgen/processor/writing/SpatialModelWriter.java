@@ -14,6 +14,7 @@ import dev.quantgen.processor.model.ModelLayer;
 import dev.quantgen.processor.model.ModelSpec;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
+import dev.quantgen.processor.validation.ModelValidator;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Element;
@@ -33,6 +34,10 @@ import javax.lang.model.util.Elements;
  *       their input's parameters through); any other layer (a float-activation convolution or dense
  *       layer, average pooling) dequantizes its input, runs its default variant in float and
  *       quantizes its output to its own calibrated parameters. The last output is dequantized.
+ *       Joins ({@code @Add}, {@code @Concat}) read the earlier output in place and requantize both
+ *       inputs with {@code Int8Join}; a final {@code @Softmax} writes float probabilities. Its
+ *       per-thread int8 buffers are reused: one whose value has no reader left holds a later output
+ *       of the same size.
  * </ul>
  *
  * <p>Weights are bound by name: {@code "<Layer>.weight"} and {@code "<Layer>.bias"} with the layer's
@@ -49,6 +54,8 @@ public final class SpatialModelWriter {
 
   private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
   private static final ClassName INT8_ROWS = ClassName.get("dev.quantgen.runtime.conv", "Int8Rows");
+  private static final ClassName GRAPH_OPS = ClassName.get("dev.quantgen.runtime.conv", "GraphOps");
+  private static final ClassName INT8_JOIN = ClassName.get("dev.quantgen.runtime.conv", "Int8Join");
 
   private SpatialModelWriter() {}
 
@@ -130,8 +137,41 @@ public final class SpatialModelWriter {
         l.baseName() + "_" + suffix);
   }
 
-  private static boolean passThrough(ModelLayer l) {
-    return l instanceof SpatialSpec s && (s.kind() == SpatialSpec.Kind.FLATTEN || s.kind() == SpatialSpec.Kind.MAX_POOL);
+  /** Whether a layer is a graph operator the runtime's {@code GraphOps} and {@code Int8Join} run (no generated kernel). */
+  private static boolean graphOp(ModelLayer l) {
+    if (!(l instanceof SpatialSpec s)) {
+      return false;
+    }
+    switch (s.kind()) {
+      case GLOBAL_AVG_POOL:
+      case SOFTMAX:
+      case ADD:
+      case CONCAT:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The variable holding a join's second input: {@code input} for the model's input, else its layer's, formatted. */
+  private static String from(List<ModelLayer> layers, SpatialSpec join, String input, String layerFormat) {
+    int j = ModelValidator.source(layers, join);
+    return j < 0 ? input : String.format(java.util.Locale.ROOT, layerFormat, j);
+  }
+
+  /** A float graph operator's call: {@code a} in (and {@code b}, a join's second input), {@code y} out. */
+  private static CodeBlock floatGraphCall(SpatialSpec g, String a, String b, String y) {
+    switch (g.kind()) {
+      case ADD:
+        return CodeBlock.of("$T.add($L, $L, $L)", GRAPH_OPS, a, b, y);
+      case CONCAT:
+        return CodeBlock.of("$T.concat($L, $L, $L)", GRAPH_OPS, a, b, y);
+      case SOFTMAX:
+        return CodeBlock.of("$T.softmax($L, $L)", GRAPH_OPS, a, y);
+      default:
+        return CodeBlock.of("$T.globalAveragePool($L, $L, $L, $L)", GRAPH_OPS, a, y, g.inChannels(),
+            g.inHeight() * g.inWidth());
+    }
   }
 
   /** The FP32 kernel expression a layer is built with, or null for flatten. */
@@ -159,7 +199,7 @@ public final class SpatialModelWriter {
    */
   private static ClassName floatKernelClass(ModelLayer l, boolean defaults) {
     if (l instanceof SpatialSpec s && s.kind() != SpatialSpec.Kind.CONV) {
-      return s.kind() == SpatialSpec.Kind.FLATTEN ? null : kernel(l, "Pool");
+      return s.kind() == SpatialSpec.Kind.FLATTEN || graphOp(l) ? null : kernel(l, "Pool");
     }
     VariantSpec v = defaults ? defaultVariant(l) : VariantSpec.FP32_BASELINE;
     return kernel(l, floatActivations(v) ? v.suffix() : "Fp32");
@@ -213,7 +253,11 @@ public final class SpatialModelWriter {
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
-      if (kc != null) {
+      if (graphOp(l)) {
+        SpatialSpec g = (SpatialSpec) l;
+        trace.addStatement("out[$L] = new float[$L]", k, outSize(l))
+            .addStatement(floatGraphCall(g, "a", g.joins() ? from(layers, g, "x", "out[%d]") : null, "out[" + k + "]"));
+      } else if (kc != null) {
         String f = field(l, k);
         type.addField(KernelClass.field(kc, f));
         ctor.addStatement("this.$L = $L", f, floatKernel(l, defaults, CodeBlock.of("null"), CodeBlock.of("null")));
@@ -273,6 +317,12 @@ public final class SpatialModelWriter {
     STATIC_DENSE,
     MAX_POOL,
     FLATTEN,
+    /** {@code @Add} or {@code @Concat}: {@code Int8Join} requantizes both inputs to the output's parameters. */
+    JOIN,
+    /** {@code @GlobalAvgPool2d}: dequantize, average in float, quantize. */
+    GLOBAL_POOL,
+    /** {@code @Softmax}, the last layer: dequantize, softmax into the float output. */
+    SOFTMAX,
     FLOAT
   }
 
@@ -290,6 +340,13 @@ public final class SpatialModelWriter {
         return Int8Role.MAX_POOL;
       case FLATTEN:
         return Int8Role.FLATTEN;
+      case ADD:
+      case CONCAT:
+        return Int8Role.JOIN;
+      case GLOBAL_AVG_POOL:
+        return Int8Role.GLOBAL_POOL;
+      case SOFTMAX:
+        return Int8Role.SOFTMAX;
       default:
         return Int8Role.FLOAT;
     }
@@ -334,19 +391,69 @@ public final class SpatialModelWriter {
         .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
         .addStatement("byte[][] out = new byte[LAYERS][]")
         .addStatement("byte[] a = quantize(x, params.get(0))");
+    if (layers.stream().anyMatch(l -> l instanceof SpatialSpec g && g.joins()
+        && ModelValidator.source(layers, g) < 0)) {
+      trace.addStatement("byte[] input = a");
+    }
+    int[] slot = int8Buffers(layers);
+    java.util.Set<Integer> declared = new java.util.HashSet<>();
+    List<String> outputs = new java.util.ArrayList<>(); // the forward's variable holding each layer's output
+    boolean floatOutput = false;
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       String f = field(l, k);
       Int8Role role = role(l);
+      outputs.add(role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + slot[k]);
       switch (role) {
+        case JOIN: {
+          SpatialSpec g = (SpatialSpec) l;
+          int j = ModelValidator.source(layers, g);
+          String op = g.kind() == SpatialSpec.Kind.ADD ? "add" : "concat";
+          type.addField(KernelClass.field(INT8_JOIN, f));
+          ctor.addComment("$L: the previous output and $L, requantized to its own parameters", g.simpleName(),
+                  j < 0 ? "the model's input" : layers.get(j).simpleName())
+              .addStatement("this.$L = new $T(p.get($L), p.get($L), p.get($L))", f, INT8_JOIN, k, j + 1, k + 1);
+          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l))
+              .addStatement("$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
+              .addStatement("a = s.out$L", slot[k]);
+          break;
+        }
+        case GLOBAL_POOL:
+        case SOFTMAX: {
+          SpatialSpec g = (SpatialSpec) l;
+          boolean last = role == Int8Role.SOFTMAX;
+          trace.addComment("$L runs in float between int8 neighbours", l.simpleName())
+              .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+              .addStatement(floatGraphCall(g, "dequantize(a, params.get(" + k + "))", null, "f" + k))
+              .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+              .initializer("new float[$L]", inSize(l)).build());
+          run.addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k);
+          if (last) {
+            run.addComment("the probabilities are the float output: no requantization")
+                .addStatement(floatGraphCall(g, "s.in" + k, null, "y"));
+            floatOutput = true;
+            break;
+          }
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+              .initializer("new float[$L]", outSize(l)).build());
+          run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
+              .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
+                  k + 1, k + 1, slot[k], outSize(l))
+              .addStatement("a = s.out$L", slot[k]);
+          break;
+        }
         case STATIC_CONV: {
           ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
           type.addField(KernelClass.field(kc, f));
           ctor.addStatement("this.$L = $L", f, prepareConv((SpatialSpec) l, CodeBlock.of("p.get($L)", k),
               CodeBlock.of("p.get($L)", k + 1)));
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         }
         case STATIC_DENSE: {
@@ -356,8 +463,8 @@ public final class SpatialModelWriter {
           ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
               d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         }
         case MAX_POOL:
@@ -366,8 +473,8 @@ public final class SpatialModelWriter {
               .addComment("max pooling keeps its input's parameters")
               .addStatement("p.set($L, p.get($L))", k + 1, k);
           trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forward(a, out[$L])", f, k);
-          scratchBytes(scratchType, k, outSize(l));
-          run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
+          run.addStatement("$L.forward(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
           break;
         case FLATTEN:
           ctor.addComment("flatten moves no value and keeps its input's parameters")
@@ -382,7 +489,7 @@ public final class SpatialModelWriter {
               .addStatement("float[] f$L = new float[$L]", k, outSize(l))
               .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
               .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-          scratchBytes(scratchType, k, outSize(l));
+          scratchBytes(scratchType, slot[k], outSize(l), declared);
           scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
                   .initializer("new float[$L]", inSize(l)).build())
               .addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
@@ -391,8 +498,8 @@ public final class SpatialModelWriter {
               .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
               .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
               .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
-                  k + 1, k + 1, k, outSize(l))
-              .addStatement("a = s.out$L", k);
+                  k + 1, k + 1, slot[k], outSize(l))
+              .addStatement("a = s.out$L", slot[k]);
           break;
         }
       }
@@ -402,7 +509,9 @@ public final class SpatialModelWriter {
         .addStatement("this.inputParams = params.get(0)")
         .addStatement("this.outputParams = params.get(LAYERS)");
     trace.addStatement("return out");
-    run.addStatement("dequantizeInto(a, outputParams, y)");
+    if (!floatOutput) {
+      run.addStatement("dequantizeInto(a, outputParams, y)");
+    }
     type.addType(scratchType.build());
     type.addField(com.palantir.javapoet.FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
             scratch), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -441,9 +550,67 @@ public final class SpatialModelWriter {
     return type.build();
   }
 
-  /** A per-thread int8 output buffer {@code out<k>} of {@code size} values. */
-  private static void scratchBytes(TypeSpec.Builder scratch, int k, int size) {
-    scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + k, Modifier.FINAL)
-        .initializer("new byte[$L]", size).build());
+  /** The per-thread int8 buffer {@code out<slot>} of {@code size} values, declared once. */
+  private static void scratchBytes(TypeSpec.Builder scratch, int slot, int size, java.util.Set<Integer> declared) {
+    if (declared.add(slot)) {
+      scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + slot, Modifier.FINAL)
+          .initializer("new byte[$L]", size).build());
+    }
+  }
+
+  /**
+   * Buffer reuse in the int8 forward: the buffer each layer writes ({@code out<slot>}; -1 for flatten,
+   * which writes nothing, and a final softmax, which writes the float output). A buffer is free
+   * once the last layer reading it has run (the next layer, a join's {@code from}, or after
+   * flatten's readers), and is reused by a later output of exactly its size, never by the layer
+   * still reading it: a residual block's branches keep their own.
+   */
+  private static int[] int8Buffers(List<ModelLayer> layers) {
+    int n = layers.size();
+    int[] owner = new int[n]; // the layer whose buffer holds layer k's output (-1: the quantized input)
+    int[] lastRead = new int[n];
+    for (int k = 0; k < n; k++) {
+      owner[k] = role(layers.get(k)) == Int8Role.FLATTEN ? (k == 0 ? -1 : owner[k - 1]) : k;
+      lastRead[k] = k;
+    }
+    for (int k = 0; k < n; k++) {
+      if (k > 0 && owner[k - 1] >= 0) {
+        lastRead[owner[k - 1]] = Math.max(lastRead[owner[k - 1]], k);
+      }
+      if (layers.get(k) instanceof SpatialSpec g && g.joins()) {
+        int j = ModelValidator.source(layers, g);
+        if (j >= 0 && owner[j] >= 0) {
+          lastRead[owner[j]] = Math.max(lastRead[owner[j]], k);
+        }
+      }
+    }
+    if (owner[n - 1] >= 0) {
+      lastRead[owner[n - 1]] = n; // the output is dequantized after the last layer
+    }
+    int[] slot = new int[n];
+    List<Integer> slotSize = new java.util.ArrayList<>();
+    List<Integer> slotFreeAfter = new java.util.ArrayList<>(); // the last layer reading the slot's current value
+    for (int k = 0; k < n; k++) {
+      ModelLayer l = layers.get(k);
+      Int8Role role = role(l);
+      if (role == Int8Role.FLATTEN || role == Int8Role.SOFTMAX && k == n - 1) {
+        slot[k] = -1;
+        continue;
+      }
+      int chosen = -1;
+      for (int s = 0; s < slotSize.size() && chosen < 0; s++) {
+        if (slotSize.get(s) == outSize(l) && slotFreeAfter.get(s) < k) {
+          chosen = s;
+        }
+      }
+      if (chosen < 0) {
+        chosen = slotSize.size();
+        slotSize.add(outSize(l));
+        slotFreeAfter.add(0);
+      }
+      slotFreeAfter.set(chosen, lastRead[k]);
+      slot[k] = chosen;
+    }
+    return slot;
   }
 }
