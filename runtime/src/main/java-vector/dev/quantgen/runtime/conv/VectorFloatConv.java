@@ -144,17 +144,23 @@ final class VectorFloatConv implements FloatConv {
     ConvGeometry g = p.g;
     int taps = p.taps;
     int ow = g.outWidth();
+    int plane = p.plane;
     int rowStep = g.strideHeight() * g.paddedWidth();
     boolean lanes = g.strideWidth() == 1 && ow >= L;
-    for (int m = 0, out = 0; m < g.outChannels(); m++) {
+    for (int m = 0; m < g.outChannels(); ) {
+      // channels of one group read the same plane: four at a time share each input vector
+      int n = lanes && m % p.mpg + 4 <= p.mpg ? 4 : 1;
       int w = m * taps;
-      float bias = channelBias[m];
       int in = m / p.mpg * p.channelStride;
-      for (int oy = 0; oy < g.outHeight(); oy++, in += rowStep, out += ow) {
+      for (int oy = 0, out = m * plane; oy < g.outHeight(); oy++, in += rowStep, out += ow) {
         if (lanes) {
           for (int ox = 0; ; ox += L) {
             int at = Math.min(ox, ow - L);
-            channelLanes(xp, in + at, channelWeights, w, taps, p.tapOffsets, y, out + at);
+            if (n == 4) {
+              channelLanes4(xp, in + at, channelWeights, w, taps, p.tapOffsets, y, out + at, plane);
+            } else {
+              channelLanes(xp, in + at, channelWeights, w, taps, p.tapOffsets, y, out + at);
+            }
             if (at == ow - L) {
               break;
             }
@@ -169,11 +175,38 @@ final class VectorFloatConv implements FloatConv {
             y[out + ox] = acc;
           }
         }
-        for (int ox = out; ox < out + ow; ox++) {
-          y[ox] = Math.min(Math.max(y[ox] + bias, p.lowest), p.highest);
+      }
+      for (int k = m; k < m + n; k++) {
+        float bias = channelBias[k];
+        for (int i = k * plane; i < (k + 1) * plane; i++) {
+          y[i] = Math.min(Math.max(y[i] + bias, p.lowest), p.highest);
         }
       }
+      m += n;
     }
+  }
+
+  /**
+   * {@link #channelLanes} for four channels of one group ({@code w0} the first one's taps, outputs
+   * {@code plane} apart): each tap's input vector is loaded once for the four.
+   */
+  private static void channelLanes4(float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y,
+      int out, int plane) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int t = 0; t < taps; t++) {
+      FloatVector v = FloatVector.fromArray(S, xp, at + tapOffsets[t]);
+      a0 = v.fma(FloatVector.broadcast(S, w[w0 + t]), a0);
+      a1 = v.fma(FloatVector.broadcast(S, w[w0 + taps + t]), a1);
+      a2 = v.fma(FloatVector.broadcast(S, w[w0 + 2 * taps + t]), a2);
+      a3 = v.fma(FloatVector.broadcast(S, w[w0 + 3 * taps + t]), a3);
+    }
+    a0.intoArray(y, out);
+    a1.intoArray(y, out + plane);
+    a2.intoArray(y, out + 2 * plane);
+    a3.intoArray(y, out + 3 * plane);
   }
 
   /**

@@ -64,6 +64,10 @@ class ConvKernelsTest {
           .withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
       new Case("first layer 1->3 5x5 stride 2 on 31x31", 1, 31, 31, 3, 1, Window2d.of(5, 5).withStrides(2, 2),
           true, Activation.NONE),
+      new Case("first layer 1->11 3x3 on 20x35 (four at a time, then three)", 1, 20, 35, 11, 1, Window2d.of(3, 3)
+          .withPads(1, 1, 1, 1), true, Activation.RELU6),
+      new Case("depthwise x5 multiplier 2 groups", 2, 7, 26, 10, 2, Window2d.of(2, 3).withPads(0, 1, 1, 1), true,
+          Activation.NONE),
       new Case("first layer 1->4 2x7 on 3x7 (narrow rows)", 1, 3, 7, 4, 1, Window2d.of(2, 7), true,
           Activation.NONE));
 
