@@ -58,6 +58,13 @@ class ConvKernelFunctionalTest {
           Window2d.of(4, 5).withStrides(1, 2).withPadMode(PadMode.SAME_UPPER), 1, true, Activation.RELU, true),
       new Conv("Pointwise", "inChannels = 17, outChannels = 3, inHeight = 1, inWidth = 1, kernel = 1", 17, 1, 1, 3, 1, 1,
           Window2d.of(1, 1), 1, true, Activation.NONE, false),
+      // one input channel per group: the per-channel kernel, rows long enough for its vectors
+      new Conv("FirstLayer", "inChannels = 1, outChannels = 4, inHeight = 9, inWidth = 37, kernel = 3, padding = 1, "
+          + "activation = Activation.RELU", 1, 9, 37, 4, 3, 3, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1, true,
+          Activation.RELU, false),
+      new Conv("DepthwiseWide", "inChannels = 3, outChannels = 3, inHeight = 5, inWidth = 19, kernel = {3, 5}, "
+          + "stride = {2, 1}, groups = 3, padding = {1, 2}", 3, 5, 19, 3, 3, 5,
+          Window2d.of(3, 5).withStrides(2, 1).withPads(1, 2, 1, 2), 3, true, Activation.NONE, false),
       // fan-in 603 > 512: the static INT8 kernel keeps im2col and the int8 matrix product (float sums not exact)
       new Conv("Wide", "inChannels = 67, outChannels = 5, inHeight = 4, inWidth = 5, kernel = 3, padding = 1, "
           + "activation = Activation.RELU", 67, 4, 5, 5, 3, 3, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1, true,
@@ -77,6 +84,11 @@ class ConvKernelFunctionalTest {
         + "stride = 2, padding = 1)", "public final class Max {}"));
     sources.add(Compilations.source("Avg", "@AvgPool2d(channels = 2, inHeight = 5, inWidth = 6, kernel = 3, "
         + "paddingMode = Padding.SAME)", "public final class Avg {}"));
+    // windows inside the input (no padding): the unclipped loop
+    sources.add(Compilations.source("MaxInside", "@MaxPool2d(channels = 3, inHeight = 7, inWidth = 9, kernel = 2, "
+        + "stride = 2)", "public final class MaxInside {}"));
+    sources.add(Compilations.source("AvgInside", "@AvgPool2d(channels = 2, inHeight = 5, inWidth = 8, kernel = {2, 3}, "
+        + "stride = {1, 2})", "public final class AvgInside {}"));
     Compilation compilation = Compilations.compile(sources);
     assertThat(compilation).succeeded();
     assertEquals(0, compilation.warnings().stream().filter(d -> d.getMessage(null).contains("[Quantize")).count());
@@ -168,7 +180,35 @@ class ConvKernelFunctionalTest {
     FloatTensor avgIn = random(random, Shape.of(1, 2, 5, 6));
     float[] max = new MaxPool2d(Window2d.of(3, 2).withStrides(2, 2).withPads(1, 1, 1, 1)).apply(maxIn).toArray();
     float[] avg = new AvgPool2d(Window2d.of(3, 3).withStrides(3, 3).withPadMode(PadMode.SAME_UPPER), false).apply(avgIn).toArray();
+    FloatTensor maxInsideIn = random(random, Shape.of(1, 3, 7, 9));
+    float[] special = maxInsideIn.toArray();
+    special[0] = Float.NaN;
+    special[12] = -0.0f;
+    special[13] = 0.0f;
+    special[22] = Float.NEGATIVE_INFINITY;
+    FloatTensor maxInsideSpecial = FloatTensor.of(maxInsideIn.shape(), special);
+    float[] maxInside = new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2)).apply(maxInsideSpecial).toArray();
+    FloatTensor avgInsideIn = random(random, Shape.of(1, 2, 5, 8));
+    float[] avgInside = new AvgPool2d(Window2d.of(2, 3).withStrides(1, 2), false).apply(avgInsideIn).toArray();
     return Stream.of(DynamicTest.dynamicTest("max", () -> assertPool("Max", maxIn.toArray(), max)),
+        DynamicTest.dynamicTest("max inside, NaN and signed zeros", () -> assertPool("MaxInside", special, maxInside)),
+        DynamicTest.dynamicTest("avg inside", () -> assertPool("AvgInside", avgInsideIn.toArray(), avgInside)),
+        DynamicTest.dynamicTest("max inside int8", () -> {
+          int[] q = new int[3 * 7 * 9];
+          byte[] b = new byte[q.length];
+          for (int i = 0; i < q.length; i++) {
+            q[i] = i % 11 == 0 ? -128 : random.nextInt(256) - 128;
+            b[i] = (byte) q[i];
+          }
+          int[] expected = new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2))
+              .apply(IntTensor.of(Shape.of(1, 3, 7, 9), QuantType.INT8, q)).toArray();
+          Class<?> kernel = loader.loadClass("test.MaxInside_Pool");
+          byte[] y = new byte[expected.length];
+          kernel.getMethod("forward", byte[].class, byte[].class).invoke(kernel.getConstructor().newInstance(), b, y);
+          for (int i = 0; i < y.length; i++) {
+            assertEquals(expected[i], y[i], "@" + i);
+          }
+        }),
         DynamicTest.dynamicTest("avg", () -> assertPool("Avg", avgIn.toArray(), avg)),
         DynamicTest.dynamicTest("max int8", () -> {
           int[] q = new int[3 * 7 * 8];

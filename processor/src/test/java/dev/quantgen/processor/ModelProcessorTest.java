@@ -144,6 +144,19 @@ class ModelProcessorTest {
     binary.getMethod("forward", float[].class, float[].class).invoke(headKernel, halfOut, head);
     assertArrayEquals(head, trace[3]);
 
+    // forward(x, y), Floats and Fp32: per-thread buffers, the last layer into y; the trace's output bit for bit,
+    // twice (the buffers reused)
+    Object fp32Model = modelClass.getMethod("fp32", java.util.Map.class).invoke(null, weights);
+    float[] fp32Out = ((float[][]) fp32Model.getClass().getMethod("trace", float[].class).invoke(fp32Model, x))[3];
+    for (int k = 0; k < 2; k++) {
+      float[] y = new float[3];
+      floats.getClass().getMethod("forward", float[].class, float[].class).invoke(floats, x, y);
+      assertArrayEquals(trace[3], y);
+      fp32Model.getClass().getMethod("forward", float[].class, float[].class).invoke(fp32Model, x, y);
+      assertArrayEquals(fp32Out, y);
+      assertArrayEquals(fp32Out, (float[]) fp32Model.getClass().getMethod("forward", float[].class).invoke(fp32Model, x));
+    }
+
     // Int8: the INT4 convolution keeps int8 activations, equal to its kernel on the calibrated params.
     Object int8 = modelClass.getMethod("calibrate", java.util.Map.class, Iterable.class).invoke(null, weights,
         List.of(x));

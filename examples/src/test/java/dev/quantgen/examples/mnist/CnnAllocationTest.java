@@ -15,17 +15,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated static INT8 CNN's {@code forward(x, y)} allocates nothing per call once warm
- * (allowance 0): every layer writes a per-thread buffer, the conv kernels pad and requantize in
+ * The generated CNN's {@code forward(x, y)}, static INT8 and FP32, allocates nothing per call once
+ * warm (allowance 0): every layer writes a per-thread buffer, the conv kernels pad and requantize in
  * per-thread scratch. Measured by {@link CnnAllocationProbe} in a child JVM with this JVM's {@code
  * --add-modules} and {@code -Dquantgen.*} options, so the scalar and the Vector API kernels are both
  * covered by the surefire executions.
  */
 class CnnAllocationTest {
-  private static final Pattern LINE = Pattern.compile("cnn-allocation int8=(\\d+) calls=(\\d+) conv=(\\S+) jdk=(\\S+)");
+  private static final Pattern LINE = Pattern.compile(
+      "cnn-allocation int8=(\\d+) fp32=(\\d+) calls=(\\d+) conv=(\\S+) jdk=(\\S+)");
 
   @Test
-  void aWarmInt8CnnAllocatesNothingPerCall() throws Exception {
+  void aWarmCnnAllocatesNothingPerCallInInt8AndFp32() throws Exception {
     assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
         "needs HotSpot's per-thread allocation counter");
     List<String> command = new ArrayList<>();
@@ -46,7 +47,9 @@ class CnnAllocationTest {
     System.out.println("[cnn-allocation] " + line);
     Matcher m = LINE.matcher(line);
     assertTrue(m.matches(), "probe output: " + line);
-    assertEquals(0, Long.parseLong(m.group(1)), "bytes allocated by " + m.group(2) + " warm int8 forward(x, y) calls,"
-        + " conv rows " + m.group(3) + ", JDK " + m.group(4));
+    assertEquals(0, Long.parseLong(m.group(1)), "bytes allocated by " + m.group(3) + " warm int8 forward(x, y) calls,"
+        + " conv rows " + m.group(4) + ", JDK " + m.group(5));
+    assertEquals(0, Long.parseLong(m.group(2)), "bytes allocated by " + m.group(3) + " warm fp32 forward(x, y) calls,"
+        + " JDK " + m.group(5));
   }
 }

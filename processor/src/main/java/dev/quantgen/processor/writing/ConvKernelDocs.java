@@ -15,7 +15,25 @@ final class ConvKernelDocs {
       + " {@code n} the fan-in,\n{@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Immutable; per-thread"
       + " scratch, allocation-free per\ncall.\n";
 
+  private static final String PER_CHANNEL = "One input channel per group (depthwise or a first layer): the"
+      + " products run on\n{@code ConvKernels}' per-channel kernel instead, a vector of output positions along a row"
+      + " times one\nbroadcast weight per tap, taps summed in the order (kernel row, kernel column).\n";
+
   private ConvKernelDocs() {}
+
+  /** Whether the variant's products run on a {@code ConvKernels} float kernel. */
+  private static boolean floatProducts(VariantSpec variant, SpatialSpec layer) {
+    switch (variant.precision()) {
+      case FP32:
+      case FP16:
+        return true;
+      case INT8:
+      case INT4:
+        return variant.activations() == dev.quantgen.annotations.Activations.STATIC && StaticConvMembers.blocked(layer);
+      default:
+        return false;
+    }
+  }
 
   static CodeBlock of(SpatialSpec layer, VariantSpec variant, boolean xnor) {
     Window w = layer.window();
@@ -29,6 +47,7 @@ final class ConvKernelDocs {
             w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
             layer.groups(), layer.bias() ? ", bias" : "", activation.isEmpty() ? "" : ", " + activation)
         .add(arithmetic(variant, xnor, StaticConvMembers.blocked(layer)))
+        .add(StaticConvMembers.perChannel(layer) && floatProducts(variant, layer) ? PER_CHANNEL : "")
         .build();
   }
 

@@ -294,8 +294,8 @@ final class ConvKernelWriter {
     } else {
       ctor.addStatement("float[] w = weights.toArray()");
     }
-    ctor.addStatement("this.conv = $T.fp32(GEOMETRY, w, $L, ACTIVATION)", CONV_KERNELS,
-        layer.bias() ? "bias.toArray()" : "null");
+    ctor.addStatement("this.conv = $T.$L(GEOMETRY, w, $L, ACTIVATION)", CONV_KERNELS,
+        StaticConvMembers.floatKernel(layer), layer.bias() ? "bias.toArray()" : "null");
     type.addMethod(ctor.build());
     if (half) {
       type.addMethod(prepare().addJavadoc("The kernel of FP32 weights; {@code input} and {@code output} are unused "

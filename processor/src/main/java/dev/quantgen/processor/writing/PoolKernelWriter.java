@@ -31,11 +31,55 @@ final class PoolKernelWriter {
         .addJavadoc("Stateless; allocation-free.\n");
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addJavadoc("A pooling kernel: it has no parameters.\n").build());
-    type.addMethod(poolForward(max, false));
+    boolean inside = inside(layer);
+    type.addMethod(inside ? insideForward(max, false) : poolForward(max, false));
     if (max) {
-      type.addMethod(poolForward(true, true));
+      type.addMethod(inside ? insideForward(true, true) : poolForward(true, true));
     }
     return type.build();
+  }
+
+  /**
+   * Whether every window lies inside the input (no padding is ever read), so the generated loop can
+   * drop the per-position clipping and C2 unrolls the constant {@code KH x KW} window.
+   */
+  static boolean inside(SpatialSpec layer) {
+    SpatialSpec.Window w = layer.window();
+    return w.padTop() == 0 && w.padLeft() == 0
+        && (layer.outHeight() - 1) * w.strideHeight() + w.kernelHeight() <= layer.inHeight()
+        && (layer.outWidth() - 1) * w.strideWidth() + w.kernelWidth() <= layer.inWidth();
+  }
+
+  /**
+   * The loop when no window reaches the padding: the same cells in the same order as {@link
+   * #poolForward} (which starts each window at its first cell), so results are identical bit for bit.
+   */
+  private static MethodSpec insideForward(boolean max, boolean int8) {
+    TypeName array = int8 ? ArrayTypeName.of(TypeName.BYTE) : ArrayTypeName.of(TypeName.FLOAT);
+    MethodSpec.Builder b = MethodSpec.methodBuilder("forward")
+        .addJavadoc("One $L sample: {@code x} is {@code [C, H, W]}, {@code y} receives {@code [C, OH, OW]}; every\n"
+            + "window lies inside the input, so none is clipped.\n", int8 ? "int8" : "float")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(array, "x")
+        .addParameter(array, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+        .beginControlFlow("for (int c = 0, out = 0; c < OUT_CHANNELS; c++)")
+        .beginControlFlow("for (int oy = 0; oy < OUT_HEIGHT; oy++)")
+        .addStatement("int row = c * IN_PLANE + oy * SH * IN_WIDTH")
+        .beginControlFlow("for (int ox = 0; ox < OUT_WIDTH; ox++, out++)")
+        .addStatement("int at = row + ox * SW")
+        .addStatement("$T v = $L", int8 ? TypeName.INT : TypeName.FLOAT, max ? "x[at]" : "0.0f")
+        .beginControlFlow("for (int ky = 0; ky < KH; ky++)")
+        .beginControlFlow("for (int kx = 0; kx < KW; kx++)")
+        .addStatement(max ? "v = Math.max(v, x[at + ky * IN_WIDTH + kx])" : "v += x[at + ky * IN_WIDTH + kx]")
+        .endControlFlow()
+        .endControlFlow();
+    if (max) {
+      b.addStatement(int8 ? "y[out] = (byte) v" : "y[out] = v");
+    } else {
+      b.addStatement("y[out] = v / (KH * KW)");
+    }
+    return b.endControlFlow().endControlFlow().endControlFlow().build();
   }
 
   private static MethodSpec poolForward(boolean max, boolean int8) {

@@ -241,8 +241,25 @@ public final class SpatialModelWriter {
         .addJavadoc(defaults
             ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
               + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
-              + "{@code calibrate} for it. Immutable and thread-safe; allocates its activations per call.\n"
-            : "Every layer's FP32 kernel. Immutable and thread-safe; allocates its activations per call.\n");
+              + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+              + "buffers, {@code trace} allocates every layer's output.\n"
+            : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+              + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+    TypeSpec.Builder scratchType = TypeSpec.classBuilder("Scratch")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("One thread's activations for {@code forward(x, y)}, so a call allocates none.\n");
+    MethodSpec.Builder run = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
+            + "{@code y}; equals {@code forward(x)} bit for bit.\n")
+        .addParameter(float[].class, "x").addParameter(float[].class, "y")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()")
+        .addStatement("float[] a = x");
+    int last = layers.size() - 1;
+    while (last >= 0 && floatKernelClass(layers.get(last), defaults) == null) {
+      last--;
+    }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
     MethodSpec.Builder trace = MethodSpec.methodBuilder("trace").addModifiers(Modifier.PUBLIC)
         .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
@@ -263,18 +280,35 @@ public final class SpatialModelWriter {
         ctor.addStatement("this.$L = $L", f, floatKernel(l, defaults, CodeBlock.of("null"), CodeBlock.of("null")));
         trace.addStatement("out[$L] = new float[$L]", k, outSize(l))
             .addStatement("$L.forward(a, out[$L])", f, k);
+        if (k == last) {
+          run.addStatement("$L.forward(a, y)", f);
+        } else {
+          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
+              .initializer("new float[$L]", outSize(l)).build());
+          run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
+        }
       } else {
         trace.addStatement("out[$L] = a", k);
       }
       trace.addStatement("a = out[$L]", k);
     }
+    if (last < 0) {
+      run.addStatement("System.arraycopy(x, 0, y, 0, OUTPUT_SIZE)");
+    }
     trace.addStatement("return out");
+    type.addType(scratchType.build());
+    type.addField(com.palantir.javapoet.FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
+            ClassName.get("", "Scratch")), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class).build());
     type.addMethod(ctor.build());
     type.addMethod(trace.build());
     type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
         .addJavadoc("The output for one sample.\n")
         .returns(float[].class).addParameter(float[].class, "x")
-        .addStatement("return trace(x)[LAYERS - 1]").build());
+        .addStatement("float[] y = new float[OUTPUT_SIZE]")
+        .addStatement("forward(x, y)")
+        .addStatement("return y").build());
+    type.addMethod(run.build());
     return type.build();
   }
 

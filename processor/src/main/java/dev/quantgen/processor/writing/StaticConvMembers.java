@@ -44,6 +44,20 @@ final class StaticConvMembers {
 
   private StaticConvMembers() {}
 
+  /**
+   * The {@code ConvKernels} factory of the layer's float products, chosen from its shape: {@code
+   * perChannelFp32} when each group has one input channel (depthwise, single-input-channel first
+   * layers), whose vectors run along output rows, else the channel-blocked {@code fp32}.
+   */
+  static String floatKernel(SpatialSpec layer) {
+    return perChannel(layer) ? "perChannelFp32" : "fp32";
+  }
+
+  /** Whether each group of the layer has one input channel. */
+  static boolean perChannel(SpatialSpec layer) {
+    return layer.inChannels() == layer.groups();
+  }
+
   /** Whether the layer's products run on the blocked float kernel (exact), else im2col and the int8 product. */
   static boolean blocked(SpatialSpec layer) {
     return (long) layer.inChannels() / layer.groups() * layer.window().kernelHeight() * layer.window().kernelWidth()
@@ -126,7 +140,8 @@ final class StaticConvMembers {
           .beginControlFlow("for (int i = 0; i < q.length; i++)")
           .addStatement("qf[i] = q[i]")
           .endControlFlow()
-          .addStatement("this.sums = $T.fp32(GEOMETRY, qf, null, $T.NONE)", CONV_KERNELS, RuntimeNames.CONV_ACTIVATION);
+          .addStatement("this.sums = $T.$L(GEOMETRY, qf, null, $T.NONE)", CONV_KERNELS, floatKernel(layer),
+              RuntimeNames.CONV_ACTIVATION);
     }
     if (onnx) {
       ctor.addStatement("this.multipliers = new float[OUT_CHANNELS]")

@@ -31,25 +31,41 @@ final class VectorFloatConv implements FloatConv {
   private final FloatConvPlan plan;
   private final int vectors;
   private final ThreadLocal<float[][]> scratch;
+  /**
+   * Per-channel mode ({@code C / groups == 1}: depthwise layers and single-input-channel first
+   * layers): {@code [M][tap]} weights, else null. Each output channel reads one input plane, so a
+   * vector of {@code L} output positions along a row multiplies {@code L} neighbouring input cells
+   * by one broadcast weight per tap: {@code taps} multiply-adds per vector, no channel blocking.
+   */
+  private final float[] channelWeights;
+  private final float[] channelBias;
 
   /**
+   * @param perChannel the per-channel kernel (needs {@code C / groups == 1}) instead of the blocked one
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
    *     the scalar kernel is the faster one
+   * @throws IllegalArgumentException if {@code perChannel} and a group has more than one input channel
    */
-  VectorFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+  VectorFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation, boolean perChannel) {
     if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
       throw new UnsupportedOperationException("preferred vector size is "
           + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
     }
+    if (perChannel && g.channelsPerGroup() != 1) {
+      throw new IllegalArgumentException("per-channel kernel: C / groups = " + g.channelsPerGroup() + ", expected 1");
+    }
     this.vectors = g.outputsPerGroup() > L ? 2 : 1;
     this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L, PIXELS);
+    this.channelWeights = perChannel ? weights.clone() : null;
+    this.channelBias = perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
     this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[plan.paddedLength],
         new float[PIXELS * plan.block]});
   }
 
   @Override
   public String name() {
-    return "vector(" + S.vectorBitSize() + " bit) " + vectors + "x" + L + " channels x " + PIXELS + " pixels";
+    return "vector(" + S.vectorBitSize() + " bit) " + (channelWeights != null ? "per channel, " + L + " positions"
+        : vectors + "x" + L + " channels x " + PIXELS + " pixels");
   }
 
   @Override
@@ -95,6 +111,10 @@ final class VectorFloatConv implements FloatConv {
 
   /** The tiles over the padded sample {@code xp}. */
   private void run(float[] xp, float[] tile, float[] y) {
+    if (channelWeights != null) {
+      runPerChannel(xp, y);
+      return;
+    }
     FloatConvPlan p = plan;
     for (int group = 0; group < p.g.groups(); group++) {
       for (int b = 0; b < p.blocks; b++) {
@@ -110,6 +130,98 @@ final class VectorFloatConv implements FloatConv {
         }
       }
     }
+  }
+
+  /**
+   * Per output channel and output row: vectors of {@code L} positions when the row is contiguous in
+   * the input (stride 1 along it) and at least a vector long, the last vector moved back to end at
+   * the row's end (it recomputes a few positions to the same values); other rows position by position.
+   * Each position sums its taps in the order (ky, kx) with fused multiply-adds, then bias and the
+   * activation's clamp (a scalar pass over the row, see {@link #channelLanes}), as the blocked kernel does.
+   */
+  private void runPerChannel(float[] xp, float[] y) {
+    FloatConvPlan p = plan;
+    ConvGeometry g = p.g;
+    int taps = p.taps;
+    int ow = g.outWidth();
+    int plane = p.plane;
+    int rowStep = g.strideHeight() * g.paddedWidth();
+    boolean lanes = g.strideWidth() == 1 && ow >= L;
+    for (int m = 0; m < g.outChannels(); ) {
+      // channels of one group read the same plane: four at a time share each input vector
+      int n = lanes && m % p.mpg + 4 <= p.mpg ? 4 : 1;
+      int w = m * taps;
+      int in = m / p.mpg * p.channelStride;
+      for (int oy = 0, out = m * plane; oy < g.outHeight(); oy++, in += rowStep, out += ow) {
+        if (lanes) {
+          for (int ox = 0; ; ox += L) {
+            int at = Math.min(ox, ow - L);
+            if (n == 4) {
+              channelLanes4(xp, in + at, channelWeights, w, taps, p.tapOffsets, y, out + at, plane);
+            } else {
+              channelLanes(xp, in + at, channelWeights, w, taps, p.tapOffsets, y, out + at);
+            }
+            if (at == ow - L) {
+              break;
+            }
+          }
+        } else {
+          for (int ox = 0; ox < ow; ox++) {
+            int at = in + ox * g.strideWidth();
+            float acc = 0.0f;
+            for (int t = 0; t < taps; t++) {
+              acc = Math.fma(xp[at + p.tapOffsets[t]], channelWeights[w + t], acc);
+            }
+            y[out + ox] = acc;
+          }
+        }
+      }
+      for (int k = m; k < m + n; k++) {
+        float bias = channelBias[k];
+        for (int i = k * plane; i < (k + 1) * plane; i++) {
+          y[i] = Math.min(Math.max(y[i] + bias, p.lowest), p.highest);
+        }
+      }
+      m += n;
+    }
+  }
+
+  /**
+   * {@link #channelLanes} for four channels of one group ({@code w0} the first one's taps, outputs
+   * {@code plane} apart): each tap's input vector is loaded once for the four.
+   */
+  private static void channelLanes4(float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y,
+      int out, int plane) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int t = 0; t < taps; t++) {
+      FloatVector v = FloatVector.fromArray(S, xp, at + tapOffsets[t]);
+      a0 = v.fma(FloatVector.broadcast(S, w[w0 + t]), a0);
+      a1 = v.fma(FloatVector.broadcast(S, w[w0 + taps + t]), a1);
+      a2 = v.fma(FloatVector.broadcast(S, w[w0 + 2 * taps + t]), a2);
+      a3 = v.fma(FloatVector.broadcast(S, w[w0 + 3 * taps + t]), a3);
+    }
+    a0.intoArray(y, out);
+    a1.intoArray(y, out + plane);
+    a2.intoArray(y, out + 2 * plane);
+    a3.intoArray(y, out + 3 * plane);
+  }
+
+  /**
+   * {@code L} consecutive positions of one channel from padded cell {@code at}: the taps' raw sums,
+   * stored (bias and clamp follow per row, scalar: a vector epilogue here, {@code add(bias).max(lo)
+   * .min(hi)}, made C2 give up the byte-store intrinsic of {@code VectorInt8Rows.requantizeLanes} in
+   * the same JVM, 619 KB boxed per INT8 CNN call).
+   */
+  private static void channelLanes(float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y,
+      int out) {
+    FloatVector acc = FloatVector.zero(S);
+    for (int t = 0; t < taps; t++) {
+      acc = FloatVector.fromArray(S, xp, at + tapOffsets[t]).fma(FloatVector.broadcast(S, w[w0 + t]), acc);
+    }
+    acc.intoArray(y, out);
   }
 
   /** Two vectors of channels by six positions: 12 accumulators, 2 weight vectors, 1 broadcast. */

@@ -34,6 +34,24 @@ public final class ConvKernels {
         : scalarFp32(g, weights, bias, activation);
   }
 
+  /**
+   * The FP32 convolution of a layer whose groups have one input channel each ({@code C / groups == 1}:
+   * depthwise layers, single-input-channel first layers) on the per-channel kernel: vectors of output
+   * positions along a row instead of blocks of output channels. Without the Vector API it is the
+   * portable kernel, as {@link #fp32}.
+   *
+   * @throws IllegalArgumentException if {@code C / groups != 1}, a length does not fit the geometry, or
+   *     {@value Kernels#PROPERTY} is {@code vector} without the Vector API
+   */
+  public static FloatConv perChannelFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+    if (g.channelsPerGroup() != 1) {
+      throw new IllegalArgumentException("per-channel convolution: C / groups = " + g.channelsPerGroup()
+          + ", expected 1 (use fp32)");
+    }
+    return Choice.VECTOR ? vectorFp32(g, weights, bias, activation, true).orElseThrow()
+        : scalarFp32(g, weights, bias, activation);
+  }
+
   /** The portable implementation (parity tests, benchmarks). */
   public static FloatConv scalarFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     return new ScalarFloatConv(g, weights, bias, activation);
@@ -41,6 +59,20 @@ public final class ConvKernels {
 
   /** The Vector API implementation, or empty when the module is absent or vectors are narrower than 256 bits. */
   public static Optional<FloatConv> vectorFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+    return vectorFp32(g, weights, bias, activation, false);
+  }
+
+  /**
+   * The Vector API per-channel kernel of {@link #perChannelFp32} (parity tests, benchmarks), or empty as
+   * {@link #vectorFp32}.
+   */
+  public static Optional<FloatConv> vectorPerChannelFp32(ConvGeometry g, float[] weights, float[] bias,
+      Activation activation) {
+    return vectorFp32(g, weights, bias, activation, true);
+  }
+
+  private static Optional<FloatConv> vectorFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation,
+      boolean perChannel) {
     if (!vectorModule()) {
       return Optional.empty();
     }
@@ -48,7 +80,8 @@ public final class ConvKernels {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       Class<?> type = lookup.findClass(VECTOR_FLOAT);
       return Optional.of((FloatConv) lookup.findConstructor(type, MethodType.methodType(void.class,
-          ConvGeometry.class, float[].class, float[].class, Activation.class)).invoke(g, weights, bias, activation));
+          ConvGeometry.class, float[].class, float[].class, Activation.class, boolean.class))
+          .invoke(g, weights, bias, activation, perChannel));
     } catch (UnsupportedOperationException e) {
       return Optional.empty();
     } catch (ExceptionInInitializerError e) {

@@ -51,13 +51,33 @@ class ConvKernelsTest {
       new Case("same lower, stride 1x2, 4x5", 2, 8, 7, 3, 1,
           Window2d.of(4, 5).withStrides(1, 2).withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
       new Case("pointwise 1x1 33->40", 33, 3, 5, 40, 1, Window2d.of(1, 1), true, Activation.NONE),
-      new Case("1x1 input", 17, 1, 1, 3, 1, Window2d.of(1, 1), true, Activation.NONE));
+      new Case("1x1 input", 17, 1, 1, 3, 1, Window2d.of(1, 1), true, Activation.NONE),
+      new Case("depthwise 19 channels on 23x21 same", 19, 23, 21, 19, 19, Window2d.of(3, 3)
+          .withPadMode(PadMode.SAME_UPPER), true, Activation.RELU6),
+      new Case("depthwise stride 2, 5x5 pad 2, 34 wide", 7, 17, 34, 7, 7, Window2d.of(5, 5).withStrides(2, 1)
+          .withPads(2, 2, 2, 2), false, Activation.NONE),
+      new Case("depthwise stride 2x2 on 40 wide", 5, 9, 40, 5, 5, Window2d.of(3, 3).withStrides(2, 2)
+          .withPads(1, 1, 1, 1), true, Activation.RELU),
+      new Case("depthwise x3 multiplier dilated 2", 4, 11, 37, 12, 4, Window2d.of(3, 3).withDilations(2, 2)
+          .withPads(2, 2, 2, 2), true, Activation.RELU),
+      new Case("first layer 1->6 3x3 on 29x33 same lower", 1, 29, 33, 6, 1, Window2d.of(3, 3)
+          .withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
+      new Case("first layer 1->3 5x5 stride 2 on 31x31", 1, 31, 31, 3, 1, Window2d.of(5, 5).withStrides(2, 2),
+          true, Activation.NONE),
+      new Case("first layer 1->11 3x3 on 20x35 (four at a time, then three)", 1, 20, 35, 11, 1, Window2d.of(3, 3)
+          .withPads(1, 1, 1, 1), true, Activation.RELU6),
+      new Case("depthwise x5 multiplier 2 groups", 2, 7, 26, 10, 2, Window2d.of(2, 3).withPads(0, 1, 1, 1), true,
+          Activation.NONE),
+      new Case("first layer 1->4 2x7 on 3x7 (narrow rows)", 1, 3, 7, 4, 1, Window2d.of(2, 7), true,
+          Activation.NONE));
 
   static Stream<Object[]> cases() {
     List<Object[]> cases = new ArrayList<>();
-    for (String path : new String[] {"scalar", "vector"}) {
+    for (String path : new String[] {"scalar", "vector", "per-channel"}) {
       for (Case c : CASES) {
-        cases.add(new Object[] {path, c});
+        if (!path.equals("per-channel") || c.c() == c.groups()) {
+          cases.add(new Object[] {path, c});
+        }
       }
     }
     return cases.stream();
@@ -183,6 +203,14 @@ class ConvKernelsTest {
   }
 
   @Test
+  void perChannelKernelNeedsOneInputChannelPerGroup() {
+    ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConvKernels.perChannelFp32(g, new float[54], null, Activation.NONE));
+    assertTrue(e.getMessage().contains("C / groups = 2"), e.getMessage());
+  }
+
+  @Test
   void rejectsMisfitLengths() {
     ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
     assertThrows(IllegalArgumentException.class, () -> ConvKernels.scalarFp32(g, new float[53], null,
@@ -196,7 +224,8 @@ class ConvKernelsTest {
     if (path.equals("scalar")) {
       return ConvKernels.scalarFp32(g, w, b, a);
     }
-    Optional<FloatConv> vector = ConvKernels.vectorFp32(g, w, b, a);
+    Optional<FloatConv> vector = path.equals("per-channel") ? ConvKernels.vectorPerChannelFp32(g, w, b, a)
+        : ConvKernels.vectorFp32(g, w, b, a);
     assumeTrue(vector.isPresent(), "the Vector API is unavailable in this run (--add-modules jdk.incubator.vector)");
     return vector.get();
   }
