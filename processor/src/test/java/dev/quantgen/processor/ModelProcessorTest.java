@@ -215,7 +215,7 @@ class ModelProcessorTest {
       x[i] = (float) random.nextGaussian();
     }
 
-    Object defaults = build(modelClass, builder(modelClass), weights, boundaries);
+    Object defaults = build(builder(modelClass), weights, boundaries);
     assertEquals(List.of(Precision.INT8, Precision.INT8), modelClass.getMethod("precisions").invoke(defaults));
     float[] y = new float[4];
     modelClass.getMethod("forward", float[].class, float[].class).invoke(defaults, x, y);
@@ -226,7 +226,7 @@ class ModelProcessorTest {
 
     Object mixed = builder(modelClass);
     mixed.getClass().getMethod("hidden", Precision.class).invoke(mixed, Precision.INT4);
-    Object built = build(modelClass, mixed, weights, boundaries);
+    Object built = build(mixed, weights, boundaries);
     assertEquals(List.of(Precision.INT4, Precision.INT8), modelClass.getMethod("precisions").invoke(built));
 
     Object fp32 = builder(modelClass);
@@ -323,7 +323,7 @@ class ModelProcessorTest {
     return model.getMethod("builder").invoke(null);
   }
 
-  private static Object build(Class<?> model, Object builder, List<DenseWeights> w, List<ActivationParams> b)
+  private static Object build(Object builder, List<DenseWeights> w, List<ActivationParams> b)
       throws Exception {
     Method build = builder.getClass().getMethod("build", List.class, List.class);
     return build.invoke(builder, w, b);

@@ -73,7 +73,7 @@ final class NpyHeader {
     for (int i = lengthBytes - 1; i >= 0; i--) {
       headerLength = headerLength << 8 | (len[i] & 0xff); // little-endian
     }
-    long prefixLength = MAGIC.length + 2 + lengthBytes;
+    long prefixLength = (long) MAGIC.length + 2 + lengthBytes;
     if (headerLength > MAX_HEADER_BYTES) {
       throw new WeightFormatException(where + ": header length is " + headerLength + " bytes, expected at most "
           + MAX_HEADER_BYTES);

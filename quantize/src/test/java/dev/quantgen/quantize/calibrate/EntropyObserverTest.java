@@ -85,7 +85,7 @@ class EntropyObserverTest {
   void divergenceIsZeroWhenTheWindowIsExactlyTheLevels() {
     long[] counts = new long[256];
     for (int i = 0; i < 128; i++) {
-      counts[i] = 1 + i % 5;
+      counts[i] = 1L + i % 5;
     }
     assertEquals(0.0, EntropyObserver.divergence(counts, 0, 128));
   }

@@ -38,7 +38,6 @@ public final class WeightQuantizedConv2d {
   private final float[] weightScales;
   private final float[] bias;
   private final int outChannels;
-  private final int channelsPerGroup;
   private final int groups;
   private final Window2d window;
   private final Activation activation;
@@ -60,7 +59,6 @@ public final class WeightQuantizedConv2d {
     this.activation = activation;
     this.groups = groups;
     this.outChannels = shapeCheck.outChannels();
-    this.channelsPerGroup = shapeCheck.inChannels() / groups;
     int fanIn = floatWeights.size() / outChannels;
     QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
     this.weights = wq.quantize(floatWeights);

@@ -70,7 +70,7 @@ final class ModelFileFormat {
       out.write(prefix.array());
       out.write(header);
       out.write(le32(out.getChecksum().getValue())); // through `out`: the file CRC covers the header CRC too
-      long position = PREFIX + header.length + 4;
+      long position = (long) PREFIX + header.length + 4;
       position = pad(out, position, dataStart);
       for (int i = 0; i < offsets.length; i++) {
         position = pad(out, position, dataStart + offsets[i]);
