@@ -2,7 +2,10 @@ package dev.quantgen.annotations;
 
 /** How a quantized layer treats its input and output activations. */
 public enum Activations {
-  /** {@link #STATIC} for {@link Precision#INT8} and {@link Precision#INT4}, {@link #FLOAT} otherwise. */
+  /**
+   * {@link #STATIC} for {@link Precision#INT8} and {@link Precision#INT4}, {@link #FLOAT}
+   * otherwise.
+   */
   DEFAULT,
   /**
    * Calibrated int8 asymmetric activations (a fixed scale and zero point per layer boundary): the

@@ -12,8 +12,8 @@ import java.lang.annotation.Target;
  * Validated by the processor; its kernels come in a later release.
  *
  * <p>Pairs such as {@code kernel}, {@code stride}, {@code padding} and {@code dilation} hold one
- * value (used for height and width) or two ({@code {height, width}}). Output size per axis:
- * {@code floor((in + 2 * pad - dilation * (k - 1) - 1) / stride) + 1}.
+ * value (used for height and width) or two ({@code {height, width}}). Output size per axis: {@code
+ * floor((in + 2 * pad - dilation * (k - 1) - 1) / stride) + 1}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

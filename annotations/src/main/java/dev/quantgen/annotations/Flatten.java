@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Reshapes a {@code [channels, height, width]} activation into a vector of
- * {@code channels * height * width} values (row-major), e.g. between a convolution and a
- * {@link Dense} layer. Validated by the processor; no kernel is needed.
+ * Reshapes a {@code [channels, height, width]} activation into a vector of {@code channels * height
+ * * width} values (row-major), e.g. between a convolution and a {@link Dense} layer. Validated by
+ * the processor; no kernel is needed.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

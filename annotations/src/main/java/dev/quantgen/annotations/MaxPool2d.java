@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * 2-D Max pooling: each output is the largest input of its window; padded cells never win. Input {@code [channels, inHeight, inWidth]}; pairs hold one value or
- * {@code {height, width}}, as in {@link Conv2d}. Validated by the processor; its kernels come in
- * a later release.
+ * 2-D Max pooling: each output is the largest input of its window; padded cells never win. Input
+ * {@code [channels, inHeight, inWidth]}; pairs hold one value or {@code {height, width}}, as in
+ * {@link Conv2d}. Validated by the processor; its kernels come in a later release.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -27,10 +27,16 @@ public @interface MaxPool2d {
   /** Window size: {@code {k}} or {@code {kh, kw}}; positive. */
   int[] kernel();
 
-  /** Stride: {@code {s}} or {@code {sh, sw}}; positive. Defaults to non-overlapping windows ({@code 0} = the kernel size). */
+  /**
+   * Stride: {@code {s}} or {@code {sh, sw}}; positive. Defaults to non-overlapping windows ({@code
+   * 0} = the kernel size).
+   */
   int[] stride() default 0;
 
-  /** Explicit padding on both sides: {@code {p}} or {@code {ph, pw}}; non-negative and below the kernel size. */
+  /**
+   * Explicit padding on both sides: {@code {p}} or {@code {ph, pw}}; non-negative and below the
+   * kernel size.
+   */
   int[] padding() default 0;
 
   /** {@link Padding#SAME} computes the padding instead of {@link #padding()}. */

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A sequential model: the listed layer classes, in order, each output feeding the next input.
- * The processor generates {@code <Name>_Model}, which wires the layers' generated kernels without
+ * A sequential model: the listed layer classes, in order, each output feeding the next input. The
+ * processor generates {@code <Name>_Model}, which wires the layers' generated kernels without
  * reflection, lets the caller pick each layer's precision among its generated variants (default:
  * the layer's first {@link Quantize}) and exposes every layer's FP32 output for calibration.
  * Consecutive shapes must match: a mismatch is a compile error on this annotation.

@@ -10,6 +10,9 @@ public enum Precision {
   INT8,
   /** 4-bit integer weights, two per byte, int32 accumulation. */
   INT4,
-  /** 1-bit weights (sign), 64 per long, with a per-channel scale; XNOR/popcount for binary activations. */
+  /**
+   * 1-bit weights (sign), 64 per long, with a per-channel scale; XNOR/popcount for binary
+   * activations.
+   */
   BINARY
 }

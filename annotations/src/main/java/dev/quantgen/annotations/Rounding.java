@@ -6,8 +6,8 @@ public enum Rounding {
   HALF_EVEN,
   /**
    * Stochastic rounding {@code floor(x / s + u)} with seeded {@code u ~ U[0,1)}, used only by
-   * training's fake quantization. Inference still rounds half to even, so a model trained with
-   * this mode produces the same generated kernel as with {@link #HALF_EVEN}.
+   * training's fake quantization. Inference still rounds half to even, so a model trained with this
+   * mode produces the same generated kernel as with {@link #HALF_EVEN}.
    */
   STOCHASTIC
 }

@@ -21,20 +21,23 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The Fashion-MNIST CNN end to end on its generated kernels ({@code FashionCnn_Model}: conv 1->16
- * 3x3 same, ReLU, maxpool 2, conv 16->32 3x3 same, ReLU, maxpool 2, fc 1568->128, ReLU, fc 128->10), FP32 and
- * static INT8 (calibrated on 16 seeded inputs), batch 1 and 64 run sample after sample (the
- * generated spatial model has no batched path; both run their allocation-free {@code forward(x, y)}).
- * Seeded random weights. Score: microseconds per batch.
+ * 3x3 same, ReLU, maxpool 2, conv 16->32 3x3 same, ReLU, maxpool 2, fc 1568->128, ReLU, fc
+ * 128->10), FP32 and static INT8 (calibrated on 16 seeded inputs), batch 1 and 64 run sample after
+ * sample (the generated spatial model has no batched path; both run their allocation-free {@code
+ * forward(x, y)}). Seeded random weights. Score: microseconds per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class CnnBenchmark {
   /** Multiply-adds per sample: conv1 + conv2 + fc1 + fc2. */
-  public static final long MACS = 16L * 28 * 28 * 9 + 32L * 14 * 14 * 16 * 9 + 1568L * 128 + 128L * 10;
+  public static final long MACS =
+      16L * 28 * 28 * 9 + 32L * 14 * 14 * 16 * 9 + 1568L * 128 + 128L * 10;
 
   @Param({"FP32", "INT8"})
   public String precision;

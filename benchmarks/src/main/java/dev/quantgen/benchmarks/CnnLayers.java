@@ -11,14 +11,20 @@ import dev.quantgen.annotations.Quantize;
 
 /**
  * The layers of the Fashion-MNIST CNN of the examples (conv1 1->16 3x3 same, ReLU, maxpool 2, conv2
- * 16->32 3x3 same, ReLU, maxpool 2, fc1 1568->128, ReLU, fc2 128->10) and one larger 3x3 convolution, each generated at
- * FP32 and INT8 (the precisions the processor generates for convolutions). Only their shapes
- * matter here: the benchmarks give them seeded random weights.
+ * 16->32 3x3 same, ReLU, maxpool 2, fc1 1568->128, ReLU, fc2 128->10) and one larger 3x3
+ * convolution, each generated at FP32 and INT8 (the precisions the processor generates for
+ * convolutions). Only their shapes matter here: the benchmarks give them seeded random weights.
  */
 final class CnnLayers {
   private CnnLayers() {}
 
-  @Conv2d(inChannels = 1, outChannels = 16, inHeight = 28, inWidth = 28, kernel = 3, paddingMode = Padding.SAME,
+  @Conv2d(
+      inChannels = 1,
+      outChannels = 16,
+      inHeight = 28,
+      inWidth = 28,
+      kernel = 3,
+      paddingMode = Padding.SAME,
       activation = Activation.RELU)
   @Quantize(precision = Precision.INT8)
   static final class Conv1 {
@@ -31,7 +37,13 @@ final class CnnLayers {
   }
 
   /** The CNN's conv2: 16 -> 32 channels, 3x3 same, on 14x14 (0.90 M multiply-adds). */
-  @Conv2d(inChannels = 16, outChannels = 32, inHeight = 14, inWidth = 14, kernel = 3, paddingMode = Padding.SAME,
+  @Conv2d(
+      inChannels = 16,
+      outChannels = 32,
+      inHeight = 14,
+      inWidth = 14,
+      kernel = 3,
+      paddingMode = Padding.SAME,
       activation = Activation.RELU)
   @Quantize(precision = Precision.INT8)
   static final class Conv2 {
@@ -60,8 +72,16 @@ final class CnnLayers {
     private Fc2() {}
   }
 
-  /** A larger convolution: 64 -> 64 channels, 3x3, same padding, on 28x28 (28.9 M multiply-adds). */
-  @Conv2d(inChannels = 64, outChannels = 64, inHeight = 28, inWidth = 28, kernel = 3, paddingMode = Padding.SAME,
+  /**
+   * A larger convolution: 64 -> 64 channels, 3x3, same padding, on 28x28 (28.9 M multiply-adds).
+   */
+  @Conv2d(
+      inChannels = 64,
+      outChannels = 64,
+      inHeight = 28,
+      inWidth = 28,
+      kernel = 3,
+      paddingMode = Padding.SAME,
       activation = Activation.RELU)
   @Quantize(precision = Precision.INT8)
   static final class Conv3x3 {

@@ -6,11 +6,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Seeded random weights and inputs for the convolution benchmarks: only the arithmetic's speed matters. */
+/**
+ * Seeded random weights and inputs for the convolution benchmarks: only the arithmetic's speed
+ * matters.
+ */
 final class CnnWeights {
   private CnnWeights() {}
 
-  /** Gaussian weights of {@code shape}, scaled by {@code 1 / sqrt(fan-in)} (all dimensions but the first). */
+  /**
+   * Gaussian weights of {@code shape}, scaled by {@code 1 / sqrt(fan-in)} (all dimensions but the
+   * first).
+   */
   static FloatTensor weights(Random random, int... dims) {
     Shape shape = Shape.of(dims);
     float[] w = new float[shape.size()];
@@ -40,7 +46,10 @@ final class CnnWeights {
     return x;
   }
 
-  /** The Fashion CNN's named weights ({@code Conv1.weight}, ...), as {@code FashionCnn_Model} reads them. */
+  /**
+   * The Fashion CNN's named weights ({@code Conv1.weight}, ...), as {@code FashionCnn_Model} reads
+   * them.
+   */
   static Map<String, FloatTensor> fashionCnn() {
     Random random = new Random(42);
     Map<String, FloatTensor> m = new HashMap<>();

@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One convolution layer, one sample: the generated kernel against the runtime's generic loop
  * ({@link Conv2d}, {@link QuantizedConv2d}) on the same weights. {@code conv2} is the Fashion CNN's
- * 16 -> 32 channels 3x3 same on 14x14 (0.90 M multiply-adds), {@code conv3x3} a larger 64 -> 64 3x3 on
- * 28x28 with same padding (28.9 M). INT8 runs int8 to int8 ({@code forwardQuantized}, static
+ * 16 -> 32 channels 3x3 same on 14x14 (0.90 M multiply-adds), {@code conv3x3} a larger 64 -> 64 3x3
+ * on 28x28 with same padding (28.9 M). INT8 runs int8 to int8 ({@code forwardQuantized}, static
  * per-tensor activations, per-channel symmetric weights); FP32 float to float. Score: microseconds.
  */
 @State(Scope.Benchmark)
@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ConvBenchmark {
   @Param({"conv2", "conv3x3"})
   public String layer;
@@ -79,8 +81,13 @@ public class ConvBenchmark {
           run = () -> g.forward(x, y);
         }
       } else {
-        Conv2d generic = new Conv2d(w, b, small ? CnnLayers_Conv2_Fp32.WINDOW : CnnLayers_Conv3x3_Fp32.WINDOW, 1,
-            CnnLayers_Conv2_Fp32.ACTIVATION);
+        Conv2d generic =
+            new Conv2d(
+                w,
+                b,
+                small ? CnnLayers_Conv2_Fp32.WINDOW : CnnLayers_Conv3x3_Fp32.WINDOW,
+                1,
+                CnnLayers_Conv2_Fp32.ACTIVATION);
         FloatTensor input = FloatTensor.of(Shape.of(1, c, h, h), x);
         run = () -> sink = generic.apply(input);
       }
@@ -90,12 +97,26 @@ public class ConvBenchmark {
       throw new IllegalArgumentException("precision: expected FP32 or INT8, got " + precision);
     }
     // inputs in [0, 1), outputs of a ReLU layer in about [0, 2]
-    QuantParams in = QuantParams.perTensor(ActivationParams.fromRange(0f, 1f).scale(),
-        ActivationParams.fromRange(0f, 1f).zeroPoint(), QuantType.INT8);
-    QuantParams out = QuantParams.perTensor(ActivationParams.fromRange(0f, 2f).scale(),
-        ActivationParams.fromRange(0f, 2f).zeroPoint(), QuantType.INT8);
-    QuantizedConv2d q = QuantizedConv2d.quantize(w, b, small ? CnnLayers_Conv2_Int8.WINDOW : CnnLayers_Conv3x3_Int8.WINDOW,
-        1, CnnLayers_Conv2_Int8.ACTIVATION, in, out, CnnLayers_Conv2_Int8.REQUANT_MODE);
+    QuantParams in =
+        QuantParams.perTensor(
+            ActivationParams.fromRange(0f, 1f).scale(),
+            ActivationParams.fromRange(0f, 1f).zeroPoint(),
+            QuantType.INT8);
+    QuantParams out =
+        QuantParams.perTensor(
+            ActivationParams.fromRange(0f, 2f).scale(),
+            ActivationParams.fromRange(0f, 2f).zeroPoint(),
+            QuantType.INT8);
+    QuantizedConv2d q =
+        QuantizedConv2d.quantize(
+            w,
+            b,
+            small ? CnnLayers_Conv2_Int8.WINDOW : CnnLayers_Conv3x3_Int8.WINDOW,
+            1,
+            CnnLayers_Conv2_Int8.ACTIVATION,
+            in,
+            out,
+            CnnLayers_Conv2_Int8.REQUANT_MODE);
     byte[] qx = new byte[x.length];
     int[] values = new int[x.length];
     for (int i = 0; i < x.length; i++) {

@@ -15,18 +15,20 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The single-core FMA peak the convolution targets are a share of, measured rather than taken from a
- * data sheet: twelve independent accumulators (enough to hide the FMA latency on two pipes) each
+ * The single-core FMA peak the convolution targets are a share of, measured rather than taken from
+ * a data sheet: twelve independent accumulators (enough to hide the FMA latency on two pipes) each
  * doing {@value #STEPS} fused multiply-adds of the preferred vector width (512 bits on AVX-512, 256
- * on AVX2) and of 256 bits. Score: multiply-adds (lanes) per microsecond, so {@code score / 1000} is
- * GMAC/s, directly comparable with {@link ConvBenchmark}'s {@code macs / us / 1000}.
+ * on AVX2) and of 256 bits. Score: multiply-adds (lanes) per microsecond, so {@code score / 1000}
+ * is GMAC/s, directly comparable with {@link ConvBenchmark}'s {@code macs / us / 1000}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ConvFmaPeakBenchmark {
   private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Float> V256 = FloatVector.SPECIES_256;
@@ -40,7 +42,8 @@ public class ConvFmaPeakBenchmark {
   @OperationsPerInvocation(STEPS * ACCUMULATORS * 16)
   public float fmaPreferred() {
     if (PREFERRED.length() != 16) {
-      throw new IllegalStateException("preferred width is " + PREFERRED.vectorBitSize() + " bits: use fma256's row");
+      throw new IllegalStateException(
+          "preferred width is " + PREFERRED.vectorBitSize() + " bits: use fma256's row");
     }
     return fma(PREFERRED, a, b);
   }
@@ -80,7 +83,17 @@ public class ConvFmaPeakBenchmark {
       x10 = x10.fma(m, c);
       x11 = x11.fma(m, c);
     }
-    return x0.add(x1).add(x2).add(x3).add(x4).add(x5).add(x6).add(x7).add(x8).add(x9).add(x10).add(x11)
+    return x0.add(x1)
+        .add(x2)
+        .add(x3)
+        .add(x4)
+        .add(x5)
+        .add(x6)
+        .add(x7)
+        .add(x8)
+        .add(x9)
+        .add(x10)
+        .add(x11)
         .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 }

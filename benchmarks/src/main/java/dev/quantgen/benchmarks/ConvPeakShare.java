@@ -17,14 +17,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The share of the FMA peak a convolution reaches, on a shared machine: rounds of the FP32 conv kernel
- * alternate with rounds of the FMA probe of {@link ConvFmaPeakBenchmark} at the kernels' own width
- * ({@link VectorShapes#FLOATS}), both timed in this thread's CPU time (so time the scheduler gives to
- * other processes counts for neither), and the ratio's min, median and max over the rounds after
- * warm-up are printed. A complement to the JMH runs, whose wall-clock peaks swing widely under load.
+ * The share of the FMA peak a convolution reaches, on a shared machine: rounds of the FP32 conv
+ * kernel alternate with rounds of the FMA probe of {@link ConvFmaPeakBenchmark} at the kernels' own
+ * width ({@link VectorShapes#FLOATS}), both timed in this thread's CPU time (so time the scheduler
+ * gives to other processes counts for neither), and the ratio's min, median and max over the rounds
+ * after warm-up are printed. A complement to the JMH runs, whose wall-clock peaks swing widely
+ * under load.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector [-Dquantgen.vectorBits=256] -cp ...
- * dev.quantgen.benchmarks.ConvPeakShare C H M} for a {@code C -> M} 3x3 same convolution on {@code H x H}.
+ * dev.quantgen.benchmarks.ConvPeakShare C H M} for a {@code C -> M} 3x3 same convolution on {@code
+ * H x H}.
  */
 public final class ConvPeakShare {
   private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
@@ -32,12 +34,14 @@ public final class ConvPeakShare {
 
   private ConvPeakShare() {}
 
-  @SuppressWarnings("DuplicateBranches") // `sink == 42 ? "" : ""` keeps the results alive for the JIT
+  @SuppressWarnings(
+      "DuplicateBranches") // `sink == 42 ? "" : ""` keeps the results alive for the JIT
   public static void main(String[] args) {
     int c = Integer.parseInt(args[0]);
     int h = Integer.parseInt(args[1]);
     int m = Integer.parseInt(args[2]);
-    ConvGeometry g = ConvGeometry.of(c, h, h, m, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
+    ConvGeometry g =
+        ConvGeometry.of(c, h, h, m, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
     java.util.Random random = new java.util.Random(1);
     float[] w = new float[m * c * 9];
     for (int i = 0; i < w.length; i++) {
@@ -69,9 +73,20 @@ public final class ConvPeakShare {
       sink += y[round % y.length];
     }
     Collections.sort(shares);
-    System.out.printf("%d->%d 3x3 on %dx%d (%d MACs), %s: share of the %d-bit FMA peak over %d rounds:"
-        + " min %.0f%%, median %.0f%%, max %.0f%%%s%n", c, m, h, h, g.macs(), kernel.name(), S.vectorBitSize(),
-        shares.size(), 100 * shares.get(0), 100 * shares.get(shares.size() / 2), 100 * shares.get(shares.size() - 1),
+    System.out.printf(
+        "%d->%d 3x3 on %dx%d (%d MACs), %s: share of the %d-bit FMA peak over %d rounds:"
+            + " min %.0f%%, median %.0f%%, max %.0f%%%s%n",
+        c,
+        m,
+        h,
+        h,
+        g.macs(),
+        kernel.name(),
+        S.vectorBitSize(),
+        shares.size(),
+        100 * shares.get(0),
+        100 * shares.get(shares.size() / 2),
+        100 * shares.get(shares.size() - 1),
         sink == 42 ? "" : "");
   }
 
@@ -105,7 +120,17 @@ public final class ConvPeakShare {
       x10 = x10.fma(m, c);
       x11 = x11.fma(m, c);
     }
-    return x0.add(x1).add(x2).add(x3).add(x4).add(x5).add(x6).add(x7).add(x8).add(x9).add(x10).add(x11)
+    return x0.add(x1)
+        .add(x2)
+        .add(x3)
+        .add(x4)
+        .add(x5)
+        .add(x6)
+        .add(x7)
+        .add(x8)
+        .add(x9)
+        .add(x10)
+        .add(x11)
         .reduceLanes(VectorOperators.ADD);
   }
 }

@@ -60,29 +60,40 @@ final class DenseKernels {
     ActivationParams output = ActivationParams.fromRange(-2.5f, 2.5f);
     switch (precision) {
       case "FP32":
-        return generated ? (big ? new Gemv8k_Fp32(w) : new Gemv1k_Fp32(w))
+        return generated
+            ? (big ? new Gemv8k_Fp32(w) : new Gemv1k_Fp32(w))
             : new PreparedLayer.Fp32("dense", w, FusedActivation.NONE).kernel();
-      case "FP16": {
-        Fp16DenseParams p = Fp16DenseParams.prepare(w, FusedActivation.NONE);
-        return generated ? (big ? new Gemv8k_Fp16(p) : new Gemv1k_Fp16(p)) : new PreparedLayer.Fp16("dense", p).kernel();
-      }
-      case "INT8": {
-        QuantizedDenseConfig config = big ? Gemv8k_Int8.CONFIG : Gemv1k_Int8.CONFIG;
-        QuantizedDenseParams p = QuantizedDenseParams.prepare("dense", w, config, INPUT, output);
-        return generated ? (big ? new Gemv8k_Int8(p) : new Gemv1k_Int8(p))
-            : new PreparedLayer.Quantized("dense", p).kernel();
-      }
-      case "INT4": {
-        QuantizedDenseConfig config = big ? Gemv8k_Int4.CONFIG : Gemv1k_Int4.CONFIG;
-        QuantizedDenseParams p = QuantizedDenseParams.prepare("dense", w, config, INPUT, output);
-        return generated ? (big ? new Gemv8k_Int4(p) : new Gemv1k_Int4(p))
-            : new PreparedLayer.Quantized("dense", p).kernel();
-      }
-      case "BINARY": {
-        BinaryDenseParams p = BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, FusedActivation.NONE);
-        return generated ? (big ? new Gemv8k_Binary(p) : new Gemv1k_Binary(p))
-            : new PreparedLayer.Binary("dense", p).kernel();
-      }
+      case "FP16":
+        {
+          Fp16DenseParams p = Fp16DenseParams.prepare(w, FusedActivation.NONE);
+          return generated
+              ? (big ? new Gemv8k_Fp16(p) : new Gemv1k_Fp16(p))
+              : new PreparedLayer.Fp16("dense", p).kernel();
+        }
+      case "INT8":
+        {
+          QuantizedDenseConfig config = big ? Gemv8k_Int8.CONFIG : Gemv1k_Int8.CONFIG;
+          QuantizedDenseParams p = QuantizedDenseParams.prepare("dense", w, config, INPUT, output);
+          return generated
+              ? (big ? new Gemv8k_Int8(p) : new Gemv1k_Int8(p))
+              : new PreparedLayer.Quantized("dense", p).kernel();
+        }
+      case "INT4":
+        {
+          QuantizedDenseConfig config = big ? Gemv8k_Int4.CONFIG : Gemv1k_Int4.CONFIG;
+          QuantizedDenseParams p = QuantizedDenseParams.prepare("dense", w, config, INPUT, output);
+          return generated
+              ? (big ? new Gemv8k_Int4(p) : new Gemv1k_Int4(p))
+              : new PreparedLayer.Quantized("dense", p).kernel();
+        }
+      case "BINARY":
+        {
+          BinaryDenseParams p =
+              BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, FusedActivation.NONE);
+          return generated
+              ? (big ? new Gemv8k_Binary(p) : new Gemv1k_Binary(p))
+              : new PreparedLayer.Binary("dense", p).kernel();
+        }
       default:
         throw new IllegalArgumentException(
             "precision: expected FP32, FP16, INT8, INT4 or BINARY, got " + precision);

@@ -5,7 +5,9 @@ import dev.quantgen.annotations.Dense;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
-/** An 8192-in, 4096-out dense layer: weights stream from main memory (128 MiB FP32, 32 MiB INT8). */
+/**
+ * An 8192-in, 4096-out dense layer: weights stream from main memory (128 MiB FP32, 32 MiB INT8).
+ */
 @Dense(in = 8192, out = 4096)
 @Quantize(precision = Precision.INT8)
 @Quantize(precision = Precision.INT4, activations = Activations.STATIC)

@@ -44,21 +44,24 @@ public class MemoryBandwidthBenchmark {
   public long read() {
     long[] d = data;
     // rows of 1024 longs, split across threads like a layer; each row summed with four chains
-    Rows.forEach(d.length / 1024, 1L << 20, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        long a0 = 0;
-        long a1 = 0;
-        long a2 = 0;
-        long a3 = 0;
-        for (int i = r * 1024; i < r * 1024 + 1024; i += 4) {
-          a0 += d[i];
-          a1 += d[i + 1];
-          a2 += d[i + 2];
-          a3 += d[i + 3];
-        }
-        partial[r / 4] += a0 + a1 + a2 + a3;
-      }
-    });
+    Rows.forEach(
+        d.length / 1024,
+        1L << 20,
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            long a0 = 0;
+            long a1 = 0;
+            long a2 = 0;
+            long a3 = 0;
+            for (int i = r * 1024; i < r * 1024 + 1024; i += 4) {
+              a0 += d[i];
+              a1 += d[i + 1];
+              a2 += d[i + 2];
+              a3 += d[i + 3];
+            }
+            partial[r / 4] += a0 + a1 + a2 + a3;
+          }
+        });
     return partial[0];
   }
 }

@@ -34,7 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class MlpBenchmark {
   @Param({"FP32", "FP16", "INT8", "INT4", "BINARY"})
   public String precision;
@@ -53,8 +55,11 @@ public class MlpBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    List<DenseWeights> weights = List.of(DenseKernels.weights(784, 256), DenseKernels.weights(256, 128),
-        DenseKernels.weights(128, 10));
+    List<DenseWeights> weights =
+        List.of(
+            DenseKernels.weights(784, 256),
+            DenseKernels.weights(256, 128),
+            DenseKernels.weights(128, 10));
     x = new float[batch][];
     for (int b = 0; b < batch; b++) {
       x[b] = DenseKernels.input(784, 100 + b);
@@ -76,7 +81,10 @@ public class MlpBenchmark {
     for (int k = 0; k < 4; k++) {
       boundaries.add(ActivationParams.fromRange(lo[k], hi[k]));
     }
-    model = FashionMlp_Model.builder().allLayers(Precision.valueOf(precision)).build(weights, boundaries);
+    model =
+        FashionMlp_Model.builder()
+            .allLayers(Precision.valueOf(precision))
+            .build(weights, boundaries);
     xs = new float[batch * 784];
     for (int b = 0; b < batch; b++) {
       System.arraycopy(x[b], 0, xs, b * 784, 784);

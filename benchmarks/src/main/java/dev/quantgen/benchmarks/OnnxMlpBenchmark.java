@@ -10,7 +10,6 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.quantize.ptq.PtqConfig;
-import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.model.Precision;
@@ -39,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * exported by the project's {@link DenseOnnxExporter} as the float graph (Gemm, Relu) or as the
  * static QDQ graph of the same model quantized here (per-channel int8 weights, uint8 activations
  * calibrated on the 64 benchmark inputs: ORT's usual u8s8 form; QDQ requantizes in float, as ORT's
- * fused kernels do), one session run per batch of 1 or
- * 64 with as many intra-op threads as quantgen's kernels may use. Score: microseconds per batch.
+ * fused kernels do), one session run per batch of 1 or 64 with as many intra-op threads as
+ * quantgen's kernels may use. Score: microseconds per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,16 +61,22 @@ public class OnnxMlpBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws OrtException {
-    FloatModel model = FloatModel.of(List.of(
-        new FloatLayer("fc1", DenseKernels.weights(784, 256), FusedActivation.RELU),
-        new FloatLayer("fc2", DenseKernels.weights(256, 128), FusedActivation.RELU),
-        new FloatLayer("fc3", DenseKernels.weights(128, 10), FusedActivation.NONE)));
+    FloatModel model =
+        FloatModel.of(
+            List.of(
+                new FloatLayer("fc1", DenseKernels.weights(784, 256), FusedActivation.RELU),
+                new FloatLayer("fc2", DenseKernels.weights(256, 128), FusedActivation.RELU),
+                new FloatLayer("fc3", DenseKernels.weights(128, 10), FusedActivation.NONE)));
     float[] samples = inputs(CALIBRATION_SAMPLES);
     byte[] onnx;
     if (precision.equals("INT8")) {
-      QuantizedModel q = PostTrainingQuantizer.quantize(model, PtqConfig.of(
-          LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT)), samples,
-          CALIBRATION_SAMPLES);
+      QuantizedModel q =
+          PostTrainingQuantizer.quantize(
+              model,
+              PtqConfig.of(
+                  LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT)),
+              samples,
+              CALIBRATION_SAMPLES);
       onnx = DenseOnnxExporter.staticQdq(q, QuantType.UINT8);
     } else {
       onnx = DenseOnnxExporter.fp32(model);

@@ -51,7 +51,8 @@ public class OnnxRuntimeBenchmark {
     boolean big = shape.equals("8192x4096");
     int in = big ? 8192 : 1024;
     int out = big ? 4096 : 1024;
-    byte[] model = precision.equals("FP32") ? OnnxModels.fp32MatMul(in, out) : OnnxModels.qdqMatMul(in, out);
+    byte[] model =
+        precision.equals("FP32") ? OnnxModels.fp32MatMul(in, out) : OnnxModels.qdqMatMul(in, out);
     env = OrtEnvironment.getEnvironment();
     session = OnnxModels.session(model);
     float[] x = new float[batch * in];

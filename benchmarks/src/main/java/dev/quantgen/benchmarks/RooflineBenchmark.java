@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RooflineBenchmark {
   /** Inputs per row: four rows of floats are 16 KiB, well inside L1. */
   public static final int N = 1024;
+
   /** Passes over the four rows per benchmark call. */
   public static final int PASSES = 64;
 

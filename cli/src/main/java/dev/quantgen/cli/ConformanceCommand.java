@@ -23,28 +23,40 @@ import picocli.CommandLine.Spec;
 /**
  * {@code quantgen conformance DIR}: runs every JSON case of DIR on the runtime reference numerics.
  * Prints one line per failing case (and per passing case with {@code --verbose}), then exactly one
- * last line {@code N passed, M failed}. Exit status 0 when nothing failed, 1 when something did,
- * 2 when DIR is missing or holds no case.
+ * last line {@code N passed, M failed}. Exit status 0 when nothing failed, 1 when something did, 2
+ * when DIR is missing or holds no case.
  */
-@Command(name = "conformance", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Runs ONNX-format JSON conformance cases on the reference numerics, comparing every "
-        + "output exactly (integers equal, floats bit for bit).",
+@Command(
+    name = "conformance",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Runs ONNX-format JSON conformance cases on the reference numerics, comparing every "
+            + "output exactly (integers equal, floats bit for bit).",
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:every case passed", "1:at least one case failed", "2:usage error, or DIR has no *.json case"})
+    exitCodeList = {
+      "0:every case passed",
+      "1:at least one case failed",
+      "2:usage error, or DIR has no *.json case"
+    })
 final class ConformanceCommand implements Callable<Integer> {
   static final int FAILED = 1;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", description = "Folder of *.json cases (not searched recursively).")
+  @Parameters(
+      paramLabel = "DIR",
+      description = "Folder of *.json cases (not searched recursively).")
   private Path dir;
 
   @Option(names = "--verbose", description = "Also print a line for each passing case.")
   private boolean verbose;
 
-  @Option(names = "--json", paramLabel = "FILE",
-      description = "Also write a machine-readable summary (counts and every case's result) to FILE.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "Also write a machine-readable summary (counts and every case's result) to FILE.")
   private Path jsonReport;
 
   @Override

@@ -11,16 +11,25 @@ import picocli.CommandLine.Option;
  * BINARY and prints size, accuracy and throughput side by side, then INT8's per-layer error. Needs
  * no download; uses the full dataset when {@code dataset-fashion-mnist} is installed.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Quantizes the embedded Fashion-MNIST MLP at every precision and prints size, accuracy and "
-        + "throughput side by side.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Quantizes the embedded Fashion-MNIST MLP at every precision and prints size, accuracy and "
+            + "throughput side by side.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      paramLabel = "N",
       description = "Throughput rounds (the median is shown); default ${DEFAULT-VALUE}.")
   private int rounds;
 
-  @Option(names = "--embedded", description = "Use only the embedded 2,000 test images, even if the full dataset "
-      + "is installed.")
+  @Option(
+      names = "--embedded",
+      description =
+          "Use only the embedded 2,000 test images, even if the full dataset " + "is installed.")
   private boolean embedded;
 
   @Override

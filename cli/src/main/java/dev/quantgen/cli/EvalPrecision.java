@@ -2,7 +2,9 @@ package dev.quantgen.cli;
 
 import java.util.Locale;
 
-/** The precisions {@code quantgen eval} runs a model at, with the {@code @Quantize} each generates. */
+/**
+ * The precisions {@code quantgen eval} runs a model at, with the {@code @Quantize} each generates.
+ */
 enum EvalPrecision {
   /** Every layer's FP32 kernel. */
   FP32("INT8", false),
@@ -15,8 +17,8 @@ enum EvalPrecision {
   /** Sign weights scaled by {@code mean|w|}, float activations. */
   BINARY("BINARY", false),
   /**
-   * A pre-quantized (QDQ) model run with its own scales and zero points, no calibration
-   * ({@code dev.quantgen.onnx.QdqImporter}); on the reference static INT8 layers, not generated kernels.
+   * A pre-quantized (QDQ) model run with its own scales and zero points, no calibration ({@code
+   * dev.quantgen.onnx.QdqImporter}); on the reference static INT8 layers, not generated kernels.
    */
   AS_IS("INT8", false);
 
@@ -39,11 +41,16 @@ enum EvalPrecision {
         return p;
       }
     }
-    throw new UsageProblem("--precision " + value + ": expected fp32, fp16, int8, int4 or binary, or as-is for a"
-        + " pre-quantized (QDQ) model");
+    throw new UsageProblem(
+        "--precision "
+            + value
+            + ": expected fp32, fp16, int8, int4 or binary, or as-is for a"
+            + " pre-quantized (QDQ) model");
   }
 
-  /** The name on the command line and in the output: {@code fp32}, {@code int4}, {@code as-is}, ... */
+  /**
+   * The name on the command line and in the output: {@code fp32}, {@code int4}, {@code as-is}, ...
+   */
   String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -3,8 +3,8 @@ package dev.quantgen.cli;
 import dev.quantgen.cli.onnx.GeneratedModelException;
 import dev.quantgen.onnx.OnnxFormatException;
 import dev.quantgen.quantize.data.DataFormatException;
-import dev.quantgen.runtime.io.ModelFileException;
 import dev.quantgen.quantize.weights.WeightFormatException;
+import dev.quantgen.runtime.io.ModelFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,10 +13,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * Runs a command's work and turns the failures a user can cause into one line on stderr and an
- * exit status: {@link UsageProblem} is 2 (usage); unreadable or malformed files, rejected values
- * and generated models that do not compile are 1 (runtime error). Anything else is a bug and keeps
- * its stack trace.
+ * Runs a command's work and turns the failures a user can cause into one line on stderr and an exit
+ * status: {@link UsageProblem} is 2 (usage); unreadable or malformed files, rejected values and
+ * generated models that do not compile are 1 (runtime error). Anything else is a bug and keeps its
+ * stack trace.
  */
 final class Failures {
   private Failures() {}
@@ -28,7 +28,10 @@ final class Failures {
       err.println(command + ": " + e.getMessage());
       err.println("Try 'quantgen " + command + " --help' for the options.");
       return CommandLine.ExitCode.USAGE;
-    } catch (WeightFormatException | ModelFileException | DataFormatException | IllegalArgumentException
+    } catch (WeightFormatException
+        | ModelFileException
+        | DataFormatException
+        | IllegalArgumentException
         | GeneratedModelException e) {
       // These messages already name the file or argument, the value and what was expected.
       err.println(command + ": " + e.getMessage());

@@ -14,8 +14,8 @@ final class JsonOutput {
   private JsonOutput() {}
 
   /**
-   * A number, or null where JSON has no value: an exact match has an infinite SQNR, and JSON has
-   * no infinity.
+   * A number, or null where JSON has no value: an exact match has an infinite SQNR, and JSON has no
+   * infinity.
    */
   static com.google.gson.JsonElement number(double value) {
     return Double.isFinite(value) ? new JsonPrimitive(value) : JsonNull.INSTANCE;

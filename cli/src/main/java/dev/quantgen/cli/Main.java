@@ -7,16 +7,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code quantgen} command line, run by the repository's {@code ./quantgen} launcher. Thin: each
- * subcommand is its own class.
+ * The {@code quantgen} command line, run by the repository's {@code ./quantgen} launcher. Thin:
+ * each subcommand is its own class.
  */
-@Command(name = "quantgen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+    name = "quantgen",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Compile-time generated quantized inference kernels for the JVM.",
-    subcommands = {DemoCommand.class, ConformanceCommand.class, ImportCommand.class, EvalCommand.class,
-        CalibrateCommand.class, ReportCommand.class, BenchCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ConformanceCommand.class,
+      ImportCommand.class,
+      EvalCommand.class,
+      CalibrateCommand.class,
+      ReportCommand.class,
+      BenchCommand.class
+    })
 public final class Main implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

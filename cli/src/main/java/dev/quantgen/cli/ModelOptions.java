@@ -4,12 +4,12 @@ import dev.quantgen.cli.demo.FashionData;
 import dev.quantgen.cli.demo.FashionPtq;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.ptq.FloatLayer;
+import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.quantize.ptq.FloatLayer;
-import dev.quantgen.quantize.ptq.FloatModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,39 +23,62 @@ import picocli.CommandLine.Option;
 /**
  * The options that say which FP32 model and which images a command works on, shared by {@code
  * calibrate} and {@code report} as a picocli mixin. By default: the embedded Fashion-MNIST MLP
- * 784-256-128-10 and the embedded 2,000 test images, of which the first {@code --samples}
- * calibrate and the rest are the evaluation set.
+ * 784-256-128-10 and the embedded 2,000 test images, of which the first {@code --samples} calibrate
+ * and the rest are the evaluation set.
  */
 final class ModelOptions {
   /** The default number of calibration samples: a few hundred, as the literature recommends. */
   static final int DEFAULT_SAMPLES = FashionPtq.CALIBRATION_SAMPLES;
 
-  @Option(names = "--weights", paramLabel = "FILE",
-      description = "FP32 weights (.npz, .npy or .safetensors) of a dense ReLU model, tensors <name>.weight "
-          + "[out, in] and optionally <name>.bias [out]. Needs --layers. Default: the embedded Fashion-MNIST "
-          + "MLP 784-256-128-10.")
+  @Option(
+      names = "--weights",
+      paramLabel = "FILE",
+      description =
+          "FP32 weights (.npz, .npy or .safetensors) of a dense ReLU model, tensors <name>.weight "
+              + "[out, in] and optionally <name>.bias [out]. Needs --layers. Default: the embedded Fashion-MNIST "
+              + "MLP 784-256-128-10.")
   Path weights;
 
-  @Option(names = "--layers", paramLabel = "SIZES", split = ",",
-      description = "Layer sizes from input to output, e.g. 784,256,128,10 (ReLU after every layer but the last).")
+  @Option(
+      names = "--layers",
+      paramLabel = "SIZES",
+      split = ",",
+      description =
+          "Layer sizes from input to output, e.g. 784,256,128,10 (ReLU after every layer but the last).")
   int[] layers;
 
-  @Option(names = "--layer-names", paramLabel = "NAMES", split = ",",
-      description = "Tensor name prefix of each layer; default fc1,fc2,... (PyTorch attributes named fc1, fc2).")
+  @Option(
+      names = "--layer-names",
+      paramLabel = "NAMES",
+      split = ",",
+      description =
+          "Tensor name prefix of each layer; default fc1,fc2,... (PyTorch attributes named fc1, fc2).")
   String[] layerNames;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder of IDX files (MNIST layout, optionally gzipped): t10k-images/labels are the evaluation "
-          + "set; train-images, when present, supplies the calibration samples (seeded draw). Default: the "
-          + "embedded 2,000 Fashion-MNIST test images. With the Debian dataset: --data " + "/usr/share/datasets/fashion-mnist.")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Folder of IDX files (MNIST layout, optionally gzipped): t10k-images/labels are the evaluation "
+              + "set; train-images, when present, supplies the calibration samples (seeded draw). Default: the "
+              + "embedded 2,000 Fashion-MNIST test images. With the Debian dataset: --data "
+              + "/usr/share/datasets/fashion-mnist.")
   Path data;
 
-  @Option(names = "--samples", paramLabel = "N", defaultValue = "" + DEFAULT_SAMPLES,
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_SAMPLES,
       description = "Calibration samples; default ${DEFAULT-VALUE}.")
   int samples;
 
   /** The FP32 model, calibration samples and evaluation set a command works on. */
-  record Workload(FloatModel model, String modelName, float[] calibration, int calibrationCount, Dataset evaluation,
+  record Workload(
+      FloatModel model,
+      String modelName,
+      float[] calibration,
+      int calibrationCount,
+      Dataset evaluation,
       String dataDescription) {}
 
   /**
@@ -72,8 +95,9 @@ final class ModelOptions {
     String modelName;
     if (weights == null) {
       if (layers != null || layerNames != null) {
-        throw new UsageProblem("--layers and --layer-names describe a --weights file; without --weights the embedded "
-            + "model 784-256-128-10 is used");
+        throw new UsageProblem(
+            "--layers and --layer-names describe a --weights file; without --weights the embedded "
+                + "model 784-256-128-10 is used");
       }
       model = FashionData.model();
       modelName = "Fashion-MNIST MLP 784-256-128-10 (embedded weights)";
@@ -83,12 +107,20 @@ final class ModelOptions {
     }
     Workload w = data == null ? embedded(model, modelName) : fromDirectory(model, modelName);
     if (w.evaluation().inputSize() != model.inputSize()) {
-      throw new UsageProblem("--layers: the model takes " + model.inputSize() + " inputs, but the images have "
-          + w.evaluation().inputSize() + " pixels");
+      throw new UsageProblem(
+          "--layers: the model takes "
+              + model.inputSize()
+              + " inputs, but the images have "
+              + w.evaluation().inputSize()
+              + " pixels");
     }
     if (model.outputSize() < w.evaluation().numClasses()) {
-      throw new UsageProblem("--layers: the model has " + model.outputSize() + " outputs, expected at least the "
-          + w.evaluation().numClasses() + " classes of the labels");
+      throw new UsageProblem(
+          "--layers: the model has "
+              + model.outputSize()
+              + " outputs, expected at least the "
+              + w.evaluation().numClasses()
+              + " classes of the labels");
     }
     return w;
   }
@@ -96,8 +128,10 @@ final class ModelOptions {
   private FloatModel loadWeights() throws IOException {
     requireFile("--weights", weights);
     if (layers == null || layers.length < 2) {
-      throw new UsageProblem("--weights needs --layers with at least two sizes (input and output), e.g. "
-          + "--layers 784,256,128,10; got " + (layers == null ? "none" : joined(layers)));
+      throw new UsageProblem(
+          "--weights needs --layers with at least two sizes (input and output), e.g. "
+              + "--layers 784,256,128,10; got "
+              + (layers == null ? "none" : joined(layers)));
     }
     for (int size : layers) {
       if (size < 1) {
@@ -106,16 +140,26 @@ final class ModelOptions {
     }
     int n = layers.length - 1;
     if (layerNames != null && layerNames.length != n) {
-      throw new UsageProblem("--layer-names has " + layerNames.length + " names " + Arrays.toString(layerNames)
-          + ", expected one per layer: " + n + " for --layers " + joined(layers));
+      throw new UsageProblem(
+          "--layer-names has "
+              + layerNames.length
+              + " names "
+              + Arrays.toString(layerNames)
+              + ", expected one per layer: "
+              + n
+              + " for --layers "
+              + joined(layers));
     }
     List<FloatLayer> result = new ArrayList<>();
     try (WeightSource source = WeightSource.open(weights)) {
       for (int k = 0; k < n; k++) {
         String name = layerNames == null ? "fc" + (k + 1) : layerNames[k];
-        float[] w = source.get(name, name + ".weight", Shape.of(layers[k + 1], layers[k])).toArray();
-        float[] b = source.names().contains(name + ".bias")
-            ? source.get(name, name + ".bias", Shape.of(layers[k + 1])).toArray() : null;
+        float[] w =
+            source.get(name, name + ".weight", Shape.of(layers[k + 1], layers[k])).toArray();
+        float[] b =
+            source.names().contains(name + ".bias")
+                ? source.get(name, name + ".bias", Shape.of(layers[k + 1])).toArray()
+                : null;
         FusedActivation act = k < n - 1 ? FusedActivation.RELU : FusedActivation.NONE;
         result.add(new FloatLayer(name, DenseWeights.of(layers[k], layers[k + 1], w, b), act));
       }
@@ -129,9 +173,17 @@ final class ModelOptions {
     requireSplit(all.size(), "the embedded " + all.size() + " test images");
     float[] calibration = FashionData.inputs(all.subset(0, samples));
     Dataset evaluation = all.subset(samples, all.size());
-    return new Workload(model, modelName, calibration, samples, evaluation, String.format(Locale.ROOT,
-        "embedded Fashion-MNIST test subset: images 0..%d calibrate, the other %,d evaluate", samples - 1,
-        evaluation.size()));
+    return new Workload(
+        model,
+        modelName,
+        calibration,
+        samples,
+        evaluation,
+        String.format(
+            Locale.ROOT,
+            "embedded Fashion-MNIST test subset: images 0..%d calibrate, the other %,d evaluate",
+            samples - 1,
+            evaluation.size()));
   }
 
   /** An IDX folder: the training images calibrate when present, else the first test images do. */
@@ -146,30 +198,60 @@ final class ModelOptions {
     if (train.isPresent()) {
       var images = Idx.readImages(train.get());
       if (samples > images.count()) {
-        throw new UsageProblem("--samples is " + samples + ", expected at most the " + images.count()
-            + " training images of " + data);
+        throw new UsageProblem(
+            "--samples is "
+                + samples
+                + ", expected at most the "
+                + images.count()
+                + " training images of "
+                + data);
       }
-      return new Workload(model, modelName, FashionPtq.calibrationSamples(images, samples), samples, test,
-          String.format(Locale.ROOT, "%s: %,d test images evaluate, %d training images (seeded draw) calibrate",
-              data, test.size(), samples));
+      return new Workload(
+          model,
+          modelName,
+          FashionPtq.calibrationSamples(images, samples),
+          samples,
+          test,
+          String.format(
+              Locale.ROOT,
+              "%s: %,d test images evaluate, %d training images (seeded draw) calibrate",
+              data,
+              test.size(),
+              samples));
     }
     requireSplit(test.size(), "the " + test.size() + " test images of " + data);
     Dataset evaluation = test.subset(samples, test.size());
-    return new Workload(model, modelName, FashionData.inputs(test.subset(0, samples)), samples, evaluation,
-        String.format(Locale.ROOT, "%s (no training images): test images 0..%d calibrate, the other %,d evaluate",
-            data, samples - 1, evaluation.size()));
+    return new Workload(
+        model,
+        modelName,
+        FashionData.inputs(test.subset(0, samples)),
+        samples,
+        evaluation,
+        String.format(
+            Locale.ROOT,
+            "%s (no training images): test images 0..%d calibrate, the other %,d evaluate",
+            data,
+            samples - 1,
+            evaluation.size()));
   }
 
   private void requireSplit(int size, String what) {
     if (samples >= size) {
-      throw new UsageProblem("--samples is " + samples + ", expected fewer than " + what
-          + " (the rest is the evaluation set)");
+      throw new UsageProblem(
+          "--samples is "
+              + samples
+              + ", expected fewer than "
+              + what
+              + " (the rest is the evaluation set)");
     }
   }
 
   private Path idx(String stem) {
-    return find(stem).orElseThrow(() -> new UsageProblem("--data " + data + " has no " + stem + " or " + stem
-        + ".gz file"));
+    return find(stem)
+        .orElseThrow(
+            () ->
+                new UsageProblem(
+                    "--data " + data + " has no " + stem + " or " + stem + ".gz file"));
   }
 
   private Optional<Path> find(String stem) {
@@ -193,6 +275,9 @@ final class ModelOptions {
   }
 
   private static String joined(int[] sizes) {
-    return Arrays.stream(sizes).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse("");
+    return Arrays.stream(sizes)
+        .mapToObj(Integer::toString)
+        .reduce((a, b) -> a + "," + b)
+        .orElse("");
   }
 }

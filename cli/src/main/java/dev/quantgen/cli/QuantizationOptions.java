@@ -2,11 +2,11 @@ package dev.quantgen.cli;
 
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.calibrate.ObserverSpec;
-import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.quantize.ptq.LayerQuantization;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.layer.ActivationMode;
+import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.numerics.QuantType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -19,22 +19,40 @@ import picocli.CommandLine.Option;
  * LayerQuantization#of(Precision)}'s defaults.
  */
 final class QuantizationOptions {
-  @Option(names = "--precision", paramLabel = "P", defaultValue = "int8", converter = PrecisionConverter.class,
-      description = "Weight precision of every layer: fp32, fp16, int8, int4 or binary; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--precision",
+      paramLabel = "P",
+      defaultValue = "int8",
+      converter = PrecisionConverter.class,
+      description =
+          "Weight precision of every layer: fp32, fp16, int8, int4 or binary; default ${DEFAULT-VALUE}.")
   Precision precision;
 
-  @Option(names = "--activations", paramLabel = "MODE", converter = ModeConverter.class,
-      description = "int8/int4 activations: static (calibrated, integer-only), dynamic (quantized per call) or "
-          + "weight-only (float); default: static for int8, dynamic for int4.")
+  @Option(
+      names = "--activations",
+      paramLabel = "MODE",
+      converter = ModeConverter.class,
+      description =
+          "int8/int4 activations: static (calibrated, integer-only), dynamic (quantized per call) or "
+              + "weight-only (float); default: static for int8, dynamic for int4.")
   ActivationMode activations;
 
-  @Option(names = "--observer", paramLabel = "KIND", defaultValue = "minmax", converter = ObserverConverter.class,
-      description = "Activation observer of the static layers: minmax, moving-average, percentile, entropy or mse; "
-          + "default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--observer",
+      paramLabel = "KIND",
+      defaultValue = "minmax",
+      converter = ObserverConverter.class,
+      description =
+          "Activation observer of the static layers: minmax, moving-average, percentile, entropy or mse; "
+              + "default ${DEFAULT-VALUE}.")
   ObserverKind observer;
 
-  @Option(names = "--weight-observer", paramLabel = "KIND", converter = ObserverConverter.class,
-      description = "Weight clipping observer for int8/int4 (same kinds); default: minmax for int8, mse for int4.")
+  @Option(
+      names = "--weight-observer",
+      paramLabel = "KIND",
+      converter = ObserverConverter.class,
+      description =
+          "Weight clipping observer for int8/int4 (same kinds); default: minmax for int8, mse for int4.")
   ObserverKind weightObserver;
 
   /** The configuration for every layer of the model. */
@@ -53,7 +71,8 @@ final class QuantizationOptions {
     boolean integer = p == Precision.INT8 || p == Precision.INT4;
     if (activations != null && p == precision) {
       if (!integer) {
-        throw new UsageProblem("--activations applies to int8 and int4, not to --precision " + p.label());
+        throw new UsageProblem(
+            "--activations applies to int8 and int4, not to --precision " + p.label());
       }
       layer = layer.withMode(activations);
     }
@@ -70,7 +89,9 @@ final class QuantizationOptions {
 
   /** The command-line name of an observer kind ({@code moving-average}). */
   static String name(ObserverKind kind) {
-    return kind == ObserverKind.MIN_MAX ? "minmax" : kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return kind == ObserverKind.MIN_MAX
+        ? "minmax"
+        : kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The command-line name of an activation mode ({@code weight-only}). */
@@ -86,8 +107,13 @@ final class QuantizationOptions {
           return p;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "', expected one of "
-          + Arrays.stream(Precision.values()).map(Precision::label).collect(Collectors.joining(", ")));
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "', expected one of "
+              + Arrays.stream(Precision.values())
+                  .map(Precision::label)
+                  .collect(Collectors.joining(", ")));
     }
   }
 
@@ -99,21 +125,29 @@ final class QuantizationOptions {
           return k;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "', expected one of "
-          + Arrays.stream(ObserverKind.values()).map(QuantizationOptions::name).collect(Collectors.joining(", ")));
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "', expected one of "
+              + Arrays.stream(ObserverKind.values())
+                  .map(QuantizationOptions::name)
+                  .collect(Collectors.joining(", ")));
     }
   }
 
   static final class ModeConverter implements CommandLine.ITypeConverter<ActivationMode> {
     @Override
     public ActivationMode convert(String value) {
-      for (ActivationMode m : new ActivationMode[] {ActivationMode.STATIC, ActivationMode.DYNAMIC,
-          ActivationMode.FLOAT}) {
+      for (ActivationMode m :
+          new ActivationMode[] {
+            ActivationMode.STATIC, ActivationMode.DYNAMIC, ActivationMode.FLOAT
+          }) {
         if (name(m).equalsIgnoreCase(value)) {
           return m;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "', expected static, dynamic or weight-only");
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "', expected static, dynamic or weight-only");
     }
   }
 }

@@ -27,37 +27,49 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code quantgen report}: one self-contained HTML page about a quantized model (per-layer
- * precision, size and SQNR; activation histograms with their clipping ranges; accuracy against
- * size at every precision), then a one-line summary, or a JSON summary with {@code --json}.
+ * precision, size and SQNR; activation histograms with their clipping ranges; accuracy against size
+ * at every precision), then a one-line summary, or a JSON summary with {@code --json}.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Writes one self-contained HTML report (inline SVG charts, no script, no network) about a "
-        + "quantized model: per-layer precision, size and SQNR, activation histograms with the calibrated clipping "
-        + "ranges, and accuracy against model size at every precision.",
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Writes one self-contained HTML report (inline SVG charts, no script, no network) about a "
+            + "quantized model: per-layer precision, size and SQNR, activation histograms with the calibrated clipping "
+            + "ranges, and accuracy against model size at every precision.",
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:the report was written", "1:a file could not be read or written, or was malformed",
-        "2:usage error (unknown option, bad value, missing file)"})
+    exitCodeList = {
+      "0:the report was written",
+      "1:a file could not be read or written, or was malformed",
+      "2:usage error (unknown option, bad value, missing file)"
+    })
 final class ReportCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Mixin
-  private ModelOptions modelOptions;
+  @Mixin private ModelOptions modelOptions;
 
-  @Mixin
-  private QuantizationOptions quantization;
+  @Mixin private QuantizationOptions quantization;
 
-  @Option(names = "--model", paramLabel = "FILE.qgen",
-      description = "Report on this model file (written by calibrate from the same FP32 weights) instead of "
-          + "calibrating one at --precision. Give the --observer, --samples and --data it was calibrated with: the "
-          + "file stores the int8 ranges (drawn dashed), not how they were found (drawn shaded).")
+  @Option(
+      names = "--model",
+      paramLabel = "FILE.qgen",
+      description =
+          "Report on this model file (written by calibrate from the same FP32 weights) instead of "
+              + "calibrating one at --precision. Give the --observer, --samples and --data it was calibrated with: the "
+              + "file stores the int8 ranges (drawn dashed), not how they were found (drawn shaded).")
   private Path modelFile;
 
-  @Option(names = "--out", paramLabel = "FILE", defaultValue = "quantgen-report.html",
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      defaultValue = "quantgen-report.html",
       description = "The HTML file to write; default ${DEFAULT-VALUE}.")
   private Path out;
 
-  @Option(names = "--json", description = "Print a JSON summary of the report's numbers instead of one line.")
+  @Option(
+      names = "--json",
+      description = "Print a JSON summary of the report's numbers instead of one line.")
   private boolean json;
 
   @Override
@@ -82,14 +94,21 @@ final class ReportCommand implements Callable<Integer> {
       detail = QuantizedModelFiles.load(modelFile);
       source = "read from " + modelFile.getFileName();
     } else {
-      detail = PostTrainingQuantizer.quantize(w.model(), config.withProgress(progress), w.calibration(),
-          w.calibrationCount());
+      detail =
+          PostTrainingQuantizer.quantize(
+              w.model(), config.withProgress(progress), w.calibration(), w.calibrationCount());
       source = "post-training quantization on " + w.calibrationCount() + " calibration samples";
     }
     String observer = QuantizationOptions.name(quantization.observer);
-    ModelReport report = new ReportAnalysis(w.model(), w.calibration(), w.calibrationCount(), w.evaluation())
-        .analyze(detail, new ReportAnalysis.Labels(w.modelName(), w.dataDescription(), source, observer),
-            quantization.activationSpec(), config.batchSize(), p -> quantization.config(p), progress);
+    ModelReport report =
+        new ReportAnalysis(w.model(), w.calibration(), w.calibrationCount(), w.evaluation())
+            .analyze(
+                detail,
+                new ReportAnalysis.Labels(w.modelName(), w.dataDescription(), source, observer),
+                quantization.activationSpec(),
+                config.batchSize(),
+                p -> quantization.config(p),
+                progress);
     byte[] html = HtmlReport.render(report).getBytes(StandardCharsets.UTF_8);
     Files.write(out, html);
 
@@ -97,9 +116,17 @@ final class ReportCommand implements Callable<Integer> {
     if (json) {
       stdout.println(JsonOutput.GSON.toJson(toJson(report, html.length)));
     } else {
-      stdout.printf(Locale.ROOT, "wrote %s (%,d bytes): %s, %,d parameter bytes, accuracy %.2f%% on %,d images, "
-          + "end-to-end SQNR %s dB%n", out, html.length, report.modelLabel(), report.parameterBytes(),
-          100 * report.accuracy(), report.evaluationImages(), dbText(report.endToEnd().sqnrDb()));
+      stdout.printf(
+          Locale.ROOT,
+          "wrote %s (%,d bytes): %s, %,d parameter bytes, accuracy %.2f%% on %,d images, "
+              + "end-to-end SQNR %s dB%n",
+          out,
+          html.length,
+          report.modelLabel(),
+          report.parameterBytes(),
+          100 * report.accuracy(),
+          report.evaluationImages(),
+          dbText(report.endToEnd().sqnrDb()));
     }
     stdout.flush();
     return CommandLine.ExitCode.OK;
@@ -136,12 +163,17 @@ final class ReportCommand implements Callable<Integer> {
       j.addProperty("max", b.max());
       j.addProperty("clip_lo", b.clipLo());
       j.addProperty("clip_hi", b.clipHi());
-      j.add("int8_range", b.grid().<com.google.gson.JsonElement>map(g -> {
-        JsonArray range = new JsonArray();
-        range.add(g.lo());
-        range.add(g.hi());
-        return range;
-      }).orElse(JsonNull.INSTANCE));
+      j.add(
+          "int8_range",
+          b.grid()
+              .<com.google.gson.JsonElement>map(
+                  g -> {
+                    JsonArray range = new JsonArray();
+                    range.add(g.lo());
+                    range.add(g.hi());
+                    return range;
+                  })
+              .orElse(JsonNull.INSTANCE));
       boundaries.add(j);
     }
     o.add("boundaries", boundaries);

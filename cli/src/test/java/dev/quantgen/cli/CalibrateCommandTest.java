@@ -9,11 +9,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.weights.NpyWriter;
-import dev.quantgen.runtime.numerics.FloatTensor;
-import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
+import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,10 +26,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** {@code quantgen calibrate} on the embedded model and images, and on a small weights file of its own. */
+/**
+ * {@code quantgen calibrate} on the embedded model and images, and on a small weights file of its
+ * own.
+ */
 class CalibrateCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void writesAModelFileThatLoadsBackAndPrintsEachLayersSqnr() throws Exception {
@@ -42,7 +44,9 @@ class CalibrateCommandTest {
     assertEquals(3, model.size());
     String text = run.out();
     assertTrue(text.contains("images 0..199 calibrate, the other 1,800 evaluate"), text);
-    assertTrue(text.contains(String.format("parameters %,d bytes, fp32 940,584", model.parameterBytes())), text);
+    assertTrue(
+        text.contains(String.format("parameters %,d bytes, fp32 940,584", model.parameterBytes())),
+        text);
     for (String row : new String[] {"\nfc1 ", "\nfc2 ", "\nfc3 ", "\nmodel (end to end) "}) {
       assertTrue(text.contains(row), row + " in\n" + text);
     }
@@ -51,7 +55,16 @@ class CalibrateCommandTest {
   @Test
   void jsonIsOneObjectWhoseNumbersMatchTheFile() throws Exception {
     Path file = tmp.resolve("m.qgen");
-    CliRun run = CliRun.of("calibrate", "--precision", "int4", "--samples", "100", "--out", file.toString(), "--json");
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--precision",
+            "int4",
+            "--samples",
+            "100",
+            "--out",
+            file.toString(),
+            "--json");
 
     assertEquals(0, run.exit(), run.toString());
     JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -76,7 +89,8 @@ class CalibrateCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"minmax", "moving-average", "percentile", "entropy", "mse"})
   void observerNamesAreTheCalibrationMethods(String name) {
-    ObserverKind kind = new QuantizationOptions.ObserverConverter().convert(name.toUpperCase(Locale.ROOT));
+    ObserverKind kind =
+        new QuantizationOptions.ObserverConverter().convert(name.toUpperCase(Locale.ROOT));
     assertEquals(name, QuantizationOptions.name(kind));
   }
 
@@ -84,7 +98,16 @@ class CalibrateCommandTest {
   void theChosenObserverCalibratesAStaticInt8Model() throws Exception {
     String observer = "moving-average";
     Path file = tmp.resolve(observer + ".qgen");
-    CliRun run = CliRun.of("calibrate", "--observer", observer, "--samples", "64", "--out", file.toString(), "--json");
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--observer",
+            observer,
+            "--samples",
+            "64",
+            "--out",
+            file.toString(),
+            "--json");
 
     assertEquals(0, run.exit(), run.toString());
     JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -104,8 +127,21 @@ class CalibrateCommandTest {
     NpyWriter.writeNpz(weights, tensors, false);
     Path file = tmp.resolve("tiny.qgen");
 
-    CliRun run = CliRun.of("calibrate", "--weights", weights.toString(), "--layers", "784,16,10", "--layer-names",
-        "hidden,out", "--precision", "fp16", "--samples", "50", "--out", file.toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            weights.toString(),
+            "--layers",
+            "784,16,10",
+            "--layer-names",
+            "hidden,out",
+            "--precision",
+            "fp16",
+            "--samples",
+            "50",
+            "--out",
+            file.toString());
 
     assertEquals(0, run.exit(), run.toString());
     QuantizedModel model = QuantizedModelFiles.load(file);
@@ -119,33 +155,56 @@ class CalibrateCommandTest {
   void helpDescribesEveryOptionAndExitsZero() {
     CliRun run = CliRun.of("calibrate", "--help");
     assertEquals(0, run.exit());
-    for (String option : new String[] {"--weights", "--layers", "--data", "--samples", "--precision", "--observer",
-        "--activations", "--weight-observer", "--out", "--json"}) {
+    for (String option :
+        new String[] {
+          "--weights",
+          "--layers",
+          "--data",
+          "--samples",
+          "--precision",
+          "--observer",
+          "--activations",
+          "--weight-observer",
+          "--out",
+          "--json"
+        }) {
       assertTrue(run.out().contains(option), option + " in\n" + run.out());
     }
   }
 
   @Test
   void anUnknownPrecisionIsAUsageErrorListingTheChoices() {
-    CliRun run = CliRun.of("calibrate", "--precision", "int3", "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of("calibrate", "--precision", "int3", "--out", tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("'int3', expected one of fp32, fp16, int8, int4, binary"), run.err());
+    assertTrue(
+        run.err().contains("'int3', expected one of fp32, fp16, int8, int4, binary"), run.err());
     assertFalse(Files.exists(tmp.resolve("x.qgen")));
   }
 
   @Test
   void anUnknownObserverIsAUsageErrorListingTheChoices() {
-    CliRun run = CliRun.of("calibrate", "--observer", "kl", "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of("calibrate", "--observer", "kl", "--out", tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("'kl', expected one of minmax, moving-average, percentile, entropy, mse"),
+    assertTrue(
+        run.err()
+            .contains("'kl', expected one of minmax, moving-average, percentile, entropy, mse"),
         run.err());
   }
 
   @Test
   void aMissingWeightsFileIsAUsageErrorNamingIt() {
     Path missing = tmp.resolve("nope.npz");
-    CliRun run = CliRun.of("calibrate", "--weights", missing.toString(), "--layers", "784,10", "--out",
-        tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            missing.toString(),
+            "--layers",
+            "784,10",
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
     assertTrue(run.err().contains("calibrate: --weights " + missing + " is not a file"), run.err());
   }
@@ -154,10 +213,18 @@ class CalibrateCommandTest {
   void aCorruptWeightsFileIsARuntimeErrorNamingTheFile() throws Exception {
     Path bad = tmp.resolve("bad.npz");
     Files.writeString(bad, "not a zip archive");
-    CliRun run = CliRun.of("calibrate", "--weights", bad.toString(), "--layers", "784,10", "--out",
-        tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            bad.toString(),
+            "--layers",
+            "784,10",
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.SOFTWARE, run.exit(), run.toString());
-    assertTrue(run.err().startsWith("calibrate: ") && run.err().contains(bad.toString()), run.err());
+    assertTrue(
+        run.err().startsWith("calibrate: ") && run.err().contains(bad.toString()), run.err());
     assertFalse(run.err().contains("\tat "), "no stack trace:\n" + run.err());
   }
 
@@ -165,10 +232,19 @@ class CalibrateCommandTest {
   void aWeightShapeThatDoesNotFitTheLayersNamesLayerTensorAndShapes() throws Exception {
     Path weights = tmp.resolve("w.npz");
     NpyWriter.writeNpz(weights, Map.of("fc1.weight", randomTensor(new Random(1), 10, 100)), false);
-    CliRun run = CliRun.of("calibrate", "--weights", weights.toString(), "--layers", "784,10", "--out",
-        tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            weights.toString(),
+            "--layers",
+            "784,10",
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.SOFTWARE, run.exit(), run.toString());
-    assertTrue(run.err().contains("layer fc1, tensor 'fc1.weight': expected shape [10, 784], found [10, 100]"),
+    assertTrue(
+        run.err()
+            .contains("layer fc1, tensor 'fc1.weight': expected shape [10, 784], found [10, 100]"),
         run.err());
   }
 
@@ -176,7 +252,13 @@ class CalibrateCommandTest {
   void weightsNeedLayerSizes() throws Exception {
     Path weights = tmp.resolve("w.npz");
     NpyWriter.writeNpz(weights, Map.of("fc1.weight", randomTensor(new Random(1), 10, 784)), false);
-    CliRun run = CliRun.of("calibrate", "--weights", weights.toString(), "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            weights.toString(),
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
     assertTrue(run.err().contains("--weights needs --layers"), run.err());
   }
@@ -185,32 +267,54 @@ class CalibrateCommandTest {
   void layerSizesMustFitTheImages() throws Exception {
     Path weights = tmp.resolve("w.npz");
     NpyWriter.writeNpz(weights, Map.of("fc1.weight", randomTensor(new Random(1), 10, 100)), false);
-    CliRun run = CliRun.of("calibrate", "--weights", weights.toString(), "--layers", "100,10", "--out",
-        tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--weights",
+            weights.toString(),
+            "--layers",
+            "100,10",
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("the model takes 100 inputs, but the images have 784 pixels"), run.err());
+    assertTrue(
+        run.err().contains("the model takes 100 inputs, but the images have 784 pixels"),
+        run.err());
   }
 
   @Test
   void samplesMustLeaveEvaluationImages() {
-    CliRun run = CliRun.of("calibrate", "--samples", "2000", "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of("calibrate", "--samples", "2000", "--out", tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("--samples is 2000, expected fewer than the embedded 2000 test images"), run.err());
+    assertTrue(
+        run.err().contains("--samples is 2000, expected fewer than the embedded 2000 test images"),
+        run.err());
   }
 
   @Test
   void samplesMustBePositive() {
-    CliRun run = CliRun.of("calibrate", "--samples", "0", "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of("calibrate", "--samples", "0", "--out", tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
     assertTrue(run.err().contains("--samples is 0, expected >= 1"), run.err());
   }
 
   @Test
   void activationModesApplyOnlyToIntegerPrecisions() {
-    CliRun run = CliRun.of("calibrate", "--precision", "fp16", "--activations", "static", "--out",
-        tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of(
+            "calibrate",
+            "--precision",
+            "fp16",
+            "--activations",
+            "static",
+            "--out",
+            tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("--activations applies to int8 and int4, not to --precision fp16"), run.err());
+    assertTrue(
+        run.err().contains("--activations applies to int8 and int4, not to --precision fp16"),
+        run.err());
   }
 
   @Test
@@ -223,9 +327,12 @@ class CalibrateCommandTest {
 
   @Test
   void aDataFolderWithoutTestImagesIsAUsageError() {
-    CliRun run = CliRun.of("calibrate", "--data", tmp.toString(), "--out", tmp.resolve("x.qgen").toString());
+    CliRun run =
+        CliRun.of("calibrate", "--data", tmp.toString(), "--out", tmp.resolve("x.qgen").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("has no t10k-images-idx3-ubyte or t10k-images-idx3-ubyte.gz file"), run.err());
+    assertTrue(
+        run.err().contains("has no t10k-images-idx3-ubyte or t10k-images-idx3-ubyte.gz file"),
+        run.err());
   }
 
   static FloatTensor randomTensor(Random random, int... dims) {

@@ -21,7 +21,8 @@ import picocli.CommandLine;
 
 class ConformanceCommandTest {
   /** A tiny valid case: [[3]] @ [[2]] with zero points 1 and 0 gives [[2]]. */
-  static final String VALID_CASE = """
+  static final String VALID_CASE =
+      """
       {"test_name": "tiny", "op_type": "MatMulInteger", "attributes": {},
        "inputs": [
         {"name": "A", "node_input": 0, "dtype": "uint8", "dims": [1, 1], "values": [3]},
@@ -30,8 +31,7 @@ class ConformanceCommandTest {
        "outputs": [{"name": "Y", "node_output": 0, "dtype": "int32", "dims": [1, 1], "values": [4]}]}
       """;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Run(int exit, String out, String err) {
     List<String> lines() {
@@ -91,14 +91,19 @@ class ConformanceCommandTest {
   void mismatchPrintsFirstDifferingElementAndFails() throws IOException {
     writeCase("tiny.json", VALID_CASE.replace("\"values\": [4]", "\"values\": [5]"));
     Run r = run("conformance", tmp.toString());
-    assertEquals(List.of("FAIL tiny.json: output Y: 1 of 1 elements differ; first at index 0 [0, 0]: expected 5, actual 4",
-        "0 passed, 1 failed"), r.lines());
+    assertEquals(
+        List.of(
+            "FAIL tiny.json: output Y: 1 of 1 elements differ; first at index 0 [0, 0]: expected 5, actual 4",
+            "0 passed, 1 failed"),
+        r.lines());
     assertEquals(1, r.exit());
   }
 
   @Test
   void floatMismatchShowsBits() throws IOException {
-    writeCase("deq.json", """
+    writeCase(
+        "deq.json",
+        """
         {"test_name": "deq", "op_type": "DequantizeLinear",
          "inputs": [
           {"name": "x", "node_input": 0, "dtype": "int8", "dims": [2], "values": [1, -1]},
@@ -106,8 +111,10 @@ class ConformanceCommandTest {
          "outputs": [{"name": "y", "node_output": 0, "dtype": "float32", "dims": [2], "values": [0.5, 0.5]}]}
         """);
     Run r = run("conformance", tmp.toString());
-    assertEquals("FAIL deq.json: output y: 1 of 2 elements differ; first at index 1 [1]: expected 0.5 (0x3f000000), "
-        + "actual -0.5 (0xbf000000)", r.lines().get(0));
+    assertEquals(
+        "FAIL deq.json: output y: 1 of 2 elements differ; first at index 1 [1]: expected 0.5 (0x3f000000), "
+            + "actual -0.5 (0xbf000000)",
+        r.lines().get(0));
     assertEquals(1, r.exit());
   }
 
@@ -115,7 +122,10 @@ class ConformanceCommandTest {
   void unsupportedOperatorFailsWithReason() throws IOException {
     writeCase("gemm.json", VALID_CASE.replace("MatMulInteger", "Gemm"));
     Run r = run("conformance", tmp.toString());
-    assertTrue(r.lines().get(0).startsWith("FAIL gemm.json (tiny): unsupported: operator 'Gemm' is not supported"),
+    assertTrue(
+        r.lines()
+            .get(0)
+            .startsWith("FAIL gemm.json (tiny): unsupported: operator 'Gemm' is not supported"),
         r.out());
     assertEquals("0 passed, 1 failed", r.lastLine());
     assertEquals(1, r.exit());
@@ -123,37 +133,57 @@ class ConformanceCommandTest {
 
   @Test
   void unsupportedDtypeFailsWithReason() throws IOException {
-    writeCase("bf16.json", VALID_CASE.replace("\"dtype\": \"uint8\", \"dims\": [1, 1], \"values\": [2]",
-        "\"dtype\": \"bfloat16\", \"dims\": [1, 1], \"values\": [2]"));
+    writeCase(
+        "bf16.json",
+        VALID_CASE.replace(
+            "\"dtype\": \"uint8\", \"dims\": [1, 1], \"values\": [2]",
+            "\"dtype\": \"bfloat16\", \"dims\": [1, 1], \"values\": [2]"));
     Run r = run("conformance", tmp.toString());
-    assertTrue(r.lines().get(0).startsWith("FAIL bf16.json: unsupported: inputs[1].dtype: 'bfloat16' is not supported"),
+    assertTrue(
+        r.lines()
+            .get(0)
+            .startsWith(
+                "FAIL bf16.json: unsupported: inputs[1].dtype: 'bfloat16' is not supported"),
         r.out());
     assertEquals(1, r.exit());
   }
 
   @Test
   void unknownAttributeFailsInsteadOfBeingIgnored() throws IOException {
-    writeCase("attr.json", VALID_CASE.replace("\"attributes\": {}", "\"attributes\": {\"transA\": 1}"));
+    writeCase(
+        "attr.json", VALID_CASE.replace("\"attributes\": {}", "\"attributes\": {\"transA\": 1}"));
     Run r = run("conformance", tmp.toString());
-    assertTrue(r.lines().get(0).contains("unsupported: MatMulInteger: unsupported attribute(s) [transA]"), r.out());
+    assertTrue(
+        r.lines().get(0).contains("unsupported: MatMulInteger: unsupported attribute(s) [transA]"),
+        r.out());
     assertEquals(1, r.exit());
   }
 
   @Test
   void operatorRejectingInputsFailsWithItsMessage() throws IOException {
-    writeCase("k.json", VALID_CASE.replace("\"dims\": [1, 1], \"values\": [2]", "\"dims\": [2, 1], \"values\": [2, 2]"));
+    writeCase(
+        "k.json",
+        VALID_CASE.replace(
+            "\"dims\": [1, 1], \"values\": [2]", "\"dims\": [2, 1], \"values\": [2, 2]"));
     Run r = run("conformance", tmp.toString());
-    assertTrue(r.lines().get(0).contains("MatMulInteger rejected the inputs: b: shape [2, 1] has 2 rows"), r.out());
+    assertTrue(
+        r.lines().get(0).contains("MatMulInteger rejected the inputs: b: shape [2, 1] has 2 rows"),
+        r.out());
     assertEquals(1, r.exit());
   }
 
   @Test
   void malformedCaseNamesTheFieldAndOtherCasesStillRun() throws IOException {
-    writeCase("a_bad.json", VALID_CASE.replace("\"dtype\": \"uint8\", \"dims\": [1, 1], \"values\": [3]",
-        "\"dims\": [1, 1], \"values\": [3]"));
+    writeCase(
+        "a_bad.json",
+        VALID_CASE.replace(
+            "\"dtype\": \"uint8\", \"dims\": [1, 1], \"values\": [3]",
+            "\"dims\": [1, 1], \"values\": [3]"));
     writeCase("b_good.json", VALID_CASE);
     Run r = run("conformance", tmp.toString());
-    assertEquals(List.of("FAIL a_bad.json: malformed case: inputs[0].dtype: missing", "1 passed, 1 failed"), r.lines());
+    assertEquals(
+        List.of("FAIL a_bad.json: malformed case: inputs[0].dtype: missing", "1 passed, 1 failed"),
+        r.lines());
     assertEquals(1, r.exit());
   }
 
@@ -194,8 +224,13 @@ class ConformanceCommandTest {
     assertEquals(1, json.get("passed").getAsInt());
     assertEquals(1, json.get("failed").getAsInt());
     assertEquals(2, json.getAsJsonArray("cases").size());
-    assertTrue(json.getAsJsonArray("cases").get(1).getAsJsonObject().get("reason").getAsString()
-        .contains("operator 'Gemm' is not supported"));
+    assertTrue(
+        json.getAsJsonArray("cases")
+            .get(1)
+            .getAsJsonObject()
+            .get("reason")
+            .getAsString()
+            .contains("operator 'Gemm' is not supported"));
   }
 
   @Test
@@ -214,18 +249,27 @@ class ConformanceCommandTest {
 
   @Test
   void aHostileCaseFailsAloneAndTheSummaryLineIsStillPrinted() throws IOException {
-    // ~300 bytes whose pads gave 2^31 - 1 outputs: the OutOfMemoryError used to end the run without a summary
-    Files.writeString(tmp.resolve("a_huge_pads.json"), """
+    // ~300 bytes whose pads gave 2^31 - 1 outputs: the OutOfMemoryError used to end the run without
+    // a summary
+    Files.writeString(
+        tmp.resolve("a_huge_pads.json"),
+        """
         {"test_name": "huge_pads", "op_type": "ConvInteger", "attributes": {"pads": [1073741822, 1073741822]},
          "inputs": [{"name": "x", "node_input": 0, "dtype": "uint8", "dims": [1, 1, 3], "values": [1, 2, 3]},
           {"name": "w", "node_input": 1, "dtype": "uint8", "dims": [1, 1, 1], "values": [1]}],
          "outputs": [{"name": "y", "node_output": 0, "dtype": "int32", "dims": [1], "values": [0]}]}
-        """, StandardCharsets.UTF_8);
+        """,
+        StandardCharsets.UTF_8);
     Files.writeString(tmp.resolve("b_valid.json"), VALID_CASE, StandardCharsets.UTF_8);
     Run r = run("conformance", tmp.toString());
     assertEquals(1, r.exit(), r.err());
-    assertTrue(r.lines().get(0).startsWith("FAIL a_huge_pads.json (huge_pads): ConvInteger rejected the inputs:"
-        + " output [1, 1, 2147483647] would hold 2147483647 elements"), r.out());
+    assertTrue(
+        r.lines()
+            .get(0)
+            .startsWith(
+                "FAIL a_huge_pads.json (huge_pads): ConvInteger rejected the inputs:"
+                    + " output [1, 1, 2147483647] would hold 2147483647 elements"),
+        r.out());
     assertEquals("1 passed, 1 failed", r.lastLine());
   }
 }

@@ -28,15 +28,38 @@ import org.junit.jupiter.api.io.TempDir;
  * generated kernels too.
  */
 class EvalCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void shortEvalPrintsAccuracyPrecisionSizeAndImagesAsJson() {
-    JsonObject fp32 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "fp32",
-        "--images", "500", "--json"));
-    JsonObject int8 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int8",
-        "--images", "500", "--samples", "300", "--json"));
+    JsonObject fp32 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "fp32",
+                "--images",
+                "500",
+                "--json"));
+    JsonObject int8 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "int8",
+                "--images",
+                "500",
+                "--samples",
+                "300",
+                "--json"));
     assertEquals("fp32", fp32.get("precision").getAsString());
     assertEquals(500, fp32.get("images").getAsInt());
     assertEquals(23_976, fp32.get("model_bytes").getAsLong(), "5,994 float parameters");
@@ -53,14 +76,60 @@ class EvalCommandTest {
 
   @Test
   void everyPrecisionRunsOnGeneratedKernelsWithItsOwnSize() {
-    JsonObject fp32 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "fp32",
-        "--images", "500", "--json"));
-    JsonObject fp16 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "FP16",
-        "--images", "500", "--json"));
-    JsonObject int4 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int4",
-        "--images", "500", "--samples", "300", "--json"));
-    JsonObject binary = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "binary",
-        "--images", "500", "--json"));
+    JsonObject fp32 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "fp32",
+                "--images",
+                "500",
+                "--json"));
+    JsonObject fp16 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "FP16",
+                "--images",
+                "500",
+                "--json"));
+    JsonObject int4 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "int4",
+                "--images",
+                "500",
+                "--samples",
+                "300",
+                "--json"));
+    JsonObject binary =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model(),
+                "--data",
+                data(),
+                "--precision",
+                "binary",
+                "--images",
+                "500",
+                "--json"));
     assertEquals("fp16", fp16.get("precision").getAsString());
     assertEquals("int4", int4.get("precision").getAsString());
     assertEquals("binary", binary.get("precision").getAsString());
@@ -71,15 +140,19 @@ class EvalCommandTest {
     assertEquals(0, fp16.get("calibration_samples").getAsInt());
     assertEquals(300, int4.get("calibration_samples").getAsInt());
     assertEquals(0, binary.get("calibration_samples").getAsInt());
-    // 5,960 weights in rows of 25, 200 and 256 (8, 16 and 10 output channels), plus 34 four-byte biases.
+    // 5,960 weights in rows of 25, 200 and 256 (8, 16 and 10 output channels), plus 34 four-byte
+    // biases.
     assertEquals(2 * 5_960 + 4 * 34, fp16.get("model_bytes").getAsLong());
     assertEquals(8 * 13 + 16 * 100 + 10 * 128 + 4 * 34, int4.get("model_bytes").getAsLong());
     assertEquals(8 * (8 * 1 + 16 * 4 + 10 * 4) + 4 * 34, binary.get("model_bytes").getAsLong());
     // binary16 weights keep 11 significant bits: the same answers give or take an image.
-    assertTrue(Math.abs(fp16.get("errors").getAsInt() - fp32.get("errors").getAsInt()) <= 1, fp16::toString);
+    assertTrue(
+        Math.abs(fp16.get("errors").getAsInt() - fp32.get("errors").getAsInt()) <= 1,
+        fp16::toString);
     // INT4 weights with INT8 activations: within 1 point (5 images of 500) of FP32.
     assertTrue(int4.get("errors").getAsInt() <= fp32.get("errors").getAsInt() + 5, int4::toString);
-    // A pretrained network binarized without retraining keeps little of its accuracy; it must still run.
+    // A pretrained network binarized without retraining keeps little of its accuracy; it must still
+    // run.
     double binaryAccuracy = binary.get("accuracy").getAsDouble();
     assertTrue(binaryAccuracy >= 0 && binaryAccuracy <= 1, binary::toString);
   }
@@ -89,8 +162,12 @@ class EvalCommandTest {
     SharedData.requireLongTests();
     CliRun fp32 = CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "fp32");
     assertEquals(0, fp32.exit(), fp32::toString);
-    assertTrue(fp32.out().contains("accuracy on 10,000 images: 0.9890 (110 errors)"), fp32::toString);
-    JsonObject int8 = json(CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int8", "--json"));
+    assertTrue(
+        fp32.out().contains("accuracy on 10,000 images: 0.9890 (110 errors)"), fp32::toString);
+    JsonObject int8 =
+        json(
+            CliRun.of(
+                "eval", "--model", model(), "--data", data(), "--precision", "int8", "--json"));
     assertEquals(10_000, int8.get("images").getAsInt());
     assertTrue(int8.get("errors").getAsInt() <= 110 + 30, int8::toString);
   }
@@ -104,28 +181,58 @@ class EvalCommandTest {
     for (int n = 0; n < 300; n++) {
       System.arraycopy(images[n], 0, pixels, n * 784, 784);
     }
-    Int8Executor executor = Int8Executor.calibrate(lowered, FloatTensor.of(Shape.of(300, 1, 28, 28), pixels), 100,
-        RequantMode.ONNX);
+    Int8Executor executor =
+        Int8Executor.calibrate(
+            lowered, FloatTensor.of(Shape.of(300, 1, 28, 28), pixels), 100, RequantMode.ONNX);
     Path qdq = Files.write(tmp.resolve("mnist-8-qdq.onnx"), QdqExporter.export(executor));
 
-    JsonObject asIs = json(CliRun.of("eval", "--model", qdq.toString(), "--data", data(), "--precision", "as-is",
-        "--images", "500", "--json"));
+    JsonObject asIs =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                qdq.toString(),
+                "--data",
+                data(),
+                "--precision",
+                "as-is",
+                "--images",
+                "500",
+                "--json"));
     assertEquals("as-is", asIs.get("precision").getAsString());
     assertEquals(500, asIs.get("images").getAsInt());
     assertEquals(0, asIs.get("calibration_samples").getAsInt());
-    // conv, pool, conv, pool, flatten, and the exporter's dense layer: reshape to [256, 1, 1], 1x1 conv, reshape
+    // conv, pool, conv, pool, flatten, and the exporter's dense layer: reshape to [256, 1, 1], 1x1
+    // conv, reshape
     assertEquals(8, asIs.get("layers").getAsInt());
     assertTrue(asIs.get("accuracy").getAsDouble() >= 0.98, asIs::toString);
 
-    CliRun text = CliRun.of("eval", "--model", qdq.toString(), "--data", data(), "--precision", "as-is",
-        "--images", "100");
+    CliRun text =
+        CliRun.of(
+            "eval",
+            "--model",
+            qdq.toString(),
+            "--data",
+            data(),
+            "--precision",
+            "as-is",
+            "--images",
+            "100");
     assertEquals(0, text.exit(), text::toString);
-    assertTrue(text.out().startsWith("eval: mnist-8-qdq.onnx as-is (its own QDQ scales and zero points, no"
-        + " calibration) on the reference static int8 layers"), text::toString);
+    assertTrue(
+        text.out()
+            .startsWith(
+                "eval: mnist-8-qdq.onnx as-is (its own QDQ scales and zero points, no"
+                    + " calibration) on the reference static int8 layers"),
+        text::toString);
 
-    CliRun floatModel = CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "as-is");
+    CliRun floatModel =
+        CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "as-is");
     assertEquals(1, floatModel.exit(), floatModel::toString);
-    assertTrue(floatModel.err().contains("mnist-8.onnx: no QuantizeLinear node: not a pre-quantized (QDQ) model"),
+    assertTrue(
+        floatModel
+            .err()
+            .contains("mnist-8.onnx: no QuantizeLinear node: not a pre-quantized (QDQ) model"),
         floatModel::toString);
   }
 
@@ -143,20 +250,26 @@ class EvalCommandTest {
 
     run = CliRun.of("eval", "--model", model(), "--data", tmp.resolve("nowhere").toString());
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("eval: --data " + tmp.resolve("nowhere") + ": not a folder"), run::toString);
+    assertTrue(
+        run.err().startsWith("eval: --data " + tmp.resolve("nowhere") + ": not a folder"),
+        run::toString);
   }
 
   @Test
   void badPrecisionOrCountsAreUsageErrors() {
     CliRun run = CliRun.of("eval", "--model", model(), "--data", data(), "--precision", "int3");
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("eval: --precision int3: expected fp32, fp16, int8, int4 or binary"), run::toString);
+    assertTrue(
+        run.err().startsWith("eval: --precision int3: expected fp32, fp16, int8, int4 or binary"),
+        run::toString);
 
     run = CliRun.of("eval", "--model", model(), "--data", data(), "--images", "0");
     assertEquals(2, run.exit(), run::toString);
     assertTrue(run.err().startsWith("eval: --images 0: expected 1 or more"), run::toString);
 
-    run = CliRun.of("eval", "--model", model(), "--data", data(), "--images", "100", "--samples", "101");
+    run =
+        CliRun.of(
+            "eval", "--model", model(), "--data", data(), "--images", "100", "--samples", "101");
     assertEquals(2, run.exit(), run::toString);
     assertTrue(run.err().startsWith("eval: --samples 101: expected 1..100"), run::toString);
   }

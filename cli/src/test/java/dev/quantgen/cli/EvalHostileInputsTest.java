@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code quantgen eval} on models and test sets no real download looks like (issue 19): a dense-only
- * model (the dense-chain model API, not the spatial one), labels the model cannot output, and IDX
- * headers that claim far more than the file holds. Everything here is made in the test: no shared data.
+ * {@code quantgen eval} on models and test sets no real download looks like (issue 19): a
+ * dense-only model (the dense-chain model API, not the spatial one), labels the model cannot
+ * output, and IDX headers that claim far more than the file holds. Everything here is made in the
+ * test: no shared data.
  *
  * <p>The models classify by brightness: output {@code c} sums the 78 pixels of block {@code c}
  * ({@code 78c .. 78c + 77}), and each image's block at its label is 200 while the others are below
@@ -34,26 +35,57 @@ class EvalHostileInputsTest {
   private static final int CLASSES = 10;
   private static final int BLOCK = 78;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void denseOnlyModelRunsAtEveryPrecision() throws IOException {
     Path model = write("dense.onnx", singleMatMul());
     Path data = testSet("data", 64, false);
     for (String precision : new String[] {"fp32", "fp16", "int8", "int4"}) {
-      JsonObject r = json(CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision",
-          precision, "--samples", "32", "--json"));
+      JsonObject r =
+          json(
+              CliRun.of(
+                  "eval",
+                  "--model",
+                  model.toString(),
+                  "--data",
+                  data.toString(),
+                  "--precision",
+                  precision,
+                  "--samples",
+                  "32",
+                  "--json"));
       assertEquals(64, r.get("images").getAsInt(), r::toString);
       assertEquals(0, r.get("errors").getAsInt(), () -> precision + ": " + r);
     }
-    // Binary weights keep only signs: every block weight is +1 and every other +1 too (sign(0) = +1),
+    // Binary weights keep only signs: every block weight is +1 and every other +1 too (sign(0) =
+    // +1),
     // so the model cannot classify; it must still run on its generated kernels.
-    JsonObject binary = json(CliRun.of("eval", "--model", model.toString(), "--data", data.toString(),
-        "--precision", "binary", "--json"));
+    JsonObject binary =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--precision",
+                "binary",
+                "--json"));
     assertEquals("binary", binary.get("precision").getAsString());
-    assertEquals(4 * (PIXELS * CLASSES + CLASSES), json(CliRun.of("eval", "--model", model.toString(), "--data",
-        data.toString(), "--precision", "fp32", "--json")).get("model_bytes").getAsLong());
+    assertEquals(
+        4 * (PIXELS * CLASSES + CLASSES),
+        json(CliRun.of(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--precision",
+                "fp32",
+                "--json"))
+            .get("model_bytes")
+            .getAsLong());
   }
 
   @Test
@@ -61,10 +93,22 @@ class EvalHostileInputsTest {
     Path model = write("mlp.onnx", twoLayerMlp());
     Path data = testSet("data", 64, false);
     for (String precision : new String[] {"fp32", "int8"}) {
-      JsonObject r = json(CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision",
-          precision, "--samples", "16", "--json"));
+      JsonObject r =
+          json(
+              CliRun.of(
+                  "eval",
+                  "--model",
+                  model.toString(),
+                  "--data",
+                  data.toString(),
+                  "--precision",
+                  precision,
+                  "--samples",
+                  "16",
+                  "--json"));
       assertEquals(0, r.get("errors").getAsInt(), () -> precision + ": " + r);
-      assertEquals(precision.equals("int8") ? 16 : 0, r.get("calibration_samples").getAsInt(), r::toString);
+      assertEquals(
+          precision.equals("int8") ? 16 : 0, r.get("calibration_samples").getAsInt(), r::toString);
     }
   }
 
@@ -72,11 +116,27 @@ class EvalHostileInputsTest {
   @Test
   void labelOutsideTheModelsClassesIsAnErrorNamingTheFileAndIndex() throws IOException {
     Path data = testSet("bad-labels", 20, true); // label 7 is 255
-    for (Path model : new Path[] {write("flattened.onnx", flattenThenMatMul()), write("dense.onnx", singleMatMul())}) {
-      CliRun run = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
+    for (Path model :
+        new Path[] {
+          write("flattened.onnx", flattenThenMatMul()), write("dense.onnx", singleMatMul())
+        }) {
+      CliRun run =
+          CliRun.of(
+              "eval",
+              "--model",
+              model.toString(),
+              "--data",
+              data.toString(),
+              "--precision",
+              "fp32");
       assertEquals(1, run.exit(), run::toString);
-      assertEquals("eval: " + data.resolve(IdxTestSet.LABELS) + ": label 7 is 255, expected 0..9 (the 10 outputs of "
-          + model.getFileName() + ")\n", run.err());
+      assertEquals(
+          "eval: "
+              + data.resolve(IdxTestSet.LABELS)
+              + ": label 7 is 255, expected 0..9 (the 10 outputs of "
+              + model.getFileName()
+              + ")\n",
+          run.err());
       assertEquals("", run.out());
     }
   }
@@ -85,20 +145,25 @@ class EvalHostileInputsTest {
   void headerClaimingTwoBillionEmptyImagesIsAOneLineError() throws IOException {
     Path model = write("dense.onnx", singleMatMul());
     Path data = Files.createDirectories(tmp.resolve("empty-images"));
-    // Just below the 2^31 - 9 bytes a single array can hold, so no byte count trips the old size check.
-    Files.write(data.resolve(IdxTestSet.IMAGES), gzip(header(Idx.IMAGES_MAGIC, 2_147_483_000, 0, 0)));
+    // Just below the 2^31 - 9 bytes a single array can hold, so no byte count trips the old size
+    // check.
+    Files.write(
+        data.resolve(IdxTestSet.IMAGES), gzip(header(Idx.IMAGES_MAGIC, 2_147_483_000, 0, 0)));
     Idx.writeLabelsGz(Labels.of(1, 2, 3), data.resolve(IdxTestSet.LABELS));
-    CliRun run = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
+    CliRun run =
+        CliRun.of(
+            "eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
     assertEquals(1, run.exit(), run::toString);
-    assertEquals("eval: " + data.resolve(IdxTestSet.IMAGES) + ": dimension 1 (rows) is 0, expected >= 1\n",
+    assertEquals(
+        "eval: " + data.resolve(IdxTestSet.IMAGES) + ": dimension 1 (rows) is 0, expected >= 1\n",
         run.err());
   }
 
   /**
    * A gzip file whose header claims 2.7 million 28x28 images (2.1 GB) but whose stream ends after
    * 10: {@code --images 5} reads the five it needs and never the rest (the real attack, a 2 MB file
-   * of zeros expanding to 2.1 GB, costs the same five images); without {@code --images} the claim is
-   * over {@link Idx#MAX_ELEMENTS} and refused before anything is read.
+   * of zeros expanding to 2.1 GB, costs the same five images); without {@code --images} the claim
+   * is over {@link Idx#MAX_ELEMENTS} and refused before anything is read.
    */
   @Test
   void onlyTheImagesAskedForAreRead() throws IOException {
@@ -117,21 +182,42 @@ class EvalHostileInputsTest {
     ByteBuffer labels = ByteBuffer.wrap(header(Idx.LABELS_MAGIC, claimed, -1, -1, 10));
     Files.write(data.resolve(IdxTestSet.LABELS), gzip(labels.array()));
 
-    JsonObject r = json(CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision",
-        "fp32", "--images", "5", "--json"));
+    JsonObject r =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--precision",
+                "fp32",
+                "--images",
+                "5",
+                "--json"));
     assertEquals(5, r.get("images").getAsInt(), r::toString);
 
-    CliRun all = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
+    CliRun all =
+        CliRun.of(
+            "eval", "--model", model.toString(), "--data", data.toString(), "--precision", "fp32");
     assertEquals(1, all.exit(), all::toString);
-    assertTrue(all.err().startsWith("eval: " + data.resolve(IdxTestSet.IMAGES) + ": header claims 2700000 images of "
-        + "28x28; reading 2700000 of them means 2116800000 values, expected at most Idx.MAX_ELEMENTS = 268435456"),
+    assertTrue(
+        all.err()
+            .startsWith(
+                "eval: "
+                    + data.resolve(IdxTestSet.IMAGES)
+                    + ": header claims 2700000 images of "
+                    + "28x28; reading 2700000 of them means 2116800000 values, expected at most Idx.MAX_ELEMENTS = 268435456"),
         all::toString);
     assertEquals(1, all.err().lines().count(), all::toString);
   }
 
   // ---- data -------------------------------------------------------------------------------------
 
-  /** {@code count} images whose label's block is 200 and the others below 100; label 7 is 255 if {@code badLabel}. */
+  /**
+   * {@code count} images whose label's block is 200 and the others below 100; label 7 is 255 if
+   * {@code badLabel}.
+   */
   private Path testSet(String name, int count, boolean badLabel) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve(name));
     int[] labels = new int[count];
@@ -187,10 +273,16 @@ class EvalHostileInputsTest {
     return model(g);
   }
 
-  /** x[1, 1, 28, 28], Flatten, then the brightness classifier: a spatial model (it has a flatten layer). */
+  /**
+   * x[1, 1, 28, 28], Flatten, then the brightness classifier: a spatial model (it has a flatten
+   * layer).
+   */
   private static byte[] flattenThenMatMul() {
-    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("test").addInput(value("x", 1, 1, 28, 28))
-        .addOutput(value("y", 1, CLASSES));
+    OnnxMl.GraphProto.Builder g =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("test")
+            .addInput(value("x", 1, 1, 28, 28))
+            .addOutput(value("y", 1, CLASSES));
     g.addInitializer(floats("W", blockWeights(), PIXELS, CLASSES));
     g.addNode(node("Flatten", "flat", "x", null, "f"));
     g.addNode(node("MatMul", "fc", "f", "W", "y"));
@@ -222,12 +314,15 @@ class EvalHostileInputsTest {
   }
 
   private static OnnxMl.GraphProto.Builder graph(int outputs) {
-    return OnnxMl.GraphProto.newBuilder().setName("test").addInput(value("x", 1, PIXELS))
+    return OnnxMl.GraphProto.newBuilder()
+        .setName("test")
+        .addInput(value("x", 1, PIXELS))
         .addOutput(value("y", 1, outputs));
   }
 
   private static OnnxMl.NodeProto node(String op, String name, String a, String b, String out) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addInput(a).addOutput(out);
+    OnnxMl.NodeProto.Builder n =
+        OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addInput(a).addOutput(out);
     if (b != null) {
       n.addInput(b);
     }
@@ -235,8 +330,10 @@ class EvalHostileInputsTest {
   }
 
   private static OnnxMl.TensorProto floats(String name, float[] values, long... dims) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
     for (long d : dims) {
       t.addDims(d);
     }
@@ -247,8 +344,13 @@ class EvalHostileInputsTest {
   }
 
   private static byte[] model(OnnxMl.GraphProto.Builder graph) {
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen-test")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build().toByteArray();
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen-test")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(graph)
+        .build()
+        .toByteArray();
   }
 
   private static OnnxMl.ValueInfoProto value(String name, long... dims) {
@@ -256,9 +358,14 @@ class EvalHostileInputsTest {
     for (long d : dims) {
       shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
         .build();
   }
 

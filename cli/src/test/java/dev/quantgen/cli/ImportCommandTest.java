@@ -21,21 +21,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportCommandTest {
   private static final String EXAMPLE = "dev/quantgen/examples/mnist";
 
-  @TempDir
-  Path out;
+  @TempDir Path out;
 
   @Test
   void mnist8SourcesEqualTheCommittedExample() throws IOException {
     Path model = SharedData.require("data/models/mnist-8.onnx");
-    CliRun run = CliRun.of("import", model.toString(), "--package", "dev.quantgen.examples.mnist",
-        "--out", out.toString());
+    CliRun run =
+        CliRun.of(
+            "import",
+            model.toString(),
+            "--package",
+            "dev.quantgen.examples.mnist",
+            "--out",
+            out.toString());
     assertEquals(0, run.exit(), run::toString);
-    List<String> names = List.of("Convolution28", "Pooling66", "Convolution110", "Pooling160", "Times212_reshape0",
-        "Times212", "Mnist8", "Mnist8Weights");
+    List<String> names =
+        List.of(
+            "Convolution28",
+            "Pooling66",
+            "Convolution110",
+            "Pooling160",
+            "Times212_reshape0",
+            "Times212",
+            "Mnist8",
+            "Mnist8Weights");
     for (String name : names) {
       Path written = out.resolve(EXAMPLE).resolve(name + ".java");
       assertTrue(run.out().contains("wrote " + written), run::toString);
-      Path committed = Path.of("../examples/src/main/java").resolve(EXAMPLE).resolve(name + ".java");
+      Path committed =
+          Path.of("../examples/src/main/java").resolve(EXAMPLE).resolve(name + ".java");
       assertEquals(Files.readString(committed), Files.readString(written), name);
     }
     try (Stream<Path> files = Files.list(out.resolve(EXAMPLE))) {
@@ -46,8 +60,18 @@ class ImportCommandTest {
   @Test
   void writtenSourcesCompileWithTheProcessor() throws IOException {
     Path model = SharedData.require("data/models/mnist-8.onnx");
-    CliRun run = CliRun.of("import", model.toString(), "--package", "com.example.digits", "--out",
-        out.resolve("src").toString(), "--precision", "fp32", "--name", "Digits");
+    CliRun run =
+        CliRun.of(
+            "import",
+            model.toString(),
+            "--package",
+            "com.example.digits",
+            "--out",
+            out.resolve("src").toString(),
+            "--precision",
+            "fp32",
+            "--name",
+            "Digits");
     assertEquals(0, run.exit(), run::toString);
     Path layer = out.resolve("src/com/example/digits/Convolution28.java");
     assertTrue(Files.readString(layer).contains("precision = Precision.FP32"), layer::toString);
@@ -58,9 +82,11 @@ class ImportCommandTest {
     }
     Files.createDirectories(out.resolve("classes"));
     InProcessCompiler.compile(sources, out.resolve("classes")); // throws with javac's errors
-    assertTrue(Files.isRegularFile(out.resolve("classes/com/example/digits/Digits_Model.class")),
+    assertTrue(
+        Files.isRegularFile(out.resolve("classes/com/example/digits/Digits_Model.class")),
         "the processor generated Digits_Model");
-    assertTrue(Files.isRegularFile(out.resolve("classes/com/example/digits/Convolution28_Fp32.class")),
+    assertTrue(
+        Files.isRegularFile(out.resolve("classes/com/example/digits/Convolution28_Fp32.class")),
         "the processor generated the FP32 convolution kernel");
   }
 
@@ -70,7 +96,9 @@ class ImportCommandTest {
     Files.write(model, sigmoidModel());
     CliRun run = CliRun.of("import", model.toString(), "--package", "p", "--out", out.toString());
     assertEquals(1, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("import: node 'squash' (Sigmoid): operator 'Sigmoid' is not supported;"),
+    assertTrue(
+        run.err()
+            .startsWith("import: node 'squash' (Sigmoid): operator 'Sigmoid' is not supported;"),
         run::toString);
   }
 
@@ -80,7 +108,8 @@ class ImportCommandTest {
     Files.writeString(notOnnx, "not a model");
     CliRun run = CliRun.of("import", notOnnx.toString(), "--package", "p", "--out", out.toString());
     assertEquals(1, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("import: " + notOnnx + ": not a readable ONNX model"), run::toString);
+    assertTrue(
+        run.err().startsWith("import: " + notOnnx + ": not a readable ONNX model"), run::toString);
 
     Path missing = out.resolve("missing.onnx");
     run = CliRun.of("import", missing.toString(), "--package", "p", "--out", out.toString());
@@ -91,32 +120,66 @@ class ImportCommandTest {
   @Test
   void badPackageOrPrecisionIsRejected() throws IOException {
     Path model = SharedData.require("data/models/mnist-8.onnx");
-    CliRun run = CliRun.of("import", model.toString(), "--package", "com.2bad", "--out", out.toString());
+    CliRun run =
+        CliRun.of("import", model.toString(), "--package", "com.2bad", "--out", out.toString());
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("import: --package com.2bad: \"2bad\" is not an identifier, expected a Java "
-        + "package name"), run::toString);
+    assertTrue(
+        run.err()
+            .startsWith(
+                "import: --package com.2bad: \"2bad\" is not an identifier, expected a Java "
+                    + "package name"),
+        run::toString);
 
-    run = CliRun.of("import", model.toString(), "--package", "p", "--out", out.toString(), "--precision", "int3");
+    run =
+        CliRun.of(
+            "import",
+            model.toString(),
+            "--package",
+            "p",
+            "--out",
+            out.toString(),
+            "--precision",
+            "int3");
     assertEquals(2, run.exit(), run::toString);
-    assertTrue(run.err().startsWith("import: --precision int3: expected int8 or fp32"), run::toString);
+    assertTrue(
+        run.err().startsWith("import: --precision int3: expected int8 or fp32"), run::toString);
   }
 
   /** A one-node model whose operator quantgen does not lower. */
   private static byte[] sigmoidModel() {
-    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("test")
-        .addInput(value("x")).addOutput(value("y"))
-        .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Sigmoid").setName("squash").addInput("x").addOutput("y"));
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen-test")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build().toByteArray();
+    OnnxMl.GraphProto.Builder graph =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("test")
+            .addInput(value("x"))
+            .addOutput(value("y"))
+            .addNode(
+                OnnxMl.NodeProto.newBuilder()
+                    .setOpType("Sigmoid")
+                    .setName("squash")
+                    .addInput("x")
+                    .addOutput("y"));
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen-test")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(graph)
+        .build()
+        .toByteArray();
   }
 
   private static OnnxMl.ValueInfoProto value(String name) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+    OnnxMl.TensorShapeProto.Builder shape =
+        OnnxMl.TensorShapeProto.newBuilder()
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
         .build();
   }
 }

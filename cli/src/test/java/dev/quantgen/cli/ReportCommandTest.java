@@ -28,8 +28,7 @@ import picocli.CommandLine;
  * numbers are compared with the model file and the JSON summary.
  */
 class ReportCommandTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Path modelFile;
   static Path html;
@@ -42,8 +41,16 @@ class ReportCommandTest {
     CliRun calibrate = CliRun.of("calibrate", "--samples", "100", "--out", modelFile.toString());
     assertEquals(0, calibrate.exit(), calibrate.toString());
     html = tmp.resolve("report.html");
-    CliRun report = CliRun.of("report", "--samples", "100", "--model", modelFile.toString(), "--out", html.toString(),
-        "--json");
+    CliRun report =
+        CliRun.of(
+            "report",
+            "--samples",
+            "100",
+            "--model",
+            modelFile.toString(),
+            "--out",
+            html.toString(),
+            "--json");
     assertEquals(0, report.exit(), report.toString());
     summary = JsonParser.parseString(report.out()).getAsJsonObject();
   }
@@ -61,12 +68,22 @@ class ReportCommandTest {
       assertTrue(svg.getAttribute("aria-labelledby").contains(title), "accessible name of " + ids);
       assertEquals("title", ((Element) svg.getElementsByTagName("title").item(0)).getTagName());
     }
-    assertEquals(List.of("chart-sqnr", "chart-size", "chart-hist-0", "chart-hist-1", "chart-hist-2", "chart-hist-3",
-        "chart-tradeoff"), ids);
-    for (String section : new String[] {"summary", "layers", "activations", "tradeoff", "sensitivity"}) {
+    assertEquals(
+        List.of(
+            "chart-sqnr",
+            "chart-size",
+            "chart-hist-0",
+            "chart-hist-1",
+            "chart-hist-2",
+            "chart-hist-3",
+            "chart-tradeoff"),
+        ids);
+    for (String section :
+        new String[] {"summary", "layers", "activations", "tradeoff", "sensitivity"}) {
       assertTrue(elementById(doc, "section", section) != null, "section " + section);
     }
-    assertTrue(elementById(doc, "section", "sensitivity").getTextContent().contains("Not available"));
+    assertTrue(
+        elementById(doc, "section", "sensitivity").getTextContent().contains("Not available"));
   }
 
   @Test
@@ -76,7 +93,9 @@ class ReportCommandTest {
     assertFalse(text.contains("src="), "no external resource");
     assertFalse(text.contains("href="), "no link");
     assertFalse(text.contains("@import") || text.contains("url("), "no CSS import");
-    assertEquals(count(text, "xmlns=\"http://www.w3.org/2000/svg\""), count(text, "http"),
+    assertEquals(
+        count(text, "xmlns=\"http://www.w3.org/2000/svg\""),
+        count(text, "http"),
         "the only URLs are SVG namespace names");
   }
 
@@ -89,10 +108,15 @@ class ReportCommandTest {
     assertEquals(model.size(), sizeBars.size());
     JsonArray layers = summary.getAsJsonArray("layers");
     for (int k = 0; k < model.size(); k++) {
-      assertEquals(String.format("%,d B", model.layer(k).parameterBytes()), sizeBars.get(k).getAttribute("data-value"));
-      assertEquals(model.layer(k).name() + " (int8 static)", sizeBars.get(k).getAttribute("data-label"));
+      assertEquals(
+          String.format("%,d B", model.layer(k).parameterBytes()),
+          sizeBars.get(k).getAttribute("data-value"));
+      assertEquals(
+          model.layer(k).name() + " (int8 static)", sizeBars.get(k).getAttribute("data-label"));
       double db = layers.get(k).getAsJsonObject().get("sqnr_db").getAsDouble();
-      assertEquals(String.format(java.util.Locale.ROOT, "%.2f dB", db), sqnrBars.get(k).getAttribute("data-value"));
+      assertEquals(
+          String.format(java.util.Locale.ROOT, "%.2f dB", db),
+          sqnrBars.get(k).getAttribute("data-value"));
     }
     assertEquals(model.parameterBytes(), summary.get("parameter_bytes").getAsLong());
   }
@@ -108,21 +132,32 @@ class ReportCommandTest {
       Element g = (Element) groups.item(b);
       JsonObject json = boundaries.get(b).getAsJsonObject();
       assertEquals(json.get("name").getAsString(), g.getAttribute("data-boundary"));
-      assertEquals(json.get("clip_lo").getAsFloat(), Float.parseFloat(g.getAttribute("data-clip-lo")));
-      assertEquals(json.get("clip_hi").getAsFloat(), Float.parseFloat(g.getAttribute("data-clip-hi")));
-      assertEquals(100L * (b == 0 ? 784 : model.layer(b - 1).out()), Long.parseLong(g.getAttribute("data-total")),
+      assertEquals(
+          json.get("clip_lo").getAsFloat(), Float.parseFloat(g.getAttribute("data-clip-lo")));
+      assertEquals(
+          json.get("clip_hi").getAsFloat(), Float.parseFloat(g.getAttribute("data-clip-hi")));
+      assertEquals(
+          100L * (b == 0 ? 784 : model.layer(b - 1).out()),
+          Long.parseLong(g.getAttribute("data-total")),
           "every calibration value is binned");
-      assertEquals(1, g.getElementsByTagName("rect").getLength() - count(g, "hist"), "one clip rectangle");
+      assertEquals(
+          1, g.getElementsByTagName("rect").getLength() - count(g, "hist"), "one clip rectangle");
       // Every layer is static int8, so every boundary has the int8 range the file stores: the
       // clipping range widened to include 0, its ends moved by at most half a step when the zero
       // point is rounded to an integer.
       float gridLo = Float.parseFloat(g.getAttribute("data-grid-lo"));
       float gridHi = Float.parseFloat(g.getAttribute("data-grid-hi"));
       double halfStep = (gridHi - gridLo) / 255 / 2 * (1 + 1e-5);
-      assertEquals(Math.min(0, json.get("clip_lo").getAsFloat()), gridLo, halfStep, "lower end of " + json);
-      assertEquals(Math.max(0, json.get("clip_hi").getAsFloat()), gridHi, halfStep, "upper end of " + json);
-      assertEquals(gridHi - gridLo, Math.max(0, json.get("clip_hi").getAsFloat())
-          - Math.min(0, json.get("clip_lo").getAsFloat()), 2 * halfStep * 1e-3, "the width is exact up to rounding");
+      assertEquals(
+          Math.min(0, json.get("clip_lo").getAsFloat()), gridLo, halfStep, "lower end of " + json);
+      assertEquals(
+          Math.max(0, json.get("clip_hi").getAsFloat()), gridHi, halfStep, "upper end of " + json);
+      assertEquals(
+          gridHi - gridLo,
+          Math.max(0, json.get("clip_hi").getAsFloat())
+              - Math.min(0, json.get("clip_lo").getAsFloat()),
+          2 * halfStep * 1e-3,
+          "the width is exact up to rounding");
     }
   }
 
@@ -146,7 +181,15 @@ class ReportCommandTest {
   @Test
   void theSameInputsGiveTheSameBytes() throws Exception {
     Path again = tmp.resolve("again.html");
-    CliRun run = CliRun.of("report", "--samples", "100", "--model", modelFile.toString(), "--out", again.toString());
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--samples",
+            "100",
+            "--model",
+            modelFile.toString(),
+            "--out",
+            again.toString());
     assertEquals(0, run.exit(), run.toString());
     assertArrayEquals(Files.readAllBytes(html), Files.readAllBytes(again));
     assertTrue(run.out().startsWith("wrote " + again + " ("), run.out());
@@ -154,10 +197,16 @@ class ReportCommandTest {
 
   @Test
   void aMissingModelFileIsAUsageError() {
-    CliRun run = CliRun.of("report", "--model", tmp.resolve("nope.qgen").toString(), "--out",
-        tmp.resolve("x.html").toString());
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--model",
+            tmp.resolve("nope.qgen").toString(),
+            "--out",
+            tmp.resolve("x.html").toString());
     assertEquals(CommandLine.ExitCode.USAGE, run.exit());
-    assertTrue(run.err().contains("--model " + tmp.resolve("nope.qgen") + " is not a file"), run.err());
+    assertTrue(
+        run.err().contains("--model " + tmp.resolve("nope.qgen") + " is not a file"), run.err());
     assertFalse(Files.exists(tmp.resolve("x.html")));
   }
 
@@ -166,8 +215,15 @@ class ReportCommandTest {
     Path bad = tmp.resolve("bad.qgen");
     byte[] good = Files.readAllBytes(modelFile);
     Files.write(bad, java.util.Arrays.copyOf(good, good.length / 2));
-    CliRun run = CliRun.of("report", "--samples", "100", "--model", bad.toString(), "--out",
-        tmp.resolve("x.html").toString());
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--samples",
+            "100",
+            "--model",
+            bad.toString(),
+            "--out",
+            tmp.resolve("x.html").toString());
     assertEquals(CommandLine.ExitCode.SOFTWARE, run.exit(), run.toString());
     assertTrue(run.err().startsWith("report: ") && run.err().contains("bad.qgen"), run.err());
   }

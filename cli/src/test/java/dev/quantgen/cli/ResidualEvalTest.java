@@ -32,22 +32,33 @@ import org.junit.jupiter.api.io.TempDir;
 class ResidualEvalTest {
   private static final int IMAGES = 60;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void importWritesAddConcatAndSoftmaxLayersThatCompile() throws IOException {
     Path model = Files.write(tmp.resolve("residual.onnx"), residualModel());
-    CliRun run = CliRun.of("import", model.toString(), "--package", "com.example.residual", "--out",
-        tmp.resolve("src").toString(), "--name", "Residual");
+    CliRun run =
+        CliRun.of(
+            "import",
+            model.toString(),
+            "--package",
+            "com.example.residual",
+            "--out",
+            tmp.resolve("src").toString(),
+            "--name",
+            "Residual");
     assertEquals(0, run.exit(), run::toString);
     List<Path> sources;
     try (Stream<Path> files = Files.walk(tmp.resolve("src"))) {
       sources = files.filter(f -> f.toString().endsWith(".java")).toList();
     }
     String all = String.join("\n", sources.stream().map(ResidualEvalTest::read).toList());
-    assertTrue(all.contains("@Add(") && all.contains("@Concat(") && all.contains("@Softmax(")
-        && all.contains("groups = 4"), all);
+    assertTrue(
+        all.contains("@Add(")
+            && all.contains("@Concat(")
+            && all.contains("@Softmax(")
+            && all.contains("groups = 4"),
+        all);
     Files.createDirectories(tmp.resolve("classes"));
     InProcessCompiler.compile(sources, tmp.resolve("classes")); // throws with javac's errors
   }
@@ -56,10 +67,34 @@ class ResidualEvalTest {
   void evalRunsTheGraphOnGeneratedKernelsAsTheReferenceDoes() throws IOException {
     Path model = Files.write(tmp.resolve("residual.onnx"), residualModel());
     String data = SharedData.require("data/mnist").toString();
-    JsonObject fp32 = json(CliRun.of("eval", "--model", model.toString(), "--data", data, "--precision", "fp32",
-        "--images", Integer.toString(IMAGES), "--json"));
-    JsonObject int8 = json(CliRun.of("eval", "--model", model.toString(), "--data", data, "--precision", "int8",
-        "--images", Integer.toString(IMAGES), "--samples", "30", "--json"));
+    JsonObject fp32 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                data,
+                "--precision",
+                "fp32",
+                "--images",
+                Integer.toString(IMAGES),
+                "--json"));
+    JsonObject int8 =
+        json(
+            CliRun.of(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                data,
+                "--precision",
+                "int8",
+                "--images",
+                Integer.toString(IMAGES),
+                "--samples",
+                "30",
+                "--json"));
     System.out.println("residual eval: " + fp32 + "\n" + int8);
 
     FloatExecutor reference = new FloatExecutor(GraphLowering.lower(OnnxModel.read(model)));
@@ -94,8 +129,11 @@ class ResidualEvalTest {
   /** [1, 1, 28, 28] to 10 probabilities through a residual depthwise-separable block. */
   static byte[] residualModel() {
     Random random = new Random(16);
-    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("residual")
-        .addInput(value("x", 1, 1, 28, 28)).addOutput(value("y", 1, 10));
+    OnnxMl.GraphProto.Builder g =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("residual")
+            .addInput(value("x", 1, 1, 28, 28))
+            .addOutput(value("y", 1, 10));
     floats(g, random, 0.6f, 0, "Ws", 4, 1, 3, 3);
     floats(g, random, 0.1f, 0, "Bs", 4);
     floats(g, random, 0.5f, 0, "Wd", 4, 1, 3, 3);
@@ -105,11 +143,15 @@ class ResidualEvalTest {
     floats(g, random, 0.1f, 0, "C", 10);
     floats(g, random, 0, 0, "lo");
     floats(g, random, 0, 6, "hi");
-    g.addNode(node("Conv", "stem", "s0", "x", "Ws", "Bs").addAttribute(ints("pads", 1, 1, 1, 1))
-        .addAttribute(ints("strides", 2, 2)));
+    g.addNode(
+        node("Conv", "stem", "s0", "x", "Ws", "Bs")
+            .addAttribute(ints("pads", 1, 1, 1, 1))
+            .addAttribute(ints("strides", 2, 2)));
     g.addNode(node("Relu", "stem_relu", "s", "s0"));
-    g.addNode(node("Conv", "depthwise", "d0", "s", "Wd", "Bd").addAttribute(ints("pads", 1, 1, 1, 1))
-        .addAttribute(integer("group", 4)));
+    g.addNode(
+        node("Conv", "depthwise", "d0", "s", "Wd", "Bd")
+            .addAttribute(ints("pads", 1, 1, 1, 1))
+            .addAttribute(integer("group", 4)));
     g.addNode(node("Clip", "relu6", "d", "d0", "lo", "hi"));
     g.addNode(node("Conv", "pointwise", "p", "d", "Wp"));
     g.addNode(node("Add", "residual", "r", "p", "s"));
@@ -118,17 +160,29 @@ class ResidualEvalTest {
     g.addNode(node("Flatten", "flat", "f", "a"));
     g.addNode(node("Gemm", "head", "logits", "f", "G", "C").addAttribute(integer("transB", 1)));
     g.addNode(node("Softmax", "probabilities", "y", "logits").addAttribute(integer("axis", 1)));
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen-test")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray();
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen-test")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(g)
+        .build()
+        .toByteArray();
   }
 
-  private static OnnxMl.NodeProto.Builder node(String op, String name, String output, String... inputs) {
-    return OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(List.of(inputs)).addOutput(output);
+  private static OnnxMl.NodeProto.Builder node(
+      String op, String name, String output, String... inputs) {
+    return OnnxMl.NodeProto.newBuilder()
+        .setOpType(op)
+        .setName(name)
+        .addAllInput(List.of(inputs))
+        .addOutput(output);
   }
 
   private static OnnxMl.AttributeProto ints(String name, long... v) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    OnnxMl.AttributeProto.Builder a =
+        OnnxMl.AttributeProto.newBuilder()
+            .setName(name)
+            .setType(OnnxMl.AttributeProto.AttributeType.INTS);
     for (long x : v) {
       a.addInts(x);
     }
@@ -136,14 +190,24 @@ class ResidualEvalTest {
   }
 
   private static OnnxMl.AttributeProto integer(String name, long v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT).setI(v)
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+        .setI(v)
         .build();
   }
 
-  private static void floats(OnnxMl.GraphProto.Builder g, Random random, float sigma, float offset, String name,
+  private static void floats(
+      OnnxMl.GraphProto.Builder g,
+      Random random,
+      float sigma,
+      float offset,
+      String name,
       long... dims) {
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
     long n = 1;
     for (long d : dims) {
       t.addDims(d);
@@ -160,9 +224,14 @@ class ResidualEvalTest {
     for (long d : dims) {
       shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
         .build();
   }
 }

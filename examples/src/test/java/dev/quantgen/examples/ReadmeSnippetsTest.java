@@ -22,21 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
  * steps 3 to 7 (statements with their imports, each step using what the earlier ones declared) is
  * put, in order, into one method of a class in the user's own package, with only the generated
  * {@code FashionMlp_Model} imported from the examples, as a user's project would have it; the
- * method's parameters are the inputs the text names but does not declare ({@code samples},
- * {@code count}, {@code image}, {@code images}, {@code n}, {@code labels}). javac must accept it with
- * no error. Steps 1 and 2 declare types and a pom; the processor and the build are tested elsewhere
+ * method's parameters are the inputs the text names but does not declare ({@code samples}, {@code
+ * count}, {@code image}, {@code images}, {@code n}, {@code labels}). javac must accept it with no
+ * error. Steps 1 and 2 declare types and a pom; the processor and the build are tested elsewhere
  * (the processor's tests, the Maven plugin's mnist-sample integration test).
  */
 class ReadmeSnippetsTest {
   private static final Path README = Path.of("..", "README.md");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void stepsThreeToSevenCompileAsWrittenInAUsersPackage() throws IOException {
     List<String> blocks = statementBlocks(Files.readString(README, StandardCharsets.UTF_8));
-    assertTrue(blocks.size() >= 5, "expected the java blocks of steps 3 to 7, found " + blocks.size());
+    assertTrue(
+        blocks.size() >= 5, "expected the java blocks of steps 3 to 7, found " + blocks.size());
     Set<String> imports = new LinkedHashSet<>();
     imports.add("import dev.quantgen.examples.mlp.FashionMlp_Model;");
     StringBuilder body = new StringBuilder();
@@ -49,20 +49,38 @@ class ReadmeSnippetsTest {
         }
       }
     }
-    String source = "package com.example.fashion;\n\n" + String.join("\n", imports) + "\n\n"
-        + "final class ReadmeSteps {\n"
-        + "  static void run(float[] samples, int count, float[] image, float[] images, int n, int[] labels)\n"
-        + "      throws Exception {\n" + body + "  }\n}\n";
+    String source =
+        "package com.example.fashion;\n\n"
+            + String.join("\n", imports)
+            + "\n\n"
+            + "final class ReadmeSteps {\n"
+            + "  static void run(float[] samples, int count, float[] image, float[] images, int n, int[] labels)\n"
+            + "      throws Exception {\n"
+            + body
+            + "  }\n}\n";
     Path file = dir.resolve("com/example/fashion/ReadmeSteps.java");
     Files.createDirectories(file.getParent());
     Files.writeString(file, source, StandardCharsets.UTF_8);
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
-    boolean ok = javac.getTask(diagnostics, null, null,
-        List.of("-proc:none", "-d", dir.resolve("classes").toString(), "-classpath",
-            System.getProperty("java.class.path")),
-        null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(file)).call();
+    boolean ok =
+        javac
+            .getTask(
+                diagnostics,
+                null,
+                null,
+                List.of(
+                    "-proc:none",
+                    "-d",
+                    dir.resolve("classes").toString(),
+                    "-classpath",
+                    System.getProperty("java.class.path")),
+                null,
+                javac
+                    .getStandardFileManager(null, null, StandardCharsets.UTF_8)
+                    .getJavaFileObjects(file))
+            .call();
     assertTrue(ok, "the README's steps do not compile as written:\n" + diagnostics + "\n" + source);
   }
 

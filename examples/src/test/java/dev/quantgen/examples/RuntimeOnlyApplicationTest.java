@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an application that only runs a model ships: the runtime jar and the classes javac generated
- * for its {@code @Model}. A {@code .qgen} written by post-training quantization is loaded and run on
- * the generated kernels by a class loader that sees nothing else (not the annotations, not the
+ * for its {@code @Model}. A {@code .qgen} written by post-training quantization is loaded and run
+ * on the generated kernels by a class loader that sees nothing else (not the annotations, not the
  * quantization or training modules, not this test's class path), and gives the same outputs, bit
  * for bit, as the same model run in this JVM.
  */
@@ -53,12 +53,13 @@ class RuntimeOnlyApplicationTest {
 
     URL runtime = InferenceSession.class.getProtectionDomain().getCodeSource().getLocation();
     URL generated = FashionMlp_Model.class.getProtectionDomain().getCodeSource().getLocation();
-    try (URLClassLoader app = new URLClassLoader(new URL[] {runtime, generated},
-        ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader app =
+        new URLClassLoader(new URL[] {runtime, generated}, ClassLoader.getPlatformClassLoader())) {
       Class<?> files = app.loadClass(QuantizedModelFiles.class.getName());
       Class<?> kernelsType = app.loadClass(GeneratedKernels.class.getName());
       Class<?> modelType = app.loadClass(QuantizedModel.class.getName());
-      Object kernels = app.loadClass(FashionMlp_Model.class.getName()).getMethod("kernels").invoke(null);
+      Object kernels =
+          app.loadClass(FashionMlp_Model.class.getName()).getMethod("kernels").invoke(null);
       Object model = files.getMethod("load", Path.class, kernelsType).invoke(null, file, kernels);
       assertEquals(true, modelType.getMethod("allGenerated").invoke(model));
       Class<?> sessionType = app.loadClass(InferenceSession.class.getName());
@@ -68,14 +69,20 @@ class RuntimeOnlyApplicationTest {
       float[] actual = (float[]) run.invoke(session, (Object) x);
       assertArrayEquals(bits(expected), bits(actual));
 
-      for (String absent : List.of("dev.quantgen.annotations.Precision", PostTrainingQuantizer.class.getName(),
-          "dev.quantgen.training.qat.FakeQuant")) {
+      for (String absent :
+          List.of(
+              "dev.quantgen.annotations.Precision",
+              PostTrainingQuantizer.class.getName(),
+              "dev.quantgen.training.qat.FakeQuant")) {
         assertThrows(ClassNotFoundException.class, () -> app.loadClass(absent), absent);
       }
     }
   }
 
-  /** Random weights in the shape of the Fashion MLP (784-256-128-10), quantized to INT8 on random inputs. */
+  /**
+   * Random weights in the shape of the Fashion MLP (784-256-128-10), quantized to INT8 on random
+   * inputs.
+   */
   private static QuantizedModel int8FashionMlp() {
     int[] sizes = {784, 256, 128, 10};
     Random r = new Random(7);
@@ -90,13 +97,15 @@ class RuntimeOnlyApplicationTest {
         b[i] = (float) (0.1 * r.nextGaussian());
       }
       FusedActivation act = l + 2 < sizes.length ? FusedActivation.RELU : FusedActivation.NONE;
-      layers.add(new FloatLayer("fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], w, b), act));
+      layers.add(
+          new FloatLayer("fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], w, b), act));
     }
     float[] samples = new float[64 * 784];
     for (int i = 0; i < samples.length; i++) {
       samples[i] = r.nextFloat();
     }
-    return PostTrainingQuantizer.quantize(FloatModel.of(layers), PtqConfig.of(Precision.INT8), samples, 64);
+    return PostTrainingQuantizer.quantize(
+        FloatModel.of(layers), PtqConfig.of(Precision.INT8), samples, 64);
   }
 
   private static int[] bits(float[] v) {

@@ -20,33 +20,51 @@ import java.util.function.Function;
  * Many threads share models for a bounded time, each request one sample or a batch, in a
  * thread-specific random order; every result must equal, bit for bit, what one thread computed
  * before the run, and the used heap after forced GCs must not grow by more than {@link
- * #HEAP_GROWTH_BOUND}. The load tests of generated dense and conv models run their models through it.
+ * #HEAP_GROWTH_BOUND}. The load tests of generated dense and conv models run their models through
+ * it.
  *
- * <p>The run lasts {@code shortSeconds} by default and 10 s under {@code -Dquantgen.longTests=true};
- * {@code -Dquantgen.loadSeconds} and {@code -Dquantgen.loadThreads} (default 16) override.
+ * <p>The run lasts {@code shortSeconds} by default and 10 s under {@code
+ * -Dquantgen.longTests=true}; {@code -Dquantgen.loadSeconds} and {@code -Dquantgen.loadThreads}
+ * (default 16) override.
  */
 public final class SharedModelLoad {
-  /** Inputs per target; a batch takes the first {@code batch} of them, so no batch may be larger. */
+  /**
+   * Inputs per target; a batch takes the first {@code batch} of them, so no batch may be larger.
+   */
   public static final int INPUTS = 64;
+
   /** Heap growth allowed after the run: GC noise (thread stacks and JIT data live off-heap). */
   public static final long HEAP_GROWTH_BOUND = 8L << 20;
 
   private SharedModelLoad() {}
 
-  /** Runs {@code batch} samples, row-major in {@code x}, into {@code y}; called from many threads at once. */
+  /**
+   * Runs {@code batch} samples, row-major in {@code x}, into {@code y}; called from many threads at
+   * once.
+   */
   @FunctionalInterface
   public interface Run {
     void run(float[] x, int batch, float[] y);
   }
 
-  /** One shared model: how to run it, its row-major inputs, and each input's single-thread output bits. */
-  public record Target(String name, int inputSize, int outputSize, Run run, float[] inputs, int[][] expectedBits) {
+  /**
+   * One shared model: how to run it, its row-major inputs, and each input's single-thread output
+   * bits.
+   */
+  public record Target(
+      String name, int inputSize, int outputSize, Run run, float[] inputs, int[][] expectedBits) {
     /**
-     * A target with {@link #INPUTS} inputs from {@code input}, each one's expected output computed here, on
-     * this thread, by {@code reference} one sample at a time.
+     * A target with {@link #INPUTS} inputs from {@code input}, each one's expected output computed
+     * here, on this thread, by {@code reference} one sample at a time.
      */
-    public static Target of(String name, int inputSize, int outputSize, Run run, Run reference,
-        Function<Random, float[]> input, Random random) {
+    public static Target of(
+        String name,
+        int inputSize,
+        int outputSize,
+        Run run,
+        Run reference,
+        Function<Random, float[]> input,
+        Random random) {
       float[] inputs = new float[INPUTS * inputSize];
       int[][] expected = new int[INPUTS][];
       float[] y = new float[outputSize];
@@ -61,7 +79,13 @@ public final class SharedModelLoad {
   }
 
   /** What a run did. */
-  public record Result(int threads, double seconds, long requests, long rows, long mismatches, long heapBefore,
+  public record Result(
+      int threads,
+      double seconds,
+      long requests,
+      long rows,
+      long mismatches,
+      long heapBefore,
       long heapAfter) {}
 
   /** The thread count: {@code -Dquantgen.loadThreads}, default 16. */
@@ -69,18 +93,24 @@ public final class SharedModelLoad {
     return Integer.getInteger("quantgen.loadThreads", 16);
   }
 
-  /** The run length: {@code -Dquantgen.loadSeconds}, else 10 s for long tests and {@code shortSeconds} otherwise. */
+  /**
+   * The run length: {@code -Dquantgen.loadSeconds}, else 10 s for long tests and {@code
+   * shortSeconds} otherwise.
+   */
   public static long millis(double shortSeconds) {
     double defaultSeconds = Boolean.getBoolean(SharedData.LONG_TESTS) ? 10 : shortSeconds;
-    return (long) (Double.parseDouble(System.getProperty("quantgen.loadSeconds", "" + defaultSeconds)) * 1000);
+    return (long)
+        (Double.parseDouble(System.getProperty("quantgen.loadSeconds", "" + defaultSeconds))
+            * 1000);
   }
 
   /**
-   * Runs {@code threads} threads over {@code targets} and {@code batches} for {@code millis}, prints one
-   * {@code [tag]} line with the figures, and asserts: no worker failed, 0 mismatches, every thread ran,
-   * heap growth within the bound.
+   * Runs {@code threads} threads over {@code targets} and {@code batches} for {@code millis},
+   * prints one {@code [tag]} line with the figures, and asserts: no worker failed, 0 mismatches,
+   * every thread ran, heap growth within the bound.
    */
-  public static Result run(String tag, List<Target> targets, int[] batches, int threads, long millis)
+  public static Result run(
+      String tag, List<Target> targets, int[] batches, int threads, long millis)
       throws InterruptedException {
     for (int batch : batches) {
       assertTrue(batch >= 1 && batch <= INPUTS, "batch sizes within 1.." + INPUTS);
@@ -98,43 +128,50 @@ public final class SharedModelLoad {
     long deadline = begin + millis * 1_000_000L;
     for (int t = 0; t < threads; t++) {
       Random own = new Random(2000 + t);
-      Thread worker = new Thread(() -> {
-        float[][] y = new float[batches.length][];
-        float[] one = null;
-        try {
-          start.await();
-          while (System.nanoTime() < deadline) {
-            // Every thread hits every model and batch size, in a thread-specific random order.
-            Target target = targets.get(own.nextInt(targets.size()));
-            int k = own.nextInt(batches.length);
-            int batch = batches[k];
-            int in = target.inputSize();
-            int out = target.outputSize();
-            if (y[k] == null || y[k].length != batch * out) {
-              y[k] = new float[batch * out];
-            }
-            if (batch == 1) {
-              int i = own.nextInt(INPUTS);
-              if (one == null || one.length != in) {
-                one = new float[in];
-              }
-              System.arraycopy(target.inputs(), i * in, one, 0, in);
-              target.run().run(one, 1, y[k]);
-              check(target, i, y[k], 0, mismatches, firstMismatches);
-            } else {
-              float[] x = batch == INPUTS ? target.inputs() : Arrays.copyOf(target.inputs(), batch * in);
-              target.run().run(x, batch, y[k]);
-              for (int r = 0; r < batch; r++) {
-                check(target, r, y[k], r * out, mismatches, firstMismatches);
-              }
-            }
-            requests.incrementAndGet();
-            rows.addAndGet(batch);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }, tag + "-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                float[][] y = new float[batches.length][];
+                float[] one = null;
+                try {
+                  start.await();
+                  while (System.nanoTime() < deadline) {
+                    // Every thread hits every model and batch size, in a thread-specific random
+                    // order.
+                    Target target = targets.get(own.nextInt(targets.size()));
+                    int k = own.nextInt(batches.length);
+                    int batch = batches[k];
+                    int in = target.inputSize();
+                    int out = target.outputSize();
+                    if (y[k] == null || y[k].length != batch * out) {
+                      y[k] = new float[batch * out];
+                    }
+                    if (batch == 1) {
+                      int i = own.nextInt(INPUTS);
+                      if (one == null || one.length != in) {
+                        one = new float[in];
+                      }
+                      System.arraycopy(target.inputs(), i * in, one, 0, in);
+                      target.run().run(one, 1, y[k]);
+                      check(target, i, y[k], 0, mismatches, firstMismatches);
+                    } else {
+                      float[] x =
+                          batch == INPUTS
+                              ? target.inputs()
+                              : Arrays.copyOf(target.inputs(), batch * in);
+                      target.run().run(x, batch, y[k]);
+                      for (int r = 0; r < batch; r++) {
+                        check(target, r, y[k], r * out, mismatches, firstMismatches);
+                      }
+                    }
+                    requests.incrementAndGet();
+                    rows.addAndGet(batch);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              tag + "-" + t);
       workers.add(worker);
       worker.start();
     }
@@ -146,22 +183,48 @@ public final class SharedModelLoad {
     long heapAfter = usedHeapAfterGc(memory);
 
     List<String> names = targets.stream().map(Target::name).toList();
-    System.out.printf(Locale.ROOT, "[%s] %d models %s; batches %s; threads %d; requests %,d (%,d rows) in %.1f s "
-        + "(%,.0f requests/s, %,.0f rows/s); mismatches %d; used heap after GC %,d -> %,d bytes (growth %,d, "
-        + "bound %,d); %s; %s %s; %d processors%n", tag, targets.size(), names, Arrays.toString(batches), threads,
-        requests.get(), rows.get(), seconds, requests.get() / seconds, rows.get() / seconds, mismatches.get(),
-        heapBefore, heapAfter, heapAfter - heapBefore, HEAP_GROWTH_BOUND,
-        System.getProperty("quantgen.kernels", "default kernels"), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "[%s] %d models %s; batches %s; threads %d; requests %,d (%,d rows) in %.1f s "
+            + "(%,.0f requests/s, %,.0f rows/s); mismatches %d; used heap after GC %,d -> %,d bytes (growth %,d, "
+            + "bound %,d); %s; %s %s; %d processors%n",
+        tag,
+        targets.size(),
+        names,
+        Arrays.toString(batches),
+        threads,
+        requests.get(),
+        rows.get(),
+        seconds,
+        requests.get() / seconds,
+        rows.get() / seconds,
+        mismatches.get(),
+        heapBefore,
+        heapAfter,
+        heapAfter - heapBefore,
+        HEAP_GROWTH_BOUND,
+        System.getProperty("quantgen.kernels", "default kernels"),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors());
     assertTrue(failures.isEmpty(), () -> "worker failed: " + failures);
-    assertEquals(0, mismatches.get(), () -> "results differing from the single-thread run, first: " + firstMismatches);
+    assertEquals(
+        0,
+        mismatches.get(),
+        () -> "results differing from the single-thread run, first: " + firstMismatches);
     assertTrue(requests.get() >= threads, "every thread ran at least once");
-    assertTrue(heapAfter - heapBefore <= HEAP_GROWTH_BOUND,
-        () -> "used heap grew by " + (heapAfter - heapBefore) + " bytes, bound " + HEAP_GROWTH_BOUND);
-    return new Result(threads, seconds, requests.get(), rows.get(), mismatches.get(), heapBefore, heapAfter);
+    assertTrue(
+        heapAfter - heapBefore <= HEAP_GROWTH_BOUND,
+        () ->
+            "used heap grew by " + (heapAfter - heapBefore) + " bytes, bound " + HEAP_GROWTH_BOUND);
+    return new Result(
+        threads, seconds, requests.get(), rows.get(), mismatches.get(), heapBefore, heapAfter);
   }
 
-  /** The raw bits of each value: results are compared bit for bit, NaN payloads and signed zeros included. */
+  /**
+   * The raw bits of each value: results are compared bit for bit, NaN payloads and signed zeros
+   * included.
+   */
   public static int[] bits(float[] v) {
     int[] bits = new int[v.length];
     for (int i = 0; i < v.length; i++) {
@@ -170,21 +233,32 @@ public final class SharedModelLoad {
     return bits;
   }
 
-  private static void check(Target target, int input, float[] y, int off, AtomicLong mismatches, List<String> first) {
+  private static void check(
+      Target target, int input, float[] y, int off, AtomicLong mismatches, List<String> first) {
     int[] want = target.expectedBits()[input];
     for (int o = 0; o < want.length; o++) {
       if (Float.floatToRawIntBits(y[off + o]) != want[o]) {
         mismatches.incrementAndGet();
         if (first.size() < 5) {
-          first.add(target.name() + " input " + input + " output " + o + ": expected "
-              + Float.intBitsToFloat(want[o]) + ", got " + y[off + o]);
+          first.add(
+              target.name()
+                  + " input "
+                  + input
+                  + " output "
+                  + o
+                  + ": expected "
+                  + Float.intBitsToFloat(want[o])
+                  + ", got "
+                  + y[off + o]);
         }
         return;
       }
     }
   }
 
-  /** Used heap after a few forced collections (one {@code System.gc()} may leave floating garbage). */
+  /**
+   * Used heap after a few forced collections (one {@code System.gc()} may leave floating garbage).
+   */
   private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int k = 0; k < 3; k++) {

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * What the last import of one model was made from and what it wrote: the SHA-256 of the model's
  * bytes and the settings, the files written (absolute, one per line) and each quantized layer with
- * its precision. An import whose hash matches and whose files all still exist is skipped; otherwise the old
- * files are deleted before the new ones are written, so a renamed layer leaves no stale source.
+ * its precision. An import whose hash matches and whose files all still exist is skipped; otherwise
+ * the old files are deleted before the new ones are written, so a renamed layer leaves no stale
+ * source.
  *
  * @param hash lower-case hex SHA-256 of the inputs
  * @param files the files the import wrote, absolute
@@ -50,9 +51,10 @@ record ImportStamp(String hash, List<Path> files, Map<String, String> quantized)
   }
 
   /**
-   * The stamp in {@code file}, or empty if there is none or it cannot be read as one (then: regenerate):
-   * no hash, text that is not UTF-8, or a file entry that is not an absolute path ({@link #write} writes
-   * absolute ones; a relative one would be resolved against the working directory).
+   * The stamp in {@code file}, or empty if there is none or it cannot be read as one (then:
+   * regenerate): no hash, text that is not UTF-8, or a file entry that is not an absolute path
+   * ({@link #write} writes absolute ones; a relative one would be resolved against the working
+   * directory).
    */
   static Optional<ImportStamp> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -100,7 +102,9 @@ record ImportStamp(String hash, List<Path> files, Map<String, String> quantized)
     for (Path f : files) {
       text.append(FILE).append(f.toAbsolutePath()).append('\n');
     }
-    quantized.forEach((layer, precision) -> text.append(LAYER).append(layer).append(':').append(precision).append('\n'));
+    quantized.forEach(
+        (layer, precision) ->
+            text.append(LAYER).append(layer).append(':').append(precision).append('\n'));
     Files.createDirectories(file.getParent());
     Files.writeString(file, text, StandardCharsets.UTF_8);
   }

@@ -30,9 +30,9 @@ import java.util.Set;
  * no partial output; an import whose stamp matches the model's bytes and the settings is skipped.
  *
  * <p>Mixed precision: a layer named in {@link ImportSettings#layerPrecisions} gets that precision's
- * {@code @Quantize}, every other layer with weights the model's. The generator writes one precision per
- * call, so it runs once per precision in use and each layer's class is taken from the run with its own
- * precision (the model interface and the weight binding do not depend on it).
+ * {@code @Quantize}, every other layer with weights the model's. The generator writes one precision
+ * per call, so it runs once per precision in use and each layer's class is taken from the run with
+ * its own precision (the model interface and the weight binding do not depend on it).
  */
 public final class ModelImport {
   /** What an import did. */
@@ -51,10 +51,15 @@ public final class ModelImport {
    * @param status generated or up to date
    * @param layers the number of layers (0 when up to date: the model was not lowered)
    * @param files the sources and weight file of this model
-   * @param quantized each layer class with weights (so with a {@code @Quantize}) and its precision, in
-   *     layer order; from the stamp when up to date
+   * @param quantized each layer class with weights (so with a {@code @Quantize}) and its precision,
+   *     in layer order; from the stamp when up to date
    */
-  public record Result(Path model, String modelClass, Status status, int layers, List<Path> files,
+  public record Result(
+      Path model,
+      String modelClass,
+      Status status,
+      int layers,
+      List<Path> files,
       Map<String, String> quantized) {}
 
   private ModelImport() {}
@@ -66,20 +71,31 @@ public final class ModelImport {
    * @throws ModelImportException if the model cannot be read or lowered, or clashes with another
    * @throws IOException if the output cannot be written
    */
-  public static Result run(Path onnxFile, String modelName, ImportSettings settings, Set<Path> taken)
+  public static Result run(
+      Path onnxFile, String modelName, ImportSettings settings, Set<Path> taken)
       throws ModelImportException, IOException {
     if (!ModelNames.isClassName(modelName)) {
-      throw new ModelImportException(onnxFile + ": model name \"" + modelName + "\" is not a Java class name;"
-          + " set <modelName> to one such as Mnist8");
+      throw new ModelImportException(
+          onnxFile
+              + ": model name \""
+              + modelName
+              + "\" is not a Java class name;"
+              + " set <modelName> to one such as Mnist8");
     }
     byte[] bytes = Files.readAllBytes(onnxFile);
     String hash = ImportStamp.hash(bytes, settings.fingerprint(modelName));
     Path stampFile = settings.stampDirectory().resolve(modelName + ".stamp");
     Optional<ImportStamp> previous = ImportStamp.read(stampFile);
     String modelClass = settings.packageName() + "." + modelName;
-    if (previous.isPresent() && previous.get().upToDate(hash) && previous.get().files().stream()
-        .noneMatch(taken::contains)) {
-      return new Result(onnxFile, modelClass, Status.UP_TO_DATE, 0, previous.get().files(),
+    if (previous.isPresent()
+        && previous.get().upToDate(hash)
+        && previous.get().files().stream().noneMatch(taken::contains)) {
+      return new Result(
+          onnxFile,
+          modelClass,
+          Status.UP_TO_DATE,
+          0,
+          previous.get().files(),
           previous.get().quantized());
     }
 
@@ -88,18 +104,26 @@ public final class ModelImport {
     List<JavaFile> sources = generate(onnxFile, lowered, modelName, settings, quantized);
     Map<String, FloatTensor> weights = WeightResource.tensors(lowered, modelName);
     Path packageFolder = settings.sourceRoot().resolve(settings.packageName().replace('.', '/'));
-    Path weightFile = settings.resourceRoot().resolve(settings.packageName().replace('.', '/'))
-        .resolve(modelName + ".npz");
+    Path weightFile =
+        settings
+            .resourceRoot()
+            .resolve(settings.packageName().replace('.', '/'))
+            .resolve(modelName + ".npz");
     List<Path> planned = new ArrayList<>();
     for (JavaFile source : sources) {
-      planned.add(packageFolder.resolve(source.typeSpec().name() + ".java").toAbsolutePath().normalize());
+      planned.add(
+          packageFolder.resolve(source.typeSpec().name() + ".java").toAbsolutePath().normalize());
     }
     planned.add(weightFile.toAbsolutePath().normalize());
     for (Path file : planned) {
       if (taken.contains(file)) {
-        throw new ModelImportException(onnxFile + ": would write " + file + ", which another model of this build"
-            + " already generates (two models with a layer or model of the same name in one package): give each"
-            + " model its own <packageName> (one plugin <execution> per <onnxDirectory>)");
+        throw new ModelImportException(
+            onnxFile
+                + ": would write "
+                + file
+                + ", which another model of this build"
+                + " already generates (two models with a layer or model of the same name in one package): give each"
+                + " model its own <packageName> (one plugin <execution> per <onnxDirectory>)");
       }
     }
 
@@ -114,7 +138,12 @@ public final class ModelImport {
     }
     WeightResource.write(weightFile, weights);
     new ImportStamp(hash, List.copyOf(planned), quantized).write(stampFile);
-    return new Result(onnxFile, modelClass, Status.GENERATED, lowered.layers().size(), List.copyOf(planned),
+    return new Result(
+        onnxFile,
+        modelClass,
+        Status.GENERATED,
+        lowered.layers().size(),
+        List.copyOf(planned),
         Collections.unmodifiableMap(quantized));
   }
 
@@ -125,8 +154,13 @@ public final class ModelImport {
    * @throws ModelImportException if the generator refuses the model, or a {@code <layerPrecisions>}
    *     entry names a layer of this model that has no weights
    */
-  private static List<JavaFile> generate(Path onnxFile, LoweredModel lowered, String modelName,
-      ImportSettings settings, Map<String, String> quantized) throws ModelImportException {
+  private static List<JavaFile> generate(
+      Path onnxFile,
+      LoweredModel lowered,
+      String modelName,
+      ImportSettings settings,
+      Map<String, String> quantized)
+      throws ModelImportException {
     List<String> classes;
     Map<String, List<JavaFile>> byPrecision = new LinkedHashMap<>();
     try {
@@ -137,23 +171,39 @@ public final class ModelImport {
         if (layer instanceof ConvSpec || layer instanceof DenseSpec) {
           quantized.put(name, settings.precisionOf(name));
         } else if (settings.layerPrecisions().containsKey(name)) {
-          throw new ModelImportException(onnxFile + ": <layerPrecisions><" + name + ">: layer " + name
-              + " (from ONNX node " + layer.name() + ") has no weights, so no @Quantize; expected one of the"
-              + " layers with weights: " + String.join(", ", weightedLayers(lowered, classes)));
+          throw new ModelImportException(
+              onnxFile
+                  + ": <layerPrecisions><"
+                  + name
+                  + ">: layer "
+                  + name
+                  + " (from ONNX node "
+                  + layer.name()
+                  + ") has no weights, so no @Quantize; expected one of the"
+                  + " layers with weights: "
+                  + String.join(", ", weightedLayers(lowered, classes)));
         }
       }
-      byPrecision.put(settings.precision(), SourceGenerator.generate(lowered, settings.packageName(), modelName,
-          settings.precision()));
+      byPrecision.put(
+          settings.precision(),
+          SourceGenerator.generate(
+              lowered, settings.packageName(), modelName, settings.precision()));
       for (String precision : quantized.values()) {
         if (!byPrecision.containsKey(precision)) {
-          byPrecision.put(precision, SourceGenerator.generate(lowered, settings.packageName(), modelName, precision));
+          byPrecision.put(
+              precision,
+              SourceGenerator.generate(lowered, settings.packageName(), modelName, precision));
         }
       }
-    } catch (IllegalArgumentException e) { // UnsupportedOperatorException: a window the annotations cannot express
+    } catch (
+        IllegalArgumentException
+            e) { // UnsupportedOperatorException: a window the annotations cannot express
       throw new ModelImportException(named(onnxFile, e), e);
     }
     List<JavaFile> sources = new ArrayList<>(byPrecision.get(settings.precision()));
-    for (int k = 0; k < classes.size(); k++) { // the generator's files: one per layer in order, then the rest
+    for (int k = 0;
+        k < classes.size();
+        k++) { // the generator's files: one per layer in order, then the rest
       String precision = quantized.get(classes.get(k));
       if (precision != null) {
         sources.set(k, byPrecision.get(precision).get(k));
@@ -165,7 +215,8 @@ public final class ModelImport {
   private static List<String> weightedLayers(LoweredModel lowered, List<String> classes) {
     List<String> names = new ArrayList<>();
     for (int k = 0; k < classes.size(); k++) {
-      if (lowered.layers().get(k) instanceof ConvSpec || lowered.layers().get(k) instanceof DenseSpec) {
+      if (lowered.layers().get(k) instanceof ConvSpec
+          || lowered.layers().get(k) instanceof DenseSpec) {
         names.add(classes.get(k));
       }
     }
@@ -176,7 +227,8 @@ public final class ModelImport {
     try {
       return GraphLowering.lower(OnnxModel.parse(bytes, onnxFile.toString()));
     } catch (OnnxFormatException | IllegalArgumentException e) {
-      // IllegalArgumentException includes UnsupportedOperatorException: its message names the node and operator
+      // IllegalArgumentException includes UnsupportedOperatorException: its message names the node
+      // and operator
       throw new ModelImportException(named(onnxFile, e), e);
     }
   }

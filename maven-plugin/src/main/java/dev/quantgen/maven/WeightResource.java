@@ -23,7 +23,10 @@ import java.util.Map;
 final class WeightResource {
   private WeightResource() {}
 
-  /** The tensors, in layer order, named after the layer classes {@link SourceGenerator} gives {@code modelName}'s layers. */
+  /**
+   * The tensors, in layer order, named after the layer classes {@link SourceGenerator} gives {@code
+   * modelName}'s layers.
+   */
   static Map<String, FloatTensor> tensors(LoweredModel model, String modelName) {
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     List<String> classNames = SourceGenerator.layerClassNames(model, modelName);
@@ -39,7 +42,8 @@ final class WeightResource {
     return tensors;
   }
 
-  private static void put(Map<String, FloatTensor> tensors, String layer, FloatTensor weight, FloatTensor bias) {
+  private static void put(
+      Map<String, FloatTensor> tensors, String layer, FloatTensor weight, FloatTensor bias) {
     tensors.put(layer + ".weight", weight);
     if (bias != null) {
       tensors.put(layer + ".bias", bias);

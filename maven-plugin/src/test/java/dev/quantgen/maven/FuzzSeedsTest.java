@@ -19,14 +19,22 @@ import org.junit.jupiter.api.TestFactory;
 class FuzzSeedsTest {
   @TestFactory
   Stream<DynamicTest> importStampSeeds() throws Exception {
-    return seeds("ImportStampFuzzTestInputs/importStamp").stream().map(seed -> DynamicTest.dynamicTest(
-        seed.getFileName().toString(), () -> ImportStampFuzzTest.check(Files.readAllBytes(seed))));
+    return seeds("ImportStampFuzzTestInputs/importStamp").stream()
+        .map(
+            seed ->
+                DynamicTest.dynamicTest(
+                    seed.getFileName().toString(),
+                    () -> ImportStampFuzzTest.check(Files.readAllBytes(seed))));
   }
 
   @TestFactory
   Stream<DynamicTest> importSettingsSeeds() throws Exception {
-    return seeds("ImportSettingsFuzzTestInputs/importSettings").stream().map(seed -> DynamicTest.dynamicTest(
-        seed.getFileName().toString(), () -> ImportSettingsFuzzTest.check(Files.readAllBytes(seed))));
+    return seeds("ImportSettingsFuzzTestInputs/importSettings").stream()
+        .map(
+            seed ->
+                DynamicTest.dynamicTest(
+                    seed.getFileName().toString(),
+                    () -> ImportSettingsFuzzTest.check(Files.readAllBytes(seed))));
   }
 
   private static List<Path> seeds(String folder) throws Exception {

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says when a model cannot be imported. The real build is the invoker sample in {@code src/it}.
  */
 class GenerateMojoTest {
-  @TempDir
-  Path project;
+  @TempDir Path project;
 
   private final List<String> log = new ArrayList<>();
 
@@ -44,24 +43,27 @@ class GenerateMojoTest {
     mojo.pluginVersion = "test";
     mojo.project = new MavenProject();
     mojo.project.setFile(project.resolve("pom.xml").toFile());
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        log.add(content.toString());
-      }
+    mojo.setLog(
+        new SystemStreamLog() {
+          @Override
+          public void info(CharSequence content) {
+            log.add(content.toString());
+          }
 
-      @Override
-      public void warn(CharSequence content) {
-        log.add("WARN " + content);
-      }
-    });
+          @Override
+          public void warn(CharSequence content) {
+            log.add("WARN " + content);
+          }
+        });
     return mojo;
   }
 
   private Set<String> sources() throws Exception {
     Path root = project.resolve("target/generated-sources/quantgen");
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).map(f -> root.relativize(f).toString().replace(File.separatorChar, '/'))
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString().replace(File.separatorChar, '/'))
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }
@@ -72,9 +74,15 @@ class GenerateMojoTest {
 
     mojo().execute();
 
-    assertEquals(Set.of("com/example/tiny/Fc.java", "com/example/tiny/TinyNet.java",
-        "com/example/tiny/TinyNetWeights.java"), sources());
-    String layer = Files.readString(project.resolve("target/generated-sources/quantgen/com/example/tiny/Fc.java"));
+    assertEquals(
+        Set.of(
+            "com/example/tiny/Fc.java",
+            "com/example/tiny/TinyNet.java",
+            "com/example/tiny/TinyNetWeights.java"),
+        sources());
+    String layer =
+        Files.readString(
+            project.resolve("target/generated-sources/quantgen/com/example/tiny/Fc.java"));
     assertTrue(layer.contains("@Dense(") && layer.contains("activation = Activation.RELU"), layer);
     assertTrue(layer.contains("@Quantize(") && layer.contains("precision = Precision.INT8"), layer);
     Path npz = project.resolve("target/generated-resources/quantgen/com/example/tiny/TinyNet.npz");
@@ -86,9 +94,10 @@ class GenerateMojoTest {
       assertEquals(-5 / 8f, w[4]); // W[0][1]: transposed, row 1 of [out, in] starts with it
       assertEquals(0.5f, weights.get("Fc.bias").toArray()[0]);
     }
-    assertEquals("quantgen: src/main/onnx/tiny-net.onnx -> 1 layers, @Quantize(INT8), model com.example.tiny.TinyNet:"
-        + " 3 sources in target/generated-sources/quantgen, weights"
-        + " target/generated-resources/quantgen/com/example/tiny/TinyNet.npz",
+    assertEquals(
+        "quantgen: src/main/onnx/tiny-net.onnx -> 1 layers, @Quantize(INT8), model com.example.tiny.TinyNet:"
+            + " 3 sources in target/generated-sources/quantgen, weights"
+            + " target/generated-resources/quantgen/com/example/tiny/TinyNet.npz",
         log.get(0).replace(File.separatorChar, '/'));
   }
 
@@ -100,10 +109,14 @@ class GenerateMojoTest {
     mojo.execute();
     mojo.execute(); // a second execution adds neither root twice
 
-    assertEquals(List.of(project.resolve("target/generated-sources/quantgen").toString()),
+    assertEquals(
+        List.of(project.resolve("target/generated-sources/quantgen").toString()),
         mojo.project.getCompileSourceRoots());
-    assertEquals(List.of(project.resolve("target/generated-resources/quantgen").toString()),
-        mojo.project.getResources().stream().map(r -> r.getDirectory()).collect(Collectors.toList()));
+    assertEquals(
+        List.of(project.resolve("target/generated-resources/quantgen").toString()),
+        mojo.project.getResources().stream()
+            .map(r -> r.getDirectory())
+            .collect(Collectors.toList()));
   }
 
   @Test
@@ -117,8 +130,10 @@ class GenerateMojoTest {
     mojo().execute();
 
     assertEquals(old, Files.getLastModifiedTime(layer));
-    assertEquals("quantgen: src/main/onnx/tiny-net.onnx unchanged since the last build: com.example.tiny.TinyNet is"
-        + " up to date", log.get(1).replace(File.separatorChar, '/'));
+    assertEquals(
+        "quantgen: src/main/onnx/tiny-net.onnx unchanged since the last build: com.example.tiny.TinyNet is"
+            + " up to date",
+        log.get(1).replace(File.separatorChar, '/'));
   }
 
   @Test
@@ -136,8 +151,10 @@ class GenerateMojoTest {
     GenerateMojo fp32 = mojo();
     fp32.precision = "FP32";
     fp32.execute();
-    assertTrue(Files.readString(project.resolve("target/generated-sources/quantgen/com/example/tiny/Fc.java"))
-        .contains("precision = Precision.FP32"));
+    assertTrue(
+        Files.readString(
+                project.resolve("target/generated-sources/quantgen/com/example/tiny/Fc.java"))
+            .contains("precision = Precision.FP32"));
     assertEquals(3, log.stream().filter(l -> l.contains(" -> 1 layers")).count(), log::toString);
   }
 
@@ -149,9 +166,15 @@ class GenerateMojoTest {
     Files.move(model, model.resolveSibling("small.onnx"));
     mojo().execute();
 
-    assertEquals(Set.of("com/example/tiny/Fc.java", "com/example/tiny/Small.java",
-        "com/example/tiny/SmallWeights.java"), sources());
-    assertFalse(Files.exists(project.resolve("target/generated-resources/quantgen/com/example/tiny/TinyNet.npz")));
+    assertEquals(
+        Set.of(
+            "com/example/tiny/Fc.java",
+            "com/example/tiny/Small.java",
+            "com/example/tiny/SmallWeights.java"),
+        sources());
+    assertFalse(
+        Files.exists(
+            project.resolve("target/generated-resources/quantgen/com/example/tiny/TinyNet.npz")));
   }
 
   @Test
@@ -161,13 +184,15 @@ class GenerateMojoTest {
     Files.createDirectories(stale.getParent());
     Files.writeString(stale, "class Gone {}");
     Files.createDirectories(project.resolve("target/quantgen-stamps"));
-    Files.writeString(project.resolve("target/quantgen-stamps/Gone.stamp"),
+    Files.writeString(
+        project.resolve("target/quantgen-stamps/Gone.stamp"),
         "sha256=00\nfile=" + stale.toAbsolutePath() + "\nfile=" + pom.toAbsolutePath() + "\n");
 
     mojo().execute();
 
     assertFalse(Files.exists(stale), "the gone model's source is deleted");
-    assertTrue(Files.exists(pom), "a file outside the output folders stays, whatever the stamp lists");
+    assertTrue(
+        Files.exists(pom), "a file outside the output folders stays, whatever the stamp lists");
     assertFalse(Files.exists(project.resolve("target/quantgen-stamps/Gone.stamp")));
   }
 
@@ -177,8 +202,13 @@ class GenerateMojoTest {
 
     MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo().execute());
 
-    assertTrue(e.getMessage().startsWith(model + ": node 'squash' (Sigmoid): operator 'Sigmoid' is not supported;"
-        + " supported operators: Conv, MatMul"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                model
+                    + ": node 'squash' (Sigmoid): operator 'Sigmoid' is not supported;"
+                    + " supported operators: Conv, MatMul"),
+        e.getMessage());
     assertFalse(Files.exists(project.resolve("target/generated-sources")), "no partial output");
   }
 
@@ -198,24 +228,31 @@ class GenerateMojoTest {
     TinyOnnx.dense(project.resolve("src/main/onnx/tiny-net.onnx"), 1f);
     GenerateMojo badPackage = mojo();
     badPackage.packageName = "com.example.int";
-    assertEquals("quantgen: <packageName>com.example.int</packageName>: \"int\" is a Java keyword, expected a"
-        + " package name such as com.example.model",
+    assertEquals(
+        "quantgen: <packageName>com.example.int</packageName>: \"int\" is a Java keyword, expected a"
+            + " package name such as com.example.model",
         assertThrows(MojoFailureException.class, badPackage::execute).getMessage());
     GenerateMojo jdkPackage = mojo();
     jdkPackage.packageName = "java.lang";
-    assertTrue(assertThrows(MojoFailureException.class, jdkPackage::execute).getMessage()
-        .startsWith("quantgen: <packageName>java.lang</packageName>: "));
+    assertTrue(
+        assertThrows(MojoFailureException.class, jdkPackage::execute)
+            .getMessage()
+            .startsWith("quantgen: <packageName>java.lang</packageName>: "));
 
     GenerateMojo badPrecision = mojo();
     badPrecision.precision = "int3";
-    assertEquals("quantgen: <precision>int3</precision>: expected one of [FP32, FP16, INT8, INT4, BINARY]",
+    assertEquals(
+        "quantgen: <precision>int3</precision>: expected one of [FP32, FP16, INT8, INT4, BINARY]",
         assertThrows(MojoFailureException.class, badPrecision::execute).getMessage());
 
     GenerateMojo badName = mojo();
     badName.modelName = "my-model";
-    assertTrue(assertThrows(MojoFailureException.class, badName::execute).getMessage()
-        .endsWith("tiny-net.onnx: model name \"my-model\" is not a Java class name; set <modelName> to one such as"
-            + " Mnist8"));
+    assertTrue(
+        assertThrows(MojoFailureException.class, badName::execute)
+            .getMessage()
+            .endsWith(
+                "tiny-net.onnx: model name \"my-model\" is not a Java class name; set <modelName> to one such as"
+                    + " Mnist8"));
   }
 
   @Test
@@ -227,7 +264,8 @@ class GenerateMojoTest {
 
     String message = assertThrows(MojoFailureException.class, mojo::execute).getMessage();
 
-    assertTrue(message.startsWith("quantgen: <modelName>Net</modelName> names one model, but "), message);
+    assertTrue(
+        message.startsWith("quantgen: <modelName>Net</modelName> names one model, but "), message);
   }
 
   @Test
@@ -238,11 +276,13 @@ class GenerateMojoTest {
     String message = assertThrows(MojoFailureException.class, () -> mojo().execute()).getMessage();
 
     assertTrue(message.startsWith(b + ": would write "), message);
-    assertTrue(message.contains("Fc.java, which another model of this build already generates"), message);
+    assertTrue(
+        message.contains("Fc.java, which another model of this build already generates"), message);
   }
 
   private String source(String layer) throws Exception {
-    return Files.readString(project.resolve("target/generated-sources/quantgen/com/example/tiny/" + layer + ".java"));
+    return Files.readString(
+        project.resolve("target/generated-sources/quantgen/com/example/tiny/" + layer + ".java"));
   }
 
   @Test
@@ -256,9 +296,11 @@ class GenerateMojoTest {
     assertTrue(source("Fc1").contains("precision = Precision.INT8"), source("Fc1"));
     assertTrue(source("Fc2").contains("precision = Precision.FP32"), source("Fc2"));
     assertFalse(source("Fc2").contains("INT8"), source("Fc2"));
-    assertEquals("quantgen: src/main/onnx/two.onnx -> 2 layers, @Quantize(INT8, Fc2: FP32), model com.example.tiny.Two:"
-        + " 4 sources in target/generated-sources/quantgen, weights"
-        + " target/generated-resources/quantgen/com/example/tiny/Two.npz", log.get(0).replace(File.separatorChar, '/'));
+    assertEquals(
+        "quantgen: src/main/onnx/two.onnx -> 2 layers, @Quantize(INT8, Fc2: FP32), model com.example.tiny.Two:"
+            + " 4 sources in target/generated-sources/quantgen, weights"
+            + " target/generated-resources/quantgen/com/example/tiny/Two.npz",
+        log.get(0).replace(File.separatorChar, '/'));
   }
 
   @Test
@@ -309,17 +351,23 @@ class GenerateMojoTest {
 
     String message = assertThrows(MojoFailureException.class, typo::execute).getMessage();
 
-    assertEquals(("quantgen: <layerPrecisions> names [Fc3], but no model in " + project.resolve("src/main/onnx")
-        + " has a layer with weights of that name; expected layer class names, per model:"
-        + " {src/main/onnx/two.onnx=[Fc1, Fc2]}").replace(File.separatorChar, '/'), message.replace(File.separatorChar, '/'));
+    assertEquals(
+        ("quantgen: <layerPrecisions> names [Fc3], but no model in "
+                + project.resolve("src/main/onnx")
+                + " has a layer with weights of that name; expected layer class names, per model:"
+                + " {src/main/onnx/two.onnx=[Fc1, Fc2]}")
+            .replace(File.separatorChar, '/'),
+        message.replace(File.separatorChar, '/'));
 
     // an up-to-date model still knows its layers (from its stamp): the same typo fails the same way
     GenerateMojo fine = mojo();
     fine.execute();
     GenerateMojo again = mojo();
     again.layerPrecisions = Map.of("Fc2", "INT8", "Fc3", "FP32");
-    assertTrue(assertThrows(MojoFailureException.class, again::execute).getMessage()
-        .startsWith("quantgen: <layerPrecisions> names [Fc3], but no model"));
+    assertTrue(
+        assertThrows(MojoFailureException.class, again::execute)
+            .getMessage()
+            .startsWith("quantgen: <layerPrecisions> names [Fc3], but no model"));
   }
 
   @Test
@@ -327,13 +375,15 @@ class GenerateMojoTest {
     TinyOnnx.twoDense(project.resolve("src/main/onnx/two.onnx"));
     GenerateMojo badValue = mojo();
     badValue.layerPrecisions = Map.of("Fc2", "int3");
-    assertEquals("quantgen: <layerPrecisions><Fc2>int3</Fc2>: expected one of [FP32, FP16, INT8, INT4, BINARY]",
+    assertEquals(
+        "quantgen: <layerPrecisions><Fc2>int3</Fc2>: expected one of [FP32, FP16, INT8, INT4, BINARY]",
         assertThrows(MojoFailureException.class, badValue::execute).getMessage());
 
     GenerateMojo badName = mojo();
     badName.layerPrecisions = Map.of("fc2.weight", "FP32");
-    assertEquals("quantgen: <layerPrecisions><fc2.weight>FP32</fc2.weight>: \"fc2.weight\" is not a layer class name;"
-        + " expected the name of a generated layer class, such as Times212",
+    assertEquals(
+        "quantgen: <layerPrecisions><fc2.weight>FP32</fc2.weight>: \"fc2.weight\" is not a layer class name;"
+            + " expected the name of a generated layer class, such as Times212",
         assertThrows(MojoFailureException.class, badName::execute).getMessage());
     assertFalse(Files.exists(project.resolve("target/generated-sources")), "nothing written");
   }
@@ -342,7 +392,11 @@ class GenerateMojoTest {
   void aMissingFolderIsAWarningNotAFailure() throws Exception {
     mojo().execute();
 
-    assertEquals(List.of("WARN quantgen: no folder " + project.resolve("src/main/onnx")
-        + ": no ONNX model to import (set <onnxDirectory>)"), log);
+    assertEquals(
+        List.of(
+            "WARN quantgen: no folder "
+                + project.resolve("src/main/onnx")
+                + ": no ONNX model to import (set <onnxDirectory>)"),
+        log);
   }
 }

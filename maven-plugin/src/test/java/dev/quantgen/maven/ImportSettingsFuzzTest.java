@@ -14,12 +14,12 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * Coverage-guided fuzzing of what the plugin makes of its configuration and of the ONNX folder: the
  * input's lines are a {@code <packageName>}, a {@code <precision>} and an ONNX file's name. The
  * settings either build (then the package is one {@link JavaNames#packageNameProblem} accepts) or
- * fail with an {@link IllegalArgumentException} naming the setting; a file name always gives a model
- * name that is a valid, unreserved Java class name ({@link ModelNames#isClassName}). Anything else is
- * a finding.
+ * fail with an {@link IllegalArgumentException} naming the setting; a file name always gives a
+ * model name that is a valid, unreserved Java class name ({@link ModelNames#isClassName}). Anything
+ * else is a finding.
  *
- * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the class is
- * off and {@link FuzzSeedsTest} runs the committed seeds under {@code
+ * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the
+ * class is off and {@link FuzzSeedsTest} runs the committed seeds under {@code
  * ImportSettingsFuzzTestInputs/importSettings/} through {@link #check}.
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
@@ -38,18 +38,28 @@ class ImportSettingsFuzzTest {
     String fileName = lines.length > 2 ? lines[2] : "model.onnx";
     Path root = Path.of("/tmp/quantgen-fuzz-settings");
     try {
-      ImportSettings settings = new ImportSettings(packageName, precision, java.util.Map.of(), root.resolve("src"),
-          root.resolve("res"),
-          root.resolve("stamps"), "0");
-      assertTrue(JavaNames.packageNameProblem(settings.packageName()).isEmpty(), "an accepted package is valid");
+      ImportSettings settings =
+          new ImportSettings(
+              packageName,
+              precision,
+              java.util.Map.of(),
+              root.resolve("src"),
+              root.resolve("res"),
+              root.resolve("stamps"),
+              "0");
+      assertTrue(
+          JavaNames.packageNameProblem(settings.packageName()).isEmpty(),
+          "an accepted package is valid");
     } catch (IllegalArgumentException e) {
-      assertTrue(e.getMessage().startsWith("<packageName>") || e.getMessage().startsWith("<precision>"),
+      assertTrue(
+          e.getMessage().startsWith("<packageName>") || e.getMessage().startsWith("<precision>"),
           () -> "the error names the setting: " + e.getMessage());
     }
     // A name a file system could hold: no separator, no NUL, not empty.
     if (!fileName.isEmpty() && fileName.indexOf('/') < 0 && fileName.indexOf('\0') < 0) {
       String model = ModelNames.of(Path.of(fileName));
-      assertTrue(ModelNames.isClassName(model), () -> "file " + fileName + " gives model name " + model);
+      assertTrue(
+          ModelNames.isClassName(model), () -> "file " + fileName + " gives model name " + model);
     }
   }
 }

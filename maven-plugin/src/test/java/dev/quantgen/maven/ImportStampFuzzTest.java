@@ -17,9 +17,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * is regenerated). Anything else (an exception of any kind, a relative path that would be resolved
  * against the working directory) is a finding.
  *
- * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the class is
- * off and {@link FuzzSeedsTest} runs the committed seeds under {@code ImportStampFuzzTestInputs/importStamp/}
- * through {@link #check} without Jazzer's agent, whose start-up would cost this module's suite about 20 s.
+ * <p>With {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code tools/fuzz.sh}); otherwise the
+ * class is off and {@link FuzzSeedsTest} runs the committed seeds under {@code
+ * ImportStampFuzzTestInputs/importStamp/} through {@link #check} without Jazzer's agent, whose
+ * start-up would cost this module's suite about 20 s.
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
 class ImportStampFuzzTest {

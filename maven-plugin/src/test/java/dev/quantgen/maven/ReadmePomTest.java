@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's step 2 pom is the pom of {@code examples/standalone-maven}, character for character
- * (indented two more spaces inside {@code <project>}); this module's build compiles that project with
- * Maven (the invoker's {@code standalone-maven} execution), so the snippet a user copies is built in CI.
+ * (indented two more spaces inside {@code <project>}); this module's build compiles that project
+ * with Maven (the invoker's {@code standalone-maven} execution), so the snippet a user copies is
+ * built in CI.
  */
 class ReadmePomTest {
   private static final Path ROOT = Path.of("..");
@@ -23,11 +24,20 @@ class ReadmePomTest {
     assertTrue(step >= 0, "README: no \"**2. Build.**\"");
     int open = readme.indexOf("```xml\n", step) + "```xml\n".length();
     String snippet = readme.substring(open, readme.indexOf("```", open));
-    String indented = snippet.lines().map(l -> l.isEmpty() ? l : "  " + l).collect(Collectors.joining("\n", "", "\n"));
+    String indented =
+        snippet
+            .lines()
+            .map(l -> l.isEmpty() ? l : "  " + l)
+            .collect(Collectors.joining("\n", "", "\n"));
 
-    String pom = Files.readString(ROOT.resolve("examples/standalone-maven/pom.xml"), StandardCharsets.UTF_8);
+    String pom =
+        Files.readString(ROOT.resolve("examples/standalone-maven/pom.xml"), StandardCharsets.UTF_8);
 
-    assertTrue(pom.contains(indented), () -> "examples/standalone-maven/pom.xml does not hold the README's step 2"
-        + " snippet; copy it between <project>'s header and </project>:\n" + indented);
+    assertTrue(
+        pom.contains(indented),
+        () ->
+            "examples/standalone-maven/pom.xml does not hold the README's step 2"
+                + " snippet; copy it between <project>'s header and </project>:\n"
+                + indented);
   }
 }

@@ -13,8 +13,8 @@ final class Batches {
       ok = batch.dim(i + 1) == expected.dim(i);
     }
     if (!ok) {
-      throw new IllegalArgumentException("batch: shape " + batch + ", expected [N, "
-          + expected.toString().substring(1));
+      throw new IllegalArgumentException(
+          "batch: shape " + batch + ", expected [N, " + expected.toString().substring(1));
     }
   }
 }

@@ -16,9 +16,19 @@ import java.util.List;
  * @param biasName the initializer the bias came from, or null; for folded values the names joined
  *     with {@code +}
  */
-public record ConvSpec(String name, Shape inputShape, Shape outputShape, FloatTensor weights, FloatTensor bias,
-    Window2d window, int groups, Activation activation, String weightName, String biasName,
-    List<String> sources) implements LoweredLayer {
+public record ConvSpec(
+    String name,
+    Shape inputShape,
+    Shape outputShape,
+    FloatTensor weights,
+    FloatTensor bias,
+    Window2d window,
+    int groups,
+    Activation activation,
+    String weightName,
+    String biasName,
+    List<String> sources)
+    implements LoweredLayer {
   public ConvSpec {
     sources = List.copyOf(sources);
   }

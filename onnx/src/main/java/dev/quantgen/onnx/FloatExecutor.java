@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs a {@link LoweredModel} in FP32 with the reference layers of {@code dev.quantgen.runtime.conv}.
- * A dense layer runs as a 1x1 convolution over {@code [N, K, 1, 1]}, which is the same sum; joins
- * and softmax run {@link GraphOps} sample by sample.
- * Immutable and thread-safe.
+ * Runs a {@link LoweredModel} in FP32 with the reference layers of {@code
+ * dev.quantgen.runtime.conv}. A dense layer runs as a 1x1 convolution over {@code [N, K, 1, 1]},
+ * which is the same sum; joins and softmax run {@link GraphOps} sample by sample. Immutable and
+ * thread-safe.
  */
 public final class FloatExecutor {
   private final LoweredModel model;
@@ -35,10 +35,17 @@ public final class FloatExecutor {
       return conv::apply;
     }
     if (layer instanceof DenseSpec d) {
-      Conv2d conv = new Conv2d(FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()), d.bias(),
-          Window2d.of(1, 1), 1, d.activation());
-      return x -> reshape(conv.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
-          Shape.of(x.shape().dim(0), d.out()));
+      Conv2d conv =
+          new Conv2d(
+              FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()),
+              d.bias(),
+              Window2d.of(1, 1),
+              1,
+              d.activation());
+      return x ->
+          reshape(
+              conv.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
+              Shape.of(x.shape().dim(0), d.out()));
     }
     if (layer instanceof PoolSpec p) {
       if (p.kind() == PoolSpec.Kind.MAX) {
@@ -88,7 +95,8 @@ public final class FloatExecutor {
     int[] out = new int[j.outputShape().rank() + 1];
     out[0] = x.shape().dim(0);
     System.arraycopy(j.outputShape().dims(), 0, out, 1, out.length - 1);
-    return perSample(x, other, j.kind() == JoinSpec.Kind.ADD ? GraphOps::add : GraphOps::concat, Shape.of(out));
+    return perSample(
+        x, other, j.kind() == JoinSpec.Kind.ADD ? GraphOps::add : GraphOps::concat, Shape.of(out));
   }
 
   private static FloatTensor reshape(FloatTensor x, Shape shape) {

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Lowers a sequential ONNX graph to an ordered list of {@link LoweredLayer}s, checking shapes through
- * the chain.
+ * Lowers a sequential ONNX graph to an ordered list of {@link LoweredLayer}s, checking shapes
+ * through the chain.
  *
  * <ul>
  *   <li>Conv, MatMul and Gemm start a layer; an Add of a per-channel constant folds into its bias,
@@ -28,36 +28,62 @@ import java.util.Set;
  *       here: mnist-8 reshapes its dense weight that way.
  * </ul>
  *
- * <p>The first axis of the graph input is the batch; a Reshape's first target dimension is taken
- * as the batch as well (mnist-8 fixes it to 1). Anything else is rejected with an {@link
+ * <p>The first axis of the graph input is the batch; a Reshape's first target dimension is taken as
+ * the batch as well (mnist-8 fixes it to 1). Anything else is rejected with an {@link
  * UnsupportedOperatorException} that names the node, its operator and what is supported.
  *
  * <p>Attributes are range-checked as longs before they are narrowed to int (strides, dilations,
  * kernel sizes and group at least 1, pads at least 0, all at most 2^31 - 1), and the window
- * arithmetic is done in long by {@link Window2d#resolve}, so no attribute value wraps. Every
- * weight and per-sample activation, and the model's total, is checked against {@link
- * LoweringLimits} before anything of that size exists. Layers that use the same initializer share
- * one weight tensor (a per-layer copy is made only when BatchNormalization is folded into it).
+ * arithmetic is done in long by {@link Window2d#resolve}, so no attribute value wraps. Every weight
+ * and per-sample activation, and the model's total, is checked against {@link LoweringLimits}
+ * before anything of that size exists. Layers that use the same initializer share one weight tensor
+ * (a per-layer copy is made only when BatchNormalization is folded into it).
  */
 public final class GraphLowering {
   /** The operators this lowering accepts. */
-  public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "MatMul", "Gemm", "Add", "Relu", "Clip",
-      "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Softmax", "Flatten", "Reshape",
-      "Identity", "Constant");
+  public static final List<String> SUPPORTED_OPERATORS =
+      List.of(
+          "Conv",
+          "MatMul",
+          "Gemm",
+          "Add",
+          "Relu",
+          "Clip",
+          "BatchNormalization",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Concat",
+          "Softmax",
+          "Flatten",
+          "Reshape",
+          "Identity",
+          "Constant");
 
   private final OnnxModel model;
   private final LoweringLimits limits;
   private final Map<String, OnnxTensor> constants;
-  /** Dense weights in [out, in] layout derived from an initializer, so layers sharing it share them. */
+
+  /**
+   * Dense weights in [out, in] layout derived from an initializer, so layers sharing it share them.
+   */
   private final Map<DenseWeightKey, FloatTensor> denseWeights = new HashMap<>();
+
   /** Constant Reshapes already folded, so that repeating one yields the same tensor. */
   private final Map<ReshapeKey, OnnxTensor> reshapes = new HashMap<>();
+
   /** Weight and activation elements of the layers so far, compared with the model limit. */
   private long modelElements;
+
   private final List<LoweredLayer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
-  /** The layer whose output each tensor is (-1: the graph input), for Add and Concat of two activations. */
+
+  /**
+   * The layer whose output each tensor is (-1: the graph input), for Add and Concat of two
+   * activations.
+   */
   private final Map<String, Integer> layerOutputs = new HashMap<>();
+
   private Affine pending;
   private String current;
   private Shape shape;
@@ -71,8 +97,8 @@ public final class GraphLowering {
   /**
    * Lowers {@code model} within the limits of {@link LoweringLimits#fromSystemProperties()}.
    *
-   * @throws UnsupportedOperatorException for an operator, attribute or graph structure not supported,
-   *     or a tensor or model beyond the limits
+   * @throws UnsupportedOperatorException for an operator, attribute or graph structure not
+   *     supported, or a tensor or model beyond the limits
    * @throws IllegalArgumentException for shapes that do not fit through the chain
    */
   public static LoweredModel lower(OnnxModel model) {
@@ -86,28 +112,53 @@ public final class GraphLowering {
 
   private LoweredModel run() {
     if (model.inputs().size() != 1 || model.outputs().size() != 1) {
-      throw new UnsupportedOperatorException(model.source() + ": " + model.inputs().size() + " inputs and "
-          + model.outputs().size() + " outputs, expected one of each (a sequential model)");
+      throw new UnsupportedOperatorException(
+          model.source()
+              + ": "
+              + model.inputs().size()
+              + " inputs and "
+              + model.outputs().size()
+              + " outputs, expected one of each (a sequential model)");
     }
     OnnxValueInfo input = model.inputs().get(0);
     long[] dims = input.dims();
     if (dims.length != 4 && dims.length != 2) {
-      throw new UnsupportedOperatorException(model.source() + ": input " + input
-          + " has rank " + dims.length + ", expected [N, C, H, W] or [N, K]");
+      throw new UnsupportedOperatorException(
+          model.source()
+              + ": input "
+              + input
+              + " has rank "
+              + dims.length
+              + ", expected [N, C, H, W] or [N, K]");
     }
     int[] perSample = new int[dims.length - 1];
     for (int i = 1; i < dims.length; i++) {
       if (dims[i] < 1 || dims[i] > Integer.MAX_VALUE) {
-        throw new UnsupportedOperatorException(model.source() + ": input " + input + " has dimension " + i
-            + " = " + dims[i] + ", expected a fixed positive size (only the batch may be symbolic)");
+        throw new UnsupportedOperatorException(
+            model.source()
+                + ": input "
+                + input
+                + " has dimension "
+                + i
+                + " = "
+                + dims[i]
+                + ", expected a fixed positive size (only the batch may be symbolic)");
       }
       perSample[i - 1] = (int) dims[i];
     }
     long inputElements = LoweringLimits.elements(Arrays.copyOfRange(dims, 1, dims.length));
     if (inputElements > limits.maxTensorElements()) {
-      throw new UnsupportedOperatorException(model.source() + ": input " + input + " has " + inputElements
-          + " elements per sample: expected at most " + limits.maxTensorElements() + " ("
-          + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+      throw new UnsupportedOperatorException(
+          model.source()
+              + ": input "
+              + input
+              + " has "
+              + inputElements
+              + " elements per sample: expected at most "
+              + limits.maxTensorElements()
+              + " ("
+              + LoweringLimits.MAX_TENSOR_ELEMENTS
+              + ", see docs/limits.md)");
     }
     current = input.name();
     shape = Shape.of(perSample);
@@ -119,29 +170,41 @@ public final class GraphLowering {
     flush();
     String output = model.outputs().get(0).name();
     if (!output.equals(current)) {
-      throw new UnsupportedOperatorException(model.source() + ": graph output '" + output
-          + "' is not the end of the layer chain '" + current + "': expected a sequential model");
+      throw new UnsupportedOperatorException(
+          model.source()
+              + ": graph output '"
+              + output
+              + "' is not the end of the layer chain '"
+              + current
+              + "': expected a sequential model");
     }
     if (layers.isEmpty()) {
-      throw new UnsupportedOperatorException(model.source() + ": no layers: expected at least one Conv, MatMul,"
-          + " Gemm or pooling node");
+      throw new UnsupportedOperatorException(
+          model.source()
+              + ": no layers: expected at least one Conv, MatMul,"
+              + " Gemm or pooling node");
     }
     return new LoweredModel(model.source(), input.name(), inputShape, layers, output);
   }
 
   private void lowerNode(OnnxNode node) {
     if (node.opType().equals("QuantizeLinear") || node.opType().equals("DequantizeLinear")) {
-      throw unsupported(node, "a pre-quantized (QDQ) model is not lowered as a float model: import it as it is"
-          + " with QdqImporter (quantgen eval --precision as-is)");
+      throw unsupported(
+          node,
+          "a pre-quantized (QDQ) model is not lowered as a float model: import it as it is"
+              + " with QdqImporter (quantgen eval --precision as-is)");
     }
     if (node.opType().equals("Constant")) {
-      OnnxTensor value = node.attribute("value").orElseThrow(() -> unsupported(node,
-          "has no 'value' tensor attribute")).asTensor();
+      OnnxTensor value =
+          node.attribute("value")
+              .orElseThrow(() -> unsupported(node, "has no 'value' tensor attribute"))
+              .asTensor();
       String out = output(node);
       constants.put(out, value.reshaped(out, value.shape()));
       return;
     }
-    if (!node.inputs().isEmpty() && node.inputs().stream().filter(s -> !s.isEmpty()).allMatch(constants::containsKey)) {
+    if (!node.inputs().isEmpty()
+        && node.inputs().stream().filter(s -> !s.isEmpty()).allMatch(constants::containsKey)) {
       foldConstant(node);
       return;
     }
@@ -163,8 +226,14 @@ public final class GraphLowering {
         requireCurrent(node, node.input(0));
         advance(node);
       }
-      default -> throw new UnsupportedOperatorException("node " + node.describe() + ": operator '" + node.opType()
-          + "' is not supported; supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
+      default ->
+          throw new UnsupportedOperatorException(
+              "node "
+                  + node.describe()
+                  + ": operator '"
+                  + node.opType()
+                  + "' is not supported; supported operators: "
+                  + String.join(", ", SUPPORTED_OPERATORS));
     }
   }
 
@@ -173,16 +242,23 @@ public final class GraphLowering {
     switch (node.opType()) {
       case "Reshape" -> {
         OnnxTensor data = constant(node, 0);
-        Shape target = Shape.of(resolveReshape(node, data.shape().dims(), constant(node, 1).longs()));
+        Shape target =
+            Shape.of(resolveReshape(node, data.shape().dims(), constant(node, 1).longs()));
         // keeps the initializer's own name, so the weight binding points at the file's tensor; the
         // same reshape of the same tensor gives the same tensor, so layers reading it share weights
-        constants.put(out, reshapes.computeIfAbsent(new ReshapeKey(data, target),
-            key -> data.reshaped(data.name(), target)));
+        constants.put(
+            out,
+            reshapes.computeIfAbsent(
+                new ReshapeKey(data, target), key -> data.reshaped(data.name(), target)));
       }
       case "Identity" -> constants.put(out, constant(node, 0));
-      default -> throw new UnsupportedOperatorException("node " + node.describe()
-          + ": only constant inputs, and constant folding supports only Reshape and Identity;"
-          + " supported operators: " + String.join(", ", SUPPORTED_OPERATORS));
+      default ->
+          throw new UnsupportedOperatorException(
+              "node "
+                  + node.describe()
+                  + ": only constant inputs, and constant folding supports only Reshape and Identity;"
+                  + " supported operators: "
+                  + String.join(", ", SUPPORTED_OPERATORS));
     }
   }
 
@@ -193,27 +269,50 @@ public final class GraphLowering {
     requireSpatial(node);
     FloatTensor w = constant(node, 1).floats();
     if (w.shape().rank() != 4) {
-      throw unsupported(node, "weight " + w.shape() + " has rank " + w.shape().rank()
-          + ", expected a 2-D convolution [M, C/group, kh, kw]");
+      throw unsupported(
+          node,
+          "weight "
+              + w.shape()
+              + " has rank "
+              + w.shape().rank()
+              + ", expected a 2-D convolution [M, C/group, kh, kw]");
     }
     if (w.size() == 0) {
       throw unsupported(node, "weight " + w.shape() + " is empty: expected at least one element");
     }
     int groups = node.intAttribute("group", 1, 1);
     long[] kernel = node.longsAttribute("kernel_shape");
-    if (kernel != null && (kernel.length != 2 || kernel[0] != w.shape().dim(2) || kernel[1] != w.shape().dim(3))) {
-      throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + " differs from the weight "
-          + w.shape());
+    if (kernel != null
+        && (kernel.length != 2 || kernel[0] != w.shape().dim(2) || kernel[1] != w.shape().dim(3))) {
+      throw unsupported(
+          node,
+          "kernel_shape " + Arrays.toString(kernel) + " differs from the weight " + w.shape());
     }
     long expectedChannels = (long) w.shape().dim(1) * groups; // both below 2^31: exact in long
     if (expectedChannels != shape.dim(0)) {
-      throw new IllegalArgumentException("node " + node.describe() + ": weight " + w.shape() + " with group "
-          + groups + " expects " + expectedChannels + " input channels, but the input is " + shape);
+      throw new IllegalArgumentException(
+          "node "
+              + node.describe()
+              + ": weight "
+              + w.shape()
+              + " with group "
+              + groups
+              + " expects "
+              + expectedChannels
+              + " input channels, but the input is "
+              + shape);
     }
     int m = w.shape().dim(0);
     if (m % groups != 0) {
-      throw unsupported(node, "attribute group = " + groups + " does not divide the weight's " + m
-          + " output channels " + w.shape() + ": expected a divisor of both the input and output channels");
+      throw unsupported(
+          node,
+          "attribute group = "
+              + groups
+              + " does not divide the weight's "
+              + m
+              + " output channels "
+              + w.shape()
+              + ": expected a divisor of both the input and output channels");
     }
     Window2d window = window(node, w.shape().dim(2), w.shape().dim(3), true);
     WindowGeometry g = geometry(node, window);
@@ -221,14 +320,31 @@ public final class GraphLowering {
     if (!node.input(2).isEmpty()) {
       bias = constant(node, 2).floats();
       if (bias.size() != m) {
-        throw new IllegalArgumentException("node " + node.describe() + ": bias '" + node.input(2) + "' has shape "
-            + bias.shape() + ", expected [" + m + "] (one per output channel)");
+        throw new IllegalArgumentException(
+            "node "
+                + node.describe()
+                + ": bias '"
+                + node.input(2)
+                + "' has shape "
+                + bias.shape()
+                + ", expected ["
+                + m
+                + "] (one per output channel)");
       }
     }
     Shape out = activationShape(node, m, g.outHeight(), g.outWidth());
     countLayer(node, w, bias == null ? 0 : bias.size(), out);
-    startAffine(node, new Affine(true, w, bias == null ? null : bias.toArray(),
-        constant(node, 1).name(), node.input(2).isEmpty() ? null : constant(node, 2).name(), window, groups), out);
+    startAffine(
+        node,
+        new Affine(
+            true,
+            w,
+            bias == null ? null : bias.toArray(),
+            constant(node, 1).name(),
+            node.input(2).isEmpty() ? null : constant(node, 2).name(),
+            window,
+            groups),
+        out);
   }
 
   private void matMul(OnnxNode node) {
@@ -244,25 +360,49 @@ public final class GraphLowering {
     }
     FloatTensor b = constant(node, 1).floats();
     FloatTensor c = node.input(2).isEmpty() ? null : constant(node, 2).floats();
-    dense(node, b, node.longAttribute("transB", 0) != 0, node.floatAttribute("alpha", 1f), c,
-        node.floatAttribute("beta", 1f), constant(node, 1).name(),
+    dense(
+        node,
+        b,
+        node.longAttribute("transB", 0) != 0,
+        node.floatAttribute("alpha", 1f),
+        c,
+        node.floatAttribute("beta", 1f),
+        constant(node, 1).name(),
         node.input(2).isEmpty() ? null : constant(node, 2).name());
   }
 
-  /** A dense layer from {@code alpha * x B (+ beta * C)}; B is [K, N], or [N, K] when transposed. */
-  private void dense(OnnxNode node, FloatTensor b, boolean transposed, float alpha, FloatTensor c, float beta,
-      String weightName, String biasName) {
+  /**
+   * A dense layer from {@code alpha * x B (+ beta * C)}; B is [K, N], or [N, K] when transposed.
+   */
+  private void dense(
+      OnnxNode node,
+      FloatTensor b,
+      boolean transposed,
+      float alpha,
+      FloatTensor c,
+      float beta,
+      String weightName,
+      String biasName) {
     if (shape.rank() != 1) {
-      throw unsupported(node, "input " + shape + " is not a vector: expected a Flatten or Reshape before it");
+      throw unsupported(
+          node, "input " + shape + " is not a vector: expected a Flatten or Reshape before it");
     }
     if (b.shape().rank() != 2) {
-      throw unsupported(node, "weight " + b.shape() + " has rank " + b.shape().rank() + ", expected [K, N]");
+      throw unsupported(
+          node, "weight " + b.shape() + " has rank " + b.shape().rank() + ", expected [K, N]");
     }
     int k = transposed ? b.shape().dim(1) : b.shape().dim(0);
     int n = transposed ? b.shape().dim(0) : b.shape().dim(1);
     if (k != shape.dim(0)) {
-      throw new IllegalArgumentException("node " + node.describe() + ": weight " + b.shape() + " expects "
-          + k + " inputs, but the input is " + shape);
+      throw new IllegalArgumentException(
+          "node "
+              + node.describe()
+              + ": weight "
+              + b.shape()
+              + " expects "
+              + k
+              + " inputs, but the input is "
+              + shape);
     }
     float[] bias = null;
     if (c != null) {
@@ -273,7 +413,9 @@ public final class GraphLowering {
     }
     Shape out = activationShape(node, n);
     countLayer(node, b, bias == null ? 0 : n, out);
-    startAffine(node, new Affine(false, denseWeights(b, transposed, alpha), bias, weightName, biasName, null, 1),
+    startAffine(
+        node,
+        new Affine(false, denseWeights(b, transposed, alpha), bias, weightName, biasName, null, 1),
         out);
   }
 
@@ -286,18 +428,20 @@ public final class GraphLowering {
     if (transposed && alpha == 1f) {
       return b;
     }
-    return denseWeights.computeIfAbsent(new DenseWeightKey(b, transposed, Float.floatToIntBits(alpha)), key -> {
-      int k = transposed ? b.shape().dim(1) : b.shape().dim(0);
-      int n = transposed ? b.shape().dim(0) : b.shape().dim(1);
-      float[] bv = b.toArray();
-      float[] w = new float[bv.length]; // [out, in]; n * k = b.size(), an array size
-      for (int o = 0; o < n; o++) {
-        for (int i = 0; i < k; i++) {
-          w[o * k + i] = alpha * (transposed ? bv[o * k + i] : bv[i * n + o]);
-        }
-      }
-      return FloatTensor.of(Shape.of(n, k), w);
-    });
+    return denseWeights.computeIfAbsent(
+        new DenseWeightKey(b, transposed, Float.floatToIntBits(alpha)),
+        key -> {
+          int k = transposed ? b.shape().dim(1) : b.shape().dim(0);
+          int n = transposed ? b.shape().dim(0) : b.shape().dim(1);
+          float[] bv = b.toArray();
+          float[] w = new float[bv.length]; // [out, in]; n * k = b.size(), an array size
+          for (int o = 0; o < n; o++) {
+            for (int i = 0; i < k; i++) {
+              w[o * k + i] = alpha * (transposed ? bv[o * k + i] : bv[i * n + o]);
+            }
+          }
+          return FloatTensor.of(Shape.of(n, k), w);
+        });
   }
 
   private void pool(OnnxNode node) {
@@ -314,13 +458,23 @@ public final class GraphLowering {
     }
     int[] kernel = node.intsAttribute("kernel_shape", 1);
     if (kernel == null || kernel.length != 2) {
-      throw unsupported(node, "kernel_shape " + Arrays.toString(kernel) + ": expected two values (2-D pooling)");
+      throw unsupported(
+          node, "kernel_shape " + Arrays.toString(kernel) + ": expected two values (2-D pooling)");
     }
     long cells = (long) kernel[0] * kernel[1]; // both below 2^31: exact in long
-    if (cells > limits.maxTensorElements()) { // the reference pools list one window's cells in an array
-      throw unsupported(node, "attribute kernel_shape " + Arrays.toString(kernel) + " has " + cells
-          + " cells per window: expected at most " + limits.maxTensorElements() + " ("
-          + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+    if (cells
+        > limits.maxTensorElements()) { // the reference pools list one window's cells in an array
+      throw unsupported(
+          node,
+          "attribute kernel_shape "
+              + Arrays.toString(kernel)
+              + " has "
+              + cells
+              + " cells per window: expected at most "
+              + limits.maxTensorElements()
+              + " ("
+              + LoweringLimits.MAX_TENSOR_ELEMENTS
+              + ", see docs/limits.md)");
     }
     boolean max = node.opType().equals("MaxPool");
     Window2d window = window(node, kernel[0], kernel[1], max);
@@ -329,8 +483,15 @@ public final class GraphLowering {
     Shape out = activationShape(node, shape.dim(0), g.outHeight(), g.outWidth());
     countLayer(node, null, 0, out);
     flush();
-    layers.add(new PoolSpec(uniqueName(node), max ? PoolSpec.Kind.MAX : PoolSpec.Kind.AVERAGE, shape, out, window,
-        countIncludePad, List.of(node.name())));
+    layers.add(
+        new PoolSpec(
+            uniqueName(node),
+            max ? PoolSpec.Kind.MAX : PoolSpec.Kind.AVERAGE,
+            shape,
+            out,
+            window,
+            countIncludePad,
+            List.of(node.name())));
     advance(node, out);
   }
 
@@ -350,21 +511,29 @@ public final class GraphLowering {
     System.arraycopy(shape.dims(), 0, full, 1, shape.rank());
     int[] target = resolveReshape(node, full, constant(node, 1).longs());
     if (target.length < 1 || target[0] != 1) {
-      throw unsupported(node, "reshapes " + Arrays.toString(full) + " to " + Arrays.toString(target)
-          + ": expected the first dimension to stay the batch");
+      throw unsupported(
+          node,
+          "reshapes "
+              + Arrays.toString(full)
+              + " to "
+              + Arrays.toString(target)
+              + ": expected the first dimension to stay the batch");
     }
     flattenTo(node, Shape.of(Arrays.copyOfRange(target, 1, target.length)));
   }
 
-  /** A Flatten layer when {@code target} is the flattened shape, nothing when it is the same shape. */
+  /**
+   * A Flatten layer when {@code target} is the flattened shape, nothing when it is the same shape.
+   */
   private void flattenTo(OnnxNode node, Shape target) {
     if (target.equals(shape)) {
       advance(node);
       return;
     }
     if (target.rank() != 1) {
-      throw unsupported(node, "reshapes " + shape + " to " + target + ": expected a flatten to ["
-          + shape.size() + "]");
+      throw unsupported(
+          node,
+          "reshapes " + shape + " to " + target + ": expected a flatten to [" + shape.size() + "]");
     }
     countLayer(node, null, 0, target);
     flush();
@@ -383,7 +552,8 @@ public final class GraphLowering {
       return;
     }
     requireFoldable(node, "Add");
-    float[] c = channelConstant(node, constants.get(other).floats(), pending.outChannels(), pending.conv);
+    float[] c =
+        channelConstant(node, constants.get(other).floats(), pending.outChannels(), pending.conv);
     if (pending.bias == null) {
       pending.bias = c;
       pending.biasName = other;
@@ -404,29 +574,48 @@ public final class GraphLowering {
   private void join(OnnxNode node, JoinSpec.Kind kind, String other) {
     Integer from = layerOutputs.get(other);
     if (from == null) {
-      throw unsupported(node, "reads '" + other + "', which is neither the graph input nor a layer's output (a value"
-          + " inside a fused Conv/MatMul/Gemm, or a branch with layers of its own): expected a residual connection"
-          + " from an earlier layer's output");
+      throw unsupported(
+          node,
+          "reads '"
+              + other
+              + "', which is neither the graph input nor a layer's output (a value"
+              + " inside a fused Conv/MatMul/Gemm, or a branch with layers of its own): expected a residual connection"
+              + " from an earlier layer's output");
     }
     flush();
     Shape fromShape = from < 0 ? inputShape() : layers.get(from).outputShape();
     Shape out;
     if (kind == JoinSpec.Kind.ADD) {
       if (!fromShape.equals(shape)) {
-        throw unsupported(node, "adds " + shape + " and " + fromShape + ": expected equal shapes (no broadcasting"
-            + " between activations)");
+        throw unsupported(
+            node,
+            "adds "
+                + shape
+                + " and "
+                + fromShape
+                + ": expected equal shapes (no broadcasting"
+                + " between activations)");
       }
       out = shape;
     } else {
-      if (shape.rank() != 3 || fromShape.rank() != 3 || shape.dim(1) != fromShape.dim(1)
+      if (shape.rank() != 3
+          || fromShape.rank() != 3
+          || shape.dim(1) != fromShape.dim(1)
           || shape.dim(2) != fromShape.dim(2)) {
-        throw unsupported(node, "concatenates " + shape + " and " + fromShape + ": expected [C, H, W] values with"
-            + " equal H and W");
+        throw unsupported(
+            node,
+            "concatenates "
+                + shape
+                + " and "
+                + fromShape
+                + ": expected [C, H, W] values with"
+                + " equal H and W");
       }
       out = activationShape(node, shape.dim(0) + fromShape.dim(0), shape.dim(1), shape.dim(2));
     }
     countLayer(node, null, 0, out);
-    layers.add(new JoinSpec(uniqueName(node), kind, shape, fromShape, out, from, List.of(node.name())));
+    layers.add(
+        new JoinSpec(uniqueName(node), kind, shape, fromShape, out, from, List.of(node.name())));
     advance(node, out);
   }
 
@@ -443,16 +632,25 @@ public final class GraphLowering {
   private void concat(OnnxNode node) {
     long axis = node.longAttribute("axis", 0);
     if (node.inputs().size() != 2 || !node.input(0).equals(current)) {
-      throw unsupported(node, "concatenates " + node.inputs() + ": expected two values, the chain's '" + current
-          + "' first");
+      throw unsupported(
+          node,
+          "concatenates "
+              + node.inputs()
+              + ": expected two values, the chain's '"
+              + current
+              + "' first");
     }
     if (shape.rank() != 3 || axis != 1 && axis != -3) {
-      throw unsupported(node, "axis " + axis + " on " + shape + ": expected the channel axis (1) of [N, C, H, W]");
+      throw unsupported(
+          node,
+          "axis " + axis + " on " + shape + ": expected the channel axis (1) of [N, C, H, W]");
     }
     join(node, JoinSpec.Kind.CONCAT, node.input(1));
   }
 
-  /** GlobalAveragePool: average pooling whose window is the whole plane (the same sum, row by row). */
+  /**
+   * GlobalAveragePool: average pooling whose window is the whole plane (the same sum, row by row).
+   */
   private void globalAveragePool(OnnxNode node) {
     requireCurrent(node, node.input(0));
     requireSpatial(node);
@@ -460,8 +658,15 @@ public final class GraphLowering {
     Shape out = activationShape(node, shape.dim(0), 1, 1);
     countLayer(node, null, 0, out);
     flush();
-    layers.add(new PoolSpec(uniqueName(node), PoolSpec.Kind.AVERAGE, shape, out, window, false,
-        List.of(node.name())));
+    layers.add(
+        new PoolSpec(
+            uniqueName(node),
+            PoolSpec.Kind.AVERAGE,
+            shape,
+            out,
+            window,
+            false,
+            List.of(node.name())));
     advance(node, out);
   }
 
@@ -470,7 +675,8 @@ public final class GraphLowering {
     requireCurrent(node, node.input(0));
     long axis = node.longAttribute("axis", -1);
     if (shape.rank() != 1 || axis != -1 && axis != 1) {
-      throw unsupported(node, "axis " + axis + " on " + shape + ": expected the last axis of a vector [N, K]");
+      throw unsupported(
+          node, "axis " + axis + " on " + shape + ": expected the last axis of a vector [N, K]");
     }
     countLayer(node, null, 0, shape);
     flush();
@@ -510,7 +716,9 @@ public final class GraphLowering {
   private void clip(OnnxNode node) {
     float lo;
     float hi;
-    if (node.attribute("min").isPresent() || node.attribute("max").isPresent() || node.inputs().size() == 1) {
+    if (node.attribute("min").isPresent()
+        || node.attribute("max").isPresent()
+        || node.inputs().size() == 1) {
       lo = node.floatAttribute("min", Float.NEGATIVE_INFINITY);
       hi = node.floatAttribute("max", Float.POSITIVE_INFINITY);
     } else {
@@ -522,7 +730,8 @@ public final class GraphLowering {
     } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
       activation(node, Activation.RELU);
     } else {
-      throw unsupported(node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
+      throw unsupported(
+          node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
     }
   }
 
@@ -555,11 +764,19 @@ public final class GraphLowering {
 
   private void requireFoldable(OnnxNode node, String what) {
     if (pending == null || pending.activation != Activation.NONE) {
-      String after = pending != null ? "the activation of '" + pending.name + "'"
-          : layers.isEmpty() ? "the graph input" : "'" + layers.get(layers.size() - 1).name() + "'";
-      throw unsupported(node, what + " after " + after
-          + " cannot be fused: expected it right after a Conv, MatMul or Gemm (and its bias Add or"
-          + " BatchNormalization), before any activation");
+      String after =
+          pending != null
+              ? "the activation of '" + pending.name + "'"
+              : layers.isEmpty()
+                  ? "the graph input"
+                  : "'" + layers.get(layers.size() - 1).name() + "'";
+      throw unsupported(
+          node,
+          what
+              + " after "
+              + after
+              + " cannot be fused: expected it right after a Conv, MatMul or Gemm (and its bias Add or"
+              + " BatchNormalization), before any activation");
     }
   }
 
@@ -577,9 +794,17 @@ public final class GraphLowering {
       ok = d[i] == 1 || (fromEnd == channelAxisFromEnd && d[i] == n);
     }
     if (!ok || (c.size() != n && c.size() != 1)) {
-      throw unsupported(node, "constant " + c.shape() + " does not broadcast along the " + n + " output channels"
-          + ": expected " + (spatial ? "[" + n + ", 1, 1] or [1, " + n + ", 1, 1]" : "[" + n + "] or [1, " + n + "]")
-          );
+      throw unsupported(
+          node,
+          "constant "
+              + c.shape()
+              + " does not broadcast along the "
+              + n
+              + " output channels"
+              + ": expected "
+              + (spatial
+                  ? "[" + n + ", 1, 1] or [1, " + n + ", 1, 1]"
+                  : "[" + n + "] or [1, " + n + "]"));
     }
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
@@ -592,8 +817,18 @@ public final class GraphLowering {
   private float[] channelVector(OnnxNode node, int input, int n) {
     FloatTensor t = constant(node, input).floats();
     if (t.shape().rank() != 1 || t.size() != n) {
-      throw new IllegalArgumentException("node " + node.describe() + ": input " + input + " '" + node.input(input)
-          + "' has shape " + t.shape() + ", expected [" + n + "] (one per output channel)");
+      throw new IllegalArgumentException(
+          "node "
+              + node.describe()
+              + ": input "
+              + input
+              + " '"
+              + node.input(input)
+              + "' has shape "
+              + t.shape()
+              + ", expected ["
+              + n
+              + "] (one per output channel)");
     }
     return t.toArray();
   }
@@ -611,7 +846,9 @@ public final class GraphLowering {
     if (node.longAttribute("allowzero", 0) != 0) {
       throw unsupported(node, "allowzero = 1: expected 0");
     }
-    long size = LoweringLimits.elements(Arrays.stream(input).asLongStream().toArray()); // a Shape's size: < 2^31
+    long size =
+        LoweringLimits.elements(
+            Arrays.stream(input).asLongStream().toArray()); // a Shape's size: < 2^31
     int[] out = new int[target.length];
     int infer = -1;
     long known = 1;
@@ -622,8 +859,15 @@ public final class GraphLowering {
       }
       long v = target[i] == 0 && i < input.length ? input[i] : target[i];
       if (v < 1 || v > Integer.MAX_VALUE) {
-        throw unsupported(node, "target shape " + Arrays.toString(target) + " has entry " + target[i]
-            + " at " + i + ": expected a positive size, 0 or a single -1");
+        throw unsupported(
+            node,
+            "target shape "
+                + Arrays.toString(target)
+                + " has entry "
+                + target[i]
+                + " at "
+                + i
+                + ": expected a positive size, 0 or a single -1");
       }
       out[i] = (int) v;
       known = LoweringLimits.elements(known, v); // saturates instead of wrapping
@@ -634,8 +878,15 @@ public final class GraphLowering {
     }
     long product = LoweringLimits.elements(Arrays.stream(out).asLongStream().toArray());
     if (product != size) {
-      throw new IllegalArgumentException("node " + node.describe() + ": cannot reshape " + Arrays.toString(input)
-          + " (" + size + " elements) to " + Arrays.toString(target));
+      throw new IllegalArgumentException(
+          "node "
+              + node.describe()
+              + ": cannot reshape "
+              + Arrays.toString(input)
+              + " ("
+              + size
+              + " elements) to "
+              + Arrays.toString(target));
     }
     return out;
   }
@@ -660,7 +911,8 @@ public final class GraphLowering {
     if (dil != null) {
       requirePair(node, "dilations", dil);
       if (!dilations && (dil[0] != 1 || dil[1] != 1)) {
-        throw unsupported(node, "dilations " + Arrays.toString(dil) + ": expected none for average pooling");
+        throw unsupported(
+            node, "dilations " + Arrays.toString(dil) + ": expected none for average pooling");
       }
       w = w.withDilations(dil[0], dil[1]);
     }
@@ -670,16 +922,21 @@ public final class GraphLowering {
       case "NOTSET" -> {
         if (pads != null) {
           if (pads.length != 4) {
-            throw unsupported(node, "pads " + Arrays.toString(pads) + ": expected four values [top, left, bottom, right]");
+            throw unsupported(
+                node,
+                "pads "
+                    + Arrays.toString(pads)
+                    + ": expected four values [top, left, bottom, right]");
           }
           w = w.withPads(pads[0], pads[1], pads[2], pads[3]);
         }
       }
-      case "VALID" -> { }
+      case "VALID" -> {}
       case "SAME_UPPER" -> w = w.withPadMode(PadMode.SAME_UPPER);
       case "SAME_LOWER" -> w = w.withPadMode(PadMode.SAME_LOWER);
-      default -> throw unsupported(node, "auto_pad '" + autoPad
-          + "': expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+      default ->
+          throw unsupported(
+              node, "auto_pad '" + autoPad + "': expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
     }
     return w;
   }
@@ -693,9 +950,17 @@ public final class GraphLowering {
       return w.resolve(shape.dim(1), shape.dim(2));
     } catch (IllegalArgumentException e) {
       String attributes = windowAttributes(node);
-      throw unsupported(node, "kernel " + w.kernelHeight() + " x " + w.kernelWidth()
-          + (attributes.isEmpty() ? "" : " with " + attributes) + " does not fit the input " + shape + ": "
-          + e.getMessage());
+      throw unsupported(
+          node,
+          "kernel "
+              + w.kernelHeight()
+              + " x "
+              + w.kernelWidth()
+              + (attributes.isEmpty() ? "" : " with " + attributes)
+              + " does not fit the input "
+              + shape
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -711,9 +976,18 @@ public final class GraphLowering {
   private Shape activationShape(OnnxNode node, int... dims) {
     long elements = LoweringLimits.elements(Arrays.stream(dims).asLongStream().toArray());
     if (elements > limits.maxTensorElements()) {
-      throw unsupported(node, "output " + Arrays.toString(dims) + " has " + elements + " elements per sample:"
-          + " expected at most " + limits.maxTensorElements() + " (" + LoweringLimits.MAX_TENSOR_ELEMENTS
-          + ", see docs/limits.md)");
+      throw unsupported(
+          node,
+          "output "
+              + Arrays.toString(dims)
+              + " has "
+              + elements
+              + " elements per sample:"
+              + " expected at most "
+              + limits.maxTensorElements()
+              + " ("
+              + LoweringLimits.MAX_TENSOR_ELEMENTS
+              + ", see docs/limits.md)");
     }
     return Shape.of(dims);
   }
@@ -722,22 +996,44 @@ public final class GraphLowering {
   private void countLayer(OnnxNode node, FloatTensor weights, long biasElements, Shape out) {
     long weightElements = weights == null ? 0 : weights.size();
     if (weightElements > limits.maxTensorElements()) {
-      throw unsupported(node, "weight " + weights.shape() + " has " + weightElements + " elements: expected at most "
-          + limits.maxTensorElements() + " (" + LoweringLimits.MAX_TENSOR_ELEMENTS + ", see docs/limits.md)");
+      throw unsupported(
+          node,
+          "weight "
+              + weights.shape()
+              + " has "
+              + weightElements
+              + " elements: expected at most "
+              + limits.maxTensorElements()
+              + " ("
+              + LoweringLimits.MAX_TENSOR_ELEMENTS
+              + ", see docs/limits.md)");
     }
     // each term is below 2^31 and there are fewer than 2^31 layers: the sum stays far below 2^63
     modelElements += weightElements + biasElements + out.size();
     if (modelElements > limits.maxModelElements()) {
-      throw unsupported(node, "the model reaches " + modelElements + " weight and activation elements at this"
-          + " layer (each layer counts its own weights, shared or not): expected at most "
-          + limits.maxModelElements() + " (" + LoweringLimits.MAX_MODEL_ELEMENTS + ", see docs/limits.md)");
+      throw unsupported(
+          node,
+          "the model reaches "
+              + modelElements
+              + " weight and activation elements at this"
+              + " layer (each layer counts its own weights, shared or not): expected at most "
+              + limits.maxModelElements()
+              + " ("
+              + LoweringLimits.MAX_MODEL_ELEMENTS
+              + ", see docs/limits.md)");
     }
   }
 
   private static void requirePair(OnnxNode node, String attribute, int[] v) {
     if (v.length != 2) {
-      throw new UnsupportedOperatorException("node " + node.describe() + ": " + attribute + " "
-          + Arrays.toString(v) + ": expected two values (height, width)");
+      throw new UnsupportedOperatorException(
+          "node "
+              + node.describe()
+              + ": "
+              + attribute
+              + " "
+              + Arrays.toString(v)
+              + ": expected two values (height, width)");
     }
   }
 
@@ -749,23 +1045,35 @@ public final class GraphLowering {
 
   private void requireCurrent(OnnxNode node, String input) {
     if (!input.equals(current)) {
-      throw unsupported(node, "reads '" + input + "', but the chain is at '" + current
-          + "': expected a sequential graph in which each node consumes the previous one's output");
+      throw unsupported(
+          node,
+          "reads '"
+              + input
+              + "', but the chain is at '"
+              + current
+              + "': expected a sequential graph in which each node consumes the previous one's output");
     }
   }
 
   private OnnxTensor constant(OnnxNode node, int input) {
     OnnxTensor t = constants.get(node.input(input));
     if (t == null) {
-      throw unsupported(node, "input " + input + " '" + node.input(input) + "' is not a constant: expected an "
-          + "initializer");
+      throw unsupported(
+          node,
+          "input "
+              + input
+              + " '"
+              + node.input(input)
+              + "' is not a constant: expected an "
+              + "initializer");
     }
     return t;
   }
 
   private void advance(OnnxNode node) {
     if (pending != null && layerOutputs.getOrDefault(current, -2) == layers.size()) {
-      layerOutputs.remove(current); // folded on: now a value inside the pending layer, not its output
+      layerOutputs.remove(
+          current); // folded on: now a value inside the pending layer, not its output
     }
     current = output(node);
     layerOutputs.put(current, pending != null ? layers.size() : layers.size() - 1);
@@ -820,9 +1128,12 @@ public final class GraphLowering {
   /** Identifies dense weights derived from one initializer tensor (by identity) in one layout. */
   private record DenseWeightKey(FloatTensor source, boolean transposed, int alphaBits) {
     @Override
-    @SuppressWarnings("ReferenceEquality") // by identity on purpose: one entry per initializer tensor
+    @SuppressWarnings(
+        "ReferenceEquality") // by identity on purpose: one entry per initializer tensor
     public boolean equals(Object o) {
-      return o instanceof DenseWeightKey k && k.source == source && k.transposed == transposed
+      return o instanceof DenseWeightKey k
+          && k.source == source
+          && k.transposed == transposed
           && k.alphaBits == alphaBits;
     }
 
@@ -852,8 +1163,14 @@ public final class GraphLowering {
     Shape inputShape;
     Shape outputShape;
 
-    Affine(boolean conv, FloatTensor weights, float[] bias, String weightName, String biasName,
-        Window2d window, int groups) {
+    Affine(
+        boolean conv,
+        FloatTensor weights,
+        float[] bias,
+        String weightName,
+        String biasName,
+        Window2d window,
+        int groups) {
       this.conv = conv;
       this.sharedWeights = weights;
       this.bias = bias;
@@ -876,11 +1193,24 @@ public final class GraphLowering {
     }
 
     LoweredLayer toSpec() {
-      FloatTensor w = ownWeights == null ? sharedWeights : FloatTensor.of(sharedWeights.shape(), ownWeights);
+      FloatTensor w =
+          ownWeights == null ? sharedWeights : FloatTensor.of(sharedWeights.shape(), ownWeights);
       FloatTensor b = bias == null ? null : FloatTensor.of(Shape.of(outChannels()), bias);
       return conv
-          ? new ConvSpec(name, inputShape, outputShape, w, b, window, groups, activation, weightName, biasName, sources)
-          : new DenseSpec(name, inputShape, outputShape, w, b, activation, weightName, biasName, sources);
+          ? new ConvSpec(
+              name,
+              inputShape,
+              outputShape,
+              w,
+              b,
+              window,
+              groups,
+              activation,
+              weightName,
+              biasName,
+              sources)
+          : new DenseSpec(
+              name, inputShape, outputShape, w, b, activation, weightName, biasName, sources);
     }
   }
 }

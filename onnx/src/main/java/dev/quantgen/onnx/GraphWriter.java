@@ -22,8 +22,11 @@ final class GraphWriter {
 
   /** Adds a node; the last name is its single output. */
   OnnxMl.NodeProto.Builder node(String op, String name, String... inputsThenOutput) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name)
-        .addOutput(inputsThenOutput[inputsThenOutput.length - 1]);
+    OnnxMl.NodeProto.Builder n =
+        OnnxMl.NodeProto.newBuilder()
+            .setOpType(op)
+            .setName(name)
+            .addOutput(inputsThenOutput[inputsThenOutput.length - 1]);
     for (int i = 0; i < inputsThenOutput.length - 1; i++) {
       n.addInput(inputsThenOutput[i]);
     }
@@ -95,14 +98,21 @@ final class GraphWriter {
 
   /** The finished model with one default-domain opset import. */
   byte[] toModel(int opset) {
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen")
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen")
         .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(opset))
-        .setGraph(graph).build().toByteArray();
+        .setGraph(graph)
+        .build()
+        .toByteArray();
   }
 
   static OnnxMl.AttributeProto integer(String name, long v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
-        .setI(v).build();
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   /** The ONNX {@code dims} of a shape. */
@@ -115,8 +125,10 @@ final class GraphWriter {
   }
 
   static OnnxMl.AttributeProto ints(String name, long... v) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    OnnxMl.AttributeProto.Builder a =
+        OnnxMl.AttributeProto.newBuilder()
+            .setName(name)
+            .setType(OnnxMl.AttributeProto.AttributeType.INTS);
     for (long x : v) {
       a.addInts(x);
     }
@@ -124,14 +136,18 @@ final class GraphWriter {
   }
 
   private static OnnxMl.ValueInfoProto value(String name, int type, int... perSample) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+    OnnxMl.TensorShapeProto.Builder shape =
+        OnnxMl.TensorShapeProto.newBuilder()
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
     for (int d : perSample) {
       shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(type).setShape(shape)))
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
         .build();
   }
 }

@@ -1,8 +1,8 @@
 package dev.quantgen.onnx;
 
 import dev.quantgen.runtime.conv.AvgPool2d;
-import dev.quantgen.runtime.conv.GraphOps;
 import dev.quantgen.runtime.conv.Flatten;
+import dev.quantgen.runtime.conv.GraphOps;
 import dev.quantgen.runtime.conv.MaxPool2d;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.RequantMode;
@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
 /**
  * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
  * int8 weights (or int4 weights on [-7, 7], see {@link #calibrate(LoweredModel, FloatTensor, int,
- * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a min/max pass of the
- * FP32 model over calibration data (docs/numerics.md sections 2 and 7).
+ * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a
+ * min/max pass of the FP32 model over calibration data (docs/numerics.md sections 2 and 7).
  *
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
  * int8 to int8, max pooling and flatten pass int8 values through unchanged (max commutes with the
@@ -36,15 +36,26 @@ public final class Int8Executor {
   private final QuantParams input;
   private final QuantParams output;
   private final List<UnaryOperator<IntTensor>> steps;
-  /** The Add and Concat layers by index: (the chain's value, the earlier output) to the joined value. */
+
+  /**
+   * The Add and Concat layers by index: (the chain's value, the earlier output) to the joined
+   * value.
+   */
   private final java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins;
+
   private final RequantMode mode;
   private final QuantizedConv2d[] quantizedLayers; // per layer; null for pooling and flatten
   private final QuantParams[] layerOutputs; // the int8 parameters after each layer
 
-  private Int8Executor(LoweredModel model, QuantParams input, QuantParams output,
-      List<UnaryOperator<IntTensor>> steps, java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins,
-      RequantMode mode, QuantizedConv2d[] quantizedLayers, QuantParams[] layerOutputs) {
+  private Int8Executor(
+      LoweredModel model,
+      QuantParams input,
+      QuantParams output,
+      List<UnaryOperator<IntTensor>> steps,
+      java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins,
+      RequantMode mode,
+      QuantizedConv2d[] quantizedLayers,
+      QuantParams[] layerOutputs) {
     this.model = model;
     this.input = input;
     this.output = output;
@@ -62,7 +73,8 @@ public final class Int8Executor {
    * @param calibration {@code [N, ...model input shape]}, N >= 1, finite
    * @param batchSize how many samples the FP32 pass runs at once (bounds the memory it needs)
    */
-  public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode) {
+  public static Int8Executor calibrate(
+      LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode) {
     return calibrate(model, calibration, batchSize, mode, QuantType.INT8);
   }
 
@@ -73,7 +85,11 @@ public final class Int8Executor {
    *
    * @throws IllegalArgumentException also for a {@code weightType} other than INT8 or INT4
    */
-  public static Int8Executor calibrate(LoweredModel model, FloatTensor calibration, int batchSize, RequantMode mode,
+  public static Int8Executor calibrate(
+      LoweredModel model,
+      FloatTensor calibration,
+      int batchSize,
+      RequantMode mode,
       QuantType weightType) {
     Batches.requireInput(model, calibration.shape());
     if (batchSize < 1) {
@@ -100,27 +116,38 @@ public final class Int8Executor {
         outputs.add(RangeQuantizer.asymmetric(lo[i + 1], hi[i + 1], QuantType.INT8));
       }
     }
-    return withRanges(model, RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8), outputs, mode, weightType);
+    return withRanges(
+        model, RangeQuantizer.asymmetric(lo[0], hi[0], QuantType.INT8), outputs, mode, weightType);
   }
 
   /**
    * Quantizes every layer with activation parameters fixed in advance, for example the ranges a
-   * quantization-aware training learned: {@code input} for the model input and one entry of
-   * {@code outputs} for each Conv, dense and average-pooling layer in order (max pooling and
-   * flatten keep their input's parameters).
+   * quantization-aware training learned: {@code input} for the model input and one entry of {@code
+   * outputs} for each Conv, dense and average-pooling layer in order (max pooling and flatten keep
+   * their input's parameters).
    *
    * @throws IllegalArgumentException if {@code outputs} does not have one per-tensor int8 entry per
    *     such layer, or {@code weightType} is neither INT8 nor INT4
    */
-  public static Int8Executor withRanges(LoweredModel model, QuantParams input, List<QuantParams> outputs,
-      RequantMode mode, QuantType weightType) {
+  public static Int8Executor withRanges(
+      LoweredModel model,
+      QuantParams input,
+      List<QuantParams> outputs,
+      RequantMode mode,
+      QuantType weightType) {
     if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
       throw new IllegalArgumentException("weightType: expected INT8 or INT4, got " + weightType);
     }
     long expected = model.layers().stream().filter(Int8Executor::requantizes).count();
     if (outputs.size() != expected) {
-      throw new IllegalArgumentException("outputs: " + outputs.size() + " activation parameters, expected " + expected
-          + " (one per Conv, dense and average-pooling layer of " + model.source() + ")");
+      throw new IllegalArgumentException(
+          "outputs: "
+              + outputs.size()
+              + " activation parameters, expected "
+              + expected
+              + " (one per Conv, dense and average-pooling layer of "
+              + model.source()
+              + ")");
     }
     int layers = model.layers().size();
     Iterator<QuantParams> ranges = outputs.iterator();
@@ -128,24 +155,45 @@ public final class Int8Executor {
     List<UnaryOperator<IntTensor>> steps = new ArrayList<>();
     QuantizedConv2d[] quantizedLayers = new QuantizedConv2d[layers];
     QuantParams[] layerOutputs = new QuantParams[layers];
-    java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins = new java.util.HashMap<>();
+    java.util.Map<Integer, java.util.function.BinaryOperator<IntTensor>> joins =
+        new java.util.HashMap<>();
     QuantParams at = in;
     for (int i = 0; i < layers; i++) {
       LoweredLayer layer = model.layers().get(i);
       QuantParams range = requantizes(layer) ? ranges.next() : at;
       QuantParams from = at;
       if (layer instanceof ConvSpec c) {
-        QuantizedConv2d q = QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
-            from, range, mode, weightType);
+        QuantizedConv2d q =
+            QuantizedConv2d.quantize(
+                c.weights(),
+                c.bias(),
+                c.window(),
+                c.groups(),
+                c.activation(),
+                from,
+                range,
+                mode,
+                weightType);
         steps.add(q::apply);
         quantizedLayers[i] = q;
         at = range;
       } else if (layer instanceof DenseSpec d) {
-        QuantizedConv2d q = QuantizedConv2d.quantize(
-            FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()), d.bias(), Window2d.of(1, 1), 1,
-            d.activation(), from, range, mode, weightType);
-        steps.add(x -> reshape(q.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
-            Shape.of(x.shape().dim(0), d.out())));
+        QuantizedConv2d q =
+            QuantizedConv2d.quantize(
+                FloatTensor.of(Shape.of(d.out(), d.in(), 1, 1), d.weights().toArray()),
+                d.bias(),
+                Window2d.of(1, 1),
+                1,
+                d.activation(),
+                from,
+                range,
+                mode,
+                weightType);
+        steps.add(
+            x ->
+                reshape(
+                    q.apply(reshape(x, Shape.of(x.shape().dim(0), d.in(), 1, 1))),
+                    Shape.of(x.shape().dim(0), d.out())));
         quantizedLayers[i] = q;
         at = range;
       } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
@@ -155,14 +203,24 @@ public final class Int8Executor {
         steps.add(x -> range.quantize(pool.apply(from.dequantize(x))));
         at = range;
       } else if (layer instanceof SoftmaxSpec) {
-        steps.add(x -> range.quantize(FloatExecutor.perSample(from.dequantize(x), from.dequantize(x),
-            (a, b, y) -> GraphOps.softmax(a, y), x.shape())));
+        steps.add(
+            x ->
+                range.quantize(
+                    FloatExecutor.perSample(
+                        from.dequantize(x),
+                        from.dequantize(x),
+                        (a, b, y) -> GraphOps.softmax(a, y),
+                        x.shape())));
         at = range;
       } else if (layer instanceof JoinSpec j) {
-        // QLinearAdd / QLinearConcat: each input dequantized with its own parameters, joined in float32, quantized
+        // QLinearAdd / QLinearConcat: each input dequantized with its own parameters, joined in
+        // float32, quantized
         QuantParams other = j.from() < 0 ? in : layerOutputs[j.from()];
         steps.add(null);
-        joins.put(i, (x, z) -> range.quantize(FloatExecutor.join(j, from.dequantize(x), other.dequantize(z))));
+        joins.put(
+            i,
+            (x, z) ->
+                range.quantize(FloatExecutor.join(j, from.dequantize(x), other.dequantize(z))));
         at = range;
       } else {
         steps.add(Flatten::apply);
@@ -172,18 +230,25 @@ public final class Int8Executor {
     return new Int8Executor(model, in, at, steps, joins, mode, quantizedLayers, layerOutputs);
   }
 
-  /** Whether a layer writes int8 values with parameters of its own (the others pass codes through). */
+  /**
+   * Whether a layer writes int8 values with parameters of its own (the others pass codes through).
+   */
   private static boolean requantizes(LoweredLayer layer) {
-    return layer instanceof ConvSpec || layer instanceof DenseSpec || layer instanceof JoinSpec
-        || layer instanceof SoftmaxSpec || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
+    return layer instanceof ConvSpec
+        || layer instanceof DenseSpec
+        || layer instanceof JoinSpec
+        || layer instanceof SoftmaxSpec
+        || layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.AVERAGE;
   }
 
   private static void observe(FloatTensor t, int slot, float[] lo, float[] hi) {
     for (int i = 0; i < t.size(); i++) {
       float v = t.get(i);
       if (Float.isNaN(v)) {
-        throw new IllegalArgumentException("calibration: NaN " + (slot == 0 ? "in the input" : "in the output of layer "
-            + (slot - 1)) + ", expected finite activations");
+        throw new IllegalArgumentException(
+            "calibration: NaN "
+                + (slot == 0 ? "in the input" : "in the output of layer " + (slot - 1))
+                + ", expected finite activations");
       }
       lo[slot] = Math.min(lo[slot], v);
       hi[slot] = Math.max(hi[slot], v);
@@ -222,8 +287,8 @@ public final class Int8Executor {
   }
 
   /**
-   * The quantized Conv or dense layer {@code i} (a dense layer as a 1x1 convolution over
-   * {@code [N, in, 1, 1]}), or null for pooling and flatten.
+   * The quantized Conv or dense layer {@code i} (a dense layer as a 1x1 convolution over {@code [N,
+   * in, 1, 1]}), or null for pooling and flatten.
    */
   QuantizedConv2d quantizedLayer(int i) {
     return quantizedLayers[i];
@@ -247,7 +312,10 @@ public final class Int8Executor {
     List<IntTensor> outputs = new ArrayList<>(steps.size());
     for (int i = 0; i < steps.size(); i++) {
       JoinSpec j = model.layers().get(i) instanceof JoinSpec s ? s : null;
-      x = j == null ? steps.get(i).apply(x) : joins.get(i).apply(x, j.from() < 0 ? q : outputs.get(j.from()));
+      x =
+          j == null
+              ? steps.get(i).apply(x)
+              : joins.get(i).apply(x, j.from() < 0 ? q : outputs.get(j.from()));
       outputs.add(x);
     }
     return x;

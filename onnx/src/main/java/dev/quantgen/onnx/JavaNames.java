@@ -18,19 +18,20 @@ import java.util.regex.Pattern;
  *   <li>{@link #typeNames} / {@link #typeName}: identifiers. The result has only ASCII letters,
  *       digits and underscores, starts with an uppercase letter, is at most {@link #MAX_LENGTH}
  *       characters, and is never a Java keyword, a {@code java.lang} type name or another type the
- *       generated code or the processor's kernels refer to by simple name (a class {@code Math} in the
- *       generated package would otherwise replace {@code java.lang.Math} in every kernel), nor a
- *       Windows device name. {@link #typeNames} also makes every name and every class derived from
- *       it (the processor's {@code _Fp32}, {@code _Int8}, ... kernels, the model's {@code Weights} and
- *       {@code _Model}) distinct ignoring case, so no two generated files can be the same file on any
- *       file system.
- *   <li>{@link #docText}: documentation. Only a small set of printable ASCII characters is kept; every
- *       other character, including {@code *}, {@code /}, {@code @}, {@code <}, {@code &} and the
- *       backslash that would start a {@code \}{@code u002a}-style unicode escape (which javac decodes
- *       even inside comments), is shown as {@code %XX} (the UTF-8 bytes), so model text can never end a
- *       comment or form a tag.
+ *       generated code or the processor's kernels refer to by simple name (a class {@code Math} in
+ *       the generated package would otherwise replace {@code java.lang.Math} in every kernel), nor
+ *       a Windows device name. {@link #typeNames} also makes every name and every class derived
+ *       from it (the processor's {@code _Fp32}, {@code _Int8}, ... kernels, the model's {@code
+ *       Weights} and {@code _Model}) distinct ignoring case, so no two generated files can be the
+ *       same file on any file system.
+ *   <li>{@link #docText}: documentation. Only a small set of printable ASCII characters is kept;
+ *       every other character, including {@code *}, {@code /}, {@code @}, {@code <}, {@code &} and
+ *       the backslash that would start a {@code \}{@code u002a}-style unicode escape (which javac
+ *       decodes even inside comments), is shown as {@code %XX} (the UTF-8 bytes), so model text can
+ *       never end a comment or form a tag.
  *   <li>{@link #stringLiteral}: string literals, exact and with every character outside printable
- *       ASCII escaped, so the literal reads the same under any source encoding and cannot be closed.
+ *       ASCII escaped, so the literal reads the same under any source encoding and cannot be
+ *       closed.
  * </ul>
  */
 public final class JavaNames {
@@ -43,66 +44,270 @@ public final class JavaNames {
    * Generated code refers to these by simple name, so a same-package type with one of these names
    * would shadow them.
    */
-  public static final Set<String> JAVA_LANG_TYPES = Set.of("AbstractMethodError", "Appendable",
-      "ArithmeticException", "ArrayIndexOutOfBoundsException", "ArrayStoreException", "AssertionError",
-      "AutoCloseable", "Boolean", "BootstrapMethodError", "Byte", "CharSequence", "Character", "Class",
-      "ClassCastException", "ClassCircularityError", "ClassFormatError", "ClassLoader", "ClassNotFoundException",
-      "ClassValue", "CloneNotSupportedException", "Cloneable", "Comparable", "Compiler", "Deprecated", "Double",
-      "Enum", "EnumConstantNotPresentException", "Error", "Exception", "ExceptionInInitializerError", "Float",
-      "FunctionalInterface", "IO", "IllegalAccessError", "IllegalAccessException", "IllegalArgumentException",
-      "IllegalCallerException", "IllegalMonitorStateException", "IllegalStateException",
-      "IllegalThreadStateException", "IncompatibleClassChangeError", "IndexOutOfBoundsException",
-      "InheritableThreadLocal", "InstantiationError", "InstantiationException", "Integer", "InternalError",
-      "InterruptedException", "Iterable", "LayerInstantiationException", "LinkageError", "Long", "MatchException",
-      "Math", "Module", "ModuleLayer", "NegativeArraySizeException", "NoClassDefFoundError", "NoSuchFieldError",
-      "NoSuchFieldException", "NoSuchMethodError", "NoSuchMethodException", "NullPointerException", "Number",
-      "NumberFormatException", "Object", "OutOfMemoryError", "Override", "Package", "Process", "ProcessBuilder",
-      "ProcessHandle", "Readable", "Record", "ReflectiveOperationException", "Runnable", "Runtime",
-      "RuntimeException", "RuntimePermission", "SafeVarargs", "ScopedValue", "SecurityException",
-      "SecurityManager", "Short", "StableValue", "StackOverflowError", "StackTraceElement", "StackWalker",
-      "StrictMath", "String", "StringBuffer", "StringBuilder", "StringIndexOutOfBoundsException",
-      "StringTemplate", "SuppressWarnings", "System", "Thread", "ThreadDeath", "ThreadGroup", "ThreadLocal",
-      "Throwable", "TypeNotPresentException", "UnknownError", "UnsatisfiedLinkError",
-      "UnsupportedClassVersionError", "UnsupportedOperationException", "VerifyError", "VirtualMachineError",
-      "Void", "WrongThreadException");
+  public static final Set<String> JAVA_LANG_TYPES =
+      Set.of(
+          "AbstractMethodError",
+          "Appendable",
+          "ArithmeticException",
+          "ArrayIndexOutOfBoundsException",
+          "ArrayStoreException",
+          "AssertionError",
+          "AutoCloseable",
+          "Boolean",
+          "BootstrapMethodError",
+          "Byte",
+          "CharSequence",
+          "Character",
+          "Class",
+          "ClassCastException",
+          "ClassCircularityError",
+          "ClassFormatError",
+          "ClassLoader",
+          "ClassNotFoundException",
+          "ClassValue",
+          "CloneNotSupportedException",
+          "Cloneable",
+          "Comparable",
+          "Compiler",
+          "Deprecated",
+          "Double",
+          "Enum",
+          "EnumConstantNotPresentException",
+          "Error",
+          "Exception",
+          "ExceptionInInitializerError",
+          "Float",
+          "FunctionalInterface",
+          "IO",
+          "IllegalAccessError",
+          "IllegalAccessException",
+          "IllegalArgumentException",
+          "IllegalCallerException",
+          "IllegalMonitorStateException",
+          "IllegalStateException",
+          "IllegalThreadStateException",
+          "IncompatibleClassChangeError",
+          "IndexOutOfBoundsException",
+          "InheritableThreadLocal",
+          "InstantiationError",
+          "InstantiationException",
+          "Integer",
+          "InternalError",
+          "InterruptedException",
+          "Iterable",
+          "LayerInstantiationException",
+          "LinkageError",
+          "Long",
+          "MatchException",
+          "Math",
+          "Module",
+          "ModuleLayer",
+          "NegativeArraySizeException",
+          "NoClassDefFoundError",
+          "NoSuchFieldError",
+          "NoSuchFieldException",
+          "NoSuchMethodError",
+          "NoSuchMethodException",
+          "NullPointerException",
+          "Number",
+          "NumberFormatException",
+          "Object",
+          "OutOfMemoryError",
+          "Override",
+          "Package",
+          "Process",
+          "ProcessBuilder",
+          "ProcessHandle",
+          "Readable",
+          "Record",
+          "ReflectiveOperationException",
+          "Runnable",
+          "Runtime",
+          "RuntimeException",
+          "RuntimePermission",
+          "SafeVarargs",
+          "ScopedValue",
+          "SecurityException",
+          "SecurityManager",
+          "Short",
+          "StableValue",
+          "StackOverflowError",
+          "StackTraceElement",
+          "StackWalker",
+          "StrictMath",
+          "String",
+          "StringBuffer",
+          "StringBuilder",
+          "StringIndexOutOfBoundsException",
+          "StringTemplate",
+          "SuppressWarnings",
+          "System",
+          "Thread",
+          "ThreadDeath",
+          "ThreadGroup",
+          "ThreadLocal",
+          "Throwable",
+          "TypeNotPresentException",
+          "UnknownError",
+          "UnsatisfiedLinkError",
+          "UnsupportedClassVersionError",
+          "UnsupportedOperationException",
+          "VerifyError",
+          "VirtualMachineError",
+          "Void",
+          "WrongThreadException");
 
   /**
    * Other types generated sources name: the JDK and quantgen types the layer sources and the
    * processor's kernels import. An import would win over a same-package class, but a layer class of
    * the same name would clash with the import in its own file; a generous list costs only a rename.
    */
-  static final Set<String> OTHER_REFERENCED_TYPES = Set.of(
-      // JDK types outside java.lang
-      "Arrays", "Collections", "Generated", "List", "Map", "Objects", "Optional", "Set", "SplittableRandom",
-      "Iterator", "Function", "Supplier", "Consumer", "UnaryOperator", "Entry",
-      // dev.quantgen.annotations
-      "Activation", "Activations", "AvgPool2d", "Conv2d", "Dense", "Flatten", "MaxPool2d", "Model", "Padding",
-      "Precision", "Quantize", "Requantization", "Rounding", "Scheme",
-      // dev.quantgen.runtime types the kernels use
-      "DenseLayer", "StaticQuantizedLayer", "DenseWeights", "DenseChain", "GeneratedKernels", "ActivationParams",
-      "ActivationMode", "RequantMode", "FusedActivation", "LayerMath", "QuantizedDenseParams",
-      "QuantizedDenseConfig", "StaticRequantization", "Fp16DenseParams", "BinaryDenseParams", "QuantType", "Half",
-      "FloatTensor", "QuantParams", "Shape", "Window2d", "WindowGeometry", "PadMode", "QuantizedConv2d",
-      "Fp16Conv2d", "WeightQuantizedConv2d", "BinaryConv2d", "Int4Packing", "KernelSupport", "Kernels", "Rows",
-      "WeightTransform", "ActivationFakeQuant", "BinaryWeightTransform", "IntegerWeightTransform");
-
-  /** Reserved words and literals (JLS 3.9, 3.10), and the restricted identifiers no type may take. */
-  static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case", "catch",
-      "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final",
-      "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
-      "native", "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp",
-      "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile",
-      "while", "_", "true", "false", "null", "var", "yield", "record", "sealed", "permits");
-
-  /** Names Windows cannot use for a file, whatever the extension ({@code Con.java} included). */
-  static final Set<String> WINDOWS_DEVICES = Set.of("con", "prn", "aux", "nul", "com0", "com1", "com2", "com3",
-      "com4", "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
-      "lpt7", "lpt8", "lpt9");
+  static final Set<String> OTHER_REFERENCED_TYPES =
+      Set.of(
+          // JDK types outside java.lang
+          "Arrays",
+          "Collections",
+          "Generated",
+          "List",
+          "Map",
+          "Objects",
+          "Optional",
+          "Set",
+          "SplittableRandom",
+          "Iterator",
+          "Function",
+          "Supplier",
+          "Consumer",
+          "UnaryOperator",
+          "Entry",
+          // dev.quantgen.annotations
+          "Activation",
+          "Activations",
+          "AvgPool2d",
+          "Conv2d",
+          "Dense",
+          "Flatten",
+          "MaxPool2d",
+          "Model",
+          "Padding",
+          "Precision",
+          "Quantize",
+          "Requantization",
+          "Rounding",
+          "Scheme",
+          // dev.quantgen.runtime types the kernels use
+          "DenseLayer",
+          "StaticQuantizedLayer",
+          "DenseWeights",
+          "DenseChain",
+          "GeneratedKernels",
+          "ActivationParams",
+          "ActivationMode",
+          "RequantMode",
+          "FusedActivation",
+          "LayerMath",
+          "QuantizedDenseParams",
+          "QuantizedDenseConfig",
+          "StaticRequantization",
+          "Fp16DenseParams",
+          "BinaryDenseParams",
+          "QuantType",
+          "Half",
+          "FloatTensor",
+          "QuantParams",
+          "Shape",
+          "Window2d",
+          "WindowGeometry",
+          "PadMode",
+          "QuantizedConv2d",
+          "Fp16Conv2d",
+          "WeightQuantizedConv2d",
+          "BinaryConv2d",
+          "Int4Packing",
+          "KernelSupport",
+          "Kernels",
+          "Rows",
+          "WeightTransform",
+          "ActivationFakeQuant",
+          "BinaryWeightTransform",
+          "IntegerWeightTransform");
 
   /**
-   * What the processor appends to a layer class name for its kernels ({@code <Layer>_Int8}, the pool
-   * kernel) and their fake-quantization operators ({@code <Layer>_Int8FakeQuant}); generous, so a
-   * future kernel kind is covered too.
+   * Reserved words and literals (JLS 3.9, 3.10), and the restricted identifiers no type may take.
+   */
+  static final Set<String> KEYWORDS =
+      Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "_",
+          "true",
+          "false",
+          "null",
+          "var",
+          "yield",
+          "record",
+          "sealed",
+          "permits");
+
+  /** Names Windows cannot use for a file, whatever the extension ({@code Con.java} included). */
+  static final Set<String> WINDOWS_DEVICES =
+      Set.of(
+          "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6",
+          "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7",
+          "lpt8", "lpt9");
+
+  /**
+   * What the processor appends to a layer class name for its kernels ({@code <Layer>_Int8}, the
+   * pool kernel) and their fake-quantization operators ({@code <Layer>_Int8FakeQuant}); generous,
+   * so a future kernel kind is covered too.
    */
   static final List<String> LAYER_COMPANIONS;
 
@@ -113,18 +318,27 @@ public final class JavaNames {
   private static final Set<String> PLATFORM_PACKAGES = Set.of("java", "javax", "jdk");
 
   /** quantgen's own packages: a generated class there could replace one of the library's. */
-  private static final List<String> QUANTGEN_PACKAGES = List.of("dev.quantgen.annotations", "dev.quantgen.runtime",
-      "dev.quantgen.processor", "dev.quantgen.onnx", "dev.quantgen.cli", "dev.quantgen.testkit");
+  private static final List<String> QUANTGEN_PACKAGES =
+      List.of(
+          "dev.quantgen.annotations",
+          "dev.quantgen.runtime",
+          "dev.quantgen.processor",
+          "dev.quantgen.onnx",
+          "dev.quantgen.cli",
+          "dev.quantgen.testkit");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
-  /** The characters documentation keeps as they are; none can start or end a comment, tag or escape. */
+  /**
+   * The characters documentation keeps as they are; none can start or end a comment, tag or escape.
+   */
   private static final Pattern DOC_SAFE = Pattern.compile("[A-Za-z0-9 _.,:;=+#()\\[\\]-]");
 
   static {
     List<String> companions = new ArrayList<>();
-    for (String kernel : List.of("Fp32", "Fp16", "Int8", "Int4", "Binary", "Pool", "Flatten", "Model")) {
+    for (String kernel :
+        List.of("Fp32", "Fp16", "Int8", "Int4", "Binary", "Pool", "Flatten", "Model")) {
       companions.add("_" + kernel);
       companions.add("_" + kernel + "FakeQuant");
     }
@@ -142,14 +356,21 @@ public final class JavaNames {
    *
    * @param fallback a valid type name, used when {@code raw} has no letter or digit
    * @param word a capitalized word such as {@code Layer} or {@code Model}
-   * @throws IllegalArgumentException if {@code fallback} is not a valid type name or {@code word} not a
-   *     capitalized word of at most 16 letters
+   * @throws IllegalArgumentException if {@code fallback} is not a valid type name or {@code word}
+   *     not a capitalized word of at most 16 letters
    */
   public static String typeName(String raw, String fallback, String word) {
-    if (!TYPE_NAME.matcher(fallback).matches() || fallback.length() > MAX_LENGTH || reserved(fallback)
+    if (!TYPE_NAME.matcher(fallback).matches()
+        || fallback.length() > MAX_LENGTH
+        || reserved(fallback)
         || !word.matches("[A-Z][A-Za-z]{0,15}")) {
-      throw new IllegalArgumentException("typeName(fallback \"" + fallback + "\", word \"" + word + "\"): expected a "
-          + "type name and a capitalized word");
+      throw new IllegalArgumentException(
+          "typeName(fallback \""
+              + fallback
+              + "\", word \""
+              + word
+              + "\"): expected a "
+              + "type name and a capitalized word");
     }
     StringBuilder b = new StringBuilder();
     boolean meaningful = false;
@@ -176,17 +397,19 @@ public final class JavaNames {
 
   /**
    * The model interface's name for an ONNX file named {@code fileName}: the name without extension,
-   * cut at every character that cannot be in a Java name and each part capitalized ({@code mnist-8.onnx}
-   * gives {@code Mnist8}); prefixed with {@code Model} if it would start with a digit, then made safe by
-   * {@link #typeName} ({@code math.onnx} gives {@code MathModel}: a class {@code Math} in the generated
-   * package would shadow {@code java.lang.Math}). The import command and the Maven plugin both use it.
+   * cut at every character that cannot be in a Java name and each part capitalized ({@code
+   * mnist-8.onnx} gives {@code Mnist8}); prefixed with {@code Model} if it would start with a
+   * digit, then made safe by {@link #typeName} ({@code math.onnx} gives {@code MathModel}: a class
+   * {@code Math} in the generated package would shadow {@code java.lang.Math}). The import command
+   * and the Maven plugin both use it.
    */
   public static String modelNameForFile(String fileName) {
     String stem = fileName.replaceFirst("\\.[^.]*$", "");
     StringBuilder name = new StringBuilder();
     for (String part : stem.split("[^A-Za-z0-9]+")) {
       if (!part.isEmpty()) {
-        name.append(part.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(part.substring(1));
+        name.append(part.substring(0, 1).toUpperCase(java.util.Locale.ROOT))
+            .append(part.substring(1));
       }
     }
     if (name.length() == 0 || Character.isDigit(name.charAt(0))) {
@@ -197,17 +420,20 @@ public final class JavaNames {
 
   /**
    * One type name per layer name, in order, each from {@link #typeName} (fallback {@code Layer<k>},
-   * word {@code Layer}), made unique: the names, {@code modelName} and every class derived from them
-   * ({@link #LAYER_COMPANIONS}, {@link #MODEL_COMPANIONS}) are pairwise distinct ignoring case. A
-   * layer whose name (or a derived name) is taken gets the first free {@code _2}, {@code _3}, ...: the
-   * result depends only on the names and their order.
+   * word {@code Layer}), made unique: the names, {@code modelName} and every class derived from
+   * them ({@link #LAYER_COMPANIONS}, {@link #MODEL_COMPANIONS}) are pairwise distinct ignoring
+   * case. A layer whose name (or a derived name) is taken gets the first free {@code _2}, {@code
+   * _3}, ...: the result depends only on the names and their order.
    *
-   * @throws IllegalArgumentException if {@code modelName} is not a valid type name ({@link #typeNameProblem})
+   * @throws IllegalArgumentException if {@code modelName} is not a valid type name ({@link
+   *     #typeNameProblem})
    */
   public static List<String> typeNames(List<String> layerNames, String modelName) {
-    typeNameProblem(modelName).ifPresent(problem -> {
-      throw new IllegalArgumentException("model name \"" + modelName + "\": " + problem);
-    });
+    typeNameProblem(modelName)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("model name \"" + modelName + "\": " + problem);
+            });
     Set<String> taken = new HashSet<>();
     claim(taken, family(modelName, MODEL_COMPANIONS));
     List<String> names = new ArrayList<>();
@@ -226,13 +452,15 @@ public final class JavaNames {
 
   /**
    * Why {@code name} cannot name a generated model type, or empty if it can: it must be an ASCII
-   * letter followed by letters, digits or underscores, at most {@link #MAX_LENGTH} long, not a keyword
-   * and not reserved ({@code java.lang} and other referenced type names, Windows device names).
+   * letter followed by letters, digits or underscores, at most {@link #MAX_LENGTH} long, not a
+   * keyword and not reserved ({@code java.lang} and other referenced type names, Windows device
+   * names).
    */
   public static Optional<String> typeNameProblem(String name) {
     if (!TYPE_NAME.matcher(name).matches()) {
-      return Optional.of("expected a Java class name of ASCII letters, digits and underscores starting with a "
-          + "letter, such as Mnist8");
+      return Optional.of(
+          "expected a Java class name of ASCII letters, digits and underscores starting with a "
+              + "letter, such as Mnist8");
     }
     if (name.length() > MAX_LENGTH) {
       return Optional.of("expected at most " + MAX_LENGTH + " characters, got " + name.length());
@@ -241,8 +469,11 @@ public final class JavaNames {
       return Optional.of("a Java keyword, expected a class name such as Mnist8");
     }
     if (reserved(name)) {
-      return Optional.of("the name of a JDK, Windows or quantgen type the generated code relies on, expected "
-          + "another name such as " + name + "Model");
+      return Optional.of(
+          "the name of a JDK, Windows or quantgen type the generated code relies on, expected "
+              + "another name such as "
+              + name
+              + "Model");
     }
     return Optional.empty();
   }
@@ -256,31 +487,43 @@ public final class JavaNames {
     String[] segments = packageName.split("\\.", -1);
     for (String segment : segments) {
       if (!IDENTIFIER.matcher(segment).matches()) {
-        return Optional.of("\"" + segment + "\" is not an identifier, expected a Java package name of ASCII "
-            + "letters, digits and underscores such as com.example.model");
+        return Optional.of(
+            "\""
+                + segment
+                + "\" is not an identifier, expected a Java package name of ASCII "
+                + "letters, digits and underscores such as com.example.model");
       }
       if (KEYWORDS.contains(segment)) {
-        return Optional.of("\"" + segment + "\" is a Java keyword, expected a package name such as "
-            + "com.example.model");
+        return Optional.of(
+            "\""
+                + segment
+                + "\" is a Java keyword, expected a package name such as "
+                + "com.example.model");
       }
     }
     if (PLATFORM_PACKAGES.contains(segments[0])) {
-      return Optional.of("packages under " + segments[0] + ". belong to the JDK, expected your own package such "
-          + "as com.example.model");
+      return Optional.of(
+          "packages under "
+              + segments[0]
+              + ". belong to the JDK, expected your own package such "
+              + "as com.example.model");
     }
     for (String own : QUANTGEN_PACKAGES) {
       if (packageName.equals(own) || packageName.startsWith(own + ".")) {
-        return Optional.of("a package of quantgen itself (" + own + "), expected your own package such as "
-            + "com.example.model");
+        return Optional.of(
+            "a package of quantgen itself ("
+                + own
+                + "), expected your own package such as "
+                + "com.example.model");
       }
     }
     return Optional.empty();
   }
 
   /**
-   * {@code text} for a generated comment: {@code [A-Za-z0-9 _.,:;=+#()[]-]} as they are, every other
-   * character as the {@code %XX} of its UTF-8 bytes (a comment end becomes {@code %2A%2F}, a backslash
-   * {@code %5C}); cut to 200 characters of the original, marked with {@code ...}.
+   * {@code text} for a generated comment: {@code [A-Za-z0-9 _.,:;=+#()[]-]} as they are, every
+   * other character as the {@code %XX} of its UTF-8 bytes (a comment end becomes {@code %2A%2F}, a
+   * backslash {@code %5C}); cut to 200 characters of the original, marked with {@code ...}.
    */
   public static String docText(String text) {
     StringBuilder b = new StringBuilder();
@@ -305,9 +548,9 @@ public final class JavaNames {
   }
 
   /**
-   * A Java string literal (with its quotes) equal to {@code s}: printable ASCII as is except
-   * {@code "} and {@code \} (escaped), control characters as octal escapes and everything else as
-   * {@code \}{@code uXXXX}. Never a unicode escape for a quote, backslash or line break (javac would
+   * A Java string literal (with its quotes) equal to {@code s}: printable ASCII as is except {@code
+   * "} and {@code \} (escaped), control characters as octal escapes and everything else as {@code
+   * \}{@code uXXXX}. Never a unicode escape for a quote, backslash or line break (javac would
    * decode those before it reads the literal), so the literal cannot end early.
    */
   public static String stringLiteral(String s) {
@@ -330,7 +573,9 @@ public final class JavaNames {
   /** Whether generated code must not declare a type named {@code name} (ignoring case). */
   static boolean reserved(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return KEYWORDS.contains(lower) || WINDOWS_DEVICES.contains(lower) || RESERVED_LOWER.contains(lower);
+    return KEYWORDS.contains(lower)
+        || WINDOWS_DEVICES.contains(lower)
+        || RESERVED_LOWER.contains(lower);
   }
 
   private static final Set<String> RESERVED_LOWER = lower(JAVA_LANG_TYPES, OTHER_REFERENCED_TYPES);

@@ -8,8 +8,15 @@ import java.util.List;
  * {@link #inputShape()}) and the output of an earlier layer {@link #from()} (-1: the graph input),
  * {@link #fromShape()}. Concat puts the chain's value first.
  */
-public record JoinSpec(String name, Kind kind, Shape inputShape, Shape fromShape, Shape outputShape, int from,
-    List<String> sources) implements LoweredLayer {
+public record JoinSpec(
+    String name,
+    Kind kind,
+    Shape inputShape,
+    Shape fromShape,
+    Shape outputShape,
+    int from,
+    List<String> sources)
+    implements LoweredLayer {
   /** Which join. */
   public enum Kind {
     ADD,

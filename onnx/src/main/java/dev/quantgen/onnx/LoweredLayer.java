@@ -8,8 +8,8 @@ import java.util.List;
  * spatial layers, {@code [K]} for vectors. {@link #sources()} lists the ONNX nodes folded into the
  * layer, in graph order, so a message or a generated comment can point back to the model.
  */
-public sealed interface LoweredLayer permits ConvSpec, PoolSpec, FlattenSpec, DenseSpec, JoinSpec,
-    SoftmaxSpec {
+public sealed interface LoweredLayer
+    permits ConvSpec, PoolSpec, FlattenSpec, DenseSpec, JoinSpec, SoftmaxSpec {
   /** A Java-friendly unique name, from the first ONNX node of the layer. */
   String name();
 

@@ -7,7 +7,11 @@ import java.util.List;
  * A sequential model lowered from an ONNX graph: the graph input (per-sample shape, batch axis
  * dropped), the layers in execution order, and the graph output they produce.
  */
-public record LoweredModel(String source, String inputName, Shape inputShape, List<LoweredLayer> layers,
+public record LoweredModel(
+    String source,
+    String inputName,
+    Shape inputShape,
+    List<LoweredLayer> layers,
     String outputName) {
   public LoweredModel {
     layers = List.copyOf(layers);

@@ -4,8 +4,8 @@ package dev.quantgen.onnx;
  * How large a model {@link GraphLowering} accepts, in elements (see {@code docs/limits.md}):
  *
  * <ul>
- *   <li>{@code maxTensorElements}: any one weight tensor, any one activation per sample (a
- *       layer's input or output for one image), and the cells of one pooling window;
+ *   <li>{@code maxTensorElements}: any one weight tensor, any one activation per sample (a layer's
+ *       input or output for one image), and the cells of one pooling window;
  *   <li>{@code maxModelElements}: the sum over all layers of their weight and bias elements plus
  *       their per-sample output elements. Each layer counts its own weights even when several
  *       layers share one initializer: the lowering shares them, but the generated model holds one
@@ -33,14 +33,19 @@ public record LoweringLimits(long maxTensorElements, long maxModelElements) {
 
   public LoweringLimits {
     if (maxTensorElements < 1 || maxModelElements < 1) {
-      throw new IllegalArgumentException("limits " + maxTensorElements + ", " + maxModelElements
-          + ": expected at least 1 element each");
+      throw new IllegalArgumentException(
+          "limits "
+              + maxTensorElements
+              + ", "
+              + maxModelElements
+              + ": expected at least 1 element each");
     }
   }
 
   /** The defaults, overridden by the system properties when they are set. */
   public static LoweringLimits fromSystemProperties() {
-    return new LoweringLimits(property(MAX_TENSOR_ELEMENTS, DEFAULT_MAX_TENSOR_ELEMENTS),
+    return new LoweringLimits(
+        property(MAX_TENSOR_ELEMENTS, DEFAULT_MAX_TENSOR_ELEMENTS),
         property(MAX_MODEL_ELEMENTS, DEFAULT_MAX_MODEL_ELEMENTS));
   }
 
@@ -57,12 +62,13 @@ public record LoweringLimits(long maxTensorElements, long maxModelElements) {
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    throw new IllegalArgumentException(name + ": expected a number of elements >= 1, got '" + value + "'");
+    throw new IllegalArgumentException(
+        name + ": expected a number of elements >= 1, got '" + value + "'");
   }
 
   /**
-   * The product of non-negative {@code dims}, or {@link Long#MAX_VALUE} when it does not fit a long:
-   * a count that is then compared with a limit, never wrapped.
+   * The product of non-negative {@code dims}, or {@link Long#MAX_VALUE} when it does not fit a
+   * long: a count that is then compared with a limit, never wrapped.
    */
   static long elements(long... dims) {
     long n = 1;

@@ -1,13 +1,13 @@
 package dev.quantgen.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import dev.quantgen.training.qat.ActivationQuant;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.MaxPooling;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.Relu;
+import dev.quantgen.training.qat.ActivationQuant;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -19,8 +19,8 @@ import java.util.Locale;
  * stride = size), {@link Linear} {@code Gemm} with {@code transB = 1} (its {@code [out][in]} weight
  * as PyTorch exports it), preceded by a {@code Flatten} when the input is still spatial. Activation
  * fake-quantization boundaries ({@link ActivationQuant}) export as nothing: the model is the float
- * network, its quantization is chosen on the ONNX side. Initializers keep the layers' names
- * ({@code conv1.weight}, {@code fc1.bias}, ...), so generated sources bind to them.
+ * network, its quantization is chosen on the ONNX side. Initializers keep the layers' names ({@code
+ * conv1.weight}, {@code fc1.bias}, ...), so generated sources bind to them.
  */
 public final class NetworkExporter {
   private static final int OPSET = 13;
@@ -50,8 +50,17 @@ public final class NetworkExporter {
    */
   public static byte[] export(Network network, String name, int channels, int height, int width) {
     if ((long) channels * height * width != network.inputSize()) {
-      throw new IllegalArgumentException("input [" + channels + ", " + height + ", " + width + "] has "
-          + (long) channels * height * width + " values, but the network takes " + network.inputSize());
+      throw new IllegalArgumentException(
+          "input ["
+              + channels
+              + ", "
+              + height
+              + ", "
+              + width
+              + "] has "
+              + (long) channels * height * width
+              + " values, but the network takes "
+              + network.inputSize());
     }
     return new NetworkExporter(name, channels, height, width).build(network);
   }
@@ -68,8 +77,10 @@ public final class NetworkExporter {
       } else if (layer instanceof Linear l) {
         gemm(l);
       } else if (!(layer instanceof ActivationQuant)) {
-        throw new IllegalArgumentException("layer " + layer.getClass().getSimpleName()
-            + ": expected Convolution, Relu, MaxPooling, Linear or ActivationQuant");
+        throw new IllegalArgumentException(
+            "layer "
+                + layer.getClass().getSimpleName()
+                + ": expected Convolution, Relu, MaxPooling, Linear or ActivationQuant");
       }
     }
     graph.output(current, GraphWriter.FLOAT, shape());
@@ -82,16 +93,28 @@ public final class NetworkExporter {
 
   private void conv(Convolution c) {
     if (!spatial || c.channels() != channels || c.height() != height || c.width() != width) {
-      throw new IllegalArgumentException("layer " + c.name() + ": expects [" + c.channels() + ", " + c.height() + ", "
-          + c.width() + "], but the input is " + describe());
+      throw new IllegalArgumentException(
+          "layer "
+              + c.name()
+              + ": expects ["
+              + c.channels()
+              + ", "
+              + c.height()
+              + ", "
+              + c.width()
+              + "], but the input is "
+              + describe());
     }
     int k = c.kernel();
     int p = c.padding();
     graph.floats(c.name() + ".weight", c.weight(), c.filters(), c.channels(), k, k);
     graph.floats(c.name() + ".bias", c.bias(), c.filters());
-    current = node("Conv", current, c.name() + ".weight", c.name() + ".bias")
-        .addAttribute(GraphWriter.ints("kernel_shape", k, k)).addAttribute(GraphWriter.ints("pads", p, p, p, p))
-        .addAttribute(GraphWriter.ints("strides", 1, 1)).getOutput(0);
+    current =
+        node("Conv", current, c.name() + ".weight", c.name() + ".bias")
+            .addAttribute(GraphWriter.ints("kernel_shape", k, k))
+            .addAttribute(GraphWriter.ints("pads", p, p, p, p))
+            .addAttribute(GraphWriter.ints("strides", 1, 1))
+            .getOutput(0);
     channels = c.filters();
     height = c.outHeight();
     width = c.outWidth();
@@ -100,11 +123,18 @@ public final class NetworkExporter {
   private void maxPool(MaxPooling pool) {
     int s = pool.size();
     if (!spatial || (long) channels * height * width != pool.inputSize()) {
-      throw new IllegalArgumentException("max pooling of " + pool.inputSize() + " values after " + describe()
-          + ": expected a spatial input of that size");
+      throw new IllegalArgumentException(
+          "max pooling of "
+              + pool.inputSize()
+              + " values after "
+              + describe()
+              + ": expected a spatial input of that size");
     }
-    current = node("MaxPool", current).addAttribute(GraphWriter.ints("kernel_shape", s, s))
-        .addAttribute(GraphWriter.ints("strides", s, s)).getOutput(0);
+    current =
+        node("MaxPool", current)
+            .addAttribute(GraphWriter.ints("kernel_shape", s, s))
+            .addAttribute(GraphWriter.ints("strides", s, s))
+            .getOutput(0);
     height /= s;
     width /= s;
   }
@@ -118,13 +148,20 @@ public final class NetworkExporter {
       spatial = false;
     }
     if (l.inputSize() != channels) {
-      throw new IllegalArgumentException("layer " + l.name() + ": expects " + l.inputSize() + " inputs, but the input is "
-          + describe());
+      throw new IllegalArgumentException(
+          "layer "
+              + l.name()
+              + ": expects "
+              + l.inputSize()
+              + " inputs, but the input is "
+              + describe());
     }
     graph.floats(l.name() + ".weight", l.weight(), l.outputSize(), l.inputSize());
     graph.floats(l.name() + ".bias", l.bias(), l.outputSize());
-    current = node("Gemm", current, l.name() + ".weight", l.name() + ".bias")
-        .addAttribute(GraphWriter.integer("transB", 1)).getOutput(0);
+    current =
+        node("Gemm", current, l.name() + ".weight", l.name() + ".bias")
+            .addAttribute(GraphWriter.integer("transB", 1))
+            .getOutput(0);
     channels = l.outputSize();
   }
 

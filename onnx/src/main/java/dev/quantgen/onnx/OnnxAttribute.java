@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One attribute of a node, with the value in the Java type of its ONNX kind. The typed getters
- * throw when the attribute has another kind, naming the attribute, so a malformed model fails
- * with a message instead of a default.
+ * throw when the attribute has another kind, naming the attribute, so a malformed model fails with
+ * a message instead of a default.
  */
 public record OnnxAttribute(String name, Kind kind, Object value) {
   /** The attribute kinds quantgen reads. */
@@ -46,15 +46,18 @@ public record OnnxAttribute(String name, Kind kind, Object value) {
 
   private Object require(Kind expected) {
     if (kind != expected) {
-      throw new IllegalArgumentException("attribute '" + name + "' is " + kind + ", expected " + expected);
+      throw new IllegalArgumentException(
+          "attribute '" + name + "' is " + kind + ", expected " + expected);
     }
     return value;
   }
 
   @Override
   public String toString() {
-    String v = value instanceof long[] l ? Arrays.toString(l)
-        : value instanceof float[] f ? Arrays.toString(f) : String.valueOf(value);
+    String v =
+        value instanceof long[] l
+            ? Arrays.toString(l)
+            : value instanceof float[] f ? Arrays.toString(f) : String.valueOf(value);
     return name + "=" + v;
   }
 }

@@ -20,10 +20,10 @@ import java.util.Map;
  * in file order (ONNX requires topological order), its initializers, and its real inputs (graph
  * inputs that are not initializers) and outputs. Immutable.
  *
- * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}),
- * int64 ({@code raw_data} or {@code int64_data}), or int8, uint8 and int32 ({@code raw_data} or
- * {@code int32_data}, the quantized weights, biases and zero points of a QDQ model); other element types and external data are
- * rejected with {@link OnnxFormatException}, naming the file and the tensor.
+ * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}), int64
+ * ({@code raw_data} or {@code int64_data}), or int8, uint8 and int32 ({@code raw_data} or {@code
+ * int32_data}, the quantized weights, biases and zero points of a QDQ model); other element types
+ * and external data are rejected with {@link OnnxFormatException}, naming the file and the tensor.
  */
 public final class OnnxModel {
   private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
@@ -36,9 +36,9 @@ public final class OnnxModel {
   public static final long MIN_OPSET = 1;
 
   /**
-   * The highest default-domain opset the importer reads: 21, the newest that ONNX Runtime 1.20 (which
-   * the agreement tests run) executes, so every supported operator's semantics at that opset are
-   * checked against it.
+   * The highest default-domain opset the importer reads: 21, the newest that ONNX Runtime 1.20
+   * (which the agreement tests run) executes, so every supported operator's semantics at that opset
+   * are checked against it.
    */
   public static final long MAX_OPSET = 21;
 
@@ -56,8 +56,14 @@ public final class OnnxModel {
   private final List<OnnxValueInfo> inputs;
   private final List<OnnxValueInfo> outputs;
 
-  private OnnxModel(String source, String producer, long opsetVersion, List<OnnxNode> nodes,
-      Map<String, OnnxTensor> initializers, List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs) {
+  private OnnxModel(
+      String source,
+      String producer,
+      long opsetVersion,
+      List<OnnxNode> nodes,
+      Map<String, OnnxTensor> initializers,
+      List<OnnxValueInfo> inputs,
+      List<OnnxValueInfo> outputs) {
     this.source = source;
     this.producer = producer;
     this.opsetVersion = opsetVersion;
@@ -77,9 +83,13 @@ public final class OnnxModel {
   public static OnnxModel read(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
-      throw new OnnxFormatException(file + ": " + size + " bytes: an ONNX file must be smaller than 2 GiB"
-          + " (the protobuf limit); save a larger model with external data (ONNX's save_as_external_data),"
-          + " which quantgen does not read yet");
+      throw new OnnxFormatException(
+          file
+              + ": "
+              + size
+              + " bytes: an ONNX file must be smaller than 2 GiB"
+              + " (the protobuf limit); save a larger model with external data (ONNX's save_as_external_data),"
+              + " which quantgen does not read yet");
     }
     return parse(Files.readAllBytes(file), file.toString());
   }
@@ -94,11 +104,17 @@ public final class OnnxModel {
     try {
       proto = OnnxMl.ModelProto.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new OnnxFormatException(source + ": not a readable ONNX model (" + e.getMessage() + ")", e);
+      throw new OnnxFormatException(
+          source + ": not a readable ONNX model (" + e.getMessage() + ")", e);
     }
     if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0) {
-      throw new OnnxFormatException(source + ": not a readable ONNX model (no graph nodes; ir_version "
-          + proto.getIrVersion() + ", " + bytes.length + " bytes)");
+      throw new OnnxFormatException(
+          source
+              + ": not a readable ONNX model (no graph nodes; ir_version "
+              + proto.getIrVersion()
+              + ", "
+              + bytes.length
+              + " bytes)");
     }
     OnnxMl.GraphProto graph = proto.getGraph();
     Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
@@ -129,24 +145,42 @@ public final class OnnxModel {
    * given once and lie in {@link #MIN_OPSET}..{@link #MAX_OPSET}: an operator's meaning depends on
    * it, so a version the importer was not written for is refused rather than guessed.
    */
-  private static long defaultOpset(OnnxMl.ModelProto proto, String source) throws OnnxFormatException {
+  private static long defaultOpset(OnnxMl.ModelProto proto, String source)
+      throws OnnxFormatException {
     Long opset = null;
     for (OnnxMl.OperatorSetIdProto o : proto.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
         if (opset != null && opset != o.getVersion()) {
-          throw new OnnxFormatException(source + ": opset_import gives the default domain (ai.onnx) twice, as "
-              + opset + " and " + o.getVersion() + ": expected one version");
+          throw new OnnxFormatException(
+              source
+                  + ": opset_import gives the default domain (ai.onnx) twice, as "
+                  + opset
+                  + " and "
+                  + o.getVersion()
+                  + ": expected one version");
         }
         opset = o.getVersion();
       }
     }
     if (opset == null) {
-      throw new OnnxFormatException(source + ": opset_import has no version for the default domain (ai.onnx):"
-          + " expected one in " + MIN_OPSET + ".." + MAX_OPSET);
+      throw new OnnxFormatException(
+          source
+              + ": opset_import has no version for the default domain (ai.onnx):"
+              + " expected one in "
+              + MIN_OPSET
+              + ".."
+              + MAX_OPSET);
     }
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
-      throw new OnnxFormatException(source + ": opset " + opset + " of the default domain (ai.onnx) is not"
-          + " supported: expected " + MIN_OPSET + ".." + MAX_OPSET);
+      throw new OnnxFormatException(
+          source
+              + ": opset "
+              + opset
+              + " of the default domain (ai.onnx) is not"
+              + " supported: expected "
+              + MIN_OPSET
+              + ".."
+              + MAX_OPSET);
     }
     return opset;
   }
@@ -156,17 +190,22 @@ public final class OnnxModel {
     for (OnnxMl.AttributeProto a : n.getAttributeList()) {
       attributes.put(a.getName(), attribute(a, source));
     }
-    return new OnnxNode(n.getName(), n.getOpType(), n.getInputList(), n.getOutputList(), attributes);
+    return new OnnxNode(
+        n.getName(), n.getOpType(), n.getInputList(), n.getOutputList(), attributes);
   }
 
-  private static OnnxAttribute attribute(OnnxMl.AttributeProto a, String source) throws OnnxFormatException {
+  private static OnnxAttribute attribute(OnnxMl.AttributeProto a, String source)
+      throws OnnxFormatException {
     String name = a.getName();
     return switch (a.getType()) {
       case INT -> new OnnxAttribute(name, OnnxAttribute.Kind.INT, a.getI());
       case FLOAT -> new OnnxAttribute(name, OnnxAttribute.Kind.FLOAT, a.getF());
       case STRING -> new OnnxAttribute(name, OnnxAttribute.Kind.STRING, a.getS().toStringUtf8());
-      case INTS -> new OnnxAttribute(name, OnnxAttribute.Kind.INTS,
-          a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+      case INTS ->
+          new OnnxAttribute(
+              name,
+              OnnxAttribute.Kind.INTS,
+              a.getIntsList().stream().mapToLong(Long::longValue).toArray());
       case FLOATS -> {
         float[] f = new float[a.getFloatsCount()];
         for (int i = 0; i < f.length; i++) {
@@ -186,34 +225,46 @@ public final class OnnxModel {
       OnnxMl.TensorShapeProto.Dimension d = t.getShape().getDim(i);
       dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
     }
-    String type = OnnxMl.TensorProto.DataType.forNumber(t.getElemType()) == null ? "type " + t.getElemType()
-        : OnnxMl.TensorProto.DataType.forNumber(t.getElemType()).name().toLowerCase(java.util.Locale.ROOT);
+    String type =
+        OnnxMl.TensorProto.DataType.forNumber(t.getElemType()) == null
+            ? "type " + t.getElemType()
+            : OnnxMl.TensorProto.DataType.forNumber(t.getElemType())
+                .name()
+                .toLowerCase(java.util.Locale.ROOT);
     return new OnnxValueInfo(v.getName(), type, dims);
   }
 
   private static OnnxTensor tensor(OnnxMl.TensorProto t, String source) throws OnnxFormatException {
     String where = source + ": tensor '" + t.getName() + "'";
     if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-      throw new OnnxFormatException(where + " keeps its data in an external file: expected data inside the model");
+      throw new OnnxFormatException(
+          where + " keeps its data in an external file: expected data inside the model");
     }
     int[] dims = new int[t.getDimsCount()];
     long size = 1;
     for (int i = 0; i < dims.length; i++) {
       long d = t.getDims(i);
       if (d < 0 || d > Integer.MAX_VALUE) {
-        throw new OnnxFormatException(where + " has dimension " + i + " = " + d + ": expected 0.." + Integer.MAX_VALUE);
+        throw new OnnxFormatException(
+            where + " has dimension " + i + " = " + d + ": expected 0.." + Integer.MAX_VALUE);
       }
       dims[i] = (int) d;
-      size *= d; // checked at every step, so the product of dimensions up to 2^31 never overflows a long
+      size *= d; // checked at every step, so the product of dimensions up to 2^31 never overflows a
+      // long
       if (size > Integer.MAX_VALUE - 8) {
-        throw new OnnxFormatException(where + " has dimensions " + t.getDimsList() + ": more than 2^31 - 9"
-            + " elements, expected an array-sized tensor");
+        throw new OnnxFormatException(
+            where
+                + " has dimensions "
+                + t.getDimsList()
+                + ": more than 2^31 - 9"
+                + " elements, expected an array-sized tensor");
       }
     }
     Shape shape = Shape.of(dims);
     int n = (int) size;
     ByteString raw = t.getRawData();
-    // The data's real size is checked before the array is allocated: the dimensions alone are only a claim.
+    // The data's real size is checked before the array is allocated: the dimensions alone are only
+    // a claim.
     if (t.getDataType() == FLOAT) {
       if (!raw.isEmpty()) {
         requireRawSize(where, raw, n, Float.BYTES);
@@ -251,15 +302,24 @@ public final class OnnxModel {
       return integerTensor(t, where, shape, n);
     }
     OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.forNumber(t.getDataType());
-    throw new OnnxFormatException(where + " has element type " + (type == null ? t.getDataType() : type)
-        + ": expected FLOAT, INT64, INT8, UINT8 or INT32");
+    throw new OnnxFormatException(
+        where
+            + " has element type "
+            + (type == null ? t.getDataType() : type)
+            + ": expected FLOAT, INT64, INT8, UINT8 or INT32");
   }
 
-  /** An int8, uint8 or int32 tensor from {@code raw_data} (1 or 4 bytes each) or {@code int32_data}. */
+  /**
+   * An int8, uint8 or int32 tensor from {@code raw_data} (1 or 4 bytes each) or {@code int32_data}.
+   */
   private static OnnxTensor integerTensor(OnnxMl.TensorProto t, String where, Shape shape, int n)
       throws OnnxFormatException {
-    OnnxTensor.ElementType type = t.getDataType() == INT8 ? OnnxTensor.ElementType.INT8
-        : t.getDataType() == UINT8 ? OnnxTensor.ElementType.UINT8 : OnnxTensor.ElementType.INT32;
+    OnnxTensor.ElementType type =
+        t.getDataType() == INT8
+            ? OnnxTensor.ElementType.INT8
+            : t.getDataType() == UINT8
+                ? OnnxTensor.ElementType.UINT8
+                : OnnxTensor.ElementType.INT32;
     ByteString raw = t.getRawData();
     int width = type == OnnxTensor.ElementType.INT32 ? Integer.BYTES : 1;
     // the data's size is checked against the shape before the values are allocated: a shape alone
@@ -273,11 +333,12 @@ public final class OnnxModel {
     if (!raw.isEmpty()) {
       ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < n; i++) {
-        v[i] = switch (type) {
-          case INT8 -> b.get(i);
-          case UINT8 -> Byte.toUnsignedInt(b.get(i));
-          default -> b.getInt(i * Integer.BYTES);
-        };
+        v[i] =
+            switch (type) {
+              case INT8 -> b.get(i);
+              case UINT8 -> Byte.toUnsignedInt(b.get(i));
+              default -> b.getInt(i * Integer.BYTES);
+            };
       }
     } else {
       for (int i = 0; i < n; i++) {
@@ -291,16 +352,27 @@ public final class OnnxModel {
     }
   }
 
-  private static void requireRawSize(String where, ByteString raw, int n, int width) throws OnnxFormatException {
+  private static void requireRawSize(String where, ByteString raw, int n, int width)
+      throws OnnxFormatException {
     if (raw.size() != (long) n * width) {
-      throw new OnnxFormatException(where + " has " + raw.size() + " bytes of raw_data: expected " + n + " x "
-          + width + " = " + (long) n * width + " (truncated or corrupt)");
+      throw new OnnxFormatException(
+          where
+              + " has "
+              + raw.size()
+              + " bytes of raw_data: expected "
+              + n
+              + " x "
+              + width
+              + " = "
+              + (long) n * width
+              + " (truncated or corrupt)");
     }
   }
 
   private static void requireCount(String where, int count, int n) throws OnnxFormatException {
     if (count != n) {
-      throw new OnnxFormatException(where + " has " + count + " values: expected " + n + " for its shape");
+      throw new OnnxFormatException(
+          where + " has " + count + " values: expected " + n + " for its shape");
     }
   }
 

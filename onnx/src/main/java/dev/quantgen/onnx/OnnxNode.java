@@ -8,7 +8,11 @@ import java.util.Optional;
  * One node of an ONNX graph: operator type, name, input and output tensor names (an empty name is
  * an omitted optional input) and attributes by name.
  */
-public record OnnxNode(String name, String opType, List<String> inputs, List<String> outputs,
+public record OnnxNode(
+    String name,
+    String opType,
+    List<String> inputs,
+    List<String> outputs,
     Map<String, OnnxAttribute> attributes) {
   public OnnxNode {
     inputs = List.copyOf(inputs);
@@ -50,8 +54,17 @@ public record OnnxNode(String name, String opType, List<String> inputs, List<Str
   public int intAttribute(String attributeName, int defaultValue, int min) {
     long v = longAttribute(attributeName, defaultValue);
     if (v < min || v > Integer.MAX_VALUE) {
-      throw new UnsupportedOperatorException("node " + describe() + ": attribute " + attributeName + " = " + v
-          + ": expected " + min + ".." + Integer.MAX_VALUE);
+      throw new UnsupportedOperatorException(
+          "node "
+              + describe()
+              + ": attribute "
+              + attributeName
+              + " = "
+              + v
+              + ": expected "
+              + min
+              + ".."
+              + Integer.MAX_VALUE);
     }
     return (int) v;
   }
@@ -70,17 +83,32 @@ public record OnnxNode(String name, String opType, List<String> inputs, List<Str
     int[] r = new int[v.length];
     for (int i = 0; i < v.length; i++) {
       if (v[i] < min || v[i] > Integer.MAX_VALUE) {
-        throw new UnsupportedOperatorException("node " + describe() + ": attribute " + attributeName + " "
-            + java.util.Arrays.toString(v) + ": element " + i + " is " + v[i] + ", expected " + min + ".."
-            + Integer.MAX_VALUE);
+        throw new UnsupportedOperatorException(
+            "node "
+                + describe()
+                + ": attribute "
+                + attributeName
+                + " "
+                + java.util.Arrays.toString(v)
+                + ": element "
+                + i
+                + " is "
+                + v[i]
+                + ", expected "
+                + min
+                + ".."
+                + Integer.MAX_VALUE);
       }
       r[i] = (int) v[i];
     }
     return r;
   }
 
-  /** An attribute of the expected kind; a wrong kind is an error naming this node and the attribute. */
-  private <T> T typed(String attributeName, java.util.function.Function<OnnxAttribute, T> getter, T defaultValue) {
+  /**
+   * An attribute of the expected kind; a wrong kind is an error naming this node and the attribute.
+   */
+  private <T> T typed(
+      String attributeName, java.util.function.Function<OnnxAttribute, T> getter, T defaultValue) {
     OnnxAttribute a = attributes.get(attributeName);
     if (a == null) {
       return defaultValue;
@@ -99,6 +127,10 @@ public record OnnxNode(String name, String opType, List<String> inputs, List<Str
 
   /** How the node is named in messages: {@code 'Convolution28' (Conv)}. */
   public String describe() {
-    return "'" + (name.isEmpty() ? outputs.isEmpty() ? "?" : outputs.get(0) : name) + "' (" + opType + ")";
+    return "'"
+        + (name.isEmpty() ? outputs.isEmpty() ? "?" : outputs.get(0) : name)
+        + "' ("
+        + opType
+        + ")";
   }
 }

@@ -26,7 +26,8 @@ public final class OnnxTensor {
   private final long[] longs;
   private final int[] ints;
 
-  private OnnxTensor(String name, ElementType type, Shape shape, FloatTensor floats, long[] longs, int[] ints) {
+  private OnnxTensor(
+      String name, ElementType type, Shape shape, FloatTensor floats, long[] longs, int[] ints) {
     this.name = name;
     this.type = type;
     this.shape = shape;
@@ -42,8 +43,15 @@ public final class OnnxTensor {
   /** Copies {@code values}, whose length must equal the shape's size. */
   public static OnnxTensor ofLongs(String name, Shape shape, long... values) {
     if (values.length != shape.size()) {
-      throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + ": expected " + shape.size()
-          + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' of shape "
+              + shape
+              + ": expected "
+              + shape.size()
+              + " values, got "
+              + values.length);
     }
     return new OnnxTensor(name, ElementType.INT64, shape, null, values.clone(), null);
   }
@@ -54,18 +62,37 @@ public final class OnnxTensor {
    */
   public static OnnxTensor ofInts(String name, ElementType type, Shape shape, int... values) {
     if (type != ElementType.INT8 && type != ElementType.UINT8 && type != ElementType.INT32) {
-      throw new IllegalArgumentException("tensor '" + name + "': type " + type + ", expected INT8, UINT8 or INT32");
+      throw new IllegalArgumentException(
+          "tensor '" + name + "': type " + type + ", expected INT8, UINT8 or INT32");
     }
     if (values.length != shape.size()) {
-      throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + ": expected " + shape.size()
-          + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' of shape "
+              + shape
+              + ": expected "
+              + shape.size()
+              + " values, got "
+              + values.length);
     }
     int lo = type == ElementType.INT8 ? -128 : type == ElementType.UINT8 ? 0 : Integer.MIN_VALUE;
     int hi = type == ElementType.INT8 ? 127 : type == ElementType.UINT8 ? 255 : Integer.MAX_VALUE;
     for (int i = 0; i < values.length; i++) {
       if (values[i] < lo || values[i] > hi) {
-        throw new IllegalArgumentException("tensor '" + name + "': element " + i + " is " + values[i]
-            + ", expected " + lo + ".." + hi + " for " + type);
+        throw new IllegalArgumentException(
+            "tensor '"
+                + name
+                + "': element "
+                + i
+                + " is "
+                + values[i]
+                + ", expected "
+                + lo
+                + ".."
+                + hi
+                + " for "
+                + type);
       }
     }
     return new OnnxTensor(name, type, shape, null, null, values.clone());
@@ -86,7 +113,8 @@ public final class OnnxTensor {
   /** The float32 values; throws for an int64 tensor. */
   public FloatTensor floats() {
     if (type != ElementType.FLOAT) {
-      throw new IllegalArgumentException("tensor '" + name + "' holds " + type + ", expected FLOAT");
+      throw new IllegalArgumentException(
+          "tensor '" + name + "' holds " + type + ", expected FLOAT");
     }
     return floats;
   }
@@ -94,7 +122,8 @@ public final class OnnxTensor {
   /** A copy of the int64 values; throws for a float tensor. */
   public long[] longs() {
     if (type != ElementType.INT64) {
-      throw new IllegalArgumentException("tensor '" + name + "' holds " + type + ", expected INT64");
+      throw new IllegalArgumentException(
+          "tensor '" + name + "' holds " + type + ", expected INT64");
     }
     return longs.clone();
   }
@@ -107,16 +136,28 @@ public final class OnnxTensor {
   /** A copy of the int8, uint8 (0..255) or int32 values; throws for a float or int64 tensor. */
   public int[] ints() {
     if (ints == null) {
-      throw new IllegalArgumentException("tensor '" + name + "' holds " + type + ", expected INT8, UINT8 or INT32");
+      throw new IllegalArgumentException(
+          "tensor '" + name + "' holds " + type + ", expected INT8, UINT8 or INT32");
     }
     return ints.clone();
   }
 
-  /** The same values under another name and shape of the same size; float values are shared, not copied. */
+  /**
+   * The same values under another name and shape of the same size; float values are shared, not
+   * copied.
+   */
   OnnxTensor reshaped(String newName, Shape newShape) {
     if (newShape.size() != shape.size()) {
-      throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + " cannot be reshaped to "
-          + newShape + ": expected " + shape.size() + " elements");
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' of shape "
+              + shape
+              + " cannot be reshaped to "
+              + newShape
+              + ": expected "
+              + shape.size()
+              + " elements");
     }
     return switch (type) {
       case FLOAT -> ofFloats(newName, floats.reshape(newShape));

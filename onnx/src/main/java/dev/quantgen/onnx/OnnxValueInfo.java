@@ -18,7 +18,9 @@ public record OnnxValueInfo(String name, String elementType, long[] dims) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OnnxValueInfo v && name.equals(v.name) && elementType.equals(v.elementType)
+    return o instanceof OnnxValueInfo v
+        && name.equals(v.name)
+        && elementType.equals(v.elementType)
         && Arrays.equals(dims, v.dims);
   }
 

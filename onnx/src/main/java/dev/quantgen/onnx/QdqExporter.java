@@ -17,12 +17,12 @@ import java.util.List;
  *
  * <p>The graph keeps activations in int8 between layers: {@code QuantizeLinear} on the input; for
  * each Conv and dense layer {@code DequantizeLinear} of the int8 input, of the int8 per-channel
- * weights (axis 0, zero point 0) and of the int32 bias (scale {@code sx * sw[m]}), then {@code Conv},
- * the activation ({@code Relu} or {@code Clip(0, 6)}) and {@code QuantizeLinear} with the calibrated
- * output parameters. A dense layer is written as a 1x1 {@code Conv} over {@code [N, in, 1, 1]}, as
- * the executor runs it, with int8 {@code Reshape}s around it. Max pooling and flatten run on int8
- * directly. The graph has two outputs: the last layer's int8 tensor ({@code <output>_int8}) and its
- * dequantized float32 value (the model's output name).
+ * weights (axis 0, zero point 0) and of the int32 bias (scale {@code sx * sw[m]}), then {@code
+ * Conv}, the activation ({@code Relu} or {@code Clip(0, 6)}) and {@code QuantizeLinear} with the
+ * calibrated output parameters. A dense layer is written as a 1x1 {@code Conv} over {@code [N, in,
+ * 1, 1]}, as the executor runs it, with int8 {@code Reshape}s around it. Max pooling and flatten
+ * run on int8 directly. The graph has two outputs: the last layer's int8 tensor ({@code
+ * <output>_int8}) and its dequantized float32 value (the model's output name).
  *
  * <p>Only {@link RequantMode#ONNX} executors are exported: their float32 requantization is what the
  * QDQ pattern means. Average pooling is not exported.
@@ -46,8 +46,10 @@ public final class QdqExporter {
    */
   public static byte[] export(Int8Executor executor) {
     if (executor.requantMode() != RequantMode.ONNX) {
-      throw new IllegalArgumentException("executor: requantization " + executor.requantMode()
-          + ", expected ONNX (the QDQ pattern requantizes in float32)");
+      throw new IllegalArgumentException(
+          "executor: requantization "
+              + executor.requantMode()
+              + ", expected ONNX (the QDQ pattern requantizes in float32)");
     }
     return new QdqExporter(executor.model().source() + " (QDQ)").build(executor);
   }
@@ -61,21 +63,42 @@ public final class QdqExporter {
       LoweredLayer layer = layers.get(i);
       String id = "l" + i + "_" + layer.name();
       if (layer instanceof ConvSpec c) {
-        current = conv(id, current, executor.quantizedLayer(i), c.inputShape(), executor.layerOutputParams(i));
+        current =
+            conv(
+                id,
+                current,
+                executor.quantizedLayer(i),
+                c.inputShape(),
+                executor.layerOutputParams(i));
       } else if (layer instanceof DenseSpec d) {
         String in = reshape(id + "_in", current, -1, d.in(), 1, 1);
-        String out = conv(id, in, executor.quantizedLayer(i), Shape.of(d.in(), 1, 1), executor.layerOutputParams(i));
+        String out =
+            conv(
+                id,
+                in,
+                executor.quantizedLayer(i),
+                Shape.of(d.in(), 1, 1),
+                executor.layerOutputParams(i));
         current = reshape(id + "_out", out, -1, d.out());
       } else if (layer instanceof PoolSpec p && p.kind() == PoolSpec.Kind.MAX) {
         OnnxMl.NodeProto.Builder pool = graph.node("MaxPool", id, current, id + "_y");
         windowAttributes(pool, p.window(), p.inputShape());
         current = id + "_y";
       } else if (layer instanceof PoolSpec p) {
-        throw new IllegalArgumentException("executor: layer " + i + " (" + p.name()
-            + ") is average pooling, expected Conv, dense, max pooling or flatten for QDQ export");
+        throw new IllegalArgumentException(
+            "executor: layer "
+                + i
+                + " ("
+                + p.name()
+                + ") is average pooling, expected Conv, dense, max pooling or flatten for QDQ export");
       } else if (layer instanceof JoinSpec || layer instanceof SoftmaxSpec) {
-        throw new IllegalArgumentException("executor: layer " + i + " (" + layer.name() + ") is an Add, Concat or"
-            + " Softmax, expected Conv, dense, max pooling or flatten for QDQ export");
+        throw new IllegalArgumentException(
+            "executor: layer "
+                + i
+                + " ("
+                + layer.name()
+                + ") is an Add, Concat or"
+                + " Softmax, expected Conv, dense, max pooling or flatten for QDQ export");
       } else {
         graph.node("Flatten", id, current, id + "_y").addAttribute(GraphWriter.integer("axis", 1));
         current = id + "_y";
@@ -90,7 +113,8 @@ public final class QdqExporter {
   }
 
   /** DQ(x), DQ(w), DQ(b) -> Conv -> activation -> Q; returns the int8 output's name. */
-  private String conv(String id, String x, QuantizedConv2d q, Shape inputShape, QuantParams output) {
+  private String conv(
+      String id, String x, QuantizedConv2d q, Shape inputShape, QuantParams output) {
     String xf = id + "_x";
     dequantize(id + "_x", x, paramsOf(q.inputScale(), q.inputZeroPoint()), xf);
 
@@ -100,17 +124,32 @@ public final class QdqExporter {
     graph.bytes(id + "_w", INT8, w.toArray(), GraphWriter.dims(w.shape().dims()));
     graph.floats(id + "_w_scale", q.weightScales().toArray(), m);
     graph.bytes(id + "_w_zero", INT8, new int[m], m);
-    graph.node("DequantizeLinear", id + "_w_dq", id + "_w", id + "_w_scale", id + "_w_zero", id + "_wf")
+    graph
+        .node(
+            "DequantizeLinear",
+            id + "_w_dq",
+            id + "_w",
+            id + "_w_scale",
+            id + "_w_zero",
+            id + "_wf")
         .addAttribute(GraphWriter.integer("axis", 0));
 
     float[] biasScales = new float[m];
     for (int k = 0; k < m; k++) {
-      biasScales[k] = q.inputScale() * q.weightScales().get(k); // the float32 product the bias was rounded with
+      biasScales[k] =
+          q.inputScale() * q.weightScales().get(k); // the float32 product the bias was rounded with
     }
     graph.ints(id + "_b", q.quantizedBias().toArray(), m);
     graph.floats(id + "_b_scale", biasScales, m);
     graph.ints(id + "_b_zero", new int[m], m);
-    graph.node("DequantizeLinear", id + "_b_dq", id + "_b", id + "_b_scale", id + "_b_zero", id + "_bf")
+    graph
+        .node(
+            "DequantizeLinear",
+            id + "_b_dq",
+            id + "_b",
+            id + "_b_scale",
+            id + "_b_zero",
+            id + "_bf")
         .addAttribute(GraphWriter.integer("axis", 0));
 
     OnnxMl.NodeProto.Builder conv = graph.node("Conv", id, xf, id + "_wf", id + "_bf", id + "_acc");
@@ -157,15 +196,28 @@ public final class QdqExporter {
   }
 
   /** kernel_shape, strides, dilations and explicit pads for an input of {@code [C, H, W]}. */
-  private static void windowAttributes(OnnxMl.NodeProto.Builder node, Window2d w, Shape inputShape) {
+  private static void windowAttributes(
+      OnnxMl.NodeProto.Builder node, Window2d w, Shape inputShape) {
     int inH = inputShape.dim(1);
     int inW = inputShape.dim(2);
     WindowGeometry g = w.resolve(inH, inW);
     // the bottom/right padding that yields the same output size; 0 when the window never reaches it
-    int padBottom = Math.max(0, (g.outHeight() - 1) * w.strideHeight()
-        + w.dilationHeight() * (w.kernelHeight() - 1) + 1 - inH - g.padTop());
-    int padRight = Math.max(0, (g.outWidth() - 1) * w.strideWidth()
-        + w.dilationWidth() * (w.kernelWidth() - 1) + 1 - inW - g.padLeft());
+    int padBottom =
+        Math.max(
+            0,
+            (g.outHeight() - 1) * w.strideHeight()
+                + w.dilationHeight() * (w.kernelHeight() - 1)
+                + 1
+                - inH
+                - g.padTop());
+    int padRight =
+        Math.max(
+            0,
+            (g.outWidth() - 1) * w.strideWidth()
+                + w.dilationWidth() * (w.kernelWidth() - 1)
+                + 1
+                - inW
+                - g.padLeft());
     node.addAttribute(GraphWriter.ints("kernel_shape", w.kernelHeight(), w.kernelWidth()));
     node.addAttribute(GraphWriter.ints("strides", w.strideHeight(), w.strideWidth()));
     node.addAttribute(GraphWriter.ints("dilations", w.dilationHeight(), w.dilationWidth()));

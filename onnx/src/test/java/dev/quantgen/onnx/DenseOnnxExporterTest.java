@@ -9,6 +9,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.quantgen.quantize.ptq.FloatLayer;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.quantize.ptq.PtqConfig;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseReference;
@@ -18,15 +23,10 @@ import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
-import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.quantize.ptq.FloatLayer;
-import dev.quantgen.quantize.ptq.FloatModel;
-import dev.quantgen.quantize.ptq.LayerQuantization;
-import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.Precision;
-import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.QuantType;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +43,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DenseOnnxExporterTest {
   /** ORT session option: the exact uint8 x int8 kernel on x86 without VNNI (see the last test). */
   private static final String EXACT_U8S8 = "session.x64quantprecision";
+
   private static final int[] SIZES = {7, 5, 3, 2};
-  private static final FusedActivation[] ACTIVATIONS = {FusedActivation.RELU6, FusedActivation.RELU,
-      FusedActivation.NONE};
+  private static final FusedActivation[] ACTIVATIONS = {
+    FusedActivation.RELU6, FusedActivation.RELU, FusedActivation.NONE
+  };
   private static final int SAMPLES = 64;
 
   private final Random random = new Random(5);
@@ -69,9 +71,14 @@ class DenseOnnxExporterTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"per-channel", "per-tensor", "asymmetric per-channel"})
-  void staticQdqModelEqualsTheRuntimeInt8ChainWithInt8AndUint8Activations(String weights) throws OrtException {
-    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT)
-        .withPerChannel(!weights.equals("per-tensor")).withSymmetric(!weights.startsWith("asymmetric")));
+  void staticQdqModelEqualsTheRuntimeInt8ChainWithInt8AndUint8Activations(String weights)
+      throws OrtException {
+    QuantizedModel q =
+        quantize(
+            LayerQuantization.of(Precision.INT8)
+                .withRequantization(RequantMode.FLOAT)
+                .withPerChannel(!weights.equals("per-tensor"))
+                .withSymmetric(!weights.startsWith("asymmetric")));
     for (QuantType type : List.of(QuantType.INT8, QuantType.UINT8)) {
       int offset = type == QuantType.UINT8 ? 128 : 0;
       byte[][] theirs = runQuantized(DenseOnnxExporter.staticQdq(q, type), inputs, SAMPLES);
@@ -79,7 +86,10 @@ class DenseOnnxExporterTest {
         byte[] mine = int8Chain(q, sample(s));
         for (int c = 0; c < mine.length; c++) {
           int value = offset == 0 ? theirs[s][c] : Byte.toUnsignedInt(theirs[s][c]);
-          assertEquals(mine[c] + offset, value, weights + " weights, " + type + " sample " + s + " output " + c);
+          assertEquals(
+              mine[c] + offset,
+              value,
+              weights + " weights, " + type + " sample " + s + " output " + c);
         }
       }
     }
@@ -87,7 +97,8 @@ class DenseOnnxExporterTest {
 
   @Test
   void dynamicModelEqualsTheRuntimeBitForBitOneSampleAtATime() throws OrtException {
-    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC));
+    QuantizedModel q =
+        quantize(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC));
     byte[] onnx = DenseOnnxExporter.dynamic(q);
     float[] mine = new float[2];
     for (int s = 0; s < SAMPLES; s++) {
@@ -120,8 +131,12 @@ class DenseOnnxExporterTest {
     DenseWeights w = DenseWeights.of(2, 1, new float[] {-1f, -1f}, new float[] {0f});
     FloatModel single = FloatModel.of(List.of(new FloatLayer("fc", w, FusedActivation.NONE)));
     float[] x = {1f, 1f};
-    QuantizedModel q = PostTrainingQuantizer.quantize(single,
-        PtqConfig.of(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC)), x, 1);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(
+            single,
+            PtqConfig.of(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC)),
+            x,
+            1);
     byte[] onnx = DenseOnnxExporter.dynamic(q);
     float[] mine = new float[1];
     q.forward(x, mine);
@@ -129,63 +144,91 @@ class DenseOnnxExporterTest {
     assertEquals(-64770 * scale, mine[0], 0f, "ours: qa = 255, qw = -127, exact int32");
     assertEquals(mine[0], run(onnx, x, 1, true)[0][0], 0f, "ORT with " + EXACT_U8S8);
     float fast = run(onnx, x, 1, false)[0][0];
-    assertTrue(fast == mine[0] || fast == -32768 * scale, "ORT default kernel: exact or int16-saturated, got " + fast);
+    assertTrue(
+        fast == mine[0] || fast == -32768 * scale,
+        "ORT default kernel: exact or int16-saturated, got " + fast);
   }
 
   @Test
   void staticQdqRejectsAnActivationTypeOtherThanInt8OrUint8() {
-    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DenseOnnxExporter.staticQdq(q, QuantType.INT16));
+    QuantizedModel q =
+        quantize(LayerQuantization.of(Precision.INT8).withRequantization(RequantMode.FLOAT));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DenseOnnxExporter.staticQdq(q, QuantType.INT16));
     assertEquals("activationType: expected INT8 or UINT8, got INT16", e.getMessage());
   }
 
   @Test
   void staticQdqRejectsIntegerOnlyRequantization() {
     QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
-    assertTrue(e.getMessage().startsWith("model: layer 0 (fc1) requantizes INTEGER, expected FLOAT"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
+    assertTrue(
+        e.getMessage().startsWith("model: layer 0 (fc1) requantizes INTEGER, expected FLOAT"),
+        e.getMessage());
   }
 
   @Test
   void staticQdqRejectsLayersWithoutStaticActivations() {
-    QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
-    assertEquals("model: layer 0 (fc1) is int8 dynamic, expected INT8 or INT4 weights with STATIC activations",
+    QuantizedModel q =
+        quantize(LayerQuantization.of(Precision.INT8).withMode(ActivationMode.DYNAMIC));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
+    assertEquals(
+        "model: layer 0 (fc1) is int8 dynamic, expected INT8 or INT4 weights with STATIC activations",
         e.getMessage());
   }
 
   @Test
   void staticQdqRejectsALayerThatReadsOtherParamsThanThePreviousWrote() {
-    QuantizedDenseConfig config = new QuantizedDenseConfig(QuantType.INT8, true, true, 0, ActivationMode.STATIC,
-        RequantMode.FLOAT, FusedActivation.NONE);
-    DenseWeights w = DenseWeights.of(2, 2, new float[] {1f, -1f, 0.5f, 0.25f}, new float[] {0f, 0f});
+    QuantizedDenseConfig config =
+        new QuantizedDenseConfig(
+            QuantType.INT8,
+            true,
+            true,
+            0,
+            ActivationMode.STATIC,
+            RequantMode.FLOAT,
+            FusedActivation.NONE);
+    DenseWeights w =
+        DenseWeights.of(2, 2, new float[] {1f, -1f, 0.5f, 0.25f}, new float[] {0f, 0f});
     ActivationParams a = new ActivationParams(0.01f, 0);
     ActivationParams b = new ActivationParams(0.02f, 0);
-    QuantizedModel q = QuantizedModel.of(List.of(
-        new PreparedLayer.Quantized("first", QuantizedDenseParams.prepare("first", w, config, a, a)),
-        new PreparedLayer.Quantized("second", QuantizedDenseParams.prepare("second", w, config, b, b))));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
-    assertEquals("model: layer 1 (second) reads " + b + ", expected the previous layer's output params " + a,
+    QuantizedModel q =
+        QuantizedModel.of(
+            List.of(
+                new PreparedLayer.Quantized(
+                    "first", QuantizedDenseParams.prepare("first", w, config, a, a)),
+                new PreparedLayer.Quantized(
+                    "second", QuantizedDenseParams.prepare("second", w, config, b, b))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DenseOnnxExporter.staticQdq(q, QuantType.INT8));
+    assertEquals(
+        "model: layer 1 (second) reads " + b + ", expected the previous layer's output params " + a,
         e.getMessage());
   }
 
   @Test
   void dynamicRejectsStaticLayers() {
     QuantizedModel q = quantize(LayerQuantization.of(Precision.INT8));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenseOnnxExporter.dynamic(q));
-    assertEquals("model: layer 0 (fc1) is int8 static, expected INT8 or INT4 weights with DYNAMIC activations",
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DenseOnnxExporter.dynamic(q));
+    assertEquals(
+        "model: layer 0 (fc1) is int8 static, expected INT8 or INT4 weights with DYNAMIC activations",
         e.getMessage());
   }
 
   @Test
   void dynamicRejectsBlockwiseScales() {
     QuantizedModel q = quantize(LayerQuantization.of(Precision.INT4).withBlockSize(2));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenseOnnxExporter.dynamic(q));
-    assertEquals("model: layer 0 (fc1) has blockSize 2, expected 0 (MatMulInteger has no blockwise scales)",
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DenseOnnxExporter.dynamic(q));
+    assertEquals(
+        "model: layer 0 (fc1) has blockSize 2, expected 0 (MatMulInteger has no blockwise scales)",
         e.getMessage());
   }
 
@@ -202,7 +245,9 @@ class DenseOnnxExporterTest {
       for (int i = 0; i < b.length; i++) {
         b[i] = (float) (random.nextGaussian() * 0.5);
       }
-      layers[l] = new FloatLayer("fc" + (l + 1), DenseWeights.of(SIZES[l], SIZES[l + 1], w, b), ACTIVATIONS[l]);
+      layers[l] =
+          new FloatLayer(
+              "fc" + (l + 1), DenseWeights.of(SIZES[l], SIZES[l + 1], w, b), ACTIVATIONS[l]);
     }
     return FloatModel.of(List.of(layers));
   }
@@ -245,7 +290,8 @@ class DenseOnnxExporterTest {
     return (byte[][]) runOutput(onnx, x, n, true, DenseOnnxExporter.QUANTIZED_OUTPUT);
   }
 
-  private static Object runOutput(byte[] onnx, float[] x, int n, boolean exact, String output) throws OrtException {
+  private static Object runOutput(byte[] onnx, float[] x, int n, boolean exact, String output)
+      throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
@@ -253,7 +299,8 @@ class DenseOnnxExporterTest {
         options.addConfigEntry(EXACT_U8S8, "1");
       }
       try (OrtSession session = env.createSession(onnx, options);
-          OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, x.length / n});
+          OnnxTensor input =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, x.length / n});
           OrtSession.Result result = session.run(Map.of(DenseOnnxExporter.INPUT, input))) {
         return result.get(output).orElseThrow().getValue();
       }

@@ -30,8 +30,8 @@ import javax.tools.ToolProvider;
 
 /**
  * Checks generated sources the way javac reads them (unicode escapes decoded, comments dropped):
- * each file parses, declares exactly one top-level type of the expected name, and nothing that could
- * run code: no nested type, no initializer block, no method but the weight binding's private
+ * each file parses, declares exactly one top-level type of the expected name, and nothing that
+ * could run code: no nested type, no initializer block, no method but the weight binding's private
  * constructor, no field but its {@code INITIALIZERS}. An injected declaration would show up here,
  * whatever trick hid it from a text search.
  */
@@ -40,7 +40,10 @@ final class GeneratedSourcesCheck {
 
   private GeneratedSourcesCheck() {}
 
-  /** The weight binding's initializer is {@code Map.ofEntries(Map.entry("L", List.of("w", "b")), ...)}, nothing else. */
+  /**
+   * The weight binding's initializer is {@code Map.ofEntries(Map.entry("L", List.of("w", "b")),
+   * ...)}, nothing else.
+   */
   private static void assertOnlyCallsAndStrings(Tree initializer) {
     Set<String> names = Set.of("Map", "List", "ofEntries", "entry", "of");
     new TreeScanner<Void, Void>() {
@@ -48,13 +51,19 @@ final class GeneratedSourcesCheck {
       public Void scan(Tree tree, Void unused) {
         if (tree != null) {
           Tree.Kind kind = tree.getKind();
-          assertTrue(kind == Tree.Kind.METHOD_INVOCATION || kind == Tree.Kind.MEMBER_SELECT
-              || kind == Tree.Kind.IDENTIFIER || kind == Tree.Kind.STRING_LITERAL, () -> "INITIALIZERS has " + tree);
+          assertTrue(
+              kind == Tree.Kind.METHOD_INVOCATION
+                  || kind == Tree.Kind.MEMBER_SELECT
+                  || kind == Tree.Kind.IDENTIFIER
+                  || kind == Tree.Kind.STRING_LITERAL,
+              () -> "INITIALIZERS has " + tree);
           if (tree instanceof IdentifierTree id) {
             assertTrue(names.contains(id.getName().toString()), () -> "INITIALIZERS names " + id);
           }
           if (tree instanceof MemberSelectTree select) {
-            assertTrue(names.contains(select.getIdentifier().toString()), () -> "INITIALIZERS names " + select);
+            assertTrue(
+                names.contains(select.getIdentifier().toString()),
+                () -> "INITIALIZERS names " + select);
           }
         }
         return super.scan(tree, null);
@@ -70,15 +79,18 @@ final class GeneratedSourcesCheck {
     List<JavaFileObject> sources = new ArrayList<>();
     for (JavaFile f : files) {
       String text = f.toString();
-      sources.add(new SimpleJavaFileObject(URI.create("string:///" + f.typeSpec().name() + ".java"),
-          JavaFileObject.Kind.SOURCE) {
-        @Override
-        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-          return text;
-        }
-      });
+      sources.add(
+          new SimpleJavaFileObject(
+              URI.create("string:///" + f.typeSpec().name() + ".java"),
+              JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+              return text;
+            }
+          });
     }
-    JavacTask task = (JavacTask) javac.getTask(null, null, diagnostics, List.of("-proc:none"), null, sources);
+    JavacTask task =
+        (JavacTask) javac.getTask(null, null, diagnostics, List.of("-proc:none"), null, sources);
     Iterable<? extends CompilationUnitTree> units;
     try {
       units = task.parse();
@@ -87,13 +99,15 @@ final class GeneratedSourcesCheck {
     }
     assertEquals(List.of(), diagnostics.getDiagnostics(), "the generated sources parse");
     for (CompilationUnitTree unit : units) {
-      assertEquals(1, unit.getTypeDecls().size(), () -> "one type in " + unit.getSourceFile().getName());
+      assertEquals(
+          1, unit.getTypeDecls().size(), () -> "one type in " + unit.getSourceFile().getName());
       ClassTree type = (ClassTree) unit.getTypeDecls().get(0);
       String name = type.getSimpleName().toString();
       declared.add(name);
       for (Tree member : type.getMembers()) {
         if (member instanceof MethodTree m) {
-          assertTrue(m.getName().contentEquals("<init>") && m.getBody().getStatements().isEmpty(),
+          assertTrue(
+              m.getName().contentEquals("<init>") && m.getBody().getStatements().isEmpty(),
               () -> name + " declares method " + m.getName());
         } else if (member instanceof VariableTree v) {
           assertEquals("INITIALIZERS", v.getName().toString(), name + " declares a field");
@@ -107,7 +121,9 @@ final class GeneratedSourcesCheck {
     Set<String> seen = new HashSet<>();
     for (String name : declared) {
       assertTrue(TYPE_NAME.matcher(name).matches(), () -> "not a sanitized identifier: " + name);
-      assertTrue(seen.add(name.toLowerCase(Locale.ROOT)), () -> "two types named " + name + " ignoring case");
+      assertTrue(
+          seen.add(name.toLowerCase(Locale.ROOT)),
+          () -> "two types named " + name + " ignoring case");
     }
   }
 }

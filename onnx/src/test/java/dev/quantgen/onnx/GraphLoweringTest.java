@@ -29,24 +29,38 @@ class GraphLoweringTest {
    * (ONNX Runtime rejects dilation together with SAME padding, so the two are in separate layers.)
    */
   private static byte[] richModel() {
-    Graphs g = new Graphs(5).input("x", 1, 4, 11, 9).output("y", 1, 3)
-        .randomFloats("W", 0.4, 0, 6, 2, 3, 2).randomFloats("B", 0.2, 0, 6)
-        .randomFloats("gamma", 0.3, 1, 6).randomFloats("beta", 0.2, 0, 6).randomFloats("mean", 0.2, 0, 6)
-        .randomFloats("var", 0.1, 1, 6)
-        .randomFloats("G", 0.3, 0, 3, 64).randomFloats("C", 0.3, 0, 3)
-        .randomFloats("W2", 0.3, 0, 4, 6, 2, 2);
-    g.node("Conv", "conv", List.of("x", "W", "B"), "c").addAttribute(Graphs.ints("strides", 2, 1))
+    Graphs g =
+        new Graphs(5)
+            .input("x", 1, 4, 11, 9)
+            .output("y", 1, 3)
+            .randomFloats("W", 0.4, 0, 6, 2, 3, 2)
+            .randomFloats("B", 0.2, 0, 6)
+            .randomFloats("gamma", 0.3, 1, 6)
+            .randomFloats("beta", 0.2, 0, 6)
+            .randomFloats("mean", 0.2, 0, 6)
+            .randomFloats("var", 0.1, 1, 6)
+            .randomFloats("G", 0.3, 0, 3, 64)
+            .randomFloats("C", 0.3, 0, 3)
+            .randomFloats("W2", 0.3, 0, 4, 6, 2, 2);
+    g.node("Conv", "conv", List.of("x", "W", "B"), "c")
+        .addAttribute(Graphs.ints("strides", 2, 1))
         .addAttribute(Graphs.string("auto_pad", "SAME_LOWER"))
         .addAttribute(Graphs.integer("group", 2));
     g.node("BatchNormalization", "bn", List.of("c", "gamma", "beta", "mean", "var"), "b")
         .addAttribute(Graphs.real("epsilon", 1e-3f));
-    g.node("Clip", "clip", List.of("b"), "r").addAttribute(Graphs.real("min", 0f)).addAttribute(Graphs.real("max", 6f));
-    g.node("Conv", "dilated", List.of("r", "W2"), "p").addAttribute(Graphs.ints("dilations", 2, 2))
+    g.node("Clip", "clip", List.of("b"), "r")
+        .addAttribute(Graphs.real("min", 0f))
+        .addAttribute(Graphs.real("max", 6f));
+    g.node("Conv", "dilated", List.of("r", "W2"), "p")
+        .addAttribute(Graphs.ints("dilations", 2, 2))
         .addAttribute(Graphs.ints("pads", 1, 0, 2, 1));
-    g.node("AveragePool", "avg", List.of("p"), "a").addAttribute(Graphs.ints("kernel_shape", 2, 2))
-        .addAttribute(Graphs.ints("strides", 2, 2)).addAttribute(Graphs.ints("pads", 0, 0, 1, 1));
+    g.node("AveragePool", "avg", List.of("p"), "a")
+        .addAttribute(Graphs.ints("kernel_shape", 2, 2))
+        .addAttribute(Graphs.ints("strides", 2, 2))
+        .addAttribute(Graphs.ints("pads", 0, 0, 1, 1));
     g.node("Flatten", "flat", List.of("a"), "f");
-    g.node("Gemm", "gemm", List.of("f", "G", "C"), "gm").addAttribute(Graphs.integer("transB", 1))
+    g.node("Gemm", "gemm", List.of("f", "G", "C"), "gm")
+        .addAttribute(Graphs.integer("transB", 1))
         .addAttribute(Graphs.real("alpha", 0.5f));
     g.node("Relu", "relu", List.of("gm"), "y");
     return g.toBytes(9);
@@ -55,14 +69,16 @@ class GraphLoweringTest {
   @Test
   void foldsBiasBatchNormAndActivationsIntoTheirLayers() throws Exception {
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(richModel(), "rich.onnx"));
-    assertEquals(List.of("ConvSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
+    assertEquals(
+        List.of("ConvSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
         m.layers().stream().map(l -> l.getClass().getSimpleName()).collect(Collectors.toList()));
     ConvSpec conv = (ConvSpec) m.layers().get(0);
     assertEquals(List.of("conv", "bn", "clip"), conv.sources());
     assertEquals(Activation.RELU6, conv.activation());
     assertEquals(2, conv.groups());
     assertEquals(Shape.of(6, 6, 9), conv.outputShape()); // ceil(11 / 2), ceil(9 / 1)
-    assertEquals(Shape.of(4, 7, 8), m.layers().get(1).outputShape()); // 6 + 3 - 3 + 1, 9 + 1 - 3 + 1
+    assertEquals(
+        Shape.of(4, 7, 8), m.layers().get(1).outputShape()); // 6 + 3 - 3 + 1, 9 + 1 - 3 + 1
     assertEquals(Shape.of(4, 4, 4), m.layers().get(2).outputShape());
     DenseSpec dense = (DenseSpec) m.layers().get(4);
     assertEquals(Activation.RELU, dense.activation());
@@ -72,7 +88,8 @@ class GraphLoweringTest {
   @Test
   void loweredModelGivesOnnxRuntimesOutputs() throws Exception {
     byte[] bytes = richModel();
-    FloatExecutor ours = new FloatExecutor(GraphLowering.lower(OnnxModel.parse(bytes, "rich.onnx")));
+    FloatExecutor ours =
+        new FloatExecutor(GraphLowering.lower(OnnxModel.parse(bytes, "rich.onnx")));
     Random r = new Random(3);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions())) {
@@ -84,15 +101,18 @@ class GraphLoweringTest {
         float[] expected = run(env, session, x);
         FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 4, 11, 9), x));
         for (int i = 0; i < expected.length; i++) {
-          assertEquals(expected[i], y.get(i), 1e-5 * Math.max(1, Math.abs(expected[i])), "output " + i);
+          assertEquals(
+              expected[i], y.get(i), 1e-5 * Math.max(1, Math.abs(expected[i])), "output " + i);
         }
       }
     }
   }
 
-  private static float[] run(OrtEnvironment env, OrtSession session, float[] x) throws OrtException {
-    try (ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-            new long[] {1, 4, 11, 9});
+  private static float[] run(OrtEnvironment env, OrtSession session, float[] x)
+      throws OrtException {
+    try (ai.onnxruntime.OnnxTensor in =
+            ai.onnxruntime.OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(x), new long[] {1, 4, 11, 9});
         OrtSession.Result result = session.run(Map.of("x", in))) {
       return ((float[][]) result.get(0).getValue())[0];
     }
@@ -103,21 +123,28 @@ class GraphLoweringTest {
     Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4);
     g.node("Sigmoid", "squash", List.of("x"), "y");
     OnnxModel model = OnnxModel.parse(g.toBytes(13), "sig.onnx");
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(model));
-    assertEquals("node 'squash' (Sigmoid): operator 'Sigmoid' is not supported; supported operators: "
-        + String.join(", ", GraphLowering.SUPPORTED_OPERATORS), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(UnsupportedOperatorException.class, () -> GraphLowering.lower(model));
+    assertEquals(
+        "node 'squash' (Sigmoid): operator 'Sigmoid' is not supported; supported operators: "
+            + String.join(", ", GraphLowering.SUPPORTED_OPERATORS),
+        e.getMessage());
   }
 
   @Test
   void reluAfterPoolingIsRejectedBecauseItCannotBeFused() throws Exception {
     Graphs g = new Graphs(1).input("x", 1, 1, 4, 4).output("y", 1, 1, 2, 2);
-    g.node("MaxPool", "pool", List.of("x"), "p").addAttribute(Graphs.ints("kernel_shape", 2, 2))
+    g.node("MaxPool", "pool", List.of("x"), "p")
+        .addAttribute(Graphs.ints("kernel_shape", 2, 2))
         .addAttribute(Graphs.ints("strides", 2, 2));
     g.node("Relu", "late", List.of("p"), "y");
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "late.onnx")));
-    assertTrue(e.getMessage().startsWith("node 'late' (Relu): Relu after 'pool' cannot be fused"), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "late.onnx")));
+    assertTrue(
+        e.getMessage().startsWith("node 'late' (Relu): Relu after 'pool' cannot be fused"),
+        e.getMessage());
   }
 
   @Test
@@ -126,23 +153,37 @@ class GraphLoweringTest {
     g.node("MatMul", "a", List.of("x", "W"), "h");
     g.node("MatMul", "b", List.of("x", "W"), "k");
     g.node("Add", "skip", List.of("h", "k"), "y");
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "skip.onnx")));
-    assertTrue(e.getMessage().startsWith("node 'b' (MatMul): reads 'x', but the chain is at 'h'"), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "skip.onnx")));
+    assertTrue(
+        e.getMessage().startsWith("node 'b' (MatMul): reads 'x', but the chain is at 'h'"),
+        e.getMessage());
   }
 
   @Test
   void anAddOfAValueFusedInsideALayerIsRejected() throws Exception {
-    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4)
-        .randomFloats("B", 1, 0, 4);
+    Graphs g =
+        new Graphs(1)
+            .input("x", 1, 4)
+            .output("y", 1, 4)
+            .randomFloats("W", 1, 0, 4, 4)
+            .randomFloats("B", 1, 0, 4);
     g.node("MatMul", "a", List.of("x", "W"), "h");
     g.node("Add", "bias", List.of("h", "B"), "hb");
     g.node("Relu", "relu", List.of("hb"), "r");
     g.node("Add", "skip", List.of("r", "hb"), "y");
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "fused.onnx")));
-    assertTrue(e.getMessage().startsWith("node 'skip' (Add): reads 'hb', which is neither the graph input nor a "
-        + "layer's output"), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "fused.onnx")));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "node 'skip' (Add): reads 'hb', which is neither the graph input nor a "
+                    + "layer's output"),
+        e.getMessage());
   }
 
   /**
@@ -151,14 +192,22 @@ class GraphLoweringTest {
    * GlobalAveragePool, Flatten, Gemm, Softmax.
    */
   private static byte[] residualModel() {
-    Graphs g = new Graphs(16).input("x", 1, 2, 5, 6).output("y", 1, 3)
-        .randomFloats("Ws", 0.5, 0, 4, 2, 3, 3).randomFloats("Bs", 0.2, 0, 4)
-        .randomFloats("Wd", 0.5, 0, 4, 1, 3, 3).randomFloats("Bd", 0.2, 0, 4)
-        .randomFloats("Wp", 0.5, 0, 4, 4, 1, 1)
-        .randomFloats("G", 0.5, 0, 3, 6).randomFloats("C", 0.2, 0, 3);
-    g.node("Conv", "stem", List.of("x", "Ws", "Bs"), "s0").addAttribute(Graphs.ints("pads", 1, 1, 1, 1));
+    Graphs g =
+        new Graphs(16)
+            .input("x", 1, 2, 5, 6)
+            .output("y", 1, 3)
+            .randomFloats("Ws", 0.5, 0, 4, 2, 3, 3)
+            .randomFloats("Bs", 0.2, 0, 4)
+            .randomFloats("Wd", 0.5, 0, 4, 1, 3, 3)
+            .randomFloats("Bd", 0.2, 0, 4)
+            .randomFloats("Wp", 0.5, 0, 4, 4, 1, 1)
+            .randomFloats("G", 0.5, 0, 3, 6)
+            .randomFloats("C", 0.2, 0, 3);
+    g.node("Conv", "stem", List.of("x", "Ws", "Bs"), "s0")
+        .addAttribute(Graphs.ints("pads", 1, 1, 1, 1));
     g.node("Relu", "stem_relu", List.of("s0"), "s");
-    g.node("Conv", "depthwise", List.of("s", "Wd", "Bd"), "d0").addAttribute(Graphs.ints("pads", 1, 1, 1, 1))
+    g.node("Conv", "depthwise", List.of("s", "Wd", "Bd"), "d0")
+        .addAttribute(Graphs.ints("pads", 1, 1, 1, 1))
         .addAttribute(Graphs.integer("group", 4));
     g.randomFloats("lo", 0, 0).randomFloats("hi", 0, 6); // scalars 0 and 6
     g.node("Clip", "relu6", List.of("d0", "lo", "hi"), "d");
@@ -167,16 +216,28 @@ class GraphLoweringTest {
     g.node("Concat", "with_input", List.of("r", "x"), "c").addAttribute(Graphs.integer("axis", 1));
     g.node("GlobalAveragePool", "gap", List.of("c"), "a");
     g.node("Flatten", "flat", List.of("a"), "f");
-    g.node("Gemm", "head", List.of("f", "G", "C"), "logits").addAttribute(Graphs.integer("transB", 1));
-    g.node("Softmax", "probabilities", List.of("logits"), "y").addAttribute(Graphs.integer("axis", 1));
+    g.node("Gemm", "head", List.of("f", "G", "C"), "logits")
+        .addAttribute(Graphs.integer("transB", 1));
+    g.node("Softmax", "probabilities", List.of("logits"), "y")
+        .addAttribute(Graphs.integer("axis", 1));
     return g.toBytes(13);
   }
 
   @Test
   void residualGraphsLowerToJoinsGlobalPoolingAndSoftmax() throws Exception {
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(residualModel(), "residual.onnx"));
-    assertEquals(List.of("ConvSpec", "ConvSpec", "ConvSpec", "JoinSpec", "JoinSpec", "PoolSpec", "FlattenSpec",
-        "DenseSpec", "SoftmaxSpec"), m.layers().stream().map(l -> l.getClass().getSimpleName()).toList());
+    assertEquals(
+        List.of(
+            "ConvSpec",
+            "ConvSpec",
+            "ConvSpec",
+            "JoinSpec",
+            "JoinSpec",
+            "PoolSpec",
+            "FlattenSpec",
+            "DenseSpec",
+            "SoftmaxSpec"),
+        m.layers().stream().map(l -> l.getClass().getSimpleName()).toList());
     assertEquals(4, ((ConvSpec) m.layers().get(1)).groups());
     assertEquals(Activation.RELU6, ((ConvSpec) m.layers().get(1)).activation());
     JoinSpec add = (JoinSpec) m.layers().get(3);
@@ -199,8 +260,9 @@ class GraphLoweringTest {
         }
         samples.add(x);
         float[] expected;
-        try (ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-                new long[] {1, 2, 5, 6});
+        try (ai.onnxruntime.OnnxTensor in =
+                ai.onnxruntime.OnnxTensor.createTensor(
+                    env, FloatBuffer.wrap(x), new long[] {1, 2, 5, 6});
             OrtSession.Result result = session.run(Map.of("x", in))) {
           expected = ((float[][]) result.get(0).getValue())[0];
         }
@@ -215,11 +277,13 @@ class GraphLoweringTest {
       System.arraycopy(samples.get(t), 0, all, t * 60, 60);
     }
     FloatTensor batch = FloatTensor.of(Shape.of(20, 2, 5, 6), all);
-    Int8Executor int8 = Int8Executor.calibrate(m, batch, 7, dev.quantgen.runtime.conv.RequantMode.INTEGER);
+    Int8Executor int8 =
+        Int8Executor.calibrate(m, batch, 7, dev.quantgen.runtime.conv.RequantMode.INTEGER);
     FloatTensor fp = ours.run(batch);
     FloatTensor q = int8.run(batch);
     for (int i = 0; i < fp.size(); i++) {
-      assertEquals(fp.get(i), q.get(i), 0.05, "int8 probability " + i); // quantized to steps of 1/255
+      assertEquals(
+          fp.get(i), q.get(i), 0.05, "int8 probability " + i); // quantized to steps of 1/255
     }
   }
 
@@ -228,45 +292,78 @@ class GraphLoweringTest {
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(residualModel(), "residual.onnx"));
     List<String> names = SourceGenerator.layerClassNames(m, "Residual");
     Map<String, String> sources = new java.util.HashMap<>();
-    for (com.palantir.javapoet.JavaFile f : SourceGenerator.generate(m, "test.residual", "Residual")) {
+    for (com.palantir.javapoet.JavaFile f :
+        SourceGenerator.generate(m, "test.residual", "Residual")) {
       sources.put(f.typeSpec().name(), f.toString());
     }
     String add = sources.get(names.get(3));
-    assertTrue(add.contains("@Add(\n    channels = 4,\n    height = 5,\n    width = 6,\n    from = " + names.get(0)
-        + ".class\n)"), add);
+    assertTrue(
+        add.contains(
+            "@Add(\n    channels = 4,\n    height = 5,\n    width = 6,\n    from = "
+                + names.get(0)
+                + ".class\n)"),
+        add);
     String concat = sources.get(names.get(4));
-    assertTrue(concat.contains("channels = {4, 2}") && concat.contains("from = Model.Input.class"), concat);
-    assertTrue(sources.get(names.get(8)).contains("@Softmax(\n    size = 3\n)"), sources.get(names.get(8)));
+    assertTrue(
+        concat.contains("channels = {4, 2}") && concat.contains("from = Model.Input.class"),
+        concat);
+    assertTrue(
+        sources.get(names.get(8)).contains("@Softmax(\n    size = 3\n)"),
+        sources.get(names.get(8)));
   }
 
   @Test
   void concatMustPutTheChainsValueFirst() throws Exception {
-    Graphs g = new Graphs(1).input("x", 1, 1, 2, 2).output("y", 1, 2, 2, 2).randomFloats("W", 1, 0, 1, 1, 1, 1);
+    Graphs g =
+        new Graphs(1)
+            .input("x", 1, 1, 2, 2)
+            .output("y", 1, 2, 2, 2)
+            .randomFloats("W", 1, 0, 1, 1, 1, 1);
     g.node("Conv", "c", List.of("x", "W"), "h");
     g.node("Concat", "cat", List.of("x", "h"), "y").addAttribute(Graphs.integer("axis", 1));
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "cat.onnx")));
-    assertTrue(e.getMessage().startsWith("node 'cat' (Concat): concatenates [x, h]: expected two values, the chain's"
-        + " 'h' first"), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "cat.onnx")));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "node 'cat' (Concat): concatenates [x, h]: expected two values, the chain's"
+                    + " 'h' first"),
+        e.getMessage());
   }
 
   @Test
   void aConvWeightWithTheWrongChannelCountIsRejected() throws Exception {
-    Graphs g = new Graphs(1).input("x", 1, 3, 5, 5).output("y", 1, 2, 5, 5).randomFloats("W", 1, 0, 2, 2, 1, 1);
+    Graphs g =
+        new Graphs(1)
+            .input("x", 1, 3, 5, 5)
+            .output("y", 1, 2, 5, 5)
+            .randomFloats("W", 1, 0, 2, 2, 1, 1);
     g.node("Conv", "c", List.of("x", "W"), "y");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "c.onnx")));
-    assertEquals("node 'c' (Conv): weight [2, 2, 1, 1] with group 1 expects 2 input channels, but the input is"
-        + " [3, 5, 5]", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "c.onnx")));
+    assertEquals(
+        "node 'c' (Conv): weight [2, 2, 1, 1] with group 1 expects 2 input channels, but the input is"
+            + " [3, 5, 5]",
+        e.getMessage());
   }
 
   @Test
   void clipToAnotherRangeIsRejected() throws Exception {
     Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
     g.node("MatMul", "m", List.of("x", "W"), "h");
-    g.node("Clip", "c", List.of("h"), "y").addAttribute(Graphs.real("min", -1f)).addAttribute(Graphs.real("max", 1f));
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(9), "c.onnx")));
-    assertEquals("node 'c' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)", e.getMessage());
+    g.node("Clip", "c", List.of("h"), "y")
+        .addAttribute(Graphs.real("min", -1f))
+        .addAttribute(Graphs.real("max", 1f));
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(9), "c.onnx")));
+    assertEquals(
+        "node 'c' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)",
+        e.getMessage());
   }
 }

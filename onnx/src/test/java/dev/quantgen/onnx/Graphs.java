@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Builds small ONNX models in tests with the protobuf builders: one input, a chain of nodes, one output. */
+/**
+ * Builds small ONNX models in tests with the protobuf builders: one input, a chain of nodes, one
+ * output.
+ */
 final class Graphs {
   private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("test");
   private final Random random;
@@ -31,8 +34,10 @@ final class Graphs {
     for (long d : dims) {
       n *= (int) d;
     }
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
     for (long d : dims) {
       t.addDims(d);
     }
@@ -44,23 +49,32 @@ final class Graphs {
   }
 
   Graphs longs(String name, long... values) {
-    graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(values.length)
-        .addAllInt64Data(java.util.Arrays.stream(values).boxed().toList()));
+    graph.addInitializer(
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE)
+            .addDims(values.length)
+            .addAllInt64Data(java.util.Arrays.stream(values).boxed().toList()));
     return this;
   }
 
   /** Adds a node; attributes are added to the returned builder with {@link #ints} and friends. */
   OnnxMl.NodeProto.Builder node(String op, String name, List<String> inputs, String output) {
-    OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name)
-        .addAllInput(inputs).addOutput(output);
+    OnnxMl.NodeProto.Builder n =
+        OnnxMl.NodeProto.newBuilder()
+            .setOpType(op)
+            .setName(name)
+            .addAllInput(inputs)
+            .addOutput(output);
     nodes.add(n);
     return n;
   }
 
   static OnnxMl.AttributeProto ints(String name, long... v) {
-    OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+    OnnxMl.AttributeProto.Builder a =
+        OnnxMl.AttributeProto.newBuilder()
+            .setName(name)
+            .setType(OnnxMl.AttributeProto.AttributeType.INTS);
     for (long x : v) {
       a.addInts(x);
     }
@@ -68,27 +82,40 @@ final class Graphs {
   }
 
   static OnnxMl.AttributeProto integer(String name, long v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
-        .setI(v).build();
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   static OnnxMl.AttributeProto string(String name, String v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.STRING)
-        .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.STRING)
+        .setS(com.google.protobuf.ByteString.copyFromUtf8(v))
+        .build();
   }
 
   static OnnxMl.AttributeProto real(String name, float v) {
-    return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
-        .setF(v).build();
+    return OnnxMl.AttributeProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
+        .setF(v)
+        .build();
   }
 
   byte[] toBytes(int opset) {
     for (OnnxMl.NodeProto.Builder n : nodes) {
       graph.addNode(n);
     }
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("quantgen-test")
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen-test")
         .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(opset))
-        .setGraph(graph).build().toByteArray();
+        .setGraph(graph)
+        .build()
+        .toByteArray();
   }
 
   private static OnnxMl.ValueInfoProto value(String name, long... dims) {
@@ -96,9 +123,14 @@ final class Graphs {
     for (long d : dims) {
       shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name)
-        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
         .build();
   }
 }

@@ -22,7 +22,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The one gate from model text to Java source: identifiers, unique names, documentation, string literals. */
+/**
+ * The one gate from model text to Java source: identifiers, unique names, documentation, string
+ * literals.
+ */
 class JavaNamesTest {
   @Test
   void typeNamesAreAsciiIdentifiersStartingWithAnUppercaseLetter() {
@@ -31,13 +34,20 @@ class JavaNamesTest {
     assertEquals("Layer1conv", JavaNames.typeName("1conv", "Layer1", "Layer"));
     assertEquals("Layer_x", JavaNames.typeName("_x", "Layer1", "Layer"));
     assertEquals("Layer_mega", JavaNames.typeName("\u03a9mega", "Layer1", "Layer"));
-    assertEquals("Layer4", JavaNames.typeName("\u5377\u79ef", "Layer4", "Layer"), "no letter or digit: the fallback");
+    assertEquals(
+        "Layer4",
+        JavaNames.typeName("\u5377\u79ef", "Layer4", "Layer"),
+        "no letter or digit: the fallback");
     assertEquals("Layer4", JavaNames.typeName("", "Layer4", "Layer"));
     assertEquals("Layer4", JavaNames.typeName("___", "Layer4", "Layer"));
     assertEquals("A__b", JavaNames.typeName("a*/b", "Layer1", "Layer"));
     assertEquals("Layer_u002a_u002f", JavaNames.typeName("\\u002a\\u002f", "Layer1", "Layer"));
-    assertEquals("A_b", JavaNames.typeName("a\uD83D\uDE00b", "Layer1", "Layer"), "a surrogate pair is one character");
-    assertEquals(JavaNames.MAX_LENGTH, JavaNames.typeName("y".repeat(10_000), "Layer1", "Layer").length());
+    assertEquals(
+        "A_b",
+        JavaNames.typeName("a\uD83D\uDE00b", "Layer1", "Layer"),
+        "a surrogate pair is one character");
+    assertEquals(
+        JavaNames.MAX_LENGTH, JavaNames.typeName("y".repeat(10_000), "Layer1", "Layer").length());
   }
 
   @Test
@@ -48,21 +58,28 @@ class JavaNamesTest {
     assertEquals("ClassLayer", JavaNames.typeName("class", "Layer1", "Layer"));
     assertEquals("SystemModel", JavaNames.typeName("System", "OnnxModel", "Model"));
     assertEquals("ConLayer", JavaNames.typeName("con", "Layer1", "Layer"), "a Windows device name");
-    assertEquals("QuantizeLayer", JavaNames.typeName("Quantize", "Layer1", "Layer"), "an imported annotation");
+    assertEquals(
+        "QuantizeLayer",
+        JavaNames.typeName("Quantize", "Layer1", "Layer"),
+        "an imported annotation");
     assertEquals("M".repeat(64), JavaNames.typeName("M".repeat(100), "Layer1", "Layer"));
   }
 
   @Test
   void namesEqualButForCaseOrEqualToACompanionAreRenamedInOrder() {
-    assertEquals(List.of("Fc", "Fc_2", "FC_3"), JavaNames.typeNames(List.of("fc", "Fc", "FC"), "Net"));
+    assertEquals(
+        List.of("Fc", "Fc_2", "FC_3"), JavaNames.typeNames(List.of("fc", "Fc", "FC"), "Net"));
     assertEquals(List.of("Fc", "Fc_Int8_2"), JavaNames.typeNames(List.of("Fc", "Fc_Int8"), "Net"));
     assertEquals(List.of("Fc_Int8", "Fc_2"), JavaNames.typeNames(List.of("Fc_Int8", "Fc"), "Net"));
-    assertEquals(List.of("Net_2", "NetWeights_2", "NET_MODEL_2"),
-        JavaNames.typeNames(List.of("net", "netWeights", "NET_MODEL"), "Net"), "the model's names are taken first");
+    assertEquals(
+        List.of("Net_2", "NetWeights_2", "NET_MODEL_2"),
+        JavaNames.typeNames(List.of("net", "netWeights", "NET_MODEL"), "Net"),
+        "the model's names are taken first");
     assertEquals(List.of("Fc_2", "Fc_3"), JavaNames.typeNames(List.of("Fc_2", "Fc"), "Fc"));
     assertEquals(List.of("Layer1", "Layer1_2"), JavaNames.typeNames(List.of("", "Layer1"), "Net"));
     String longName = "z".repeat(200);
-    List<String> cut = JavaNames.typeNames(List.of(longName, longName + "a", longName + "b"), "Net");
+    List<String> cut =
+        JavaNames.typeNames(List.of(longName, longName + "a", longName + "b"), "Net");
     assertEquals(3, new HashSet<>(cut).size(), cut::toString);
     cut.forEach(n -> assertTrue(n.length() <= JavaNames.MAX_LENGTH, n));
   }
@@ -88,11 +105,16 @@ class JavaNamesTest {
       }
       assertTrue(all.add(model.toLowerCase(Locale.ROOT)));
       for (String name : names) {
-        assertTrue(name.matches("[A-Z][A-Za-z0-9_]*") && name.length() <= JavaNames.MAX_LENGTH, name);
+        assertTrue(
+            name.matches("[A-Z][A-Za-z0-9_]*") && name.length() <= JavaNames.MAX_LENGTH, name);
         assertFalse(JavaNames.reserved(name), name);
-        assertTrue(all.add(name.toLowerCase(Locale.ROOT)), () -> name + " repeats for " + raw + " model " + model);
+        assertTrue(
+            all.add(name.toLowerCase(Locale.ROOT)),
+            () -> name + " repeats for " + raw + " model " + model);
         for (String suffix : JavaNames.LAYER_COMPANIONS) {
-          assertTrue(all.add((name + suffix).toLowerCase(Locale.ROOT)), () -> name + suffix + " repeats for " + raw);
+          assertTrue(
+              all.add((name + suffix).toLowerCase(Locale.ROOT)),
+              () -> name + suffix + " repeats for " + raw);
         }
       }
     }
@@ -102,8 +124,24 @@ class JavaNamesTest {
   void modelNamesMustBeSafeIdentifiers() {
     assertEquals(Optional.empty(), JavaNames.typeNameProblem("Mnist8"));
     assertEquals(Optional.empty(), JavaNames.typeNameProblem("digits"));
-    for (String bad : List.of("Math", "math", "String", "Object", "Thread", "Dense", "class", "_", "2Fast", "a-b",
-        "a.b", "\u03a9", "a$b", "", "Con", "M".repeat(65))) {
+    for (String bad :
+        List.of(
+            "Math",
+            "math",
+            "String",
+            "Object",
+            "Thread",
+            "Dense",
+            "class",
+            "_",
+            "2Fast",
+            "a-b",
+            "a.b",
+            "\u03a9",
+            "a$b",
+            "",
+            "Con",
+            "M".repeat(65))) {
       assertTrue(JavaNames.typeNameProblem(bad).isPresent(), bad);
     }
   }
@@ -113,12 +151,33 @@ class JavaNamesTest {
     for (String good : List.of("p", "com.example.model", "dev.quantgen.examples.mnist", "a_b.c1")) {
       assertEquals(Optional.empty(), JavaNames.packageNameProblem(good), good);
     }
-    assertEquals(Optional.of("packages under java. belong to the JDK, expected your own package such as "
-        + "com.example.model"), JavaNames.packageNameProblem("java.lang"));
-    assertEquals(Optional.of("\"class\" is a Java keyword, expected a package name such as com.example.model"),
+    assertEquals(
+        Optional.of(
+            "packages under java. belong to the JDK, expected your own package such as "
+                + "com.example.model"),
+        JavaNames.packageNameProblem("java.lang"));
+    assertEquals(
+        Optional.of(
+            "\"class\" is a Java keyword, expected a package name such as com.example.model"),
         JavaNames.packageNameProblem("p.class"));
-    for (String bad : List.of("javax.swing", "jdk.internal", "java", "com.2bad", "a..b", "p.", ".p", "", "p.\u03a9",
-        "p.a$b", "p.true", "p.var", "dev.quantgen.runtime", "dev.quantgen.runtime.layer", "a b", "p/q")) {
+    for (String bad :
+        List.of(
+            "javax.swing",
+            "jdk.internal",
+            "java",
+            "com.2bad",
+            "a..b",
+            "p.",
+            ".p",
+            "",
+            "p.\u03a9",
+            "p.a$b",
+            "p.true",
+            "p.var",
+            "dev.quantgen.runtime",
+            "dev.quantgen.runtime.layer",
+            "a b",
+            "p/q")) {
       assertTrue(JavaNames.packageNameProblem(bad).isPresent(), bad);
     }
   }
@@ -128,7 +187,9 @@ class JavaNamesTest {
     assertEquals("mnist-8.onnx", JavaNames.docText("mnist-8.onnx"));
     assertEquals("%2A%2F", JavaNames.docText("*/"));
     assertEquals("%5Cu002a%5Cu002f", JavaNames.docText("\\u002a\\u002f"));
-    assertEquals("%40deprecated %3Cb%3E%26amp; %7B%40code x%7D %25", JavaNames.docText("@deprecated <b>&amp; {@code x} %"));
+    assertEquals(
+        "%40deprecated %3Cb%3E%26amp; %7B%40code x%7D %25",
+        JavaNames.docText("@deprecated <b>&amp; {@code x} %"));
     assertEquals("%CE%A9 %F0%9F%98%80%0A", JavaNames.docText("\u03a9 \uD83D\uDE00\n"));
     assertEquals("a".repeat(200) + "...", JavaNames.docText("a".repeat(500)));
     Random random = new Random(7);
@@ -144,9 +205,13 @@ class JavaNamesTest {
   @Test
   void stringLiteralsEscapeEverythingThatCouldEndThemEarly() {
     assertEquals("\"fc1.weight\"", JavaNames.stringLiteral("fc1.weight"));
-    assertEquals("\"a\\\"b\\\\c\\012\\015\\000\\u2028\\u00e9\\ud83d\\ude00\"",
+    assertEquals(
+        "\"a\\\"b\\\\c\\012\\015\\000\\u2028\\u00e9\\ud83d\\ude00\"",
         JavaNames.stringLiteral("a\"b\\c\n\r\0\u2028\u00e9\uD83D\uDE00"));
-    assertEquals("\"\\\\u0022\"", JavaNames.stringLiteral("\\u0022"), "the backslash is doubled: no escape forms");
+    assertEquals(
+        "\"\\\\u0022\"",
+        JavaNames.stringLiteral("\\u0022"),
+        "the backslash is doubled: no escape forms");
   }
 
   @Test
@@ -169,6 +234,9 @@ class JavaNamesTest {
         }
       }
     }
-    assertEquals(Set.of(), missing, "java.lang types of JDK " + Runtime.version() + " missing from the list");
+    assertEquals(
+        Set.of(),
+        missing,
+        "java.lang types of JDK " + Runtime.version() + " missing from the list");
   }
 }

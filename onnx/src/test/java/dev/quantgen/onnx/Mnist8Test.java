@@ -18,7 +18,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The ONNX Model Zoo's mnist-8 on the 10,000 MNIST test images: read, lowered, run in FP32 and INT8. */
+/**
+ * The ONNX Model Zoo's mnist-8 on the 10,000 MNIST test images: read, lowered, run in FP32 and
+ * INT8.
+ */
 class Mnist8Test {
   private static final int BATCH = 500;
   private static final int CALIBRATION = 1000;
@@ -36,23 +39,30 @@ class Mnist8Test {
   @Test
   void readsTheTwelveNodesInputAndOutput() {
     assertEquals(12, model.nodes().size());
-    assertEquals(List.of("Reshape", "Conv", "Add", "Relu", "MaxPool", "Conv", "Add", "Relu", "MaxPool", "Reshape",
-        "MatMul", "Add"), model.nodes().stream().map(OnnxNode::opType).collect(Collectors.toList()));
+    assertEquals(
+        List.of(
+            "Reshape", "Conv", "Add", "Relu", "MaxPool", "Conv", "Add", "Relu", "MaxPool",
+            "Reshape", "MatMul", "Add"),
+        model.nodes().stream().map(OnnxNode::opType).collect(Collectors.toList()));
     assertEquals("CNTK 2.5.1", model.producer());
     assertEquals(8, model.opsetVersion());
     assertEquals("Input3: float[1, 1, 28, 28]", model.inputs().get(0).toString());
     assertEquals("Plus214_Output_0: float[1, 10]", model.outputs().get(0).toString());
     assertEquals(Shape.of(8, 1, 5, 5), model.initializers().get("Parameter5").shape());
     assertEquals(Shape.of(16, 4, 4, 10), model.initializers().get("Parameter193").shape());
-    int parameters = model.initializers().values().stream()
-        .filter(t -> t.type() == OnnxTensor.ElementType.FLOAT).mapToInt(t -> t.shape().size()).sum();
+    int parameters =
+        model.initializers().values().stream()
+            .filter(t -> t.type() == OnnxTensor.ElementType.FLOAT)
+            .mapToInt(t -> t.shape().size())
+            .sum();
     assertEquals(5994, parameters); // the README's 5,998 also counts the 4 int64 reshape entries
   }
 
   @Test
   void lowersToConvPoolConvPoolFlattenDense() {
     List<LoweredLayer> layers = lowered.layers();
-    assertEquals(List.of("ConvSpec", "PoolSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
+    assertEquals(
+        List.of("ConvSpec", "PoolSpec", "ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
         layers.stream().map(l -> l.getClass().getSimpleName()).collect(Collectors.toList()));
     ConvSpec conv1 = (ConvSpec) layers.get(0);
     assertEquals(Window2d.of(5, 5).withPadMode(PadMode.SAME_UPPER), conv1.window());
@@ -90,8 +100,9 @@ class Mnist8Test {
    * 10,000, and asserts both accuracies at most {@code points} below FP32 on the same images.
    */
   private static void assertWithinPointsOfFp32(String label, QuantType weightType, double points) {
-    Int8Executor quantized = Int8Executor.calibrate(lowered, mnist.images(0, CALIBRATION), BATCH,
-        RequantMode.INTEGER, weightType);
+    Int8Executor quantized =
+        Int8Executor.calibrate(
+            lowered, mnist.images(0, CALIBRATION), BATCH, RequantMode.INTEGER, weightType);
     int[] predicted = predict(quantized::run);
     int[] fp32 = fp32Predictions();
     int heldOut = mnist.size() - CALIBRATION;
@@ -99,13 +110,21 @@ class Mnist8Test {
     int fp32Held = errors(fp32, CALIBRATION);
     int quantAll = errors(predicted, 0);
     int fp32All = errors(fp32, 0);
-    System.out.printf("mnist-8 %s (min/max on images 0-999): held-out 9,000 %.2f%% (fp32 %.2f%%), "
-        + "all 10,000 %.2f%% (fp32 %.2f%%)%n", label, accuracy(quantHeld, heldOut), accuracy(fp32Held, heldOut),
-        accuracy(quantAll, mnist.size()), accuracy(fp32All, mnist.size()));
-    // compared in whole errors, not in rounded percentages: 0.2 points of 9,000 is exactly 18 errors
-    assertTrue(quantHeld - fp32Held <= allowedErrors(points, heldOut),
+    System.out.printf(
+        "mnist-8 %s (min/max on images 0-999): held-out 9,000 %.2f%% (fp32 %.2f%%), "
+            + "all 10,000 %.2f%% (fp32 %.2f%%)%n",
+        label,
+        accuracy(quantHeld, heldOut),
+        accuracy(fp32Held, heldOut),
+        accuracy(quantAll, mnist.size()),
+        accuracy(fp32All, mnist.size()));
+    // compared in whole errors, not in rounded percentages: 0.2 points of 9,000 is exactly 18
+    // errors
+    assertTrue(
+        quantHeld - fp32Held <= allowedErrors(points, heldOut),
         label + " held-out 9,000: errors " + quantHeld + " vs fp32 " + fp32Held);
-    assertTrue(quantAll - fp32All <= allowedErrors(points, mnist.size()),
+    assertTrue(
+        quantAll - fp32All <= allowedErrors(points, mnist.size()),
         label + " all 10,000: errors " + quantAll + " vs fp32 " + fp32All);
   }
 

@@ -16,14 +16,16 @@ record MnistTestSet(float[] pixels, int[] labels) {
   static final int PIXELS = SIDE * SIDE;
 
   static MnistTestSet load() throws IOException {
-    return load(SharedData.require("data/mnist/t10k-images-idx3-ubyte.gz"),
+    return load(
+        SharedData.require("data/mnist/t10k-images-idx3-ubyte.gz"),
         SharedData.require("data/mnist/t10k-labels-idx1-ubyte.gz"));
   }
 
   /** The 10,000 Fashion-MNIST test images (same layout and scaling), from the Debian package. */
   static MnistTestSet fashion() throws IOException {
     Path root = SharedData.requireFashionMnist();
-    return load(root.resolve("t10k-images-idx3-ubyte.gz"), root.resolve("t10k-labels-idx1-ubyte.gz"));
+    return load(
+        root.resolve("t10k-images-idx3-ubyte.gz"), root.resolve("t10k-labels-idx1-ubyte.gz"));
   }
 
   private static MnistTestSet load(Path images, Path labels) throws IOException {

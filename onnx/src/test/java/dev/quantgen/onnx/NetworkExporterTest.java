@@ -20,8 +20,12 @@ class NetworkExporterTest {
   /** 2 x 7 x 7 -> conv 3x3 pad 1 (3 filters) -> ReLU -> max pool 2 (3 x 3 x 3) -> dense 27 -> 4. */
   private static Network small(long seed) {
     Random random = new Random(seed);
-    return Network.of(List.of(Convolution.heInit("conv", 2, 7, 7, 3, 3, 1, random), new Relu(3 * 7 * 7),
-        new MaxPooling(3, 7, 7, 2), Linear.heInit("fc", 27, 4, random)));
+    return Network.of(
+        List.of(
+            Convolution.heInit("conv", 2, 7, 7, 3, 3, 1, random),
+            new Relu(3 * 7 * 7),
+            new MaxPooling(3, 7, 7, 2),
+            Linear.heInit("fc", 27, 4, random)));
   }
 
   @Test
@@ -32,11 +36,17 @@ class NetworkExporterTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = random.nextFloat();
     }
-    LoweredModel lowered = GraphLowering.lower(OnnxModel.parse(NetworkExporter.export(network, "small", 2, 7, 7),
-        "small.onnx"));
-    assertEquals(List.of("conv", "fc"), lowered.layers().stream().filter(l -> l instanceof ConvSpec
-        || l instanceof DenseSpec).map(l -> l instanceof ConvSpec c ? c.weightName() : ((DenseSpec) l).weightName())
-        .map(n -> n.substring(0, n.indexOf('.'))).toList(), "initializers keep the layer names");
+    LoweredModel lowered =
+        GraphLowering.lower(
+            OnnxModel.parse(NetworkExporter.export(network, "small", 2, 7, 7), "small.onnx"));
+    assertEquals(
+        List.of("conv", "fc"),
+        lowered.layers().stream()
+            .filter(l -> l instanceof ConvSpec || l instanceof DenseSpec)
+            .map(l -> l instanceof ConvSpec c ? c.weightName() : ((DenseSpec) l).weightName())
+            .map(n -> n.substring(0, n.indexOf('.')))
+            .toList(),
+        "initializers keep the layer names");
     float[] java = network.outputs(x, 5);
     FloatTensor onnx = new FloatExecutor(lowered).run(FloatTensor.of(Shape.of(5, 2, 7, 7), x));
     for (int i = 0; i < java.length; i++) {
@@ -46,8 +56,12 @@ class NetworkExporterTest {
 
   @Test
   void inputThatDoesNotMatchTheNetworkIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetworkExporter.export(small(1), "small", 1, 7, 7));
-    assertTrue(e.getMessage().contains("input [1, 7, 7] has 49 values, but the network takes 98"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NetworkExporter.export(small(1), "small", 1, 7, 7));
+    assertTrue(
+        e.getMessage().contains("input [1, 7, 7] has 49 values, but the network takes 98"),
+        e.getMessage());
   }
 }

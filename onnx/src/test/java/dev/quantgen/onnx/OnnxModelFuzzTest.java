@@ -16,27 +16,31 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Coverage-guided fuzzing of the ONNX reader with Jazzer: any bytes either parse as a model with
  * graph nodes, or fail with an {@link OnnxFormatException}. A parsed model is then lowered, which
- * must succeed or throw what {@link GraphLowering#lower} documents
- * ({@link UnsupportedOperatorException}, {@link IllegalArgumentException} for shapes). A lowered
- * model then gets its sources generated, which must succeed or reject a window the annotations
- * cannot express ({@link UnsupportedOperatorException}), and the sources must be exactly the
- * expected types: one per layer plus the model and its weight binding, every name a sanitized
- * identifier, no two names (nor any class the processor derives from them) equal ignoring case, and
- * nothing else declared once javac has decoded the text ({@link GeneratedSourcesCheck}). Anything
- * else (an {@code OutOfMemoryError} from a dimension, an unchecked exception, a timeout, a
- * generated source with an extra declaration) is a finding.
+ * must succeed or throw what {@link GraphLowering#lower} documents ({@link
+ * UnsupportedOperatorException}, {@link IllegalArgumentException} for shapes). A lowered model then
+ * gets its sources generated, which must succeed or reject a window the annotations cannot express
+ * ({@link UnsupportedOperatorException}), and the sources must be exactly the expected types: one
+ * per layer plus the model and its weight binding, every name a sanitized identifier, no two names
+ * (nor any class the processor derives from them) equal ignoring case, and nothing else declared
+ * once javac has decoded the text ({@link GeneratedSourcesCheck}). Anything else (an {@code
+ * OutOfMemoryError} from a dimension, an unchecked exception, a timeout, a generated source with an
+ * extra declaration) is a finding.
  *
  * <p>By default the committed seeds under {@code OnnxModelFuzzTestInputs/onnxModel/} run as
- * ordinary regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see
- * {@code tools/fuzz.sh}).
+ * ordinary regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code
+ * tools/fuzz.sh}).
  */
 class OnnxModelFuzzTest {
   private static final String MODEL = "FuzzModel";
 
   static {
-    // javac's first parse loads the compiler (seconds under Jazzer's hooks): outside any input's timeout
-    GeneratedSourcesCheck.assertOnly(List.of(JavaFile.builder("p",
-        com.palantir.javapoet.TypeSpec.classBuilder("Warm").build()).build()), List.of("Warm"));
+    // javac's first parse loads the compiler (seconds under Jazzer's hooks): outside any input's
+    // timeout
+    GeneratedSourcesCheck.assertOnly(
+        List.of(
+            JavaFile.builder("p", com.palantir.javapoet.TypeSpec.classBuilder("Warm").build())
+                .build()),
+        List.of("Warm"));
   }
 
   @FuzzTest(maxDuration = "30s")
@@ -75,7 +79,8 @@ class OnnxModelFuzzTest {
     for (String layer : layers) {
       assertTrue(all.add(layer.toLowerCase(Locale.ROOT)), () -> layer + " repeats");
       for (String suffix : JavaNames.LAYER_COMPANIONS) {
-        assertTrue(all.add((layer + suffix).toLowerCase(Locale.ROOT)), () -> layer + suffix + " repeats");
+        assertTrue(
+            all.add((layer + suffix).toLowerCase(Locale.ROOT)), () -> layer + suffix + " repeats");
       }
     }
   }

@@ -24,14 +24,24 @@ class OnnxModelTest {
 
   @Test
   void bytesThatAreNotAModelAreRejectedNamingTheSource() {
-    OnnxFormatException e = assertThrows(OnnxFormatException.class,
-        () -> OnnxModel.parse("hello, world".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "hello.onnx"));
+    OnnxFormatException e =
+        assertThrows(
+            OnnxFormatException.class,
+            () ->
+                OnnxModel.parse(
+                    "hello, world".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    "hello.onnx"));
     assertTrue(e.getMessage().startsWith("hello.onnx: not a readable ONNX model"), e.getMessage());
   }
 
   @Test
   void readsFloatDataInitializersAndInt64Shapes() throws Exception {
-    Graphs g = new Graphs(9).input("x", 1, 6).output("y", 1, 6).randomFloats("W", 1, 0, 2, 3).longs("s", 1, 6);
+    Graphs g =
+        new Graphs(9)
+            .input("x", 1, 6)
+            .output("y", 1, 6)
+            .randomFloats("W", 1, 0, 2, 3)
+            .longs("s", 1, 6);
     g.node("Reshape", "r", List.of("x", "s"), "y");
     OnnxModel m = OnnxModel.parse(g.toBytes(13), "m.onnx");
     assertEquals(dev.quantgen.runtime.numerics.Shape.of(2, 3), m.initializers().get("W").shape());

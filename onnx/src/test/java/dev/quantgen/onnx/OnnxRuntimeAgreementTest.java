@@ -57,15 +57,19 @@ class OnnxRuntimeAgreementTest {
         }
       }
     }
-    System.out.printf("mnist-8 FP32 vs ONNX Runtime: max |logit diff| %.3g, prediction disagreements %d / %d%n",
+    System.out.printf(
+        "mnist-8 FP32 vs ONNX Runtime: max |logit diff| %.3g, prediction disagreements %d / %d%n",
         maxDiff, disagreements, mnist.size());
     assertTrue(maxDiff <= TOLERANCE, "max |logit difference| " + maxDiff + " > " + TOLERANCE);
-    assertArrayEquals(new int[] {0}, new int[] {disagreements}, "images where the predicted class differs");
+    assertArrayEquals(
+        new int[] {0}, new int[] {disagreements}, "images where the predicted class differs");
   }
 
-  private static float[] ortLogits(OrtEnvironment env, OrtSession session, FloatTensor image) throws OrtException {
-    try (ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env,
-            FloatBuffer.wrap(image.toArray()), new long[] {1, 1, 28, 28});
+  private static float[] ortLogits(OrtEnvironment env, OrtSession session, FloatTensor image)
+      throws OrtException {
+    try (ai.onnxruntime.OnnxTensor input =
+            ai.onnxruntime.OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(image.toArray()), new long[] {1, 1, 28, 28});
         OrtSession.Result result = session.run(Map.of("Input3", input))) {
       return ((float[][]) result.get(0).getValue())[0];
     }

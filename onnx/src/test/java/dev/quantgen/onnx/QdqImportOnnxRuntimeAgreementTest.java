@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,9 +47,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * float32 Conv or Gemm of the dequantized operands, then {@code rint(y / sy) + zy}; we compute the
  * exact int32 accumulator and {@code rint(acc * M)}, the QLinearConv semantics. With uint8
  * activations ORT fuses into QLinearConv / QGemm and rounds {@code acc * M} in float32 before
- * {@code rint}, where we round the product in float64. Either can move a value across a .5 boundary.
- * The CNN import must also equal the {@link Int8Executor} that was exported, code for code (checked
- * on the first 2,000 images of each set): the import loses nothing.
+ * {@code rint}, where we round the product in float64. Either can move a value across a .5
+ * boundary. The CNN import must also equal the {@link Int8Executor} that was exported, code for
+ * code (checked on the first 2,000 images of each set): the import loses nothing.
  */
 class QdqImportOnnxRuntimeAgreementTest {
   private static final int BATCH = 500;
@@ -66,41 +65,66 @@ class QdqImportOnnxRuntimeAgreementTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"int8", "uint8"})
-  void cnnImportEqualsTheExportedExecutorAndAgreesWithOnnxRuntime(String activations) throws Exception {
-    LoweredModel lowered = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
-    Int8Executor exported = Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
+  void cnnImportEqualsTheExportedExecutorAndAgreesWithOnnxRuntime(String activations)
+      throws Exception {
+    LoweredModel lowered =
+        GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    Int8Executor exported =
+        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
     byte[] qdq = QdqExporter.export(exported);
     boolean unsigned = activations.equals("uint8");
     if (unsigned) {
       qdq = toUint8Activations(qdq);
     }
-    QdqModel imported = QdqImporter.importModel(OnnxModel.parse(qdq, "mnist-8 QDQ (" + activations + ")"));
+    QdqModel imported =
+        QdqImporter.importModel(OnnxModel.parse(qdq, "mnist-8 QDQ (" + activations + ")"));
     assertEquals(unsigned ? QuantType.UINT8 : QuantType.INT8, imported.outputType());
-    for (MnistTestSet set : List.of(mnist, fashion)) { // the first 2,000 of each: the reference conv is slow
+    for (MnistTestSet set :
+        List.of(mnist, fashion)) { // the first 2,000 of each: the reference conv is slow
       for (int start = 0; start < 2000; start += BATCH) {
         FloatTensor images = set.images(start, start + BATCH);
-        assertEquals(exported.runQuantized(images), imported.runQuantized(images), "images from " + start);
+        assertEquals(
+            exported.runQuantized(images), imported.runQuantized(images), "images from " + start);
       }
     }
-    Agreement a = agreement(imported, qdq, lowered.inputName(), lowered.outputName() + "_int8", unsigned, false);
-    a.print("mnist-8 CNN QDQ (" + activations + " activations, int8 per-channel weights, int32 bias)");
+    Agreement a =
+        agreement(
+            imported, qdq, lowered.inputName(), lowered.outputName() + "_int8", unsigned, false);
+    a.print(
+        "mnist-8 CNN QDQ (" + activations + " activations, int8 per-channel weights, int32 bias)");
     a.check();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"per-channel", "per-tensor", "asymmetric per-channel"})
   void mlpImportAgreesWithOnnxRuntime(String weights) throws Exception {
-    QuantizedModel q = PostTrainingQuantizer.quantize(mlp(),
-        PtqConfig.of(LayerQuantization.of(Precision.INT8)
-            .withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)
-            .withPerChannel(!weights.equals("per-tensor")).withSymmetric(!weights.startsWith("asymmetric"))),
-        mnist.images(0, 1000).toArray(), 1000);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(
+            mlp(),
+            PtqConfig.of(
+                LayerQuantization.of(Precision.INT8)
+                    .withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)
+                    .withPerChannel(!weights.equals("per-tensor"))
+                    .withSymmetric(!weights.startsWith("asymmetric"))),
+            mnist.images(0, 1000).toArray(),
+            1000);
     for (QuantType type : List.of(QuantType.INT8, QuantType.UINT8)) {
       byte[] qdq = DenseOnnxExporter.staticQdq(q, type);
       QdqModel imported = QdqImporter.importModel(OnnxModel.parse(qdq, "MLP QDQ"));
-      Agreement a = agreement(imported, qdq, DenseOnnxExporter.INPUT, DenseOnnxExporter.QUANTIZED_OUTPUT,
-          type == QuantType.UINT8, true);
-      a.print("MLP 784-64-32-10 QDQ (" + type.onnxName() + " activations, " + weights + " int8 weights, Gemm)");
+      Agreement a =
+          agreement(
+              imported,
+              qdq,
+              DenseOnnxExporter.INPUT,
+              DenseOnnxExporter.QUANTIZED_OUTPUT,
+              type == QuantType.UINT8,
+              true);
+      a.print(
+          "MLP 784-64-32-10 QDQ ("
+              + type.onnxName()
+              + " activations, "
+              + weights
+              + " int8 weights, Gemm)");
       a.check();
     }
   }
@@ -109,19 +133,24 @@ class QdqImportOnnxRuntimeAgreementTest {
   private static FloatModel mlp() {
     Random random = new Random(16);
     int[] sizes = {784, 64, 32, 10};
-    FusedActivation[] activations = {FusedActivation.RELU, FusedActivation.RELU6, FusedActivation.NONE};
+    FusedActivation[] activations = {
+      FusedActivation.RELU, FusedActivation.RELU6, FusedActivation.NONE
+    };
     List<FloatLayer> layers = new ArrayList<>();
     for (int l = 0; l < 3; l++) {
       float[] w = new float[sizes[l] * sizes[l + 1]];
       float[] b = new float[sizes[l + 1]];
-      double std = Math.sqrt(2.0 / sizes[l]) * (l == 0 ? 4 : 1); // 784 sparse pixels: widen the first layer
+      double std =
+          Math.sqrt(2.0 / sizes[l]) * (l == 0 ? 4 : 1); // 784 sparse pixels: widen the first layer
       for (int i = 0; i < w.length; i++) {
         w[i] = (float) (random.nextGaussian() * std);
       }
       for (int i = 0; i < b.length; i++) {
         b[i] = (float) (random.nextGaussian() * 0.1);
       }
-      layers.add(new FloatLayer("fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], w, b), activations[l]));
+      layers.add(
+          new FloatLayer(
+              "fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], w, b), activations[l]));
     }
     return FloatModel.of(layers);
   }
@@ -129,8 +158,9 @@ class QdqImportOnnxRuntimeAgreementTest {
   // ---------------------------------------------------------------------------------------------
 
   /** Image-by-image comparison of our quantized output with ORT's on both test sets. */
-  private static Agreement agreement(QdqModel ours, byte[] onnx, String input, String output, boolean unsigned,
-      boolean flat) throws OrtException {
+  private static Agreement agreement(
+      QdqModel ours, byte[] onnx, String input, String output, boolean unsigned, boolean flat)
+      throws OrtException {
     Agreement a = new Agreement();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -150,8 +180,9 @@ class QdqImportOnnxRuntimeAgreementTest {
             for (int d = 0; d < dims.length; d++) {
               dims[d] = images.shape().dim(d);
             }
-            try (ai.onnxruntime.OnnxTensor x = ai.onnxruntime.OnnxTensor.createTensor(env,
-                    FloatBuffer.wrap(images.toArray()), dims);
+            try (ai.onnxruntime.OnnxTensor x =
+                    ai.onnxruntime.OnnxTensor.createTensor(
+                        env, FloatBuffer.wrap(images.toArray()), dims);
                 OrtSession.Result result = session.run(Map.of(input, x))) {
               byte[][] theirs = (byte[][]) result.get(output).orElseThrow().getValue();
               for (int i = 0; i < n; i++) {
@@ -182,23 +213,32 @@ class QdqImportOnnxRuntimeAgreementTest {
     int maxDiff;
 
     void print(String what) {
-      System.out.printf("QDQ import vs ONNX Runtime, %s: %d / %d images (MNIST + Fashion-MNIST test sets) with"
-          + " identical outputs (%.3f%%), %d differing values, max |diff| %d%n", what, identical, images,
-          100.0 * identical / images, differingValues, maxDiff);
+      System.out.printf(
+          "QDQ import vs ONNX Runtime, %s: %d / %d images (MNIST + Fashion-MNIST test sets) with"
+              + " identical outputs (%.3f%%), %d differing values, max |diff| %d%n",
+          what, identical, images, 100.0 * identical / images, differingValues, maxDiff);
     }
 
     void check() {
       assertEquals(20_000, images);
-      assertTrue(maxDiff <= 1, "max |output difference| " + maxDiff + ", expected at most 1 (rounding)");
-      assertTrue(identical >= TARGET * images, identical + " / " + images + " images identical, expected at least "
-          + TARGET * 100 + "%");
+      assertTrue(
+          maxDiff <= 1, "max |output difference| " + maxDiff + ", expected at most 1 (rounding)");
+      assertTrue(
+          identical >= TARGET * images,
+          identical
+              + " / "
+              + images
+              + " images identical, expected at least "
+              + TARGET * 100
+              + "%");
     }
   }
 
   /**
    * The same QDQ model with uint8 activations: every scalar int8 zero point (the activations'; the
-   * weights' are per channel) becomes uint8 {@code z + 128}, and the int8 graph output uint8. This is
-   * exactly the same quantization shifted by 128, and the type ONNX Runtime fuses into QLinearConv.
+   * weights' are per channel) becomes uint8 {@code z + 128}, and the int8 graph output uint8. This
+   * is exactly the same quantization shifted by 128, and the type ONNX Runtime fuses into
+   * QLinearConv.
    */
   static byte[] toUint8Activations(byte[] onnx) throws InvalidProtocolBufferException {
     OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.parseFrom(onnx).toBuilder();
@@ -212,7 +252,9 @@ class QdqImportOnnxRuntimeAgreementTest {
     }
     for (OnnxMl.ValueInfoProto.Builder v : graph.getOutputBuilderList()) {
       if (v.getType().getTensorType().getElemType() == OnnxMl.TensorProto.DataType.INT8_VALUE) {
-        v.getTypeBuilder().getTensorTypeBuilder().setElemType(OnnxMl.TensorProto.DataType.UINT8_VALUE);
+        v.getTypeBuilder()
+            .getTensorTypeBuilder()
+            .setElemType(OnnxMl.TensorProto.DataType.UINT8_VALUE);
       }
     }
     return model.build().toByteArray();

@@ -21,11 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link QdqImporter} on tiny QDQ graphs written here: a Conv (2 -> 3 channels, 3x3, stride 2, pad 1
- * on 5x5) with int8 or uint8 weights, per tensor or per axis, an int32 bias and ReLU, between int8 or
- * uint8 activations. Its outputs are checked against the QLinearConv formula computed here from the
- * graph's own numbers and against ONNX Runtime; each pattern that cannot run exactly is rejected
- * naming the node and the reason.
+ * {@link QdqImporter} on tiny QDQ graphs written here: a Conv (2 -> 3 channels, 3x3, stride 2, pad
+ * 1 on 5x5) with int8 or uint8 weights, per tensor or per axis, an int32 bias and ReLU, between
+ * int8 or uint8 activations. Its outputs are checked against the QLinearConv formula computed here
+ * from the graph's own numbers and against ONNX Runtime; each pattern that cannot run exactly is
+ * rejected naming the node and the reason.
  */
 class QdqImporterTest {
   private static final int SAMPLES = 40;
@@ -129,7 +129,8 @@ class QdqImporterTest {
         }
         g.floats("sw", scales, dims);
         g.bytes("zw", wt, zeros, dims);
-        g.node("DequantizeLinear", "w_dq", "wq", "sw", "zw", "w").addAttribute(GraphWriter.integer("axis", 0));
+        g.node("DequantizeLinear", "w_dq", "wq", "sw", "zw", "w")
+            .addAttribute(GraphWriter.integer("axis", 0));
         w = "w";
       }
       OnnxNodeInputs conv = new OnnxNodeInputs(convInput, w);
@@ -146,7 +147,8 @@ class QdqImporterTest {
           g.ints("bq", biasValues, M);
           g.floats("bs", bs, M);
           g.ints("bz", bz, M);
-          g.node("DequantizeLinear", "b_dq", "bq", "bs", "bz", "b").addAttribute(GraphWriter.integer("axis", 0));
+          g.node("DequantizeLinear", "b_dq", "bq", "bs", "bz", "b")
+              .addAttribute(GraphWriter.integer("axis", 0));
         }
         conv.add("b");
       }
@@ -176,7 +178,8 @@ class QdqImporterTest {
       if (perAxisOutputScale) {
         g.floats("sy", new float[] {sy, sy, sy}, M);
         g.bytes("zy", act, new int[] {zy(), zy(), zy()}, M);
-        g.node("QuantizeLinear", "y_q", y, "sy", "zy", "yq").addAttribute(GraphWriter.integer("axis", 1));
+        g.node("QuantizeLinear", "y_q", y, "sy", "zy", "yq")
+            .addAttribute(GraphWriter.integer("axis", 1));
       } else {
         g.floats("sy", new float[] {sy});
         g.bytes("zy", act, new int[] {zy()});
@@ -201,7 +204,10 @@ class QdqImporterTest {
       return g.toModel(13);
     }
 
-    /** QLinearConv from the graph's numbers, then ReLU as a clamp at zy: the output codes of one sample. */
+    /**
+     * QLinearConv from the graph's numbers, then ReLU as a clamp at zy: the output codes of one
+     * sample.
+     */
     int[] reference(float[] x) {
       int lo = uint8Activations ? 0 : -128;
       int hi = uint8Activations ? 255 : 127;
@@ -222,7 +228,9 @@ class QdqImporterTest {
                   int ix = ox * 2 + kx - 1;
                   if (iy >= 0 && iy < SIDE && ix >= 0 && ix < SIDE) {
                     int wi = ((m * C + c) * 3 + ky) * 3 + kx;
-                    acc += (long) (qx[(c * SIDE + iy) * SIDE + ix] - zx()) * (weightCode(wi) - weightZero(m));
+                    acc +=
+                        (long) (qx[(c * SIDE + iy) * SIDE + ix] - zx())
+                            * (weightCode(wi) - weightZero(m));
                   }
                 }
               }
@@ -258,10 +266,17 @@ class QdqImporterTest {
   // ---- what runs, and exactly ----
 
   @ParameterizedTest(name = "{0} activations, {1} weights {2}, bias {3}")
-  @CsvSource({"int8, int8, per-axis, true", "int8, int8, per-tensor, true", "uint8, int8, per-axis, true",
-      "uint8, int8, per-tensor, false", "uint8, uint8, per-axis, true", "int8, uint8, per-tensor, true"})
-  void convOutputsAreTheQLinearConvFormulaAndOnnxRuntimesCodes(String activations, String weights, String scales,
-      boolean bias) throws OrtException, IOException {
+  @CsvSource({
+    "int8, int8, per-axis, true",
+    "int8, int8, per-tensor, true",
+    "uint8, int8, per-axis, true",
+    "uint8, int8, per-tensor, false",
+    "uint8, uint8, per-axis, true",
+    "int8, uint8, per-tensor, true"
+  })
+  void convOutputsAreTheQLinearConvFormulaAndOnnxRuntimesCodes(
+      String activations, String weights, String scales, boolean bias)
+      throws OrtException, IOException {
     Tiny t = new Tiny();
     t.uint8Activations = activations.equals("uint8");
     t.uint8Weights = weights.equals("uint8");
@@ -281,11 +296,14 @@ class QdqImporterTest {
         assertEquals(expected[i], ours.get(s * per + i), "sample " + s + " output " + i);
         byte b = theirs[s][i / (OUT * OUT)][i / OUT % OUT][i % OUT];
         int ort = t.uint8Activations ? Byte.toUnsignedInt(b) : b;
-        assertTrue(Math.abs(ort - expected[i]) <= 1, "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
+        assertTrue(
+            Math.abs(ort - expected[i]) <= 1,
+            "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
         differing += ort != expected[i] ? 1 : 0;
       }
     }
-    System.out.printf("tiny QDQ Conv (%s activations, %s %s weights, bias %s): %d of %d codes differ from ORT%n",
+    System.out.printf(
+        "tiny QDQ Conv (%s activations, %s %s weights, bias %s): %d of %d codes differ from ORT%n",
         activations, scales, weights, bias, differing, SAMPLES * per);
   }
 
@@ -302,12 +320,16 @@ class QdqImporterTest {
     byte[][][][] theirs = ort(onnx, x, "yq_relu");
     int per = M * OUT * OUT;
     for (int s = 0; s < SAMPLES; s++) {
-      int[] expected = t.reference(java.util.Arrays.copyOfRange(x, s * C * SIDE * SIDE, (s + 1) * C * SIDE * SIDE));
+      int[] expected =
+          t.reference(
+              java.util.Arrays.copyOfRange(x, s * C * SIDE * SIDE, (s + 1) * C * SIDE * SIDE));
       for (int i = 0; i < per; i++) {
         assertEquals(expected[i], ours.get(s * per + i), "sample " + s + " output " + i);
         byte b = theirs[s][i / (OUT * OUT)][i / OUT % OUT][i % OUT];
         int ort = t.uint8Activations ? Byte.toUnsignedInt(b) : b;
-        assertTrue(Math.abs(ort - expected[i]) <= 1, "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
+        assertTrue(
+            Math.abs(ort - expected[i]) <= 1,
+            "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
       }
     }
   }
@@ -347,13 +369,16 @@ class QdqImporterTest {
     g.bytes("zx", GraphWriter.INT8, new int[] {-7});
     g.node("QuantizeLinear", "x_q", "x", "sx", "zx", "xq");
     g.node("DequantizeLinear", "x_dq", "xq", "sx", "zx", "xf");
-    g.node("Flatten", "flat", "xf", "xflat"); // on the dequantized value: the same codes, still dequantized
+    g.node(
+        "Flatten", "flat", "xf",
+        "xflat"); // on the dequantized value: the same codes, still dequantized
     g.node("QuantizeLinear", "x_q2", "xflat", "sx", "zx", "xq2");
     g.node("DequantizeLinear", "x_dq2", "xq2", "sx", "zx", "xf2");
     g.bytes("wq", GraphWriter.INT8, w, k, n);
     g.floats("sw", sw, n);
     g.bytes("zw", GraphWriter.INT8, new int[n], n);
-    g.node("DequantizeLinear", "w_dq", "wq", "sw", "zw", "wf").addAttribute(GraphWriter.integer("axis", -1));
+    g.node("DequantizeLinear", "w_dq", "wq", "sw", "zw", "wf")
+        .addAttribute(GraphWriter.integer("axis", -1));
     g.node("MatMul", "matmul", "xf2", "wf", "acc");
     g.floats("sy", new float[] {sy});
     g.bytes("zy", GraphWriter.INT8, new int[] {2});
@@ -373,7 +398,8 @@ class QdqImporterTest {
           acc += (long) (qx + 7) * w[i * n + o];
         }
         float multiplier = sx * sw[o] / sy;
-        int expected = (int) Math.min(127, Math.max(-128, Math.rint(acc * (double) multiplier) + 2));
+        int expected =
+            (int) Math.min(127, Math.max(-128, Math.rint(acc * (double) multiplier) + 2));
         assertEquals(expected, ours.get(s * n + o), "sample " + s + " output " + o);
       }
     }
@@ -391,39 +417,56 @@ class QdqImporterTest {
     g.node("DequantizeLinear", "x_dq", "xq", "s", "z", "xf");
     g.bytes("wq", GraphWriter.INT8, new int[] {1, 2, 3, 4}, 2, 2);
     g.node("DequantizeLinear", "w_dq", "wq", "s", "z", "wf");
-    g.node("Gemm", "gemm", "xf", "wf", "acc").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("alpha")
-        .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(2f).build());
+    g.node("Gemm", "gemm", "xf", "wf", "acc")
+        .addAttribute(
+            OnnxMl.AttributeProto.newBuilder()
+                .setName("alpha")
+                .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
+                .setF(2f)
+                .build());
     g.node("QuantizeLinear", "y_q", "acc", "s", "z", "yq");
     g.output("yq", GraphWriter.INT8, 2);
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> QdqImporter.importModel(OnnxModel.parse(g.toModel(13), "gemm")));
-    assertEquals("node 'gemm' (Gemm): alpha 2.0, beta 1.0: a float scaling of the accumulator or bias has no exact"
-        + " int8 form, expected 1 and 1", e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> QdqImporter.importModel(OnnxModel.parse(g.toModel(13), "gemm")));
+    assertEquals(
+        "node 'gemm' (Gemm): alpha 2.0, beta 1.0: a float scaling of the accumulator or bias has no exact"
+            + " int8 form, expected 1 and 1",
+        e.getMessage());
   }
 
   @Test
   void perChannelActivationScalesAreRejected() {
-    assertRejected(t -> t.perAxisOutputScale = true, "node 'y_q' (QuantizeLinear): per-axis activation scales"
-        + " (3 values on axis 1): the int8 layers take one scale and zero point per activation tensor");
+    assertRejected(
+        t -> t.perAxisOutputScale = true,
+        "node 'y_q' (QuantizeLinear): per-axis activation scales"
+            + " (3 values on axis 1): the int8 layers take one scale and zero point per activation tensor");
   }
 
   @Test
   void aFloatOperatorBetweenTheConvAndItsQuantizeLinearIsRejected() {
-    assertRejected(t -> t.opBetweenConvAndQ = "Sigmoid", "node 'between' (Sigmoid): operator 'Sigmoid' between"
-        + " 'conv' (Conv) and its QuantizeLinear: only Relu and Clip(0, 6) can be fused there");
+    assertRejected(
+        t -> t.opBetweenConvAndQ = "Sigmoid",
+        "node 'between' (Sigmoid): operator 'Sigmoid' between"
+            + " 'conv' (Conv) and its QuantizeLinear: only Relu and Clip(0, 6) can be fused there");
   }
 
   @Test
   void aFloatOperatorBetweenDequantizeLinearAndTheConvIsRejected() {
-    assertRejected(t -> t.opBetweenDqAndConv = "Tanh", "node 'between_dq' (Tanh): operator 'Tanh' on the"
-        + " dequantized 'xf' (from 'x_dq' (DequantizeLinear)): a float operator between DequantizeLinear and"
-        + " QuantizeLinear that the QDQ import does not run");
+    assertRejected(
+        t -> t.opBetweenDqAndConv = "Tanh",
+        "node 'between_dq' (Tanh): operator 'Tanh' on the"
+            + " dequantized 'xf' (from 'x_dq' (DequantizeLinear)): a float operator between DequantizeLinear and"
+            + " QuantizeLinear that the QDQ import does not run");
   }
 
   @Test
   void floatWeightsAreRejected() {
-    assertRejected(t -> t.floatWeights = true, "node 'conv' (Conv): weight 'w' is a float initializer: in a QDQ"
-        + " model it must be a DequantizeLinear of an integer initializer");
+    assertRejected(
+        t -> t.floatWeights = true,
+        "node 'conv' (Conv): weight 'w' is a float initializer: in a QDQ"
+            + " model it must be a DequantizeLinear of an integer initializer");
   }
 
   @Test
@@ -433,50 +476,65 @@ class QdqImporterTest {
 
   @Test
   void aBiasScaleOtherThanInputTimesWeightScaleIsRejected() {
-    assertRejected(t -> t.biasScaleFactor = 1.5f, "node 'conv' (Conv): bias 'bq' channel 1 has scale ");
+    assertRejected(
+        t -> t.biasScaleFactor = 1.5f, "node 'conv' (Conv): bias 'bq' channel 1 has scale ");
   }
 
   @Test
   void aBiasZeroPointIsRejected() {
-    assertRejected(t -> t.biasZeroPoint = 7, "node 'conv' (Conv): bias 'bq' has zero point 7 at 2: expected 0");
+    assertRejected(
+        t -> t.biasZeroPoint = 7,
+        "node 'conv' (Conv): bias 'bq' has zero point 7 at 2: expected 0");
   }
 
   @Test
   void clipBoundsOtherThanReluOrRelu6AreRejected() {
-    assertRejected(t -> t.clip = "-1,1", "node 'clip' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or"
-        + " [0, inf) (ReLU)");
+    assertRejected(
+        t -> t.clip = "-1,1",
+        "node 'clip' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or"
+            + " [0, inf) (ReLU)");
   }
 
   @Test
   void aConvWhoseOutputIsNotQuantizedIsRejected() {
-    assertRejected(t -> t.outputFloatConv = true, "tiny: graph output 'acc' is the float result of 'conv' (Conv),"
-        + " not quantized by a QuantizeLinear");
+    assertRejected(
+        t -> t.outputFloatConv = true,
+        "tiny: graph output 'acc' is the float result of 'conv' (Conv),"
+            + " not quantized by a QuantizeLinear");
   }
 
   @Test
   void aBareRequantizationIsRejected() {
-    assertRejected(t -> t.requantizeOutputScale = 0.7f, "node 'y_requant' (QuantizeLinear): requantizes 'yf0'"
-        + " from scale 0.3 / zero point -5 (int8 domain) to scale 0.7 / zero point -5 (int8 domain)");
+    assertRejected(
+        t -> t.requantizeOutputScale = 0.7f,
+        "node 'y_requant' (QuantizeLinear): requantizes 'yf0'"
+            + " from scale 0.3 / zero point -5 (int8 domain) to scale 0.7 / zero point -5 (int8 domain)");
   }
 
   @Test
   void theFloatLoweringPointsAtTheQdqImport() {
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> {
-          Tiny t = new Tiny();
-          t.outputFloatConv = true; // one output, as the float lowering expects
-          GraphLowering.lower(OnnxModel.parse(t.build(), "tiny"));
-        });
-    assertEquals("node 'x_q' (QuantizeLinear): a pre-quantized (QDQ) model is not lowered as a float model: import"
-        + " it as it is with QdqImporter (quantgen eval --precision as-is)", e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> {
+              Tiny t = new Tiny();
+              t.outputFloatConv = true; // one output, as the float lowering expects
+              GraphLowering.lower(OnnxModel.parse(t.build(), "tiny"));
+            });
+    assertEquals(
+        "node 'x_q' (QuantizeLinear): a pre-quantized (QDQ) model is not lowered as a float model: import"
+            + " it as it is with QdqImporter (quantgen eval --precision as-is)",
+        e.getMessage());
   }
 
   private static void assertRejected(Consumer<Tiny> change, String expectedStart) {
     Tiny t = new Tiny();
     change.accept(t);
     byte[] onnx = t.build();
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> QdqImporter.importModel(OnnxModel.parse(onnx, "tiny")));
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> QdqImporter.importModel(OnnxModel.parse(onnx, "tiny")));
     assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
   }
 
@@ -497,8 +555,9 @@ class QdqImporterTest {
       options.setIntraOpNumThreads(1);
       options.addConfigEntry("session.x64quantprecision", "1");
       try (OrtSession session = env.createSession(onnx, options);
-          ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-              new long[] {SAMPLES, C, SIDE, SIDE});
+          ai.onnxruntime.OnnxTensor in =
+              ai.onnxruntime.OnnxTensor.createTensor(
+                  env, FloatBuffer.wrap(x), new long[] {SAMPLES, C, SIDE, SIDE});
           OrtSession.Result result = session.run(Map.of("x", in))) {
         return (byte[][][][]) result.get(output).orElseThrow().getValue();
       }

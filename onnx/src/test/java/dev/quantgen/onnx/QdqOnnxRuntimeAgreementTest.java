@@ -19,16 +19,16 @@ import org.junit.jupiter.api.Test;
 /**
  * ONNX Runtime as the oracle for the static INT8 path: mnist-8 calibrated on the first 1,000 test
  * images ({@link RequantMode#ONNX}), exported as a QDQ graph by {@link QdqExporter}, run by ORT
- * 1.20.0 with its default graph optimizations, and compared with our int8 output image by image
- * on all 10,000 test images.
+ * 1.20.0 with its default graph optimizations, and compared with our int8 output image by image on
+ * all 10,000 test images.
  *
  * <p>Why they are not all equal (a documented convention, not a bug on either side): on x86 ONNX
- * Runtime does not fuse QDQ groups with int8 (signed) activations into {@code QLinearConv}
- * ({@code QDQIsInt8Allowed()} is false unless the build targets ARM; the optimized graph keeps
+ * Runtime does not fuse QDQ groups with int8 (signed) activations into {@code QLinearConv} ({@code
+ * QDQIsInt8Allowed()} is false unless the build targets ARM; the optimized graph keeps
  * DequantizeLinear, Conv and QuantizeLinear, only the Relu is folded into the QuantizeLinear). So
- * ORT computes a float32 Conv of the dequantized operands, {@code sum (sx (qx - zx)) (sw qw) + sx sw bq}
- * in float32 in its own order, then {@code rint(y / sy) + zy}, while we compute the exact int32
- * accumulator and {@code rint(acc * M)} with {@code M = sx sw / sy} (the ONNX reference's
+ * ORT computes a float32 Conv of the dequantized operands, {@code sum (sx (qx - zx)) (sw qw) + sx
+ * sw bq} in float32 in its own order, then {@code rint(y / sy) + zy}, while we compute the exact
+ * int32 accumulator and {@code rint(acc * M)} with {@code M = sx sw / sy} (the ONNX reference's
  * {@code QLinearConv}). The two agree except where the float32 rounding of ORT's sum and division
  * moves a value across a .5 boundary: on mnist-8 7 logits in 5 images differ, each by 1. The test
  * pins that: at most 1 apart everywhere, at least 9,990 images identical.
@@ -46,7 +46,8 @@ class QdqOnnxRuntimeAgreementTest {
 
   @Test
   void int8OutputsEqualOnnxRuntimeOnTheExportedQdqModel() throws OrtException {
-    Int8Executor ours = Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
+    Int8Executor ours =
+        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
     byte[] qdq = QdqExporter.export(ours);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int identical = 0;
@@ -75,24 +76,34 @@ class QdqOnnxRuntimeAgreementTest {
         }
       }
     }
-    System.out.printf("mnist-8 INT8 (ONNX requantization) vs ONNX Runtime on the QDQ export: %d / %d images "
-        + "with identical int8 logits, %d differing values, max |diff| %d%n", identical, mnist.size(),
-        differingValues, maxDiff);
-    assertTrue(maxDiff <= 1, "max |int8 logit difference| " + maxDiff + ", expected at most 1 (rounding)");
-    assertTrue(identical >= 9990, identical + " images with identical int8 logits, expected at least 9,990");
+    System.out.printf(
+        "mnist-8 INT8 (ONNX requantization) vs ONNX Runtime on the QDQ export: %d / %d images "
+            + "with identical int8 logits, %d differing values, max |diff| %d%n",
+        identical, mnist.size(), differingValues, maxDiff);
+    assertTrue(
+        maxDiff <= 1, "max |int8 logit difference| " + maxDiff + ", expected at most 1 (rounding)");
+    assertTrue(
+        identical >= 9990,
+        identical + " images with identical int8 logits, expected at least 9,990");
   }
 
   @Test
   void exportRejectsIntegerOnlyRequantization() {
-    Int8Executor integer = Int8Executor.calibrate(lowered, mnist.images(0, 10), BATCH, RequantMode.INTEGER);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QdqExporter.export(integer));
-    assertTrue(e.getMessage().startsWith("executor: requantization INTEGER, expected ONNX"), e.getMessage());
+    Int8Executor integer =
+        Int8Executor.calibrate(lowered, mnist.images(0, 10), BATCH, RequantMode.INTEGER);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> QdqExporter.export(integer));
+    assertTrue(
+        e.getMessage().startsWith("executor: requantization INTEGER, expected ONNX"),
+        e.getMessage());
   }
 
-  private static byte[][] ortInt8(OrtEnvironment env, OrtSession session, FloatTensor images) throws OrtException {
+  private static byte[][] ortInt8(OrtEnvironment env, OrtSession session, FloatTensor images)
+      throws OrtException {
     long n = images.shape().dim(0);
-    try (ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env,
-            FloatBuffer.wrap(images.toArray()), new long[] {n, 1, 28, 28});
+    try (ai.onnxruntime.OnnxTensor input =
+            ai.onnxruntime.OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(images.toArray()), new long[] {n, 1, 28, 28});
         OrtSession.Result result = session.run(Map.of(lowered.inputName(), input))) {
       return (byte[][]) result.get(lowered.outputName() + "_int8").get().getValue();
     }

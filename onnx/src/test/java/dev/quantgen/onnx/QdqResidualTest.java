@@ -61,7 +61,8 @@ class QdqResidualTest {
     g.floats("bs", new float[] {SX * SW});
     g.ints("bz", new int[] {0});
     g.node("DequantizeLinear", "b_dq", "bq", "bs", "bz", "b");
-    g.node("Conv", "conv", "xf", "w", "b", "acc").addAttribute(GraphWriter.ints("pads", 1, 1, 1, 1));
+    g.node("Conv", "conv", "xf", "w", "b", "acc")
+        .addAttribute(GraphWriter.ints("pads", 1, 1, 1, 1));
     g.node("Relu", "relu", "acc", "r");
     g.floats("s1", new float[] {S1});
     g.bytes("z1", GraphWriter.INT8, new int[] {Z1});
@@ -83,7 +84,10 @@ class QdqResidualTest {
     return g.toModel(13);
   }
 
-  /** QLinearConv + Relu as a clamp at z1, then QLinearAdd, from the definitions: one sample's output codes. */
+  /**
+   * QLinearConv + Relu as a clamp at z1, then QLinearAdd, from the definitions: one sample's output
+   * codes.
+   */
   private int[] reference(float[] x, int offset) {
     int n = C * SIDE * SIDE;
     int[] qx = new int[n];
@@ -102,7 +106,9 @@ class QdqResidualTest {
                 int iy = oy + ky - 1;
                 int ix = ox + kx - 1;
                 if (iy >= 0 && iy < SIDE && ix >= 0 && ix < SIDE) {
-                  acc += (long) (qx[(c * SIDE + iy) * SIDE + ix] - ZX) * weights[((m * C + c) * 3 + ky) * 3 + kx];
+                  acc +=
+                      (long) (qx[(c * SIDE + iy) * SIDE + ix] - ZX)
+                          * weights[((m * C + c) * 3 + ky) * 3 + kx];
                 }
               }
             }
@@ -122,7 +128,12 @@ class QdqResidualTest {
     byte[] onnx = build(false);
     QdqModel model = QdqImporter.importModel(OnnxModel.parse(onnx, "residual"));
     assertEquals(2, model.layers().size());
-    assertTrue(model.layers().get(1).description().startsWith("Add (QLinearAdd) of the chain and the input"),
+    assertTrue(
+        model
+            .layers()
+            .get(1)
+            .description()
+            .startsWith("Add (QLinearAdd) of the chain and the input"),
         model.layers().get(1).description());
     Random r = new Random(3);
     int n = C * SIDE * SIDE;
@@ -143,19 +154,30 @@ class QdqResidualTest {
       for (int i = 0; i < n; i++) {
         int theirs = ort[s][i / (SIDE * SIDE)][i / SIDE % SIDE][i % SIDE];
         int diff = Math.abs(theirs - ours.get(s * n + i));
-        assertTrue(diff <= 1, "sample " + s + ", value " + i + ": ORT " + theirs + ", ours " + ours.get(s * n + i));
+        assertTrue(
+            diff <= 1,
+            "sample " + s + ", value " + i + ": ORT " + theirs + ", ours " + ours.get(s * n + i));
         differing += diff;
       }
     }
-    System.out.println("QDQ residual: " + differing + " of " + SAMPLES * n + " codes one step from ONNX Runtime's");
+    System.out.println(
+        "QDQ residual: "
+            + differing
+            + " of "
+            + SAMPLES * n
+            + " codes one step from ONNX Runtime's");
     assertTrue(differing <= SAMPLES * n / 100, differing + " codes differ");
   }
 
   @Test
   void aFloatOperatorBetweenTheAddAndItsQuantizeLinearIsRejected() {
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> QdqImporter.importModel(OnnxModel.parse(build(true), "residual")));
-    assertTrue(e.getMessage().contains("'late_relu'") && e.getMessage().contains("the float sum of"), e.getMessage());
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> QdqImporter.importModel(OnnxModel.parse(build(true), "residual")));
+    assertTrue(
+        e.getMessage().contains("'late_relu'") && e.getMessage().contains("the float sum of"),
+        e.getMessage());
   }
 
   private static byte[][][][] ort(byte[] onnx, float[] x) throws OrtException {
@@ -164,8 +186,9 @@ class QdqResidualTest {
       options.setIntraOpNumThreads(1);
       options.addConfigEntry("session.x64quantprecision", "1");
       try (OrtSession session = env.createSession(onnx, options);
-          ai.onnxruntime.OnnxTensor in = ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
-              new long[] {SAMPLES, C, SIDE, SIDE});
+          ai.onnxruntime.OnnxTensor in =
+              ai.onnxruntime.OnnxTensor.createTensor(
+                  env, FloatBuffer.wrap(x), new long[] {SAMPLES, C, SIDE, SIDE});
           OrtSession.Result result = session.run(Map.of("x", in))) {
         return (byte[][][][]) result.get("yq").orElseThrow().getValue();
       }

@@ -17,18 +17,28 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sources generated for mnist-8 equal the golden files in {@code src/test/resources/golden/mnist8}.
- * Run with {@code -Dquantgen.updateGolden=true} to rewrite a stale golden (then review the diff).
+ * The sources generated for mnist-8 equal the golden files in {@code
+ * src/test/resources/golden/mnist8}. Run with {@code -Dquantgen.updateGolden=true} to rewrite a
+ * stale golden (then review the diff).
  */
 class SourceGeneratorTest {
   private static final String PACKAGE = "dev.quantgen.examples.mnist";
 
   @Test
   void mnist8SourcesMatchTheGolden() throws IOException {
-    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    LoweredModel model =
+        GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
     List<JavaFile> files = SourceGenerator.generate(model, PACKAGE, "Mnist8");
-    assertEquals(List.of("Convolution28", "Pooling66", "Convolution110", "Pooling160", "Times212_reshape0",
-            "Times212", "Mnist8", "Mnist8Weights"),
+    assertEquals(
+        List.of(
+            "Convolution28",
+            "Pooling66",
+            "Convolution110",
+            "Pooling160",
+            "Times212_reshape0",
+            "Times212",
+            "Mnist8",
+            "Mnist8Weights"),
         files.stream().map(f -> f.typeSpec().name()).collect(Collectors.toList()));
     for (JavaFile file : files) {
       String name = file.typeSpec().name() + ".java";
@@ -39,7 +49,8 @@ class SourceGeneratorTest {
         Files.writeString(dir.resolve(name), actual);
         continue;
       }
-      try (InputStream in = SourceGeneratorTest.class.getResourceAsStream("/golden/mnist8/" + name)) {
+      try (InputStream in =
+          SourceGeneratorTest.class.getResourceAsStream("/golden/mnist8/" + name)) {
         assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), actual, name);
       }
     }
@@ -47,9 +58,13 @@ class SourceGeneratorTest {
 
   @Test
   void precisionGoesIntoEveryQuantize() throws IOException {
-    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
-    List<String> quantized = SourceGenerator.generate(model, PACKAGE, "Mnist8", "FP32").stream()
-        .map(JavaFile::toString).filter(s -> s.contains("@Quantize")).collect(Collectors.toList());
+    LoweredModel model =
+        GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    List<String> quantized =
+        SourceGenerator.generate(model, PACKAGE, "Mnist8", "FP32").stream()
+            .map(JavaFile::toString)
+            .filter(s -> s.contains("@Quantize"))
+            .collect(Collectors.toList());
     assertEquals(3, quantized.size(), "two convolutions and one dense layer");
     for (String source : quantized) {
       assertTrue(source.contains("precision = Precision.FP32"), source);
@@ -58,9 +73,13 @@ class SourceGeneratorTest {
 
   @Test
   void unknownPrecisionIsRejectedNamingTheValue() throws IOException {
-    LoweredModel model = GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SourceGenerator.generate(model, PACKAGE, "Mnist8", "int8"));
-    assertEquals("precision: \"int8\", expected one of [FP32, FP16, INT8, INT4, BINARY]", e.getMessage());
+    LoweredModel model =
+        GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SourceGenerator.generate(model, PACKAGE, "Mnist8", "int8"));
+    assertEquals(
+        "precision: \"int8\", expected one of [FP32, FP16, INT8, INT4, BINARY]", e.getMessage());
   }
 }

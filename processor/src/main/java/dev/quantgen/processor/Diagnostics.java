@@ -1,30 +1,36 @@
 package dev.quantgen.processor;
 
+import com.sun.source.util.Trees;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
-import com.sun.source.util.Trees;
 
 /**
  * One diagnostic, attached as precisely as known: to an annotation value, else to an annotation,
  * else to the element. Validators collect these instead of printing, so they are plain data that
  * tests and the other processor can inspect.
  */
-public record Diagnostics(Message message, String text, Element element, AnnotationMirror mirror,
-    AnnotationValue value) {
+public record Diagnostics(
+    Message message, String text, Element element, AnnotationMirror mirror, AnnotationValue value) {
 
   /** A diagnostic on an element (and optionally one of its annotations and a value). */
-  public static Diagnostics of(Message message, Element element, AnnotationMirror mirror, AnnotationValue value,
+  public static Diagnostics of(
+      Message message,
+      Element element,
+      AnnotationMirror mirror,
+      AnnotationValue value,
       Object... args) {
     return new Diagnostics(message, message.format(args), element, mirror, value);
   }
 
   /** Prints this diagnostic. */
   public void printTo(Messager messager, Trees trees) {
-    if (mirror != null && trees != null && !element.getAnnotationMirrors().contains(mirror)
+    if (mirror != null
+        && trees != null
+        && !element.getAnnotationMirrors().contains(mirror)
         && RepeatedAnnotationTrees.print(trees, this)) {
       return;
     }

@@ -31,10 +31,9 @@ import javax.lang.model.element.TypeElement;
  * per {@code @Quantize}; with {@code -Aquantgen.fakeQuant=true} ({@link #FAKE_QUANT_OPTION}) also,
  * for each INT8, INT4 or BINARY variant of a dense or convolution layer, its fake-quantization
  * operator for training, {@code <Layer>_<Precision>FakeQuant}. Isolating (Gradle): each generated
- * file depends on its layer class only.
- * Validate, then model, then write; one bad class never stops the others, an unexpected exception
- * becomes a {@code [QuantizeException]} error on its class, and {@link #process} never claims the
- * annotations.
+ * file depends on its layer class only. Validate, then model, then write; one bad class never stops
+ * the others, an unexpected exception becomes a {@code [QuantizeException]} error on its class, and
+ * {@link #process} never claims the annotations.
  */
 @AutoService(Processor.class)
 @SupportedOptions({LayerProcessor.FAKE_QUANT_OPTION, LayerProcessor.FAIL_ON_OPTION})
@@ -65,8 +64,10 @@ public final class LayerProcessor extends AbstractProcessor {
     } else if (value.equalsIgnoreCase("true")) {
       fakeQuant = true;
     } else {
-      env.getMessager().printMessage(Message.INVALID_OPTION.kind(),
-          Message.INVALID_OPTION.format(FAKE_QUANT_OPTION, value, "true or false"));
+      env.getMessager()
+          .printMessage(
+              Message.INVALID_OPTION.kind(),
+              Message.INVALID_OPTION.format(FAKE_QUANT_OPTION, value, "true or false"));
     }
   }
 
@@ -85,7 +86,8 @@ public final class LayerProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Set<TypeElement> layers = new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    Set<TypeElement> layers =
+        new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
     for (TypeElement annotation : annotations) {
       for (Element e : round.getElementsAnnotatedWith(annotation)) {
         layers.add((TypeElement) e); // every layer annotation targets TYPE
@@ -94,7 +96,8 @@ public final class LayerProcessor extends AbstractProcessor {
     if (layers.isEmpty() || !RuntimeClassPath.present(processingEnv, layers.iterator().next())) {
       return false;
     }
-    LayerValidator validator = new LayerValidator(new AnnotationReader(processingEnv.getElementUtils()));
+    LayerValidator validator =
+        new LayerValidator(new AnnotationReader(processingEnv.getElementUtils()));
     Trees trees = SourceTrees.of(processingEnv);
     for (TypeElement layer : layers) {
       try {
@@ -106,8 +109,11 @@ public final class LayerProcessor extends AbstractProcessor {
     return false; // never claim the annotations: other processors may want them too
   }
 
-  private void processLayer(LayerValidator validator, Trees trees, TypeElement layer) throws IOException {
-    if (layer.getQualifiedName().contentEquals(processingEnv.getOptions().getOrDefault(FAIL_ON_OPTION, ""))) {
+  private void processLayer(LayerValidator validator, Trees trees, TypeElement layer)
+      throws IOException {
+    if (layer
+        .getQualifiedName()
+        .contentEquals(processingEnv.getOptions().getOrDefault(FAIL_ON_OPTION, ""))) {
       throw new IllegalStateException("failure requested by -A" + FAIL_ON_OPTION);
     }
     ValidationResult result = validator.validate(layer);
@@ -123,7 +129,8 @@ public final class LayerProcessor extends AbstractProcessor {
       if (spatial.kind() == SpatialSpec.Kind.CONV) {
         for (VariantSpec variant : spatial.requested()) {
           if (fakeQuant && FakeQuantWriter.applies(variant)) {
-            FakeQuantWriter.write(spatial, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+            FakeQuantWriter.write(spatial, variant, getClass().getName(), layer)
+                .writeTo(processingEnv.getFiler());
           }
         }
       }
@@ -134,9 +141,11 @@ public final class LayerProcessor extends AbstractProcessor {
     }
     LayerSpec spec = result.spec().get();
     for (VariantSpec variant : spec.generated()) {
-      KernelWriters.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+      KernelWriters.write(spec, variant, getClass().getName(), layer)
+          .writeTo(processingEnv.getFiler());
       if (fakeQuant && FakeQuantWriter.applies(variant)) {
-        FakeQuantWriter.write(spec, variant, getClass().getName(), layer).writeTo(processingEnv.getFiler());
+        FakeQuantWriter.write(spec, variant, getClass().getName(), layer)
+            .writeTo(processingEnv.getFiler());
       }
     }
   }

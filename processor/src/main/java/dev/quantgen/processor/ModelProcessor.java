@@ -41,7 +41,8 @@ public final class ModelProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Set<TypeElement> models = new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    Set<TypeElement> models =
+        new TreeSet<>(Comparator.comparing(t -> t.getQualifiedName().toString()));
     for (TypeElement annotation : annotations) {
       for (Element e : round.getElementsAnnotatedWith(annotation)) {
         models.add((TypeElement) e);
@@ -50,7 +51,8 @@ public final class ModelProcessor extends AbstractProcessor {
     if (models.isEmpty() || !RuntimeClassPath.present(processingEnv, models.iterator().next())) {
       return false;
     }
-    ModelValidator validator = new ModelValidator(new AnnotationReader(processingEnv.getElementUtils()));
+    ModelValidator validator =
+        new ModelValidator(new AnnotationReader(processingEnv.getElementUtils()));
     for (TypeElement model : models) {
       try {
         List<Diagnostics> diagnostics = new ArrayList<>();
@@ -58,8 +60,10 @@ public final class ModelProcessor extends AbstractProcessor {
         diagnostics.forEach(d -> d.printTo(processingEnv.getMessager(), null));
         if (spec.isPresent()) {
           (spec.get().spatial()
-              ? SpatialModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
-              : ModelWriter.write(spec.get(), getClass().getName(), model, processingEnv.getElementUtils()))
+                  ? SpatialModelWriter.write(
+                      spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
+                  : ModelWriter.write(
+                      spec.get(), getClass().getName(), model, processingEnv.getElementUtils()))
               .writeTo(processingEnv.getFiler());
         }
       } catch (RuntimeException | IOException e) {

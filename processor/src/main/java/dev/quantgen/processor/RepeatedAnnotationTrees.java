@@ -8,8 +8,8 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
-import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.AnnotationNames;
+import dev.quantgen.processor.validation.AnnotationReader;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ExecutableElement;
@@ -18,8 +18,8 @@ import javax.lang.model.element.TypeElement;
 /**
  * Finds the source of a repeated {@code @Quantize}. javac wraps repeated annotations in a
  * synthesized container that has no source position, so {@code Messager} puts such diagnostics on
- * the class; this walks the class's annotation trees instead (the n-th {@code @Quantize} written
- * is the n-th in the container) and prints on the annotation or on its attribute.
+ * the class; this walks the class's annotation trees instead (the n-th {@code @Quantize} written is
+ * the n-th in the container) and prints on the annotation or on its attribute.
  */
 final class RepeatedAnnotationTrees {
   private RepeatedAnnotationTrees() {}
@@ -30,7 +30,8 @@ final class RepeatedAnnotationTrees {
       return false;
     }
     List<AnnotationMirror> repeated =
-        AnnotationReader.findRepeated(type, AnnotationNames.QUANTIZE, AnnotationNames.QUANTIZE_LIST);
+        AnnotationReader.findRepeated(
+            type, AnnotationNames.QUANTIZE, AnnotationNames.QUANTIZE_LIST);
     int index = repeated.indexOf(d.mirror());
     TreePath path = trees.getPath(type);
     if (index < 0 || path == null || !(path.getLeaf() instanceof ClassTree tree)) {
@@ -44,7 +45,8 @@ final class RepeatedAnnotationTrees {
       }
       if (seen++ == index) {
         Tree at = d.value() == null ? annotation : attribute(annotation, attributeName(d));
-        trees.printMessage(d.message().kind(), d.text(), at == null ? annotation : at, path.getCompilationUnit());
+        trees.printMessage(
+            d.message().kind(), d.text(), at == null ? annotation : at, path.getCompilationUnit());
         return true;
       }
     }
@@ -63,7 +65,8 @@ final class RepeatedAnnotationTrees {
 
   private static Tree attribute(AnnotationTree annotation, String name) {
     for (ExpressionTree argument : annotation.getArguments()) {
-      if (argument instanceof AssignmentTree assignment && assignment.getVariable() instanceof IdentifierTree id
+      if (argument instanceof AssignmentTree assignment
+          && assignment.getVariable() instanceof IdentifierTree id
           && id.getName().contentEquals(String.valueOf(name))) {
         return assignment;
       }

@@ -25,8 +25,8 @@ final class RuntimeClassPath {
    * processors, even where a build tool wraps each processor's environment): one error per
    * compilation, whichever processor sees an annotation first, in whichever round.
    */
-  private static final Set<Elements> REPORTED = Collections.synchronizedSet(
-      Collections.newSetFromMap(new WeakHashMap<>()));
+  private static final Set<Elements> REPORTED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   private RuntimeClassPath() {}
 
@@ -47,10 +47,13 @@ final class RuntimeClassPath {
     return false;
   }
 
-  /** This processor's Maven version, from its jar's {@code pom.properties}; a placeholder elsewhere. */
+  /**
+   * This processor's Maven version, from its jar's {@code pom.properties}; a placeholder elsewhere.
+   */
   static String processorVersion() {
-    try (InputStream in = RuntimeClassPath.class.getResourceAsStream(
-        "/META-INF/maven/dev.quantgen/quantgen-processor/pom.properties")) {
+    try (InputStream in =
+        RuntimeClassPath.class.getResourceAsStream(
+            "/META-INF/maven/dev.quantgen/quantgen-processor/pom.properties")) {
       if (in != null) {
         Properties p = new Properties();
         p.load(in);

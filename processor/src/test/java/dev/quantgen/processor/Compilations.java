@@ -18,8 +18,8 @@ final class Compilations {
 
   /** A source file {@code test.<name>} from lines (a package declaration is added). */
   static JavaFileObject source(String name, String... lines) {
-    return JavaFileObjects.forSourceLines("test." + name, prepend("package test;",
-        "import dev.quantgen.annotations.*;", lines));
+    return JavaFileObjects.forSourceLines(
+        "test." + name, prepend("package test;", "import dev.quantgen.annotations.*;", lines));
   }
 
   private static String[] prepend(String a, String b, String[] rest) {
@@ -31,19 +31,24 @@ final class Compilations {
   }
 
   /**
-   * Compiles with both processors and {@code -Xlint:all}, for Java 17 (the product's target, and class
-   * files ASM reads on any JDK).
+   * Compiles with both processors and {@code -Xlint:all}, for Java 17 (the product's target, and
+   * class files ASM reads on any JDK).
    */
   static Compilation compile(JavaFileObject... sources) {
-    return javac().withProcessors(new LayerProcessor(), new ModelProcessor())
+    return javac()
+        .withProcessors(new LayerProcessor(), new ModelProcessor())
         .withOptions("-Xlint:all", "--release", "17")
         .compile(sources);
   }
 
-  /** {@link #compile} with {@code -Aquantgen.fakeQuant=true}: the fake-quantization operators too. */
+  /**
+   * {@link #compile} with {@code -Aquantgen.fakeQuant=true}: the fake-quantization operators too.
+   */
   static Compilation compileWithFakeQuant(JavaFileObject... sources) {
-    return javac().withProcessors(new LayerProcessor(), new ModelProcessor())
-        .withOptions("-Xlint:all", "--release", "17", "-A" + LayerProcessor.FAKE_QUANT_OPTION + "=true")
+    return javac()
+        .withProcessors(new LayerProcessor(), new ModelProcessor())
+        .withOptions(
+            "-Xlint:all", "--release", "17", "-A" + LayerProcessor.FAKE_QUANT_OPTION + "=true")
         .compile(sources);
   }
 
@@ -57,7 +62,9 @@ final class Compilations {
     for (JavaFileObject f : compilation.generatedFiles()) {
       if (f.getKind() == JavaFileObject.Kind.CLASS) {
         String path = f.toUri().getPath();
-        String name = path.substring(path.indexOf("/test/") + 1, path.length() - ".class".length()).replace('/', '.');
+        String name =
+            path.substring(path.indexOf("/test/") + 1, path.length() - ".class".length())
+                .replace('/', '.');
         try (InputStream in = f.openInputStream()) {
           classes.put(name, in.readAllBytes());
         } catch (IOException e) {
@@ -86,13 +93,20 @@ final class Compilations {
       java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("quantgen-gen");
       javax.tools.JavaCompiler compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
       java.io.StringWriter ignored = new java.io.StringWriter();
-      javax.tools.JavaCompiler.CompilationTask task = compiler.getTask(ignored, null, d -> { },
-          List.of("-proc:only", "-s", dir.toString(), "-cp", System.getProperty("java.class.path")), null,
-          List.of(sources));
+      javax.tools.JavaCompiler.CompilationTask task =
+          compiler.getTask(
+              ignored,
+              null,
+              d -> {},
+              List.of(
+                  "-proc:only", "-s", dir.toString(), "-cp", System.getProperty("java.class.path")),
+              null,
+              List.of(sources));
       task.setProcessors(List.of(new LayerProcessor(), new ModelProcessor()));
       task.call();
       try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
-        return files.filter(java.nio.file.Files::isRegularFile)
+        return files
+            .filter(java.nio.file.Files::isRegularFile)
             .map(p -> dir.relativize(p).toString().replace(java.io.File.separatorChar, '.'))
             .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
       }

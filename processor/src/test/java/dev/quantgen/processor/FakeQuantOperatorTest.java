@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.quantgen.quantize.reference.DynamicQuantizeLinear;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
@@ -16,10 +17,11 @@ import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.quantize.reference.DynamicQuantizeLinear;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.training.network.LayerPass;
+import dev.quantgen.training.network.WeightTransform;
 import dev.quantgen.training.qat.ActivationFakeQuant;
 import dev.quantgen.training.qat.ActivationQuant;
 import dev.quantgen.training.qat.BinaryActivation;
@@ -27,8 +29,6 @@ import dev.quantgen.training.qat.BinaryWeightTransform;
 import dev.quantgen.training.qat.BinaryWeights;
 import dev.quantgen.training.qat.IntegerWeightTransform;
 import dev.quantgen.training.qat.PerChannelWeightQuant;
-import dev.quantgen.training.network.LayerPass;
-import dev.quantgen.training.network.WeightTransform;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,37 +36,46 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generated fake-quantization operators ({@code <Layer>_<Precision>FakeQuant}) against the
- * runtime's QAT operators and the generated kernels' own quantization, bit for bit, on seeded random
- * weights with ties, all-zero rows, odd sizes and partial INT4 blocks, and on activations with
- * ties, saturation, NaN, infinities and signed zeros.
+ * runtime's QAT operators and the generated kernels' own quantization, bit for bit, on seeded
+ * random weights with ties, all-zero rows, odd sizes and partial INT4 blocks, and on activations
+ * with ties, saturation, NaN, infinities and signed zeros.
  */
 class FakeQuantOperatorTest {
   private static ClassLoader loader;
 
   @BeforeAll
   static void compileLayers() {
-    Compilation c = Compilations.compileWithFakeQuant(
-        Compilations.source("A", "@Dense(in = 37, out = 5, activation = Activation.RELU)",
-            "@Quantize(precision = Precision.INT8)",
-            "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",
-            "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
-            "public final class A {}"),
-        Compilations.source("B", "@Dense(in = 33, out = 4)",
-            "@Quantize(precision = Precision.INT8, scheme = Scheme.ASYMMETRIC, perChannel = false,"
-                + " activations = Activations.DYNAMIC)",
-            "@Quantize(precision = Precision.INT4, scheme = Scheme.ASYMMETRIC, blockSize = 8,"
-                + " activations = Activations.FLOAT)",
-            "@Quantize(precision = Precision.BINARY, perChannel = false)",
-            "public final class B {}"),
-        Compilations.source("C", "@Dense(in = 9, out = 3, bias = false)",
-            "@Quantize(precision = Precision.INT4, blockSize = 4, activations = Activations.FLOAT,"
-                + " rounding = Rounding.STOCHASTIC)",
-            "@Quantize(precision = Precision.INT8, perChannel = false, activations = Activations.FLOAT)",
-            "public final class C {}"),
-        Compilations.source("Conv", "@Conv2d(inChannels = 4, outChannels = 6, inHeight = 7, inWidth = 7,"
-                + " kernel = 3, groups = 2)",
-            "@Quantize(precision = Precision.INT8)",
-            "public final class Conv {}"));
+    Compilation c =
+        Compilations.compileWithFakeQuant(
+            Compilations.source(
+                "A",
+                "@Dense(in = 37, out = 5, activation = Activation.RELU)",
+                "@Quantize(precision = Precision.INT8)",
+                "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",
+                "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
+                "public final class A {}"),
+            Compilations.source(
+                "B",
+                "@Dense(in = 33, out = 4)",
+                "@Quantize(precision = Precision.INT8, scheme = Scheme.ASYMMETRIC, perChannel = false,"
+                    + " activations = Activations.DYNAMIC)",
+                "@Quantize(precision = Precision.INT4, scheme = Scheme.ASYMMETRIC, blockSize = 8,"
+                    + " activations = Activations.FLOAT)",
+                "@Quantize(precision = Precision.BINARY, perChannel = false)",
+                "public final class B {}"),
+            Compilations.source(
+                "C",
+                "@Dense(in = 9, out = 3, bias = false)",
+                "@Quantize(precision = Precision.INT4, blockSize = 4, activations = Activations.FLOAT,"
+                    + " rounding = Rounding.STOCHASTIC)",
+                "@Quantize(precision = Precision.INT8, perChannel = false, activations = Activations.FLOAT)",
+                "public final class C {}"),
+            Compilations.source(
+                "Conv",
+                "@Conv2d(inChannels = 4, outChannels = 6, inHeight = 7, inWidth = 7,"
+                    + " kernel = 3, groups = 2)",
+                "@Quantize(precision = Precision.INT8)",
+                "public final class Conv {}"));
     assertThat(c).succeeded();
     assertThat(c).generatedSourceFile("test.A_Int8FakeQuant");
     assertThat(c).generatedSourceFile("test.Conv_Int8FakeQuant");
@@ -80,16 +89,27 @@ class FakeQuantOperatorTest {
     Random random = new Random(6);
     for (int trial = 0; trial < 20; trial++) {
       float[] w = weights(random, 5, 37);
-      assertSameTransform(PerChannelWeightQuant.nearest(QuantType.INT8), op("A_Int8FakeQuant", "nearest"), w, 5, 37,
+      assertSameTransform(
+          PerChannelWeightQuant.nearest(QuantType.INT8),
+          op("A_Int8FakeQuant", "nearest"),
+          w,
+          5,
+          37,
           false);
-      assertSameTransform(PerChannelWeightQuant.nearest(QuantType.INT4), op("A_Int4FakeQuant", "nearest"), w, 5, 37,
+      assertSameTransform(
+          PerChannelWeightQuant.nearest(QuantType.INT4),
+          op("A_Int4FakeQuant", "nearest"),
+          w,
+          5,
+          37,
           true);
     }
   }
 
   @Test
   void weightTiesRoundToEven() throws Exception {
-    // Row maximum 127 / 16 makes s = 1/16 exactly: 2.5 s -> 2, -2.5 s -> -2, 0.5 s -> 0, 3.5 s -> 4.
+    // Row maximum 127 / 16 makes s = 1/16 exactly: 2.5 s -> 2, -2.5 s -> -2, 0.5 s -> 0, 3.5 s ->
+    // 4.
     float[] w = new float[5 * 37];
     for (int r = 0; r < 5; r++) {
       w[r * 37] = 127f / 16;
@@ -143,18 +163,28 @@ class FakeQuantOperatorTest {
   void forwardEqualsTheGeneratedKernelsDequantizedWeightsForEveryScheme() throws Exception {
     Random random = new Random(9);
     String[][] layers = {
-      {"A", "Int8", "5", "37"}, {"A", "Int4", "5", "37"}, {"B", "Int8", "4", "33"}, {"B", "Int4", "4", "33"},
-      {"C", "Int4", "3", "9"}, {"C", "Int8", "3", "9"},
+      {"A", "Int8", "5", "37"},
+      {"A", "Int4", "5", "37"},
+      {"B", "Int8", "4", "33"},
+      {"B", "Int4", "4", "33"},
+      {"C", "Int4", "3", "9"},
+      {"C", "Int8", "3", "9"},
     };
     for (String[] l : layers) {
       int rows = Integer.parseInt(l[2]);
       int cols = Integer.parseInt(l[3]);
-      QuantizedDenseConfig config = (QuantizedDenseConfig) loader.loadClass("test." + l[0] + "_" + l[1])
-          .getField("CONFIG").get(null);
+      QuantizedDenseConfig config =
+          (QuantizedDenseConfig)
+              loader.loadClass("test." + l[0] + "_" + l[1]).getField("CONFIG").get(null);
       for (int trial = 0; trial < 10; trial++) {
         float[] w = weights(random, rows, cols);
-        QuantizedDenseParams params = QuantizedDenseParams.prepare(l[0], DenseWeights.of(cols, rows, w, null), config,
-            new ActivationParams(0.05f, 3), new ActivationParams(0.1f, -7));
+        QuantizedDenseParams params =
+            QuantizedDenseParams.prepare(
+                l[0],
+                DenseWeights.of(cols, rows, w, null),
+                config,
+                new ActivationParams(0.05f, 3),
+                new ActivationParams(0.1f, -7));
         float[] effective = new float[w.length];
         float[] mask = new float[w.length];
         op(l[0] + "_" + l[1] + "FakeQuant", "nearest").apply(w, rows, cols, effective, mask, true);
@@ -166,7 +196,10 @@ class FakeQuantOperatorTest {
             int z = params.zeroPoints()[k];
             float expected = (params.weight(r, i) - z) * s;
             String where = l[0] + "_" + l[1] + " w[" + r + "][" + i + "]";
-            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(effective[r * cols + i]), where);
+            assertEquals(
+                Float.floatToIntBits(expected),
+                Float.floatToIntBits(effective[r * cols + i]),
+                where);
             double code = Math.rint(w[r * cols + i] / s) + z;
             boolean inRange = code >= config.weightMin() && code <= config.weightMax();
             assertEquals(inRange ? 1f : 0f, mask[r * cols + i], where + " mask");
@@ -179,22 +212,34 @@ class FakeQuantOperatorTest {
   @Test
   void asymmetricScalesAndZeroPointsAreTheKernels() throws Exception {
     float[] w = weights(new Random(10), 4, 33);
-    QuantizedDenseConfig config = (QuantizedDenseConfig) loader.loadClass("test.B_Int4").getField("CONFIG").get(null);
-    QuantizedDenseParams params = QuantizedDenseParams.prepare("B", DenseWeights.of(33, 4, w, null), config, null,
-        null);
+    QuantizedDenseConfig config =
+        (QuantizedDenseConfig) loader.loadClass("test.B_Int4").getField("CONFIG").get(null);
+    QuantizedDenseParams params =
+        QuantizedDenseParams.prepare("B", DenseWeights.of(33, 4, w, null), config, null, null);
     Object generated = op("B_Int4FakeQuant", "nearest");
     // 33 inputs in blocks of 8: four full blocks and a partial block of 1 per row.
-    assertArrayEquals(params.scales(), (float[]) generated.getClass().getMethod("scales", float[].class, int.class,
-        int.class).invoke(generated, w, 4, 33));
-    assertArrayEquals(params.zeroPoints(), (int[]) generated.getClass().getMethod("zeroPoints", float[].class,
-        int.class, int.class).invoke(generated, w, 4, 33));
+    assertArrayEquals(
+        params.scales(),
+        (float[])
+            generated
+                .getClass()
+                .getMethod("scales", float[].class, int.class, int.class)
+                .invoke(generated, w, 4, 33));
+    assertArrayEquals(
+        params.zeroPoints(),
+        (int[])
+            generated
+                .getClass()
+                .getMethod("zeroPoints", float[].class, int.class, int.class)
+                .invoke(generated, w, 4, 33));
     assertEquals(20, params.scales().length);
   }
 
   @Test
   void onlySymmetricPerChannelOperatorsRunOnTheStaticIntegerKernels() throws Exception {
     assertTrue(op("A_Int8FakeQuant", "nearest") instanceof IntegerWeightTransform);
-    assertEquals(QuantType.INT4, ((IntegerWeightTransform) op("A_Int4FakeQuant", "nearest")).type());
+    assertEquals(
+        QuantType.INT4, ((IntegerWeightTransform) op("A_Int4FakeQuant", "nearest")).type());
     assertFalse(op("B_Int8FakeQuant", "nearest") instanceof IntegerWeightTransform);
     assertFalse(op("C_Int4FakeQuant", "nearest") instanceof IntegerWeightTransform);
   }
@@ -206,8 +251,13 @@ class FakeQuantOperatorTest {
     assertEquals(2 * 3 * 3, conv.getField("COLS").getInt(null));
     Random random = new Random(11);
     for (int trial = 0; trial < 10; trial++) {
-      assertSameTransform(PerChannelWeightQuant.nearest(QuantType.INT8), op("Conv_Int8FakeQuant", "nearest"),
-          weights(random, 6, 18), 6, 18, false);
+      assertSameTransform(
+          PerChannelWeightQuant.nearest(QuantType.INT8),
+          op("Conv_Int8FakeQuant", "nearest"),
+          weights(random, 6, 18),
+          6,
+          18,
+          false);
     }
   }
 
@@ -216,17 +266,27 @@ class FakeQuantOperatorTest {
     float[] w = weights(new Random(12), 5, 37);
     w[40] = Float.NaN;
     WeightTransform op = op("A_Int4FakeQuant", "nearest");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> op.apply(w, 5, 37, new float[w.length], new float[w.length], false));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> op.apply(w, 5, 37, new float[w.length], new float[w.length], false));
     assertEquals("w[40]: expected a finite value, got NaN", e.getMessage());
     w[40] = Float.NEGATIVE_INFINITY;
-    assertThrows(IllegalArgumentException.class,
-        () -> op("B_BinaryFakeQuant", "new").apply(copy(w, 4 * 33), 4, 33, new float[w.length], new float[w.length],
-            false));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> op.apply(new float[36 * 5], 5, 36, new float[w.length], new float[w.length], false));
-    assertEquals("w: expected rows = 5, cols = 37 and at least rows * cols values, got rows = 5, cols = 36, "
-        + "length 180", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            op("B_BinaryFakeQuant", "new")
+                .apply(copy(w, 4 * 33), 4, 33, new float[w.length], new float[w.length], false));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                op.apply(
+                    new float[36 * 5], 5, 36, new float[w.length], new float[w.length], false));
+    assertEquals(
+        "w: expected rows = 5, cols = 37 and at least rows * cols values, got rows = 5, cols = 36, "
+            + "length 180",
+        e.getMessage());
   }
 
   // ---- weights: BINARY ----
@@ -245,8 +305,10 @@ class FakeQuantOperatorTest {
     float[] w = weights(random, 4, 33);
     BinaryWeightTransform perTensor = (BinaryWeightTransform) op("B_BinaryFakeQuant", "new");
     assertFalse(perTensor.perChannel());
-    float alpha = BinaryDenseParams.prepare(DenseWeights.of(33, 4, w, null), false, ActivationMode.FLOAT,
-        FusedActivation.NONE).alpha(0);
+    float alpha =
+        BinaryDenseParams.prepare(
+                DenseWeights.of(33, 4, w, null), false, ActivationMode.FLOAT, FusedActivation.NONE)
+            .alpha(0);
     float[] effective = new float[w.length];
     float[] mask = new float[w.length];
     perTensor.apply(w, 4, 33, effective, mask, true);
@@ -260,12 +322,22 @@ class FakeQuantOperatorTest {
 
   @Test
   void staticActivationsEqualTheRuntimeOperatorAndTheKernelsQuantizeDequantize() throws Exception {
-    ActivationFakeQuant generated = (ActivationFakeQuant) loader.loadClass("test.A_Int8FakeQuant")
-        .getField("ACTIVATIONS").get(null);
-    assertSame(generated, loader.loadClass("test.A_Int8FakeQuant").getField("ACTIVATIONS").get(null));
+    ActivationFakeQuant generated =
+        (ActivationFakeQuant)
+            loader.loadClass("test.A_Int8FakeQuant").getField("ACTIVATIONS").get(null);
+    assertSame(
+        generated, loader.loadClass("test.A_Int8FakeQuant").getField("ACTIVATIONS").get(null));
     Random random = new Random(14);
-    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE,
-        Float.MAX_VALUE, -Float.MAX_VALUE};
+    float[] specials = {
+      Float.NaN,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE
+    };
     for (int trial = 0; trial < 20_000; trial++) {
       float scale = trial % 4 == 0 ? 0.25f : 0.001f + random.nextFloat();
       int zero = random.nextInt(256) - 128;
@@ -279,12 +351,18 @@ class FakeQuantOperatorTest {
       }
       String at = "x " + x + ", s " + scale + ", z " + zero;
       float y = generated.apply(x, scale, zero);
-      assertEquals(Float.floatToIntBits(ActivationFakeQuant.INT8.apply(x, scale, zero)), Float.floatToIntBits(y), at);
+      assertEquals(
+          Float.floatToIntBits(ActivationFakeQuant.INT8.apply(x, scale, zero)),
+          Float.floatToIntBits(y),
+          at);
       ActivationParams p = new ActivationParams(scale, zero);
       assertEquals(Float.floatToIntBits(p.dequantize(p.quantize(x))), Float.floatToIntBits(y), at);
-      assertEquals(ActivationFakeQuant.INT8.passes(x, scale, zero), generated.passes(x, scale, zero), at);
-      assertEquals(Float.floatToIntBits(ActivationFakeQuant.INT8.scaleGradient(x, scale, zero)),
-          Float.floatToIntBits(generated.scaleGradient(x, scale, zero)), at);
+      assertEquals(
+          ActivationFakeQuant.INT8.passes(x, scale, zero), generated.passes(x, scale, zero), at);
+      assertEquals(
+          Float.floatToIntBits(ActivationFakeQuant.INT8.scaleGradient(x, scale, zero)),
+          Float.floatToIntBits(generated.scaleGradient(x, scale, zero)),
+          at);
     }
     assertEquals(2f * 0.25f, generated.apply(2.5f * 0.25f, 0.25f, 0));
     assertEquals(-2f * 0.25f, generated.apply(-2.5f * 0.25f, 0.25f, 0));
@@ -296,8 +374,9 @@ class FakeQuantOperatorTest {
 
   @Test
   void aLearnedScaleBoundaryTrainsIdenticallyOnTheGeneratedOperator() throws Exception {
-    ActivationFakeQuant generated = (ActivationFakeQuant) loader.loadClass("test.A_Int8FakeQuant")
-        .getField("ACTIVATIONS").get(null);
+    ActivationFakeQuant generated =
+        (ActivationFakeQuant)
+            loader.loadClass("test.A_Int8FakeQuant").getField("ACTIVATIONS").get(null);
     ActivationQuant withGenerated = ActivationQuant.learnedScale(37, generated);
     ActivationQuant withRuntime = ActivationQuant.learnedScale(37);
     Random random = new Random(17);
@@ -305,7 +384,9 @@ class FakeQuantOperatorTest {
       float[] x = new float[4 * 37];
       float[] dy = new float[x.length];
       for (int i = 0; i < x.length; i++) {
-        x[i] = (float) random.nextGaussian() * (step + 1); // later batches clip at the first batch's range
+        x[i] =
+            (float) random.nextGaussian()
+                * (step + 1); // later batches clip at the first batch's range
         dy[i] = (float) random.nextGaussian();
       }
       float[][] results = new float[2][];
@@ -328,8 +409,11 @@ class FakeQuantOperatorTest {
 
   @Test
   void dynamicActivationsQuantizeAsDynamicQuantizeLinear() throws Exception {
-    var method = loader.loadClass("test.A_Int4FakeQuant").getMethod("dynamicActivations", float[].class, int.class,
-        float[].class, float[].class);
+    var method =
+        loader
+            .loadClass("test.A_Int4FakeQuant")
+            .getMethod(
+                "dynamicActivations", float[].class, int.class, float[].class, float[].class);
     Random random = new Random(15);
     for (int trial = 0; trial < 200; trial++) {
       float[] x = new float[3 + 37];
@@ -343,24 +427,39 @@ class FakeQuantOperatorTest {
       float[] mask = new float[x.length];
       method.invoke(null, x, 3, y, mask);
       float[] row = copyRange(x, 3, 40);
-      DynamicQuantizeLinear.Result q = DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(37), row));
+      DynamicQuantizeLinear.Result q =
+          DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(37), row));
       for (int i = 0; i < 37; i++) {
         float expected = (q.y().get(i) - q.zeroPoint()) * q.scale();
-        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(y[3 + i]), "trial " + trial + " x[" + i + "]");
+        assertEquals(
+            Float.floatToIntBits(expected),
+            Float.floatToIntBits(y[3 + i]),
+            "trial " + trial + " x[" + i + "]");
         assertEquals(1f, mask[3 + i]);
       }
       assertEquals(0f, y[0]);
     }
-    InvocationTargetException e = assertThrows(InvocationTargetException.class,
-        () -> method.invoke(null, new float[40], 4, new float[40], new float[40]));
-    assertEquals("from: expected a row start in [0, length - 37], got 4; lengths x 40, y 40, mask 40",
+    InvocationTargetException e =
+        assertThrows(
+            InvocationTargetException.class,
+            () -> method.invoke(null, new float[40], 4, new float[40], new float[40]));
+    assertEquals(
+        "from: expected a row start in [0, length - 37], got 4; lengths x 40, y 40, mask 40",
         e.getCause().getMessage());
   }
 
   @Test
   void binaryActivationsEqualTheRuntimeLayer() throws Exception {
-    var method = loader.loadClass("test.A_BinaryFakeQuant").getMethod("binaryActivations", float[].class, int.class,
-        float.class, float[].class, float[].class);
+    var method =
+        loader
+            .loadClass("test.A_BinaryFakeQuant")
+            .getMethod(
+                "binaryActivations",
+                float[].class,
+                int.class,
+                float.class,
+                float[].class,
+                float[].class);
     Random random = new Random(16);
     float[] x = new float[2 * 37];
     for (int i = 0; i < x.length; i++) {
@@ -380,8 +479,8 @@ class FakeQuantOperatorTest {
     method.invoke(null, x, 37, 1f, y, mask);
     assertArrayEquals(expected, copyRange(y, 0, y.length));
     assertArrayEquals(expectedMask, mask);
-    InvocationTargetException e = assertThrows(InvocationTargetException.class,
-        () -> method.invoke(null, x, 0, 0f, y, mask));
+    InvocationTargetException e =
+        assertThrows(InvocationTargetException.class, () -> method.invoke(null, x, 0, 0f, y, mask));
     assertEquals("clip: expected a value > 0, got 0.0", e.getCause().getMessage());
   }
 
@@ -405,8 +504,13 @@ class FakeQuantOperatorTest {
     return w;
   }
 
-  private static void assertSameTransform(WeightTransform expected, WeightTransform actual, float[] w, int rows,
-      int cols, boolean training) {
+  private static void assertSameTransform(
+      WeightTransform expected,
+      WeightTransform actual,
+      float[] w,
+      int rows,
+      int cols,
+      boolean training) {
     float[] e1 = new float[w.length];
     float[] m1 = new float[w.length];
     float[] e2 = new float[w.length];
@@ -414,15 +518,21 @@ class FakeQuantOperatorTest {
     expected.apply(w, rows, cols, e1, m1, training);
     actual.apply(w, rows, cols, e2, m2, training);
     for (int i = 0; i < w.length; i++) {
-      assertEquals(Float.floatToIntBits(e1[i]), Float.floatToIntBits(e2[i]), "effective[" + i + "] of w " + w[i]);
+      assertEquals(
+          Float.floatToIntBits(e1[i]),
+          Float.floatToIntBits(e2[i]),
+          "effective[" + i + "] of w " + w[i]);
     }
     assertArrayEquals(m1, m2);
-    if (expected instanceof IntegerWeightTransform e && actual instanceof IntegerWeightTransform a) {
+    if (expected instanceof IntegerWeightTransform e
+        && actual instanceof IntegerWeightTransform a) {
       assertArrayEquals(e.scales(w, rows, cols), a.scales(w, rows, cols));
     }
   }
 
-  /** A generated operator: {@code factory} is a static method, or {@code "new"} for the constructor. */
+  /**
+   * A generated operator: {@code factory} is a static method, or {@code "new"} for the constructor.
+   */
   private static WeightTransform op(String className, String factory, Object... args) {
     try {
       Class<?> c = loader.loadClass("test." + className);

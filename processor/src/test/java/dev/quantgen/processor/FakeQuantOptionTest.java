@@ -13,16 +13,24 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fake-quantization operators are generated only on request ({@code -Aquantgen.fakeQuant=true}):
- * an inference build of a quantized model writes no class that needs the training module.
+ * The fake-quantization operators are generated only on request ({@code
+ * -Aquantgen.fakeQuant=true}): an inference build of a quantized model writes no class that needs
+ * the training module.
  */
 class FakeQuantOptionTest {
   private static final JavaFileObject[] TWO_INT8_LAYERS = {
-    Compilations.source("Hidden", "@Dense(in = 64, out = 32, activation = Activation.RELU)",
-        "@Quantize(precision = Precision.INT8)", "public final class Hidden {}"),
-    Compilations.source("Output", "@Dense(in = 32, out = 10)",
-        "@Quantize(precision = Precision.INT8)", "public final class Output {}"),
-    Compilations.source("Net", "@Model(layers = {Hidden.class, Output.class})", "public interface Net {}"),
+    Compilations.source(
+        "Hidden",
+        "@Dense(in = 64, out = 32, activation = Activation.RELU)",
+        "@Quantize(precision = Precision.INT8)",
+        "public final class Hidden {}"),
+    Compilations.source(
+        "Output",
+        "@Dense(in = 32, out = 10)",
+        "@Quantize(precision = Precision.INT8)",
+        "public final class Output {}"),
+    Compilations.source(
+        "Net", "@Model(layers = {Hidden.class, Output.class})", "public interface Net {}"),
   };
 
   @Test
@@ -42,16 +50,26 @@ class FakeQuantOptionTest {
   void theOptionAddsOneFakeQuantOperatorPerQuantizedVariant() {
     Compilation c = Compilations.compileWithFakeQuant(TWO_INT8_LAYERS);
     assertThat(c).succeeded();
-    assertThat(sourceNames(c)).containsAtLeast("test.Hidden_Int8FakeQuant", "test.Output_Int8FakeQuant");
-    assertThat(c).generatedSourceFile("test.Hidden_Int8FakeQuant").contentsAsUtf8String()
+    assertThat(sourceNames(c))
+        .containsAtLeast("test.Hidden_Int8FakeQuant", "test.Output_Int8FakeQuant");
+    assertThat(c)
+        .generatedSourceFile("test.Hidden_Int8FakeQuant")
+        .contentsAsUtf8String()
         .contains("import dev.quantgen.training.qat.");
   }
 
   @Test
   void aValueOtherThanTrueOrFalseIsAnErrorNamingTheOption() {
-    Compilation c = javac().withProcessors(new LayerProcessor(), new ModelProcessor())
-        .withOptions("-Aquantgen.fakeQuant=yes").compile(TWO_INT8_LAYERS);
-    assertThat(c).hadErrorContaining("[" + Message.INVALID_OPTION.tag() + "] -Aquantgen.fakeQuant=yes: expected true or false");
+    Compilation c =
+        javac()
+            .withProcessors(new LayerProcessor(), new ModelProcessor())
+            .withOptions("-Aquantgen.fakeQuant=yes")
+            .compile(TWO_INT8_LAYERS);
+    assertThat(c)
+        .hadErrorContaining(
+            "["
+                + Message.INVALID_OPTION.tag()
+                + "] -Aquantgen.fakeQuant=yes: expected true or false");
   }
 
   private static List<JavaFileObject> sources(Compilation c) {
@@ -60,7 +78,13 @@ class FakeQuantOptionTest {
 
   private static List<String> sourceNames(Compilation c) {
     return sources(c).stream()
-        .map(f -> f.toUri().getPath().replaceFirst("^.*/SOURCE_OUTPUT/", "").replace(".java", "").replace('/', '.'))
+        .map(
+            f ->
+                f.toUri()
+                    .getPath()
+                    .replaceFirst("^.*/SOURCE_OUTPUT/", "")
+                    .replace(".java", "")
+                    .replace('/', '.'))
         .collect(Collectors.toList());
   }
 

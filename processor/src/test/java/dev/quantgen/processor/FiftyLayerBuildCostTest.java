@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class FiftyLayerBuildCostTest {
   /** The budget for the processors' own work on a 50-layer model. */
   private static final long BUDGET_MILLIS = 2_000;
+
   /**
    * 25,383 lines when the first budget was set (30,000); 46,603 since each INT8/INT4 variant also
    * generates its fake-quantization operator for training (100 classes of about 210 lines). The
@@ -52,23 +53,34 @@ class FiftyLayerBuildCostTest {
   void fiftyLayerModelStaysWithinTheBuildBudget() {
     List<JavaFileObject> sources = fiftyLayerModel();
     // The worst case: with the fake-quantization operators (-Aquantgen.fakeQuant=true) too
-    Compilation warmUp = Compilations.compileWithFakeQuant(sources.toArray(new JavaFileObject[0])); // warm javac
+    Compilation warmUp =
+        Compilations.compileWithFakeQuant(sources.toArray(new JavaFileObject[0])); // warm javac
     assertThat(warmUp).succeeded();
 
     TimedProcessor layers = new TimedProcessor(new LayerProcessor());
     TimedProcessor models = new TimedProcessor(new ModelProcessor());
-    long withProcessors = cpuMillis(() -> Compiler.javac().withProcessors(layers, models)
-        .withOptions("-A" + LayerProcessor.FAKE_QUANT_OPTION + "=true").compile(sources));
-    long withoutProcessors = cpuMillis(() -> Compiler.javac().withOptions("-proc:none").compile(sources));
+    long withProcessors =
+        cpuMillis(
+            () ->
+                Compiler.javac()
+                    .withProcessors(layers, models)
+                    .withOptions("-A" + LayerProcessor.FAKE_QUANT_OPTION + "=true")
+                    .compile(sources));
+    long withoutProcessors =
+        cpuMillis(() -> Compiler.javac().withOptions("-proc:none").compile(sources));
     long processors = (layers.cpuNanos + models.cpuNanos) / 1_000_000;
     int files = warmUp.generatedSourceFiles().size();
     int lines = lines(warmUp.generatedSourceFiles());
-    System.out.printf("50-layer model: %d generated sources, %d lines; CPU: processors %d ms, javac %d ms with "
-        + "them and %d ms without (budget %d ms for the processors)%n", files, lines, processors, withProcessors,
-        withoutProcessors, BUDGET_MILLIS);
+    System.out.printf(
+        "50-layer model: %d generated sources, %d lines; CPU: processors %d ms, javac %d ms with "
+            + "them and %d ms without (budget %d ms for the processors)%n",
+        files, lines, processors, withProcessors, withoutProcessors, BUDGET_MILLIS);
 
-    assertEquals(251, files, "150 kernels (FP32 baseline, INT8, INT4 per layer), 100 fake-quant operators (INT8, "
-        + "INT4 per layer) and the model");
+    assertEquals(
+        251,
+        files,
+        "150 kernels (FP32 baseline, INT8, INT4 per layer), 100 fake-quant operators (INT8, "
+            + "INT4 per layer) and the model");
     assertTrue(processors < BUDGET_MILLIS, "processors took " + processors + " ms of CPU");
     assertTrue(lines <= GENERATED_LINES_BUDGET, "generated " + lines + " lines");
   }
@@ -80,16 +92,28 @@ class FiftyLayerBuildCostTest {
     for (int k = 0; k < 50; k++) {
       int in = k == 0 ? 784 : 64 + (k - 1) % 5;
       int out = 64 + k % 5;
-      sources.add(source("Layer" + k, "@Dense(in = " + in + ", out = " + out + ", activation = Activation.RELU)",
-          "@Quantize(precision = Precision.INT8)", "@Quantize(precision = Precision.INT4, blockSize = 32,"
-              + " activations = Activations.FLOAT)", "public final class Layer" + k + " {}"));
+      sources.add(
+          source(
+              "Layer" + k,
+              "@Dense(in = " + in + ", out = " + out + ", activation = Activation.RELU)",
+              "@Quantize(precision = Precision.INT8)",
+              "@Quantize(precision = Precision.INT4, blockSize = 32,"
+                  + " activations = Activations.FLOAT)",
+              "public final class Layer" + k + " {}"));
       names.add("Layer" + k + ".class");
     }
-    sources.add(source("Deep", "@Model(layers = {" + String.join(", ", names) + "})", "public interface Deep {}"));
+    sources.add(
+        source(
+            "Deep",
+            "@Model(layers = {" + String.join(", ", names) + "})",
+            "public interface Deep {}"));
     return sources;
   }
 
-  /** CPU time of this thread (javac compiles on the calling thread) for a compilation that must succeed. */
+  /**
+   * CPU time of this thread (javac compiles on the calling thread) for a compilation that must
+   * succeed.
+   */
   private static long cpuMillis(Supplier<Compilation> compilation) {
     long start = THREADS.getCurrentThreadCpuTime();
     assertThat(compilation.get()).succeeded();
@@ -139,7 +163,8 @@ class FiftyLayerBuildCostTest {
     }
 
     @Override
-    @SuppressWarnings("DoNotClaimAnnotations") // a timing wrapper: returns what the wrapped processor returns
+    @SuppressWarnings(
+        "DoNotClaimAnnotations") // a timing wrapper: returns what the wrapped processor returns
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
       long start = THREADS.getCurrentThreadCpuTime();
       try {

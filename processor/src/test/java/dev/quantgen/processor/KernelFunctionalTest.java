@@ -47,13 +47,26 @@ class KernelFunctionalTest {
   private static ClassLoader loader;
 
   /** One annotated layer: its {@code @Quantize} attributes and shape. */
-  record Case(String name, String precision, String scheme, boolean perChannel, String activations, int blockSize,
-      String requantization, int in, int out, boolean bias, String activation) {
+  record Case(
+      String name,
+      String precision,
+      String scheme,
+      boolean perChannel,
+      String activations,
+      int blockSize,
+      String requantization,
+      int in,
+      int out,
+      boolean bias,
+      String activation) {
 
     JavaFileObject source() {
       StringBuilder q = new StringBuilder("@Quantize(precision = Precision." + precision);
       if (precision.startsWith("INT") || precision.equals("BINARY")) {
-        q.append(", perChannel = ").append(perChannel).append(", activations = Activations.").append(activations);
+        q.append(", perChannel = ")
+            .append(perChannel)
+            .append(", activations = Activations.")
+            .append(activations);
       }
       if (precision.startsWith("INT")) {
         q.append(", scheme = Scheme.").append(scheme).append(", blockSize = ").append(blockSize);
@@ -62,9 +75,21 @@ class KernelFunctionalTest {
         }
       }
       q.append(")");
-      return JavaFileObjects.forSourceLines("test." + name, "package test;", "import dev.quantgen.annotations.*;",
-          "@Dense(in = " + in + ", out = " + out + ", bias = " + bias + ", activation = Activation." + activation + ")",
-          q.toString(), "public final class " + name + " {}");
+      return JavaFileObjects.forSourceLines(
+          "test." + name,
+          "package test;",
+          "import dev.quantgen.annotations.*;",
+          "@Dense(in = "
+              + in
+              + ", out = "
+              + out
+              + ", bias = "
+              + bias
+              + ", activation = Activation."
+              + activation
+              + ")",
+          q.toString(),
+          "public final class " + name + " {}");
     }
 
     String suffix() {
@@ -72,7 +97,9 @@ class KernelFunctionalTest {
     }
 
     boolean exact() {
-      return activations.equals("STATIC") || activations.equals("DYNAMIC") || activations.equals("BINARY");
+      return activations.equals("STATIC")
+          || activations.equals("DYNAMIC")
+          || activations.equals("BINARY");
     }
   }
 
@@ -106,37 +133,55 @@ class KernelFunctionalTest {
       String[] c = combos.get(k);
       // Two shapes per combination, rotating so every size meets every precision.
       for (int s : new int[] {k % SHAPES.length, (k + 2) % SHAPES.length}) {
-        CASES.add(new Case("L" + n, c[0], c[1], Boolean.parseBoolean(c[2]), c[3], Integer.parseInt(c[4]), c[5],
-            SHAPES[s][0], SHAPES[s][1], n % 2 == 0, acts[n % 3]));
+        CASES.add(
+            new Case(
+                "L" + n,
+                c[0],
+                c[1],
+                Boolean.parseBoolean(c[2]),
+                c[3],
+                Integer.parseInt(c[4]),
+                c[5],
+                SHAPES[s][0],
+                SHAPES[s][1],
+                n % 2 == 0,
+                acts[n % 3]));
         n++;
       }
     }
     // binary rows longer than 32 words take the one-row-per-pass loop; a 1-bit last word
-    CASES.add(new Case("L" + n, "BINARY", "SYMMETRIC", true, "BINARY", 0, "INTEGER", 2113, 6, true, "RELU"));
-    Compilation compilation = Compilations.compile(CASES.stream().map(Case::source).toArray(JavaFileObject[]::new));
+    CASES.add(
+        new Case(
+            "L" + n, "BINARY", "SYMMETRIC", true, "BINARY", 0, "INTEGER", 2113, 6, true, "RELU"));
+    Compilation compilation =
+        Compilations.compile(CASES.stream().map(Case::source).toArray(JavaFileObject[]::new));
     assertThat(compilation).succeeded();
     loader = Compilations.loader(compilation);
   }
 
   @TestFactory
   Stream<DynamicTest> everyGeneratedKernelMatchesTheReference() {
-    return CASES.stream().flatMap(c -> Stream.of(
-        DynamicTest.dynamicTest(c + " " + c.suffix(), () -> check(loader, c, c.suffix())),
-        DynamicTest.dynamicTest(c + " Fp32", () -> check(loader, c, "Fp32"))));
+    return CASES.stream()
+        .flatMap(
+            c ->
+                Stream.of(
+                    DynamicTest.dynamicTest(
+                        c + " " + c.suffix(), () -> check(loader, c, c.suffix())),
+                    DynamicTest.dynamicTest(c + " Fp32", () -> check(loader, c, "Fp32"))));
   }
 
   /**
-   * Loads {@code <name>_<suffix>} from {@code loader}, prepares it on seeded random weights and checks
-   * it against the reference (also used by {@link RandomAnnotationsTest}).
+   * Loads {@code <name>_<suffix>} from {@code loader}, prepares it on seeded random weights and
+   * checks it against the reference (also used by {@link RandomAnnotationsTest}).
    */
   static void check(ClassLoader loader, Case c, String suffix) throws Exception {
     check(loader, c, suffix, false);
   }
 
   /**
-   * As {@link #check(ClassLoader, Case, String)}; with {@code batched}, also runs every input as one
-   * batch through {@link DenseLayer#forwardBatch} and holds each row to the same reference and bound
-   * (used by {@link LargeLayerKernelTest}).
+   * As {@link #check(ClassLoader, Case, String)}; with {@code batched}, also runs every input as
+   * one batch through {@link DenseLayer#forwardBatch} and holds each row to the same reference and
+   * bound (used by {@link LargeLayerKernelTest}).
    */
   static void check(ClassLoader loader, Case c, String suffix, boolean batched) throws Exception {
     Random random = new Random(31L * c.name().hashCode() + suffix.hashCode());
@@ -165,7 +210,9 @@ class KernelFunctionalTest {
     inputs.add(ties(c.in(), inP));
 
     Class<?> kernel = loader.loadClass("test." + c.name() + "_" + suffix);
-    Method prepare = kernel.getMethod("prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class);
+    Method prepare =
+        kernel.getMethod(
+            "prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class);
     DenseLayer layer = (DenseLayer) prepare.invoke(null, weights, inP, outP);
     assertEquals(c.in(), layer.inputSize());
     assertEquals(c.out(), layer.outputSize());
@@ -180,15 +227,36 @@ class KernelFunctionalTest {
       for (int o = 0; o < c.out(); o++) {
         if (exact) {
           if (Float.floatToIntBits(expected[o]) != Float.floatToIntBits(actual[o])) {
-            fail(c + " " + suffix + " output " + o + ": expected " + expected[o] + ", got " + actual[o]);
+            fail(
+                c
+                    + " "
+                    + suffix
+                    + " output "
+                    + o
+                    + ": expected "
+                    + expected[o]
+                    + ", got "
+                    + actual[o]);
           }
         } else if (!(Float.isNaN(expected[o]) && Float.isNaN(actual[o]))) {
           double tol = reference.tolerance(x, o, expected[o]);
           float want = expected[o];
           float got = actual[o];
           int at = o;
-          assertTrue(Math.abs(want - got) <= tol,
-              () -> c + " " + suffix + " output " + at + ": expected " + want + ", got " + got + ", tolerance " + tol);
+          assertTrue(
+              Math.abs(want - got) <= tol,
+              () ->
+                  c
+                      + " "
+                      + suffix
+                      + " output "
+                      + at
+                      + ": expected "
+                      + want
+                      + ", got "
+                      + got
+                      + ", tolerance "
+                      + tol);
         }
       }
     }
@@ -205,7 +273,8 @@ class KernelFunctionalTest {
         reference.run(x, expected);
         for (int o = 0; o < c.out(); o++) {
           float got = batchY[b * c.out() + o];
-          String where = c + " " + suffix + " batch of " + inputs.size() + ", row " + b + ", output " + o;
+          String where =
+              c + " " + suffix + " batch of " + inputs.size() + ", row " + b + ", output " + o;
           if (exact) {
             if (Float.floatToIntBits(expected[o]) != Float.floatToIntBits(got)) {
               fail(where + ": expected " + expected[o] + ", got " + got);
@@ -213,7 +282,8 @@ class KernelFunctionalTest {
           } else if (!(Float.isNaN(expected[o]) && Float.isNaN(got))) {
             double tol = reference.tolerance(x, o, expected[o]);
             float want = expected[o];
-            assertTrue(Math.abs(want - got) <= tol,
+            assertTrue(
+                Math.abs(want - got) <= tol,
                 () -> where + ": expected " + want + ", got " + got + ", tolerance " + tol);
           }
         }
@@ -228,7 +298,8 @@ class KernelFunctionalTest {
    * The batched forward (one product over the batch: pairs of samples and a single one) gives each
    * sample exactly what forward gives it alone, bit for bit, at every precision.
    */
-  private static void checkBatchEqualsOneByOne(Case c, String suffix, DenseLayer layer, List<float[]> inputs) {
+  private static void checkBatchEqualsOneByOne(
+      Case c, String suffix, DenseLayer layer, List<float[]> inputs) {
     int batch = inputs.size();
     float[] x = new float[batch * c.in()];
     float[] expected = new float[batch * c.out()];
@@ -242,15 +313,27 @@ class KernelFunctionalTest {
     layer.forwardBatch(x, actual, batch);
     for (int i = 0; i < actual.length; i++) {
       if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-        fail(c + " " + suffix + " batch of " + batch + ", sample " + i / c.out() + " output " + i % c.out()
-            + ": forward gives " + expected[i] + ", forwardBatch " + actual[i]);
+        fail(
+            c
+                + " "
+                + suffix
+                + " batch of "
+                + batch
+                + ", sample "
+                + i / c.out()
+                + " output "
+                + i % c.out()
+                + ": forward gives "
+                + expected[i]
+                + ", forwardBatch "
+                + actual[i]);
       }
     }
   }
 
   /** int8 in, int8 out over the full input range, bit for bit. */
-  private static void checkIntegerPath(Case c, StaticQuantizedLayer layer, QuantizedDenseParams params,
-      Random random) {
+  private static void checkIntegerPath(
+      Case c, StaticQuantizedLayer layer, QuantizedDenseParams params, Random random) {
     byte[] qx = new byte[c.in()];
     byte[] expected = new byte[c.out()];
     byte[] actual = new byte[c.out()];
@@ -263,13 +346,15 @@ class KernelFunctionalTest {
       }
       DenseReference.quantized(params, qx, expected);
       layer.forwardQuantized(qx, actual);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, c + " int8 path, round " + round);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          expected, actual, c + " int8 path, round " + round);
       System.arraycopy(qx, 0, batchX, round * c.in(), c.in());
       System.arraycopy(expected, 0, batchExpected, round * c.out(), c.out());
     }
     byte[] batchActual = new byte[rounds * c.out()];
     layer.forwardQuantizedBatch(batchX, batchActual, rounds);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(batchExpected, batchActual, c + " int8 path, batch of " + rounds);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        batchExpected, batchActual, c + " int8 path, batch of " + rounds);
   }
 
   private static DenseWeights weights(Case c, Random random) {
@@ -278,7 +363,8 @@ class KernelFunctionalTest {
       w[i] = (float) (random.nextGaussian() * 0.2);
     }
     if (c.out() > 2) {
-      java.util.Arrays.fill(w, c.in(), 2 * c.in(), 0.0f); // an all-zero row: degenerate scale 1, zero point 0
+      java.util.Arrays.fill(
+          w, c.in(), 2 * c.in(), 0.0f); // an all-zero row: degenerate scale 1, zero point 0
     }
     float[] b = null;
     if (c.bias()) {
@@ -353,51 +439,65 @@ class KernelFunctionalTest {
     }
   }
 
-  private static Reference reference(Case c, String suffix, Class<?> kernel, DenseWeights w, FusedActivation act,
-      ActivationParams inP, ActivationParams outP) throws Exception {
+  private static Reference reference(
+      Case c,
+      String suffix,
+      Class<?> kernel,
+      DenseWeights w,
+      FusedActivation act,
+      ActivationParams inP,
+      ActivationParams outP)
+      throws Exception {
     float[][] eff = new float[c.out()][c.in()];
     switch (suffix) {
-      case "Fp32": {
-        for (int o = 0; o < c.out(); o++) {
-          for (int i = 0; i < c.in(); i++) {
-            eff[o][i] = w.weight(o, i);
+      case "Fp32":
+        {
+          for (int o = 0; o < c.out(); o++) {
+            for (int i = 0; i < c.in(); i++) {
+              eff[o][i] = w.weight(o, i);
+            }
           }
+          return new Reference((x, y) -> DenseReference.fp32(w, act, x, y), eff, null, c.in() + 2);
         }
-        return new Reference((x, y) -> DenseReference.fp32(w, act, x, y), eff, null, c.in() + 2);
-      }
-      case "Fp16": {
-        Fp16DenseParams p = Fp16DenseParams.prepare(w, act);
-        short[] halves = p.weights(); // a copy per call: read once (large layers have millions)
-        for (int o = 0; o < c.out(); o++) {
-          for (int i = 0; i < c.in(); i++) {
-            eff[o][i] = Half.toFloat(halves[o * c.in() + i]);
+      case "Fp16":
+        {
+          Fp16DenseParams p = Fp16DenseParams.prepare(w, act);
+          short[] halves = p.weights(); // a copy per call: read once (large layers have millions)
+          for (int o = 0; o < c.out(); o++) {
+            for (int i = 0; i < c.in(); i++) {
+              eff[o][i] = Half.toFloat(halves[o * c.in() + i]);
+            }
           }
+          return new Reference((x, y) -> DenseReference.fp16(p, x, y), eff, null, c.in() + 2);
         }
-        return new Reference((x, y) -> DenseReference.fp16(p, x, y), eff, null, c.in() + 2);
-      }
-      case "Binary": {
-        BinaryDenseParams p = BinaryDenseParams.prepare(w, c.perChannel(), ActivationMode.valueOf(c.activations()), act);
-        for (int o = 0; o < c.out(); o++) {
-          for (int i = 0; i < c.in(); i++) {
-            eff[o][i] = p.sign(o, i) * p.alpha(o);
+      case "Binary":
+        {
+          BinaryDenseParams p =
+              BinaryDenseParams.prepare(
+                  w, c.perChannel(), ActivationMode.valueOf(c.activations()), act);
+          for (int o = 0; o < c.out(); o++) {
+            for (int i = 0; i < c.in(); i++) {
+              eff[o][i] = p.sign(o, i) * p.alpha(o);
+            }
           }
+          return new Reference((x, y) -> DenseReference.binary(p, x, y), eff, null, c.in() + 2);
         }
-        return new Reference((x, y) -> DenseReference.binary(p, x, y), eff, null, c.in() + 2);
-      }
-      default: {
-        QuantizedDenseConfig config = (QuantizedDenseConfig) kernel.getField("CONFIG").get(null);
-        QuantizedDenseParams p = QuantizedDenseParams.prepare(c.name(), w, config, inP, outP);
-        int groups = config.groups(c.in());
-        int[] zeroPoints = p.zeroPoints(); // copies: read once
-        float[] scales = p.scales();
-        for (int o = 0; o < c.out(); o++) {
-          for (int i = 0; i < c.in(); i++) {
-            int k = p.scaleIndex(o, i / config.groupSize(c.in()));
-            eff[o][i] = (p.weight(o, i) - zeroPoints[k]) * scales[k];
+      default:
+        {
+          QuantizedDenseConfig config = (QuantizedDenseConfig) kernel.getField("CONFIG").get(null);
+          QuantizedDenseParams p = QuantizedDenseParams.prepare(c.name(), w, config, inP, outP);
+          int groups = config.groups(c.in());
+          int[] zeroPoints = p.zeroPoints(); // copies: read once
+          float[] scales = p.scales();
+          for (int o = 0; o < c.out(); o++) {
+            for (int i = 0; i < c.in(); i++) {
+              int k = p.scaleIndex(o, i / config.groupSize(c.in()));
+              eff[o][i] = (p.weight(o, i) - zeroPoints[k]) * scales[k];
+            }
           }
+          return new Reference(
+              (x, y) -> DenseReference.quantized(p, x, y), eff, p, c.in() + groups + 2);
         }
-        return new Reference((x, y) -> DenseReference.quantized(p, x, y), eff, p, c.in() + groups + 2);
-      }
     }
   }
 }

@@ -52,8 +52,19 @@ import org.junit.jupiter.api.TestFactory;
  */
 class LargeConvKernelTest {
   /** One convolution: its annotation and the runtime window and groups it means. */
-  record Conv(String name, String annotation, int c, int h, int w, int m, int kh, int kw, Window2d window,
-      int groups, boolean bias, Activation activation) {
+  record Conv(
+      String name,
+      String annotation,
+      int c,
+      int h,
+      int w,
+      int m,
+      int kh,
+      int kw,
+      Window2d window,
+      int groups,
+      boolean bias,
+      Activation activation) {
     int fanIn() {
       return c / groups * kh * kw;
     }
@@ -68,37 +79,88 @@ class LargeConvKernelTest {
     }
   }
 
-  /** {@code StaticConvMembers.EXACT_FLOAT_FAN_IN}: up to this fan-in static kernels sum on the blocked float kernel. */
+  /**
+   * {@code StaticConvMembers.EXACT_FLOAT_FAN_IN}: up to this fan-in static kernels sum on the
+   * blocked float kernel.
+   */
   private static final int EXACT_FLOAT_FAN_IN = 512;
 
-  private static final List<Conv> CONVS = List.of(
-      // fan-in 603 (odd: INT4 rows end in half a byte), 603 x 37 x 49 = 1,093,239 multiply-adds
-      new Conv("LargePlain", "inChannels = 67, outChannels = 37, inHeight = 7, inWidth = 7, kernel = 3, padding = 1, "
-          + "activation = Activation.RELU", 67, 7, 7, 37, 3, 3, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1, true,
-          Activation.RELU),
-      // two groups of fan-in 585, each 585 x 39 x 49 = 1,117,935 multiply-adds; stride 2, no bias
-      new Conv("LargeGrouped", "inChannels = 130, outChannels = 78, inHeight = 13, inWidth = 13, kernel = 3, "
-          + "stride = 2, padding = 1, groups = 2, bias = false", 130, 13, 13, 78, 3, 3,
-          Window2d.of(3, 3).withStrides(2, 2).withPads(1, 1, 1, 1), 2, false, Activation.NONE),
-      // fan-in 540, dilation 2, SAME padding: 540 x 41 x 110 = 2,435,400 multiply-adds
-      new Conv("LargeDilated", "inChannels = 60, outChannels = 41, inHeight = 11, inWidth = 10, kernel = 3, "
-          + "dilation = 2, paddingMode = Padding.SAME, activation = Activation.RELU6", 60, 11, 10, 41, 3, 3,
-          Window2d.of(3, 3).withDilations(2, 2).withPadMode(PadMode.SAME_UPPER), 1, true, Activation.RELU6));
+  private static final List<Conv> CONVS =
+      List.of(
+          // fan-in 603 (odd: INT4 rows end in half a byte), 603 x 37 x 49 = 1,093,239 multiply-adds
+          new Conv(
+              "LargePlain",
+              "inChannels = 67, outChannels = 37, inHeight = 7, inWidth = 7, kernel = 3, padding = 1, "
+                  + "activation = Activation.RELU",
+              67,
+              7,
+              7,
+              37,
+              3,
+              3,
+              Window2d.of(3, 3).withPads(1, 1, 1, 1),
+              1,
+              true,
+              Activation.RELU),
+          // two groups of fan-in 585, each 585 x 39 x 49 = 1,117,935 multiply-adds; stride 2, no
+          // bias
+          new Conv(
+              "LargeGrouped",
+              "inChannels = 130, outChannels = 78, inHeight = 13, inWidth = 13, kernel = 3, "
+                  + "stride = 2, padding = 1, groups = 2, bias = false",
+              130,
+              13,
+              13,
+              78,
+              3,
+              3,
+              Window2d.of(3, 3).withStrides(2, 2).withPads(1, 1, 1, 1),
+              2,
+              false,
+              Activation.NONE),
+          // fan-in 540, dilation 2, SAME padding: 540 x 41 x 110 = 2,435,400 multiply-adds
+          new Conv(
+              "LargeDilated",
+              "inChannels = 60, outChannels = 41, inHeight = 11, inWidth = 10, kernel = 3, "
+                  + "dilation = 2, paddingMode = Padding.SAME, activation = Activation.RELU6",
+              60,
+              11,
+              10,
+              41,
+              3,
+              3,
+              Window2d.of(3, 3).withDilations(2, 2).withPadMode(PadMode.SAME_UPPER),
+              1,
+              true,
+              Activation.RELU6));
 
   /** Class-name suffix and @Quantize lines: the split static kernels per requantization mode. */
-  private static final List<String[]> STATIC = List.of(
-      new String[] {"", "@Quantize(precision = Precision.INT8)", "@Quantize(precision = Precision.INT4)"},
-      new String[] {"Onnx", "@Quantize(precision = Precision.INT8, requantization = Requantization.FLOAT)",
-          "@Quantize(precision = Precision.INT4, requantization = Requantization.FLOAT)"});
+  private static final List<String[]> STATIC =
+      List.of(
+          new String[] {
+            "", "@Quantize(precision = Precision.INT8)", "@Quantize(precision = Precision.INT4)"
+          },
+          new String[] {
+            "Onnx",
+            "@Quantize(precision = Precision.INT8, requantization = Requantization.FLOAT)",
+            "@Quantize(precision = Precision.INT4, requantization = Requantization.FLOAT)"
+          });
 
   /** The other precisions, compiled for the first shape only. */
-  private static final List<String[]> OTHERS = List.of(
-      new String[] {"Float", "@Quantize(precision = Precision.FP16)",
-          "@Quantize(precision = Precision.INT8, activations = Activations.FLOAT)",
-          "@Quantize(precision = Precision.BINARY)"},
-      new String[] {"Dynamic", "@Quantize(precision = Precision.INT8, activations = Activations.DYNAMIC)",
-          "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",
-          "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)"});
+  private static final List<String[]> OTHERS =
+      List.of(
+          new String[] {
+            "Float",
+            "@Quantize(precision = Precision.FP16)",
+            "@Quantize(precision = Precision.INT8, activations = Activations.FLOAT)",
+            "@Quantize(precision = Precision.BINARY)"
+          },
+          new String[] {
+            "Dynamic",
+            "@Quantize(precision = Precision.INT8, activations = Activations.DYNAMIC)",
+            "@Quantize(precision = Precision.INT4, activations = Activations.DYNAMIC)",
+            "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)"
+          });
 
   private static Compilation compilation;
   private static ClassLoader loader;
@@ -108,7 +170,9 @@ class LargeConvKernelTest {
     List<JavaFileObject> sources = new ArrayList<>();
     for (Conv c : CONVS) {
       assertTrue(c.fanIn() > EXACT_FLOAT_FAN_IN, c.name() + ": fan-in must take the im2col path");
-      assertTrue(c.groupMacs() >= Rows.MIN_PARALLEL_MACS, c.name() + ": each group must be above the split threshold");
+      assertTrue(
+          c.groupMacs() >= Rows.MIN_PARALLEL_MACS,
+          c.name() + ": each group must be above the split threshold");
       for (String[] cls : STATIC) {
         sources.add(source(c, c.name() + cls[0], cls));
       }
@@ -116,8 +180,10 @@ class LargeConvKernelTest {
     for (String[] cls : OTHERS) {
       sources.add(source(CONVS.get(0), CONVS.get(0).name() + cls[0], cls));
     }
-    System.out.printf("[large-conv] output channels split across %d threads (Rows.threads(); -Dquantgen.threads"
-        + " changes it)%n", Rows.threads());
+    System.out.printf(
+        "[large-conv] output channels split across %d threads (Rows.threads(); -Dquantgen.threads"
+            + " changes it)%n",
+        Rows.threads());
     compilation = Compilations.compile(sources);
     assertThat(compilation).succeeded();
     loader = Compilations.loader(compilation);
@@ -133,34 +199,71 @@ class LargeConvKernelTest {
 
   @TestFactory
   Stream<DynamicTest> splitStaticConvolutionsEqualQuantizedConv2dBitForBit() {
-    return CONVS.stream().flatMap(c -> Stream.of(QuantType.INT8, QuantType.INT4).flatMap(type ->
-        Stream.of(RequantMode.INTEGER, RequantMode.ONNX).map(mode -> DynamicTest.dynamicTest(
-            c.name() + " " + type + " " + mode, () -> assertStaticMatches(c, type, mode)))));
+    return CONVS.stream()
+        .flatMap(
+            c ->
+                Stream.of(QuantType.INT8, QuantType.INT4)
+                    .flatMap(
+                        type ->
+                            Stream.of(RequantMode.INTEGER, RequantMode.ONNX)
+                                .map(
+                                    mode ->
+                                        DynamicTest.dynamicTest(
+                                            c.name() + " " + type + " " + mode,
+                                            () -> assertStaticMatches(c, type, mode)))));
   }
 
-  private static void assertStaticMatches(Conv c, QuantType type, RequantMode mode) throws Throwable {
-    String kernelName = "test." + c.name() + (mode == RequantMode.ONNX ? "Onnx" : "") + "_"
-        + (type == QuantType.INT8 ? "Int8" : "Int4");
-    assertTrue(generatedSource(kernelName).contains("Rows.forEach(MPG"),
+  private static void assertStaticMatches(Conv c, QuantType type, RequantMode mode)
+      throws Throwable {
+    String kernelName =
+        "test."
+            + c.name()
+            + (mode == RequantMode.ONNX ? "Onnx" : "")
+            + "_"
+            + (type == QuantType.INT8 ? "Int8" : "Int4");
+    assertTrue(
+        generatedSource(kernelName).contains("Rows.forEach(MPG"),
         kernelName + " must split its output channels");
     Random random = new Random(kernelName.hashCode());
     FloatTensor weights = gaussian(random, Shape.of(c.m(), c.c() / c.groups(), c.kh(), c.kw()));
     FloatTensor bias = c.bias() ? gaussian(random, Shape.of(c.m())) : null;
     ActivationParams in = new ActivationParams(0.02f, -7);
     ActivationParams out = new ActivationParams(1.0f, 5);
-    QuantizedConv2d reference = QuantizedConv2d.quantize(weights, bias, c.window(), c.groups(), c.activation(),
-        QuantParams.perTensor(in.scale(), in.zeroPoint(), QuantType.INT8),
-        QuantParams.perTensor(out.scale(), out.zeroPoint(), QuantType.INT8), mode, type);
+    QuantizedConv2d reference =
+        QuantizedConv2d.quantize(
+            weights,
+            bias,
+            c.window(),
+            c.groups(),
+            c.activation(),
+            QuantParams.perTensor(in.scale(), in.zeroPoint(), QuantType.INT8),
+            QuantParams.perTensor(out.scale(), out.zeroPoint(), QuantType.INT8),
+            mode,
+            type);
     int[] qx = new int[c.c() * c.h() * c.w()];
     byte[] bx = new byte[qx.length];
     for (int i = 0; i < qx.length; i++) {
-      qx[i] = i % 11 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128; // saturating extremes too
+      qx[i] =
+          i % 11 == 0
+              ? (i % 2 == 0 ? -128 : 127)
+              : random.nextInt(256) - 128; // saturating extremes too
       bx[i] = (byte) qx[i];
     }
     int[] expected = reference.apply(IntTensor.of(c.input(), QuantType.INT8, qx)).toArray();
     Class<?> kernel = loader.loadClass(kernelName);
-    Object k = invoke(kernel.getMethod("prepare", FloatTensor.class, FloatTensor.class, ActivationParams.class,
-        ActivationParams.class), null, weights, bias, in, out);
+    Object k =
+        invoke(
+            kernel.getMethod(
+                "prepare",
+                FloatTensor.class,
+                FloatTensor.class,
+                ActivationParams.class,
+                ActivationParams.class),
+            null,
+            weights,
+            bias,
+            in,
+            out);
     byte[] y = new byte[expected.length];
     int saturated = 0;
     kernel.getMethod("forwardQuantized", byte[].class, byte[].class).invoke(k, bx, y);
@@ -168,8 +271,14 @@ class LargeConvKernelTest {
       assertEquals(expected[i], y[i], kernelName + " @" + i);
       saturated += y[i] == -128 || y[i] == 127 ? 1 : 0;
     }
-    assertTrue(saturated < y.length / 2, kernelName + ": most outputs must not saturate (" + saturated + " of "
-        + y.length + ") or the comparison says little");
+    assertTrue(
+        saturated < y.length / 2,
+        kernelName
+            + ": most outputs must not saturate ("
+            + saturated
+            + " of "
+            + y.length
+            + ") or the comparison says little");
     // The float entry point quantizes, runs the same path and dequantizes.
     float[] x = new float[qx.length];
     for (int i = 0; i < x.length; i++) {
@@ -186,25 +295,107 @@ class LargeConvKernelTest {
   Stream<DynamicTest> otherPrecisionsOnALargeShapeEqualTheirReferences() {
     Conv c = CONVS.get(0);
     return Stream.of(
-        DynamicTest.dynamicTest("Fp32", () -> assertFloatMatches(c, "Float_Fp32",
-            (w, b) -> new Conv2d(w, b, c.window(), c.groups(), c.activation())::apply, true)),
-        DynamicTest.dynamicTest("Fp16", () -> assertFloatMatches(c, "Float_Fp16",
-            (w, b) -> Fp16Conv2d.of(w, b, c.window(), c.groups(), c.activation())::apply, true)),
-        DynamicTest.dynamicTest("Int8 weight-only", () -> assertFloatMatches(c, "Float_Int8",
-            (w, b) -> WeightQuantizedConv2d.quantize(w, b, c.window(), c.groups(), c.activation(), QuantType.INT8,
-                ActivationMode.FLOAT)::apply, false)),
-        DynamicTest.dynamicTest("Binary sign-add", () -> assertFloatMatches(c, "Float_Binary",
-            (w, b) -> BinaryConv2d.binarize(w, b, c.window(), c.groups(), c.activation(), true,
-                ActivationMode.FLOAT)::apply, false)),
-        DynamicTest.dynamicTest("Int8 dynamic", () -> assertFloatMatches(c, "Dynamic_Int8",
-            (w, b) -> WeightQuantizedConv2d.quantize(w, b, c.window(), c.groups(), c.activation(), QuantType.INT8,
-                ActivationMode.DYNAMIC)::apply, false)),
-        DynamicTest.dynamicTest("Int4 dynamic", () -> assertFloatMatches(c, "Dynamic_Int4",
-            (w, b) -> WeightQuantizedConv2d.quantize(w, b, c.window(), c.groups(), c.activation(), QuantType.INT4,
-                ActivationMode.DYNAMIC)::apply, false)),
-        DynamicTest.dynamicTest("Binary XNOR", () -> assertFloatMatches(c, "Dynamic_Binary",
-            (w, b) -> BinaryConv2d.binarize(w, b, c.window(), c.groups(), c.activation(), true,
-                ActivationMode.BINARY)::apply, false)));
+        DynamicTest.dynamicTest(
+            "Fp32",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Float_Fp32",
+                    (w, b) -> new Conv2d(w, b, c.window(), c.groups(), c.activation())::apply,
+                    true)),
+        DynamicTest.dynamicTest(
+            "Fp16",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Float_Fp16",
+                    (w, b) -> Fp16Conv2d.of(w, b, c.window(), c.groups(), c.activation())::apply,
+                    true)),
+        DynamicTest.dynamicTest(
+            "Int8 weight-only",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Float_Int8",
+                    (w, b) ->
+                        WeightQuantizedConv2d.quantize(
+                                w,
+                                b,
+                                c.window(),
+                                c.groups(),
+                                c.activation(),
+                                QuantType.INT8,
+                                ActivationMode.FLOAT)
+                            ::apply,
+                    false)),
+        DynamicTest.dynamicTest(
+            "Binary sign-add",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Float_Binary",
+                    (w, b) ->
+                        BinaryConv2d.binarize(
+                                w,
+                                b,
+                                c.window(),
+                                c.groups(),
+                                c.activation(),
+                                true,
+                                ActivationMode.FLOAT)
+                            ::apply,
+                    false)),
+        DynamicTest.dynamicTest(
+            "Int8 dynamic",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Dynamic_Int8",
+                    (w, b) ->
+                        WeightQuantizedConv2d.quantize(
+                                w,
+                                b,
+                                c.window(),
+                                c.groups(),
+                                c.activation(),
+                                QuantType.INT8,
+                                ActivationMode.DYNAMIC)
+                            ::apply,
+                    false)),
+        DynamicTest.dynamicTest(
+            "Int4 dynamic",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Dynamic_Int4",
+                    (w, b) ->
+                        WeightQuantizedConv2d.quantize(
+                                w,
+                                b,
+                                c.window(),
+                                c.groups(),
+                                c.activation(),
+                                QuantType.INT4,
+                                ActivationMode.DYNAMIC)
+                            ::apply,
+                    false)),
+        DynamicTest.dynamicTest(
+            "Binary XNOR",
+            () ->
+                assertFloatMatches(
+                    c,
+                    "Dynamic_Binary",
+                    (w, b) ->
+                        BinaryConv2d.binarize(
+                                w,
+                                b,
+                                c.window(),
+                                c.groups(),
+                                c.activation(),
+                                true,
+                                ActivationMode.BINARY)
+                            ::apply,
+                    false)));
   }
 
   /** A reference convolution built from float weights and bias. */
@@ -212,8 +403,8 @@ class LargeConvKernelTest {
     UnaryOperator<FloatTensor> of(FloatTensor weights, FloatTensor bias);
   }
 
-  private static void assertFloatMatches(Conv c, String classAndVariant, Reference reference, boolean reassociated)
-      throws Throwable {
+  private static void assertFloatMatches(
+      Conv c, String classAndVariant, Reference reference, boolean reassociated) throws Throwable {
     String kernelName = "test." + c.name() + classAndVariant;
     Random random = new Random(kernelName.hashCode());
     FloatTensor weights = gaussian(random, Shape.of(c.m(), c.c() / c.groups(), c.kh(), c.kw()));
@@ -221,26 +412,44 @@ class LargeConvKernelTest {
     FloatTensor x = gaussian(random, c.input());
     float[] expected = reference.of(weights, bias).apply(x).toArray();
     Class<?> kernel = loader.loadClass(kernelName);
-    Object k = classAndVariant.endsWith("Fp32")
-        ? invoke(kernel.getConstructor(FloatTensor.class, FloatTensor.class), weights, bias)
-        : invoke(kernel.getMethod("prepare", FloatTensor.class, FloatTensor.class, ActivationParams.class,
-            ActivationParams.class), null, weights, bias, null, null);
+    Object k =
+        classAndVariant.endsWith("Fp32")
+            ? invoke(kernel.getConstructor(FloatTensor.class, FloatTensor.class), weights, bias)
+            : invoke(
+                kernel.getMethod(
+                    "prepare",
+                    FloatTensor.class,
+                    FloatTensor.class,
+                    ActivationParams.class,
+                    ActivationParams.class),
+                null,
+                weights,
+                bias,
+                null,
+                null);
     float[] y = new float[expected.length];
     kernel.getMethod("forward", float[].class, float[].class).invoke(k, x.toArray(), y);
     if (reassociated) {
-      ConvKernelFunctionalTest.assertWithinReassociationBound(expected, y, weights, bias, c.window(), c.groups(), x,
-          kernelName);
+      ConvKernelFunctionalTest.assertWithinReassociationBound(
+          expected, y, weights, bias, c.window(), c.groups(), x, kernelName);
       return;
     }
     for (int i = 0; i < y.length; i++) {
-      // zeros compared as +0: a reference that adds a zero bias may give +0 where the kernel gives -0
-      assertEquals(Float.floatToIntBits(expected[i] + 0.0f), Float.floatToIntBits(y[i] + 0.0f),
+      // zeros compared as +0: a reference that adds a zero bias may give +0 where the kernel gives
+      // -0
+      assertEquals(
+          Float.floatToIntBits(expected[i] + 0.0f),
+          Float.floatToIntBits(y[i] + 0.0f),
           kernelName + " @" + i + ": " + expected[i] + " vs " + y[i]);
     }
   }
 
   private static String generatedSource(String qualifiedName) throws IOException {
-    return compilation.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
+    return compilation
+        .generatedSourceFile(qualifiedName)
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
   }
 
   private static Object invoke(java.lang.reflect.Executable m, Object... args) throws Throwable {

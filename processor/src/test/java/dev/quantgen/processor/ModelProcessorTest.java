@@ -32,64 +32,103 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 class ModelProcessorTest {
-  private static final JavaFileObject HIDDEN = source("Hidden",
-      "@Dense(in = 20, out = 9, activation = Activation.RELU)",
-      "@Quantize(precision = Precision.INT8)",
-      "@Quantize(precision = Precision.INT4, activations = Activations.FLOAT)",
-      "public final class Hidden {}");
-  private static final JavaFileObject OUTPUT = source("Output",
-      "@Dense(in = 9, out = 4)",
-      "@Quantize(precision = Precision.INT8)",
-      "public final class Output {}");
+  private static final JavaFileObject HIDDEN =
+      source(
+          "Hidden",
+          "@Dense(in = 20, out = 9, activation = Activation.RELU)",
+          "@Quantize(precision = Precision.INT8)",
+          "@Quantize(precision = Precision.INT4, activations = Activations.FLOAT)",
+          "public final class Hidden {}");
+  private static final JavaFileObject OUTPUT =
+      source(
+          "Output",
+          "@Dense(in = 9, out = 4)",
+          "@Quantize(precision = Precision.INT8)",
+          "public final class Output {}");
 
   @Test
   void emptyModelIsRejected() {
     JavaFileObject model = source("Empty", "@Model(", "    layers = {})", "interface Empty {}");
     Compilation c = compile(model);
-    assertThat(c).hadErrorContaining("[QuantizeEmptyModel]").inFile(model).onLineContaining("layers = {}");
+    assertThat(c)
+        .hadErrorContaining("[QuantizeEmptyModel]")
+        .inFile(model)
+        .onLineContaining("layers = {}");
   }
 
   @Test
   void aListedClassWithoutLayerAnnotationIsNotALayer() {
     JavaFileObject plain = source("Plain", "final class Plain {}");
     JavaFileObject model = source("M", "@Model(", "    layers = {Plain.class})", "interface M {}");
-    assertThat(compile(plain, model)).hadErrorContaining("[QuantizeNotALayer] layers[0] = Plain")
-        .inFile(model).onLineContaining("layers = {Plain.class}");
+    assertThat(compile(plain, model))
+        .hadErrorContaining("[QuantizeNotALayer] layers[0] = Plain")
+        .inFile(model)
+        .onLineContaining("layers = {Plain.class}");
   }
 
   @Test
   void aConvolutionOutputMustBeFlattenedBeforeADenseLayer() {
-    JavaFileObject conv = source("Conv",
-        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)", "final class Conv {}");
+    JavaFileObject conv =
+        source(
+            "Conv",
+            "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)",
+            "final class Conv {}");
     JavaFileObject dense = source("Head", "@Dense(in = 8, out = 3)", "final class Head {}");
-    JavaFileObject model = source("M", "@Model(", "    layers = {Conv.class, Head.class})", "interface M {}");
-    assertThat(compile(conv, dense, model)).hadErrorContaining("layers[1] = Head takes input [8], but layers[0] = Conv "
-        + "produces [2, 2, 2]").inFile(model).onLineContaining("layers = {Conv.class, Head.class}");
+    JavaFileObject model =
+        source("M", "@Model(", "    layers = {Conv.class, Head.class})", "interface M {}");
+    assertThat(compile(conv, dense, model))
+        .hadErrorContaining(
+            "layers[1] = Head takes input [8], but layers[0] = Conv " + "produces [2, 2, 2]")
+        .inFile(model)
+        .onLineContaining("layers = {Conv.class, Head.class}");
   }
 
   @Test
   void spatialShapesMustChain() {
-    JavaFileObject conv = source("Conv",
-        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)", "final class Conv {}");
-    JavaFileObject pool = source("Pool", "@MaxPool2d(channels = 3, inHeight = 2, inWidth = 2, kernel = 2)",
-        "final class Pool {}");
-    JavaFileObject model = source("M", "@Model(", "    layers = {Conv.class, Pool.class})", "interface M {}");
-    assertThat(compile(conv, pool, model)).hadErrorContaining("[QuantizeShapeMismatch] layers[1] = Pool takes input "
-        + "[3, 2, 2], but layers[0] = Conv produces [2, 2, 2]");
+    JavaFileObject conv =
+        source(
+            "Conv",
+            "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)",
+            "final class Conv {}");
+    JavaFileObject pool =
+        source(
+            "Pool",
+            "@MaxPool2d(channels = 3, inHeight = 2, inWidth = 2, kernel = 2)",
+            "final class Pool {}");
+    JavaFileObject model =
+        source("M", "@Model(", "    layers = {Conv.class, Pool.class})", "interface M {}");
+    assertThat(compile(conv, pool, model))
+        .hadErrorContaining(
+            "[QuantizeShapeMismatch] layers[1] = Pool takes input "
+                + "[3, 2, 2], but layers[0] = Conv produces [2, 2, 2]");
   }
 
   @Test
   void convolutionModelsWireConvPoolFlattenAndDense() {
-    JavaFileObject conv = source("Conv",
-        "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)",
-        "@Quantize(precision = Precision.INT8)", "final class Conv {}");
-    JavaFileObject pool = source("Pool", "@MaxPool2d(channels = 2, inHeight = 2, inWidth = 2, kernel = 2)",
-        "final class Pool {}");
-    JavaFileObject flat = source("Flat", "@Flatten(channels = 2, height = 1, width = 1)", "final class Flat {}");
-    JavaFileObject dense = source("Head", "@Dense(in = 2, out = 3)", "@Quantize(precision = Precision.INT8)",
-        "final class Head {}");
-    JavaFileObject model = source("M", "@Model(layers = {Conv.class, Pool.class, Flat.class, Head.class})",
-        "interface M {}");
+    JavaFileObject conv =
+        source(
+            "Conv",
+            "@Conv2d(inChannels = 1, outChannels = 2, inHeight = 4, inWidth = 4, kernel = 3)",
+            "@Quantize(precision = Precision.INT8)",
+            "final class Conv {}");
+    JavaFileObject pool =
+        source(
+            "Pool",
+            "@MaxPool2d(channels = 2, inHeight = 2, inWidth = 2, kernel = 2)",
+            "final class Pool {}");
+    JavaFileObject flat =
+        source("Flat", "@Flatten(channels = 2, height = 1, width = 1)", "final class Flat {}");
+    JavaFileObject dense =
+        source(
+            "Head",
+            "@Dense(in = 2, out = 3)",
+            "@Quantize(precision = Precision.INT8)",
+            "final class Head {}");
+    JavaFileObject model =
+        source(
+            "M",
+            "@Model(layers = {Conv.class, Pool.class, Flat.class, Head.class})",
+            "interface M {}");
     Compilation c = compile(conv, pool, flat, dense, model);
     assertThat(c).succeeded();
     assertThat(c).generatedSourceFile("test.M_Model");
@@ -97,18 +136,34 @@ class ModelProcessorTest {
 
   @Test
   void convolutionModelsRunTheirDefaultVariants() throws Exception {
-    JavaFileObject int4 = source("Conv",
-        "@Conv2d(inChannels = 1, outChannels = 3, inHeight = 5, inWidth = 5, kernel = 3, padding = 1, "
-            + "activation = Activation.RELU)",
-        "@Quantize(precision = Precision.INT4)", "@Quantize(precision = Precision.FP16)", "public final class Conv {}");
-    JavaFileObject half = source("Half",
-        "@Conv2d(inChannels = 3, outChannels = 2, inHeight = 5, inWidth = 5, kernel = 3, stride = 2)",
-        "@Quantize(precision = Precision.FP16)", "public final class Half {}");
-    JavaFileObject flat = source("Flat", "@Flatten(channels = 2, height = 2, width = 2)", "public final class Flat {}");
-    JavaFileObject dense = source("Head", "@Dense(in = 8, out = 3)", "@Quantize(precision = Precision.BINARY)",
-        "public final class Head {}");
-    JavaFileObject model = source("M", "@Model(layers = {Conv.class, Half.class, Flat.class, Head.class})",
-        "public interface M {}");
+    JavaFileObject int4 =
+        source(
+            "Conv",
+            "@Conv2d(inChannels = 1, outChannels = 3, inHeight = 5, inWidth = 5, kernel = 3, padding = 1, "
+                + "activation = Activation.RELU)",
+            "@Quantize(precision = Precision.INT4)",
+            "@Quantize(precision = Precision.FP16)",
+            "public final class Conv {}");
+    JavaFileObject half =
+        source(
+            "Half",
+            "@Conv2d(inChannels = 3, outChannels = 2, inHeight = 5, inWidth = 5, kernel = 3, stride = 2)",
+            "@Quantize(precision = Precision.FP16)",
+            "public final class Half {}");
+    JavaFileObject flat =
+        source(
+            "Flat", "@Flatten(channels = 2, height = 2, width = 2)", "public final class Flat {}");
+    JavaFileObject dense =
+        source(
+            "Head",
+            "@Dense(in = 8, out = 3)",
+            "@Quantize(precision = Precision.BINARY)",
+            "public final class Head {}");
+    JavaFileObject model =
+        source(
+            "M",
+            "@Model(layers = {Conv.class, Half.class, Flat.class, Head.class})",
+            "public interface M {}");
     Compilation c = compile(int4, half, flat, dense, model);
     assertThat(c).succeeded();
     ClassLoader loader = Compilations.loader(c);
@@ -123,50 +178,91 @@ class ModelProcessorTest {
     weights.put("Head.bias", gaussian(random, Shape.of(3)));
     float[] x = gaussian(random, Shape.of(25)).toArray();
 
-    // Floats: the static INT4 convolution runs FP32, then the FP16 convolution and the BINARY dense layer.
+    // Floats: the static INT4 convolution runs FP32, then the FP16 convolution and the BINARY dense
+    // layer.
     Object floats = modelClass.getMethod("floats", java.util.Map.class).invoke(null, weights);
-    float[][] trace = (float[][]) floats.getClass().getMethod("trace", float[].class).invoke(floats, x);
+    float[][] trace =
+        (float[][]) floats.getClass().getMethod("trace", float[].class).invoke(floats, x);
     float[] conv = new float[75];
     Class<?> fp32 = loader.loadClass("test.Conv_Fp32");
-    fp32.getMethod("forward", float[].class, float[].class).invoke(fp32.getConstructor(FloatTensor.class,
-        FloatTensor.class).newInstance(weights.get("Conv.weight"), weights.get("Conv.bias")), x, conv);
+    fp32.getMethod("forward", float[].class, float[].class)
+        .invoke(
+            fp32.getConstructor(FloatTensor.class, FloatTensor.class)
+                .newInstance(weights.get("Conv.weight"), weights.get("Conv.bias")),
+            x,
+            conv);
     assertArrayEquals(conv, trace[0]);
     float[] halfOut = new float[8];
     Class<?> fp16 = loader.loadClass("test.Half_Fp16");
-    fp16.getMethod("forward", float[].class, float[].class).invoke(fp16.getConstructor(FloatTensor.class,
-        FloatTensor.class).newInstance(weights.get("Half.weight"), weights.get("Half.bias")), conv, halfOut);
+    fp16.getMethod("forward", float[].class, float[].class)
+        .invoke(
+            fp16.getConstructor(FloatTensor.class, FloatTensor.class)
+                .newInstance(weights.get("Half.weight"), weights.get("Half.bias")),
+            conv,
+            halfOut);
     assertArrayEquals(halfOut, trace[1]);
     float[] head = new float[3];
     Class<?> binary = loader.loadClass("test.Head_Binary");
-    Object headKernel = binary.getMethod("prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class)
-        .invoke(null, DenseWeights.of(8, 3, weights.get("Head.weight").toArray(), weights.get("Head.bias").toArray()),
-            null, null);
+    Object headKernel =
+        binary
+            .getMethod(
+                "prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class)
+            .invoke(
+                null,
+                DenseWeights.of(
+                    8, 3, weights.get("Head.weight").toArray(), weights.get("Head.bias").toArray()),
+                null,
+                null);
     binary.getMethod("forward", float[].class, float[].class).invoke(headKernel, halfOut, head);
     assertArrayEquals(head, trace[3]);
 
-    // forward(x, y), Floats and Fp32: per-thread buffers, the last layer into y; the trace's output bit for bit,
+    // forward(x, y), Floats and Fp32: per-thread buffers, the last layer into y; the trace's output
+    // bit for bit,
     // twice (the buffers reused)
     Object fp32Model = modelClass.getMethod("fp32", java.util.Map.class).invoke(null, weights);
-    float[] fp32Out = ((float[][]) fp32Model.getClass().getMethod("trace", float[].class).invoke(fp32Model, x))[3];
+    float[] fp32Out =
+        ((float[][]) fp32Model.getClass().getMethod("trace", float[].class).invoke(fp32Model, x))
+            [3];
     for (int k = 0; k < 2; k++) {
       float[] y = new float[3];
       floats.getClass().getMethod("forward", float[].class, float[].class).invoke(floats, x, y);
       assertArrayEquals(trace[3], y);
-      fp32Model.getClass().getMethod("forward", float[].class, float[].class).invoke(fp32Model, x, y);
+      fp32Model
+          .getClass()
+          .getMethod("forward", float[].class, float[].class)
+          .invoke(fp32Model, x, y);
       assertArrayEquals(fp32Out, y);
-      assertArrayEquals(fp32Out, (float[]) fp32Model.getClass().getMethod("forward", float[].class).invoke(fp32Model, x));
+      assertArrayEquals(
+          fp32Out,
+          (float[]) fp32Model.getClass().getMethod("forward", float[].class).invoke(fp32Model, x));
     }
 
-    // Int8: the INT4 convolution keeps int8 activations, equal to its kernel on the calibrated params.
-    Object int8 = modelClass.getMethod("calibrate", java.util.Map.class, Iterable.class).invoke(null, weights,
-        List.of(x));
+    // Int8: the INT4 convolution keeps int8 activations, equal to its kernel on the calibrated
+    // params.
+    Object int8 =
+        modelClass
+            .getMethod("calibrate", java.util.Map.class, Iterable.class)
+            .invoke(null, weights, List.of(x));
     @SuppressWarnings("unchecked")
-    List<ActivationParams> params = (List<ActivationParams>) int8.getClass().getMethod("params").invoke(int8);
-    byte[][] quantized = (byte[][]) int8.getClass().getMethod("traceQuantized", float[].class).invoke(int8, x);
+    List<ActivationParams> params =
+        (List<ActivationParams>) int8.getClass().getMethod("params").invoke(int8);
+    byte[][] quantized =
+        (byte[][]) int8.getClass().getMethod("traceQuantized", float[].class).invoke(int8, x);
     Class<?> int4Kernel = loader.loadClass("test.Conv_Int4");
-    Object k = int4Kernel.getMethod("prepare", FloatTensor.class, FloatTensor.class, ActivationParams.class,
-        ActivationParams.class).invoke(null, weights.get("Conv.weight"), weights.get("Conv.bias"), params.get(0),
-        params.get(1));
+    Object k =
+        int4Kernel
+            .getMethod(
+                "prepare",
+                FloatTensor.class,
+                FloatTensor.class,
+                ActivationParams.class,
+                ActivationParams.class)
+            .invoke(
+                null,
+                weights.get("Conv.weight"),
+                weights.get("Conv.bias"),
+                params.get(0),
+                params.get(1));
     byte[] qx = new byte[25];
     for (int i = 0; i < qx.length; i++) {
       qx[i] = (byte) params.get(0).quantize(x[i]);
@@ -186,37 +282,50 @@ class ModelProcessorTest {
 
   @Test
   void consecutiveShapesThatDoNotChainAreAShapeMismatch() {
-    JavaFileObject model = source("M", "@Model(", "    layers = {Output.class, Hidden.class})", "interface M {}");
+    JavaFileObject model =
+        source("M", "@Model(", "    layers = {Output.class, Hidden.class})", "interface M {}");
     Compilation c = compile(HIDDEN, OUTPUT, model);
-    assertThat(c).hadErrorContaining("[QuantizeShapeMismatch] layers[1] = Hidden has in = 20, but layers[0] = "
-        + "Output has out = 4").inFile(model).onLineContaining("layers = {Output.class, Hidden.class}");
+    assertThat(c)
+        .hadErrorContaining(
+            "[QuantizeShapeMismatch] layers[1] = Hidden has in = 20, but layers[0] = "
+                + "Output has out = 4")
+        .inFile(model)
+        .onLineContaining("layers = {Output.class, Hidden.class}");
   }
 
   @Test
   void aLayerWithErrorsStopsTheModel() {
     JavaFileObject bad = source("Bad", "@Dense(in = 0, out = 2)", "final class Bad {}");
     JavaFileObject model = source("M", "@Model(", "    layers = {Bad.class})", "interface M {}");
-    assertThat(compile(bad, model)).hadErrorContaining("[QuantizeInvalidLayer]")
-        .inFile(model).onLineContaining("layers = {Bad.class}");
+    assertThat(compile(bad, model))
+        .hadErrorContaining("[QuantizeInvalidLayer]")
+        .inFile(model)
+        .onLineContaining("layers = {Bad.class}");
   }
 
   @Test
   void generatedModelRunsEveryPrecisionChoiceAndKeepsInt8BetweenStaticLayers() throws Exception {
-    JavaFileObject model = source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
+    JavaFileObject model =
+        source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
     Compilation c = compile(HIDDEN, OUTPUT, model);
     assertThat(c).succeeded();
     Class<?> modelClass = Compilations.loader(c).loadClass("test.Mlp_Model");
     Random random = new Random(3);
     List<DenseWeights> weights = List.of(weights(random, 20, 9), weights(random, 9, 4));
-    List<ActivationParams> boundaries = List.of(ActivationParams.fromRange(-3, 3), ActivationParams.fromRange(0, 4),
-        ActivationParams.fromRange(-5, 5));
+    List<ActivationParams> boundaries =
+        List.of(
+            ActivationParams.fromRange(-3, 3),
+            ActivationParams.fromRange(0, 4),
+            ActivationParams.fromRange(-5, 5));
     float[] x = new float[20];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextGaussian();
     }
 
     Object defaults = build(builder(modelClass), weights, boundaries);
-    assertEquals(List.of(Precision.INT8, Precision.INT8), modelClass.getMethod("precisions").invoke(defaults));
+    assertEquals(
+        List.of(Precision.INT8, Precision.INT8),
+        modelClass.getMethod("precisions").invoke(defaults));
     float[] y = new float[4];
     modelClass.getMethod("forward", float[].class, float[].class).invoke(defaults, x, y);
     // The chained int8 path equals running the two layers one by one through float, since the
@@ -227,7 +336,8 @@ class ModelProcessorTest {
     Object mixed = builder(modelClass);
     mixed.getClass().getMethod("hidden", Precision.class).invoke(mixed, Precision.INT4);
     Object built = build(mixed, weights, boundaries);
-    assertEquals(List.of(Precision.INT4, Precision.INT8), modelClass.getMethod("precisions").invoke(built));
+    assertEquals(
+        List.of(Precision.INT4, Precision.INT8), modelClass.getMethod("precisions").invoke(built));
 
     Object fp32 = builder(modelClass);
     fp32.getClass().getMethod("allLayers", Precision.class).invoke(fp32, Precision.FP32);
@@ -235,24 +345,42 @@ class ModelProcessorTest {
     modelClass.getMethod("forward", float[].class, float[].class).invoke(baseline, x, y);
 
     Object binary = builder(modelClass);
-    InvocationTargetException e = assertThrows(InvocationTargetException.class,
-        () -> binary.getClass().getMethod("allLayers", Precision.class).invoke(binary, Precision.BINARY));
-    assertEquals("precision of hidden: expected one of FP32, INT8, INT4, got BINARY", e.getCause().getMessage());
+    InvocationTargetException e =
+        assertThrows(
+            InvocationTargetException.class,
+            () ->
+                binary
+                    .getClass()
+                    .getMethod("allLayers", Precision.class)
+                    .invoke(binary, Precision.BINARY));
+    assertEquals(
+        "precision of hidden: expected one of FP32, INT8, INT4, got BINARY",
+        e.getCause().getMessage());
 
     Object noCalibration = builder(modelClass);
-    InvocationTargetException missing = assertThrows(InvocationTargetException.class,
-        () -> noCalibration.getClass().getMethod("build", List.class).invoke(noCalibration, weights));
-    assertTrue(missing.getCause().getMessage().startsWith("activation params for Hidden"),
+    InvocationTargetException missing =
+        assertThrows(
+            InvocationTargetException.class,
+            () ->
+                noCalibration
+                    .getClass()
+                    .getMethod("build", List.class)
+                    .invoke(noCalibration, weights));
+    assertTrue(
+        missing.getCause().getMessage().startsWith("activation params for Hidden"),
         missing.getCause().getMessage());
   }
 
   @Test
-  void generatedKernelsAnswerByLayerIndexWithTheVariantWhoseConfigurationMatches() throws Exception {
-    JavaFileObject model = source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
+  void generatedKernelsAnswerByLayerIndexWithTheVariantWhoseConfigurationMatches()
+      throws Exception {
+    JavaFileObject model =
+        source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
     Compilation c = compile(HIDDEN, OUTPUT, model);
     assertThat(c).succeeded();
     ClassLoader loader = Compilations.loader(c);
-    GeneratedKernels kernels = (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
+    GeneratedKernels kernels =
+        (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
     assertEquals("test.Mlp", kernels.modelName());
     assertEquals(2, kernels.layers());
     Random random = new Random(5);
@@ -266,22 +394,44 @@ class ModelProcessorTest {
     assertTrue(kernels.fp32(0, hidden, FusedActivation.RELU6).isEmpty(), "another activation");
     assertTrue(kernels.fp32(1, hidden, FusedActivation.NONE).isEmpty(), "another shape");
 
-    QuantizedDenseConfig int8 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
-    QuantizedDenseConfig int4 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
-    assertEquals("Hidden_Int8", name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int8, a, b))));
-    assertEquals("Hidden_Int4", name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int4, a, b))));
-    QuantizedDenseConfig perTensor = new QuantizedDenseConfig(int8.weightType(), int8.symmetric(), false,
-        int8.blockSize(), int8.mode(), int8.requantization(), int8.activation());
-    assertTrue(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, perTensor, a, b)).isEmpty(),
+    QuantizedDenseConfig int8 =
+        (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
+    QuantizedDenseConfig int4 =
+        (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
+    assertEquals(
+        "Hidden_Int8",
+        name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int8, a, b))));
+    assertEquals(
+        "Hidden_Int4",
+        name(kernels.quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, int4, a, b))));
+    QuantizedDenseConfig perTensor =
+        new QuantizedDenseConfig(
+            int8.weightType(),
+            int8.symmetric(),
+            false,
+            int8.blockSize(),
+            int8.mode(),
+            int8.requantization(),
+            int8.activation());
+    assertTrue(
+        kernels
+            .quantized(0, QuantizedDenseParams.prepare("Hidden", hidden, perTensor, a, b))
+            .isEmpty(),
         "no per-tensor INT8 variant was generated");
-    assertTrue(kernels.quantized(1, QuantizedDenseParams.prepare("Output", output, int4, a, b)).isEmpty(),
+    assertTrue(
+        kernels.quantized(1, QuantizedDenseParams.prepare("Output", output, int4, a, b)).isEmpty(),
         "Output has no INT4 variant");
     assertTrue(kernels.fp16(0, Fp16DenseParams.prepare(hidden, FusedActivation.RELU)).isEmpty());
-    assertTrue(kernels.binary(1, BinaryDenseParams.prepare(output, true, ActivationMode.FLOAT,
-        FusedActivation.NONE)).isEmpty());
+    assertTrue(
+        kernels
+            .binary(
+                1,
+                BinaryDenseParams.prepare(output, true, ActivationMode.FLOAT, FusedActivation.NONE))
+            .isEmpty());
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> kernels.fp32(2, output, FusedActivation.NONE));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> kernels.fp32(2, output, FusedActivation.NONE));
     assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> kernels.binary(-1, null));
     assertEquals("layer: expected 0 to 1, got -1", e.getMessage());
@@ -289,29 +439,43 @@ class ModelProcessorTest {
 
   @Test
   void generatedKernelsDescribeWhatEachVariantAcceptsInTheRuntimesWords() throws Exception {
-    JavaFileObject model = source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
+    JavaFileObject model =
+        source("Mlp", "@Model(layers = {Hidden.class, Output.class})", "public interface Mlp {}");
     Compilation c = compile(HIDDEN, OUTPUT, model);
     assertThat(c).succeeded();
     ClassLoader loader = Compilations.loader(c);
-    GeneratedKernels kernels = (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
+    GeneratedKernels kernels =
+        (GeneratedKernels) loader.loadClass("test.Mlp_Model").getMethod("kernels").invoke(null);
     Random random = new Random(5);
     DenseWeights hidden = weights(random, 20, 9);
     ActivationParams a = ActivationParams.fromRange(-3, 3);
     ActivationParams b = ActivationParams.fromRange(0, 4);
-    QuantizedDenseConfig int8 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
-    QuantizedDenseConfig int4 = (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
+    QuantizedDenseConfig int8 =
+        (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
+    QuantizedDenseConfig int4 =
+        (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int4").getField("CONFIG").get(null);
 
-    // Each line is the class name, then what PreparedLayer.describe() says of the parameters it accepts.
-    assertEquals(List.of(
-        "Hidden_Fp32: " + new PreparedLayer.Fp32("h", hidden, FusedActivation.RELU).describe(),
-        "Hidden_Int8: " + new PreparedLayer.Quantized("h", QuantizedDenseParams.prepare("h", hidden, int8, a, b))
-            .describe(),
-        "Hidden_Int4: " + new PreparedLayer.Quantized("h", QuantizedDenseParams.prepare("h", hidden, int4, a, b))
-            .describe()), kernels.variants(0));
-    assertEquals("Hidden_Int8: int8 symmetric per-channel static (integer requantization), 20 -> 9, bias,"
-        + " activation RELU", kernels.variants(0).get(1));
+    // Each line is the class name, then what PreparedLayer.describe() says of the parameters it
+    // accepts.
+    assertEquals(
+        List.of(
+            "Hidden_Fp32: " + new PreparedLayer.Fp32("h", hidden, FusedActivation.RELU).describe(),
+            "Hidden_Int8: "
+                + new PreparedLayer.Quantized(
+                        "h", QuantizedDenseParams.prepare("h", hidden, int8, a, b))
+                    .describe(),
+            "Hidden_Int4: "
+                + new PreparedLayer.Quantized(
+                        "h", QuantizedDenseParams.prepare("h", hidden, int4, a, b))
+                    .describe()),
+        kernels.variants(0));
+    assertEquals(
+        "Hidden_Int8: int8 symmetric per-channel static (integer requantization), 20 -> 9, bias,"
+            + " activation RELU",
+        kernels.variants(0).get(1));
     assertEquals(2, kernels.variants(1).size(), "Output: FP32 and INT8");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.variants(2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> kernels.variants(2));
     assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
   }
 

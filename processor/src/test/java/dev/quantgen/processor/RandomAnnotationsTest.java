@@ -1,7 +1,6 @@
 package dev.quantgen.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -33,33 +32,38 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds the processors seeded random combinations of annotation values and layer shapes (see
- * {@link RandomLayerSources}), several classes per compilation. Each combination must either be
- * accepted — then its generated classes compile, load and match the runtime references (dense
- * variants through {@link KernelFunctionalTest#check}: integer pipelines bit for bit, float ones
- * within the stated bound; FP32 convolutions within the reassociation bound, pooling bit for bit; models wire their layers) — or
- * be rejected only with documented, tagged errors ({@link Message}) in its own files, including every
- * error the oracle requires on the line it names. Never an exception inside the processor, never an
- * error in generated code.
+ * Feeds the processors seeded random combinations of annotation values and layer shapes (see {@link
+ * RandomLayerSources}), several classes per compilation. Each combination must either be accepted —
+ * then its generated classes compile, load and match the runtime references (dense variants through
+ * {@link KernelFunctionalTest#check}: integer pipelines bit for bit, float ones within the stated
+ * bound; FP32 convolutions within the reassociation bound, pooling bit for bit; models wire their
+ * layers) — or be rejected only with documented, tagged errors ({@link Message}) in its own files,
+ * including every error the oracle requires on the line it names. Never an exception inside the
+ * processor, never an error in generated code.
  *
- * <p>{@code -Dquantgen.randomAnnotations.seed} and {@code .count} change the run. The count defaults
- * to {@value #SHORT_COUNT} (CI's quick run) and to {@value #LONG_COUNT} under
- * {@code -Dquantgen.longTests=true} ({@link SharedData#LONG_TESTS}); an explicit count always wins.
+ * <p>{@code -Dquantgen.randomAnnotations.seed} and {@code .count} change the run. The count
+ * defaults to {@value #SHORT_COUNT} (CI's quick run) and to {@value #LONG_COUNT} under {@code
+ * -Dquantgen.longTests=true} ({@link SharedData#LONG_TESTS}); an explicit count always wins.
  */
 class RandomAnnotationsTest {
   private static final int BATCH = 15;
+
   /** Combinations per run by default. */
   static final int SHORT_COUNT = 150;
+
   /** Combinations per run when long tests are enabled: the processor-at-scale target. */
   static final int LONG_COUNT = 1_000;
+
   /** Accepted layers larger than this compile and load, but are not run (weights would not fit). */
   private static final long MAX_RUN_WEIGHTS = 300_000;
 
   @Test
   void everyRandomCombinationCompilesAndRunsOrFailsWithDocumentedTaggedErrors() throws Exception {
     long seed = Long.getLong("quantgen.randomAnnotations.seed", 20_240_909L);
-    int count = Integer.getInteger("quantgen.randomAnnotations.count",
-        Boolean.getBoolean(SharedData.LONG_TESTS) ? LONG_COUNT : SHORT_COUNT);
+    int count =
+        Integer.getInteger(
+            "quantgen.randomAnnotations.count",
+            Boolean.getBoolean(SharedData.LONG_TESTS) ? LONG_COUNT : SHORT_COUNT);
     long started = System.nanoTime();
     RandomLayerSources generator = new RandomLayerSources(seed);
     List<RandomLayerSources.Combo> all = new ArrayList<>();
@@ -86,8 +90,13 @@ class RandomAnnotationsTest {
       }
       // Recompile the accepted ones alone: a failed compilation hides their generated classes.
       Compilation clean = ok.size() == batch.size() ? first : Compilations.compile(files(ok));
-      List<String> errors = clean.errors().stream().map(d -> d.getSource() + ": " + d.getMessage(Locale.ROOT)).toList();
-      assertTrue(errors.isEmpty(), () -> "accepted combinations must compile, got " + errors + " for " + ok);
+      List<String> errors =
+          clean.errors().stream()
+              .map(d -> d.getSource() + ": " + d.getMessage(Locale.ROOT))
+              .toList();
+      assertTrue(
+          errors.isEmpty(),
+          () -> "accepted combinations must compile, got " + errors + " for " + ok);
       ClassLoader loader = Compilations.loader(clean);
       for (RandomLayerSources.Combo c : ok) {
         accepted++;
@@ -95,10 +104,21 @@ class RandomAnnotationsTest {
         ran += run(loader, c) ? 1 : 0;
       }
     }
-    System.out.printf(Locale.ROOT, "[random-annotations] seed %d: %d combinations, %d accepted %s (%d run against "
-        + "the references), %d rejected; rejections by tag %s; %.1f s%n", seed, count, accepted, acceptedByKind, ran,
-        count - accepted, tagCounts(rejectedBy), (System.nanoTime() - started) / 1e9);
-    assertTrue(accepted > count / 4 && accepted < count, "the generator mixes valid and invalid combinations");
+    System.out.printf(
+        Locale.ROOT,
+        "[random-annotations] seed %d: %d combinations, %d accepted %s (%d run against "
+            + "the references), %d rejected; rejections by tag %s; %.1f s%n",
+        seed,
+        count,
+        accepted,
+        acceptedByKind,
+        ran,
+        count - accepted,
+        tagCounts(rejectedBy),
+        (System.nanoTime() - started) / 1e9);
+    assertTrue(
+        accepted > count / 4 && accepted < count,
+        "the generator mixes valid and invalid combinations");
   }
 
   private static List<JavaFileObject> files(List<RandomLayerSources.Combo> combos) {
@@ -113,7 +133,9 @@ class RandomAnnotationsTest {
     Set<RandomLayerSources.Expected> found = new HashSet<>();
     for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
       String text = d.getMessage(Locale.ROOT);
-      assertTrue(!text.contains("[" + Message.EXCEPTION.tag() + "]"), () -> "processor exception on " + c + ": " + text);
+      assertTrue(
+          !text.contains("[" + Message.EXCEPTION.tag() + "]"),
+          () -> "processor exception on " + c + ": " + text);
       if (d.getKind() != Diagnostic.Kind.ERROR) {
         continue;
       }
@@ -123,16 +145,23 @@ class RandomAnnotationsTest {
         continue;
       }
       Message tag = tagOf(text);
-      assertTrue(tag != null, () -> "untagged error on " + c + ": " + file + ":" + d.getLineNumber() + " " + text);
+      assertTrue(
+          tag != null,
+          () -> "untagged error on " + c + ": " + file + ":" + d.getLineNumber() + " " + text);
       boolean required = false;
       for (RandomLayerSources.Expected e : c.required) {
-        if (e.message().tag().equals(tag.tag()) && e.file().equals(file) && e.line() == d.getLineNumber()) {
+        if (e.message().tag().equals(tag.tag())
+            && e.file().equals(file)
+            && e.line() == d.getLineNumber()) {
           found.add(e);
           required = true;
         }
       }
       Message t = tag;
-      assertTrue(required || c.allowed.contains(tag) || c.allowed.stream().anyMatch(a -> a.tag().equals(t.tag())),
+      assertTrue(
+          required
+              || c.allowed.contains(tag)
+              || c.allowed.stream().anyMatch(a -> a.tag().equals(t.tag())),
           () -> "unexpected error on " + c + ": " + file + ":" + d.getLineNumber() + " " + text);
       tags.add(tag);
     }
@@ -160,7 +189,10 @@ class RandomAnnotationsTest {
 
   private static String tagCounts(Map<Message, Integer> counts) {
     Map<String, Integer> byTag = new TreeMap<>();
-    counts.forEach((m, n) -> byTag.merge(m.tag() + (m == Message.MODEL_NOT_A_LAYER ? "(model)" : ""), n, Integer::sum));
+    counts.forEach(
+        (m, n) ->
+            byTag.merge(
+                m.tag() + (m == Message.MODEL_NOT_A_LAYER ? "(model)" : ""), n, Integer::sum));
     return byTag.toString();
   }
 
@@ -182,17 +214,30 @@ class RandomAnnotationsTest {
     int in = (Integer) c.shape.get("in");
     int out = (Integer) c.shape.get("out");
     if ((long) in * out > MAX_RUN_WEIGHTS) {
-      Class.forName("test." + c.name + "_Fp32", true, loader); // generated, compiled and initializes
+      Class.forName(
+          "test." + c.name + "_Fp32", true, loader); // generated, compiled and initializes
       return false;
     }
     boolean bias = (Boolean) c.shape.get("bias");
     String act = (String) c.shape.get("activation");
-    KernelFunctionalTest.Case fp32 = new KernelFunctionalTest.Case(c.name, "FP32", "SYMMETRIC", false, "FLOAT", 0,
-        "INTEGER", in, out, bias, act);
+    KernelFunctionalTest.Case fp32 =
+        new KernelFunctionalTest.Case(
+            c.name, "FP32", "SYMMETRIC", false, "FLOAT", 0, "INTEGER", in, out, bias, act);
     KernelFunctionalTest.check(loader, fp32, "Fp32");
     for (RandomLayerSources.Variant v : c.variants) {
-      KernelFunctionalTest.Case k = new KernelFunctionalTest.Case(c.name, v.precision(), v.scheme(), v.perChannel(),
-          v.activations(), v.blockSize(), v.requantization(), in, out, bias, act);
+      KernelFunctionalTest.Case k =
+          new KernelFunctionalTest.Case(
+              c.name,
+              v.precision(),
+              v.scheme(),
+              v.perChannel(),
+              v.activations(),
+              v.blockSize(),
+              v.requantization(),
+              in,
+              out,
+              bias,
+              act);
       KernelFunctionalTest.check(loader, k, k.suffix());
     }
     return true;
@@ -211,7 +256,9 @@ class RandomAnnotationsTest {
       int[] d = pair(c.shape.get("dilation"));
       w = w.withDilations(d[0], d[1]);
     }
-    return (Boolean) c.shape.get("same") ? w.withPadMode(PadMode.SAME_UPPER) : w.withPads(p[0], p[1], p[0], p[1]);
+    return (Boolean) c.shape.get("same")
+        ? w.withPadMode(PadMode.SAME_UPPER)
+        : w.withPads(p[0], p[1], p[0], p[1]);
   }
 
   private static boolean runConv(ClassLoader loader, RandomLayerSources.Combo c) throws Exception {
@@ -219,32 +266,60 @@ class RandomAnnotationsTest {
     int m = (Integer) c.shape.get("m");
     int groups = (Integer) c.shape.get("groups");
     int[] k = pair(c.shape.get("kernel"));
-    if ((long) channels * (Integer) c.shape.get("h") * (Integer) c.shape.get("w") > MAX_RUN_WEIGHTS) {
+    if ((long) channels * (Integer) c.shape.get("h") * (Integer) c.shape.get("w")
+        > MAX_RUN_WEIGHTS) {
       Class.forName("test." + c.name + "_Fp32", true, loader);
       return false;
     }
     Random random = new Random(c.name.hashCode());
     FloatTensor weights = random(random, Shape.of(m, channels / groups, k[0], k[1]));
     FloatTensor bias = (Boolean) c.shape.get("bias") ? random(random, Shape.of(m)) : null;
-    FloatTensor x = random(random, Shape.of(1, channels, (Integer) c.shape.get("h"), (Integer) c.shape.get("w")));
-    float[] expected = new Conv2d(weights, bias, window(c, pair(c.shape.get("stride"))), groups,
-        Activation.valueOf((String) c.shape.get("activation"))).apply(x).toArray();
+    FloatTensor x =
+        random(
+            random, Shape.of(1, channels, (Integer) c.shape.get("h"), (Integer) c.shape.get("w")));
+    float[] expected =
+        new Conv2d(
+                weights,
+                bias,
+                window(c, pair(c.shape.get("stride"))),
+                groups,
+                Activation.valueOf((String) c.shape.get("activation")))
+            .apply(x)
+            .toArray();
     Class<?> kernel = loader.loadClass("test." + c.name + "_Fp32");
-    Object instance = kernel.getConstructor(FloatTensor.class, FloatTensor.class).newInstance(weights, bias);
+    Object instance =
+        kernel.getConstructor(FloatTensor.class, FloatTensor.class).newInstance(weights, bias);
     float[] y = new float[expected.length];
     kernel.getMethod("forward", float[].class, float[].class).invoke(instance, x.toArray(), y);
-    // The scalar fallback is Conv2d's loop (bit for bit); the Vector API kernel sums in another order
+    // The scalar fallback is Conv2d's loop (bit for bit); the Vector API kernel sums in another
+    // order
     // with fused multiply-adds, so it is held to the reassociation bound
     // 2 gamma(n + 1) (sum |w x| + |b|), gamma(n) = n u / (1 - n u), u = 2^-24, n = the fan-in.
-    float[] bound = new Conv2d(abs(weights), bias == null ? null : abs(bias), window(c, pair(c.shape.get("stride"))),
-        groups, Activation.NONE).apply(abs(x)).toArray();
+    float[] bound =
+        new Conv2d(
+                abs(weights),
+                bias == null ? null : abs(bias),
+                window(c, pair(c.shape.get("stride"))),
+                groups,
+                Activation.NONE)
+            .apply(abs(x))
+            .toArray();
     int n = channels / groups * k[0] * k[1] + 1;
     double u = Math.ulp(1.0f) / 2;
     double gamma = (n + 1) * u / (1 - (n + 1) * u);
     for (int i = 0; i < y.length; i++) {
       double tolerance = 2 * gamma * bound[i] + Float.MIN_NORMAL;
       if (!(Math.abs((double) y[i] - expected[i]) <= tolerance)) {
-        fail(c + ": output " + i + " is " + y[i] + ", expected " + expected[i] + " within " + tolerance);
+        fail(
+            c
+                + ": output "
+                + i
+                + " is "
+                + y[i]
+                + ", expected "
+                + expected[i]
+                + " within "
+                + tolerance);
       }
     }
     return true;
@@ -263,13 +338,23 @@ class RandomAnnotationsTest {
     int[] k = pair(c.shape.get("kernel"));
     int[] s = {stride[0] == 0 ? k[0] : stride[0], stride[1] == 0 ? k[1] : stride[1]};
     Window2d window = window(c, s);
-    FloatTensor x = random(new Random(c.name.hashCode()),
-        Shape.of(1, (Integer) c.shape.get("channels"), (Integer) c.shape.get("h"), (Integer) c.shape.get("w")));
-    float[] expected = c.kind.equals("MaxPool2d") ? new MaxPool2d(window).apply(x).toArray()
-        : new AvgPool2d(window, false).apply(x).toArray();
+    FloatTensor x =
+        random(
+            new Random(c.name.hashCode()),
+            Shape.of(
+                1,
+                (Integer) c.shape.get("channels"),
+                (Integer) c.shape.get("h"),
+                (Integer) c.shape.get("w")));
+    float[] expected =
+        c.kind.equals("MaxPool2d")
+            ? new MaxPool2d(window).apply(x).toArray()
+            : new AvgPool2d(window, false).apply(x).toArray();
     Class<?> kernel = loader.loadClass("test." + c.name + "_Pool");
     float[] y = new float[expected.length];
-    kernel.getMethod("forward", float[].class, float[].class).invoke(kernel.getConstructor().newInstance(), x.toArray(), y);
+    kernel
+        .getMethod("forward", float[].class, float[].class)
+        .invoke(kernel.getConstructor().newInstance(), x.toArray(), y);
     assertArrayEquals(bits(expected), bits(y), c.toString());
     return true;
   }
@@ -292,9 +377,13 @@ class RandomAnnotationsTest {
     model.getMethod("forward", float[].class, float[].class).invoke(built, x, y);
     float[] expected = x;
     for (int k = 0; k < shapes.size(); k++) {
-      DenseLayer layer = (DenseLayer) loader.loadClass("test." + c.name + "L" + k + "_Fp32")
-          .getMethod("prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class)
-          .invoke(null, weights.get(k), null, null);
+      DenseLayer layer =
+          (DenseLayer)
+              loader
+                  .loadClass("test." + c.name + "L" + k + "_Fp32")
+                  .getMethod(
+                      "prepare", DenseWeights.class, ActivationParams.class, ActivationParams.class)
+                  .invoke(null, weights.get(k), null, null);
       float[] next = new float[shapes.get(k)[1]];
       layer.forward(expected, next);
       expected = next;

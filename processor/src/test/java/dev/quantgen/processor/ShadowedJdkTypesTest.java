@@ -23,51 +23,63 @@ import org.junit.jupiter.api.Test;
 /**
  * A class in the generated package named like a {@code java.lang} type would replace it in every
  * generated kernel ({@code Math.rint} calling the package's {@code Math}, its static initializer
- * running on first use): the processor rejects the layer and the model with
- * {@code [QuantizeShadowedJdkType]} instead of generating code that calls it.
+ * running on first use): the processor rejects the layer and the model with {@code
+ * [QuantizeShadowedJdkType]} instead of generating code that calls it.
  */
 class ShadowedJdkTypesTest {
-  private static final JavaFileObject MATH = source("Math",
-      "final class Math {",
-      "  static { System.setProperty(\"quantgen.test.shadowedMathRan\", \"yes\"); }",
-      "  static double rint(double x) { return 0; }",
-      "}");
+  private static final JavaFileObject MATH =
+      source(
+          "Math",
+          "final class Math {",
+          "  static { System.setProperty(\"quantgen.test.shadowedMathRan\", \"yes\"); }",
+          "  static double rint(double x) { return 0; }",
+          "}");
 
   @Test
   void aMathClassBesideALayerIsOneErrorOnTheLayer() {
-    JavaFileObject layer = source("Fc",
-        "@Dense(in = 4, out = 2)",
-        "@Quantize(precision = Precision.INT8)",
-        "final class Fc {}");
+    JavaFileObject layer =
+        source(
+            "Fc",
+            "@Dense(in = 4, out = 2)",
+            "@Quantize(precision = Precision.INT8)",
+            "final class Fc {}");
     Compilation compilation = compile(MATH, layer);
     assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[QuantizeShadowedJdkType] test.Math hides java.lang.Math, which the "
-        + "kernels generated for Fc call by its simple name").inFile(layer).onLineContaining("@Dense");
-    assertThat(compilation).hadErrorCount(1); // the layer's kernels were not generated, so nothing else fails
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[QuantizeShadowedJdkType] test.Math hides java.lang.Math, which the "
+                + "kernels generated for Fc call by its simple name")
+        .inFile(layer)
+        .onLineContaining("@Dense");
+    assertThat(compilation)
+        .hadErrorCount(1); // the layer's kernels were not generated, so nothing else fails
   }
 
   @Test
   void aModelInAPackageWithAShadowingClassIsAnError() {
     JavaFileObject string = source("String", "final class String {}");
-    JavaFileObject model = source("Net",
-        "@Model(layers = Fc.class)",
-        "interface Net {}");
-    JavaFileObject layer = source("Fc",
-        "@Dense(in = 4, out = 2)",
-        "final class Fc {}");
+    JavaFileObject model = source("Net", "@Model(layers = Fc.class)", "interface Net {}");
+    JavaFileObject layer = source("Fc", "@Dense(in = 4, out = 2)", "final class Fc {}");
     Compilation compilation = compile(string, layer, model);
     assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[QuantizeShadowedJdkType] test.String hides java.lang.String")
-        .inFile(model).onLineContaining("@Model");
-    assertThat(compilation).hadErrorContaining("[QuantizeShadowedJdkType] test.String hides java.lang.String")
-        .inFile(layer).onLineContaining("@Dense");
+    assertThat(compilation)
+        .hadErrorContaining("[QuantizeShadowedJdkType] test.String hides java.lang.String")
+        .inFile(model)
+        .onLineContaining("@Model");
+    assertThat(compilation)
+        .hadErrorContaining("[QuantizeShadowedJdkType] test.String hides java.lang.String")
+        .inFile(layer)
+        .onLineContaining("@Dense");
   }
 
   @Test
   void theListHasEveryPublicJavaLangTypeOfThisJdk() throws IOException {
     Set<String> missing = new TreeSet<>(publicJavaLangTypes());
     missing.removeAll(ShadowedJdkTypes.JAVA_LANG_TYPES);
-    assertEquals(Set.of(), missing, "java.lang types of JDK " + Runtime.version() + " missing from the list");
+    assertEquals(
+        Set.of(),
+        missing,
+        "java.lang types of JDK " + Runtime.version() + " missing from the list");
   }
 
   /** The public top-level types of java.lang in the running JDK, read from its module image. */

@@ -1,6 +1,8 @@
 package dev.quantgen.spark;
 
-/** The little command-line parsing the two jobs need (they run under spark-submit, without picocli). */
+/**
+ * The little command-line parsing the two jobs need (they run under spark-submit, without picocli).
+ */
 final class Args {
   private Args() {}
 

@@ -11,8 +11,8 @@ import org.apache.spark.SparkFiles;
 /**
  * One session ({@link BatchedModel}) per executor JVM and model, shared by every task and partition
  * that JVM runs: the file is read and the kernels prepared once, then each task only runs batches.
- * It is safe for concurrent tasks (its kernels are immutable, its buffers per thread), and runs each
- * batch on the task's own thread: Spark already gives every core a task. Sessions stay for the
+ * It is safe for concurrent tasks (its kernels are immutable, its buffers per thread), and runs
+ * each batch on the task's own thread: Spark already gives every core a task. Sessions stay for the
  * life of the executor (a model is a few hundred kilobytes), so later jobs reuse them too.
  */
 final class ExecutorSessions {
@@ -21,8 +21,9 @@ final class ExecutorSessions {
   private ExecutorSessions() {}
 
   /**
-   * The session of the model shipped as {@code fileName} (see {@link org.apache.spark.SparkContext#addFile})
-   * whose content has SHA-256 {@code sha256}, loaded on first use in this JVM.
+   * The session of the model shipped as {@code fileName} (see {@link
+   * org.apache.spark.SparkContext#addFile}) whose content has SHA-256 {@code sha256}, loaded on
+   * first use in this JVM.
    *
    * @throws IllegalStateException if this executor's copy is not the file the driver checked
    */
@@ -35,8 +36,14 @@ final class ExecutorSessions {
     try {
       String actual = ModelLoader.sha256(file);
       if (!actual.equals(sha256)) {
-        throw new IllegalStateException(file + ": SHA-256 " + actual + ", expected " + sha256 + " (the file the driver"
-            + " checked); a file added to a Spark application cannot be replaced: give the new model another name");
+        throw new IllegalStateException(
+            file
+                + ": SHA-256 "
+                + actual
+                + ", expected "
+                + sha256
+                + " (the file the driver"
+                + " checked); a file added to a Spark application cannot be replaced: give the new model another name");
       }
       return BatchedModel.of(loader.load(file));
     } catch (IOException e) {

@@ -47,8 +47,9 @@ public final class FashionMnistToParquet {
       }
     }
     if (out == null) {
-      throw Args.usage("expected the output folder OUT; usage: FashionMnistToParquet [--data DIR] [--set test|train]"
-          + " [--files N] [--floats] OUT");
+      throw Args.usage(
+          "expected the output folder OUT; usage: FashionMnistToParquet [--data DIR] [--set test|train]"
+              + " [--files N] [--floats] OUT");
     }
     SparkSession spark = SparkSession.builder().appName("Fashion-MNIST to Parquet").getOrCreate();
     try {
@@ -65,43 +66,67 @@ public final class FashionMnistToParquet {
    *
    * @throws IOException the IDX reader's error, naming the file
    */
-  public static long write(SparkSession spark, Path dir, String set, int files, boolean floats, String out)
+  public static long write(
+      SparkSession spark, Path dir, String set, int files, boolean floats, String out)
       throws IOException {
-    String prefix = switch (set) {
-      case "test" -> "t10k";
-      case "train" -> "train";
-      default -> throw new IllegalArgumentException("--set: expected test or train, got '" + set + "'");
-    };
+    String prefix =
+        switch (set) {
+          case "test" -> "t10k";
+          case "train" -> "train";
+          default ->
+              throw new IllegalArgumentException(
+                  "--set: expected test or train, got '" + set + "'");
+        };
     IdxFile images = IdxFile.read(dir.resolve(prefix + "-images-idx3-ubyte.gz"), IdxFile.IMAGES);
     IdxFile labels = IdxFile.read(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), IdxFile.LABELS);
     if (images.count() != labels.count()) {
-      throw new IOException(dir + ": " + images.count() + " images and " + labels.count() + " labels in the " + set
-          + " set, expected as many of each");
+      throw new IOException(
+          dir
+              + ": "
+              + images.count()
+              + " images and "
+              + labels.count()
+              + " labels in the "
+              + set
+              + " set, expected as many of each");
     }
-    StructType schema = new StructType()
-        .add("id", DataTypes.LongType, false)
-        .add("label", DataTypes.IntegerType, false)
-        .add("image", floats ? DataTypes.createArrayType(DataTypes.FloatType, false) : DataTypes.BinaryType, false);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("label", DataTypes.IntegerType, false)
+            .add(
+                "image",
+                floats
+                    ? DataTypes.createArrayType(DataTypes.FloatType, false)
+                    : DataTypes.BinaryType,
+                false);
     int count = images.count();
     int size = images.itemSize();
     byte[] pixels = images.data();
     byte[] classes = labels.data();
     // The executors build the rows from one broadcast copy of the bytes: no task carries data.
-    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pixels);
-    MapFunction<Long, Row> row = id -> {
-      int i = (int) (long) id;
-      byte[] bytes = Arrays.copyOfRange(shared.value(), i * size, (i + 1) * size);
-      Object image = bytes;
-      if (floats) {
-        Float[] x = new Float[size];
-        for (int p = 0; p < size; p++) {
-          x[p] = (bytes[p] & 0xff) / 255f;
-        }
-        image = x;
-      }
-      return RowFactory.create(id, classes[i] & 0xff, image);
-    };
-    spark.range(0, count, 1, files).as(Encoders.LONG()).map(row, Encoders.row(schema)).write().parquet(out);
+    Broadcast<byte[]> shared =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(pixels);
+    MapFunction<Long, Row> row =
+        id -> {
+          int i = (int) (long) id;
+          byte[] bytes = Arrays.copyOfRange(shared.value(), i * size, (i + 1) * size);
+          Object image = bytes;
+          if (floats) {
+            Float[] x = new Float[size];
+            for (int p = 0; p < size; p++) {
+              x[p] = (bytes[p] & 0xff) / 255f;
+            }
+            image = x;
+          }
+          return RowFactory.create(id, classes[i] & 0xff, image);
+        };
+    spark
+        .range(0, count, 1, files)
+        .as(Encoders.LONG())
+        .map(row, Encoders.row(schema))
+        .write()
+        .parquet(out);
     shared.destroy();
     return count;
   }

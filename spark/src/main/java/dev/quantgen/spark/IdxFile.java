@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -12,8 +11,9 @@ import java.util.zip.ZipException;
 
 /**
  * The unsigned bytes of a gzipped IDX file (MNIST, Fashion-MNIST): a big-endian header, magic
- * {@code 0x00000803} and count, rows, cols for images, {@code 0x00000801} and count for labels, then
- * the data. The converter reads it itself so the job jar needs nothing of quantgen but the runtime.
+ * {@code 0x00000803} and count, rows, cols for images, {@code 0x00000801} and count for labels,
+ * then the data. The converter reads it itself so the job jar needs nothing of quantgen but the
+ * runtime.
  *
  * @param count images or labels in the file
  * @param itemSize bytes per item: rows * cols for images, 1 for labels
@@ -22,6 +22,7 @@ import java.util.zip.ZipException;
 record IdxFile(int count, int itemSize, byte[] data) {
   static final int IMAGES = 0x0000_0803;
   static final int LABELS = 0x0000_0801;
+
   /** The most data one Java array holds. */
   static final int MAX_BYTES = Integer.MAX_VALUE - 8;
 
@@ -32,12 +33,18 @@ record IdxFile(int count, int itemSize, byte[] data) {
    *     fewer bytes than the header claims (checked as the data arrives, never allocated up front)
    */
   static IdxFile read(Path file, int magic) throws IOException {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(
-        new BufferedInputStream(Files.newInputStream(file)), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(
+            new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 1 << 16))) {
       int actual = in.readInt();
       if (actual != magic) {
-        throw new IOException(file + ": magic is 0x" + Integer.toHexString(actual) + ", expected 0x"
-            + Integer.toHexString(magic) + (magic == IMAGES ? " (images)" : " (labels)"));
+        throw new IOException(
+            file
+                + ": magic is 0x"
+                + Integer.toHexString(actual)
+                + ", expected 0x"
+                + Integer.toHexString(magic)
+                + (magic == IMAGES ? " (images)" : " (labels)"));
       }
       int count = in.readInt();
       long itemSize = 1;
@@ -48,15 +55,31 @@ record IdxFile(int count, int itemSize, byte[] data) {
           break;
         }
       }
-      if (count < 0 || itemSize < 0 || itemSize > MAX_BYTES || (itemSize > 0 && count > MAX_BYTES / itemSize)) {
-        throw new IOException(file + ": header claims " + count + " items of " + itemSize + " bytes, expected"
-            + " non-negative sizes and at most " + MAX_BYTES + " bytes in all");
+      if (count < 0
+          || itemSize < 0
+          || itemSize > MAX_BYTES
+          || (itemSize > 0 && count > MAX_BYTES / itemSize)) {
+        throw new IOException(
+            file
+                + ": header claims "
+                + count
+                + " items of "
+                + itemSize
+                + " bytes, expected"
+                + " non-negative sizes and at most "
+                + MAX_BYTES
+                + " bytes in all");
       }
       long size = count * itemSize;
-      byte[] data = in.readNBytes((int) size); // grows as bytes arrive: a lying header allocates nothing
+      byte[] data =
+          in.readNBytes((int) size); // grows as bytes arrive: a lying header allocates nothing
       if (data.length != size) {
-        throw new IOException(file + ": truncated, " + data.length + " bytes of data after the header, expected "
-            + size);
+        throw new IOException(
+            file
+                + ": truncated, "
+                + data.length
+                + " bytes of data after the header, expected "
+                + size);
       }
       return new IdxFile(count, (int) itemSize, data);
     } catch (EOFException e) {

@@ -11,7 +11,10 @@ import org.apache.spark.sql.types.DataTypes;
  * The choice is made once on the driver from the column's type.
  */
 enum InputKind {
-  /** {@code binary}: unsigned 8-bit pixels, scaled to [0, 1] by {@code / 255f} as the project's datasets are. */
+  /**
+   * {@code binary}: unsigned 8-bit pixels, scaled to [0, 1] by {@code / 255f} as the project's
+   * datasets are.
+   */
   BYTES("binary (unsigned 8-bit pixels, scaled by 1/255)") {
     @Override
     int length(Row row, int column) {
@@ -99,7 +102,11 @@ enum InputKind {
         return DOUBLES;
       }
     }
-    throw new IllegalArgumentException("input column '" + column + "' is " + type.simpleString()
-        + ", expected binary (8-bit pixels), array<float> or array<double>");
+    throw new IllegalArgumentException(
+        "input column '"
+            + column
+            + "' is "
+            + type.simpleString()
+            + ", expected binary (8-bit pixels), array<float> or array<double>");
   }
 }

@@ -38,11 +38,17 @@ record ModelLoader(String kernelsClass, boolean requireGenerated) implements Ser
    */
   QuantizedModel load(Path file) throws IOException {
     try {
-      return QuantizedModelFiles.load(file, kernels(),
+      return QuantizedModelFiles.load(
+          file,
+          kernels(),
           requireGenerated ? KernelPolicy.GENERATED_ONLY : KernelPolicy.ALLOW_RUNTIME_KERNELS);
     } catch (KernelMismatchException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage()
-          + " On Spark: --allow-runtime-kernels, or QuantizedScorer.allowRuntimeKernels().", e);
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + e.getMessage()
+              + " On Spark: --allow-runtime-kernels, or QuantizedScorer.allowRuntimeKernels().",
+          e);
     }
   }
 
@@ -55,20 +61,30 @@ record ModelLoader(String kernelsClass, boolean requireGenerated) implements Ser
     try {
       type = Class.forName(kernelsClass, true, classLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("kernels class " + kernelsClass + " is not on the class path, expected the"
-          + " generated <Model>_Model class in the job's jar (or --jars)", e);
+      throw new IllegalArgumentException(
+          "kernels class "
+              + kernelsClass
+              + " is not on the class path, expected the"
+              + " generated <Model>_Model class in the job's jar (or --jars)",
+          e);
     }
     try {
       Method method = type.getMethod("kernels");
-      if (!Modifier.isStatic(method.getModifiers()) || !GeneratedKernels.class.equals(method.getReturnType())) {
+      if (!Modifier.isStatic(method.getModifiers())
+          || !GeneratedKernels.class.equals(method.getReturnType())) {
         throw new NoSuchMethodException();
       }
       return (GeneratedKernels) method.invoke(null);
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("kernels class " + kernelsClass + " has no 'public static GeneratedKernels"
-          + " kernels()', expected a <Model>_Model class generated from an @Model interface", e);
+      throw new IllegalArgumentException(
+          "kernels class "
+              + kernelsClass
+              + " has no 'public static GeneratedKernels"
+              + " kernels()', expected a <Model>_Model class generated from an @Model interface",
+          e);
     } catch (IllegalAccessException | InvocationTargetException e) {
-      throw new IllegalArgumentException("kernels class " + kernelsClass + ": kernels() failed: " + e, e);
+      throw new IllegalArgumentException(
+          "kernels class " + kernelsClass + ": kernels() failed: " + e, e);
     }
   }
 

@@ -35,9 +35,13 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class QuantizedScorer {
   /** The added column of predicted classes (int, the index of the largest logit). */
   public static final String PREDICTION = "prediction";
+
   /** The added column of logits ({@code array<float>}), with {@link #withLogits()}. */
   public static final String LOGITS = "logits";
-  /** Rows per batch unless told otherwise: large enough that a batch costs far more than its call. */
+
+  /**
+   * Rows per batch unless told otherwise: large enough that a batch costs far more than its call.
+   */
   public static final int DEFAULT_BATCH_SIZE = 256;
 
   private final Path modelFile;
@@ -75,7 +79,10 @@ public final class QuantizedScorer {
     return this;
   }
 
-  /** The input column: binary (8-bit pixels), {@code array<float>} or {@code array<double>}; default {@code image}. */
+  /**
+   * The input column: binary (8-bit pixels), {@code array<float>} or {@code array<double>}; default
+   * {@code image}.
+   */
   public QuantizedScorer column(String name) {
     this.column = Objects.requireNonNull(name, "name");
     return this;
@@ -116,8 +123,10 @@ public final class QuantizedScorer {
    */
   public Dataset<Row> score(Dataset<Row> input) throws IOException {
     if (!Files.exists(modelFile)) {
-      throw new NoSuchFileException(modelFile.toString(), null, "model file not found (the driver reads it and ships"
-          + " it to the executors)");
+      throw new NoSuchFileException(
+          modelFile.toString(),
+          null,
+          "model file not found (the driver reads it and ships" + " it to the executors)");
     }
     ModelLoader loader = new ModelLoader(kernelsClass, requireGenerated);
     QuantizedModel model = loader.load(modelFile);
@@ -127,13 +136,28 @@ public final class QuantizedScorer {
     int idIndex = idColumn == null ? -1 : fieldIndex(schema, idColumn, "id");
     StructType output = schema.add(newField(schema, PREDICTION), DataTypes.IntegerType, false);
     if (logits) {
-      output = output.add(newField(schema, LOGITS), DataTypes.createArrayType(DataTypes.FloatType, false), false);
+      output =
+          output.add(
+              newField(schema, LOGITS),
+              DataTypes.createArrayType(DataTypes.FloatType, false),
+              false);
     }
     Path file = modelFile.toAbsolutePath().normalize();
     String sha256 = ModelLoader.sha256(file);
     ship(input.sparkSession().sparkContext(), file);
-    ScorePartitions scoring = new ScorePartitions(file.getFileName().toString(), sha256, loader, column, columnIndex,
-        kind, idColumn, idIndex, model.inputSize(), batchSize, logits);
+    ScorePartitions scoring =
+        new ScorePartitions(
+            file.getFileName().toString(),
+            sha256,
+            loader,
+            column,
+            columnIndex,
+            kind,
+            idColumn,
+            idIndex,
+            model.inputSize(),
+            batchSize,
+            logits);
     return input.mapPartitions(scoring, Encoders.row(output));
   }
 
@@ -143,23 +167,31 @@ public final class QuantizedScorer {
    */
   private static void ship(SparkContext spark, Path file) {
     String name = "/" + file.getFileName();
-    if (!CollectionConverters.asJava(spark.listFiles()).stream().anyMatch(uri -> uri.endsWith(name))) {
+    if (!CollectionConverters.asJava(spark.listFiles()).stream()
+        .anyMatch(uri -> uri.endsWith(name))) {
       spark.addFile(file.toString());
     }
   }
 
   private static int fieldIndex(StructType schema, String name, String role) {
     if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException(role + " column '" + name + "' is not in the data set, expected one of "
-          + Arrays.toString(schema.fieldNames()));
+      throw new IllegalArgumentException(
+          role
+              + " column '"
+              + name
+              + "' is not in the data set, expected one of "
+              + Arrays.toString(schema.fieldNames()));
     }
     return schema.fieldIndex(name);
   }
 
   private static String newField(StructType schema, String name) {
     if (Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException("output column '" + name + "' is in the data set already, expected a data"
-          + " set without it (drop or rename it first)");
+      throw new IllegalArgumentException(
+          "output column '"
+              + name
+              + "' is in the data set already, expected a data"
+              + " set without it (drop or rename it first)");
     }
     return name;
   }

@@ -17,12 +17,14 @@ import org.apache.spark.sql.SparkSession;
  *     [--batch 256] [--allow-runtime-kernels]
  * </pre>
  *
- * <p>Unless the submitter sets it, {@code spark.task.maxFailures} is 1: a bad row fails the same way
- * on every try, so the job stops at the first failure with that row's message instead of retrying.
+ * <p>Unless the submitter sets it, {@code spark.task.maxFailures} is 1: a bad row fails the same
+ * way on every try, so the job stops at the first failure with that row's message instead of
+ * retrying.
  */
 public final class ScoreParquet {
-  private static final String USAGE = "usage: ScoreParquet --model FILE --input PARQUET --output PARQUET"
-      + " [--kernels CLASS] [--column image] [--id COLUMN] [--logits] [--batch N] [--allow-runtime-kernels]";
+  private static final String USAGE =
+      "usage: ScoreParquet --model FILE --input PARQUET --output PARQUET"
+          + " [--kernels CLASS] [--column image] [--id COLUMN] [--logits] [--batch N] [--allow-runtime-kernels]";
 
   private ScoreParquet() {}
 
@@ -67,7 +69,8 @@ public final class ScoreParquet {
       scorer.allowRuntimeKernels();
     }
     SparkConf conf = new SparkConf().setIfMissing("spark.task.maxFailures", "1");
-    SparkSession spark = SparkSession.builder().config(conf).appName("quantgen score " + model).getOrCreate();
+    SparkSession spark =
+        SparkSession.builder().config(conf).appName("quantgen score " + model).getOrCreate();
     try {
       scorer.score(spark.read().parquet(input)).write().parquet(output);
     } finally {

@@ -29,8 +29,18 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
   private final int batchSize;
   private final boolean logits;
 
-  ScorePartitions(String fileName, String sha256, ModelLoader loader, String column, int columnIndex,
-      InputKind kind, String idColumn, int idIndex, int inputSize, int batchSize, boolean logits) {
+  ScorePartitions(
+      String fileName,
+      String sha256,
+      ModelLoader loader,
+      String column,
+      int columnIndex,
+      InputKind kind,
+      String idColumn,
+      int idIndex,
+      int inputSize,
+      int batchSize,
+      boolean logits) {
     this.fileName = fileName;
     this.sha256 = sha256;
     this.loader = loader;
@@ -47,7 +57,10 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     TaskContext task = TaskContext.get();
-    return new Batches(rows, ExecutorSessions.get(fileName, sha256, loader), task == null ? -1 : task.partitionId());
+    return new Batches(
+        rows,
+        ExecutorSessions.get(fileName, sha256, loader),
+        task == null ? -1 : task.partitionId());
   }
 
   /** Reads a batch of rows, scores it in one call, hands the rows out, and reads the next. */
@@ -125,8 +138,17 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
       }
       int length = kind.length(row, columnIndex);
       if (length != inputSize) {
-        throw bad(row, "column '" + column + "' holds " + length + " values, expected " + inputSize
-            + " (the input size of " + fileName + ")");
+        throw bad(
+            row,
+            "column '"
+                + column
+                + "' holds "
+                + length
+                + " values, expected "
+                + inputSize
+                + " (the input size of "
+                + fileName
+                + ")");
       }
       try {
         kind.copy(row, columnIndex, x, b * inputSize);
@@ -137,7 +159,10 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
 
     private BadRowException bad(Row row, String problem) {
       String where = "row " + position + " of partition " + partition;
-      String name = idColumn == null ? where : "row " + idColumn + "=" + row.get(idIndex) + " (" + where + ")";
+      String name =
+          idColumn == null
+              ? where
+              : "row " + idColumn + "=" + row.get(idIndex) + " (" + where + ")";
       return new BadRowException(name + ": " + problem);
     }
   }

@@ -3,14 +3,14 @@ package dev.quantgen.spark;
 import dev.quantgen.examples.mlp.FashionMlp_Model;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.Idx;
-import dev.quantgen.quantize.weights.WeightSource;
-import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.quantize.weights.WeightSource;
+import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
+import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,7 +27,8 @@ import java.util.Map;
 final class FashionModels {
   static final int[] SIZES = {784, 256, 128, 10};
   static final String KERNELS = FashionMlp_Model.class.getName();
-  private static final String WEIGHTS = "/dev/quantgen/examples/fashion/fashion-mlp-784-256-128-10.npz";
+  private static final String WEIGHTS =
+      "/dev/quantgen/examples/fashion/fashion-mlp-784-256-128-10.npz";
   private static final int CALIBRATION = 500;
 
   private final Path dir;
@@ -39,9 +40,14 @@ final class FashionModels {
   FashionModels(Path fashionMnist, Path dir) throws IOException {
     this.dir = dir;
     this.fp32 = fp32(dir);
-    this.calibration = inputs(Dataset.of(
-        Idx.readImages(fashionMnist.resolve("train-images-idx3-ubyte.gz")).range(0, CALIBRATION),
-        Idx.readLabels(fashionMnist.resolve("train-labels-idx1-ubyte.gz")).range(0, CALIBRATION), 10));
+    this.calibration =
+        inputs(
+            Dataset.of(
+                Idx.readImages(fashionMnist.resolve("train-images-idx3-ubyte.gz"))
+                    .range(0, CALIBRATION),
+                Idx.readLabels(fashionMnist.resolve("train-labels-idx1-ubyte.gz"))
+                    .range(0, CALIBRATION),
+                10));
   }
 
   /**
@@ -52,30 +58,36 @@ final class FashionModels {
     Path file = files.get(precision);
     if (file == null) {
       file = dir.resolve("fashion-" + precision.name().toLowerCase(Locale.ROOT) + ".qgen");
-      QuantizedModelFiles.save(PostTrainingQuantizer.quantize(fp32, PtqConfig.of(precision), calibration,
-          CALIBRATION, FashionMlp_Model.kernels()), file);
+      QuantizedModelFiles.save(
+          PostTrainingQuantizer.quantize(
+              fp32, PtqConfig.of(precision), calibration, CALIBRATION, FashionMlp_Model.kernels()),
+          file);
       files.put(precision, file);
     }
     return file;
   }
 
   /**
-   * The trained FashionMlp at INT8 with a per-tensor last layer, which FashionMlp's annotations do not
-   * declare (its INT8 kernels are per channel), quantized on the runtime's kernels and saved as {@code
-   * dir/fashion-int8-fc3-per-tensor.qgen}.
+   * The trained FashionMlp at INT8 with a per-tensor last layer, which FashionMlp's annotations do
+   * not declare (its INT8 kernels are per channel), quantized on the runtime's kernels and saved as
+   * {@code dir/fashion-int8-fc3-per-tensor.qgen}.
    */
   Path saveWithoutGeneratedKernelForFc3() throws IOException {
     Path file = dir.resolve("fashion-int8-fc3-per-tensor.qgen");
-    PtqConfig config = PtqConfig.of(Precision.INT8)
-        .withLayer("fc3", LayerQuantization.of(Precision.INT8).withPerChannel(false));
-    QuantizedModelFiles.save(PostTrainingQuantizer.quantize(fp32, config, calibration, CALIBRATION), file);
+    PtqConfig config =
+        PtqConfig.of(Precision.INT8)
+            .withLayer("fc3", LayerQuantization.of(Precision.INT8).withPerChannel(false));
+    QuantizedModelFiles.save(
+        PostTrainingQuantizer.quantize(fp32, config, calibration, CALIBRATION), file);
     return file;
   }
 
   /** The 10,000 test images (scaled to [0, 1]) and their labels. */
   static Dataset test(Path fashionMnist) throws IOException {
-    return Dataset.of(Idx.readImages(fashionMnist.resolve("t10k-images-idx3-ubyte.gz")),
-        Idx.readLabels(fashionMnist.resolve("t10k-labels-idx1-ubyte.gz")), 10);
+    return Dataset.of(
+        Idx.readImages(fashionMnist.resolve("t10k-images-idx3-ubyte.gz")),
+        Idx.readLabels(fashionMnist.resolve("t10k-labels-idx1-ubyte.gz")),
+        10);
   }
 
   /** The inputs of {@code data}, row-major. */

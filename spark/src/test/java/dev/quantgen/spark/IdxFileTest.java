@@ -20,13 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The converter's IDX reader: bytes as stored, and every bad file named with what was expected. */
 class IdxFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsTheImagesAsStored() throws IOException {
-    Path file = write("images.gz", IdxFile.IMAGES, new int[] {2, 2, 3}, new byte[] {0, 1, 2, 3, 4, 5, -1, -2, -3, 9, 8,
-        7});
+    Path file =
+        write(
+            "images.gz",
+            IdxFile.IMAGES,
+            new int[] {2, 2, 3},
+            new byte[] {0, 1, 2, 3, 4, 5, -1, -2, -3, 9, 8, 7});
     IdxFile images = IdxFile.read(file, IdxFile.IMAGES);
     assertEquals(2, images.count());
     assertEquals(6, images.itemSize());
@@ -44,15 +47,21 @@ class IdxFileTest {
   void aFileShorterThanItsHeaderIsTruncated() throws IOException {
     Path file = write("labels.gz", IdxFile.LABELS, new int[] {5}, new byte[] {1, 2, 3});
     IOException e = assertThrows(IOException.class, () -> IdxFile.read(file, IdxFile.LABELS));
-    assertEquals(file + ": truncated, 3 bytes of data after the header, expected 5", e.getMessage());
+    assertEquals(
+        file + ": truncated, 3 bytes of data after the header, expected 5", e.getMessage());
   }
 
   @Test
   void aHeaderClaimingMoreThanAnArrayFailsBeforeReadingTheData() throws IOException {
-    Path file = write("images.gz", IdxFile.IMAGES, new int[] {1 << 20, 1 << 10, 1 << 10}, new byte[0]);
+    Path file =
+        write("images.gz", IdxFile.IMAGES, new int[] {1 << 20, 1 << 10, 1 << 10}, new byte[0]);
     IOException e = assertThrows(IOException.class, () -> IdxFile.read(file, IdxFile.IMAGES));
-    assertEquals(file + ": header claims 1048576 items of 1048576 bytes, expected non-negative sizes and at most "
-        + IdxFile.MAX_BYTES + " bytes in all", e.getMessage());
+    assertEquals(
+        file
+            + ": header claims 1048576 items of 1048576 bytes, expected non-negative sizes and at most "
+            + IdxFile.MAX_BYTES
+            + " bytes in all",
+        e.getMessage());
   }
 
   @Test
@@ -65,7 +74,8 @@ class IdxFileTest {
 
   private Path write(String name, int magic, int[] dims, byte[] data) throws IOException {
     Path file = dir.resolve(name);
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
       out.writeInt(magic);
       for (int d : dims) {
         out.writeInt(d);
@@ -75,7 +85,10 @@ class IdxFileTest {
     return file;
   }
 
-  /** The committed fuzz seeds through {@link IdxFileFuzzTest}'s oracle (that class runs only when fuzzing). */
+  /**
+   * The committed fuzz seeds through {@link IdxFileFuzzTest}'s oracle (that class runs only when
+   * fuzzing).
+   */
   @TestFactory
   Stream<DynamicTest> fuzzSeedsReadOrFailNamingTheFile() throws Exception {
     Path seeds = Path.of(IdxFileTest.class.getResource("IdxFileFuzzTestInputs/sparkIdx").toURI());
@@ -84,7 +97,11 @@ class IdxFileTest {
       files = list.sorted().collect(Collectors.toList());
     }
     assertFalse(files.isEmpty(), "seeds committed");
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(),
-        () -> IdxFileFuzzTest.check(Files.readAllBytes(f))));
+    return files.stream()
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f.getFileName().toString(),
+                    () -> IdxFileFuzzTest.check(Files.readAllBytes(f))));
   }
 }

@@ -23,9 +23,10 @@ public final class FuzzFiles {
   private static Path createDir() {
     try {
       Path shm = Path.of("/dev/shm");
-      Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
-          ? Files.createTempDirectory(shm, "quantgen-fuzz")
-          : Files.createTempDirectory("quantgen-fuzz");
+      Path dir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "quantgen-fuzz")
+              : Files.createTempDirectory("quantgen-fuzz");
       dir.toFile().deleteOnExit();
       return dir;
     } catch (IOException e) {
@@ -33,7 +34,10 @@ public final class FuzzFiles {
     }
   }
 
-  /** Writes {@code data} to the scratch file {@code name} (replacing the previous input) and returns it. */
+  /**
+   * Writes {@code data} to the scratch file {@code name} (replacing the previous input) and returns
+   * it.
+   */
   public static Path write(String name, byte[] data) {
     Path file = DIR.resolve(name);
     try {

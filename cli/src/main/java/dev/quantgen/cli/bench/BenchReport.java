@@ -14,19 +14,35 @@ import java.util.TreeSet;
 /**
  * One bench run as JSON ({@code quantgen bench --json FILE}): the machine it ran on (CPU model and
  * vector flags, JDK, threads), the peaks and memory bandwidth measured in the same run, every
- * measurement with its G MAC/s, and the printed table, so results from machines of different
- * kinds can be compared by a script without parsing text.
+ * measurement with its G MAC/s, and the printed table, so results from machines of different kinds
+ * can be compared by a script without parsing text.
  */
 public final class BenchReport {
   /** The vector-relevant CPU flags reported, when the CPU has them. */
   static final List<String> VECTOR_FLAGS =
-      List.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx_vnni", "avx512_bf16");
+      List.of(
+          "avx2",
+          "fma",
+          "avx512f",
+          "avx512bw",
+          "avx512vl",
+          "avx512_vnni",
+          "avx_vnni",
+          "avx512_bf16");
 
   private BenchReport() {}
 
-  /** The report of one run: {@code table} is {@link BenchTable#lines()} of the same measurements. */
-  public static JsonObject of(String mode, int threads, BenchTable.Peaks peaks, double bytesPerSecond,
-      List<Measurement> measurements, List<String> table, Optional<String> cpuinfo) {
+  /**
+   * The report of one run: {@code table} is {@link BenchTable#lines()} of the same measurements.
+   */
+  public static JsonObject of(
+      String mode,
+      int threads,
+      BenchTable.Peaks peaks,
+      double bytesPerSecond,
+      List<Measurement> measurements,
+      List<String> table,
+      Optional<String> cpuinfo) {
     JsonObject o = new JsonObject();
     o.addProperty("mode", mode);
     JsonObject machine = new JsonObject();

@@ -8,10 +8,11 @@ import java.util.Optional;
 /**
  * The ratio table of one bench run: each quantgen kernel against the best FP32 kernel of the
  * project at the same shape and batch, against the runtime's generic loop of its precision, and
- * against ONNX Runtime (INT8 for integer and binary kernels, FP32 for float ones), plus G MAC/s
- * and the fraction of this machine's roofline: the larger of {@code weight bytes / bandwidth} and
- * {@code MACs / arithmetic peak} (weights that stay in cache: the peak only), over the measured time. Ratios are speed ratios ({@code > 1}:
- * faster), and only measurements of the same run are compared.
+ * against ONNX Runtime (INT8 for integer and binary kernels, FP32 for float ones), plus G MAC/s and
+ * the fraction of this machine's roofline: the larger of {@code weight bytes / bandwidth} and
+ * {@code MACs / arithmetic peak} (weights that stay in cache: the peak only), over the measured
+ * time. Ratios are speed ratios ({@code > 1}: faster), and only measurements of the same run are
+ * compared.
  */
 public final class BenchTable {
   /**
@@ -19,11 +20,18 @@ public final class BenchTable {
    * the float FMA loop, the int8 widening loop, XOR + popcount, each on L1-resident data).
    */
   public record Peaks(double fp32, double int8, double binary) {
-    /** @throws IllegalArgumentException if a peak is not positive */
+    /**
+     * @throws IllegalArgumentException if a peak is not positive
+     */
     public Peaks {
       if (!(fp32 > 0) || !(int8 > 0) || !(binary > 0)) {
-        throw new IllegalArgumentException("peaks: expected > 0 G MAC/s each, got fp32 " + fp32 + ", int8 " + int8
-            + ", binary " + binary);
+        throw new IllegalArgumentException(
+            "peaks: expected > 0 G MAC/s each, got fp32 "
+                + fp32
+                + ", int8 "
+                + int8
+                + ", binary "
+                + binary);
       }
     }
   }
@@ -71,7 +79,8 @@ public final class BenchTable {
       case "BINARY":
         return 1.0 / 8;
       default:
-        throw new IllegalArgumentException("precision: expected FP32, FP16, INT8, INT4 or BINARY, got " + precision);
+        throw new IllegalArgumentException(
+            "precision: expected FP32, FP16, INT8, INT4 or BINARY, got " + precision);
     }
   }
 
@@ -79,10 +88,14 @@ public final class BenchTable {
   double roofline(Measurement m) {
     double macs = (double) m.batch() * m.in() * m.out();
     double bytes = m.batch() * m.in() * (double) m.out() * weightBytes(m.precision());
-    double peak = m.precision().equals("BINARY") ? peaks.binary()
-        : m.precision().startsWith("FP") ? peaks.fp32() : peaks.int8();
-    double memory = !isDense(m) || m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES ? 0
-        : bytes / bytesPerSecond;
+    double peak =
+        m.precision().equals("BINARY")
+            ? peaks.binary()
+            : m.precision().startsWith("FP") ? peaks.fp32() : peaks.int8();
+    double memory =
+        !isDense(m) || m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES
+            ? 0
+            : bytes / bytesPerSecond;
     double seconds = Math.max(memory, macs / (peak * 1e9 * threads));
     return seconds / (m.micros() * 1e-6);
   }
@@ -94,13 +107,15 @@ public final class BenchTable {
    * in cache (the largest, the CNN's, are 1.3 MB at FP32), so only the arithmetic peak bounds them.
    */
   static boolean isDense(Measurement m) {
-    return !(m.kernel().startsWith("mlp-") || m.kernel().startsWith("cnn-") || m.kernel().startsWith("conv-"));
+    return !(m.kernel().startsWith("mlp-")
+        || m.kernel().startsWith("cnn-")
+        || m.kernel().startsWith("conv-"));
   }
 
   /**
    * The generic-loop row a row is compared with: {@code generic} for every other dense row, {@code
-   * conv-generic} for {@code conv-gen}; none for the generic loops themselves
-   * and the models (which have no generic counterpart in the suite).
+   * conv-generic} for {@code conv-gen}; none for the generic loops themselves and the models (which
+   * have no generic counterpart in the suite).
    */
   static Optional<String> genericOf(Measurement m) {
     if (m.kernel().equals("generic") || m.kernel().equals("conv-generic")) {
@@ -113,36 +128,80 @@ public final class BenchTable {
   }
 
   Optional<Measurement> find(String kernel, String precision, Measurement like) {
-    return runs.stream().filter(r -> r.kernel().equals(kernel) && r.precision().equals(precision)
-        && r.in() == like.in() && r.out() == like.out() && r.batch() == like.batch()).findFirst();
+    return runs.stream()
+        .filter(
+            r ->
+                r.kernel().equals(kernel)
+                    && r.precision().equals(precision)
+                    && r.in() == like.in()
+                    && r.out() == like.out()
+                    && r.batch() == like.batch())
+        .findFirst();
   }
 
   /** The fastest FP32 quantgen kernel (generated or generic) of the same shape and batch. */
   Optional<Measurement> bestFp32(Measurement like) {
-    return runs.stream().filter(r -> r.precision().equals("FP32") && !r.kernel().equals("onnxruntime")
-            && r.in() == like.in() && r.out() == like.out() && r.batch() == like.batch())
+    return runs.stream()
+        .filter(
+            r ->
+                r.precision().equals("FP32")
+                    && !r.kernel().equals("onnxruntime")
+                    && r.in() == like.in()
+                    && r.out() == like.out()
+                    && r.batch() == like.batch())
         .min((a, b) -> Double.compare(a.micros(), b.micros()));
   }
 
   /** The table, one row per measurement, in run order. */
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-12s %-7s %-10s %5s %12s %8s %8s %8s %8s %9s", "kernel", "prec",
-        "in x out", "batch", "us/batch", "GMAC/s", "vsFP32", "vsGener", "vsORT", "roofline"));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%-12s %-7s %-10s %5s %12s %8s %8s %8s %8s %9s",
+            "kernel",
+            "prec",
+            "in x out",
+            "batch",
+            "us/batch",
+            "GMAC/s",
+            "vsFP32",
+            "vsGener",
+            "vsORT",
+            "roofline"));
     for (Measurement m : runs) {
       String peer = m.precision().startsWith("FP") ? "FP32" : "INT8";
-      lines.add(String.format(Locale.ROOT, "%-12s %-7s %-10s %5d %12.1f %8.2f %8s %8s %8s %8.0f%%",
-          m.kernel(), m.precision(), m.in() + "x" + m.out(), m.batch(), m.micros(), m.gmacs(),
-          ratio(bestFp32(m), m), ratio(genericOf(m).flatMap(g -> find(g, m.precision(), m)), m),
-          m.kernel().equals("onnxruntime") ? "-" : ratio(find("onnxruntime", peer, m), m),
-          100 * roofline(m)));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-12s %-7s %-10s %5d %12.1f %8.2f %8s %8s %8s %8.0f%%",
+              m.kernel(),
+              m.precision(),
+              m.in() + "x" + m.out(),
+              m.batch(),
+              m.micros(),
+              m.gmacs(),
+              ratio(bestFp32(m), m),
+              ratio(genericOf(m).flatMap(g -> find(g, m.precision(), m)), m),
+              m.kernel().equals("onnxruntime") ? "-" : ratio(find("onnxruntime", peer, m), m),
+              100 * roofline(m)));
     }
-    lines.add(String.format(Locale.ROOT, "memory bandwidth %.1f GB/s (streaming read, %d threads); ratios are"
-        + " speedups (time of the other / time of this row); ORT peer: INT8 QDQ for integer and binary rows,"
-        + " FP32 MatMul for float rows", bytesPerSecond / 1e9, threads));
-    lines.add(String.format(Locale.ROOT, "arithmetic peaks per core measured in this run (kernel loops on L1 data):"
-        + " FP32 FMA %.1f, int8 widening %.1f, XOR+popcount %.1f G MAC/s", peaks.fp32(), peaks.int8(),
-        peaks.binary()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "memory bandwidth %.1f GB/s (streaming read, %d threads); ratios are"
+                + " speedups (time of the other / time of this row); ORT peer: INT8 QDQ for integer and binary rows,"
+                + " FP32 MatMul for float rows",
+            bytesPerSecond / 1e9,
+            threads));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "arithmetic peaks per core measured in this run (kernel loops on L1 data):"
+                + " FP32 FMA %.1f, int8 widening %.1f, XOR+popcount %.1f G MAC/s",
+            peaks.fp32(),
+            peaks.int8(),
+            peaks.binary()));
     return lines;
   }
 

@@ -40,7 +40,9 @@ public final class JmhRun {
     }
     try {
       // cli/target/quantgen.jar or cli/target/classes -> the checkout's root
-      Path built = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+      Path built =
+          Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toAbsolutePath();
       Path root = built.getParent().getParent().getParent();
       return root.resolve("benchmarks").resolve("target").resolve("benchmarks.jar");
     } catch (URISyntaxException | RuntimeException e) {
@@ -65,13 +67,18 @@ public final class JmhRun {
   public List<Result> run(List<String> jmhArgs) throws IOException, InterruptedException {
     Path json = Files.createTempFile("quantgen-jmh", ".json");
     try {
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  jar.toString()));
       command.addAll(jmhArgs);
       command.addAll(List.of("-rf", "json", "-rff", json.toString()));
       int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
       if (exit != 0) {
-        throw new IOException("JMH (" + jar + ") exited with status " + exit + " for " + String.join(" ", jmhArgs));
+        throw new IOException(
+            "JMH (" + jar + ") exited with status " + exit + " for " + String.join(" ", jmhArgs));
       }
       return parse(Files.readString(json, StandardCharsets.UTF_8));
     } finally {
@@ -91,12 +98,18 @@ public final class JmhRun {
             params.put(p.getKey(), p.getValue().getAsString());
           }
         }
-        results.add(new Result(o.get("benchmark").getAsString(), Map.copyOf(params),
-            o.getAsJsonObject("primaryMetric").get("score").getAsDouble()));
+        results.add(
+            new Result(
+                o.get("benchmark").getAsString(),
+                Map.copyOf(params),
+                o.getAsJsonObject("primaryMetric").get("score").getAsDouble()));
       }
     } catch (RuntimeException e) {
-      throw new IOException("JMH results: expected a JSON array of runs with benchmark, params and "
-          + "primaryMetric.score, got: " + e.getMessage(), e);
+      throw new IOException(
+          "JMH results: expected a JSON array of runs with benchmark, params and "
+              + "primaryMetric.score, got: "
+              + e.getMessage(),
+          e);
     }
     if (results.isEmpty()) {
       throw new IOException("JMH results: no benchmark ran");

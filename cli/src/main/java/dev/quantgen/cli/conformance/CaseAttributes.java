@@ -19,13 +19,19 @@ public final class CaseAttributes {
     this.json = json;
   }
 
-  /** Fails on any attribute outside {@code known}: silently ignoring one could hide a wrong result. */
+  /**
+   * Fails on any attribute outside {@code known}: silently ignoring one could hide a wrong result.
+   */
   public void requireOnly(String opType, Set<String> known) throws UnsupportedCaseException {
     Set<String> unknown = new TreeSet<>(json.keySet());
     unknown.removeAll(known);
     if (!unknown.isEmpty()) {
-      throw new UnsupportedCaseException(opType + ": unsupported attribute(s) " + unknown + ", supported: "
-          + new TreeSet<>(known));
+      throw new UnsupportedCaseException(
+          opType
+              + ": unsupported attribute(s) "
+              + unknown
+              + ", supported: "
+              + new TreeSet<>(known));
     }
   }
 
@@ -74,7 +80,8 @@ public final class CaseAttributes {
     try {
       return new BigDecimal(p.getAsString()).intValueExact();
     } catch (ArithmeticException | NumberFormatException ex) {
-      throw new CaseFormatException(field + ": expected an integer in the int32 range, got " + p.getAsString());
+      throw new CaseFormatException(
+          field + ": expected an integer in the int32 range, got " + p.getAsString());
     }
   }
 }

@@ -29,13 +29,14 @@ import java.util.List;
  *
  * <p>Every defect is a {@link CaseFormatException} whose message names the field: a missing field,
  * a wrong JSON type, a value count that is not the product of the dims, an integer outside its
- * dtype's range, bits that disagree with the values. An unknown dtype is an
- * {@link UnsupportedCaseException}.
+ * dtype's range, bits that disagree with the values. An unknown dtype is an {@link
+ * UnsupportedCaseException}.
  */
 public final class CaseReader {
   private CaseReader() {}
 
-  public static ConformanceCase read(Path file) throws IOException, CaseFormatException, UnsupportedCaseException {
+  public static ConformanceCase read(Path file)
+      throws IOException, CaseFormatException, UnsupportedCaseException {
     JsonElement root;
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       root = JsonParser.parseReader(r);
@@ -52,7 +53,8 @@ public final class CaseReader {
     if (attrs != null && !attrs.isJsonObject()) {
       throw new CaseFormatException("attributes: expected an object, got " + kind(attrs));
     }
-    CaseAttributes attributes = new CaseAttributes(attrs == null ? new JsonObject() : attrs.getAsJsonObject());
+    CaseAttributes attributes =
+        new CaseAttributes(attrs == null ? new JsonObject() : attrs.getAsJsonObject());
     List<TensorValue> inputs = new ArrayList<>();
     JsonArray in = array(o, "inputs", "");
     for (int i = 0; i < in.size(); i++) {
@@ -75,20 +77,23 @@ public final class CaseReader {
     for (int i = 0; i < out.size(); i++) {
       String path = "outputs[" + i + "]";
       JsonObject t = object(out.get(i), path);
-      outputs.add(new ConformanceCase.NamedOutput(string(t, "name", path + "."), slot(t, "node_output", path),
-          tensor(t, path)));
+      outputs.add(
+          new ConformanceCase.NamedOutput(
+              string(t, "name", path + "."), slot(t, "node_output", path), tensor(t, path)));
     }
     return new ConformanceCase(testName, opType, attributes, inputs, outputs);
   }
 
-  private static TensorValue tensor(JsonObject t, String path) throws CaseFormatException, UnsupportedCaseException {
+  private static TensorValue tensor(JsonObject t, String path)
+      throws CaseFormatException, UnsupportedCaseException {
     String dtype = string(t, "dtype", path + ".");
     JsonArray dimsJson = array(t, "dims", path + ".");
     int[] dims = new int[dimsJson.size()];
     for (int i = 0; i < dims.length; i++) {
       dims[i] = CaseAttributes.toInt(dimsJson.get(i), path + ".dims[" + i + "]");
       if (dims[i] < 0) {
-        throw new CaseFormatException(path + ".dims[" + i + "]: " + dims[i] + " is negative, expected >= 0");
+        throw new CaseFormatException(
+            path + ".dims[" + i + "]: " + dims[i] + " is negative, expected >= 0");
       }
     }
     Shape shape;
@@ -99,15 +104,22 @@ public final class CaseReader {
     }
     JsonArray values = array(t, "values", path + ".");
     if (values.size() != shape.size()) {
-      throw new CaseFormatException(path + ".values: " + values.size() + " values for dims " + Arrays.toString(dims)
-          + ", expected " + shape.size());
+      throw new CaseFormatException(
+          path
+              + ".values: "
+              + values.size()
+              + " values for dims "
+              + Arrays.toString(dims)
+              + ", expected "
+              + shape.size());
     }
     switch (dtype) {
       case "float32":
-        return new TensorValue.Floats(FloatTensor.of(shape, floats(t, values, FloatType.FLOAT32, path)));
+        return new TensorValue.Floats(
+            FloatTensor.of(shape, floats(t, values, FloatType.FLOAT32, path)));
       case "float16":
-        return new TensorValue.Floats(FloatTensor.of(shape, FloatType.FLOAT16,
-            floats(t, values, FloatType.FLOAT16, path)));
+        return new TensorValue.Floats(
+            FloatTensor.of(shape, FloatType.FLOAT16, floats(t, values, FloatType.FLOAT16, path)));
       default:
         QuantType type = quantType(dtype, path);
         int[] v = new int[values.size()];
@@ -122,12 +134,17 @@ public final class CaseReader {
     try {
       return QuantType.fromOnnxName(dtype);
     } catch (IllegalArgumentException e) {
-      throw new UnsupportedCaseException(path + ".dtype: '" + dtype + "' is not supported, expected one of "
-          + "float32, float16, int4, uint4, int8, uint8, int16, uint16, int32");
+      throw new UnsupportedCaseException(
+          path
+              + ".dtype: '"
+              + dtype
+              + "' is not supported, expected one of "
+              + "float32, float16, int4, uint4, int8, uint8, int16, uint16, int32");
     }
   }
 
-  private static int integer(JsonElement e, QuantType type, String field) throws CaseFormatException {
+  private static int integer(JsonElement e, QuantType type, String field)
+      throws CaseFormatException {
     if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
       throw new CaseFormatException(field + ": expected an integer, got " + e);
     }
@@ -141,9 +158,18 @@ public final class CaseReader {
     if (whole.scale() > 0) {
       throw new CaseFormatException(field + ": " + p.getAsString() + " is not an integer");
     }
-    if (whole.compareTo(BigDecimal.valueOf(type.min())) < 0 || whole.compareTo(BigDecimal.valueOf(type.max())) > 0) {
-      throw new CaseFormatException(field + ": " + p.getAsString() + " is outside the " + type.onnxName()
-          + " range " + type.min() + ".." + type.max());
+    if (whole.compareTo(BigDecimal.valueOf(type.min())) < 0
+        || whole.compareTo(BigDecimal.valueOf(type.max())) > 0) {
+      throw new CaseFormatException(
+          field
+              + ": "
+              + p.getAsString()
+              + " is outside the "
+              + type.onnxName()
+              + " range "
+              + type.min()
+              + ".."
+              + type.max());
     }
     return whole.intValueExact();
   }
@@ -167,24 +193,48 @@ public final class CaseReader {
     }
     JsonArray bits = array(t, "bits", path + ".");
     if (bits.size() != v.length) {
-      throw new CaseFormatException(path + ".bits: " + bits.size() + " patterns for " + v.length
-          + " values, expected one per value");
+      throw new CaseFormatException(
+          path
+              + ".bits: "
+              + bits.size()
+              + " patterns for "
+              + v.length
+              + " values, expected one per value");
     }
     int digits = type == FloatType.FLOAT16 ? 4 : 8;
     float[] exact = new float[v.length];
     for (int i = 0; i < v.length; i++) {
       String field = path + ".bits[" + i + "]";
       JsonElement e = bits.get(i);
-      if (!(e instanceof JsonPrimitive p) || !p.isString() || !p.getAsString().matches("0x[0-9a-fA-F]{" + digits + "}")) {
-        throw new CaseFormatException(field + ": expected a string 0x followed by " + digits + " hex digits ("
-            + type.onnxName() + "), got " + e);
+      if (!(e instanceof JsonPrimitive p)
+          || !p.isString()
+          || !p.getAsString().matches("0x[0-9a-fA-F]{" + digits + "}")) {
+        throw new CaseFormatException(
+            field
+                + ": expected a string 0x followed by "
+                + digits
+                + " hex digits ("
+                + type.onnxName()
+                + "), got "
+                + e);
       }
       int pattern = Integer.parseUnsignedInt(p.getAsString().substring(2), 16);
-      exact[i] = type == FloatType.FLOAT16 ? Half.toFloat((short) pattern) : Float.intBitsToFloat(pattern);
-      boolean agree = Float.compare(exact[i], v[i]) == 0 || (Float.isNaN(exact[i]) && Float.isNaN(v[i]));
+      exact[i] =
+          type == FloatType.FLOAT16 ? Half.toFloat((short) pattern) : Float.intBitsToFloat(pattern);
+      boolean agree =
+          Float.compare(exact[i], v[i]) == 0 || (Float.isNaN(exact[i]) && Float.isNaN(v[i]));
       if (!agree) {
-        throw new CaseFormatException(field + ": " + p.getAsString() + " is " + exact[i] + " but values[" + i
-            + "] is " + values.get(i) + ", expected the same number");
+        throw new CaseFormatException(
+            field
+                + ": "
+                + p.getAsString()
+                + " is "
+                + exact[i]
+                + " but values["
+                + i
+                + "] is "
+                + values.get(i)
+                + ", expected the same number");
       }
     }
     return exact;
@@ -209,7 +259,8 @@ public final class CaseReader {
     return e.getAsJsonObject();
   }
 
-  private static String string(JsonObject o, String name, String prefix) throws CaseFormatException {
+  private static String string(JsonObject o, String name, String prefix)
+      throws CaseFormatException {
     JsonElement e = o.get(name);
     if (e == null) {
       throw new CaseFormatException(prefix + name + ": missing");
@@ -220,7 +271,8 @@ public final class CaseReader {
     return p.getAsString();
   }
 
-  private static JsonArray array(JsonObject o, String name, String prefix) throws CaseFormatException {
+  private static JsonArray array(JsonObject o, String name, String prefix)
+      throws CaseFormatException {
     JsonElement e = o.get(name);
     if (e == null) {
       throw new CaseFormatException(prefix + name + ": missing");

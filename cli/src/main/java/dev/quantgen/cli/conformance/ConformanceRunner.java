@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * Runs every {@code *.json} case of a folder on the runtime reference, in file-name order, and
  * compares each output with the expected one. A case fails when any output differs, when its file
  * is malformed, when the operator or a dtype is unsupported, when the operator rejects the inputs,
- * or when anything at all goes wrong while reading or running it (an {@link OutOfMemoryError} or
- * a {@link StackOverflowError} included): one bad case never stops the run, so the summary line is
+ * or when anything at all goes wrong while reading or running it (an {@link OutOfMemoryError} or a
+ * {@link StackOverflowError} included): one bad case never stops the run, so the summary line is
  * always printed. Nothing is skipped.
  */
 public final class ConformanceRunner {
@@ -28,8 +28,10 @@ public final class ConformanceRunner {
   /** The case files of {@code dir}, sorted by name (not recursive). */
   public static List<Path> caseFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
-          .sorted().toList();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+          .sorted()
+          .toList();
     }
   }
 
@@ -89,15 +91,24 @@ public final class ConformanceRunner {
       return "unsupported: " + e.getMessage();
     } catch (IllegalArgumentException e) {
       return c.opType() + " rejected the inputs: " + e.getMessage();
-    } catch (RuntimeException | Error e) { // OutOfMemoryError, StackOverflowError: still one failed case
+    } catch (RuntimeException
+        | Error e) { // OutOfMemoryError, StackOverflowError: still one failed case
       return c.opType() + " threw " + oneLine(e);
     }
     for (ConformanceCase.NamedOutput expected : c.outputs()) {
       if (expected.slot() >= actual.size()) {
-        return "output " + expected.name() + ": slot " + expected.slot() + " expected, but " + c.opType()
-            + " has " + actual.size() + " output(s)";
+        return "output "
+            + expected.name()
+            + ": slot "
+            + expected.slot()
+            + " expected, but "
+            + c.opType()
+            + " has "
+            + actual.size()
+            + " output(s)";
       }
-      Optional<String> diff = TensorComparison.difference(expected.value(), actual.get(expected.slot()));
+      Optional<String> diff =
+          TensorComparison.difference(expected.value(), actual.get(expected.slot()));
       if (diff.isPresent()) {
         return "output " + expected.name() + ": " + diff.get();
       }

@@ -16,8 +16,12 @@ final class OnnxDataType {
       case 6 -> QuantType.INT32;
       case 21 -> QuantType.UINT4;
       case 22 -> QuantType.INT4;
-      default -> throw new UnsupportedCaseException(field + ": data type code " + code
-          + " is not supported, expected 2 (uint8), 3 (int8), 4 (uint16), 5 (int16), 6 (int32), 21 (uint4) or 22 (int4)");
+      default ->
+          throw new UnsupportedCaseException(
+              field
+                  + ": data type code "
+                  + code
+                  + " is not supported, expected 2 (uint8), 3 (int8), 4 (uint16), 5 (int16), 6 (int32), 21 (uint4) or 22 (int4)");
     };
   }
 
@@ -25,8 +29,12 @@ final class OnnxDataType {
     return switch (code) {
       case 1 -> FloatType.FLOAT32;
       case 10 -> FloatType.FLOAT16;
-      default -> throw new UnsupportedCaseException(field + ": data type code " + code
-          + " is not supported, expected 1 (float32) or 10 (float16)");
+      default ->
+          throw new UnsupportedCaseException(
+              field
+                  + ": data type code "
+                  + code
+                  + " is not supported, expected 1 (float32) or 10 (float16)");
     };
   }
 }

@@ -39,9 +39,18 @@ final class TensorComparison {
     if (count == 0) {
       return Optional.empty();
     }
-    return Optional.of(count + " of " + shape.size() + " elements differ; first at index " + first
-        + " " + Arrays.toString(multiIndex(shape, first)) + ": expected " + element(expected, first)
-        + ", actual " + element(actual, first));
+    return Optional.of(
+        count
+            + " of "
+            + shape.size()
+            + " elements differ; first at index "
+            + first
+            + " "
+            + Arrays.toString(multiIndex(shape, first))
+            + ": expected "
+            + element(expected, first)
+            + ", actual "
+            + element(actual, first));
   }
 
   private static boolean sameElement(TensorValue expected, TensorValue actual, int i) {
@@ -60,9 +69,10 @@ final class TensorComparison {
     }
     FloatTensor f = ((TensorValue.Floats) t).tensor();
     float v = f.get(i);
-    String bits = f.type() == FloatType.FLOAT16
-        ? String.format(Locale.ROOT, "0x%04x", Half.fromFloat(v) & 0xffff)
-        : String.format(Locale.ROOT, "0x%08x", Float.floatToRawIntBits(v));
+    String bits =
+        f.type() == FloatType.FLOAT16
+            ? String.format(Locale.ROOT, "0x%04x", Half.fromFloat(v) & 0xffff)
+            : String.format(Locale.ROOT, "0x%08x", Float.floatToRawIntBits(v));
     return v + " (" + bits + ")";
   }
 

@@ -3,9 +3,9 @@ package dev.quantgen.cli.demo;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.Idx;
 import dev.quantgen.quantize.data.ImageSet;
+import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.quantize.ptq.FloatModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,12 +16,13 @@ import java.util.Optional;
 
 /**
  * The demo's model and data: the FP32 784-256-128-10 MLP and the first 2,000 Fashion-MNIST test
- * images embedded in the examples jar, and the full dataset when the Debian package
- * {@code dataset-fashion-mnist} has installed it.
+ * images embedded in the examples jar, and the full dataset when the Debian package {@code
+ * dataset-fashion-mnist} has installed it.
  */
 public final class FashionData {
   /** Where the Debian package puts the IDX files. */
   public static final Path INSTALLED = Path.of("/usr/share/datasets/fashion-mnist");
+
   /** The layer sizes of the embedded model. */
   @SuppressWarnings("MutablePublicArray") // read by the demo and tests, never written
   public static final int[] SIZES = {784, 256, 128, 10};
@@ -64,8 +65,13 @@ public final class FashionData {
 
   /** The installed dataset's directory, when all four files are there. */
   public static Optional<Path> installed() {
-    for (String name : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+    for (String name :
+        new String[] {
+          "train-images-idx3-ubyte.gz",
+          "train-labels-idx1-ubyte.gz",
+          "t10k-images-idx3-ubyte.gz",
+          "t10k-labels-idx1-ubyte.gz"
+        }) {
       if (!Files.isRegularFile(INSTALLED.resolve(name))) {
         return Optional.empty();
       }
@@ -75,8 +81,10 @@ public final class FashionData {
 
   /** The 10,000 test images of an installed dataset. */
   public static Dataset test(Path dir) throws IOException {
-    return Dataset.of(Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
-        Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10);
+    return Dataset.of(
+        Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
+        Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")),
+        10);
   }
 
   /** The 60,000 training images of an installed dataset (as bytes: only a few get converted). */
@@ -100,7 +108,8 @@ public final class FashionData {
   private static Path extract(String name, String suffix) throws IOException {
     try (InputStream in = FashionData.class.getResourceAsStream(RESOURCES + name)) {
       if (in == null) {
-        throw new IOException("resource " + RESOURCES + name + " is missing from the class path (the examples jar)");
+        throw new IOException(
+            "resource " + RESOURCES + name + " is missing from the class path (the examples jar)");
       }
       Path file = Files.createTempFile("quantgen-demo-", suffix);
       try {

@@ -1,34 +1,35 @@
 package dev.quantgen.cli.demo;
 
+import dev.quantgen.examples.mlp.FashionMlp;
+import dev.quantgen.examples.mlp.FashionMlp_Model;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.ImageSet;
 import dev.quantgen.quantize.ptq.FloatModel;
-import dev.quantgen.runtime.model.InferenceSession;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.InferenceSession;
+import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
-import dev.quantgen.examples.mlp.FashionMlp;
-import dev.quantgen.examples.mlp.FashionMlp_Model;
 import java.io.PrintStream;
 import java.util.Random;
 
 /**
  * The Fashion-MNIST recipe shared by the demo and the targets test: calibration samples drawn from
- * the training set with a fixed seed, every precision at {@link PtqConfig#of(Precision)}'s
- * defaults on the generated kernels of {@link FashionMlp}, accuracy by argmax.
+ * the training set with a fixed seed, every precision at {@link PtqConfig#of(Precision)}'s defaults
+ * on the generated kernels of {@link FashionMlp}, accuracy by argmax.
  */
 public final class FashionPtq {
   /** Calibration samples: a few hundred, as the literature recommends. */
   public static final int CALIBRATION_SAMPLES = 500;
+
   /** The seed of the shuffle that picks the calibration samples. */
   public static final long CALIBRATION_SEED = 2024;
 
   private FashionPtq() {}
 
   /**
-   * {@code count} images drawn without replacement by a seeded shuffle, scaled to [0, 1] as
-   * {@link Dataset} scales them, as one row-major array.
+   * {@code count} images drawn without replacement by a seeded shuffle, scaled to [0, 1] as {@link
+   * Dataset} scales them, as one row-major array.
    */
   public static float[] calibrationSamples(ImageSet images, int count) {
     int n = Math.min(count, images.count());
@@ -54,13 +55,17 @@ public final class FashionPtq {
 
   /**
    * Quantizes {@code model} at {@code precision} with the default recipe, on the kernels javac
-   * generated for {@link FashionMlp} (every layer matches them at the defaults; a layer that did not
-   * would be a {@code KernelMismatchException}).
+   * generated for {@link FashionMlp} (every layer matches them at the defaults; a layer that did
+   * not would be a {@code KernelMismatchException}).
    */
-  public static QuantizedModel quantize(FloatModel model, Precision precision, float[] calibration,
-      PrintStream progress) {
+  public static QuantizedModel quantize(
+      FloatModel model, Precision precision, float[] calibration, PrintStream progress) {
     int count = calibration.length / model.inputSize();
-    return PostTrainingQuantizer.quantize(model, PtqConfig.of(precision).withProgress(progress), calibration, count,
+    return PostTrainingQuantizer.quantize(
+        model,
+        PtqConfig.of(precision).withProgress(progress),
+        calibration,
+        count,
         FashionMlp_Model.kernels());
   }
 

@@ -1,11 +1,11 @@
 package dev.quantgen.cli.onnx;
 
+import dev.quantgen.annotations.Precision;
 import dev.quantgen.onnx.ConvSpec;
 import dev.quantgen.onnx.DenseSpec;
 import dev.quantgen.onnx.LoweredLayer;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.SourceGenerator;
-import dev.quantgen.annotations.Precision;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.numerics.FloatTensor;
@@ -33,12 +33,12 @@ import java.util.function.UnaryOperator;
  * names (with any bias Add or batch normalization already folded in).
  *
  * <p>The processor writes two kinds of model class, and both run here: a model with a convolution,
- * pooling or flatten layer gets the spatial API ({@code fp32(Map)}, {@code floats(Map)},
- * {@code calibrate(Map, Iterable)}, a {@code forward(float[])} per form); a dense-only model gets the
- * dense-chain API ({@code builder().allLayers(precision).build(weights, boundaries)} and
- * {@code forward(float[], float[])}), which this class calibrates the way the spatial
- * {@code calibrate} does: min/max of the FP32 model's input and layer outputs, then
- * {@code ActivationParams.fromRange}.
+ * pooling or flatten layer gets the spatial API ({@code fp32(Map)}, {@code floats(Map)}, {@code
+ * calibrate(Map, Iterable)}, a {@code forward(float[])} per form); a dense-only model gets the
+ * dense-chain API ({@code builder().allLayers(precision).build(weights, boundaries)} and {@code
+ * forward(float[], float[])}), which this class calibrates the way the spatial {@code calibrate}
+ * does: min/max of the FP32 model's input and layer outputs, then {@code
+ * ActivationParams.fromRange}.
  */
 public final class GeneratedModel implements AutoCloseable {
   /** The package the sources are generated in. */
@@ -47,10 +47,12 @@ public final class GeneratedModel implements AutoCloseable {
   private final URLClassLoader loader;
   private final Class<?> modelClass;
   private final Map<String, FloatTensor> weights;
+
   /** The dense layers' weights in layer order, for a dense-chain model; null for a spatial one. */
   private final List<DenseWeights> chainWeights;
 
-  private GeneratedModel(URLClassLoader loader, Class<?> modelClass, LoweredModel model, String modelName) {
+  private GeneratedModel(
+      URLClassLoader loader, Class<?> modelClass, LoweredModel model, String modelName) {
     this.loader = loader;
     this.modelClass = modelClass;
     this.weights = weights(model, modelName);
@@ -58,38 +60,41 @@ public final class GeneratedModel implements AutoCloseable {
   }
 
   /**
-   * Generates (INT8 {@code @Quantize}, so the model has its FP32 and INT8 forms), compiles and loads
-   * {@code model} under {@code workDir}.
+   * Generates (INT8 {@code @Quantize}, so the model has its FP32 and INT8 forms), compiles and
+   * loads {@code model} under {@code workDir}.
    *
    * @throws GeneratedModelException if the sources do not compile or the model class is missing
    */
-  public static GeneratedModel build(LoweredModel model, String modelName, Path workDir) throws IOException {
+  public static GeneratedModel build(LoweredModel model, String modelName, Path workDir)
+      throws IOException {
     return build(model, modelName, workDir, "INT8");
   }
 
   /**
    * As {@link #build(LoweredModel, String, Path)} with {@code precision} (a {@code Precision}
-   * constant name) in every {@code @Quantize}: the model then also has that precision's form, static
-   * INT8 and INT4 through {@link #int8}, the others through {@link #floats}.
+   * constant name) in every {@code @Quantize}: the model then also has that precision's form,
+   * static INT8 and INT4 through {@link #int8}, the others through {@link #floats}.
    *
    * @throws IllegalArgumentException if {@code precision} is not a {@code Precision} constant
    * @throws GeneratedModelException if the sources do not compile or the model class is missing
    */
-  public static GeneratedModel build(LoweredModel model, String modelName, Path workDir, String precision)
-      throws IOException {
+  public static GeneratedModel build(
+      LoweredModel model, String modelName, Path workDir, String precision) throws IOException {
     Path sources = workDir.resolve("src");
     Path classes = workDir.resolve("classes");
     List<Path> files = ModelSources.write(model, PACKAGE, modelName, precision, sources);
     java.nio.file.Files.createDirectories(classes);
     InProcessCompiler.compile(files, classes);
-    URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        GeneratedModel.class.getClassLoader());
+    URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, GeneratedModel.class.getClassLoader());
     try {
-      return new GeneratedModel(loader, loader.loadClass(PACKAGE + "." + modelName + "_Model"), model,
-          modelName);
+      return new GeneratedModel(
+          loader, loader.loadClass(PACKAGE + "." + modelName + "_Model"), model, modelName);
     } catch (ClassNotFoundException e) {
       loader.close();
-      throw new GeneratedModelException("the processor generated no " + modelName + "_Model class", e);
+      throw new GeneratedModelException(
+          "the processor generated no " + modelName + "_Model class", e);
     }
   }
 
@@ -114,7 +119,8 @@ public final class GeneratedModel implements AutoCloseable {
     if (chainWeights != null) {
       return chain(null, calibrate(samples));
     }
-    return forward(invokeStatic("calibrate", new Class<?>[] {Map.class, Iterable.class}, weights, samples));
+    return forward(
+        invokeStatic("calibrate", new Class<?>[] {Map.class, Iterable.class}, weights, samples));
   }
 
   /** The generated {@code INPUT_SIZE}: values per sample. */
@@ -137,7 +143,10 @@ public final class GeneratedModel implements AutoCloseable {
     }
   }
 
-  /** Whether the processor wrote the spatial model API (a static {@code fp32(Map)}) rather than the dense chain. */
+  /**
+   * Whether the processor wrote the spatial model API (a static {@code fp32(Map)}) rather than the
+   * dense chain.
+   */
   private static boolean isSpatial(Class<?> modelClass) {
     try {
       modelClass.getMethod("fp32", Map.class);
@@ -148,13 +157,14 @@ public final class GeneratedModel implements AutoCloseable {
   }
 
   /**
-   * Static INT8 boundaries of a dense chain, as the spatial {@code calibrate} computes them: the FP32
-   * chain runs on {@code samples}; the min/max of the input and of each layer's output give
+   * Static INT8 boundaries of a dense chain, as the spatial {@code calibrate} computes them: the
+   * FP32 chain runs on {@code samples}; the min/max of the input and of each layer's output give
    * {@code ActivationParams.fromRange}.
    */
   private List<ActivationParams> calibrate(List<float[]> samples) {
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("samples: empty, expected at least one calibration sample");
+      throw new IllegalArgumentException(
+          "samples: empty, expected at least one calibration sample");
     }
     Object fp32 = buildChain(Precision.FP32, null);
     Method trace = method(fp32.getClass(), "trace", float[].class);
@@ -179,7 +189,10 @@ public final class GeneratedModel implements AutoCloseable {
     return params;
   }
 
-  /** A dense chain with every layer at {@code precision} (null: each layer's default), as a forward function. */
+  /**
+   * A dense chain with every layer at {@code precision} (null: each layer's default), as a forward
+   * function.
+   */
   private UnaryOperator<float[]> chain(Precision precision, List<ActivationParams> boundaries) {
     Object model = buildChain(precision, boundaries);
     Method forward = method(model.getClass(), "forward", float[].class, float[].class);
@@ -194,9 +207,14 @@ public final class GeneratedModel implements AutoCloseable {
   private Object buildChain(Precision precision, List<ActivationParams> boundaries) {
     Object builder = invoke(method(modelClass, "builder"), null);
     if (precision != null) {
-      builder = invoke(method(builder.getClass(), "allLayers", Precision.class), builder, precision);
+      builder =
+          invoke(method(builder.getClass(), "allLayers", Precision.class), builder, precision);
     }
-    return invoke(method(builder.getClass(), "build", List.class, List.class), builder, chainWeights, boundaries);
+    return invoke(
+        method(builder.getClass(), "build", List.class, List.class),
+        builder,
+        chainWeights,
+        boundaries);
   }
 
   private static Method method(Class<?> type, String name, Class<?>... parameters) {
@@ -206,7 +224,8 @@ public final class GeneratedModel implements AutoCloseable {
       m.setAccessible(true);
       return m;
     } catch (NoSuchMethodException e) {
-      throw new GeneratedModelException(type.getName() + " has no " + name + Arrays.toString(parameters), e);
+      throw new GeneratedModelException(
+          type.getName() + " has no " + name + Arrays.toString(parameters), e);
     }
   }
 
@@ -257,7 +276,10 @@ public final class GeneratedModel implements AutoCloseable {
     };
   }
 
-  /** The generated code's own exception (an IllegalArgumentException naming the bad value), unwrapped. */
+  /**
+   * The generated code's own exception (an IllegalArgumentException naming the bad value),
+   * unwrapped.
+   */
   private static RuntimeException rethrow(InvocationTargetException e) {
     Throwable cause = e.getCause();
     if (cause instanceof RuntimeException r) {
@@ -274,10 +296,18 @@ public final class GeneratedModel implements AutoCloseable {
     List<DenseWeights> chain = new ArrayList<>();
     for (LoweredLayer layer : model.layers()) {
       if (!(layer instanceof DenseSpec d)) {
-        throw new GeneratedModelException("layer " + layer.name() + " is not dense, but the processor generated a "
-            + "dense-chain model");
+        throw new GeneratedModelException(
+            "layer "
+                + layer.name()
+                + " is not dense, but the processor generated a "
+                + "dense-chain model");
       }
-      chain.add(DenseWeights.of(d.in(), d.out(), d.weights().toArray(), d.bias() == null ? null : d.bias().toArray()));
+      chain.add(
+          DenseWeights.of(
+              d.in(),
+              d.out(),
+              d.weights().toArray(),
+              d.bias() == null ? null : d.bias().toArray()));
     }
     return List.copyOf(chain);
   }

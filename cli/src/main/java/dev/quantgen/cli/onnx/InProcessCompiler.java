@@ -31,24 +31,42 @@ public final class InProcessCompiler {
   public static void compile(List<Path> sources, Path classes) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
-      throw new GeneratedModelException("this Java runtime (" + System.getProperty("java.home")
-          + ") has no compiler, expected a JDK: eval compiles the generated sources in-process");
+      throw new GeneratedModelException(
+          "this Java runtime ("
+              + System.getProperty("java.home")
+              + ") has no compiler, expected a JDK: eval compiles the generated sources in-process");
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
-        StandardCharsets.UTF_8)) {
-      List<String> options = List.of(
-          "-d", classes.toString(),
-          "-classpath", join(ProcessorPath.classPath()),
-          "-processorpath", join(ProcessorPath.processorPath()),
-          "-encoding", "UTF-8",
-          "-Xlint:none");
-      boolean ok = javac.getTask(null, files, diagnostics, options, null,
-          files.getJavaFileObjectsFromPaths(sources)).call();
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      List<String> options =
+          List.of(
+              "-d",
+              classes.toString(),
+              "-classpath",
+              join(ProcessorPath.classPath()),
+              "-processorpath",
+              join(ProcessorPath.processorPath()),
+              "-encoding",
+              "UTF-8",
+              "-Xlint:none");
+      boolean ok =
+          javac
+              .getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  options,
+                  null,
+                  files.getJavaFileObjectsFromPaths(sources))
+              .call();
       if (!ok) {
-        throw new GeneratedModelException("the generated sources did not compile:\n" + diagnostics.getDiagnostics()
-            .stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-            .map(d -> d.toString()).collect(Collectors.joining("\n")));
+        throw new GeneratedModelException(
+            "the generated sources did not compile:\n"
+                + diagnostics.getDiagnostics().stream()
+                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                    .map(d -> d.toString())
+                    .collect(Collectors.joining("\n")));
       }
     }
   }

@@ -26,28 +26,35 @@ public final class ModelSources {
   }
 
   /**
-   * Writes the sources of {@code model} in {@code packageName}, every {@code @Quantize} at
-   * {@code precision} (a {@code Precision} constant name), under {@code sourceRoot}.
+   * Writes the sources of {@code model} in {@code packageName}, every {@code @Quantize} at {@code
+   * precision} (a {@code Precision} constant name), under {@code sourceRoot}.
    *
    * @return the files written, in generation order (layers, model, weight binding)
    * @throws IllegalArgumentException if the package or model name cannot hold generated sources
-   *     ({@link JavaNames#packageNameProblem}, {@link JavaNames#typeNameProblem}), or the precision is
-   *     unknown
+   *     ({@link JavaNames#packageNameProblem}, {@link JavaNames#typeNameProblem}), or the precision
+   *     is unknown
    */
-  public static List<Path> write(LoweredModel model, String packageName, String modelName, String precision,
-      Path sourceRoot) throws IOException {
-    JavaNames.packageNameProblem(packageName).ifPresent(problem -> {
-      throw new IllegalArgumentException("--package " + packageName + ": " + problem);
-    });
-    JavaNames.typeNameProblem(modelName).ifPresent(problem -> {
-      throw new IllegalArgumentException("--name " + modelName + ": " + problem);
-    });
+  public static List<Path> write(
+      LoweredModel model, String packageName, String modelName, String precision, Path sourceRoot)
+      throws IOException {
+    JavaNames.packageNameProblem(packageName)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--package " + packageName + ": " + problem);
+            });
+    JavaNames.typeNameProblem(modelName)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("--name " + modelName + ": " + problem);
+            });
     List<JavaFile> files = SourceGenerator.generate(model, packageName, modelName, precision);
-    // Distinct by construction (JavaNames.typeNames); checked again because a repeat would overwrite.
+    // Distinct by construction (JavaNames.typeNames); checked again because a repeat would
+    // overwrite.
     Set<String> names = new HashSet<>();
     for (JavaFile file : files) {
       if (!names.add(file.typeSpec().name().toLowerCase(Locale.ROOT))) {
-        throw new IllegalStateException("two generated types named " + file.typeSpec().name() + " (ignoring case)");
+        throw new IllegalStateException(
+            "two generated types named " + file.typeSpec().name() + " (ignoring case)");
       }
     }
     List<Path> written = new ArrayList<>();

@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * Where the running command line found the quantgen processor, JavaPoet, the annotations and the
- * runtime: the jars or class folders the generated sources need on javac's processor path and
- * class path. In the shaded {@code quantgen.jar} they are all that one jar; in a Maven build they
- * are the modules' {@code target/classes} or their jars.
+ * runtime: the jars or class folders the generated sources need on javac's processor path and class
+ * path. In the shaded {@code quantgen.jar} they are all that one jar; in a Maven build they are the
+ * modules' {@code target/classes} or their jars.
  */
 final class ProcessorPath {
   private ProcessorPath() {}
@@ -41,12 +41,14 @@ final class ProcessorPath {
   private static Path location(Class<?> c) {
     CodeSource source = c.getProtectionDomain().getCodeSource();
     if (source == null || source.getLocation() == null) {
-      throw new IllegalStateException(c.getName() + " has no code source: cannot find its jar for javac");
+      throw new IllegalStateException(
+          c.getName() + " has no code source: cannot find its jar for javac");
     }
     try {
       return Path.of(source.getLocation().toURI());
     } catch (URISyntaxException e) {
-      throw new IllegalStateException(c.getName() + ": code source " + source.getLocation() + " is not a file", e);
+      throw new IllegalStateException(
+          c.getName() + ": code source " + source.getLocation() + " is not a file", e);
     }
   }
 }

@@ -3,7 +3,9 @@ package dev.quantgen.cli.report;
 import java.math.BigDecimal;
 import java.util.Locale;
 
-/** Escaping and number formatting for the report: text and attributes, independent of the locale. */
+/**
+ * Escaping and number formatting for the report: text and attributes, independent of the locale.
+ */
 final class Html {
   private Html() {}
 
@@ -56,7 +58,9 @@ final class Html {
 
   /** Three significant digits without trailing zeros: {@code 1.5}, {@code 100}, {@code 941}. */
   private static String threeDigits(double v) {
-    return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+    return new BigDecimal(String.format(Locale.ROOT, "%.3g", v))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** An accuracy as a percentage with two decimals: {@code 84.53%}. */

@@ -11,7 +11,8 @@ import java.util.Locale;
  * XML as well as HTML, so tests can parse it with the JDK's XML parser.
  */
 public final class HtmlReport {
-  private static final String CSS = """
+  private static final String CSS =
+      """
       :root { color-scheme: light; }
       body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2433;
         background: #f6f7f9; margin: 0; }
@@ -63,32 +64,52 @@ public final class HtmlReport {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-        .append("<title>").append(Html.escape("quantgen report: " + r.modelName() + ", " + r.modelLabel()))
-        .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
-    h.append("<h1>quantgen report</h1>\n<p class=\"lead\">").append(Html.escape(r.modelName())).append(" at <strong>")
-        .append(Html.escape(r.modelLabel())).append("</strong> (").append(Html.escape(r.modelSource()))
-        .append("). Data: ").append(Html.escape(r.dataDescription())).append(".</p>\n");
+        .append("<title>")
+        .append(Html.escape("quantgen report: " + r.modelName() + ", " + r.modelLabel()))
+        .append("</title>\n<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n<main>\n");
+    h.append("<h1>quantgen report</h1>\n<p class=\"lead\">")
+        .append(Html.escape(r.modelName()))
+        .append(" at <strong>")
+        .append(Html.escape(r.modelLabel()))
+        .append("</strong> (")
+        .append(Html.escape(r.modelSource()))
+        .append("). Data: ")
+        .append(Html.escape(r.dataDescription()))
+        .append(".</p>\n");
     summary(h, r);
     layers(h, r);
     activations(h, r);
     tradeoff(h, r);
-    h.append("<section id=\"sensitivity\">\n<h2>Sensitivity ranking</h2>\n<p class=\"unavailable\">Not available: "
-        + "this build has no per-layer sensitivity analysis yet (it comes with mixed-precision training). The "
-        + "per-layer SQNR above is the closest measure: the lower a layer's SQNR, the more its precision costs."
-        + "</p>\n</section>\n");
-    h.append("<footer>Written by quantgen report. Self-contained: inline CSS and SVG, no script, no network."
-        + "</footer>\n</main>\n</body>\n</html>\n");
+    h.append(
+        "<section id=\"sensitivity\">\n<h2>Sensitivity ranking</h2>\n<p class=\"unavailable\">Not available: "
+            + "this build has no per-layer sensitivity analysis yet (it comes with mixed-precision training). The "
+            + "per-layer SQNR above is the closest measure: the lower a layer's SQNR, the more its precision costs."
+            + "</p>\n</section>\n");
+    h.append(
+        "<footer>Written by quantgen report. Self-contained: inline CSS and SVG, no script, no network."
+            + "</footer>\n</main>\n</body>\n</html>\n");
     return h.toString();
   }
 
   private static void summary(StringBuilder h, ModelReport r) {
-    long fp32 = r.precisions().stream().filter(p -> p.label().equals("fp32")).mapToLong(
-        ModelReport.PrecisionPoint::parameterBytes).findFirst().orElse(r.parameterBytes());
+    long fp32 =
+        r.precisions().stream()
+            .filter(p -> p.label().equals("fp32"))
+            .mapToLong(ModelReport.PrecisionPoint::parameterBytes)
+            .findFirst()
+            .orElse(r.parameterBytes());
     h.append("<section id=\"summary\">\n<h2>Summary</h2>\n<dl class=\"figures\">\n");
     figure(h, "precision", r.modelLabel());
     figure(h, "parameter bytes", Html.bytes(r.parameterBytes()));
-    figure(h, "smaller than fp32", String.format(Locale.ROOT, "%.2fx", (double) fp32 / r.parameterBytes()));
-    figure(h, "accuracy (" + String.format(Locale.ROOT, "%,d", r.evaluationImages()) + " images)",
+    figure(
+        h,
+        "smaller than fp32",
+        String.format(Locale.ROOT, "%.2fx", (double) fp32 / r.parameterBytes()));
+    figure(
+        h,
+        "accuracy (" + String.format(Locale.ROOT, "%,d", r.evaluationImages()) + " images)",
         Html.percent(r.accuracy()));
     figure(h, "end-to-end SQNR", Html.db(r.endToEnd().sqnrDb()) + " dB");
     figure(h, "activation observer", r.observer() + ", " + r.calibrationSamples() + " samples");
@@ -96,7 +117,10 @@ public final class HtmlReport {
   }
 
   private static void figure(StringBuilder h, String term, String value) {
-    h.append("<div><dt>").append(Html.escape(term)).append("</dt><dd>").append(Html.escape(value))
+    h.append("<div><dt>")
+        .append(Html.escape(term))
+        .append("</dt><dd>")
+        .append(Html.escape(value))
         .append("</dd></div>\n");
   }
 
@@ -107,59 +131,99 @@ public final class HtmlReport {
       String label = l.name() + " (" + l.precision() + ")";
       String cls = Html.precisionClass(l.precision());
       sqnr.add(new Charts.Bar(label, l.sqnrDb(), Html.db(l.sqnrDb()) + " dB", cls));
-      size.add(new Charts.Bar(label, l.parameterBytes(), Html.bytes(l.parameterBytes()) + " B", cls));
+      size.add(
+          new Charts.Bar(label, l.parameterBytes(), Html.bytes(l.parameterBytes()) + " B", cls));
     }
-    h.append("<section id=\"layers\">\n<h2>Per-layer precision, size and SQNR</h2>\n<div class=\"row\">\n");
-    h.append("<figure>\n").append(Charts.bars("chart-sqnr", "SQNR per layer",
-        "Signal-to-quantization-noise ratio of each layer's output against FP32 on the same input, in dB; "
-            + "higher is better", sqnr))
-        .append("<figcaption>SQNR = 20 log10(|x| / |x - x'|) of each layer's output against FP32 on the same "
-            + "input (").append(String.format(Locale.ROOT, "%,d", r.errorSamples()))
+    h.append(
+        "<section id=\"layers\">\n<h2>Per-layer precision, size and SQNR</h2>\n<div class=\"row\">\n");
+    h.append("<figure>\n")
+        .append(
+            Charts.bars(
+                "chart-sqnr",
+                "SQNR per layer",
+                "Signal-to-quantization-noise ratio of each layer's output against FP32 on the same input, in dB; "
+                    + "higher is better",
+                sqnr))
+        .append(
+            "<figcaption>SQNR = 20 log10(|x| / |x - x'|) of each layer's output against FP32 on the same "
+                + "input (")
+        .append(String.format(Locale.ROOT, "%,d", r.errorSamples()))
         .append(" evaluation images); higher is better.</figcaption>\n</figure>\n");
-    h.append("<figure>\n").append(Charts.bars("chart-size", "Parameter bytes per layer",
-        "Bytes of every stored parameter of each layer: weights, scales, zero points, biases, requantization", size))
-        .append("<figcaption>Every stored parameter: weights, scales, zero points, biases and requantization "
-            + "multipliers.</figcaption>\n</figure>\n</div>\n");
-    h.append("<table id=\"layer-table\">\n<caption>Layers in execution order, then the whole model</caption>\n")
+    h.append("<figure>\n")
+        .append(
+            Charts.bars(
+                "chart-size",
+                "Parameter bytes per layer",
+                "Bytes of every stored parameter of each layer: weights, scales, zero points, biases, requantization",
+                size))
+        .append(
+            "<figcaption>Every stored parameter: weights, scales, zero points, biases and requantization "
+                + "multipliers.</figcaption>\n</figure>\n</div>\n");
+    h.append(
+            "<table id=\"layer-table\">\n<caption>Layers in execution order, then the whole model</caption>\n")
         .append("<thead><tr><th>layer</th><th>precision</th><th class=\"num\">parameter bytes</th>")
-        .append("<th class=\"num\">SQNR dB</th><th class=\"num\">max abs error</th></tr></thead>\n<tbody>\n");
+        .append(
+            "<th class=\"num\">SQNR dB</th><th class=\"num\">max abs error</th></tr></thead>\n<tbody>\n");
     List<ModelReport.Layer> rows = new ArrayList<>(r.layers());
     rows.add(r.endToEnd());
     for (ModelReport.Layer l : rows) {
-      h.append("<tr><td>").append(Html.escape(l.name())).append("</td><td>").append(Html.escape(l.precision()))
-          .append("</td><td class=\"num\">").append(Html.bytes(l.parameterBytes())).append("</td><td class=\"num\">")
-          .append(Html.db(l.sqnrDb())).append("</td><td class=\"num\">")
-          .append(Html.value(l.maxAbsError())).append("</td></tr>\n");
+      h.append("<tr><td>")
+          .append(Html.escape(l.name()))
+          .append("</td><td>")
+          .append(Html.escape(l.precision()))
+          .append("</td><td class=\"num\">")
+          .append(Html.bytes(l.parameterBytes()))
+          .append("</td><td class=\"num\">")
+          .append(Html.db(l.sqnrDb()))
+          .append("</td><td class=\"num\">")
+          .append(Html.value(l.maxAbsError()))
+          .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n</section>\n");
   }
 
   private static void activations(StringBuilder h, ModelReport r) {
-    h.append("<section id=\"activations\">\n<h2>Activations and their calibrated clipping ranges</h2>\n")
-        .append("<p>FP32 values at each layer boundary over the ").append(r.calibrationSamples())
-        .append(" calibration samples. Shaded: the clipping range the <strong>").append(Html.escape(r.observer()))
-        .append("</strong> observer chose (values outside it saturate); dashed: the int8 range the model's static "
-            + "layers represent (the clipping range widened to include 0).</p>\n<div class=\"row\">\n");
+    h.append(
+            "<section id=\"activations\">\n<h2>Activations and their calibrated clipping ranges</h2>\n")
+        .append("<p>FP32 values at each layer boundary over the ")
+        .append(r.calibrationSamples())
+        .append(" calibration samples. Shaded: the clipping range the <strong>")
+        .append(Html.escape(r.observer()))
+        .append(
+            "</strong> observer chose (values outside it saturate); dashed: the int8 range the model's static "
+                + "layers represent (the clipping range widened to include 0).</p>\n<div class=\"row\">\n");
     int i = 0;
     for (ModelReport.Boundary b : r.boundaries()) {
-      h.append("<figure>\n<h3>").append(Html.escape(b.name().equals("input") ? "model input" : b.name() + " output"))
-          .append("</h3>\n").append(Charts.histogram("chart-hist-" + i++, b, r.observer())).append("</figure>\n");
+      h.append("<figure>\n<h3>")
+          .append(Html.escape(b.name().equals("input") ? "model input" : b.name() + " output"))
+          .append("</h3>\n")
+          .append(Charts.histogram("chart-hist-" + i++, b, r.observer()))
+          .append("</figure>\n");
     }
     h.append("</div>\n</section>\n");
   }
 
   private static void tradeoff(StringBuilder h, ModelReport r) {
-    h.append("<section id=\"tradeoff\">\n<h2>Accuracy against model size</h2>\n<div class=\"row\">\n<figure>\n")
+    h.append(
+            "<section id=\"tradeoff\">\n<h2>Accuracy against model size</h2>\n<div class=\"row\">\n<figure>\n")
         .append(Charts.tradeoff("chart-tradeoff", r.precisions()))
-        .append("<figcaption>The same FP32 model quantized after training at each precision with the default recipe "
-            + "(weights symmetric per channel; int8 activations static), on ")
-        .append(String.format(Locale.ROOT, "%,d", r.evaluationImages())).append(" evaluation images.</figcaption>\n")
-        .append("</figure>\n<table id=\"tradeoff-table\">\n<caption>One model per precision</caption>\n")
-        .append("<thead><tr><th>precision</th><th class=\"num\">parameter bytes</th><th class=\"num\">accuracy</th>")
+        .append(
+            "<figcaption>The same FP32 model quantized after training at each precision with the default recipe "
+                + "(weights symmetric per channel; int8 activations static), on ")
+        .append(String.format(Locale.ROOT, "%,d", r.evaluationImages()))
+        .append(" evaluation images.</figcaption>\n")
+        .append(
+            "</figure>\n<table id=\"tradeoff-table\">\n<caption>One model per precision</caption>\n")
+        .append(
+            "<thead><tr><th>precision</th><th class=\"num\">parameter bytes</th><th class=\"num\">accuracy</th>")
         .append("</tr></thead>\n<tbody>\n");
     for (ModelReport.PrecisionPoint p : r.precisions()) {
-      h.append("<tr><td>").append(Html.escape(p.label())).append("</td><td class=\"num\">")
-          .append(Html.bytes(p.parameterBytes())).append("</td><td class=\"num\">").append(Html.percent(p.accuracy()))
+      h.append("<tr><td>")
+          .append(Html.escape(p.label()))
+          .append("</td><td class=\"num\">")
+          .append(Html.bytes(p.parameterBytes()))
+          .append("</td><td class=\"num\">")
+          .append(Html.percent(p.accuracy()))
           .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n</div>\n</section>\n");

@@ -54,7 +54,8 @@ public record ModelReport(
    * @param precision its label, e.g. {@code int8 static}
    * @param sqnrDb its output's SQNR against FP32 on the same input; infinite for an exact match
    */
-  public record Layer(String name, String precision, long parameterBytes, double sqnrDb, double maxAbsError) {
+  public record Layer(
+      String name, String precision, long parameterBytes, double sqnrDb, double maxAbsError) {
     public Layer {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(precision, "precision");
@@ -72,7 +73,13 @@ public record ModelReport(
    * @param clipHi the upper end of the observer's clipping range
    * @param grid the int8 range the detailed model's static layers use here, if any
    */
-  public record Boundary(String name, float min, float max, long[] counts, float clipLo, float clipHi,
+  public record Boundary(
+      String name,
+      float min,
+      float max,
+      long[] counts,
+      float clipLo,
+      float clipHi,
       Optional<Grid> grid) {
     public Boundary {
       counts = counts.clone();

@@ -8,18 +8,18 @@ import dev.quantgen.quantize.calibrate.Progress;
 import dev.quantgen.quantize.calibrate.Range;
 import dev.quantgen.quantize.calibrate.TensorObserver;
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.runtime.layer.ActivationParams;
-import dev.quantgen.runtime.layer.DenseLayer;
-import dev.quantgen.runtime.layer.StaticRequantization;
-import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.quantize.ptq.FloatLayer;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerErrors;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.layer.DenseLayer;
+import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.PreparedLayer;
-import dev.quantgen.quantize.ptq.PtqConfig;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Shape;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +36,7 @@ import java.util.function.Function;
 public final class ReportAnalysis {
   /** Histogram bins per boundary: fine enough to see the shape, few enough to stay small. */
   public static final int BINS = 64;
+
   /** Evaluation images the per-layer SQNR is measured on, at most. */
   public static final int ERROR_SAMPLES = 1_000;
 
@@ -51,8 +52,13 @@ public final class ReportAnalysis {
    */
   public ReportAnalysis(FloatModel model, float[] calibration, int count, Dataset evaluation) {
     if (count < 1 || (long) count * model.inputSize() != calibration.length) {
-      throw new IllegalArgumentException("calibration: expected count * inputSize = " + count + " * "
-          + model.inputSize() + " values with count >= 1, got " + calibration.length);
+      throw new IllegalArgumentException(
+          "calibration: expected count * inputSize = "
+              + count
+              + " * "
+              + model.inputSize()
+              + " values with count >= 1, got "
+              + calibration.length);
     }
     this.model = model;
     this.calibration = calibration;
@@ -62,7 +68,8 @@ public final class ReportAnalysis {
   }
 
   /** What the report says about the detailed model besides the numbers. */
-  public record Labels(String modelName, String dataDescription, String modelSource, String observer) {}
+  public record Labels(
+      String modelName, String dataDescription, String modelSource, String observer) {}
 
   /**
    * Analyzes {@code detail} and quantizes the model at every precision.
@@ -72,34 +79,59 @@ public final class ReportAnalysis {
    * @param sweep the configuration of each precision of the accuracy/size chart
    * @param progress where the progress bar goes (stderr), or null
    */
-  public ModelReport analyze(QuantizedModel detail, Labels labels, ObserverSpec activations, int batchSize,
-      Function<Precision, PtqConfig> sweep, PrintStream progress) throws InterruptedException {
+  public ModelReport analyze(
+      QuantizedModel detail,
+      Labels labels,
+      ObserverSpec activations,
+      int batchSize,
+      Function<Precision, PtqConfig> sweep,
+      PrintStream progress)
+      throws InterruptedException {
     Precision[] precisions = Precision.values();
-    Progress bar = progress == null ? null : Progress.start("report", 2 + precisions.length, progress);
+    Progress bar =
+        progress == null ? null : Progress.start("report", 2 + precisions.length, progress);
     try {
       List<ModelReport.Boundary> boundaries = boundaries(detail, activations, batchSize);
       step(bar);
       float[] inputs = FashionData.inputs(evaluation);
       int errorSamples = Math.min(ERROR_SAMPLES, evaluation.size());
-      LayerErrorReport errors = LayerErrors.measure(model, detail,
-          Arrays.copyOf(inputs, errorSamples * model.inputSize()), errorSamples);
+      LayerErrorReport errors =
+          LayerErrors.measure(
+              model, detail, Arrays.copyOf(inputs, errorSamples * model.inputSize()), errorSamples);
       List<ModelReport.Layer> layers = new ArrayList<>();
       for (LayerErrorReport.Row row : errors.rows()) {
-        layers.add(new ModelReport.Layer(row.layer(), row.precision(), row.sizeBytes(), row.sqnrDb(),
-            row.maxAbsError()));
+        layers.add(
+            new ModelReport.Layer(
+                row.layer(), row.precision(), row.sizeBytes(), row.sqnrDb(), row.maxAbsError()));
       }
       ModelReport.Layer endToEnd = layers.remove(layers.size() - 1);
       double accuracy = FashionPtq.accuracy(detail, evaluation, inputs, threads);
       step(bar);
       List<ModelReport.PrecisionPoint> points = new ArrayList<>();
       for (Precision p : precisions) {
-        QuantizedModel q = PostTrainingQuantizer.quantize(model, sweep.apply(p), calibration, count);
-        points.add(new ModelReport.PrecisionPoint(q.label(), q.parameterBytes(),
-            FashionPtq.accuracy(q, evaluation, inputs, threads)));
+        QuantizedModel q =
+            PostTrainingQuantizer.quantize(model, sweep.apply(p), calibration, count);
+        points.add(
+            new ModelReport.PrecisionPoint(
+                q.label(),
+                q.parameterBytes(),
+                FashionPtq.accuracy(q, evaluation, inputs, threads)));
         step(bar);
       }
-      return new ModelReport(labels.modelName(), labels.dataDescription(), detail.label(), labels.modelSource(),
-          labels.observer(), count, evaluation.size(), errorSamples, accuracy, layers, endToEnd, boundaries, points);
+      return new ModelReport(
+          labels.modelName(),
+          labels.dataDescription(),
+          detail.label(),
+          labels.modelSource(),
+          labels.observer(),
+          count,
+          evaluation.size(),
+          errorSamples,
+          accuracy,
+          layers,
+          endToEnd,
+          boundaries,
+          points);
     } finally {
       if (bar != null) {
         bar.close();
@@ -118,13 +150,15 @@ public final class ReportAnalysis {
    * feeds a fresh observer in the batches post-training quantization uses, so the drawn clipping
    * range is the one it computed.
    */
-  private List<ModelReport.Boundary> boundaries(QuantizedModel detail, ObserverSpec spec, int batchSize) {
+  private List<ModelReport.Boundary> boundaries(
+      QuantizedModel detail, ObserverSpec spec, int batchSize) {
     int n = model.size();
     float[][] values = new float[n + 1][];
     values[0] = calibration;
     for (int k = 0; k < n; k++) {
       FloatLayer layer = model.layer(k);
-      DenseLayer fp32 = new PreparedLayer.Fp32(layer.name(), layer.weights(), layer.activation()).kernel();
+      DenseLayer fp32 =
+          new PreparedLayer.Fp32(layer.name(), layer.weights(), layer.activation()).kernel();
       int in = layer.weights().in();
       int out = layer.weights().out();
       values[k + 1] = new float[count * out];
@@ -155,12 +189,17 @@ public final class ReportAnalysis {
         min = Math.min(min, x);
         max = Math.max(max, x);
       }
-      result.add(new ModelReport.Boundary(name, min, max, histogram(v, min, max), clip.lo(), clip.hi(), grids[b]));
+      result.add(
+          new ModelReport.Boundary(
+              name, min, max, histogram(v, min, max), clip.lo(), clip.hi(), grids[b]));
     }
     return result;
   }
 
-  /** {@link #BINS} equal bins over {@code [min, max]}, the maximum in the last; one bin if min == max. */
+  /**
+   * {@link #BINS} equal bins over {@code [min, max]}, the maximum in the last; one bin if min ==
+   * max.
+   */
   static long[] histogram(float[] v, float min, float max) {
     if (min == max) {
       return new long[] {v.length};
@@ -180,7 +219,8 @@ public final class ReportAnalysis {
     Optional<ModelReport.Grid>[] grids = new Optional[detail.size() + 1];
     Arrays.fill(grids, Optional.empty());
     for (int k = 0; k < detail.size(); k++) {
-      if (detail.layer(k) instanceof PreparedLayer.Quantized q && q.params().requantization() != null) {
+      if (detail.layer(k) instanceof PreparedLayer.Quantized q
+          && q.params().requantization() != null) {
         StaticRequantization r = q.params().requantization();
         grids[k] = Optional.of(grid(r.input()));
         grids[k + 1] = Optional.of(grid(r.output()));

@@ -12,10 +12,13 @@ class BenchTableTest {
   private static final BenchTable.Peaks PEAKS = new BenchTable.Peaks(20, 19, 100);
 
   private static final Measurement FP32 = new Measurement("generated", "FP32", 1000, 1000, 1, 400);
-  private static final Measurement BIG_FP32 = new Measurement("generated", "FP32", 8192, 4096, 1, 26843.5456);
-  private static final Measurement FP32_GENERIC = new Measurement("generic", "FP32", 1000, 1000, 1, 800);
+  private static final Measurement BIG_FP32 =
+      new Measurement("generated", "FP32", 8192, 4096, 1, 26843.5456);
+  private static final Measurement FP32_GENERIC =
+      new Measurement("generic", "FP32", 1000, 1000, 1, 800);
   private static final Measurement INT8 = new Measurement("generated", "INT8", 1000, 1000, 1, 100);
-  private static final Measurement ORT_INT8 = new Measurement("onnxruntime", "INT8", 1000, 1000, 1, 200);
+  private static final Measurement ORT_INT8 =
+      new Measurement("onnxruntime", "INT8", 1000, 1000, 1, 200);
 
   @Test
   void gmacsCountBatchTimesInTimesOutPerMicrosecond() {
@@ -47,7 +50,8 @@ class BenchTableTest {
   @Test
   void modelAndConvolutionRowsAreBoundByArithmeticOnly() {
     BenchTable t = new BenchTable(List.of(), 1e9, 1, PEAKS);
-    // 1 x 28.9 M "weights" would be 29 ms of memory at 1 GB/s; it is MACs, compute binds: 28.9e6 / 19e9 s
+    // 1 x 28.9 M "weights" would be 29 ms of memory at 1 GB/s; it is MACs, compute binds: 28.9e6 /
+    // 19e9 s
     Measurement conv = new Measurement("conv-gen", "INT8", 1, 28_901_376, 1, 28_901_376 / 19e3);
     assertEquals(1.0, t.roofline(conv), 1e-9);
   }
@@ -55,7 +59,8 @@ class BenchTableTest {
   @Test
   void rooflineTakesTheBindingLimit() {
     BenchTable t = new BenchTable(List.of(), 10e9, 1, PEAKS);
-    // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that: 50%
+    // 128 MiB of FP32 at 10 GB/s = 13.42 ms (compute 1.68 ms): memory binds; measured twice that:
+    // 50%
     assertEquals(0.5, t.roofline(BIG_FP32), 1e-9);
     // 4 MB of FP32 stays in cache: compute binds, 1e6 / 20e9 = 50 us of 400 us = 12.5%
     assertEquals(0.125, t.roofline(FP32), 1e-9);

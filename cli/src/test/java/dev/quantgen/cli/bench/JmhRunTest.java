@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class JmhRunTest {
   @Test
   void readsNameParametersAndPrimaryScoreOfEachRun() throws IOException {
-    List<JmhRun.Result> results = JmhRun.parse("""
+    List<JmhRun.Result> results =
+        JmhRun.parse(
+            """
         [ {"benchmark": "dev.quantgen.benchmarks.DenseBenchmark.run", "mode": "avgt",
            "params": {"batch": "1", "precision": "INT8", "shape": "1024x1024"},
            "primaryMetric": {"score": 12.5, "scoreUnit": "us/op"}},

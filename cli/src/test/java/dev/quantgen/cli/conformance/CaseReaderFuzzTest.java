@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the conformance case reader with Jazzer: any bytes either read as a
- * case with at least one output, or fail with {@link CaseFormatException} or
- * {@link UnsupportedCaseException}. Anything else (an unchecked exception, an I/O error for bytes
- * that are merely not UTF-8, an input running past the timeout) is a finding.
+ * case with at least one output, or fail with {@link CaseFormatException} or {@link
+ * UnsupportedCaseException}. Anything else (an unchecked exception, an I/O error for bytes that are
+ * merely not UTF-8, an input running past the timeout) is a finding.
  *
  * <p>By default the committed seeds under {@code CaseReaderFuzzTestInputs/caseFile/} run as
- * ordinary regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see
- * {@code tools/fuzz.sh}).
+ * ordinary regression tests; with {@code JAZZER_FUZZ=1} the target is fuzzed (see {@code
+ * tools/fuzz.sh}).
  */
 class CaseReaderFuzzTest {
   private static final Path FILE = scratchFile();

@@ -31,19 +31,31 @@ class FashionTargetsTest {
     Dataset test = FashionData.test(dir);
     assertEquals(10_000, test.size());
     float[] inputs = FashionData.inputs(test);
-    float[] calibration = FashionPtq.calibrationSamples(FashionData.trainImages(dir), FashionPtq.CALIBRATION_SAMPLES);
+    float[] calibration =
+        FashionPtq.calibrationSamples(FashionData.trainImages(dir), FashionPtq.CALIBRATION_SAMPLES);
     Map<Precision, Double> accuracy = new EnumMap<>(Precision.class);
     for (Precision p : Precision.values()) {
       QuantizedModel q = FashionPtq.quantize(model, p, calibration, null);
       assertTrue(q.allGenerated(), p + " runs on " + q.kernelNames());
       accuracy.put(p, FashionPtq.accuracy(q, test, inputs, 2));
-      System.out.printf(Locale.ROOT, "Fashion-MNIST targets: %-18s accuracy %.4f on %d test images (kernels %s)%n",
-          q.label(), accuracy.get(p), test.size(), String.join(" ", q.kernelNames()));
+      System.out.printf(
+          Locale.ROOT,
+          "Fashion-MNIST targets: %-18s accuracy %.4f on %d test images (kernels %s)%n",
+          q.label(),
+          accuracy.get(p),
+          test.size(),
+          String.join(" ", q.kernelNames()));
     }
     double fp32 = accuracy.get(Precision.FP32);
     assertTrue(fp32 >= PUBLISHED_MLP_BASELINE, "FP32 " + fp32);
-    assertTrue(fp32 - accuracy.get(Precision.INT8) <= 0.003, "INT8 " + accuracy.get(Precision.INT8) + " vs FP32 " + fp32);
-    assertTrue(fp32 - accuracy.get(Precision.FP16) <= 0.0005, "FP16 " + accuracy.get(Precision.FP16) + " vs FP32 " + fp32);
-    assertTrue(fp32 - accuracy.get(Precision.INT4) <= 0.015, "INT4 " + accuracy.get(Precision.INT4) + " vs FP32 " + fp32);
+    assertTrue(
+        fp32 - accuracy.get(Precision.INT8) <= 0.003,
+        "INT8 " + accuracy.get(Precision.INT8) + " vs FP32 " + fp32);
+    assertTrue(
+        fp32 - accuracy.get(Precision.FP16) <= 0.0005,
+        "FP16 " + accuracy.get(Precision.FP16) + " vs FP32 " + fp32);
+    assertTrue(
+        fp32 - accuracy.get(Precision.INT4) <= 0.015,
+        "INT4 " + accuracy.get(Precision.INT4) + " vs FP32 " + fp32);
   }
 }

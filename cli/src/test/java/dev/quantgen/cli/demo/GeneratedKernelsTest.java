@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * embedded test images (the first 500 calibrate): INT8 and INT4 bit for bit (integer pipelines,
  * fixed rounding), FP32, FP16 and BINARY (float activations) within {@code 1e-4 * (1 + max|y|)} of
  * each image's output, since both sum in float and the order of summation is each kernel's own
- * (unrolled accumulators, later SIMD lanes): each layer's reassociation error is at most {@code
- * 2 * gamma_K * sum|w x|} with {@code gamma_784 ~ 4.7e-5}, and {@code sum|w x|} stays within a
- * small multiple of the output range on these trained weights.
+ * (unrolled accumulators, later SIMD lanes): each layer's reassociation error is at most {@code 2 *
+ * gamma_K * sum|w x|} with {@code gamma_784 ~ 4.7e-5}, and {@code sum|w x|} stays within a small
+ * multiple of the output range on these trained weights.
  */
 class GeneratedKernelsTest {
   private static FloatModel model;
@@ -35,8 +35,7 @@ class GeneratedKernelsTest {
   private static float[] images;
   private static int count;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void load() throws Exception {
@@ -53,21 +52,27 @@ class GeneratedKernelsTest {
       throws Exception {
     QuantizedModel generated = FashionPtq.quantize(model, precision, calibration, null);
     QuantizedModel runtime = generated.withKernels(null);
-    String suffix = precision.name().charAt(0) + precision.name().substring(1).toLowerCase(Locale.ROOT);
-    assertEquals(List.of("Fc1_" + suffix, "Fc2_" + suffix, "Fc3_" + suffix), generated.kernelNames());
+    String suffix =
+        precision.name().charAt(0) + precision.name().substring(1).toLowerCase(Locale.ROOT);
+    assertEquals(
+        List.of("Fc1_" + suffix, "Fc2_" + suffix, "Fc3_" + suffix), generated.kernelNames());
     assertTrue(generated.allGenerated());
     assertTrue(!runtime.isGenerated(0) && !runtime.isGenerated(2));
 
     Path file = dir.resolve(precision.label() + ".qgen");
     QuantizedModelFiles.save(generated, file);
     QuantizedModel loaded = QuantizedModelFiles.load(file, FashionMlp_Model.kernels());
-    assertEquals(generated.kernelNames(), loaded.kernelNames(), "a loaded model runs on the generated kernels too");
+    assertEquals(
+        generated.kernelNames(),
+        loaded.kernelNames(),
+        "a loaded model runs on the generated kernels too");
 
     float[] expected = outputs(runtime);
     float[] actual = outputs(generated);
     assertArrayEquals(bits(actual), bits(outputs(loaded)), "save then load is bit-exact");
     if (precision == Precision.INT8 || precision == Precision.INT4) {
-      assertArrayEquals(bits(expected), bits(actual), precision + ": integer pipelines agree bit for bit");
+      assertArrayEquals(
+          bits(expected), bits(actual), precision + ": integer pipelines agree bit for bit");
       return;
     }
     for (int s = 0; s < count; s++) {
@@ -76,7 +81,10 @@ class GeneratedKernelsTest {
         range = Math.max(range, Math.abs(expected[s * 10 + c]));
       }
       for (int c = 0; c < 10; c++) {
-        assertEquals(expected[s * 10 + c], actual[s * 10 + c], 1e-4f * (1 + range),
+        assertEquals(
+            expected[s * 10 + c],
+            actual[s * 10 + c],
+            1e-4f * (1 + range),
             precision + " image " + s + " output " + c);
       }
     }

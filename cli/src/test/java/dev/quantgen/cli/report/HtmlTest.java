@@ -24,7 +24,8 @@ class HtmlTest {
 
   @Test
   void sizeTicksAreOneTwoFiveTimesPowersOfTen() {
-    assertEquals(List.of(50_000.0, 100_000.0, 200_000.0, 500_000.0, 1_000_000.0),
+    assertEquals(
+        List.of(50_000.0, 100_000.0, 200_000.0, 500_000.0, 1_000_000.0),
         Charts.sizeTicks(Math.log10(34_032) - 0.2, Math.log10(940_584) + 0.2));
   }
 

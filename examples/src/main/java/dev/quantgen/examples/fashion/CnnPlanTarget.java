@@ -3,17 +3,17 @@ package dev.quantgen.examples.fashion;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.plan.PlanTarget;
 import dev.quantgen.quantize.plan.PrecisionPlan;
-import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.runtime.model.Precision;
-import dev.quantgen.training.qat.ActivationQuant;
-import dev.quantgen.training.qat.BinaryWeights;
-import dev.quantgen.training.qat.PerChannelWeightQuant;
+import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.WeightTransform;
+import dev.quantgen.training.qat.ActivationQuant;
+import dev.quantgen.training.qat.BinaryWeights;
+import dev.quantgen.training.qat.PerChannelWeightQuant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +22,11 @@ import java.util.Map;
 /**
  * The {@link FashionCnn} under a per-layer precision plan, measured by simulated quantization (as
  * accuracy-driven tuners measure candidate plans): each conv and dense layer's weights are seen as
- * their precision stores them (binary16; INT8 or INT4 per-channel symmetric, exactly as the
- * integer kernels quantize; sign and mean |w|), and an INT8 or INT4 layer reads its input through
- * an int8 quantize-dequantize with the range the FP32 network showed on the calibration images
- * (static activations). FP16 and BINARY layers read float activations. The uniform INT8 and INT4
- * plans are also run on the integer convolutions in the results table.
+ * their precision stores them (binary16; INT8 or INT4 per-channel symmetric, exactly as the integer
+ * kernels quantize; sign and mean |w|), and an INT8 or INT4 layer reads its input through an int8
+ * quantize-dequantize with the range the FP32 network showed on the calibration images (static
+ * activations). FP16 and BINARY layers read float activations. The uniform INT8 and INT4 plans are
+ * also run on the integer convolutions in the results table.
  */
 final class CnnPlanTarget implements PlanTarget {
   private final Network fp32;
@@ -90,15 +90,20 @@ final class CnnPlanTarget implements PlanTarget {
       LayerQuantization q = plan.layer(name);
       Precision p = q.precision();
       if ((p == Precision.INT8 || p == Precision.INT4) && !q.isStatic()) {
-        throw new IllegalArgumentException("plan: " + name + " = " + q.label()
-            + ", expected static activations for INT8 and INT4 (what the integer convolutions run)");
+        throw new IllegalArgumentException(
+            "plan: "
+                + name
+                + " = "
+                + q.label()
+                + ", expected static activations for INT8 and INT4 (what the integer convolutions run)");
       }
       if (p == Precision.INT8 || p == Precision.INT4) {
         float[] r = inputRanges.get(name);
         out.add(ActivationQuant.fixedRange(layer.inputSize(), r[0], r[1]));
       }
       WeightTransform t = transform(p);
-      out.add(layer instanceof Convolution c ? c.withTransform(t) : ((Linear) layer).withTransform(t));
+      out.add(
+          layer instanceof Convolution c ? c.withTransform(t) : ((Linear) layer).withTransform(t));
     }
     return Network.of(out);
   }
@@ -117,14 +122,16 @@ final class CnnPlanTarget implements PlanTarget {
   public long layerBytes(String layer, LayerQuantization quantization) {
     for (Layer l : fp32.layers()) {
       if (l instanceof Convolution c && c.name().equals(layer)) {
-        return FashionCnnResults.layerBytes(c.filters(), c.channels() * c.kernel() * c.kernel(),
-            bits(quantization.precision()));
+        return FashionCnnResults.layerBytes(
+            c.filters(), c.channels() * c.kernel() * c.kernel(), bits(quantization.precision()));
       }
       if (l instanceof Linear d && d.name().equals(layer)) {
-        return FashionCnnResults.layerBytes(d.outputSize(), d.inputSize(), bits(quantization.precision()));
+        return FashionCnnResults.layerBytes(
+            d.outputSize(), d.inputSize(), bits(quantization.precision()));
       }
     }
-    throw new IllegalArgumentException("layer: expected one of " + layers + ", got '" + layer + "'");
+    throw new IllegalArgumentException(
+        "layer: expected one of " + layers + ", got '" + layer + "'");
   }
 
   private static int bits(Precision p) {

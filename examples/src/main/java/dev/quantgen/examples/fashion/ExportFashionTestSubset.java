@@ -9,11 +9,11 @@ import java.nio.file.Paths;
 
 /**
  * Cuts the demo's embedded data: the first {@value #COUNT} Fashion-MNIST test images and labels,
- * written unchanged as gzipped IDX files ({@code t10k-first2000-images-idx3-ubyte.gz},
- * {@code t10k-first2000-labels-idx1-ubyte.gz}).
+ * written unchanged as gzipped IDX files ({@code t10k-first2000-images-idx3-ubyte.gz}, {@code
+ * t10k-first2000-labels-idx1-ubyte.gz}).
  *
- * <p>Usage: {@code ExportFashionTestSubset OUT_DIR [DATA_DIR]}; the data folder defaults to
- * {@code /usr/share/datasets/fashion-mnist}.
+ * <p>Usage: {@code ExportFashionTestSubset OUT_DIR [DATA_DIR]}; the data folder defaults to {@code
+ * /usr/share/datasets/fashion-mnist}.
  */
 public final class ExportFashionTestSubset {
   public static final int COUNT = 2000;

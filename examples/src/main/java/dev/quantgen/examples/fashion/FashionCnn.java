@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The small Fashion-MNIST CNN: {@code conv1} 1→16 3x3, ReLU, 2x2 max pool, {@code conv2} 16→32
- * 3x3, ReLU, 2x2 max pool, flatten (32 x 7 x 7 = 1568), {@code fc1} 1568→128, ReLU, {@code fc2}
- * 128→10. Stride 1, zero padding 1 (the borders of the garment count): the "2 Conv + pooling" shape
- * of the dataset's benchmark table, about 1.2 M multiply-adds per image.
+ * The small Fashion-MNIST CNN: {@code conv1} 1→16 3x3, ReLU, 2x2 max pool, {@code conv2} 16→32 3x3,
+ * ReLU, 2x2 max pool, flatten (32 x 7 x 7 = 1568), {@code fc1} 1568→128, ReLU, {@code fc2} 128→10.
+ * Stride 1, zero padding 1 (the borders of the garment count): the "2 Conv + pooling" shape of the
+ * dataset's benchmark table, about 1.2 M multiply-adds per image.
  */
 public final class FashionCnn {
   private FashionCnn() {}
@@ -31,12 +31,22 @@ public final class FashionCnn {
     Random random = new Random(seed);
     Convolution conv1 = Convolution.heInit("conv1", 1, 28, 28, 16, 3, 1, random);
     Convolution conv2 = Convolution.heInit("conv2", 16, 14, 14, 32, 3, 1, random);
-    return Network.of(List.of(conv1, new Relu(16 * 28 * 28), new MaxPooling(16, 28, 28, 2),
-        conv2, new Relu(32 * 14 * 14), new MaxPooling(32, 14, 14, 2),
-        Linear.heInit("fc1", 32 * 7 * 7, 128, random), new Relu(128), Linear.heInit("fc2", 128, 10, random)));
+    return Network.of(
+        List.of(
+            conv1,
+            new Relu(16 * 28 * 28),
+            new MaxPooling(16, 28, 28, 2),
+            conv2,
+            new Relu(32 * 14 * 14),
+            new MaxPooling(32, 14, 14, 2),
+            Linear.heInit("fc1", 32 * 7 * 7, 128, random),
+            new Relu(128),
+            Linear.heInit("fc2", 128, 10, random)));
   }
 
-  /** Saves conv and dense parameters under PyTorch names ({@code conv1.weight [16, 1, 5, 5]}, ...). */
+  /**
+   * Saves conv and dense parameters under PyTorch names ({@code conv1.weight [16, 1, 5, 5]}, ...).
+   */
   public static void save(Network network, Path file) throws IOException {
     NpyWriter.writeNpz(file, parameters(network), true);
   }
@@ -46,11 +56,15 @@ public final class FashionCnn {
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     for (Layer layer : network.layers()) {
       if (layer instanceof Convolution c) {
-        tensors.put(c.name() + ".weight", FloatTensor.of(Shape.of(c.filters(), c.channels(), c.kernel(), c.kernel()),
-            c.weight()));
+        tensors.put(
+            c.name() + ".weight",
+            FloatTensor.of(
+                Shape.of(c.filters(), c.channels(), c.kernel(), c.kernel()), c.weight()));
         tensors.put(c.name() + ".bias", FloatTensor.of(Shape.of(c.filters()), c.bias()));
       } else if (layer instanceof Linear l) {
-        tensors.put(l.name() + ".weight", FloatTensor.of(Shape.of(l.outputSize(), l.inputSize()), l.weight()));
+        tensors.put(
+            l.name() + ".weight",
+            FloatTensor.of(Shape.of(l.outputSize(), l.inputSize()), l.weight()));
         tensors.put(l.name() + ".bias", FloatTensor.of(Shape.of(l.outputSize()), l.bias()));
       }
     }

@@ -3,18 +3,18 @@ package dev.quantgen.examples.fashion;
 import dev.quantgen.onnx.Int8Executor;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.quantize.calibrate.TextTable;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Half;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.training.qat.BinaryWeights;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.WeightTransform;
+import dev.quantgen.training.qat.BinaryWeights;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,9 @@ final class FashionCnnResults {
 
   private FashionCnnResults() {}
 
-  /** Appends the CNN rows to {@code table} (the MLP table's columns), accuracies on {@code test}. */
+  /**
+   * Appends the CNN rows to {@code table} (the MLP table's columns), accuracies on {@code test}.
+   */
   static void addRows(TextTable table, Dataset train, Dataset test) throws IOException {
     if (FashionCnnResults.class.getResource(QatFashionCnn.CNN_FP32) == null) {
       table.row("cnn", "fp32", "trained", "(no committed weights)", "", "", "");
@@ -44,35 +46,85 @@ final class FashionCnnResults {
     }
     Network fp32 = FashionCnn.load(FashionResults.resource(QatFashionCnn.CNN_FP32));
     double base = fp32.accuracy(test, 2);
-    table.row("cnn", "fp32", "trained", "fp32 float network", Long.toString(bytes(fp32, 32)), FashionResults.fmt(base), "+0.00");
+    table.row(
+        "cnn",
+        "fp32",
+        "trained",
+        "fp32 float network",
+        Long.toString(bytes(fp32, 32)),
+        FashionResults.fmt(base),
+        "+0.00");
     double fp16 = withWeights(fp32, FashionCnnResults::halfWeights).accuracy(test, 2);
-    table.row("cnn", "fp16", "ptq", "fp16 weights, float activations", Long.toString(bytes(fp32, 16)), FashionResults.fmt(fp16),
+    table.row(
+        "cnn",
+        "fp16",
+        "ptq",
+        "fp16 weights, float activations",
+        Long.toString(bytes(fp32, 16)),
+        FashionResults.fmt(fp16),
         FashionResults.delta(fp16, base));
     LoweredModel lowered = QatCnnModels.lowered(fp32);
     FloatTensor calibration = calibration(train);
     for (QuantType type : List.of(QuantType.INT8, QuantType.INT4)) {
-      Int8Executor model = Int8Executor.calibrate(lowered, calibration, 100, RequantMode.INTEGER, type);
+      Int8Executor model =
+          Int8Executor.calibrate(lowered, calibration, 100, RequantMode.INTEGER, type);
       double acc = FashionResults.accuracy(QatFashionCnn.classify(model, test), test);
       String label = type == QuantType.INT8 ? "int8" : "int4 (int8 act.)";
-      String kernels = (type == QuantType.INT8 ? "int8" : "int4") + " static conv (integer requant.)";
-      table.row("cnn", label, "ptq", kernels, Long.toString(bytes(fp32, type.bits())),
-          FashionResults.fmt(acc), FashionResults.delta(acc, base));
+      String kernels =
+          (type == QuantType.INT8 ? "int8" : "int4") + " static conv (integer requant.)";
+      table.row(
+          "cnn",
+          label,
+          "ptq",
+          kernels,
+          Long.toString(bytes(fp32, type.bits())),
+          FashionResults.fmt(acc),
+          FashionResults.delta(acc, base));
     }
     double binary = withWeights(fp32, new BinaryWeights()).accuracy(test, 2);
-    table.row("cnn", "binary", "ptq", "binary weights, float activations", Long.toString(bytes(fp32, 1)),
-        FashionResults.fmt(binary), FashionResults.delta(binary, base));
+    table.row(
+        "cnn",
+        "binary",
+        "ptq",
+        "binary weights, float activations",
+        Long.toString(bytes(fp32, 1)),
+        FashionResults.fmt(binary),
+        FashionResults.delta(binary, base));
     if (FashionCnnResults.class.getResource(QAT_INT4) != null) {
-      Network int4 = QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
-      double acc = FashionResults.accuracy(QatFashionCnn.classify(QatCnnModels.integerModel(int4), test), test);
+      Network int4 =
+          QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
+      double acc =
+          FashionResults.accuracy(
+              QatFashionCnn.classify(QatCnnModels.integerModel(int4), test), test);
       double fake = int4.accuracy(test, 2);
-      table.row("cnn", "int4 (int8 act.)", "qat", "int4 static conv (integer requant.)", Long.toString(bytes(fp32, 4)),
-          FashionResults.fmt(acc), FashionResults.delta(acc, base));
-      table.row("cnn", "int4 (int8 act.)", "qat", "fake-quant network (evaluated)", "", FashionResults.fmt(fake), FashionResults.delta(fake, base));
+      table.row(
+          "cnn",
+          "int4 (int8 act.)",
+          "qat",
+          "int4 static conv (integer requant.)",
+          Long.toString(bytes(fp32, 4)),
+          FashionResults.fmt(acc),
+          FashionResults.delta(acc, base));
+      table.row(
+          "cnn",
+          "int4 (int8 act.)",
+          "qat",
+          "fake-quant network (evaluated)",
+          "",
+          FashionResults.fmt(fake),
+          FashionResults.delta(fake, base));
     }
     if (FashionCnnResults.class.getResource(QAT_BINARY) != null) {
-      Network bin = QatCnnModels.load(QatCnnModels.Variant.BINARY, FashionResults.resource(QAT_BINARY));
+      Network bin =
+          QatCnnModels.load(QatCnnModels.Variant.BINARY, FashionResults.resource(QAT_BINARY));
       double acc = bin.accuracy(test, 2);
-      table.row("cnn", "binary", "qat", "binary weights, float activations", Long.toString(bytes(fp32, 1)), FashionResults.fmt(acc),
+      table.row(
+          "cnn",
+          "binary",
+          "qat",
+          "binary weights, float activations",
+          Long.toString(bytes(fp32, 1)),
+          FashionResults.fmt(acc),
           FashionResults.delta(acc, base));
     }
   }
@@ -101,12 +153,15 @@ final class FashionCnnResults {
     return total;
   }
 
-  /** One layer's stored bytes: {@code rows} output channels of {@code cols} weights of {@code bits}. */
+  /**
+   * One layer's stored bytes: {@code rows} output channels of {@code cols} weights of {@code bits}.
+   */
   static long layerBytes(int rows, int cols, int bits) {
     return rows * (((long) cols * bits + 7) / 8) + 4L * rows + (bits < 16 ? 4L * rows : 0);
   }
 
-  static void halfWeights(float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
+  static void halfWeights(
+      float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
     for (int i = 0; i < rows * cols; i++) {
       effective[i] = Half.round(w[i]);
       mask[i] = 1f;

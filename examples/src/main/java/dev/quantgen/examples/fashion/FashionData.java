@@ -13,12 +13,16 @@ public final class FashionData {
   private FashionData() {}
 
   public static Dataset train(Path dir) throws IOException {
-    return Dataset.of(Idx.readImages(dir.resolve("train-images-idx3-ubyte.gz")),
-        Idx.readLabels(dir.resolve("train-labels-idx1-ubyte.gz")), 10);
+    return Dataset.of(
+        Idx.readImages(dir.resolve("train-images-idx3-ubyte.gz")),
+        Idx.readLabels(dir.resolve("train-labels-idx1-ubyte.gz")),
+        10);
   }
 
   public static Dataset test(Path dir) throws IOException {
-    return Dataset.of(Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
-        Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10);
+    return Dataset.of(
+        Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
+        Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")),
+        10);
   }
 }

@@ -28,6 +28,7 @@ import java.util.Locale;
 public final class MixedPrecisionFashionMlp {
   /** The example budget: at most half a point below FP32. */
   static final double DEFAULT_BUDGET_POINTS = 0.5;
+
   /** Embedded images 0..1499 are measured, 1500..1999 calibrate. */
   static final int EMBEDDED_EVALUATED = 1500;
 
@@ -42,8 +43,11 @@ public final class MixedPrecisionFashionMlp {
         case "--budget" -> budget = Double.parseDouble(value(args, ++i));
         case "--data" -> data = Path.of(value(args, ++i));
         case "--embedded" -> embedded = true;
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; expected --budget POINTS, --data DIR or --embedded");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; expected --budget POINTS, --data DIR or --embedded");
       }
     }
     Dataset evaluation;
@@ -67,18 +71,32 @@ public final class MixedPrecisionFashionMlp {
   }
 
   /** Analyses, plans within {@code budgetPoints} and prints everything to {@code out}. */
-  static PlannedModel run(Dataset evaluation, float[] calibration, double budgetPoints, PrintStream out)
+  static PlannedModel run(
+      Dataset evaluation, float[] calibration, double budgetPoints, PrintStream out)
       throws IOException {
     int count = calibration.length / evaluation.inputSize();
-    PlanEvaluator evaluator = new PlanEvaluator(FashionResults.mlpFloatModel(), calibration, count,
-        AccuracyMetric.topOne(evaluation, 2));
-    SensitivityReport report = SensitivityAnalysis.run(evaluator, SensitivityAnalysis.DEFAULT_CANDIDATES);
-    out.printf(Locale.ROOT, "Sensitivity of the 784-256-128-10 MLP, one layer quantized at a time (FP32 %.4f on "
-        + "%d images, %d calibration images), most sensitive first:%n", report.fp32Accuracy(), evaluation.size(), count);
+    PlanEvaluator evaluator =
+        new PlanEvaluator(
+            FashionResults.mlpFloatModel(),
+            calibration,
+            count,
+            AccuracyMetric.topOne(evaluation, 2));
+    SensitivityReport report =
+        SensitivityAnalysis.run(evaluator, SensitivityAnalysis.DEFAULT_CANDIDATES);
+    out.printf(
+        Locale.ROOT,
+        "Sensitivity of the 784-256-128-10 MLP, one layer quantized at a time (FP32 %.4f on "
+            + "%d images, %d calibration images), most sensitive first:%n",
+        report.fp32Accuracy(),
+        evaluation.size(),
+        count);
     out.println(report.table().render());
     PlannedModel planned = AccuracyBudgetPlanner.plan(evaluator, report, budgetPoints);
-    out.printf(Locale.ROOT, "Planner search (budget %.2f points below FP32, least sensitive layer first, lowest "
-        + "precision first):%n", budgetPoints);
+    out.printf(
+        Locale.ROOT,
+        "Planner search (budget %.2f points below FP32, least sensitive layer first, lowest "
+            + "precision first):%n",
+        budgetPoints);
     out.println(planned.stepsTable().render());
     out.println(planned.summary());
     out.println();
@@ -88,8 +106,10 @@ public final class MixedPrecisionFashionMlp {
   }
 
   static Dataset embeddedTestSubset() throws IOException {
-    return Dataset.of(Idx.readImages(FashionResults.resource(ExportFashionTestSubset.IMAGES)),
-        Idx.readLabels(FashionResults.resource(ExportFashionTestSubset.LABELS)), 10);
+    return Dataset.of(
+        Idx.readImages(FashionResults.resource(ExportFashionTestSubset.IMAGES)),
+        Idx.readLabels(FashionResults.resource(ExportFashionTestSubset.LABELS)),
+        10);
   }
 
   private static float[] inputs(Dataset data) {

@@ -6,24 +6,24 @@ import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.NetworkExporter;
 import dev.quantgen.onnx.OnnxFormatException;
 import dev.quantgen.onnx.OnnxModel;
-import dev.quantgen.runtime.conv.Activation;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.quantize.weights.NpyWriter;
 import dev.quantgen.quantize.weights.WeightSource;
+import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.training.qat.ActivationQuant;
-import dev.quantgen.training.qat.BinaryWeights;
-import dev.quantgen.training.qat.Int32Bias;
-import dev.quantgen.training.qat.IntegerConvForward;
-import dev.quantgen.training.qat.PerChannelWeightQuant;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.Relu;
+import dev.quantgen.training.qat.ActivationQuant;
+import dev.quantgen.training.qat.BinaryWeights;
+import dev.quantgen.training.qat.Int32Bias;
+import dev.quantgen.training.qat.IntegerConvForward;
+import dev.quantgen.training.qat.PerChannelWeightQuant;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +48,8 @@ import java.util.Map;
 public final class QatCnnModels {
   /** Which layers are quantized how. */
   public enum Variant {
-    INT4, BINARY;
+    INT4,
+    BINARY;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -64,10 +65,15 @@ public final class QatCnnModels {
 
   /** A boundary whose range training observes; the input's range is the pixels' [0, 1]. */
   private static ActivationQuant trainedBoundary(int index, int size) {
-    return index == 0 ? ActivationQuant.fixedRange(size, 0f, 1f) : ActivationQuant.movingAverage(size);
+    return index == 0
+        ? ActivationQuant.fixedRange(size, 0f, 1f)
+        : ActivationQuant.movingAverage(size);
   }
 
-  /** The INT4 network with boundary {@code k} (0 = the input) made by {@code boundary.apply(k, size)}. */
+  /**
+   * The INT4 network with boundary {@code k} (0 = the input) made by {@code boundary.apply(k,
+   * size)}.
+   */
   private static Network int4(Network fp32, BoundaryFactory boundary) {
     List<Layer> source = fp32.layers();
     List<Layer> layers = new ArrayList<>();
@@ -85,13 +91,26 @@ public final class QatCnnModels {
       ActivationQuant out = boundary.make(boundaries++, layer.outputSize());
       Activation act = relu ? Activation.RELU : Activation.NONE;
       if (layer instanceof Convolution c) {
-        layers.add(c.withTransform(q).withBiasTransform(new Int32Bias(in, q)).withEvaluationKernel(
-            IntegerConvForward.convolution(in, q, out, act, c.channels(), c.height(), c.width(), c.kernel(),
-                c.padding())));
+        layers.add(
+            c.withTransform(q)
+                .withBiasTransform(new Int32Bias(in, q))
+                .withEvaluationKernel(
+                    IntegerConvForward.convolution(
+                        in,
+                        q,
+                        out,
+                        act,
+                        c.channels(),
+                        c.height(),
+                        c.width(),
+                        c.kernel(),
+                        c.padding())));
       } else {
         Linear l = (Linear) layer;
-        layers.add(l.withTransform(q).withBiasTransform(new Int32Bias(in, q)).withEvaluationKernel(
-            IntegerConvForward.dense(in, q, out, act, l.inputSize())));
+        layers.add(
+            l.withTransform(q)
+                .withBiasTransform(new Int32Bias(in, q))
+                .withEvaluationKernel(IntegerConvForward.dense(in, q, out, act, l.inputSize())));
       }
       if (relu) {
         layers.add(source.get(++k));
@@ -122,12 +141,19 @@ public final class QatCnnModels {
    * integer-only requantization, which builds every layer exactly as evaluation does.
    */
   public static Int8Executor integerModel(Network int4) {
-    List<ActivationQuant> boundaries = int4.layers().stream().filter(ActivationQuant.class::isInstance)
-        .map(ActivationQuant.class::cast).toList();
-    List<QuantParams> outputs = boundaries.subList(1, boundaries.size()).stream().map(IntegerConvForward::int8)
-        .toList();
-    return Int8Executor.withRanges(lowered(int4), IntegerConvForward.int8(boundaries.get(0)), outputs,
-        RequantMode.INTEGER, QuantType.INT4);
+    List<ActivationQuant> boundaries =
+        int4.layers().stream()
+            .filter(ActivationQuant.class::isInstance)
+            .map(ActivationQuant.class::cast)
+            .toList();
+    List<QuantParams> outputs =
+        boundaries.subList(1, boundaries.size()).stream().map(IntegerConvForward::int8).toList();
+    return Int8Executor.withRanges(
+        lowered(int4),
+        IntegerConvForward.int8(boundaries.get(0)),
+        outputs,
+        RequantMode.INTEGER,
+        QuantType.INT4);
   }
 
   /** The float network as the ONNX path sees it. */
@@ -140,7 +166,9 @@ public final class QatCnnModels {
     }
   }
 
-  /** Saves the float parameters under PyTorch names and each boundary range as {@code act<k>.range}. */
+  /**
+   * Saves the float parameters under PyTorch names and each boundary range as {@code act<k>.range}.
+   */
   public static void save(Network network, Path file) throws IOException {
     Map<String, FloatTensor> tensors = new LinkedHashMap<>(FashionCnn.parameters(network));
     int boundary = 0;
@@ -158,14 +186,18 @@ public final class QatCnnModels {
     if (variant == Variant.BINARY) {
       return binary(fp32);
     }
-    long weighted = fp32.layers().stream().filter(l -> l instanceof Convolution || l instanceof Linear).count();
+    long weighted =
+        fp32.layers().stream().filter(l -> l instanceof Convolution || l instanceof Linear).count();
     List<float[]> ranges = new ArrayList<>();
     try (WeightSource source = WeightSource.open(file)) {
       for (int k = 0; k <= weighted; k++) {
         ranges.add(source.get("act" + k, "act" + k + ".range", Shape.of(2)).toArray());
       }
     }
-    return int4(fp32, (index, size) -> ActivationQuant.fixedRange(size, ranges.get(index)[0], ranges.get(index)[1]));
+    return int4(
+        fp32,
+        (index, size) ->
+            ActivationQuant.fixedRange(size, ranges.get(index)[0], ranges.get(index)[1]));
   }
 
   /** Makes boundary {@code index} (0 = the network input) of {@code size} values. */

@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Quantization-aware fine-tuning of the committed FP32 {@link FashionCnn}, then the INT4 layers
- * on the integer convolutions: prints the fake-quant accuracy, the integer model's accuracy and
- * on how many test images the two agree, and saves the trained weights and boundary ranges.
+ * Quantization-aware fine-tuning of the committed FP32 {@link FashionCnn}, then the INT4 layers on
+ * the integer convolutions: prints the fake-quant accuracy, the integer model's accuracy and on how
+ * many test images the two agree, and saves the trained weights and boundary ranges.
  *
  * <p>Usage: {@code QatFashionCnn --variant int4|binary [--epochs N] [--lr R] [--out FILE.npz]
  * [--data DIR] [--threads T]}. Hyperparameters fixed in advance: Adam with cosine decay, batch 64,
@@ -37,7 +37,8 @@ public final class QatFashionCnn {
     int threads = 2;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--variant" -> variant = QatCnnModels.Variant.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
+        case "--variant" ->
+            variant = QatCnnModels.Variant.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
         case "--lr" -> lr = Float.parseFloat(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
@@ -55,34 +56,51 @@ public final class QatFashionCnn {
     Dataset train = FashionData.train(data);
     Dataset test = FashionData.test(data);
     Network network = QatCnnModels.of(variant, FashionCnn.load(FashionResults.resource(CNN_FP32)));
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(64)
-        .withSeed(QatFashionMlp.SEED).withThreads(threads).withCosineDecay(true);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withEpochs(epochs)
+            .withBatchSize(64)
+            .withSeed(QatFashionMlp.SEED)
+            .withThreads(threads)
+            .withCosineDecay(true);
     System.out.println(variant + " QAT of the CNN: " + config);
-    new NetworkTrainer(config, Optimizer.adam(lr)).train(network, train, new TrainingListener() {
-      @Override
-      public void onProgress(int epoch, int batch, int batches) {
-        if (batch % 200 == 0) {
-          System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
-        }
-      }
+    new NetworkTrainer(config, Optimizer.adam(lr))
+        .train(
+            network,
+            train,
+            new TrainingListener() {
+              @Override
+              public void onProgress(int epoch, int batch, int batches) {
+                if (batch % 200 == 0) {
+                  System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
+                }
+              }
 
-      @Override
-      public void onEpoch(EpochResult result) {
-        System.out.println(result);
-      }
-    });
+              @Override
+              public void onEpoch(EpochResult result) {
+                System.out.println(result);
+              }
+            });
     QatCnnModels.save(network, out);
     Network trained = QatCnnModels.load(variant, out);
     int[] fake = trained.predict(test, threads);
-    System.out.printf(Locale.ROOT, "%s QAT CNN: fake-quant accuracy %.4f%n", variant, FashionResults.accuracy(fake, test));
+    System.out.printf(
+        Locale.ROOT,
+        "%s QAT CNN: fake-quant accuracy %.4f%n",
+        variant,
+        FashionResults.accuracy(fake, test));
     if (variant == QatCnnModels.Variant.INT4) {
       int[] ints = classify(QatCnnModels.integerModel(trained), test);
       int agree = 0;
       for (int i = 0; i < ints.length; i++) {
         agree += ints[i] == fake[i] ? 1 : 0;
       }
-      System.out.printf(Locale.ROOT, "integer model accuracy %.4f; predictions identical on %d of %d test images%n",
-          FashionResults.accuracy(ints, test), agree, ints.length);
+      System.out.printf(
+          Locale.ROOT,
+          "integer model accuracy %.4f; predictions identical on %d of %d test images%n",
+          FashionResults.accuracy(ints, test),
+          agree,
+          ints.length);
     }
     System.out.println("saved " + out);
   }

@@ -1,15 +1,14 @@
 package dev.quantgen.examples.fashion;
 
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.runtime.model.InferenceSession;
 import dev.quantgen.runtime.model.QuantizedModel;
-import dev.quantgen.training.qat.IntegerConversion;
 import dev.quantgen.training.network.EpochResult;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.NetworkTrainer;
 import dev.quantgen.training.network.Optimizer;
 import dev.quantgen.training.network.TrainingConfig;
 import dev.quantgen.training.network.TrainingListener;
+import dev.quantgen.training.qat.IntegerConversion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,7 +38,8 @@ public final class QatFashionMlp {
     int threads = 2;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--variant" -> variant = QatModels.Variant.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
+        case "--variant" ->
+            variant = QatModels.Variant.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
         case "--lr" -> lr = Float.parseFloat(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
@@ -58,15 +58,27 @@ public final class QatFashionMlp {
     Dataset test = FashionData.test(data);
     float[][][] fp32 = QatModels.readMlp(FashionResults.resource(FashionResults.MLP_FP32));
     Network network = QatModels.mlp(variant, fp32[0], fp32[1]);
-    System.out.printf(Locale.ROOT, "%s before QAT (fake-quant, ranges from the first batch): training...%n", variant);
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(64).withSeed(SEED)
-        .withThreads(threads).withCosineDecay(true);
-    new NetworkTrainer(config, Optimizer.adam(lr)).train(network, train, new TrainingListener() {
-      @Override
-      public void onEpoch(EpochResult result) {
-        System.out.println(result);
-      }
-    });
+    System.out.printf(
+        Locale.ROOT,
+        "%s before QAT (fake-quant, ranges from the first batch): training...%n",
+        variant);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withEpochs(epochs)
+            .withBatchSize(64)
+            .withSeed(SEED)
+            .withThreads(threads)
+            .withCosineDecay(true);
+    new NetworkTrainer(config, Optimizer.adam(lr))
+        .train(
+            network,
+            train,
+            new TrainingListener() {
+              @Override
+              public void onEpoch(EpochResult result) {
+                System.out.println(result);
+              }
+            });
     QatModels.save(network, out);
     Network trained = QatModels.load(variant, out);
     report(variant, trained, test, threads);
@@ -86,8 +98,16 @@ public final class QatFashionMlp {
       correctFake += fake[i] == test.label(i) ? 1 : 0;
       correctInt += ints[i] == test.label(i) ? 1 : 0;
     }
-    System.out.printf(Locale.ROOT, "%s QAT: fake-quant accuracy %.4f, integer model (%s, %d bytes) accuracy %.4f, "
-        + "predictions identical on %d of %d test images%n", variant, (double) correctFake / fake.length,
-        integer.label(), integer.parameterBytes(), (double) correctInt / fake.length, agree, fake.length);
+    System.out.printf(
+        Locale.ROOT,
+        "%s QAT: fake-quant accuracy %.4f, integer model (%s, %d bytes) accuracy %.4f, "
+            + "predictions identical on %d of %d test images%n",
+        variant,
+        (double) correctFake / fake.length,
+        integer.label(),
+        integer.parameterBytes(),
+        (double) correctInt / fake.length,
+        agree,
+        fake.length);
   }
 }

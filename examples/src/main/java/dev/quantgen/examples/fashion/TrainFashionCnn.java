@@ -38,25 +38,38 @@ public final class TrainFashionCnn {
     Dataset train = mirrored(FashionData.train(data));
     Dataset test = FashionData.test(data);
     Network network = FashionCnn.init(QatFashionMlp.SEED);
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(64)
-        .withSeed(QatFashionMlp.SEED).withThreads(threads).withCosineDecay(true);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withEpochs(epochs)
+            .withBatchSize(64)
+            .withSeed(QatFashionMlp.SEED)
+            .withThreads(threads)
+            .withCosineDecay(true);
     System.out.println("training the CNN: " + config);
-    new NetworkTrainer(config, Optimizer.adam(1e-3f)).train(network, train, new TrainingListener() {
-      @Override
-      public void onProgress(int epoch, int batch, int batches) {
-        if (batch % 100 == 0) {
-          System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
-        }
-      }
+    new NetworkTrainer(config, Optimizer.adam(1e-3f))
+        .train(
+            network,
+            train,
+            new TrainingListener() {
+              @Override
+              public void onProgress(int epoch, int batch, int batches) {
+                if (batch % 100 == 0) {
+                  System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
+                }
+              }
 
-      @Override
-      public void onEpoch(EpochResult result) {
-        System.out.println(result);
-      }
-    });
+              @Override
+              public void onEpoch(EpochResult result) {
+                System.out.println(result);
+              }
+            });
     FashionCnn.save(network, out);
     // accuracy on the test images as they are (no mirrors)
-    System.out.printf(Locale.ROOT, "FP32 CNN test accuracy %.4f; saved %s%n", network.accuracy(test, threads), out);
+    System.out.printf(
+        Locale.ROOT,
+        "FP32 CNN test accuracy %.4f; saved %s%n",
+        network.accuracy(test, threads),
+        out);
   }
 
   /** {@code data} followed by each image mirrored left to right, with the same labels. */

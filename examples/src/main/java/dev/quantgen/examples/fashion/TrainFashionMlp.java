@@ -28,6 +28,7 @@ import java.util.Locale;
 public final class TrainFashionMlp {
   /** Seed of both the initialization and the shuffles. */
   public static final long SEED = 20260101L;
+
   @SuppressWarnings("MutablePublicArray") // read by the demo and tests, never written
   public static final int[] SIZES = {784, 256, 128, 10};
 
@@ -46,30 +47,53 @@ public final class TrainFashionMlp {
         case "--out" -> out = Paths.get(require(args[i], value));
         case "--epochs" -> epochs = Integer.parseInt(require(args[i], value));
         case "--threads" -> threads = Integer.parseInt(require(args[i], value));
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + ": expected --data DIR, --out FILE.npz, --epochs N or --threads T");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + ": expected --data DIR, --out FILE.npz, --epochs N or --threads T");
       }
       i++;
     }
     long start = System.nanoTime();
-    Dataset train = Dataset.of(Idx.readImages(data.resolve("train-images-idx3-ubyte.gz")),
-        Idx.readLabels(data.resolve("train-labels-idx1-ubyte.gz")), 10);
-    Dataset test = Dataset.of(Idx.readImages(data.resolve("t10k-images-idx3-ubyte.gz")),
-        Idx.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz")), 10);
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(64).withSeed(SEED)
-        .withThreads(threads).withCosineDecay(true);
+    Dataset train =
+        Dataset.of(
+            Idx.readImages(data.resolve("train-images-idx3-ubyte.gz")),
+            Idx.readLabels(data.resolve("train-labels-idx1-ubyte.gz")),
+            10);
+    Dataset test =
+        Dataset.of(
+            Idx.readImages(data.resolve("t10k-images-idx3-ubyte.gz")),
+            Idx.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz")),
+            10);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withEpochs(epochs)
+            .withBatchSize(64)
+            .withSeed(SEED)
+            .withThreads(threads)
+            .withCosineDecay(true);
     System.out.println("training 784-256-128-10 on " + train.size() + " images: " + config);
     Mlp model = Mlp.heInit(SEED, SIZES);
-    new Trainer(config, Optimizer.adam(1e-3f)).train(model, train, new TrainingListener() {
-      @Override
-      public void onEpoch(EpochResult result) {
-        System.out.println(result);
-      }
-    });
+    new Trainer(config, Optimizer.adam(1e-3f))
+        .train(
+            model,
+            train,
+            new TrainingListener() {
+              @Override
+              public void onEpoch(EpochResult result) {
+                System.out.println(result);
+              }
+            });
     double accuracy = Evaluation.accuracy(model, test, threads);
     NpyWriter.writeNpz(out, model.namedTensors(), true);
-    System.out.printf(Locale.ROOT, "FP32 test accuracy %.4f on %d images; saved %s; %.0f s in all%n",
-        accuracy, test.size(), out, (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "FP32 test accuracy %.4f on %d images; saved %s; %.0f s in all%n",
+        accuracy,
+        test.size(),
+        out,
+        (System.nanoTime() - start) / 1e9);
   }
 
   private static String require(String flag, String value) {

@@ -6,9 +6,9 @@ import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
 /**
- * Output layer of {@link FashionMlp}: 128 features to the 10 class scores (no activation; the
- * class is the argmax). Named like the trained weights' {@code fc3.weight} and {@code fc3.bias};
- * the same four post-training configurations as {@link Fc1}.
+ * Output layer of {@link FashionMlp}: 128 features to the 10 class scores (no activation; the class
+ * is the argmax). Named like the trained weights' {@code fc3.weight} and {@code fc3.bias}; the same
+ * four post-training configurations as {@link Fc1}.
  */
 @Dense(in = 128, out = 10)
 @Quantize(precision = Precision.INT8)

@@ -8,20 +8,39 @@ import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
 /**
- * The {@link SplitCnnShape} CNN with every layer FP16 (binary16 weights, float activations), run
- * by {@code SplitCnnFp16_Model.floats}.
+ * The {@link SplitCnnShape} CNN with every layer FP16 (binary16 weights, float activations), run by
+ * {@code SplitCnnFp16_Model.floats}.
  */
-@Model(layers = {SplitCnnFp16.Conv1.class, SplitCnnShape.Pool1.class, SplitCnnFp16.Conv2.class,
-    SplitCnnShape.Pool2.class, SplitCnnShape.Flat.class, SplitCnnFp16.Fc.class})
+@Model(
+    layers = {
+      SplitCnnFp16.Conv1.class,
+      SplitCnnShape.Pool1.class,
+      SplitCnnFp16.Conv2.class,
+      SplitCnnShape.Pool2.class,
+      SplitCnnShape.Flat.class,
+      SplitCnnFp16.Fc.class
+    })
 interface SplitCnnFp16 {
-  @Conv2d(inChannels = 1, outChannels = 64, inHeight = 16, inWidth = 16, kernel = 3, padding = 1,
+  @Conv2d(
+      inChannels = 1,
+      outChannels = 64,
+      inHeight = 16,
+      inWidth = 16,
+      kernel = 3,
+      padding = 1,
       activation = Activation.RELU)
   @Quantize(precision = Precision.FP16)
   final class Conv1 {
     private Conv1() {}
   }
 
-  @Conv2d(inChannels = 64, outChannels = 32, inHeight = 8, inWidth = 8, kernel = 3, padding = 1,
+  @Conv2d(
+      inChannels = 64,
+      outChannels = 32,
+      inHeight = 8,
+      inWidth = 8,
+      kernel = 3,
+      padding = 1,
       activation = Activation.RELU)
   @Quantize(precision = Precision.FP16)
   final class Conv2 {

@@ -5,8 +5,9 @@ import dev.quantgen.annotations.MaxPool2d;
 
 /**
  * The layers every {@code SplitCnn*} model shares, whatever its precision: a test-only CNN on one
- * 16x16 channel, {@code Conv1} 1 -> 64 3x3 (ReLU, padding 1), {@link Pool1} 2x2, {@code Conv2} 64 -> 32
- * 3x3 (ReLU, padding 1), {@link Pool2} 2x2, {@link Flat} (32 x 4 x 4 = 512), {@code Fc} 512 -> 10.
+ * 16x16 channel, {@code Conv1} 1 -> 64 3x3 (ReLU, padding 1), {@link Pool1} 2x2, {@code Conv2} 64
+ * -> 32 3x3 (ReLU, padding 1), {@link Pool2} 2x2, {@link Flat} (32 x 4 x 4 = 512), {@code Fc} 512
+ * -> 10.
  *
  * <p>{@code Conv2} has a fan-in of 576 (above the 512 up to which static integer convolutions sum
  * exactly in float on the blocked kernel) and 576 x 32 x 8 x 8 = 1,179,648 multiply-adds (above the
@@ -19,6 +20,7 @@ final class SplitCnnShape {
 
   /** Input values per sample: one 16x16 channel. */
   static final int INPUT_SIZE = 16 * 16;
+
   /** Scores per sample. */
   static final int OUTPUT_SIZE = 10;
 

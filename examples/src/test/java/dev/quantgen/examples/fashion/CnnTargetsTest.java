@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.plan.PlannedModel;
-import dev.quantgen.training.network.Network;
 import dev.quantgen.testkit.SharedData;
+import dev.quantgen.training.network.Network;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 6's CNN targets on the committed weights and the full 10,000-image test set, without
  * retraining: FP32 at least the dataset's 0.916 for "2 Conv + pooling", INT4 QAT within half a
- * point on the integer convolutions (and predicting exactly as its fake-quant network), binary
- * QAT as measured, and a mixed-precision plan within half a point.
+ * point on the integer convolutions (and predicting exactly as its fake-quant network), binary QAT
+ * as measured, and a mixed-precision plan within half a point.
  */
 class CnnTargetsTest {
   /** What TrainFashionCnn printed for the committed FP32 weights. */
@@ -42,7 +42,9 @@ class CnnTargetsTest {
   @Test
   void int4QatIsWithinHalfAPointOfFp32OnTheIntegerConvolutions() throws Exception {
     Dataset test = test();
-    Network int4 = QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(FashionCnnResults.QAT_INT4));
+    Network int4 =
+        QatCnnModels.load(
+            QatCnnModels.Variant.INT4, FashionResults.resource(FashionCnnResults.QAT_INT4));
     int[] fake = int4.predict(test, 2);
     int[] integer = QatFashionCnn.classify(QatCnnModels.integerModel(int4), test);
     double accuracy = FashionResults.accuracy(integer, test);
@@ -55,10 +57,12 @@ class CnnTargetsTest {
   @Test
   void binaryQatReachesItsMeasuredAccuracy() throws Exception {
     Dataset test = test();
-    Network binary = QatCnnModels.load(QatCnnModels.Variant.BINARY,
-        FashionResults.resource(FashionCnnResults.QAT_BINARY));
+    Network binary =
+        QatCnnModels.load(
+            QatCnnModels.Variant.BINARY, FashionResults.resource(FashionCnnResults.QAT_BINARY));
     double accuracy = binary.accuracy(test, 2);
-    // No target in issue 6 for the CNN's binary weights (reported as measured); this pins the result.
+    // No target in issue 6 for the CNN's binary weights (reported as measured); this pins the
+    // result.
     assertEquals(0.8908, accuracy, 1e-9, "the accuracy QatFashionCnn printed");
   }
 
@@ -67,9 +71,12 @@ class CnnTargetsTest {
     Dataset test = test();
     Dataset train = FashionData.train(SharedData.requireFashionMnist());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    PlannedModel planned = MixedPrecisionFashionCnn.run(test,
-        train.shuffled(QatFashionMlp.SEED).subset(0, FashionResults.CALIBRATION), 0.5,
-        new PrintStream(text, true, StandardCharsets.UTF_8));
+    PlannedModel planned =
+        MixedPrecisionFashionCnn.run(
+            test,
+            train.shuffled(QatFashionMlp.SEED).subset(0, FashionResults.CALIBRATION),
+            0.5,
+            new PrintStream(text, true, StandardCharsets.UTF_8));
     assertEquals(FP32, planned.fp32Accuracy(), 1e-9, "the committed FP32 accuracy");
     assertTrue(planned.withinBudget(), planned.summary());
     assertTrue(planned.bytes() * 4 < planned.fp32Bytes(), planned.summary());

@@ -8,9 +8,9 @@ import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.Idx;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.numerics.Shape;
+import dev.quantgen.testkit.SharedData;
 import dev.quantgen.training.network.Evaluation;
 import dev.quantgen.training.network.Mlp;
-import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -41,8 +41,11 @@ class FashionBaselineTest {
 
   @Test
   void embeddedTestSubsetIsTheFirst2000TestImages() throws Exception {
-    Dataset subset = Dataset.of(Idx.readImages(resource(ExportFashionTestSubset.IMAGES)),
-        Idx.readLabels(resource(ExportFashionTestSubset.LABELS)), 10);
+    Dataset subset =
+        Dataset.of(
+            Idx.readImages(resource(ExportFashionTestSubset.IMAGES)),
+            Idx.readLabels(resource(ExportFashionTestSubset.LABELS)),
+            10);
     assertEquals(2000, subset.size());
     assertEquals(784, subset.inputSize());
     assertEquals(2000, java.util.Arrays.stream(subset.classCounts()).sum());
@@ -63,8 +66,11 @@ class FashionBaselineTest {
   void committedWeightsReachThePublishedMlpBaselineOnTheFullTestSet() throws Exception {
     SharedData.requireLongTests();
     Path dir = SharedData.requireFashionMnist();
-    Dataset test = Dataset.of(Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
-        Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10);
+    Dataset test =
+        Dataset.of(
+            Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
+            Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")),
+            10);
     assertEquals(10_000, test.size());
     double accuracy = Evaluation.accuracy(committedModel(), test, 2);
     assertTrue(accuracy >= PUBLISHED_MLP_BASELINE, "FP32 test accuracy " + accuracy);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.examples.mlp.Fc1_Int4FakeQuant;
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.training.qat.ActivationQuant;
+import dev.quantgen.testkit.SharedData;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
@@ -16,7 +16,7 @@ import dev.quantgen.training.network.NetworkTrainer;
 import dev.quantgen.training.network.Optimizer;
 import dev.quantgen.training.network.TrainingConfig;
 import dev.quantgen.training.network.TrainingListener;
-import dev.quantgen.testkit.SharedData;
+import dev.quantgen.training.qat.ActivationQuant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,14 +43,17 @@ class GeneratedQatOperatorsTest {
     Network generated = QatModels.mlp(variant, fp32[0], fp32[1]);
     Network runtime = QatModels.mlp(variant, fp32[0], fp32[1], QatModels.Operators.RUNTIME);
     if (variant == QatModels.Variant.INT4) {
-      assertTrue(linears(generated).get(0).transform() instanceof Fc1_Int4FakeQuant, "fc1 on the generated operator");
+      assertTrue(
+          linears(generated).get(0).transform() instanceof Fc1_Int4FakeQuant,
+          "fc1 on the generated operator");
     }
     train(generated);
     train(runtime);
     List<Linear> g = linears(generated);
     List<Linear> r = linears(runtime);
     for (int k = 0; k < g.size(); k++) {
-      assertArrayEquals(bits(r.get(k).weight()), bits(g.get(k).weight()), g.get(k).name() + ".weight");
+      assertArrayEquals(
+          bits(r.get(k).weight()), bits(g.get(k).weight()), g.get(k).name() + ".weight");
       assertArrayEquals(bits(r.get(k).bias()), bits(g.get(k).bias()), g.get(k).name() + ".bias");
     }
     // Training moved the weights (so the equality above says something).
@@ -59,8 +62,12 @@ class GeneratedQatOperatorsTest {
     List<Layer> rl = runtime.layers();
     for (int k = 0; k < gl.size(); k++) {
       if (gl.get(k) instanceof ActivationQuant a) {
-        assertArrayEquals(bits(((ActivationQuant) rl.get(k)).range()), bits(a.range()), "boundary at layer " + k);
-        assertNotEquals(((ActivationQuant) rl.get(k)).operator(), a.operator(), "generated activation operator");
+        assertArrayEquals(
+            bits(((ActivationQuant) rl.get(k)).range()), bits(a.range()), "boundary at layer " + k);
+        assertNotEquals(
+            ((ActivationQuant) rl.get(k)).operator(),
+            a.operator(),
+            "generated activation operator");
       }
     }
     Dataset probe = batches.subset(0, 200);
@@ -68,13 +75,20 @@ class GeneratedQatOperatorsTest {
   }
 
   private static void train(Network network) {
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(64).withSeed(QatFashionMlp.SEED)
-        .withThreads(2).withCosineDecay(true);
-    new NetworkTrainer(config, Optimizer.adam(1e-3f)).train(network, batches, new TrainingListener() {});
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withEpochs(1)
+            .withBatchSize(64)
+            .withSeed(QatFashionMlp.SEED)
+            .withThreads(2)
+            .withCosineDecay(true);
+    new NetworkTrainer(config, Optimizer.adam(1e-3f))
+        .train(network, batches, new TrainingListener() {});
   }
 
   private static List<Linear> linears(Network network) {
-    List<Linear> out = network.layers().stream().filter(l -> l instanceof Linear).map(l -> (Linear) l).toList();
+    List<Linear> out =
+        network.layers().stream().filter(l -> l instanceof Linear).map(l -> (Linear) l).toList();
     assertEquals(3, out.size());
     return out;
   }

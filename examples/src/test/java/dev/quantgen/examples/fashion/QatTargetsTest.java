@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.model.QuantizedModel;
-import dev.quantgen.training.qat.IntegerConversion;
-import dev.quantgen.training.network.Network;
 import dev.quantgen.testkit.SharedData;
+import dev.quantgen.training.network.Network;
+import dev.quantgen.training.qat.IntegerConversion;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +34,10 @@ class QatTargetsTest {
   @Test
   void int4QatIsWithinHalfAPointOfFp32OnTheIntegerKernels() throws Exception {
     Dataset test = test();
-    Network network = QatModels.load(QatModels.Variant.INT4, FashionResults.resource(
-        FashionResults.qatFile(QatModels.Variant.INT4)));
+    Network network =
+        QatModels.load(
+            QatModels.Variant.INT4,
+            FashionResults.resource(FashionResults.qatFile(QatModels.Variant.INT4)));
     assertEquals("int4 static", IntegerConversion.toQuantizedModel(network).label());
     int[] fake = network.predict(test, 2);
     int[] integer = integerPredictions(network, test);
@@ -52,8 +54,10 @@ class QatTargetsTest {
   @Test
   void binaryWeightQatIsWithinFourPointsOfFp32AndTheKernelsAgreeOnEveryImage() throws Exception {
     Dataset test = test();
-    Network network = QatModels.load(QatModels.Variant.BINARY, FashionResults.resource(
-        FashionResults.qatFile(QatModels.Variant.BINARY)));
+    Network network =
+        QatModels.load(
+            QatModels.Variant.BINARY,
+            FashionResults.resource(FashionResults.qatFile(QatModels.Variant.BINARY)));
     assertEquals("binary weight-only", IntegerConversion.toQuantizedModel(network).label());
     int[] fake = network.predict(test, 2);
     int[] integer = integerPredictions(network, test);
@@ -66,13 +70,17 @@ class QatTargetsTest {
   @Test
   void xnorQatReachesItsMeasuredAccuracyAndTheKernelsAgreeOnEveryImage() throws Exception {
     Dataset test = test();
-    Network network = QatModels.load(QatModels.Variant.XNOR, FashionResults.resource(
-        FashionResults.qatFile(QatModels.Variant.XNOR)));
-    assertEquals("binary weight-only / binary xnor", IntegerConversion.toQuantizedModel(network).label());
+    Network network =
+        QatModels.load(
+            QatModels.Variant.XNOR,
+            FashionResults.resource(FashionResults.qatFile(QatModels.Variant.XNOR)));
+    assertEquals(
+        "binary weight-only / binary xnor", IntegerConversion.toQuantizedModel(network).label());
     int[] fake = network.predict(test, 2);
     int[] integer = integerPredictions(network, test);
     // No target in issue 6 (reported as measured); this pins the committed weights' result.
-    assertEquals(0.8419, FashionResults.accuracy(integer, test), 1e-9, "the accuracy QatFashionMlp printed");
+    assertEquals(
+        0.8419, FashionResults.accuracy(integer, test), 1e-9, "the accuracy QatFashionMlp printed");
     assertArrayEquals(fake, integer, "fake-quant and XNOR-kernel predictions");
   }
 }

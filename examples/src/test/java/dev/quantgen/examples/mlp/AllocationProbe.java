@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Measures, in the JVM it runs in, the bytes {@link FashionMlp} loaded from a {@code .qgen} file onto
- * its generated kernels allocates per call once warm, one sample and a batch of {@link #BATCH}, and
- * prints one line: {@code allocation <precision> single=<bytes> batch=<bytes> calls=<n>/<m> kernels=<name>
- * jdk=<version>}. {@link GeneratedModelAllocationTest} runs it in a child JVM per precision.
+ * Measures, in the JVM it runs in, the bytes {@link FashionMlp} loaded from a {@code .qgen} file
+ * onto its generated kernels allocates per call once warm, one sample and a batch of {@link
+ * #BATCH}, and prints one line: {@code allocation <precision> single=<bytes> batch=<bytes>
+ * calls=<n>/<m> kernels=<name> jdk=<version>}. {@link GeneratedModelAllocationTest} runs it in a
+ * child JVM per precision.
  *
  * <p>Measured with HotSpot's per-thread allocation counter. The Vector API boxes every vector until
  * C2 has compiled (and escape-analysed) the kernel loops, which on a busy machine can take longer
@@ -22,13 +23,14 @@ import java.util.Random;
  */
 public final class AllocationProbe {
   /**
-   * Large enough for every batched kernel's converted form (the int8 and int4 panels from 8 samples,
-   * the sign tiles from 8 and the unpacked int4 tiles from 16), four samples per panel tile exactly,
-   * and for the 256-row layer's batched product to split across two threads (784 x 16 multiply-adds
-   * a row). Odd-sized work stays covered: 256, 128 and 10 rows, and 10 is not a multiple of the
-   * four-row kernels nor of a panel.
+   * Large enough for every batched kernel's converted form (the int8 and int4 panels from 8
+   * samples, the sign tiles from 8 and the unpacked int4 tiles from 16), four samples per panel
+   * tile exactly, and for the 256-row layer's batched product to split across two threads (784 x 16
+   * multiply-adds a row). Odd-sized work stays covered: 256, 128 and 10 rows, and 10 is not a
+   * multiple of the four-row kernels nor of a panel.
    */
   static final int BATCH = 16;
+
   static final int SINGLE_CALLS = 500;
   static final int BATCH_CALLS = 125;
   private static final int WARM_UP_CALLS = 3_000;
@@ -45,7 +47,9 @@ public final class AllocationProbe {
 
   private AllocationProbe(Path dir, Precision precision) throws Exception {
     threads.setThreadAllocatedMemoryEnabled(true);
-    model = GeneratedModelFiles.load(dir, new int[] {784, 256, 128, 10}, FashionMlp_Model.kernels(), precision, 77);
+    model =
+        GeneratedModelFiles.load(
+            dir, new int[] {784, 256, 128, 10}, FashionMlp_Model.kernels(), precision, 77);
     session = new InferenceSession(model);
     Random random = new Random(78);
     one = GeneratedModelFiles.input(random, 784);
@@ -66,9 +70,17 @@ public final class AllocationProbe {
     AllocationProbe probe = new AllocationProbe(Path.of(args[1]), precision);
     long single = probe.measure(() -> probe.session.run(probe.one, probe.y), SINGLE_CALLS);
     long batch = probe.measure(() -> probe.session.run(probe.batch, BATCH, probe.ys), BATCH_CALLS);
-    System.out.printf(Locale.ROOT, "allocation %s single=%d batch=%d calls=%d/%d kernels=%s jdk=%s layers=%s%n",
-        precision, single, batch, SINGLE_CALLS, BATCH_CALLS, Kernels.support().name().replace(' ', '_'),
-        System.getProperty("java.version"), String.join(",", probe.model.kernelNames()));
+    System.out.printf(
+        Locale.ROOT,
+        "allocation %s single=%d batch=%d calls=%d/%d kernels=%s jdk=%s layers=%s%n",
+        precision,
+        single,
+        batch,
+        SINGLE_CALLS,
+        BATCH_CALLS,
+        Kernels.support().name().replace(' ', '_'),
+        System.getProperty("java.version"),
+        String.join(",", probe.model.kernelNames()));
   }
 
   /**
@@ -78,9 +90,11 @@ public final class AllocationProbe {
    */
   private long measure(Runnable call, int calls) {
     call.run(); // starts the workers if a layer splits
-    long[] ids = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t == Thread.currentThread() || t.getName().startsWith("quantgen-rows-"))
-        .mapToLong(Thread::getId).toArray();
+    long[] ids =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t == Thread.currentThread() || t.getName().startsWith("quantgen-rows-"))
+            .mapToLong(Thread::getId)
+            .toArray();
     long least = Long.MAX_VALUE;
     for (int round = 0; round < ROUNDS && least > 0; round++) {
       long before = allocated(ids);

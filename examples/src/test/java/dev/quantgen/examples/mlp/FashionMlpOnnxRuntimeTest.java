@@ -14,6 +14,11 @@ import dev.quantgen.examples.mlp.onnx.FashionMlpOnnx_Model;
 import dev.quantgen.onnx.DenseOnnxExporter;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.data.Idx;
+import dev.quantgen.quantize.ptq.FloatLayer;
+import dev.quantgen.quantize.ptq.FloatModel;
+import dev.quantgen.quantize.ptq.LayerQuantization;
+import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
+import dev.quantgen.quantize.ptq.PtqConfig;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.DenseLayer;
@@ -24,15 +29,10 @@ import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.layer.StaticRequantization;
+import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.quantize.ptq.FloatLayer;
-import dev.quantgen.quantize.ptq.FloatModel;
-import dev.quantgen.quantize.ptq.LayerQuantization;
-import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.PreparedLayer;
-import dev.quantgen.quantize.ptq.PtqConfig;
-import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,25 +54,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ONNX Runtime 1.20 (default graph optimizations, one thread) as the oracle for the trained
  * Fashion-MNIST perceptron (784-256-128-10) running on the kernels javac generated for it, on the
  * 2,000 bundled test images and on all 10,000 when the Debian package is installed. The ONNX models
- * come from {@link DenseOnnxExporter}; the quantized ones from post-training quantization
- * (min/max) calibrated on the first 1,000 bundled images, every layer on its generated kernel.
+ * come from {@link DenseOnnxExporter}; the quantized ones from post-training quantization (min/max)
+ * calibrated on the first 1,000 bundled images, every layer on its generated kernel.
  *
  * <ul>
  *   <li>FP32: {@link FashionMlp_Model} ({@code Fc*_Fp32}) against ORT's {@code Gemm}: within 1e-4.
  *       Both sum 784 float products, each in its own order, so bit equality is not expected.
  *   <li>Static INT8: {@link FashionMlpOnnx_Model} ({@code Fc*_Int8}, ONNX requantization) against
- *       the QDQ export, with int8 and with (shifted) uint8 activations. With uint8 activations
- *       ORT fuses every DQ-Gemm-Q group into an integer QGemm with our exact int32 accumulator
- *       (its optimized graph: QuantizeLinear, one QGemm per layer, DequantizeLinear); with int8
+ *       the QDQ export, with int8 and with (shifted) uint8 activations. With uint8 activations ORT
+ *       fuses every DQ-Gemm-Q group into an integer QGemm with our exact int32 accumulator (its
+ *       optimized graph: QuantizeLinear, one QGemm per layer, DequantizeLinear); with int8
  *       activations it converts them to uint8 and fuses the hidden layers, but runs the output
  *       layer as a float32 Gemm of the dequantized operands, which on these images rounds to the
  *       same outputs. QGemm's requantization rounds the product {@code acc * M} to float32 before
- *       {@code rint}; the ONNX reference (and docs/numerics.md, and our kernels) multiply in float64.
- *       The two differ only where the float32 product lands exactly on a .5 (e.g. {@code 68252 *
- *       2.7105433E-4 = 18.5000004} in float64, {@code 18.5} in float32, then 19 against 18): 0 of
- *       the 2,000 bundled images, 2 of the 10,000 (3 values, each 1 apart). The test requires
- *       every differing image to be one where our chain with float32 products gives exactly ORT's
- *       output.
+ *       {@code rint}; the ONNX reference (and docs/numerics.md, and our kernels) multiply in
+ *       float64. The two differ only where the float32 product lands exactly on a .5 (e.g. {@code
+ *       68252 * 2.7105433E-4 = 18.5000004} in float64, {@code 18.5} in float32, then 19 against
+ *       18): 0 of the 2,000 bundled images, 2 of the 10,000 (3 values, each 1 apart). The test
+ *       requires every differing image to be one where our chain with float32 products gives
+ *       exactly ORT's output.
  *   <li>Dynamic INT8: {@link FashionMlpDynamic_Model} against DynamicQuantizeLinear and
  *       MatMulInteger (which ORT fuses into its DynamicQuantizeMatMul), one image per run: every
  *       float logit identical, bit for bit.
@@ -87,7 +87,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 1,823 a different dynamic logit (max 1.76 apart); the tests print those counts too.
  */
 class FashionMlpOnnxRuntimeTest {
-  /** ORT session option: "1" selects MLAS's exact (slower) uint8 x int8 kernel on x86 without VNNI. */
+  /**
+   * ORT session option: "1" selects MLAS's exact (slower) uint8 x int8 kernel on x86 without VNNI.
+   */
   static final String EXACT_U8S8 = "session.x64quantprecision";
 
   private static final String RESOURCES = "/dev/quantgen/examples/fashion/";
@@ -113,8 +115,10 @@ class FashionMlpOnnxRuntimeTest {
       }
       Path dir = SharedData.requireFashionMnist();
       try {
-        return Dataset.of(Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
-            Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")), 10);
+        return Dataset.of(
+            Idx.readImages(dir.resolve("t10k-images-idx3-ubyte.gz")),
+            Idx.readLabels(dir.resolve("t10k-labels-idx1-ubyte.gz")),
+            10);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -130,16 +134,24 @@ class FashionMlpOnnxRuntimeTest {
         String name = "fc" + (l + 1);
         float[] w = weights.get(name, name + ".weight", Shape.of(SIZES[l + 1], SIZES[l])).toArray();
         float[] b = weights.get(name, name + ".bias", Shape.of(SIZES[l + 1])).toArray();
-        layers.add(new FloatLayer(name, DenseWeights.of(SIZES[l], SIZES[l + 1], w, b),
-            l < 2 ? FusedActivation.RELU : FusedActivation.NONE));
+        layers.add(
+            new FloatLayer(
+                name,
+                DenseWeights.of(SIZES[l], SIZES[l + 1], w, b),
+                l < 2 ? FusedActivation.RELU : FusedActivation.NONE));
       }
     }
     fp32 = FloatModel.of(layers);
-    bundled = Dataset.of(Idx.readImages(resource("t10k-first2000-images-idx3-ubyte.gz")),
-        Idx.readLabels(resource("t10k-first2000-labels-idx1-ubyte.gz")), 10);
+    bundled =
+        Dataset.of(
+            Idx.readImages(resource("t10k-first2000-images-idx3-ubyte.gz")),
+            Idx.readLabels(resource("t10k-first2000-labels-idx1-ubyte.gz")),
+            10);
     LayerQuantization int8 = LayerQuantization.of(dev.quantgen.runtime.model.Precision.INT8);
-    staticInt8 = quantize(int8.withRequantization(RequantMode.FLOAT), FashionMlpOnnx_Model.kernels());
-    dynamicInt8 = quantize(int8.withMode(ActivationMode.DYNAMIC), FashionMlpDynamic_Model.kernels());
+    staticInt8 =
+        quantize(int8.withRequantization(RequantMode.FLOAT), FashionMlpOnnx_Model.kernels());
+    dynamicInt8 =
+        quantize(int8.withMode(ActivationMode.DYNAMIC), FashionMlpDynamic_Model.kernels());
   }
 
   @ParameterizedTest
@@ -162,7 +174,8 @@ class FashionMlpOnnxRuntimeTest {
       }
     }
     report("FP32", set, "max |logit diff| " + maxDiff);
-    assertTrue(maxDiff <= 1e-4f, "max |FP32 logit difference| " + maxDiff + ", expected at most 1e-4");
+    assertTrue(
+        maxDiff <= 1e-4f, "max |FP32 logit difference| " + maxDiff + ", expected at most 1e-4");
   }
 
   @ParameterizedTest
@@ -173,14 +186,20 @@ class FashionMlpOnnxRuntimeTest {
       Agreement a = staticAgreement(data, type, true);
       report("static INT8, " + type + " QDQ, exact ORT kernel", set, a.toString());
       assertEquals(data.size(), a.images);
-      assertEquals(0, a.unexplainedImages, type + " activations, images not explained by float32 products: " + a);
+      assertEquals(
+          0,
+          a.unexplainedImages,
+          type + " activations, images not explained by float32 products: " + a);
       assertTrue(a.images - a.identicalImages <= data.size() / 1000, type + " activations: " + a);
       if (set == TestSet.BUNDLED_2000) {
         assertEquals(0, a.differingValues, type + " activations: " + a);
       }
     }
     if (set == TestSet.BUNDLED_2000) {
-      report("static INT8, INT8 QDQ, default ORT kernel", set, staticAgreement(data, QuantType.INT8, false).toString());
+      report(
+          "static INT8, INT8 QDQ, default ORT kernel",
+          set,
+          staticAgreement(data, QuantType.INT8, false).toString());
     }
   }
 
@@ -201,14 +220,22 @@ class FashionMlpOnnxRuntimeTest {
   void quantizedModelsRunOnTheGeneratedKernels() {
     assertEquals(List.of("Fc1_Int8", "Fc2_Int8", "Fc3_Int8"), staticInt8.kernelNames());
     assertTrue(staticInt8.allGenerated(), "static INT8 on generated kernels");
-    assertTrue(staticInt8.kernel(0).getClass().getName().startsWith("dev.quantgen.examples.mlp.onnx."));
+    assertTrue(
+        staticInt8.kernel(0).getClass().getName().startsWith("dev.quantgen.examples.mlp.onnx."));
     assertEquals(List.of("Fc1_Int8", "Fc2_Int8", "Fc3_Int8"), dynamicInt8.kernelNames());
     assertTrue(dynamicInt8.allGenerated(), "dynamic INT8 on generated kernels");
-    assertTrue(dynamicInt8.kernel(0).getClass().getName().startsWith("dev.quantgen.examples.mlp.dynamic."));
+    assertTrue(
+        dynamicInt8
+            .kernel(0)
+            .getClass()
+            .getName()
+            .startsWith("dev.quantgen.examples.mlp.dynamic."));
   }
 
-  private static Agreement staticAgreement(Dataset data, QuantType activationType, boolean exact) throws OrtException {
-    // uint8 activations are the int8 ones shifted by 128 (zero points too), as the exporter writes them
+  private static Agreement staticAgreement(Dataset data, QuantType activationType, boolean exact)
+      throws OrtException {
+    // uint8 activations are the int8 ones shifted by 128 (zero points too), as the exporter writes
+    // them
     int offset = activationType == QuantType.UINT8 ? 128 : 0;
     Agreement a = new Agreement();
     try (Ort ort = new Ort(DenseOnnxExporter.staticQdq(staticInt8, activationType), exact)) {
@@ -216,16 +243,19 @@ class FashionMlpOnnxRuntimeTest {
       int[] diff = new int[10];
       for (int start = 0; start < data.size(); start += BATCH) {
         int n = Math.min(BATCH, data.size() - start);
-        byte[][] theirs = (byte[][]) ort.run(data, start, n).get(DenseOnnxExporter.QUANTIZED_OUTPUT);
+        byte[][] theirs =
+            (byte[][]) ort.run(data, start, n).get(DenseOnnxExporter.QUANTIZED_OUTPUT);
         for (int i = 0; i < n; i++) {
           byte[] mine = quantizedForward(data.input(start + i), qx);
           int[] theirsValues = new int[10];
           for (int c = 0; c < 10; c++) {
-            theirsValues[c] = (offset == 0 ? theirs[i][c] : Byte.toUnsignedInt(theirs[i][c])) - offset;
+            theirsValues[c] =
+                (offset == 0 ? theirs[i][c] : Byte.toUnsignedInt(theirs[i][c])) - offset;
             diff[c] = Math.abs(mine[c] - theirsValues[c]);
           }
           a.correct += argmax(mine) == data.label(start + i) ? 1 : 0;
-          if (a.add(diff) && !Arrays.equals(float32ProductChain(data.input(start + i)), theirsValues)) {
+          if (a.add(diff)
+              && !Arrays.equals(float32ProductChain(data.input(start + i)), theirsValues)) {
             a.unexplainedImages++;
           }
         }
@@ -263,10 +293,13 @@ class FashionMlpOnnxRuntimeTest {
     for (int i = 0; i < CALIBRATION_IMAGES; i++) {
       bundled.copyInput(i, samples, i * 784);
     }
-    return PostTrainingQuantizer.quantize(fp32, PtqConfig.of(layers), samples, CALIBRATION_IMAGES, kernels);
+    return PostTrainingQuantizer.quantize(
+        fp32, PtqConfig.of(layers), samples, CALIBRATION_IMAGES, kernels);
   }
 
-  /** The int8 chain of the generated static kernels: quantize once, then int8 from layer to layer. */
+  /**
+   * The int8 chain of the generated static kernels: quantize once, then int8 from layer to layer.
+   */
   private static byte[] quantizedForward(float[] x, byte[] qx) {
     ((StaticQuantizedLayer) staticInt8.kernel(0)).quantizeInput(x, qx);
     byte[] q = qx;
@@ -280,11 +313,12 @@ class FashionMlpOnnxRuntimeTest {
   }
 
   /**
-   * The static chain as ORT's QGemm requantizes: {@code rint} of the float32 product {@code acc * M}
-   * (our kernels and the ONNX reference round the exact float64 product).
+   * The static chain as ORT's QGemm requantizes: {@code rint} of the float32 product {@code acc *
+   * M} (our kernels and the ONNX reference round the exact float64 product).
    */
   private static int[] float32ProductChain(float[] x) {
-    StaticRequantization first = ((PreparedLayer.Quantized) staticInt8.layer(0)).params().requantization();
+    StaticRequantization first =
+        ((PreparedLayer.Quantized) staticInt8.layer(0)).params().requantization();
     int[] q = new int[x.length];
     for (int i = 0; i < x.length; i++) {
       q[i] = first.input().quantize(x[i]);
@@ -301,7 +335,11 @@ class FashionMlpOnnxRuntimeTest {
           acc += (q[i] - r.input().zeroPoint()) * p.weight(c, i);
         }
         float product = acc * m[c]; // float32, as MLAS
-        y[c] = (int) Math.max(r.outputMin(), Math.min(r.outputMax(), Math.rint(product) + r.output().zeroPoint()));
+        y[c] =
+            (int)
+                Math.max(
+                    r.outputMin(),
+                    Math.min(r.outputMax(), Math.rint(product) + r.output().zeroPoint()));
       }
       q = y;
     }
@@ -333,7 +371,13 @@ class FashionMlpOnnxRuntimeTest {
   }
 
   private static void report(String what, TestSet set, String result) {
-    System.out.printf(Locale.ROOT, "Fashion MLP vs ONNX Runtime, %s (%s kernels), %s: %s%n", what, KERNELS, set, result);
+    System.out.printf(
+        Locale.ROOT,
+        "Fashion MLP vs ONNX Runtime, %s (%s kernels), %s: %s%n",
+        what,
+        KERNELS,
+        set,
+        result);
   }
 
   private static Path resource(String name) throws URISyntaxException {
@@ -347,9 +391,14 @@ class FashionMlpOnnxRuntimeTest {
     int differingValues;
     int maxDiff;
     int unexplainedImages;
+
     /** Images our model classifies right (argmax, first maximum on ties). */
     int correct;
-    /** For float outputs, whose {@code diff} is 1 for different bits: the largest absolute difference. */
+
+    /**
+     * For float outputs, whose {@code diff} is 1 for different bits: the largest absolute
+     * difference.
+     */
     float maxAbsDiff;
 
     /** Counts one image; true when it differs. */
@@ -369,9 +418,16 @@ class FashionMlpOnnxRuntimeTest {
 
     @Override
     public String toString() {
-      return identicalImages + " / " + images + " images identical, " + differingValues + " differing values, max diff "
+      return identicalImages
+          + " / "
+          + images
+          + " images identical, "
+          + differingValues
+          + " differing values, max diff "
           + (maxAbsDiff > 0 ? String.valueOf(maxAbsDiff) : String.valueOf(maxDiff))
-          + (unexplainedImages > 0 ? ", " + unexplainedImages + " differing images unexplained" : "")
+          + (unexplainedImages > 0
+              ? ", " + unexplainedImages + " differing images unexplained"
+              : "")
           + String.format(Locale.ROOT, "; our accuracy %.2f%%", 100.0 * correct / images);
     }
   }
@@ -395,7 +451,8 @@ class FashionMlpOnnxRuntimeTest {
       for (int i = 0; i < n; i++) {
         data.copyInput(start + i, x, i * 784);
       }
-      try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 784});
+      try (OnnxTensor input =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 784});
           OrtSession.Result result = session.run(Map.of(DenseOnnxExporter.INPUT, input))) {
         Map<String, Object> values = new HashMap<>();
         for (Map.Entry<String, OnnxValue> e : result) {

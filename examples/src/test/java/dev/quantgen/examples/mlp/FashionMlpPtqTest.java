@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
 import java.util.List;
 import java.util.Locale;
@@ -41,12 +41,16 @@ class FashionMlpPtqTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = random.nextFloat();
     }
-    QuantizedModel runtime = PostTrainingQuantizer.quantize(fp32, PtqConfig.of(precision), x, SAMPLES);
-    QuantizedModel generated = PostTrainingQuantizer.quantize(fp32, PtqConfig.of(precision), x, SAMPLES,
-        FashionMlp_Model.kernels());
+    QuantizedModel runtime =
+        PostTrainingQuantizer.quantize(fp32, PtqConfig.of(precision), x, SAMPLES);
+    QuantizedModel generated =
+        PostTrainingQuantizer.quantize(
+            fp32, PtqConfig.of(precision), x, SAMPLES, FashionMlp_Model.kernels());
 
-    String suffix = precision.name().charAt(0) + precision.name().substring(1).toLowerCase(Locale.ROOT);
-    assertEquals(List.of("Fc1_" + suffix, "Fc2_" + suffix, "Fc3_" + suffix), generated.kernelNames());
+    String suffix =
+        precision.name().charAt(0) + precision.name().substring(1).toLowerCase(Locale.ROOT);
+    assertEquals(
+        List.of("Fc1_" + suffix, "Fc2_" + suffix, "Fc3_" + suffix), generated.kernelNames());
     assertTrue(generated.allGenerated());
     boolean exact = precision == Precision.INT8 || precision == Precision.INT4;
     float[] xi = new float[784];

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * far looser than what unrolling by 4 produces in practice on these sizes).
  */
 class FashionMlpTest {
-  private static final FusedActivation[] ACTIVATIONS = {FusedActivation.RELU, FusedActivation.RELU,
-      FusedActivation.NONE};
+  private static final FusedActivation[] ACTIVATIONS = {
+    FusedActivation.RELU, FusedActivation.RELU, FusedActivation.NONE
+  };
   private static final String[] NAMES = {"Fc1", "Fc2", "Fc3"};
   private static List<DenseWeights> weights;
   private static List<ActivationParams> boundaries;
@@ -40,7 +41,8 @@ class FashionMlpTest {
   @BeforeAll
   static void calibrate() {
     Random random = new Random(2024);
-    weights = List.of(weights(random, 784, 256), weights(random, 256, 128), weights(random, 128, 10));
+    weights =
+        List.of(weights(random, 784, 256), weights(random, 256, 128), weights(random, 128, 10));
     inputs = new ArrayList<>();
     for (int n = 0; n < 8; n++) {
       float[] x = new float[784];
@@ -68,7 +70,8 @@ class FashionMlpTest {
   @ParameterizedTest
   @EnumSource(Precision.class)
   void everyLayerMatchesTheReferenceInEveryPrecision(Precision precision) {
-    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
+    FashionMlp_Model model =
+        FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
     assertEquals(List.of(precision, precision, precision), model.precisions());
     for (float[] x : inputs) {
       float[] in = x;
@@ -87,8 +90,17 @@ class FashionMlpTest {
             scale = Math.max(scale, Math.abs(v));
           }
           for (int c = 0; c < expected.length; c++) {
-            assertTrue(Math.abs(expected[c] - actual[c]) <= 1e-5f * (1 + scale),
-                precision + " " + NAMES[k] + " output " + c + ": " + expected[c] + " vs " + actual[c]);
+            assertTrue(
+                Math.abs(expected[c] - actual[c]) <= 1e-5f * (1 + scale),
+                precision
+                    + " "
+                    + NAMES[k]
+                    + " output "
+                    + c
+                    + ": "
+                    + expected[c]
+                    + " vs "
+                    + actual[c]);
           }
         }
         assertArrayEquals(actual, trace[k], "trace of layer " + k);
@@ -107,7 +119,8 @@ class FashionMlpTest {
   @ParameterizedTest
   @EnumSource(Precision.class)
   void forwardBatchEqualsForwardSampleBySample(Precision precision) {
-    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
+    FashionMlp_Model model =
+        FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
     int batch = 7;
     float[] x = new float[batch * 784];
     for (int b = 0; b < batch; b++) {
@@ -118,18 +131,26 @@ class FashionMlpTest {
     for (int b = 0; b < batch; b++) {
       float[] expected = new float[10];
       model.forward(inputs.get(b), expected);
-      assertArrayEquals(expected, java.util.Arrays.copyOfRange(y, b * 10, b * 10 + 10), precision + " sample " + b);
+      assertArrayEquals(
+          expected,
+          java.util.Arrays.copyOfRange(y, b * 10, b * 10 + 10),
+          precision + " sample " + b);
     }
   }
 
   @org.junit.jupiter.api.Test
   void forwardBatchRejectsAnEmptyBatchAndAMismatchedBuffer() {
-    FashionMlp_Model model = FashionMlp_Model.builder().allLayers(Precision.INT8).build(weights, boundaries);
-    IllegalArgumentException empty = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> model.forwardBatch(new float[0], new float[0], 0));
+    FashionMlp_Model model =
+        FashionMlp_Model.builder().allLayers(Precision.INT8).build(weights, boundaries);
+    IllegalArgumentException empty =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> model.forwardBatch(new float[0], new float[0], 0));
     assertEquals("batch: expected at least 1 sample, got 0", empty.getMessage());
-    IllegalArgumentException shortY = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> model.forwardBatch(new float[2 * 784], new float[19], 2));
+    IllegalArgumentException shortY =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> model.forwardBatch(new float[2 * 784], new float[19], 2));
     assertEquals("y: expected length 20 (batch 2 x 10), got 19", shortY.getMessage());
   }
 
@@ -148,13 +169,15 @@ class FashionMlpTest {
         DenseReference.binary(BinaryDenseParams.prepare(w, true, ActivationMode.FLOAT, act), x, y);
         return false; // float activations: a float sum of signed inputs
 
-      default: {
-        QuantizedDenseConfig config = config(precision, k);
-        QuantizedDenseParams p = QuantizedDenseParams.prepare(NAMES[k], w, config, boundaries.get(k),
-            boundaries.get(k + 1));
-        DenseReference.quantized(p, x, y);
-        return config.mode() != ActivationMode.FLOAT;
-      }
+      default:
+        {
+          QuantizedDenseConfig config = config(precision, k);
+          QuantizedDenseParams p =
+              QuantizedDenseParams.prepare(
+                  NAMES[k], w, config, boundaries.get(k), boundaries.get(k + 1));
+          DenseReference.quantized(p, x, y);
+          return config.mode() != ActivationMode.FLOAT;
+        }
     }
   }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quantgen.examples.ChildJvm;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.kernel.Rows;
+import dev.quantgen.runtime.model.Precision;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -28,42 +28,56 @@ import org.junit.jupiter.params.provider.EnumSource;
  * allowance 0.
  *
  * <p>Each precision runs in a JVM of its own ({@link AllocationProbe} in a child process, with this
- * JVM's class path, {@code --add-modules} and {@code -Dquantgen.*} options), as a service that loads
- * one model does. That is also where the guarantee holds today: in one JVM that has first run
+ * JVM's class path, {@code --add-modules} and {@code -Dquantgen.*} options), as a service that
+ * loads one model does. That is also where the guarantee holds today: in one JVM that has first run
  * models of other precisions, C2 on JDK 17 sometimes compiles a Vector API kernel with some calls
- * left un-intrinsified, and that kernel then boxes vectors (hundreds of KB per call) for the life of
- * the JVM. The runtime's kernels are written to make that rarer (see the class comment of its
+ * left un-intrinsified, and that kernel then boxes vectors (hundreds of KB per call) for the life
+ * of the JVM. The runtime's kernels are written to make that rarer (see the class comment of its
  * {@code VectorKernelSupport}); docs/reliability.md gives the measured rates. This test caught it:
  * 326 KB per INT8 call on a CI run.
  */
 class GeneratedModelAllocationTest {
   private static final Pattern LINE =
-      Pattern.compile("allocation (\\w+) single=(\\d+) batch=(\\d+) calls=(\\d+)/(\\d+) kernels=(\\S+) jdk=(\\S+).*");
+      Pattern.compile(
+          "allocation (\\w+) single=(\\d+) batch=(\\d+) calls=(\\d+)/(\\d+) kernels=(\\S+) jdk=(\\S+).*");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @EnumSource(Precision.class)
   void aWarmModelAllocatesNothingPerCallForOneSampleOrABatch(Precision precision) throws Exception {
-    assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+    assumeTrue(
+        ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
         "needs HotSpot's per-thread allocation counter");
     String line = runProbe(precision);
     System.out.println("[generated-allocation] " + line);
     Matcher m = LINE.matcher(line);
     assertTrue(m.matches(), "probe output: " + line);
-    assertEquals(0, Long.parseLong(m.group(2)),
+    assertEquals(
+        0,
+        Long.parseLong(m.group(2)),
         precision + ": bytes allocated by " + m.group(4) + " single-sample calls on " + m.group(6));
-    assertEquals(0, Long.parseLong(m.group(3)),
-        precision + ": bytes allocated by " + m.group(5) + " batch-" + AllocationProbe.BATCH + " calls on " + m.group(6));
+    assertEquals(
+        0,
+        Long.parseLong(m.group(3)),
+        precision
+            + ": bytes allocated by "
+            + m.group(5)
+            + " batch-"
+            + AllocationProbe.BATCH
+            + " calls on "
+            + m.group(6));
   }
 
-  /** Runs {@link AllocationProbe} for {@code precision} in a new JVM and returns its result line. */
+  /**
+   * Runs {@link AllocationProbe} for {@code precision} in a new JVM and returns its result line.
+   */
   private String runProbe(Precision precision) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ChildJvm.inheritedOptions());
-    command.add("-D" + Rows.PROPERTY + "=2"); // the batch's largest layer splits: see AllocationProbe.BATCH
+    command.add(
+        "-D" + Rows.PROPERTY + "=2"); // the batch's largest layer splits: see AllocationProbe.BATCH
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AllocationProbe.class.getName());
@@ -76,7 +90,10 @@ class GeneratedModelAllocationTest {
     }
     assertTrue(process.waitFor(5, TimeUnit.MINUTES), "probe did not finish: " + output);
     assertEquals(0, process.exitValue(), "probe failed:\n" + output);
-    return output.lines().filter(l -> l.startsWith("allocation ")).findFirst()
+    return output
+        .lines()
+        .filter(l -> l.startsWith("allocation "))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no result line in probe output:\n" + output));
   }
 }

@@ -2,11 +2,11 @@ package dev.quantgen.examples.mlp;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.layer.GeneratedKernels;
+import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
 import java.io.IOException;
@@ -21,8 +21,12 @@ import java.util.Random;
 final class GeneratedModelFiles {
   private GeneratedModelFiles() {}
 
-  /** {@code sizes} with ReLU between layers, quantized at {@code precision}, saved in {@code dir}, loaded. */
-  static QuantizedModel load(Path dir, int[] sizes, GeneratedKernels kernels, Precision precision, long seed)
+  /**
+   * {@code sizes} with ReLU between layers, quantized at {@code precision}, saved in {@code dir},
+   * loaded.
+   */
+  static QuantizedModel load(
+      Path dir, int[] sizes, GeneratedKernels kernels, Precision precision, long seed)
       throws IOException {
     Random random = new Random(seed);
     int layers = sizes.length - 1;
@@ -37,17 +41,22 @@ final class GeneratedModelFiles {
     for (int i = 0; i < calibration.length; i++) {
       calibration[i] = random.nextFloat();
     }
-    QuantizedModel quantized = PostTrainingQuantizer.quantize(FloatModel.mlp(sizes, w, b), PtqConfig.of(precision),
-        calibration, samples, kernels);
+    QuantizedModel quantized =
+        PostTrainingQuantizer.quantize(
+            FloatModel.mlp(sizes, w, b), PtqConfig.of(precision), calibration, samples, kernels);
     Path file = dir.resolve(sizes[1] + "-" + precision + ".qgen");
     QuantizedModelFiles.save(quantized, file);
     QuantizedModel loaded = QuantizedModelFiles.load(file, kernels);
-    assertTrue(loaded.allGenerated(), () -> precision + ": every layer on a generated kernel, got "
-        + loaded.kernelNames());
+    assertTrue(
+        loaded.allGenerated(),
+        () -> precision + ": every layer on a generated kernel, got " + loaded.kernelNames());
     return loaded;
   }
 
-  /** One input of {@code size} values in [-0.5, 1.5): pixels and some negatives (dynamic zero points). */
+  /**
+   * One input of {@code size} values in [-0.5, 1.5): pixels and some negatives (dynamic zero
+   * points).
+   */
   static float[] input(Random random, int size) {
     float[] x = new float[size];
     for (int i = 0; i < size; i++) {

@@ -21,14 +21,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * IEEE 754, as documented.)
  */
 class GeneratedNonFiniteInputsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @EnumSource(names = {"INT8", "INT4"})
-  void nanReadsAsZeroAndInfinitiesSaturateOnGeneratedKernelsAsOnTheRuntimes(Precision precision) throws Exception {
+  void nanReadsAsZeroAndInfinitiesSaturateOnGeneratedKernelsAsOnTheRuntimes(Precision precision)
+      throws Exception {
     QuantizedModel generated =
-        GeneratedModelFiles.load(dir, new int[] {784, 256, 128, 10}, FashionMlp_Model.kernels(), precision, 91);
+        GeneratedModelFiles.load(
+            dir, new int[] {784, 256, 128, 10}, FashionMlp_Model.kernels(), precision, 91);
     QuantizedModel runtime = QuantizedModelFiles.load(dir.resolve("256-" + precision + ".qgen"));
     Random random = new Random(92);
     float[] x = GeneratedModelFiles.input(random, 784);
@@ -39,7 +40,9 @@ class GeneratedNonFiniteInputsTest {
       withNaN[i] = Float.NaN;
       withZero[i] = 0.0f;
     }
-    assertArrayEquals(GeneratedModelFiles.bits(run(generated, withZero)), GeneratedModelFiles.bits(run(generated, withNaN)),
+    assertArrayEquals(
+        GeneratedModelFiles.bits(run(generated, withZero)),
+        GeneratedModelFiles.bits(run(generated, withNaN)),
         precision + ": NaN inputs read as 0");
 
     float[] withInfinities = x.clone();
@@ -51,7 +54,9 @@ class GeneratedNonFiniteInputsTest {
       assertFalse(Float.isNaN(y[c]), precision + ": y[" + c + "] is NaN");
     }
     for (float[] input : new float[][] {withNaN, withInfinities}) {
-      assertArrayEquals(GeneratedModelFiles.bits(run(runtime, input)), GeneratedModelFiles.bits(run(generated, input)),
+      assertArrayEquals(
+          GeneratedModelFiles.bits(run(runtime, input)),
+          GeneratedModelFiles.bits(run(generated, input)),
           precision + ": generated kernels equal the runtime's on non-finite inputs");
     }
   }

@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Measures, in the JVM it runs in, the bytes the generated CNN ({@code Mnist8_Model}: conv 1->8 5x5,
- * max pool, conv 8->16 5x5, max pool, dense 256->10, on seeded random weights, so no data file is
- * needed) allocates per warm {@code forward(x, y)} call, static INT8 and FP32, and prints one line:
- * {@code cnn-allocation int8=<bytes> fp32=<bytes> calls=<n> conv=<int8 rows> jdk=<version>}. {@link CnnAllocationTest}
- * runs it in a child JVM, for the reason {@code GeneratedModelAllocationTest} gives (a JVM that ran
- * other models first may keep a Vector API kernel boxing for its life).
+ * Measures, in the JVM it runs in, the bytes the generated CNN ({@code Mnist8_Model}: conv 1->8
+ * 5x5, max pool, conv 8->16 5x5, max pool, dense 256->10, on seeded random weights, so no data file
+ * is needed) allocates per warm {@code forward(x, y)} call, static INT8 and FP32, and prints one
+ * line: {@code cnn-allocation int8=<bytes> fp32=<bytes> calls=<n> conv=<int8 rows> jdk=<version>}.
+ * {@link CnnAllocationTest} runs it in a child JVM, for the reason {@code
+ * GeneratedModelAllocationTest} gives (a JVM that ran other models first may keep a Vector API
+ * kernel boxing for its life).
  *
  * <p>HotSpot's per-thread allocation counter; the figure is the smallest of up to {@link #ROUNDS}
  * measurements, each after more calls, so a busy machine's slow C2 compiles do not count.
@@ -51,16 +52,27 @@ public final class CnnAllocationProbe {
     float[] y = new float[10];
     long int8Bytes = leastBytes(samples, x -> int8.forward(x, y));
     long fp32Bytes = leastBytes(samples, x -> fp32.forward(x, y));
-    System.out.printf(Locale.ROOT, "cnn-allocation int8=%d fp32=%d calls=%d conv=%s jdk=%s%n", int8Bytes, fp32Bytes,
-        CALLS, ConvKernels.int8Rows().name().replace(' ', '_'), System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "cnn-allocation int8=%d fp32=%d calls=%d conv=%s jdk=%s%n",
+        int8Bytes,
+        fp32Bytes,
+        CALLS,
+        ConvKernels.int8Rows().name().replace(' ', '_'),
+        System.getProperty("java.version"));
   }
 
-  /** The fewest bytes {@link #CALLS} warm calls of {@code forward} allocated, over up to {@link #ROUNDS} rounds. */
-  private static long leastBytes(List<float[]> samples, java.util.function.Consumer<float[]> forward) {
+  /**
+   * The fewest bytes {@link #CALLS} warm calls of {@code forward} allocated, over up to {@link
+   * #ROUNDS} rounds.
+   */
+  private static long leastBytes(
+      List<float[]> samples, java.util.function.Consumer<float[]> forward) {
     for (int k = 0; k < WARM_UP_CALLS; k++) {
       forward.accept(samples.get(k % samples.size()));
     }
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     long least = Long.MAX_VALUE;
     for (int round = 0; round < ROUNDS && least > 0; round++) {

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * mnist-8 end to end on the kernels the processor generated from the sources in this package:
  * weights bound by layer name from the ONNX initializers {@link Mnist8Weights} names, FP32 on all
  * 10,000 test images (the published 98.90%), static INT8 calibrated on the first 300 images and
- * within 0.3 points of FP32, and the generated INT8 convolutions equal the runtime
- * {@link QuantizedConv2d} bit for bit on real activations.
+ * within 0.3 points of FP32, and the generated INT8 convolutions equal the runtime {@link
+ * QuantizedConv2d} bit for bit on real activations.
  */
 class Mnist8GeneratedKernelsTest {
   private static final int PIXELS = 28 * 28;
@@ -66,7 +66,8 @@ class Mnist8GeneratedKernelsTest {
     }
     Path imageFile = SharedData.require("data/mnist/t10k-images-idx3-ubyte.gz");
     Path labelFile = SharedData.require("data/mnist/t10k-labels-idx1-ubyte.gz");
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(imageFile)))) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(Files.newInputStream(imageFile)))) {
       assertEquals(0x803, in.readInt());
       images = new float[in.readInt()][PIXELS];
       in.readInt();
@@ -78,7 +79,8 @@ class Mnist8GeneratedKernelsTest {
         }
       }
     }
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(labelFile)))) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(Files.newInputStream(labelFile)))) {
       assertEquals(0x801, in.readInt());
       labels = new int[in.readInt()];
       for (int i = 0; i < labels.length; i++) {
@@ -96,7 +98,8 @@ class Mnist8GeneratedKernelsTest {
 
   @Test
   void int8OnGeneratedKernelsIsWithinAThirdOfAPointOfFp32() {
-    Mnist8_Model.Int8 model = Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
+    Mnist8_Model.Int8 model =
+        Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
     int errors = errors(model::forward);
     // 0.3 points of 10,000 images = 30 more errors than FP32's 110.
     assertTrue(errors <= 110 + 30, "INT8 errors " + errors + " in 10,000, expected at most 140");
@@ -104,14 +107,23 @@ class Mnist8GeneratedKernelsTest {
 
   @Test
   void generatedInt8ConvolutionsEqualTheRuntimeReferenceBitForBit() {
-    Mnist8_Model.Int8 model = Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
+    Mnist8_Model.Int8 model =
+        Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
     List<ActivationParams> p = model.params();
     List<QuantizedConv2d> references = new ArrayList<>();
     int[] convIndex = {0, 2};
     for (int k : convIndex) {
       ConvSpec c = (ConvSpec) lowered.layers().get(k);
-      references.add(QuantizedConv2d.quantize(c.weights(), c.bias(), c.window(), c.groups(), c.activation(),
-          perTensor(p.get(k)), perTensor(p.get(k + 1)), RequantMode.INTEGER));
+      references.add(
+          QuantizedConv2d.quantize(
+              c.weights(),
+              c.bias(),
+              c.window(),
+              c.groups(),
+              c.activation(),
+              perTensor(p.get(k)),
+              perTensor(p.get(k + 1)),
+              RequantMode.INTEGER));
     }
     for (int n = 0; n < 10000; n += 97) {
       byte[][] trace = model.traceQuantized(images[n]);
@@ -119,8 +131,16 @@ class Mnist8GeneratedKernelsTest {
         int k = convIndex[j];
         byte[] in = k == 0 ? quantize(images[n], p.get(0)) : trace[k - 1];
         ConvSpec c = (ConvSpec) lowered.layers().get(k);
-        int[] expected = references.get(j).apply(IntTensor.of(Shape.of(1, c.inputShape().dim(0),
-            c.inputShape().dim(1), c.inputShape().dim(2)), QuantType.INT8, widen(in))).toArray();
+        int[] expected =
+            references
+                .get(j)
+                .apply(
+                    IntTensor.of(
+                        Shape.of(
+                            1, c.inputShape().dim(0), c.inputShape().dim(1), c.inputShape().dim(2)),
+                        QuantType.INT8,
+                        widen(in)))
+                .toArray();
         assertArrayEquals(expected, widen(trace[k]), c.name() + " on image " + n);
       }
     }
@@ -128,12 +148,13 @@ class Mnist8GeneratedKernelsTest {
 
   /**
    * The int8 model's allocation-free {@code forward(x, y)} equals the dequantized last layer of
-   * {@code traceQuantized} bit for bit, and so does {@code forward(x)} ({@link
-   * CnnAllocationTest} checks that it allocates nothing).
+   * {@code traceQuantized} bit for bit, and so does {@code forward(x)} ({@link CnnAllocationTest}
+   * checks that it allocates nothing).
    */
   @Test
   void int8ForwardIntoABufferEqualsTheTrace() {
-    Mnist8_Model.Int8 model = Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
+    Mnist8_Model.Int8 model =
+        Mnist8_Model.calibrate(weights, List.of(images).subList(0, CALIBRATION));
     ActivationParams out = model.params().get(model.params().size() - 1);
     float[] y = new float[10];
     for (int n = 0; n < 10000; n += 101) {
@@ -150,8 +171,11 @@ class Mnist8GeneratedKernelsTest {
   }
 
   private static int errors(Function<float[], float[]> model) {
-    return (int) IntStream.range(0, images.length).parallel()
-        .filter(n -> argmax(model.apply(images[n])) != labels[n]).count();
+    return (int)
+        IntStream.range(0, images.length)
+            .parallel()
+            .filter(n -> argmax(model.apply(images[n])) != labels[n])
+            .count();
   }
 
   private static int argmax(float[] logits) {

@@ -25,13 +25,16 @@ public record LayerSpec(
     int out,
     boolean bias,
     Activation activation,
-    List<VariantSpec> requested) implements ModelLayer {
+    List<VariantSpec> requested)
+    implements ModelLayer {
 
   public LayerSpec {
     requested = List.copyOf(requested);
   }
 
-  /** Every generated variant: the requested ones plus the FP32 baseline, in {@link Precision} order. */
+  /**
+   * Every generated variant: the requested ones plus the FP32 baseline, in {@link Precision} order.
+   */
   public List<VariantSpec> generated() {
     List<VariantSpec> all = new ArrayList<>(requested);
     if (requested.stream().noneMatch(v -> v.precision() == Precision.FP32)) {

@@ -10,8 +10,14 @@ import java.util.List;
  * @param baseName the model's simple name, nested names joined by {@code _}
  * @param accessorNames one builder method name per layer (lower camel case, unique)
  */
-public record ModelSpec(String packageName, String baseName, String qualifiedName, boolean isPublic,
-    List<LayerSpec> layers, List<String> accessorNames, List<ModelLayer> sequence) {
+public record ModelSpec(
+    String packageName,
+    String baseName,
+    String qualifiedName,
+    boolean isPublic,
+    List<LayerSpec> layers,
+    List<String> accessorNames,
+    List<ModelLayer> sequence) {
 
   public ModelSpec {
     layers = List.copyOf(layers);
@@ -19,7 +25,10 @@ public record ModelSpec(String packageName, String baseName, String qualifiedNam
     accessorNames = List.copyOf(accessorNames);
   }
 
-  /** Whether some layer is a convolution, pooling or flatten layer (the model then runs sample by sample). */
+  /**
+   * Whether some layer is a convolution, pooling or flatten layer (the model then runs sample by
+   * sample).
+   */
   public boolean spatial() {
     return sequence.stream().anyMatch(l -> l instanceof SpatialSpec);
   }

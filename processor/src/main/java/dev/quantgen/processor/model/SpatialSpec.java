@@ -5,9 +5,9 @@ import dev.quantgen.annotations.Activations;
 import java.util.List;
 
 /**
- * A validated {@code @Conv2d}, {@code @MaxPool2d}, {@code @AvgPool2d} or {@code @Flatten} layer with
- * every size resolved at compile time: SAME padding is turned into explicit pads (ONNX
- * {@code SAME_UPPER}), pooling's default stride into the kernel size, so kernels see constants only.
+ * A validated {@code @Conv2d}, {@code @MaxPool2d}, {@code @AvgPool2d} or {@code @Flatten} layer
+ * with every size resolved at compile time: SAME padding is turned into explicit pads (ONNX {@code
+ * SAME_UPPER}), pooling's default stride into the kernel size, so kernels see constants only.
  * Shapes are per sample, {@code [channels, height, width]}. Plain data, no javac elements.
  *
  * @param requested the {@code @Quantize} variants that have a convolution kernel, in source order
@@ -35,7 +35,8 @@ public record SpatialSpec(
     Activation activation,
     List<VariantSpec> requested,
     String from,
-    int fromChannels) implements ModelLayer {
+    int fromChannels)
+    implements ModelLayer {
 
   /** Which layer annotation. */
   public enum Kind {
@@ -54,14 +55,25 @@ public record SpatialSpec(
   }
 
   /** A resolved window: kernel, stride, dilation, and the pads before the first row and column. */
-  public record Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int dilationHeight,
-      int dilationWidth, int padTop, int padLeft, int padBottom, int padRight) {}
+  public record Window(
+      int kernelHeight,
+      int kernelWidth,
+      int strideHeight,
+      int strideWidth,
+      int dilationHeight,
+      int dilationWidth,
+      int padTop,
+      int padLeft,
+      int padBottom,
+      int padRight) {}
 
   public SpatialSpec {
     requested = List.copyOf(requested);
   }
 
-  /** Whether this layer reads a second input, {@link #from()} ({@code @Add} and {@code @Concat}). */
+  /**
+   * Whether this layer reads a second input, {@link #from()} ({@code @Add} and {@code @Concat}).
+   */
   public boolean joins() {
     return kind == Kind.ADD || kind == Kind.CONCAT;
   }
@@ -93,8 +105,10 @@ public record SpatialSpec(
     return kind == Kind.CONV && v.integerAccumulator() && v.activations() == Activations.STATIC;
   }
 
-  /** The simple name of a generated class: {@code <Layer>_Fp32}, {@code <Layer>_Int4} (the variant's suffix) or
-   * {@code <Layer>_Pool}. */
+  /**
+   * The simple name of a generated class: {@code <Layer>_Fp32}, {@code <Layer>_Int4} (the variant's
+   * suffix) or {@code <Layer>_Pool}.
+   */
   public String className(String suffix) {
     return baseName + "_" + suffix;
   }

@@ -20,30 +20,47 @@ public record VariantSpec(
     Requantization requantization) {
 
   /** The FP32 baseline every layer gets. */
-  public static final VariantSpec FP32_BASELINE = new VariantSpec(Precision.FP32, Scheme.SYMMETRIC, false,
-      Activations.FLOAT, 0, Rounding.HALF_EVEN, Requantization.INTEGER);
+  public static final VariantSpec FP32_BASELINE =
+      new VariantSpec(
+          Precision.FP32,
+          Scheme.SYMMETRIC,
+          false,
+          Activations.FLOAT,
+          0,
+          Rounding.HALF_EVEN,
+          Requantization.INTEGER);
 
   /** The activation mode {@link Activations#DEFAULT} stands for at a precision. */
   public static Activations resolve(Precision precision, Activations activations) {
     if (activations != Activations.DEFAULT) {
       return activations;
     }
-    return precision == Precision.INT8 || precision == Precision.INT4 ? Activations.STATIC : Activations.FLOAT;
+    return precision == Precision.INT8 || precision == Precision.INT4
+        ? Activations.STATIC
+        : Activations.FLOAT;
   }
 
-  /** The generated class name's suffix: {@code Fp32}, {@code Fp16}, {@code Int8}, {@code Int4}, {@code Binary}. */
+  /**
+   * The generated class name's suffix: {@code Fp32}, {@code Fp16}, {@code Int8}, {@code Int4},
+   * {@code Binary}.
+   */
   public String suffix() {
     String name = precision.name();
     return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Whether the kernel accumulates quantized activations in int32 (and so has an overflow bound). */
+  /**
+   * Whether the kernel accumulates quantized activations in int32 (and so has an overflow bound).
+   */
   public boolean integerAccumulator() {
     return (precision == Precision.INT8 || precision == Precision.INT4)
         && (activations == Activations.STATIC || activations == Activations.DYNAMIC);
   }
 
-  /** Largest {@code |qw - zw|}: 127 or 7 symmetric (restricted range), 255 or 15 asymmetric, 1 binary. */
+  /**
+   * Largest {@code |qw - zw|}: 127 or 7 symmetric (restricted range), 255 or 15 asymmetric, 1
+   * binary.
+   */
   public int maxWeightMagnitude() {
     boolean symmetric = scheme == Scheme.SYMMETRIC;
     switch (precision) {

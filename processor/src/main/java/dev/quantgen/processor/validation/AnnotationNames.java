@@ -3,8 +3,8 @@ package dev.quantgen.processor.validation;
 import java.util.List;
 
 /**
- * Fully qualified annotation names as strings, so the processor never loads the annotation
- * classes to find them (as AutoValue's {@code ClassNames}).
+ * Fully qualified annotation names as strings, so the processor never loads the annotation classes
+ * to find them (as AutoValue's {@code ClassNames}).
  */
 public final class AnnotationNames {
   public static final String PACKAGE = "dev.quantgen.annotations";
@@ -20,12 +20,16 @@ public final class AnnotationNames {
   public static final String ADD = PACKAGE + ".Add";
   public static final String CONCAT = PACKAGE + ".Concat";
   public static final String MODEL = PACKAGE + ".Model";
-  /** {@code Model.Input}: an {@code Add} or {@code Concat} {@code from} naming the model's input. */
+
+  /**
+   * {@code Model.Input}: an {@code Add} or {@code Concat} {@code from} naming the model's input.
+   */
   public static final String MODEL_INPUT = MODEL + ".Input";
 
   /** The layer annotations, in the order they are reported. */
-  public static final List<String> LAYERS = List.of(DENSE, CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN,
-      GLOBAL_AVG_POOL2D, SOFTMAX, ADD, CONCAT);
+  public static final List<String> LAYERS =
+      List.of(
+          DENSE, CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN, GLOBAL_AVG_POOL2D, SOFTMAX, ADD, CONCAT);
 
   private AnnotationNames() {}
 

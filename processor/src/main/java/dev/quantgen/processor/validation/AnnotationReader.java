@@ -15,8 +15,8 @@ import javax.lang.model.util.Elements;
 
 /**
  * Reads annotation attributes through {@link AnnotationMirror}s (not {@code getAnnotation}), so a
- * diagnostic can point at the exact attribute, and works the same for classes compiled from
- * source and read from class files.
+ * diagnostic can point at the exact attribute, and works the same for classes compiled from source
+ * and read from class files.
  */
 public final class AnnotationReader {
   private final Elements elements;
@@ -39,14 +39,16 @@ public final class AnnotationReader {
    * A repeatable annotation's instances in source order, whether written once (direct) or several
    * times (javac wraps them in the container).
    */
-  public static List<AnnotationMirror> findRepeated(Element element, String annotationType, String containerType) {
+  public static List<AnnotationMirror> findRepeated(
+      Element element, String annotationType, String containerType) {
     List<AnnotationMirror> result = new ArrayList<>();
     for (AnnotationMirror m : element.getAnnotationMirrors()) {
       String type = typeName(m);
       if (type.equals(annotationType)) {
         result.add(m);
       } else if (type.equals(containerType)) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : m.getElementValues().entrySet()) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+            m.getElementValues().entrySet()) {
           if (e.getKey().getSimpleName().contentEquals("value")) {
             for (Object nested : (List<?>) e.getValue().getValue()) {
               result.add((AnnotationMirror) ((AnnotationValue) nested).getValue());
@@ -64,7 +66,8 @@ public final class AnnotationReader {
 
   /** The value the user wrote for an attribute, or {@code null} if it takes its default. */
   public static AnnotationValue explicit(AnnotationMirror mirror, String name) {
-    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        mirror.getElementValues().entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(name)) {
         return e.getValue();
       }
@@ -74,8 +77,8 @@ public final class AnnotationReader {
 
   /** The value of an attribute, written or default. */
   public AnnotationValue value(AnnotationMirror mirror, String name) {
-    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
-        : elements.getElementValuesWithDefaults(mirror).entrySet()) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        elements.getElementValuesWithDefaults(mirror).entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(name)) {
         return e.getValue();
       }

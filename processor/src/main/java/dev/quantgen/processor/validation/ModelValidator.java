@@ -4,8 +4,8 @@ import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.ModelLayer;
-import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.ModelSpec;
+import dev.quantgen.processor.model.SpatialSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +22,8 @@ import javax.lang.model.type.TypeMirror;
 
 /**
  * Validates a {@code @Model}: at least one layer, every entry a valid layer, and each layer taking
- * the shape the previous one produces. Errors land on the
- * {@code layers} attribute. A layer's own errors are reported by the layer processor; here they
- * only stop the model from being generated.
+ * the shape the previous one produces. Errors land on the {@code layers} attribute. A layer's own
+ * errors are reported by the layer processor; here they only stop the model from being generated.
  */
 public final class ModelValidator {
   private static final Set<String> RESERVED = Set.of("build", "allLayers", "builder");
@@ -54,16 +53,28 @@ public final class ModelValidator {
     List<ModelLayer> specs = new ArrayList<>();
     for (int k = 0; k < types.size(); k++) {
       TypeElement type = (TypeElement) ((DeclaredType) types.get(k)).asElement();
-      String kind = AnnotationNames.LAYERS.stream().filter(n -> AnnotationReader.find(type, n).isPresent())
-          .findFirst().orElse(null);
+      String kind =
+          AnnotationNames.LAYERS.stream()
+              .filter(n -> AnnotationReader.find(type, n).isPresent())
+              .findFirst()
+              .orElse(null);
       if (kind == null) {
-        out.add(Diagnostics.of(Message.MODEL_NOT_A_LAYER, model, mirror, value, k, type.getSimpleName()));
+        out.add(
+            Diagnostics.of(
+                Message.MODEL_NOT_A_LAYER, model, mirror, value, k, type.getSimpleName()));
         continue;
       }
       ValidationResult result = layers.validate(type);
       if (result.hasErrors() || result.spec().isEmpty() && result.spatial().isEmpty()) {
-        out.add(Diagnostics.of(Message.MODEL_INVALID_LAYER, model, mirror, value, k, type.getSimpleName(),
-            type.getQualifiedName()));
+        out.add(
+            Diagnostics.of(
+                Message.MODEL_INVALID_LAYER,
+                model,
+                mirror,
+                value,
+                k,
+                type.getSimpleName(),
+                type.getQualifiedName()));
         continue;
       }
       specs.add(result.spec().isPresent() ? result.spec().get() : result.spatial().get());
@@ -81,33 +92,66 @@ public final class ModelValidator {
       return Optional.empty();
     }
     List<LayerSpec> dense = new ArrayList<>();
-    specs.forEach(s -> {
-      if (s instanceof LayerSpec d) {
-        dense.add(d);
-      }
-    });
+    specs.forEach(
+        s -> {
+          if (s instanceof LayerSpec d) {
+            dense.add(d);
+          }
+        });
     boolean allDense = dense.size() == specs.size();
-    return Optional.of(new ModelSpec(LayerValidator.packageOf(model), LayerValidator.baseName(model),
-        model.getQualifiedName().toString(), LayerValidator.isPublic(model), allDense ? dense : List.of(),
-        accessorNames(specs), specs));
+    return Optional.of(
+        new ModelSpec(
+            LayerValidator.packageOf(model),
+            LayerValidator.baseName(model),
+            model.getQualifiedName().toString(),
+            LayerValidator.isPublic(model),
+            allDense ? dense : List.of(),
+            accessorNames(specs),
+            specs));
   }
 
   /**
    * Whether {@code next} takes what {@code prev} produces: equal {@code [C, H, W]} between spatial
-   * layers, equal sizes from a dense or flatten layer into a dense layer. A spatial output reaches a
-   * dense layer only through {@code @Flatten}, and a vector never feeds a spatial layer.
+   * layers, equal sizes from a dense or flatten layer into a dense layer. A spatial output reaches
+   * a dense layer only through {@code @Flatten}, and a vector never feeds a spatial layer.
    */
-  private static void checkChain(TypeElement model, AnnotationMirror mirror, AnnotationValue value, int k,
-      ModelLayer prev, ModelLayer next, List<Diagnostics> out) {
+  private static void checkChain(
+      TypeElement model,
+      AnnotationMirror mirror,
+      AnnotationValue value,
+      int k,
+      ModelLayer prev,
+      ModelLayer next,
+      List<Diagnostics> out) {
     String produced = produced(prev);
     String taken = taken(next);
     if (!produced.equals(taken)) {
       if (prev instanceof LayerSpec p && next instanceof LayerSpec n) {
-        out.add(Diagnostics.of(Message.SHAPE_MISMATCH, model, mirror, value, k, n.simpleName(), n.in(), k - 1,
-            p.simpleName(), p.out()));
+        out.add(
+            Diagnostics.of(
+                Message.SHAPE_MISMATCH,
+                model,
+                mirror,
+                value,
+                k,
+                n.simpleName(),
+                n.in(),
+                k - 1,
+                p.simpleName(),
+                p.out()));
       } else {
-        out.add(Diagnostics.of(Message.SPATIAL_SHAPE_MISMATCH, model, mirror, value, k, next.simpleName(), taken,
-            k - 1, prev.simpleName(), produced));
+        out.add(
+            Diagnostics.of(
+                Message.SPATIAL_SHAPE_MISMATCH,
+                model,
+                mirror,
+                value,
+                k,
+                next.simpleName(),
+                taken,
+                k - 1,
+                prev.simpleName(),
+                produced));
       }
     }
   }
@@ -116,14 +160,27 @@ public final class ModelValidator {
    * A softmax must be last; a join's {@code from} must name the model's input or a layer that runs
    * earlier, exactly once, producing {@code [fromChannels, H, W]}.
    */
-  private static void checkGraph(TypeElement model, AnnotationMirror mirror, AnnotationValue value, int k,
-      List<ModelLayer> specs, List<Diagnostics> out) {
+  private static void checkGraph(
+      TypeElement model,
+      AnnotationMirror mirror,
+      AnnotationValue value,
+      int k,
+      List<ModelLayer> specs,
+      List<Diagnostics> out) {
     if (!(specs.get(k) instanceof SpatialSpec s)) {
       return;
     }
     if (s.kind() == SpatialSpec.Kind.SOFTMAX && k + 1 < specs.size()) {
-      out.add(Diagnostics.of(Message.SOFTMAX_NOT_LAST, model, mirror, value, k, s.simpleName(), k + 1,
-          specs.get(k + 1).simpleName()));
+      out.add(
+          Diagnostics.of(
+              Message.SOFTMAX_NOT_LAST,
+              model,
+              mirror,
+              value,
+              k,
+              s.simpleName(),
+              k + 1,
+              specs.get(k + 1).simpleName()));
     }
     if (!s.joins()) {
       return;
@@ -133,8 +190,17 @@ public final class ModelValidator {
     if (s.from().equals(AnnotationNames.MODEL_INPUT)) {
       String input = taken(specs.get(0));
       if (!input.equals(expected)) {
-        out.add(Diagnostics.of(Message.JOIN_SHAPE_MISMATCH, model, mirror, value, k, s.simpleName(), "Model.Input",
-            expected, input));
+        out.add(
+            Diagnostics.of(
+                Message.JOIN_SHAPE_MISMATCH,
+                model,
+                mirror,
+                value,
+                k,
+                s.simpleName(),
+                "Model.Input",
+                expected,
+                input));
       }
       return;
     }
@@ -145,15 +211,37 @@ public final class ModelValidator {
       }
     }
     if (at.isEmpty()) {
-      out.add(Diagnostics.of(Message.JOIN_UNKNOWN_SOURCE, model, mirror, value, k, s.simpleName(), from, k));
+      out.add(
+          Diagnostics.of(
+              Message.JOIN_UNKNOWN_SOURCE, model, mirror, value, k, s.simpleName(), from, k));
     } else if (at.size() > 1) {
-      out.add(Diagnostics.of(Message.JOIN_LAYER_USED_TWICE, model, mirror, value, k, s.simpleName(), from, at.size(),
-          at));
+      out.add(
+          Diagnostics.of(
+              Message.JOIN_LAYER_USED_TWICE,
+              model,
+              mirror,
+              value,
+              k,
+              s.simpleName(),
+              from,
+              at.size(),
+              at));
     } else if (at.get(0) >= k) {
-      out.add(Diagnostics.of(Message.JOIN_CYCLE, model, mirror, value, k, s.simpleName(), from, at.get(0)));
+      out.add(
+          Diagnostics.of(
+              Message.JOIN_CYCLE, model, mirror, value, k, s.simpleName(), from, at.get(0)));
     } else if (!produced(specs.get(at.get(0))).equals(expected)) {
-      out.add(Diagnostics.of(Message.JOIN_SHAPE_MISMATCH, model, mirror, value, k, s.simpleName(), from, expected,
-          produced(specs.get(at.get(0)))));
+      out.add(
+          Diagnostics.of(
+              Message.JOIN_SHAPE_MISMATCH,
+              model,
+              mirror,
+              value,
+              k,
+              s.simpleName(),
+              from,
+              expected,
+              produced(specs.get(at.get(0)))));
     }
   }
 
@@ -172,7 +260,8 @@ public final class ModelValidator {
       return "[" + d.out() + "]";
     }
     SpatialSpec s = (SpatialSpec) layer;
-    return s.kind() == SpatialSpec.Kind.FLATTEN || s.kind() == SpatialSpec.Kind.SOFTMAX ? "[" + s.outSize() + "]"
+    return s.kind() == SpatialSpec.Kind.FLATTEN || s.kind() == SpatialSpec.Kind.SOFTMAX
+        ? "[" + s.outSize() + "]"
         : "[" + s.outChannels() + ", " + s.outHeight() + ", " + s.outWidth() + "]";
   }
 
@@ -181,7 +270,8 @@ public final class ModelValidator {
       return "[" + d.in() + "]";
     }
     SpatialSpec s = (SpatialSpec) layer;
-    return s.kind() == SpatialSpec.Kind.SOFTMAX ? "[" + s.inSize() + "]"
+    return s.kind() == SpatialSpec.Kind.SOFTMAX
+        ? "[" + s.inSize() + "]"
         : "[" + s.inChannels() + ", " + s.inHeight() + ", " + s.inWidth() + "]";
   }
 

@@ -12,8 +12,8 @@ import javax.tools.Diagnostic;
  * dense layer's {@link #spec()} or a convolution, pooling or flatten layer's {@link #spatial()}.
  * Nothing is written for a class with an error.
  */
-public record ValidationResult(List<Diagnostics> diagnostics, Optional<LayerSpec> spec,
-    Optional<SpatialSpec> spatial) {
+public record ValidationResult(
+    List<Diagnostics> diagnostics, Optional<LayerSpec> spec, Optional<SpatialSpec> spatial) {
   public ValidationResult {
     diagnostics = List.copyOf(diagnostics);
   }

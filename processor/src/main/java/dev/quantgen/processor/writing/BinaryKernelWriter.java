@@ -18,7 +18,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes BINARY kernels (XNOR-Net): sign bits 64 per {@code long}, a per-channel (or per-tensor)
  * {@code alpha}. Float activations: a sign-add through {@code KernelSupport} (each input's sign bit
- * flipped where the weight bit is 0), batched with each group of rows decoded once per batch. Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
+ * flipped where the weight bit is 0), batched with each group of rows decoded once per batch.
+ * Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
  */
 final class BinaryKernelWriter {
   private BinaryKernelWriter() {}
@@ -29,64 +30,115 @@ final class BinaryKernelWriter {
     int words = (layer.in() + 63) / 64;
     int tailBits = layer.in() % 64;
     String self = layer.className(variant);
-    TypeSpec.Builder type = KernelClass.start(layer, variant, processor, origin)
-        .addSuperinterface(RuntimeNames.DENSE_LAYER)
-        .addJavadoc(javadoc(layer, variant, xnor));
-    type.addField(KernelClass.privateConstant("WORDS", words, "Longs per packed row: ceil(IN / 64)."));
+    TypeSpec.Builder type =
+        KernelClass.start(layer, variant, processor, origin)
+            .addSuperinterface(RuntimeNames.DENSE_LAYER)
+            .addJavadoc(javadoc(layer, variant, xnor));
+    type.addField(
+        KernelClass.privateConstant("WORDS", words, "Longs per packed row: ceil(IN / 64)."));
     type.addField(KernelClass.field(ArrayTypeName.of(TypeName.LONG), "weights"));
-    type.addField(perChannel ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "alphas")
-        : KernelClass.field(TypeName.FLOAT, "alpha"));
+    type.addField(
+        perChannel
+            ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "alphas")
+            : KernelClass.field(TypeName.FLOAT, "alpha"));
     if (layer.bias()) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
     }
     if (xnor) {
       ClassName scratch = ClassName.get(layer.packageName(), self, "Scratch");
-      type.addType(TypeSpec.classBuilder("Scratch")
-          .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
-          .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .addField(FieldSpec.builder(long[].class, "bits", Modifier.FINAL).initializer("new long[WORDS]").build())
-          .build());
-      type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
-              "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
-          .build());
+      type.addType(
+          TypeSpec.classBuilder("Scratch")
+              .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addField(
+                  FieldSpec.builder(long[].class, "bits", Modifier.FINAL)
+                      .initializer("new long[WORDS]")
+                      .build())
+              .build());
+      type.addField(
+          FieldSpec.builder(
+                  ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
+                  "SCRATCH",
+                  Modifier.PRIVATE,
+                  Modifier.STATIC,
+                  Modifier.FINAL)
+              .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+              .build());
     }
     CodeBlock mode = CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION_MODE, xnor ? "BINARY" : "FLOAT");
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Runs prepared parameters (as a model file stores them).\n\n"
-            + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
-        .addParameter(RuntimeNames.BINARY_PARAMS, "params")
-        .beginControlFlow("if (!accepts(params))")
-        .addStatement("throw new IllegalArgumentException($S + params.in() + $S + params.out() + $S + params.mode()"
-                + " + $S + params.activation() + $S + params.alphas().length + $S + (params.bias() != null))",
-            "params: expected in = " + layer.in() + ", out = " + layer.out() + ", mode "
-                + (xnor ? "BINARY" : "FLOAT") + ", activation " + layer.activation() + ", "
-                + (perChannel ? layer.out() : 1) + " alphas, bias = " + layer.bias() + ", got in = ",
-            ", out = ", ", mode ", ", activation ", ", alphas ", ", bias = ")
-        .endControlFlow()
-        .addStatement("this.weights = params.weights()")
-        .addStatement(perChannel ? "this.alphas = params.alphas()" : "this.alpha = params.alphas()[0]");
+    MethodSpec.Builder ctor =
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Runs prepared parameters (as a model file stores them).\n\n"
+                    + "@throws IllegalArgumentException if they were prepared for another configuration or shape\n")
+            .addParameter(RuntimeNames.BINARY_PARAMS, "params")
+            .beginControlFlow("if (!accepts(params))")
+            .addStatement(
+                "throw new IllegalArgumentException($S + params.in() + $S + params.out() + $S + params.mode()"
+                    + " + $S + params.activation() + $S + params.alphas().length + $S + (params.bias() != null))",
+                "params: expected in = "
+                    + layer.in()
+                    + ", out = "
+                    + layer.out()
+                    + ", mode "
+                    + (xnor ? "BINARY" : "FLOAT")
+                    + ", activation "
+                    + layer.activation()
+                    + ", "
+                    + (perChannel ? layer.out() : 1)
+                    + " alphas, bias = "
+                    + layer.bias()
+                    + ", got in = ",
+                ", out = ",
+                ", mode ",
+                ", activation ",
+                ", alphas ",
+                ", bias = ")
+            .endControlFlow()
+            .addStatement("this.weights = params.weights()")
+            .addStatement(
+                perChannel ? "this.alphas = params.alphas()" : "this.alpha = params.alphas()[0]");
     if (layer.bias()) {
       ctor.addStatement("this.bias = params.bias()");
     }
     type.addMethod(ctor.build());
-    type.addMethod(KernelClass.accepts(RuntimeNames.BINARY_PARAMS, "params", CodeBlock.of(
-        "params.in() == IN && params.out() == OUT && params.mode() == $L && params.activation() == $L"
-            + " && params.alphas().length == $L && params.bias() $L null",
-        mode, KernelClass.fusedActivation(layer.activation()), perChannel ? "OUT" : "1", layer.bias() ? "!=" : "==")));
-    type.addMethod(KernelClass.prepare(layer, variant)
-        .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
-        .addStatement("return new $L($T.prepare(weights, $L, $L, $L))", self, RuntimeNames.BINARY_PARAMS,
-            perChannel, mode, KernelClass.fusedActivation(layer.activation()))
-        .build());
+    type.addMethod(
+        KernelClass.accepts(
+            RuntimeNames.BINARY_PARAMS,
+            "params",
+            CodeBlock.of(
+                "params.in() == IN && params.out() == OUT && params.mode() == $L && params.activation() == $L"
+                    + " && params.alphas().length == $L && params.bias() $L null",
+                mode,
+                KernelClass.fusedActivation(layer.activation()),
+                perChannel ? "OUT" : "1",
+                layer.bias() ? "!=" : "==")));
+    type.addMethod(
+        KernelClass.prepare(layer, variant)
+            .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
+            .addStatement(
+                "return new $L($T.prepare(weights, $L, $L, $L))",
+                self,
+                RuntimeNames.BINARY_PARAMS,
+                perChannel,
+                mode,
+                KernelClass.fusedActivation(layer.activation()))
+            .build());
 
-    MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
-        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"));
+    MethodSpec.Builder forward =
+        MethodSpec.methodBuilder("forward")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"));
     String alpha = perChannel ? "alphas[c]" : "alpha";
     String bias = layer.bias() ? " + bias[c]" : "";
     if (xnor) {
-      forward.addComment("sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x| (NaN and +-Inf left out), summed in index order")
+      forward
+          .addComment(
+              "sign bits of x (bit 1 for x >= 0, NaN included) and beta = mean|x| (NaN and +-Inf left out), summed in index order")
           .addStatement("long[] bits = SCRATCH.get().bits")
           .addStatement("float beta = 0.0f")
           .beginControlFlow("for (int w = 0; w < WORDS; w++)")
@@ -102,7 +154,8 @@ final class BinaryKernelWriter {
           .addStatement("float b = beta")
           .addCode(KernelClass.forEachBinaryRow(type, layer, layer.className(variant)));
     } else {
-      forward.addComment("four rows per pass sharing each load of x; then scale, bias and activation")
+      forward
+          .addComment("four rows per pass sharing each load of x; then scale, bias and activation")
           .addStatement("int c = 0")
           .beginControlFlow("for (; c <= OUT - 4; c += 4)")
           .addStatement("K.dotSigns4(weights, c * WORDS, WORDS, x, 0, IN, y, c)")
@@ -111,57 +164,78 @@ final class BinaryKernelWriter {
           .addStatement("y[c] = K.dotSigns(weights, c * WORDS, x, 0, IN)")
           .endControlFlow()
           .beginControlFlow("for (c = 0; c < OUT; c++)")
-          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "y[c] * " + alpha + bias))
+          .addStatement(
+              "y[c] = $L", KernelClass.activate(layer.activation(), "y[c] * " + alpha + bias))
           .endControlFlow();
     }
     type.addMethod(forward.build());
     if (!xnor) {
       type.addField(KernelClass.kernelSupport());
-      type.addMethod(MethodSpec.methodBuilder("forwardBatch").addAnnotation(Override.class)
-          .addJavadoc("The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
-              + "sample's output equals {@link #forward}'s, bit for bit.\n")
-          .addModifiers(Modifier.PUBLIC).addParameter(float[].class, "x").addParameter(float[].class, "y")
-          .addParameter(int.class, "batch")
-          .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
-          .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-          .addCode(KernelClass.forEachBatchRow(type, layer.className(variant),
-              "K.gemmSigns({layer}.weights, WORDS, IN, {from}, {to}, {0}, {count}, {1}, OUT)", "floats x", "floats y"))
-          .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
-          .beginControlFlow("for (int c = 0; c < OUT; c++)")
-          .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(),
-              "y[base + c] * " + alpha + (layer.bias() ? " + bias[c]" : "")))
-          .endControlFlow()
-          .endControlFlow()
-          .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("forwardBatch")
+              .addAnnotation(Override.class)
+              .addJavadoc(
+                  "The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
+                      + "sample's output equals {@link #forward}'s, bit for bit.\n")
+              .addModifiers(Modifier.PUBLIC)
+              .addParameter(float[].class, "x")
+              .addParameter(float[].class, "y")
+              .addParameter(int.class, "batch")
+              .addStatement(
+                  "$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+              .addStatement(
+                  "$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+              .addCode(
+                  KernelClass.forEachBatchRow(
+                      type,
+                      layer.className(variant),
+                      "K.gemmSigns({layer}.weights, WORDS, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
+                      "floats x",
+                      "floats y"))
+              .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
+              .beginControlFlow("for (int c = 0; c < OUT; c++)")
+              .addStatement(
+                  "y[base + c] = $L",
+                  KernelClass.activate(
+                      layer.activation(),
+                      "y[base + c] * " + alpha + (layer.bias() ? " + bias[c]" : "")))
+              .endControlFlow()
+              .endControlFlow()
+              .build());
     }
     if (xnor) {
       type.addMethod(xnorRows(words, tailBits));
-      type.addMethod(MethodSpec.methodBuilder("store")
-          .addJavadoc("Row {@code c} from its mismatch count: the exact XNOR dot product, then scale, bias and\n"
-              + "activation.\n")
-          .addModifiers(Modifier.PRIVATE)
-          .addParameter(int.class, "c").addParameter(int.class, "mismatches").addParameter(float.class, "beta")
-          .addParameter(float[].class, "y")
-          .addStatement("int dot = IN - 2 * mismatches")
-          .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
-          .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
-          .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("store")
+              .addJavadoc(
+                  "Row {@code c} from its mismatch count: the exact XNOR dot product, then scale, bias and\n"
+                      + "activation.\n")
+              .addModifiers(Modifier.PRIVATE)
+              .addParameter(int.class, "c")
+              .addParameter(int.class, "mismatches")
+              .addParameter(float.class, "beta")
+              .addParameter(float[].class, "y")
+              .addStatement("int dot = IN - 2 * mismatches")
+              .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
+              .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+              .build());
     }
     return KernelClass.file(layer, type.build(), processor);
   }
 
   /**
    * Rows of at most this many words go four per pass, sharing each activation word; longer rows go
-   * one per pass. Measured on 8192 x 4096 (128 words a row): one row per pass 312 us, two 355,
-   * four 446 (the JIT unrolls the one-row loop further); on 1024 x 1024 (16 words) four rows per
-   * pass were 1.33x faster than one.
+   * one per pass. Measured on 8192 x 4096 (128 words a row): one row per pass 312 us, two 355, four
+   * 446 (the JIT unrolls the one-row loop further); on 1024 x 1024 (16 words) four rows per pass
+   * were 1.33x faster than one.
    */
   static final int MAX_WORDS_FOUR_ROWS = 32;
 
   /**
    * Rows {@code [from, to)}: the word count is a compile-time constant (so the JIT unrolls short
    * rows completely), the popcounts inline as {@code POPCNT} without a call, and short rows go four
-   * per pass ({@link #MAX_WORDS_FOUR_ROWS}). The padding bits of a last partial word are masked off.
+   * per pass ({@link #MAX_WORDS_FOUR_ROWS}). The padding bits of a last partial word are masked
+   * off.
    */
   private static MethodSpec xnorRows(int words, int tailBits) {
     int full = tailBits == 0 ? words : words - 1;
@@ -180,8 +254,7 @@ final class BinaryKernelWriter {
         .addStatement("int m2 = 0")
         .addStatement("int m3 = 0");
     if (full > 0) {
-      b.beginControlFlow("for (int j = 0; j < $L; j++)", full)
-          .addStatement("long a = bits[j]");
+      b.beginControlFlow("for (int j = 0; j < $L; j++)", full).addStatement("long a = bits[j]");
       for (int k = 0; k < 4; k++) {
         b.addStatement("m$L += Long.bitCount(weights[o$L + j] ^ a)", k, k);
       }
@@ -197,11 +270,13 @@ final class BinaryKernelWriter {
       b.addStatement("store(c$L, m$L, beta, y)", k == 0 ? "" : " + " + k, k);
     }
     b.endControlFlow();
-    return rowsMethod(oneRowPerPass(b, full, tailBits, mask).build(), "four rows sharing each activation word");
+    return rowsMethod(
+        oneRowPerPass(b, full, tailBits, mask).build(), "four rows sharing each activation word");
   }
 
   /** The loop over the remaining rows {@code [c, to)}, one row per pass. */
-  private static CodeBlock.Builder oneRowPerPass(CodeBlock.Builder b, int full, int tailBits, String mask) {
+  private static CodeBlock.Builder oneRowPerPass(
+      CodeBlock.Builder b, int full, int tailBits, String mask) {
     b.beginControlFlow("for (; c < to; c++)")
         .addStatement("int o = c * WORDS")
         .addStatement("int m = 0");
@@ -218,28 +293,39 @@ final class BinaryKernelWriter {
 
   private static MethodSpec rowsMethod(CodeBlock body, String how) {
     return MethodSpec.methodBuilder("rows")
-        .addJavadoc("Rows {@code [from, to)}: {@code popcount(w ^ a)} per row, $L, the padding bits of the\n"
-            + "last word masked off.\n", how)
+        .addJavadoc(
+            "Rows {@code [from, to)}: {@code popcount(w ^ a)} per row, $L, the padding bits of the\n"
+                + "last word masked off.\n",
+            how)
         .addModifiers(Modifier.PRIVATE)
-        .addParameter(long[].class, "bits").addParameter(float.class, "beta").addParameter(float[].class, "y")
-        .addParameter(int.class, "from").addParameter(int.class, "to")
+        .addParameter(long[].class, "bits")
+        .addParameter(float.class, "beta")
+        .addParameter(float[].class, "y")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
         .addCode(body)
         .build();
   }
 
   private static CodeBlock javadoc(LayerSpec layer, VariantSpec variant, boolean xnor) {
     return CodeBlock.builder()
-        .add("BINARY kernel of {@link $L} (XNOR-Net): {@code b = sign(w)} of {@code [OUT = $L][IN = $L]}, bit 1\n",
-            layer.qualifiedName(), layer.out(), layer.in())
-        .add("for +1 ({@code sign(0) = +1}), 64 per {@code long}, rows padded with 0 bits; {@code alpha = mean|w|}\n")
+        .add(
+            "BINARY kernel of {@link $L} (XNOR-Net): {@code b = sign(w)} of {@code [OUT = $L][IN = $L]}, bit 1\n",
+            layer.qualifiedName(),
+            layer.out(),
+            layer.in())
+        .add(
+            "for +1 ({@code sign(0) = +1}), 64 per {@code long}, rows padded with 0 bits; {@code alpha = mean|w|}\n")
         .add("$L.\n", variant.perChannel() ? "per output channel" : "for the tensor")
-        .add(xnor
-            ? "Binary activations: {@code beta = mean|x|}, {@code dot = IN - 2 * popcount(sign(x) XOR b)} (exact),\n"
-                + "{@code y = $L(dot * (alpha * beta)$L)}: bit for bit equal to the reference.\n"
-            : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, each term {@code x} with its\n"
-                + "sign bit flipped or not (exact), summed in float32 by {@code KernelSupport} (Vector API lanes or\n"
-                + "scalar, chosen at run time): within the reassociation bound of the sequential sum.\n",
-            KernelClass.label(layer.activation()), layer.bias() ? " + b" : "")
+        .add(
+            xnor
+                ? "Binary activations: {@code beta = mean|x|}, {@code dot = IN - 2 * popcount(sign(x) XOR b)} (exact),\n"
+                    + "{@code y = $L(dot * (alpha * beta)$L)}: bit for bit equal to the reference.\n"
+                : "Float activations: {@code y = $L(alpha * sum_i sign(w[i]) * x[i]$L)}, each term {@code x} with its\n"
+                    + "sign bit flipped or not (exact), summed in float32 by {@code KernelSupport} (Vector API lanes or\n"
+                    + "scalar, chosen at run time): within the reassociation bound of the sequential sum.\n",
+            KernelClass.label(layer.activation()),
+            layer.bias() ? " + b" : "")
         .add("Immutable, thread-safe, allocation-free per call.\n")
         .build();
   }

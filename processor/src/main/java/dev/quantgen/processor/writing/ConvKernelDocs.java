@@ -5,19 +5,25 @@ import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.SpatialSpec.Window;
 import dev.quantgen.processor.model.VariantSpec;
 
-/** The class javadoc of a convolution kernel: its shapes, window, and the arithmetic of its precision. */
+/**
+ * The class javadoc of a convolution kernel: its shapes, window, and the arithmetic of its
+ * precision.
+ */
 final class ConvKernelDocs {
-  private static final String BLOCKED = "Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's"
-      + " width, or scalar):\na register tile of output positions by a vector of output channels over a"
-      + " zero-padded\nplanar copy of the input, bias and activation fused into the tile's epilogue.\n";
-  private static final String BOUND = "Sums are reassociated and fused (kernel row, kernel column, input channel),"
-      + " so an output\ndiffers from the reference by at most {@code 2 gamma(n + 1) (sum |w x| + |b|)},"
-      + " {@code n} the fan-in,\n{@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Immutable; per-thread"
-      + " scratch, allocation-free per\ncall.\n";
+  private static final String BLOCKED =
+      "Runs on {@code ConvKernels}' blocked kernel (Vector API at the machine's"
+          + " width, or scalar):\na register tile of output positions by a vector of output channels over a"
+          + " zero-padded\nplanar copy of the input, bias and activation fused into the tile's epilogue.\n";
+  private static final String BOUND =
+      "Sums are reassociated and fused (kernel row, kernel column, input channel),"
+          + " so an output\ndiffers from the reference by at most {@code 2 gamma(n + 1) (sum |w x| + |b|)},"
+          + " {@code n} the fan-in,\n{@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}. Immutable; per-thread"
+          + " scratch, allocation-free per\ncall.\n";
 
-  private static final String PER_CHANNEL = "One input channel per group (depthwise or a first layer): the"
-      + " products run on\n{@code ConvKernels}' per-channel kernel instead, a vector of output positions along a row"
-      + " times one\nbroadcast weight per tap, taps summed in the order (kernel row, kernel column).\n";
+  private static final String PER_CHANNEL =
+      "One input channel per group (depthwise or a first layer): the"
+          + " products run on\n{@code ConvKernels}' per-channel kernel instead, a vector of output positions along a row"
+          + " times one\nbroadcast weight per tap, taps summed in the order (kernel row, kernel column).\n";
 
   private ConvKernelDocs() {}
 
@@ -29,7 +35,8 @@ final class ConvKernelDocs {
         return true;
       case INT8:
       case INT4:
-        return variant.activations() == dev.quantgen.annotations.Activations.STATIC && StaticConvMembers.blocked(layer);
+        return variant.activations() == dev.quantgen.annotations.Activations.STATIC
+            && StaticConvMembers.blocked(layer);
       default:
         return false;
     }
@@ -39,15 +46,34 @@ final class ConvKernelDocs {
     Window w = layer.window();
     String activation = KernelClass.label(layer.activation());
     return CodeBlock.builder()
-        .add("$L kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, kernel $Lx$L, stride $Lx$L,\n",
-            title(variant, xnor), layer.qualifiedName(), layer.inChannels(), layer.inHeight(), layer.inWidth(),
-            layer.outChannels(), layer.outHeight(), layer.outWidth(), w.kernelHeight(), w.kernelWidth(),
-            w.strideHeight(), w.strideWidth())
-        .add("dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
-            w.dilationHeight(), w.dilationWidth(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(),
-            layer.groups(), layer.bias() ? ", bias" : "", activation.isEmpty() ? "" : ", " + activation)
+        .add(
+            "$L kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, kernel $Lx$L, stride $Lx$L,\n",
+            title(variant, xnor),
+            layer.qualifiedName(),
+            layer.inChannels(),
+            layer.inHeight(),
+            layer.inWidth(),
+            layer.outChannels(),
+            layer.outHeight(),
+            layer.outWidth(),
+            w.kernelHeight(),
+            w.kernelWidth(),
+            w.strideHeight(),
+            w.strideWidth())
+        .add(
+            "dilation $Lx$L, pads (top, left, bottom, right) = ($L, $L, $L, $L), $L group(s)$L$L.\n",
+            w.dilationHeight(),
+            w.dilationWidth(),
+            w.padTop(),
+            w.padLeft(),
+            w.padBottom(),
+            w.padRight(),
+            layer.groups(),
+            layer.bias() ? ", bias" : "",
+            activation.isEmpty() ? "" : ", " + activation)
         .add(arithmetic(variant, xnor, StaticConvMembers.blocked(layer)))
-        .add(StaticConvMembers.perChannel(layer) && floatProducts(variant, layer) ? PER_CHANNEL : "")
+        .add(
+            StaticConvMembers.perChannel(layer) && floatProducts(variant, layer) ? PER_CHANNEL : "")
         .build();
   }
 
@@ -60,8 +86,11 @@ final class ConvKernelDocs {
       case BINARY:
         return xnor ? "BINARY (XNOR)" : "BINARY (sign-add)";
       default:
-        return (variant.activations() == dev.quantgen.annotations.Activations.STATIC ? "Static "
-            : variant.activations() == dev.quantgen.annotations.Activations.DYNAMIC ? "Dynamic " : "Weight-only ")
+        return (variant.activations() == dev.quantgen.annotations.Activations.STATIC
+                ? "Static "
+                : variant.activations() == dev.quantgen.annotations.Activations.DYNAMIC
+                    ? "Dynamic "
+                    : "Weight-only ")
             + variant.precision();
     }
   }
@@ -71,25 +100,31 @@ final class ConvKernelDocs {
       case FP32:
         return BLOCKED + "Weights are packed once, here.\n" + BOUND;
       case FP16:
-        return BLOCKED + "Weights are rounded to IEEE binary16 as {@code Fp16Conv2d} rounds them and decoded to\n"
-            + "float32 once, into the panels; the bias stays float32.\n" + BOUND;
+        return BLOCKED
+            + "Weights are rounded to IEEE binary16 as {@code Fp16Conv2d} rounds them and decoded to\n"
+            + "float32 once, into the panels; the bias stays float32.\n"
+            + BOUND;
       case BINARY:
         return xnor
             ? "Sign bits of each output channel's weights, 64 per {@code long}, {@code alpha = mean|w|}. Each\n"
-              + "zero-padded receptive field is binarized ({@code sign(0) = +1}) with {@code beta = mean|field|}, then\n"
-              + "{@code y = act(dot * (alpha * beta) + b)} with {@code dot = K - 2 * popcount(field XOR w)} exact, as\n"
-              + "{@code BinaryConv2d}: bit for bit. Immutable; allocates one bit buffer per call.\n"
+                + "zero-padded receptive field is binarized ({@code sign(0) = +1}) with {@code beta = mean|field|}, then\n"
+                + "{@code y = act(dot * (alpha * beta) + b)} with {@code dot = K - 2 * popcount(field XOR w)} exact, as\n"
+                + "{@code BinaryConv2d}: bit for bit. Immutable; allocates one bit buffer per call.\n"
             : "Sign bits of each output channel's weights, 64 per {@code long}, {@code alpha = mean|w|}; float inputs\n"
-              + "are added or subtracted in the order input channel, kernel row, kernel column, padding skipped, then\n"
-              + "{@code y = act(sum * alpha + b)}, as {@code BinaryConv2d}: bit for bit. Immutable, allocation-free per\n"
-              + "call.\n";
+                + "are added or subtracted in the order input channel, kernel row, kernel column, padding skipped, then\n"
+                + "{@code y = act(sum * alpha + b)}, as {@code BinaryConv2d}: bit for bit. Immutable, allocation-free per\n"
+                + "call.\n";
       default:
-        String weights = variant.precision() + " weights symmetric per output channel"
-            + (variant.precision() == dev.quantgen.annotations.Precision.INT4
-                ? ", packed two per byte from a byte boundary per output channel" : "");
+        String weights =
+            variant.precision()
+                + " weights symmetric per output channel"
+                + (variant.precision() == dev.quantgen.annotations.Precision.INT4
+                    ? ", packed two per byte from a byte boundary per output channel"
+                    : "");
         switch (variant.activations()) {
           case STATIC:
-            return weights + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
+            return weights
+                + "; int8 in and out,\n{@code acc = bq[m] + sum (qx - zx) * qw}, int32, requantized per "
                 + "output channel exactly as\n{@code QuantizedConv2d} (bit for bit). "
                 + (blocked
                     ? "The products run on {@code ConvKernels}' blocked float kernel\nover the centred codes {@code qx - zx}"
@@ -100,11 +135,13 @@ final class ConvKernelDocs {
                         + " could round.\n")
                 + "Immutable; per-thread scratch, allocation-free per call.\n";
           case DYNAMIC:
-            return weights + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
+            return weights
+                + "; each sample is quantized to uint8\nas ONNX DynamicQuantizeLinear, "
                 + "{@code acc = sum (qa - za) * qw} in int32, {@code y = act(acc * (sa * sw[m]) + b)},\n"
                 + "as {@code WeightQuantizedConv2d}: bit for bit. Immutable; allocates its scratch per call.\n";
           default:
-            return weights + "; float activations,\n{@code y = act(sum x * qw * sw[m] + b)} with the sum in float32 "
+            return weights
+                + "; float activations,\n{@code y = act(sum x * qw * sw[m] + b)} with the sum in float32 "
                 + "in the order input channel, kernel row,\nkernel column, as {@code WeightQuantizedConv2d}: bit for "
                 + "bit. Immutable, allocation-free per call.\n";
         }

@@ -38,7 +38,8 @@ import javax.lang.model.element.Modifier;
  */
 public final class FakeQuantWriter {
   private static final String QAT = "dev.quantgen.training.qat";
-  private static final ClassName WEIGHT_TRANSFORM = ClassName.get("dev.quantgen.training.network", "WeightTransform");
+  private static final ClassName WEIGHT_TRANSFORM =
+      ClassName.get("dev.quantgen.training.network", "WeightTransform");
   private static final ClassName INTEGER_WEIGHTS = ClassName.get(QAT, "IntegerWeightTransform");
   private static final ClassName BINARY_WEIGHTS = ClassName.get(QAT, "BinaryWeightTransform");
   private static final ClassName ACTIVATION_FAKE_QUANT = ClassName.get(QAT, "ActivationFakeQuant");
@@ -46,32 +47,59 @@ public final class FakeQuantWriter {
   private static final int ACT_MIN = -128;
   private static final int ACT_MAX = 127;
 
-  /** What the operator needs of a layer: its names and the weight matrix as rows of output channels. */
-  private record Target(String packageName, String className, String qualifiedName, boolean isPublic, int rows,
-      int cols, String shape, boolean dense) {}
+  /**
+   * What the operator needs of a layer: its names and the weight matrix as rows of output channels.
+   */
+  private record Target(
+      String packageName,
+      String className,
+      String qualifiedName,
+      boolean isPublic,
+      int rows,
+      int cols,
+      String shape,
+      boolean dense) {}
 
   private FakeQuantWriter() {}
 
   /** Whether a variant gets a fake-quant operator: INT8, INT4 and BINARY do. */
   public static boolean applies(VariantSpec variant) {
-    return variant.precision() == Precision.INT8 || variant.precision() == Precision.INT4
+    return variant.precision() == Precision.INT8
+        || variant.precision() == Precision.INT4
         || variant.precision() == Precision.BINARY;
   }
 
   /** The operator of a dense layer's variant. */
-  public static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
-    Target t = new Target(layer.packageName(), className(layer.className(variant)), layer.qualifiedName(),
-        layer.isPublic(), layer.out(), layer.in(), "{@code [OUT = " + layer.out() + "][IN = " + layer.in() + "]}", true);
+  public static JavaFile write(
+      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    Target t =
+        new Target(
+            layer.packageName(),
+            className(layer.className(variant)),
+            layer.qualifiedName(),
+            layer.isPublic(),
+            layer.out(),
+            layer.in(),
+            "{@code [OUT = " + layer.out() + "][IN = " + layer.in() + "]}",
+            true);
     return file(t, variant, processor, origin);
   }
 
   /** The operator of a convolution's variant. */
-  public static JavaFile write(SpatialSpec layer, VariantSpec variant, String processor, Element origin) {
+  public static JavaFile write(
+      SpatialSpec layer, VariantSpec variant, String processor, Element origin) {
     SpatialSpec.Window w = layer.window();
     int cols = layer.inChannels() / layer.groups() * w.kernelHeight() * w.kernelWidth();
-    Target t = new Target(layer.packageName(), className(layer.className(variant.suffix())), layer.qualifiedName(),
-        layer.isPublic(), layer.outChannels(), cols, "{@code [M = " + layer.outChannels() + "][C / groups * kh * kw = "
-            + cols + "]}", false);
+    Target t =
+        new Target(
+            layer.packageName(),
+            className(layer.className(variant.suffix())),
+            layer.qualifiedName(),
+            layer.isPublic(),
+            layer.outChannels(),
+            cols,
+            "{@code [M = " + layer.outChannels() + "][C / groups * kh * kw = " + cols + "]}",
+            false);
     return file(t, variant, processor, origin);
   }
 
@@ -81,10 +109,11 @@ public final class FakeQuantWriter {
   }
 
   private static JavaFile file(Target t, VariantSpec variant, String processor, Element origin) {
-    TypeSpec.Builder type = TypeSpec.classBuilder(t.className())
-        .addModifiers(Modifier.FINAL)
-        .addOriginatingElement(origin)
-        .addAnnotation(KernelClass.generated(processor));
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(t.className())
+            .addModifiers(Modifier.FINAL)
+            .addOriginatingElement(origin)
+            .addAnnotation(KernelClass.generated(processor));
     if (t.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -95,12 +124,17 @@ public final class FakeQuantWriter {
     } else {
       integer(t, variant, type);
     }
-    boolean rowOperator = t.dense()
-        && (variant.activations() == Activations.DYNAMIC || variant.activations() == Activations.BINARY);
+    boolean rowOperator =
+        t.dense()
+            && (variant.activations() == Activations.DYNAMIC
+                || variant.activations() == Activations.BINARY);
     if (variant.activations() == Activations.STATIC) {
       staticActivations(type);
     } else if (rowOperator) {
-      type.addMethod(variant.activations() == Activations.DYNAMIC ? dynamicActivations() : binaryActivations());
+      type.addMethod(
+          variant.activations() == Activations.DYNAMIC
+              ? dynamicActivations()
+              : binaryActivations());
     }
     type.addMethod(checkShape());
     if (rowOperator) {
@@ -124,111 +158,190 @@ public final class FakeQuantWriter {
     String self = t.className();
     type.addSuperinterface(kernelWeights ? INTEGER_WEIGHTS : WEIGHT_TRANSFORM)
         .addJavadoc(integerDoc(t, v, qmin, qmax, block, groups));
-    type.addField(KernelClass.privateConstant("QMIN", qmin, "Smallest weight code" + (symmetric
-        ? " (restricted range: {@code -QMAX})." : ".")));
+    type.addField(
+        KernelClass.privateConstant(
+            "QMIN",
+            qmin,
+            "Smallest weight code" + (symmetric ? " (restricted range: {@code -QMAX})." : ".")));
     type.addField(KernelClass.privateConstant("QMAX", qmax, "Largest weight code."));
     if (blocked) {
-      type.addField(KernelClass.privateConstant("BLOCK", block, "Weights per scale block of a row."));
-      type.addField(KernelClass.privateConstant("LAST_BLOCK", t.cols() - (groups - 1) * block,
-          "Weights in the last (possibly short) block of a row."));
+      type.addField(
+          KernelClass.privateConstant("BLOCK", block, "Weights per scale block of a row."));
+      type.addField(
+          KernelClass.privateConstant(
+              "LAST_BLOCK",
+              t.cols() - (groups - 1) * block,
+              "Weights in the last (possibly short) block of a row."));
     }
-    type.addField(KernelClass.privateConstant("GROUPS", v.perChannel() ? t.rows() * groups : 1,
-        "Scale groups of the whole matrix."));
-    type.addField(FieldSpec.builder(RANDOM, "random", Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("The generator of stochastic rounding, or {@code null} to round to nearest.\n").build());
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(RANDOM, "random")
-        .addStatement("this.random = random").build());
+    type.addField(
+        KernelClass.privateConstant(
+            "GROUPS", v.perChannel() ? t.rows() * groups : 1, "Scale groups of the whole matrix."));
+    type.addField(
+        FieldSpec.builder(RANDOM, "random", Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc(
+                "The generator of stochastic rounding, or {@code null} to round to nearest.\n")
+            .build());
+    type.addMethod(
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(RANDOM, "random")
+            .addStatement("this.random = random")
+            .build());
     ClassName me = ClassName.get(t.packageName(), self);
-    type.addMethod(MethodSpec.methodBuilder("nearest").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(me)
-        .addJavadoc("Rounds to nearest, ties to even, as the kernel quantizes.\n")
-        .addStatement("return new $T(null)", me).build());
-    type.addMethod(MethodSpec.methodBuilder("stochastic").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(me)
-        .addJavadoc("Rounds {@code floor(w / s + u)} while training, {@code u} drawn in weight order from a\n"
-            + "{@link $T} seeded with {@code seed}, so a run is reproducible; evaluation rounds to nearest.\n", RANDOM)
-        .addParameter(long.class, "seed")
-        .addStatement("return new $T(new $T(seed))", me, RANDOM).build());
+    type.addMethod(
+        MethodSpec.methodBuilder("nearest")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(me)
+            .addJavadoc("Rounds to nearest, ties to even, as the kernel quantizes.\n")
+            .addStatement("return new $T(null)", me)
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("stochastic")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(me)
+            .addJavadoc(
+                "Rounds {@code floor(w / s + u)} while training, {@code u} drawn in weight order from a\n"
+                    + "{@link $T} seeded with {@code seed}, so a run is reproducible; evaluation rounds to nearest.\n",
+                RANDOM)
+            .addParameter(long.class, "seed")
+            .addStatement("return new $T(new $T(seed))", me, RANDOM)
+            .build());
     boolean stochastic = v.rounding() == Rounding.STOCHASTIC;
-    type.addMethod(MethodSpec.methodBuilder("training").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(me)
-        .addJavadoc("The rounding the layer's {@code @Quantize} asks for ($L): {@link #$L}.\n", v.rounding(),
-            stochastic ? "stochastic" : "nearest")
-        .addParameter(long.class, "seed")
-        .addStatement(stochastic ? "return stochastic(seed)" : "return nearest()").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("training")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(me)
+            .addJavadoc(
+                "The rounding the layer's {@code @Quantize} asks for ($L): {@link #$L}.\n",
+                v.rounding(),
+                stochastic ? "stochastic" : "nearest")
+            .addParameter(long.class, "seed")
+            .addStatement(stochastic ? "return stochastic(seed)" : "return nearest()")
+            .build());
     if (kernelWeights) {
-      type.addMethod(MethodSpec.methodBuilder("type").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-          .returns(RuntimeNames.QUANT_TYPE).addStatement("return $T.$L", RuntimeNames.QUANT_TYPE, v.precision())
-          .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("type")
+              .addAnnotation(Override.class)
+              .addModifiers(Modifier.PUBLIC)
+              .returns(RuntimeNames.QUANT_TYPE)
+              .addStatement("return $T.$L", RuntimeNames.QUANT_TYPE, v.precision())
+              .build());
     }
-    MethodSpec.Builder scales = MethodSpec.methodBuilder("scales").addModifiers(Modifier.PUBLIC)
-        .returns(float[].class)
-        .addJavadoc("The scale of each group ($L), as the kernel's prepare chooses them.\n\n"
-            + "@throws IllegalArgumentException for another shape or a weight that is not finite\n",
-            v.perChannel() ? blocked ? "row-major by row, then block" : "one per row" : "one for the tensor")
-        .addParameter(float[].class, "w").addParameter(int.class, "rows").addParameter(int.class, "cols")
-        .addStatement("checkShape(w, rows, cols)")
-        .addStatement("float[] scales = new float[GROUPS]")
-        .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-        .addStatement("float[] range = range(w, from(k), to(k))")
-        .addStatement("scales[k] = scale(range[0], range[1])")
-        .endControlFlow()
-        .addStatement("return scales");
+    MethodSpec.Builder scales =
+        MethodSpec.methodBuilder("scales")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(float[].class)
+            .addJavadoc(
+                "The scale of each group ($L), as the kernel's prepare chooses them.\n\n"
+                    + "@throws IllegalArgumentException for another shape or a weight that is not finite\n",
+                v.perChannel()
+                    ? blocked ? "row-major by row, then block" : "one per row"
+                    : "one for the tensor")
+            .addParameter(float[].class, "w")
+            .addParameter(int.class, "rows")
+            .addParameter(int.class, "cols")
+            .addStatement("checkShape(w, rows, cols)")
+            .addStatement("float[] scales = new float[GROUPS]")
+            .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
+            .addStatement("float[] range = range(w, from(k), to(k))")
+            .addStatement("scales[k] = scale(range[0], range[1])")
+            .endControlFlow()
+            .addStatement("return scales");
     if (kernelWeights) {
       scales.addAnnotation(Override.class);
     }
     type.addMethod(scales.build());
     if (!symmetric) {
-      type.addMethod(MethodSpec.methodBuilder("zeroPoints").addModifiers(Modifier.PUBLIC).returns(int[].class)
-          .addJavadoc("The zero point of each group, in the order of {@link #scales}.\n\n"
-              + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-          .addParameter(float[].class, "w").addParameter(int.class, "rows").addParameter(int.class, "cols")
-          .addStatement("checkShape(w, rows, cols)")
-          .addStatement("int[] zeroPoints = new int[GROUPS]")
-          .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-          .addStatement("float[] range = range(w, from(k), to(k))")
-          .addStatement("zeroPoints[k] = zeroPoint(range[0], range[1], scale(range[0], range[1]))")
-          .endControlFlow()
-          .addStatement("return zeroPoints").build());
+      type.addMethod(
+          MethodSpec.methodBuilder("zeroPoints")
+              .addModifiers(Modifier.PUBLIC)
+              .returns(int[].class)
+              .addJavadoc(
+                  "The zero point of each group, in the order of {@link #scales}.\n\n"
+                      + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+              .addParameter(float[].class, "w")
+              .addParameter(int.class, "rows")
+              .addParameter(int.class, "cols")
+              .addStatement("checkShape(w, rows, cols)")
+              .addStatement("int[] zeroPoints = new int[GROUPS]")
+              .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
+              .addStatement("float[] range = range(w, from(k), to(k))")
+              .addStatement(
+                  "zeroPoints[k] = zeroPoint(range[0], range[1], scale(range[0], range[1]))")
+              .endControlFlow()
+              .addStatement("return zeroPoints")
+              .build());
     }
-    type.addMethod(MethodSpec.methodBuilder("apply").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n\n"
-            + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-        .addParameter(float[].class, "w").addParameter(int.class, "rows").addParameter(int.class, "cols")
-        .addParameter(float[].class, "effective").addParameter(float[].class, "mask")
-        .addParameter(boolean.class, "training")
-        .addStatement("checkShape(w, rows, cols)")
-        .addStatement("$T u = training ? random : null", RANDOM)
-        .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-        .addStatement("fakeQuantize(w, from(k), to(k), effective, mask, u)")
-        .endControlFlow()
-        .build());
-    CodeBlock maths = CodeBlock.builder()
-        .add("// The maths (numerics.md sections 1, 2 and 8): s (and z) from the group's range widened to\n")
-        .add("// include 0, as the kernel's prepare chooses them; the forward pass is the kernel's\n")
-        .add("// dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even,\n")
-        .add("// z added after rounding, clamped), or floor(w / s + u) in place of rint when rounding\n")
-        .add("// stochastically; the gradient passes where the nearest code lies in [QMIN, QMAX].\n")
-        .build();
-    type.addMethod(MethodSpec.methodBuilder("fakeQuantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addJavadoc("Fake-quantizes {@code w[from, to)} with the parameters of its own range.\n")
-        .addParameter(float[].class, "w").addParameter(int.class, "from").addParameter(int.class, "to")
-        .addParameter(float[].class, "effective").addParameter(float[].class, "mask")
-        .addParameter(RANDOM, "random")
-        .addCode(maths)
-        .addStatement("float[] range = range(w, from, to)")
-        .addStatement("float s = scale(range[0], range[1])")
-        .addStatement(symmetric ? "int z = 0" : "int z = zeroPoint(range[0], range[1], s)")
-        .beginControlFlow("for (int i = from; i < to; i++)")
-        .addStatement("float v = w[i] / s")
-        .addStatement("double nearest = $T.rint(v) + z", Math.class)
-        .addStatement("mask[i] = nearest >= QMIN && nearest <= QMAX ? 1.0f : 0.0f")
-        .addStatement("double r = random == null ? nearest : $T.floor(v + random.nextDouble()) + z", Math.class)
-        .addStatement("int q = r <= QMIN ? QMIN : r >= QMAX ? QMAX : (int) r")
-        .addStatement("effective[i] = (q - z) * s")
-        .endControlFlow()
-        .build());
-    MethodSpec.Builder from = MethodSpec.methodBuilder("from").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(int.class).addParameter(int.class, "k").addJavadoc("The first weight of group {@code k}.\n");
-    MethodSpec.Builder to = MethodSpec.methodBuilder("to").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(int.class).addParameter(int.class, "k").addJavadoc("One past the last weight of group {@code k}.\n");
+    type.addMethod(
+        MethodSpec.methodBuilder("apply")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n\n"
+                    + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+            .addParameter(float[].class, "w")
+            .addParameter(int.class, "rows")
+            .addParameter(int.class, "cols")
+            .addParameter(float[].class, "effective")
+            .addParameter(float[].class, "mask")
+            .addParameter(boolean.class, "training")
+            .addStatement("checkShape(w, rows, cols)")
+            .addStatement("$T u = training ? random : null", RANDOM)
+            .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
+            .addStatement("fakeQuantize(w, from(k), to(k), effective, mask, u)")
+            .endControlFlow()
+            .build());
+    CodeBlock maths =
+        CodeBlock.builder()
+            .add(
+                "// The maths (numerics.md sections 1, 2 and 8): s (and z) from the group's range widened to\n")
+            .add(
+                "// include 0, as the kernel's prepare chooses them; the forward pass is the kernel's\n")
+            .add(
+                "// dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even,\n")
+            .add(
+                "// z added after rounding, clamped), or floor(w / s + u) in place of rint when rounding\n")
+            .add(
+                "// stochastically; the gradient passes where the nearest code lies in [QMIN, QMAX].\n")
+            .build();
+    type.addMethod(
+        MethodSpec.methodBuilder("fakeQuantize")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addJavadoc(
+                "Fake-quantizes {@code w[from, to)} with the parameters of its own range.\n")
+            .addParameter(float[].class, "w")
+            .addParameter(int.class, "from")
+            .addParameter(int.class, "to")
+            .addParameter(float[].class, "effective")
+            .addParameter(float[].class, "mask")
+            .addParameter(RANDOM, "random")
+            .addCode(maths)
+            .addStatement("float[] range = range(w, from, to)")
+            .addStatement("float s = scale(range[0], range[1])")
+            .addStatement(symmetric ? "int z = 0" : "int z = zeroPoint(range[0], range[1], s)")
+            .beginControlFlow("for (int i = from; i < to; i++)")
+            .addStatement("float v = w[i] / s")
+            .addStatement("double nearest = $T.rint(v) + z", Math.class)
+            .addStatement("mask[i] = nearest >= QMIN && nearest <= QMAX ? 1.0f : 0.0f")
+            .addStatement(
+                "double r = random == null ? nearest : $T.floor(v + random.nextDouble()) + z",
+                Math.class)
+            .addStatement("int q = r <= QMIN ? QMIN : r >= QMAX ? QMAX : (int) r")
+            .addStatement("effective[i] = (q - z) * s")
+            .endControlFlow()
+            .build());
+    MethodSpec.Builder from =
+        MethodSpec.methodBuilder("from")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(int.class)
+            .addParameter(int.class, "k")
+            .addJavadoc("The first weight of group {@code k}.\n");
+    MethodSpec.Builder to =
+        MethodSpec.methodBuilder("to")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(int.class)
+            .addParameter(int.class, "k")
+            .addJavadoc("One past the last weight of group {@code k}.\n");
     if (!v.perChannel()) {
       from.addStatement("return 0");
       to.addStatement("return ROWS * COLS");
@@ -242,58 +355,97 @@ public final class FakeQuantWriter {
     }
     type.addMethod(from.build());
     type.addMethod(to.build());
-    type.addMethod(MethodSpec.methodBuilder("range").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(float[].class)
-        .addJavadoc("{@code [min(0, min w), max(0, max w)]} over {@code w[from, to)}.\n\n"
-            + "@throws IllegalArgumentException for a weight that is not finite (an error, as at weight import)\n")
-        .addParameter(float[].class, "w").addParameter(int.class, "from").addParameter(int.class, "to")
-        .addStatement("float lo = 0.0f")
-        .addStatement("float hi = 0.0f")
-        .beginControlFlow("for (int i = from; i < to; i++)")
-        .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
-        .addStatement("throw new $T($S + i + $S + w[i])", IllegalArgumentException.class, "w[",
-            "]: expected a finite value, got ")
-        .endControlFlow()
-        .addStatement("lo = $T.min(lo, w[i])", Math.class)
-        .addStatement("hi = $T.max(hi, w[i])", Math.class)
-        .endControlFlow()
-        .addStatement("return new float[] {lo, hi}")
-        .build());
-    MethodSpec.Builder scale = MethodSpec.methodBuilder("scale").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(float.class).addParameter(float.class, "lo").addParameter(float.class, "hi")
-        .beginControlFlow("if (lo == hi)")
-        .addStatement("return 1.0f")
-        .endControlFlow();
+    type.addMethod(
+        MethodSpec.methodBuilder("range")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(float[].class)
+            .addJavadoc(
+                "{@code [min(0, min w), max(0, max w)]} over {@code w[from, to)}.\n\n"
+                    + "@throws IllegalArgumentException for a weight that is not finite (an error, as at weight import)\n")
+            .addParameter(float[].class, "w")
+            .addParameter(int.class, "from")
+            .addParameter(int.class, "to")
+            .addStatement("float lo = 0.0f")
+            .addStatement("float hi = 0.0f")
+            .beginControlFlow("for (int i = from; i < to; i++)")
+            .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
+            .addStatement(
+                "throw new $T($S + i + $S + w[i])",
+                IllegalArgumentException.class,
+                "w[",
+                "]: expected a finite value, got ")
+            .endControlFlow()
+            .addStatement("lo = $T.min(lo, w[i])", Math.class)
+            .addStatement("hi = $T.max(hi, w[i])", Math.class)
+            .endControlFlow()
+            .addStatement("return new float[] {lo, hi}")
+            .build());
+    MethodSpec.Builder scale =
+        MethodSpec.methodBuilder("scale")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(float.class)
+            .addParameter(float.class, "lo")
+            .addParameter(float.class, "hi")
+            .beginControlFlow("if (lo == hi)")
+            .addStatement("return 1.0f")
+            .endControlFlow();
     if (symmetric) {
-      type.addMethod(scale.addJavadoc("{@code max|w| / QMAX}; 1 for an all-zero group.\n")
-          .addStatement("return $T.max(-lo, hi) / QMAX", Math.class).build());
+      type.addMethod(
+          scale
+              .addJavadoc("{@code max|w| / QMAX}; 1 for an all-zero group.\n")
+              .addStatement("return $T.max(-lo, hi) / QMAX", Math.class)
+              .build());
     } else {
-      type.addMethod(scale.addJavadoc("{@code (hi - lo) / (QMAX - QMIN)}; 1 for an all-zero group.\n")
-          .addStatement("return (hi - lo) / (QMAX - QMIN)").build());
-      type.addMethod(MethodSpec.methodBuilder("zeroPoint").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .returns(int.class).addParameter(float.class, "lo").addParameter(float.class, "hi")
-          .addParameter(float.class, "scale")
-          .addJavadoc("{@code saturate(QMIN - rint(lo / s))}; 0 for an all-zero group.\n")
-          .beginControlFlow("if (lo == hi)")
-          .addStatement("return 0")
-          .endControlFlow()
-          .addStatement("return (int) $T.max(QMIN, $T.min(QMAX, QMIN - $T.rint(lo / scale)))", Math.class, Math.class,
-              Math.class)
-          .build());
+      type.addMethod(
+          scale
+              .addJavadoc("{@code (hi - lo) / (QMAX - QMIN)}; 1 for an all-zero group.\n")
+              .addStatement("return (hi - lo) / (QMAX - QMIN)")
+              .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("zeroPoint")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+              .returns(int.class)
+              .addParameter(float.class, "lo")
+              .addParameter(float.class, "hi")
+              .addParameter(float.class, "scale")
+              .addJavadoc("{@code saturate(QMIN - rint(lo / s))}; 0 for an all-zero group.\n")
+              .beginControlFlow("if (lo == hi)")
+              .addStatement("return 0")
+              .endControlFlow()
+              .addStatement(
+                  "return (int) $T.max(QMIN, $T.min(QMAX, QMIN - $T.rint(lo / scale)))",
+                  Math.class,
+                  Math.class,
+                  Math.class)
+              .build());
     }
   }
 
-  private static CodeBlock integerDoc(Target t, VariantSpec v, int qmin, int qmax, int block, int groups) {
-    String granularity = !v.perChannel() ? "one scale for the tensor"
-        : groups > 1 ? "one scale per output channel and block of " + block + " weights" : "one scale per output channel";
+  private static CodeBlock integerDoc(
+      Target t, VariantSpec v, int qmin, int qmax, int block, int groups) {
+    String granularity =
+        !v.perChannel()
+            ? "one scale for the tensor"
+            : groups > 1
+                ? "one scale per output channel and block of " + block + " weights"
+                : "one scale per output channel";
     return CodeBlock.builder()
-        .add("Fake quantization of {@link $L} at $L for quantization-aware training: weights $L in\n",
-            t.qualifiedName(), v.precision(), t.shape())
-        .add("[$L, $L] ($L, $L), quantized and dequantized exactly as the generated kernel prepares them;\n", qmin,
-            qmax, v.scheme().name().toLowerCase(Locale.ROOT), granularity)
-        .add("the straight-through estimator passes the gradient where the nearest code is in range.\n")
+        .add(
+            "Fake quantization of {@link $L} at $L for quantization-aware training: weights $L in\n",
+            t.qualifiedName(),
+            v.precision(),
+            t.shape())
+        .add(
+            "[$L, $L] ($L, $L), quantized and dequantized exactly as the generated kernel prepares them;\n",
+            qmin,
+            qmax,
+            v.scheme().name().toLowerCase(Locale.ROOT),
+            granularity)
+        .add(
+            "the straight-through estimator passes the gradient where the nearest code is in range.\n")
         .add("Layer rounding: $L. $L\n\n", v.rounding(), activationDoc(v))
-        .add("<p>Deterministic: nothing random happens outside training with {@link #stochastic}.\n")
+        .add(
+            "<p>Deterministic: nothing random happens outside training with {@link #stochastic}.\n")
         .build();
   }
 
@@ -313,56 +465,88 @@ public final class FakeQuantWriter {
   // ---- activations ----
 
   private static void staticActivations(TypeSpec.Builder type) {
-    TypeSpec op = TypeSpec.classBuilder("Int8Activations")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addSuperinterface(ACTIVATION_FAKE_QUANT)
-        .addJavadoc("Int8 activations as the kernel quantizes its input: {@code LayerMath.quantize} on [$L, $L].\n",
-            ACT_MIN, ACT_MAX)
-        .addMethod(MethodSpec.methodBuilder("apply").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-            .returns(float.class)
-            .addParameter(float.class, "x").addParameter(float.class, "scale").addParameter(int.class, "zeroPoint")
-            .addStatement("return ($T.quantize(x, scale, zeroPoint, $L, $L) - zeroPoint) * scale",
-                RuntimeNames.LAYER_MATH, ACT_MIN, ACT_MAX)
-            .build())
-        .addMethod(MethodSpec.methodBuilder("passes").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-            .returns(boolean.class)
-            .addParameter(float.class, "x").addParameter(float.class, "scale").addParameter(int.class, "zeroPoint")
-            .addComment("NaN fails both comparisons: no gradient")
-            .addStatement("double q = $T.rint(x / scale) + zeroPoint", Math.class)
-            .addStatement("return q >= $L && q <= $L", ACT_MIN, ACT_MAX)
-            .build())
-        .addMethod(MethodSpec.methodBuilder("scaleGradient").addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC).returns(float.class)
-            .addParameter(float.class, "x").addParameter(float.class, "scale").addParameter(int.class, "zeroPoint")
-            .addComment("LSQ: rint(v) - v inside the range, the clamped code's offset outside it")
-            .addStatement("float v = x / scale")
-            .addStatement("double q = $T.rint(v) + zeroPoint", Math.class)
-            .beginControlFlow("if (q < $L)", ACT_MIN)
-            .addStatement("return $L - zeroPoint", ACT_MIN)
-            .endControlFlow()
-            .beginControlFlow("if (q > $L)", ACT_MAX)
-            .addStatement("return $L - zeroPoint", ACT_MAX)
-            .endControlFlow()
-            .addStatement("return (float) ($T.rint(v) - v)", Math.class)
-            .build())
-        .build();
+    TypeSpec op =
+        TypeSpec.classBuilder("Int8Activations")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addSuperinterface(ACTIVATION_FAKE_QUANT)
+            .addJavadoc(
+                "Int8 activations as the kernel quantizes its input: {@code LayerMath.quantize} on [$L, $L].\n",
+                ACT_MIN,
+                ACT_MAX)
+            .addMethod(
+                MethodSpec.methodBuilder("apply")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(float.class)
+                    .addParameter(float.class, "x")
+                    .addParameter(float.class, "scale")
+                    .addParameter(int.class, "zeroPoint")
+                    .addStatement(
+                        "return ($T.quantize(x, scale, zeroPoint, $L, $L) - zeroPoint) * scale",
+                        RuntimeNames.LAYER_MATH,
+                        ACT_MIN,
+                        ACT_MAX)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("passes")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(boolean.class)
+                    .addParameter(float.class, "x")
+                    .addParameter(float.class, "scale")
+                    .addParameter(int.class, "zeroPoint")
+                    .addComment("NaN fails both comparisons: no gradient")
+                    .addStatement("double q = $T.rint(x / scale) + zeroPoint", Math.class)
+                    .addStatement("return q >= $L && q <= $L", ACT_MIN, ACT_MAX)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("scaleGradient")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(float.class)
+                    .addParameter(float.class, "x")
+                    .addParameter(float.class, "scale")
+                    .addParameter(int.class, "zeroPoint")
+                    .addComment(
+                        "LSQ: rint(v) - v inside the range, the clamped code's offset outside it")
+                    .addStatement("float v = x / scale")
+                    .addStatement("double q = $T.rint(v) + zeroPoint", Math.class)
+                    .beginControlFlow("if (q < $L)", ACT_MIN)
+                    .addStatement("return $L - zeroPoint", ACT_MIN)
+                    .endControlFlow()
+                    .beginControlFlow("if (q > $L)", ACT_MAX)
+                    .addStatement("return $L - zeroPoint", ACT_MAX)
+                    .endControlFlow()
+                    .addStatement("return (float) ($T.rint(v) - v)", Math.class)
+                    .build())
+            .build();
     type.addType(op);
-    type.addField(FieldSpec.builder(ACTIVATION_FAKE_QUANT, "ACTIVATIONS", Modifier.PUBLIC, Modifier.STATIC,
-            Modifier.FINAL)
-        .addJavadoc("The int8 fake quantization of the layer's static activation boundaries (pass it to\n"
-            + "{@code ActivationQuant}, which keeps the calibrated or learned scale).\n")
-        .initializer("new Int8Activations()")
-        .build());
+    type.addField(
+        FieldSpec.builder(
+                ACTIVATION_FAKE_QUANT,
+                "ACTIVATIONS",
+                Modifier.PUBLIC,
+                Modifier.STATIC,
+                Modifier.FINAL)
+            .addJavadoc(
+                "The int8 fake quantization of the layer's static activation boundaries (pass it to\n"
+                    + "{@code ActivationQuant}, which keeps the calibrated or learned scale).\n")
+            .initializer("new Int8Activations()")
+            .build());
   }
 
   private static MethodSpec dynamicActivations() {
-    return MethodSpec.methodBuilder("dynamicActivations").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Fake-quantizes one input row {@code x[from, from + COLS)} as the kernel quantizes it per call\n"
-            + "(ONNX DynamicQuantizeLinear: uint8, the row's range widened to include 0, NaN never widening it)\n"
-            + "into {@code y[from, from + COLS)}, and writes the straight-through mask {@code 0 <= rint(x / s) + z <=\n"
-            + "255} into {@code mask} (0 for NaN, which reads as 0).\n\n"
-            + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}\n")
-        .addParameter(float[].class, "x").addParameter(int.class, "from").addParameter(float[].class, "y")
+    return MethodSpec.methodBuilder("dynamicActivations")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc(
+            "Fake-quantizes one input row {@code x[from, from + COLS)} as the kernel quantizes it per call\n"
+                + "(ONNX DynamicQuantizeLinear: uint8, the row's range widened to include 0, NaN never widening it)\n"
+                + "into {@code y[from, from + COLS)}, and writes the straight-through mask {@code 0 <= rint(x / s) + z <=\n"
+                + "255} into {@code mask} (0 for NaN, which reads as 0).\n\n"
+                + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}\n")
+        .addParameter(float[].class, "x")
+        .addParameter(int.class, "from")
+        .addParameter(float[].class, "y")
         .addParameter(float[].class, "mask")
         .addStatement("checkRow(from, x.length, y.length, mask.length)")
         .addStatement("float lo = 0.0f")
@@ -382,17 +566,25 @@ public final class FakeQuantWriter {
   }
 
   private static MethodSpec binaryActivations() {
-    return MethodSpec.methodBuilder("binaryActivations").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Binarizes one input row {@code x[from, from + COLS)} as the XNOR kernel does: {@code beta *\n"
-            + "sign(x)} with {@code sign(0) = +1} and {@code beta = mean|x|} summed in float in index order; the\n"
-            + "mask is the hard-tanh clip {@code |x| <= clip} of the straight-through estimator.\n\n"
-            + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}, or for a clip that is\n"
-            + "    not positive\n")
-        .addParameter(float[].class, "x").addParameter(int.class, "from").addParameter(float.class, "clip")
-        .addParameter(float[].class, "y").addParameter(float[].class, "mask")
+    return MethodSpec.methodBuilder("binaryActivations")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc(
+            "Binarizes one input row {@code x[from, from + COLS)} as the XNOR kernel does: {@code beta *\n"
+                + "sign(x)} with {@code sign(0) = +1} and {@code beta = mean|x|} summed in float in index order; the\n"
+                + "mask is the hard-tanh clip {@code |x| <= clip} of the straight-through estimator.\n\n"
+                + "@throws IllegalArgumentException if a buffer ends before {@code from + COLS}, or for a clip that is\n"
+                + "    not positive\n")
+        .addParameter(float[].class, "x")
+        .addParameter(int.class, "from")
+        .addParameter(float.class, "clip")
+        .addParameter(float[].class, "y")
+        .addParameter(float[].class, "mask")
         .addStatement("checkRow(from, x.length, y.length, mask.length)")
         .beginControlFlow("if (!(clip > 0))")
-        .addStatement("throw new $T($S + clip)", IllegalArgumentException.class, "clip: expected a value > 0, got ")
+        .addStatement(
+            "throw new $T($S + clip)",
+            IllegalArgumentException.class,
+            "clip: expected a value > 0, got ")
         .endControlFlow()
         .addStatement("float beta = 0.0f")
         .beginControlFlow("for (int i = from; i < from + COLS; i++)")
@@ -411,81 +603,133 @@ public final class FakeQuantWriter {
   private static void binary(Target t, VariantSpec v, TypeSpec.Builder type) {
     boolean perChannel = v.perChannel();
     type.addSuperinterface(BINARY_WEIGHTS)
-        .addJavadoc("Binary weights of {@link $L} for quantization-aware training (XNOR-Net, BinaryConnect):\n",
+        .addJavadoc(
+            "Binary weights of {@link $L} for quantization-aware training (XNOR-Net, BinaryConnect):\n",
             t.qualifiedName())
-        .addJavadoc("weights $L become {@code alpha * sign(w)} with {@code sign(0) = +1} and {@code alpha = mean|w|}\n",
+        .addJavadoc(
+            "weights $L become {@code alpha * sign(w)} with {@code sign(0) = +1} and {@code alpha = mean|w|}\n",
             t.shape())
-        .addJavadoc("$L, summed in double and rounded once, exactly as the kernel's prepare computes it;\n",
+        .addJavadoc(
+            "$L, summed in double and rounded once, exactly as the kernel's prepare computes it;\n",
             perChannel ? "per output channel" : "of the whole tensor")
-        .addJavadoc("the gradient reaches the latent float weights where {@code |w| <= 1}. $L\n",
+        .addJavadoc(
+            "the gradient reaches the latent float weights where {@code |w| <= 1}. $L\n",
             activationDoc(v));
-    type.addField(FieldSpec.builder(float.class, "CLIP", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The straight-through clip of the latent weights.\n").initializer("1.0f").build());
-    type.addMethod(MethodSpec.methodBuilder("perChannel").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(boolean.class).addStatement("return $L", perChannel).build());
-    type.addMethod(MethodSpec.methodBuilder("alphas").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(float[].class)
-        .addJavadoc("The scales {@code mean|w|}: $L.\n\n"
-            + "@throws IllegalArgumentException for a weight that is not finite or another length\n",
-            perChannel ? "one per row" : "one for the tensor")
-        .addParameter(float[].class, "w")
-        .addStatement("checkShape(w, ROWS, COLS)")
-        .addStatement("float[] alphas = new float[$L]", perChannel ? "ROWS" : "1")
-        .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("double total = 0;\n"))
-        .beginControlFlow("for (int r = 0; r < ROWS; r++)")
-        .addStatement("double sum = 0")
-        .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
-        .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
-        .addStatement("throw new $T($S + i + $S + w[i])", IllegalArgumentException.class, "w[",
-            "]: expected a finite value, got ")
-        .endControlFlow()
-        .addStatement("sum += $T.abs(w[i])", Math.class)
-        .endControlFlow()
-        .addCode(perChannel ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n") : CodeBlock.of("total += sum;\n"))
-        .endControlFlow()
-        .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("alphas[0] = (float) (total / ((double) COLS * ROWS));\n"))
-        .addStatement("return alphas")
-        .build());
-    type.addMethod(MethodSpec.methodBuilder("apply").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n\n"
-            + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-        .addParameter(float[].class, "w").addParameter(int.class, "rows").addParameter(int.class, "cols")
-        .addParameter(float[].class, "effective").addParameter(float[].class, "mask")
-        .addParameter(boolean.class, "training")
-        .addStatement("checkShape(w, rows, cols)")
-        .addComment("The maths: the forward pass is the kernel's +-alpha; d/dw of sign is taken as 1 inside the clip")
-        .addStatement("float[] alphas = alphas(w)")
-        .beginControlFlow("for (int r = 0; r < ROWS; r++)")
-        .addStatement("float alpha = alphas[$L]", perChannel ? "r" : "0")
-        .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
-        .addStatement("effective[i] = $T.signBit(w[i]) == 1L ? alpha : -alpha", RuntimeNames.LAYER_MATH)
-        .addStatement("mask[i] = $T.abs(w[i]) <= CLIP ? 1.0f : 0.0f", Math.class)
-        .endControlFlow()
-        .endControlFlow()
-        .build());
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Stateless: one instance may serve any number of layers of this shape.\n").build());
+    type.addField(
+        FieldSpec.builder(float.class, "CLIP", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The straight-through clip of the latent weights.\n")
+            .initializer("1.0f")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("perChannel")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(boolean.class)
+            .addStatement("return $L", perChannel)
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("alphas")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(float[].class)
+            .addJavadoc(
+                "The scales {@code mean|w|}: $L.\n\n"
+                    + "@throws IllegalArgumentException for a weight that is not finite or another length\n",
+                perChannel ? "one per row" : "one for the tensor")
+            .addParameter(float[].class, "w")
+            .addStatement("checkShape(w, ROWS, COLS)")
+            .addStatement("float[] alphas = new float[$L]", perChannel ? "ROWS" : "1")
+            .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("double total = 0;\n"))
+            .beginControlFlow("for (int r = 0; r < ROWS; r++)")
+            .addStatement("double sum = 0")
+            .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
+            .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
+            .addStatement(
+                "throw new $T($S + i + $S + w[i])",
+                IllegalArgumentException.class,
+                "w[",
+                "]: expected a finite value, got ")
+            .endControlFlow()
+            .addStatement("sum += $T.abs(w[i])", Math.class)
+            .endControlFlow()
+            .addCode(
+                perChannel
+                    ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n")
+                    : CodeBlock.of("total += sum;\n"))
+            .endControlFlow()
+            .addCode(
+                perChannel
+                    ? CodeBlock.of("")
+                    : CodeBlock.of("alphas[0] = (float) (total / ((double) COLS * ROWS));\n"))
+            .addStatement("return alphas")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("apply")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n\n"
+                    + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+            .addParameter(float[].class, "w")
+            .addParameter(int.class, "rows")
+            .addParameter(int.class, "cols")
+            .addParameter(float[].class, "effective")
+            .addParameter(float[].class, "mask")
+            .addParameter(boolean.class, "training")
+            .addStatement("checkShape(w, rows, cols)")
+            .addComment(
+                "The maths: the forward pass is the kernel's +-alpha; d/dw of sign is taken as 1 inside the clip")
+            .addStatement("float[] alphas = alphas(w)")
+            .beginControlFlow("for (int r = 0; r < ROWS; r++)")
+            .addStatement("float alpha = alphas[$L]", perChannel ? "r" : "0")
+            .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
+            .addStatement(
+                "effective[i] = $T.signBit(w[i]) == 1L ? alpha : -alpha", RuntimeNames.LAYER_MATH)
+            .addStatement("mask[i] = $T.abs(w[i]) <= CLIP ? 1.0f : 0.0f", Math.class)
+            .endControlFlow()
+            .endControlFlow()
+            .build());
+    type.addMethod(
+        MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("Stateless: one instance may serve any number of layers of this shape.\n")
+            .build());
   }
 
   private static MethodSpec checkRow() {
-    return MethodSpec.methodBuilder("checkRow").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(int.class, "from").addParameter(int.class, "x").addParameter(int.class, "y")
+    return MethodSpec.methodBuilder("checkRow")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "x")
+        .addParameter(int.class, "y")
         .addParameter(int.class, "mask")
         .beginControlFlow("if (from < 0 || Math.min(x, Math.min(y, mask)) - COLS < from)")
-        .addStatement("throw new $T($S + COLS + $S + from + $S + x + $S + y + $S + mask)",
-            IllegalArgumentException.class, "from: expected a row start in [0, length - ", "], got ", "; lengths x ",
-            ", y ", ", mask ")
+        .addStatement(
+            "throw new $T($S + COLS + $S + from + $S + x + $S + y + $S + mask)",
+            IllegalArgumentException.class,
+            "from: expected a row start in [0, length - ",
+            "], got ",
+            "; lengths x ",
+            ", y ",
+            ", mask ")
         .endControlFlow()
         .build();
   }
 
   private static MethodSpec checkShape() {
-    return MethodSpec.methodBuilder("checkShape").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(float[].class, "w").addParameter(int.class, "rows").addParameter(int.class, "cols")
+    return MethodSpec.methodBuilder("checkShape")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "rows")
+        .addParameter(int.class, "cols")
         .beginControlFlow("if (rows != ROWS || cols != COLS || w.length < ROWS * COLS)")
-        .addStatement("throw new $T($S + ROWS + $S + COLS + $S + rows + $S + cols + $S + w.length)",
-            IllegalArgumentException.class, "w: expected rows = ", ", cols = ", " and at least rows * cols values, got rows = ",
-            ", cols = ", ", length ")
+        .addStatement(
+            "throw new $T($S + ROWS + $S + COLS + $S + rows + $S + cols + $S + w.length)",
+            IllegalArgumentException.class,
+            "w: expected rows = ",
+            ", cols = ",
+            " and at least rows * cols values, got rows = ",
+            ", cols = ",
+            ", length ")
         .endControlFlow()
         .build();
   }

@@ -13,9 +13,9 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the FP32 baseline and the FP16 kernel: the same loop (float32 accumulation, unrolled
- * dot product, bias and activation fused), with weights stored as float or as binary16 bits.
- * FP32 is built exactly like the quantized kernels so comparisons with it are fair.
+ * Writes the FP32 baseline and the FP16 kernel: the same loop (float32 accumulation, unrolled dot
+ * product, bias and activation fused), with weights stored as float or as binary16 bits. FP32 is
+ * built exactly like the quantized kernels so comparisons with it are fair.
  */
 final class FloatKernelWriter {
   private FloatKernelWriter() {}
@@ -23,9 +23,10 @@ final class FloatKernelWriter {
   static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
     boolean half = variant.precision() == Precision.FP16;
     TypeName weightArray = ArrayTypeName.of(half ? TypeName.SHORT : TypeName.FLOAT);
-    TypeSpec.Builder type = KernelClass.start(layer, variant, processor, origin)
-        .addSuperinterface(RuntimeNames.DENSE_LAYER)
-        .addJavadoc(javadoc(layer, half));
+    TypeSpec.Builder type =
+        KernelClass.start(layer, variant, processor, origin)
+            .addSuperinterface(RuntimeNames.DENSE_LAYER)
+            .addJavadoc(javadoc(layer, half));
     type.addField(KernelClass.field(weightArray, "weights"));
     if (layer.bias()) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
@@ -33,13 +34,18 @@ final class FloatKernelWriter {
 
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
     if (half) {
-      ctor.addJavadoc("Runs prepared FP16 parameters (as a model file stores them).\n\n"
-              + "@throws IllegalArgumentException if they were prepared for another shape or activation\n")
+      ctor.addJavadoc(
+              "Runs prepared FP16 parameters (as a model file stores them).\n\n"
+                  + "@throws IllegalArgumentException if they were prepared for another shape or activation\n")
           .addParameter(RuntimeNames.FP16_PARAMS, "params")
           .beginControlFlow("if (!accepts(params))")
-          .addStatement("throw new IllegalArgumentException($S + IN + $S + OUT + $S + params.in() + $S + params.out()"
-              + " + $S + params.activation())", "params: expected in = ", ", out = ",
-              ", activation " + layer.activation() + ", bias = " + layer.bias() + ", got in = ", ", out = ",
+          .addStatement(
+              "throw new IllegalArgumentException($S + IN + $S + OUT + $S + params.in() + $S + params.out()"
+                  + " + $S + params.activation())",
+              "params: expected in = ",
+              ", out = ",
+              ", activation " + layer.activation() + ", bias = " + layer.bias() + ", got in = ",
+              ", out = ",
               ", activation ")
           .endControlFlow()
           .addStatement("this.weights = params.weights()");
@@ -47,8 +53,9 @@ final class FloatKernelWriter {
         ctor.addStatement("this.bias = params.bias()");
       }
     } else {
-      ctor.addJavadoc("Runs FP32 weights as trained.\n\n"
-              + "@throws IllegalArgumentException if their shape or bias differs from the layer's\n")
+      ctor.addJavadoc(
+              "Runs FP32 weights as trained.\n\n"
+                  + "@throws IllegalArgumentException if their shape or bias differs from the layer's\n")
           .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
           .addStatement("weights.requireShape($S, IN, OUT, $L)", layer.simpleName(), layer.bias())
           .addStatement("this.weights = weights.weights()");
@@ -58,58 +65,80 @@ final class FloatKernelWriter {
     }
     type.addMethod(ctor.build());
     if (half) {
-      type.addMethod(KernelClass.accepts(RuntimeNames.FP16_PARAMS, "params", CodeBlock.of(
-          "params.in() == IN && params.out() == OUT && params.activation() == $L && params.bias() $L null",
-          KernelClass.fusedActivation(layer.activation()), layer.bias() ? "!=" : "==")));
+      type.addMethod(
+          KernelClass.accepts(
+              RuntimeNames.FP16_PARAMS,
+              "params",
+              CodeBlock.of(
+                  "params.in() == IN && params.out() == OUT && params.activation() == $L && params.bias() $L null",
+                  KernelClass.fusedActivation(layer.activation()),
+                  layer.bias() ? "!=" : "==")));
     } else {
-      type.addMethod(MethodSpec.methodBuilder("accepts")
-          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-          .addJavadoc("Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and\n"
-              + "activation.\n")
-          .returns(boolean.class)
-          .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
-          .addParameter(RuntimeNames.FUSED_ACTIVATION, "activation")
-          .addStatement("return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
-              layer.bias() ? "" : "!", KernelClass.fusedActivation(layer.activation()))
-          .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("accepts")
+              .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+              .addJavadoc(
+                  "Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and\n"
+                      + "activation.\n")
+              .returns(boolean.class)
+              .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
+              .addParameter(RuntimeNames.FUSED_ACTIVATION, "activation")
+              .addStatement(
+                  "return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
+                  layer.bias() ? "" : "!",
+                  KernelClass.fusedActivation(layer.activation()))
+              .build());
     }
 
-    MethodSpec.Builder prepare = KernelClass.prepare(layer, variant)
-        .addJavadoc("Prepares FP32 weights; {@code input} and {@code output} are unused (float activations).\n");
+    MethodSpec.Builder prepare =
+        KernelClass.prepare(layer, variant)
+            .addJavadoc(
+                "Prepares FP32 weights; {@code input} and {@code output} are unused (float activations).\n");
     if (half) {
-      prepare.addStatement("return new $L($T.prepare(weights, $L))", layer.className(variant),
-          RuntimeNames.FP16_PARAMS, KernelClass.fusedActivation(layer.activation()));
+      prepare.addStatement(
+          "return new $L($T.prepare(weights, $L))",
+          layer.className(variant),
+          RuntimeNames.FP16_PARAMS,
+          KernelClass.fusedActivation(layer.activation()));
     } else {
       prepare.addStatement("return new $L(weights)", layer.className(variant));
     }
     type.addMethod(prepare.build());
 
     type.addField(KernelClass.kernelSupport());
-    type.addMethod(MethodSpec.methodBuilder("forward")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(float[].class, "x")
-        .addParameter(float[].class, "y")
-        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-        .addCode(KernelClass.forEachRow(type, layer, layer.className(variant), "floats x", "floats y"))
-        .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("forward")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+            .addCode(
+                KernelClass.forEachRow(
+                    type, layer, layer.className(variant), "floats x", "floats y"))
+            .build());
 
     String dot = half ? "dotHalf" : "dotFloat";
     CodeBlock value = CodeBlock.of(layer.bias() ? "y[c] + bias[c]" : "y[c]");
-    MethodSpec.Builder rows = MethodSpec.methodBuilder("rows")
-        .addJavadoc("Rows {@code [from, to)}: four at a time sharing each load of {@code x}, then bias and activation.\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(float[].class, "x")
-        .addParameter(float[].class, "y")
-        .addParameter(int.class, "from")
-        .addParameter(int.class, "to")
-        .addStatement("int c = from")
-        .beginControlFlow("for (; c <= to - 4; c += 4)")
-        .addStatement("K.$L4(weights, c * IN, IN, x, IN, y, c)", dot)
-        .endControlFlow()
-        .beginControlFlow("for (; c < to; c++)")
-        .addStatement(half ? "y[c] = K.dotHalf(weights, c * IN, x, IN)" : "y[c] = K.dotFloat(weights, c * IN, x, 0, IN)")
-        .endControlFlow();
+    MethodSpec.Builder rows =
+        MethodSpec.methodBuilder("rows")
+            .addJavadoc(
+                "Rows {@code [from, to)}: four at a time sharing each load of {@code x}, then bias and activation.\n")
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addParameter(int.class, "from")
+            .addParameter(int.class, "to")
+            .addStatement("int c = from")
+            .beginControlFlow("for (; c <= to - 4; c += 4)")
+            .addStatement("K.$L4(weights, c * IN, IN, x, IN, y, c)", dot)
+            .endControlFlow()
+            .beginControlFlow("for (; c < to; c++)")
+            .addStatement(
+                half
+                    ? "y[c] = K.dotHalf(weights, c * IN, x, IN)"
+                    : "y[c] = K.dotFloat(weights, c * IN, x, 0, IN)")
+            .endControlFlow();
     if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
       rows.beginControlFlow("for (c = from; c < to; c++)")
           .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
@@ -119,23 +148,33 @@ final class FloatKernelWriter {
 
     // The batch: one product over all samples (a group of rows decoded once, each weight load
     // feeding several samples), equal bit for bit to forward() per sample, then the same epilogue.
-    MethodSpec.Builder batch = MethodSpec.methodBuilder("forwardBatch")
-        .addAnnotation(Override.class)
-        .addJavadoc("The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.\n")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(float[].class, "x")
-        .addParameter(float[].class, "y")
-        .addParameter(int.class, "batch")
-        .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
-        .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-        .addCode(KernelClass.forEachBatchRow(type, layer.className(variant),
-            "K." + (half ? "gemmHalf" : "gemmFloat") + "({layer}.weights, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
-            "floats x", "floats y"));
+    MethodSpec.Builder batch =
+        MethodSpec.methodBuilder("forwardBatch")
+            .addAnnotation(Override.class)
+            .addJavadoc(
+                "The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.\n")
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addParameter(int.class, "batch")
+            .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+            .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+            .addCode(
+                KernelClass.forEachBatchRow(
+                    type,
+                    layer.className(variant),
+                    "K."
+                        + (half ? "gemmHalf" : "gemmFloat")
+                        + "({layer}.weights, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
+                    "floats x",
+                    "floats y"));
     if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
-      batch.beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
+      batch
+          .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
           .beginControlFlow("for (int c = 0; c < OUT; c++)")
-          .addStatement("y[base + c] = $L", KernelClass.activate(layer.activation(), element.toString()))
+          .addStatement(
+              "y[base + c] = $L", KernelClass.activate(layer.activation(), element.toString()))
           .endControlFlow()
           .endControlFlow();
     }
@@ -145,15 +184,23 @@ final class FloatKernelWriter {
 
   private static CodeBlock javadoc(LayerSpec layer, boolean half) {
     return CodeBlock.builder()
-        .add("$L kernel of {@link $L}: {@code y[c] = $L(sum_i w[c][i] * x[i]$L)}, {@code w} of shape\n",
-            half ? "FP16" : "FP32 baseline", layer.qualifiedName(), KernelClass.label(layer.activation()),
+        .add(
+            "$L kernel of {@link $L}: {@code y[c] = $L(sum_i w[c][i] * x[i]$L)}, {@code w} of shape\n",
+            half ? "FP16" : "FP32 baseline",
+            layer.qualifiedName(),
+            KernelClass.label(layer.activation()),
             layer.bias() ? " + b[c]" : "")
-        .add("{@code [OUT = $L][IN = $L]} row-major$L. Accumulation is float32 in {@code KernelSupport}\n",
-            layer.out(), layer.in(), half ? ", stored as IEEE binary16 and decoded exactly per use" : "")
-        .add("(four rows per pass, scalar or Vector API with fused multiply-adds, chosen at run time), so sums\n")
+        .add(
+            "{@code [OUT = $L][IN = $L]} row-major$L. Accumulation is float32 in {@code KernelSupport}\n",
+            layer.out(),
+            layer.in(),
+            half ? ", stored as IEEE binary16 and decoded exactly per use" : "")
+        .add(
+            "(four rows per pass, scalar or Vector API with fused multiply-adds, chosen at run time), so sums\n")
         .add("are reassociated relative to a sequential loop: the\n")
         .add("result is within {@code 2 * gamma(IN) * sum|w x|} of {@code DenseReference}.\n")
-        .add("Immutable, thread-safe, allocation-free per call$L.\n",
+        .add(
+            "Immutable, thread-safe, allocation-free per call$L.\n",
             KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "")
         .build();
   }

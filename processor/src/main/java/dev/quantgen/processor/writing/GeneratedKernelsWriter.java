@@ -33,31 +33,71 @@ final class GeneratedKernelsWriter {
   private GeneratedKernelsWriter() {}
 
   static TypeSpec write(ModelSpec model) {
-    TypeSpec.Builder type = TypeSpec.classBuilder("Kernels")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addSuperinterface(RuntimeNames.GENERATED_KERNELS)
-        .addJavadoc("Every layer's generated kernels, chosen by layer index and prepared parameters. Stateless.\n");
-    type.addMethod(MethodSpec.methodBuilder("modelName").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(String.class).addStatement("return $S", model.qualifiedName()).build());
-    type.addMethod(MethodSpec.methodBuilder("layers").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(int.class).addStatement("return LAYERS").build());
-    type.addMethod(kind(model, "fp32", EnumSet.of(Precision.FP32), "weights, activation", "weights",
-        ParameterSpec.builder(RuntimeNames.DENSE_WEIGHTS, "weights").build(),
-        ParameterSpec.builder(RuntimeNames.FUSED_ACTIVATION, "activation").build()));
-    type.addMethod(kind(model, "fp16", EnumSet.of(Precision.FP16), "params", "params",
-        ParameterSpec.builder(RuntimeNames.FP16_PARAMS, "params").build()));
-    type.addMethod(kind(model, "quantized", EnumSet.of(Precision.INT8, Precision.INT4), "params", "params",
-        ParameterSpec.builder(RuntimeNames.QUANTIZED_PARAMS, "params").build()));
-    type.addMethod(kind(model, "binary", EnumSet.of(Precision.BINARY), "params", "params",
-        ParameterSpec.builder(RuntimeNames.BINARY_PARAMS, "params").build()));
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder("Kernels")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addSuperinterface(RuntimeNames.GENERATED_KERNELS)
+            .addJavadoc(
+                "Every layer's generated kernels, chosen by layer index and prepared parameters. Stateless.\n");
+    type.addMethod(
+        MethodSpec.methodBuilder("modelName")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $S", model.qualifiedName())
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("layers")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(int.class)
+            .addStatement("return LAYERS")
+            .build());
+    type.addMethod(
+        kind(
+            model,
+            "fp32",
+            EnumSet.of(Precision.FP32),
+            "weights, activation",
+            "weights",
+            ParameterSpec.builder(RuntimeNames.DENSE_WEIGHTS, "weights").build(),
+            ParameterSpec.builder(RuntimeNames.FUSED_ACTIVATION, "activation").build()));
+    type.addMethod(
+        kind(
+            model,
+            "fp16",
+            EnumSet.of(Precision.FP16),
+            "params",
+            "params",
+            ParameterSpec.builder(RuntimeNames.FP16_PARAMS, "params").build()));
+    type.addMethod(
+        kind(
+            model,
+            "quantized",
+            EnumSet.of(Precision.INT8, Precision.INT4),
+            "params",
+            "params",
+            ParameterSpec.builder(RuntimeNames.QUANTIZED_PARAMS, "params").build()));
+    type.addMethod(
+        kind(
+            model,
+            "binary",
+            EnumSet.of(Precision.BINARY),
+            "params",
+            "params",
+            ParameterSpec.builder(RuntimeNames.BINARY_PARAMS, "params").build()));
     type.addMethod(variants(model));
-    type.addMethod(MethodSpec.methodBuilder("checkLayer").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(int.class, "layer")
-        .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
-        .addStatement("throw new IllegalArgumentException($S + (LAYERS - 1) + $S + layer)", "layer: expected 0 to ",
-            ", got ")
-        .endControlFlow()
-        .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("checkLayer")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addParameter(int.class, "layer")
+            .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
+            .addStatement(
+                "throw new IllegalArgumentException($S + (LAYERS - 1) + $S + layer)",
+                "layer: expected 0 to ",
+                ", got ")
+            .endControlFlow()
+            .build());
     return type.build();
   }
 
@@ -66,63 +106,101 @@ final class GeneratedKernelsWriter {
    * runtime's {@code PreparedLayer.describe()}, so a mismatch error shows both side by side.
    */
   private static MethodSpec variants(ModelSpec model) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("variants").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ParameterizedTypeName.get(List.class, String.class))
-        .addParameter(int.class, "layer")
-        .addStatement("checkLayer(layer)")
-        .beginControlFlow("switch (layer)");
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("variants")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(List.class, String.class))
+            .addParameter(int.class, "layer")
+            .addStatement("checkLayer(layer)")
+            .beginControlFlow("switch (layer)");
     List<LayerSpec> layers = model.layers();
     for (int k = 0; k < layers.size(); k++) {
       LayerSpec layer = layers.get(k);
       List<String> lines = layer.generated().stream().map(v -> describe(layer, v)).toList();
-      m.addCode("case $L:\n", k).addCode("$>")
-          .addStatement("return $T.of($L)", List.class,
-              lines.stream().map(line -> CodeBlock.of("$S", line)).collect(CodeBlock.joining(",\n    ")))
+      m.addCode("case $L:\n", k)
+          .addCode("$>")
+          .addStatement(
+              "return $T.of($L)",
+              List.class,
+              lines.stream()
+                  .map(line -> CodeBlock.of("$S", line))
+                  .collect(CodeBlock.joining(",\n    ")))
           .addCode("$<");
     }
-    return m.addCode("default:\n").addCode("$>").addStatement("return $T.of()", List.class).addCode("$<")
-        .endControlFlow().build();
+    return m.addCode("default:\n")
+        .addCode("$>")
+        .addStatement("return $T.of()", List.class)
+        .addCode("$<")
+        .endControlFlow()
+        .build();
   }
 
-  /** {@code Fc3_Int8: int8 symmetric per-channel static (integer requantization), 128 -> 10, bias, activation NONE}. */
+  /**
+   * {@code Fc3_Int8: int8 symmetric per-channel static (integer requantization), 128 -> 10, bias,
+   * activation NONE}.
+   */
   static String describe(LayerSpec layer, VariantSpec v) {
     String scheme;
     switch (v.precision()) {
       case INT8:
       case INT4:
-        scheme = v.precision().name().toLowerCase(Locale.ROOT)
-            + (v.scheme() == Scheme.SYMMETRIC ? " symmetric" : " asymmetric")
-            + (v.perChannel() ? " per-channel" : " per-tensor")
-            + (v.blockSize() > 0 ? " block " + v.blockSize() : "")
-            + (v.activations() == Activations.FLOAT ? " weight-only" : " " + v.activations().name().toLowerCase(Locale.ROOT))
-            + (v.activations() == Activations.STATIC
-                ? " (" + v.requantization().name().toLowerCase(Locale.ROOT) + " requantization)" : "");
+        scheme =
+            v.precision().name().toLowerCase(Locale.ROOT)
+                + (v.scheme() == Scheme.SYMMETRIC ? " symmetric" : " asymmetric")
+                + (v.perChannel() ? " per-channel" : " per-tensor")
+                + (v.blockSize() > 0 ? " block " + v.blockSize() : "")
+                + (v.activations() == Activations.FLOAT
+                    ? " weight-only"
+                    : " " + v.activations().name().toLowerCase(Locale.ROOT))
+                + (v.activations() == Activations.STATIC
+                    ? " (" + v.requantization().name().toLowerCase(Locale.ROOT) + " requantization)"
+                    : "");
         break;
       case BINARY:
-        scheme = "binary" + (v.perChannel() ? " per-channel" : " per-tensor")
-            + (v.activations() == Activations.BINARY ? " xnor" : " weight-only");
+        scheme =
+            "binary"
+                + (v.perChannel() ? " per-channel" : " per-tensor")
+                + (v.activations() == Activations.BINARY ? " xnor" : " weight-only");
         break;
       default:
         scheme = v.precision().name().toLowerCase(Locale.ROOT);
     }
-    return layer.className(v) + ": " + scheme + ", " + layer.in() + " -> " + layer.out() + ", "
-        + (layer.bias() ? "bias" : "no bias") + ", activation " + layer.activation();
+    return layer.className(v)
+        + ": "
+        + scheme
+        + ", "
+        + layer.in()
+        + " -> "
+        + layer.out()
+        + ", "
+        + (layer.bias() ? "bias" : "no bias")
+        + ", activation "
+        + layer.activation();
   }
 
   /** One question: the layer index (checked), then the matching variants of each layer. */
-  private static MethodSpec kind(ModelSpec model, String name, Set<Precision> precisions, String acceptsArgs,
-      String constructorArgs, ParameterSpec... parameters) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(OPTIONAL_LAYER)
-        .addParameter(int.class, "layer")
-        .addParameters(List.of(parameters))
-        .addStatement("checkLayer(layer)");
+  private static MethodSpec kind(
+      ModelSpec model,
+      String name,
+      Set<Precision> precisions,
+      String acceptsArgs,
+      String constructorArgs,
+      ParameterSpec... parameters) {
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(name)
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(OPTIONAL_LAYER)
+            .addParameter(int.class, "layer")
+            .addParameters(List.of(parameters))
+            .addStatement("checkLayer(layer)");
     boolean any = false;
     List<LayerSpec> layers = model.layers();
     for (int k = 0; k < layers.size(); k++) {
       LayerSpec layer = layers.get(k);
-      List<VariantSpec> variants = layer.generated().stream().filter(v -> precisions.contains(v.precision())).toList();
+      List<VariantSpec> variants =
+          layer.generated().stream().filter(v -> precisions.contains(v.precision())).toList();
       if (variants.isEmpty()) {
         continue;
       }

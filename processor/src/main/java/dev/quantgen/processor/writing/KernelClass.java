@@ -21,6 +21,7 @@ import javax.lang.model.element.Modifier;
  */
 final class KernelClass {
   static final int UNROLL = 4;
+
   /**
    * Layers with at least this many multiply-adds split their rows across cores through {@code
    * Rows.forEach} (which applies the same threshold, {@code Rows.MIN_PARALLEL_MACS}); smaller ones
@@ -31,24 +32,39 @@ final class KernelClass {
   private KernelClass() {}
 
   /** A final class named after the layer and variant, public when the layer is. */
-  static TypeSpec.Builder start(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
-    TypeSpec.Builder type = TypeSpec.classBuilder(layer.className(variant))
-        .addModifiers(Modifier.FINAL)
-        .addOriginatingElement(origin)
-        .addAnnotation(generated(processor));
+  static TypeSpec.Builder start(
+      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(layer.className(variant))
+            .addModifiers(Modifier.FINAL)
+            .addOriginatingElement(origin)
+            .addAnnotation(generated(processor));
     if (layer.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
     type.addField(constant("IN", layer.in(), "Inputs (fan-in {@code K})."));
     type.addField(constant("OUT", layer.out(), "Outputs (channels)."));
-    type.addMethod(MethodSpec.methodBuilder("inputSize").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(int.class).addStatement("return IN").build());
-    type.addMethod(MethodSpec.methodBuilder("outputSize").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(int.class).addStatement("return OUT").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("inputSize")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(int.class)
+            .addStatement("return IN")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("outputSize")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(int.class)
+            .addStatement("return OUT")
+            .build());
     return type;
   }
 
-  /** {@code @Generated(value = processor, comments = version)}: no timestamp, so builds are reproducible. */
+  /**
+   * {@code @Generated(value = processor, comments = version)}: no timestamp, so builds are
+   * reproducible.
+   */
   static AnnotationSpec generated(String processor) {
     return AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
         .addMember("value", "$S", processor)
@@ -58,27 +74,37 @@ final class KernelClass {
 
   static FieldSpec constant(String name, int value, String doc) {
     return FieldSpec.builder(int.class, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .initializer("$L", value).addJavadoc(doc).build();
+        .initializer("$L", value)
+        .addJavadoc(doc)
+        .build();
   }
 
   static FieldSpec privateConstant(String name, int value, String doc) {
     return FieldSpec.builder(int.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("$L", value).addJavadoc(doc).build();
+        .initializer("$L", value)
+        .addJavadoc(doc)
+        .build();
   }
 
   static FieldSpec field(TypeName type, String name) {
     return FieldSpec.builder(type, name, Modifier.PRIVATE, Modifier.FINAL).build();
   }
 
-  /** {@code K}: the run-time chosen bulk inner loops (scalar or Vector API; Lucene's VectorUtil pattern). */
+  /**
+   * {@code K}: the run-time chosen bulk inner loops (scalar or Vector API; Lucene's VectorUtil
+   * pattern).
+   */
   static FieldSpec kernelSupport() {
-    return FieldSpec.builder(RuntimeNames.KERNEL_SUPPORT, "K", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+    return FieldSpec.builder(
+            RuntimeNames.KERNEL_SUPPORT, "K", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer("$T.support()", RuntimeNames.KERNELS)
         .addJavadoc("The inner loops, scalar or Vector API as chosen at run time.")
         .build();
   }
 
-  /** Whether a layer's rows are split across cores: at least {@link #PARALLEL_MACS} multiply-adds. */
+  /**
+   * Whether a layer's rows are split across cores: at least {@link #PARALLEL_MACS} multiply-adds.
+   */
   static boolean parallel(LayerSpec layer) {
     return (long) layer.in() * layer.out() >= PARALLEL_MACS;
   }
@@ -98,16 +124,17 @@ final class KernelClass {
    * Runs a batched product over all output rows, split across cores when {@code Rows.forEach} says
    * so (the batch size is known only at run time). {@code template} is as {@link #split} reads it.
    */
-  static CodeBlock forEachBatchRow(TypeSpec.Builder type, String self, String template, String... args) {
+  static CodeBlock forEachBatchRow(
+      TypeSpec.Builder type, String self, String template, String... args) {
     return split(type, self, "BATCH", "(long) IN * batch", template, "batch", null, args);
   }
 
   /**
    * What one packed word of a binary row costs in int8 multiply-adds for the split decision:
-   * measured here, an XOR + popcount word takes about 0.6 ns in a row loop and an int8
-   * multiply-add about 0.07 ns, so a word counts as 8. A 1024 x 1024 binary layer (16 K words,
-   * about 10 us) stays on one core, where splitting made it three times slower; 8192 x 4096 (512 K
-   * words, about 300 us) splits, which measured 1.28x faster on two cores.
+   * measured here, an XOR + popcount word takes about 0.6 ns in a row loop and an int8 multiply-add
+   * about 0.07 ns, so a word counts as 8. A 1024 x 1024 binary layer (16 K words, about 10 us)
+   * stays on one core, where splitting made it three times slower; 8192 x 4096 (512 K words, about
+   * 300 us) splits, which measured 1.28x faster on two cores.
    */
   static final long BINARY_WORD_MACS = 8;
 
@@ -118,8 +145,16 @@ final class KernelClass {
   static CodeBlock forEachBinaryRow(TypeSpec.Builder type, LayerSpec layer, String self) {
     long words = (layer.in() + 63) / 64;
     return words * BINARY_WORD_MACS * layer.out() >= PARALLEL_MACS
-        ? split(type, self, "ROWS", "WORDS * " + BINARY_WORD_MACS + "L", "{layer}.rows({0}, {value}, {1}, {from}, {to})",
-            null, "b", "longs bits", "floats y")
+        ? split(
+            type,
+            self,
+            "ROWS",
+            "WORDS * " + BINARY_WORD_MACS + "L",
+            "{layer}.rows({0}, {value}, {1}, {from}, {to})",
+            null,
+            "b",
+            "longs bits",
+            "floats y")
         : CodeBlock.of("rows(bits, b, y, 0, OUT);\n");
   }
 
@@ -131,23 +166,44 @@ final class KernelClass {
    * {@code args} (each {@code "bytes qx"}, {@code "ints acc"}, {@code "floats y"} or {@code "longs
    * bits"}), {@code {count}} for {@code count} and {@code {value}} for the float {@code value}.
    */
-  static CodeBlock split(TypeSpec.Builder type, String self, String field, String macsPerRow, String template,
-      String count, String value, String... args) {
-    String body = template.replace("{from}", "from").replace("{to}", "to")
-        .replace("{layer}", "((" + self + ") call.layer())").replace("{count}", "call.count()")
-        .replace("{value}", "call.value()");
+  static CodeBlock split(
+      TypeSpec.Builder type,
+      String self,
+      String field,
+      String macsPerRow,
+      String template,
+      String count,
+      String value,
+      String... args) {
+    String body =
+        template
+            .replace("{from}", "from")
+            .replace("{to}", "to")
+            .replace("{layer}", "((" + self + ") call.layer())")
+            .replace("{count}", "call.count()")
+            .replace("{value}", "call.value()");
     String[] locals = new String[4];
     for (int i = 0; i < args.length; i++) {
       String[] typed = args[i].split(" ");
       body = body.replace("{" + i + "}", "call." + typed[0] + "(" + i + ")");
       locals[i] = typed[1];
     }
-    type.addField(FieldSpec.builder(RuntimeNames.SPLIT_BODY, field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("(call, from, to) -> $L", body)
-        .build());
-    return CodeBlock.of("$T.of($L, this, $L, $L, $L, $L, $L)$L.forEach(OUT, $L);\n", RuntimeNames.SPLIT_CALL, field,
-        locals[0], locals[1], locals[2], locals[3], count == null ? "0" : count,
-        value == null ? "" : ".withValue(" + value + ")", macsPerRow);
+    type.addField(
+        FieldSpec.builder(
+                RuntimeNames.SPLIT_BODY, field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .initializer("(call, from, to) -> $L", body)
+            .build());
+    return CodeBlock.of(
+        "$T.of($L, this, $L, $L, $L, $L, $L)$L.forEach(OUT, $L);\n",
+        RuntimeNames.SPLIT_CALL,
+        field,
+        locals[0],
+        locals[1],
+        locals[2],
+        locals[3],
+        count == null ? "0" : count,
+        value == null ? "" : ".withValue(" + value + ")",
+        macsPerRow);
   }
 
   private static String rowsCall(int args) {
@@ -206,9 +262,14 @@ final class KernelClass {
     }
   }
 
-  /** The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, or empty for none. */
+  /**
+   * The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, or empty
+   * for none.
+   */
   static String label(Activation activation) {
-    return activation == Activation.NONE ? "" : activation.name().toLowerCase(java.util.Locale.ROOT);
+    return activation == Activation.NONE
+        ? ""
+        : activation.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The runtime constant of an activation. */
@@ -223,7 +284,8 @@ final class KernelClass {
   static MethodSpec accepts(TypeName type, String name, CodeBlock condition) {
     return MethodSpec.methodBuilder("accepts")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Whether this kernel runs {@code $L}: they were prepared for this layer's shape and configuration.\n",
+        .addJavadoc(
+            "Whether this kernel runs {@code $L}: they were prepared for this layer's shape and configuration.\n",
             name)
         .returns(boolean.class)
         .addParameter(type, name)
@@ -232,8 +294,8 @@ final class KernelClass {
   }
 
   /**
-   * The static factory every kernel has, so a model can build any variant the same way:
-   * {@code prepare(weights, input, output)}.
+   * The static factory every kernel has, so a model can build any variant the same way: {@code
+   * prepare(weights, input, output)}.
    */
   static MethodSpec.Builder prepare(LayerSpec layer, VariantSpec variant) {
     ClassName self = ClassName.get(layer.packageName(), layer.className(variant));
@@ -251,14 +313,23 @@ final class KernelClass {
    * accumulators over the largest multiple of {@code UNROLL}, then a scalar tail into the first,
    * then a pairwise combine. With a constant length, empty loops are left out.
    */
-  static CodeBlock unrolledSum(TypeName acc, String zero, String lengthExpr, Integer constantLength,
+  static CodeBlock unrolledSum(
+      TypeName acc,
+      String zero,
+      String lengthExpr,
+      Integer constantLength,
       java.util.function.Function<String, CodeBlock> term) {
     return unrolledSum(acc, zero, lengthExpr, constantLength, term, null);
   }
 
   /** As above, with one more statement (adding into {@code a0}) before the combine. */
-  static CodeBlock unrolledSum(TypeName acc, String zero, String lengthExpr, Integer constantLength,
-      java.util.function.Function<String, CodeBlock> term, CodeBlock extra) {
+  static CodeBlock unrolledSum(
+      TypeName acc,
+      String zero,
+      String lengthExpr,
+      Integer constantLength,
+      java.util.function.Function<String, CodeBlock> term,
+      CodeBlock extra) {
     CodeBlock.Builder b = CodeBlock.builder();
     boolean body = constantLength == null || constantLength >= UNROLL;
     boolean tail = constantLength == null || constantLength % UNROLL != 0;

@@ -10,7 +10,8 @@ public final class KernelWriters {
   private KernelWriters() {}
 
   /** The generated source of one variant of a dense layer. */
-  public static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+  public static JavaFile write(
+      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
     switch (variant.precision()) {
       case FP32:
       case FP16:

@@ -26,15 +26,22 @@ import javax.lang.model.element.Modifier;
 public final class SpatialKernelWriter {
   private SpatialKernelWriter() {}
 
-  /** The generated sources of one spatial layer (none for {@code @Flatten}, which moves no value). */
+  /**
+   * The generated sources of one spatial layer (none for {@code @Flatten}, which moves no value).
+   */
   public static List<JavaFile> write(SpatialSpec layer, String processor, Element origin) {
     List<JavaFile> files = new ArrayList<>();
     switch (layer.kind()) {
       case CONV:
-        files.add(file(layer, ConvKernelWriter.write(layer, VariantSpec.FP32_BASELINE, processor, origin), processor));
+        files.add(
+            file(
+                layer,
+                ConvKernelWriter.write(layer, VariantSpec.FP32_BASELINE, processor, origin),
+                processor));
         for (VariantSpec variant : layer.requested()) {
           if (variant.precision() != Precision.FP32) {
-            files.add(file(layer, ConvKernelWriter.write(layer, variant, processor, origin), processor));
+            files.add(
+                file(layer, ConvKernelWriter.write(layer, variant, processor, origin), processor));
           }
         }
         break;
@@ -52,12 +59,17 @@ public final class SpatialKernelWriter {
     return GeneratedFile.of(layer.packageName(), type, processor, layer.qualifiedName());
   }
 
-  /** A kernel class with the shape constants, the resolved window and the size accessors every spatial kernel has. */
-  static TypeSpec.Builder start(SpatialSpec layer, String suffix, String processor, Element origin) {
-    TypeSpec.Builder type = TypeSpec.classBuilder(layer.className(suffix))
-        .addModifiers(Modifier.FINAL)
-        .addOriginatingElement(origin)
-        .addAnnotation(KernelClass.generated(processor));
+  /**
+   * A kernel class with the shape constants, the resolved window and the size accessors every
+   * spatial kernel has.
+   */
+  static TypeSpec.Builder start(
+      SpatialSpec layer, String suffix, String processor, Element origin) {
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(layer.className(suffix))
+            .addModifiers(Modifier.FINAL)
+            .addOriginatingElement(origin)
+            .addAnnotation(KernelClass.generated(processor));
     if (layer.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -68,26 +80,58 @@ public final class SpatialKernelWriter {
     type.addField(KernelClass.constant("OUT_CHANNELS", layer.outChannels(), "Output channels."));
     type.addField(KernelClass.constant("OUT_HEIGHT", layer.outHeight(), "Output height."));
     type.addField(KernelClass.constant("OUT_WIDTH", layer.outWidth(), "Output width."));
-    type.addField(KernelClass.constant("IN", layer.inSize(), "Input values per sample, {@code [C, H, W]} row-major."));
+    type.addField(
+        KernelClass.constant(
+            "IN", layer.inSize(), "Input values per sample, {@code [C, H, W]} row-major."));
     type.addField(KernelClass.constant("OUT", layer.outSize(), "Output values per sample."));
-    type.addField(FieldSpec.builder(RuntimeNames.WINDOW_2D, "WINDOW", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The window with its padding resolved for this input size (pads top, left, bottom, right).\n")
-        .initializer("new $T($L, $L, $L, $L, $L, $L, $T.EXPLICIT, $L, $L, $L, $L)", RuntimeNames.WINDOW_2D,
-            w.kernelHeight(), w.kernelWidth(), w.strideHeight(), w.strideWidth(), w.dilationHeight(),
-            w.dilationWidth(), RuntimeNames.PAD_MODE, w.padTop(), w.padLeft(), w.padBottom(), w.padRight())
-        .build());
+    type.addField(
+        FieldSpec.builder(
+                RuntimeNames.WINDOW_2D, "WINDOW", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "The window with its padding resolved for this input size (pads top, left, bottom, right).\n")
+            .initializer(
+                "new $T($L, $L, $L, $L, $L, $L, $T.EXPLICIT, $L, $L, $L, $L)",
+                RuntimeNames.WINDOW_2D,
+                w.kernelHeight(),
+                w.kernelWidth(),
+                w.strideHeight(),
+                w.strideWidth(),
+                w.dilationHeight(),
+                w.dilationWidth(),
+                RuntimeNames.PAD_MODE,
+                w.padTop(),
+                w.padLeft(),
+                w.padBottom(),
+                w.padRight())
+            .build());
     type.addField(KernelClass.privateConstant("KH", w.kernelHeight(), "Kernel height."));
     type.addField(KernelClass.privateConstant("KW", w.kernelWidth(), "Kernel width."));
     type.addField(KernelClass.privateConstant("SH", w.strideHeight(), "Vertical stride."));
     type.addField(KernelClass.privateConstant("SW", w.strideWidth(), "Horizontal stride."));
-    type.addField(KernelClass.privateConstant("PAD_TOP", w.padTop(), "Padding rows above the input."));
-    type.addField(KernelClass.privateConstant("PAD_LEFT", w.padLeft(), "Padding columns left of the input."));
-    type.addField(KernelClass.privateConstant("IN_PLANE", layer.inHeight() * layer.inWidth(), "Cells per input channel."));
-    type.addField(KernelClass.privateConstant("PLANE", layer.outHeight() * layer.outWidth(), "Cells per output channel."));
-    type.addMethod(MethodSpec.methodBuilder("inputSize").addModifiers(Modifier.PUBLIC).returns(int.class)
-        .addJavadoc("{@link #IN}.\n").addStatement("return IN").build());
-    type.addMethod(MethodSpec.methodBuilder("outputSize").addModifiers(Modifier.PUBLIC).returns(int.class)
-        .addJavadoc("{@link #OUT}.\n").addStatement("return OUT").build());
+    type.addField(
+        KernelClass.privateConstant("PAD_TOP", w.padTop(), "Padding rows above the input."));
+    type.addField(
+        KernelClass.privateConstant("PAD_LEFT", w.padLeft(), "Padding columns left of the input."));
+    type.addField(
+        KernelClass.privateConstant(
+            "IN_PLANE", layer.inHeight() * layer.inWidth(), "Cells per input channel."));
+    type.addField(
+        KernelClass.privateConstant(
+            "PLANE", layer.outHeight() * layer.outWidth(), "Cells per output channel."));
+    type.addMethod(
+        MethodSpec.methodBuilder("inputSize")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(int.class)
+            .addJavadoc("{@link #IN}.\n")
+            .addStatement("return IN")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("outputSize")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(int.class)
+            .addJavadoc("{@link #OUT}.\n")
+            .addStatement("return OUT")
+            .build());
     return type;
   }
 }

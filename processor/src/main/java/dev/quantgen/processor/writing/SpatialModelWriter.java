@@ -30,9 +30,9 @@ import javax.lang.model.util.Elements;
  *   <li>{@code Floats}: every layer's default variant where it takes float activations (FP16,
  *       BINARY, dynamic and weight-only INT8/INT4), FP32 where the default is static;
  *   <li>{@code Int8}: the input is quantized once and int8 values flow between layers that can take
- *       them (static INT8 and INT4 convolutions and dense layers, max pooling and flatten, which pass
- *       their input's parameters through); any other layer (a float-activation convolution or dense
- *       layer, average pooling) dequantizes its input, runs its default variant in float and
+ *       them (static INT8 and INT4 convolutions and dense layers, max pooling and flatten, which
+ *       pass their input's parameters through); any other layer (a float-activation convolution or
+ *       dense layer, average pooling) dequantizes its input, runs its default variant in float and
  *       quantizes its output to its own calibrated parameters. The last output is dequantized.
  *       Joins ({@code @Add}, {@code @Concat}) read the earlier output in place and requantize both
  *       inputs with {@code Int8Join}; a final {@code @Softmax} writes float probabilities. Its
@@ -40,19 +40,21 @@ import javax.lang.model.util.Elements;
  *       of the same size.
  * </ul>
  *
- * <p>Weights are bound by name: {@code "<Layer>.weight"} and {@code "<Layer>.bias"} with the layer's
- * simple class name; dense weights are {@code [out, in]}, convolution weights
- * {@code [M, C / groups, kh, kw]}.
+ * <p>Weights are bound by name: {@code "<Layer>.weight"} and {@code "<Layer>.bias"} with the
+ * layer's simple class name; dense weights are {@code [out, in]}, convolution weights {@code [M, C
+ * / groups, kh, kw]}.
  */
 public final class SpatialModelWriter {
-  private static final TypeName WEIGHTS = ParameterizedTypeName.get(ClassName.get(Map.class),
-      ClassName.get(String.class), RuntimeNames.FLOAT_TENSOR);
-  private static final TypeName PARAMS = ParameterizedTypeName.get(ClassName.get(List.class),
-      RuntimeNames.ACTIVATION_PARAMS);
-  private static final TypeName SAMPLES = ParameterizedTypeName.get(ClassName.get(Iterable.class),
-      TypeName.get(float[].class));
+  private static final TypeName WEIGHTS =
+      ParameterizedTypeName.get(
+          ClassName.get(Map.class), ClassName.get(String.class), RuntimeNames.FLOAT_TENSOR);
+  private static final TypeName PARAMS =
+      ParameterizedTypeName.get(ClassName.get(List.class), RuntimeNames.ACTIVATION_PARAMS);
+  private static final TypeName SAMPLES =
+      ParameterizedTypeName.get(ClassName.get(Iterable.class), TypeName.get(float[].class));
 
-  private static final ClassName CONV_KERNELS = ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
+  private static final ClassName CONV_KERNELS =
+      ClassName.get("dev.quantgen.runtime.conv", "ConvKernels");
   private static final ClassName INT8_ROWS = ClassName.get("dev.quantgen.runtime.conv", "Int8Rows");
   private static final ClassName GRAPH_OPS = ClassName.get("dev.quantgen.runtime.conv", "GraphOps");
   private static final ClassName INT8_JOIN = ClassName.get("dev.quantgen.runtime.conv", "Int8Join");
@@ -60,59 +62,100 @@ public final class SpatialModelWriter {
   private SpatialModelWriter() {}
 
   /** The generated model source; originating elements are the model and every layer it reads. */
-  public static JavaFile write(ModelSpec model, String processor, Element origin, Elements elements) {
+  public static JavaFile write(
+      ModelSpec model, String processor, Element origin, Elements elements) {
     List<ModelLayer> layers = model.sequence();
     ClassName self = ClassName.get(model.packageName(), model.className());
-    TypeSpec.Builder type = TypeSpec.classBuilder(self)
-        .addModifiers(Modifier.FINAL)
-        .addOriginatingElement(origin)
-        .addAnnotation(KernelClass.generated(processor))
-        .addJavadoc("The layers of {@link $L} wired together, one sample at a time, with no reflection.\n\n",
-            model.qualifiedName())
-        .addJavadoc("<p>Weights are bound by name: {@code \"<Layer>.weight\"} and {@code \"<Layer>.bias\"}. {@code Int8}\n"
-            + "keeps int8 values between static INT8/INT4 convolutions and dense layers, max pooling and flatten; other\n"
-            + "layers dequantize, run in float, and quantize to their own calibrated parameters.\n");
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(self)
+            .addModifiers(Modifier.FINAL)
+            .addOriginatingElement(origin)
+            .addAnnotation(KernelClass.generated(processor))
+            .addJavadoc(
+                "The layers of {@link $L} wired together, one sample at a time, with no reflection.\n\n",
+                model.qualifiedName())
+            .addJavadoc(
+                "<p>Weights are bound by name: {@code \"<Layer>.weight\"} and {@code \"<Layer>.bias\"}. {@code Int8}\n"
+                    + "keeps int8 values between static INT8/INT4 convolutions and dense layers, max pooling and flatten; other\n"
+                    + "layers dequantize, run in float, and quantize to their own calibrated parameters.\n");
     if (model.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
-    layers.stream().map(l -> elements.getTypeElement(l.qualifiedName())).distinct()
+    layers.stream()
+        .map(l -> elements.getTypeElement(l.qualifiedName()))
+        .distinct()
         .forEach(type::addOriginatingElement);
-    type.addField(KernelClass.constant("INPUT_SIZE", inSize(layers.get(0)), "Values per input sample."));
-    type.addField(KernelClass.constant("OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)),
-        "Values per output sample."));
+    type.addField(
+        KernelClass.constant("INPUT_SIZE", inSize(layers.get(0)), "Values per input sample."));
+    type.addField(
+        KernelClass.constant(
+            "OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)), "Values per output sample."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    type.addMethod(MethodSpec.methodBuilder("fp32").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Every layer's FP32 kernel.\n\n@throws IllegalArgumentException if a weight is missing or misshapen\n")
-        .returns(self.nestedClass("Fp32")).addParameter(WEIGHTS, "weights")
-        .addStatement("return new Fp32(weights)").build());
-    type.addMethod(MethodSpec.methodBuilder("floats").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Every layer's default variant with float activations (FP16, BINARY, dynamic and weight-only\n"
-            + "integers); layers whose default is static int8 run FP32 here.\n\n"
-            + "@throws IllegalArgumentException if a weight is missing or misshapen\n")
-        .returns(self.nestedClass("Floats")).addParameter(WEIGHTS, "weights")
-        .addStatement("return new Floats(weights)").build());
-    type.addMethod(MethodSpec.methodBuilder("int8").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("The int8 model with given activation parameters: the input's, then one per layer output (those\n"
-            + "of max pooling and flatten are ignored: they keep their input's).\n\n"
-            + "@throws IllegalArgumentException if a weight is missing or misshapen, or there are not LAYERS + 1 parameters\n")
-        .returns(self.nestedClass("Int8")).addParameter(WEIGHTS, "weights").addParameter(PARAMS, "params")
-        .addStatement("return new Int8(weights, params)").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("fp32")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc(
+                "Every layer's FP32 kernel.\n\n@throws IllegalArgumentException if a weight is missing or misshapen\n")
+            .returns(self.nestedClass("Fp32"))
+            .addParameter(WEIGHTS, "weights")
+            .addStatement("return new Fp32(weights)")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("floats")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc(
+                "Every layer's default variant with float activations (FP16, BINARY, dynamic and weight-only\n"
+                    + "integers); layers whose default is static int8 run FP32 here.\n\n"
+                    + "@throws IllegalArgumentException if a weight is missing or misshapen\n")
+            .returns(self.nestedClass("Floats"))
+            .addParameter(WEIGHTS, "weights")
+            .addStatement("return new Floats(weights)")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("int8")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc(
+                "The int8 model with given activation parameters: the input's, then one per layer output (those\n"
+                    + "of max pooling and flatten are ignored: they keep their input's).\n\n"
+                    + "@throws IllegalArgumentException if a weight is missing or misshapen, or there are not LAYERS + 1 parameters\n")
+            .returns(self.nestedClass("Int8"))
+            .addParameter(WEIGHTS, "weights")
+            .addParameter(PARAMS, "params")
+            .addStatement("return new Int8(weights, params)")
+            .build());
     type.addMethod(calibrate(layers, self));
-    type.addMethod(MethodSpec.methodBuilder("tensor").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(RuntimeNames.FLOAT_TENSOR).addParameter(WEIGHTS, "weights").addParameter(String.class, "name")
-        .addStatement("$T t = weights.get(name)", RuntimeNames.FLOAT_TENSOR)
-        .beginControlFlow("if (t == null)")
-        .addStatement("throw new IllegalArgumentException($S + name + $S + weights.keySet())", "weights: no tensor \"",
-            "\", expected one for every layer with weights; got ")
-        .endControlFlow()
-        .addStatement("return t").build());
-    type.addMethod(MethodSpec.methodBuilder("denseWeights").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(RuntimeNames.DENSE_WEIGHTS).addParameter(WEIGHTS, "weights").addParameter(String.class, "layer")
-        .addParameter(int.class, "in").addParameter(int.class, "out").addParameter(boolean.class, "bias")
-        .addStatement("return $T.of(in, out, tensor(weights, layer + $S).toArray(), "
-            + "bias ? tensor(weights, layer + $S).toArray() : null)", RuntimeNames.DENSE_WEIGHTS, ".weight", ".bias")
-        .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("tensor")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(RuntimeNames.FLOAT_TENSOR)
+            .addParameter(WEIGHTS, "weights")
+            .addParameter(String.class, "name")
+            .addStatement("$T t = weights.get(name)", RuntimeNames.FLOAT_TENSOR)
+            .beginControlFlow("if (t == null)")
+            .addStatement(
+                "throw new IllegalArgumentException($S + name + $S + weights.keySet())",
+                "weights: no tensor \"",
+                "\", expected one for every layer with weights; got ")
+            .endControlFlow()
+            .addStatement("return t")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("denseWeights")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(RuntimeNames.DENSE_WEIGHTS)
+            .addParameter(WEIGHTS, "weights")
+            .addParameter(String.class, "layer")
+            .addParameter(int.class, "in")
+            .addParameter(int.class, "out")
+            .addParameter(boolean.class, "bias")
+            .addStatement(
+                "return $T.of(in, out, tensor(weights, layer + $S).toArray(), "
+                    + "bias ? tensor(weights, layer + $S).toArray() : null)",
+                RuntimeNames.DENSE_WEIGHTS,
+                ".weight",
+                ".bias")
+            .build());
     type.addType(floatForm(layers, false));
     type.addType(floatForm(layers, true));
     type.addType(int8(layers));
@@ -133,11 +176,15 @@ public final class SpatialModelWriter {
   }
 
   private static ClassName kernel(ModelLayer l, String suffix) {
-    return ClassName.get(l instanceof LayerSpec d ? d.packageName() : ((SpatialSpec) l).packageName(),
+    return ClassName.get(
+        l instanceof LayerSpec d ? d.packageName() : ((SpatialSpec) l).packageName(),
         l.baseName() + "_" + suffix);
   }
 
-  /** Whether a layer is a graph operator the runtime's {@code GraphOps} and {@code Int8Join} run (no generated kernel). */
+  /**
+   * Whether a layer is a graph operator the runtime's {@code GraphOps} and {@code Int8Join} run (no
+   * generated kernel).
+   */
   private static boolean graphOp(ModelLayer l) {
     if (!(l instanceof SpatialSpec s)) {
       return false;
@@ -153,13 +200,20 @@ public final class SpatialModelWriter {
     }
   }
 
-  /** The variable holding a join's second input: {@code input} for the model's input, else its layer's, formatted. */
-  private static String from(List<ModelLayer> layers, SpatialSpec join, String input, String layerFormat) {
+  /**
+   * The variable holding a join's second input: {@code input} for the model's input, else its
+   * layer's, formatted.
+   */
+  private static String from(
+      List<ModelLayer> layers, SpatialSpec join, String input, String layerFormat) {
     int j = ModelValidator.source(layers, join);
     return j < 0 ? input : String.format(java.util.Locale.ROOT, layerFormat, j);
   }
 
-  /** A float graph operator's call: {@code a} in (and {@code b}, a join's second input), {@code y} out. */
+  /**
+   * A float graph operator's call: {@code a} in (and {@code b}, a join's second input), {@code y}
+   * out.
+   */
   private static CodeBlock floatGraphCall(SpatialSpec g, String a, String b, String y) {
     switch (g.kind()) {
       case ADD:
@@ -169,7 +223,12 @@ public final class SpatialModelWriter {
       case SOFTMAX:
         return CodeBlock.of("$T.softmax($L, $L)", GRAPH_OPS, a, y);
       default:
-        return CodeBlock.of("$T.globalAveragePool($L, $L, $L, $L)", GRAPH_OPS, a, y, g.inChannels(),
+        return CodeBlock.of(
+            "$T.globalAveragePool($L, $L, $L, $L)",
+            GRAPH_OPS,
+            a,
+            y,
+            g.inChannels(),
             g.inHeight() * g.inWidth());
     }
   }
@@ -177,13 +236,21 @@ public final class SpatialModelWriter {
   /** The FP32 kernel expression a layer is built with, or null for flatten. */
   private static CodeBlock fp32Kernel(ModelLayer l) {
     if (l instanceof LayerSpec d) {
-      return CodeBlock.of("new $T(denseWeights(weights, $S, $L, $L, $L))", kernel(l, "Fp32"), d.simpleName(), d.in(),
-          d.out(), d.bias());
+      return CodeBlock.of(
+          "new $T(denseWeights(weights, $S, $L, $L, $L))",
+          kernel(l, "Fp32"),
+          d.simpleName(),
+          d.in(),
+          d.out(),
+          d.bias());
     }
     SpatialSpec s = (SpatialSpec) l;
     switch (s.kind()) {
       case CONV:
-        return CodeBlock.of("new $T(tensor(weights, $S), $L)", kernel(l, "Fp32"), s.simpleName() + ".weight",
+        return CodeBlock.of(
+            "new $T(tensor(weights, $S), $L)",
+            kernel(l, "Fp32"),
+            s.simpleName() + ".weight",
             s.bias() ? CodeBlock.of("tensor(weights, $S)", s.simpleName() + ".bias") : "null");
       case FLATTEN:
         return null;
@@ -205,86 +272,133 @@ public final class SpatialModelWriter {
     return kernel(l, floatActivations(v) ? v.suffix() : "Fp32");
   }
 
-  /** The expression building {@link #floatKernelClass}, {@code input} and {@code output} for {@code prepare}. */
-  private static CodeBlock floatKernel(ModelLayer l, boolean defaults, CodeBlock input, CodeBlock output) {
+  /**
+   * The expression building {@link #floatKernelClass}, {@code input} and {@code output} for {@code
+   * prepare}.
+   */
+  private static CodeBlock floatKernel(
+      ModelLayer l, boolean defaults, CodeBlock input, CodeBlock output) {
     VariantSpec v = defaults ? defaultVariant(l) : VariantSpec.FP32_BASELINE;
     if (!floatActivations(v) || v.precision() == Precision.FP32) {
       return fp32Kernel(l);
     }
     if (l instanceof LayerSpec d) {
-      return CodeBlock.of("$T.prepare(denseWeights(weights, $S, $L, $L, $L), $L, $L)", kernel(l, v.suffix()),
-          d.simpleName(), d.in(), d.out(), d.bias(), input, output);
+      return CodeBlock.of(
+          "$T.prepare(denseWeights(weights, $S, $L, $L, $L), $L, $L)",
+          kernel(l, v.suffix()),
+          d.simpleName(),
+          d.in(),
+          d.out(),
+          d.bias(),
+          input,
+          output);
     }
     return prepareConv((SpatialSpec) l, input, output);
   }
 
-  /** {@code <Layer>_<Default>.prepare(weight, bias, input, output)} of a convolution's default variant. */
+  /**
+   * {@code <Layer>_<Default>.prepare(weight, bias, input, output)} of a convolution's default
+   * variant.
+   */
   private static CodeBlock prepareConv(SpatialSpec s, CodeBlock input, CodeBlock output) {
-    return CodeBlock.of("$T.prepare(tensor(weights, $S), $L, $L, $L)", kernel(s, s.defaultVariant().suffix()),
-        s.simpleName() + ".weight", s.bias() ? CodeBlock.of("tensor(weights, $S)", s.simpleName() + ".bias") : "null",
-        input, output);
+    return CodeBlock.of(
+        "$T.prepare(tensor(weights, $S), $L, $L, $L)",
+        kernel(s, s.defaultVariant().suffix()),
+        s.simpleName() + ".weight",
+        s.bias() ? CodeBlock.of("tensor(weights, $S)", s.simpleName() + ".bias") : "null",
+        input,
+        output);
   }
 
   private static VariantSpec defaultVariant(ModelLayer l) {
     return l instanceof LayerSpec d ? d.defaultVariant() : ((SpatialSpec) l).defaultVariant();
   }
 
-  /** Whether a variant's kernel takes and returns float activations (everything but static integers). */
+  /**
+   * Whether a variant's kernel takes and returns float activations (everything but static
+   * integers).
+   */
   private static boolean floatActivations(VariantSpec v) {
     return !(v.integerAccumulator() && v.activations() == Activations.STATIC);
   }
 
-  /** {@code Fp32} (every layer's FP32 kernel) or {@code Floats} (default variants with float activations). */
+  /**
+   * {@code Fp32} (every layer's FP32 kernel) or {@code Floats} (default variants with float
+   * activations).
+   */
   private static TypeSpec floatForm(List<ModelLayer> layers, boolean defaults) {
-    TypeSpec.Builder type = TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(defaults
-            ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
-              + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
-              + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-              + "buffers, {@code trace} allocates every layer's output.\n"
-            : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-              + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
-    TypeSpec.Builder scratchType = TypeSpec.classBuilder("Scratch")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("One thread's activations for {@code forward(x, y)}, so a call allocates none.\n");
-    MethodSpec.Builder run = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
-            + "{@code y}; equals {@code forward(x)} bit for bit.\n")
-        .addParameter(float[].class, "x").addParameter(float[].class, "y")
-        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-        .addStatement("Scratch s = SCRATCH.get()")
-        .addStatement("float[] a = x");
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                defaults
+                    ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
+                        + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
+                        + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                        + "buffers, {@code trace} allocates every layer's output.\n"
+                    : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                        + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+    TypeSpec.Builder scratchType =
+        TypeSpec.classBuilder("Scratch")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "One thread's activations for {@code forward(x, y)}, so a call allocates none.\n");
+    MethodSpec.Builder run =
+        MethodSpec.methodBuilder("forward")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
+                    + "{@code y}; equals {@code forward(x)} bit for bit.\n")
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addStatement(
+                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+            .addStatement(
+                "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+            .addStatement("Scratch s = SCRATCH.get()")
+            .addStatement("float[] a = x");
     int last = layers.size() - 1;
     while (last >= 0 && floatKernelClass(layers.get(last), defaults) == null) {
       last--;
     }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
-    MethodSpec.Builder trace = MethodSpec.methodBuilder("trace").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
-        .returns(float[][].class).addParameter(float[].class, "x")
-        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-        .addStatement("float[][] out = new float[LAYERS][]")
-        .addStatement("float[] a = x");
+    MethodSpec.Builder trace =
+        MethodSpec.methodBuilder("trace")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
+            .returns(float[][].class)
+            .addParameter(float[].class, "x")
+            .addStatement(
+                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+            .addStatement("float[][] out = new float[LAYERS][]")
+            .addStatement("float[] a = x");
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
       if (graphOp(l)) {
         SpatialSpec g = (SpatialSpec) l;
-        trace.addStatement("out[$L] = new float[$L]", k, outSize(l))
-            .addStatement(floatGraphCall(g, "a", g.joins() ? from(layers, g, "x", "out[%d]") : null, "out[" + k + "]"));
+        trace
+            .addStatement("out[$L] = new float[$L]", k, outSize(l))
+            .addStatement(
+                floatGraphCall(
+                    g, "a", g.joins() ? from(layers, g, "x", "out[%d]") : null, "out[" + k + "]"));
       } else if (kc != null) {
         String f = field(l, k);
         type.addField(KernelClass.field(kc, f));
-        ctor.addStatement("this.$L = $L", f, floatKernel(l, defaults, CodeBlock.of("null"), CodeBlock.of("null")));
-        trace.addStatement("out[$L] = new float[$L]", k, outSize(l))
+        ctor.addStatement(
+            "this.$L = $L",
+            f,
+            floatKernel(l, defaults, CodeBlock.of("null"), CodeBlock.of("null")));
+        trace
+            .addStatement("out[$L] = new float[$L]", k, outSize(l))
             .addStatement("$L.forward(a, out[$L])", f, k);
         if (k == last) {
           run.addStatement("$L.forward(a, y)", f);
         } else {
-          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
-              .initializer("new float[$L]", outSize(l)).build());
+          scratchType.addField(
+              com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", outSize(l))
+                  .build());
           run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
         }
       } else {
@@ -297,51 +411,73 @@ public final class SpatialModelWriter {
     }
     trace.addStatement("return out");
     type.addType(scratchType.build());
-    type.addField(com.palantir.javapoet.FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
-            ClassName.get("", "Scratch")), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class).build());
+    type.addField(
+        com.palantir.javapoet.FieldSpec.builder(
+                ParameterizedTypeName.get(
+                    ClassName.get(ThreadLocal.class), ClassName.get("", "Scratch")),
+                "SCRATCH",
+                Modifier.PRIVATE,
+                Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
+            .build());
     type.addMethod(ctor.build());
     type.addMethod(trace.build());
-    type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The output for one sample.\n")
-        .returns(float[].class).addParameter(float[].class, "x")
-        .addStatement("float[] y = new float[OUTPUT_SIZE]")
-        .addStatement("forward(x, y)")
-        .addStatement("return y").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("forward")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("The output for one sample.\n")
+            .returns(float[].class)
+            .addParameter(float[].class, "x")
+            .addStatement("float[] y = new float[OUTPUT_SIZE]")
+            .addStatement("forward(x, y)")
+            .addStatement("return y")
+            .build());
     type.addMethod(run.build());
     return type.build();
   }
 
   private static MethodSpec calibrate(List<ModelLayer> layers, ClassName self) {
-    MethodSpec.Builder b = MethodSpec.methodBuilder("calibrate").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("Static INT8 calibration: the FP32 model runs on {@code samples}, each activation's min/max gives its\n"
-            + "asymmetric int8 parameters ({@code ActivationParams.fromRange}); max pooling and flatten keep their input's.\n\n"
-            + "@throws IllegalArgumentException if there is no sample or an activation is NaN or infinite\n")
-        .returns(self.nestedClass("Int8")).addParameter(WEIGHTS, "weights").addParameter(SAMPLES, "samples")
-        .addStatement("Fp32 fp32 = new Fp32(weights)")
-        .addStatement("float[] lo = new float[LAYERS + 1]")
-        .addStatement("float[] hi = new float[LAYERS + 1]")
-        .addStatement("$T.fill(lo, Float.POSITIVE_INFINITY)", java.util.Arrays.class)
-        .addStatement("$T.fill(hi, Float.NEGATIVE_INFINITY)", java.util.Arrays.class)
-        .addStatement("int n = 0")
-        .beginControlFlow("for (float[] x : samples)")
-        .addStatement("float[][] t = fp32.trace(x)")
-        .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
-        .beginControlFlow("for (float v : k == 0 ? x : t[k - 1])")
-        .addStatement("lo[k] = Math.min(lo[k], v)")
-        .addStatement("hi[k] = Math.max(hi[k], v)")
-        .endControlFlow()
-        .endControlFlow()
-        .addStatement("n++")
-        .endControlFlow()
-        .beginControlFlow("if (n == 0)")
-        .addStatement("throw new IllegalArgumentException($S)", "samples: empty, expected at least one calibration sample")
-        .endControlFlow()
-        .addStatement("$T<$T> params = new $T<>()", List.class, RuntimeNames.ACTIVATION_PARAMS, java.util.ArrayList.class)
-        .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
-        .addStatement("params.add($T.fromRange(lo[k], hi[k]))", RuntimeNames.ACTIVATION_PARAMS)
-        .endControlFlow()
-        .addStatement("return new Int8(weights, params)");
+    MethodSpec.Builder b =
+        MethodSpec.methodBuilder("calibrate")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc(
+                "Static INT8 calibration: the FP32 model runs on {@code samples}, each activation's min/max gives its\n"
+                    + "asymmetric int8 parameters ({@code ActivationParams.fromRange}); max pooling and flatten keep their input's.\n\n"
+                    + "@throws IllegalArgumentException if there is no sample or an activation is NaN or infinite\n")
+            .returns(self.nestedClass("Int8"))
+            .addParameter(WEIGHTS, "weights")
+            .addParameter(SAMPLES, "samples")
+            .addStatement("Fp32 fp32 = new Fp32(weights)")
+            .addStatement("float[] lo = new float[LAYERS + 1]")
+            .addStatement("float[] hi = new float[LAYERS + 1]")
+            .addStatement("$T.fill(lo, Float.POSITIVE_INFINITY)", java.util.Arrays.class)
+            .addStatement("$T.fill(hi, Float.NEGATIVE_INFINITY)", java.util.Arrays.class)
+            .addStatement("int n = 0")
+            .beginControlFlow("for (float[] x : samples)")
+            .addStatement("float[][] t = fp32.trace(x)")
+            .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
+            .beginControlFlow("for (float v : k == 0 ? x : t[k - 1])")
+            .addStatement("lo[k] = Math.min(lo[k], v)")
+            .addStatement("hi[k] = Math.max(hi[k], v)")
+            .endControlFlow()
+            .endControlFlow()
+            .addStatement("n++")
+            .endControlFlow()
+            .beginControlFlow("if (n == 0)")
+            .addStatement(
+                "throw new IllegalArgumentException($S)",
+                "samples: empty, expected at least one calibration sample")
+            .endControlFlow()
+            .addStatement(
+                "$T<$T> params = new $T<>()",
+                List.class,
+                RuntimeNames.ACTIVATION_PARAMS,
+                java.util.ArrayList.class)
+            .beginControlFlow("for (int k = 0; k <= LAYERS; k++)")
+            .addStatement("params.add($T.fromRange(lo[k], hi[k]))", RuntimeNames.ACTIVATION_PARAMS)
+            .endControlFlow()
+            .addStatement("return new Int8(weights, params)");
     return b.build();
   }
 
@@ -351,7 +487,10 @@ public final class SpatialModelWriter {
     STATIC_DENSE,
     MAX_POOL,
     FLATTEN,
-    /** {@code @Add} or {@code @Concat}: {@code Int8Join} requantizes both inputs to the output's parameters. */
+    /**
+     * {@code @Add} or {@code @Concat}: {@code Int8Join} requantizes both inputs to the output's
+     * parameters.
+     */
     JOIN,
     /** {@code @GlobalAvgPool2d}: dequantize, average in float, quantize. */
     GLOBAL_POOL,
@@ -363,8 +502,9 @@ public final class SpatialModelWriter {
   private static Int8Role role(ModelLayer l) {
     if (l instanceof LayerSpec d) {
       return d.defaultVariant().integerAccumulator()
-          && d.defaultVariant().activations() == dev.quantgen.annotations.Activations.STATIC
-          ? Int8Role.STATIC_DENSE : Int8Role.FLOAT;
+              && d.defaultVariant().activations() == dev.quantgen.annotations.Activations.STATIC
+          ? Int8Role.STATIC_DENSE
+          : Int8Role.FLOAT;
     }
     SpatialSpec s = (SpatialSpec) l;
     switch (s.kind()) {
@@ -387,155 +527,254 @@ public final class SpatialModelWriter {
   }
 
   private static TypeSpec int8(List<ModelLayer> layers) {
-    TypeSpec.Builder type = TypeSpec.classBuilder("Int8").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The static int8 model. Immutable and thread-safe; {@code forward(x, y)} allocates nothing per call\n"
-            + "(each thread keeps its own activation buffers), {@code traceQuantized} allocates every layer's output.\n");
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder("Int8")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "The static int8 model. Immutable and thread-safe; {@code forward(x, y)} allocates nothing per call\n"
+                    + "(each thread keeps its own activation buffers), {@code traceQuantized} allocates every layer's output.\n");
     type.addField(KernelClass.field(PARAMS, "params"));
     type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "inputParams"));
     type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "outputParams"));
-    type.addField(com.palantir.javapoet.FieldSpec.builder(INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC,
-            Modifier.FINAL)
-        .addJavadoc("Quantizes the input (Vector API or scalar, as the conv kernels do; LayerMath's rule bit for bit).\n")
-        .initializer("$T.int8Rows()", CONV_KERNELS).build());
+    type.addField(
+        com.palantir.javapoet.FieldSpec.builder(
+                INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "Quantizes the input (Vector API or scalar, as the conv kernels do; LayerMath's rule bit for bit).\n")
+            .initializer("$T.int8Rows()", CONV_KERNELS)
+            .build());
     ClassName scratch = ClassName.get("", "Scratch");
-    TypeSpec.Builder scratchType = TypeSpec.classBuilder("Scratch")
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("One thread's activations for {@code forward(x, y)}, so a call allocates nothing.\n")
-        .addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "input", Modifier.FINAL)
-            .initializer("new byte[INPUT_SIZE]").build());
-    MethodSpec.Builder run = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
-            + "call) and equals {@code forward(x)} bit for bit.\n")
-        .addParameter(float[].class, "x").addParameter(float[].class, "y")
-        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-        .addStatement("Scratch s = SCRATCH.get()")
-        .addStatement("ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
-        .addStatement("byte[] a = s.input");
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights").addParameter(PARAMS, "given")
-        .beginControlFlow("if (given.size() != LAYERS + 1)")
-        .addStatement("throw new IllegalArgumentException($S + given.size() + $S)", "params: ",
-            " parameters, expected LAYERS + 1 = " + (layers.size() + 1) + " (the input, then each layer's output)")
-        .endControlFlow()
-        .addStatement("$T<$T> p = new $T<>(given)", List.class, RuntimeNames.ACTIVATION_PARAMS, java.util.ArrayList.class);
-    MethodSpec.Builder trace = MethodSpec.methodBuilder("traceQuantized").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Every layer's int8 output for one float sample (flatten shares its input's array); layer\n"
-            + "{@code k}'s output has parameters {@code params().get(k + 1)}.\n")
-        .returns(byte[][].class).addParameter(float[].class, "x")
-        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-        .addStatement("byte[][] out = new byte[LAYERS][]")
-        .addStatement("byte[] a = quantize(x, params.get(0))");
-    if (layers.stream().anyMatch(l -> l instanceof SpatialSpec g && g.joins()
-        && ModelValidator.source(layers, g) < 0)) {
+    TypeSpec.Builder scratchType =
+        TypeSpec.classBuilder("Scratch")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc(
+                "One thread's activations for {@code forward(x, y)}, so a call allocates nothing.\n")
+            .addField(
+                com.palantir.javapoet.FieldSpec.builder(byte[].class, "input", Modifier.FINAL)
+                    .initializer("new byte[INPUT_SIZE]")
+                    .build());
+    MethodSpec.Builder run =
+        MethodSpec.methodBuilder("forward")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
+                    + "call) and equals {@code forward(x)} bit for bit.\n")
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addStatement(
+                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+            .addStatement(
+                "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+            .addStatement("Scratch s = SCRATCH.get()")
+            .addStatement(
+                "ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
+            .addStatement("byte[] a = s.input");
+    MethodSpec.Builder ctor =
+        MethodSpec.constructorBuilder()
+            .addParameter(WEIGHTS, "weights")
+            .addParameter(PARAMS, "given")
+            .beginControlFlow("if (given.size() != LAYERS + 1)")
+            .addStatement(
+                "throw new IllegalArgumentException($S + given.size() + $S)",
+                "params: ",
+                " parameters, expected LAYERS + 1 = "
+                    + (layers.size() + 1)
+                    + " (the input, then each layer's output)")
+            .endControlFlow()
+            .addStatement(
+                "$T<$T> p = new $T<>(given)",
+                List.class,
+                RuntimeNames.ACTIVATION_PARAMS,
+                java.util.ArrayList.class);
+    MethodSpec.Builder trace =
+        MethodSpec.methodBuilder("traceQuantized")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Every layer's int8 output for one float sample (flatten shares its input's array); layer\n"
+                    + "{@code k}'s output has parameters {@code params().get(k + 1)}.\n")
+            .returns(byte[][].class)
+            .addParameter(float[].class, "x")
+            .addStatement(
+                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+            .addStatement("byte[][] out = new byte[LAYERS][]")
+            .addStatement("byte[] a = quantize(x, params.get(0))");
+    if (layers.stream()
+        .anyMatch(
+            l -> l instanceof SpatialSpec g && g.joins() && ModelValidator.source(layers, g) < 0)) {
       trace.addStatement("byte[] input = a");
     }
     int[] slot = int8Buffers(layers);
     java.util.Set<Integer> declared = new java.util.HashSet<>();
-    List<String> outputs = new java.util.ArrayList<>(); // the forward's variable holding each layer's output
+    List<String> outputs =
+        new java.util.ArrayList<>(); // the forward's variable holding each layer's output
     boolean floatOutput = false;
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       String f = field(l, k);
       Int8Role role = role(l);
-      outputs.add(role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + slot[k]);
+      outputs.add(
+          role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + slot[k]);
       switch (role) {
-        case JOIN: {
-          SpatialSpec g = (SpatialSpec) l;
-          int j = ModelValidator.source(layers, g);
-          String op = g.kind() == SpatialSpec.Kind.ADD ? "add" : "concat";
-          type.addField(KernelClass.field(INT8_JOIN, f));
-          ctor.addComment("$L: the previous output and $L, requantized to its own parameters", g.simpleName(),
-                  j < 0 ? "the model's input" : layers.get(j).simpleName())
-              .addStatement("this.$L = new $T(p.get($L), p.get($L), p.get($L))", f, INT8_JOIN, k, j + 1, k + 1);
-          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l))
-              .addStatement("$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          run.addStatement("$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
-              .addStatement("a = s.out$L", slot[k]);
-          break;
-        }
-        case GLOBAL_POOL:
-        case SOFTMAX: {
-          SpatialSpec g = (SpatialSpec) l;
-          boolean last = role == Int8Role.SOFTMAX;
-          trace.addComment("$L runs in float between int8 neighbours", l.simpleName())
-              .addStatement("float[] f$L = new float[$L]", k, outSize(l))
-              .addStatement(floatGraphCall(g, "dequantize(a, params.get(" + k + "))", null, "f" + k))
-              .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
-              .initializer("new float[$L]", inSize(l)).build());
-          run.addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k);
-          if (last) {
-            run.addComment("the probabilities are the float output: no requantization")
-                .addStatement(floatGraphCall(g, "s.in" + k, null, "y"));
-            floatOutput = true;
+        case JOIN:
+          {
+            SpatialSpec g = (SpatialSpec) l;
+            int j = ModelValidator.source(layers, g);
+            String op = g.kind() == SpatialSpec.Kind.ADD ? "add" : "concat";
+            type.addField(KernelClass.field(INT8_JOIN, f));
+            ctor.addComment(
+                    "$L: the previous output and $L, requantized to its own parameters",
+                    g.simpleName(),
+                    j < 0 ? "the model's input" : layers.get(j).simpleName())
+                .addStatement(
+                    "this.$L = new $T(p.get($L), p.get($L), p.get($L))",
+                    f,
+                    INT8_JOIN,
+                    k,
+                    j + 1,
+                    k + 1);
+            trace
+                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+                .addStatement(
+                    "$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
+            scratchBytes(scratchType, slot[k], outSize(l), declared);
+            run.addStatement(
+                    "$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
+                .addStatement("a = s.out$L", slot[k]);
             break;
           }
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
-              .initializer("new float[$L]", outSize(l)).build());
-          run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
-              .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
-                  k + 1, k + 1, slot[k], outSize(l))
-              .addStatement("a = s.out$L", slot[k]);
-          break;
-        }
-        case STATIC_CONV: {
-          ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
-          type.addField(KernelClass.field(kc, f));
-          ctor.addStatement("this.$L = $L", f, prepareConv((SpatialSpec) l, CodeBlock.of("p.get($L)", k),
-              CodeBlock.of("p.get($L)", k + 1)));
-          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
-          break;
-        }
-        case STATIC_DENSE: {
-          LayerSpec d = (LayerSpec) l;
-          ClassName kc = kernel(l, d.defaultVariant().suffix());
-          type.addField(KernelClass.field(kc, f));
-          ctor.addStatement("this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))", f, kc,
-              d.simpleName(), d.in(), d.out(), d.bias(), k, k + 1);
-          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
-          break;
-        }
+        case GLOBAL_POOL:
+        case SOFTMAX:
+          {
+            SpatialSpec g = (SpatialSpec) l;
+            boolean last = role == Int8Role.SOFTMAX;
+            trace
+                .addComment("$L runs in float between int8 neighbours", l.simpleName())
+                .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+                .addStatement(
+                    floatGraphCall(g, "dequantize(a, params.get(" + k + "))", null, "f" + k))
+                .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+            scratchType.addField(
+                com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+                    .initializer("new float[$L]", inSize(l))
+                    .build());
+            run.addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k);
+            if (last) {
+              run.addComment("the probabilities are the float output: no requantization")
+                  .addStatement(floatGraphCall(g, "s.in" + k, null, "y"));
+              floatOutput = true;
+              break;
+            }
+            scratchBytes(scratchType, slot[k], outSize(l), declared);
+            scratchType.addField(
+                com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+                    .initializer("new float[$L]", outSize(l))
+                    .build());
+            run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
+                .addStatement(
+                    "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
+                    k,
+                    k + 1,
+                    k + 1,
+                    slot[k],
+                    outSize(l))
+                .addStatement("a = s.out$L", slot[k]);
+            break;
+          }
+        case STATIC_CONV:
+          {
+            ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
+            type.addField(KernelClass.field(kc, f));
+            ctor.addStatement(
+                "this.$L = $L",
+                f,
+                prepareConv(
+                    (SpatialSpec) l,
+                    CodeBlock.of("p.get($L)", k),
+                    CodeBlock.of("p.get($L)", k + 1)));
+            trace
+                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+                .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+            scratchBytes(scratchType, slot[k], outSize(l), declared);
+            run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
+                .addStatement("a = s.out$L", slot[k]);
+            break;
+          }
+        case STATIC_DENSE:
+          {
+            LayerSpec d = (LayerSpec) l;
+            ClassName kc = kernel(l, d.defaultVariant().suffix());
+            type.addField(KernelClass.field(kc, f));
+            ctor.addStatement(
+                "this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))",
+                f,
+                kc,
+                d.simpleName(),
+                d.in(),
+                d.out(),
+                d.bias(),
+                k,
+                k + 1);
+            trace
+                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+                .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+            scratchBytes(scratchType, slot[k], outSize(l), declared);
+            run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
+                .addStatement("a = s.out$L", slot[k]);
+            break;
+          }
         case MAX_POOL:
           type.addField(KernelClass.field(kernel(l, "Pool"), f));
           ctor.addStatement("this.$L = new $T()", f, kernel(l, "Pool"))
               .addComment("max pooling keeps its input's parameters")
               .addStatement("p.set($L, p.get($L))", k + 1, k);
-          trace.addStatement("out[$L] = new byte[$L]", k, outSize(l)).addStatement("$L.forward(a, out[$L])", f, k);
+          trace
+              .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+              .addStatement("$L.forward(a, out[$L])", f, k);
           scratchBytes(scratchType, slot[k], outSize(l), declared);
-          run.addStatement("$L.forward(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
+          run.addStatement("$L.forward(a, s.out$L)", f, slot[k])
+              .addStatement("a = s.out$L", slot[k]);
           break;
         case FLATTEN:
           ctor.addComment("flatten moves no value and keeps its input's parameters")
               .addStatement("p.set($L, p.get($L))", k + 1, k);
           trace.addStatement("out[$L] = a", k);
           break;
-        default: {
-          type.addField(KernelClass.field(floatKernelClass(l, true), f));
-          ctor.addStatement("this.$L = $L", f, floatKernel(l, true, CodeBlock.of("p.get($L)", k),
-              CodeBlock.of("p.get($L)", k + 1)));
-          trace.addComment("$L runs in float between int8 neighbours", l.simpleName())
-              .addStatement("float[] f$L = new float[$L]", k, outSize(l))
-              .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
-              .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          scratchType.addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
-                  .initializer("new float[$L]", inSize(l)).build())
-              .addField(com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
-                  .initializer("new float[$L]", outSize(l)).build());
-          run.addComment("$L runs in float between int8 neighbours", l.simpleName())
-              .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
-              .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
-              .addStatement("ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)", k,
-                  k + 1, k + 1, slot[k], outSize(l))
-              .addStatement("a = s.out$L", slot[k]);
-          break;
-        }
+        default:
+          {
+            type.addField(KernelClass.field(floatKernelClass(l, true), f));
+            ctor.addStatement(
+                "this.$L = $L",
+                f,
+                floatKernel(
+                    l, true, CodeBlock.of("p.get($L)", k), CodeBlock.of("p.get($L)", k + 1)));
+            trace
+                .addComment("$L runs in float between int8 neighbours", l.simpleName())
+                .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+                .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
+                .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+            scratchBytes(scratchType, slot[k], outSize(l), declared);
+            scratchType
+                .addField(
+                    com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+                        .initializer("new float[$L]", inSize(l))
+                        .build())
+                .addField(
+                    com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+                        .initializer("new float[$L]", outSize(l))
+                        .build());
+            run.addComment("$L runs in float between int8 neighbours", l.simpleName())
+                .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
+                .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
+                .addStatement(
+                    "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
+                    k,
+                    k + 1,
+                    k + 1,
+                    slot[k],
+                    outSize(l))
+                .addStatement("a = s.out$L", slot[k]);
+            break;
+          }
       }
       trace.addStatement("a = out[$L]", k);
     }
@@ -547,61 +786,95 @@ public final class SpatialModelWriter {
       run.addStatement("dequantizeInto(a, outputParams, y)");
     }
     type.addType(scratchType.build());
-    type.addField(com.palantir.javapoet.FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class),
-            scratch), "SCRATCH", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class).build());
+    type.addField(
+        com.palantir.javapoet.FieldSpec.builder(
+                ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
+                "SCRATCH",
+                Modifier.PRIVATE,
+                Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
+            .build());
     type.addMethod(ctor.build());
-    type.addMethod(MethodSpec.methodBuilder("params").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The activation parameters in use: the input's, then one per layer output.\n")
-        .returns(PARAMS).addStatement("return params").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("params")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "The activation parameters in use: the input's, then one per layer output.\n")
+            .returns(PARAMS)
+            .addStatement("return params")
+            .build());
     type.addMethod(trace.build());
-    type.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The dequantized output for one float sample.\n")
-        .returns(float[].class).addParameter(float[].class, "x")
-        .addStatement("float[] y = new float[OUTPUT_SIZE]")
-        .addStatement("forward(x, y)")
-        .addStatement("return y").build());
+    type.addMethod(
+        MethodSpec.methodBuilder("forward")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("The dequantized output for one float sample.\n")
+            .returns(float[].class)
+            .addParameter(float[].class, "x")
+            .addStatement("float[] y = new float[OUTPUT_SIZE]")
+            .addStatement("forward(x, y)")
+            .addStatement("return y")
+            .build());
     type.addMethod(run.build());
-    type.addMethod(MethodSpec.methodBuilder("quantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(byte[].class).addParameter(float[].class, "x").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
-        .addStatement("byte[] q = new byte[x.length]")
-        .beginControlFlow("for (int i = 0; i < x.length; i++)")
-        .addStatement("q[i] = (byte) p.quantize(x[i])")
-        .endControlFlow()
-        .addStatement("return q").build());
-    type.addMethod(MethodSpec.methodBuilder("dequantize").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(float[].class).addParameter(byte[].class, "q").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
-        .addStatement("float[] x = new float[q.length]")
-        .beginControlFlow("for (int i = 0; i < q.length; i++)")
-        .addStatement("x[i] = p.dequantize(q[i])")
-        .endControlFlow()
-        .addStatement("return x").build());
-    type.addMethod(MethodSpec.methodBuilder("dequantizeInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .addParameter(byte[].class, "q").addParameter(RuntimeNames.ACTIVATION_PARAMS, "p").addParameter(float[].class, "x")
-        .beginControlFlow("for (int i = 0; i < x.length; i++)")
-        .addStatement("x[i] = p.dequantize(q[i])")
-        .endControlFlow().build());
+    type.addMethod(
+        MethodSpec.methodBuilder("quantize")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(byte[].class)
+            .addParameter(float[].class, "x")
+            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+            .addStatement("byte[] q = new byte[x.length]")
+            .beginControlFlow("for (int i = 0; i < x.length; i++)")
+            .addStatement("q[i] = (byte) p.quantize(x[i])")
+            .endControlFlow()
+            .addStatement("return q")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("dequantize")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(float[].class)
+            .addParameter(byte[].class, "q")
+            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+            .addStatement("float[] x = new float[q.length]")
+            .beginControlFlow("for (int i = 0; i < q.length; i++)")
+            .addStatement("x[i] = p.dequantize(q[i])")
+            .endControlFlow()
+            .addStatement("return x")
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("dequantizeInto")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addParameter(byte[].class, "q")
+            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+            .addParameter(float[].class, "x")
+            .beginControlFlow("for (int i = 0; i < x.length; i++)")
+            .addStatement("x[i] = p.dequantize(q[i])")
+            .endControlFlow()
+            .build());
     return type.build();
   }
 
   /** The per-thread int8 buffer {@code out<slot>} of {@code size} values, declared once. */
-  private static void scratchBytes(TypeSpec.Builder scratch, int slot, int size, java.util.Set<Integer> declared) {
+  private static void scratchBytes(
+      TypeSpec.Builder scratch, int slot, int size, java.util.Set<Integer> declared) {
     if (declared.add(slot)) {
-      scratch.addField(com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + slot, Modifier.FINAL)
-          .initializer("new byte[$L]", size).build());
+      scratch.addField(
+          com.palantir.javapoet.FieldSpec.builder(byte[].class, "out" + slot, Modifier.FINAL)
+              .initializer("new byte[$L]", size)
+              .build());
     }
   }
 
   /**
-   * Buffer reuse in the int8 forward: the buffer each layer writes ({@code out<slot>}; -1 for flatten,
-   * which writes nothing, and a final softmax, which writes the float output). A buffer is free
-   * once the last layer reading it has run (the next layer, a join's {@code from}, or after
+   * Buffer reuse in the int8 forward: the buffer each layer writes ({@code out<slot>}; -1 for
+   * flatten, which writes nothing, and a final softmax, which writes the float output). A buffer is
+   * free once the last layer reading it has run (the next layer, a join's {@code from}, or after
    * flatten's readers), and is reused by a later output of exactly its size, never by the layer
    * still reading it: a residual block's branches keep their own.
    */
   private static int[] int8Buffers(List<ModelLayer> layers) {
     int n = layers.size();
-    int[] owner = new int[n]; // the layer whose buffer holds layer k's output (-1: the quantized input)
+    int[] owner =
+        new int[n]; // the layer whose buffer holds layer k's output (-1: the quantized input)
     int[] lastRead = new int[n];
     for (int k = 0; k < n; k++) {
       owner[k] = role(layers.get(k)) == Int8Role.FLATTEN ? (k == 0 ? -1 : owner[k - 1]) : k;
@@ -623,7 +896,8 @@ public final class SpatialModelWriter {
     }
     int[] slot = new int[n];
     List<Integer> slotSize = new java.util.ArrayList<>();
-    List<Integer> slotFreeAfter = new java.util.ArrayList<>(); // the last layer reading the slot's current value
+    List<Integer> slotFreeAfter =
+        new java.util.ArrayList<>(); // the last layer reading the slot's current value
     for (int k = 0; k < n; k++) {
       ModelLayer l = layers.get(k);
       Int8Role role = role(l);

@@ -7,8 +7,8 @@ final class Batches {
   private Batches() {}
 
   /**
-   * Checks that {@code [off, off + len)} lies in {@code batch} and that every value in it is finite.
-   * Runs before an observer changes any state, so a rejected batch leaves no trace.
+   * Checks that {@code [off, off + len)} lies in {@code batch} and that every value in it is
+   * finite. Runs before an observer changes any state, so a rejected batch leaves no trace.
    *
    * @param observer names the observer in the message
    */
@@ -18,10 +18,16 @@ final class Batches {
     for (int i = off; i < off + len; i++) {
       float v = batch[i];
       if (!Float.isFinite(v)) {
-        // docs/numerics.md#1-quantize-and-dequantize: NaN is an error at calibration. An infinity would turn every
+        // docs/numerics.md#1-quantize-and-dequantize: NaN is an error at calibration. An infinity
+        // would turn every
         // range statistic (and hence the scale) infinite, so it is refused as well.
-        throw new IllegalArgumentException(observer + ": batch[" + i + "] is " + v
-            + ", expected a finite value (calibration data must not contain NaN or infinities)");
+        throw new IllegalArgumentException(
+            observer
+                + ": batch["
+                + i
+                + "] is "
+                + v
+                + ", expected a finite value (calibration data must not contain NaN or infinities)");
       }
     }
   }

@@ -15,17 +15,18 @@ public final class CalibrationRecipe {
   private final Map<String, ObserverSpec> layerWeights;
   private final Map<String, ObserverSpec> layerActivations;
 
-  private CalibrationRecipe(ObserverSpec weights, ObserverSpec activations,
-      Map<String, ObserverSpec> layerWeights, Map<String, ObserverSpec> layerActivations) {
+  private CalibrationRecipe(
+      ObserverSpec weights,
+      ObserverSpec activations,
+      Map<String, ObserverSpec> layerWeights,
+      Map<String, ObserverSpec> layerActivations) {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.activations = Objects.requireNonNull(activations, "activations");
     this.layerWeights = Map.copyOf(layerWeights);
     this.layerActivations = Map.copyOf(layerActivations);
   }
 
-  /**
-   * {@link ObserverSpec#forWeights} and {@link ObserverSpec#forActivations} for every layer.
-   */
+  /** {@link ObserverSpec#forWeights} and {@link ObserverSpec#forActivations} for every layer. */
   public static CalibrationRecipe defaults(QuantType weightType, QuantType activationType) {
     return of(ObserverSpec.forWeights(weightType), ObserverSpec.forActivations(activationType));
   }
@@ -37,14 +38,14 @@ public final class CalibrationRecipe {
 
   /** A copy whose weights of {@code layer} follow {@code spec}. */
   public CalibrationRecipe withLayerWeights(String layer, ObserverSpec spec) {
-    return new CalibrationRecipe(weights, activations, put(layerWeights, layer, spec),
-        layerActivations);
+    return new CalibrationRecipe(
+        weights, activations, put(layerWeights, layer, spec), layerActivations);
   }
 
   /** A copy whose activations of {@code layer} follow {@code spec}. */
   public CalibrationRecipe withLayerActivations(String layer, ObserverSpec spec) {
-    return new CalibrationRecipe(weights, activations, layerWeights,
-        put(layerActivations, layer, spec));
+    return new CalibrationRecipe(
+        weights, activations, layerWeights, put(layerActivations, layer, spec));
   }
 
   /** The spec for {@code layer}'s weights: its override, else the model's. */
@@ -57,8 +58,8 @@ public final class CalibrationRecipe {
     return layerActivations.getOrDefault(Objects.requireNonNull(layer, "layer"), activations);
   }
 
-  private static Map<String, ObserverSpec> put(Map<String, ObserverSpec> map, String layer,
-      ObserverSpec spec) {
+  private static Map<String, ObserverSpec> put(
+      Map<String, ObserverSpec> map, String layer, ObserverSpec spec) {
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(spec, "spec");
     Map<String, ObserverSpec> copy = new HashMap<>(map);

@@ -4,8 +4,8 @@ import dev.quantgen.annotations.Scheme;
 import java.util.Objects;
 
 /**
- * Chooses the clipping threshold that minimizes the KL divergence between the observed
- * distribution and its quantized image (docs/numerics.md#7-calibration), the TensorRT method (Migacz, "8-bit
+ * Chooses the clipping threshold that minimizes the KL divergence between the observed distribution
+ * and its quantized image (docs/numerics.md#7-calibration), the TensorRT method (Migacz, "8-bit
  * Inference with TensorRT", GTC 2017) as ONNX Runtime's {@code calibrate.py} implements it in
  * {@code HistogramCollector.get_entropy_threshold} together with {@code smooth_distribution}.
  *
@@ -13,33 +13,37 @@ import java.util.Objects;
  * {@code x} over {@code [-edge, edge)} for {@link Scheme#ASYMMETRIC} (ONNX Runtime's {@code
  * collect_value}). For each candidate window of {@code n >= 128} bins (symmetric: {@code [0, n)};
  * asymmetric: {@code n} bins centred on zero, {@code n} even):
+ *
  * <ol>
  *   <li>{@code P} = the window's counts, with the counts outside it folded into its first and last
  *       bin;
- *   <li>{@code Q} = the window's own counts merged into 128 levels of {@code n / 128} bins (the last
- *       level also takes the remainder), each level's count spread evenly over the bins where
+ *   <li>{@code Q} = the window's own counts merged into 128 levels of {@code n / 128} bins (the
+ *       last level also takes the remainder), each level's count spread evenly over the bins where
  *       {@code P} is non-zero, and 0 where {@code P} is zero;
  *   <li>both smoothed (zeros become {@code 1e-4}, the mass taken evenly from the non-zeros), both
  *       normalized, {@code KL(P||Q) = sum P log(P / Q)} in double, summed in bin order;
  * </ol>
+ *
  * and the window with the smallest divergence wins (the narrowest on ties). The threshold is the
  * window's edge, clipped to the observed {@code [min, max]}; symmetric gives {@code [-t, t]} so
  * clipped.
  *
  * <p>Where ONNX Runtime's port departs from the MXNet code it cites, this follows MXNet: {@code Q}
  * is computed in floating point (ONNX Runtime stores it in an int64 array, truncating), the last
- * level extends to the end of the window (ONNX Runtime leaves the remainder bins of {@code Q} at 0),
- * and {@code Q} is zeroed where {@code P} is. Candidates end at the last non-empty bin: wider windows
- * only add empty bins. Asymmetric windows have an even number of bins centred on zero ({@code
- * 2i}, where ONNX Runtime slices {@code 2i + 1}). A candidate whose smoothed {@code Q} would not be
- * a distribution counts as infinitely far. The histogram grows by exact re-binning (see {@link
- * Histogram}), so the result does not depend on how the data is split into batches.
+ * level extends to the end of the window (ONNX Runtime leaves the remainder bins of {@code Q} at
+ * 0), and {@code Q} is zeroed where {@code P} is. Candidates end at the last non-empty bin: wider
+ * windows only add empty bins. Asymmetric windows have an even number of bins centred on zero
+ * ({@code 2i}, where ONNX Runtime slices {@code 2i + 1}). A candidate whose smoothed {@code Q}
+ * would not be a distribution counts as infinitely far. The histogram grows by exact re-binning
+ * (see {@link Histogram}), so the result does not depend on how the data is split into batches.
  */
 public final class EntropyObserver implements Observer {
   /** Histogram bins, as TensorRT. */
   public static final int BINS = 2048;
+
   /** Levels the window is quantized to: the 128 magnitudes of int8. */
   public static final int LEVELS = 128;
+
   private static final double SMOOTHING_EPS = 1e-4;
 
   private final Scheme scheme;
@@ -86,7 +90,10 @@ public final class EntropyObserver implements Observer {
     return new Range((float) Math.max(-t, histogram.min()), (float) Math.min(t, histogram.max()));
   }
 
-  /** Distance in bins from the zero bin's lower edge to the upper edge of the farthest non-empty bin. */
+  /**
+   * Distance in bins from the zero bin's lower edge to the upper edge of the farthest non-empty
+   * bin.
+   */
   private static int farthestNonEmpty(long[] counts, int zero) {
     int far = 0;
     for (int bin = 0; bin < counts.length; bin++) {
@@ -108,7 +115,12 @@ public final class EntropyObserver implements Observer {
 
   /** KL(P||Q) for the window {@code [start, stop)} of {@code counts}. */
   static double divergence(long[] counts, int start, int stop) {
-    return divergence(counts, prefixSums(counts), start, stop, new double[stop - start],
+    return divergence(
+        counts,
+        prefixSums(counts),
+        start,
+        stop,
+        new double[stop - start],
         new double[stop - start]);
   }
 
@@ -116,8 +128,8 @@ public final class EntropyObserver implements Observer {
    * KL(P||Q) for the window {@code [start, stop)}; {@code before} holds the prefix sums of {@code
    * counts}, {@code p} and {@code q} are scratch arrays at least as long as the window.
    */
-  private static double divergence(long[] counts, long[] before, int start, int stop, double[] p,
-      double[] q) {
+  private static double divergence(
+      long[] counts, long[] before, int start, int stop, double[] p, double[] q) {
     int n = stop - start;
     for (int k = 0; k < n; k++) {
       p[k] = counts[start + k];

@@ -2,17 +2,18 @@ package dev.quantgen.quantize.calibrate;
 
 /**
  * A fixed number of equal bins over {@code [0, edge)} (of {@code |x|}) or {@code [-edge, edge)} (of
- * {@code x}), whose range grows as batches arrive. Used by the percentile, entropy and MSE observers.
+ * {@code x}), whose range grows as batches arrive. Used by the percentile, entropy and MSE
+ * observers.
  *
  * <p>{@code edge} is always a power of two strictly greater than every magnitude seen. When a batch
- * brings a larger magnitude, {@code edge} doubles {@code k} times and each new bin is exactly the sum
- * of {@code 2^k} old bins: bin boundaries nest, so re-binning loses nothing. Because the bin index
- * {@code floor(x * bins / edge)} multiplies by a power of two (exact in double), a value lands in
- * the same bin whether it arrived before or after the growth. Together: the histogram is the same,
- * count for count, however the data is split into batches or ordered, and equals the one a single
- * batch of all the data gives. (ONNX Runtime's collector instead starts from the first batch's
- * range and appends bins of that width, so its result depends on the first batch.) The price is
- * resolution: the data's range covers between half and all of the bins.
+ * brings a larger magnitude, {@code edge} doubles {@code k} times and each new bin is exactly the
+ * sum of {@code 2^k} old bins: bin boundaries nest, so re-binning loses nothing. Because the bin
+ * index {@code floor(x * bins / edge)} multiplies by a power of two (exact in double), a value
+ * lands in the same bin whether it arrived before or after the growth. Together: the histogram is
+ * the same, count for count, however the data is split into batches or ordered, and equals the one
+ * a single batch of all the data gives. (ONNX Runtime's collector instead starts from the first
+ * batch's range and appends bins of that width, so its result depends on the first batch.) The
+ * price is resolution: the data's range covers between half and all of the bins.
  *
  * <p>A histogram of only zeros has {@code edge == 0}; all counts sit in the bin of 0.
  */

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The per-layer error report of a quantized model (issue 4, docs/numerics.md#9-reporting-error): for each layer,
- * its precision, the SQNR of its output against FP32 on the same inputs, the largest absolute error
- * and, when known, its size. Rendered as a {@link TextTable}:
+ * The per-layer error report of a quantized model (issue 4, docs/numerics.md#9-reporting-error):
+ * for each layer, its precision, the SQNR of its output against FP32 on the same inputs, the
+ * largest absolute error and, when known, its size. Rendered as a {@link TextTable}:
  *
  * <pre>
  * layer  precision  SQNR dB  max abs error  size bytes
@@ -23,8 +23,8 @@ import java.util.Objects;
  */
 public final class LayerErrorReport {
   /** One layer's line. {@code sizeBytes < 0} means unknown. */
-  public record Row(String layer, String precision, double sqnrDb, double maxAbsError,
-      long sizeBytes) {
+  public record Row(
+      String layer, String precision, double sqnrDb, double maxAbsError, long sizeBytes) {
     public Row {
       Objects.requireNonNull(layer, "layer");
       Objects.requireNonNull(precision, "precision");
@@ -51,14 +51,18 @@ public final class LayerErrorReport {
 
   /** The table as text, each line ending in {@code \n}. */
   public String render() {
-    TextTable table = new TextTable()
-        .column("layer", TextTable.Align.LEFT)
-        .column("precision", TextTable.Align.LEFT)
-        .column("SQNR dB", TextTable.Align.RIGHT)
-        .column("max abs error", TextTable.Align.RIGHT)
-        .column("size bytes", TextTable.Align.RIGHT);
+    TextTable table =
+        new TextTable()
+            .column("layer", TextTable.Align.LEFT)
+            .column("precision", TextTable.Align.LEFT)
+            .column("SQNR dB", TextTable.Align.RIGHT)
+            .column("max abs error", TextTable.Align.RIGHT)
+            .column("size bytes", TextTable.Align.RIGHT);
     for (Row row : rows) {
-      table.row(row.layer(), row.precision(), formatDb(row.sqnrDb()),
+      table.row(
+          row.layer(),
+          row.precision(),
+          formatDb(row.sqnrDb()),
           String.format(Locale.ROOT, "%.4g", row.maxAbsError()),
           row.sizeBytes() < 0 ? "-" : String.format(Locale.ROOT, "%,d", row.sizeBytes()));
     }

@@ -1,8 +1,8 @@
 package dev.quantgen.quantize.calibrate;
 
 /**
- * The running minimum and maximum of every value observed (docs/numerics.md#7-calibration): nothing is
- * clipped. The default observer for activations, and for 8-bit weights per channel.
+ * The running minimum and maximum of every value observed (docs/numerics.md#7-calibration): nothing
+ * is clipped. The default observer for activations, and for 8-bit weights per channel.
  */
 public final class MinMaxObserver implements Observer {
   private boolean seen;

@@ -1,10 +1,11 @@
 package dev.quantgen.quantize.calibrate;
 
 /**
- * An exponential moving average of each batch's minimum and maximum (docs/numerics.md#7-calibration, the
- * {@code moving_average} option of ONNX Runtime's MinMaxCalibrater and PyTorch's
- * MovingAverageMinMaxObserver): the first non-empty batch sets {@code min} and {@code max}, each
- * later one applies {@code min += c * (batchMin - min)}, likewise for {@code max}.
+ * An exponential moving average of each batch's minimum and maximum
+ * (docs/numerics.md#7-calibration, the {@code moving_average} option of ONNX Runtime's
+ * MinMaxCalibrater and PyTorch's MovingAverageMinMaxObserver): the first non-empty batch sets
+ * {@code min} and {@code max}, each later one applies {@code min += c * (batchMin - min)}, likewise
+ * for {@code max}.
  *
  * <p>The averages are kept in double and rounded to float only in {@link #range()}, so the result
  * does not drift with float rounding over many batches. Because the average weighs batches, the
@@ -29,8 +30,8 @@ public final class MovingAverageObserver implements Observer {
    */
   public MovingAverageObserver(double averagingConstant) {
     if (!(averagingConstant > 0 && averagingConstant <= 1)) {
-      throw new IllegalArgumentException("averagingConstant is " + averagingConstant
-          + ", expected a value in (0, 1]");
+      throw new IllegalArgumentException(
+          "averagingConstant is " + averagingConstant + ", expected a value in (0, 1]");
     }
     this.c = averagingConstant;
   }

@@ -6,19 +6,19 @@ import java.util.Objects;
 
 /**
  * Chooses the clipping range that minimizes the squared quantization error of the observed values
- * for a given integer type (docs/numerics.md#7-calibration); recommended for weights, above all at 4 bits,
- * where clipping a few outliers buys a much finer step for everything else (Nagel et al., "A White
- * Paper on Neural Network Quantization", 2021, section 3.4).
+ * for a given integer type (docs/numerics.md#7-calibration); recommended for weights, above all at
+ * 4 bits, where clipping a few outliers buys a much finer step for everything else (Nagel et al.,
+ * "A White Paper on Neural Network Quantization", 2021, section 3.4).
  *
  * <p>The values go into a {@value #BINS}-bin histogram (of {@code |x|} when symmetric: a symmetric
  * quantizer is odd, {@code fq(-x) = -fq(x)}, so the sign does not change the error; of {@code x}
  * when asymmetric). The grid search tries {@value #GRID} candidates, the observed range widened to
- * include zero and then scaled by {@code k / GRID} for {@code k = 1 .. GRID}: symmetric {@code
- * [-t, t]} with {@code t = k / GRID * max|x|}, asymmetric {@code [k / GRID * lo', k / GRID * hi']}.
- * Both ends shrink together: a one-dimensional search, where a two-dimensional one would cost
- * {@code GRID} times more. A candidate's error is {@code sum count * (c - fakeQuantize(c))^2} over
- * the non-empty bins, {@code c} being the bin's centre clipped to the observed range, with exactly
- * the scale and zero point {@link Range#quantParams} derives. The smallest error wins; ties keep the
+ * include zero and then scaled by {@code k / GRID} for {@code k = 1 .. GRID}: symmetric {@code [-t,
+ * t]} with {@code t = k / GRID * max|x|}, asymmetric {@code [k / GRID * lo', k / GRID * hi']}. Both
+ * ends shrink together: a one-dimensional search, where a two-dimensional one would cost {@code
+ * GRID} times more. A candidate's error is {@code sum count * (c - fakeQuantize(c))^2} over the
+ * non-empty bins, {@code c} being the bin's centre clipped to the observed range, with exactly the
+ * scale and zero point {@link Range#quantParams} derives. The smallest error wins; ties keep the
  * wider range. Candidate {@code k = GRID} is the min/max range, so the estimated error is never
  * worse than {@link MinMaxObserver}'s. The range returned always contains zero.
  *
@@ -30,6 +30,7 @@ import java.util.Objects;
 public final class MseObserver implements Observer {
   /** Histogram bins. */
   public static final int BINS = 2048;
+
   /** Candidate clipping ranges tried. */
   public static final int GRID = 128;
 

@@ -3,7 +3,9 @@ package dev.quantgen.quantize.calibrate;
 import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.numerics.QuantType;
 
-/** The calibration methods of docs/numerics.md#7-calibration, as a choice per model or per layer. */
+/**
+ * The calibration methods of docs/numerics.md#7-calibration, as a choice per model or per layer.
+ */
 public enum ObserverKind {
   /** {@link MinMaxObserver}. */
   MIN_MAX,

@@ -11,17 +11,18 @@ import java.util.Objects;
  * <p>The defaults follow the recipe the literature backs (Krishnamoorthi, arXiv:1806.08342, section
  * 3; Nagel et al., "A White Paper on Neural Network Quantization", 2021, section 4), which is also
  * what ONNX Runtime, TFLite and PyTorch do by default:
+ *
  * <ul>
  *   <li>{@link #forWeights}: symmetric, per output channel (axis 0 of {@code [out, in]} and {@code
  *       [M, C, kh, kw]}). Per-channel scales remove the accuracy loss of channels with very
  *       different ranges; symmetric weights make the zero-point cross terms vanish from the integer
- *       kernel (docs/numerics.md#4-integer-kernels). Min/max at 8 bits and more, where the step is fine enough
- *       that clipping buys little; MSE below 8 bits, where it pays to clip outliers (Nagel et al.
- *       report MSE range setting recovering most of the 4-bit loss).
- *   <li>{@link #forActivations}: asymmetric per tensor (one zero point absorbs the one-sided
- *       ranges of ReLU outputs; per-channel activation scales would not fold into an integer
- *       matmul), with min/max: it is exact on the calibration data, needs no histogram, and on a few
- *       hundred calibration samples is what the three frameworks default to. {@link
+ *       kernel (docs/numerics.md#4-integer-kernels). Min/max at 8 bits and more, where the step is
+ *       fine enough that clipping buys little; MSE below 8 bits, where it pays to clip outliers
+ *       (Nagel et al. report MSE range setting recovering most of the 4-bit loss).
+ *   <li>{@link #forActivations}: asymmetric per tensor (one zero point absorbs the one-sided ranges
+ *       of ReLU outputs; per-channel activation scales would not fold into an integer matmul), with
+ *       min/max: it is exact on the calibration data, needs no histogram, and on a few hundred
+ *       calibration samples is what the three frameworks default to. {@link
  *       ObserverKind#PERCENTILE} is the option when activations have rare large outliers.
  * </ul>
  */
@@ -49,7 +50,8 @@ public final class ObserverSpec {
   }
 
   /** One range per index of {@code axis} (negative axes count from the end). */
-  public static ObserverSpec perChannel(ObserverKind kind, QuantType type, Scheme scheme, int axis) {
+  public static ObserverSpec perChannel(
+      ObserverKind kind, QuantType type, Scheme scheme, int axis) {
     if (axis == PER_TENSOR) {
       throw new IllegalArgumentException("axis is " + axis + ", expected a tensor axis");
     }
@@ -115,8 +117,11 @@ public final class ObserverSpec {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ObserverSpec that && kind == that.kind && type == that.type
-        && scheme == that.scheme && axis == that.axis;
+    return o instanceof ObserverSpec that
+        && kind == that.kind
+        && type == that.type
+        && scheme == that.scheme
+        && axis == that.axis;
   }
 
   @Override
@@ -126,7 +131,11 @@ public final class ObserverSpec {
 
   @Override
   public String toString() {
-    return kind + " " + type.onnxName() + " " + scheme
+    return kind
+        + " "
+        + type.onnxName()
+        + " "
+        + scheme
         + (isPerChannel() ? " per-channel(axis " + axis + ")" : " per-tensor");
   }
 }

@@ -44,8 +44,16 @@ public final class PerChannelObserver implements TensorObserver {
     int a = shape.normalizeAxis(axis);
     int count = shape.dim(a);
     if (!channels.isEmpty() && count != channels.size()) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape.dims()) + ": axis " + axis
-          + " has " + count + " channels, expected " + channels.size() + " as in earlier batches");
+      throw new IllegalArgumentException(
+          "shape "
+              + Arrays.toString(shape.dims())
+              + ": axis "
+              + axis
+              + " has "
+              + count
+              + " channels, expected "
+              + channels.size()
+              + " as in earlier batches");
     }
     // Check the whole batch first: a bad value is reported with its index in data, and no channel
     // has seen part of a rejected batch.

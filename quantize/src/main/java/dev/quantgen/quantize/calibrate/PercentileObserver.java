@@ -4,13 +4,13 @@ import dev.quantgen.annotations.Scheme;
 import java.util.Objects;
 
 /**
- * Clips at a percentile of a histogram of the observed values (docs/numerics.md#7-calibration), as ONNX
- * Runtime's PercentileCalibrater does: 2048 bins, default percentile 99.999.
+ * Clips at a percentile of a histogram of the observed values (docs/numerics.md#7-calibration), as
+ * ONNX Runtime's PercentileCalibrater does: 2048 bins, default percentile 99.999.
  *
  * <ul>
- *   <li>Symmetric: a histogram of {@code |x|}; the threshold {@code t} is the upper edge of the first
- *       bin where the cumulative count reaches {@code p%} of all values, and the range is {@code
- *       [-t, t]} clipped to the observed {@code [min, max]}.
+ *   <li>Symmetric: a histogram of {@code |x|}; the threshold {@code t} is the upper edge of the
+ *       first bin where the cumulative count reaches {@code p%} of all values, and the range is
+ *       {@code [-t, t]} clipped to the observed {@code [min, max]}.
  *   <li>Asymmetric: a histogram of {@code x}; {@code (100 - p) / 2 %} is cut from each tail: the
  *       lower edge of the first bin where the cumulative count reaches that share, and the upper
  *       edge of the first bin where it reaches {@code 100 - (100 - p) / 2 %}, clipped likewise.
@@ -24,6 +24,7 @@ import java.util.Objects;
 public final class PercentileObserver implements Observer {
   /** The percentile ONNX Runtime uses by default. */
   public static final double DEFAULT_PERCENTILE = 99.999;
+
   /** The histogram size ONNX Runtime uses by default for percentiles. */
   public static final int BINS = 2048;
 
@@ -42,8 +43,8 @@ public final class PercentileObserver implements Observer {
   public PercentileObserver(Scheme scheme, double percentile) {
     this.scheme = Objects.requireNonNull(scheme, "scheme");
     if (!(percentile > 0 && percentile <= 100)) {
-      throw new IllegalArgumentException("percentile is " + percentile
-          + ", expected a value in (0, 100]");
+      throw new IllegalArgumentException(
+          "percentile is " + percentile + ", expected a value in (0, 100]");
     }
     this.percentile = percentile;
     this.histogram = new Histogram(BINS, scheme == Scheme.ASYMMETRIC);

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>Runs that end within {@link #QUIET_NANOS one second} print nothing at all.
- *   <li>On an interactive terminal the line is redrawn in place ({@code \r}) at most every
- *       {@link #REDRAW_NANOS 100 ms}, then finished with a newline by {@link #close()}.
+ *   <li>On an interactive terminal the line is redrawn in place ({@code \r}) at most every {@link
+ *       #REDRAW_NANOS 100 ms}, then finished with a newline by {@link #close()}.
  *   <li>Otherwise (a CI log, a pipe) it prints at most one plain line at each quarter of the run
  *       and a final summary line, so logs stay short.
  * </ul>
@@ -28,8 +28,10 @@ import java.util.function.LongSupplier;
 public final class Progress implements AutoCloseable {
   /** Runs shorter than this print nothing. */
   public static final long QUIET_NANOS = 1_000_000_000L;
+
   /** Shortest time between two redraws on an interactive terminal. */
   public static final long REDRAW_NANOS = 100_000_000L;
+
   private static final int BAR_WIDTH = 30;
 
   private final String label;
@@ -50,7 +52,8 @@ public final class Progress implements AutoCloseable {
    * System.console() != null}), timed by {@link System#nanoTime()}.
    */
   public static Progress start(String label, long total, PrintStream out) {
-    // On JDK 22+ System.console() is also non-null when the output is redirected (Console.isTerminal,
+    // On JDK 22+ System.console() is also non-null when the output is redirected
+    // (Console.isTerminal,
     // JDK 22, tells them apart but does not exist on 17): there the bar redraws into the log.
     @SuppressWarnings("SystemConsoleNull")
     boolean interactive = System.console() != null;
@@ -63,8 +66,8 @@ public final class Progress implements AutoCloseable {
    * @param interactive true to redraw one line in place, false for plain lines
    * @param nanoTime a monotonic clock in nanoseconds; read once here for the start
    */
-  public Progress(String label, long total, PrintStream out, boolean interactive,
-      LongSupplier nanoTime) {
+  public Progress(
+      String label, long total, PrintStream out, boolean interactive, LongSupplier nanoTime) {
     this.label = Objects.requireNonNull(label, "label");
     if (total < 0) {
       throw new IllegalArgumentException("total is " + total + ", expected >= 0");
@@ -92,8 +95,16 @@ public final class Progress implements AutoCloseable {
       throw new IllegalStateException("progress '" + label + "' is closed");
     }
     if (n < 0 || n > total - count) {
-      throw new IllegalArgumentException("n is " + n + ", expected 0.." + (total - count)
-          + " (count " + count + " of total " + total + ")");
+      throw new IllegalArgumentException(
+          "n is "
+              + n
+              + ", expected 0.."
+              + (total - count)
+              + " (count "
+              + count
+              + " of total "
+              + total
+              + ")");
     }
     count += n;
     long now = nanoTime.getAsLong();
@@ -136,8 +147,16 @@ public final class Progress implements AutoCloseable {
     if (!shown && elapsed < QUIET_NANOS) {
       return;
     }
-    String done = String.format(Locale.ROOT, "%s: %d/%d (%d%%)  %s/s  done in %s", label, count,
-        total, percent(), rate(elapsed), duration(elapsed / 1_000_000_000L));
+    String done =
+        String.format(
+            Locale.ROOT,
+            "%s: %d/%d (%d%%)  %s/s  done in %s",
+            label,
+            count,
+            total,
+            percent(),
+            rate(elapsed),
+            duration(elapsed / 1_000_000_000L));
     if (interactive) {
       redraw(done);
       out.println();
@@ -160,13 +179,28 @@ public final class Progress implements AutoCloseable {
     int filled = total == 0 ? BAR_WIDTH : (int) (count * BAR_WIDTH / total);
     String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
     int digits = Long.toString(total).length();
-    return String.format(Locale.ROOT, "%s [%s] %" + digits + "d/%d %3d%%  %s/s  ETA %s", label, bar,
-        count, total, percent(), rate(elapsed), eta(elapsed));
+    return String.format(
+        Locale.ROOT,
+        "%s [%s] %" + digits + "d/%d %3d%%  %s/s  ETA %s",
+        label,
+        bar,
+        count,
+        total,
+        percent(),
+        rate(elapsed),
+        eta(elapsed));
   }
 
   private String plainLine(long elapsed) {
-    return String.format(Locale.ROOT, "%s: %d/%d (%d%%)  %s/s  ETA %s", label, count, total,
-        percent(), rate(elapsed), eta(elapsed));
+    return String.format(
+        Locale.ROOT,
+        "%s: %d/%d (%d%%)  %s/s  ETA %s",
+        label,
+        count,
+        total,
+        percent(),
+        rate(elapsed),
+        eta(elapsed));
   }
 
   private int percent() {
@@ -191,7 +225,8 @@ public final class Progress implements AutoCloseable {
     long h = seconds / 3600;
     long m = seconds / 60 % 60;
     long s = seconds % 60;
-    return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+    return h > 0
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
         : String.format(Locale.ROOT, "%d:%02d", m, s);
   }
 }

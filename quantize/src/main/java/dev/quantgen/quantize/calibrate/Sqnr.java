@@ -4,15 +4,14 @@ import java.util.Objects;
 
 /**
  * Signal-to-quantization-noise ratio of a layer's quantized output against its FP32 output on the
- * same inputs, accumulated over batches (docs/numerics.md#9-reporting-error):
- * {@code SQNR = 20 * log10(||x|| / ||x - x'||)} dB, i.e. {@code 10 * log10(sum x^2 / sum (x -
- * x')^2)}.
+ * same inputs, accumulated over batches (docs/numerics.md#9-reporting-error): {@code SQNR = 20 *
+ * log10(||x|| / ||x - x'||)} dB, i.e. {@code 10 * log10(sum x^2 / sum (x - x')^2)}.
  *
  * <p>Both sums are kept in double and added in the order values arrive, so the result is
- * deterministic. Edge cases: an exact match (no noise) is {@code +Infinity}, also when the signal is
- * zero as well (nothing was lost); a zero signal with non-zero noise is {@code -Infinity} (nothing
- * but noise). Every 20 dB is a factor of 10 in relative error: {@code x' = x * (1 + 1e-3)} gives 60
- * dB. Not thread-safe.
+ * deterministic. Edge cases: an exact match (no noise) is {@code +Infinity}, also when the signal
+ * is zero as well (nothing was lost); a zero signal with non-zero noise is {@code -Infinity}
+ * (nothing but noise). Every 20 dB is a factor of 10 in relative error: {@code x' = x * (1 + 1e-3)}
+ * gives 60 dB. Not thread-safe.
  */
 public final class Sqnr {
   private double signal;
@@ -25,8 +24,12 @@ public final class Sqnr {
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(quantized, "quantized");
     if (reference.length != quantized.length) {
-      throw new IllegalArgumentException("quantized has " + quantized.length
-          + " values, expected " + reference.length + " as reference");
+      throw new IllegalArgumentException(
+          "quantized has "
+              + quantized.length
+              + " values, expected "
+              + reference.length
+              + " as reference");
     }
     add(reference, 0, quantized, 0, reference.length);
   }
@@ -57,8 +60,8 @@ public final class Sqnr {
   private static void requireFinite(String name, float[] a, int off, int len) {
     for (int i = off; i < off + len; i++) {
       if (!Float.isFinite(a[i])) {
-        throw new IllegalArgumentException("Sqnr: " + name + "[" + i + "] is " + a[i]
-            + ", expected a finite value");
+        throw new IllegalArgumentException(
+            "Sqnr: " + name + "[" + i + "] is " + a[i] + ", expected a finite value");
       }
     }
   }

@@ -35,8 +35,8 @@ public interface TensorObserver {
   List<Range> ranges();
 
   /**
-   * The scales and zero points of the {@link #ranges()} for {@code type} and {@code scheme}
-   * ({@link Range#quantParams}): per tensor, or per axis along the channel axis.
+   * The scales and zero points of the {@link #ranges()} for {@code type} and {@code scheme} ({@link
+   * Range#quantParams}): per tensor, or per axis along the channel axis.
    *
    * @throws IllegalStateException if nothing has been observed
    */

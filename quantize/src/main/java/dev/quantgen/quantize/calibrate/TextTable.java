@@ -46,8 +46,14 @@ public final class TextTable {
    */
   public TextTable row(String... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException("row " + Arrays.toString(cells) + " has " + cells.length
-          + " cells, expected " + headers.size() + " (one per column)");
+      throw new IllegalArgumentException(
+          "row "
+              + Arrays.toString(cells)
+              + " has "
+              + cells.length
+              + " cells, expected "
+              + headers.size()
+              + " (one per column)");
     }
     for (int i = 0; i < cells.length; i++) {
       Objects.requireNonNull(cells[i], "cell " + i);

@@ -1,18 +1,18 @@
 /**
  * Post-training calibration (docs/numerics.md sections 2, 7 and 9): observers that turn calibration
- * batches of float activations or weights into clipping ranges and scales, plus the error report and
- * a progress display for the runs that produce them.
+ * batches of float activations or weights into clipping ranges and scales, plus the error report
+ * and a progress display for the runs that produce them.
  *
  * <ul>
- *   <li>{@link dev.quantgen.quantize.calibrate.Observer}: one tensor's values, flat. Implementations:
- *       {@link dev.quantgen.quantize.calibrate.MinMaxObserver}, {@link
+ *   <li>{@link dev.quantgen.quantize.calibrate.Observer}: one tensor's values, flat.
+ *       Implementations: {@link dev.quantgen.quantize.calibrate.MinMaxObserver}, {@link
  *       dev.quantgen.quantize.calibrate.MovingAverageObserver}, {@link
  *       dev.quantgen.quantize.calibrate.PercentileObserver}, {@link
  *       dev.quantgen.quantize.calibrate.EntropyObserver} (KL), {@link
  *       dev.quantgen.quantize.calibrate.MseObserver}.
  *   <li>{@link dev.quantgen.quantize.calibrate.TensorObserver}: a shaped tensor, per tensor or per
- *       channel; made from an {@link dev.quantgen.quantize.calibrate.ObserverSpec}, chosen per model
- *       and per layer by a {@link dev.quantgen.quantize.calibrate.CalibrationRecipe}.
+ *       channel; made from an {@link dev.quantgen.quantize.calibrate.ObserverSpec}, chosen per
+ *       model and per layer by a {@link dev.quantgen.quantize.calibrate.CalibrationRecipe}.
  *   <li>{@link dev.quantgen.quantize.calibrate.Range#quantParams}: from a range to a scale and zero
  *       point via {@link dev.quantgen.runtime.numerics.RangeQuantizer}.
  *   <li>{@link dev.quantgen.quantize.calibrate.Sqnr}, {@link

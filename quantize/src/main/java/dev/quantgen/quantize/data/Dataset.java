@@ -5,8 +5,8 @@ import java.util.Random;
 /**
  * Labelled samples for training and evaluation: float inputs of one size and integer class labels.
  *
- * <p>A dataset is an immutable view: {@link #shuffled(long)} and {@link #subset(int, int)} share the
- * underlying arrays and only reorder or restrict an index, so they are cheap.
+ * <p>A dataset is an immutable view: {@link #shuffled(long)} and {@link #subset(int, int)} share
+ * the underlying arrays and only reorder or restrict an index, so they are cheap.
  */
 public final class Dataset {
   private final float[] inputs; // sample after sample, inputSize floats each
@@ -24,9 +24,11 @@ public final class Dataset {
   }
 
   /**
-   * A dataset from row-major inputs ({@code labels.length} rows of {@code inputSize}); copies both arrays.
+   * A dataset from row-major inputs ({@code labels.length} rows of {@code inputSize}); copies both
+   * arrays.
    *
-   * @throws IllegalArgumentException if sizes disagree or a label is outside {@code 0..numClasses-1}
+   * @throws IllegalArgumentException if sizes disagree or a label is outside {@code
+   *     0..numClasses-1}
    */
   public static Dataset of(float[] inputs, int inputSize, int[] labels, int numClasses) {
     if (inputSize <= 0) {
@@ -36,15 +38,24 @@ public final class Dataset {
       throw new IllegalArgumentException("numClasses is " + numClasses + ": expected > 0");
     }
     if ((long) labels.length * inputSize != inputs.length) {
-      throw new IllegalArgumentException("inputs length " + inputs.length + ": expected labels.length * inputSize = "
-          + labels.length + " * " + inputSize + " = " + ((long) labels.length * inputSize));
+      throw new IllegalArgumentException(
+          "inputs length "
+              + inputs.length
+              + ": expected labels.length * inputSize = "
+              + labels.length
+              + " * "
+              + inputSize
+              + " = "
+              + ((long) labels.length * inputSize));
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {
-        throw new IllegalArgumentException("labels[" + i + "] is " + labels[i] + ": expected 0.." + (numClasses - 1));
+        throw new IllegalArgumentException(
+            "labels[" + i + "] is " + labels[i] + ": expected 0.." + (numClasses - 1));
       }
     }
-    return new Dataset(inputs.clone(), labels.clone(), inputSize, numClasses, identity(labels.length));
+    return new Dataset(
+        inputs.clone(), labels.clone(), inputSize, numClasses, identity(labels.length));
   }
 
   /**
@@ -54,8 +65,12 @@ public final class Dataset {
    */
   public static Dataset of(ImageSet images, Labels labels, int numClasses) {
     if (images.count() != labels.count()) {
-      throw new IllegalArgumentException("images count " + images.count() + " and labels count " + labels.count()
-          + ": expected equal counts");
+      throw new IllegalArgumentException(
+          "images count "
+              + images.count()
+              + " and labels count "
+              + labels.count()
+              + ": expected equal counts");
     }
     byte[] pixels = images.raw();
     float[] inputs = new float[pixels.length];
@@ -66,7 +81,8 @@ public final class Dataset {
     for (int i = 0; i < y.length; i++) {
       y[i] = labels.get(i);
       if (y[i] >= numClasses) {
-        throw new IllegalArgumentException("label " + i + " is " + y[i] + ": expected 0.." + (numClasses - 1));
+        throw new IllegalArgumentException(
+            "label " + i + " is " + y[i] + ": expected 0.." + (numClasses - 1));
       }
     }
     return new Dataset(inputs, y, images.imageSize(), numClasses, identity(y.length));
@@ -104,7 +120,10 @@ public final class Dataset {
     return out;
   }
 
-  /** Copies sample {@code i}'s input into {@code dst} at {@code offset} (no allocation: for batching). */
+  /**
+   * Copies sample {@code i}'s input into {@code dst} at {@code offset} (no allocation: for
+   * batching).
+   */
   public void copyInput(int i, float[] dst, int offset) {
     ImageSet.checkIndex("sample", i, order.length);
     System.arraycopy(inputs, order[i] * inputSize, dst, offset, inputSize);
@@ -113,7 +132,8 @@ public final class Dataset {
   /** Samples {@code from} (inclusive) to {@code to} (exclusive) of this view. */
   public Dataset subset(int from, int to) {
     ImageSet.checkRange(from, to, order.length);
-    return new Dataset(inputs, labels, inputSize, numClasses, java.util.Arrays.copyOfRange(order, from, to));
+    return new Dataset(
+        inputs, labels, inputSize, numClasses, java.util.Arrays.copyOfRange(order, from, to));
   }
 
   /**

@@ -14,16 +14,16 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Reads and writes the IDX files of MNIST and Fashion-MNIST: a big-endian header (magic
- * {@code 0x00000803} for images, {@code 0x00000801} for labels, then one int32 per dimension) and
- * unsigned bytes. Files may be gzipped; that is detected from the content, not the file name.
+ * Reads and writes the IDX files of MNIST and Fashion-MNIST: a big-endian header (magic {@code
+ * 0x00000803} for images, {@code 0x00000801} for labels, then one int32 per dimension) and unsigned
+ * bytes. Files may be gzipped; that is detected from the content, not the file name.
  *
- * <p>Every size in a header is checked before anything of that size is allocated: against the
- * file length for a raw file, and by reading in bounded chunks for a gzipped one (whose
- * uncompressed length is unknown up front), so a corrupt header fails with a clear message instead
- * of an {@code OutOfMemoryError}. Images must have at least one row and one column (a header
- * claiming two billion images of 0x0 holds no data to check it against, and would still cost an
- * array per image downstream).
+ * <p>Every size in a header is checked before anything of that size is allocated: against the file
+ * length for a raw file, and by reading in bounded chunks for a gzipped one (whose uncompressed
+ * length is unknown up front), so a corrupt header fails with a clear message instead of an {@code
+ * OutOfMemoryError}. Images must have at least one row and one column (a header claiming two
+ * billion images of 0x0 holds no data to check it against, and would still cost an array per image
+ * downstream).
  *
  * <p>The readers stream: {@link #readImages(Path, int)} and {@link #readLabels(Path, int)} read the
  * first {@code limit} items and stop, so a small gzip file that expands to gigabytes costs only
@@ -34,8 +34,10 @@ import java.util.zip.GZIPOutputStream;
 public final class Idx {
   /** Magic of an unsigned-byte, 3-dimensional file (images). */
   public static final int IMAGES_MAGIC = 0x0000_0803;
+
   /** Magic of an unsigned-byte, 1-dimensional file (labels). */
   public static final int LABELS_MAGIC = 0x0000_0801;
+
   /**
    * The most values (pixels or labels) one read returns: 2^28, 256 MiB as bytes and 1 GiB once
    * converted to floats, five times the 47 million pixels of the MNIST training set.
@@ -57,8 +59,8 @@ public final class Idx {
   }
 
   /**
-   * Reads the first {@code limit} images of an IDX image file (all of them when it holds fewer); the
-   * rest of the file is not converted or kept.
+   * Reads the first {@code limit} images of an IDX image file (all of them when it holds fewer);
+   * the rest of the file is not converted or kept.
    *
    * @throws IllegalArgumentException if {@code limit < 0}
    * @throws DataFormatException as {@link #readImages(Path)}, counting only the images read against
@@ -86,7 +88,8 @@ public final class Idx {
 
   /** Writes images as a gzipped IDX file. */
   public static void writeImagesGz(ImageSet images, Path file) throws IOException {
-    write(file, IMAGES_MAGIC, new int[] {images.count(), images.rows(), images.cols()}, images.raw());
+    write(
+        file, IMAGES_MAGIC, new int[] {images.count(), images.rows(), images.cols()}, images.raw());
   }
 
   /** Writes labels as a gzipped IDX file. */
@@ -98,7 +101,8 @@ public final class Idx {
    * The data of the first {@code limit} items (dimension 0) of an IDX file; {@code dims} receives
    * the header's dimensions as stored.
    */
-  private static byte[] read(Path file, int expectedMagic, int[] dims, int limit) throws IOException {
+  private static byte[] read(Path file, int expectedMagic, int[] dims, int limit)
+      throws IOException {
     if (limit < 0) {
       throw new IllegalArgumentException("limit is " + limit + ", expected >= 0");
     }
@@ -111,18 +115,37 @@ public final class Idx {
       String kind = expectedMagic == IMAGES_MAGIC ? "images" : "labels";
       int magic = readHeaderInt(in, file, "magic");
       if (magic != expectedMagic) {
-        throw new DataFormatException(file + ": magic is 0x" + Integer.toHexString(magic) + ", expected 0x"
-            + Integer.toHexString(expectedMagic) + " (" + kind + ": unsigned bytes, " + dims.length + " dimensions)");
+        throw new DataFormatException(
+            file
+                + ": magic is 0x"
+                + Integer.toHexString(magic)
+                + ", expected 0x"
+                + Integer.toHexString(expectedMagic)
+                + " ("
+                + kind
+                + ": unsigned bytes, "
+                + dims.length
+                + " dimensions)");
       }
-      String[] fields = dims.length == 3 ? new String[] {"image count", "rows", "columns"}
-          : new String[] {"label count"};
+      String[] fields =
+          dims.length == 3
+              ? new String[] {"image count", "rows", "columns"}
+              : new String[] {"label count"};
       long itemSize = 1; // bytes per image or label
       for (int i = 0; i < dims.length; i++) {
         dims[i] = readHeaderInt(in, file, "dimension " + i);
         int min = i == 0 ? 0 : 1;
         if (dims[i] < min) {
-          throw new DataFormatException(file + ": dimension " + i + " (" + fields[i] + ") is " + dims[i]
-              + ", expected >= " + min);
+          throw new DataFormatException(
+              file
+                  + ": dimension "
+                  + i
+                  + " ("
+                  + fields[i]
+                  + ") is "
+                  + dims[i]
+                  + ", expected >= "
+                  + min);
         }
         if (i > 0) {
           itemSize *= dims[i]; // two factors below 2^31: no overflow
@@ -131,25 +154,51 @@ public final class Idx {
       long items = Math.min(dims[0], limit);
       // itemSize is checked first, so the product (below 2^31 * 2^28) cannot overflow.
       if (itemSize > MAX_ELEMENTS || items * itemSize > MAX_ELEMENTS) {
-        throw new DataFormatException(file + ": header claims " + dims[0] + " " + kind
-            + (dims.length == 3 ? " of " + dims[1] + "x" + dims[2] : "") + "; reading " + items + " of them means "
-            + (itemSize > MAX_ELEMENTS ? "more than " + MAX_ELEMENTS : Long.toString(items * itemSize))
-            + " values, expected at most Idx.MAX_ELEMENTS = " + MAX_ELEMENTS + " (read fewer)");
+        throw new DataFormatException(
+            file
+                + ": header claims "
+                + dims[0]
+                + " "
+                + kind
+                + (dims.length == 3 ? " of " + dims[1] + "x" + dims[2] : "")
+                + "; reading "
+                + items
+                + " of them means "
+                + (itemSize > MAX_ELEMENTS
+                    ? "more than " + MAX_ELEMENTS
+                    : Long.toString(items * itemSize))
+                + " values, expected at most Idx.MAX_ELEMENTS = "
+                + MAX_ELEMENTS
+                + " (read fewer)");
       }
       int size = (int) (items * itemSize);
       long headerLength = 4L + 4L * dims.length;
       if (!gzipped && fileLength != headerLength + dims[0] * itemSize) {
-        throw new DataFormatException(file + ": file length is " + fileLength + " bytes, expected " + headerLength
-            + " header bytes + " + dims[0] + " x " + itemSize + " = " + dims[0] * itemSize + " data bytes = "
-            + (headerLength + dims[0] * itemSize));
+        throw new DataFormatException(
+            file
+                + ": file length is "
+                + fileLength
+                + " bytes, expected "
+                + headerLength
+                + " header bytes + "
+                + dims[0]
+                + " x "
+                + itemSize
+                + " = "
+                + dims[0] * itemSize
+                + " data bytes = "
+                + (headerLength + dims[0] * itemSize));
       }
-      // readNBytes grows its buffer chunk by chunk, so a lying gzipped header cannot force a huge allocation.
+      // readNBytes grows its buffer chunk by chunk, so a lying gzipped header cannot force a huge
+      // allocation.
       byte[] data = in.readNBytes(size);
       if (data.length != size) {
-        throw new DataFormatException(file + ": truncated: data holds " + data.length + " bytes, expected " + size);
+        throw new DataFormatException(
+            file + ": truncated: data holds " + data.length + " bytes, expected " + size);
       }
       if (items == dims[0] && in.read() != -1) {
-        throw new DataFormatException(file + ": trailing bytes after the " + size + " data bytes the header claims");
+        throw new DataFormatException(
+            file + ": trailing bytes after the " + size + " data bytes the header claims");
       }
       return data;
     } catch (java.util.zip.ZipException e) {
@@ -162,14 +211,16 @@ public final class Idx {
   private static int readHeaderInt(InputStream in, Path file, String field) throws IOException {
     byte[] b = in.readNBytes(4);
     if (b.length != 4) {
-      throw new DataFormatException(file + ": truncated header: " + field + " needs 4 bytes, found " + b.length);
+      throw new DataFormatException(
+          file + ": truncated header: " + field + " needs 4 bytes, found " + b.length);
     }
     return ByteBuffer.wrap(b).getInt(); // big-endian, as IDX specifies
   }
 
   private static void write(Path file, int magic, int[] dims, byte[] data) throws IOException {
     try (OutputStream os = Files.newOutputStream(file);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os, 1 << 16)))) {
+        DataOutputStream out =
+            new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os, 1 << 16)))) {
       out.writeInt(magic);
       for (int d : dims) {
         out.writeInt(d);

@@ -37,12 +37,27 @@ public final class ImageSet {
 
   private static void checkSizes(int count, int rows, int cols, int length) {
     if (count < 0 || rows < 0 || cols < 0) {
-      throw new IllegalArgumentException("image set size count=" + count + ", rows=" + rows
-          + ", cols=" + cols + ": expected non-negative sizes");
+      throw new IllegalArgumentException(
+          "image set size count="
+              + count
+              + ", rows="
+              + rows
+              + ", cols="
+              + cols
+              + ": expected non-negative sizes");
     }
     if ((long) count * rows * cols != length) {
-      throw new IllegalArgumentException("pixels length " + length + ": expected count * rows * cols = "
-          + count + " * " + rows + " * " + cols + " = " + ((long) count * rows * cols));
+      throw new IllegalArgumentException(
+          "pixels length "
+              + length
+              + ": expected count * rows * cols = "
+              + count
+              + " * "
+              + rows
+              + " * "
+              + cols
+              + " = "
+              + ((long) count * rows * cols));
     }
   }
 
@@ -85,8 +100,8 @@ public final class ImageSet {
   /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
   public ImageSet range(int from, int to) {
     checkRange(from, to, count);
-    return new ImageSet(to - from, rows, cols,
-        Arrays.copyOfRange(pixels, from * imageSize(), to * imageSize()));
+    return new ImageSet(
+        to - from, rows, cols, Arrays.copyOfRange(pixels, from * imageSize(), to * imageSize()));
   }
 
   /** The raw pixel bytes (unsigned), for readers and writers in this package; never modified. */
@@ -96,14 +111,15 @@ public final class ImageSet {
 
   static void checkIndex(String what, int index, int size) {
     if (index < 0 || index >= size) {
-      throw new IllegalArgumentException(what + " " + index + " is out of range: expected 0.." + (size - 1));
+      throw new IllegalArgumentException(
+          what + " " + index + " is out of range: expected 0.." + (size - 1));
     }
   }
 
   static void checkRange(int from, int to, int size) {
     if (from < 0 || to > size || from > to) {
-      throw new IllegalArgumentException("range [" + from + ", " + to + ") is invalid: expected 0 <= from <= to <= "
-          + size);
+      throw new IllegalArgumentException(
+          "range [" + from + ", " + to + ") is invalid: expected 0 <= from <= to <= " + size);
     }
   }
 }

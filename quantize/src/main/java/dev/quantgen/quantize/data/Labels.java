@@ -19,7 +19,8 @@ public final class Labels {
     byte[] b = new byte[labels.length];
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] > 255) {
-        throw new IllegalArgumentException("labels[" + i + "] is " + labels[i] + ": expected 0..255");
+        throw new IllegalArgumentException(
+            "labels[" + i + "] is " + labels[i] + ": expected 0..255");
       }
       b[i] = (byte) labels[i];
     }
@@ -56,7 +57,8 @@ public final class Labels {
     for (int i = 0; i < labels.length; i++) {
       int label = labels[i] & 0xff;
       if (label >= numClasses) {
-        throw new IllegalArgumentException("label " + i + " is " + label + ": expected 0.." + (numClasses - 1));
+        throw new IllegalArgumentException(
+            "label " + i + " is " + label + ": expected 0.." + (numClasses - 1));
       }
       counts[label]++;
     }

@@ -38,9 +38,11 @@ public final class AccuracyBudgetPlanner {
    * @throws IllegalArgumentException if {@code budgetPoints} is negative, NaN or infinite, or the
    *     report does not cover the evaluator's layers
    */
-  public static PlannedModel plan(PlanTarget target, SensitivityReport report, double budgetPoints) {
+  public static PlannedModel plan(
+      PlanTarget target, SensitivityReport report, double budgetPoints) {
     if (!(budgetPoints >= 0) || Double.isInfinite(budgetPoints)) {
-      throw new IllegalArgumentException("budgetPoints: expected a finite number of points >= 0, got " + budgetPoints);
+      throw new IllegalArgumentException(
+          "budgetPoints: expected a finite number of points >= 0, got " + budgetPoints);
     }
     PrecisionPlan fp32 = PrecisionPlan.fp32(target.layerNames());
     PrecisionPlan plan = fp32;
@@ -56,14 +58,25 @@ public final class AccuracyBudgetPlanner {
         PrecisionPlan trial = plan.with(layer, q);
         double accuracy = target.accuracy(trial);
         boolean ok = withinBudget(base, accuracy, budgetPoints);
-        steps.add(new PlannerStep(layer, q, ok ? PlannerStep.Outcome.ACCEPTED : PlannerStep.Outcome.REJECTED, accuracy));
+        steps.add(
+            new PlannerStep(
+                layer,
+                q,
+                ok ? PlannerStep.Outcome.ACCEPTED : PlannerStep.Outcome.REJECTED,
+                accuracy));
         if (ok) {
           plan = trial;
           break;
         }
       }
     }
-    return new PlannedModel(plan, budgetPoints, base, target.accuracy(plan), target.bytes(plan), target.bytes(fp32),
+    return new PlannedModel(
+        plan,
+        budgetPoints,
+        base,
+        target.accuracy(plan),
+        target.bytes(plan),
+        target.bytes(fp32),
         steps);
   }
 
@@ -83,8 +96,11 @@ public final class AccuracyBudgetPlanner {
     return candidates;
   }
 
-  private static List<String> leastSensitivePerByteFirst(PlanTarget target, SensitivityReport report,
-      List<LayerQuantization> lowestFirst, double budgetPoints) {
+  private static List<String> leastSensitivePerByteFirst(
+      PlanTarget target,
+      SensitivityReport report,
+      List<LayerQuantization> lowestFirst,
+      double budgetPoints) {
     List<String> layers = target.layerNames();
     LayerQuantization fp32 = LayerQuantization.of(Precision.FP32);
     Map<String, Double> costPerByte = new HashMap<>();
@@ -105,8 +121,9 @@ public final class AccuracyBudgetPlanner {
       }
     }
     List<String> order = new ArrayList<>(layers);
-    order.sort(Comparator.comparingDouble((String l) -> costPerByte.get(l))
-        .thenComparing(Comparator.comparingDouble((String l) -> sqnr.get(l)).reversed()));
+    order.sort(
+        Comparator.comparingDouble((String l) -> costPerByte.get(l))
+            .thenComparing(Comparator.comparingDouble((String l) -> sqnr.get(l)).reversed()));
     return order;
   }
 }

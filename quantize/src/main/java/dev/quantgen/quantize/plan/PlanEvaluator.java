@@ -6,8 +6,8 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerErrors;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
-import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.model.QuantizedModel;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,8 +21,13 @@ public final class PlanEvaluator implements PlanTarget {
   private final float[] samples;
   private final int count;
   private final AccuracyMetric metric;
-  /** The last plan quantized, and its model: the search asks for accuracy and SQNR of one plan in turn. */
+
+  /**
+   * The last plan quantized, and its model: the search asks for accuracy and SQNR of one plan in
+   * turn.
+   */
   private PrecisionPlan lastPlan;
+
   private QuantizedModel lastModel;
 
   /**

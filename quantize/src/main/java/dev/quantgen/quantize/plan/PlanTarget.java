@@ -4,9 +4,9 @@ import dev.quantgen.quantize.ptq.LayerQuantization;
 import java.util.List;
 
 /**
- * A model the mixed-precision search can quantize under any {@link PrecisionPlan} and measure, every
- * plan judged the same way: {@link PlanEvaluator} for dense models quantized by the runtime, or a
- * convolutional model's own evaluator.
+ * A model the mixed-precision search can quantize under any {@link PrecisionPlan} and measure,
+ * every plan judged the same way: {@link PlanEvaluator} for dense models quantized by the runtime,
+ * or a convolutional model's own evaluator.
  */
 public interface PlanTarget {
   /** The quantizable layers in model order. */

@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param fp32Bytes the all-FP32 parameter size
  * @param steps every move considered, in search order
  */
-public record PlannedModel(PrecisionPlan plan, double budgetPoints, double fp32Accuracy, double accuracy, long bytes,
-    long fp32Bytes, List<PlannerStep> steps) {
+public record PlannedModel(
+    PrecisionPlan plan,
+    double budgetPoints,
+    double fp32Accuracy,
+    double accuracy,
+    long bytes,
+    long fp32Bytes,
+    List<PlannerStep> steps) {
   public PlannedModel {
     Objects.requireNonNull(plan, "plan");
     steps = List.copyOf(steps);
@@ -36,21 +42,41 @@ public record PlannedModel(PrecisionPlan plan, double budgetPoints, double fp32A
 
   /** The search, one row per move: layer, precision, outcome, accuracy. */
   public TextTable stepsTable() {
-    TextTable table = new TextTable().column("step", TextTable.Align.RIGHT).column("layer", TextTable.Align.LEFT)
-        .column("try", TextTable.Align.LEFT).column("outcome", TextTable.Align.LEFT)
-        .column("accuracy", TextTable.Align.RIGHT);
+    TextTable table =
+        new TextTable()
+            .column("step", TextTable.Align.RIGHT)
+            .column("layer", TextTable.Align.LEFT)
+            .column("try", TextTable.Align.LEFT)
+            .column("outcome", TextTable.Align.LEFT)
+            .column("accuracy", TextTable.Align.RIGHT);
     int i = 1;
     for (PlannerStep s : steps) {
-      table.row(Integer.toString(i++), s.layer(), s.quantization().label(), s.outcome().name().toLowerCase(Locale.ROOT),
+      table.row(
+          Integer.toString(i++),
+          s.layer(),
+          s.quantization().label(),
+          s.outcome().name().toLowerCase(Locale.ROOT),
           Double.isNaN(s.accuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", s.accuracy()));
     }
     return table;
   }
 
-  /** {@code plan fc1=..., accuracy 0.8990 (-0.15 points, budget 0.50), 55,000 of 242,000 bytes (4.4x smaller)}. */
+  /**
+   * {@code plan fc1=..., accuracy 0.8990 (-0.15 points, budget 0.50), 55,000 of 242,000 bytes (4.4x
+   * smaller)}.
+   */
   public String summary() {
-    return String.format(Locale.ROOT, "plan %s: accuracy %.4f (FP32 %.4f, drop %.2f points, budget %.2f), "
-        + "%,d bytes of FP32's %,d (%.1fx smaller)", plan, accuracy, fp32Accuracy, dropPoints(), budgetPoints, bytes,
-        fp32Bytes, (double) fp32Bytes / bytes);
+    return String.format(
+        Locale.ROOT,
+        "plan %s: accuracy %.4f (FP32 %.4f, drop %.2f points, budget %.2f), "
+            + "%,d bytes of FP32's %,d (%.1fx smaller)",
+        plan,
+        accuracy,
+        fp32Accuracy,
+        dropPoints(),
+        budgetPoints,
+        bytes,
+        fp32Bytes,
+        (double) fp32Bytes / bytes);
   }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param accuracy the model's accuracy with the move, or NaN when the move was skipped unevaluated
  */
-public record PlannerStep(String layer, LayerQuantization quantization, Outcome outcome, double accuracy) {
+public record PlannerStep(
+    String layer, LayerQuantization quantization, Outcome outcome, double accuracy) {
   /** What became of the move. */
   public enum Outcome {
     /** Within the budget: the plan keeps it. */

@@ -3,8 +3,8 @@ package dev.quantgen.quantize.plan;
 import dev.quantgen.quantize.ptq.FloatLayer;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.quantize.ptq.PtqConfig;
+import dev.quantgen.runtime.model.Precision;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -87,7 +87,8 @@ public final class PrecisionPlan {
 
   private void requireLayer(String name) {
     if (!layers.containsKey(name)) {
-      throw new IllegalArgumentException("name: expected one of the layers " + layers.keySet() + ", got '" + name + "'");
+      throw new IllegalArgumentException(
+          "name: expected one of the layers " + layers.keySet() + ", got '" + name + "'");
     }
   }
 

@@ -1,17 +1,17 @@
 package dev.quantgen.quantize.plan;
 
+import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.RequantMode;
-import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.runtime.model.Precision;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The {@code @Quantize} annotation (module {@code annotations}) that asks the processor for the
- * kernel a {@link LayerQuantization} describes, written with only the elements that differ from
- * the annotation's defaults. The runtime does not depend on the annotations module, so this
- * produces source text.
+ * kernel a {@link LayerQuantization} describes, written with only the elements that differ from the
+ * annotation's defaults. The runtime does not depend on the annotations module, so this produces
+ * source text.
  */
 public final class QuantizeAnnotations {
   private QuantizeAnnotations() {}

@@ -12,12 +12,15 @@ import java.util.List;
  */
 public final class SensitivityAnalysis {
   /**
-   * The post-training defaults of each lower precision ({@link LayerQuantization#of}), from high
-   * to low: FP16, INT8 static, INT4 with dynamic int8 activations, BINARY with float activations.
+   * The post-training defaults of each lower precision ({@link LayerQuantization#of}), from high to
+   * low: FP16, INT8 static, INT4 with dynamic int8 activations, BINARY with float activations.
    */
-  public static final List<LayerQuantization> DEFAULT_CANDIDATES = List.of(LayerQuantization.of(Precision.FP16),
-      LayerQuantization.of(Precision.INT8), LayerQuantization.of(Precision.INT4),
-      LayerQuantization.of(Precision.BINARY));
+  public static final List<LayerQuantization> DEFAULT_CANDIDATES =
+      List.of(
+          LayerQuantization.of(Precision.FP16),
+          LayerQuantization.of(Precision.INT8),
+          LayerQuantization.of(Precision.INT4),
+          LayerQuantization.of(Precision.BINARY));
 
   private SensitivityAnalysis() {}
 
@@ -35,8 +38,14 @@ public final class SensitivityAnalysis {
       for (LayerQuantization q : candidates) {
         PrecisionPlan alone = fp32.with(layer, q);
         double accuracy = target.accuracy(alone);
-        rows.add(new LayerSensitivity(layer, q, accuracy, 100 * (base - accuracy), target.layerSqnrDb(alone, layer),
-            target.layerBytes(layer, q)));
+        rows.add(
+            new LayerSensitivity(
+                layer,
+                q,
+                accuracy,
+                100 * (base - accuracy),
+                target.layerSqnrDb(alone, layer),
+                target.layerBytes(layer, q)));
       }
     }
     return new SensitivityReport(base, rows);
@@ -44,12 +53,14 @@ public final class SensitivityAnalysis {
 
   static void checkCandidates(List<LayerQuantization> candidates) {
     if (candidates.isEmpty()) {
-      throw new IllegalArgumentException("candidates: expected at least one precision below FP32, got none");
+      throw new IllegalArgumentException(
+          "candidates: expected at least one precision below FP32, got none");
     }
     for (LayerQuantization q : candidates) {
       if (q.precision() == Precision.FP32) {
-        throw new IllegalArgumentException("candidates: expected precisions below FP32 (FP32 is the baseline), got "
-            + candidates.stream().map(LayerQuantization::label).toList());
+        throw new IllegalArgumentException(
+            "candidates: expected precisions below FP32 (FP32 is the baseline), got "
+                + candidates.stream().map(LayerQuantization::label).toList());
       }
     }
   }

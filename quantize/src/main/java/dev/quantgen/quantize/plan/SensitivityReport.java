@@ -13,9 +13,10 @@ import java.util.Locale;
  */
 public final class SensitivityReport {
   /** Most harmful first: by accuracy drop, then by lower SQNR. */
-  static final Comparator<LayerSensitivity> MOST_SENSITIVE_FIRST = Comparator
-      .comparingDouble(LayerSensitivity::dropPoints).reversed()
-      .thenComparingDouble(LayerSensitivity::sqnrDb);
+  static final Comparator<LayerSensitivity> MOST_SENSITIVE_FIRST =
+      Comparator.comparingDouble(LayerSensitivity::dropPoints)
+          .reversed()
+          .thenComparingDouble(LayerSensitivity::sqnrDb);
 
   private final double fp32Accuracy;
   private final List<LayerSensitivity> rows;
@@ -53,22 +54,37 @@ public final class SensitivityReport {
         return r;
       }
     }
-    throw new IllegalArgumentException("layer, quantization: expected a measured combination, got " + layer + " at "
-        + quantization.label());
+    throw new IllegalArgumentException(
+        "layer, quantization: expected a measured combination, got "
+            + layer
+            + " at "
+            + quantization.label());
   }
 
   /** The ranked table: rank, layer, precision, accuracy, drop in points, SQNR, layer size. */
   public TextTable table() {
-    TextTable table = new TextTable().column("rank", TextTable.Align.RIGHT).column("layer", TextTable.Align.LEFT)
-        .column("precision", TextTable.Align.LEFT).column("accuracy", TextTable.Align.RIGHT)
-        .column("drop (points)", TextTable.Align.RIGHT).column("layer SQNR dB", TextTable.Align.RIGHT)
-        .column("layer bytes", TextTable.Align.RIGHT);
+    TextTable table =
+        new TextTable()
+            .column("rank", TextTable.Align.RIGHT)
+            .column("layer", TextTable.Align.LEFT)
+            .column("precision", TextTable.Align.LEFT)
+            .column("accuracy", TextTable.Align.RIGHT)
+            .column("drop (points)", TextTable.Align.RIGHT)
+            .column("layer SQNR dB", TextTable.Align.RIGHT)
+            .column("layer bytes", TextTable.Align.RIGHT);
     int rank = 1;
     for (LayerSensitivity r : ranked()) {
-      table.row(Integer.toString(rank++), r.layer(), r.quantization().label(),
-          String.format(Locale.ROOT, "%.4f", r.accuracy()), String.format(Locale.ROOT, "%+.2f", r.dropPoints()),
-          Double.isNaN(r.sqnrDb()) ? "-" : Double.isInfinite(r.sqnrDb()) ? "inf"
-              : String.format(Locale.ROOT, "%.2f", r.sqnrDb()),
+      table.row(
+          Integer.toString(rank++),
+          r.layer(),
+          r.quantization().label(),
+          String.format(Locale.ROOT, "%.4f", r.accuracy()),
+          String.format(Locale.ROOT, "%+.2f", r.dropPoints()),
+          Double.isNaN(r.sqnrDb())
+              ? "-"
+              : Double.isInfinite(r.sqnrDb())
+                  ? "inf"
+                  : String.format(Locale.ROOT, "%.2f", r.sqnrDb()),
           String.format(Locale.ROOT, "%,d", r.layerBytes()));
     }
     return table;

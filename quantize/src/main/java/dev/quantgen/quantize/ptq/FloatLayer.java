@@ -9,14 +9,17 @@ import java.util.Objects;
  * files), its weights and its fused activation.
  */
 public record FloatLayer(String name, DenseWeights weights, FusedActivation activation) {
-  /** @throws IllegalArgumentException for an empty name or one that is not a plain identifier */
+  /**
+   * @throws IllegalArgumentException for an empty name or one that is not a plain identifier
+   */
   public FloatLayer {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(activation, "activation");
     if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
       // Layer names become tensor-name prefixes in model files, so they must not contain '/'.
-      throw new IllegalArgumentException("name: expected an identifier ([A-Za-z_][A-Za-z0-9_.-]*), got '" + name + "'");
+      throw new IllegalArgumentException(
+          "name: expected an identifier ([A-Za-z_][A-Za-z0-9_.-]*), got '" + name + "'");
     }
   }
 }

@@ -30,12 +30,21 @@ public final class FloatModel {
     for (int k = 0; k < copy.size(); k++) {
       FloatLayer layer = copy.get(k);
       if (!names.add(layer.name())) {
-        throw new IllegalArgumentException("layers[" + k + "]: name '" + layer.name() + "' is used twice, expected unique names");
+        throw new IllegalArgumentException(
+            "layers[" + k + "]: name '" + layer.name() + "' is used twice, expected unique names");
       }
       if (k > 0 && layer.weights().in() != copy.get(k - 1).weights().out()) {
-        throw new IllegalArgumentException("layers[" + k + "] (" + layer.name() + "): expected in = "
-            + copy.get(k - 1).weights().out() + " (the output of " + copy.get(k - 1).name() + "), got "
-            + layer.weights().in());
+        throw new IllegalArgumentException(
+            "layers["
+                + k
+                + "] ("
+                + layer.name()
+                + "): expected in = "
+                + copy.get(k - 1).weights().out()
+                + " (the output of "
+                + copy.get(k - 1).name()
+                + "), got "
+                + layer.weights().in());
       }
     }
     return new FloatModel(copy);
@@ -49,14 +58,25 @@ public final class FloatModel {
    * @param biases the bias of each layer
    */
   public static FloatModel mlp(int[] sizes, float[][] weights, float[][] biases) {
-    if (sizes.length < 2 || weights.length != sizes.length - 1 || biases.length != sizes.length - 1) {
-      throw new IllegalArgumentException("sizes/weights/biases: expected " + (sizes.length - 1)
-          + " weights and biases for " + sizes.length + " sizes, got " + weights.length + " and " + biases.length);
+    if (sizes.length < 2
+        || weights.length != sizes.length - 1
+        || biases.length != sizes.length - 1) {
+      throw new IllegalArgumentException(
+          "sizes/weights/biases: expected "
+              + (sizes.length - 1)
+              + " weights and biases for "
+              + sizes.length
+              + " sizes, got "
+              + weights.length
+              + " and "
+              + biases.length);
     }
     FloatLayer[] layers = new FloatLayer[weights.length];
     for (int l = 0; l < weights.length; l++) {
       FusedActivation act = l < weights.length - 1 ? FusedActivation.RELU : FusedActivation.NONE;
-      layers[l] = new FloatLayer("fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], weights[l], biases[l]), act);
+      layers[l] =
+          new FloatLayer(
+              "fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], weights[l], biases[l]), act);
     }
     return of(List.of(layers));
   }

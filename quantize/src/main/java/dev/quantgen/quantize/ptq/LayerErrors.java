@@ -8,10 +8,11 @@ import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
 
 /**
- * The per-layer error report of a quantized model (docs/numerics.md#9-reporting-error): each quantized layer
- * runs on the FP32 model's input to that layer, and its output is compared with the FP32 layer's
- * output on the same input, so a row shows that layer's own error, not what earlier layers passed
- * on. A last row, {@link #MODEL_ROW}, compares the whole quantized model's output with FP32's.
+ * The per-layer error report of a quantized model (docs/numerics.md#9-reporting-error): each
+ * quantized layer runs on the FP32 model's input to that layer, and its output is compared with the
+ * FP32 layer's output on the same input, so a row shows that layer's own error, not what earlier
+ * layers passed on. A last row, {@link #MODEL_ROW}, compares the whole quantized model's output
+ * with FP32's.
  */
 public final class LayerErrors {
   /** The name of the end-to-end row. */
@@ -25,10 +26,12 @@ public final class LayerErrors {
    * @throws IllegalArgumentException if the models differ in shape, {@code count < 1}, {@code
    *     samples} has the wrong length, or an output is NaN or infinite
    */
-  public static LayerErrorReport measure(FloatModel fp32, QuantizedModel quantized, float[] samples, int count) {
+  public static LayerErrorReport measure(
+      FloatModel fp32, QuantizedModel quantized, float[] samples, int count) {
     int n = fp32.size();
     if (quantized.size() != n) {
-      throw new IllegalArgumentException("quantized: expected " + n + " layers like the FP32 model, got " + quantized.size());
+      throw new IllegalArgumentException(
+          "quantized: expected " + n + " layers like the FP32 model, got " + quantized.size());
     }
     if (count < 1) {
       throw new IllegalArgumentException("count: expected >= 1 sample, got " + count);
@@ -43,11 +46,22 @@ public final class LayerErrors {
       FloatLayer layer = fp32.layer(k);
       PreparedLayer prepared = quantized.layer(k);
       if (prepared.in() != layer.weights().in() || prepared.out() != layer.weights().out()) {
-        throw new IllegalArgumentException("quantized layer " + k + " (" + prepared.name() + "): expected in = "
-            + layer.weights().in() + ", out = " + layer.weights().out() + ", got in = " + prepared.in() + ", out = "
-            + prepared.out());
+        throw new IllegalArgumentException(
+            "quantized layer "
+                + k
+                + " ("
+                + prepared.name()
+                + "): expected in = "
+                + layer.weights().in()
+                + ", out = "
+                + layer.weights().out()
+                + ", got in = "
+                + prepared.in()
+                + ", out = "
+                + prepared.out());
       }
-      reference[k] = new PreparedLayer.Fp32(layer.name(), layer.weights(), layer.activation()).kernel();
+      reference[k] =
+          new PreparedLayer.Fp32(layer.name(), layer.weights(), layer.activation()).kernel();
       fp[k + 1] = new float[layer.weights().out()];
       q[k] = new float[layer.weights().out()];
       sqnr[k] = new Sqnr();

@@ -18,9 +18,8 @@ import java.util.Objects;
  * arXiv:1806.08342; Nagel et al. 2021): weights symmetric per channel, chosen by min/max at 8 bits
  * and by MSE below (clipping outliers pays off at 4 bits); INT8 activations {@link
  * ActivationMode#STATIC} (calibrated, integer-only between layers); INT4 weights with dynamic int8
- * activations; BINARY weights with float activations (the inputs of an MLP are non-negative
- * pixels and ReLU outputs, whose signs carry no information, so binarizing them would discard
- * everything).
+ * activations; BINARY weights with float activations (the inputs of an MLP are non-negative pixels
+ * and ReLU outputs, whose signs carry no information, so binarizing them would discard everything).
  *
  * @param precision the weight precision
  * @param symmetric zero point 0 and the restricted range (INT8, INT4); must be true otherwise
@@ -40,7 +39,9 @@ public record LayerQuantization(
     RequantMode requantization,
     ObserverKind weightObserver) {
 
-  /** @throws IllegalArgumentException for a combination no kernel implements */
+  /**
+   * @throws IllegalArgumentException for a combination no kernel implements
+   */
   public LayerQuantization {
     Objects.requireNonNull(precision, "precision");
     Objects.requireNonNull(mode, "mode");
@@ -54,13 +55,24 @@ public record LayerQuantization(
         require(blockSize == 0, "blockSize", "0 for " + precision, blockSize);
         break;
       case BINARY:
-        require(mode == ActivationMode.FLOAT || mode == ActivationMode.BINARY, "mode", "FLOAT or BINARY for BINARY", mode);
+        require(
+            mode == ActivationMode.FLOAT || mode == ActivationMode.BINARY,
+            "mode",
+            "FLOAT or BINARY for BINARY",
+            mode);
         require(symmetric, "symmetric", "true for BINARY (signs have no zero point)", false);
         require(blockSize == 0, "blockSize", "0 for BINARY", blockSize);
         break;
       default:
         // Let the layer contract reject what no INT8/INT4 kernel implements.
-        quantizedConfig(precision, symmetric, perChannel, blockSize, mode, requantization, FusedActivation.NONE);
+        quantizedConfig(
+            precision,
+            symmetric,
+            perChannel,
+            blockSize,
+            mode,
+            requantization,
+            FusedActivation.NONE);
     }
   }
 
@@ -74,16 +86,40 @@ public record LayerQuantization(
   public static LayerQuantization of(Precision precision) {
     switch (precision) {
       case INT8:
-        return new LayerQuantization(precision, true, true, 0, ActivationMode.STATIC, RequantMode.INTEGER,
+        return new LayerQuantization(
+            precision,
+            true,
+            true,
+            0,
+            ActivationMode.STATIC,
+            RequantMode.INTEGER,
             ObserverKind.MIN_MAX);
       case INT4:
-        return new LayerQuantization(precision, true, true, 0, ActivationMode.DYNAMIC, RequantMode.INTEGER,
+        return new LayerQuantization(
+            precision,
+            true,
+            true,
+            0,
+            ActivationMode.DYNAMIC,
+            RequantMode.INTEGER,
             ObserverKind.MSE);
       case BINARY:
-        return new LayerQuantization(precision, true, true, 0, ActivationMode.FLOAT, RequantMode.INTEGER,
+        return new LayerQuantization(
+            precision,
+            true,
+            true,
+            0,
+            ActivationMode.FLOAT,
+            RequantMode.INTEGER,
             ObserverKind.MIN_MAX);
       default:
-        return new LayerQuantization(precision, true, false, 0, ActivationMode.FLOAT, RequantMode.INTEGER,
+        return new LayerQuantization(
+            precision,
+            true,
+            false,
+            0,
+            ActivationMode.FLOAT,
+            RequantMode.INTEGER,
             ObserverKind.MIN_MAX);
     }
   }
@@ -95,32 +131,38 @@ public record LayerQuantization(
 
   /** A copy with another activation mode. */
   public LayerQuantization withMode(ActivationMode newMode) {
-    return new LayerQuantization(precision, symmetric, perChannel, blockSize, newMode, requantization, weightObserver);
+    return new LayerQuantization(
+        precision, symmetric, perChannel, blockSize, newMode, requantization, weightObserver);
   }
 
   /** A copy with another weight scheme. */
   public LayerQuantization withSymmetric(boolean newSymmetric) {
-    return new LayerQuantization(precision, newSymmetric, perChannel, blockSize, mode, requantization, weightObserver);
+    return new LayerQuantization(
+        precision, newSymmetric, perChannel, blockSize, mode, requantization, weightObserver);
   }
 
   /** A copy with per-channel or per-tensor weight scales. */
   public LayerQuantization withPerChannel(boolean newPerChannel) {
-    return new LayerQuantization(precision, symmetric, newPerChannel, blockSize, mode, requantization, weightObserver);
+    return new LayerQuantization(
+        precision, symmetric, newPerChannel, blockSize, mode, requantization, weightObserver);
   }
 
   /** A copy with another INT4 block size. */
   public LayerQuantization withBlockSize(int newBlockSize) {
-    return new LayerQuantization(precision, symmetric, perChannel, newBlockSize, mode, requantization, weightObserver);
+    return new LayerQuantization(
+        precision, symmetric, perChannel, newBlockSize, mode, requantization, weightObserver);
   }
 
   /** A copy with another requantization mode. */
   public LayerQuantization withRequantization(RequantMode newRequantization) {
-    return new LayerQuantization(precision, symmetric, perChannel, blockSize, mode, newRequantization, weightObserver);
+    return new LayerQuantization(
+        precision, symmetric, perChannel, blockSize, mode, newRequantization, weightObserver);
   }
 
   /** A copy with another weight observer. */
   public LayerQuantization withWeightObserver(ObserverKind newObserver) {
-    return new LayerQuantization(precision, symmetric, perChannel, blockSize, mode, requantization, newObserver);
+    return new LayerQuantization(
+        precision, symmetric, perChannel, blockSize, mode, requantization, newObserver);
   }
 
   /** Whether this layer runs int8 to int8 with calibrated input and output parameters. */
@@ -130,13 +172,21 @@ public record LayerQuantization(
 
   /** The layer contract's config for an INT8 or INT4 layer with {@code activation} fused. */
   QuantizedDenseConfig quantizedConfig(FusedActivation activation) {
-    return quantizedConfig(precision, symmetric, perChannel, blockSize, mode, requantization, activation);
+    return quantizedConfig(
+        precision, symmetric, perChannel, blockSize, mode, requantization, activation);
   }
 
-  private static QuantizedDenseConfig quantizedConfig(Precision precision, boolean symmetric, boolean perChannel,
-      int blockSize, ActivationMode mode, RequantMode requantization, FusedActivation activation) {
+  private static QuantizedDenseConfig quantizedConfig(
+      Precision precision,
+      boolean symmetric,
+      boolean perChannel,
+      int blockSize,
+      ActivationMode mode,
+      RequantMode requantization,
+      FusedActivation activation) {
     QuantType type = precision == Precision.INT8 ? QuantType.INT8 : QuantType.INT4;
-    return new QuantizedDenseConfig(type, symmetric, perChannel, blockSize, mode, requantization, activation);
+    return new QuantizedDenseConfig(
+        type, symmetric, perChannel, blockSize, mode, requantization, activation);
   }
 
   /** A short description for tables: {@code int8 static}, {@code int4 dynamic}, {@code fp16}. */
@@ -146,7 +196,10 @@ public record LayerQuantization(
       case FP16:
         return precision.label();
       default:
-        String m = mode == ActivationMode.FLOAT ? "weight-only" : mode.name().toLowerCase(java.util.Locale.ROOT);
+        String m =
+            mode == ActivationMode.FLOAT
+                ? "weight-only"
+                : mode.name().toLowerCase(java.util.Locale.ROOT);
         return precision.label() + " " + m;
     }
   }

@@ -14,7 +14,6 @@ import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.model.KernelMismatchException;
 import dev.quantgen.runtime.model.KernelPolicy;
-import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.numerics.QuantParams;
@@ -50,11 +49,12 @@ public final class PostTrainingQuantizer {
    * samples}.
    *
    * @throws IllegalArgumentException if {@code samples.length != count * model.inputSize()}, a
-   *     STATIC layer needs calibration but {@code count == 0}, a sample holds NaN or an infinity,
-   *     a configuration override names no layer or boundary of the model, or a layer cannot be
+   *     STATIC layer needs calibration but {@code count == 0}, a sample holds NaN or an infinity, a
+   *     configuration override names no layer or boundary of the model, or a layer cannot be
    *     prepared (the message names the layer)
    */
-  public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count) {
+  public static QuantizedModel quantize(
+      FloatModel model, PtqConfig config, float[] samples, int count) {
     return quantize(model, config, samples, count, null);
   }
 
@@ -72,20 +72,25 @@ public final class PostTrainingQuantizer {
    * @throws IllegalArgumentException as above, or if {@code kernels} were generated for a model
    *     with another number of layers
    */
-  public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count,
-      GeneratedKernels kernels) {
+  public static QuantizedModel quantize(
+      FloatModel model, PtqConfig config, float[] samples, int count, GeneratedKernels kernels) {
     return quantize(model, config, samples, count, kernels, KernelPolicy.GENERATED_ONLY);
   }
 
   /**
-   * As {@link #quantize(FloatModel, PtqConfig, float[], int, GeneratedKernels)}, with {@code policy}
-   * deciding what a layer without a matching generated kernel does (fail, or run on the runtime's
-   * kernel).
+   * As {@link #quantize(FloatModel, PtqConfig, float[], int, GeneratedKernels)}, with {@code
+   * policy} deciding what a layer without a matching generated kernel does (fail, or run on the
+   * runtime's kernel).
    *
    * @throws KernelMismatchException under {@link KernelPolicy#GENERATED_ONLY}, as above
    */
-  public static QuantizedModel quantize(FloatModel model, PtqConfig config, float[] samples, int count,
-      GeneratedKernels kernels, KernelPolicy policy) {
+  public static QuantizedModel quantize(
+      FloatModel model,
+      PtqConfig config,
+      float[] samples,
+      int count,
+      GeneratedKernels kernels,
+      KernelPolicy policy) {
     Objects.requireNonNull(policy, "policy");
     checkOverrides(model, config);
     int n = model.size();
@@ -100,13 +105,21 @@ public final class PostTrainingQuantizer {
       }
     }
     if (count < 0 || (long) count * model.inputSize() != samples.length) {
-      throw new IllegalArgumentException("samples: expected count * inputSize = " + count + " * " + model.inputSize()
-          + " = " + ((long) count * model.inputSize()) + " values, got " + samples.length);
+      throw new IllegalArgumentException(
+          "samples: expected count * inputSize = "
+              + count
+              + " * "
+              + model.inputSize()
+              + " = "
+              + ((long) count * model.inputSize())
+              + " values, got "
+              + samples.length);
     }
     ActivationParams[] boundaries = new ActivationParams[n + 1];
     if (contains(observed)) {
       if (count == 0) {
-        throw new IllegalArgumentException("count: expected calibration samples for the STATIC layers, got 0");
+        throw new IllegalArgumentException(
+            "count: expected calibration samples for the STATIC layers, got 0");
       }
       boundaries = calibrate(model, config, observed, samples, count);
     }
@@ -123,7 +136,8 @@ public final class PostTrainingQuantizer {
     float[] flat = new float[samples.length * size];
     for (int s = 0; s < samples.length; s++) {
       if (samples[s].length != size) {
-        throw new IllegalArgumentException("samples[" + s + "]: expected length " + size + ", got " + samples[s].length);
+        throw new IllegalArgumentException(
+            "samples[" + s + "]: expected length " + size + ", got " + samples[s].length);
       }
       System.arraycopy(samples[s], 0, flat, s * size, size);
     }
@@ -131,34 +145,38 @@ public final class PostTrainingQuantizer {
   }
 
   /** Prepares one layer from its FP32 weights; STATIC layers need both boundaries' parameters. */
-  static PreparedLayer prepare(FloatLayer layer, LayerQuantization q, ActivationParams input,
-      ActivationParams output) {
+  static PreparedLayer prepare(
+      FloatLayer layer, LayerQuantization q, ActivationParams input, ActivationParams output) {
     DenseWeights w = layer.weights();
     try {
       switch (q.precision()) {
         case FP32:
           return new PreparedLayer.Fp32(layer.name(), w, layer.activation());
         case FP16:
-          return new PreparedLayer.Fp16(layer.name(), Fp16DenseParams.prepare(w, layer.activation()));
+          return new PreparedLayer.Fp16(
+              layer.name(), Fp16DenseParams.prepare(w, layer.activation()));
         case BINARY:
-          return new PreparedLayer.Binary(layer.name(),
+          return new PreparedLayer.Binary(
+              layer.name(),
               BinaryDenseParams.prepare(w, q.perChannel(), q.mode(), layer.activation()));
         default:
           QuantizedDenseConfig config = q.quantizedConfig(layer.activation());
           DenseWeights clipped = WeightClipping.clip(w, config, q.weightObserver());
-          return new PreparedLayer.Quantized(layer.name(),
+          return new PreparedLayer.Quantized(
+              layer.name(),
               QuantizedDenseParams.prepare(layer.name(), clipped, config, input, output));
       }
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().contains(layer.name())) {
         throw e;
       }
-      throw new IllegalArgumentException("layer " + layer.name() + " (" + q.label() + "): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "layer " + layer.name() + " (" + q.label() + "): " + e.getMessage(), e);
     }
   }
 
-  private static ActivationParams[] calibrate(FloatModel model, PtqConfig config, boolean[] observed, float[] samples,
-      int count) {
+  private static ActivationParams[] calibrate(
+      FloatModel model, PtqConfig config, boolean[] observed, float[] samples, int count) {
     int n = model.size();
     int[] sizes = new int[n + 1];
     sizes[0] = model.inputSize();
@@ -181,7 +199,8 @@ public final class PostTrainingQuantizer {
       buffers[b] = new float[batch * sizes[b]];
       single[b] = new float[sizes[b]];
     }
-    Progress progress = config.progress() == null ? null : Progress.start("calibrate", count, config.progress());
+    Progress progress =
+        config.progress() == null ? null : Progress.start("calibrate", count, config.progress());
     try {
       for (int start = 0; start < count; start += batch) {
         int m = Math.min(batch, count - start);
@@ -198,8 +217,16 @@ public final class PostTrainingQuantizer {
             try {
               observers[b].observe(buffers[b], 0, Shape.of(m, sizes[b]));
             } catch (IllegalArgumentException e) {
-              throw new IllegalArgumentException("calibration samples " + start + ".." + (start + m - 1) + ", boundary "
-                  + boundaryName(model, b) + ": " + e.getMessage(), e);
+              throw new IllegalArgumentException(
+                  "calibration samples "
+                      + start
+                      + ".."
+                      + (start + m - 1)
+                      + ", boundary "
+                      + boundaryName(model, b)
+                      + ": "
+                      + e.getMessage(),
+                  e);
             }
           }
         }
@@ -230,17 +257,21 @@ public final class PostTrainingQuantizer {
   }
 
   private static void checkOverrides(FloatModel model, PtqConfig config) {
-    Set<String> names = model.layers().stream().map(FloatLayer::name).collect(Collectors.toCollection(
-        java.util.LinkedHashSet::new));
+    Set<String> names =
+        model.layers().stream()
+            .map(FloatLayer::name)
+            .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     for (String name : config.overriddenLayers()) {
       if (!names.contains(name)) {
-        throw new IllegalArgumentException("layer override '" + name + "': expected one of " + names);
+        throw new IllegalArgumentException(
+            "layer override '" + name + "': expected one of " + names);
       }
     }
     names.add(PtqConfig.INPUT);
     for (String name : config.overriddenBoundaries()) {
       if (!names.contains(name)) {
-        throw new IllegalArgumentException("activation observer override '" + name + "': expected one of " + names);
+        throw new IllegalArgumentException(
+            "activation observer override '" + name + "': expected one of " + names);
       }
     }
   }

@@ -20,8 +20,11 @@ import java.util.Objects;
  * ObserverSpec#forActivations}).
  */
 public final class PtqConfig {
-  /** The name of the model-input boundary in {@link #withActivationObserver(String, ObserverSpec)}. */
+  /**
+   * The name of the model-input boundary in {@link #withActivationObserver(String, ObserverSpec)}.
+   */
   public static final String INPUT = "input";
+
   /** Calibration samples per observer batch by default. */
   public static final int DEFAULT_BATCH_SIZE = 32;
 
@@ -32,8 +35,13 @@ public final class PtqConfig {
   private final int batchSize;
   private final PrintStream progress;
 
-  private PtqConfig(LayerQuantization layers, Map<String, LayerQuantization> layerOverrides, ObserverSpec activations,
-      Map<String, ObserverSpec> activationOverrides, int batchSize, PrintStream progress) {
+  private PtqConfig(
+      LayerQuantization layers,
+      Map<String, LayerQuantization> layerOverrides,
+      ObserverSpec activations,
+      Map<String, ObserverSpec> activationOverrides,
+      int batchSize,
+      PrintStream progress) {
     this.layers = layers;
     this.layerOverrides = Map.copyOf(layerOverrides);
     this.activations = activations;
@@ -42,7 +50,10 @@ public final class PtqConfig {
     this.progress = progress;
   }
 
-  /** Every layer at {@code precision} with {@link LayerQuantization#of}'s defaults, no progress output. */
+  /**
+   * Every layer at {@code precision} with {@link LayerQuantization#of}'s defaults, no progress
+   * output.
+   */
   public static PtqConfig of(Precision precision) {
     return of(LayerQuantization.of(precision));
   }
@@ -55,16 +66,24 @@ public final class PtqConfig {
     return of(LayerQuantization.of(precision));
   }
 
-  /** Every layer as {@code layers} says, with the default activation observer, no progress output. */
+  /**
+   * Every layer as {@code layers} says, with the default activation observer, no progress output.
+   */
   public static PtqConfig of(LayerQuantization layers) {
-    return new PtqConfig(Objects.requireNonNull(layers, "layers"), Map.of(),
-        ObserverSpec.forActivations(QuantType.INT8), Map.of(), DEFAULT_BATCH_SIZE, null);
+    return new PtqConfig(
+        Objects.requireNonNull(layers, "layers"),
+        Map.of(),
+        ObserverSpec.forActivations(QuantType.INT8),
+        Map.of(),
+        DEFAULT_BATCH_SIZE,
+        null);
   }
 
   /** A copy where layer {@code name} is quantized as {@code quantization} says. */
   public PtqConfig withLayer(String name, LayerQuantization quantization) {
     Map<String, LayerQuantization> copy = new HashMap<>(layerOverrides);
-    copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(quantization, "quantization"));
+    copy.put(
+        Objects.requireNonNull(name, "name"), Objects.requireNonNull(quantization, "quantization"));
     return new PtqConfig(layers, copy, activations, activationOverrides, batchSize, progress);
   }
 
@@ -74,7 +93,12 @@ public final class PtqConfig {
    * @throws IllegalArgumentException unless the spec is per tensor with type int8
    */
   public PtqConfig withActivationObserver(ObserverSpec spec) {
-    return new PtqConfig(layers, layerOverrides, checkActivationSpec("spec", spec), activationOverrides, batchSize,
+    return new PtqConfig(
+        layers,
+        layerOverrides,
+        checkActivationSpec("spec", spec),
+        activationOverrides,
+        batchSize,
         progress);
   }
 
@@ -85,7 +109,9 @@ public final class PtqConfig {
    */
   public PtqConfig withActivationObserver(String boundary, ObserverSpec spec) {
     Map<String, ObserverSpec> copy = new HashMap<>(activationOverrides);
-    copy.put(Objects.requireNonNull(boundary, "boundary"), checkActivationSpec("spec for " + boundary, spec));
+    copy.put(
+        Objects.requireNonNull(boundary, "boundary"),
+        checkActivationSpec("spec for " + boundary, spec));
     return new PtqConfig(layers, layerOverrides, activations, copy, batchSize, progress);
   }
 
@@ -101,7 +127,10 @@ public final class PtqConfig {
     return new PtqConfig(layers, layerOverrides, activations, activationOverrides, size, progress);
   }
 
-  /** A copy showing a progress bar on {@code out} when calibration takes more than a second; null for none. */
+  /**
+   * A copy showing a progress bar on {@code out} when calibration takes more than a second; null
+   * for none.
+   */
   public PtqConfig withProgress(PrintStream out) {
     return new PtqConfig(layers, layerOverrides, activations, activationOverrides, batchSize, out);
   }
@@ -109,8 +138,11 @@ public final class PtqConfig {
   private static ObserverSpec checkActivationSpec(String name, ObserverSpec spec) {
     Objects.requireNonNull(spec, name);
     if (spec.isPerChannel() || spec.type() != QuantType.INT8) {
-      throw new IllegalArgumentException(name + ": expected a per-tensor int8 spec (activations have one scale and "
-          + "zero point per boundary), got " + spec);
+      throw new IllegalArgumentException(
+          name
+              + ": expected a per-tensor int8 spec (activations have one scale and "
+              + "zero point per boundary), got "
+              + spec);
     }
     return spec;
   }

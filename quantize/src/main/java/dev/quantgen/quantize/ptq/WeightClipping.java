@@ -1,9 +1,9 @@
 package dev.quantgen.quantize.ptq;
 
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.quantize.calibrate.Observer;
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.calibrate.Range;
-import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 

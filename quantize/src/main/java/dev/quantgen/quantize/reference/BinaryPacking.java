@@ -3,11 +3,11 @@ package dev.quantgen.quantize.reference;
 import java.util.Objects;
 
 /**
- * 1-bit (BINARY) quantization as in XNOR-Net (docs/numerics.md sections 3 and 4): a value
- * becomes its sign, {@code sign(w) = +1} for {@code w >= 0} (including -0.0) and -1 otherwise,
- * stored as bit 1 for +1 and bit 0 for -1, 64 values per {@code long}, the first value in bit 0.
- * Padding bits past the last value are 0 when packed here, and are ignored by the dot products
- * whatever their content, so a caller's dirty padding cannot change a result.
+ * 1-bit (BINARY) quantization as in XNOR-Net (docs/numerics.md sections 3 and 4): a value becomes
+ * its sign, {@code sign(w) = +1} for {@code w >= 0} (including -0.0) and -1 otherwise, stored as
+ * bit 1 for +1 and bit 0 for -1, 64 values per {@code long}, the first value in bit 0. Padding bits
+ * past the last value are 0 when packed here, and are ignored by the dot products whatever their
+ * content, so a caller's dirty padding cannot change a result.
  */
 public final class BinaryPacking {
   private BinaryPacking() {}
@@ -38,7 +38,8 @@ public final class BinaryPacking {
     for (int i = 0; i < n; i++) {
       float v = values[off + i];
       if (Float.isNaN(v)) {
-        throw new IllegalArgumentException("values: expected no NaN, got NaN at index " + (off + i));
+        throw new IllegalArgumentException(
+            "values: expected no NaN, got NaN at index " + (off + i));
       }
       if (v >= 0f) { // true for -0.0 too: sign(0) = +1 whatever the sign bit
         bits[i >>> 6] |= 1L << i; // the shift count is taken mod 64
@@ -62,18 +63,19 @@ public final class BinaryPacking {
   }
 
   /**
-   * The dot product of two ±1 vectors of {@code n} values, bit-packed: {@code n - 2 * popcount(a XOR b)}
-   * over exactly the first {@code n} bits.
+   * The dot product of two ±1 vectors of {@code n} values, bit-packed: {@code n - 2 * popcount(a
+   * XOR b)} over exactly the first {@code n} bits.
    *
-   * @throws IllegalArgumentException if {@code n < 0} or an array holds fewer than {@code wordCount(n)} words
+   * @throws IllegalArgumentException if {@code n < 0} or an array holds fewer than {@code
+   *     wordCount(n)} words
    */
   public static int xnorDot(long[] a, long[] b, int n) {
     return xnorDot(a, 0, b, 0, n);
   }
 
   /**
-   * {@link #xnorDot(long[], long[], int)} on the words starting at {@code aOff} and {@code bOff}, e.g.
-   * one row of {@link #packRows}.
+   * {@link #xnorDot(long[], long[], int)} on the words starting at {@code aOff} and {@code bOff},
+   * e.g. one row of {@link #packRows}.
    */
   public static int xnorDot(long[] a, int aOff, long[] b, int bOff, int n) {
     int words = wordCount(n);
@@ -93,9 +95,9 @@ public final class BinaryPacking {
   }
 
   /**
-   * {@code sum(±x[off + i])} over {@code n} values, the sign taken from bit {@code i} of {@code bits}
-   * (a binarized weight times a float activation). Accumulates in float32, left to right, so the
-   * result is reproducible bit for bit.
+   * {@code sum(±x[off + i])} over {@code n} values, the sign taken from bit {@code i} of {@code
+   * bits} (a binarized weight times a float activation). Accumulates in float32, left to right, so
+   * the result is reproducible bit for bit.
    */
   public static float signDot(long[] bits, float[] x, int off, int n) {
     checkRange("bits", (long) bits.length * 64, 0, n);
@@ -109,11 +111,12 @@ public final class BinaryPacking {
   }
 
   /**
-   * The XNOR-Net scale {@code alpha = mean(|w|)} of {@code values[off .. off+n)}. The sum is taken in
-   * double and rounded to float once, so the result does not depend on summation order for any
+   * The XNOR-Net scale {@code alpha = mean(|w|)} of {@code values[off .. off+n)}. The sum is taken
+   * in double and rounded to float once, so the result does not depend on summation order for any
    * realistic {@code n}.
    *
-   * @throws IllegalArgumentException for {@code n < 1}, a range outside the array, or NaN/infinite values
+   * @throws IllegalArgumentException for {@code n < 1}, a range outside the array, or NaN/infinite
+   *     values
    */
   public static float alpha(float[] values, int off, int n) {
     checkRange("values", values.length, off, n);
@@ -124,14 +127,17 @@ public final class BinaryPacking {
     for (int i = 0; i < n; i++) {
       float v = values[off + i];
       if (Float.isNaN(v) || Float.isInfinite(v)) {
-        throw new IllegalArgumentException("values: expected finite values, got " + v + " at index " + (off + i));
+        throw new IllegalArgumentException(
+            "values: expected finite values, got " + v + " at index " + (off + i));
       }
       sum += Math.abs(v);
     }
     return (float) (sum / n);
   }
 
-  /** {@link #alpha} of each row of a row-major {@code [rows, cols]} matrix (one per output channel). */
+  /**
+   * {@link #alpha} of each row of a row-major {@code [rows, cols]} matrix (one per output channel).
+   */
   public static float[] alphaPerRow(float[] matrix, int rows, int cols) {
     checkMatrix(matrix, rows, cols);
     float[] alphas = new float[rows];
@@ -144,8 +150,15 @@ public final class BinaryPacking {
   private static void checkMatrix(float[] matrix, int rows, int cols) {
     Objects.requireNonNull(matrix, "matrix");
     if (rows < 1 || cols < 1 || (long) rows * cols != matrix.length) {
-      throw new IllegalArgumentException("matrix: expected rows * cols = " + ((long) rows * cols)
-          + " elements with rows, cols >= 1, got " + matrix.length + " elements for rows " + rows + ", cols " + cols);
+      throw new IllegalArgumentException(
+          "matrix: expected rows * cols = "
+              + ((long) rows * cols)
+              + " elements with rows, cols >= 1, got "
+              + matrix.length
+              + " elements for rows "
+              + rows
+              + ", cols "
+              + cols);
     }
   }
 
@@ -154,8 +167,8 @@ public final class BinaryPacking {
       throw new IllegalArgumentException("n: expected a value >= 0, got " + n);
     }
     if (off < 0 || off + (long) n > length) {
-      throw new IllegalArgumentException(name + ": expected " + n + " elements from offset " + off + ", got length "
-          + length);
+      throw new IllegalArgumentException(
+          name + ": expected " + n + " elements from offset " + off + ", got length " + length);
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * <p>Every array attribute may be left unset ({@code null}): pads then default to 0, strides and
  * dilations to 1 on every spatial axis, and the kernel shape to the spatial dimensions of the
- * weight. The spatial rank is only known once the input arrives, so lengths are checked by
- * {@link #resolve}; values are checked here, when the attributes are built. Immutable.
+ * weight. The spatial rank is only known once the input arrives, so lengths are checked by {@link
+ * #resolve}; values are checked here, when the attributes are built. Immutable.
  */
 public final class ConvAttributes {
   /** ONNX {@code auto_pad}. */
@@ -32,8 +32,10 @@ public final class ConvAttributes {
           return p;
         }
       }
-      throw new IllegalArgumentException("auto_pad '" + name
-          + "' is unknown: expected one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+      throw new IllegalArgumentException(
+          "auto_pad '"
+              + name
+              + "' is unknown: expected one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
     }
   }
 
@@ -56,12 +58,20 @@ public final class ConvAttributes {
     if (pads != null) {
       requireAll("pads", pads, 0, "expected every pad >= 0");
       if (pads.length % 2 != 0) {
-        throw new IllegalArgumentException("pads " + Arrays.toString(pads)
-            + " has odd length " + pads.length + ": expected [b1, b2, ..., e1, e2, ...], two per spatial axis");
+        throw new IllegalArgumentException(
+            "pads "
+                + Arrays.toString(pads)
+                + " has odd length "
+                + pads.length
+                + ": expected [b1, b2, ..., e1, e2, ...], two per spatial axis");
       }
       if (autoPad != AutoPad.NOTSET) {
-        throw new IllegalArgumentException("pads " + Arrays.toString(pads) + " given with auto_pad " + autoPad
-            + ": expected explicit pads only with auto_pad NOTSET");
+        throw new IllegalArgumentException(
+            "pads "
+                + Arrays.toString(pads)
+                + " given with auto_pad "
+                + autoPad
+                + ": expected explicit pads only with auto_pad NOTSET");
       }
     }
     if (strides != null) {
@@ -81,13 +91,23 @@ public final class ConvAttributes {
   private static void requireAll(String name, int[] values, int min, String expectation) {
     for (int i = 0; i < values.length; i++) {
       if (values[i] < min) {
-        throw new IllegalArgumentException(name + " " + Arrays.toString(values) + ": element " + i + " is "
-            + values[i] + ", " + expectation);
+        throw new IllegalArgumentException(
+            name
+                + " "
+                + Arrays.toString(values)
+                + ": element "
+                + i
+                + " is "
+                + values[i]
+                + ", "
+                + expectation);
       }
     }
   }
 
-  /** All ONNX defaults: NOTSET, no padding, stride 1, dilation 1, group 1, kernel from the weight. */
+  /**
+   * All ONNX defaults: NOTSET, no padding, stride 1, dilation 1, group 1, kernel from the weight.
+   */
   public static ConvAttributes defaults() {
     return DEFAULTS;
   }
@@ -125,8 +145,8 @@ public final class ConvAttributes {
   }
 
   /**
-   * Fixes every attribute for one input: checks lengths against the spatial rank, checks the
-   * kernel shape against the weight, computes the padding (auto_pad included) and output size.
+   * Fixes every attribute for one input: checks lengths against the spatial rank, checks the kernel
+   * shape against the weight, computes the padding (auto_pad included) and output size.
    *
    * @param inputSpatial the input's spatial dimensions (after N and C)
    * @param weightSpatial the weight's spatial dimensions (after M and C/group)
@@ -137,8 +157,11 @@ public final class ConvAttributes {
     if (kernelShape != null) {
       requireLength("kernelShape", kernelShape, rank);
       if (!Arrays.equals(kernelShape, weightSpatial)) {
-        throw new IllegalArgumentException("kernelShape " + Arrays.toString(kernelShape)
-            + ": expected the weight's spatial dimensions " + Arrays.toString(weightSpatial));
+        throw new IllegalArgumentException(
+            "kernelShape "
+                + Arrays.toString(kernelShape)
+                + ": expected the weight's spatial dimensions "
+                + Arrays.toString(weightSpatial));
       }
     }
     int[] s = strides == null ? filled(rank, 1) : requireLength("strides", strides, rank);
@@ -160,7 +183,7 @@ public final class ConvAttributes {
             padEnd = pads[rank + i];
           }
         }
-        case VALID -> { }
+        case VALID -> {}
         case SAME_UPPER, SAME_LOWER -> {
           long target = (in + s[i] - 1) / s[i]; // ceil(D / stride)
           long total = Math.max(0, (target - 1) * s[i] + extent - in);
@@ -171,13 +194,32 @@ public final class ConvAttributes {
       }
       long padded = in + padBegin + padEnd;
       if (padded > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("input spatial axis " + i + " of size " + in + " with pads " + padBegin
-            + "+" + padEnd + " is " + padded + " cells: expected a padded size of at most 2^31 - 1");
+        throw new IllegalArgumentException(
+            "input spatial axis "
+                + i
+                + " of size "
+                + in
+                + " with pads "
+                + padBegin
+                + "+"
+                + padEnd
+                + " is "
+                + padded
+                + " cells: expected a padded size of at most 2^31 - 1");
       }
       if (padded < extent) {
-        throw new IllegalArgumentException("input spatial axis " + i + " of size " + in
-            + " with pads " + padBegin + "+" + padEnd + " is smaller than the dilated kernel extent " + extent
-            + ": expected at least one output position");
+        throw new IllegalArgumentException(
+            "input spatial axis "
+                + i
+                + " of size "
+                + in
+                + " with pads "
+                + padBegin
+                + "+"
+                + padEnd
+                + " is smaller than the dilated kernel extent "
+                + extent
+                + ": expected at least one output position");
       }
       // every tap coordinate o * stride + k * dilation - padBegin lies in [-padBegin, in + padEnd),
       // inside the int range because the padded size is at most 2^31 - 1
@@ -189,8 +231,15 @@ public final class ConvAttributes {
 
   private static int[] requireLength(String name, int[] values, int expected) {
     if (values.length != expected) {
-      throw new IllegalArgumentException(name + " " + Arrays.toString(values) + " has length " + values.length
-          + ": expected " + expected + " for the input's spatial rank");
+      throw new IllegalArgumentException(
+          name
+              + " "
+              + Arrays.toString(values)
+              + " has length "
+              + values.length
+              + ": expected "
+              + expected
+              + " for the input's spatial rank");
     }
     return values;
   }
@@ -203,23 +252,41 @@ public final class ConvAttributes {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConvAttributes a && autoPad == a.autoPad && group == a.group
-        && Arrays.equals(pads, a.pads) && Arrays.equals(strides, a.strides)
-        && Arrays.equals(dilations, a.dilations) && Arrays.equals(kernelShape, a.kernelShape);
+    return o instanceof ConvAttributes a
+        && autoPad == a.autoPad
+        && group == a.group
+        && Arrays.equals(pads, a.pads)
+        && Arrays.equals(strides, a.strides)
+        && Arrays.equals(dilations, a.dilations)
+        && Arrays.equals(kernelShape, a.kernelShape);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(autoPad, group, Arrays.hashCode(pads), Arrays.hashCode(strides),
-        Arrays.hashCode(dilations), Arrays.hashCode(kernelShape));
+    return Objects.hash(
+        autoPad,
+        group,
+        Arrays.hashCode(pads),
+        Arrays.hashCode(strides),
+        Arrays.hashCode(dilations),
+        Arrays.hashCode(kernelShape));
   }
 
   @Override
   public String toString() {
-    return "ConvAttributes{auto_pad=" + autoPad.name().toLowerCase(Locale.ROOT)
-        + ", pads=" + Arrays.toString(pads) + ", strides=" + Arrays.toString(strides)
-        + ", dilations=" + Arrays.toString(dilations) + ", group=" + group
-        + ", kernel_shape=" + Arrays.toString(kernelShape) + "}";
+    return "ConvAttributes{auto_pad="
+        + autoPad.name().toLowerCase(Locale.ROOT)
+        + ", pads="
+        + Arrays.toString(pads)
+        + ", strides="
+        + Arrays.toString(strides)
+        + ", dilations="
+        + Arrays.toString(dilations)
+        + ", group="
+        + group
+        + ", kernel_shape="
+        + Arrays.toString(kernelShape)
+        + "}";
   }
 
   /** Builds {@link ConvAttributes}; unset attributes keep their ONNX defaults. */
@@ -264,7 +331,9 @@ public final class ConvAttributes {
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the first attribute with a bad value */
+    /**
+     * @throws IllegalArgumentException naming the first attribute with a bad value
+     */
     public ConvAttributes build() {
       return new ConvAttributes(this);
     }

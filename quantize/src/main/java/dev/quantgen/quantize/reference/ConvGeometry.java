@@ -20,7 +20,9 @@ record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] padBegin
     return product(output);
   }
 
-  /** {@code a * b} for non-negative factors, or {@link Long#MAX_VALUE} when it does not fit a long. */
+  /**
+   * {@code a * b} for non-negative factors, or {@link Long#MAX_VALUE} when it does not fit a long.
+   */
   static long saturatedProduct(long a, long b) {
     long high = Math.multiplyHigh(a, b);
     long low = a * b;

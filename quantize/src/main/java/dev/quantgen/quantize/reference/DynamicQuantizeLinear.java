@@ -11,6 +11,7 @@ import java.util.Objects;
  * The ONNX {@code DynamicQuantizeLinear} operator (opset 11): quantizes a float32 tensor to uint8
  * with a scale and zero point computed from the tensor itself. All arithmetic is float32, as in the
  * ONNX reference:
+ *
  * <pre>
  *   lo = min(0, min(x)),  hi = max(0, max(x))          // the range always contains 0
  *   scale = (hi - lo) / 255
@@ -36,10 +37,12 @@ public final class DynamicQuantizeLinear {
   public static Result apply(FloatTensor x) {
     Objects.requireNonNull(x, "x");
     if (x.type() != FloatType.FLOAT32) {
-      throw new IllegalArgumentException("x: expected a float32 tensor, got " + x.type().onnxName());
+      throw new IllegalArgumentException(
+          "x: expected a float32 tensor, got " + x.type().onnxName());
     }
     if (x.size() == 0) {
-      throw new IllegalArgumentException("x: expected at least one element, got shape " + x.shape());
+      throw new IllegalArgumentException(
+          "x: expected at least one element, got shape " + x.shape());
     }
     float[] xs = x.toArray();
     float lo = 0f;
@@ -47,15 +50,20 @@ public final class DynamicQuantizeLinear {
     for (int i = 0; i < xs.length; i++) {
       float v = xs[i];
       if (Float.isNaN(v) || Float.isInfinite(v)) {
-        throw new IllegalArgumentException("x: expected finite values, got " + v + " at index " + i);
+        throw new IllegalArgumentException(
+            "x: expected finite values, got " + v + " at index " + i);
       }
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
     float range = hi == lo ? 1f : hi - lo; // hi == lo only when every value is 0
     if (Float.isInfinite(range)) {
-      throw new IllegalArgumentException("x: expected a range [" + lo + ", " + hi
-          + "] narrower than the largest float32, so that the scale is finite");
+      throw new IllegalArgumentException(
+          "x: expected a range ["
+              + lo
+              + ", "
+              + hi
+              + "] narrower than the largest float32, so that the scale is finite");
     }
     float scale = range / 255f;
     int zeroPoint = (int) Math.rint(Math.min(255f, Math.max(0f, 0f - lo / scale)));

@@ -6,12 +6,12 @@ import dev.quantgen.runtime.numerics.Shape;
 import java.util.Arrays;
 
 /**
- * The int32 accumulator shared by {@link ConvInteger} and {@link QLinearConv}:
- * {@code acc[n, m, o] = bias[m] + sum over c in group(m), k in kernel of
- * (x[n, c, o*stride + k*dilation - padBegin] - xZp) * (w[m, c, k] - wZp[m])}.
+ * The int32 accumulator shared by {@link ConvInteger} and {@link QLinearConv}: {@code acc[n, m, o]
+ * = bias[m] + sum over c in group(m), k in kernel of (x[n, c, o*stride + k*dilation - padBegin] -
+ * xZp) * (w[m, c, k] - wZp[m])}.
  *
- * <p>A padded position contributes nothing, which is the same as padding {@code x - xZp} with 0:
- * in the quantized domain a padded cell acts like the zero point (ONNX pads after subtracting it).
+ * <p>A padded position contributes nothing, which is the same as padding {@code x - xZp} with 0: in
+ * the quantized domain a padded cell acts like the zero point (ONNX pads after subtracting it).
  * Works for any number of spatial axes. Sums use Java int arithmetic, which wraps exactly as an
  * int32 accumulator does; each product fits easily ({@code |x - xZp|, |w - wZp| <= 255}).
  *
@@ -21,7 +21,9 @@ import java.util.Arrays;
  * both counts below 2^28, every flat index the loops compute fits an int.
  */
 final class IntegerConvolution {
-  /** The most elements the reference convolution allocates for its output or its index table (2^28). */
+  /**
+   * The most elements the reference convolution allocates for its output or its index table (2^28).
+   */
   static final long MAX_ELEMENTS = 1L << 28;
 
   /** The accumulator and its shape {@code [N, M, out1, out2, ...]}. */
@@ -41,40 +43,71 @@ final class IntegerConvolution {
    * @param wZeroPoint null for 0, else one element or {@code [M]} of w's type
    * @param bias null, else int32 {@code [M]}
    */
-  static Accumulator accumulate(IntTensor x, IntTensor w, IntTensor xZeroPoint, IntTensor wZeroPoint,
-      IntTensor bias, ConvAttributes attributes) {
+  static Accumulator accumulate(
+      IntTensor x,
+      IntTensor w,
+      IntTensor xZeroPoint,
+      IntTensor wZeroPoint,
+      IntTensor bias,
+      ConvAttributes attributes) {
     Operands.requireEightBit("x", x);
     Operands.requireEightBit("w", w);
     Shape xs = x.shape();
     Shape ws = w.shape();
     if (xs.rank() < 3) {
-      throw new IllegalArgumentException("x: shape " + xs + " has rank " + xs.rank()
-          + ", expected [N, C, D1, ...] with at least one spatial axis");
+      throw new IllegalArgumentException(
+          "x: shape "
+              + xs
+              + " has rank "
+              + xs.rank()
+              + ", expected [N, C, D1, ...] with at least one spatial axis");
     }
     if (ws.rank() != xs.rank()) {
-      throw new IllegalArgumentException("w: shape " + ws + " has rank " + ws.rank()
-          + ", expected x's rank " + xs.rank() + " ([M, C/group, k1, ...])");
+      throw new IllegalArgumentException(
+          "w: shape "
+              + ws
+              + " has rank "
+              + ws.rank()
+              + ", expected x's rank "
+              + xs.rank()
+              + " ([M, C/group, k1, ...])");
     }
     int group = attributes.group();
     int channels = xs.dim(1);
     int outChannels = ws.dim(0);
     int channelsPerGroup = ws.dim(1);
-    if ((long) channelsPerGroup * group != channels) { // long: a group near 2^31 must not wrap to a match
-      throw new IllegalArgumentException("w: shape " + ws + " has " + channelsPerGroup
-          + " input channels per group, but x of shape " + xs + " has " + channels + " channels and group is "
-          + group + ": expected w.dim(1) = C / group = " + (channels % group == 0 ? channels / group
-              : "(C not divisible by group)"));
+    if ((long) channelsPerGroup * group
+        != channels) { // long: a group near 2^31 must not wrap to a match
+      throw new IllegalArgumentException(
+          "w: shape "
+              + ws
+              + " has "
+              + channelsPerGroup
+              + " input channels per group, but x of shape "
+              + xs
+              + " has "
+              + channels
+              + " channels and group is "
+              + group
+              + ": expected w.dim(1) = C / group = "
+              + (channels % group == 0 ? channels / group : "(C not divisible by group)"));
     }
     if (outChannels % group != 0) {
-      throw new IllegalArgumentException("w: shape " + ws + " has " + outChannels
-          + " output channels: expected a multiple of group " + group);
+      throw new IllegalArgumentException(
+          "w: shape "
+              + ws
+              + " has "
+              + outChannels
+              + " output channels: expected a multiple of group "
+              + group);
     }
     int rank = xs.rank() - 2;
     int[] inSpatial = Arrays.copyOfRange(xs.dims(), 2, xs.rank());
     int[] kSpatial = Arrays.copyOfRange(ws.dims(), 2, ws.rank());
     for (int i = 0; i < rank; i++) {
       if (kSpatial[i] < 1) {
-        throw new IllegalArgumentException("w: shape " + ws + " has an empty spatial axis: expected kernel sizes >= 1");
+        throw new IllegalArgumentException(
+            "w: shape " + ws + " has an empty spatial axis: expected kernel sizes >= 1");
       }
     }
     int zx = Operands.perTensorZeroPoint("xZeroPoint", xZeroPoint, x.type());
@@ -87,7 +120,8 @@ final class IntegerConvolution {
     long outputElements = ConvGeometry.saturatedProduct((long) batch * outChannels, g.outputSize());
     long tableElements = ConvGeometry.saturatedProduct(g.outputSize(), g.kernelSize());
     requireAllocatable("output " + Arrays.toString(outDims(batch, outChannels, g)), outputElements);
-    requireAllocatable("index table (output positions x kernel cells " + Arrays.toString(g.kernel()) + ")",
+    requireAllocatable(
+        "index table (output positions x kernel cells " + Arrays.toString(g.kernel()) + ")",
         tableElements);
     int kSize = (int) g.kernelSize();
     int outSize = (int) g.outputSize();
@@ -129,9 +163,13 @@ final class IntegerConvolution {
 
   private static void requireAllocatable(String what, long elements) {
     if (elements > MAX_ELEMENTS) {
-      throw new IllegalArgumentException(what + " would hold " + (elements == Long.MAX_VALUE ? "more than 2^63"
-          : String.valueOf(elements)) + " elements: expected at most 2^28 (" + MAX_ELEMENTS
-          + "), the reference convolution's limit; check pads, strides and dilations");
+      throw new IllegalArgumentException(
+          what
+              + " would hold "
+              + (elements == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(elements))
+              + " elements: expected at most 2^28 ("
+              + MAX_ELEMENTS
+              + "), the reference convolution's limit; check pads, strides and dilations");
     }
   }
 
@@ -173,7 +211,8 @@ final class IntegerConvolution {
     }
   }
 
-  private static int[] perChannelZeroPoints(IntTensor wZeroPoint, QuantType wType, int outChannels) {
+  private static int[] perChannelZeroPoints(
+      IntTensor wZeroPoint, QuantType wType, int outChannels) {
     int[] z = new int[outChannels];
     if (wZeroPoint == null) {
       return z;
@@ -184,8 +223,12 @@ final class IntegerConvolution {
       return z;
     }
     if (wZeroPoint.shape().rank() != 1 || wZeroPoint.size() != outChannels) {
-      throw new IllegalArgumentException("wZeroPoint: shape " + wZeroPoint.shape()
-          + " expected one element (per-tensor) or [" + outChannels + "] (one per output channel)");
+      throw new IllegalArgumentException(
+          "wZeroPoint: shape "
+              + wZeroPoint.shape()
+              + " expected one element (per-tensor) or ["
+              + outChannels
+              + "] (one per output channel)");
     }
     return wZeroPoint.toArray();
   }
@@ -196,8 +239,12 @@ final class IntegerConvolution {
     }
     Operands.requireType("bias", bias, QuantType.INT32);
     if (bias.shape().rank() != 1 || bias.size() != outChannels) {
-      throw new IllegalArgumentException("bias: shape " + bias.shape() + ", expected [" + outChannels
-          + "] (one per output channel)");
+      throw new IllegalArgumentException(
+          "bias: shape "
+              + bias.shape()
+              + ", expected ["
+              + outChannels
+              + "] (one per output channel)");
     }
     return bias.toArray();
   }

@@ -3,8 +3,8 @@ package dev.quantgen.quantize.reference;
 import dev.quantgen.runtime.numerics.IntTensor;
 
 /**
- * The int32 accumulator shared by {@link MatMulInteger} and {@link QLinearMatMul}:
- * {@code acc = (a - aZeroPoint) @ (b - bZeroPoint)} with numpy matmul shapes.
+ * The int32 accumulator shared by {@link MatMulInteger} and {@link QLinearMatMul}: {@code acc = (a
+ * - aZeroPoint) @ (b - bZeroPoint)} with numpy matmul shapes.
  *
  * <p>Each difference lies in [-255, 255], so each product fits in 17 bits; only the sum over K can
  * leave the int32 range, and it then wraps exactly as an int32 accumulator (ONNX's) does.
@@ -19,7 +19,8 @@ final class IntegerMatMul {
    * @param aZeroPoint null for 0; else a's type, per-tensor or per row
    * @param bZeroPoint null for 0; else b's type, per-tensor or per column
    */
-  static Accumulator accumulate(IntTensor a, IntTensor b, IntTensor aZeroPoint, IntTensor bZeroPoint) {
+  static Accumulator accumulate(
+      IntTensor a, IntTensor b, IntTensor aZeroPoint, IntTensor bZeroPoint) {
     Operands.requireEightBit("a", a);
     Operands.requireEightBit("b", b);
     MatMulShapes s = MatMulShapes.of(a.shape(), b.shape());

@@ -19,7 +19,8 @@ import dev.quantgen.runtime.numerics.Shape;
 final class LineParameter {
   private final int lines; // M or N; 0 for per-tensor
   private final int[] batchDims; // the matrix's batch dims
-  private final int[] batchStrides; // into the parameter; 0 where it broadcasts or has no batch axes
+  private final int[]
+      batchStrides; // into the parameter; 0 where it broadcasts or has no batch axes
 
   private LineParameter(int lines, int[] batchDims, int[] batchStrides) {
     this.lines = lines;
@@ -50,8 +51,10 @@ final class LineParameter {
     if (param.rank() == 1 && param.dim(0) == lines) {
       return new LineParameter(lines, batchDims, new int[batchRank]);
     }
-    if (param.rank() >= 2 && param.rank() <= matrix.rank()
-        && param.dim(-2) == (rows ? lines : 1) && param.dim(-1) == (rows ? 1 : lines)) {
+    if (param.rank() >= 2
+        && param.rank() <= matrix.rank()
+        && param.dim(-2) == (rows ? lines : 1)
+        && param.dim(-1) == (rows ? 1 : lines)) {
       int paramBatchRank = param.rank() - 2;
       int offset = batchRank - paramBatchRank;
       int[] strides = new int[batchRank];
@@ -69,10 +72,21 @@ final class LineParameter {
         return new LineParameter(lines, batchDims, strides);
       }
     }
-    String perLine = rows ? "[" + lines + "] or [..., " + lines + ", 1]" : "[" + lines + "] or [..., 1, " + lines + "]";
-    throw new IllegalArgumentException(name + ": shape " + param + " does not fit " + (rows ? "a" : "b")
-        + " of matrix shape " + matrix + ": expected one element (per-tensor) or " + perLine
-        + (rows ? " (per row)" : " (per column)"));
+    String perLine =
+        rows
+            ? "[" + lines + "] or [..., " + lines + ", 1]"
+            : "[" + lines + "] or [..., 1, " + lines + "]";
+    throw new IllegalArgumentException(
+        name
+            + ": shape "
+            + param
+            + " does not fit "
+            + (rows ? "a" : "b")
+            + " of matrix shape "
+            + matrix
+            + ": expected one element (per-tensor) or "
+            + perLine
+            + (rows ? " (per row)" : " (per column)"));
   }
 
   /** The parameter's flat index for row/column {@code line} of the matrix's batch {@code batch}. */

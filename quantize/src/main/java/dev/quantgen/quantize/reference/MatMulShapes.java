@@ -4,9 +4,9 @@ import dev.quantgen.runtime.numerics.Shape;
 import java.util.Arrays;
 
 /**
- * numpy {@code matmul} shape rules for {@code a @ b}: the last two axes are matrices
- * {@code [M, K] @ [K, N]}, the leading (batch) axes broadcast against each other. A 1-D a is a
- * row {@code [1, K]} and a 1-D b a column {@code [K, 1]}; the added axis is dropped from the result.
+ * numpy {@code matmul} shape rules for {@code a @ b}: the last two axes are matrices {@code [M,
+ * K] @ [K, N]}, the leading (batch) axes broadcast against each other. A 1-D a is a row {@code [1,
+ * K]} and a 1-D b a column {@code [K, 1]}; the added axis is dropped from the result.
  */
 final class MatMulShapes {
   private final Shape aMatrix;
@@ -31,17 +31,29 @@ final class MatMulShapes {
     this.bBatchStrides = broadcastStrides(bMatrix, batchDims);
   }
 
-  /** @throws IllegalArgumentException when a or b is a scalar, K differs or the batch axes do not broadcast */
+  /**
+   * @throws IllegalArgumentException when a or b is a scalar, K differs or the batch axes do not
+   *     broadcast
+   */
   static MatMulShapes of(Shape a, Shape b) {
     if (a.rank() == 0 || b.rank() == 0) {
-      throw new IllegalArgumentException((a.rank() == 0 ? "a" : "b")
-          + ": shape [] is a scalar, expected at least one axis (matmul has no scalar operands)");
+      throw new IllegalArgumentException(
+          (a.rank() == 0 ? "a" : "b")
+              + ": shape [] is a scalar, expected at least one axis (matmul has no scalar operands)");
     }
     Shape am = a.rank() == 1 ? Shape.of(1, a.dim(0)) : a;
     Shape bm = b.rank() == 1 ? Shape.of(b.dim(0), 1) : b;
     if (am.dim(-1) != bm.dim(-2)) {
-      throw new IllegalArgumentException("b: shape " + b + " has " + bm.dim(-2) + " rows, but a of shape " + a
-          + " has " + am.dim(-1) + " columns: expected equal inner dimensions K");
+      throw new IllegalArgumentException(
+          "b: shape "
+              + b
+              + " has "
+              + bm.dim(-2)
+              + " rows, but a of shape "
+              + a
+              + " has "
+              + am.dim(-1)
+              + " columns: expected equal inner dimensions K");
     }
     int batchRank = Math.max(am.rank(), bm.rank()) - 2;
     int[] batch = new int[batchRank];
@@ -49,8 +61,16 @@ final class MatMulShapes {
       int da = batchDim(am, batchRank, i);
       int db = batchDim(bm, batchRank, i);
       if (da != db && da != 1 && db != 1) {
-        throw new IllegalArgumentException("b: shape " + b + " does not broadcast with a of shape " + a
-            + ": batch dimensions " + da + " and " + db + " differ and neither is 1");
+        throw new IllegalArgumentException(
+            "b: shape "
+                + b
+                + " does not broadcast with a of shape "
+                + a
+                + ": batch dimensions "
+                + da
+                + " and "
+                + db
+                + " differ and neither is 1");
       }
       batch[i] = da == 1 ? db : da;
     }
@@ -66,7 +86,10 @@ final class MatMulShapes {
     return new MatMulShapes(am, bm, Shape.of(out), batch);
   }
 
-  /** Batch dimension {@code i} of the broadcast result as seen by {@code s} (1 where s has no such axis). */
+  /**
+   * Batch dimension {@code i} of the broadcast result as seen by {@code s} (1 where s has no such
+   * axis).
+   */
   private static int batchDim(Shape s, int batchRank, int i) {
     int offset = batchRank - (s.rank() - 2);
     return i < offset ? 1 : s.dim(i - offset);

@@ -2,14 +2,14 @@ package dev.quantgen.quantize.reference;
 
 import dev.quantgen.runtime.numerics.FloatType;
 import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.runtime.numerics.QuantizeLinear;
 
 /**
- * Requantization as the ONNX reference does it for QLinearMatMul and QLinearConv (docs/numerics.md#5-requantization,
- * "ONNX mode"): a multiplier {@code inScale * weightScale / outScale} computed in the scales' own
- * type, the int32 accumulator times that multiplier in float64, round half to even, then add the
- * zero point and saturate. Rounding before adding the zero point matches QuantizeLinear; the
- * reference adds first, which can differ only when the float64 sum itself rounds.
+ * Requantization as the ONNX reference does it for QLinearMatMul and QLinearConv
+ * (docs/numerics.md#5-requantization, "ONNX mode"): a multiplier {@code inScale * weightScale /
+ * outScale} computed in the scales' own type, the int32 accumulator times that multiplier in
+ * float64, round half to even, then add the zero point and saturate. Rounding before adding the
+ * zero point matches QuantizeLinear; the reference adds first, which can differ only when the
+ * float64 sum itself rounds.
  */
 final class OnnxRequantization {
   private OnnxRequantization() {}
@@ -25,8 +25,18 @@ final class OnnxRequantization {
   static float multiplier(float a, float b, float y, FloatType type) {
     float m = type.round(type.round(a * b) / y);
     if (!(m > 0) || m == Float.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException("requantization multiplier " + a + " * " + b + " / " + y + " is " + m
-          + " in " + type.onnxName() + ": expected a finite value > 0");
+      throw new IllegalArgumentException(
+          "requantization multiplier "
+              + a
+              + " * "
+              + b
+              + " / "
+              + y
+              + " is "
+              + m
+              + " in "
+              + type.onnxName()
+              + ": expected a finite value > 0");
     }
     return m;
   }

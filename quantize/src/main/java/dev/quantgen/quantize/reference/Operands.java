@@ -15,14 +15,15 @@ final class Operands {
   /** The operand types of MatMulInteger, ConvInteger and their QLinear forms: int8 or uint8. */
   static void requireEightBit(String name, IntTensor t) {
     if (t.type() != QuantType.INT8 && t.type() != QuantType.UINT8) {
-      throw new IllegalArgumentException(name + ": type " + t.type().onnxName() + ", expected int8 or uint8");
+      throw new IllegalArgumentException(
+          name + ": type " + t.type().onnxName() + ", expected int8 or uint8");
     }
   }
 
   static void requireType(String name, IntTensor t, QuantType expected) {
     if (t.type() != expected) {
-      throw new IllegalArgumentException(name + ": type " + t.type().onnxName() + ", expected "
-          + expected.onnxName());
+      throw new IllegalArgumentException(
+          name + ": type " + t.type().onnxName() + ", expected " + expected.onnxName());
     }
   }
 
@@ -33,8 +34,11 @@ final class Operands {
     }
     requireType(name, zeroPoint, type);
     if (zeroPoint.size() != 1) {
-      throw new IllegalArgumentException(name + ": shape " + zeroPoint.shape()
-          + ", expected one element (a per-tensor zero point)");
+      throw new IllegalArgumentException(
+          name
+              + ": shape "
+              + zeroPoint.shape()
+              + ", expected one element (a per-tensor zero point)");
     }
     return zeroPoint.get(0);
   }
@@ -43,22 +47,30 @@ final class Operands {
   static float perTensorScale(String name, FloatTensor scale) {
     requireScale(name, scale, scale.type());
     if (scale.size() != 1) {
-      throw new IllegalArgumentException(name + ": shape " + scale.shape()
-          + ", expected one element (a per-tensor scale)");
+      throw new IllegalArgumentException(
+          name + ": shape " + scale.shape() + ", expected one element (a per-tensor scale)");
     }
     return scale.get(0);
   }
 
-  /** Checks the type and that every scale is finite and > 0: zero or NaN would poison the result. */
+  /**
+   * Checks the type and that every scale is finite and > 0: zero or NaN would poison the result.
+   */
   static void requireScale(String name, FloatTensor scale, FloatType type) {
     if (scale.type() != type) {
-      throw new IllegalArgumentException(name + ": type " + scale.type().onnxName() + ", expected "
-          + type.onnxName() + " like the other scales");
+      throw new IllegalArgumentException(
+          name
+              + ": type "
+              + scale.type().onnxName()
+              + ", expected "
+              + type.onnxName()
+              + " like the other scales");
     }
     for (int i = 0; i < scale.size(); i++) {
       float s = scale.get(i);
       if (!(s > 0) || s == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException(name + ": element " + i + " is " + s + ", expected a finite scale > 0");
+        throw new IllegalArgumentException(
+            name + ": element " + i + " is " + s + ", expected a finite scale > 0");
       }
     }
   }

@@ -9,10 +9,10 @@ package dev.quantgen.quantize.reference;
  * </pre>
  *
  * <p>Every operation is float32 (each product, the sum, the division), rounding half to even,
- * saturating to [-128, 127]. ONNX Runtime's MLAS kernel folds the scales into ratios
- * ({@code aScale / yScale}); near a tie it may land one step away from this definition, which is
- * the one quantgen's generated models implement. {@link #concat} is {@code QLinearConcat}'s
- * requantization of one input: {@code saturate(rint(scale * (q - zeroPoint) / yScale) + yZeroPoint)}.
+ * saturating to [-128, 127]. ONNX Runtime's MLAS kernel folds the scales into ratios ({@code aScale
+ * / yScale}); near a tie it may land one step away from this definition, which is the one
+ * quantgen's generated models implement. {@link #concat} is {@code QLinearConcat}'s requantization
+ * of one input: {@code saturate(rint(scale * (q - zeroPoint) / yScale) + yZeroPoint)}.
  */
 public final class QLinearAdd {
   private QLinearAdd() {}
@@ -21,10 +21,18 @@ public final class QLinearAdd {
    * @throws IllegalArgumentException if the operands differ in length or a scale is not finite and
    *     positive
    */
-  public static int[] apply(int[] a, float aScale, int aZeroPoint, int[] b, float bScale, int bZeroPoint,
-      float yScale, int yZeroPoint) {
+  public static int[] apply(
+      int[] a,
+      float aScale,
+      int aZeroPoint,
+      int[] b,
+      float bScale,
+      int bZeroPoint,
+      float yScale,
+      int yZeroPoint) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("b: expected " + a.length + " values (a's), got " + b.length);
+      throw new IllegalArgumentException(
+          "b: expected " + a.length + " values (a's), got " + b.length);
     }
     requireScale("aScale", aScale);
     requireScale("bScale", bScale);

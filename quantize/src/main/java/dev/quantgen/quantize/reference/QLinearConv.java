@@ -14,12 +14,12 @@ import java.util.Objects;
  * y = saturate(rint(acc * M[m]) + yZeroPoint),  M[m] = xScale * wScale[m] / yScale
  * </pre>
  *
- * <p>As the ONNX reference: {@code M[m]} is computed in float32, the product {@code acc * M[m]}
- * in float64, rounded half to even; then (docs/numerics.md#5-requantization) the zero point is added and the result
- * saturated to y's type, which is the type of {@code yZeroPoint} (int8 or uint8). xScale, yScale and
- * the x and y zero points are per-tensor; wScale and wZeroPoint are per-tensor or per output channel
- * {@code [M]}. The bias must already be quantized with scale {@code xScale * wScale[m]} and zero
- * point 0.
+ * <p>As the ONNX reference: {@code M[m]} is computed in float32, the product {@code acc * M[m]} in
+ * float64, rounded half to even; then (docs/numerics.md#5-requantization) the zero point is added
+ * and the result saturated to y's type, which is the type of {@code yZeroPoint} (int8 or uint8).
+ * xScale, yScale and the x and y zero points are per-tensor; wScale and wZeroPoint are per-tensor
+ * or per output channel {@code [M]}. The bias must already be quantized with scale {@code xScale *
+ * wScale[m]} and zero point 0.
  */
 public final class QLinearConv {
   private QLinearConv() {}
@@ -33,9 +33,17 @@ public final class QLinearConv {
    * @throws IllegalArgumentException naming the argument whose type, shape or value does not fit
    * @throws NullPointerException if a required argument other than bias is null
    */
-  public static IntTensor apply(IntTensor x, FloatTensor xScale, IntTensor xZeroPoint,
-      IntTensor w, FloatTensor wScale, IntTensor wZeroPoint,
-      FloatTensor yScale, IntTensor yZeroPoint, IntTensor bias, ConvAttributes attributes) {
+  public static IntTensor apply(
+      IntTensor x,
+      FloatTensor xScale,
+      IntTensor xZeroPoint,
+      IntTensor w,
+      FloatTensor wScale,
+      IntTensor wZeroPoint,
+      FloatTensor yScale,
+      IntTensor yZeroPoint,
+      IntTensor bias,
+      ConvAttributes attributes) {
     Objects.requireNonNull(xZeroPoint, "xZeroPoint");
     Objects.requireNonNull(wZeroPoint, "wZeroPoint");
     Objects.requireNonNull(yZeroPoint, "yZeroPoint");
@@ -52,8 +60,12 @@ public final class QLinearConv {
         IntegerConvolution.accumulate(x, w, xZeroPoint, wZeroPoint, bias, attributes);
     int channels = acc.outputChannels();
     if (wScale.size() != 1 && (wScale.shape().rank() != 1 || wScale.size() != channels)) {
-      throw new IllegalArgumentException("wScale: shape " + wScale.shape()
-          + ", expected one element (per-tensor) or [" + channels + "] (one per output channel)");
+      throw new IllegalArgumentException(
+          "wScale: shape "
+              + wScale.shape()
+              + ", expected one element (per-tensor) or ["
+              + channels
+              + "] (one per output channel)");
     }
     float[] multipliers = new float[channels];
     for (int m = 0; m < channels; m++) {

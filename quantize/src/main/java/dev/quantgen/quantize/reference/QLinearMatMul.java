@@ -16,10 +16,10 @@ import java.util.Objects;
  *
  * <p>As the ONNX reference: {@code M} is computed in the scales' type (float32, or float16 with
  * each operation rounded to half), the product {@code acc * M} in float64 and rounded half to even;
- * then (docs/numerics.md#5-requantization) the zero point is added and the result saturated to the type of
- * {@code yZeroPoint} (int8 or uint8). The three scales share one type. a's scale and zero point are
- * per-tensor or per row, b's per-tensor or per column (shapes as {@link MatMulInteger}); y's are
- * per-tensor.
+ * then (docs/numerics.md#5-requantization) the zero point is added and the result saturated to the
+ * type of {@code yZeroPoint} (int8 or uint8). The three scales share one type. a's scale and zero
+ * point are per-tensor or per row, b's per-tensor or per column (shapes as {@link MatMulInteger});
+ * y's are per-tensor.
  */
 public final class QLinearMatMul {
   private QLinearMatMul() {}
@@ -28,9 +28,15 @@ public final class QLinearMatMul {
    * @throws IllegalArgumentException naming the argument whose type, shape or value does not fit
    * @throws NullPointerException if an argument is null (all eight are required)
    */
-  public static IntTensor apply(IntTensor a, FloatTensor aScale, IntTensor aZeroPoint,
-      IntTensor b, FloatTensor bScale, IntTensor bZeroPoint,
-      FloatTensor yScale, IntTensor yZeroPoint) {
+  public static IntTensor apply(
+      IntTensor a,
+      FloatTensor aScale,
+      IntTensor aZeroPoint,
+      IntTensor b,
+      FloatTensor bScale,
+      IntTensor bZeroPoint,
+      FloatTensor yScale,
+      IntTensor yZeroPoint) {
     Objects.requireNonNull(aScale, "aScale");
     Objects.requireNonNull(aZeroPoint, "aZeroPoint");
     Objects.requireNonNull(bScale, "bScale");

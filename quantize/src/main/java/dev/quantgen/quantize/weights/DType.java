@@ -3,9 +3,9 @@ package dev.quantgen.quantize.weights;
 import java.nio.ByteBuffer;
 
 /**
- * The element types a weight file may store, with how each widens or narrows to float32:
- * float16 and bfloat16 exactly, float64 and the wide integers rounded to nearest (ties to even, as a
- * Java cast does), bool as 0 or 1.
+ * The element types a weight file may store, with how each widens or narrows to float32: float16
+ * and bfloat16 exactly, float64 and the wide integers rounded to nearest (ties to even, as a Java
+ * cast does), bool as 0 or 1.
  */
 public enum DType {
   FLOAT16(2),
@@ -42,13 +42,14 @@ public enum DType {
   }
 
   /**
-   * Decodes {@code n} elements from {@code src} (at its position, in its byte order) as float32.
-   * A bool byte is 1 when non-zero, as NumPy reads it.
+   * Decodes {@code n} elements from {@code src} (at its position, in its byte order) as float32. A
+   * bool byte is 1 when non-zero, as NumPy reads it.
    */
   float[] toFloats(ByteBuffer src, int n) {
     float[] out = new float[n];
     switch (this) {
-      case FLOAT32 -> src.asFloatBuffer().get(out); // a bulk copy keeps every bit, NaN payloads included
+      case FLOAT32 ->
+          src.asFloatBuffer().get(out); // a bulk copy keeps every bit, NaN payloads included
       case FLOAT16 -> {
         for (int i = 0; i < n; i++) {
           out[i] = dev.quantgen.runtime.numerics.Half.toFloat(src.getShort());
@@ -56,7 +57,9 @@ public enum DType {
       }
       case BFLOAT16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = Float.intBitsToFloat((src.getShort() & 0xffff) << 16); // bfloat16 is the top half of a float32
+          out[i] =
+              Float.intBitsToFloat(
+                  (src.getShort() & 0xffff) << 16); // bfloat16 is the top half of a float32
         }
       }
       case FLOAT64 -> {

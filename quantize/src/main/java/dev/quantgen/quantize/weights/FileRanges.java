@@ -13,13 +13,20 @@ final class FileRanges {
    * Reads {@code length} bytes at {@code offset}. Callers check the range against the file length
    * first; this only guards against the file shrinking in between.
    */
-  static ByteBuffer read(FileChannel channel, long offset, int length, String where) throws IOException {
+  static ByteBuffer read(FileChannel channel, long offset, int length, String where)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buf.hasRemaining()) {
       int n = channel.read(buf, offset + buf.position());
       if (n < 0) {
-        throw new WeightFormatException(where + ": truncated: expected " + length + " bytes at offset " + offset
-            + ", the file ends after " + buf.position());
+        throw new WeightFormatException(
+            where
+                + ": truncated: expected "
+                + length
+                + " bytes at offset "
+                + offset
+                + ", the file ends after "
+                + buf.position());
       }
     }
     return buf.flip();

@@ -14,17 +14,19 @@ import java.util.Map;
  * limits nesting depth so hostile input cannot overflow the stack.
  *
  * <p>Values: {@code Map<String, Object>} (insertion order), {@code List<Object>}, {@code String},
- * {@code Long} (integers that fit), {@code Double} (other numbers), {@code Boolean}, and
- * {@link #NULL} for {@code null}.
+ * {@code Long} (integers that fit), {@code Double} (other numbers), {@code Boolean}, and {@link
+ * #NULL} for {@code null}.
  */
 final class Json {
   /** The JSON {@code null} (a sentinel, so maps never hold Java nulls). */
-  static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
+
   private static final int MAX_DEPTH = 64;
 
   private final String s;
@@ -141,7 +143,10 @@ final class Json {
       }
       if (c < 0x20) {
         pos--;
-        throw error("an escaped control character (\\u" + String.format("%04x", (int) c) + " must be escaped)");
+        throw error(
+            "an escaped control character (\\u"
+                + String.format("%04x", (int) c)
+                + " must be escaped)");
       }
       if (c != '\\') {
         out.append(c);
@@ -168,7 +173,9 @@ final class Json {
     String result = out.toString();
     for (int i = 0; i < result.length(); i++) { // every surrogate must be half of a pair
       char c = result.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < result.length() && Character.isLowSurrogate(result.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < result.length()
+          && Character.isLowSurrogate(result.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw error("no unpaired surrogate in the string before this point");
@@ -226,7 +233,8 @@ final class Json {
       try {
         return Long.parseLong(text);
       } catch (NumberFormatException e) {
-        return Double.parseDouble(text); // beyond the long range: callers that need an integer reject it
+        return Double.parseDouble(
+            text); // beyond the long range: callers that need an integer reject it
       }
     }
     return Double.parseDouble(text);
@@ -267,9 +275,13 @@ final class Json {
   }
 
   private WeightFormatException error(String expected) {
-    String found = pos >= s.length() ? "the end of the text"
-        : "'" + s.substring(pos, Math.min(s.length(), pos + 20)).replaceAll("[\\p{Cntrl}]", "?") + "'";
-    return new WeightFormatException(where + ": invalid JSON at offset " + pos + ": expected " + expected
-        + ", found " + found);
+    String found =
+        pos >= s.length()
+            ? "the end of the text"
+            : "'"
+                + s.substring(pos, Math.min(s.length(), pos + 20)).replaceAll("[\\p{Cntrl}]", "?")
+                + "'";
+    return new WeightFormatException(
+        where + ": invalid JSON at offset " + pos + ": expected " + expected + ", found " + found);
   }
 }

@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * One NumPy {@code .npy} array as a {@link WeightSource} holding a single tensor named after the file
- * ({@code fc1.weight.npy} holds {@code fc1.weight}).
+ * One NumPy {@code .npy} array as a {@link WeightSource} holding a single tensor named after the
+ * file ({@code fc1.weight.npy} holds {@code fc1.weight}).
  */
 final class NpyFile implements WeightSource {
   private final Path file;
@@ -36,11 +36,15 @@ final class NpyFile implements WeightSource {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       // The stream over the channel is not closed: that would close the channel we keep.
-      NpyHeader h = NpyHeader.read(Channels.newInputStream(channel.position(0)), channel.size(), file.toString());
+      NpyHeader h =
+          NpyHeader.read(
+              Channels.newInputStream(channel.position(0)), channel.size(), file.toString());
       String name = file.getFileName().toString();
       name = name.substring(0, name.length() - ".npy".length());
       TensorIndex index = new TensorIndex(file);
-      index.add(new TensorEntry(name, h.type, TensorIndex.shapeOf(h.dims), h.dataOffset, h.dataBytes(), h.bigEndian));
+      index.add(
+          new TensorEntry(
+              name, h.type, TensorIndex.shapeOf(h.dims), h.dataOffset, h.dataBytes(), h.bigEndian));
       return new NpyFile(file, channel, index, options);
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -77,7 +81,9 @@ final class NpyFile implements WeightSource {
   public FloatTensor get(String name) throws IOException {
     TensorEntry e = index.get(name);
     options.check(file, name, e.type());
-    ByteBuffer data = FileRanges.read(channel, e.offset(), (int) e.byteLength(), file + ", tensor '" + name + "'");
+    ByteBuffer data =
+        FileRanges.read(
+            channel, e.offset(), (int) e.byteLength(), file + ", tensor '" + name + "'");
     data.order(e.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     return FloatTensor.of(e.shape(), e.type().toFloats(data, e.shape().size()));
   }

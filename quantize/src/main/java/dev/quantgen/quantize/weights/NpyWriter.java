@@ -16,16 +16,20 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes float32 tensors in NumPy's formats: {@code .npy} (format 1.0, one array, {@code <f4}, C order) and
- * {@code .npz} (a zip of {@code NAME.npy} entries, as {@code numpy.savez} writes). Files are
- * written atomically (temporary file, then a move) and hold no timestamp, so equal tensors give
+ * Writes float32 tensors in NumPy's formats: {@code .npy} (format 1.0, one array, {@code <f4}, C
+ * order) and {@code .npz} (a zip of {@code NAME.npy} entries, as {@code numpy.savez} writes). Files
+ * are written atomically (temporary file, then a move) and hold no timestamp, so equal tensors give
  * equal bytes.
  */
 public final class NpyWriter {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
   /** The header is padded so that the data starts at a multiple of 64 bytes, as NumPy does. */
   private static final int ALIGNMENT = 64;
-  /** The earliest time a zip entry can hold, in local (DOS) time: fixed, so output is reproducible. */
+
+  /**
+   * The earliest time a zip entry can hold, in local (DOS) time: fixed, so output is reproducible.
+   */
   private static final LocalDateTime ZIP_EPOCH = LocalDateTime.of(1980, 1, 1, 0, 0);
 
   private NpyWriter() {}
@@ -38,9 +42,11 @@ public final class NpyWriter {
   /**
    * Writes named float32 arrays as an {@code .npz} file, entries in the map's iteration order.
    *
-   * @param compress deflate the entries ({@code numpy.savez_compressed}) or store them ({@code numpy.savez})
+   * @param compress deflate the entries ({@code numpy.savez_compressed}) or store them ({@code
+   *     numpy.savez})
    */
-  public static void writeNpz(Path file, Map<String, FloatTensor> tensors, boolean compress) throws IOException {
+  public static void writeNpz(Path file, Map<String, FloatTensor> tensors, boolean compress)
+      throws IOException {
     AtomicFiles.write(file, out -> writeNpz(out, tensors, compress));
   }
 
@@ -77,25 +83,35 @@ public final class NpyWriter {
    */
   static byte[] toNpyBytes(FloatTensor tensor) {
     int[] dims = tensor.shape().dims();
-    StringJoiner shape = new StringJoiner(", ", "(", dims.length == 1 ? ",)" : ")"); // Python's 1-tuple: (3,)
+    StringJoiner shape =
+        new StringJoiner(", ", "(", dims.length == 1 ? ",)" : ")"); // Python's 1-tuple: (3,)
     for (int d : dims) {
       shape.add(Integer.toString(d));
     }
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
     byte[] dictBytes = dict.getBytes(StandardCharsets.US_ASCII);
     int prefix = MAGIC.length + 2 + 2;
-    int headerLength = roundUp(prefix + dictBytes.length + 1, ALIGNMENT) - prefix; // + 1 for the final '\n'
+    int headerLength =
+        roundUp(prefix + dictBytes.length + 1, ALIGNMENT) - prefix; // + 1 for the final '\n'
     if (headerLength > NpyHeader.MAX_HEADER_BYTES) {
-      throw new IllegalArgumentException("tensor of rank " + dims.length + ": its .npy header needs " + headerLength
-          + " bytes, expected at most " + NpyHeader.MAX_HEADER_BYTES);
+      throw new IllegalArgumentException(
+          "tensor of rank "
+              + dims.length
+              + ": its .npy header needs "
+              + headerLength
+              + " bytes, expected at most "
+              + NpyHeader.MAX_HEADER_BYTES);
     }
-    ByteBuffer buf = ByteBuffer.allocate(prefix + headerLength + 4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(prefix + headerLength + 4 * tensor.size())
+            .order(ByteOrder.LITTLE_ENDIAN);
     buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength).put(dictBytes);
     for (int i = dictBytes.length; i < headerLength - 1; i++) {
       buf.put((byte) ' ');
     }
     buf.put((byte) '\n');
-    buf.asFloatBuffer().put(tensor.toArray()); // a bulk copy: keeps every bit, NaN payloads included
+    buf.asFloatBuffer()
+        .put(tensor.toArray()); // a bulk copy: keeps every bit, NaN payloads included
     return buf.array();
   }
 

@@ -19,12 +19,12 @@ import java.util.zip.ZipFile;
 
 /**
  * A NumPy {@code .npz} archive (what {@code numpy.savez} and {@code savez_compressed} write): a zip
- * whose {@code NAME.npy} entries, stored or deflated, are the tensors {@code NAME}. Entries not ending
- * in {@code .npy} are not tensors and are ignored.
+ * whose {@code NAME.npy} entries, stored or deflated, are the tensors {@code NAME}. Entries not
+ * ending in {@code .npy} are not tensors and are ignored.
  *
  * <p>Each entry's header is checked against the entry's uncompressed size from the zip directory
- * when the archive opens; reading a tensor verifies the entry's CRC-32 (which {@link ZipFile} itself
- * does not), so a corrupt archive fails instead of yielding wrong weights.
+ * when the archive opens; reading a tensor verifies the entry's CRC-32 (which {@link ZipFile}
+ * itself does not), so a corrupt archive fails instead of yielding wrong weights.
  */
 final class NpzFile implements WeightSource {
   private final Path file;
@@ -33,7 +33,11 @@ final class NpzFile implements WeightSource {
   private final WeightOptions options;
   private final Map<String, ZipEntry> zipEntries;
 
-  private NpzFile(Path file, ZipFile zip, TensorIndex index, Map<String, ZipEntry> zipEntries,
+  private NpzFile(
+      Path file,
+      ZipFile zip,
+      TensorIndex index,
+      Map<String, ZipEntry> zipEntries,
       WeightOptions options) {
     this.options = options;
     this.file = file;
@@ -50,7 +54,8 @@ final class NpzFile implements WeightSource {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException | EOFException e) { // EOF: ZipFile reads past the end of a damaged directory
+    } catch (ZipException
+        | EOFException e) { // EOF: ZipFile reads past the end of a damaged directory
       throw new WeightFormatException(file + ": not a readable .npz (zip) archive: " + e, e);
     }
     try {
@@ -60,9 +65,15 @@ final class NpzFile implements WeightSource {
         ZipEntry entry;
         try {
           entry = en.nextElement();
-        } catch (IllegalArgumentException e) { // the JDK decodes names and comments lazily, unchecked
-          throw new WeightFormatException(file + ": corrupt zip directory: an entry's name or comment is not"
-              + " valid in its charset (" + e.getMessage() + ")", e);
+        } catch (
+            IllegalArgumentException e) { // the JDK decodes names and comments lazily, unchecked
+          throw new WeightFormatException(
+              file
+                  + ": corrupt zip directory: an entry's name or comment is not"
+                  + " valid in its charset ("
+                  + e.getMessage()
+                  + ")",
+              e);
         }
         if (entry.isDirectory() || !entry.getName().endsWith(".npy")) {
           continue;
@@ -77,7 +88,14 @@ final class NpzFile implements WeightSource {
           h = NpyHeader.read(in, size, where);
         }
         String name = entry.getName().substring(0, entry.getName().length() - ".npy".length());
-        index.add(new TensorEntry(name, h.type, TensorIndex.shapeOf(h.dims), h.dataOffset, h.dataBytes(), h.bigEndian));
+        index.add(
+            new TensorEntry(
+                name,
+                h.type,
+                TensorIndex.shapeOf(h.dims),
+                h.dataOffset,
+                h.dataBytes(),
+                h.bigEndian));
         zipEntries.put(name, entry);
       }
       return new NpzFile(file, zip, index, zipEntries, options);
@@ -125,7 +143,9 @@ final class NpzFile implements WeightSource {
     options.check(file, name, e.type());
     ZipEntry entry = zipEntries.get(name);
     String where = where(file, entry);
-    int size = (int) (e.offset() + e.byteLength()); // checked at open: the entry size, below 2^31 + a header
+    int size =
+        (int)
+            (e.offset() + e.byteLength()); // checked at open: the entry size, below 2^31 + a header
     byte[] bytes;
     try (InputStream in = zip.getInputStream(entry)) {
       bytes = in.readNBytes(size);
@@ -133,16 +153,24 @@ final class NpzFile implements WeightSource {
       throw new WeightFormatException(where + ": corrupt compressed data: " + ex, ex);
     }
     if (bytes.length != size) {
-      throw new WeightFormatException(where + ": truncated: " + bytes.length + " of " + size + " bytes");
+      throw new WeightFormatException(
+          where + ": truncated: " + bytes.length + " of " + size + " bytes");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes);
     if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
-      throw new WeightFormatException(where + ": CRC-32 is " + Long.toHexString(crc.getValue()) + ", expected "
-          + Long.toHexString(entry.getCrc()) + " from the zip directory: the data is corrupt");
+      throw new WeightFormatException(
+          where
+              + ": CRC-32 is "
+              + Long.toHexString(crc.getValue())
+              + ", expected "
+              + Long.toHexString(entry.getCrc())
+              + " from the zip directory: the data is corrupt");
     }
-    ByteBuffer data = ByteBuffer.wrap(bytes, (int) e.offset(), (int) e.byteLength()).slice()
-        .order(e.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(bytes, (int) e.offset(), (int) e.byteLength())
+            .slice()
+            .order(e.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     return FloatTensor.of(e.shape(), e.type().toFloats(data, e.shape().size()));
   }
 

@@ -28,7 +28,8 @@ final class TensorIndex {
 
   void add(TensorEntry entry) throws WeightFormatException {
     if (entries.putIfAbsent(entry.name(), entry) != null) {
-      throw new WeightFormatException(file + ": tensor '" + entry.name() + "' appears twice, expected unique names");
+      throw new WeightFormatException(
+          file + ": tensor '" + entry.name() + "' appears twice, expected unique names");
     }
     names.add(entry.name());
   }
@@ -45,7 +46,8 @@ final class TensorIndex {
   TensorEntry get(String name) throws WeightFormatException {
     TensorEntry e = entries.get(name);
     if (e == null) {
-      throw new WeightFormatException(file + ": no tensor named '" + name + "'; available: " + listed(names));
+      throw new WeightFormatException(
+          file + ": no tensor named '" + name + "'; available: " + listed(names));
     }
     return e;
   }
@@ -58,7 +60,11 @@ final class TensorIndex {
     if (names.size() <= LISTED_NAMES) {
       return names.toString();
     }
-    return "[" + String.join(", ", names.subList(0, LISTED_NAMES)) + ", ... (" + names.size() + " in all)]";
+    return "["
+        + String.join(", ", names.subList(0, LISTED_NAMES))
+        + ", ... ("
+        + names.size()
+        + " in all)]";
   }
 
   Shape shape(String name) throws WeightFormatException {
@@ -77,11 +83,15 @@ final class TensorIndex {
     long n = 1;
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] < 0) {
-        throw new WeightFormatException(where + ": dimension " + i + " is " + dims[i] + ", expected >= 0");
+        throw new WeightFormatException(
+            where + ": dimension " + i + " is " + dims[i] + ", expected >= 0");
       }
       if (dims[i] > Integer.MAX_VALUE || (n = n * dims[i]) > Integer.MAX_VALUE - 8) {
-        throw new WeightFormatException(where + ": shape " + java.util.Arrays.toString(dims)
-            + " has more than 2^31 - 9 elements, expected a tensor that fits a Java array");
+        throw new WeightFormatException(
+            where
+                + ": shape "
+                + java.util.Arrays.toString(dims)
+                + " has more than 2^31 - 9 elements, expected a tensor that fits a Java array");
       }
     }
     return (int) n;

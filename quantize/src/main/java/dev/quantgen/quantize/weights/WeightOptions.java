@@ -3,10 +3,11 @@ package dev.quantgen.quantize.weights;
 /**
  * How {@link WeightSource#open(java.nio.file.Path, WeightOptions)} reads a weight file. By default
  * ({@link #defaults()}) only floating-point tensors (float16, bfloat16, float32, float64) are read:
- * a tensor stored as an integer or bool type is a {@link WeightFormatException} naming the file, the
- * tensor and its type, because integers in a float model's weight file are almost always a mistake
- * (an index, a step counter, or weights saved already quantized) that a silent conversion would
- * hide. {@link #convertIntegers()} reads them as float32 instead ({@link DType} says how). Immutable.
+ * a tensor stored as an integer or bool type is a {@link WeightFormatException} naming the file,
+ * the tensor and its type, because integers in a float model's weight file are almost always a
+ * mistake (an index, a step counter, or weights saved already quantized) that a silent conversion
+ * would hide. {@link #convertIntegers()} reads them as float32 instead ({@link DType} says how).
+ * Immutable.
  */
 public final class WeightOptions {
   private static final WeightOptions DEFAULTS = new WeightOptions(false);
@@ -44,10 +45,15 @@ public final class WeightOptions {
    */
   void check(Object file, String name, DType type) throws WeightFormatException {
     if (!convertIntegers && !type.isFloatingPoint()) {
-      throw new WeightFormatException(file + ": tensor '" + name + "' is stored as " + type.label()
-          + ", expected a floating-point type (float16, bfloat16, float32 or float64); integer tensors are not"
-          + " converted silently: save the weights as floats, or open the file with"
-          + " WeightSource.open(path, WeightOptions.convertIntegers()) to convert them to float32");
+      throw new WeightFormatException(
+          file
+              + ": tensor '"
+              + name
+              + "' is stored as "
+              + type.label()
+              + ", expected a floating-point type (float16, bfloat16, float32 or float64); integer tensors are not"
+              + " converted silently: save the weights as floats, or open the file with"
+              + " WeightSource.open(path, WeightOptions.convertIntegers()) to convert them to float32");
     }
   }
 

@@ -12,14 +12,18 @@ import java.util.Map;
 /**
  * Named float32 weights read from a file: NumPy {@code .npy} / {@code .npz} or safetensors. Every
  * floating-point type is converted to float32 ({@link DType} says how); an integer or bool tensor
- * is an error when read, unless the source was opened with {@link WeightOptions#convertIntegers()}. Headers are read and validated
- * when the source opens; tensor data is read on {@link #get}. Close the source when done.
+ * is an error when read, unless the source was opened with {@link WeightOptions#convertIntegers()}.
+ * Headers are read and validated when the source opens; tensor data is read on {@link #get}. Close
+ * the source when done.
  */
 public interface WeightSource extends Closeable {
   /** The file this source reads. */
   Path file();
 
-  /** The tensor names, in file order (the readers of this package return one unmodifiable list, not a copy). */
+  /**
+   * The tensor names, in file order (the readers of this package return one unmodifiable list, not
+   * a copy).
+   */
   List<String> names();
 
   /** Whether there is a tensor named {@code name}: a hash lookup in the readers of this package. */
@@ -41,7 +45,9 @@ public interface WeightSource extends Closeable {
    */
   DType dtype(String name) throws WeightFormatException;
 
-  /** The file's string metadata (safetensors' {@code __metadata__}); empty when the format has none. */
+  /**
+   * The file's string metadata (safetensors' {@code __metadata__}); empty when the format has none.
+   */
   default Map<String, String> metadata() {
     return Map.of();
   }
@@ -49,8 +55,9 @@ public interface WeightSource extends Closeable {
   /**
    * Reads a tensor as float32.
    *
-   * @throws WeightFormatException if there is no such tensor, its data is truncated or corrupt, or it
-   *     is an integer or bool tensor and the source does not convert integers ({@link WeightOptions})
+   * @throws WeightFormatException if there is no such tensor, its data is truncated or corrupt, or
+   *     it is an integer or bool tensor and the source does not convert integers ({@link
+   *     WeightOptions})
    */
   FloatTensor get(String name) throws IOException;
 
@@ -61,9 +68,18 @@ public interface WeightSource extends Closeable {
    *     a missing tensor, the available names)
    */
   default FloatTensor get(String layer, String name, Shape expected) throws IOException {
-    if (!contains(name)) { // not names().contains: a copy or a scan per tensor is quadratic over a file
-      throw new WeightFormatException(file() + ": layer " + layer + ", tensor '" + name + "': expected shape "
-          + expected + ", found no such tensor; available: " + TensorIndex.listed(names()));
+    if (!contains(
+        name)) { // not names().contains: a copy or a scan per tensor is quadratic over a file
+      throw new WeightFormatException(
+          file()
+              + ": layer "
+              + layer
+              + ", tensor '"
+              + name
+              + "': expected shape "
+              + expected
+              + ", found no such tensor; available: "
+              + TensorIndex.listed(names()));
     }
     Shape found = shape(name);
     if (!found.equals(expected)) {
@@ -73,9 +89,18 @@ public interface WeightSource extends Closeable {
   }
 
   /** The error for a tensor whose shape does not fit a layer. */
-  static WeightFormatException shapeMismatch(Path file, String layer, String tensor, Shape expected, Shape found) {
-    return new WeightFormatException(file + ": layer " + layer + ", tensor '" + tensor + "': expected shape "
-        + expected + ", found " + found);
+  static WeightFormatException shapeMismatch(
+      Path file, String layer, String tensor, Shape expected, Shape found) {
+    return new WeightFormatException(
+        file
+            + ": layer "
+            + layer
+            + ", tensor '"
+            + tensor
+            + "': expected shape "
+            + expected
+            + ", found "
+            + found);
   }
 
   /**
@@ -103,6 +128,7 @@ public interface WeightSource extends Closeable {
     if (name.endsWith(".safetensors")) {
       return SafetensorsFile.open(file, options);
     }
-    throw new WeightFormatException(file + ": unknown weight file extension, expected .npy, .npz or .safetensors");
+    throw new WeightFormatException(
+        file + ": unknown weight file extension, expected .npy, .npz or .safetensors");
   }
 }

@@ -43,12 +43,14 @@ class FakeQuantizerTest {
     QuantType[] types = {QuantType.INT4, QuantType.UINT4, QuantType.INT8, QuantType.UINT8};
     for (QuantType type : types) {
       QuantParams params = QuantParams.perTensor(0.037f, type.isSigned() ? -1 : 7, type);
-      float[] expected = params.dequantize(params.quantize(FloatTensor.of(Shape.of(x.length), x)))
-          .toArray();
+      float[] expected =
+          params.dequantize(params.quantize(FloatTensor.of(Shape.of(x.length), x))).toArray();
       FakeQuantizer quantizer = new FakeQuantizer(params);
       for (int i = 0; i < x.length; i++) {
-        assertEquals(Float.floatToRawIntBits(expected[i]),
-            Float.floatToRawIntBits(quantizer.apply(x[i])), type + " at x = " + x[i]);
+        assertEquals(
+            Float.floatToRawIntBits(expected[i]),
+            Float.floatToRawIntBits(quantizer.apply(x[i])),
+            type + " at x = " + x[i]);
       }
     }
   }

@@ -72,12 +72,14 @@ class HistogramTest {
 
   @Test
   void binCountMustBeAPowerOfTwo() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Histogram(2000, false));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Histogram(2000, false));
     assertEquals("bins is 2000, expected a power of two >= 2", e.getMessage());
   }
 
-  /** Gaussian values whose spread grows tenfold over the array, so later batches widen the range. */
+  /**
+   * Gaussian values whose spread grows tenfold over the array, so later batches widen the range.
+   */
   static float[] growingData(Random random, int n) {
     float[] data = new float[n];
     for (int i = 0; i < n; i++) {

@@ -46,7 +46,7 @@ class MinMaxObserverTest {
 
   @Test
   void aWindowOutsideTheArrayIsRejected() {
-    assertThrows(IndexOutOfBoundsException.class,
-        () -> new MinMaxObserver().observe(new float[3], 2, 2));
+    assertThrows(
+        IndexOutOfBoundsException.class, () -> new MinMaxObserver().observe(new float[3], 2, 2));
   }
 }

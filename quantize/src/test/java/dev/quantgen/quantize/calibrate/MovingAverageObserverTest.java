@@ -50,8 +50,8 @@ class MovingAverageObserverTest {
   @Test
   void theAveragingConstantMustLieInZeroToOne() {
     for (double c : new double[] {0, -0.5, 1.5, Double.NaN}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new MovingAverageObserver(c));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> new MovingAverageObserver(c));
       assertTrue(e.getMessage().startsWith("averagingConstant is " + c), e.getMessage());
     }
   }

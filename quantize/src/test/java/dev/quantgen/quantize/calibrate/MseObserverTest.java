@@ -20,10 +20,10 @@ class MseObserverTest {
     for (QuantType type : new QuantType[] {QuantType.INT4, QuantType.INT8}) {
       MseObserver mse = new MseObserver(type, Scheme.SYMMETRIC);
       mse.observe(data);
-      double mseError = Distributions.squaredError(data,
-          mse.range().quantParams(type, Scheme.SYMMETRIC));
-      double minMaxError = Distributions.squaredError(data,
-          minMax.range().quantParams(type, Scheme.SYMMETRIC));
+      double mseError =
+          Distributions.squaredError(data, mse.range().quantParams(type, Scheme.SYMMETRIC));
+      double minMaxError =
+          Distributions.squaredError(data, minMax.range().quantParams(type, Scheme.SYMMETRIC));
       // Measured: 0.26 of min/max's error at int4, 0.80 at int8.
       double bound = type == QuantType.INT4 ? 0.5 : 0.9;
       assertTrue(mseError < bound * minMaxError, type + ": " + mseError + " vs " + minMaxError);
@@ -40,10 +40,12 @@ class MseObserverTest {
     minMax.observe(data);
     MseObserver mse = new MseObserver(QuantType.UINT4, Scheme.ASYMMETRIC);
     mse.observe(data);
-    double mseError = Distributions.squaredError(data,
-        mse.range().quantParams(QuantType.UINT4, Scheme.ASYMMETRIC));
-    double minMaxError = Distributions.squaredError(data,
-        minMax.range().quantParams(QuantType.UINT4, Scheme.ASYMMETRIC));
+    double mseError =
+        Distributions.squaredError(
+            data, mse.range().quantParams(QuantType.UINT4, Scheme.ASYMMETRIC));
+    double minMaxError =
+        Distributions.squaredError(
+            data, minMax.range().quantParams(QuantType.UINT4, Scheme.ASYMMETRIC));
     assertTrue(mseError < 0.8 * minMaxError, mseError + " vs " + minMaxError);
   }
 
@@ -64,8 +66,9 @@ class MseObserverTest {
       float[] row = Distributions.laplace(random, 300, Math.pow(10, r));
       System.arraycopy(row, 0, weights, r * 300, 300);
     }
-    TensorObserver perChannel = ObserverSpec.perChannel(ObserverKind.MSE, QuantType.INT4,
-        Scheme.SYMMETRIC, 0).newObserver();
+    TensorObserver perChannel =
+        ObserverSpec.perChannel(ObserverKind.MSE, QuantType.INT4, Scheme.SYMMETRIC, 0)
+            .newObserver();
     perChannel.observe(weights, 0, Shape.of(4, 300));
     List<Range> ranges = perChannel.ranges();
     for (int r = 0; r < 4; r++) {
@@ -74,7 +77,8 @@ class MseObserverTest {
       minMax.observe(row);
       QuantParams mse = ranges.get(r).quantParams(QuantType.INT4, Scheme.SYMMETRIC);
       QuantParams full = minMax.range().quantParams(QuantType.INT4, Scheme.SYMMETRIC);
-      assertTrue(Distributions.squaredError(row, mse) <= Distributions.squaredError(row, full),
+      assertTrue(
+          Distributions.squaredError(row, mse) <= Distributions.squaredError(row, full),
           "row " + r);
       double t = Math.max(-ranges.get(r).lo(), ranges.get(r).hi());
       assertTrue(t > Math.pow(10, r) && t < 10 * Math.pow(10, r), "row " + r + ": " + t);
@@ -83,7 +87,7 @@ class MseObserverTest {
 
   @Test
   void symmetricWithAnUnsignedTypeIsRejectedUpFront() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new MseObserver(QuantType.UINT8, Scheme.SYMMETRIC));
+    assertThrows(
+        IllegalArgumentException.class, () -> new MseObserver(QuantType.UINT8, Scheme.SYMMETRIC));
   }
 }

@@ -16,20 +16,29 @@ class ObserverInputTest {
   @EnumSource(ObserverKind.class)
   void nanIsRejectedNamingTheObserverAndIndex(ObserverKind kind) {
     Observer o = kind.newObserver(QuantType.INT8, Scheme.SYMMETRIC);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.observe(new float[] {1f, 2f, 3f, Float.NaN}));
-    assertEquals(o.getClass().getSimpleName() + ": batch[3] is NaN, expected a finite value"
-        + " (calibration data must not contain NaN or infinities)", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> o.observe(new float[] {1f, 2f, 3f, Float.NaN}));
+    assertEquals(
+        o.getClass().getSimpleName()
+            + ": batch[3] is NaN, expected a finite value"
+            + " (calibration data must not contain NaN or infinities)",
+        e.getMessage());
   }
 
   @ParameterizedTest
   @EnumSource(ObserverKind.class)
   void infinitiesAreRejected(ObserverKind kind) {
     Observer o = kind.newObserver(QuantType.INT8, Scheme.ASYMMETRIC);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.observe(new float[] {Float.NEGATIVE_INFINITY, 0f}));
-    assertEquals(o.getClass().getSimpleName() + ": batch[0] is -Infinity, expected a finite value"
-        + " (calibration data must not contain NaN or infinities)", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> o.observe(new float[] {Float.NEGATIVE_INFINITY, 0f}));
+    assertEquals(
+        o.getClass().getSimpleName()
+            + ": batch[0] is -Infinity, expected a finite value"
+            + " (calibration data must not contain NaN or infinities)",
+        e.getMessage());
   }
 
   @ParameterizedTest
@@ -38,7 +47,8 @@ class ObserverInputTest {
     Observer o = kind.newObserver(QuantType.INT8, Scheme.SYMMETRIC);
     o.observe(new float[] {-1f, 0.5f, 1f});
     Range before = o.range();
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> o.observe(new float[] {100f, Float.POSITIVE_INFINITY}));
     assertEquals(before, o.range());
   }

@@ -14,8 +14,7 @@ class PerChannelObserverTest {
     PerChannelObserver o = new PerChannelObserver(1, MinMaxObserver::new);
     o.observe(new float[] {1, -2, 30, 4, 5, -60}, 0, Shape.of(2, 3));
     o.observe(new float[] {-1, 7, 0}, 0, Shape.of(1, 3));
-    assertEquals(List.of(new Range(-1f, 4f), new Range(-2f, 7f), new Range(-60f, 30f)),
-        o.ranges());
+    assertEquals(List.of(new Range(-1f, 4f), new Range(-2f, 7f), new Range(-60f, 30f)), o.ranges());
   }
 
   @Test
@@ -58,17 +57,19 @@ class PerChannelObserverTest {
   void aChangedChannelCountIsRejected() {
     PerChannelObserver o = new PerChannelObserver(1, MinMaxObserver::new);
     o.observe(new float[6], 0, Shape.of(2, 3));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.observe(new float[8], 0, Shape.of(2, 4)));
-    assertEquals("shape [2, 4]: axis 1 has 4 channels, expected 3 as in earlier batches",
-        e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> o.observe(new float[8], 0, Shape.of(2, 4)));
+    assertEquals(
+        "shape [2, 4]: axis 1 has 4 channels, expected 3 as in earlier batches", e.getMessage());
   }
 
   @Test
   void anAxisOutsideTheShapeIsRejected() {
     PerChannelObserver o = new PerChannelObserver(2, MinMaxObserver::new);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.observe(new float[6], 0, Shape.of(2, 3)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> o.observe(new float[6], 0, Shape.of(2, 3)));
     assertTrue(e.getMessage().contains("axis 2"), e.getMessage());
   }
 
@@ -83,15 +84,15 @@ class PerChannelObserverTest {
     PerChannelObserver o = new PerChannelObserver(1, MinMaxObserver::new);
     o.observe(new float[] {1, 2, 3, 4}, 0, Shape.of(2, 2));
     float[] bad = {0, -100, 100, 100, Float.NaN};
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.observe(bad, 1, Shape.of(2, 2)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> o.observe(bad, 1, Shape.of(2, 2)));
     assertTrue(e.getMessage().startsWith("PerChannelObserver: batch[4] is NaN"), e.getMessage());
     assertEquals(List.of(new Range(1f, 3f), new Range(2f, 4f)), o.ranges());
   }
 
   @Test
   void rangesBeforeAnyBatchAreAnError() {
-    assertThrows(IllegalStateException.class,
-        () -> new PerChannelObserver(0, MinMaxObserver::new).ranges());
+    assertThrows(
+        IllegalStateException.class, () -> new PerChannelObserver(0, MinMaxObserver::new).ranges());
   }
 }

@@ -87,8 +87,9 @@ class PercentileObserverTest {
   @Test
   void percentileMustLieInZeroToHundred() {
     for (double p : new double[] {0, -1, 100.5, Double.NaN}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new PercentileObserver(Scheme.SYMMETRIC, p));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new PercentileObserver(Scheme.SYMMETRIC, p));
       assertTrue(e.getMessage().startsWith("percentile is " + p), e.getMessage());
     }
   }

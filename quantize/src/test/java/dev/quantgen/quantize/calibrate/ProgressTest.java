@@ -51,11 +51,13 @@ class ProgressTest {
       }
     }
     // 4 s at 250/s: the first second ends exactly at 25%; lines at each quarter, then the summary.
-    assertEquals(""
-        + "calibrate: 250/1000 (25%)  250.0/s  ETA 0:03\n"
-        + "calibrate: 500/1000 (50%)  250.0/s  ETA 0:02\n"
-        + "calibrate: 750/1000 (75%)  250.0/s  ETA 0:01\n"
-        + "calibrate: 1000/1000 (100%)  250.0/s  done in 0:04\n", printed());
+    assertEquals(
+        ""
+            + "calibrate: 250/1000 (25%)  250.0/s  ETA 0:03\n"
+            + "calibrate: 500/1000 (50%)  250.0/s  ETA 0:02\n"
+            + "calibrate: 750/1000 (75%)  250.0/s  ETA 0:01\n"
+            + "calibrate: 1000/1000 (100%)  250.0/s  done in 0:04\n",
+        printed());
   }
 
   @Test
@@ -69,8 +71,10 @@ class ProgressTest {
     String s = printed();
     // 2 s of steps: redraws at 1.0 s and every 100 ms after, 11 in all, plus the final one.
     assertEquals(12, s.chars().filter(c -> c == '\r').count(), s);
-    assertTrue(s.startsWith("\rcalibrate [######------------------------]  200/1000  20%  200.0/s"
-        + "  ETA 0:04"), s);
+    assertTrue(
+        s.startsWith(
+            "\rcalibrate [######------------------------]  200/1000  20%  200.0/s" + "  ETA 0:04"),
+        s);
     // The summary replaces the bar in place, padded with blanks over the longer bar line.
     String last = s.substring(s.lastIndexOf('\r') + 1);
     assertEquals("calibrate: 400/1000 (40%)  200.0/s  done in 0:02", last.stripTrailing());
@@ -90,15 +94,15 @@ class ProgressTest {
   @Test
   void badCountsAreRejected() {
     Progress p = progress(10, false);
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> p.advance(-1));
+    IllegalArgumentException negative =
+        assertThrows(IllegalArgumentException.class, () -> p.advance(-1));
     assertEquals("n is -1, expected 0..10 (count 0 of total 10)", negative.getMessage());
     p.advance(8);
     assertThrows(IllegalArgumentException.class, () -> p.advance(3));
     p.close();
     assertThrows(IllegalStateException.class, p::step);
-    IllegalArgumentException total = assertThrows(IllegalArgumentException.class,
-        () -> progress(-5, true));
+    IllegalArgumentException total =
+        assertThrows(IllegalArgumentException.class, () -> progress(-5, true));
     assertEquals("total is -5, expected >= 0", total.getMessage());
   }
 

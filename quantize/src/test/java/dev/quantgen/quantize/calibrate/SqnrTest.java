@@ -40,7 +40,9 @@ class SqnrTest {
   @Test
   void anExactMatchIsInfinite() {
     assertEquals(Double.POSITIVE_INFINITY, Sqnr.db(new float[] {1, -2}, new float[] {1, -2}));
-    assertEquals(Double.POSITIVE_INFINITY, Sqnr.db(new float[] {0, 0}, new float[] {0, 0}),
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        Sqnr.db(new float[] {0, 0}, new float[] {0, 0}),
         "zero signal reproduced exactly: nothing lost");
   }
 
@@ -51,18 +53,21 @@ class SqnrTest {
 
   @Test
   void mismatchedLengthsAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Sqnr.db(new float[2], new float[3]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Sqnr.db(new float[2], new float[3]));
     assertEquals("quantized has 3 values, expected 2 as reference", e.getMessage());
   }
 
   @Test
   void nonFiniteValuesAreRejectedBeforeAnythingIsAdded() {
     Sqnr sqnr = new Sqnr();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> sqnr.add(new float[] {1, 2}, new float[] {1, Float.NaN}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> sqnr.add(new float[] {1, 2}, new float[] {1, Float.NaN}));
     assertEquals("Sqnr: quantized[1] is NaN, expected a finite value", e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> sqnr.add(new float[] {Float.POSITIVE_INFINITY}, new float[] {1}));
     assertEquals(0, sqnr.count());
   }

@@ -64,25 +64,40 @@ class DatasetTest {
     assertEquals(4, sub.size());
     assertArrayEquals(shuffled.input(3), sub.input(0));
     assertArrayEquals(shuffled.input(6), sub.input(3));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shuffled.subset(5, 11));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> shuffled.subset(5, 11));
     assertEquals("range [5, 11) is invalid: expected 0 <= from <= to <= 10", e.getMessage());
   }
 
   @Test
   void badArgumentsAreNamed() {
-    assertEquals("labels[1] is 3: expected 0..2", assertThrows(IllegalArgumentException.class,
-        () -> Dataset.of(new float[4], 2, new int[] {0, 3}, 3)).getMessage());
-    assertEquals("inputs length 5: expected labels.length * inputSize = 2 * 2 = 4",
-        assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[5], 2, new int[2], 3)).getMessage());
-    assertEquals("images count 1 and labels count 2: expected equal counts", assertThrows(
-        IllegalArgumentException.class, () -> Dataset.of(ImageSet.of(1, 1, 1, new byte[1]), Labels.of(0, 1), 2))
-        .getMessage());
-    assertEquals("sample 10 is out of range: expected 0..9",
+    assertEquals(
+        "labels[1] is 3: expected 0..2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Dataset.of(new float[4], 2, new int[] {0, 3}, 3))
+            .getMessage());
+    assertEquals(
+        "inputs length 5: expected labels.length * inputSize = 2 * 2 = 4",
+        assertThrows(
+                IllegalArgumentException.class, () -> Dataset.of(new float[5], 2, new int[2], 3))
+            .getMessage());
+    assertEquals(
+        "images count 1 and labels count 2: expected equal counts",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Dataset.of(ImageSet.of(1, 1, 1, new byte[1]), Labels.of(0, 1), 2))
+            .getMessage());
+    assertEquals(
+        "sample 10 is out of range: expected 0..9",
         assertThrows(IllegalArgumentException.class, () -> counting(10).label(10)).getMessage());
-    assertEquals("labels[0] is 256: expected 0..255",
+    assertEquals(
+        "labels[0] is 256: expected 0..255",
         assertThrows(IllegalArgumentException.class, () -> Labels.of(256)).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageSet.of(2, 2, 2, new byte[7])).getMessage()
-        .contains("pixels length 7: expected count * rows * cols = 2 * 2 * 2 = 8"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageSet.of(2, 2, 2, new byte[7]))
+            .getMessage()
+            .contains("pixels length 7: expected count * rows * cols = 2 * 2 * 2 = 8"));
   }
 
   @Test
@@ -90,10 +105,12 @@ class DatasetTest {
     Dataset test = LabeledCsv.read(SharedData.require("data/sklearn/digits.csv.gz"), 16, 10);
     assertEquals(1797, test.size());
     assertEquals(64, test.inputSize());
-    assertArrayEquals(new int[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}, test.classCounts());
+    assertArrayEquals(
+        new int[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}, test.classCounts());
     Dataset train = LabeledCsv.read(SharedData.require("data/optdigits/optdigits.tra.gz"), 16, 10);
     assertEquals(3823, train.size());
-    assertArrayEquals(new int[] {376, 389, 380, 389, 387, 376, 377, 387, 380, 382}, train.classCounts());
+    assertArrayEquals(
+        new int[] {376, 389, 380, 389, 387, 376, 377, 387, 380, 382}, train.classCounts());
     assertEquals(5 / 16f, test.input(0)[2], "the first digit's third pixel is 5 of 16");
   }
 
@@ -101,36 +118,56 @@ class DatasetTest {
   void csvErrorsNameLineAndColumn() throws IOException {
     Path ragged = dir.resolve("ragged.csv");
     Files.writeString(ragged, "1,2,0\n1,2\n");
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(ragged, 1, 3)).getMessage()
-        .endsWith("line 2: 2 columns, expected 3"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(ragged, 1, 3))
+            .getMessage()
+            .endsWith("line 2: 2 columns, expected 3"));
     Path text = dir.resolve("text.csv");
     Files.writeString(text, "1,x,0\n");
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(text, 1, 3)).getMessage()
-        .endsWith("line 1 column 1: 'x' is not a number"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(text, 1, 3))
+            .getMessage()
+            .endsWith("line 1 column 1: 'x' is not a number"));
     Path label = dir.resolve("label.csv");
     Files.writeString(label, "1,2,3\n");
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(label, 1, 3)).getMessage()
-        .endsWith("line 1: label is 3, expected an integer 0..2"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(label, 1, 3))
+            .getMessage()
+            .endsWith("line 1: label is 3, expected an integer 0..2"));
   }
 
-  /** Fuzzing findings (seeds in {@code LabeledCsvFuzzTestInputs}): NaN read silently, a raw zip exception. */
+  /**
+   * Fuzzing findings (seeds in {@code LabeledCsvFuzzTestInputs}): NaN read silently, a raw zip
+   * exception.
+   */
   @Test
   void csvRejectsNonFiniteFeaturesAndCorruptGzipNamingTheFile() throws IOException {
     Path nan = dir.resolve("nan.csv");
     Files.writeString(nan, "1,2,0\n1,NaN,1\n");
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(nan, 1, 3)).getMessage()
-        .endsWith("nan.csv line 2 column 1: 'NaN' is NaN, expected a finite number"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(nan, 1, 3))
+            .getMessage()
+            .endsWith("nan.csv line 2 column 1: 'NaN' is NaN, expected a finite number"));
     Path huge = dir.resolve("huge.csv");
     Files.writeString(huge, "1e39,0\n");
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(huge, 1, 3)).getMessage()
-        .endsWith("huge.csv line 1 column 0: '1e39' is Infinity, expected a finite number"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(huge, 1, 3))
+            .getMessage()
+            .endsWith("huge.csv line 1 column 0: '1e39' is Infinity, expected a finite number"));
     Path corrupt = dir.resolve("corrupt.csv.gz");
-    Files.write(corrupt, java.util.Base64.getDecoder().decode("H4sIAAAAAAACAzPQMV8xNNMx5jLVMdAx0rHkAgDrSAUpEQAAAA=="));
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(corrupt, 1, 3)).getMessage()
-        .startsWith(corrupt + ": corrupt gzip stream"));
+    Files.write(
+        corrupt,
+        java.util.Base64.getDecoder()
+            .decode("H4sIAAAAAAACAzPQMV8xNNMx5jLVMdAx0rHkAgDrSAUpEQAAAA=="));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(corrupt, 1, 3))
+            .getMessage()
+            .startsWith(corrupt + ": corrupt gzip stream"));
     Path truncated = dir.resolve("truncated.csv.gz");
     Files.write(truncated, new byte[] {0x1f, (byte) 0x8b, 8, 0});
-    assertTrue(assertThrows(DataFormatException.class, () -> LabeledCsv.read(truncated, 1, 3)).getMessage()
-        .startsWith(truncated + ": truncated gzip stream"));
+    assertTrue(
+        assertThrows(DataFormatException.class, () -> LabeledCsv.read(truncated, 1, 3))
+            .getMessage()
+            .startsWith(truncated + ": truncated gzip stream"));
   }
 }

@@ -19,7 +19,10 @@ class IdxFuzzTest {
   void images(byte[] data) throws IOException {
     try {
       ImageSet images = Idx.readImages(FuzzFiles.write("fuzz-images.idx", data));
-      assertEquals((long) images.count() * images.rows() * images.cols(), images.raw().length, "pixel count");
+      assertEquals(
+          (long) images.count() * images.rows() * images.cols(),
+          images.raw().length,
+          "pixel count");
     } catch (DataFormatException expected) {
       // a documented rejection
     }

@@ -23,7 +23,8 @@ class LabeledCsvFuzzTest {
   void labeledCsv(byte[] data) throws IOException {
     boolean gzip = data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b;
     try {
-      Dataset d = LabeledCsv.read(FuzzFiles.write(gzip ? "fuzz.csv.gz" : "fuzz.csv", data), 16, CLASSES);
+      Dataset d =
+          LabeledCsv.read(FuzzFiles.write(gzip ? "fuzz.csv.gz" : "fuzz.csv", data), 16, CLASSES);
       assertTrue(d.size() >= 1 && d.inputSize() >= 1, "at least one row of at least one feature");
       for (int i = 0; i < d.size(); i++) {
         assertTrue(d.label(i) >= 0 && d.label(i) < CLASSES, "label within the classes");

@@ -24,24 +24,37 @@ class LayerQuantizationTest {
 
   @Test
   void floatPrecisionsHaveFloatActivationsOnly() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerQuantization.of(Precision.FP16).withMode(ActivationMode.STATIC));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LayerQuantization.of(Precision.FP16).withMode(ActivationMode.STATIC));
     assertEquals("mode: expected FLOAT for FP16, got STATIC", e.getMessage());
   }
 
   @Test
   void binaryWeightsAreSymmetric() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerQuantization.of(Precision.BINARY).withSymmetric(false));
-    assertEquals("symmetric: expected true for BINARY (signs have no zero point), got false", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LayerQuantization.of(Precision.BINARY).withSymmetric(false));
+    assertEquals(
+        "symmetric: expected true for BINARY (signs have no zero point), got false",
+        e.getMessage());
   }
 
   @Test
   void blockwiseStaticInt4IsRejectedByTheLayerContract() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerQuantization.of(Precision.INT4).withMode(ActivationMode.STATIC).withBlockSize(32));
-    assertEquals("blockSize: blockwise scales need perChannel = true and DYNAMIC or FLOAT activations, got "
-        + "perChannel = true, mode = STATIC", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LayerQuantization.of(Precision.INT4)
+                    .withMode(ActivationMode.STATIC)
+                    .withBlockSize(32));
+    assertEquals(
+        "blockSize: blockwise scales need perChannel = true and DYNAMIC or FLOAT activations, got "
+            + "perChannel = true, mode = STATIC",
+        e.getMessage());
   }
 
   @Test

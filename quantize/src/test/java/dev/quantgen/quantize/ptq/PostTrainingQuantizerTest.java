@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.annotations.Scheme;
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.quantize.calibrate.ObserverSpec;
-import dev.quantgen.annotations.Scheme;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseReference;
@@ -40,7 +40,8 @@ class PostTrainingQuantizerTest {
 
   @Test
   void int8DefaultsAreSymmetricPerChannelWeightsAndStaticActivations() {
-    QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
     for (int k = 0; k < 3; k++) {
       QuantizedDenseParams p = params(q, k);
       assertTrue(p.config().symmetric());
@@ -58,7 +59,8 @@ class PostTrainingQuantizerTest {
     for (float v : CALIBRATION) {
       max = Math.max(max, v);
     }
-    QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
     ActivationParams input = params(q, 0).requantization().input();
     assertEquals(-128, input.zeroPoint());
     assertEquals((float) ((double) max / 255), input.scale());
@@ -66,7 +68,8 @@ class PostTrainingQuantizerTest {
 
   @Test
   void consecutiveStaticLayersShareTheirBoundaryParameters() {
-    QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
     for (int k = 0; k + 1 < 3; k++) {
       assertSame(params(q, k).requantization().output(), params(q, k + 1).requantization().input());
     }
@@ -76,7 +79,8 @@ class PostTrainingQuantizerTest {
   void staticChainIsIntegerOnlyFromFirstInputToLastOutput() {
     // The model output equals: quantize the input once, run each layer int8 -> int8 with the
     // reference loops, dequantize the last output. No float in between.
-    QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100);
     float[] samples = TestModels.samples(3, 50, 20);
     for (int s = 0; s < 50; s++) {
       float[] x = java.util.Arrays.copyOfRange(samples, s * 20, s * 20 + 20);
@@ -101,8 +105,10 @@ class PostTrainingQuantizerTest {
 
   @Test
   void quantizationIsDeterministic() {
-    PtqConfig config = PtqConfig.of(Precision.INT8).withActivationObserver(
-        ObserverSpec.perTensor(ObserverKind.ENTROPY, QuantType.INT8, Scheme.ASYMMETRIC));
+    PtqConfig config =
+        PtqConfig.of(Precision.INT8)
+            .withActivationObserver(
+                ObserverSpec.perTensor(ObserverKind.ENTROPY, QuantType.INT8, Scheme.ASYMMETRIC));
     QuantizedModel a = PostTrainingQuantizer.quantize(MODEL, config, CALIBRATION, 100);
     QuantizedModel b = PostTrainingQuantizer.quantize(MODEL, config, CALIBRATION.clone(), 100);
     TestModels.assertSameModel(a, b);
@@ -114,13 +120,15 @@ class PostTrainingQuantizerTest {
     for (int s = 0; s < 100; s++) {
       rows[s] = java.util.Arrays.copyOfRange(CALIBRATION, s * 20, s * 20 + 20);
     }
-    TestModels.assertSameModel(PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100),
+    TestModels.assertSameModel(
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), CALIBRATION, 100),
         PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), rows));
   }
 
   @Test
   void perLayerOverrideChangesOnlyThatLayer() {
-    PtqConfig config = PtqConfig.of(Precision.INT8).withLayer("fc3", LayerQuantization.of(Precision.FP32));
+    PtqConfig config =
+        PtqConfig.of(Precision.INT8).withLayer("fc3", LayerQuantization.of(Precision.FP32));
     QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, config, CALIBRATION, 100);
     assertEquals(Precision.INT8, q.layer(1).precision());
     assertInstanceOf(PreparedLayer.Fp32.class, q.layer(2));
@@ -130,8 +138,9 @@ class PostTrainingQuantizerTest {
   @Test
   void perBoundaryObserverOverrideChangesOnlyThatBoundary() {
     PtqConfig base = PtqConfig.of(Precision.INT8);
-    PtqConfig symmetric = base.withActivationObserver("fc1",
-        ObserverSpec.perTensor(ObserverKind.MIN_MAX, QuantType.INT8, Scheme.SYMMETRIC));
+    PtqConfig symmetric =
+        base.withActivationObserver(
+            "fc1", ObserverSpec.perTensor(ObserverKind.MIN_MAX, QuantType.INT8, Scheme.SYMMETRIC));
     QuantizedModel a = PostTrainingQuantizer.quantize(MODEL, base, CALIBRATION, 100);
     QuantizedModel b = PostTrainingQuantizer.quantize(MODEL, symmetric, CALIBRATION, 100);
     assertEquals(params(a, 0).requantization().input(), params(b, 0).requantization().input());
@@ -152,14 +161,23 @@ class PostTrainingQuantizerTest {
       w[i] = (float) r.nextGaussian();
       extreme = Math.abs(w[i]) > Math.abs(w[extreme]) ? i : extreme;
     }
-    FloatModel model = FloatModel.of(List.of(new FloatLayer("fc", DenseWeights.of(4096, 1, w, null),
-        FusedActivation.NONE)));
+    FloatModel model =
+        FloatModel.of(
+            List.of(new FloatLayer("fc", DenseWeights.of(4096, 1, w, null), FusedActivation.NONE)));
     LayerQuantization int4 = LayerQuantization.of(Precision.INT4).withMode(ActivationMode.FLOAT);
-    QuantizedDenseParams minMax = params(PostTrainingQuantizer.quantize(model,
-        PtqConfig.of(int4.withWeightObserver(ObserverKind.MIN_MAX)), new float[0], 0), 0);
-    QuantizedDenseParams mse = params(PostTrainingQuantizer.quantize(model, PtqConfig.of(int4), new float[0], 0), 0);
+    QuantizedDenseParams minMax =
+        params(
+            PostTrainingQuantizer.quantize(
+                model,
+                PtqConfig.of(int4.withWeightObserver(ObserverKind.MIN_MAX)),
+                new float[0],
+                0),
+            0);
+    QuantizedDenseParams mse =
+        params(PostTrainingQuantizer.quantize(model, PtqConfig.of(int4), new float[0], 0), 0);
     assertEquals(Math.abs(w[extreme]) / 7, minMax.scales()[0]);
-    assertTrue(mse.scales()[0] < 0.8f * minMax.scales()[0],
+    assertTrue(
+        mse.scales()[0] < 0.8f * minMax.scales()[0],
         "MSE scale " + mse.scales()[0] + " should clip well below min/max " + minMax.scales()[0]);
     assertEquals(w[extreme] > 0 ? 7 : -7, mse.weight(0, extreme));
   }
@@ -167,7 +185,8 @@ class PostTrainingQuantizerTest {
   @ParameterizedTest
   @EnumSource(Precision.class)
   void everyPrecisionQuantizesAndRuns(Precision precision) {
-    QuantizedModel q = PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(precision), CALIBRATION, 100);
+    QuantizedModel q =
+        PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(precision), CALIBRATION, 100);
     assertEquals(precision, q.layer(0).precision());
     float[] y = new float[5];
     q.forward(java.util.Arrays.copyOf(CALIBRATION, 20), y);
@@ -179,65 +198,102 @@ class PostTrainingQuantizerTest {
   @Test
   void precisionsWithoutStaticLayersNeedNoCalibrationSamples() {
     for (Precision p : List.of(Precision.FP32, Precision.FP16, Precision.INT4, Precision.BINARY)) {
-      assertEquals(3, PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(p), new float[0], 0).size());
+      assertEquals(
+          3, PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(p), new float[0], 0).size());
     }
   }
 
   @Test
   void staticLayersWithoutSamplesAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), new float[0], 0));
-    assertEquals("count: expected calibration samples for the STATIC layers, got 0", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PostTrainingQuantizer.quantize(
+                    MODEL, PtqConfig.of(Precision.INT8), new float[0], 0));
+    assertEquals(
+        "count: expected calibration samples for the STATIC layers, got 0", e.getMessage());
   }
 
   @Test
   void samplesOfTheWrongLengthAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), new float[41], 2));
-    assertEquals("samples: expected count * inputSize = 2 * 20 = 40 values, got 41", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PostTrainingQuantizer.quantize(
+                    MODEL, PtqConfig.of(Precision.INT8), new float[41], 2));
+    assertEquals(
+        "samples: expected count * inputSize = 2 * 20 = 40 values, got 41", e.getMessage());
   }
 
   @Test
   void nanInCalibrationSamplesIsAnErrorNamingTheBoundary() {
     float[] bad = CALIBRATION.clone();
     bad[45] = Float.NaN;
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), bad, 100));
-    assertTrue(e.getMessage().startsWith("calibration samples 0..31, boundary input: "), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8), bad, 100));
+    assertTrue(
+        e.getMessage().startsWith("calibration samples 0..31, boundary input: "), e.getMessage());
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
   }
 
   @Test
   void overridesMustNameALayerOrBoundaryOfTheModel() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PostTrainingQuantizer.quantize(
-        MODEL, PtqConfig.of(Precision.INT8).withLayer("fc9", LayerQuantization.of(Precision.FP16)), CALIBRATION, 100));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PostTrainingQuantizer.quantize(
+                    MODEL,
+                    PtqConfig.of(Precision.INT8)
+                        .withLayer("fc9", LayerQuantization.of(Precision.FP16)),
+                    CALIBRATION,
+                    100));
     assertEquals("layer override 'fc9': expected one of [fc1, fc2, fc3]", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> PostTrainingQuantizer.quantize(MODEL,
-        PtqConfig.of(Precision.INT8).withActivationObserver("out", ObserverSpec.forActivations(QuantType.INT8)),
-        CALIBRATION, 100));
-    assertEquals("activation observer override 'out': expected one of [fc1, fc2, fc3, input]", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PostTrainingQuantizer.quantize(
+                    MODEL,
+                    PtqConfig.of(Precision.INT8)
+                        .withActivationObserver("out", ObserverSpec.forActivations(QuantType.INT8)),
+                    CALIBRATION,
+                    100));
+    assertEquals(
+        "activation observer override 'out': expected one of [fc1, fc2, fc3, input]",
+        e.getMessage());
   }
 
   @Test
   void perChannelActivationObserversAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PtqConfig.of(Precision.INT8).withActivationObserver(
-            ObserverSpec.perChannel(ObserverKind.MIN_MAX, QuantType.INT8, Scheme.ASYMMETRIC, 1)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PtqConfig.of(Precision.INT8)
+                    .withActivationObserver(
+                        ObserverSpec.perChannel(
+                            ObserverKind.MIN_MAX, QuantType.INT8, Scheme.ASYMMETRIC, 1)));
     assertTrue(e.getMessage().startsWith("spec: expected a per-tensor int8 spec"), e.getMessage());
   }
 
   @Test
   void progressIsSilentForAShortCalibration() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(Precision.INT8).withProgress(new PrintStream(out)),
-        CALIBRATION, 100);
+    PostTrainingQuantizer.quantize(
+        MODEL, PtqConfig.of(Precision.INT8).withProgress(new PrintStream(out)), CALIBRATION, 100);
     assertEquals("", out.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
   void batchSizeMustBePositive() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PtqConfig.of(Precision.INT8).withBatchSize(0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PtqConfig.of(Precision.INT8).withBatchSize(0));
     assertEquals("batchSize: expected >= 1, got 0", e.getMessage());
   }
 }

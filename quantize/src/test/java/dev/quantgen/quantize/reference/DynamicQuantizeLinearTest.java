@@ -19,7 +19,8 @@ class DynamicQuantizeLinearTest {
 
   @Test
   void dividesByTheScaleWhereTheReciprocalWouldBeOffByOne() {
-    // ONNX test_dynamicquantizelinear: -2.5 / s = -127.49999 -> -127 + 153 = 26, while -2.5 * (1 / s)
+    // ONNX test_dynamicquantizelinear: -2.5 / s = -127.49999 -> -127 + 153 = 26, while -2.5 * (1 /
+    // s)
     // rounds to -128 and gives 25.
     DynamicQuantizeLinear.Result r = quantize(0f, 2f, -3f, -2.5f, 1.34f, 0.5f);
     assertEquals(0x3ca0a0a1, Float.floatToIntBits(r.scale()));
@@ -47,7 +48,8 @@ class DynamicQuantizeLinearTest {
 
   @Test
   void allZeroInputUsesScaleOneOver255AndZeroPointZero() {
-    DynamicQuantizeLinear.Result r = DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(2, 2), 0f, -0f, 0f, 0f));
+    DynamicQuantizeLinear.Result r =
+        DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(2, 2), 0f, -0f, 0f, 0f));
     assertEquals(1f / 255f, r.scale());
     assertEquals(0, r.zeroPoint());
     assertArrayEquals(new int[4], r.y().toArray());
@@ -62,9 +64,13 @@ class DynamicQuantizeLinearTest {
 
   @Test
   void rejectsNonFloat32EmptyAndUnrepresentablyWideInput() {
-    assertRejected(() -> DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(1), FloatType.FLOAT16, 1f)), "x",
-        "float32", "float16");
-    assertRejected(() -> DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(0))), "x", "at least one");
+    assertRejected(
+        () -> DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(1), FloatType.FLOAT16, 1f)),
+        "x",
+        "float32",
+        "float16");
+    assertRejected(
+        () -> DynamicQuantizeLinear.apply(FloatTensor.of(Shape.of(0))), "x", "at least one");
     assertRejected(() -> quantize(3e38f, -3e38f), "x", "range", "3.0E38");
   }
 }

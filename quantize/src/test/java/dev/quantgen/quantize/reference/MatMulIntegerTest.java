@@ -32,7 +32,9 @@ class MatMulIntegerTest {
   void onnxExampleWithPerTensorZeroPoints() {
     IntTensor a = t(QuantType.UINT8, new int[] {4, 3}, 11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0);
     IntTensor b = t(QuantType.UINT8, new int[] {3, 2}, 1, 4, 2, 5, 3, 6);
-    IntTensor y = MatMulInteger.apply(a, b, t(QuantType.UINT8, new int[] {1}, 12), IntTensor.scalar(QuantType.UINT8, 0));
+    IntTensor y =
+        MatMulInteger.apply(
+            a, b, t(QuantType.UINT8, new int[] {1}, 12), IntTensor.scalar(QuantType.UINT8, 0));
     assertEquals(QuantType.INT32, y.type());
     assertEquals(Shape.of(4, 2), y.shape());
     assertArrayEquals(new int[] {-38, -83, -44, -98, -50, -113, -56, -128}, y.toArray());
@@ -43,7 +45,9 @@ class MatMulIntegerTest {
     // A - [1, 2] per row = [[1, 2], [1, 2]]; B - [3, -1] per column = [[1, 2], [2, 1]]
     IntTensor a = t(QuantType.UINT8, new int[] {2, 2}, 2, 3, 3, 4);
     IntTensor b = t(QuantType.INT8, new int[] {2, 2}, 4, 1, 5, 0);
-    IntTensor y = MatMulInteger.apply(a, b, t(QuantType.UINT8, new int[] {2}, 1, 2), t(QuantType.INT8, new int[] {2}, 3, -1));
+    IntTensor y =
+        MatMulInteger.apply(
+            a, b, t(QuantType.UINT8, new int[] {2}, 1, 2), t(QuantType.INT8, new int[] {2}, 3, -1));
     assertArrayEquals(new int[] {5, 4, 5, 4}, y.toArray());
   }
 
@@ -93,7 +97,8 @@ class MatMulIntegerTest {
     assertEquals(Shape.of(2, 3, 3, 2), y.shape());
     for (int i0 = 0; i0 < 2; i0++) {
       for (int i1 = 0; i1 < 3; i1++) {
-        // the 2-D product of the batch's matrices, each with its own per-row / per-column zero points
+        // the 2-D product of the batch's matrices, each with its own per-row / per-column zero
+        // points
         IntTensor a2 = slice(a, i0 * 12, 12, QuantType.INT8, 3, 4);
         IntTensor b2 = slice(b, i1 * 8, 8, QuantType.UINT8, 4, 2);
         IntTensor za2 = slice(za, i0 * 3, 3, QuantType.INT8, 3);
@@ -116,7 +121,8 @@ class MatMulIntegerTest {
     IntTensor rowTimesMatrix = MatMulInteger.apply(v, mat, null, null);
     assertEquals(Shape.of(3), rowTimesMatrix.shape());
     assertArrayEquals(new int[] {9, 12, 15}, rowTimesMatrix.toArray());
-    IntTensor matrixTimesColumn = MatMulInteger.apply(t(QuantType.INT8, new int[] {3, 2}, 1, 2, 3, 4, 5, 6), v, null, null);
+    IntTensor matrixTimesColumn =
+        MatMulInteger.apply(t(QuantType.INT8, new int[] {3, 2}, 1, 2, 3, 4, 5, 6), v, null, null);
     assertEquals(Shape.of(3), matrixTimesColumn.shape());
     assertArrayEquals(new int[] {5, 11, 17}, matrixTimesColumn.toArray());
     IntTensor dot = MatMulInteger.apply(v, v, IntTensor.scalar(QuantType.INT8, 1), null);
@@ -128,7 +134,9 @@ class MatMulIntegerTest {
   void extremeValuesOfEveryTypeMixAreExact() {
     IntTensor a = t(QuantType.UINT8, new int[] {1, 2}, 255, 0);
     IntTensor b = t(QuantType.INT8, new int[] {2, 1}, -128, 127);
-    IntTensor y = MatMulInteger.apply(a, b, IntTensor.scalar(QuantType.UINT8, 0), IntTensor.scalar(QuantType.INT8, 127));
+    IntTensor y =
+        MatMulInteger.apply(
+            a, b, IntTensor.scalar(QuantType.UINT8, 0), IntTensor.scalar(QuantType.INT8, 127));
     assertEquals(255 * -255, y.get(0));
   }
 
@@ -147,34 +155,56 @@ class MatMulIntegerTest {
   void rejectsOperandsThatDoNotFit() {
     IntTensor a23 = t(QuantType.INT8, new int[] {2, 3}, 0, 0, 0, 0, 0, 0);
     IntTensor b23 = t(QuantType.INT8, new int[] {2, 3}, 0, 0, 0, 0, 0, 0);
-    assertEquals("b: shape [2, 3] has 2 rows, but a of shape [2, 3] has 3 columns: expected equal inner dimensions K",
+    assertEquals(
+        "b: shape [2, 3] has 2 rows, but a of shape [2, 3] has 3 columns: expected equal inner dimensions K",
         message(() -> MatMulInteger.apply(a23, b23, null, null)));
     IntTensor a2 = t(QuantType.INT8, new int[] {2, 1, 1}, 0, 0);
     IntTensor b3 = t(QuantType.INT8, new int[] {3, 1, 1}, 0, 0, 0);
-    assertEquals("b: shape [3, 1, 1] does not broadcast with a of shape [2, 1, 1]: batch dimensions 2 and 3 differ "
-        + "and neither is 1", message(() -> MatMulInteger.apply(a2, b3, null, null)));
-    assertEquals("a: shape [] is a scalar, expected at least one axis (matmul has no scalar operands)",
+    assertEquals(
+        "b: shape [3, 1, 1] does not broadcast with a of shape [2, 1, 1]: batch dimensions 2 and 3 differ "
+            + "and neither is 1",
+        message(() -> MatMulInteger.apply(a2, b3, null, null)));
+    assertEquals(
+        "a: shape [] is a scalar, expected at least one axis (matmul has no scalar operands)",
         message(() -> MatMulInteger.apply(IntTensor.scalar(QuantType.INT8, 1), b23, null, null)));
-    assertEquals("a: type int16, expected int8 or uint8",
-        message(() -> MatMulInteger.apply(IntTensor.of(Shape.of(1, 2), QuantType.INT16, 0, 0), b23, null, null)));
-    assertEquals("bZeroPoint: type uint8, expected int8",
-        message(() -> MatMulInteger.apply(a23, t(QuantType.INT8, new int[] {3, 1}, 0, 0, 0),
-            null, IntTensor.scalar(QuantType.UINT8, 0))));
+    assertEquals(
+        "a: type int16, expected int8 or uint8",
+        message(
+            () ->
+                MatMulInteger.apply(
+                    IntTensor.of(Shape.of(1, 2), QuantType.INT16, 0, 0), b23, null, null)));
+    assertEquals(
+        "bZeroPoint: type uint8, expected int8",
+        message(
+            () ->
+                MatMulInteger.apply(
+                    a23,
+                    t(QuantType.INT8, new int[] {3, 1}, 0, 0, 0),
+                    null,
+                    IntTensor.scalar(QuantType.UINT8, 0))));
   }
 
   @Test
   void rejectsZeroPointsOfTheWrongShape() {
     IntTensor a = t(QuantType.INT8, new int[] {2, 3}, 0, 0, 0, 0, 0, 0);
     IntTensor b = t(QuantType.INT8, new int[] {3, 4}, new int[12]);
-    assertEquals("aZeroPoint: shape [3] does not fit a of matrix shape [2, 3]: expected one element (per-tensor) "
+    assertEquals(
+        "aZeroPoint: shape [3] does not fit a of matrix shape [2, 3]: expected one element (per-tensor) "
             + "or [2] or [..., 2, 1] (per row)",
         message(() -> MatMulInteger.apply(a, b, t(QuantType.INT8, new int[] {3}, 0, 0, 0), null)));
-    assertEquals("bZeroPoint: shape [4, 1] does not fit b of matrix shape [3, 4]: expected one element (per-tensor) "
+    assertEquals(
+        "bZeroPoint: shape [4, 1] does not fit b of matrix shape [3, 4]: expected one element (per-tensor) "
             + "or [4] or [..., 1, 4] (per column)",
-        message(() -> MatMulInteger.apply(a, b, null, t(QuantType.INT8, new int[] {4, 1}, 0, 0, 0, 0))));
+        message(
+            () ->
+                MatMulInteger.apply(a, b, null, t(QuantType.INT8, new int[] {4, 1}, 0, 0, 0, 0))));
     IntTensor batched = t(QuantType.INT8, new int[] {2, 2, 3}, new int[12]);
-    assertEquals("aZeroPoint: shape [3, 2, 1] does not fit a of matrix shape [2, 2, 3]: expected one element "
+    assertEquals(
+        "aZeroPoint: shape [3, 2, 1] does not fit a of matrix shape [2, 2, 3]: expected one element "
             + "(per-tensor) or [2] or [..., 2, 1] (per row)",
-        message(() -> MatMulInteger.apply(batched, b, t(QuantType.INT8, new int[] {3, 2, 1}, 0, 0, 0, 0, 0, 0), null)));
+        message(
+            () ->
+                MatMulInteger.apply(
+                    batched, b, t(QuantType.INT8, new int[] {3, 2, 1}, 0, 0, 0, 0, 0, 0), null)));
   }
 }

@@ -13,7 +13,9 @@ class QLinearAddTest {
   @Test
   void addsDequantizedValuesAndRequantizes() {
     // (0.5 * (10 - 2) + 0.25 * (-4 - 0)) / 0.5 + 3 = (4 - 1) / 0.5 + 3 = 9
-    assertArrayEquals(new int[] {9}, QLinearAdd.apply(new int[] {10}, 0.5f, 2, new int[] {-4}, 0.25f, 0, 0.5f, 3));
+    assertArrayEquals(
+        new int[] {9},
+        QLinearAdd.apply(new int[] {10}, 0.5f, 2, new int[] {-4}, 0.25f, 0, 0.5f, 3));
   }
 
   @Test
@@ -26,7 +28,8 @@ class QLinearAddTest {
 
   @Test
   void saturatesToInt8() {
-    assertArrayEquals(new int[] {127, -128},
+    assertArrayEquals(
+        new int[] {127, -128},
         QLinearAdd.apply(new int[] {127, -128}, 1f, 0, new int[] {127, -128}, 1f, 0, 1f, 0));
   }
 
@@ -40,17 +43,34 @@ class QLinearAddTest {
 
   @Test
   void rejectsOperandsOfDifferentLengthsAndBadScales() {
-    assertEquals("b: expected 2 values (a's), got 1", assertThrows(IllegalArgumentException.class,
-        () -> QLinearAdd.apply(new int[2], 1f, 0, new int[1], 1f, 0, 1f, 0)).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> QLinearAdd.apply(new int[1], 1f, 0, new int[1], 0f, 0, 1f, 0));
+    assertEquals(
+        "b: expected 2 values (a's), got 1",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> QLinearAdd.apply(new int[2], 1f, 0, new int[1], 1f, 0, 1f, 0))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> QLinearAdd.apply(new int[1], 1f, 0, new int[1], 0f, 0, 1f, 0));
   }
 
-  /** Scales chosen for ties (powers of two), saturation (a small output scale) and ordinary calibrated ones. */
+  /**
+   * Scales chosen for ties (powers of two), saturation (a small output scale) and ordinary
+   * calibrated ones.
+   */
   private static final ActivationParams[][] CASES = {
-      {new ActivationParams(0.5f, 0), new ActivationParams(0.25f, 3), new ActivationParams(1f, -1)},
-      {new ActivationParams(0.5f, -7), new ActivationParams(0.5f, 9), new ActivationParams(0.01f, 0)},
-      {new ActivationParams(0.0173f, -12), new ActivationParams(0.0411f, 40), new ActivationParams(0.0297f, -5)},
-      {ActivationParams.fromRange(-1.3f, 2.9f), ActivationParams.fromRange(0f, 6f), ActivationParams.fromRange(-1f, 8f)},
+    {new ActivationParams(0.5f, 0), new ActivationParams(0.25f, 3), new ActivationParams(1f, -1)},
+    {new ActivationParams(0.5f, -7), new ActivationParams(0.5f, 9), new ActivationParams(0.01f, 0)},
+    {
+      new ActivationParams(0.0173f, -12),
+      new ActivationParams(0.0411f, 40),
+      new ActivationParams(0.0297f, -5)
+    },
+    {
+      ActivationParams.fromRange(-1.3f, 2.9f),
+      ActivationParams.fromRange(0f, 6f),
+      ActivationParams.fromRange(-1f, 8f)
+    },
   };
 
   @Test
@@ -68,10 +88,21 @@ class QLinearAddTest {
       }
       byte[] y = new byte[65536];
       new Int8Join(c[0], c[1], c[2]).add(a, b, y);
-      int[] expected = QLinearAdd.apply(ia, c[0].scale(), c[0].zeroPoint(), ib, c[1].scale(), c[1].zeroPoint(),
-          c[2].scale(), c[2].zeroPoint());
+      int[] expected =
+          QLinearAdd.apply(
+              ia,
+              c[0].scale(),
+              c[0].zeroPoint(),
+              ib,
+              c[1].scale(),
+              c[1].zeroPoint(),
+              c[2].scale(),
+              c[2].zeroPoint());
       for (int i = 0; i < y.length; i++) {
-        assertEquals(expected[i], y[i], "a = " + a[i] + ", b = " + b[i] + " with " + java.util.Arrays.toString(c));
+        assertEquals(
+            expected[i],
+            y[i],
+            "a = " + a[i] + ", b = " + b[i] + " with " + java.util.Arrays.toString(c));
       }
     }
   }
@@ -89,8 +120,12 @@ class QLinearAddTest {
       }
       byte[] y = new byte[a.length + b.length];
       new Int8Join(c[0], c[1], c[2]).concat(a, b, y);
-      int[] first = QLinearAdd.concat(ints(a), c[0].scale(), c[0].zeroPoint(), c[2].scale(), c[2].zeroPoint());
-      int[] second = QLinearAdd.concat(ints(b), c[1].scale(), c[1].zeroPoint(), c[2].scale(), c[2].zeroPoint());
+      int[] first =
+          QLinearAdd.concat(
+              ints(a), c[0].scale(), c[0].zeroPoint(), c[2].scale(), c[2].zeroPoint());
+      int[] second =
+          QLinearAdd.concat(
+              ints(b), c[1].scale(), c[1].zeroPoint(), c[2].scale(), c[2].zeroPoint());
       for (int i = 0; i < y.length; i++) {
         assertEquals(i < a.length ? first[i] : second[i - a.length], y[i], "index " + i);
       }

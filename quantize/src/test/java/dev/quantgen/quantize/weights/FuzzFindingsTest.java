@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quantgen.runtime.io.ModelFile;
 import dev.quantgen.runtime.io.ModelFileException;
 import dev.quantgen.runtime.io.ModelTensor;
-import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
+import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.FuzzFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,15 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The inputs Jazzer found that broke a reader's contract, each with the exception and message the
- * fixed reader gives. (They also stay in the fuzz seed corpora, where they run as regression seeds.)
+ * fixed reader gives. (They also stay in the fuzz seed corpora, where they run as regression
+ * seeds.)
  */
 class FuzzFindingsTest {
   @TempDir Path dir;
 
   private Path seed(String target, String name, String fileName) throws IOException {
     Path file = dir.resolve(fileName);
-    try (InputStream in = FuzzFindingsTest.class.getResourceAsStream(
-        "WeightSourceFuzzTestInputs/" + target + "/" + name)) {
+    try (InputStream in =
+        FuzzFindingsTest.class.getResourceAsStream(
+            "WeightSourceFuzzTestInputs/" + target + "/" + name)) {
       Files.copy(in, file);
     }
     return file;
@@ -40,10 +42,14 @@ class FuzzFindingsTest {
   @Test
   void npzWithAMalformedEntryNameIsAFormatError() throws IOException {
     Path file = seed("npz", "finding_malformed_entry_name_utf8", "bad.npz");
-    WeightFormatException e = assertThrows(WeightFormatException.class, () -> WeightSource.open(file).close());
+    WeightFormatException e =
+        assertThrows(WeightFormatException.class, () -> WeightSource.open(file).close());
     String jdk17 = file + ": corrupt zip directory: an entry's name or comment is not valid";
-    String later = file + ": not a readable .npz (zip) archive: java.util.zip.ZipException: invalid CEN header";
-    assertTrue(e.getMessage().startsWith(jdk17) || e.getMessage().startsWith(later), e.getMessage());
+    String later =
+        file
+            + ": not a readable .npz (zip) archive: java.util.zip.ZipException: invalid CEN header";
+    assertTrue(
+        e.getMessage().startsWith(jdk17) || e.getMessage().startsWith(later), e.getMessage());
   }
 
   /**
@@ -56,16 +62,20 @@ class FuzzFindingsTest {
     ModelFile.builder()
         .tensor(ModelTensor.int8("a", Shape.of(2), new byte[] {1, 2}))
         .tensor(ModelTensor.int8("b", Shape.of(2), new byte[] {3, 4}))
-        .build().write(file);
+        .build()
+        .write(file);
     byte[] bytes = Files.readAllBytes(file);
     // header: u32 metadata count 0, u32 tensor count 2, then name length 1 and 'a' at 28, the next
-    // name 'b' after type, rank, one dim, offset and length (1 + 1 + 4 + 8 + 8 bytes) and its length
+    // name 'b' after type, rank, one dim, offset and length (1 + 1 + 4 + 8 + 8 bytes) and its
+    // length
     int secondName = 28 + 1 + 22 + 4;
     assertEquals('b', bytes[secondName]);
     bytes[secondName] = 'a';
     Files.write(file, FuzzFiles.withValidChecksums(bytes));
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(file + ": corrupt header: tensor 'a' is already added, expected unique names", e.getMessage());
+    assertEquals(
+        file + ": corrupt header: tensor 'a' is already added, expected unique names",
+        e.getMessage());
   }
 
   /**
@@ -75,12 +85,15 @@ class FuzzFindingsTest {
   @Test
   void quantizedModelWithAnImpossibleRequantShiftFailsToLoad() throws IOException {
     Path file = dir.resolve("shift.qgen");
-    try (InputStream in = FuzzFindingsTest.class.getResourceAsStream(
-        "/dev/quantgen/runtime/model/QuantizedModelFuzzTestInputs/quantizedModel/finding_requant_shift_out_of_range")) {
+    try (InputStream in =
+        FuzzFindingsTest.class.getResourceAsStream(
+            "/dev/quantgen/runtime/model/QuantizedModelFuzzTestInputs/quantizedModel/finding_requant_shift_out_of_range")) {
       Files.write(file, FuzzFiles.withValidChecksums(in.readAllBytes()));
     }
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
-    assertTrue(e.getMessage().matches(".*: layer .*: shifts\\[\\d+\\]: expected -31\\.\\.30, got -?\\d+"),
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    assertTrue(
+        e.getMessage().matches(".*: layer .*: shifts\\[\\d+\\]: expected -31\\.\\.30, got -?\\d+"),
         e.getMessage());
   }
 }

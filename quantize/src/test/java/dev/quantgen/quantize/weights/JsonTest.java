@@ -17,8 +17,10 @@ class JsonTest {
 
   @Test
   void parsesEveryKindOfValue() throws WeightFormatException {
-    Object v = parse(" {\"a\": [1, -2, 3.5, -0.25e2, 1E+2], \"b\": {\"c\": true, \"d\": false, \"e\": null},"
-        + " \"s\": \"q\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"} ");
+    Object v =
+        parse(
+            " {\"a\": [1, -2, 3.5, -0.25e2, 1E+2], \"b\": {\"c\": true, \"d\": false, \"e\": null},"
+                + " \"s\": \"q\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"} ");
     Map<?, ?> m = (Map<?, ?>) v;
     assertEquals(List.of(1L, -2L, 3.5, -25.0, 100.0), m.get("a"));
     Map<?, ?> b = (Map<?, ?>) m.get("b");
@@ -37,11 +39,39 @@ class JsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":1 \"b\":2}", "01", "-", "1.", ".5",
-      "1e", "+1", "tru", "nul", "'a'", "\"abc", "\"\\x\"", "\"\\u12g4\"", "\"\\ud800\"", "\"\\udc00\\ud800\"",
-      "\"tab\there\"", "[1] [2]", "{\"a\":1,\"a\":2}", "NaN", "Infinity", "// comment\n1", "\"\\u0661\"x",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "{",
+        "}",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{a:1}",
+        "{\"a\":1 \"b\":2}",
+        "01",
+        "-",
+        "1.",
+        ".5",
+        "1e",
+        "+1",
+        "tru",
+        "nul",
+        "'a'",
+        "\"abc",
+        "\"\\x\"",
+        "\"\\u12g4\"",
+        "\"\\ud800\"",
+        "\"\\udc00\\ud800\"",
+        "\"tab\there\"",
+        "[1] [2]",
+        "{\"a\":1,\"a\":2}",
+        "NaN",
+        "Infinity",
+        "// comment\n1",
+        "\"\\u0661\"x",
+      })
   void rejectsEverythingTheGrammarDoesNot(String text) {
     WeightFormatException e = assertThrows(WeightFormatException.class, () -> parse(text));
     assertTrue(e.getMessage().startsWith("test: invalid JSON at offset "), e.getMessage());
@@ -49,7 +79,8 @@ class JsonTest {
 
   @Test
   void duplicateKeyIsNamed() {
-    WeightFormatException e = assertThrows(WeightFormatException.class, () -> parse("{\"w\":1,\"w\":2}"));
+    WeightFormatException e =
+        assertThrows(WeightFormatException.class, () -> parse("{\"w\":1,\"w\":2}"));
     assertTrue(e.getMessage().contains("duplicate \"w\""), e.getMessage());
   }
 

@@ -37,8 +37,16 @@ class MalformedInputFuzzTest {
       } catch (WeightFormatException | ModelFileException expected) {
         // the documented failure
       } catch (Throwable t) {
-        fail("round " + round + " of " + fixture + ": " + t + " for bytes " + Arrays.toString(
-            Arrays.copyOf(bad, Math.min(bad.length, 200))), t);
+        fail(
+            "round "
+                + round
+                + " of "
+                + fixture
+                + ": "
+                + t
+                + " for bytes "
+                + Arrays.toString(Arrays.copyOf(bad, Math.min(bad.length, 200))),
+            t);
       }
     }
   }

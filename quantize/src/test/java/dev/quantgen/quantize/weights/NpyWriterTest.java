@@ -26,15 +26,20 @@ class NpyWriterTest {
   @ParameterizedTest
   @ValueSource(strings = {"f32", "f32_scalar", "f32_empty", "f32_odd", "npz_fc1.bias"})
   void writesTheSameBytesAsNumpy(String name) throws IOException {
-    // expected/*.npy were written by numpy.save: header text, padding and data must match byte for byte.
-    assertArrayEquals(Files.readAllBytes(path("expected/" + name + ".npy")), NpyWriter.toNpyBytes(expected(name)));
+    // expected/*.npy were written by numpy.save: header text, padding and data must match byte for
+    // byte.
+    assertArrayEquals(
+        Files.readAllBytes(path("expected/" + name + ".npy")),
+        NpyWriter.toNpyBytes(expected(name)));
   }
 
   private static FloatTensor random(Random r, int... dims) {
     Shape shape = Shape.of(dims);
     float[] v = new float[shape.size()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = Float.intBitsToFloat(r.nextInt()); // every bit pattern: NaN payloads, subnormals, infinities
+      v[i] =
+          Float.intBitsToFloat(
+              r.nextInt()); // every bit pattern: NaN payloads, subnormals, infinities
     }
     if (v.length > 1) {
       v[0] = -0.0f;
@@ -78,7 +83,8 @@ class NpyWriterTest {
     Map<String, FloatTensor> tensors = Map.of("w", random(new Random(3), 4, 4));
     NpyWriter.writeNpz(dir.resolve("a.npz"), tensors, true);
     NpyWriter.writeNpz(dir.resolve("b.npz"), tensors, true);
-    assertArrayEquals(Files.readAllBytes(dir.resolve("a.npz")), Files.readAllBytes(dir.resolve("b.npz")));
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("a.npz")), Files.readAllBytes(dir.resolve("b.npz")));
   }
 
   @Test
@@ -90,9 +96,11 @@ class NpyWriterTest {
     assertEquals(0, (bytes.length - 4) % 64, "data starts on a 64-byte boundary");
     int[] absurd = new int[4000];
     java.util.Arrays.fill(absurd, 1);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> NpyWriter.toNpyBytes(FloatTensor.of(Shape.of(absurd), 3f)));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("tensor of rank 4000: its .npy header needs"),
-        e.getMessage());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> NpyWriter.toNpyBytes(FloatTensor.of(Shape.of(absurd), 3f)));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("tensor of rank 4000: its .npy header needs"), e.getMessage());
   }
 }

@@ -47,7 +47,8 @@ class NpzFileTest {
     Path file = write(dir, "ints.npz", zip("steps.npy", entry));
     try (WeightSource s = WeightSource.open(file)) {
       WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("steps"));
-      assertTrue(e.getMessage().startsWith(file + ": tensor 'steps' is stored as int32"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith(file + ": tensor 'steps' is stored as int32"), e.getMessage());
     }
     try (WeightSource s = WeightSource.open(file, WeightOptions.convertIntegers())) {
       assertBitsEqual(expected("i4"), s.get("steps"));
@@ -57,19 +58,28 @@ class NpzFileTest {
   @Test
   void missingTensorListsTheAvailableNames() throws IOException {
     try (WeightSource s = WeightSource.open(path("stored.npz"))) {
-      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("fc2.weight"));
-      assertTrue(e.getMessage().contains("no tensor named 'fc2.weight'; available: [fc1.weight, fc1.bias, half]"),
+      WeightFormatException e =
+          assertThrows(WeightFormatException.class, () -> s.get("fc2.weight"));
+      assertTrue(
+          e.getMessage()
+              .contains("no tensor named 'fc2.weight'; available: [fc1.weight, fc1.bias, half]"),
           e.getMessage());
-      WeightFormatException shape = assertThrows(WeightFormatException.class,
-          () -> s.get("fc1", "fc1.weight", Shape.of(4, 3)));
-      assertTrue(shape.getMessage().endsWith("layer fc1, tensor 'fc1.weight': expected shape [4, 3], found [3, 4]"));
+      WeightFormatException shape =
+          assertThrows(
+              WeightFormatException.class, () -> s.get("fc1", "fc1.weight", Shape.of(4, 3)));
+      assertTrue(
+          shape
+              .getMessage()
+              .endsWith("layer fc1, tensor 'fc1.weight': expected shape [4, 3], found [3, 4]"));
     }
   }
 
   @Test
   void corruptStoredDataFailsTheCrc() throws IOException {
     byte[] bytes = Files.readAllBytes(path("stored.npz"));
-    int at = indexOf(bytes, new byte[] {0, 0, 0, 0x3f, 0, 0, 0, (byte) 0xbf}) + 2; // the bias data: 0.5f, -0.5f
+    int at =
+        indexOf(bytes, new byte[] {0, 0, 0, 0x3f, 0, 0, 0, (byte) 0xbf})
+            + 2; // the bias data: 0.5f, -0.5f
     bytes[at] ^= 0x40;
     try (WeightSource s = WeightSource.open(write(dir, "c.npz", bytes))) {
       WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("fc1.bias"));
@@ -79,8 +89,10 @@ class NpzFileTest {
 
   @Test
   void notAZipIsAnError() throws IOException {
-    WeightFormatException e = assertThrows(WeightFormatException.class,
-        () -> WeightSource.open(write(dir, "x.npz", Files.readAllBytes(path("f32.npy")))));
+    WeightFormatException e =
+        assertThrows(
+            WeightFormatException.class,
+            () -> WeightSource.open(write(dir, "x.npz", Files.readAllBytes(path("f32.npy")))));
     assertTrue(e.getMessage().contains("not a readable .npz (zip) archive"), e.getMessage());
   }
 
@@ -93,16 +105,22 @@ class NpzFileTest {
 
   @Test
   void entryWhoseHeaderClaimsMoreThanItHoldsIsAnError() throws IOException {
-    byte[] entry = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000,), }", new byte[16]);
-    WeightFormatException e = assertThrows(WeightFormatException.class,
-        () -> WeightSource.open(write(dir, "lie.npz", zip("w.npy", entry))).close());
-    assertTrue(e.getMessage().contains("entry 'w.npy': truncated: shape [1000000] of FLOAT32 needs 4000000"),
+    byte[] entry =
+        npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000,), }", new byte[16]);
+    WeightFormatException e =
+        assertThrows(
+            WeightFormatException.class,
+            () -> WeightSource.open(write(dir, "lie.npz", zip("w.npy", entry))).close());
+    assertTrue(
+        e.getMessage()
+            .contains("entry 'w.npy': truncated: shape [1000000] of FLOAT32 needs 4000000"),
         e.getMessage());
   }
 
   @Test
   void entriesThatAreNotNpyAreIgnored() throws IOException {
-    try (WeightSource s = WeightSource.open(write(dir, "m.npz", zip("notes.txt", new byte[] {'h', 'i'})))) {
+    try (WeightSource s =
+        WeightSource.open(write(dir, "m.npz", zip("notes.txt", new byte[] {'h', 'i'})))) {
       assertEquals(List.of(), s.names());
     }
   }

@@ -29,15 +29,19 @@ class SafetensorsFileTest {
 
   private WeightFormatException failure(String json, int dataBytes) throws IOException {
     Path p = write(dir, "bad.safetensors", safetensors(json, new byte[dataBytes]));
-    WeightFormatException e = assertThrows(WeightFormatException.class, () -> WeightSource.open(p).close());
+    WeightFormatException e =
+        assertThrows(WeightFormatException.class, () -> WeightSource.open(p).close());
     assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
     return e;
   }
 
   @Test
   void readsEveryDtypeAsNumpyComputesItWhenIntegersAreConverted() throws IOException {
-    try (WeightSource s = WeightSource.open(path("weights.safetensors"), WeightOptions.convertIntegers())) {
-      assertEquals(List.of("w_f32", "w_f16", "w_bf16", "w_f64", "w_i8", "w_u8", "w_i32", "w_i64", "w_scalar"),
+    try (WeightSource s =
+        WeightSource.open(path("weights.safetensors"), WeightOptions.convertIntegers())) {
+      assertEquals(
+          List.of(
+              "w_f32", "w_f16", "w_bf16", "w_f64", "w_i8", "w_u8", "w_i32", "w_i64", "w_scalar"),
           s.names());
       for (String name : s.names()) {
         assertBitsEqual(expected("st_" + name), s.get(name));
@@ -53,8 +57,12 @@ class SafetensorsFileTest {
     try (WeightSource s = WeightSource.open(path("weights.safetensors"))) {
       assertBitsEqual(expected("st_w_f32"), s.get("w_f32"));
       WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("w_i64"));
-      assertTrue(e.getMessage().contains("weights.safetensors: tensor 'w_i64' is stored as int64, expected a"
-          + " floating-point type"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "weights.safetensors: tensor 'w_i64' is stored as int64, expected a"
+                      + " floating-point type"),
+          e.getMessage());
       assertTrue(e.getMessage().contains("WeightOptions.convertIntegers()"), e.getMessage());
     }
   }
@@ -62,8 +70,15 @@ class SafetensorsFileTest {
   @Test
   void bfloat16IsTheTopHalfOfAFloat32() throws IOException {
     try (WeightSource s = WeightSource.open(path("weights.safetensors"))) {
-      assertArrayEquals(new float[] {1f, -2.5f, 3.140625f, Float.intBitsToFloat(Float.floatToIntBits(1e-38f) & 0xffff_0000),
-          Float.NEGATIVE_INFINITY}, s.get("w_bf16").toArray());
+      assertArrayEquals(
+          new float[] {
+            1f,
+            -2.5f,
+            3.140625f,
+            Float.intBitsToFloat(Float.floatToIntBits(1e-38f) & 0xffff_0000),
+            Float.NEGATIVE_INFINITY
+          },
+          s.get("w_bf16").toArray());
     }
   }
 
@@ -85,66 +100,85 @@ class SafetensorsFileTest {
   void headerLongerThanTheFileIsAnError() throws IOException {
     byte[] bytes = Files.readAllBytes(path("weights.safetensors"));
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, -1L); // 2^64 - 1
-    WeightFormatException e = assertThrows(WeightFormatException.class,
-        () -> WeightSource.open(write(dir, "h.safetensors", bytes)));
-    assertTrue(e.getMessage().contains("header length is 18446744073709551615 bytes"), e.getMessage());
+    WeightFormatException e =
+        assertThrows(
+            WeightFormatException.class,
+            () -> WeightSource.open(write(dir, "h.safetensors", bytes)));
+    assertTrue(
+        e.getMessage().contains("header length is 18446744073709551615 bytes"), e.getMessage());
   }
 
   @Test
   void truncatedDataIsAnError() throws IOException {
     byte[] bytes = Files.readAllBytes(path("weights.safetensors"));
-    WeightFormatException e = assertThrows(WeightFormatException.class,
-        () -> WeightSource.open(write(dir, "t.safetensors", Arrays.copyOf(bytes, bytes.length - 1))));
+    WeightFormatException e =
+        assertThrows(
+            WeightFormatException.class,
+            () ->
+                WeightSource.open(
+                    write(dir, "t.safetensors", Arrays.copyOf(bytes, bytes.length - 1))));
     assertTrue(e.getMessage().contains("tensor 'w_scalar': data_offsets"), e.getMessage());
   }
 
   @Test
   void unknownDtypeIsNamed() throws IOException {
-    WeightFormatException e = failure("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2);
-    assertTrue(e.getMessage().contains("tensor 'w': dtype is F8_E4M3, expected one of F16 BF16"), e.getMessage());
+    WeightFormatException e =
+        failure("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2);
+    assertTrue(
+        e.getMessage().contains("tensor 'w': dtype is F8_E4M3, expected one of F16 BF16"),
+        e.getMessage());
   }
 
   @Test
   void shapeAndByteRangeMustAgree() throws IOException {
-    WeightFormatException e = failure("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8);
-    assertTrue(e.getMessage().contains("span 8 bytes, expected 12 for shape [3] of F32"), e.getMessage());
+    WeightFormatException e =
+        failure("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8);
+    assertTrue(
+        e.getMessage().contains("span 8 bytes, expected 12 for shape [3] of F32"), e.getMessage());
   }
 
   @Test
   void hugeShapeIsRefusedFromTheHeaderAlone() throws IOException {
-    WeightFormatException e = failure(
-        "{\"w\":{\"dtype\":\"F32\",\"shape\":[1099511627776],\"data_offsets\":[0,4398046511104]}}", 8);
+    WeightFormatException e =
+        failure(
+            "{\"w\":{\"dtype\":\"F32\",\"shape\":[1099511627776],\"data_offsets\":[0,4398046511104]}}",
+            8);
     assertTrue(e.getMessage().contains("more than 2^31 - 9 elements"), e.getMessage());
   }
 
   @Test
   void offsetsBeyondTheDataAreAnError() throws IOException {
-    WeightFormatException e = failure("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 8);
+    WeightFormatException e =
+        failure("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 8);
     assertTrue(e.getMessage().contains("expected begin <= end <= 8"), e.getMessage());
   }
 
   @Test
   void overlappingTensorsAreAnError() throws IOException {
-    WeightFormatException e = failure("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"b\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+    WeightFormatException e =
+        failure(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+            8);
     assertTrue(e.getMessage().contains("tensors 'a' and 'b' overlap"), e.getMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "[1,2]",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}",
-      "{\"w\":{\"dtype\":32,\"shape\":[2],\"data_offsets\":[0,8]}}",
-      "{\"w\":[]}",
-      "{\"__metadata__\":{\"k\":1}}",
-      "{\"__metadata__\":[]}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},}",
-      "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}",
-  })
+  @ValueSource(
+      strings = {
+        "[1,2]",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}",
+        "{\"w\":{\"dtype\":32,\"shape\":[2],\"data_offsets\":[0,8]}}",
+        "{\"w\":[]}",
+        "{\"__metadata__\":{\"k\":1}}",
+        "{\"__metadata__\":[]}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},}",
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}",
+      })
   void malformedHeadersAreErrors(String json) throws IOException {
     failure(json, 8);
   }
@@ -153,10 +187,13 @@ class SafetensorsFileTest {
   void headerMustBeUtf8() throws IOException {
     byte[] bytes = safetensors("{\"x\":1}", new byte[0]);
     bytes[10] = (byte) 0xff;
-    WeightFormatException e = assertThrows(WeightFormatException.class,
-        () -> WeightSource.open(write(dir, "u.safetensors", bytes)));
+    WeightFormatException e =
+        assertThrows(
+            WeightFormatException.class,
+            () -> WeightSource.open(write(dir, "u.safetensors", bytes)));
     assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
   }
+
   /**
    * Issue 19: with 1.2 million tensors each {@code get} cost 57 ms, because every lookup copied the
    * name list. The lookups must not touch the list: {@code names()} is one unmodifiable list, and
@@ -167,53 +204,68 @@ class SafetensorsFileTest {
     StringBuilder json = new StringBuilder("{");
     int count = 50;
     for (int i = 0; i < count; i++) {
-      json.append(i == 0 ? "" : ", ").append("\"t").append(i).append("\": {\"dtype\": \"F32\", \"shape\": [1], "
-          + "\"data_offsets\": [").append(4 * i).append(", ").append(4 * i + 4).append("]}");
+      json.append(i == 0 ? "" : ", ")
+          .append("\"t")
+          .append(i)
+          .append("\": {\"dtype\": \"F32\", \"shape\": [1], " + "\"data_offsets\": [")
+          .append(4 * i)
+          .append(", ")
+          .append(4 * i + 4)
+          .append("]}");
     }
-    Path p = write(dir, "many.safetensors", safetensors(json.append("}").toString(), new byte[4 * count]));
+    Path p =
+        write(
+            dir, "many.safetensors", safetensors(json.append("}").toString(), new byte[4 * count]));
     try (WeightSource s = WeightSource.open(p)) {
       assertTrue(s.names() == s.names(), "names() returns the same list, not a copy per call");
       assertThrows(UnsupportedOperationException.class, () -> s.names().add("t99"));
       assertTrue(s.contains("t49") && !s.contains("t50"));
-      WeightSource noNames = new WeightSource() {
-        @Override
-        public Path file() {
-          return s.file();
-        }
+      WeightSource noNames =
+          new WeightSource() {
+            @Override
+            public Path file() {
+              return s.file();
+            }
 
-        @Override
-        public List<String> names() {
-          throw new AssertionError("get(layer, name, shape) listed the names");
-        }
+            @Override
+            public List<String> names() {
+              throw new AssertionError("get(layer, name, shape) listed the names");
+            }
 
-        @Override
-        public boolean contains(String name) {
-          return s.contains(name);
-        }
+            @Override
+            public boolean contains(String name) {
+              return s.contains(name);
+            }
 
-        @Override
-        public Shape shape(String name) throws WeightFormatException {
-          return s.shape(name);
-        }
+            @Override
+            public Shape shape(String name) throws WeightFormatException {
+              return s.shape(name);
+            }
 
-        @Override
-        public DType dtype(String name) throws WeightFormatException {
-          return s.dtype(name);
-        }
+            @Override
+            public DType dtype(String name) throws WeightFormatException {
+              return s.dtype(name);
+            }
 
-        @Override
-        public dev.quantgen.runtime.numerics.FloatTensor get(String name) throws IOException {
-          return s.get(name);
-        }
+            @Override
+            public dev.quantgen.runtime.numerics.FloatTensor get(String name) throws IOException {
+              return s.get(name);
+            }
 
-        @Override
-        public void close() {}
-      };
+            @Override
+            public void close() {}
+          };
       assertEquals(Shape.of(1), noNames.get("layer", "t17", Shape.of(1)).shape());
-      // A missing name in a long list is still a one-line message: the first 20 names and the count.
-      WeightFormatException e = assertThrows(WeightFormatException.class, () -> s.get("layer", "t50", Shape.of(1)));
-      assertTrue(e.getMessage().endsWith("found no such tensor; available: [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, "
-          + "t10, t11, t12, t13, t14, t15, t16, t17, t18, t19, ... (50 in all)]"), e.getMessage());
+      // A missing name in a long list is still a one-line message: the first 20 names and the
+      // count.
+      WeightFormatException e =
+          assertThrows(WeightFormatException.class, () -> s.get("layer", "t50", Shape.of(1)));
+      assertTrue(
+          e.getMessage()
+              .endsWith(
+                  "found no such tensor; available: [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, "
+                      + "t10, t11, t12, t13, t14, t15, t16, t17, t18, t19, ... (50 in all)]"),
+          e.getMessage());
     }
   }
 }

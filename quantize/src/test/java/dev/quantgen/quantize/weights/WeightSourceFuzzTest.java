@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Coverage-guided fuzzing of the weight readers with Jazzer. The contract for any bytes: the file
  * opens and every tensor reads as a consistent float32 tensor, or a {@link WeightFormatException}
- * is thrown. Anything else (an {@code OutOfMemoryError} from a trusted size field, an
- * {@code ArrayIndexOutOfBoundsException}, any other exception, an input running past the timeout)
- * fails the test.
+ * is thrown. Anything else (an {@code OutOfMemoryError} from a trusted size field, an {@code
+ * ArrayIndexOutOfBoundsException}, any other exception, an input running past the timeout) fails
+ * the test.
  *
  * <p>By default the committed seeds under {@code WeightSourceFuzzTestInputs/<method>/} run as
- * ordinary regression tests; with {@code JAZZER_FUZZ=1} one target is fuzzed (see
- * {@code tools/fuzz.sh}).
+ * ordinary regression tests; with {@code JAZZER_FUZZ=1} one target is fuzzed (see {@code
+ * tools/fuzz.sh}).
  */
 class WeightSourceFuzzTest {
   @FuzzTest(maxDuration = "30s")
@@ -41,7 +41,9 @@ class WeightSourceFuzzTest {
     readAll(FuzzFiles.write("fuzz.safetensors", data));
   }
 
-  /** Opens the file and reads every tensor; a format error is the documented outcome, not a finding. */
+  /**
+   * Opens the file and reads every tensor; a format error is the documented outcome, not a finding.
+   */
   private static void readAll(Path file) throws IOException {
     try (WeightSource source = WeightSource.open(file)) {
       assertEquals(source.names().size(), new HashSet<>(source.names()).size(), "unique names");

@@ -32,7 +32,10 @@ class ConvPrecisionReferencesTest {
   private static final int M = 4;
   private static final int K = C * H * W; // 105: not a multiple of 64, odd for int4 packing
 
-  /** A convolution whose kernel is the whole 3x5x7 input: one output cell per channel, a dense layer. */
+  /**
+   * A convolution whose kernel is the whole 3x5x7 input: one output cell per channel, a dense
+   * layer.
+   */
   private static final Window2d WHOLE = Window2d.of(H, W);
 
   @Test
@@ -48,14 +51,19 @@ class ConvPrecisionReferencesTest {
       decoded[i] = Half.toFloat(Half.fromFloat(w.toArray()[i]));
     }
     assertArrayEquals(decoded, half.decodedWeights().toArray());
-    assertArrayEquals(new Conv2d(FloatTensor.of(w.shape(), decoded), b, window, 1, Activation.RELU).apply(x).toArray(),
+    assertArrayEquals(
+        new Conv2d(FloatTensor.of(w.shape(), decoded), b, window, 1, Activation.RELU)
+            .apply(x)
+            .toArray(),
         half.apply(x).toArray());
   }
 
   @Test
   void fp16RoundsWeightTiesToEven() {
-    // 1 + 2^-11 lies halfway between the binary16 neighbours 1 and 1 + 2^-10: the even one, 1, wins.
-    FloatTensor w = FloatTensor.of(Shape.of(1, 1, 1, 2), new float[] {1 + 0x1p-11f, 1 + 3 * 0x1p-11f});
+    // 1 + 2^-11 lies halfway between the binary16 neighbours 1 and 1 + 2^-10: the even one, 1,
+    // wins.
+    FloatTensor w =
+        FloatTensor.of(Shape.of(1, 1, 1, 2), new float[] {1 + 0x1p-11f, 1 + 3 * 0x1p-11f});
     Fp16Conv2d half = Fp16Conv2d.of(w, null, Window2d.of(1, 2), 1, Activation.NONE);
     assertArrayEquals(new float[] {1.0f, 1 + 0x1p-9f}, half.decodedWeights().toArray());
   }
@@ -69,9 +77,11 @@ class ConvPrecisionReferencesTest {
       float[] x = ConvTesting.gaussian(r, Shape.of(1, C, H, W), 2).toArray();
       float[] expected = new float[M];
       DenseReference.quantized(denseParams(w, b, type, ActivationMode.FLOAT), x, expected);
-      WeightQuantizedConv2d conv = WeightQuantizedConv2d.quantize(w, b, WHOLE, 1, Activation.RELU6, type,
-          ActivationMode.FLOAT);
-      assertArrayEquals(expected, conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(), type.toString());
+      WeightQuantizedConv2d conv =
+          WeightQuantizedConv2d.quantize(
+              w, b, WHOLE, 1, Activation.RELU6, type, ActivationMode.FLOAT);
+      assertArrayEquals(
+          expected, conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(), type.toString());
     }
   }
 
@@ -85,9 +95,11 @@ class ConvPrecisionReferencesTest {
       x[3] = Float.NaN; // read as the zero point, never widening the range
       float[] expected = new float[M];
       DenseReference.quantized(denseParams(w, b, type, ActivationMode.DYNAMIC), x, expected);
-      WeightQuantizedConv2d conv = WeightQuantizedConv2d.quantize(w, b, WHOLE, 1, Activation.RELU6, type,
-          ActivationMode.DYNAMIC);
-      assertArrayEquals(expected, conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(), type.toString());
+      WeightQuantizedConv2d conv =
+          WeightQuantizedConv2d.quantize(
+              w, b, WHOLE, 1, Activation.RELU6, type, ActivationMode.DYNAMIC);
+      assertArrayEquals(
+          expected, conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(), type.toString());
     }
   }
 
@@ -101,8 +113,15 @@ class ConvPrecisionReferencesTest {
       both[i] = one[i];
       both[one.length + i] = 100 * one[i]; // a far wider range must not change the first sample
     }
-    WeightQuantizedConv2d conv = WeightQuantizedConv2d.quantize(w, null, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1,
-        Activation.NONE, QuantType.INT4, ActivationMode.DYNAMIC);
+    WeightQuantizedConv2d conv =
+        WeightQuantizedConv2d.quantize(
+            w,
+            null,
+            Window2d.of(3, 3).withPads(1, 1, 1, 1),
+            1,
+            Activation.NONE,
+            QuantType.INT4,
+            ActivationMode.DYNAMIC);
     float[] alone = conv.apply(FloatTensor.of(Shape.of(1, C, H, W), one)).toArray();
     float[] batched = conv.apply(FloatTensor.of(Shape.of(2, C, H, W), both)).toArray();
     for (int i = 0; i < alone.length; i++) {
@@ -113,11 +132,31 @@ class ConvPrecisionReferencesTest {
   @Test
   void weightQuantizedConvRejectsStaticModeAndOtherWeightTypes() {
     FloatTensor w = FloatTensor.of(Shape.of(1, 1, 1, 1), new float[] {1});
-    IllegalArgumentException mode = assertThrows(IllegalArgumentException.class, () -> WeightQuantizedConv2d.quantize(
-        w, null, Window2d.of(1, 1), 1, Activation.NONE, QuantType.INT4, ActivationMode.STATIC));
+    IllegalArgumentException mode =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                WeightQuantizedConv2d.quantize(
+                    w,
+                    null,
+                    Window2d.of(1, 1),
+                    1,
+                    Activation.NONE,
+                    QuantType.INT4,
+                    ActivationMode.STATIC));
     assertEquals("mode: STATIC, expected DYNAMIC or FLOAT", mode.getMessage());
-    IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> WeightQuantizedConv2d.quantize(
-        w, null, Window2d.of(1, 1), 1, Activation.NONE, QuantType.UINT8, ActivationMode.FLOAT));
+    IllegalArgumentException type =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                WeightQuantizedConv2d.quantize(
+                    w,
+                    null,
+                    Window2d.of(1, 1),
+                    1,
+                    Activation.NONE,
+                    QuantType.UINT8,
+                    ActivationMode.FLOAT));
     assertEquals("weightType: uint8, expected int8 or int4", type.getMessage());
   }
 
@@ -131,13 +170,17 @@ class ConvPrecisionReferencesTest {
         float[] x = ConvTesting.gaussian(r, Shape.of(1, C, H, W), 1).toArray();
         x[0] = 0.0f; // sign(0) = +1
         x[1] = -0.0f;
-        BinaryDenseParams dense = BinaryDenseParams.prepare(denseWeights(w, b), perChannel, mode, FusedActivation.RELU);
+        BinaryDenseParams dense =
+            BinaryDenseParams.prepare(denseWeights(w, b), perChannel, mode, FusedActivation.RELU);
         float[] expected = new float[M];
         DenseReference.binary(dense, x, expected);
-        BinaryConv2d conv = BinaryConv2d.binarize(w, b, WHOLE, 1, Activation.RELU, perChannel, mode);
+        BinaryConv2d conv =
+            BinaryConv2d.binarize(w, b, WHOLE, 1, Activation.RELU, perChannel, mode);
         assertArrayEquals(dense.weights(), conv.packedSigns(), mode + " signs");
         assertArrayEquals(dense.alphas(), conv.alphas(), mode + " alphas");
-        assertArrayEquals(expected, conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(),
+        assertArrayEquals(
+            expected,
+            conv.apply(FloatTensor.of(Shape.of(1, C, H, W), x)).toArray(),
             mode + " perChannel=" + perChannel);
       }
     }
@@ -145,11 +188,19 @@ class ConvPrecisionReferencesTest {
 
   @Test
   void binaryActivationsReadPaddedCellsAsZeroBinarizedToPlusOne() {
-    // A 1x1 input of -1 under a 3x3 kernel with padding 1: eight padded cells (0.0, sign +1) and one
+    // A 1x1 input of -1 under a 3x3 kernel with padding 1: eight padded cells (0.0, sign +1) and
+    // one
     // real cell (sign -1). All weights are +2: alpha = 2, dot = 8 - 1 = 7, beta = (0 * 8 + 1) / 9.
     FloatTensor w = FloatTensor.of(Shape.of(1, 1, 3, 3), new float[] {2, 2, 2, 2, 2, 2, 2, 2, 2});
-    BinaryConv2d conv = BinaryConv2d.binarize(w, null, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1, Activation.NONE,
-        true, ActivationMode.BINARY);
+    BinaryConv2d conv =
+        BinaryConv2d.binarize(
+            w,
+            null,
+            Window2d.of(3, 3).withPads(1, 1, 1, 1),
+            1,
+            Activation.NONE,
+            true,
+            ActivationMode.BINARY);
     float[] y = conv.apply(FloatTensor.of(Shape.of(1, 1, 1, 1), new float[] {-1})).toArray();
     assertArrayEquals(new float[] {7 * (2.0f * (1.0f / 9))}, y);
   }
@@ -158,22 +209,35 @@ class ConvPrecisionReferencesTest {
   void binaryFloatActivationsSkipPaddedCells() {
     // The same layer with float activations adds -x for the one real cell only: 2 * -(-1) = 2.
     FloatTensor w = FloatTensor.of(Shape.of(1, 1, 3, 3), new float[] {2, 2, 2, 2, -2, 2, 2, 2, 2});
-    BinaryConv2d conv = BinaryConv2d.binarize(w, null, Window2d.of(3, 3).withPads(1, 1, 1, 1), 1, Activation.NONE,
-        true, ActivationMode.FLOAT);
-    assertArrayEquals(new float[] {2.0f}, conv.apply(FloatTensor.of(Shape.of(1, 1, 1, 1), new float[] {-1})).toArray());
+    BinaryConv2d conv =
+        BinaryConv2d.binarize(
+            w,
+            null,
+            Window2d.of(3, 3).withPads(1, 1, 1, 1),
+            1,
+            Activation.NONE,
+            true,
+            ActivationMode.FLOAT);
+    assertArrayEquals(
+        new float[] {2.0f},
+        conv.apply(FloatTensor.of(Shape.of(1, 1, 1, 1), new float[] {-1})).toArray());
   }
 
   @Test
   void binaryPacksOneRowPerOutputChannelWithAPartialLastWord() {
     Random r = new Random(4);
     FloatTensor w = ConvTesting.gaussian(r, Shape.of(M, C, H, W), 1);
-    BinaryConv2d conv = BinaryConv2d.binarize(w, null, WHOLE, 1, Activation.NONE, true, ActivationMode.FLOAT);
+    BinaryConv2d conv =
+        BinaryConv2d.binarize(w, null, WHOLE, 1, Activation.NONE, true, ActivationMode.FLOAT);
     assertEquals(2, conv.words());
     long[] signs = conv.packedSigns();
     for (int m = 0; m < M; m++) {
       assertEquals(0L, signs[m * 2 + 1] >>> (K - 64), "padding bits of row " + m);
       for (int i = 0; i < K; i++) {
-        assertEquals(w.toArray()[m * K + i] >= 0 ? 1L : 0L, signs[m * 2 + i / 64] >>> (i % 64) & 1L, m + "," + i);
+        assertEquals(
+            w.toArray()[m * K + i] >= 0 ? 1L : 0L,
+            signs[m * 2 + i / 64] >>> (i % 64) & 1L,
+            m + "," + i);
       }
     }
   }
@@ -181,8 +245,12 @@ class ConvPrecisionReferencesTest {
   @Test
   void binaryRejectsStaticMode() {
     FloatTensor w = FloatTensor.of(Shape.of(1, 1, 1, 1), new float[] {1});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BinaryConv2d.binarize(
-        w, null, Window2d.of(1, 1), 1, Activation.NONE, true, ActivationMode.STATIC));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BinaryConv2d.binarize(
+                    w, null, Window2d.of(1, 1), 1, Activation.NONE, true, ActivationMode.STATIC));
     assertTrue(e.getMessage().startsWith("mode: STATIC"), e.getMessage());
   }
 
@@ -190,8 +258,14 @@ class ConvPrecisionReferencesTest {
     return DenseWeights.of(K, M, w.toArray(), b == null ? null : b.toArray());
   }
 
-  private static QuantizedDenseParams denseParams(FloatTensor w, FloatTensor b, QuantType type, ActivationMode mode) {
-    return QuantizedDenseParams.prepare("dense", denseWeights(w, b),
-        new QuantizedDenseConfig(type, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.RELU6), null, null);
+  private static QuantizedDenseParams denseParams(
+      FloatTensor w, FloatTensor b, QuantType type, ActivationMode mode) {
+    return QuantizedDenseParams.prepare(
+        "dense",
+        denseWeights(w, b),
+        new QuantizedDenseConfig(
+            type, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.RELU6),
+        null,
+        null);
   }
 }

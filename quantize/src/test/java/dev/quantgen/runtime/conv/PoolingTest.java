@@ -14,22 +14,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PoolingTest {
-  private static final FloatTensor FOUR_BY_FOUR = FloatTensor.of(Shape.of(1, 1, 4, 4),
-      1, 2, 3, 4,
-      5, 6, 7, 8,
-      9, 10, 11, 12,
-      13, 14, 15, 16);
+  private static final FloatTensor FOUR_BY_FOUR =
+      FloatTensor.of(Shape.of(1, 1, 4, 4), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
 
   @Test
   void maxPoolTakesTheLargestOfEachWindow() {
-    assertEquals(FloatTensor.of(Shape.of(1, 1, 2, 2), 6, 8, 14, 16),
+    assertEquals(
+        FloatTensor.of(Shape.of(1, 1, 2, 2), 6, 8, 14, 16),
         new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2)).apply(FOUR_BY_FOUR));
   }
 
   @Test
   void maxPoolDropsAPartialWindowAtTheEnd() {
     // mnist-8's second pool: 3x3 stride 3 on 14x14 gives 4x4, the last two rows and columns unread
-    assertEquals(Shape.of(1, 16, 4, 4),
+    assertEquals(
+        Shape.of(1, 16, 4, 4),
         new MaxPool2d(Window2d.of(3, 3).withStrides(3, 3)).outputShape(Shape.of(1, 16, 14, 14)));
   }
 
@@ -52,8 +51,10 @@ class PoolingTest {
     Random r = new Random(7);
     for (int t = 0; t < 100; t++) {
       Window2d window = ConvTesting.randomWindow(r);
-      if (window.padTop() >= window.kernelHeight() || window.padBottom() >= window.kernelHeight()
-          || window.padLeft() >= window.kernelWidth() || window.padRight() >= window.kernelWidth()) {
+      if (window.padTop() >= window.kernelHeight()
+          || window.padBottom() >= window.kernelHeight()
+          || window.padLeft() >= window.kernelWidth()
+          || window.padRight() >= window.kernelWidth()) {
         continue; // a window of only padding is undefined in ONNX
       }
       int h = window.dilationHeight() * (window.kernelHeight() - 1) + 1 + r.nextInt(5);
@@ -86,15 +87,22 @@ class PoolingTest {
 
   @Test
   void poolingRejectsAnInputThatIsNotNchw() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new MaxPool2d(Window2d.of(2, 2)).apply(FloatTensor.of(Shape.of(2, 2), 1, 2, 3, 4)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new MaxPool2d(Window2d.of(2, 2)).apply(FloatTensor.of(Shape.of(2, 2), 1, 2, 3, 4)));
     assertEquals("x: shape [2, 2] has rank 2, expected [N, C, H, W]", e.getMessage());
   }
 
   @Test
   void aWindowOfOnlyPaddingIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new MaxPool2d(Window2d.of(1, 1).withPads(1, 0, 0, 0)).apply(FloatTensor.of(Shape.of(1, 1, 1, 1), 1)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new MaxPool2d(Window2d.of(1, 1).withPads(1, 0, 0, 0))
+                    .apply(FloatTensor.of(Shape.of(1, 1, 1, 1), 1)));
     assertTrue(e.getMessage().contains("covers only padding"), e.getMessage());
   }
 
@@ -108,8 +116,8 @@ class PoolingTest {
 
   @Test
   void flattenRejectsARankOneTensor() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Flatten.outputShape(Shape.of(5)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Flatten.outputShape(Shape.of(5)));
     assertEquals("x: shape [5] has rank 1, expected [N, ...] with rank >= 2", e.getMessage());
   }
 }

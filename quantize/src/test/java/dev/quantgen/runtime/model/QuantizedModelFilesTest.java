@@ -30,8 +30,7 @@ class QuantizedModelFilesTest {
   private static final FloatModel MODEL = TestModels.random(21, 67, 33, 9);
   private static final float[] SAMPLES = TestModels.samples(22, 200, 67);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static QuantizedModel quantize(PtqConfig config) {
     return PostTrainingQuantizer.quantize(MODEL, config, SAMPLES, 200);
@@ -51,9 +50,14 @@ class QuantizedModelFilesTest {
 
   @Test
   void everyLayerConfigurationSurvivesSaveAndLoad() throws Exception {
-    PtqConfig config = PtqConfig.of(LayerQuantization.of(Precision.INT4).withSymmetric(false).withBlockSize(8))
-        .withLayer("fc2", LayerQuantization.of(Precision.INT8).withSymmetric(false).withPerChannel(false)
-            .withRequantization(RequantMode.FLOAT));
+    PtqConfig config =
+        PtqConfig.of(LayerQuantization.of(Precision.INT4).withSymmetric(false).withBlockSize(8))
+            .withLayer(
+                "fc2",
+                LayerQuantization.of(Precision.INT8)
+                    .withSymmetric(false)
+                    .withPerChannel(false)
+                    .withRequantization(RequantMode.FLOAT));
     QuantizedModel model = quantize(config);
     Path file = dir.resolve("mixed.qgen");
     QuantizedModelFiles.save(model, file);
@@ -66,14 +70,17 @@ class QuantizedModelFilesTest {
     assertArrayEquals(a.zeroPoints(), b.zeroPoints());
     QuantizedDenseParams c = ((PreparedLayer.Quantized) loaded.layer(1)).params();
     assertEquals(RequantMode.FLOAT, c.config().requantization());
-    assertEquals(((PreparedLayer.Quantized) model.layer(1)).params().requantization().output(),
+    assertEquals(
+        ((PreparedLayer.Quantized) model.layer(1)).params().requantization().output(),
         c.requantization().output());
     TestModels.assertSameOutputs(model, loaded, SAMPLES, 200);
   }
 
   @Test
   void binaryXnorLayersSurviveSaveAndLoad() throws Exception {
-    QuantizedModel model = quantize(PtqConfig.of(LayerQuantization.of(Precision.BINARY).withMode(ActivationMode.BINARY)));
+    QuantizedModel model =
+        quantize(
+            PtqConfig.of(LayerQuantization.of(Precision.BINARY).withMode(ActivationMode.BINARY)));
     Path file = dir.resolve("xnor.qgen");
     QuantizedModelFiles.save(model, file);
     TestModels.assertSameOutputs(model, QuantizedModelFiles.load(file), SAMPLES, 200);
@@ -97,7 +104,8 @@ class QuantizedModelFilesTest {
     QuantizedModelFiles.save(quantize(PtqConfig.of(Precision.INT8)), file);
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 100));
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
   }
 
@@ -108,10 +116,13 @@ class QuantizedModelFilesTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x10;
     Files.write(file, bytes);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-    assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum")
-        || e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("crc"), e.getMessage());
+    assertTrue(
+        e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum")
+            || e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("crc"),
+        e.getMessage());
   }
 
   @Test
@@ -119,17 +130,22 @@ class QuantizedModelFilesTest {
     Path file = dir.resolve("v.qgen");
     QuantizedModelFiles.save(quantize(PtqConfig.of(Precision.FP16)), file);
     byte[] bytes = Files.readAllBytes(file);
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 99); // the u32 after the 8-byte magic
+    ByteBuffer.wrap(bytes)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(8, 99); // the u32 after the 8-byte magic
     Files.write(file, bytes);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
-    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("99"), e.getMessage());
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    assertTrue(
+        e.getMessage().contains(file.toString()) && e.getMessage().contains("99"), e.getMessage());
   }
 
   @Test
   void wrongModelLayoutVersionIsAnErrorNamingTheFile() throws Exception {
     Path file = dir.resolve("layout.qgen");
     rewriteMetadata(quantize(PtqConfig.of(Precision.FP32)), file, "quantgen.model.version", "2");
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
     assertEquals(file + ": model layout version 2 is not supported, expected 1", e.getMessage());
   }
 
@@ -142,7 +158,8 @@ class QuantizedModelFilesTest {
     full.tensors().stream().filter(t -> !t.name().equals("fc2.scales")).forEach(b::tensor);
     Path file = dir.resolve("missing.qgen");
     b.build().write(file);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
     assertEquals(file + ": missing tensor 'fc2.scales'", e.getMessage());
   }
 
@@ -150,12 +167,16 @@ class QuantizedModelFilesTest {
   void inconsistentMetadataIsAnErrorNamingTheFileAndKey() throws Exception {
     Path file = dir.resolve("meta.qgen");
     rewriteMetadata(quantize(PtqConfig.of(Precision.INT8)), file, "layer.1.mode", "SOMETIMES");
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
-    assertEquals(file + ": metadata 'layer.1.mode' is 'SOMETIMES', expected one of [STATIC, DYNAMIC, FLOAT, BINARY]",
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    assertEquals(
+        file
+            + ": metadata 'layer.1.mode' is 'SOMETIMES', expected one of [STATIC, DYNAMIC, FLOAT, BINARY]",
         e.getMessage());
     rewriteMetadata(quantize(PtqConfig.of(Precision.INT8)), file, "layer.0.in", "68");
     e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
-    assertEquals(file + ": tensor 'fc1.weight' is INT8[33, 67], expected INT8[33, 68]", e.getMessage());
+    assertEquals(
+        file + ": tensor 'fc1.weight' is INT8[33, 67], expected INT8[33, 68]", e.getMessage());
   }
 
   @Test
@@ -170,7 +191,8 @@ class QuantizedModelFilesTest {
     }
   }
 
-  private static void rewriteMetadata(QuantizedModel model, Path file, String key, String value) throws Exception {
+  private static void rewriteMetadata(QuantizedModel model, Path file, String key, String value)
+      throws Exception {
     ModelFile full = QuantizedModelFiles.toModelFile(model);
     ModelFile.Builder b = ModelFile.builder();
     for (Map.Entry<String, String> e : full.metadata().entrySet()) {

@@ -26,8 +26,7 @@ class QuantizedModelFilesValidationTest {
   private static final FloatModel MODEL = TestModels.random(31, 40, 24, 10);
   private static final float[] SAMPLES = TestModels.samples(32, 100, 40);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static QuantizedModel quantize(LayerQuantization layers) {
     return PostTrainingQuantizer.quantize(MODEL, PtqConfig.of(layers), SAMPLES, 100);
@@ -35,94 +34,154 @@ class QuantizedModelFilesValidationTest {
 
   @Test
   void outputBoundsWithMinAboveMaxAreRejected() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.INT8)),
-        Map.of("layer.0.outputMin", "100", "layer.0.outputMax", "-100"), t -> t);
+    Path file =
+        rewrite(
+            quantize(LayerQuantization.of(Precision.INT8)),
+            Map.of("layer.0.outputMin", "100", "layer.0.outputMax", "-100"),
+            t -> t);
     assertFails(file, "layer 0 'fc1', metadata 'layer.0.outputMax': is -100, expected 100..127");
   }
 
   @Test
   void outputBoundsOutsideInt8AreRejected() throws Exception {
     QuantizedModel int8 = quantize(LayerQuantization.of(Precision.INT8));
-    assertFails(rewrite(int8, Map.of("layer.1.outputMin", "-300"), t -> t),
+    assertFails(
+        rewrite(int8, Map.of("layer.1.outputMin", "-300"), t -> t),
         "layer 1 'fc2', metadata 'layer.1.outputMin': is -300, expected -128..127");
-    assertFails(rewrite(int8, Map.of("layer.1.outputMin", "0", "layer.1.outputMax", "300"), t -> t),
+    assertFails(
+        rewrite(int8, Map.of("layer.1.outputMin", "0", "layer.1.outputMax", "300"), t -> t),
         "layer 1 'fc2', metadata 'layer.1.outputMax': is 300, expected 0..127");
   }
 
   @Test
   void negativeRequantizationMultiplierIsRejected() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.INT8)), Map.of(),
-        t -> t.name().equals("fc1.requant.multipliers") ? withInt(t, 3, -1_500_000_000) : t);
-    assertFails(file, "layer 0 'fc1', tensor 'fc1.requant.multipliers'[3]: is -1500000000 (shift " + shift(file, 3)
-        + "), expected a fixed-point multiplier in [2^30, 2^31) or 0 with shift 0");
+    Path file =
+        rewrite(
+            quantize(LayerQuantization.of(Precision.INT8)),
+            Map.of(),
+            t -> t.name().equals("fc1.requant.multipliers") ? withInt(t, 3, -1_500_000_000) : t);
+    assertFails(
+        file,
+        "layer 0 'fc1', tensor 'fc1.requant.multipliers'[3]: is -1500000000 (shift "
+            + shift(file, 3)
+            + "), expected a fixed-point multiplier in [2^30, 2^31) or 0 with shift 0");
   }
 
   @Test
   void nanRealRequantizationMultiplierIsRejected() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.INT8).withRequantization(
-        dev.quantgen.runtime.layer.RequantMode.FLOAT)), Map.of(),
-        t -> t.name().equals("fc2.requant.real_multipliers") ? withFloat(t, 0, Float.NaN) : t);
-    assertFails(file, "layer 1 'fc2', tensor 'fc2.requant.real_multipliers'[0]: is NaN, expected a finite value >= 0");
+    Path file =
+        rewrite(
+            quantize(
+                LayerQuantization.of(Precision.INT8)
+                    .withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)),
+            Map.of(),
+            t -> t.name().equals("fc2.requant.real_multipliers") ? withFloat(t, 0, Float.NaN) : t);
+    assertFails(
+        file,
+        "layer 1 'fc2', tensor 'fc2.requant.real_multipliers'[0]: is NaN, expected a finite value >= 0");
   }
 
   @Test
   void nanAndInfiniteFp16WeightsAreRejected() throws Exception {
     QuantizedModel fp16 = quantize(LayerQuantization.of(Precision.FP16));
-    Path nan = rewrite(fp16, Map.of(), t -> t.name().equals("fc2.weight") ? withHalf(t, 5, (short) 0x7e00) : t);
-    assertFails(nan, "layer 1 'fc2', tensor 'fc2.weight'[5]: is NaN (binary16 0x7e00), expected a finite weight");
-    Path inf = rewrite(fp16, Map.of(), t -> t.name().equals("fc1.weight") ? withHalf(t, 0, (short) 0xfc00) : t);
-    assertFails(inf, "layer 0 'fc1', tensor 'fc1.weight'[0]: is -Inf (binary16 0xfc00), expected a finite weight");
+    Path nan =
+        rewrite(
+            fp16,
+            Map.of(),
+            t -> t.name().equals("fc2.weight") ? withHalf(t, 5, (short) 0x7e00) : t);
+    assertFails(
+        nan,
+        "layer 1 'fc2', tensor 'fc2.weight'[5]: is NaN (binary16 0x7e00), expected a finite weight");
+    Path inf =
+        rewrite(
+            fp16,
+            Map.of(),
+            t -> t.name().equals("fc1.weight") ? withHalf(t, 0, (short) 0xfc00) : t);
+    assertFails(
+        inf,
+        "layer 0 'fc1', tensor 'fc1.weight'[0]: is -Inf (binary16 0xfc00), expected a finite weight");
   }
 
   @Test
   void nanOrNegativeBinaryAlphasAreRejected() throws Exception {
     QuantizedModel binary = quantize(LayerQuantization.of(Precision.BINARY));
-    Path nan = rewrite(binary, Map.of(), t -> t.name().equals("fc1.alphas") ? withFloat(t, 2, Float.NaN) : t);
+    Path nan =
+        rewrite(
+            binary, Map.of(), t -> t.name().equals("fc1.alphas") ? withFloat(t, 2, Float.NaN) : t);
     assertFails(nan, "layer 0 'fc1', tensor 'fc1.alphas'[2]: is NaN, expected a finite value >= 0");
-    Path negative = rewrite(binary, Map.of(), t -> t.name().equals("fc2.alphas") ? withFloat(t, 0, -0.5f) : t);
-    assertFails(negative, "layer 1 'fc2', tensor 'fc2.alphas'[0]: is -0.5, expected a finite value >= 0");
+    Path negative =
+        rewrite(binary, Map.of(), t -> t.name().equals("fc2.alphas") ? withFloat(t, 0, -0.5f) : t);
+    assertFails(
+        negative, "layer 1 'fc2', tensor 'fc2.alphas'[0]: is -0.5, expected a finite value >= 0");
   }
 
   @Test
   void zeroOrInfiniteWeightScalesAreRejected() throws Exception {
     QuantizedModel int4 = quantize(LayerQuantization.of(Precision.INT4));
-    Path zero = rewrite(int4, Map.of(), t -> t.name().equals("fc1.scales") ? withFloat(t, 1, 0f) : t);
+    Path zero =
+        rewrite(int4, Map.of(), t -> t.name().equals("fc1.scales") ? withFloat(t, 1, 0f) : t);
     assertFails(zero, "layer 0 'fc1', tensor 'fc1.scales'[1]: is 0.0, expected a finite value > 0");
-    Path inf = rewrite(int4, Map.of(), t -> t.name().equals("fc2.scales") ? withFloat(t, 0, Float.POSITIVE_INFINITY)
-        : t);
-    assertFails(inf, "layer 1 'fc2', tensor 'fc2.scales'[0]: is Infinity, expected a finite value > 0");
+    Path inf =
+        rewrite(
+            int4,
+            Map.of(),
+            t -> t.name().equals("fc2.scales") ? withFloat(t, 0, Float.POSITIVE_INFINITY) : t);
+    assertFails(
+        inf, "layer 1 'fc2', tensor 'fc2.scales'[0]: is Infinity, expected a finite value > 0");
   }
 
   @Test
   void infiniteBiasOfAnyPrecisionIsRejected() throws Exception {
     for (Precision p : new Precision[] {Precision.FP16, Precision.INT8, Precision.BINARY}) {
-      Path file = rewrite(quantize(LayerQuantization.of(p)), Map.of(),
-          t -> t.name().equals("fc2.bias") ? withFloat(t, 9, Float.NEGATIVE_INFINITY) : t);
-      assertFails(file, "layer 1 'fc2', tensor 'fc2.bias'[9]: is -Infinity, expected a finite value");
+      Path file =
+          rewrite(
+              quantize(LayerQuantization.of(p)),
+              Map.of(),
+              t -> t.name().equals("fc2.bias") ? withFloat(t, 9, Float.NEGATIVE_INFINITY) : t);
+      assertFails(
+          file, "layer 1 'fc2', tensor 'fc2.bias'[9]: is -Infinity, expected a finite value");
     }
   }
 
   @Test
   void activationScaleErrorNamesItsMetadataKey() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.INT8)), Map.of("layer.1.input.scale", "NaN"), t -> t);
-    assertFails(file, "layer 1 'fc2', metadata 'layer.1.input.scale': is NaN, expected a finite value > 0");
+    Path file =
+        rewrite(
+            quantize(LayerQuantization.of(Precision.INT8)),
+            Map.of("layer.1.input.scale", "NaN"),
+            t -> t);
+    assertFails(
+        file, "layer 1 'fc2', metadata 'layer.1.input.scale': is NaN, expected a finite value > 0");
   }
 
   @Test
   void int4ZeroPointOutsideTheTypeIsRejected() throws Exception {
     QuantizedModel int4 = quantize(LayerQuantization.of(Precision.INT4).withSymmetric(false));
-    Path file = rewrite(int4, Map.of(), t -> t.name().equals("fc1.zero_points") ? withByte(t, 4, (byte) 100) : t);
-    assertFails(file, "layer 0 'fc1', tensor 'fc1.zero_points'[4]: is 100, expected -8..7 (INT4 weights)");
-    Path symmetric = rewrite(quantize(LayerQuantization.of(Precision.INT8)), Map.of(),
-        t -> t.name().equals("fc2.zero_points") ? withByte(t, 0, (byte) 3) : t);
-    assertFails(symmetric, "layer 1 'fc2', tensor 'fc2.zero_points'[0]: is 3, expected 0..0 (symmetric INT8 weights)");
+    Path file =
+        rewrite(
+            int4,
+            Map.of(),
+            t -> t.name().equals("fc1.zero_points") ? withByte(t, 4, (byte) 100) : t);
+    assertFails(
+        file, "layer 0 'fc1', tensor 'fc1.zero_points'[4]: is 100, expected -8..7 (INT4 weights)");
+    Path symmetric =
+        rewrite(
+            quantize(LayerQuantization.of(Precision.INT8)),
+            Map.of(),
+            t -> t.name().equals("fc2.zero_points") ? withByte(t, 0, (byte) 3) : t);
+    assertFails(
+        symmetric,
+        "layer 1 'fc2', tensor 'fc2.zero_points'[0]: is 3, expected 0..0 (symmetric INT8 weights)");
   }
 
   @Test
   void fewerLayersThanStoredMustNotTruncateTheModel() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.FP32)), Map.of("layers", "1"), t -> t);
-    assertFails(file, "tensor 'fc2.weight' belongs to none of the 1 layers of metadata 'layers', expected every "
-        + "stored tensor to belong to a layer (is the layer count too small?)");
+    Path file =
+        rewrite(quantize(LayerQuantization.of(Precision.FP32)), Map.of("layers", "1"), t -> t);
+    assertFails(
+        file,
+        "tensor 'fc2.weight' belongs to none of the 1 layers of metadata 'layers', expected every "
+            + "stored tensor to belong to a layer (is the layer count too small?)");
   }
 
   @Test
@@ -135,16 +194,23 @@ class QuantizedModelFilesValidationTest {
     full.tensors().forEach(b::tensor);
     Path file = dir.resolve("ghost.qgen");
     b.build().write(file);
-    assertFails(file, "metadata 'layer.7.name' describes a layer past the 2 of metadata 'layers', expected layer "
-        + "indexes 0..1");
+    assertFails(
+        file,
+        "metadata 'layer.7.name' describes a layer past the 2 of metadata 'layers', expected layer "
+            + "indexes 0..1");
   }
 
   @Test
   void hugeDeclaredShapeIsAModelFileException() throws Exception {
-    Path file = rewrite(quantize(LayerQuantization.of(Precision.FP32)),
-        Map.of("layer.0.in", "100000", "layer.0.out", "100000"), t -> t);
-    assertFails(file, "layer 0 'fc1', metadata 'layer.0.in' and 'layer.0.out': 100000 x 100000 = 10000000000 "
-        + "weights, expected at most 2^31 - 9 (an array-sized layer)");
+    Path file =
+        rewrite(
+            quantize(LayerQuantization.of(Precision.FP32)),
+            Map.of("layer.0.in", "100000", "layer.0.out", "100000"),
+            t -> t);
+    assertFails(
+        file,
+        "layer 0 'fc1', metadata 'layer.0.in' and 'layer.0.out': 100000 x 100000 = 10000000000 "
+            + "weights, expected at most 2^31 - 9 (an array-sized layer)");
   }
 
   @Test
@@ -158,7 +224,8 @@ class QuantizedModelFilesValidationTest {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private Path rewrite(QuantizedModel model, Map<String, String> metadata, UnaryOperator<ModelTensor> tensors)
+  private Path rewrite(
+      QuantizedModel model, Map<String, String> metadata, UnaryOperator<ModelTensor> tensors)
       throws Exception {
     ModelFile full = QuantizedModelFiles.toModelFile(model);
     ModelFile.Builder b = ModelFile.builder();
@@ -170,7 +237,8 @@ class QuantizedModelFilesValidationTest {
   }
 
   private static void assertFails(Path file, String problem) {
-    ModelFileException e = assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
     assertEquals(file + ": " + problem, e.getMessage());
   }
 

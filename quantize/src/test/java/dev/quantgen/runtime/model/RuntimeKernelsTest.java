@@ -19,13 +19,14 @@ import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.numerics.QuantType;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The runtime kernels against the layer contract's reference loops ({@link DenseReference}):
- * integer results bit for bit, float sums within the reassociation bound {@code 2 * gamma_n * sum|w x|}.
+ * integer results bit for bit, float sums within the reassociation bound {@code 2 * gamma_n * sum|w
+ * x|}.
  */
 class RuntimeKernelsTest {
   private static final int[][] SHAPES = {{1, 1}, {7, 3}, {64, 5}, {65, 9}, {130, 17}};
@@ -45,19 +46,29 @@ class RuntimeKernelsTest {
 
   @ParameterizedTest(name = "{0} symmetric={1} perChannel={2} {3} {4}")
   @CsvSource({
-      "INT8, true, true, INTEGER, RELU", "INT8, false, true, INTEGER, NONE", "INT8, true, false, FLOAT, RELU6",
-      "INT8, false, false, FLOAT, NONE", "INT4, true, true, INTEGER, RELU", "INT4, false, true, FLOAT, NONE",
-      "INT4, false, false, INTEGER, RELU6"})
-  void staticKernelMatchesTheReferenceBitForBit(QuantType type, boolean symmetric, boolean perChannel,
-      RequantMode requant, FusedActivation act) {
+    "INT8, true, true, INTEGER, RELU", "INT8, false, true, INTEGER, NONE",
+        "INT8, true, false, FLOAT, RELU6",
+    "INT8, false, false, FLOAT, NONE", "INT4, true, true, INTEGER, RELU",
+        "INT4, false, true, FLOAT, NONE",
+    "INT4, false, false, INTEGER, RELU6"
+  })
+  void staticKernelMatchesTheReferenceBitForBit(
+      QuantType type,
+      boolean symmetric,
+      boolean perChannel,
+      RequantMode requant,
+      FusedActivation act) {
     Random r = new Random(11);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
-      QuantizedDenseConfig config = new QuantizedDenseConfig(type, symmetric, perChannel, 0, ActivationMode.STATIC,
-          requant, act);
-      QuantizedDenseParams p = QuantizedDenseParams.prepare("t", w, config, new ActivationParams(0.02f, -7),
-          new ActivationParams(0.05f, 3));
-      StaticQuantizedLayer kernel = (StaticQuantizedLayer) new PreparedLayer.Quantized("t", p).kernel();
+      QuantizedDenseConfig config =
+          new QuantizedDenseConfig(
+              type, symmetric, perChannel, 0, ActivationMode.STATIC, requant, act);
+      QuantizedDenseParams p =
+          QuantizedDenseParams.prepare(
+              "t", w, config, new ActivationParams(0.02f, -7), new ActivationParams(0.05f, 3));
+      StaticQuantizedLayer kernel =
+          (StaticQuantizedLayer) new PreparedLayer.Quantized("t", p).kernel();
       for (int trial = 0; trial < 20; trial++) {
         byte[] qx = new byte[shape[0]];
         for (int i = 0; i < qx.length; i++) {
@@ -79,14 +90,34 @@ class RuntimeKernelsTest {
   }
 
   @ParameterizedTest(name = "{0} symmetric={1} perChannel={2} block={3}")
-  @CsvSource({"INT8, true, true, 0", "INT8, false, false, 0", "INT4, true, true, 0", "INT4, false, true, 0",
-      "INT4, true, true, 4", "INT4, false, true, 6", "INT4, true, false, 0"})
-  void dynamicKernelMatchesTheReferenceBitForBit(QuantType type, boolean symmetric, boolean perChannel, int block) {
+  @CsvSource({
+    "INT8, true, true, 0",
+    "INT8, false, false, 0",
+    "INT4, true, true, 0",
+    "INT4, false, true, 0",
+    "INT4, true, true, 4",
+    "INT4, false, true, 6",
+    "INT4, true, false, 0"
+  })
+  void dynamicKernelMatchesTheReferenceBitForBit(
+      QuantType type, boolean symmetric, boolean perChannel, int block) {
     Random r = new Random(12);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
-      QuantizedDenseParams p = QuantizedDenseParams.prepare("t", w, new QuantizedDenseConfig(type, symmetric,
-          perChannel, block, ActivationMode.DYNAMIC, RequantMode.INTEGER, FusedActivation.RELU), null, null);
+      QuantizedDenseParams p =
+          QuantizedDenseParams.prepare(
+              "t",
+              w,
+              new QuantizedDenseConfig(
+                  type,
+                  symmetric,
+                  perChannel,
+                  block,
+                  ActivationMode.DYNAMIC,
+                  RequantMode.INTEGER,
+                  FusedActivation.RELU),
+              null,
+              null);
       DenseLayer kernel = new PreparedLayer.Quantized("t", p).kernel();
       for (int trial = 0; trial < 20; trial++) {
         float[] x = TestModels.signedSample(r, shape[0]);
@@ -94,7 +125,8 @@ class RuntimeKernelsTest {
         float[] ya = new float[shape[1]];
         DenseReference.quantized(p, x, ye);
         kernel.forward(x, ya);
-        assertArrayEquals(TestModels.bits(ye), TestModels.bits(ya), "shape " + shape[0] + "x" + shape[1]);
+        assertArrayEquals(
+            TestModels.bits(ye), TestModels.bits(ya), "shape " + shape[0] + "x" + shape[1]);
       }
     }
   }
@@ -102,8 +134,20 @@ class RuntimeKernelsTest {
   @Test
   void dynamicKernelOnAnAllZeroInputGivesTheBias() {
     DenseWeights w = weights(new Random(3), 9, 4);
-    QuantizedDenseParams p = QuantizedDenseParams.prepare("t", w, new QuantizedDenseConfig(QuantType.INT8, true, true,
-        0, ActivationMode.DYNAMIC, RequantMode.INTEGER, FusedActivation.NONE), null, null);
+    QuantizedDenseParams p =
+        QuantizedDenseParams.prepare(
+            "t",
+            w,
+            new QuantizedDenseConfig(
+                QuantType.INT8,
+                true,
+                true,
+                0,
+                ActivationMode.DYNAMIC,
+                RequantMode.INTEGER,
+                FusedActivation.NONE),
+            null,
+            null);
     float[] y = new float[4];
     new PreparedLayer.Quantized("t", p).kernel().forward(new float[9], y);
     assertArrayEquals(w.bias(), y);
@@ -115,8 +159,20 @@ class RuntimeKernelsTest {
     Random r = new Random(13);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
-      QuantizedDenseParams p = QuantizedDenseParams.prepare("t", w, new QuantizedDenseConfig(type, false, true, block,
-          ActivationMode.FLOAT, RequantMode.INTEGER, FusedActivation.NONE), null, null);
+      QuantizedDenseParams p =
+          QuantizedDenseParams.prepare(
+              "t",
+              w,
+              new QuantizedDenseConfig(
+                  type,
+                  false,
+                  true,
+                  block,
+                  ActivationMode.FLOAT,
+                  RequantMode.INTEGER,
+                  FusedActivation.NONE),
+              null,
+              null);
       DenseLayer kernel = new PreparedLayer.Quantized("t", p).kernel();
       float[] x = TestModels.signedSample(r, shape[0]);
       float[] ye = new float[shape[1]];
@@ -126,8 +182,12 @@ class RuntimeKernelsTest {
       for (int c = 0; c < shape[1]; c++) {
         double mass = 0;
         for (int i = 0; i < shape[0]; i++) {
-          mass += Math.abs(x[i] * (p.weight(c, i) - p.zeroPoints()[p.scaleIndex(c, i / p.config().groupSize(shape[0]))])
-              * p.scales()[p.scaleIndex(c, i / p.config().groupSize(shape[0]))]);
+          mass +=
+              Math.abs(
+                  x[i]
+                      * (p.weight(c, i)
+                          - p.zeroPoints()[p.scaleIndex(c, i / p.config().groupSize(shape[0]))])
+                      * p.scales()[p.scaleIndex(c, i / p.config().groupSize(shape[0]))]);
         }
         assertWithinBound(ye[c], ya[c], shape[0], mass + Math.abs(ye[c]));
       }
@@ -165,7 +225,9 @@ class RuntimeKernelsTest {
     // 1 + 2^-11 is a tie between two halves: it rounds to even (1.0), so the output is exactly x.
     DenseWeights w = DenseWeights.of(1, 1, new float[] {1.0f + 0x1p-11f}, null);
     float[] y = new float[1];
-    new PreparedLayer.Fp16("t", Fp16DenseParams.prepare(w, FusedActivation.NONE)).kernel().forward(new float[] {3.0f}, y);
+    new PreparedLayer.Fp16("t", Fp16DenseParams.prepare(w, FusedActivation.NONE))
+        .kernel()
+        .forward(new float[] {3.0f}, y);
     assertEquals(3.0f, y[0]);
   }
 
@@ -175,7 +237,8 @@ class RuntimeKernelsTest {
     Random r = new Random(15);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
-      BinaryDenseParams p = BinaryDenseParams.prepare(w, perChannel, ActivationMode.BINARY, FusedActivation.NONE);
+      BinaryDenseParams p =
+          BinaryDenseParams.prepare(w, perChannel, ActivationMode.BINARY, FusedActivation.NONE);
       DenseLayer kernel = new PreparedLayer.Binary("t", p).kernel();
       for (int trial = 0; trial < 10; trial++) {
         float[] x = TestModels.signedSample(r, shape[0]);
@@ -195,8 +258,9 @@ class RuntimeKernelsTest {
     float[] x = new float[65];
     java.util.Arrays.fill(w, 0.5f);
     java.util.Arrays.fill(x, 2.0f);
-    BinaryDenseParams p = BinaryDenseParams.prepare(DenseWeights.of(65, 1, w, null), true, ActivationMode.BINARY,
-        FusedActivation.NONE);
+    BinaryDenseParams p =
+        BinaryDenseParams.prepare(
+            DenseWeights.of(65, 1, w, null), true, ActivationMode.BINARY, FusedActivation.NONE);
     float[] y = new float[1];
     new PreparedLayer.Binary("t", p).kernel().forward(x, y);
     assertEquals(65 * (0.5f * 2.0f), y[0]);
@@ -207,7 +271,8 @@ class RuntimeKernelsTest {
     Random r = new Random(16);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
-      BinaryDenseParams p = BinaryDenseParams.prepare(w, true, ActivationMode.FLOAT, FusedActivation.RELU);
+      BinaryDenseParams p =
+          BinaryDenseParams.prepare(w, true, ActivationMode.FLOAT, FusedActivation.RELU);
       float[] x = TestModels.signedSample(r, shape[0]);
       float[] ye = new float[shape[1]];
       float[] ya = new float[shape[1]];
@@ -226,9 +291,20 @@ class RuntimeKernelsTest {
   @Test
   void staticKernelQuantizesNanInputToTheZeroPointLikeTheReference() {
     DenseWeights w = weights(new Random(17), 5, 3);
-    QuantizedDenseParams p = QuantizedDenseParams.prepare("t", w, new QuantizedDenseConfig(QuantType.INT8, true, true,
-        0, ActivationMode.STATIC, RequantMode.INTEGER, FusedActivation.NONE), new ActivationParams(0.1f, 4),
-        new ActivationParams(0.1f, 0));
+    QuantizedDenseParams p =
+        QuantizedDenseParams.prepare(
+            "t",
+            w,
+            new QuantizedDenseConfig(
+                QuantType.INT8,
+                true,
+                true,
+                0,
+                ActivationMode.STATIC,
+                RequantMode.INTEGER,
+                FusedActivation.NONE),
+            new ActivationParams(0.1f, 4),
+            new ActivationParams(0.1f, 0));
     float[] x = {Float.NaN, 0.0f, 0.0f, 0.0f, 0.0f};
     float[] ye = new float[3];
     float[] ya = new float[3];
@@ -239,21 +315,35 @@ class RuntimeKernelsTest {
 
   @Test
   void kernelsRejectBuffersOfTheWrongLength() {
-    DenseLayer kernel = new PreparedLayer.Fp32("t", weights(new Random(1), 4, 2), FusedActivation.NONE).kernel();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> kernel.forward(new float[3], new float[2]));
+    DenseLayer kernel =
+        new PreparedLayer.Fp32("t", weights(new Random(1), 4, 2), FusedActivation.NONE).kernel();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> kernel.forward(new float[3], new float[2]));
     assertEquals("x: expected length 4, got 3", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(new float[4], new float[5]));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> kernel.forward(new float[4], new float[5]));
     assertEquals("y: expected length 2, got 5", e.getMessage());
   }
 
-  /** {@code |a - b| <= 2 * gamma_n * mass} with {@code gamma_n = n u / (1 - n u)}, {@code u = 2^-24}. */
+  /**
+   * {@code |a - b| <= 2 * gamma_n * mass} with {@code gamma_n = n u / (1 - n u)}, {@code u =
+   * 2^-24}.
+   */
   private static void assertWithinBound(float reference, float actual, int n, double mass) {
     double u = 0x1p-24;
     double gamma = (n + 2) * u / (1 - (n + 2) * u);
     double bound = 2 * gamma * mass;
-    assertTrue(Math.abs(reference - actual) <= bound,
-        "reference " + reference + " vs kernel " + actual + ": difference " + Math.abs(reference - actual)
-            + " > bound " + bound);
+    assertTrue(
+        Math.abs(reference - actual) <= bound,
+        "reference "
+            + reference
+            + " vs kernel "
+            + actual
+            + ": difference "
+            + Math.abs(reference - actual)
+            + " > bound "
+            + bound);
   }
 }

@@ -19,37 +19,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many threads share one loaded model of each precision for a bounded time; every result must equal,
- * bit for bit, what a single thread computed before the run, and the used heap after a forced GC must
- * not grow (a per-call leak of even a few bytes over hundreds of thousands of calls would show).
+ * Many threads share one loaded model of each precision for a bounded time; every result must
+ * equal, bit for bit, what a single thread computed before the run, and the used heap after a
+ * forced GC must not grow (a per-call leak of even a few bytes over hundreds of thousands of calls
+ * would show).
  *
- * <p>The model has the Fashion MLP's shape (784-256-128-10), seeded random weights, quantized and then
- * saved and loaded again, so the shared object is what an application gets from a file. The run
- * length is {@code -Dquantgen.loadSeconds} (default 10), the thread count
- * {@code -Dquantgen.loadThreads} (default 16).
+ * <p>The model has the Fashion MLP's shape (784-256-128-10), seeded random weights, quantized and
+ * then saved and loaded again, so the shared object is what an application gets from a file. The
+ * run length is {@code -Dquantgen.loadSeconds} (default 10), the thread count {@code
+ * -Dquantgen.loadThreads} (default 16).
  */
 class SustainedLoadTest {
   private static final int INPUTS = 64;
+
   /** Heap growth allowed after the run: GC noise (thread stacks and JIT data live off-heap). */
   private static final long HEAP_GROWTH_BOUND = 8L << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** One shared model and the single-thread answers it must give. */
-  private record Target(String name, QuantizedModel model, float[][] inputs, int[][] expectedBits) {}
+  private record Target(
+      String name, QuantizedModel model, float[][] inputs, int[][] expectedBits) {}
 
   @Test
   void sharedModelsGiveSingleThreadResultsUnderSustainedLoadWithoutHeapGrowth() throws Exception {
     int threads = Integer.getInteger("quantgen.loadThreads", 16);
-    long millis = (long) (Double.parseDouble(System.getProperty("quantgen.loadSeconds", "10")) * 1000);
+    long millis =
+        (long) (Double.parseDouble(System.getProperty("quantgen.loadSeconds", "10")) * 1000);
     FloatModel floatModel = TestModels.random(909, 784, 256, 128, 10);
     float[] calibration = TestModels.samples(910, 64, 784);
     List<Target> targets = new ArrayList<>();
     Random random = new Random(911);
-    for (PtqConfig config : List.of(PtqConfig.of(Precision.INT8), PtqConfig.of(Precision.INT4),
-        PtqConfig.of(Precision.FP32))) {
-      QuantizedModel quantized = PostTrainingQuantizer.quantize(floatModel, config, calibration, 64);
+    for (PtqConfig config :
+        List.of(
+            PtqConfig.of(Precision.INT8),
+            PtqConfig.of(Precision.INT4),
+            PtqConfig.of(Precision.FP32))) {
+      QuantizedModel quantized =
+          PostTrainingQuantizer.quantize(floatModel, config, calibration, 64);
       Path file = dir.resolve(targets.size() + ".qgm");
       QuantizedModelFiles.save(quantized, file);
       QuantizedModel loaded = QuantizedModelFiles.load(file);
@@ -75,24 +82,27 @@ class SustainedLoadTest {
     long deadline = begin + millis * 1_000_000L;
     for (int t = 0; t < threads; t++) {
       Random own = new Random(1000 + t);
-      Thread worker = new Thread(() -> {
-        float[] y = new float[10];
-        try {
-          start.await();
-          while (System.nanoTime() < deadline) {
-            // Every thread hits every model, in a thread-specific random order.
-            Target target = targets.get(own.nextInt(targets.size()));
-            int i = own.nextInt(INPUTS);
-            target.model().forward(target.inputs()[i], y);
-            requests.incrementAndGet();
-            if (!java.util.Arrays.equals(TestModels.bits(y), target.expectedBits()[i])) {
-              mismatches.incrementAndGet();
-            }
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }, "load-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                float[] y = new float[10];
+                try {
+                  start.await();
+                  while (System.nanoTime() < deadline) {
+                    // Every thread hits every model, in a thread-specific random order.
+                    Target target = targets.get(own.nextInt(targets.size()));
+                    int i = own.nextInt(INPUTS);
+                    target.model().forward(target.inputs()[i], y);
+                    requests.incrementAndGet();
+                    if (!java.util.Arrays.equals(TestModels.bits(y), target.expectedBits()[i])) {
+                      mismatches.incrementAndGet();
+                    }
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "load-" + t);
       workers.add(worker);
       worker.start();
     }
@@ -103,18 +113,31 @@ class SustainedLoadTest {
     double seconds = (System.nanoTime() - begin) / 1e9;
     long heapAfter = usedHeapAfterGc(memory);
 
-    System.out.printf(Locale.ROOT, "[load] models %s; threads %d; requests %,d in %.1f s (%,.0f/s); "
-        + "mismatches %d; used heap after GC %,d -> %,d bytes (growth %,d)%n",
-        targets.stream().map(Target::name).toList(), threads, requests.get(), seconds, requests.get() / seconds,
-        mismatches.get(), heapBefore, heapAfter, heapAfter - heapBefore);
+    System.out.printf(
+        Locale.ROOT,
+        "[load] models %s; threads %d; requests %,d in %.1f s (%,.0f/s); "
+            + "mismatches %d; used heap after GC %,d -> %,d bytes (growth %,d)%n",
+        targets.stream().map(Target::name).toList(),
+        threads,
+        requests.get(),
+        seconds,
+        requests.get() / seconds,
+        mismatches.get(),
+        heapBefore,
+        heapAfter,
+        heapAfter - heapBefore);
     assertTrue(failures.isEmpty(), () -> "worker failed: " + failures);
     assertEquals(0, mismatches.get(), "results differing from the single-thread reference");
     assertTrue(requests.get() >= threads, "every thread ran at least once");
-    assertTrue(heapAfter - heapBefore <= HEAP_GROWTH_BOUND,
-        () -> "used heap grew by " + (heapAfter - heapBefore) + " bytes, bound " + HEAP_GROWTH_BOUND);
+    assertTrue(
+        heapAfter - heapBefore <= HEAP_GROWTH_BOUND,
+        () ->
+            "used heap grew by " + (heapAfter - heapBefore) + " bytes, bound " + HEAP_GROWTH_BOUND);
   }
 
-  /** Used heap after a few forced collections (one {@code System.gc()} may leave floating garbage). */
+  /**
+   * Used heap after a few forced collections (one {@code System.gc()} may leave floating garbage).
+   */
   private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int k = 0; k < 3; k++) {

@@ -59,13 +59,16 @@ public final class TestModels {
   public static void assertSameModel(QuantizedModel expected, QuantizedModel actual) {
     assertEquals(expected.size(), actual.size());
     for (int k = 0; k < expected.size(); k++) {
-      assertEquals(QuantizedModelFiles.toModelFile(QuantizedModel.of(List.of(expected.layer(k)))),
-          QuantizedModelFiles.toModelFile(QuantizedModel.of(List.of(actual.layer(k)))), "layer " + k);
+      assertEquals(
+          QuantizedModelFiles.toModelFile(QuantizedModel.of(List.of(expected.layer(k)))),
+          QuantizedModelFiles.toModelFile(QuantizedModel.of(List.of(actual.layer(k)))),
+          "layer " + k);
     }
   }
 
   /** Asserts bit-identical outputs of two models on {@code count} inputs. */
-  public static void assertSameOutputs(QuantizedModel a, QuantizedModel b, float[] samples, int count) {
+  public static void assertSameOutputs(
+      QuantizedModel a, QuantizedModel b, float[] samples, int count) {
     int in = a.inputSize();
     float[] x = new float[in];
     float[] ya = new float[a.outputSize()];

@@ -12,25 +12,28 @@ import jdk.incubator.vector.VectorSpecies;
  * and each input value broadcast once per tile. Per tap and input channel the tile does {@code
  * PIXELS * vectors} fused multiply-adds for {@code vectors} loads and {@code PIXELS} broadcasts.
  *
- * <p>The vector width is {@link VectorShapes#FLOATS} (the one width choice of every kernel;
- * {@code quantgen.vectorBits} forces 256 or 512), fixed when the JVM starts (a {@code static
- * final}, so C2 compiles every operation to one instruction). The epilogue stores the tile's sums, then adds
- * the bias and clamps to the activation's range while writing them and writes the tile back to the {@code [M, OH, OW]} output.
+ * <p>The vector width is {@link VectorShapes#FLOATS} (the one width choice of every kernel; {@code
+ * quantgen.vectorBits} forces 256 or 512), fixed when the JVM starts (a {@code static final}, so C2
+ * compiles every operation to one instruction). The epilogue stores the tile's sums, then adds the
+ * bias and clamps to the activation's range while writing them and writes the tile back to the
+ * {@code [M, OH, OW]} output.
  *
  * <p>Sums are reassociated against {@link Conv2d} (order kernel row, kernel column, input channel,
- * each step a fused multiply-add), so an output differs from the reference by at most {@code
- * 2 gamma(n) sum |w x|}, {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}, {@code n} the fan-in.
+ * each step a fused multiply-add), so an output differs from the reference by at most {@code 2
+ * gamma(n) sum |w x|}, {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}, {@code n} the fan-in.
  */
 final class VectorFloatConv implements FloatConv {
   private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
   private static final int L = S.length();
   private static final VectorSpecies<Byte> CODES = VectorShapes.BYTES_PER_INT;
+
   /** Output positions per register tile. */
   static final int PIXELS = 6;
 
   private final FloatConvPlan plan;
   private final int vectors;
   private final ThreadLocal<float[][]> scratch;
+
   /**
    * Per-channel mode ({@code C / groups == 1}: depthwise layers and single-input-channel first
    * layers): {@code [M][tap]} weights, else null. Each output channel reads one input plane, so a
@@ -38,34 +41,47 @@ final class VectorFloatConv implements FloatConv {
    * by one broadcast weight per tap: {@code taps} multiply-adds per vector, no channel blocking.
    */
   private final float[] channelWeights;
+
   private final float[] channelBias;
 
   /**
-   * @param perChannel the per-channel kernel (needs {@code C / groups == 1}) instead of the blocked one
-   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
-   *     the scalar kernel is the faster one
-   * @throws IllegalArgumentException if {@code perChannel} and a group has more than one input channel
+   * @param perChannel the per-channel kernel (needs {@code C / groups == 1}) instead of the blocked
+   *     one
+   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits,
+   *     where the scalar kernel is the faster one
+   * @throws IllegalArgumentException if {@code perChannel} and a group has more than one input
+   *     channel
    */
-  VectorFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation, boolean perChannel) {
+  VectorFloatConv(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation, boolean perChannel) {
     if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
-      throw new UnsupportedOperationException("preferred vector size is "
-          + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
+      throw new UnsupportedOperationException(
+          "preferred vector size is "
+              + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+              + " bits, need 256");
     }
     if (perChannel && g.channelsPerGroup() != 1) {
-      throw new IllegalArgumentException("per-channel kernel: C / groups = " + g.channelsPerGroup() + ", expected 1");
+      throw new IllegalArgumentException(
+          "per-channel kernel: C / groups = " + g.channelsPerGroup() + ", expected 1");
     }
     this.vectors = g.outputsPerGroup() > L ? 2 : 1;
     this.plan = new FloatConvPlan(g, weights, bias, activation, vectors * L, PIXELS);
     this.channelWeights = perChannel ? weights.clone() : null;
-    this.channelBias = perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
-    this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[plan.paddedLength],
-        new float[PIXELS * plan.block]});
+    this.channelBias =
+        perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
+    this.scratch =
+        ThreadLocal.withInitial(
+            () -> new float[][] {new float[plan.paddedLength], new float[PIXELS * plan.block]});
   }
 
   @Override
   public String name() {
-    return "vector(" + S.vectorBitSize() + " bit) " + (channelWeights != null ? "per channel, " + L + " positions"
-        : vectors + "x" + L + " channels x " + PIXELS + " pixels");
+    return "vector("
+        + S.vectorBitSize()
+        + " bit) "
+        + (channelWeights != null
+            ? "per channel, " + L + " positions"
+            : vectors + "x" + L + " channels x " + PIXELS + " pixels");
   }
 
   @Override
@@ -105,7 +121,8 @@ final class VectorFloatConv implements FloatConv {
   }
 
   private static void centreLanes(byte[] q, int from, int zeroPoint, float[] padded, int to) {
-    ((FloatVector) ByteVector.fromArray(CODES, q, from).convertShape(VectorOperators.B2F, S, 0)).sub(zeroPoint)
+    ((FloatVector) ByteVector.fromArray(CODES, q, from).convertShape(VectorOperators.B2F, S, 0))
+        .sub(zeroPoint)
         .intoArray(padded, to);
   }
 
@@ -135,9 +152,10 @@ final class VectorFloatConv implements FloatConv {
   /**
    * Per output channel and output row: vectors of {@code L} positions when the row is contiguous in
    * the input (stride 1 along it) and at least a vector long, the last vector moved back to end at
-   * the row's end (it recomputes a few positions to the same values); other rows position by position.
-   * Each position sums its taps in the order (ky, kx) with fused multiply-adds, then bias and the
-   * activation's clamp (a scalar pass over the row, see {@link #channelLanes}), as the blocked kernel does.
+   * the row's end (it recomputes a few positions to the same values); other rows position by
+   * position. Each position sums its taps in the order (ky, kx) with fused multiply-adds, then bias
+   * and the activation's clamp (a scalar pass over the row, see {@link #channelLanes}), as the
+   * blocked kernel does.
    */
   private void runPerChannel(float[] xp, float[] y) {
     FloatConvPlan p = plan;
@@ -190,8 +208,16 @@ final class VectorFloatConv implements FloatConv {
    * {@link #channelLanes} for four channels of one group ({@code w0} the first one's taps, outputs
    * {@code plane} apart): each tap's input vector is loaded once for the four.
    */
-  private static void channelLanes4(float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y,
-      int out, int plane) {
+  private static void channelLanes4(
+      float[] xp,
+      int at,
+      float[] w,
+      int w0,
+      int taps,
+      int[] tapOffsets,
+      float[] y,
+      int out,
+      int plane) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -212,20 +238,23 @@ final class VectorFloatConv implements FloatConv {
   /**
    * {@code L} consecutive positions of one channel from padded cell {@code at}: the taps' raw sums,
    * stored (bias and clamp follow per row, scalar: a vector epilogue here, {@code add(bias).max(lo)
-   * .min(hi)}, made C2 give up the byte-store intrinsic of {@code VectorInt8Rows.requantizeLanes} in
-   * the same JVM, 619 KB boxed per INT8 CNN call).
+   * .min(hi)}, made C2 give up the byte-store intrinsic of {@code VectorInt8Rows.requantizeLanes}
+   * in the same JVM, 619 KB boxed per INT8 CNN call).
    */
-  private static void channelLanes(float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y,
-      int out) {
+  private static void channelLanes(
+      float[] xp, int at, float[] w, int w0, int taps, int[] tapOffsets, float[] y, int out) {
     FloatVector acc = FloatVector.zero(S);
     for (int t = 0; t < taps; t++) {
-      acc = FloatVector.fromArray(S, xp, at + tapOffsets[t]).fma(FloatVector.broadcast(S, w[w0 + t]), acc);
+      acc =
+          FloatVector.fromArray(S, xp, at + tapOffsets[t])
+              .fma(FloatVector.broadcast(S, w[w0 + t]), acc);
     }
     acc.intoArray(y, out);
   }
 
   /** Two vectors of channels by six positions: 12 accumulators, 2 weight vectors, 1 broadcast. */
-  private static void tile2x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
+  private static void tile2x6(
+      FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
     float[] w = p.panels[group * p.blocks + b];
     int[] field = p.fieldOffsets;
     int channelOffset = group * p.groupStride;
@@ -248,7 +277,8 @@ final class VectorFloatConv implements FloatConv {
     FloatVector a41 = zero;
     FloatVector a50 = zero;
     FloatVector a51 = zero;
-    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2
+    // proves
     // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
     for (int wi = 0, k = 0; wi <= w.length - 2 * L; wi += 2 * L, k++) {
       FloatVector w0 = FloatVector.fromArray(S, w, wi);
@@ -288,7 +318,8 @@ final class VectorFloatConv implements FloatConv {
   }
 
   /** One vector of channels by six positions. */
-  private static void tile1x6(FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
+  private static void tile1x6(
+      FloatConvPlan p, float[] xp, int group, int b, int pixel, float[] tile) {
     float[] w = p.panels[group * p.blocks + b];
     int[] field = p.fieldOffsets;
     int channelOffset = group * p.groupStride;
@@ -305,7 +336,8 @@ final class VectorFloatConv implements FloatConv {
     FloatVector a3 = zero;
     FloatVector a4 = zero;
     FloatVector a5 = zero;
-    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2 proves
+    // The loop runs over the panel itself (bounded by its length, stepping a constant), so C2
+    // proves
     // every weight load in range once, before the loop; a check left inside defeats the intrinsics.
     for (int wi = 0, k = 0; wi <= w.length - L; wi += L, k++) {
       FloatVector w0 = FloatVector.fromArray(S, w, wi);
@@ -326,12 +358,13 @@ final class VectorFloatConv implements FloatConv {
   }
 
   /**
-   * Writes {@code pixels} positions of the tile ({@code [pixel][block]} raw sums) to {@code y [M, OH,
-   * OW]}: bias, then the activation as a clamp. Scalar on purpose: C2 inlines a bounded amount of
-   * Vector API code per method, and a vector epilogue in the tile methods pushes their fused
+   * Writes {@code pixels} positions of the tile ({@code [pixel][block]} raw sums) to {@code y [M,
+   * OH, OW]}: bias, then the activation as a clamp. Scalar on purpose: C2 inlines a bounded amount
+   * of Vector API code per method, and a vector epilogue in the tile methods pushes their fused
    * multiply-adds past it (they then run boxed, a hundred times slower).
    */
-  private static void store(FloatConvPlan p, float[] tile, int group, int b, int pixel, int pixels, float[] y) {
+  private static void store(
+      FloatConvPlan p, float[] tile, int group, int b, int pixel, int pixels, float[] y) {
     int live = p.live(b);
     int firstOut = group * p.mpg + b * p.block;
     int plane = p.plane;

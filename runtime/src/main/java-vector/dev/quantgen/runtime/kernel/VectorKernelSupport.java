@@ -17,16 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link KernelSupport} on the Vector API at the width {@link VectorShapes} chooses (512 bits on
- * AVX-512, 256 on AVX2), compiled on its own with
- * {@code --add-modules jdk.incubator.vector} and loaded by name from {@link Kernels}, so nothing
- * else links the incubator module. Each method is a vector body plus the scalar tail of {@link
- * ScalarKernelSupport}'s arithmetic.
+ * AVX-512, 256 on AVX2), compiled on its own with {@code --add-modules jdk.incubator.vector} and
+ * loaded by name from {@link Kernels}, so nothing else links the incubator module. Each method is a
+ * vector body plus the scalar tail of {@link ScalarKernelSupport}'s arithmetic.
  *
  * <p>Int8 and int4 products widen each byte straight to an int32 lane (one instruction) and
- * multiply and add there: the same exact integers as the scalar loop, for any int8 values. (Products
- * in 16-bit lanes, widened to int32 afterwards, were tried first; the short-to-int conversion of a
- * half-width vector was the call C2 most often left un-intrinsified, see below, and the int32 form
- * measured as fast or faster on Zen 5.)
+ * multiply and add there: the same exact integers as the scalar loop, for any int8 values.
+ * (Products in 16-bit lanes, widened to int32 afterwards, were tried first; the short-to-int
+ * conversion of a half-width vector was the call C2 most often left un-intrinsified, see below, and
+ * the int32 form measured as fast or faster on Zen 5.)
  *
  * <p><b>No method of this class takes or returns a vector.</b> C2 inlines a call only while the
  * caller's graph is under its node budget ({@code NodeCountInliningCutoff}); the Vector API's own
@@ -34,9 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * that was not inlined is boxed: an object per vector per loop step. Which calls hit the budget
  * depends on the type profiles earlier work left in the same JVM: with an INT4 model run before an
  * INT8 one, the INT8 GEMV allocated 326 KB per call and ran 2 to 4 times slower in 4 runs of 5
- * ({@code -XX:+PrintInlining}: {@code toInts ... NodeCountInliningCutoff}; JFR allocation samples in
- * {@code AbstractVector.convert0}). So conversions are written out in each loop, and float lane sums
- * go through a per-thread array ({@link #sumLanes}).
+ * ({@code -XX:+PrintInlining}: {@code toInts ... NodeCountInliningCutoff}; JFR allocation samples
+ * in {@code AbstractVector.convert0}). So conversions are written out in each loop, and float lane
+ * sums go through a per-thread array ({@link #sumLanes}).
  *
  * <p>For the same reason a one-row product ({@link #dotFloat}, {@link #dotSigns}, {@link #dotInt8},
  * {@link #dotHalf}) runs through its four-row kernel with a row stride of 0 (the same row four
@@ -58,8 +57,8 @@ import jdk.incubator.vector.VectorSpecies;
  * samples runs an outer-product register tile over it, four broadcast inputs times two weight
  * vectors per step: the accumulators are output rows, so there are no lane sums, and the int32
  * results come out of the float sums exactly (see {@link #PANEL_CHUNK}). The JDK's Vector API has
- * no integer dot-product instruction (VNNI's {@code vpdpbusd}), so float FMAs on converted panels are
- * the fastest exact product reachable here.
+ * no integer dot-product instruction (VNNI's {@code vpdpbusd}), so float FMAs on converted panels
+ * are the fastest exact product reachable here.
  */
 final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
@@ -68,15 +67,19 @@ final class VectorKernelSupport implements KernelSupport {
   private static final VectorSpecies<Byte> BI = VectorShapes.BYTES_PER_INT;
   private static final VectorSpecies<Long> LO = VectorShapes.LONGS;
 
-  /** Weight rows a batched product converts to floats at a time (one tile, reused by every sample). */
+  /**
+   * Weight rows a batched product converts to floats at a time (one tile, reused by every sample).
+   */
   private static final int TILE_ROWS = 4;
+
   /**
    * Inputs a batched product sums in float lanes before converting to int32: a chunk holds at most
-   * {@code GEMM_CHUNK} products of magnitude at most {@code 128 * 128 = 2^14}, so every partial sum,
-   * in any lane and in any order of the final reduction, is an integer of magnitude at most {@code
-   * 1024 * 2^14 = 2^24}, which float32 holds exactly; an FMA or add of exact integers whose result
-   * is representable is exact, so the chunk's float sum equals the int32 one, whatever order {@code
-   * reduceLanes} adds in. A multiple of 16, so a chunk ends on a vector boundary at either width.
+   * {@code GEMM_CHUNK} products of magnitude at most {@code 128 * 128 = 2^14}, so every partial
+   * sum, in any lane and in any order of the final reduction, is an integer of magnitude at most
+   * {@code 1024 * 2^14 = 2^24}, which float32 holds exactly; an FMA or add of exact integers whose
+   * result is representable is exact, so the chunk's float sum equals the int32 one, whatever order
+   * {@code reduceLanes} adds in. A multiple of 16, so a chunk ends on a vector boundary at either
+   * width.
    */
   static final int GEMM_CHUNK = 1024;
 
@@ -84,13 +87,15 @@ final class VectorKernelSupport implements KernelSupport {
   private final ThreadLocal<GemmScratch> gemmScratch = ThreadLocal.withInitial(GemmScratch::new);
 
   /**
-   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits, where
-   *     this implementation would be slower than the scalar one
+   * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits,
+   *     where this implementation would be slower than the scalar one
    */
   VectorKernelSupport() {
     if (IntVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
       throw new UnsupportedOperationException(
-          "preferred vector size is " + IntVector.SPECIES_PREFERRED.vectorBitSize() + " bits, need 256");
+          "preferred vector size is "
+              + IntVector.SPECIES_PREFERRED.vectorBitSize()
+              + " bits, need 256");
     }
   }
 
@@ -112,7 +117,15 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
-  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff,
+  private static void float4(
+      float[] w,
+      int off,
+      int stride,
+      float[] x,
+      int xOff,
+      int n,
+      float[] out,
+      int outOff,
       float[] lanes) {
     int o1 = off + stride;
     int o2 = o1 + stride;
@@ -152,7 +165,8 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+  public void gemmFloat(
+      float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
     float[] lanes = gemmScratch.get().lanes;
     int r = rowFrom;
     for (; r + 4 <= rowTo; r += 4) {
@@ -166,7 +180,8 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+  public void gemmHalf(
+      short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
     GemmScratch s = gemmScratch.get();
     float[] tile = s.tile(TILE_ROWS * n);
     int r = rowFrom;
@@ -185,24 +200,28 @@ final class VectorKernelSupport implements KernelSupport {
 
   /**
    * {@code n} binary16 values from {@code w[off]} decoded exactly into {@code t[tOff]}: the
-   * magnitude bits shifted into a float's place read as
-   * {@code value * 2^-112} for normal and subnormal halves alike, so one multiply by {@code 2^112}
-   * (exact, a power of two) gives the value; infinities and NaNs (exponent 31) get the float
-   * exponent 255 with the same significand (OR-ed in: the scaled value keeps the significand); the
-   * sign is copied last.
+   * magnitude bits shifted into a float's place read as {@code value * 2^-112} for normal and
+   * subnormal halves alike, so one multiply by {@code 2^112} (exact, a power of two) gives the
+   * value; infinities and NaNs (exponent 31) get the float exponent 255 with the same significand
+   * (OR-ed in: the scaled value keeps the significand); the sign is copied last.
    */
   private static void halvesToFloats(short[] w, int off, float[] t, int tOff, int n) {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      IntVector h = (IntVector) ShortVector.fromArray(SI, w, off + i).convertShape(VectorOperators.S2I, I, 0);
+      IntVector h =
+          (IntVector) ShortVector.fromArray(SI, w, off + i).convertShape(VectorOperators.S2I, I, 0);
       IntVector magnitude = h.and(0x7FFF);
       IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
       IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
       // (magnitude + 0x8400) >>> 16 is 1 exactly for exponent 31 (magnitude 0x7C00 to 0x7FFF), so
       // its negation masks in the float exponent 255, without a compare and blend
-      IntVector special = magnitude.add(0x8400).lanewise(VectorOperators.LSHR, 16).neg().and(0x7F80_0000);
-      finite.or(special).or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+      IntVector special =
+          magnitude.add(0x8400).lanewise(VectorOperators.LSHR, 16).neg().and(0x7F80_0000);
+      finite
+          .or(special)
+          .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16))
+          .reinterpretAsFloats()
           .intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
@@ -211,22 +230,40 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Four float rows from {@code w[off]} (stride {@code n}) times every sample: two samples per pass,
-   * so each weight load feeds two FMAs. Each (row, sample) has its own accumulator, summed in the
-   * same order as {@link #float4}, so every value equals the GEMV's bit for bit.
+   * Four float rows from {@code w[off]} (stride {@code n}) times every sample: two samples per
+   * pass, so each weight load feeds two FMAs. Each (row, sample) has its own accumulator, summed in
+   * the same order as {@link #float4}, so every value equals the GEMV's bit for bit.
    */
-  private static void floatRowsTimesBatch(float[] w, int off, int n, float[] x, int batch, float[] out,
-      int outStride, int r, float[] lanes) {
+  private static void floatRowsTimesBatch(
+      float[] w,
+      int off,
+      int n,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride,
+      int r,
+      float[] lanes) {
     int b = 0;
     for (; b + 2 <= batch; b += 2) {
-      float4x2(w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r, lanes);
+      float4x2(
+          w, off, n, x, b * n, (b + 1) * n, out, b * outStride + r, (b + 1) * outStride + r, lanes);
     }
     if (b < batch) {
       float4(w, off, n, x, b * n, n, out, b * outStride + r, lanes);
     }
   }
 
-  private static void float4x2(float[] w, int off, int n, float[] x, int x0, int x1, float[] out, int o0, int o1,
+  private static void float4x2(
+      float[] w,
+      int off,
+      int n,
+      float[] x,
+      int x0,
+      int x1,
+      float[] out,
+      int o0,
+      int o1,
       float[] lanes) {
     int w1 = off + n;
     int w2 = w1 + n;
@@ -260,8 +297,14 @@ final class VectorKernelSupport implements KernelSupport {
     a11.intoArray(lanes, 5 * l);
     a12.intoArray(lanes, 6 * l);
     a13.intoArray(lanes, 7 * l);
-    float s00 = sumLanes(lanes, 0), s01 = sumLanes(lanes, 1), s02 = sumLanes(lanes, 2), s03 = sumLanes(lanes, 3);
-    float s10 = sumLanes(lanes, 4), s11 = sumLanes(lanes, 5), s12 = sumLanes(lanes, 6), s13 = sumLanes(lanes, 7);
+    float s00 = sumLanes(lanes, 0),
+        s01 = sumLanes(lanes, 1),
+        s02 = sumLanes(lanes, 2),
+        s03 = sumLanes(lanes, 3);
+    float s10 = sumLanes(lanes, 4),
+        s11 = sumLanes(lanes, 5),
+        s12 = sumLanes(lanes, 6),
+        s13 = sumLanes(lanes, 7);
     for (; i < n; i++) {
       float xa = x[x0 + i];
       float xb = x[x1 + i];
@@ -284,7 +327,10 @@ final class VectorKernelSupport implements KernelSupport {
     out[o1 + 3] = s13;
   }
 
-  /** Lane {@code j} holds {@code 31 - j}: shifting a broadcast word left by it puts bit {@code j} in the sign bit. */
+  /**
+   * Lane {@code j} holds {@code 31 - j}: shifting a broadcast word left by it puts bit {@code j} in
+   * the sign bit.
+   */
   private static final IntVector SIGN_SHIFTS = IntVector.fromArray(I, signShifts(), 0);
 
   /** The float sign bit. */
@@ -311,7 +357,8 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+  public void dotSigns4(
+      long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
     float[] lanes = gemmScratch.get().lanes;
     int o1 = off + words;
     int o2 = o1 + words;
@@ -325,14 +372,22 @@ final class VectorKernelSupport implements KernelSupport {
       IntVector xi = xv.reinterpretAsInts();
       int word = i >>> 6;
       int shift = i & 63;
-      IntVector f0 = IntVector.broadcast(I, (int) (w[off + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
-      IntVector f1 = IntVector.broadcast(I, (int) (w[o1 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
-      IntVector f2 = IntVector.broadcast(I, (int) (w[o2 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
-      IntVector f3 = IntVector.broadcast(I, (int) (w[o3 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
-      acc0 = acc0.add(xi.lanewise(VectorOperators.XOR, f0.not().and(SIGN_BIT)).reinterpretAsFloats());
-      acc1 = acc1.add(xi.lanewise(VectorOperators.XOR, f1.not().and(SIGN_BIT)).reinterpretAsFloats());
-      acc2 = acc2.add(xi.lanewise(VectorOperators.XOR, f2.not().and(SIGN_BIT)).reinterpretAsFloats());
-      acc3 = acc3.add(xi.lanewise(VectorOperators.XOR, f3.not().and(SIGN_BIT)).reinterpretAsFloats());
+      IntVector f0 =
+          IntVector.broadcast(I, (int) (w[off + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f1 =
+          IntVector.broadcast(I, (int) (w[o1 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f2 =
+          IntVector.broadcast(I, (int) (w[o2 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector f3 =
+          IntVector.broadcast(I, (int) (w[o3 + word] >>> shift)).lanewise(LSHL, SIGN_SHIFTS);
+      acc0 =
+          acc0.add(xi.lanewise(VectorOperators.XOR, f0.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc1 =
+          acc1.add(xi.lanewise(VectorOperators.XOR, f1.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc2 =
+          acc2.add(xi.lanewise(VectorOperators.XOR, f2.not().and(SIGN_BIT)).reinterpretAsFloats());
+      acc3 =
+          acc3.add(xi.lanewise(VectorOperators.XOR, f3.not().and(SIGN_BIT)).reinterpretAsFloats());
     }
     acc0.intoArray(lanes, 0);
     acc1.intoArray(lanes, F.length());
@@ -362,7 +417,15 @@ final class VectorKernelSupport implements KernelSupport {
    * #dotSigns4}, so every value equals it bit for bit.
    */
   @Override
-  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+  public void gemmSigns(
+      long[] w,
+      int words,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
       int outStride) {
     if (batch < SIGNS_TILE_BATCH) {
       // too few samples to pay for decoding the rows to floats: sign flips straight from the bits
@@ -398,9 +461,12 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
-      IntVector f = IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
-          .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
-      one.reinterpretAsInts().lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT)).reinterpretAsFloats()
+      IntVector f =
+          IntVector.broadcast(I, (int) (w[off + (i >>> 6)] >>> (i & 63)))
+              .lanewise(VectorOperators.LSHL, SIGN_SHIFTS);
+      one.reinterpretAsInts()
+          .lanewise(VectorOperators.XOR, f.not().and(SIGN_BIT))
+          .reinterpretAsFloats()
           .intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
@@ -421,7 +487,8 @@ final class VectorKernelSupport implements KernelSupport {
    * integer; then the zero point and the int8 clamp in int lanes.
    */
   @Override
-  public void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
+  public void quantizeInt8(
+      float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += F.length()) {
@@ -433,15 +500,23 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * One vector of {@link #quantizeInt8}: true division, NaN to 0, clamped to +-1024 (beyond which the
-   * int8 result saturates either way) so the {@link #MAGIC} addition rounds half to even exactly,
-   * zero point, saturation, then narrowed to bytes in one conversion.
+   * One vector of {@link #quantizeInt8}: true division, NaN to 0, clamped to +-1024 (beyond which
+   * the int8 result saturates either way) so the {@link #MAGIC} addition rounds half to even
+   * exactly, zero point, saturation, then narrowed to bytes in one conversion.
    */
-  private static void quantizeLanes(float[] x, int xOff, float scale, int zeroPoint, byte[] q, int qOff) {
+  private static void quantizeLanes(
+      float[] x, int xOff, float scale, int zeroPoint, byte[] q, int qOff) {
     FloatVector v = FloatVector.fromArray(F, x, xOff).div(scale);
     v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
-    v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(zeroPoint).max(-128).min(127)
-        .convertShape(VectorOperators.I2B, BI, 0).reinterpretAsBytes().intoArray(q, qOff);
+    v.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(zeroPoint)
+        .max(-128)
+        .min(127)
+        .convertShape(VectorOperators.I2B, BI, 0)
+        .reinterpretAsBytes()
+        .intoArray(q, qOff);
   }
 
   @Override
@@ -479,9 +554,12 @@ final class VectorKernelSupport implements KernelSupport {
     return hi;
   }
 
-  /** One pass over each sample for both ends of its range (the lanes of {@link #finiteExtremes}). */
+  /**
+   * One pass over each sample for both ends of its range (the lanes of {@link #finiteExtremes}).
+   */
   @Override
-  public void quantizeDynamic(float[] x, int batch, int n, byte[] q, float[] scales, int[] zeroPoints) {
+  public void quantizeDynamic(
+      float[] x, int batch, int n, byte[] q, float[] scales, int[] zeroPoints) {
     int bound = F.loopBound(n);
     float[] lanes = gemmScratch.get().lanes;
     for (int b = 0; b < batch; b++) {
@@ -509,8 +587,18 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dequantizeDynamic(int[] products, int batch, int out, float[] scales, int[] zeroPoints,
-      int[] weightSums, float[] weightScales, float[] bias, float lo, float hi, float[] y) {
+  public void dequantizeDynamic(
+      int[] products,
+      int batch,
+      int out,
+      float[] scales,
+      int[] zeroPoints,
+      int[] weightSums,
+      float[] weightScales,
+      float[] bias,
+      float lo,
+      float hi,
+      float[] y) {
     int bound = I.loopBound(out);
     for (int b = 0; b < batch; b++) {
       int base = b * out;
@@ -534,14 +622,28 @@ final class VectorKernelSupport implements KernelSupport {
    * One vector of {@link #dequantizeDynamic}. The int32 accumulator becomes a float exactly as
    * Java's {@code (float) acc} rounds it: its high and low 16 bits convert exactly by the {@link
    * #MAGIC} addition read backwards, {@code high * 65536} is exact, and the one addition rounds the
-   * exact sum once, to nearest even (JDK 17 C2 leaves the lane-wise int-to-float conversion to Java).
+   * exact sum once, to nearest even (JDK 17 C2 leaves the lane-wise int-to-float conversion to
+   * Java).
    */
-  private static void dequantizeLanes(int[] products, int base, int c, int za, int[] weightSums, float sa,
-      float[] weightScales, float[] bias, float lo, float hi, float[] y) {
-    IntVector acc = IntVector.fromArray(I, products, base + c).sub(IntVector.fromArray(I, weightSums, c).mul(za));
+  private static void dequantizeLanes(
+      int[] products,
+      int base,
+      int c,
+      int za,
+      int[] weightSums,
+      float sa,
+      float[] weightScales,
+      float[] bias,
+      float lo,
+      float hi,
+      float[] y) {
+    IntVector acc =
+        IntVector.fromArray(I, products, base + c)
+            .sub(IntVector.fromArray(I, weightSums, c).mul(za));
     FloatVector high = acc.lanewise(ASHR, 16).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC);
     FloatVector low = acc.and(0xFFFF).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC);
-    FloatVector v = high.mul(65536.0f).add(low).mul(FloatVector.fromArray(F, weightScales, c).mul(sa));
+    FloatVector v =
+        high.mul(65536.0f).add(low).mul(FloatVector.fromArray(F, weightScales, c).mul(sa));
     if (bias != null) {
       v = v.add(FloatVector.fromArray(F, bias, c));
     }
@@ -549,9 +651,9 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Lane-wise minimum (into {@code lanes[0 .. L)}) and maximum ({@code lanes[L .. 2L)}) of 0 and the
-   * finite values among {@code x[off .. off + bound)}, {@code bound} whole vectors: a lane whose
-   * magnitude is not below infinity (an infinity, or NaN, which compares false) reads as 0.
+   * Lane-wise minimum (into {@code lanes[0 .. L)}) and maximum ({@code lanes[L .. 2L)}) of 0 and
+   * the finite values among {@code x[off .. off + bound)}, {@code bound} whole vectors: a lane
+   * whose magnitude is not below infinity (an infinity, or NaN, which compares false) reads as 0.
    */
   private static void finiteExtremes(float[] x, int off, int bound, float[] lanes) {
     FloatVector zero = FloatVector.zero(F);
@@ -559,7 +661,8 @@ final class VectorKernelSupport implements KernelSupport {
     FloatVector max = zero;
     for (int i = 0; i < bound; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, x, off + i);
-      FloatVector finite = zero.blend(v, v.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+      FloatVector finite =
+          zero.blend(v, v.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
       min = min.min(finite);
       max = max.max(finite);
     }
@@ -568,8 +671,19 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
-      int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
+  public void requantizeInt8(
+      int[] products,
+      int batch,
+      int stride,
+      int from,
+      int to,
+      int[] correction,
+      int[] multipliers,
+      int[] shifts,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     boolean vectors = rightShiftsOnly(shifts, from, to);
     int lanes = I.length();
     for (int b = 0; b < batch; b++) {
@@ -581,14 +695,18 @@ final class VectorKernelSupport implements KernelSupport {
         }
       }
       for (; c < to; c++) {
-        products[base + c] = LayerMath.requantize(products[base + c] + correction[c], multipliers[c], shifts[c],
-            zeroPoint, lo, hi);
+        products[base + c] =
+            LayerMath.requantize(
+                products[base + c] + correction[c], multipliers[c], shifts[c], zeroPoint, lo, hi);
       }
       narrowToBytes(products, base + from, to - from, q);
     }
   }
 
-  /** Whether every channel of {@code [from, to)} shifts right (a multiplier below 1, the usual case). */
+  /**
+   * Whether every channel of {@code [from, to)} shifts right (a multiplier below 1, the usual
+   * case).
+   */
   private static boolean rightShiftsOnly(int[] shifts, int from, int to) {
     for (int c = from; c < to; c++) {
       if (shifts[c] > 0) {
@@ -601,41 +719,67 @@ final class VectorKernelSupport implements KernelSupport {
   /**
    * One vector of channels from {@code c} of the sample at {@code base}, requantized in place as
    * {@code LayerMath.requantize} does, for right shifts {@code e = -shift} in [0, 31]:
+   *
    * <ul>
-   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}, {@code trunc((a * m + nudge) / 2^31)}
-   *       with the nudge {@code 2^30} or {@code 1 - 2^30} by sign, equals {@code floor((a * m + 2^30)
-   *       / 2^31)} for both signs (for a negative sum, {@code trunc(y / 2^31) = floor((y + 2^31 - 1) /
-   *       2^31)}); the product is exact in long lanes; a logical shift gives the same low 32 bits as
-   *       an arithmetic one, and the result fits in 32 bits, so the narrowing keeps it.</li>
+   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}, {@code trunc((a * m + nudge) /
+   *       2^31)} with the nudge {@code 2^30} or {@code 1 - 2^30} by sign, equals {@code floor((a *
+   *       m + 2^30) / 2^31)} for both signs (for a negative sum, {@code trunc(y / 2^31) = floor((y
+   *       + 2^31 - 1) / 2^31)}); the product is exact in long lanes; a logical shift gives the same
+   *       low 32 bits as an arithmetic one, and the result fits in 32 bits, so the narrowing keeps
+   *       it.
    *   <li>{@code RoundingDivideByPOT}: {@code (x >> e) + (remainder > threshold ? 1 : 0)} with
    *       {@code remainder = x & mask}, {@code threshold = (mask >> 1) + (x < 0 ? 1 : 0)}; the
-   *       comparison of two values in [0, 2^31) is the sign bit of their difference.</li>
+   *       comparison of two values in [0, 2^31) is the sign bit of their difference.
    * </ul>
+   *
    * Every operation here compiles to AVX2 instructions at 256 bits too (checked with -XX:UseAVX=2:
    * no allocation, so no Java fallback). The ints stay in the kernels' one int species {@code I}:
-   * an int vector of another width in the same JVM (a first version used half-width ints here)
-   * made C2 give up intrinsifying the panel kernel's int vectors (20 MB boxed per batch of 16).
+   * an int vector of another width in the same JVM (a first version used half-width ints here) made
+   * C2 give up intrinsifying the panel kernel's int vectors (20 MB boxed per batch of 16).
    */
-  private static void requantizeLanes(int[] products, int base, int c, int[] correction, int[] multipliers,
-      int[] shifts, int zeroPoint, int lo, int hi) {
-    IntVector acc = IntVector.fromArray(I, products, base + c).add(IntVector.fromArray(I, correction, c));
+  private static void requantizeLanes(
+      int[] products,
+      int base,
+      int c,
+      int[] correction,
+      int[] multipliers,
+      int[] shifts,
+      int zeroPoint,
+      int lo,
+      int hi) {
+    IntVector acc =
+        IntVector.fromArray(I, products, base + c).add(IntVector.fromArray(I, correction, c));
     IntVector multiplier = IntVector.fromArray(I, multipliers, c);
     // the lanes' two halves as longs, each product exact, narrowed back into its half of x
     LongVector a0 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
     LongVector a1 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 1);
     LongVector m0 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 0);
     LongVector m1 = (LongVector) multiplier.convertShape(VectorOperators.I2L, LO, 1);
-    IntVector x0 = (IntVector) a0.mul(m0).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
-        .convertShape(VectorOperators.L2I, I, 0);
-    IntVector x1 = (IntVector) a1.mul(m1).add(1L << 30).lanewise(VectorOperators.LSHR, 31)
-        .convertShape(VectorOperators.L2I, I, -1);
+    IntVector x0 =
+        (IntVector)
+            a0.mul(m0)
+                .add(1L << 30)
+                .lanewise(VectorOperators.LSHR, 31)
+                .convertShape(VectorOperators.L2I, I, 0);
+    IntVector x1 =
+        (IntVector)
+            a1.mul(m1)
+                .add(1L << 30)
+                .lanewise(VectorOperators.LSHR, 31)
+                .convertShape(VectorOperators.L2I, I, -1);
     IntVector x = x0.or(x1);
     IntVector e = IntVector.fromArray(I, shifts, c).neg();
     IntVector mask = IntVector.broadcast(I, 1).lanewise(VectorOperators.LSHL, e).sub(1);
     IntVector remainder = x.and(mask);
-    IntVector threshold = mask.lanewise(VectorOperators.ASHR, 1).sub(x.lanewise(VectorOperators.ASHR, 31));
+    IntVector threshold =
+        mask.lanewise(VectorOperators.ASHR, 1).sub(x.lanewise(VectorOperators.ASHR, 31));
     IntVector roundUp = threshold.sub(remainder).lanewise(VectorOperators.LSHR, 31);
-    x.lanewise(VectorOperators.ASHR, e).add(roundUp).add(zeroPoint).max(lo).min(hi).intoArray(products, base + c);
+    x.lanewise(VectorOperators.ASHR, e)
+        .add(roundUp)
+        .add(zeroPoint)
+        .max(lo)
+        .min(hi)
+        .intoArray(products, base + c);
   }
 
   /** {@code q[off + i] = (byte) v[off + i]} for {@code i < n} (values already within int8). */
@@ -650,7 +794,10 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   private static void narrowLanes(int[] v, int off, byte[] q) {
-    IntVector.fromArray(I, v, off).convertShape(VectorOperators.I2B, BI, 0).reinterpretAsBytes().intoArray(q, off);
+    IntVector.fromArray(I, v, off)
+        .convertShape(VectorOperators.I2B, BI, 0)
+        .reinterpretAsBytes()
+        .intoArray(q, off);
   }
 
   @Override
@@ -677,7 +824,6 @@ final class VectorKernelSupport implements KernelSupport {
     float4(t, 0, n, x, 0, n, out, outOff, s.lanes);
   }
 
-
   @Override
   public int dotInt8(byte[] w, int off, byte[] x, int n) {
     int[] sums = gemmScratch.get().ints(4);
@@ -698,10 +844,18 @@ final class VectorKernelSupport implements KernelSupport {
     int bound = BI.loopBound(n);
     for (; i < bound; i += BI.length()) {
       IntVector xv = (IntVector) ByteVector.fromArray(BI, x, i).convertShape(B2I, I, 0);
-      acc0 = acc0.add(((IntVector) ByteVector.fromArray(BI, w, off + i).convertShape(B2I, I, 0)).mul(xv));
-      acc1 = acc1.add(((IntVector) ByteVector.fromArray(BI, w, o1 + i).convertShape(B2I, I, 0)).mul(xv));
-      acc2 = acc2.add(((IntVector) ByteVector.fromArray(BI, w, o2 + i).convertShape(B2I, I, 0)).mul(xv));
-      acc3 = acc3.add(((IntVector) ByteVector.fromArray(BI, w, o3 + i).convertShape(B2I, I, 0)).mul(xv));
+      acc0 =
+          acc0.add(
+              ((IntVector) ByteVector.fromArray(BI, w, off + i).convertShape(B2I, I, 0)).mul(xv));
+      acc1 =
+          acc1.add(
+              ((IntVector) ByteVector.fromArray(BI, w, o1 + i).convertShape(B2I, I, 0)).mul(xv));
+      acc2 =
+          acc2.add(
+              ((IntVector) ByteVector.fromArray(BI, w, o2 + i).convertShape(B2I, I, 0)).mul(xv));
+      acc3 =
+          acc3.add(
+              ((IntVector) ByteVector.fromArray(BI, w, o3 + i).convertShape(B2I, I, 0)).mul(xv));
     }
     out[outOff] = acc0.reduceLanes(VectorOperators.ADD);
     out[outOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
@@ -711,13 +865,15 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+  public void dotInt8x4Restricted(
+      byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
     // int32 lanes hold any int8 product: restricted weights need no kernel of their own here
     dotInt8x4(w, off, stride, x, n, out, outOff);
   }
 
   /** Adds the scalar products of inputs {@code [from, n)} of four rows to {@code out}. */
-  private static void rowsTail(byte[] w, int off, int stride, byte[] x, int n, int from, int[] out, int outOff) {
+  private static void rowsTail(
+      byte[] w, int off, int stride, byte[] x, int n, int from, int[] out, int outOff) {
     for (int r = 0; r < 4; r++) {
       int o = off + r * stride;
       int s = 0;
@@ -736,7 +892,8 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotInt4x4(byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
+  public void dotInt4x4(
+      byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -755,10 +912,18 @@ final class VectorKernelSupport implements KernelSupport {
       IntVector p1 = (IntVector) ByteVector.fromArray(BI, w, o1 + j).convertShape(B2I, I, 0);
       IntVector p2 = (IntVector) ByteVector.fromArray(BI, w, o2 + j).convertShape(B2I, I, 0);
       IntVector p3 = (IntVector) ByteVector.fromArray(BI, w, o3 + j).convertShape(B2I, I, 0);
-      acc0 = acc0.add(p0.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p0.lanewise(ASHR, 4).mul(o));
-      acc1 = acc1.add(p1.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p1.lanewise(ASHR, 4).mul(o));
-      acc2 = acc2.add(p2.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p2.lanewise(ASHR, 4).mul(o));
-      acc3 = acc3.add(p3.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e)).add(p3.lanewise(ASHR, 4).mul(o));
+      acc0 =
+          acc0.add(p0.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e))
+              .add(p0.lanewise(ASHR, 4).mul(o));
+      acc1 =
+          acc1.add(p1.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e))
+              .add(p1.lanewise(ASHR, 4).mul(o));
+      acc2 =
+          acc2.add(p2.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e))
+              .add(p2.lanewise(ASHR, 4).mul(o));
+      acc3 =
+          acc3.add(p3.lanewise(LSHL, 28).lanewise(ASHR, 28).mul(e))
+              .add(p3.lanewise(ASHR, 4).mul(o));
     }
     out[outOff] = acc0.reduceLanes(ADD) + int4Tail(w, off, even, odd, j, bytes);
     out[outOff + 1] = acc1.reduceLanes(ADD) + int4Tail(w, o1, even, odd, j, bytes);
@@ -777,7 +942,8 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+  public void gemmInt8(
+      byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
     if (batch < INT8_TILE_BATCH) {
       // too few samples to pay for converting the rows to floats: the GEMV kernel, four rows per
       // call, one sample at a time (copied to the front of a buffer, where it reads its input)
@@ -826,9 +992,9 @@ final class VectorKernelSupport implements KernelSupport {
   private static final int PANEL = 2 * F.length();
 
   /**
-   * Inputs per exact chunk of the panel kernel: at most 128 int8 products of magnitude at most
-   * 2^14 sum below 2^22 in magnitude, where every partial float sum is an exact integer and the
-   * {@link #MAGIC} addition converts it to an int without rounding.
+   * Inputs per exact chunk of the panel kernel: at most 128 int8 products of magnitude at most 2^14
+   * sum below 2^22 in magnitude, where every partial float sum is an exact integer and the {@link
+   * #MAGIC} addition converts it to an int without rounding.
    */
   private static final int PANEL_CHUNK = 128;
 
@@ -848,12 +1014,21 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Below {@link #INT8_TILE_BATCH} samples, or for rows outside whole panels, the row-major product;
-   * else each panel is converted to floats once (exact) and every four samples run the outer-product
-   * tile {@link #panelChunk4} over it: no lane sums at all, the accumulators are the output rows.
+   * Below {@link #INT8_TILE_BATCH} samples, or for rows outside whole panels, the row-major
+   * product; else each panel is converted to floats once (exact) and every four samples run the
+   * outer-product tile {@link #panelChunk4} over it: no lane sums at all, the accumulators are the
+   * output rows.
    */
   @Override
-  public void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+  public void gemmInt8(
+      byte[] w,
+      byte[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
       int accStride) {
     panelProduct(false, w, panels, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
@@ -864,8 +1039,17 @@ final class VectorKernelSupport implements KernelSupport {
    * the last ones); the rows before the first and after the last whole panel, and batches below
    * {@link #INT8_TILE_BATCH}, run the row-major product.
    */
-  private void panelProduct(boolean int4, byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x,
-      int batch, int[] acc, int accStride) {
+  private void panelProduct(
+      boolean int4,
+      byte[] w,
+      byte[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
+      int accStride) {
     int paneled = n == 0 ? 0 : (int4 ? panels.length * 2 : panels.length) / n;
     int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
     int last = Math.min(rowTo / PANEL * PANEL, paneled);
@@ -902,8 +1086,16 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /** Rows {@code [rowFrom, rowTo)} through the row-major batched product of the weights' width. */
-  private void rowMajorProduct(boolean int4, byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch,
-      int[] acc, int accStride) {
+  private void rowMajorProduct(
+      boolean int4,
+      byte[] w,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
+      int accStride) {
     if (int4) {
       gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
     } else {
@@ -913,8 +1105,8 @@ final class VectorKernelSupport implements KernelSupport {
 
   /**
    * Full panels of {@link #PANEL} rows, each stored input by input in {@code PANEL / 2} bytes: byte
-   * {@code j} holds row {@code j} in its low nibble and row {@code j + PANEL / 2} in its high one, so
-   * one vector of bytes unpacks into the panel's two vectors of rows.
+   * {@code j} holds row {@code j} in its low nibble and row {@code j + PANEL / 2} in its high one,
+   * so one vector of bytes unpacks into the panel's two vectors of rows.
    */
   @Override
   public byte[] int4Panels(byte[] w, int rows, int n) {
@@ -940,9 +1132,20 @@ final class VectorKernelSupport implements KernelSupport {
     return k % 2 == 0 ? (packed << 28) >> 28 : packed >> 4;
   }
 
-  /** As {@link #gemmInt8(byte[], byte[], int, int, int, byte[], int, int[], int)}, the panels unpacked to floats. */
+  /**
+   * As {@link #gemmInt8(byte[], byte[], int, int, int, byte[], int, int[], int)}, the panels
+   * unpacked to floats.
+   */
   @Override
-  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+  public void gemmInt4(
+      byte[] w,
+      byte[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
       int accStride) {
     panelProduct(true, w, panels, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
@@ -955,12 +1158,25 @@ final class VectorKernelSupport implements KernelSupport {
    */
   private static void unpackInt4Lanes(byte[] panels, int off, float[] t, int tOff) {
     IntVector v = (IntVector) ByteVector.fromArray(BI, panels, off).convertShape(B2I, I, 0);
-    v.lanewise(LSHL, 28).lanewise(ASHR, 28).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff);
-    v.lanewise(ASHR, 4).add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC).intoArray(t, tOff + F.length());
+    v.lanewise(LSHL, 28)
+        .lanewise(ASHR, 28)
+        .add(MAGIC_BITS)
+        .reinterpretAsFloats()
+        .sub(MAGIC)
+        .intoArray(t, tOff);
+    v.lanewise(ASHR, 4)
+        .add(MAGIC_BITS)
+        .reinterpretAsFloats()
+        .sub(MAGIC)
+        .intoArray(t, tOff + F.length());
   }
 
-  /** A float panel times four samples from {@code xf[x0]} into {@code acc[o0]} (samples {@code accStride} apart). */
-  private static void panelTimes4(float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
+  /**
+   * A float panel times four samples from {@code xf[x0]} into {@code acc[o0]} (samples {@code
+   * accStride} apart).
+   */
+  private static void panelTimes4(
+      float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
     for (int i = 0; i < 4; i++) {
       java.util.Arrays.fill(acc, o0 + i * accStride, o0 + i * accStride + PANEL, 0);
     }
@@ -974,8 +1190,8 @@ final class VectorKernelSupport implements KernelSupport {
    * vectors times each sample's broadcast value. One flat loop whose accumulators never cross an
    * outer loop, and no helper taking a vector (see the class comment).
    */
-  private static void panelChunk4(float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0,
-      int accStride) {
+  private static void panelChunk4(
+      float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0, int accStride) {
     int l = F.length();
     int x1 = x0 + n;
     int x2 = x1 + n;
@@ -1002,14 +1218,46 @@ final class VectorKernelSupport implements KernelSupport {
     int o1 = o0 + accStride;
     int o2 = o1 + accStride;
     int o3 = o2 + accStride;
-    a00.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0)).intoArray(acc, o0);
-    a01.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0 + l)).intoArray(acc, o0 + l);
-    a10.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o1)).intoArray(acc, o1);
-    a11.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o1 + l)).intoArray(acc, o1 + l);
-    a20.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o2)).intoArray(acc, o2);
-    a21.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o2 + l)).intoArray(acc, o2 + l);
-    a30.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o3)).intoArray(acc, o3);
-    a31.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o3 + l)).intoArray(acc, o3 + l);
+    a00.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o0))
+        .intoArray(acc, o0);
+    a01.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o0 + l))
+        .intoArray(acc, o0 + l);
+    a10.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o1))
+        .intoArray(acc, o1);
+    a11.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o1 + l))
+        .intoArray(acc, o1 + l);
+    a20.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o2))
+        .intoArray(acc, o2);
+    a21.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o2 + l))
+        .intoArray(acc, o2 + l);
+    a30.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o3))
+        .intoArray(acc, o3);
+    a31.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o3 + l))
+        .intoArray(acc, o3 + l);
   }
 
   /** A float panel times one sample; see {@link #panelTimes4}. */
@@ -1020,7 +1268,8 @@ final class VectorKernelSupport implements KernelSupport {
     }
   }
 
-  private static void panelChunk1(float[] t, float[] xf, int x0, int from, int to, int[] acc, int o0) {
+  private static void panelChunk1(
+      float[] t, float[] xf, int x0, int from, int to, int[] acc, int o0) {
     int l = F.length();
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
@@ -1029,15 +1278,25 @@ final class VectorKernelSupport implements KernelSupport {
       a0 = FloatVector.fromArray(F, t, k * PANEL).fma(s, a0);
       a1 = FloatVector.fromArray(F, t, k * PANEL + l).fma(s, a1);
     }
-    a0.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0)).intoArray(acc, o0);
-    a1.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS).add(IntVector.fromArray(I, acc, o0 + l)).intoArray(acc, o0 + l);
+    a0.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o0))
+        .intoArray(acc, o0);
+    a1.add(MAGIC)
+        .reinterpretAsInts()
+        .sub(MAGIC_BITS)
+        .add(IntVector.fromArray(I, acc, o0 + l))
+        .intoArray(acc, o0 + l);
   }
 
   @Override
-  public void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+  public void gemmInt4(
+      byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
     GemmScratch s = gemmScratch.get();
     if (batch < INT4_TILE_BATCH) {
-      // too few samples to pay for unpacking the rows to floats: the four-row int4 kernel per sample
+      // too few samples to pay for unpacking the rows to floats: the four-row int4 kernel per
+      // sample
       int bytes = (n + 1) / 2;
       byte[] even = s.even(bytes);
       byte[] odd = s.odd(bytes);
@@ -1079,7 +1338,8 @@ final class VectorKernelSupport implements KernelSupport {
    * Four weight rows (as exact floats in {@code tile}) times every sample of the batch, two samples
    * per pass so each weight load feeds two FMAs. Exact: see {@link #GEMM_CHUNK}.
    */
-  private static void tileTimesBatch(float[] tile, int n, float[] xf, int batch, int[] acc, int accStride, int r) {
+  private static void tileTimesBatch(
+      float[] tile, int n, float[] xf, int batch, int[] acc, int accStride, int r) {
     int b = 0;
     for (; b + 2 <= batch; b += 2) {
       tile4x2(tile, n, xf, b * n, (b + 1) * n, acc, b * accStride + r, (b + 1) * accStride + r);
@@ -1090,13 +1350,14 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Four rows times two samples: {@link #chunk4x2} over each {@link #GEMM_CHUNK} of inputs, then the
-   * scalar tail. The chunk loop is a method of its own, one flat loop whose vector accumulators
+   * Four rows times two samples: {@link #chunk4x2} over each {@link #GEMM_CHUNK} of inputs, then
+   * the scalar tail. The chunk loop is a method of its own, one flat loop whose vector accumulators
    * never cross an outer loop (the shape of {@link #float4x2}, which C2 keeps in registers). The
    * boxing that made the batched INT8 forward swing from run to run came from a lane-sum helper;
    * see benchmarks/results/2026-12-05-dense2-int8-batched-jdk17.txt.
    */
-  private static void tile4x2(float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
+  private static void tile4x2(
+      float[] t, int n, float[] xf, int x0, int x1, int[] acc, int o0, int o1) {
     for (int k = 0; k < 4; k++) {
       acc[o0 + k] = 0;
       acc[o1 + k] = 0;
@@ -1136,9 +1397,12 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o1 + 3] += s13;
   }
 
-  /** Inputs {@code [from, to)} (whole vectors, at most {@link #GEMM_CHUNK}) of {@link #tile4x2}, added to acc. */
-  private static void chunk4x2(float[] t, int n, float[] xf, int x0, int x1, int from, int to, int[] acc,
-      int o0, int o1) {
+  /**
+   * Inputs {@code [from, to)} (whole vectors, at most {@link #GEMM_CHUNK}) of {@link #tile4x2},
+   * added to acc.
+   */
+  private static void chunk4x2(
+      float[] t, int n, float[] xf, int x0, int x1, int from, int to, int[] acc, int o0, int o1) {
     int t1 = n;
     int t2 = 2 * n;
     int t3 = 3 * n;
@@ -1193,7 +1457,8 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o0 + 3] += s3;
   }
 
-  private static void chunk4x1(float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0) {
+  private static void chunk4x1(
+      float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0, a2 = a0, a3 = a0;
     for (int i = from; i < to; i += F.length()) {
@@ -1209,8 +1474,12 @@ final class VectorKernelSupport implements KernelSupport {
     acc[o0 + 3] += (int) a3.reduceLanes(ADD);
   }
 
-  /** {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low bits. */
+  /**
+   * {@code 1.5 * 2^23}: an integer {@code v} with {@code |v| < 2^22} added to it lands in the low
+   * bits.
+   */
   private static final float MAGIC = 0x1.8p23f;
+
   private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
   /** {@code n} int8 values from {@code w[off]} as floats (exact) into {@code t[tOff]}. */
@@ -1218,8 +1487,10 @@ final class VectorKernelSupport implements KernelSupport {
     int i = 0;
     int bound = BI.loopBound(n);
     for (; i < bound; i += BI.length()) {
-      ByteVector.fromArray(BI, w, off + i).convertShape(VectorOperators.B2F, F, 0)
-          .reinterpretAsFloats().intoArray(t, tOff + i);
+      ByteVector.fromArray(BI, w, off + i)
+          .convertShape(VectorOperators.B2F, F, 0)
+          .reinterpretAsFloats()
+          .intoArray(t, tOff + i);
     }
     for (; i < n; i++) {
       t[tOff + i] = w[off + i];
@@ -1251,12 +1522,16 @@ final class VectorKernelSupport implements KernelSupport {
   private static final int INT4_TILE_BATCH = 16;
   private static final int SIGNS_TILE_BATCH = 8;
 
-  /** Grow-only per-thread buffers of the batched products, so a call allocates nothing once warm. */
+  /**
+   * Grow-only per-thread buffers of the batched products, so a call allocates nothing once warm.
+   */
   private static final class GemmScratch {
     /** Eight float vectors' lanes, for {@link #sumLanes}. */
     final float[] lanes = new float[8 * F.length()];
+
     /** The four sums of a one-row product run through a four-row kernel. */
     final float[] rowSums = new float[4];
+
     private float[] activations = new float[0];
     private float[] tile = new float[0];
     private float[] panel = new float[0];
@@ -1300,16 +1575,18 @@ final class VectorKernelSupport implements KernelSupport {
 
   @Override
   public int xorBitCount(long[] a, int aOff, long[] b, int bOff, int n) {
-    // Long.bitCount compiles to POPCNT; the JDK 17 Vector API has no lane-wise bit count to beat it.
+    // Long.bitCount compiles to POPCNT; the JDK 17 Vector API has no lane-wise bit count to beat
+    // it.
     return scalar.xorBitCount(a, aOff, b, bOff, n);
   }
 
   /**
    * Lanes {@code [k * L, (k + 1) * L)} of {@code lanes} (L float lanes) summed in lane order. Float
    * reductions go through an array and this scalar loop rather than a helper taking a vector or
-   * {@code reduceLanes(ADD)}: the order of a float {@code reduceLanes} is left to the implementation
-   * (its intrinsic and its Java fallback differ, so an output could change by an ulp as the JIT warms
-   * up), and a vector argument of a method C2 does not inline is boxed, see the class comment.
+   * {@code reduceLanes(ADD)}: the order of a float {@code reduceLanes} is left to the
+   * implementation (its intrinsic and its Java fallback differ, so an output could change by an ulp
+   * as the JIT warms up), and a vector argument of a method C2 does not inline is boxed, see the
+   * class comment.
    */
   private static float sumLanes(float[] lanes, int k) {
     int from = k * F.length();

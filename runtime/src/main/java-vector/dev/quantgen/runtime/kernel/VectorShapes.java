@@ -29,13 +29,17 @@ public final class VectorShapes {
 
   /** Floats of {@link #BITS}. */
   public static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape(BITS));
+
   /** Ints of {@link #BITS}. */
   public static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, shape(BITS));
+
   /** Shorts as many as {@link #INTS} has lanes ({@code BITS / 2}). */
   public static final VectorSpecies<Short> SHORTS_PER_INT =
       VectorSpecies.of(short.class, shape(BITS / 2));
+
   /** Longs of {@link #BITS}. */
   public static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, shape(BITS));
+
   /** Bytes as many as {@link #INTS} has lanes ({@code BITS / 4}). */
   public static final VectorSpecies<Byte> BYTES_PER_INT =
       VectorSpecies.of(byte.class, shape(BITS / 4));
@@ -43,8 +47,8 @@ public final class VectorShapes {
   private VectorShapes() {}
 
   /**
-   * The width for a value of {@value #PROPERTY}: {@code null}, empty or {@code preferred} gives
-   * the CPU's preferred width, at least 256 (narrower CPUs get the scalar kernels anyway, and every
+   * The width for a value of {@value #PROPERTY}: {@code null}, empty or {@code preferred} gives the
+   * CPU's preferred width, at least 256 (narrower CPUs get the scalar kernels anyway, and every
    * species here must exist: the narrowest is a quarter of the width).
    *
    * @throws IllegalArgumentException for any other value than {@code 256} or {@code 512}
@@ -60,7 +64,8 @@ public final class VectorShapes {
       case "512":
         return 512;
       default:
-        throw new IllegalArgumentException(PROPERTY + ": expected 256, 512 or preferred, got '" + forced + "'");
+        throw new IllegalArgumentException(
+            PROPERTY + ": expected 256, 512 or preferred, got '" + forced + "'");
     }
   }
 

@@ -40,13 +40,16 @@ public final class AvgPool2d {
     float[] xv = x.toArray();
     float[] y = new float[out.size()];
     int kernelCells = window.kernelHeight() * window.kernelWidth();
-    Windows.forEach(window, x.shape(), (o, cells, count) -> {
-      float sum = 0f;
-      for (int i = 0; i < count; i++) {
-        sum += xv[cells[i]];
-      }
-      y[o] = sum / (countIncludePad ? kernelCells : count);
-    });
+    Windows.forEach(
+        window,
+        x.shape(),
+        (o, cells, count) -> {
+          float sum = 0f;
+          for (int i = 0; i < count; i++) {
+            sum += xv[cells[i]];
+          }
+          y[o] = sum / (countIncludePad ? kernelCells : count);
+        });
     return FloatTensor.of(out, y);
   }
 }

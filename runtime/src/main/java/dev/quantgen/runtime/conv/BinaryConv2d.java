@@ -12,18 +12,18 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Weights: {@code b = sign(w)} per output channel row of {@code K = C / groups * kh * kw}
- *       values in the order c, ky, kx ({@code sign(0) = +1}, bit 1 for +1), packed 64 per
- *       {@code long}, first value in bit 0, rows padded with 0 bits to {@code ceil(K / 64)} longs;
- *       {@code alpha = mean|w|} per output channel (or one for the tensor), summed in double and
- *       rounded once to float.
- *   <li>{@link ActivationMode#FLOAT}: {@code y = act(alpha[m] * sum sign(w) * x + b[m])}, the float32
- *       sum over real (not padded) cells in the order c, ky, kx, as {@link Conv2d} sums; a padded cell
- *       reads as 0 and adds nothing.
- *   <li>{@link ActivationMode#BINARY}: for each receptive field (padded cells read as 0.0, like every
- *       other precision), {@code beta = mean|x|} over its K values (float32, order c, ky, kx, divided
- *       by K), {@code dot = sum sign(w) * sign(x)} over its K values, a padded cell binarizing as
- *       {@code sign(0) = +1} exactly as a 0 input of the dense layer does, and
- *       {@code y = act(dot * (alpha[m] * beta) + b[m])}. The dot product is an exact integer.
+ *       values in the order c, ky, kx ({@code sign(0) = +1}, bit 1 for +1), packed 64 per {@code
+ *       long}, first value in bit 0, rows padded with 0 bits to {@code ceil(K / 64)} longs; {@code
+ *       alpha = mean|w|} per output channel (or one for the tensor), summed in double and rounded
+ *       once to float.
+ *   <li>{@link ActivationMode#FLOAT}: {@code y = act(alpha[m] * sum sign(w) * x + b[m])}, the
+ *       float32 sum over real (not padded) cells in the order c, ky, kx, as {@link Conv2d} sums; a
+ *       padded cell reads as 0 and adds nothing.
+ *   <li>{@link ActivationMode#BINARY}: for each receptive field (padded cells read as 0.0, like
+ *       every other precision), {@code beta = mean|x|} over its K values (float32, order c, ky, kx,
+ *       divided by K), {@code dot = sum sign(w) * sign(x)} over its K values, a padded cell
+ *       binarizing as {@code sign(0) = +1} exactly as a 0 input of the dense layer does, and {@code
+ *       y = act(dot * (alpha[m] * beta) + b[m])}. The dot product is an exact integer.
  * </ul>
  *
  * Immutable and thread-safe.
@@ -43,8 +43,14 @@ public final class BinaryConv2d {
   private final Shape weightShape;
   private final Conv2d signWeights; // +-1 as float32, no bias, no activation: the sign-add sums
 
-  private BinaryConv2d(FloatTensor weights, FloatTensor bias, Window2d window, int groups, Activation activation,
-      boolean perChannel, ActivationMode mode) {
+  private BinaryConv2d(
+      FloatTensor weights,
+      FloatTensor bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      boolean perChannel,
+      ActivationMode mode) {
     Conv2d shapeCheck = new Conv2d(weights, bias, window, groups, activation);
     this.mode = Objects.requireNonNull(mode, "mode");
     if (mode != ActivationMode.FLOAT && mode != ActivationMode.BINARY) {
@@ -81,7 +87,8 @@ public final class BinaryConv2d {
       alphas[0] = (float) (total / ((double) fanIn * outChannels));
     }
     this.bias = bias == null ? null : bias.toArray();
-    this.signWeights = new Conv2d(FloatTensor.of(weights.shape(), pm), null, window, groups, Activation.NONE);
+    this.signWeights =
+        new Conv2d(FloatTensor.of(weights.shape(), pm), null, window, groups, Activation.NONE);
   }
 
   /**
@@ -93,8 +100,14 @@ public final class BinaryConv2d {
    * @param mode FLOAT (sign-add of float inputs) or BINARY (XNOR and popcount)
    * @throws IllegalArgumentException naming the argument that does not fit
    */
-  public static BinaryConv2d binarize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
-      Activation activation, boolean perChannel, ActivationMode mode) {
+  public static BinaryConv2d binarize(
+      FloatTensor weights,
+      FloatTensor bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      boolean perChannel,
+      ActivationMode mode) {
     return new BinaryConv2d(weights, bias, window, groups, activation, perChannel, mode);
   }
 
@@ -179,7 +192,10 @@ public final class BinaryConv2d {
                 for (int kx = 0; kx < kw; kx++) {
                   int ix = ox * window.strideWidth() + kx * window.dilationWidth() - g.padLeft();
                   boolean inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-                  field[j] = inside ? xv[((n * d[1] + group * channelsPerGroup + c) * inH + iy) * inW + ix] : 0.0f;
+                  field[j] =
+                      inside
+                          ? xv[((n * d[1] + group * channelsPerGroup + c) * inH + iy) * inW + ix]
+                          : 0.0f;
                   beta += LayerMath.betaTerm(field[j]);
                   j++;
                 }
@@ -192,7 +208,8 @@ public final class BinaryConv2d {
                 int wSign = (int) (signs[m * words + i / 64] >>> (i % 64) & 1L) * 2 - 1;
                 dot += wSign * ((int) LayerMath.signBit(field[i]) * 2 - 1);
               }
-              y[((n * outChannels + m) * g.outHeight() + oy) * g.outWidth() + ox] = finish(dot * (alpha(m) * beta), m);
+              y[((n * outChannels + m) * g.outHeight() + oy) * g.outWidth() + ox] =
+                  finish(dot * (alpha(m) * beta), m);
             }
           }
         }

@@ -31,24 +31,39 @@ public final class Conv2d {
    * @param bias null for none, else {@code [M]}
    * @throws IllegalArgumentException naming the argument whose shape does not fit
    */
-  public Conv2d(FloatTensor weights, FloatTensor bias, Window2d window, int groups, Activation activation) {
+  public Conv2d(
+      FloatTensor weights, FloatTensor bias, Window2d window, int groups, Activation activation) {
     this.window = Objects.requireNonNull(window, "window");
     this.activation = Objects.requireNonNull(activation, "activation");
     Shape ws = weights.shape();
     if (ws.rank() != 4) {
-      throw new IllegalArgumentException("weights: shape " + ws + " has rank " + ws.rank()
-          + ", expected [M, C/groups, kh, kw]");
+      throw new IllegalArgumentException(
+          "weights: shape " + ws + " has rank " + ws.rank() + ", expected [M, C/groups, kh, kw]");
     }
     if (ws.dim(2) != window.kernelHeight() || ws.dim(3) != window.kernelWidth()) {
-      throw new IllegalArgumentException("weights: shape " + ws + " has a " + ws.dim(2) + "x" + ws.dim(3)
-          + " kernel, expected the window's " + window.kernelHeight() + "x" + window.kernelWidth());
+      throw new IllegalArgumentException(
+          "weights: shape "
+              + ws
+              + " has a "
+              + ws.dim(2)
+              + "x"
+              + ws.dim(3)
+              + " kernel, expected the window's "
+              + window.kernelHeight()
+              + "x"
+              + window.kernelWidth());
     }
     if (groups < 1 || ws.dim(0) % groups != 0) {
-      throw new IllegalArgumentException("groups: " + groups + " with " + ws.dim(0)
-          + " output channels, expected a positive divisor of the output channels");
+      throw new IllegalArgumentException(
+          "groups: "
+              + groups
+              + " with "
+              + ws.dim(0)
+              + " output channels, expected a positive divisor of the output channels");
     }
     if (ws.size() == 0) {
-      throw new IllegalArgumentException("weights: shape " + ws + " is empty, expected at least one element");
+      throw new IllegalArgumentException(
+          "weights: shape " + ws + " is empty, expected at least one element");
     }
     this.outChannels = ws.dim(0);
     this.channelsPerGroup = ws.dim(1);
@@ -57,7 +72,8 @@ public final class Conv2d {
     this.bias = new float[outChannels];
     if (bias != null) {
       if (bias.shape().rank() != 1 || bias.size() != outChannels) {
-        throw new IllegalArgumentException("bias: shape " + bias.shape() + ", expected [" + outChannels + "]");
+        throw new IllegalArgumentException(
+            "bias: shape " + bias.shape() + ", expected [" + outChannels + "]");
       }
       for (int m = 0; m < outChannels; m++) {
         this.bias[m] = bias.get(m);

@@ -21,36 +21,82 @@ package dev.quantgen.runtime.conv;
  * @param outHeight output rows
  * @param outWidth output columns
  */
-public record ConvGeometry(int inChannels, int inHeight, int inWidth, int outChannels, int groups,
-    int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int dilationHeight, int dilationWidth,
-    int padTop, int padLeft, int outHeight, int outWidth) {
+public record ConvGeometry(
+    int inChannels,
+    int inHeight,
+    int inWidth,
+    int outChannels,
+    int groups,
+    int kernelHeight,
+    int kernelWidth,
+    int strideHeight,
+    int strideWidth,
+    int dilationHeight,
+    int dilationWidth,
+    int padTop,
+    int padLeft,
+    int outHeight,
+    int outWidth) {
 
   /** Checks that every size is positive and the groups divide the channels. */
   public ConvGeometry {
-    int[] positive = {inChannels, inHeight, inWidth, outChannels, groups, kernelHeight, kernelWidth, strideHeight,
-        strideWidth, dilationHeight, dilationWidth, outHeight, outWidth};
+    int[] positive = {
+      inChannels,
+      inHeight,
+      inWidth,
+      outChannels,
+      groups,
+      kernelHeight,
+      kernelWidth,
+      strideHeight,
+      strideWidth,
+      dilationHeight,
+      dilationWidth,
+      outHeight,
+      outWidth
+    };
     for (int v : positive) {
       if (v < 1) {
-        throw new IllegalArgumentException("convolution geometry: expected positive sizes, got " + describe(
-            inChannels, inHeight, inWidth, outChannels, groups));
+        throw new IllegalArgumentException(
+            "convolution geometry: expected positive sizes, got "
+                + describe(inChannels, inHeight, inWidth, outChannels, groups));
       }
     }
     if (padTop < 0 || padLeft < 0) {
-      throw new IllegalArgumentException("convolution geometry: pads " + padTop + ", " + padLeft
-          + ", expected >= 0");
+      throw new IllegalArgumentException(
+          "convolution geometry: pads " + padTop + ", " + padLeft + ", expected >= 0");
     }
     if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw new IllegalArgumentException("convolution geometry: groups " + groups + " must divide the "
-          + inChannels + " input and " + outChannels + " output channels");
+      throw new IllegalArgumentException(
+          "convolution geometry: groups "
+              + groups
+              + " must divide the "
+              + inChannels
+              + " input and "
+              + outChannels
+              + " output channels");
     }
   }
 
   /** The geometry of {@code window} over a {@code [c, h, w]} input with {@code m} outputs. */
   public static ConvGeometry of(int c, int h, int w, int m, int groups, Window2d window) {
     WindowGeometry g = window.resolve(h, w);
-    return new ConvGeometry(c, h, w, m, groups, window.kernelHeight(), window.kernelWidth(), window.strideHeight(),
-        window.strideWidth(), window.dilationHeight(), window.dilationWidth(), g.padTop(), g.padLeft(),
-        g.outHeight(), g.outWidth());
+    return new ConvGeometry(
+        c,
+        h,
+        w,
+        m,
+        groups,
+        window.kernelHeight(),
+        window.kernelWidth(),
+        window.strideHeight(),
+        window.strideWidth(),
+        window.dilationHeight(),
+        window.dilationWidth(),
+        g.padTop(),
+        g.padLeft(),
+        g.outHeight(),
+        g.outWidth());
   }
 
   /** Input channels per group. */
@@ -85,12 +131,15 @@ public record ConvGeometry(int inChannels, int inHeight, int inWidth, int outCha
 
   /** Rows of the zero-padded input: enough for every tap of every output row. */
   int paddedHeight() {
-    return Math.max(padTop + inHeight, (outHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1);
+    return Math.max(
+        padTop + inHeight,
+        (outHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1);
   }
 
   /** Columns of the zero-padded input. */
   int paddedWidth() {
-    return Math.max(padLeft + inWidth, (outWidth - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1);
+    return Math.max(
+        padLeft + inWidth, (outWidth - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1);
   }
 
   private static String describe(int c, int h, int w, int m, int groups) {

@@ -29,59 +29,80 @@ public final class ConvKernels {
    * @throws IllegalArgumentException if a length does not fit the geometry, or {@value
    *     Kernels#PROPERTY} is {@code vector} without the Vector API
    */
-  public static FloatConv fp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
-    return Choice.VECTOR ? vectorFp32(g, weights, bias, activation).orElseThrow()
+  public static FloatConv fp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+    return Choice.VECTOR
+        ? vectorFp32(g, weights, bias, activation).orElseThrow()
         : scalarFp32(g, weights, bias, activation);
   }
 
   /**
-   * The FP32 convolution of a layer whose groups have one input channel each ({@code C / groups == 1}:
-   * depthwise layers, single-input-channel first layers) on the per-channel kernel: vectors of output
-   * positions along a row instead of blocks of output channels. Without the Vector API it is the
-   * portable kernel, as {@link #fp32}.
+   * The FP32 convolution of a layer whose groups have one input channel each ({@code C / groups ==
+   * 1}: depthwise layers, single-input-channel first layers) on the per-channel kernel: vectors of
+   * output positions along a row instead of blocks of output channels. Without the Vector API it is
+   * the portable kernel, as {@link #fp32}.
    *
-   * @throws IllegalArgumentException if {@code C / groups != 1}, a length does not fit the geometry, or
-   *     {@value Kernels#PROPERTY} is {@code vector} without the Vector API
+   * @throws IllegalArgumentException if {@code C / groups != 1}, a length does not fit the
+   *     geometry, or {@value Kernels#PROPERTY} is {@code vector} without the Vector API
    */
-  public static FloatConv perChannelFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+  public static FloatConv perChannelFp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     if (g.channelsPerGroup() != 1) {
-      throw new IllegalArgumentException("per-channel convolution: C / groups = " + g.channelsPerGroup()
-          + ", expected 1 (use fp32)");
+      throw new IllegalArgumentException(
+          "per-channel convolution: C / groups = "
+              + g.channelsPerGroup()
+              + ", expected 1 (use fp32)");
     }
-    return Choice.VECTOR ? vectorFp32(g, weights, bias, activation, true).orElseThrow()
+    return Choice.VECTOR
+        ? vectorFp32(g, weights, bias, activation, true).orElseThrow()
         : scalarFp32(g, weights, bias, activation);
   }
 
   /** The portable implementation (parity tests, benchmarks). */
-  public static FloatConv scalarFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+  public static FloatConv scalarFp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     return new ScalarFloatConv(g, weights, bias, activation);
   }
 
-  /** The Vector API implementation, or empty when the module is absent or vectors are narrower than 256 bits. */
-  public static Optional<FloatConv> vectorFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
+  /**
+   * The Vector API implementation, or empty when the module is absent or vectors are narrower than
+   * 256 bits.
+   */
+  public static Optional<FloatConv> vectorFp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     return vectorFp32(g, weights, bias, activation, false);
   }
 
   /**
-   * The Vector API per-channel kernel of {@link #perChannelFp32} (parity tests, benchmarks), or empty as
-   * {@link #vectorFp32}.
+   * The Vector API per-channel kernel of {@link #perChannelFp32} (parity tests, benchmarks), or
+   * empty as {@link #vectorFp32}.
    */
-  public static Optional<FloatConv> vectorPerChannelFp32(ConvGeometry g, float[] weights, float[] bias,
-      Activation activation) {
+  public static Optional<FloatConv> vectorPerChannelFp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     return vectorFp32(g, weights, bias, activation, true);
   }
 
-  private static Optional<FloatConv> vectorFp32(ConvGeometry g, float[] weights, float[] bias, Activation activation,
-      boolean perChannel) {
+  private static Optional<FloatConv> vectorFp32(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation, boolean perChannel) {
     if (!vectorModule()) {
       return Optional.empty();
     }
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       Class<?> type = lookup.findClass(VECTOR_FLOAT);
-      return Optional.of((FloatConv) lookup.findConstructor(type, MethodType.methodType(void.class,
-          ConvGeometry.class, float[].class, float[].class, Activation.class, boolean.class))
-          .invoke(g, weights, bias, activation, perChannel));
+      return Optional.of(
+          (FloatConv)
+              lookup
+                  .findConstructor(
+                      type,
+                      MethodType.methodType(
+                          void.class,
+                          ConvGeometry.class,
+                          float[].class,
+                          float[].class,
+                          Activation.class,
+                          boolean.class))
+                  .invoke(g, weights, bias, activation, perChannel));
     } catch (UnsupportedOperationException e) {
       return Optional.empty();
     } catch (ExceptionInInitializerError e) {
@@ -98,7 +119,10 @@ public final class ConvKernels {
     }
   }
 
-  /** The element-wise int8 steps around a static quantized convolution, on the same path as {@link #fp32}. */
+  /**
+   * The element-wise int8 steps around a static quantized convolution, on the same path as {@link
+   * #fp32}.
+   */
   public static Int8Rows int8Rows() {
     return Choice.VECTOR ? Rows.VECTOR : ScalarInt8Rows.INSTANCE;
   }
@@ -108,7 +132,10 @@ public final class ConvKernels {
     return ScalarInt8Rows.INSTANCE;
   }
 
-  /** The Vector API int8 row steps, or empty when the module is absent or vectors are narrower than 256 bits. */
+  /**
+   * The Vector API int8 row steps, or empty when the module is absent or vectors are narrower than
+   * 256 bits.
+   */
   public static Optional<Int8Rows> vectorInt8Rows() {
     if (!vectorModule()) {
       return Optional.empty();
@@ -116,7 +143,8 @@ public final class ConvKernels {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       Class<?> type = lookup.findClass(VECTOR_INT8_ROWS);
-      return Optional.of((Int8Rows) lookup.findConstructor(type, MethodType.methodType(void.class)).invoke());
+      return Optional.of(
+          (Int8Rows) lookup.findConstructor(type, MethodType.methodType(void.class)).invoke());
     } catch (UnsupportedOperationException e) {
       return Optional.empty();
     } catch (ExceptionInInitializerError e) {
@@ -155,21 +183,29 @@ public final class ConvKernels {
           return false;
         case "vector":
           if (!available) {
-            throw new IllegalArgumentException(Kernels.PROPERTY + ": 'vector' but " + VECTOR_MODULE
-                + " is not in the boot layer or its vectors are narrower than 256 bits (start java with --add-modules "
-                + VECTOR_MODULE + ")");
+            throw new IllegalArgumentException(
+                Kernels.PROPERTY
+                    + ": 'vector' but "
+                    + VECTOR_MODULE
+                    + " is not in the boot layer or its vectors are narrower than 256 bits (start java with --add-modules "
+                    + VECTOR_MODULE
+                    + ")");
           }
           return true;
         case "":
           if (!available) {
-            System.getLogger(ConvKernels.class.getName()).log(System.Logger.Level.WARNING,
-                "quantgen convolutions use their scalar kernels: the Vector API is unavailable; start java with"
-                    + " --add-modules " + VECTOR_MODULE + " on a CPU with 256-bit vectors for faster kernels");
+            System.getLogger(ConvKernels.class.getName())
+                .log(
+                    System.Logger.Level.WARNING,
+                    "quantgen convolutions use their scalar kernels: the Vector API is unavailable; start java with"
+                        + " --add-modules "
+                        + VECTOR_MODULE
+                        + " on a CPU with 256-bit vectors for faster kernels");
           }
           return available;
         default:
-          throw new IllegalArgumentException(Kernels.PROPERTY + ": expected 'scalar' or 'vector', got '" + forced
-              + "'");
+          throw new IllegalArgumentException(
+              Kernels.PROPERTY + ": expected 'scalar' or 'vector', got '" + forced + "'");
       }
     }
   }

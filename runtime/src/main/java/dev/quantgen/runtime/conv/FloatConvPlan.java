@@ -12,8 +12,8 @@ package dev.quantgen.runtime.conv;
  *
  * <p><b>Weights</b> are packed per group and per block of {@link #block} output channels into the
  * order the microkernel reads them, {@code [g][b][tap][c][block]}: for each tap and input channel,
- * one contiguous run of {@code block} weights (a whole number of vectors), zero past the group's last
- * channel so a partial block needs no mask.
+ * one contiguous run of {@code block} weights (a whole number of vectors), zero past the group's
+ * last channel so a partial block needs no mask.
  *
  * <p><b>Indirection</b>: {@link #pixelOffsets} gives each output position's top-left cell in the
  * padded buffer and {@link #tapOffsets} each tap's distance from it, so a tile of output positions
@@ -22,37 +22,52 @@ package dev.quantgen.runtime.conv;
 final class FloatConvPlan {
   final ConvGeometry g;
   final Activation activation;
+
   /** Output channels per packed block (a multiple of the vector length). */
   final int block;
+
   /** Blocks per group: {@code ceil(MPG / block)}. */
   final int blocks;
+
   final int taps;
   final int cpg;
   final int mpg;
   final int plane;
   final int paddedLength;
+
   /** Distance between the padded planes of consecutive channels: {@code PH * PW}. */
   final int channelStride;
+
   /** Distance between the first padded planes of consecutive groups: {@code CPG * PH * PW}. */
   final int groupStride;
+
   /** {@code [g][b][tap][c][block]}. */
   final float[] weights;
+
   /**
-   * The same weights one array per panel ({@code [g * blocks + b]}, each {@code [tap][c][block]}): a
-   * microkernel looping up to a panel's own length lets C2 prove every load in range.
+   * The same weights one array per panel ({@code [g * blocks + b]}, each {@code [tap][c][block]}):
+   * a microkernel looping up to a panel's own length lets C2 prove every load in range.
    */
   final float[][] panels;
+
   /** {@code [g][b][block]}, 0 past the group's channels. */
   final float[] bias;
+
   final int[] pixelOffsets;
   final int[] tapOffsets;
+
   /**
-   * The receptive field as one flat list, in the packed weights' order {@code (tap, c)}: entry {@code
-   * tap * CPG + c} is {@code tapOffsets[tap] + c}, so a microkernel runs one loop over the fan-in.
+   * The receptive field as one flat list, in the packed weights' order {@code (tap, c)}: entry
+   * {@code tap * CPG + c} is {@code tapOffsets[tap] + c}, so a microkernel runs one loop over the
+   * fan-in.
    */
   final int[] fieldOffsets;
-  /** The activation as a clamp {@code min(max(y, lowest), highest)}: {@code -inf, +inf} for none. */
+
+  /**
+   * The activation as a clamp {@code min(max(y, lowest), highest)}: {@code -inf, +inf} for none.
+   */
   final float lowest;
+
   final float highest;
   private final int paddedWidth;
 
@@ -68,7 +83,8 @@ final class FloatConvPlan {
    * @param tile output positions a microkernel computes at once: {@link #pixelOffsets} is padded to
    *     a multiple of it by repeating the last position, so the last tile reads valid cells
    */
-  FloatConvPlan(ConvGeometry g, float[] weights, float[] bias, Activation activation, int block, int tile) {
+  FloatConvPlan(
+      ConvGeometry g, float[] weights, float[] bias, Activation activation, int block, int tile) {
     this.g = g;
     this.activation = java.util.Objects.requireNonNull(activation, "activation");
     this.block = block;
@@ -81,11 +97,15 @@ final class FloatConvPlan {
     this.blocks = (mpg + block - 1) / block;
     int fanIn = cpg * taps;
     if (weights.length != g.outChannels() * fanIn) {
-      throw new IllegalArgumentException("weights: " + weights.length + " values, expected M * C/groups * kh * kw = "
-          + g.outChannels() * fanIn);
+      throw new IllegalArgumentException(
+          "weights: "
+              + weights.length
+              + " values, expected M * C/groups * kh * kw = "
+              + g.outChannels() * fanIn);
     }
     if (bias != null && bias.length != g.outChannels()) {
-      throw new IllegalArgumentException("bias: " + bias.length + " values, expected " + g.outChannels());
+      throw new IllegalArgumentException(
+          "bias: " + bias.length + " values, expected " + g.outChannels());
     }
     this.weights = new float[g.groups() * blocks * taps * cpg * block];
     this.bias = new float[g.groups() * blocks * block];
@@ -97,7 +117,8 @@ final class FloatConvPlan {
           this.bias[panel * block + j] = bias == null ? 0.0f : bias[m];
           for (int c = 0; c < cpg; c++) {
             for (int t = 0; t < taps; t++) {
-              this.weights[((panel * taps + t) * cpg + c) * block + j] = weights[(m * cpg + c) * taps + t];
+              this.weights[((panel * taps + t) * cpg + c) * block + j] =
+                  weights[(m * cpg + c) * taps + t];
             }
           }
         }
@@ -116,13 +137,15 @@ final class FloatConvPlan {
     this.pixelOffsets = new int[(plane + tile - 1) / tile * tile];
     for (int oy = 0; oy < g.outHeight(); oy++) {
       for (int ox = 0; ox < g.outWidth(); ox++) {
-        pixelOffsets[oy * g.outWidth() + ox] = oy * g.strideHeight() * paddedWidth + ox * g.strideWidth();
+        pixelOffsets[oy * g.outWidth() + ox] =
+            oy * g.strideHeight() * paddedWidth + ox * g.strideWidth();
       }
     }
     this.tapOffsets = new int[taps];
     for (int ky = 0; ky < g.kernelHeight(); ky++) {
       for (int kx = 0; kx < g.kernelWidth(); kx++) {
-        tapOffsets[ky * g.kernelWidth() + kx] = ky * g.dilationHeight() * paddedWidth + kx * g.dilationWidth();
+        tapOffsets[ky * g.kernelWidth() + kx] =
+            ky * g.dilationHeight() * paddedWidth + kx * g.dilationWidth();
       }
     }
     java.util.Arrays.fill(pixelOffsets, plane, pixelOffsets.length, pixelOffsets[plane - 1]);
@@ -139,12 +162,16 @@ final class FloatConvPlan {
     return field;
   }
 
-  /** Copies {@code x [C, H, W]} into the interior of {@code padded [C][PH][PW]} (the border stays 0), row by row. */
+  /**
+   * Copies {@code x [C, H, W]} into the interior of {@code padded [C][PH][PW]} (the border stays
+   * 0), row by row.
+   */
   void pad(float[] x, float[] padded) {
     int h = g.inHeight();
     int w = g.inWidth();
     if (x.length < g.inChannels() * h * w) {
-      throw new IllegalArgumentException("x: " + x.length + " values, expected [C, H, W] = " + g.inChannels() * h * w);
+      throw new IllegalArgumentException(
+          "x: " + x.length + " values, expected [C, H, W] = " + g.inChannels() * h * w);
     }
     for (int c = 0; c < g.inChannels(); c++) {
       for (int iy = 0; iy < h; iy++) {
@@ -161,7 +188,8 @@ final class FloatConvPlan {
   /** Checks that {@code q} holds a whole {@code [C, H, W]} sample of codes. */
   void requireCodes(byte[] q) {
     if (q.length < g.inChannels() * g.inPlane()) {
-      throw new IllegalArgumentException("q: " + q.length + " codes, expected [C, H, W] = " + g.inChannels() * g.inPlane());
+      throw new IllegalArgumentException(
+          "q: " + q.length + " codes, expected [C, H, W] = " + g.inChannels() * g.inPlane());
     }
   }
 
@@ -187,8 +215,8 @@ final class FloatConvPlan {
   /** Checks the output length. */
   void requireOutput(float[] y) {
     if (y.length < g.outChannels() * plane) {
-      throw new IllegalArgumentException("y: " + y.length + " values, expected [M, OH, OW] = "
-          + g.outChannels() * plane);
+      throw new IllegalArgumentException(
+          "y: " + y.length + " values, expected [M, OH, OW] = " + g.outChannels() * plane);
     }
   }
 

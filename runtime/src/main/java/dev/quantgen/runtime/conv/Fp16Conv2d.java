@@ -27,11 +27,11 @@ public final class Fp16Conv2d {
    *
    * @param weights {@code [M, C / groups, kh, kw]}
    * @param bias null for none, else {@code [M]} (kept in float32)
-   * @throws IllegalArgumentException naming the argument whose shape does not fit, as {@link Conv2d},
-   *     or a weight beyond the binary16 range (it would round to infinity)
+   * @throws IllegalArgumentException naming the argument whose shape does not fit, as {@link
+   *     Conv2d}, or a weight beyond the binary16 range (it would round to infinity)
    */
-  public static Fp16Conv2d of(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
-      Activation activation) {
+  public static Fp16Conv2d of(
+      FloatTensor weights, FloatTensor bias, Window2d window, int groups, Activation activation) {
     float[] w = weights.toArray();
     short[] half = new short[w.length];
     float[] back = new float[w.length];
@@ -39,7 +39,9 @@ public final class Fp16Conv2d {
       half[i] = Half.fromFinite(w[i], "weights[" + i + "] (flat, [M, C / groups, kh, kw])");
       back[i] = Half.toFloat(half[i]);
     }
-    return new Fp16Conv2d(half, weights.shape(),
+    return new Fp16Conv2d(
+        half,
+        weights.shape(),
         new Conv2d(FloatTensor.of(weights.shape(), back), bias, window, groups, activation));
   }
 

@@ -15,7 +15,9 @@ public final class GraphOps {
     }
   }
 
-  /** {@code y = a} followed by {@code b}: channel concatenation of two {@code [C, H, W]} samples. */
+  /**
+   * {@code y = a} followed by {@code b}: channel concatenation of two {@code [C, H, W]} samples.
+   */
   public static void concat(float[] a, float[] b, float[] y) {
     System.arraycopy(a, 0, y, 0, a.length);
     System.arraycopy(b, 0, y, a.length, b.length);

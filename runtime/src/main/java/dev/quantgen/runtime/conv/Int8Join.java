@@ -4,12 +4,12 @@ import dev.quantgen.runtime.layer.ActivationParams;
 
 /**
  * Joins two int8 activations with their own parameters into an int8 output with its own, as ONNX
- * {@code com.microsoft} {@code QLinearAdd} and {@code QLinearConcat} define it, in float32:
- * {@code add}: {@code y = saturate(rint((sa * (a - za) + sb * (b - zb)) / sy) + zy)};
- * {@code concat}: each part {@code y = saturate(rint(s * (q - z) / sy) + zy)}. Each input's 256
- * dequantized values {@code (q - z) * s} are tabulated once, so a value costs two loads, an add,
- * a divide and a rint; the tables hold exactly the float32 products, so results are those of the
- * formula bit for bit. Immutable and thread-safe.
+ * {@code com.microsoft} {@code QLinearAdd} and {@code QLinearConcat} define it, in float32: {@code
+ * add}: {@code y = saturate(rint((sa * (a - za) + sb * (b - zb)) / sy) + zy)}; {@code concat}: each
+ * part {@code y = saturate(rint(s * (q - z) / sy) + zy)}. Each input's 256 dequantized values
+ * {@code (q - z) * s} are tabulated once, so a value costs two loads, an add, a divide and a rint;
+ * the tables hold exactly the float32 products, so results are those of the formula bit for bit.
+ * Immutable and thread-safe.
  */
 public final class Int8Join {
   private final float[] a = new float[256];

@@ -2,10 +2,10 @@ package dev.quantgen.runtime.conv;
 
 /**
  * The element-wise steps around a static int8 convolution's products, over whole rows so the Vector
- * API can run them: quantizing float inputs to int8 codes, centring codes into the floats the blocked
- * kernel multiplies, and requantizing its exact int32 sums to int8 per output channel. Every
- * implementation gives exactly {@link dev.quantgen.runtime.layer.LayerMath}'s results (the scalar one
- * calls it). Thread-safe. Made by {@link ConvKernels#int8Rows()}.
+ * API can run them: quantizing float inputs to int8 codes, centring codes into the floats the
+ * blocked kernel multiplies, and requantizing its exact int32 sums to int8 per output channel.
+ * Every implementation gives exactly {@link dev.quantgen.runtime.layer.LayerMath}'s results (the
+ * scalar one calls it). Thread-safe. Made by {@link ConvKernels#int8Rows()}.
  */
 public interface Int8Rows {
   /**
@@ -22,15 +22,33 @@ public interface Int8Rows {
    * {@code q[m * plane + p] = LayerMath.requantize((int) sums[m * plane + p] + bias[m],
    * multipliers[m], shifts[m], zeroPoint, lo, hi)}, the int32 addition wrapping as Java's does.
    */
-  void requantize(float[] sums, int channels, int plane, int[] bias, int[] multipliers, int[] shifts,
-      int zeroPoint, int lo, int hi, byte[] q);
+  void requantize(
+      float[] sums,
+      int channels,
+      int plane,
+      int[] bias,
+      int[] multipliers,
+      int[] shifts,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q);
 
   /**
    * ONNX-style requantization of {@code sums [channels, plane]}: {@code q[m * plane + p] =
-   * LayerMath.requantizeFloat((int) sums[m * plane + p] + bias[m], multipliers[m], zeroPoint, lo, hi)}.
+   * LayerMath.requantizeFloat((int) sums[m * plane + p] + bias[m], multipliers[m], zeroPoint, lo,
+   * hi)}.
    */
-  void requantizeFloat(float[] sums, int channels, int plane, int[] bias, float[] multipliers, int zeroPoint,
-      int lo, int hi, byte[] q);
+  void requantizeFloat(
+      float[] sums,
+      int channels,
+      int plane,
+      int[] bias,
+      float[] multipliers,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q);
 
   /** The implementation for reports, e.g. {@code vector(512 bit)}. */
   String name();

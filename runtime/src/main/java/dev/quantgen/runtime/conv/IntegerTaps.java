@@ -12,8 +12,12 @@ import dev.quantgen.runtime.numerics.Shape;
 final class IntegerTaps {
   private IntegerTaps() {}
 
-  /** {@code [N, M, outH, outW]} int32 sums, row-major, for centred {@code x} of shape {@code xShape}. */
-  static int[] accumulate(int[] x, Shape xShape, int[] w, int outChannels, int groups, Window2d window) {
+  /**
+   * {@code [N, M, outH, outW]} int32 sums, row-major, for centred {@code x} of shape {@code
+   * xShape}.
+   */
+  static int[] accumulate(
+      int[] x, Shape xShape, int[] w, int outChannels, int groups, Window2d window) {
     int batch = xShape.dim(0);
     int channels = xShape.dim(1);
     int inH = xShape.dim(2);
@@ -39,8 +43,9 @@ final class IntegerTaps {
                 for (int kx = 0; kx < kw; kx++) {
                   int ix = ox * window.strideWidth() + kx * window.dilationWidth() - g.padLeft();
                   if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
-                    sum += x[((n * channels + firstChannel + c) * inH + iy) * inW + ix]
-                        * w[((m * cpg + c) * kh + ky) * kw + kx];
+                    sum +=
+                        x[((n * channels + firstChannel + c) * inH + iy) * inW + ix]
+                            * w[((m * cpg + c) * kh + ky) * kw + kx];
                   }
                 }
               }

@@ -6,13 +6,14 @@ import dev.quantgen.runtime.numerics.Shape;
 import java.util.Objects;
 
 /**
- * The reference 2-D max pooling (ONNX {@code MaxPool}, {@code ceil_mode = 0}) over NCHW input:
- * each output is the largest input in its window. Padded cells never win (they are not read), so
- * padding needs no "minus infinity" value.
+ * The reference 2-D max pooling (ONNX {@code MaxPool}, {@code ceil_mode = 0}) over NCHW input: each
+ * output is the largest input in its window. Padded cells never win (they are not read), so padding
+ * needs no "minus infinity" value.
  *
  * <p>The integer form pools quantized values directly: with one scale {@code s > 0} and zero point
- * for the whole tensor, {@code q = saturate(rint(x / s) + z)} is monotone non-decreasing, so the max
- * of the quantized values is the quantization of the max. Input and output share the parameters.
+ * for the whole tensor, {@code q = saturate(rint(x / s) + z)} is monotone non-decreasing, so the
+ * max of the quantized values is the quantization of the max. Input and output share the
+ * parameters.
  *
  * <p>NaN: a window containing NaN gives NaN (as {@code Math.max}). Immutable and thread-safe.
  */
@@ -39,28 +40,37 @@ public final class MaxPool2d {
     Shape out = outputShape(x.shape());
     float[] xv = x.toArray();
     float[] y = new float[out.size()];
-    Windows.forEach(window, x.shape(), (o, cells, count) -> {
-      float best = xv[cells[0]];
-      for (int i = 1; i < count; i++) {
-        best = Math.max(best, xv[cells[i]]);
-      }
-      y[o] = best;
-    });
+    Windows.forEach(
+        window,
+        x.shape(),
+        (o, cells, count) -> {
+          float best = xv[cells[0]];
+          for (int i = 1; i < count; i++) {
+            best = Math.max(best, xv[cells[i]]);
+          }
+          y[o] = best;
+        });
     return FloatTensor.of(out, y);
   }
 
-  /** Pools a quantized tensor {@code [N, C, H, W]} of any integer type; the output has the same type. */
+  /**
+   * Pools a quantized tensor {@code [N, C, H, W]} of any integer type; the output has the same
+   * type.
+   */
   public IntTensor apply(IntTensor x) {
     Shape out = outputShape(x.shape());
     int[] xv = x.toArray();
     int[] y = new int[out.size()];
-    Windows.forEach(window, x.shape(), (o, cells, count) -> {
-      int best = xv[cells[0]];
-      for (int i = 1; i < count; i++) {
-        best = Math.max(best, xv[cells[i]]);
-      }
-      y[o] = best;
-    });
+    Windows.forEach(
+        window,
+        x.shape(),
+        (o, cells, count) -> {
+          int best = xv[cells[0]];
+          for (int i = 1; i < count; i++) {
+            best = Math.max(best, xv[cells[i]]);
+          }
+          y[o] = best;
+        });
     return IntTensor.of(out, x.type(), y);
   }
 }

@@ -1,9 +1,9 @@
 package dev.quantgen.runtime.conv;
 
 /**
- * For one kernel tap along one axis, the output positions whose input cell
- * {@code o * stride + tap - pad} lies inside {@code [0, in)}: {@code [first, end)}. Lets the
- * convolution loops skip padding with no test per multiply.
+ * For one kernel tap along one axis, the output positions whose input cell {@code o * stride + tap
+ * - pad} lies inside {@code [0, in)}: {@code [first, end)}. Lets the convolution loops skip padding
+ * with no test per multiply.
  */
 final class OutputRange {
   private OutputRange() {}

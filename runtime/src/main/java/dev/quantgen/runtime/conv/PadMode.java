@@ -6,6 +6,8 @@ public enum PadMode {
   EXPLICIT,
   /** Output size {@code ceil(in / stride)}; an odd total pad puts the extra cell at the end. */
   SAME_UPPER,
-  /** Output size {@code ceil(in / stride)}; an odd total pad puts the extra cell at the beginning. */
+  /**
+   * Output size {@code ceil(in / stride)}; an odd total pad puts the extra cell at the beginning.
+   */
   SAME_LOWER
 }

@@ -14,19 +14,19 @@ import java.util.Objects;
  * between (docs/numerics.md sections 2, 4 and 5).
  *
  * <ul>
- *   <li>Weights: symmetric per output channel on the restricted range [-127, 127],
- *       {@code sw[m] = max|w[m, ...]| / 127}, zero point 0; or, for INT4 weights with int8
- *       activations, on [-7, 7] with {@code sw[m] = max|w[m, ...]| / 7}. The kernel is the same:
- *       int4 values are held in the same int array as int8 ones.
+ *   <li>Weights: symmetric per output channel on the restricted range [-127, 127], {@code sw[m] =
+ *       max|w[m, ...]| / 127}, zero point 0; or, for INT4 weights with int8 activations, on [-7, 7]
+ *       with {@code sw[m] = max|w[m, ...]| / 7}. The kernel is the same: int4 values are held in
+ *       the same int array as int8 ones.
  *   <li>Activations: asymmetric int8 per tensor, {@code (sx, zx)} in and {@code (sy, zy)} out, from
  *       calibration.
  *   <li>Bias: int32 {@code bq[m] = rint(b[m] / (sx * sw[m]))} (float32), zero point 0.
- *   <li>{@code acc[n, m, oy, ox] = bq[m] + sum (qx - zx) * qw[m, c, ky, kx]}; a padded cell counts as
- *       {@code zx}, i.e. as real 0, exactly as {@code ConvInteger} pads.
+ *   <li>{@code acc[n, m, oy, ox] = bq[m] + sum (qx - zx) * qw[m, c, ky, kx]}; a padded cell counts
+ *       as {@code zx}, i.e. as real 0, exactly as {@code ConvInteger} pads.
  *   <li>{@code qy = clamp(zy + requantize(acc, M[m]))} with {@code M[m] = sx * sw[m] / sy}, either
- *       integer-only ({@link RequantMode#INTEGER}: {@link FixedPoint}) or as ONNX {@code QLinearConv}
- *       ({@link RequantMode#ONNX}); the clamp is [-128, 127], narrowed to {@code [zy, 127]} by ReLU
- *       and to {@code [zy, quantize(6)]} by ReLU6.
+ *       integer-only ({@link RequantMode#INTEGER}: {@link FixedPoint}) or as ONNX {@code
+ *       QLinearConv} ({@link RequantMode#ONNX}); the clamp is [-128, 127], narrowed to {@code [zy,
+ *       127]} by ReLU and to {@code [zy, quantize(6)]} by ReLU6.
  * </ul>
  *
  * <p>With {@link RequantMode#ONNX} and no activation the output equals {@code QLinearConv} on the
@@ -55,35 +55,64 @@ public final class QuantizedConv2d {
   private final int outputMin;
   private final int outputMax;
 
-  /** Quantizes float weights and bias as the class comment says, then builds the layer from them. */
-  private static QuantizedConv2d fromFloat(FloatTensor floatWeights, FloatTensor floatBias, Window2d window,
-      int groups, Activation activation, QuantParams input, QuantParams output, RequantMode mode,
+  /**
+   * Quantizes float weights and bias as the class comment says, then builds the layer from them.
+   */
+  private static QuantizedConv2d fromFloat(
+      FloatTensor floatWeights,
+      FloatTensor floatBias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantParams input,
+      QuantParams output,
+      RequantMode mode,
       QuantType weightType) {
     // The float layer checks shapes, kernel and groups with the same messages.
     Conv2d shapeCheck = new Conv2d(floatWeights, floatBias, window, groups, activation);
     Objects.requireNonNull(weightType, "weightType");
     if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
-      throw new IllegalArgumentException("weightType: " + weightType.onnxName() + ", expected int8 or int4");
+      throw new IllegalArgumentException(
+          "weightType: " + weightType.onnxName() + ", expected int8 or int4");
     }
     int outChannels = shapeCheck.outChannels();
     float inputScale = perTensorScale("input", input);
     int fanIn = floatWeights.size() / outChannels;
-    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
+    QuantParams wq =
+        RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
     float[] weightScales = wq.scales().toArray();
     int[] bias = new int[outChannels];
     for (int m = 0; m < outChannels && floatBias != null; m++) {
       float b = floatBias.get(m);
       if (Float.isNaN(b) || Float.isInfinite(b)) {
-        throw new IllegalArgumentException("bias: element " + m + " is " + b + ", expected a finite value");
+        throw new IllegalArgumentException(
+            "bias: element " + m + " is " + b + ", expected a finite value");
       }
       bias[m] = QuantType.INT32.saturate(Math.rint(b / (inputScale * weightScales[m])));
     }
-    return new QuantizedConv2d(wq.quantize(floatWeights), weightType, weightScales, bias, window, groups,
-        activation, input, output, mode);
+    return new QuantizedConv2d(
+        wq.quantize(floatWeights),
+        weightType,
+        weightScales,
+        bias,
+        window,
+        groups,
+        activation,
+        input,
+        output,
+        mode);
   }
 
-  private QuantizedConv2d(IntTensor weights, QuantType weightType, float[] weightScales, int[] bias,
-      Window2d window, int groups, Activation activation, QuantParams input, QuantParams output,
+  private QuantizedConv2d(
+      IntTensor weights,
+      QuantType weightType,
+      float[] weightScales,
+      int[] bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantParams input,
+      QuantParams output,
       RequantMode mode) {
     this.window = window;
     this.activation = activation;
@@ -105,10 +134,13 @@ public final class QuantizedConv2d {
     long maxAbsBias = 0;
     for (int m = 0; m < outChannels; m++) {
       maxAbsBias = Math.max(maxAbsBias, Math.abs((long) bias[m]));
-      fixedMultipliers[m] = FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
-      onnxMultipliers[m] = inputScale * weightScales[m] / outputScale; // float32, left to right, as QLinearConv
+      fixedMultipliers[m] =
+          FixedPoint.quantizeMultiplier((double) inputScale * weightScales[m] / outputScale);
+      onnxMultipliers[m] =
+          inputScale * weightScales[m] / outputScale; // float32, left to right, as QLinearConv
     }
-    // an imported weight may be -128 (one beyond the restricted range the quantizer writes), or up to
+    // an imported weight may be -128 (one beyond the restricted range the quantizer writes), or up
+    // to
     // 255 in magnitude when it carries a zero point; the bound takes the largest actually present
     long maxAbsWeight = weightType == QuantType.INT16 ? 0 : weightType.max();
     for (int i = 0; i < weights.size(); i++) {
@@ -116,8 +148,16 @@ public final class QuantizedConv2d {
     }
     long bound = (long) fanIn * MAX_ABS_INPUT * maxAbsWeight + maxAbsBias;
     if (bound > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("weights: fan-in " + fanIn + " with |bias| up to " + maxAbsBias
-          + " can reach " + bound + " in the accumulator, expected at most " + Integer.MAX_VALUE + " (int32)");
+      throw new IllegalArgumentException(
+          "weights: fan-in "
+              + fanIn
+              + " with |bias| up to "
+              + maxAbsBias
+              + " can reach "
+              + bound
+              + " in the accumulator, expected at most "
+              + Integer.MAX_VALUE
+              + " (int32)");
     }
     int lo = QuantType.INT8.min();
     int hi = QuantType.INT8.max();
@@ -134,30 +174,45 @@ public final class QuantizedConv2d {
   /**
    * A layer from parameters quantized elsewhere (for example a pre-quantized ONNX QDQ graph), run
    * with exactly the same integer arithmetic as a layer this class quantized itself: the int8
-   * weights (zero point 0) with one scale per output channel, the int32 bias whose scale is
-   * {@code sx * sw[m]}, and the per-tensor int8 input and output parameters as given.
+   * weights (zero point 0) with one scale per output channel, the int32 bias whose scale is {@code
+   * sx * sw[m]}, and the per-tensor int8 input and output parameters as given.
    *
    * <p>Weights quantized with a zero point {@code zw} (uint8 weights, asymmetric int8 weights) are
-   * passed as {@code qw - zw}: INT8 when every difference lies in [-128, 127], else INT16 with
-   * each in [-255, 255]. The sum {@code (qx - zx) (qw - zw)} is then exactly ONNX's
-   * {@code ConvInteger} / {@code QLinearConv} accumulator for those operands.
+   * passed as {@code qw - zw}: INT8 when every difference lies in [-128, 127], else INT16 with each
+   * in [-255, 255]. The sum {@code (qx - zx) (qw - zw)} is then exactly ONNX's {@code ConvInteger}
+   * / {@code QLinearConv} accumulator for those operands.
    *
    * @param weights {@code [M, C / groups, kh, kw]} of type INT8, or INT16 with each in [-255, 255]
    * @param weightScales {@code M} positive finite scales
    * @param bias {@code M} int32 values (zeros for none)
    * @throws IllegalArgumentException naming the argument that does not fit
    */
-  public static QuantizedConv2d ofQuantized(IntTensor weights, float[] weightScales, int[] bias, Window2d window,
-      int groups, Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+  public static QuantizedConv2d ofQuantized(
+      IntTensor weights,
+      float[] weightScales,
+      int[] bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantParams input,
+      QuantParams output,
+      RequantMode mode) {
     Objects.requireNonNull(weights, "weights");
     if (weights.type() != QuantType.INT8 && weights.type() != QuantType.INT16) {
-      throw new IllegalArgumentException("weights: type " + weights.type().onnxName() + ", expected int8, or int16"
-          + " holding weights minus their zero point");
+      throw new IllegalArgumentException(
+          "weights: type "
+              + weights.type().onnxName()
+              + ", expected int8, or int16"
+              + " holding weights minus their zero point");
     }
     for (int i = 0; i < weights.size(); i++) {
       if (Math.abs(weights.get(i)) > 255) {
-        throw new IllegalArgumentException("weights: element " + i + " is " + weights.get(i)
-            + ", expected -255..255 (an 8-bit weight minus its 8-bit zero point)");
+        throw new IllegalArgumentException(
+            "weights: element "
+                + i
+                + " is "
+                + weights.get(i)
+                + ", expected -255..255 (an 8-bit weight minus its 8-bit zero point)");
       }
     }
     int[] d = weights.shape().dims();
@@ -165,17 +220,36 @@ public final class QuantizedConv2d {
     float[] asFloats = new float[weights.size()];
     new Conv2d(FloatTensor.of(weights.shape(), asFloats), null, window, groups, activation);
     if (weightScales.length != d[0] || bias.length != d[0]) {
-      throw new IllegalArgumentException("weightScales and bias: " + weightScales.length + " and " + bias.length
-          + " values, expected " + d[0] + " (one per output channel)");
+      throw new IllegalArgumentException(
+          "weightScales and bias: "
+              + weightScales.length
+              + " and "
+              + bias.length
+              + " values, expected "
+              + d[0]
+              + " (one per output channel)");
     }
     for (int m = 0; m < d[0]; m++) {
       if (!(weightScales[m] > 0) || Float.isInfinite(weightScales[m])) {
-        throw new IllegalArgumentException("weightScales: element " + m + " is " + weightScales[m]
-            + ", expected a positive finite scale");
+        throw new IllegalArgumentException(
+            "weightScales: element "
+                + m
+                + " is "
+                + weightScales[m]
+                + ", expected a positive finite scale");
       }
     }
-    return new QuantizedConv2d(weights, weights.type(), weightScales, bias, window, groups, activation, input,
-        output, mode);
+    return new QuantizedConv2d(
+        weights,
+        weights.type(),
+        weightScales,
+        bias,
+        window,
+        groups,
+        activation,
+        input,
+        output,
+        mode);
   }
 
   /**
@@ -187,8 +261,15 @@ public final class QuantizedConv2d {
    * @param output the per-tensor int8 parameters of the output activation
    * @throws IllegalArgumentException naming the argument that does not fit
    */
-  public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
-      Activation activation, QuantParams input, QuantParams output, RequantMode mode) {
+  public static QuantizedConv2d quantize(
+      FloatTensor weights,
+      FloatTensor bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantParams input,
+      QuantParams output,
+      RequantMode mode) {
     return quantize(weights, bias, window, groups, activation, input, output, mode, QuantType.INT8);
   }
 
@@ -197,11 +278,19 @@ public final class QuantizedConv2d {
    * (restricted range [-127, 127]) or INT4 (restricted range [-7, 7], as for INT4 weights with int8
    * activations). Everything but the weight range is as in the int8-weight overload.
    *
-   * @throws IllegalArgumentException naming the argument that does not fit, also for a
-   *     {@code weightType} other than INT8 or INT4
+   * @throws IllegalArgumentException naming the argument that does not fit, also for a {@code
+   *     weightType} other than INT8 or INT4
    */
-  public static QuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
-      Activation activation, QuantParams input, QuantParams output, RequantMode mode, QuantType weightType) {
+  public static QuantizedConv2d quantize(
+      FloatTensor weights,
+      FloatTensor bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantParams input,
+      QuantParams output,
+      RequantMode mode,
+      QuantType weightType) {
     return fromFloat(weights, bias, window, groups, activation, input, output, mode, weightType);
   }
 
@@ -280,7 +369,10 @@ public final class QuantizedConv2d {
     return fixedMultipliers[m];
   }
 
-  /** The float32 multiplier {@code sx * sw[m] / sy} of output channel {@code m} ({@link RequantMode#ONNX}). */
+  /**
+   * The float32 multiplier {@code sx * sw[m] / sy} of output channel {@code m} ({@link
+   * RequantMode#ONNX}).
+   */
   public float onnxMultiplier(int m) {
     return onnxMultipliers[m];
   }
@@ -312,9 +404,10 @@ public final class QuantizedConv2d {
     int plane = out.dim(2) * out.dim(3);
     for (int i = 0; i < acc.length; i++) {
       int m = i / plane % outChannels;
-      long q = mode == RequantMode.INTEGER
-          ? (long) outputZeroPoint + fixedMultipliers[m].apply(acc[i])
-          : (long) Math.rint((double) acc[i] * onnxMultipliers[m]) + outputZeroPoint;
+      long q =
+          mode == RequantMode.INTEGER
+              ? (long) outputZeroPoint + fixedMultipliers[m].apply(acc[i])
+              : (long) Math.rint((double) acc[i] * onnxMultipliers[m]) + outputZeroPoint;
       acc[i] = (int) Math.min(outputMax, Math.max(outputMin, q));
     }
     return IntTensor.of(out, QuantType.INT8, acc);

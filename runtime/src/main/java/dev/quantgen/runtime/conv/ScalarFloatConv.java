@@ -5,7 +5,8 @@ package dev.quantgen.runtime.conv;
  * Conv2d} with its per-tap output ranges computed once. Each tap is added to every output it
  * reaches along output rows (an inner loop C2 unrolls and, at stride 1, vectorizes), so each output
  * sums its products in the order input channel, kernel row, kernel column, then adds the bias:
- * equal to {@link Conv2d} bit for bit. No per-call allocation (centred codes use a per-thread buffer).
+ * equal to {@link Conv2d} bit for bit. No per-call allocation (centred codes use a per-thread
+ * buffer).
  */
 final class ScalarFloatConv implements FloatConv {
   private final ConvGeometry g;
@@ -16,6 +17,7 @@ final class ScalarFloatConv implements FloatConv {
   private final int[] rowEnd;
   private final int[] columnFirst;
   private final int[] columnEnd;
+
   /** Per thread: the centred codes of {@link #forwardCentred}. */
   private final ThreadLocal<float[]> centred;
 
@@ -24,11 +26,15 @@ final class ScalarFloatConv implements FloatConv {
     this.activation = java.util.Objects.requireNonNull(activation, "activation");
     int fanIn = g.channelsPerGroup() * g.taps();
     if (weights.length != g.outChannels() * fanIn) {
-      throw new IllegalArgumentException("weights: " + weights.length + " values, expected M * C/groups * kh * kw = "
-          + g.outChannels() * fanIn);
+      throw new IllegalArgumentException(
+          "weights: "
+              + weights.length
+              + " values, expected M * C/groups * kh * kw = "
+              + g.outChannels() * fanIn);
     }
     if (bias != null && bias.length != g.outChannels()) {
-      throw new IllegalArgumentException("bias: " + bias.length + " values, expected " + g.outChannels());
+      throw new IllegalArgumentException(
+          "bias: " + bias.length + " values, expected " + g.outChannels());
     }
     this.weights = weights.clone();
     this.bias = bias == null ? new float[g.outChannels()] : bias.clone();
@@ -59,7 +65,8 @@ final class ScalarFloatConv implements FloatConv {
   public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
     float[] x = centred.get();
     if (q.length < x.length) {
-      throw new IllegalArgumentException("q: " + q.length + " codes, expected [C, H, W] = " + x.length);
+      throw new IllegalArgumentException(
+          "q: " + q.length + " codes, expected [C, H, W] = " + x.length);
     }
     for (int i = 0; i < x.length; i++) {
       x[i] = q[i] - zeroPoint;
@@ -72,12 +79,12 @@ final class ScalarFloatConv implements FloatConv {
     int inPlane = g.inPlane();
     int plane = g.outPlane();
     if (x.length < g.inChannels() * inPlane) {
-      throw new IllegalArgumentException("x: " + x.length + " values, expected [C, H, W] = "
-          + g.inChannels() * inPlane);
+      throw new IllegalArgumentException(
+          "x: " + x.length + " values, expected [C, H, W] = " + g.inChannels() * inPlane);
     }
     if (y.length < g.outChannels() * plane) {
-      throw new IllegalArgumentException("y: " + y.length + " values, expected [M, OH, OW] = "
-          + g.outChannels() * plane);
+      throw new IllegalArgumentException(
+          "y: " + y.length + " values, expected [M, OH, OW] = " + g.outChannels() * plane);
     }
     int cpg = g.channelsPerGroup();
     int mpg = g.outputsPerGroup();

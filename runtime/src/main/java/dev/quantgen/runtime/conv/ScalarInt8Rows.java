@@ -2,7 +2,9 @@ package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.layer.LayerMath;
 
-/** The portable {@link Int8Rows}: one {@link LayerMath} call per element, the reference rule itself. */
+/**
+ * The portable {@link Int8Rows}: one {@link LayerMath} call per element, the reference rule itself.
+ */
 final class ScalarInt8Rows implements Int8Rows {
   static final ScalarInt8Rows INSTANCE = new ScalarInt8Rows();
 
@@ -23,32 +25,68 @@ final class ScalarInt8Rows implements Int8Rows {
   }
 
   @Override
-  public void requantize(float[] sums, int channels, int plane, int[] bias, int[] multipliers, int[] shifts,
-      int zeroPoint, int lo, int hi, byte[] q) {
+  public void requantize(
+      float[] sums,
+      int channels,
+      int plane,
+      int[] bias,
+      int[] multipliers,
+      int[] shifts,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     for (int m = 0; m < channels; m++) {
-      requantizeRow(sums, m * plane, plane, bias[m], multipliers[m], shifts[m], zeroPoint, lo, hi, q);
+      requantizeRow(
+          sums, m * plane, plane, bias[m], multipliers[m], shifts[m], zeroPoint, lo, hi, q);
     }
   }
 
   /** One output channel's row of {@link #requantize}, {@code n} values from {@code at}. */
-  static void requantizeRow(float[] sums, int at, int n, int bias, int multiplier, int shift, int zeroPoint,
-      int lo, int hi, byte[] q) {
+  static void requantizeRow(
+      float[] sums,
+      int at,
+      int n,
+      int bias,
+      int multiplier,
+      int shift,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     for (int i = at; i < at + n; i++) {
-      q[i] = (byte) LayerMath.requantize((int) sums[i] + bias, multiplier, shift, zeroPoint, lo, hi);
+      q[i] =
+          (byte) LayerMath.requantize((int) sums[i] + bias, multiplier, shift, zeroPoint, lo, hi);
     }
   }
 
   @Override
-  public void requantizeFloat(float[] sums, int channels, int plane, int[] bias, float[] multipliers,
-      int zeroPoint, int lo, int hi, byte[] q) {
+  public void requantizeFloat(
+      float[] sums,
+      int channels,
+      int plane,
+      int[] bias,
+      float[] multipliers,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     for (int m = 0; m < channels; m++) {
       requantizeFloatRow(sums, m * plane, plane, bias[m], multipliers[m], zeroPoint, lo, hi, q);
     }
   }
 
   /** One output channel's row of {@link #requantizeFloat}, {@code n} values from {@code at}. */
-  static void requantizeFloatRow(float[] sums, int at, int n, int bias, float multiplier, int zeroPoint,
-      int lo, int hi, byte[] q) {
+  static void requantizeFloatRow(
+      float[] sums,
+      int at,
+      int n,
+      int bias,
+      float multiplier,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     for (int i = at; i < at + n; i++) {
       q[i] = (byte) LayerMath.requantizeFloat((int) sums[i] + bias, multiplier, zeroPoint, lo, hi);
     }

@@ -12,19 +12,19 @@ import java.util.Objects;
 
 /**
  * The reference convolution with quantized weights and float activations in and out: the
- * convolution counterpart of the dense layer's DYNAMIC and weight-only modes
- * ({@code DenseReference.quantized}).
+ * convolution counterpart of the dense layer's DYNAMIC and weight-only modes ({@code
+ * DenseReference.quantized}).
  *
  * <ul>
- *   <li>Weights: INT8 or INT4, symmetric per output channel on the restricted range, as
- *       {@link QuantizedConv2d} quantizes them: {@code sw[m] = max|w[m, ...]| / 127} (or {@code / 7}).
+ *   <li>Weights: INT8 or INT4, symmetric per output channel on the restricted range, as {@link
+ *       QuantizedConv2d} quantizes them: {@code sw[m] = max|w[m, ...]| / 127} (or {@code / 7}).
  *   <li>{@link ActivationMode#DYNAMIC}: each sample is quantized to uint8 as ONNX
- *       DynamicQuantizeLinear over all its values ({@code sa, za}: the range widened to include 0, NaN
- *       ignored, {@link LayerMath#dynamicScale}); {@code acc = sum (qa - za) * qw} in int32, a padded
- *       cell counting as {@code za} (real 0) as in {@code ConvInteger}; then
- *       {@code y = act(acc * (sa * sw[m]) + b[m])} in float32.
- *   <li>{@link ActivationMode#FLOAT} (weight-only): {@code facc = sum x * qw} in float32 in the order
- *       c, ky, kx exactly as {@link Conv2d} sums, then {@code y = act(facc * sw[m] + b[m])}.
+ *       DynamicQuantizeLinear over all its values ({@code sa, za}: the range widened to include 0,
+ *       NaN ignored, {@link LayerMath#dynamicScale}); {@code acc = sum (qa - za) * qw} in int32, a
+ *       padded cell counting as {@code za} (real 0) as in {@code ConvInteger}; then {@code y =
+ *       act(acc * (sa * sw[m]) + b[m])} in float32.
+ *   <li>{@link ActivationMode#FLOAT} (weight-only): {@code facc = sum x * qw} in float32 in the
+ *       order c, ky, kx exactly as {@link Conv2d} sums, then {@code y = act(facc * sw[m] + b[m])}.
  * </ul>
  *
  * <p>Construction rejects layers whose DYNAMIC int32 accumulator could overflow. Immutable and
@@ -42,14 +42,22 @@ public final class WeightQuantizedConv2d {
   private final Window2d window;
   private final Activation activation;
   private final ActivationMode mode;
-  private final Conv2d integerWeights; // qw as float32, no bias, no activation: the weight-only sums
+  private final Conv2d
+      integerWeights; // qw as float32, no bias, no activation: the weight-only sums
 
-  private WeightQuantizedConv2d(FloatTensor floatWeights, FloatTensor floatBias, Window2d window, int groups,
-      Activation activation, QuantType weightType, ActivationMode mode) {
+  private WeightQuantizedConv2d(
+      FloatTensor floatWeights,
+      FloatTensor floatBias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantType weightType,
+      ActivationMode mode) {
     Conv2d shapeCheck = new Conv2d(floatWeights, floatBias, window, groups, activation);
     this.weightType = Objects.requireNonNull(weightType, "weightType");
     if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
-      throw new IllegalArgumentException("weightType: " + weightType.onnxName() + ", expected int8 or int4");
+      throw new IllegalArgumentException(
+          "weightType: " + weightType.onnxName() + ", expected int8 or int4");
     }
     this.mode = Objects.requireNonNull(mode, "mode");
     if (mode != ActivationMode.DYNAMIC && mode != ActivationMode.FLOAT) {
@@ -60,21 +68,29 @@ public final class WeightQuantizedConv2d {
     this.groups = groups;
     this.outChannels = shapeCheck.outChannels();
     int fanIn = floatWeights.size() / outChannels;
-    QuantParams wq = RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
+    QuantParams wq =
+        RangeQuantizer.perRowSymmetric(floatWeights.toArray(), outChannels, fanIn, weightType);
     this.weights = wq.quantize(floatWeights);
     this.weightScales = wq.scales().toArray();
     this.bias = floatBias == null ? null : floatBias.toArray();
     long bound = (long) fanIn * MAX_ABS_INPUT * weightType.max();
     if (mode == ActivationMode.DYNAMIC && bound > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("weights: fan-in " + fanIn + " can reach " + bound
-          + " in the accumulator, expected at most " + Integer.MAX_VALUE + " (int32)");
+      throw new IllegalArgumentException(
+          "weights: fan-in "
+              + fanIn
+              + " can reach "
+              + bound
+              + " in the accumulator, expected at most "
+              + Integer.MAX_VALUE
+              + " (int32)");
     }
     int[] q = weights.toArray();
     float[] qf = new float[q.length];
     for (int i = 0; i < q.length; i++) {
       qf[i] = q[i];
     }
-    this.integerWeights = new Conv2d(FloatTensor.of(floatWeights.shape(), qf), null, window, groups, Activation.NONE);
+    this.integerWeights =
+        new Conv2d(FloatTensor.of(floatWeights.shape(), qf), null, window, groups, Activation.NONE);
   }
 
   /**
@@ -86,8 +102,14 @@ public final class WeightQuantizedConv2d {
    * @param mode DYNAMIC or FLOAT
    * @throws IllegalArgumentException naming the argument that does not fit
    */
-  public static WeightQuantizedConv2d quantize(FloatTensor weights, FloatTensor bias, Window2d window, int groups,
-      Activation activation, QuantType weightType, ActivationMode mode) {
+  public static WeightQuantizedConv2d quantize(
+      FloatTensor weights,
+      FloatTensor bias,
+      Window2d window,
+      int groups,
+      Activation activation,
+      QuantType weightType,
+      ActivationMode mode) {
     return new WeightQuantizedConv2d(weights, bias, window, groups, activation, weightType, mode);
   }
 
@@ -165,7 +187,8 @@ public final class WeightQuantizedConv2d {
         centred[i] = LayerMath.quantize(xv[i], sa, za, 0, 255) - za;
       }
     }
-    int[] acc = IntegerTaps.accumulate(centred, x.shape(), weights.toArray(), outChannels, groups, window);
+    int[] acc =
+        IntegerTaps.accumulate(centred, x.shape(), weights.toArray(), outChannels, groups, window);
     for (int i = 0; i < y.length; i++) {
       int m = i / plane % outChannels;
       y[i] = finish(acc[i] * (sampleScale[i / (plane * outChannels)] * weightScales[m]), m);

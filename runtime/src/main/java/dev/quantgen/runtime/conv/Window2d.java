@@ -14,14 +14,23 @@ import java.util.Objects;
  * <p>Overflow cannot happen by construction: {@link #resolve} computes extent, padding and output
  * size in {@code long} (each factor is below 2^31, so no product reaches 2^63) and accepts only a
  * padded input {@code in + padBegin + padEnd} of at most {@code 2^31 - 1} cells holding the whole
- * dilated kernel. Every tap coordinate {@code o * stride + k * dilation - padBegin} of every
- * window then lies in {@code [-padBegin, in + padEnd)}, so the int index arithmetic of the layers
- * that use a {@link WindowGeometry} cannot wrap. The kernel has at most {@code 2^31 - 9} cells, so
- * one window's cells fit an array.
+ * dilated kernel. Every tap coordinate {@code o * stride + k * dilation - padBegin} of every window
+ * then lies in {@code [-padBegin, in + padEnd)}, so the int index arithmetic of the layers that use
+ * a {@link WindowGeometry} cannot wrap. The kernel has at most {@code 2^31 - 9} cells, so one
+ * window's cells fit an array.
  */
-public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-    int dilationHeight, int dilationWidth, PadMode padMode,
-    int padTop, int padLeft, int padBottom, int padRight) {
+public record Window2d(
+    int kernelHeight,
+    int kernelWidth,
+    int strideHeight,
+    int strideWidth,
+    int dilationHeight,
+    int dilationWidth,
+    PadMode padMode,
+    int padTop,
+    int padLeft,
+    int padBottom,
+    int padRight) {
 
   /** Checks every value. */
   public Window2d {
@@ -37,12 +46,27 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
     nonNegative("padBottom", padBottom);
     nonNegative("padRight", padRight);
     if ((long) kernelHeight * kernelWidth > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("kernel " + kernelHeight + " x " + kernelWidth + ": more than 2^31 - 9"
-          + " cells, expected a window whose cells fit an array");
+      throw new IllegalArgumentException(
+          "kernel "
+              + kernelHeight
+              + " x "
+              + kernelWidth
+              + ": more than 2^31 - 9"
+              + " cells, expected a window whose cells fit an array");
     }
     if (padMode != PadMode.EXPLICIT && (padTop | padLeft | padBottom | padRight) != 0) {
-      throw new IllegalArgumentException("pads [" + padTop + ", " + padLeft + ", " + padBottom + ", " + padRight
-          + "] given with padMode " + padMode + ": expected explicit pads only with padMode EXPLICIT");
+      throw new IllegalArgumentException(
+          "pads ["
+              + padTop
+              + ", "
+              + padLeft
+              + ", "
+              + padBottom
+              + ", "
+              + padRight
+              + "] given with padMode "
+              + padMode
+              + ": expected explicit pads only with padMode EXPLICIT");
     }
   }
 
@@ -52,25 +76,67 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
   }
 
   public Window2d withStrides(int height, int width) {
-    return new Window2d(kernelHeight, kernelWidth, height, width, dilationHeight, dilationWidth, padMode,
-        padTop, padLeft, padBottom, padRight);
+    return new Window2d(
+        kernelHeight,
+        kernelWidth,
+        height,
+        width,
+        dilationHeight,
+        dilationWidth,
+        padMode,
+        padTop,
+        padLeft,
+        padBottom,
+        padRight);
   }
 
   public Window2d withDilations(int height, int width) {
-    return new Window2d(kernelHeight, kernelWidth, strideHeight, strideWidth, height, width, padMode,
-        padTop, padLeft, padBottom, padRight);
+    return new Window2d(
+        kernelHeight,
+        kernelWidth,
+        strideHeight,
+        strideWidth,
+        height,
+        width,
+        padMode,
+        padTop,
+        padLeft,
+        padBottom,
+        padRight);
   }
 
   /** Explicit pads in ONNX order: top, left, bottom, right. */
   public Window2d withPads(int top, int left, int bottom, int right) {
-    return new Window2d(kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
-        PadMode.EXPLICIT, top, left, bottom, right);
+    return new Window2d(
+        kernelHeight,
+        kernelWidth,
+        strideHeight,
+        strideWidth,
+        dilationHeight,
+        dilationWidth,
+        PadMode.EXPLICIT,
+        top,
+        left,
+        bottom,
+        right);
   }
 
-  /** Computed padding ({@link PadMode#SAME_UPPER} or {@link PadMode#SAME_LOWER}), or back to none. */
+  /**
+   * Computed padding ({@link PadMode#SAME_UPPER} or {@link PadMode#SAME_LOWER}), or back to none.
+   */
   public Window2d withPadMode(PadMode mode) {
-    return new Window2d(kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
-        mode, 0, 0, 0, 0);
+    return new Window2d(
+        kernelHeight,
+        kernelWidth,
+        strideHeight,
+        strideWidth,
+        dilationHeight,
+        dilationWidth,
+        mode,
+        0,
+        0,
+        0,
+        0);
   }
 
   /**
@@ -82,7 +148,8 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
   public WindowGeometry resolve(int inHeight, int inWidth) {
     positive("inHeight", inHeight);
     positive("inWidth", inWidth);
-    int[] h = axis("height", inHeight, kernelHeight, strideHeight, dilationHeight, padTop, padBottom);
+    int[] h =
+        axis("height", inHeight, kernelHeight, strideHeight, dilationHeight, padTop, padBottom);
     int[] w = axis("width", inWidth, kernelWidth, strideWidth, dilationWidth, padLeft, padRight);
     return new WindowGeometry(inHeight, inWidth, h[0], w[0], h[1], w[1]);
   }
@@ -91,7 +158,8 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
    * {output size, pad at the beginning} of one axis, computed in long: {@code in}, the pads, the
    * stride, the dilation and the kernel are each below 2^31, so no intermediate value reaches 2^63.
    */
-  private int[] axis(String name, int in, int kernel, int stride, int dilation, int begin, int end) {
+  private int[] axis(
+      String name, int in, int kernel, int stride, int dilation, int begin, int end) {
     long extent = extent(kernel, dilation);
     long padBegin = begin;
     long padEnd = end;
@@ -103,17 +171,40 @@ public record Window2d(int kernelHeight, int kernelWidth, int strideHeight, int 
     }
     long padded = in + padBegin + padEnd;
     if (padded > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(name + " " + in + " with pads " + padBegin + "+" + padEnd + " is "
-          + padded + " cells: expected a padded size of at most 2^31 - 1 (dilated kernel extent " + extent + ")");
+      throw new IllegalArgumentException(
+          name
+              + " "
+              + in
+              + " with pads "
+              + padBegin
+              + "+"
+              + padEnd
+              + " is "
+              + padded
+              + " cells: expected a padded size of at most 2^31 - 1 (dilated kernel extent "
+              + extent
+              + ")");
     }
     if (padded < extent) {
-      throw new IllegalArgumentException(name + " " + in + " with pads " + padBegin + "+" + padEnd
-          + " is smaller than the dilated kernel extent " + extent + ": expected at least one output position");
+      throw new IllegalArgumentException(
+          name
+              + " "
+              + in
+              + " with pads "
+              + padBegin
+              + "+"
+              + padEnd
+              + " is smaller than the dilated kernel extent "
+              + extent
+              + ": expected at least one output position");
     }
     return new int[] {(int) ((padded - extent) / stride + 1), (int) padBegin};
   }
 
-  /** The cells a dilated kernel reaches, {@code dilation * (kernel - 1) + 1}: below 2^62, exact in long. */
+  /**
+   * The cells a dilated kernel reaches, {@code dilation * (kernel - 1) + 1}: below 2^62, exact in
+   * long.
+   */
   public static long extent(int kernel, int dilation) {
     return (long) dilation * (kernel - 1) + 1;
   }

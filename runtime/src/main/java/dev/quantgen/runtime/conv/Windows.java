@@ -2,9 +2,14 @@ package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.numerics.Shape;
 
-/** Visits the pooling windows of an NCHW tensor, listing the flat indices of the cells each covers. */
+/**
+ * Visits the pooling windows of an NCHW tensor, listing the flat indices of the cells each covers.
+ */
 final class Windows {
-  /** Receives one window: the flat output index and the first {@code count} entries of {@code cells}. */
+  /**
+   * Receives one window: the flat output index and the first {@code count} entries of {@code
+   * cells}.
+   */
   interface Visitor {
     void visit(int outIndex, int[] cells, int count);
   }
@@ -15,7 +20,8 @@ final class Windows {
    * Calls {@code visitor} once per output cell, in row-major output order, with the in-bounds input
    * cells of its window (padded cells are left out; {@code count} is the number that remain).
    *
-   * @throws IllegalArgumentException if some window covers only padding, which ONNX leaves undefined
+   * @throws IllegalArgumentException if some window covers only padding, which ONNX leaves
+   *     undefined
    */
   static void forEach(Window2d window, Shape input, Visitor visitor) {
     int[] d = Nchw.require("x", input);
@@ -39,8 +45,16 @@ final class Windows {
             }
           }
           if (count == 0) {
-            throw new IllegalArgumentException("window " + window + " at output (" + oy + ", " + ox
-                + ") covers only padding for input " + input + ": expected pads smaller than the kernel");
+            throw new IllegalArgumentException(
+                "window "
+                    + window
+                    + " at output ("
+                    + oy
+                    + ", "
+                    + ox
+                    + ") covers only padding for input "
+                    + input
+                    + ": expected pads smaller than the kernel");
           }
           visitor.visit(o++, cells, count);
         }

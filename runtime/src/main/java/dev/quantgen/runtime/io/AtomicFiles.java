@@ -2,13 +2,13 @@ package dev.quantgen.runtime.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.SecureRandom;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one: the content goes
@@ -17,9 +17,9 @@ import java.nio.file.StandardCopyOption;
  * the target is untouched.
  *
  * <p>A process killed mid-write cannot delete its temporary file; the next successful write of the
- * same target removes such leftovers, so they never pile up. A concurrent writer of the same
- * target whose temporary file is removed that way fails cleanly (its move finds no file); the
- * target is still either complete version.
+ * same target removes such leftovers, so they never pile up. A concurrent writer of the same target
+ * whose temporary file is removed that way fails cleanly (its move finds no file); the target is
+ * still either complete version.
  */
 public final class AtomicFiles {
   /** Writes the content of a file to a stream. */
@@ -63,19 +63,25 @@ public final class AtomicFiles {
     Path temp = createTemp(dir, absolute.getFileName().toString());
     boolean done = false;
     try {
-      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
-              java.nio.file.StandardOpenOption.WRITE);
-          OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel),
-              1 << 16)) {
+      try (java.nio.channels.FileChannel channel =
+              java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE);
+          OutputStream out =
+              new java.io.BufferedOutputStream(
+                  java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
         content.writeTo(out);
         out.flush();
         channel.force(true); // the data is on disk before the rename makes it visible
       }
       try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(target + ": the file system cannot replace a file atomically (" + e.getMessage()
-            + "); refusing a non-atomic write", e);
+        throw new IOException(
+            target
+                + ": the file system cannot replace a file atomically ("
+                + e.getMessage()
+                + "); refusing a non-atomic write",
+            e);
       }
       done = true;
     } finally {
@@ -91,17 +97,22 @@ public final class AtomicFiles {
   }
 
   /**
-   * Deletes the temporary files of earlier writes of this target that were killed before their move.
-   * Best effort: the write itself has succeeded, so a leftover that cannot be deleted now (another
-   * process removed it first, or a permission problem) is not reported as its failure.
+   * Deletes the temporary files of earlier writes of this target that were killed before their
+   * move. Best effort: the write itself has succeeded, so a leftover that cannot be deleted now
+   * (another process removed it first, or a permission problem) is not reported as its failure.
    */
   private static void deleteLeftoverTemps(Path dir, String name) {
     String prefix = tempPrefix(name);
-    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, entry -> {
-      String n = entry.getFileName().toString();
-      return n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX)
-          && n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length()).matches("[0-9a-f]{1,16}");
-    })) {
+    try (DirectoryStream<Path> leftovers =
+        Files.newDirectoryStream(
+            dir,
+            entry -> {
+              String n = entry.getFileName().toString();
+              return n.startsWith(prefix)
+                  && n.endsWith(TEMP_SUFFIX)
+                  && n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length())
+                      .matches("[0-9a-f]{1,16}");
+            })) {
       for (Path leftover : leftovers) {
         Files.deleteIfExists(leftover);
       }

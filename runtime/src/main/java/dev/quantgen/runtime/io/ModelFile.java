@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A quantized model as one file ({@code .qgen}): string metadata and named tensors of any
- * {@link TensorType}. Immutable; build one with {@link #builder()}.
+ * A quantized model as one file ({@code .qgen}): string metadata and named tensors of any {@link
+ * TensorType}. Immutable; build one with {@link #builder()}.
  *
  * <p>{@link #write} replaces the target atomically (temporary file in the same directory, then a
  * move); {@link #read} validates magic, version, every size against the file length before
@@ -65,14 +65,17 @@ public final class ModelFile {
   public ModelTensor tensor(String name) {
     ModelTensor t = tensors.get(name);
     if (t == null) {
-      throw new IllegalArgumentException("no tensor named '" + name + "'; available: " + tensors.keySet());
+      throw new IllegalArgumentException(
+          "no tensor named '" + name + "'; available: " + tensors.keySet());
     }
     return t;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelFile m && metadata.equals(m.metadata) && tensors.equals(m.tensors)
+    return o instanceof ModelFile m
+        && metadata.equals(m.metadata)
+        && tensors.equals(m.tensors)
         && tensorNames().equals(m.tensorNames());
   }
 
@@ -95,11 +98,16 @@ public final class ModelFile {
      */
     public Builder metadata(String key, String value) {
       if (key == null || key.isEmpty() || value == null) {
-        throw new IllegalArgumentException("metadata key '" + key + "' = '" + value
-            + "': expected a non-empty key and a non-null value");
+        throw new IllegalArgumentException(
+            "metadata key '"
+                + key
+                + "' = '"
+                + value
+                + "': expected a non-empty key and a non-null value");
       }
       if (metadata.putIfAbsent(key, value) != null) {
-        throw new IllegalArgumentException("metadata key '" + key + "' is already set, expected unique keys");
+        throw new IllegalArgumentException(
+            "metadata key '" + key + "' is already set, expected unique keys");
       }
       return this;
     }
@@ -111,7 +119,8 @@ public final class ModelFile {
      */
     public Builder tensor(ModelTensor tensor) {
       if (tensors.putIfAbsent(tensor.name(), tensor) != null) {
-        throw new IllegalArgumentException("tensor '" + tensor.name() + "' is already added, expected unique names");
+        throw new IllegalArgumentException(
+            "tensor '" + tensor.name() + "' is already added, expected unique names");
       }
       return this;
     }

@@ -63,27 +63,33 @@ final class ModelFileFormat {
     }
     byte[] header = header(model, tensors, offsets, dataLength);
     long dataStart = align(PREFIX + header.length + 4);
-    AtomicFiles.write(file, raw -> {
-      CheckedOutputStream out = new CheckedOutputStream(raw, new CRC32C());
-      ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
-      prefix.put(MAGIC).putInt(VERSION).putInt(header.length);
-      out.write(prefix.array());
-      out.write(header);
-      out.write(le32(out.getChecksum().getValue())); // through `out`: the file CRC covers the header CRC too
-      long position = (long) PREFIX + header.length + 4;
-      position = pad(out, position, dataStart);
-      for (int i = 0; i < offsets.length; i++) {
-        position = pad(out, position, dataStart + offsets[i]);
-        byte[] data = tensors.get(i).raw();
-        out.write(data);
-        position += data.length;
-      }
-      raw.write(le32(out.getChecksum().getValue()));
-      raw.write(END_MAGIC);
-    });
+    AtomicFiles.write(
+        file,
+        raw -> {
+          CheckedOutputStream out = new CheckedOutputStream(raw, new CRC32C());
+          ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+          prefix.put(MAGIC).putInt(VERSION).putInt(header.length);
+          out.write(prefix.array());
+          out.write(header);
+          out.write(
+              le32(
+                  out.getChecksum()
+                      .getValue())); // through `out`: the file CRC covers the header CRC too
+          long position = (long) PREFIX + header.length + 4;
+          position = pad(out, position, dataStart);
+          for (int i = 0; i < offsets.length; i++) {
+            position = pad(out, position, dataStart + offsets[i]);
+            byte[] data = tensors.get(i).raw();
+            out.write(data);
+            position += data.length;
+          }
+          raw.write(le32(out.getChecksum().getValue()));
+          raw.write(END_MAGIC);
+        });
   }
 
-  private static byte[] header(ModelFile model, List<ModelTensor> tensors, long[] offsets, long dataLength)
+  private static byte[] header(
+      ModelFile model, List<ModelTensor> tensors, long[] offsets, long dataLength)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     HeaderWriter h = new HeaderWriter(bytes);
@@ -96,8 +102,13 @@ final class ModelFileFormat {
     for (int i = 0; i < offsets.length; i++) {
       ModelTensor t = tensors.get(i);
       if (t.shape().rank() > MAX_RANK) {
-        throw new IllegalArgumentException("tensor '" + t.name() + "' has rank " + t.shape().rank()
-            + ", expected at most " + MAX_RANK);
+        throw new IllegalArgumentException(
+            "tensor '"
+                + t.name()
+                + "' has rank "
+                + t.shape().rank()
+                + ", expected at most "
+                + MAX_RANK);
       }
       h.string(t.name());
       h.u8(t.type().code());
@@ -110,8 +121,12 @@ final class ModelFileFormat {
     }
     h.u64(dataLength);
     if (bytes.size() > MAX_HEADER_BYTES) {
-      throw new IllegalArgumentException("model header is " + bytes.size() + " bytes, expected at most "
-          + MAX_HEADER_BYTES + " (too many tensors or metadata)");
+      throw new IllegalArgumentException(
+          "model header is "
+              + bytes.size()
+              + " bytes, expected at most "
+              + MAX_HEADER_BYTES
+              + " (too many tensors or metadata)");
     }
     return bytes.toByteArray();
   }
@@ -179,22 +194,36 @@ final class ModelFileFormat {
       byte[] magic = new byte[Math.min(MAGIC.length, prefix.remaining())];
       prefix.get(magic);
       if (!Arrays.equals(magic, Arrays.copyOf(MAGIC, magic.length))) {
-        throw fail("not a quantgen model file: the magic is " + hex(magic) + ", expected " + hex(MAGIC));
+        throw fail(
+            "not a quantgen model file: the magic is " + hex(magic) + ", expected " + hex(MAGIC));
       }
       if (size < PREFIX) {
-        throw fail("truncated: " + size + " bytes, expected at least " + PREFIX + " for the file prefix");
+        throw fail(
+            "truncated: " + size + " bytes, expected at least " + PREFIX + " for the file prefix");
       }
       int version = prefix.getInt();
       if (version != VERSION) {
-        throw fail("unsupported format version " + Integer.toUnsignedString(version) + ", this reader supports "
-            + VERSION);
+        throw fail(
+            "unsupported format version "
+                + Integer.toUnsignedString(version)
+                + ", this reader supports "
+                + VERSION);
       }
       long headerLength = Integer.toUnsignedLong(prefix.getInt());
       if (headerLength > MAX_HEADER_BYTES) {
-        throw fail("corrupt: header length " + headerLength + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+        throw fail(
+            "corrupt: header length "
+                + headerLength
+                + " exceeds the limit of "
+                + MAX_HEADER_BYTES
+                + " bytes");
       }
       if (PREFIX + headerLength + 4 > size) {
-        throw fail("truncated: the header needs " + (PREFIX + headerLength + 4) + " bytes, the file has " + size);
+        throw fail(
+            "truncated: the header needs "
+                + (PREFIX + headerLength + 4)
+                + " bytes, the file has "
+                + size);
       }
       ByteBuffer header = readAt(PREFIX, (int) headerLength + 4);
       CRC32C crc = new CRC32C();
@@ -202,13 +231,17 @@ final class ModelFileFormat {
       crc.update(header.slice(0, (int) headerLength));
       long storedCrc = Integer.toUnsignedLong(header.getInt((int) headerLength));
       if (crc.getValue() != storedCrc) {
-        throw fail("corrupt header: CRC-32C is " + Long.toHexString(crc.getValue()) + ", the file says "
-            + Long.toHexString(storedCrc));
+        throw fail(
+            "corrupt header: CRC-32C is "
+                + Long.toHexString(crc.getValue())
+                + ", the file says "
+                + Long.toHexString(storedCrc));
       }
       try {
         return parse(header.limit((int) headerLength), PREFIX + headerLength + 4);
       } catch (BufferUnderflowException e) {
-        throw fail("corrupt header: it ends before its declared fields (a valid checksum, so written wrongly)");
+        throw fail(
+            "corrupt header: it ends before its declared fields (a valid checksum, so written wrongly)");
       }
     }
 
@@ -237,15 +270,22 @@ final class ModelFileFormat {
       }
       long dataStart = align(headerEnd);
       if (dataLength < 0 || dataLength > Integer.MAX_VALUE) {
-        throw fail("corrupt header: data length " + Long.toUnsignedString(dataLength) + " is out of range");
+        throw fail(
+            "corrupt header: data length "
+                + Long.toUnsignedString(dataLength)
+                + " is out of range");
       }
       long expectedSize = dataStart + dataLength + 8;
       if (size < expectedSize) {
         throw fail("truncated: " + size + " bytes, expected " + expectedSize);
       }
       if (size > expectedSize) {
-        throw fail("corrupt: " + (size - expectedSize) + " unexpected bytes after the end (expected " + expectedSize
-            + " bytes)");
+        throw fail(
+            "corrupt: "
+                + (size - expectedSize)
+                + " unexpected bytes after the end (expected "
+                + expectedSize
+                + " bytes)");
       }
       if (expectedSize > Integer.MAX_VALUE - 8) {
         throw fail(size + " bytes: larger than this reader supports (2^31 - 9)");
@@ -257,8 +297,11 @@ final class ModelFileFormat {
       crc.update(all.slice(0, (int) (dataStart + dataLength)));
       long storedCrc = Integer.toUnsignedLong(all.getInt((int) (dataStart + dataLength)));
       if (crc.getValue() != storedCrc) {
-        throw fail("corrupt data: CRC-32C is " + Long.toHexString(crc.getValue()) + ", the file says "
-            + Long.toHexString(storedCrc));
+        throw fail(
+            "corrupt data: CRC-32C is "
+                + Long.toHexString(crc.getValue())
+                + ", the file says "
+                + Long.toHexString(storedCrc));
       }
       byte[] end = new byte[END_MAGIC.length];
       all.get((int) (dataStart + dataLength + 4), end);
@@ -291,11 +334,18 @@ final class ModelFileFormat {
       int code = h.get() & 0xff;
       TensorType type = TensorType.fromCode(code);
       if (type == null) {
-        throw fail("tensor '" + name + "': unknown type code " + code + " (written by a newer version?)");
+        throw fail(
+            "tensor '" + name + "': unknown type code " + code + " (written by a newer version?)");
       }
       int rank = h.get() & 0xff;
       if (rank > MAX_RANK) {
-        throw fail("corrupt header: tensor '" + name + "' has rank " + rank + ", expected at most " + MAX_RANK);
+        throw fail(
+            "corrupt header: tensor '"
+                + name
+                + "' has rank "
+                + rank
+                + ", expected at most "
+                + MAX_RANK);
       }
       int[] dims = new int[rank];
       long count = 1;
@@ -311,8 +361,17 @@ final class ModelFileFormat {
       long offset = h.getLong();
       long length = h.getLong();
       if (length != type.storageBytes(shape)) {
-        throw fail("corrupt header: tensor '" + name + "' (" + type + ", shape " + shape + ") has "
-            + Long.toUnsignedString(length) + " bytes, expected " + type.storageBytes(shape));
+        throw fail(
+            "corrupt header: tensor '"
+                + name
+                + "' ("
+                + type
+                + ", shape "
+                + shape
+                + ") has "
+                + Long.toUnsignedString(length)
+                + " bytes, expected "
+                + type.storageBytes(shape));
       }
       return new Entry(name, type, shape, offset, length);
     }
@@ -322,32 +381,58 @@ final class ModelFileFormat {
       List<Entry> sorted = new ArrayList<>(entries);
       for (Entry e : sorted) {
         if (e.offset < 0 || e.offset % ALIGNMENT != 0 || e.offset > dataLength - e.length) {
-          throw fail("corrupt header: tensor '" + e.name + "' at offset " + Long.toUnsignedString(e.offset)
-              + " with " + e.length + " bytes does not fit the " + dataLength + "-byte data section aligned to "
-              + ALIGNMENT);
+          throw fail(
+              "corrupt header: tensor '"
+                  + e.name
+                  + "' at offset "
+                  + Long.toUnsignedString(e.offset)
+                  + " with "
+                  + e.length
+                  + " bytes does not fit the "
+                  + dataLength
+                  + "-byte data section aligned to "
+                  + ALIGNMENT);
         }
       }
       sorted.sort(Comparator.comparingLong(Entry::offset));
       for (int i = 1; i < sorted.size(); i++) {
         if (sorted.get(i - 1).offset + sorted.get(i - 1).length > sorted.get(i).offset) {
-          throw fail("corrupt header: tensors '" + sorted.get(i - 1).name + "' and '" + sorted.get(i).name
-              + "' overlap");
+          throw fail(
+              "corrupt header: tensors '"
+                  + sorted.get(i - 1).name
+                  + "' and '"
+                  + sorted.get(i).name
+                  + "' overlap");
         }
       }
     }
 
     /** A count read from the header cannot exceed what the rest of the header could hold. */
-    private void checkCount(long count, int minEntryBytes, ByteBuffer h, String what) throws ModelFileException {
+    private void checkCount(long count, int minEntryBytes, ByteBuffer h, String what)
+        throws ModelFileException {
       if (count > h.remaining() / minEntryBytes) {
-        throw fail("corrupt header: " + count + " " + what + " cannot fit the " + h.remaining()
-            + " header bytes left");
+        throw fail(
+            "corrupt header: "
+                + count
+                + " "
+                + what
+                + " cannot fit the "
+                + h.remaining()
+                + " header bytes left");
       }
     }
 
     private String string(ByteBuffer h, String what) throws ModelFileException {
       long length = Integer.toUnsignedLong(h.getInt());
       if (length > h.remaining()) {
-        throw fail("corrupt header: " + what + " claims " + length + " bytes, " + h.remaining() + " are left");
+        throw fail(
+            "corrupt header: "
+                + what
+                + " claims "
+                + length
+                + " bytes, "
+                + h.remaining()
+                + " are left");
       }
       ByteBuffer bytes = h.slice(h.position(), (int) length);
       h.position(h.position() + (int) length);

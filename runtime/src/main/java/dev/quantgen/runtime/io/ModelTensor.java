@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * One named tensor of a {@link ModelFile}: a {@link TensorType}, a logical {@link Shape} and the
- * stored bytes (little-endian, exactly as in the file). Immutable; the factories and accessors copy.
- * Float data is copied as raw bits, so NaN payloads and {@code -0.0} survive a save and load.
+ * stored bytes (little-endian, exactly as in the file). Immutable; the factories and accessors
+ * copy. Float data is copied as raw bits, so NaN payloads and {@code -0.0} survive a save and load.
  */
 public final class ModelTensor {
   private final String name;
@@ -24,7 +24,8 @@ public final class ModelTensor {
 
   public static ModelTensor float32(String name, Shape shape, float[] values) {
     check(name, TensorType.FLOAT32, shape, values.length, shape.size());
-    return of(name, TensorType.FLOAT32, shape, 4 * values.length, b -> b.asFloatBuffer().put(values));
+    return of(
+        name, TensorType.FLOAT32, shape, 4 * values.length, b -> b.asFloatBuffer().put(values));
   }
 
   /** binary16 bit patterns, e.g. from {@code Half.fromFloat}. */
@@ -75,15 +76,21 @@ public final class ModelTensor {
   }
 
   /**
-   * Sign bits packed per row of the last dimension ({@link TensorType#BINARY_PACKED}):
-   * {@code rows * ceil(last / 64)} words.
+   * Sign bits packed per row of the last dimension ({@link TensorType#BINARY_PACKED}): {@code rows
+   * * ceil(last / 64)} words.
    *
    * @throws IllegalArgumentException if the length is wrong or a padding bit is set
    */
   public static ModelTensor binaryPacked(String name, Shape shape, long[] words) {
     long expected = TensorType.BINARY_PACKED.storageBytes(shape) / 8;
     check(name, TensorType.BINARY_PACKED, shape, words.length, expected);
-    ModelTensor t = of(name, TensorType.BINARY_PACKED, shape, 8 * words.length, b -> b.asLongBuffer().put(words));
+    ModelTensor t =
+        of(
+            name,
+            TensorType.BINARY_PACKED,
+            shape,
+            8 * words.length,
+            b -> b.asLongBuffer().put(words));
     String problem = paddingProblem(TensorType.BINARY_PACKED, shape, t.buffer());
     if (problem != null) {
       throw new IllegalArgumentException("tensor '" + name + "': " + problem);
@@ -91,19 +98,31 @@ public final class ModelTensor {
     return t;
   }
 
-  /** A tensor from stored bytes the reader validated (sizes and padding); takes ownership of {@code data}. */
+  /**
+   * A tensor from stored bytes the reader validated (sizes and padding); takes ownership of {@code
+   * data}.
+   */
   static ModelTensor stored(String name, TensorType type, Shape shape, byte[] data) {
     return new ModelTensor(name, type, shape, data);
   }
 
   private static void check(String name, TensorType type, Shape shape, long length, long expected) {
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("tensor name is " + (name == null ? "null" : "empty")
-          + ": expected a non-empty name");
+      throw new IllegalArgumentException(
+          "tensor name is " + (name == null ? "null" : "empty") + ": expected a non-empty name");
     }
     if (length != expected) {
-      throw new IllegalArgumentException("tensor '" + name + "' (" + type + ", shape " + shape + "): data length "
-          + length + ", expected " + expected);
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' ("
+              + type
+              + ", shape "
+              + shape
+              + "): data length "
+              + length
+              + ", expected "
+              + expected);
     }
   }
 
@@ -111,7 +130,8 @@ public final class ModelTensor {
     void fill(ByteBuffer b);
   }
 
-  private static ModelTensor of(String name, TensorType type, Shape shape, int bytes, Filler filler) {
+  private static ModelTensor of(
+      String name, TensorType type, Shape shape, int bytes, Filler filler) {
     ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     filler.fill(b);
     return new ModelTensor(name, type, shape, b.array());
@@ -122,7 +142,9 @@ public final class ModelTensor {
    * equal tensors have equal bytes and a kernel may rely on it.
    */
   static String paddingProblem(TensorType type, Shape shape, ByteBuffer data) {
-    if (type == TensorType.INT4_PACKED && shape.size() % 2 == 1 && (data.get(data.limit() - 1) & 0xf0) != 0) {
+    if (type == TensorType.INT4_PACKED
+        && shape.size() % 2 == 1
+        && (data.get(data.limit() - 1) & 0xf0) != 0) {
       return "odd element count " + shape.size() + ": the last high nibble must be zero";
     }
     if (type == TensorType.BINARY_PACKED) {
@@ -135,7 +157,11 @@ public final class ModelTensor {
         for (long r = 0; r < rows; r++) {
           int index = (int) ((r + 1) * words - 1) * 8;
           if ((b.getLong(index) & mask) != 0) {
-            return "row " + r + " has padding bits set past its " + last + " values; they must be zero";
+            return "row "
+                + r
+                + " has padding bits set past its "
+                + last
+                + " values; they must be zero";
           }
         }
       }
@@ -220,7 +246,10 @@ public final class ModelTensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelTensor t && name.equals(t.name) && type == t.type && shape.equals(t.shape)
+    return o instanceof ModelTensor t
+        && name.equals(t.name)
+        && type == t.type
+        && shape.equals(t.shape)
         && java.util.Arrays.equals(data, t.data);
   }
 

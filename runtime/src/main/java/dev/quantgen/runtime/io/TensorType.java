@@ -8,8 +8,8 @@ import dev.quantgen.runtime.numerics.Shape;
  * <p>The packed types keep the tensor's logical shape and pack its values as the kernels use them
  * (numerics contract, section 3): {@link #INT4_PACKED} two values per byte over the whole tensor in
  * row-major order, element {@code 2i} in the low nibble, an odd count leaving the last high nibble
- * zero; {@link #BINARY_PACKED} one bit per value, 64 per {@code long}, first value in bit 0, each row
- * of the last dimension starting a new word, padding bits zero.
+ * zero; {@link #BINARY_PACKED} one bit per value, 64 per {@code long}, first value in bit 0, each
+ * row of the last dimension starting a new word, padding bits zero.
  */
 public enum TensorType {
   FLOAT32(1),

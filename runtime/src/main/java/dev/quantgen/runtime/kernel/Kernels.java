@@ -9,11 +9,12 @@ import java.util.Optional;
  * Chooses the {@link KernelSupport} once per JVM, as Lucene's {@code VectorizationProvider} does:
  * the Vector API implementation when the {@code jdk.incubator.vector} module is in the boot layer
  * (the JVM was started with {@code --add-modules jdk.incubator.vector}) and its vectors are at
- * least 256 bits wide, otherwise the scalar one with a single line on standard error saying what to add.
+ * least 256 bits wide, otherwise the scalar one with a single line on standard error saying what to
+ * add.
  *
- * <p>The system property {@value #PROPERTY} forces a path: {@code scalar}, or {@code vector}
- * (which fails if the module is missing, so a test or benchmark never measures the wrong path
- * silently). The vector class is loaded by name, so no other class links the incubator module.
+ * <p>The system property {@value #PROPERTY} forces a path: {@code scalar}, or {@code vector} (which
+ * fails if the module is missing, so a test or benchmark never measures the wrong path silently).
+ * The vector class is loaded by name, so no other class links the incubator module.
  */
 public final class Kernels {
   /** The system property that forces a path: {@code scalar} or {@code vector}. */
@@ -23,8 +24,8 @@ public final class Kernels {
   private static final String VECTOR_CLASS = "dev.quantgen.runtime.kernel.VectorKernelSupport";
 
   /** The line printed once when the scalar kernels are chosen because the module is missing. */
-  static final String SCALAR_NOTE = "quantgen: scalar kernels; for vector ones add java option --add-modules "
-      + VECTOR_MODULE;
+  static final String SCALAR_NOTE =
+      "quantgen: scalar kernels; for vector ones add java option --add-modules " + VECTOR_MODULE;
 
   private Kernels() {}
 
@@ -42,8 +43,8 @@ public final class Kernels {
    * The Vector API implementation, or empty when the module is absent or the vectors are narrower
    * than 256 bits.
    *
-   * @throws LinkageError if the module is present but the class is missing from the runtime jar
-   *     (a packaging bug, not a limited environment)
+   * @throws LinkageError if the module is present but the class is missing from the runtime jar (a
+   *     packaging bug, not a limited environment)
    */
   public static Optional<KernelSupport> vector() {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
@@ -52,7 +53,8 @@ public final class Kernels {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       Class<?> type = lookup.findClass(VECTOR_CLASS);
-      return Optional.of((KernelSupport) lookup.findConstructor(type, MethodType.methodType(void.class)).invoke());
+      return Optional.of(
+          (KernelSupport) lookup.findConstructor(type, MethodType.methodType(void.class)).invoke());
     } catch (UnsupportedOperationException e) {
       return Optional.empty();
     } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
@@ -76,19 +78,31 @@ public final class Kernels {
       case "scalar":
         return scalar();
       case "vector":
-        return vector().orElseThrow(() -> new IllegalArgumentException(PROPERTY
-            + ": expected 'scalar' or 'vector' with the Vector API available, got 'vector' but "
-            + VECTOR_MODULE + " is not in the boot layer or its vectors are narrower than 256 bits"
-            + " (start java with --add-modules " + VECTOR_MODULE + ")"));
+        return vector()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        PROPERTY
+                            + ": expected 'scalar' or 'vector' with the Vector API available, got 'vector' but "
+                            + VECTOR_MODULE
+                            + " is not in the boot layer or its vectors are narrower than 256 bits"
+                            + " (start java with --add-modules "
+                            + VECTOR_MODULE
+                            + ")"));
       case "":
-        return vector().orElseGet(() -> {
-          // One short line, once, on stderr (a logger would print two, with a timestamp).
-          System.err.println(ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() ? SCALAR_NOTE
-              : "quantgen: scalar kernels; this CPU's vectors are narrower than 256 bits");
-          return scalar();
-        });
+        return vector()
+            .orElseGet(
+                () -> {
+                  // One short line, once, on stderr (a logger would print two, with a timestamp).
+                  System.err.println(
+                      ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
+                          ? SCALAR_NOTE
+                          : "quantgen: scalar kernels; this CPU's vectors are narrower than 256 bits");
+                  return scalar();
+                });
       default:
-        throw new IllegalArgumentException(PROPERTY + ": expected 'scalar' or 'vector', got '" + forced + "'");
+        throw new IllegalArgumentException(
+            PROPERTY + ": expected 'scalar' or 'vector', got '" + forced + "'");
     }
   }
 

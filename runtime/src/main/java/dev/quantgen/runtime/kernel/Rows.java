@@ -5,17 +5,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a large layer's output rows across cores. The caller's thread runs the first share and
- * persistent daemon workers run the others; results are exact regardless of the split, because
- * each row is computed by one thread from start to end. Layers below {@link #MIN_PARALLEL_MACS}
- * run on the caller's thread only, and so does everything when {@value #PROPERTY} is 1.
+ * persistent daemon workers run the others; results are exact regardless of the split, because each
+ * row is computed by one thread from start to end. Layers below {@link #MIN_PARALLEL_MACS} run on
+ * the caller's thread only, and so does everything when {@value #PROPERTY} is 1.
  *
- * <p>A split allocates nothing: each worker has one job slot (the body and its rows, written by
- * the caller, published by a volatile write), and caller and worker hand over by spinning for a
- * few tens of microseconds before parking, since a parked thread takes longer to wake than a
- * layer of a small model takes to run. One caller at a time owns the workers; a second thread
- * that splits while they are busy (two models run from two threads, or a session that already
- * splits its batch) runs all of its rows itself, which gives the same results and keeps every core
- * busy without waiting.
+ * <p>A split allocates nothing: each worker has one job slot (the body and its rows, written by the
+ * caller, published by a volatile write), and caller and worker hand over by spinning for a few
+ * tens of microseconds before parking, since a parked thread takes longer to wake than a layer of a
+ * small model takes to run. One caller at a time owns the workers; a second thread that splits
+ * while they are busy (two models run from two threads, or a session that already splits its batch)
+ * runs all of its rows itself, which gives the same results and keeps every core busy without
+ * waiting.
  *
  * <p>The thread count is {@value #PROPERTY} if set (at least 1), else the available processors.
  */
@@ -112,7 +112,8 @@ public final class Rows {
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    throw new IllegalArgumentException(PROPERTY + ": expected a thread count >= 1, got '" + value + "'");
+    throw new IllegalArgumentException(
+        PROPERTY + ": expected a thread count >= 1, got '" + value + "'");
   }
 
   /** How long a thread spins for its hand-over before it parks. */
@@ -120,8 +121,12 @@ public final class Rows {
 
   /** The workers, started on first parallel use only. */
   private static final class Pool {
-    /** Set while one caller owns the workers; not reentrant, so a body that splits again runs inline. */
+    /**
+     * Set while one caller owns the workers; not reentrant, so a body that splits again runs
+     * inline.
+     */
     static final AtomicBoolean BUSY = new AtomicBoolean();
+
     static final Worker[] WORKERS = start();
 
     private static Worker[] start() {
@@ -152,7 +157,10 @@ public final class Rows {
       setDaemon(true);
     }
 
-    /** Hands {@code body} over {@code [from, to)} to this worker (plain writes, published by {@code state}). */
+    /**
+     * Hands {@code body} over {@code [from, to)} to this worker (plain writes, published by {@code
+     * state}).
+     */
     void post(RowRange body, int from, int to) {
       this.body = body;
       this.from = from;

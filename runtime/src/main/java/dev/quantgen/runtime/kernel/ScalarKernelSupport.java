@@ -4,9 +4,9 @@ import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 
 /**
- * The portable {@link KernelSupport}: plain loops, four independent accumulators for floats (so
- * the JIT can pipeline the adds), int products in int32. The fallback when the Vector API is
- * missing and the reference the vector implementation is tested against.
+ * The portable {@link KernelSupport}: plain loops, four independent accumulators for floats (so the
+ * JIT can pipeline the adds), int products in int32. The fallback when the Vector API is missing
+ * and the reference the vector implementation is tested against.
  */
 public final class ScalarKernelSupport implements KernelSupport {
   @Override
@@ -39,7 +39,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   /** {@link #dotFloat4} with the input at {@code x[xOff ..]}. */
-  private static void float4(float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
+  private static void float4(
+      float[] w, int off, int stride, float[] x, int xOff, int n, float[] out, int outOff) {
     int o1 = off + stride;
     int o2 = o1 + stride;
     int o3 = o2 + stride;
@@ -61,7 +62,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmFloat(float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+  public void gemmFloat(
+      float[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
     for (int b = 0; b < batch; b++) {
       int r = rowFrom;
       for (; r + 4 <= rowTo; r += 4) {
@@ -74,7 +76,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmHalf(short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
+  public void gemmHalf(
+      short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride) {
     for (int b = 0; b < batch; b++) {
       for (int r = rowFrom; r < rowTo; r++) {
         out[b * outStride + r] = half(w, r * n, x, b * n, n); // dotHalf4 is dotHalf row by row
@@ -92,29 +95,43 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotSigns4(long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
+  public void dotSigns4(
+      long[] w, int off, int words, float[] x, int xOff, int n, float[] out, int outOff) {
     for (int r = 0; r < 4; r++) {
       out[outOff + r] = dotSigns(w, off + r * words, x, xOff, n);
     }
   }
 
   @Override
-  public void gemmSigns(long[] w, int words, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out,
+  public void gemmSigns(
+      long[] w,
+      int words,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
       int outStride) {
     for (int b = 0; b < batch; b++) {
       for (int r = rowFrom; r < rowTo; r++) {
-        out[b * outStride + r] = dotSigns(w, r * words, x, b * n, n); // dotSigns4 is dotSigns row by row
+        out[b * outStride + r] =
+            dotSigns(w, r * words, x, b * n, n); // dotSigns4 is dotSigns row by row
       }
     }
   }
 
-  /** {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped, exactly. */
+  /**
+   * {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped,
+   * exactly.
+   */
   static float flip(float x, long bit) {
     return Float.intBitsToFloat(Float.floatToRawIntBits(x) ^ ((~(int) bit & 1) << 31));
   }
 
   @Override
-  public void quantizeInt8(float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
+  public void quantizeInt8(
+      float[] x, int xOff, int n, float scale, int zeroPoint, byte[] q, int qOff) {
     for (int i = 0; i < n; i++) {
       q[qOff + i] = (byte) LayerMath.quantizeInt8(x[xOff + i], scale, zeroPoint);
     }
@@ -139,13 +156,31 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void requantizeInt8(int[] products, int batch, int stride, int from, int to, int[] correction,
-      int[] multipliers, int[] shifts, int zeroPoint, int lo, int hi, byte[] q) {
+  public void requantizeInt8(
+      int[] products,
+      int batch,
+      int stride,
+      int from,
+      int to,
+      int[] correction,
+      int[] multipliers,
+      int[] shifts,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
     for (int b = 0; b < batch; b++) {
       int base = b * stride;
       for (int c = from; c < to; c++) {
-        q[base + c] = (byte) LayerMath.requantize(products[base + c] + correction[c], multipliers[c], shifts[c],
-            zeroPoint, lo, hi);
+        q[base + c] =
+            (byte)
+                LayerMath.requantize(
+                    products[base + c] + correction[c],
+                    multipliers[c],
+                    shifts[c],
+                    zeroPoint,
+                    lo,
+                    hi);
       }
     }
   }
@@ -219,7 +254,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotInt8x4Restricted(byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
+  public void dotInt8x4Restricted(
+      byte[] w, int off, int stride, byte[] x, int n, int[] out, int outOff) {
     // int32 sums need no range restriction; the contract only allows faster implementations.
     dotInt8x4(w, off, stride, x, n, out, outOff);
   }
@@ -237,7 +273,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void dotInt4x4(byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
+  public void dotInt4x4(
+      byte[] w, int off, int stride, byte[] even, byte[] odd, int bytes, int[] out, int outOff) {
     for (int r = 0; r < 4; r++) {
       out[outOff + r] = dotInt4(w, off + r * stride, even, odd, bytes);
     }
@@ -250,7 +287,15 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmInt4(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+  public void gemmInt4(
+      byte[] w,
+      byte[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
       int accStride) {
     gemmInt4(w, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
@@ -262,13 +307,22 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmInt8(byte[] w, byte[] panels, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc,
+  public void gemmInt8(
+      byte[] w,
+      byte[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      byte[] x,
+      int batch,
+      int[] acc,
       int accStride) {
     gemmInt8(w, n, rowFrom, rowTo, x, batch, acc, accStride);
   }
 
   @Override
-  public void gemmInt8(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+  public void gemmInt8(
+      byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
     for (int b = 0; b < batch; b++) {
       int xOff = b * n;
       for (int r = rowFrom; r < rowTo; r++) {
@@ -283,7 +337,8 @@ public final class ScalarKernelSupport implements KernelSupport {
   }
 
   @Override
-  public void gemmInt4(byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
+  public void gemmInt4(
+      byte[] w, int n, int rowFrom, int rowTo, byte[] x, int batch, int[] acc, int accStride) {
     int rowBytes = (n + 1) / 2;
     for (int b = 0; b < batch; b++) {
       int xOff = b * n;

@@ -7,8 +7,8 @@ package dev.quantgen.runtime.kernel;
  * reads them back. A capturing lambda would be a new object on every call.
  *
  * <p>Each thread has one instance; {@link #forEach} clears it when the split ends, so it never
- * keeps a layer or its buffers alive. A body must not start another split call on its thread
- * (none of the generated row loops does).
+ * keeps a layer or its buffers alive. A body must not start another split call on its thread (none
+ * of the generated row loops does).
  */
 public final class SplitCall implements RowRange {
   /** The row loop: rows {@code [from, to)} of {@code call}, on whichever thread runs that part. */
@@ -27,8 +27,12 @@ public final class SplitCall implements RowRange {
 
   private SplitCall() {}
 
-  /** This thread's call, holding {@code body}, {@code layer}, up to four arrays and a count (unused ones null). */
-  public static SplitCall of(Body body, Object layer, Object a, Object b, Object c, Object d, int count) {
+  /**
+   * This thread's call, holding {@code body}, {@code layer}, up to four arrays and a count (unused
+   * ones null).
+   */
+  public static SplitCall of(
+      Body body, Object layer, Object a, Object b, Object c, Object d, int count) {
     SplitCall call = CALLS.get();
     call.body = body;
     call.layer = layer;
@@ -47,7 +51,9 @@ public final class SplitCall implements RowRange {
     return this;
   }
 
-  /** Runs the body over {@code [0, rows)} through {@link Rows#forEach}, then forgets the arguments. */
+  /**
+   * Runs the body over {@code [0, rows)} through {@link Rows#forEach}, then forgets the arguments.
+   */
   public void forEach(int rows, long macsPerRow) {
     try {
       Rows.forEach(rows, macsPerRow, this);

@@ -4,10 +4,10 @@ import java.util.Objects;
 
 /**
  * A dense layer's weights in the panel layout of {@link Kernels#support()}'s batched products
- * ({@link KernelSupport#int8Panels}, {@link KernelSupport#int4Panels}), made by the first call
- * that needs them and kept: a copy beside the row-major weights the one-sample kernels read, so a
- * layer that only ever runs one sample at a time never holds it. Thread-safe: two first calls may
- * both make the panels (equal arrays) and either one is kept.
+ * ({@link KernelSupport#int8Panels}, {@link KernelSupport#int4Panels}), made by the first call that
+ * needs them and kept: a copy beside the row-major weights the one-sample kernels read, so a layer
+ * that only ever runs one sample at a time never holds it. Thread-safe: two first calls may both
+ * make the panels (equal arrays) and either one is kept.
  */
 public final class WeightPanels {
   private final byte[] weights;
@@ -28,7 +28,10 @@ public final class WeightPanels {
     return new WeightPanels(weights, rows, n, false);
   }
 
-  /** For packed int4 weights, {@code (n + 1) / 2} bytes per row (the layout {@link KernelSupport#gemmInt4} reads). */
+  /**
+   * For packed int4 weights, {@code (n + 1) / 2} bytes per row (the layout {@link
+   * KernelSupport#gemmInt4} reads).
+   */
   public static WeightPanels int4(byte[] weights, int rows, int n) {
     return new WeightPanels(weights, rows, n, true);
   }

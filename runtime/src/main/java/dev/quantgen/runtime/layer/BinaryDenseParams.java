@@ -1,15 +1,21 @@
 package dev.quantgen.runtime.layer;
 
 /**
- * The prepared parameters of a BINARY dense layer (XNOR-Net, docs/numerics.md sections 3 and 4): each
- * row of signs {@code b = sign(w)} ({@code sign(0) = +1}, bit 1 for +1) packed 64 per {@code long},
- * first value in bit 0, rows padded with 0 bits to {@code words = ceil(in / 64)} longs; the scale
- * {@code alpha = mean|w|} per output channel (or one for the tensor); a float bias or {@code null};
- * {@code mode} {@link ActivationMode#FLOAT} (sign-add of float inputs) or
- * {@link ActivationMode#BINARY} (inputs binarized too, XNOR + popcount).
+ * The prepared parameters of a BINARY dense layer (XNOR-Net, docs/numerics.md sections 3 and 4):
+ * each row of signs {@code b = sign(w)} ({@code sign(0) = +1}, bit 1 for +1) packed 64 per {@code
+ * long}, first value in bit 0, rows padded with 0 bits to {@code words = ceil(in / 64)} longs; the
+ * scale {@code alpha = mean|w|} per output channel (or one for the tensor); a float bias or {@code
+ * null}; {@code mode} {@link ActivationMode#FLOAT} (sign-add of float inputs) or {@link
+ * ActivationMode#BINARY} (inputs binarized too, XNOR + popcount).
  */
 public record BinaryDenseParams(
-    int in, int out, long[] weights, float[] alphas, float[] bias, ActivationMode mode, FusedActivation activation) {
+    int in,
+    int out,
+    long[] weights,
+    float[] alphas,
+    float[] bias,
+    ActivationMode mode,
+    FusedActivation activation) {
 
   /** Checks lengths and the mode, and copies the arrays. */
   public BinaryDenseParams {
@@ -62,8 +68,8 @@ public record BinaryDenseParams(
    * Binarizes FP32 weights; {@code alpha} is the mean absolute weight of each channel (or of the
    * whole tensor), summed in double and rounded once to float.
    */
-  public static BinaryDenseParams prepare(DenseWeights weights, boolean perChannel, ActivationMode mode,
-      FusedActivation activation) {
+  public static BinaryDenseParams prepare(
+      DenseWeights weights, boolean perChannel, ActivationMode mode, FusedActivation activation) {
     int in = weights.in();
     int out = weights.out();
     int words = words(in);

@@ -4,23 +4,27 @@ import dev.quantgen.runtime.numerics.FixedPoint;
 import java.util.List;
 
 /**
- * Runs dense layers in sequence, float in and float out. Between two consecutive
- * {@link StaticQuantizedLayer}s the activations stay int8: when the first layer's output params
- * equal the second's input params the bytes pass unchanged; otherwise they are requantized
- * integer-only. Allocation-free per call (per-thread scratch), immutable and thread-safe.
- * Generated model classes build one from their layers' generated kernels.
+ * Runs dense layers in sequence, float in and float out. Between two consecutive {@link
+ * StaticQuantizedLayer}s the activations stay int8: when the first layer's output params equal the
+ * second's input params the bytes pass unchanged; otherwise they are requantized integer-only.
+ * Allocation-free per call (per-thread scratch), immutable and thread-safe. Generated model classes
+ * build one from their layers' generated kernels.
  */
 public final class DenseChain {
   /**
    * Samples a large batch runs through every layer at a time: enough that each weight a product
-   * loads serves many samples, few enough that a block's activations stay in the core's cache
-   * (64 x 784 floats are 200 KB) instead of streaming the whole batch once per group of rows.
+   * loads serves many samples, few enough that a block's activations stay in the core's cache (64 x
+   * 784 floats are 200 KB) instead of streaming the whole batch once per group of rows.
    */
   public static final int BLOCK = 64;
 
   private final DenseLayer[] layers;
   private final ThreadLocal<Scratch> scratch;
-  /** Per thread: [0] for full blocks, [1] for a shorter (last) block, so neither reallocates per call. */
+
+  /**
+   * Per thread: [0] for full blocks, [1] for a shorter (last) block, so neither reallocates per
+   * call.
+   */
   private final ThreadLocal<BatchScratch[]> batchScratch =
       ThreadLocal.withInitial(() -> new BatchScratch[] {new BatchScratch(), new BatchScratch()});
 
@@ -35,9 +39,15 @@ public final class DenseChain {
     this.layers = layers.toArray(new DenseLayer[0]);
     for (int k = 1; k < this.layers.length; k++) {
       if (this.layers[k].inputSize() != this.layers[k - 1].outputSize()) {
-        throw new IllegalArgumentException("layers[" + k + "]: expected input size "
-            + this.layers[k - 1].outputSize() + " (the output of layers[" + (k - 1) + "]), got "
-            + this.layers[k].inputSize());
+        throw new IllegalArgumentException(
+            "layers["
+                + k
+                + "]: expected input size "
+                + this.layers[k - 1].outputSize()
+                + " (the output of layers["
+                + (k - 1)
+                + "]), got "
+                + this.layers[k].inputSize());
       }
     }
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.layers));
@@ -83,8 +93,8 @@ public final class DenseChain {
           q.quantizeInput(in, s.bytes[k]);
         }
         q.forwardQuantized(s.bytes[k], s.bytes[k + 1]);
-        StaticQuantizedLayer next = last ? null
-            : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
+        StaticQuantizedLayer next =
+            last ? null : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
         if (next != null) {
           requantize(s.bytes[k + 1], q.outputParams(), next.inputParams());
           quantizedIn = true;
@@ -105,7 +115,8 @@ public final class DenseChain {
    * the whole batch as int8 through their batched products ({@link
    * StaticQuantizedLayer#forwardQuantizedBatch}), which reuse each weight across the samples.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors
+   *     long
    */
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, inputSize());
@@ -119,15 +130,16 @@ public final class DenseChain {
 
   /**
    * Runs rows {@code [from, to)} of {@code x} ({@link #inputSize()} floats each, stored one after
-   * another) into the same rows of {@code y}, each equal to {@link #forward}'s; other rows of {@code
-   * y} are left alone. For a batch split across threads: each thread runs its own rows.
+   * another) into the same rows of {@code y}, each equal to {@link #forward}'s; other rows of
+   * {@code y} are left alone. For a batch split across threads: each thread runs its own rows.
    *
-   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds fewer
-   *     than {@code to} rows
+   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds
+   *     fewer than {@code to} rows
    */
   public void forwardRows(float[] x, float[] y, int from, int to) {
     if (from < 0 || from > to) {
-      throw new IllegalArgumentException("rows: expected 0 <= from <= to, got [" + from + ", " + to + ")");
+      throw new IllegalArgumentException(
+          "rows: expected 0 <= from <= to, got [" + from + ", " + to + ")");
     }
     requireRows("x", x.length, to, inputSize());
     requireRows("y", y.length, to, outputSize());
@@ -136,12 +148,22 @@ public final class DenseChain {
 
   private static void requireRows(String name, int length, int rows, int size) {
     if ((long) length < (long) rows * size) {
-      throw new IllegalArgumentException(name + ": expected at least " + (long) rows * size + " floats ("
-          + rows + " rows x " + size + "), got " + length);
+      throw new IllegalArgumentException(
+          name
+              + ": expected at least "
+              + (long) rows * size
+              + " floats ("
+              + rows
+              + " rows x "
+              + size
+              + "), got "
+              + length);
     }
   }
 
-  /** Rows {@code [from, to)} in blocks of {@link #BLOCK}, each copied in and out of block scratch. */
+  /**
+   * Rows {@code [from, to)} in blocks of {@link #BLOCK}, each copied in and out of block scratch.
+   */
   private void blocks(float[] x, float[] y, int from, int to) {
     int in = inputSize();
     int out = outputSize();
@@ -170,8 +192,8 @@ public final class DenseChain {
           q.quantizeInputBatch(in, s.bytes[k], batch);
         }
         q.forwardQuantizedBatch(s.bytes[k], s.bytes[k + 1], batch);
-        StaticQuantizedLayer next = last ? null
-            : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
+        StaticQuantizedLayer next =
+            last ? null : layers[k + 1] instanceof StaticQuantizedLayer n ? n : null;
         if (next != null) {
           requantize(s.bytes[k + 1], q.outputParams(), next.inputParams());
           quantizedIn = true;
@@ -209,7 +231,10 @@ public final class DenseChain {
     }
     FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) from.scale() / to.scale());
     for (int i = 0; i < q.length; i++) {
-      q[i] = (byte) LayerMath.requantize(q[i] - from.zeroPoint(), m.multiplier(), m.shift(), to.zeroPoint(), -128, 127);
+      q[i] =
+          (byte)
+              LayerMath.requantize(
+                  q[i] - from.zeroPoint(), m.multiplier(), m.shift(), to.zeroPoint(), -128, 127);
     }
   }
 
@@ -242,7 +267,10 @@ public final class DenseChain {
     }
   }
 
-  /** Per-thread buffers: the float output of each inner layer and the int8 activation at each boundary. */
+  /**
+   * Per-thread buffers: the float output of each inner layer and the int8 activation at each
+   * boundary.
+   */
   private static final class Scratch {
     final float[][] floats;
     final byte[][] bytes;

@@ -24,7 +24,8 @@ public interface DenseLayer {
    * this default runs the samples one by one (copying each), and kernels with a batched product
    * override it.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors
+   *     long
    */
   default void forwardBatch(float[] x, float[] y, int batch) {
     int in = inputSize();

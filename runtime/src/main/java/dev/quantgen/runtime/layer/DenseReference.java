@@ -6,17 +6,17 @@ import dev.quantgen.runtime.numerics.Half;
  * The runtime's generic reference loop for each precision: shapes read at run time, plain
  * sequential loops written straight from docs/numerics.md, no unrolling and no zero-point folding.
  * Generated kernels must match it: integer results (and the float outputs of DYNAMIC and BINARY
- * layers, which are computed from exact integers in the same order) bit for bit; float sums
- * (FP32, FP16, weight-only FLOAT, sign-add BINARY) within the reassociation bound of an unrolled
- * sum (see each method).
+ * layers, which are computed from exact integers in the same order) bit for bit; float sums (FP32,
+ * FP16, weight-only FLOAT, sign-add BINARY) within the reassociation bound of an unrolled sum (see
+ * each method).
  */
 public final class DenseReference {
   private DenseReference() {}
 
   /**
-   * FP32: {@code y[c] = act(sum_i w[c][i] * x[i] + b[c])}, summed in index order in float32.
-   * An unrolled kernel adds the same products in another order; both are within
-   * {@code gamma_in * sum|w x|} of the exact sum, so they differ by at most twice that.
+   * FP32: {@code y[c] = act(sum_i w[c][i] * x[i] + b[c])}, summed in index order in float32. An
+   * unrolled kernel adds the same products in another order; both are within {@code gamma_in *
+   * sum|w x|} of the exact sum, so they differ by at most twice that.
    */
   public static void fp32(DenseWeights weights, FusedActivation activation, float[] x, float[] y) {
     check(weights.in(), weights.out(), x, y);
@@ -29,7 +29,9 @@ public final class DenseReference {
     }
   }
 
-  /** FP16: as {@link #fp32} with each weight decoded from binary16 (exactly) before the multiply. */
+  /**
+   * FP16: as {@link #fp32} with each weight decoded from binary16 (exactly) before the multiply.
+   */
   public static void fp16(Fp16DenseParams p, float[] x, float[] y) {
     check(p.in(), p.out(), x, y);
     short[] w = p.weights();
@@ -54,19 +56,20 @@ public final class DenseReference {
     check(p.in(), p.out(), x, y);
     QuantizedDenseConfig config = p.config();
     switch (config.mode()) {
-      case STATIC: {
-        StaticRequantization r = p.requantization();
-        byte[] qx = new byte[p.in()];
-        for (int i = 0; i < p.in(); i++) {
-          qx[i] = (byte) r.input().quantize(x[i]);
+      case STATIC:
+        {
+          StaticRequantization r = p.requantization();
+          byte[] qx = new byte[p.in()];
+          for (int i = 0; i < p.in(); i++) {
+            qx[i] = (byte) r.input().quantize(x[i]);
+          }
+          byte[] qy = new byte[p.out()];
+          quantized(p, qx, qy);
+          for (int c = 0; c < p.out(); c++) {
+            y[c] = r.output().dequantize(qy[c]);
+          }
+          return;
         }
-        byte[] qy = new byte[p.out()];
-        quantized(p, qx, qy);
-        for (int c = 0; c < p.out(); c++) {
-          y[c] = r.output().dequantize(qy[c]);
-        }
-        return;
-      }
       case DYNAMIC:
         dynamic(p, x, y);
         return;
@@ -76,15 +79,16 @@ public final class DenseReference {
   }
 
   /**
-   * STATIC, int8 to int8: {@code acc = sum (qa - za)(qw - zw) + bq[c]} in int32 (checked here in
-   * 64 bits), then requantized (integer-only or ONNX float) and clamped to the activation range.
+   * STATIC, int8 to int8: {@code acc = sum (qa - za)(qw - zw) + bq[c]} in int32 (checked here in 64
+   * bits), then requantized (integer-only or ONNX float) and clamped to the activation range.
    */
   public static void quantized(QuantizedDenseParams p, byte[] qx, byte[] qy) {
     LayerMath.requireLength("qx", qx.length, p.in());
     LayerMath.requireLength("qy", qy.length, p.out());
     StaticRequantization r = p.requantization();
     if (r == null) {
-      throw new IllegalArgumentException("params: expected STATIC activations, got " + p.config().mode());
+      throw new IllegalArgumentException(
+          "params: expected STATIC activations, got " + p.config().mode());
     }
     int za = r.input().zeroPoint();
     int[] zw = p.zeroPoints();
@@ -96,7 +100,8 @@ public final class DenseReference {
         acc += (long) (qx[i] - za) * (p.weight(c, i) - zw[k]);
       }
       if (acc != (int) acc) {
-        throw new IllegalStateException("accumulator of channel " + c + " overflowed int32: " + acc);
+        throw new IllegalStateException(
+            "accumulator of channel " + c + " overflowed int32: " + acc);
       }
       qy[c] = (byte) r.requantize(p.config().requantization(), c, (int) acc);
     }
@@ -130,7 +135,8 @@ public final class DenseReference {
           acc += (long) (qa[i] - za) * (p.weight(c, i) - zw[k]);
         }
         if (acc != (int) acc) {
-          throw new IllegalStateException("accumulator of channel " + c + " overflowed int32: " + acc);
+          throw new IllegalStateException(
+              "accumulator of channel " + c + " overflowed int32: " + acc);
         }
         float term = (int) acc * (sa * scales[k]);
         sum = g == 0 ? term : sum + term;
@@ -161,11 +167,11 @@ public final class DenseReference {
   }
 
   /**
-   * BINARY. FLOAT mode: {@code y[c] = alpha[c] * sum_i sign(w[c][i]) * x[i] (+ b)}, summed in
-   * index order (a float sum: an unrolled kernel is within the same bound as {@link #fp32}).
-   * BINARY mode: {@code beta = mean|x|} (summed in index order in float32, divided by {@code in}),
-   * {@code dot = in - 2 * popcount(signs(x) XOR signs(w))} counted over real bits only, and
-   * {@code y[c] = dot * (alpha[c] * beta) (+ b)}: exact integers, so bit for bit.
+   * BINARY. FLOAT mode: {@code y[c] = alpha[c] * sum_i sign(w[c][i]) * x[i] (+ b)}, summed in index
+   * order (a float sum: an unrolled kernel is within the same bound as {@link #fp32}). BINARY mode:
+   * {@code beta = mean|x|} (summed in index order in float32, divided by {@code in}), {@code dot =
+   * in - 2 * popcount(signs(x) XOR signs(w))} counted over real bits only, and {@code y[c] = dot *
+   * (alpha[c] * beta) (+ b)}: exact integers, so bit for bit.
    */
   public static void binary(BinaryDenseParams p, float[] x, float[] y) {
     check(p.in(), p.out(), x, y);

@@ -34,13 +34,14 @@ public final class DenseWeights {
       throw new IllegalArgumentException("out: expected a positive size, got " + out);
     }
     if ((long) in * out != weights.length) {
-      throw new IllegalArgumentException("weights: expected length out * in = " + ((long) in * out)
-          + ", got " + weights.length);
+      throw new IllegalArgumentException(
+          "weights: expected length out * in = " + ((long) in * out) + ", got " + weights.length);
     }
     requireFinite("weights", weights);
     if (bias != null) {
       if (bias.length != out) {
-        throw new IllegalArgumentException("bias: expected length out = " + out + ", got " + bias.length);
+        throw new IllegalArgumentException(
+            "bias: expected length out = " + out + ", got " + bias.length);
       }
       requireFinite("bias", bias);
     }
@@ -50,7 +51,8 @@ public final class DenseWeights {
   private static void requireFinite(String name, float[] values) {
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
-        throw new IllegalArgumentException(name + "[" + i + "]: expected a finite value, got " + values[i]);
+        throw new IllegalArgumentException(
+            name + "[" + i + "]: expected a finite value, got " + values[i]);
       }
     }
   }
@@ -97,20 +99,38 @@ public final class DenseWeights {
    */
   public void requireShape(String layer, int expectedIn, int expectedOut, boolean expectBias) {
     if (in != expectedIn || out != expectedOut) {
-      throw new IllegalArgumentException("weights for " + layer + ": expected in = " + expectedIn
-          + ", out = " + expectedOut + ", got in = " + in + ", out = " + out);
+      throw new IllegalArgumentException(
+          "weights for "
+              + layer
+              + ": expected in = "
+              + expectedIn
+              + ", out = "
+              + expectedOut
+              + ", got in = "
+              + in
+              + ", out = "
+              + out);
     }
     if (expectBias != (bias != null)) {
-      throw new IllegalArgumentException("weights for " + layer + ": expected "
-          + (expectBias ? "a bias of length " + expectedOut : "no bias (the layer declares bias = false)")
-          + ", got " + (bias == null ? "none" : "a bias"));
+      throw new IllegalArgumentException(
+          "weights for "
+              + layer
+              + ": expected "
+              + (expectBias
+                  ? "a bias of length " + expectedOut
+                  : "no bias (the layer declares bias = false)")
+              + ", got "
+              + (bias == null ? "none" : "a bias"));
     }
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DenseWeights other && in == other.in && out == other.out
-        && Arrays.equals(weights, other.weights) && Arrays.equals(bias, other.bias);
+    return o instanceof DenseWeights other
+        && in == other.in
+        && out == other.out
+        && Arrays.equals(weights, other.weights)
+        && Arrays.equals(bias, other.bias);
   }
 
   @Override

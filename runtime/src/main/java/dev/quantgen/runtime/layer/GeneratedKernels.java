@@ -10,9 +10,9 @@ import java.util.Optional;
  * (another precision, scheme, granularity, activation mode or shape). The annotation processor
  * implements this in every generated {@code <Model>_Model} ({@code <Model>_Model.kernels()}).
  *
- * <p>A kernel returned here runs the parameters exactly as the runtime's own kernel for them
- * would: integer pipelines bit for bit, float sums within their reassociation bound. Implementations
- * are stateless and thread-safe.
+ * <p>A kernel returned here runs the parameters exactly as the runtime's own kernel for them would:
+ * integer pipelines bit for bit, float sums within their reassociation bound. Implementations are
+ * stateless and thread-safe.
  */
 public interface GeneratedKernels {
   /** The qualified name of the model these kernels were generated for, for messages. */

@@ -3,11 +3,10 @@ package dev.quantgen.runtime.layer;
 import dev.quantgen.runtime.numerics.FixedPoint;
 
 /**
- * The scalar steps that generated kernels and the reference loops share: quantization of one
- * value, requantization of one accumulator, dynamic activation parameters and argument checks.
- * Each is a few lines of the numeric contract, kept in one place so both sides round the same way;
- * what the generator specializes (shapes, zero-point terms, unrolled dot products, packing) is not
- * here.
+ * The scalar steps that generated kernels and the reference loops share: quantization of one value,
+ * requantization of one accumulator, dynamic activation parameters and argument checks. Each is a
+ * few lines of the numeric contract, kept in one place so both sides round the same way; what the
+ * generator specializes (shapes, zero-point terms, unrolled dot products, packing) is not here.
  *
  * <p>Non-finite activations, one rule for every integer and binary path (docs/numerics.md): NaN
  * quantizes to the zero point (it is read as 0.0) and +-Inf saturates; neither widens a dynamic
@@ -44,9 +43,9 @@ public final class LayerMath {
   }
 
   /**
-   * The scale of ONNX DynamicQuantizeLinear for a range already widened to include 0:
-   * {@code (hi - lo) / 255} in float32. An all-zero input (where the specification is silent)
-   * takes ONNX's reference choice, {@code 1 / 255}, so nothing divides by zero.
+   * The scale of ONNX DynamicQuantizeLinear for a range already widened to include 0: {@code (hi -
+   * lo) / 255} in float32. An all-zero input (where the specification is silent) takes ONNX's
+   * reference choice, {@code 1 / 255}, so nothing divides by zero.
    */
   public static float dynamicScale(float lo, float hi) {
     float scale = (hi - lo) / 255.0f;
@@ -67,14 +66,17 @@ public final class LayerMath {
     return v < lo && v != Float.NEGATIVE_INFINITY ? v : lo;
   }
 
-  /** The high end of a dynamic range after seeing {@code v}: {@code max(hi, v)} over finite values only. */
+  /**
+   * The high end of a dynamic range after seeing {@code v}: {@code max(hi, v)} over finite values
+   * only.
+   */
   public static float widenHigh(float hi, float v) {
     return v > hi && v != Float.POSITIVE_INFINITY ? v : hi;
   }
 
   /**
-   * What activation {@code v} adds to a binary layer's {@code beta = mean|x|}: {@code |v|}, or 0 for
-   * NaN and +-Inf, which stay out of the scale (their sign bits still count: +1 for NaN, as
+   * What activation {@code v} adds to a binary layer's {@code beta = mean|x|}: {@code |v|}, or 0
+   * for NaN and +-Inf, which stay out of the scale (their sign bits still count: +1 for NaN, as
    * {@link #signBit} says). The sum is still divided by the full input count.
    */
   public static float betaTerm(float v) {
@@ -98,8 +100,8 @@ public final class LayerMath {
   }
 
   /**
-   * ONNX-style requantization: {@code clamp(rint(acc * m) + zy, lo, hi)}, the product in float64
-   * of the float32 multiplier, as ONNX's QLinearMatMul reference computes it.
+   * ONNX-style requantization: {@code clamp(rint(acc * m) + zy, lo, hi)}, the product in float64 of
+   * the float32 multiplier, as ONNX's QLinearMatMul reference computes it.
    */
   public static int requantizeFloat(int acc, float multiplier, int zeroPoint, int lo, int hi) {
     double r = Math.rint((double) acc * multiplier) + zeroPoint;
@@ -107,8 +109,8 @@ public final class LayerMath {
   }
 
   /**
-   * The XNOR-Net sign bit of one activation: 1 for {@code x >= 0} (so {@code sign(0) = +1},
-   * {@code -0.0} included) and for NaN, 0 for {@code x < 0}.
+   * The XNOR-Net sign bit of one activation: 1 for {@code x >= 0} (so {@code sign(0) = +1}, {@code
+   * -0.0} included) and for NaN, 0 for {@code x < 0}.
    */
   public static long signBit(float x) {
     return x < 0 ? 0L : 1L;
@@ -118,16 +120,24 @@ public final class LayerMath {
    * Checks a batch size and the length of a buffer holding {@code batch} vectors of {@code size}
    * values one after the other.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or the length is not {@code batch * size},
-   *     naming the buffer, its length and the expected one
+   * @throws IllegalArgumentException if {@code batch < 1} or the length is not {@code batch *
+   *     size}, naming the buffer, its length and the expected one
    */
   public static void requireBatch(String name, int actual, int batch, int size) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch: expected at least 1 sample, got " + batch);
     }
     if ((long) actual != (long) batch * size) {
-      throw new IllegalArgumentException(name + ": expected length " + (long) batch * size + " (batch " + batch
-          + " x " + size + "), got " + actual);
+      throw new IllegalArgumentException(
+          name
+              + ": expected length "
+              + (long) batch * size
+              + " (batch "
+              + batch
+              + " x "
+              + size
+              + "), got "
+              + actual);
     }
   }
 
@@ -138,7 +148,8 @@ public final class LayerMath {
    */
   public static void requireLength(String name, int actual, int expected) {
     if (actual != expected) {
-      throw new IllegalArgumentException(name + ": expected length " + expected + ", got " + actual);
+      throw new IllegalArgumentException(
+          name + ": expected length " + expected + ", got " + actual);
     }
   }
 }

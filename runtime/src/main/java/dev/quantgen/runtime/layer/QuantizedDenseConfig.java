@@ -11,7 +11,8 @@ import dev.quantgen.runtime.numerics.QuantType;
  * @param symmetric zero point 0 and the restricted range [-127, 127] (INT8) or [-7, 7] (INT4)
  * @param perChannel one scale per output channel (or per channel and block) instead of one
  * @param blockSize INT4 blockwise scales along {@code in} (the last block may be short); 0 = none
- * @param mode {@link ActivationMode#STATIC}, {@link ActivationMode#DYNAMIC} or {@link ActivationMode#FLOAT}
+ * @param mode {@link ActivationMode#STATIC}, {@link ActivationMode#DYNAMIC} or {@link
+ *     ActivationMode#FLOAT}
  * @param requantization how STATIC layers requantize (ignored by the other modes)
  * @param activation the fused activation
  */
@@ -24,7 +25,9 @@ public record QuantizedDenseConfig(
     RequantMode requantization,
     FusedActivation activation) {
 
-  /** @throws IllegalArgumentException for a combination no kernel implements */
+  /**
+   * @throws IllegalArgumentException for a combination no kernel implements
+   */
   public QuantizedDenseConfig {
     if (weightType != QuantType.INT8 && weightType != QuantType.INT4) {
       throw new IllegalArgumentException("weightType: expected INT8 or INT4, got " + weightType);
@@ -33,12 +36,19 @@ public record QuantizedDenseConfig(
       throw new IllegalArgumentException("mode: expected STATIC, DYNAMIC or FLOAT, got BINARY");
     }
     if (blockSize < 0 || blockSize % 2 != 0 || (blockSize > 0 && weightType != QuantType.INT4)) {
-      throw new IllegalArgumentException("blockSize: expected 0 or an even positive size for INT4, got "
-          + blockSize + " for " + weightType);
+      throw new IllegalArgumentException(
+          "blockSize: expected 0 or an even positive size for INT4, got "
+              + blockSize
+              + " for "
+              + weightType);
     }
     if (blockSize > 0 && (!perChannel || mode == ActivationMode.STATIC)) {
-      throw new IllegalArgumentException("blockSize: blockwise scales need perChannel = true and "
-          + "DYNAMIC or FLOAT activations, got perChannel = " + perChannel + ", mode = " + mode);
+      throw new IllegalArgumentException(
+          "blockSize: blockwise scales need perChannel = true and "
+              + "DYNAMIC or FLOAT activations, got perChannel = "
+              + perChannel
+              + ", mode = "
+              + mode);
     }
   }
 

@@ -7,13 +7,13 @@ import dev.quantgen.runtime.numerics.QuantType;
  * The prepared parameters of an INT8 or INT4 dense layer: what a model file stores and what a
  * generated kernel (or {@link DenseReference}) runs on.
  *
- * <p>{@code weights}: INT8 holds {@code [out][in]} int8 values; INT4 packs each row into
- * {@code ceil(in / 2)} bytes, element {@code 2i} in the low nibble and {@code 2i + 1} in the high
- * nibble (ONNX order), a row of odd length leaving its last high nibble 0 (rows start on a byte, as
- * in ONNX Runtime's MatMulNBits, so a kernel never splits a byte between channels). {@code scales}
- * and {@code zeroPoints}: one entry per tensor, or {@code out * groups} entries (channel-major)
- * where {@code groups = ceil(in / blockSize)} (1 without blocks). {@code bias}: {@code out} float
- * values or {@code null}. {@code requantization}: only for {@link ActivationMode#STATIC}.
+ * <p>{@code weights}: INT8 holds {@code [out][in]} int8 values; INT4 packs each row into {@code
+ * ceil(in / 2)} bytes, element {@code 2i} in the low nibble and {@code 2i + 1} in the high nibble
+ * (ONNX order), a row of odd length leaving its last high nibble 0 (rows start on a byte, as in
+ * ONNX Runtime's MatMulNBits, so a kernel never splits a byte between channels). {@code scales} and
+ * {@code zeroPoints}: one entry per tensor, or {@code out * groups} entries (channel-major) where
+ * {@code groups = ceil(in / blockSize)} (1 without blocks). {@code bias}: {@code out} float values
+ * or {@code null}. {@code requantization}: only for {@link ActivationMode#STATIC}.
  */
 public record QuantizedDenseParams(
     QuantizedDenseConfig config,
@@ -35,8 +35,11 @@ public record QuantizedDenseParams(
       LayerMath.requireLength("bias", bias.length, out);
     }
     if ((config.mode() == ActivationMode.STATIC) != (requantization != null)) {
-      throw new IllegalArgumentException("requantization: expected "
-          + (config.mode() == ActivationMode.STATIC ? "parameters" : "null") + " for mode " + config.mode());
+      throw new IllegalArgumentException(
+          "requantization: expected "
+              + (config.mode() == ActivationMode.STATIC ? "parameters" : "null")
+              + " for mode "
+              + config.mode());
     }
     weights = weights.clone();
     scales = scales.clone();
@@ -78,7 +81,9 @@ public record QuantizedDenseParams(
     return config.perChannel() ? c * config.groups(in) + g : 0;
   }
 
-  /** {@code sum(qw)} over scale group {@code g} of output {@code c}: the zero-point correction term. */
+  /**
+   * {@code sum(qw)} over scale group {@code g} of output {@code c}: the zero-point correction term.
+   */
   public int weightSum(int c, int g) {
     int size = config.groupSize(in);
     int sum = 0;
@@ -89,9 +94,10 @@ public record QuantizedDenseParams(
   }
 
   /**
-   * Quantizes FP32 weights as docs/numerics.md#2-scale-and-zero-point-from-a-range says (per tensor, per channel or per block;
-   * symmetric in the restricted range or asymmetric), and for STATIC layers derives the int32 bias,
-   * the multipliers and the output clamp from the calibrated boundary parameters.
+   * Quantizes FP32 weights as docs/numerics.md#2-scale-and-zero-point-from-a-range says (per
+   * tensor, per channel or per block; symmetric in the restricted range or asymmetric), and for
+   * STATIC layers derives the int32 bias, the multipliers and the output clamp from the calibrated
+   * boundary parameters.
    *
    * @param layer the layer's name, used in error messages
    * @param input the input boundary parameters (STATIC only; ignored otherwise, may be null)
@@ -99,25 +105,42 @@ public record QuantizedDenseParams(
    * @throws IllegalArgumentException if STATIC parameters are missing, or a channel's bias makes
    *     its int32 accumulator overflow: {@code 255 * sum|qw - zw| + |bq|} must stay below 2^31
    */
-  public static QuantizedDenseParams prepare(String layer, DenseWeights weights, QuantizedDenseConfig config,
-      ActivationParams input, ActivationParams output) {
+  public static QuantizedDenseParams prepare(
+      String layer,
+      DenseWeights weights,
+      QuantizedDenseConfig config,
+      ActivationParams input,
+      ActivationParams output) {
     int in = weights.in();
     int out = weights.out();
     WeightQuantizer.Result q = WeightQuantizer.quantize(weights, config);
-    byte[] stored = config.weightType() == QuantType.INT8 ? toBytes(q.values()) : packInt4(q.values(), in, out);
+    byte[] stored =
+        config.weightType() == QuantType.INT8 ? toBytes(q.values()) : packInt4(q.values(), in, out);
     StaticRequantization requant = null;
     if (config.mode() == ActivationMode.STATIC) {
       if (input == null || output == null) {
-        throw new IllegalArgumentException("activation params for " + layer + ": expected calibrated input and "
-            + "output params for static activations, got input = " + input + ", output = " + output);
+        throw new IllegalArgumentException(
+            "activation params for "
+                + layer
+                + ": expected calibrated input and "
+                + "output params for static activations, got input = "
+                + input
+                + ", output = "
+                + output);
       }
       requant = staticRequantization(layer, weights, config, q, input, output);
     }
-    return new QuantizedDenseParams(config, in, out, stored, q.scales(), q.zeroPoints(), weights.bias(), requant);
+    return new QuantizedDenseParams(
+        config, in, out, stored, q.scales(), q.zeroPoints(), weights.bias(), requant);
   }
 
-  private static StaticRequantization staticRequantization(String layer, DenseWeights weights,
-      QuantizedDenseConfig config, WeightQuantizer.Result q, ActivationParams input, ActivationParams output) {
+  private static StaticRequantization staticRequantization(
+      String layer,
+      DenseWeights weights,
+      QuantizedDenseConfig config,
+      WeightQuantizer.Result q,
+      ActivationParams input,
+      ActivationParams output) {
     int in = weights.in();
     int out = weights.out();
     float[] scales = q.scales();
@@ -127,7 +150,8 @@ public record QuantizedDenseParams(
     int[] shifts = new int[n];
     float[] real = new float[n];
     for (int k = 0; k < n; k++) {
-      FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) input.scale() * scales[k] / output.scale());
+      FixedPoint.Multiplier m =
+          FixedPoint.quantizeMultiplier((double) input.scale() * scales[k] / output.scale());
       multipliers[k] = m.multiplier();
       shifts[k] = m.shift();
       real[k] = input.scale() * scales[k] / output.scale();
@@ -144,9 +168,17 @@ public record QuantizedDenseParams(
       // |acc| <= max|qa - za| * sum|qw - zw| + |bq|, with max|qa - za| = 255 for int8 activations.
       double bound = 255.0 * l1 + Math.abs(bq);
       if (bound > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("bias of " + layer + ", channel " + c + ": the int32 accumulator could "
-            + "overflow (255 * sum|qw - zw| + |bq| = " + (long) bound + " > 2^31 - 1 with bq = " + (long) bq
-            + "); expected a smaller bias or a larger input scale");
+        throw new IllegalArgumentException(
+            "bias of "
+                + layer
+                + ", channel "
+                + c
+                + ": the int32 accumulator could "
+                + "overflow (255 * sum|qw - zw| + |bq| = "
+                + (long) bound
+                + " > 2^31 - 1 with bq = "
+                + (long) bq
+                + "); expected a smaller bias or a larger input scale");
       }
       bias[c] = (int) bq;
     }

@@ -29,10 +29,11 @@ public interface StaticQuantizedLayer extends DenseLayer {
   /**
    * The integer-only kernel on a batch: {@code qx} holds {@code batch} int8 inputs one after the
    * other, {@code qy} receives the outputs alike, each equal to {@link #forwardQuantized}'s. This
-   * default runs the samples one by one; generated kernels override it with a batched product
-   * that reuses each weight across the batch.
+   * default runs the samples one by one; generated kernels override it with a batched product that
+   * reuses each weight across the batch.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors
+   *     long
    */
   default void forwardQuantizedBatch(byte[] qx, byte[] qy, int batch) {
     int in = inputSize();
@@ -59,7 +60,10 @@ public interface StaticQuantizedLayer extends DenseLayer {
     Kernels.support().quantizeInt8(x, x.length, p.scale(), p.zeroPoint(), qx);
   }
 
-  /** Dequantizes a batch with {@link #outputParams()}, as {@link #dequantizeOutput} does each sample. */
+  /**
+   * Dequantizes a batch with {@link #outputParams()}, as {@link #dequantizeOutput} does each
+   * sample.
+   */
   default void dequantizeOutputBatch(byte[] qy, float[] y, int batch) {
     LayerMath.requireBatch("qy", qy.length, batch, outputSize());
     LayerMath.requireBatch("y", y.length, batch, outputSize());
@@ -69,7 +73,10 @@ public interface StaticQuantizedLayer extends DenseLayer {
     }
   }
 
-  /** Quantizes, runs {@link #forwardQuantizedBatch} and dequantizes: the int8 pipeline of {@link #forward} per sample. */
+  /**
+   * Quantizes, runs {@link #forwardQuantizedBatch} and dequantizes: the int8 pipeline of {@link
+   * #forward} per sample.
+   */
   @Override
   default void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, inputSize());

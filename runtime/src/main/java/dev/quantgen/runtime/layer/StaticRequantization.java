@@ -2,13 +2,12 @@ package dev.quantgen.runtime.layer;
 
 /**
  * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
- * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias
- * {@code bq[c] = rint(b[c] / (sa * sw[c]))}, the requantization multiplier
- * {@code M[c] = sa * sw[c] / sy} both as fixed point ({@code multipliers}, {@code shifts}) and as
- * the float32 of ONNX mode ({@code realMultipliers}), and the output clamp that fuses the
- * activation (ReLU: {@code [zy, 127]}, ReLU6: {@code [zy, min(127, quantize(6))]}).
- * Per-channel arrays have one entry per weight scale (1 or {@code out}); {@code bias} has
- * {@code out}. Arrays are copied in and out.
+ * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias {@code bq[c] =
+ * rint(b[c] / (sa * sw[c]))}, the requantization multiplier {@code M[c] = sa * sw[c] / sy} both as
+ * fixed point ({@code multipliers}, {@code shifts}) and as the float32 of ONNX mode ({@code
+ * realMultipliers}), and the output clamp that fuses the activation (ReLU: {@code [zy, 127]},
+ * ReLU6: {@code [zy, min(127, quantize(6))]}). Per-channel arrays have one entry per weight scale
+ * (1 or {@code out}); {@code bias} has {@code out}. Arrays are copied in and out.
  */
 public record StaticRequantization(
     ActivationParams input,
@@ -21,16 +20,21 @@ public record StaticRequantization(
     int outputMax) {
 
   /**
-   * Checks that the per-channel arrays agree in length and each shift is one
-   * {@link dev.quantgen.runtime.numerics.FixedPoint#quantizeMultiplier} can produce, then copies
-   * the arrays so the record stays immutable. (Parameters loaded from a file reach here too.)
+   * Checks that the per-channel arrays agree in length and each shift is one {@link
+   * dev.quantgen.runtime.numerics.FixedPoint#quantizeMultiplier} can produce, then copies the
+   * arrays so the record stays immutable. (Parameters loaded from a file reach here too.)
    *
    * @throws IllegalArgumentException naming the array, the index and the value
    */
   public StaticRequantization {
     if (shifts.length != multipliers.length || realMultipliers.length != multipliers.length) {
-      throw new IllegalArgumentException("shifts, realMultipliers: expected " + multipliers.length
-          + " values like multipliers, got " + shifts.length + " and " + realMultipliers.length);
+      throw new IllegalArgumentException(
+          "shifts, realMultipliers: expected "
+              + multipliers.length
+              + " values like multipliers, got "
+              + shifts.length
+              + " and "
+              + realMultipliers.length);
     }
     for (int i = 0; i < shifts.length; i++) {
       if (shifts[i] < -31 || shifts[i] > 30) {
@@ -67,7 +71,9 @@ public record StaticRequantization(
   int requantize(RequantMode mode, int c, int acc) {
     int k = multipliers.length == 1 ? 0 : c;
     return mode == RequantMode.INTEGER
-        ? LayerMath.requantize(acc, multipliers[k], shifts[k], output.zeroPoint(), outputMin, outputMax)
-        : LayerMath.requantizeFloat(acc, realMultipliers[k], output.zeroPoint(), outputMin, outputMax);
+        ? LayerMath.requantize(
+            acc, multipliers[k], shifts[k], output.zeroPoint(), outputMin, outputMax)
+        : LayerMath.requantizeFloat(
+            acc, realMultipliers[k], output.zeroPoint(), outputMin, outputMax);
   }
 }

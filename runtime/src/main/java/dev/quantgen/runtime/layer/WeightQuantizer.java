@@ -1,9 +1,10 @@
 package dev.quantgen.runtime.layer;
 
 /**
- * Chooses weight scales and zero points from ranges (docs/numerics.md#2-scale-and-zero-point-from-a-range) and quantizes the
- * weights, per tensor, per output channel or per (channel, block). Kept inside the layer package
- * so the layer contract depends on nothing but the core numeric types.
+ * Chooses weight scales and zero points from ranges
+ * (docs/numerics.md#2-scale-and-zero-point-from-a-range) and quantizes the weights, per tensor, per
+ * output channel or per (channel, block). Kept inside the layer package so the layer contract
+ * depends on nothing but the core numeric types.
  */
 final class WeightQuantizer {
   /** Unpacked quantized values ({@code [out][in]}), scales and zero points (one per group). */

@@ -7,9 +7,9 @@ import dev.quantgen.runtime.layer.LayerMath;
 /**
  * The runtime kernel of a BINARY layer. FLOAT activations: {@code alpha[c] * sum +-x[i]}, the sign
  * applied by flipping the float's sign bit (exact), summed by {@link ChannelKernel#SUPPORT}'s
- * dotSigns (within the reassociation bound of {@code DenseReference.binary}). BINARY activations: the input's sign bits
- * packed per call, {@code dot = in - 2 * popcount(a XOR w)}, {@code y = dot * (alpha * beta)}:
- * bit-exact, padding bits being 0 on both sides.
+ * dotSigns (within the reassociation bound of {@code DenseReference.binary}). BINARY activations:
+ * the input's sign bits packed per call, {@code dot = in - 2 * popcount(a XOR w)}, {@code y = dot *
+ * (alpha * beta)}: bit-exact, padding bits being 0 on both sides.
  */
 final class BinaryKernel extends ChannelKernel<BinaryKernel.Input> {
   private final int words;
@@ -31,7 +31,9 @@ final class BinaryKernel extends ChannelKernel<BinaryKernel.Input> {
     scratch = ThreadLocal.withInitial(() -> new Input(words));
   }
 
-  /** One call's input: the floats (FLOAT activations), or their packed signs and mean |x| (BINARY). */
+  /**
+   * One call's input: the floats (FLOAT activations), or their packed signs and mean |x| (BINARY).
+   */
   static final class Input {
     float[] x;
     final long[] signs;

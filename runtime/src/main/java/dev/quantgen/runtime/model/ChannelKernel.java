@@ -9,9 +9,9 @@ import dev.quantgen.runtime.layer.LayerMath;
 /**
  * The skeleton the runtime's float-output fallback kernels share: check the lengths, prepare the
  * input once per call ({@link #prepare}: the input itself, or its quantized or sign-packed form in
- * per-thread scratch, so a call allocates nothing), then for each output channel {@code c}
- * {@code y[c] = act(channel(c) + b[c])}. The bulk inner products go through {@link
- * Kernels#support()}, the loops the generated kernels use, wherever its methods fit the layout.
+ * per-thread scratch, so a call allocates nothing), then for each output channel {@code c} {@code
+ * y[c] = act(channel(c) + b[c])}. The bulk inner products go through {@link Kernels#support()}, the
+ * loops the generated kernels use, wherever its methods fit the layout.
  *
  * @param <P> what {@link #prepare} makes of one input
  */
@@ -23,6 +23,7 @@ abstract class ChannelKernel<P> implements DenseLayer {
   final int out;
   private final float[] bias;
   private final FusedActivation activation;
+
   /** Per thread: one input of a batch, so {@link #prepare} sees an array of exactly {@link #in}. */
   private final ThreadLocal<float[]> sampleScratch;
 

@@ -54,7 +54,8 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
 
   /**
    * One call's input quantized to uint8 and held per scale group as {@code qa - 128} in int8 (INT4:
-   * also split into even and odd elements), its scale and zero point, and each group's {@code sum qa}.
+   * also split into even and odd elements), its scale and zero point, and each group's {@code sum
+   * qa}.
    */
   static final class Input {
     final byte[][] shifted;
@@ -123,13 +124,17 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
       int zw = zeroPoints[k];
       int n = i1 - i0;
       // Group starts are even (block sizes are even), so an INT4 group starts on a byte.
-      int shiftedDot = int4
-          ? SUPPORT.dotInt4(weights, c * rowBytes + (i0 >> 1), s.even[g], s.odd[g], (n + 1) / 2)
-          : SUPPORT.dotInt8(weights, c * in + i0, s.shifted[g], n);
+      int shiftedDot =
+          int4
+              ? SUPPORT.dotInt4(weights, c * rowBytes + (i0 >> 1), s.even[g], s.odd[g], (n + 1) / 2)
+              : SUPPORT.dotInt8(weights, c * in + i0, s.shifted[g], n);
       // sum (qa - za)(qw - zw) = dot - zw * sum(qa) - za * sum(qw) + n * za * zw,
       // with dot = sum qa qw = shiftedDot + 128 * sum(qw)
-      int acc = shiftedDot + (128 - za) * weightSums[c * groups + g] + n * za * zw
-          - (anyWeightZero ? zw * s.groupSums[g] : 0);
+      int acc =
+          shiftedDot
+              + (128 - za) * weightSums[c * groups + g]
+              + n * za * zw
+              - (anyWeightZero ? zw * s.groupSums[g] : 0);
       float term = acc * (s.scale * scales[k]);
       sum = g == 0 ? term : sum + term;
     }

@@ -3,7 +3,10 @@ package dev.quantgen.runtime.model;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 
-/** The FP32 runtime kernel: {@code y = act(W x + b)} in float32 ({@link ChannelKernel#SUPPORT}'s dotFloat). */
+/**
+ * The FP32 runtime kernel: {@code y = act(W x + b)} in float32 ({@link ChannelKernel#SUPPORT}'s
+ * dotFloat).
+ */
 final class Fp32Kernel extends ChannelKernel<float[]> {
   private final float[] weights;
 

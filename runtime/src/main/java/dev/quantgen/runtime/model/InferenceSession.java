@@ -7,10 +7,10 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * Runs a {@link QuantizedModel} on one input or a batch. One session (and one model) serves any
- * number of threads at once; each thread's results are identical, bit for bit, to a single thread's,
- * because the kernels are immutable and every intermediate buffer is per thread. The calls that
- * take an output array allocate nothing once a thread has made its first call with that batch
- * size, except a batch large enough to split.
+ * number of threads at once; each thread's results are identical, bit for bit, to a single
+ * thread's, because the kernels are immutable and every intermediate buffer is per thread. The
+ * calls that take an output array allocate nothing once a thread has made its first call with that
+ * batch size, except a batch large enough to split.
  *
  * <p>A batch runs through {@link QuantizedModel#forwardBatch}: blocks of samples through the
  * layers' batched products, each output equal bit for bit to a one-input {@link #run(float[],
@@ -18,12 +18,14 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>Batches: a batch worth at least {@link #MIN_PARALLEL_WORK} multiply-adds per part is split
  * into contiguous runs of rows, one per thread up to the session's {@link #threads()}; the calling
- * thread runs the first and {@link ForkJoinPool#commonPool()} the others. Every row is computed
- * by the same kernels exactly as alone, so a split batch equals the unsplit one bit for bit; the
- * split only costs one small task object per extra part.
+ * thread runs the first and {@link ForkJoinPool#commonPool()} the others. Every row is computed by
+ * the same kernels exactly as alone, so a split batch equals the unsplit one bit for bit; the split
+ * only costs one small task object per extra part.
  */
 public final class InferenceSession {
-  /** Multiply-adds (rows times the model's weights) a batch part must have before a batch splits. */
+  /**
+   * Multiply-adds (rows times the model's weights) a batch part must have before a batch splits.
+   */
   public static final long MIN_PARALLEL_WORK = 1L << 22;
 
   private final QuantizedModel model;
@@ -32,6 +34,7 @@ public final class InferenceSession {
   private final int threads;
   private final long rowWork;
   private final ThreadLocal<float[][]> scratch; // [0]: one input, [1]: one output
+
   /** Per thread: the outputs of the rows {@link #classify(float[], int, int[])} ran, grow-only. */
   private final ThreadLocal<float[]> rowOutputs = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -59,15 +62,16 @@ public final class InferenceSession {
       work += (long) layer.in() * layer.out();
     }
     this.rowWork = work;
-    this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[inputSize], new float[outputSize]});
+    this.scratch =
+        ThreadLocal.withInitial(() -> new float[][] {new float[inputSize], new float[outputSize]});
     model.announceKernels();
   }
 
   /**
    * Which layer runs on which kernel ({@link QuantizedModel#kernelSummary()}); the first session of
-   * a model also logs it once ({@code System.Logger} {@code dev.quantgen.runtime.model.QuantizedModel}:
-   * INFO when a layer runs on the runtime's kernel by {@link KernelPolicy#ALLOW_RUNTIME_KERNELS},
-   * DEBUG otherwise).
+   * a model also logs it once ({@code System.Logger} {@code
+   * dev.quantgen.runtime.model.QuantizedModel}: INFO when a layer runs on the runtime's kernel by
+   * {@link KernelPolicy#ALLOW_RUNTIME_KERNELS}, DEBUG otherwise).
    */
   public String kernelSummary() {
     return model.kernelSummary();
@@ -110,8 +114,8 @@ public final class InferenceSession {
   }
 
   /**
-   * Runs {@code batch} inputs stored row-major in {@code x} into {@code y} ({@code batch * outputSize}
-   * values).
+   * Runs {@code batch} inputs stored row-major in {@code x} into {@code y} ({@code batch *
+   * outputSize} values).
    *
    * @throws IllegalArgumentException if {@code batch < 0} or an array has the wrong length
    */
@@ -136,13 +140,17 @@ public final class InferenceSession {
    */
   public void run(float[][] xs, float[][] ys) {
     if (xs.length != ys.length) {
-      throw new IllegalArgumentException("ys: expected " + xs.length + " rows (one per input), got " + ys.length);
+      throw new IllegalArgumentException(
+          "ys: expected " + xs.length + " rows (one per input), got " + ys.length);
     }
-    inParts(xs.length, parts(xs.length), (from, to) -> {
-      for (int b = from; b < to; b++) {
-        model.forward(xs[b], ys[b]);
-      }
-    });
+    inParts(
+        xs.length,
+        parts(xs.length),
+        (from, to) -> {
+          for (int b = from; b < to; b++) {
+            model.forward(xs[b], ys[b]);
+          }
+        });
   }
 
   /**
@@ -174,7 +182,9 @@ public final class InferenceSession {
     inParts(batch, parts, (from, to) -> classifyRows(x, from, to, labels));
   }
 
-  /** Rows {@code [from, to)} through the batched forward into this thread's outputs, then argmax. */
+  /**
+   * Rows {@code [from, to)} through the batched forward into this thread's outputs, then argmax.
+   */
   private void classifyRows(float[] x, int from, int to, int[] labels) {
     float[] outputs = rowOutputs.get();
     if (outputs.length < to * outputSize) {
@@ -225,8 +235,8 @@ public final class InferenceSession {
   }
 
   /**
-   * The index of the largest of {@code values[off .. off + len)}, relative to {@code off}: the first
-   * on a tie, NaN ignored; 0 when every value is NaN.
+   * The index of the largest of {@code values[off .. off + len)}, relative to {@code off}: the
+   * first on a tie, NaN ignored; 0 when every value is NaN.
    *
    * @throws IllegalArgumentException if {@code len < 1}
    */

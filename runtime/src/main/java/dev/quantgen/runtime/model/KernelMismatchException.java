@@ -11,7 +11,9 @@ public final class KernelMismatchException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   private final String modelName;
-  @SuppressWarnings("serial") // List.copyOf gives a serializable list; javac cannot tell from the type
+
+  @SuppressWarnings(
+      "serial") // List.copyOf gives a serializable list; javac cannot tell from the type
   private final List<Integer> layers;
 
   KernelMismatchException(String modelName, List<Integer> layers, String message) {

@@ -2,9 +2,9 @@ package dev.quantgen.runtime.model;
 
 /**
  * What a model does with a layer that none of the handed-over generated kernels matches (another
- * shape, fused activation, precision, scheme, granularity or activation mode than the {@code @Model}
- * declared). Only asked when generated kernels are handed over: without them every layer runs on
- * the runtime's own kernels, as it always has.
+ * shape, fused activation, precision, scheme, granularity or activation mode than the
+ * {@code @Model} declared). Only asked when generated kernels are handed over: without them every
+ * layer runs on the runtime's own kernels, as it always has.
  */
 public enum KernelPolicy {
   /**
@@ -17,8 +17,8 @@ public enum KernelPolicy {
 
   /**
    * Run a layer without a matching generated kernel on the runtime's own kernel for its parameters
-   * (same values, integer pipelines bit for bit, but scalar and slower). The session says once which
-   * layers run on which kernels ({@link QuantizedModel#kernelSummary()}).
+   * (same values, integer pipelines bit for bit, but scalar and slower). The session says once
+   * which layers run on which kernels ({@link QuantizedModel#kernelSummary()}).
    */
   ALLOW_RUNTIME_KERNELS
 }

@@ -55,8 +55,8 @@ public sealed interface PreparedLayer {
   /**
    * What a generated kernel must have been generated for to run these parameters, in the form the
    * generated kernels describe themselves ({@link GeneratedKernels#variants(int)}): precision and
-   * scheme, {@code in -> out}, bias, fused activation; for example {@code int8 symmetric per-channel
-   * static (integer requantization), 128 -> 10, bias, activation RELU}.
+   * scheme, {@code in -> out}, bias, fused activation; for example {@code int8 symmetric
+   * per-channel static (integer requantization), 128 -> 10, bias, activation RELU}.
    */
   default String describe() {
     String scheme;
@@ -72,7 +72,14 @@ public sealed interface PreparedLayer {
       activation = l.params().activation();
     } else if (this instanceof Quantized l) {
       QuantizedDenseConfig c = l.params().config();
-      scheme = LayerDescription.quantizedScheme(precision(), c.symmetric(), c.perChannel(), c.blockSize(), c.mode(), c.requantization());
+      scheme =
+          LayerDescription.quantizedScheme(
+              precision(),
+              c.symmetric(),
+              c.perChannel(),
+              c.blockSize(),
+              c.mode(),
+              c.requantization());
       bias = l.params().bias() != null;
       activation = c.activation();
     } else {
@@ -81,12 +88,20 @@ public sealed interface PreparedLayer {
       bias = p.bias() != null;
       activation = p.activation();
     }
-    return scheme + ", " + in() + " -> " + out() + ", " + (bias ? "bias" : "no bias") + ", activation " + activation;
+    return scheme
+        + ", "
+        + in()
+        + " -> "
+        + out()
+        + ", "
+        + (bias ? "bias" : "no bias")
+        + ", activation "
+        + activation;
   }
 
-
   /** FP32 weights as trained. */
-  record Fp32(String name, DenseWeights weights, FusedActivation activation) implements PreparedLayer {
+  record Fp32(String name, DenseWeights weights, FusedActivation activation)
+      implements PreparedLayer {
     public Fp32 {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(weights, "weights");
@@ -197,7 +212,9 @@ public sealed interface PreparedLayer {
     @Override
     public String label() {
       ActivationMode mode = params.config().mode();
-      return precision().label() + " " + (mode == ActivationMode.FLOAT ? "weight-only" : mode.name().toLowerCase(Locale.ROOT));
+      return precision().label()
+          + " "
+          + (mode == ActivationMode.FLOAT ? "weight-only" : mode.name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -265,7 +282,8 @@ public sealed interface PreparedLayer {
 
     @Override
     public long parameterBytes() {
-      return 8L * out() * BinaryDenseParams.words(in()) + 4L * params.alphas().length
+      return 8L * out() * BinaryDenseParams.words(in())
+          + 4L * params.alphas().length
           + (params.bias() != null ? 4L * out() : 0);
     }
 

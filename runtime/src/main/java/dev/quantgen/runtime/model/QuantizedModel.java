@@ -12,14 +12,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A runnable quantized model: its prepared layers (what a model file stores) and the chain of
- * their kernels. Built without generated kernels ({@link #of(List)}), every layer runs on the
- * runtime's own kernel for its parameters. Built with a {@code @Model}'s {@link GeneratedKernels}
- * ({@code <Model>_Model.kernels()}), every layer runs on the kernel javac generated for it, and a
- * layer none of whose generated variants matches its prepared parameters (another shape, fused
+ * A runnable quantized model: its prepared layers (what a model file stores) and the chain of their
+ * kernels. Built without generated kernels ({@link #of(List)}), every layer runs on the runtime's
+ * own kernel for its parameters. Built with a {@code @Model}'s {@link GeneratedKernels} ({@code
+ * <Model>_Model.kernels()}), every layer runs on the kernel javac generated for it, and a layer
+ * none of whose generated variants matches its prepared parameters (another shape, fused
  * activation, precision or scheme) is a {@link KernelMismatchException} naming the layer, unless
- * {@link KernelPolicy#ALLOW_RUNTIME_KERNELS} lets it run on the runtime's kernel, which computes the
- * same values (integer pipelines bit for bit) more slowly. {@link #kernelSummary()} tells which
+ * {@link KernelPolicy#ALLOW_RUNTIME_KERNELS} lets it run on the runtime's kernel, which computes
+ * the same values (integer pipelines bit for bit) more slowly. {@link #kernelSummary()} tells which
  * layer runs on which kernel; an {@link InferenceSession} logs it once. Consecutive STATIC layers
  * share their boundary parameters, so the chain passes int8 activations between them without
  * requantizing. Immutable and thread-safe; run it through an {@link InferenceSession}.
@@ -33,8 +33,8 @@ public final class QuantizedModel {
   private final GeneratedKernels kernels;
   private final AtomicBoolean announced = new AtomicBoolean();
 
-  private QuantizedModel(List<PreparedLayer> layers, DenseChain chain, boolean[] generated,
-      GeneratedKernels kernels) {
+  private QuantizedModel(
+      List<PreparedLayer> layers, DenseChain chain, boolean[] generated, GeneratedKernels kernels) {
     this.layers = layers;
     this.chain = chain;
     this.generated = generated;
@@ -66,8 +66,8 @@ public final class QuantizedModel {
   }
 
   /**
-   * A model on {@code kernels} ({@code null}: the runtime's kernels throughout), where {@code policy}
-   * decides what a layer without a matching generated kernel does: fail ({@link
+   * A model on {@code kernels} ({@code null}: the runtime's kernels throughout), where {@code
+   * policy} decides what a layer without a matching generated kernel does: fail ({@link
    * KernelPolicy#GENERATED_ONLY}) or run on the runtime's kernel ({@link
    * KernelPolicy#ALLOW_RUNTIME_KERNELS}).
    *
@@ -76,16 +76,21 @@ public final class QuantizedModel {
    * @throws IllegalArgumentException if there is no layer, names repeat, sizes do not chain, or
    *     {@code kernels} were generated for a model with another number of layers
    */
-  public static QuantizedModel of(List<? extends PreparedLayer> layers, GeneratedKernels kernels,
-      KernelPolicy policy) {
+  public static QuantizedModel of(
+      List<? extends PreparedLayer> layers, GeneratedKernels kernels, KernelPolicy policy) {
     Objects.requireNonNull(policy, "policy");
     List<PreparedLayer> copy = List.copyOf(layers);
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("layers: expected at least one layer, got none");
     }
     if (kernels != null && kernels.layers() != copy.size()) {
-      throw new IllegalArgumentException("kernels: expected the generated kernels of a model with " + copy.size()
-          + " layers, got " + kernels.modelName() + " with " + kernels.layers());
+      throw new IllegalArgumentException(
+          "kernels: expected the generated kernels of a model with "
+              + copy.size()
+              + " layers, got "
+              + kernels.modelName()
+              + " with "
+              + kernels.layers());
     }
     List<DenseLayer> chain = new ArrayList<>();
     boolean[] generated = new boolean[copy.size()];
@@ -94,10 +99,11 @@ public final class QuantizedModel {
     for (int k = 0; k < copy.size(); k++) {
       PreparedLayer layer = copy.get(k);
       if (!names.add(layer.name())) {
-        throw new IllegalArgumentException("layers[" + k + "]: name '" + layer.name()
-            + "' is used twice, expected unique names");
+        throw new IllegalArgumentException(
+            "layers[" + k + "]: name '" + layer.name() + "' is used twice, expected unique names");
       }
-      Optional<DenseLayer> kernel = kernels == null ? Optional.empty() : layer.generatedKernel(kernels, k);
+      Optional<DenseLayer> kernel =
+          kernels == null ? Optional.empty() : layer.generatedKernel(kernels, k);
       generated[k] = kernel.isPresent();
       if (kernels != null && kernel.isEmpty()) {
         unmatched.add(k);
@@ -115,23 +121,36 @@ public final class QuantizedModel {
    * kernels of its precision (all of them when none has it) with what they accept, and what the
    * layer has.
    */
-  private static KernelMismatchException mismatch(List<PreparedLayer> layers, GeneratedKernels kernels,
-      List<Integer> unmatched) {
+  private static KernelMismatchException mismatch(
+      List<PreparedLayer> layers, GeneratedKernels kernels, List<Integer> unmatched) {
     StringBuilder m = new StringBuilder();
     m.append(unmatched.size() == 1 ? "1 layer matches" : unmatched.size() + " layers match")
-        .append(" none of the kernels generated for ").append(kernels.modelName()).append(':');
+        .append(" none of the kernels generated for ")
+        .append(kernels.modelName())
+        .append(':');
     for (int k : unmatched) {
       PreparedLayer layer = layers.get(k);
       List<String> variants = kernels.variants(k);
-      String suffix = "_" + layer.precision().name().charAt(0) + layer.precision().label().substring(1) + ":";
-      List<String> samePrecision = variants.stream().filter(v -> v.split(" ", 2)[0].endsWith(suffix)).toList();
+      String suffix =
+          "_" + layer.precision().name().charAt(0) + layer.precision().label().substring(1) + ":";
+      List<String> samePrecision =
+          variants.stream().filter(v -> v.split(" ", 2)[0].endsWith(suffix)).toList();
       List<String> expected = samePrecision.isEmpty() ? variants : samePrecision;
-      m.append("\n  layer ").append(k).append(" '").append(layer.name()).append("': expected ")
-          .append(expected.isEmpty() ? "a generated variant of that layer" : String.join(" or ", expected))
-          .append("; the model has ").append(layer.describe());
+      m.append("\n  layer ")
+          .append(k)
+          .append(" '")
+          .append(layer.name())
+          .append("': expected ")
+          .append(
+              expected.isEmpty()
+                  ? "a generated variant of that layer"
+                  : String.join(" or ", expected))
+          .append("; the model has ")
+          .append(layer.describe());
     }
-    m.append("\nMake the model match its annotations (or add a @Quantize variant for this configuration), or"
-        + " opt in to the runtime's slower kernels for such layers with KernelPolicy.ALLOW_RUNTIME_KERNELS.");
+    m.append(
+        "\nMake the model match its annotations (or add a @Quantize variant for this configuration), or"
+            + " opt in to the runtime's slower kernels for such layers with KernelPolicy.ALLOW_RUNTIME_KERNELS.");
     return new KernelMismatchException(kernels.modelName(), unmatched, m.toString());
   }
 
@@ -139,7 +158,8 @@ public final class QuantizedModel {
    * The same prepared layers on {@code kernels} (null: the runtime's kernels throughout).
    *
    * @throws KernelMismatchException if a layer has no matching generated kernel
-   * @throws IllegalArgumentException if {@code kernels} belong to a model with another number of layers
+   * @throws IllegalArgumentException if {@code kernels} belong to a model with another number of
+   *     layers
    */
   public QuantizedModel withKernels(GeneratedKernels kernels) {
     return of(layers, kernels);
@@ -169,7 +189,9 @@ public final class QuantizedModel {
       }
       s.append(layers.get(k).name()).append(": ").append(kernelName(k));
       if (kernels != null && !generated[k]) {
-        s.append(" (runtime kernel: no generated kernel of ").append(kernels.modelName()).append(" matches)");
+        s.append(" (runtime kernel: no generated kernel of ")
+            .append(kernels.modelName())
+            .append(" matches)");
       }
     }
     return s.toString();
@@ -182,7 +204,9 @@ public final class QuantizedModel {
   void announceKernels() {
     if (announced.compareAndSet(false, true)) {
       boolean fellBack = kernels != null && !allGenerated();
-      LOG.log(fellBack ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, "quantgen kernels: " + kernelSummary());
+      LOG.log(
+          fellBack ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+          "quantgen kernels: " + kernelSummary());
     }
   }
 
@@ -249,7 +273,9 @@ public final class QuantizedModel {
     return chain.outputSize();
   }
 
-  /** The bytes of every stored parameter of every layer ({@link PreparedLayer#parameterBytes()}). */
+  /**
+   * The bytes of every stored parameter of every layer ({@link PreparedLayer#parameterBytes()}).
+   */
   public long parameterBytes() {
     long sum = 0;
     for (PreparedLayer layer : layers) {
@@ -274,7 +300,8 @@ public final class QuantizedModel {
    * load each weight once per block. Allocation-free once a thread has run a block of this size;
    * thread-safe.
    *
-   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors long
+   * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors
+   *     long
    */
   public void forwardBatch(float[] x, float[] y, int batch) {
     chain.forwardBatch(x, y, batch);
@@ -283,8 +310,8 @@ public final class QuantizedModel {
   /**
    * {@link #forwardBatch} on rows {@code [from, to)} of {@code x} into the same rows of {@code y}.
    *
-   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds fewer
-   *     than {@code to} rows
+   * @throws IllegalArgumentException if {@code from > to}, {@code from < 0}, or a buffer holds
+   *     fewer than {@code to} rows
    */
   public void forwardRows(float[] x, float[] y, int from, int to) {
     chain.forwardRows(x, y, from, to);

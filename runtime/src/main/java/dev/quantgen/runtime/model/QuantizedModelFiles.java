@@ -33,15 +33,15 @@ import java.util.regex.Pattern;
  * allocation and the atomic write; this class maps layers onto it:
  *
  * <ul>
- *   <li>metadata {@code quantgen.model = dense-chain}, {@code quantgen.model.version = 1},
- *       {@code layers = N}, and per layer {@code layer.K.*}: name, precision, in, out, activation,
- *       and the precision's configuration (scheme, granularity, mode, requantization, boundary
- *       parameters with floats written by {@link Float#toString}, which reads back exactly);
- *   <li>tensors named {@code <layer>.<part>}: {@code weight} (FLOAT32, FLOAT16, INT8, INT4_PACKED of
- *       shape {@code [out, 2 * ceil(in / 2)]} since rows are byte-aligned, or BINARY_PACKED),
+ *   <li>metadata {@code quantgen.model = dense-chain}, {@code quantgen.model.version = 1}, {@code
+ *       layers = N}, and per layer {@code layer.K.*}: name, precision, in, out, activation, and the
+ *       precision's configuration (scheme, granularity, mode, requantization, boundary parameters
+ *       with floats written by {@link Float#toString}, which reads back exactly);
+ *   <li>tensors named {@code <layer>.<part>}: {@code weight} (FLOAT32, FLOAT16, INT8, INT4_PACKED
+ *       of shape {@code [out, 2 * ceil(in / 2)]} since rows are byte-aligned, or BINARY_PACKED),
  *       {@code bias}, {@code scales}, {@code zero_points} (INT8), {@code alphas}, and for STATIC
- *       layers {@code requant.bias}, {@code requant.multipliers}, {@code requant.shifts} (INT32) and
- *       {@code requant.real_multipliers} (FLOAT32).
+ *       layers {@code requant.bias}, {@code requant.multipliers}, {@code requant.shifts} (INT32)
+ *       and {@code requant.real_multipliers} (FLOAT32).
  * </ul>
  *
  * Every problem on load is a {@link ModelFileException} naming the file and what is wrong. Beyond
@@ -54,18 +54,20 @@ import java.util.regex.Pattern;
  *   <li>float weights (FP32 and FP16: no NaN or infinite binary16) and biases are finite; weight
  *       scales and activation scales finite and {@code > 0}; binary alphas finite and {@code >= 0}
  *       (0 is the mean |w| of an all-zero channel);
- *   <li>weight zero points within the weight type (0 when symmetric), activation zero points and the
- *       output clamp within int8 with {@code outputMin <= outputMax};
- *   <li>requantization multipliers as {@code FixedPoint.quantizeMultiplier} writes them (in
- *       {@code [2^30, 2^31)}, or 0 with shift 0 for a multiplier below 2^-32), real multipliers finite
- *       and {@code >= 0}, shifts in {@code -31..30}.
+ *   <li>weight zero points within the weight type (0 when symmetric), activation zero points and
+ *       the output clamp within int8 with {@code outputMin <= outputMax};
+ *   <li>requantization multipliers as {@code FixedPoint.quantizeMultiplier} writes them (in {@code
+ *       [2^30, 2^31)}, or 0 with shift 0 for a multiplier below 2^-32), real multipliers finite and
+ *       {@code >= 0}, shifts in {@code -31..30}.
  * </ul>
  */
 public final class QuantizedModelFiles {
   /** The {@code quantgen.model} metadata value of a dense chain. */
   public static final String KIND = "dense-chain";
+
   /** The layout version this class writes and reads. */
   public static final int VERSION = 1;
+
   /** Metadata of one layer: {@code layer.<index>.<field>}. */
   private static final Pattern LAYER_KEY = Pattern.compile("layer\\.([0-9]+)\\..*");
 
@@ -108,16 +110,18 @@ public final class QuantizedModelFiles {
    * @throws KernelMismatchException under {@link KernelPolicy#GENERATED_ONLY}, if none of a layer's
    *     generated kernels matches it
    */
-  public static QuantizedModel load(Path file, GeneratedKernels kernels, KernelPolicy policy) throws IOException {
+  public static QuantizedModel load(Path file, GeneratedKernels kernels, KernelPolicy policy)
+      throws IOException {
     return fromModelFile(ModelFile.read(file), file, kernels, policy);
   }
 
   /** The container holding {@code model}. */
   static ModelFile toModelFile(QuantizedModel model) {
-    ModelFile.Builder b = ModelFile.builder()
-        .metadata("quantgen.model", KIND)
-        .metadata("quantgen.model.version", Integer.toString(VERSION))
-        .metadata("layers", Integer.toString(model.size()));
+    ModelFile.Builder b =
+        ModelFile.builder()
+            .metadata("quantgen.model", KIND)
+            .metadata("quantgen.model.version", Integer.toString(VERSION))
+            .metadata("layers", Integer.toString(model.size()));
     for (int k = 0; k < model.size(); k++) {
       PreparedLayer layer = model.layer(k);
       String m = "layer." + k + ".";
@@ -153,7 +157,9 @@ public final class QuantizedModelFiles {
         if (c.weightType() == QuantType.INT8) {
           b.tensor(ModelTensor.int8(t + "weight", matrix, p.weights()));
         } else {
-          b.tensor(ModelTensor.int4Packed(t + "weight", Shape.of(p.out(), 2 * c.rowBytes(p.in())), p.weights()));
+          b.tensor(
+              ModelTensor.int4Packed(
+                  t + "weight", Shape.of(p.out(), 2 * c.rowBytes(p.in())), p.weights()));
         }
         int n = p.scales().length;
         b.tensor(ModelTensor.float32(t + "scales", Shape.of(n), p.scales()));
@@ -175,7 +181,9 @@ public final class QuantizedModelFiles {
           b.tensor(ModelTensor.int32(t + "requant.bias", Shape.of(p.out()), r.bias()));
           b.tensor(ModelTensor.int32(t + "requant.multipliers", Shape.of(n), r.multipliers()));
           b.tensor(ModelTensor.int32(t + "requant.shifts", Shape.of(n), r.shifts()));
-          b.tensor(ModelTensor.float32(t + "requant.real_multipliers", Shape.of(n), r.realMultipliers()));
+          b.tensor(
+              ModelTensor.float32(
+                  t + "requant.real_multipliers", Shape.of(n), r.realMultipliers()));
         }
       }
     }
@@ -197,7 +205,8 @@ public final class QuantizedModelFiles {
    * The model a container holds, on {@code kernels} (null: runtime kernels) under {@code policy}; a
    * layer no generated kernel matches is a {@link KernelMismatchException}, not a file error.
    */
-  static QuantizedModel fromModelFile(ModelFile mf, Path file, GeneratedKernels kernels, KernelPolicy policy)
+  static QuantizedModel fromModelFile(
+      ModelFile mf, Path file, GeneratedKernels kernels, KernelPolicy policy)
       throws ModelFileException {
     Reader r = new Reader(mf, file);
     String kind = r.text("quantgen.model");
@@ -210,12 +219,23 @@ public final class QuantizedModelFiles {
     }
     int count = r.integer("layers");
     if (count < 1 || count > r.tensorCount()) {
-      throw r.error("metadata 'layers' is " + count + ", expected 1.." + r.tensorCount() + " (one or more "
-          + "tensors per layer)");
+      throw r.error(
+          "metadata 'layers' is "
+              + count
+              + ", expected 1.."
+              + r.tensorCount()
+              + " (one or more "
+              + "tensors per layer)");
     }
     if (kernels != null && kernels.layers() != count) {
-      throw r.error("holds " + count + " layers, expected " + kernels.layers() + " (the layers of "
-          + kernels.modelName() + ", whose generated kernels were asked for)");
+      throw r.error(
+          "holds "
+              + count
+              + " layers, expected "
+              + kernels.layers()
+              + " (the layers of "
+              + kernels.modelName()
+              + ", whose generated kernels were asked for)");
     }
     List<PreparedLayer> layers = new ArrayList<>();
     for (int k = 0; k < count; k++) {
@@ -236,9 +256,13 @@ public final class QuantizedModelFiles {
     private final ModelFile mf;
     private final Path file;
     private final Map<String, String> metadata;
+
     /** The stored tensor names, looked up once per tensor (ModelFile.tensorNames() copies). */
     private final Set<String> names;
-    /** The tensors the layers read so far: a tensor no layer reads means the layer count is wrong. */
+
+    /**
+     * The tensors the layers read so far: a tensor no layer reads means the layer count is wrong.
+     */
     private final Set<String> used = new HashSet<>();
 
     Reader(ModelFile mf, Path file) {
@@ -268,15 +292,27 @@ public final class QuantizedModelFiles {
     void requireNothingBeyond(int count) throws ModelFileException {
       for (String name : names) {
         if (!used.contains(name)) {
-          throw error("tensor '" + name + "' belongs to none of the " + count + " layers of metadata 'layers', "
-              + "expected every stored tensor to belong to a layer (is the layer count too small?)");
+          throw error(
+              "tensor '"
+                  + name
+                  + "' belongs to none of the "
+                  + count
+                  + " layers of metadata 'layers', "
+                  + "expected every stored tensor to belong to a layer (is the layer count too small?)");
         }
       }
       for (String key : metadata.keySet()) {
         java.util.regex.Matcher layer = LAYER_KEY.matcher(key);
-        if (layer.matches() && (layer.group(1).length() > 9 || Integer.parseInt(layer.group(1)) >= count)) {
-          throw error("metadata '" + key + "' describes a layer past the " + count + " of metadata 'layers', "
-              + "expected layer indexes 0.." + (count - 1));
+        if (layer.matches()
+            && (layer.group(1).length() > 9 || Integer.parseInt(layer.group(1)) >= count)) {
+          throw error(
+              "metadata '"
+                  + key
+                  + "' describes a layer past the "
+                  + count
+                  + " of metadata 'layers', "
+                  + "expected layer indexes 0.."
+                  + (count - 1));
         }
       }
     }
@@ -320,8 +356,13 @@ public final class QuantizedModelFiles {
       try {
         return Enum.valueOf(type, v);
       } catch (IllegalArgumentException e) {
-        throw error("metadata '" + key + "' is '" + v + "', expected one of "
-            + java.util.Arrays.toString(type.getEnumConstants()));
+        throw error(
+            "metadata '"
+                + key
+                + "' is '"
+                + v
+                + "', expected one of "
+                + java.util.Arrays.toString(type.getEnumConstants()));
       }
     }
 
@@ -332,7 +373,8 @@ public final class QuantizedModelFiles {
       used.add(name);
       ModelTensor t = mf.tensor(name);
       if (t.type() != type || !t.shape().equals(shape)) {
-        throw error("tensor '" + name + "' is " + t.type() + t.shape() + ", expected " + type + shape);
+        throw error(
+            "tensor '" + name + "' is " + t.type() + t.shape() + ", expected " + type + shape);
       }
       return t;
     }
@@ -349,17 +391,21 @@ public final class QuantizedModelFiles {
     }
 
     /**
-     * Every value finite, and positive ({@code zero} false) or non-negative ({@code zero} true) when
-     * {@code signed} is false.
+     * Every value finite, and positive ({@code zero} false) or non-negative ({@code zero} true)
+     * when {@code signed} is false.
      */
-    void requireFloats(int k, String layer, String tensor, float[] values, boolean signed, boolean zero)
+    void requireFloats(
+        int k, String layer, String tensor, float[] values, boolean signed, boolean zero)
         throws ModelFileException {
       for (int i = 0; i < values.length; i++) {
         float v = values[i];
         boolean ok = Float.isFinite(v) && (signed || v > 0 || (zero && v == 0));
         if (!ok) {
-          throw error(k, layer, "tensor '" + tensor + "'[" + i + "]", "is " + v + ", expected a finite value"
-              + (signed ? "" : zero ? " >= 0" : " > 0"));
+          throw error(
+              k,
+              layer,
+              "tensor '" + tensor + "'[" + i + "]",
+              "is " + v + ", expected a finite value" + (signed ? "" : zero ? " >= 0" : " > 0"));
         }
       }
     }
@@ -368,7 +414,8 @@ public final class QuantizedModelFiles {
     float positiveReal(int k, String layer, String key) throws ModelFileException {
       float v = real(key);
       if (!(v > 0) || Float.isInfinite(v)) {
-        throw error(k, layer, "metadata '" + key + "'", "is " + v + ", expected a finite value > 0");
+        throw error(
+            k, layer, "metadata '" + key + "'", "is " + v + ", expected a finite value > 0");
       }
       return v;
     }
@@ -377,7 +424,8 @@ public final class QuantizedModelFiles {
     int integerIn(int k, String layer, String key, int min, int max) throws ModelFileException {
       int v = integer(key);
       if (v < min || v > max) {
-        throw error(k, layer, "metadata '" + key + "'", "is " + v + ", expected " + min + ".." + max);
+        throw error(
+            k, layer, "metadata '" + key + "'", "is " + v + ", expected " + min + ".." + max);
       }
       return v;
     }
@@ -389,11 +437,20 @@ public final class QuantizedModelFiles {
       int in = integer(m + "in");
       int out = integer(m + "out");
       if (in < 1 || out < 1) {
-        throw error("layer " + name + ": in = " + in + ", out = " + out + ", expected positive sizes");
+        throw error(
+            "layer " + name + ": in = " + in + ", out = " + out + ", expected positive sizes");
       }
       if ((long) in * out > Integer.MAX_VALUE - 8) {
-        throw error(k, name, "metadata '" + m + "in' and '" + m + "out'", in + " x " + out + " = " + (long) in * out
-            + " weights, expected at most 2^31 - 9 (an array-sized layer)");
+        throw error(
+            k,
+            name,
+            "metadata '" + m + "in' and '" + m + "out'",
+            in
+                + " x "
+                + out
+                + " = "
+                + (long) in * out
+                + " weights, expected at most 2^31 - 9 (an array-sized layer)");
       }
       FusedActivation activation = choice(m + "activation", FusedActivation.class);
       String t = name + ".";
@@ -401,34 +458,54 @@ public final class QuantizedModelFiles {
       try {
         switch (precision) {
           case FP32:
-            return new PreparedLayer.Fp32(name, DenseWeights.of(in, out,
-                tensor(t + "weight", TensorType.FLOAT32, matrix).floats(), optionalBias(k, name, out)), activation);
-          case FP16: {
-            short[] halves = tensor(t + "weight", TensorType.FLOAT16, matrix).float16Bits();
-            for (int i = 0; i < halves.length; i++) {
-              if ((halves[i] & 0x7c00) == 0x7c00) { // exponent all ones: Inf (zero mantissa) or NaN
-                throw error(k, name, "tensor '" + t + "weight'[" + i + "]", "is "
-                    + ((halves[i] & 0x03ff) == 0 ? (halves[i] < 0 ? "-Inf" : "Inf") : "NaN") + " (binary16 0x"
-                    + Integer.toHexString(halves[i] & 0xffff) + "), expected a finite weight");
+            return new PreparedLayer.Fp32(
+                name,
+                DenseWeights.of(
+                    in,
+                    out,
+                    tensor(t + "weight", TensorType.FLOAT32, matrix).floats(),
+                    optionalBias(k, name, out)),
+                activation);
+          case FP16:
+            {
+              short[] halves = tensor(t + "weight", TensorType.FLOAT16, matrix).float16Bits();
+              for (int i = 0; i < halves.length; i++) {
+                if ((halves[i] & 0x7c00)
+                    == 0x7c00) { // exponent all ones: Inf (zero mantissa) or NaN
+                  throw error(
+                      k,
+                      name,
+                      "tensor '" + t + "weight'[" + i + "]",
+                      "is "
+                          + ((halves[i] & 0x03ff) == 0 ? (halves[i] < 0 ? "-Inf" : "Inf") : "NaN")
+                          + " (binary16 0x"
+                          + Integer.toHexString(halves[i] & 0xffff)
+                          + "), expected a finite weight");
+                }
               }
+              return new PreparedLayer.Fp16(
+                  name,
+                  new Fp16DenseParams(in, out, halves, optionalBias(k, name, out), activation));
             }
-            return new PreparedLayer.Fp16(name, new Fp16DenseParams(in, out, halves, optionalBias(k, name, out),
-                activation));
-          }
-          case BINARY: {
-            ActivationMode mode = choice(m + "mode", ActivationMode.class);
-            long[] words = tensor(t + "weight", TensorType.BINARY_PACKED, matrix).longs();
-            ModelTensor alphas = names.contains(t + "alphas") ? mf.tensor(t + "alphas") : null;
-            if (alphas == null || alphas.type() != TensorType.FLOAT32 || alphas.shape().rank() != 1) {
-              throw error("tensor '" + t + "alphas': expected FLOAT32 of rank 1, got " + alphas);
+          case BINARY:
+            {
+              ActivationMode mode = choice(m + "mode", ActivationMode.class);
+              long[] words = tensor(t + "weight", TensorType.BINARY_PACKED, matrix).longs();
+              ModelTensor alphas = names.contains(t + "alphas") ? mf.tensor(t + "alphas") : null;
+              if (alphas == null
+                  || alphas.type() != TensorType.FLOAT32
+                  || alphas.shape().rank() != 1) {
+                throw error("tensor '" + t + "alphas': expected FLOAT32 of rank 1, got " + alphas);
+              }
+              used.add(t + "alphas");
+              float[] a = alphas.floats();
+              // alpha = mean |w| of a channel: 0 for an all-zero channel, never negative.
+              requireFloats(k, name, t + "alphas", a, false, true);
+              return new PreparedLayer.Binary(
+                  name,
+                  new BinaryDenseParams(
+                      in, out, words, a, optionalBias(k, name, out), mode, activation));
             }
-            used.add(t + "alphas");
-            float[] a = alphas.floats();
-            // alpha = mean |w| of a channel: 0 for an all-zero channel, never negative.
-            requireFloats(k, name, t + "alphas", a, false, true);
-            return new PreparedLayer.Binary(name, new BinaryDenseParams(in, out, words, a,
-                optionalBias(k, name, out), mode, activation));
-          }
           default:
             return quantized(k, name, precision, in, out, activation);
         }
@@ -437,17 +514,25 @@ public final class QuantizedModelFiles {
       }
     }
 
-    private PreparedLayer quantized(int k, String name, Precision precision, int in, int out,
-        FusedActivation activation) throws ModelFileException {
+    private PreparedLayer quantized(
+        int k, String name, Precision precision, int in, int out, FusedActivation activation)
+        throws ModelFileException {
       String m = "layer." + k + ".";
       String t = name + ".";
-      QuantizedDenseConfig config = new QuantizedDenseConfig(
-          precision == Precision.INT8 ? QuantType.INT8 : QuantType.INT4, bool(m + "symmetric"),
-          bool(m + "perChannel"), integer(m + "blockSize"), choice(m + "mode", ActivationMode.class),
-          choice(m + "requantization", RequantMode.class), activation);
-      byte[] weights = precision == Precision.INT8
-          ? tensor(t + "weight", TensorType.INT8, Shape.of(out, in)).bytes()
-          : tensor(t + "weight", TensorType.INT4_PACKED, Shape.of(out, 2 * config.rowBytes(in))).bytes();
+      QuantizedDenseConfig config =
+          new QuantizedDenseConfig(
+              precision == Precision.INT8 ? QuantType.INT8 : QuantType.INT4,
+              bool(m + "symmetric"),
+              bool(m + "perChannel"),
+              integer(m + "blockSize"),
+              choice(m + "mode", ActivationMode.class),
+              choice(m + "requantization", RequantMode.class),
+              activation);
+      byte[] weights =
+          precision == Precision.INT8
+              ? tensor(t + "weight", TensorType.INT8, Shape.of(out, in)).bytes()
+              : tensor(t + "weight", TensorType.INT4_PACKED, Shape.of(out, 2 * config.rowBytes(in)))
+                  .bytes();
       int n = config.perChannel() ? out * config.groups(in) : 1;
       float[] scales = tensor(t + "scales", TensorType.FLOAT32, Shape.of(n)).floats();
       requireFloats(k, name, t + "scales", scales, false, false);
@@ -458,35 +543,69 @@ public final class QuantizedModelFiles {
       for (int i = 0; i < n; i++) {
         zeroPoints[i] = zp[i];
         if (zp[i] < zmin || zp[i] > zmax) {
-          throw error(k, name, "tensor '" + t + "zero_points'[" + i + "]", "is " + zp[i] + ", expected " + zmin + ".."
-              + zmax + " (" + (config.symmetric() ? "symmetric " : "") + config.weightType() + " weights)");
+          throw error(
+              k,
+              name,
+              "tensor '" + t + "zero_points'[" + i + "]",
+              "is "
+                  + zp[i]
+                  + ", expected "
+                  + zmin
+                  + ".."
+                  + zmax
+                  + " ("
+                  + (config.symmetric() ? "symmetric " : "")
+                  + config.weightType()
+                  + " weights)");
         }
       }
       StaticRequantization requant = null;
       if (config.mode() == ActivationMode.STATIC) {
-        ActivationParams input = new ActivationParams(positiveReal(k, name, m + "input.scale"),
-            integerIn(k, name, m + "input.zeroPoint", -128, 127));
-        ActivationParams output = new ActivationParams(positiveReal(k, name, m + "output.scale"),
-            integerIn(k, name, m + "output.zeroPoint", -128, 127));
+        ActivationParams input =
+            new ActivationParams(
+                positiveReal(k, name, m + "input.scale"),
+                integerIn(k, name, m + "input.zeroPoint", -128, 127));
+        ActivationParams output =
+            new ActivationParams(
+                positiveReal(k, name, m + "output.scale"),
+                integerIn(k, name, m + "output.zeroPoint", -128, 127));
         int[] multipliers = tensor(t + "requant.multipliers", TensorType.INT32, Shape.of(n)).ints();
         int[] shifts = tensor(t + "requant.shifts", TensorType.INT32, Shape.of(n)).ints();
-        float[] real = tensor(t + "requant.real_multipliers", TensorType.FLOAT32, Shape.of(n)).floats();
+        float[] real =
+            tensor(t + "requant.real_multipliers", TensorType.FLOAT32, Shape.of(n)).floats();
         for (int i = 0; i < n; i++) {
-          // FixedPoint.quantizeMultiplier writes M0 in [2^30, 2^31), or 0 with shift 0 for M below 2^-32.
+          // FixedPoint.quantizeMultiplier writes M0 in [2^30, 2^31), or 0 with shift 0 for M below
+          // 2^-32.
           if (multipliers[i] < (1 << 30) && !(multipliers[i] == 0 && shifts[i] == 0)) {
-            throw error(k, name, "tensor '" + t + "requant.multipliers'[" + i + "]", "is " + multipliers[i]
-                + " (shift " + shifts[i] + "), expected a fixed-point multiplier in [2^30, 2^31) or 0 with shift 0");
+            throw error(
+                k,
+                name,
+                "tensor '" + t + "requant.multipliers'[" + i + "]",
+                "is "
+                    + multipliers[i]
+                    + " (shift "
+                    + shifts[i]
+                    + "), expected a fixed-point multiplier in [2^30, 2^31) or 0 with shift 0");
           }
         }
         requireFloats(k, name, t + "requant.real_multipliers", real, false, true);
         int outputMin = integerIn(k, name, m + "outputMin", -128, 127);
         int outputMax = integerIn(k, name, m + "outputMax", outputMin, 127);
-        requant = new StaticRequantization(input, output,
-            tensor(t + "requant.bias", TensorType.INT32, Shape.of(out)).ints(), multipliers, shifts, real,
-            outputMin, outputMax);
+        requant =
+            new StaticRequantization(
+                input,
+                output,
+                tensor(t + "requant.bias", TensorType.INT32, Shape.of(out)).ints(),
+                multipliers,
+                shifts,
+                real,
+                outputMin,
+                outputMax);
       }
-      return new PreparedLayer.Quantized(name, new QuantizedDenseParams(config, in, out, weights, scales, zeroPoints,
-          optionalBias(k, name, out), requant));
+      return new PreparedLayer.Quantized(
+          name,
+          new QuantizedDenseParams(
+              config, in, out, weights, scales, zeroPoints, optionalBias(k, name, out), requant));
     }
   }
 }

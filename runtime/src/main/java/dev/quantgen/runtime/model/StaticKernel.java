@@ -13,10 +13,10 @@ import dev.quantgen.runtime.numerics.QuantType;
  * The runtime kernel of an INT8 or INT4 layer with STATIC activations: int8 in, int32 accumulation,
  * requantized int8 out. Bit-exact against {@code DenseReference.quantized(p, qx, qy)}.
  *
- * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as docs/numerics.md section
- * 4 describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za * sum(qw) + K * za * zw)}, the last
- * bracket precomputed per channel. Each term may wrap in int32, but the prepared parameters prove
- * that the true accumulator fits, so the wrapped sum equals it. The dot products are {@link
+ * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as docs/numerics.md
+ * section 4 describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za * sum(qw) + K * za * zw)}, the
+ * last bracket precomputed per channel. Each term may wrap in int32, but the prepared parameters
+ * prove that the true accumulator fits, so the wrapped sum equals it. The dot products are {@link
  * ChannelKernel#SUPPORT}'s (INT4: over the input split into even and odd elements, as the generated
  * kernels do).
  */
@@ -118,17 +118,24 @@ final class StaticKernel implements StaticQuantizedLayer {
       KernelSupport.splitEvenOdd(qx, in, s.even, s.odd);
     }
     for (int c = 0; c < out; c++) {
-      int dot = int4 ? ChannelKernel.SUPPORT.dotInt4(weights, c * rowBytes, s.even, s.odd, rowBytes)
-          : ChannelKernel.SUPPORT.dotInt8(weights, c * in, qx, in);
+      int dot =
+          int4
+              ? ChannelKernel.SUPPORT.dotInt4(weights, c * rowBytes, s.even, s.odd, rowBytes)
+              : ChannelKernel.SUPPORT.dotInt8(weights, c * in, qx, in);
       int acc = dot + constant[c] - (weightZero == null ? 0 : weightZero[c] * sumX);
       int k = multipliers.length == 1 ? 0 : c;
-      qy[c] = (byte) (integerRequant
-          ? LayerMath.requantize(acc, multipliers[k], shifts[k], zy, outputMin, outputMax)
-          : LayerMath.requantizeFloat(acc, realMultipliers[k], zy, outputMin, outputMax));
+      qy[c] =
+          (byte)
+              (integerRequant
+                  ? LayerMath.requantize(acc, multipliers[k], shifts[k], zy, outputMin, outputMax)
+                  : LayerMath.requantizeFloat(acc, realMultipliers[k], zy, outputMin, outputMax));
     }
   }
 
-  /** One sample at a time through {@link #forwardQuantized}, copied via per-thread scratch: no allocation. */
+  /**
+   * One sample at a time through {@link #forwardQuantized}, copied via per-thread scratch: no
+   * allocation.
+   */
   @Override
   public void forwardQuantizedBatch(byte[] qx, byte[] qy, int batch) {
     LayerMath.requireBatch("qx", qx.length, batch, in);
@@ -162,8 +169,12 @@ final class StaticKernel implements StaticQuantizedLayer {
   private static final class Scratch {
     final byte[] qx;
     final byte[] qy;
-    /** INT4: the input's even and odd elements, the odd one padded with 0 when {@code in} is odd. */
+
+    /**
+     * INT4: the input's even and odd elements, the odd one padded with 0 when {@code in} is odd.
+     */
     final byte[] even;
+
     final byte[] odd;
 
     Scratch(int in, int out) {

@@ -45,8 +45,10 @@ final class WeightOnlyKernel extends ChannelKernel<float[]> {
       int i0 = g * groupSize;
       int i1 = Math.min(in, i0 + groupSize);
       int k = perChannel ? c * groups + g : 0;
-      float acc = int4 ? weightOnly4(weights, c * rowBytes, zeroPoints[k], x, i0, i1)
-          : weightOnly8(weights, c * in, zeroPoints[k], x, i0, i1);
+      float acc =
+          int4
+              ? weightOnly4(weights, c * rowBytes, zeroPoints[k], x, i0, i1)
+              : weightOnly8(weights, c * in, zeroPoints[k], x, i0, i1);
       float term = acc * scales[k];
       sum = g == 0 ? term : sum + term;
     }

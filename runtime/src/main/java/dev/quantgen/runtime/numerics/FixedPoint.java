@@ -2,11 +2,11 @@ package dev.quantgen.runtime.numerics;
 
 /**
  * Integer-only requantization as TFLite and gemmlowp do it: a real multiplier {@code M} becomes a
- * 31-bit fixed-point {@code M0} and a power-of-two {@code shift}, so that
- * {@code acc * M ~= RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc << max(shift,0), M0), max(-shift,0))}.
+ * 31-bit fixed-point {@code M0} and a power-of-two {@code shift}, so that {@code acc * M ~=
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc << max(shift,0), M0), max(-shift,0))}.
  *
- * <p>See docs/numerics.md#5-requantization. The one deliberate difference from gemmlowp: {@code M0} is
- * {@code rint(m * 2^31)} (ties to even), as the numeric contract fixes it.
+ * <p>See docs/numerics.md#5-requantization. The one deliberate difference from gemmlowp: {@code M0}
+ * is {@code rint(m * 2^31)} (ties to even), as the numeric contract fixes it.
  */
 public final class FixedPoint {
   private FixedPoint() {}
@@ -20,12 +20,13 @@ public final class FixedPoint {
   }
 
   /**
-   * Splits a non-negative real multiplier into {@code (M0, shift)} with {@code M0} in
-   * [2^30, 2^31) (or 0 for {@code M == 0} and for multipliers too small to matter: below 2^-32, where
-   * {@code |acc * M| < 0.5} for every int32 {@code acc}; TFLite's {@code QuantizeMultiplier} draws the
+   * Splits a non-negative real multiplier into {@code (M0, shift)} with {@code M0} in [2^30, 2^31)
+   * (or 0 for {@code M == 0} and for multipliers too small to matter: below 2^-32, where {@code
+   * |acc * M| < 0.5} for every int32 {@code acc}; TFLite's {@code QuantizeMultiplier} draws the
    * same line, {@code shift < -31}).
    *
-   * @throws IllegalArgumentException for a negative, NaN or infinite multiplier, or one of 2^30 or more
+   * @throws IllegalArgumentException for a negative, NaN or infinite multiplier, or one of 2^30 or
+   *     more
    */
   public static Multiplier quantizeMultiplier(double m) {
     if (!(m >= 0) || Double.isInfinite(m)) {
@@ -52,9 +53,10 @@ public final class FixedPoint {
   }
 
   /**
-   * {@code round(a * b / 2^31)} exactly as gemmlowp's {@code SaturatingRoundingDoublingHighMul}: the
-   * nudge {@code 2^30} (or {@code 1 - 2^30} for a negative product) then a truncating division, so
-   * ties round toward +infinity (0.5 -> 1, -0.5 -> 0); the only overflow, {@code MIN * MIN}, saturates.
+   * {@code round(a * b / 2^31)} exactly as gemmlowp's {@code SaturatingRoundingDoublingHighMul}:
+   * the nudge {@code 2^30} (or {@code 1 - 2^30} for a negative product) then a truncating division,
+   * so ties round toward +infinity (0.5 -> 1, -0.5 -> 0); the only overflow, {@code MIN * MIN},
+   * saturates.
    */
   public static int saturatingRoundingDoublingHighMul(int a, int b) {
     if (a == Integer.MIN_VALUE && b == Integer.MIN_VALUE) {
@@ -65,7 +67,10 @@ public final class FixedPoint {
     return (int) ((ab + nudge) / (1L << 31)); // Java's long division truncates toward zero, like C
   }
 
-  /** {@code x / 2^exponent} rounded to nearest, ties away from zero (gemmlowp's RoundingDivideByPOT). */
+  /**
+   * {@code x / 2^exponent} rounded to nearest, ties away from zero (gemmlowp's
+   * RoundingDivideByPOT).
+   */
   public static int roundingDivideByPot(int x, int exponent) {
     if (exponent < 0 || exponent > 31) {
       throw new IllegalArgumentException("exponent: expected 0..31, got " + exponent);
@@ -77,8 +82,8 @@ public final class FixedPoint {
   }
 
   /**
-   * {@code acc * M0 * 2^(shift-31)}, rounded: TFLite's {@code MultiplyByQuantizedMultiplier}.
-   * A positive shift is applied first as a left shift that saturates instead of wrapping.
+   * {@code acc * M0 * 2^(shift-31)}, rounded: TFLite's {@code MultiplyByQuantizedMultiplier}. A
+   * positive shift is applied first as a left shift that saturates instead of wrapping.
    */
   public static int multiplyByQuantizedMultiplier(int acc, int m0, int shift) {
     int leftShift = shift > 0 ? shift : 0;
@@ -88,6 +93,8 @@ public final class FixedPoint {
   }
 
   private static int saturateToInt(long v) {
-    return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : v < Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) v;
+    return v > Integer.MAX_VALUE
+        ? Integer.MAX_VALUE
+        : v < Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) v;
   }
 }

@@ -13,8 +13,13 @@ public final class FloatTensor {
 
   private FloatTensor(Shape shape, FloatType type, float[] values) {
     if (values.length != shape.size()) {
-      throw new IllegalArgumentException("tensor of shape " + shape + ": expected " + shape.size()
-          + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          "tensor of shape "
+              + shape
+              + ": expected "
+              + shape.size()
+              + " values, got "
+              + values.length);
     }
     this.shape = shape;
     this.type = type;
@@ -55,8 +60,14 @@ public final class FloatTensor {
    */
   public FloatTensor reshape(Shape newShape) {
     if (newShape.size() != shape.size()) {
-      throw new IllegalArgumentException("tensor of shape " + shape + " cannot be reshaped to " + newShape
-          + ": expected " + shape.size() + " elements");
+      throw new IllegalArgumentException(
+          "tensor of shape "
+              + shape
+              + " cannot be reshaped to "
+              + newShape
+              + ": expected "
+              + shape.size()
+              + " elements");
     }
     return newShape.equals(shape) ? this : new FloatTensor(newShape, type, values);
   }
@@ -107,6 +118,9 @@ public final class FloatTensor {
 
   @Override
   public String toString() {
-    return type.onnxName() + shape + " " + Arrays.toString(values.length > 16 ? Arrays.copyOf(values, 16) : values);
+    return type.onnxName()
+        + shape
+        + " "
+        + Arrays.toString(values.length > 16 ? Arrays.copyOf(values, 16) : values);
   }
 }

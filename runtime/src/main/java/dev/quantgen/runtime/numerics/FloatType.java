@@ -1,6 +1,9 @@
 package dev.quantgen.runtime.numerics;
 
-/** The floating-point element types: values are held as Java floats, exactly representable in the type. */
+/**
+ * The floating-point element types: values are held as Java floats, exactly representable in the
+ * type.
+ */
 public enum FloatType {
   FLOAT32,
   /** IEEE binary16; arithmetic is done in float32 and rounded back to half ({@link Half}). */

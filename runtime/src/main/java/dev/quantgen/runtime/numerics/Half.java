@@ -5,8 +5,8 @@ package dev.quantgen.runtime.numerics;
  *
  * <p>Bit for bit the same as {@code Float.floatToFloat16} and {@code Float.float16ToFloat} of JDK
  * 20+: round to nearest even, subnormals kept, overflow to infinity, NaN stays NaN (with its sign
- * and as many significand bits as fit). The algorithm follows the JDK's, restated here because
- * JDK 17 lacks it.
+ * and as many significand bits as fit). The algorithm follows the JDK's, restated here because JDK
+ * 17 lacks it.
  *
  * <p>NaN payloads are kept exactly as the JDK's Java code keeps them, on every platform, so every
  * half (signalling NaNs included) round-trips bit for bit. The JDK's x86 intrinsics (F16C) instead
@@ -16,6 +16,7 @@ package dev.quantgen.runtime.numerics;
 public final class Half {
   /** Largest finite half, 65504. */
   public static final float MAX_VALUE = 0x1.ffcp15f;
+
   /** Smallest positive subnormal half, 2^-24. */
   public static final float MIN_VALUE = 0x1.0p-24f;
 
@@ -25,15 +26,21 @@ public final class Half {
    * {@link #fromFloat} of a value that must stay finite: a weight, say.
    *
    * @param what names the value in the message, e.g. {@code "weights[3][17]"}
-   * @throws IllegalArgumentException if {@code |v|} rounds beyond {@link #MAX_VALUE} (to infinity), or
-   *     {@code v} is not finite
+   * @throws IllegalArgumentException if {@code |v|} rounds beyond {@link #MAX_VALUE} (to infinity),
+   *     or {@code v} is not finite
    */
   public static short fromFinite(float v, String what) {
     short h = fromFloat(v);
     if ((h & 0x7C00) == 0x7C00) {
-      throw new IllegalArgumentException(what + ": " + v + " is beyond the binary16 range (+-" + MAX_VALUE
-          + "), where FP16 would store it as " + (Float.isNaN(v) ? "NaN" : "infinity")
-          + "; scale the layer's weights down or keep this layer in FP32");
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + v
+              + " is beyond the binary16 range (+-"
+              + MAX_VALUE
+              + "), where FP16 would store it as "
+              + (Float.isNaN(v) ? "NaN" : "infinity")
+              + "; scale the layer's weights down or keep this layer in FP32");
     }
     return h;
   }
@@ -44,10 +51,12 @@ public final class Half {
     short sign = (short) ((bits & 0x8000_0000) >> 16);
     if (Float.isNaN(f)) {
       // Keep the quiet bit and fold the other significand bits into the 9 that remain.
-      return (short) (sign | 0x7c00
-          | (bits & 0x007f_e000) >> 13
-          | (bits & 0x0000_1ff0) >> 4
-          | (bits & 0x0000_000f));
+      return (short)
+          (sign
+              | 0x7c00
+              | (bits & 0x007f_e000) >> 13
+              | (bits & 0x0000_1ff0) >> 4
+              | (bits & 0x0000_000f));
     }
     float abs = Math.abs(f);
     // Overflow threshold: MAX_VALUE plus half an ulp of binary16 at that exponent.
@@ -79,9 +88,9 @@ public final class Half {
   }
 
   /**
-   * The exact float value of binary16 bits: a lookup in a table of all 65,536 values, computed
-   * once on first use by {@link #decode}. Kernels call this per weight in their inner loops, where
-   * one load is several times faster than decoding the fields.
+   * The exact float value of binary16 bits: a lookup in a table of all 65,536 values, computed once
+   * on first use by {@link #decode}. Kernels call this per weight in their inner loops, where one
+   * load is several times faster than decoding the fields.
    */
   public static float toFloat(short half) {
     return Decoded.VALUES[half & 0xFFFF];

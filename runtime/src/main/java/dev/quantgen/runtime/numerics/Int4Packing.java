@@ -3,9 +3,10 @@ package dev.quantgen.runtime.numerics;
 import java.util.Objects;
 
 /**
- * Packs 4-bit values two per byte in ONNX order (docs/numerics.md#3-storage-formats): element {@code 2i}
- * in the low nibble of byte {@code i}, element {@code 2i+1} in the high nibble; an odd count leaves
- * the last high nibble 0. INT4 values are sign-extended on unpack, UINT4 values are not.
+ * Packs 4-bit values two per byte in ONNX order (docs/numerics.md#3-storage-formats): element
+ * {@code 2i} in the low nibble of byte {@code i}, element {@code 2i+1} in the high nibble; an odd
+ * count leaves the last high nibble 0. INT4 values are sign-extended on unpack, UINT4 values are
+ * not.
  */
 public final class Int4Packing {
   private Int4Packing() {}
@@ -30,8 +31,17 @@ public final class Int4Packing {
     for (int i = 0; i < values.length; i++) {
       int v = values[i];
       if (!type.contains(v)) {
-        throw new IllegalArgumentException("values: expected " + type.onnxName() + " values in " + type.min() + ".."
-            + type.max() + ", got " + v + " at index " + i);
+        throw new IllegalArgumentException(
+            "values: expected "
+                + type.onnxName()
+                + " values in "
+                + type.min()
+                + ".."
+                + type.max()
+                + ", got "
+                + v
+                + " at index "
+                + i);
       }
       packed[i >>> 1] |= (byte) ((v & 0xF) << ((i & 1) << 2));
     }
@@ -47,8 +57,13 @@ public final class Int4Packing {
     Objects.requireNonNull(packed, "packed");
     checkType(type);
     if (packed.length != packedLength(count)) {
-      throw new IllegalArgumentException("packed: expected ceil(" + count + " / 2) = " + packedLength(count)
-          + " bytes, got " + packed.length);
+      throw new IllegalArgumentException(
+          "packed: expected ceil("
+              + count
+              + " / 2) = "
+              + packedLength(count)
+              + " bytes, got "
+              + packed.length);
     }
     int[] values = new int[count];
     for (int i = 0; i < count; i++) {
@@ -61,7 +76,8 @@ public final class Int4Packing {
 
   private static void checkType(QuantType type) {
     if (type != QuantType.INT4 && type != QuantType.UINT4) {
-      throw new IllegalArgumentException("type: expected int4 or uint4, got " + (type == null ? null : type.onnxName()));
+      throw new IllegalArgumentException(
+          "type: expected int4 or uint4, got " + (type == null ? null : type.onnxName()));
     }
   }
 }

@@ -13,13 +13,26 @@ public final class IntTensor {
 
   private IntTensor(Shape shape, QuantType type, int[] values) {
     if (values.length != shape.size()) {
-      throw new IllegalArgumentException("tensor of shape " + shape + ": expected " + shape.size()
-          + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          "tensor of shape "
+              + shape
+              + ": expected "
+              + shape.size()
+              + " values, got "
+              + values.length);
     }
     for (int i = 0; i < values.length; i++) {
       if (!type.contains(values[i])) {
-        throw new IllegalArgumentException(type.onnxName() + " tensor: value " + values[i] + " at index " + i
-            + " is outside " + type.min() + ".." + type.max());
+        throw new IllegalArgumentException(
+            type.onnxName()
+                + " tensor: value "
+                + values[i]
+                + " at index "
+                + i
+                + " is outside "
+                + type.min()
+                + ".."
+                + type.max());
       }
     }
     this.shape = shape;
@@ -70,7 +83,10 @@ public final class IntTensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IntTensor t && shape.equals(t.shape) && type == t.type && Arrays.equals(values, t.values);
+    return o instanceof IntTensor t
+        && shape.equals(t.shape)
+        && type == t.type
+        && Arrays.equals(values, t.values);
   }
 
   @Override
@@ -80,6 +96,9 @@ public final class IntTensor {
 
   @Override
   public String toString() {
-    return type.onnxName() + shape + " " + Arrays.toString(values.length > 16 ? Arrays.copyOf(values, 16) : values);
+    return type.onnxName()
+        + shape
+        + " "
+        + Arrays.toString(values.length > 16 ? Arrays.copyOf(values, 16) : values);
   }
 }

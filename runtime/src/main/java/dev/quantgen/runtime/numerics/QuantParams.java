@@ -6,10 +6,10 @@ import java.util.Objects;
  * Immutable quantization parameters of one tensor: the integer type, the scales and zero points,
  * and how they line up with the tensor (per-tensor, per-axis or blocked).
  *
- * <p>{@link #quantize} and {@link #dequantize} delegate to {@link QuantizeLinear} and
- * {@link DequantizeLinear}, so they follow the ONNX arithmetic exactly; this class adds user-facing
- * factories that validate everything they can before a tensor is seen. The axis and the block
- * size are checked against a tensor's shape when it is quantized.
+ * <p>{@link #quantize} and {@link #dequantize} delegate to {@link QuantizeLinear} and {@link
+ * DequantizeLinear}, so they follow the ONNX arithmetic exactly; this class adds user-facing
+ * factories that validate everything they can before a tensor is seen. The axis and the block size
+ * are checked against a tensor's shape when it is quantized.
  */
 public final class QuantParams {
   /** How the scales line up with the tensor. */
@@ -29,16 +29,21 @@ public final class QuantParams {
   private final int axis;
   private final int blockSize;
 
-  private QuantParams(Granularity granularity, FloatTensor scales, IntTensor zeroPoints, int axis, int blockSize) {
+  private QuantParams(
+      Granularity granularity, FloatTensor scales, IntTensor zeroPoints, int axis, int blockSize) {
     for (int i = 0; i < scales.size(); i++) {
       float s = scales.get(i);
       if (!(s > 0) || s == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("scale: expected finite values > 0, got " + s + " at index " + i);
+        throw new IllegalArgumentException(
+            "scale: expected finite values > 0, got " + s + " at index " + i);
       }
     }
     if (!zeroPoints.shape().equals(scales.shape())) {
-      throw new IllegalArgumentException("zeroPoints: expected the scales' shape " + scales.shape() + ", got "
-          + zeroPoints.shape());
+      throw new IllegalArgumentException(
+          "zeroPoints: expected the scales' shape "
+              + scales.shape()
+              + ", got "
+              + zeroPoints.shape());
     }
     this.granularity = granularity;
     this.type = zeroPoints.type();
@@ -51,13 +56,17 @@ public final class QuantParams {
   /**
    * One scale and zero point for the whole tensor.
    *
-   * @throws IllegalArgumentException if {@code scale} is not finite and positive or {@code zeroPoint}
-   *     lies outside {@code type}
+   * @throws IllegalArgumentException if {@code scale} is not finite and positive or {@code
+   *     zeroPoint} lies outside {@code type}
    */
   public static QuantParams perTensor(float scale, int zeroPoint, QuantType type) {
     Objects.requireNonNull(type, "type");
-    return new QuantParams(Granularity.PER_TENSOR, FloatTensor.scalar(scale),
-        IntTensor.scalar(type, checkZeroPoint(zeroPoint, -1, type)), 0, 0);
+    return new QuantParams(
+        Granularity.PER_TENSOR,
+        FloatTensor.scalar(scale),
+        IntTensor.scalar(type, checkZeroPoint(zeroPoint, -1, type)),
+        0,
+        0);
   }
 
   /**
@@ -70,26 +79,34 @@ public final class QuantParams {
   public static QuantParams perAxis(int axis, float[] scales, int[] zeroPoints, QuantType type) {
     Objects.requireNonNull(type, "type");
     if (scales.length == 0 || scales.length != zeroPoints.length) {
-      throw new IllegalArgumentException("zeroPoints: expected as many as the " + scales.length
-          + " scales (at least one), got " + zeroPoints.length);
+      throw new IllegalArgumentException(
+          "zeroPoints: expected as many as the "
+              + scales.length
+              + " scales (at least one), got "
+              + zeroPoints.length);
     }
     for (int i = 0; i < zeroPoints.length; i++) {
       checkZeroPoint(zeroPoints[i], i, type);
     }
     Shape shape = Shape.of(scales.length);
-    return new QuantParams(Granularity.PER_AXIS, FloatTensor.of(shape, scales), IntTensor.of(shape, type, zeroPoints),
-        axis, 0);
+    return new QuantParams(
+        Granularity.PER_AXIS,
+        FloatTensor.of(shape, scales),
+        IntTensor.of(shape, type, zeroPoints),
+        axis,
+        0);
   }
 
   /**
    * One scale and zero point per block of {@code blockSize} indices along {@code axis}; the scales
-   * have the quantized tensor's rank, {@code ceil(D[axis] / blockSize)} on {@code axis}, and its size
-   * elsewhere. The zero points' type is the quantized type.
+   * have the quantized tensor's rank, {@code ceil(D[axis] / blockSize)} on {@code axis}, and its
+   * size elsewhere. The zero points' type is the quantized type.
    *
-   * @throws IllegalArgumentException if {@code blockSize <= 0}, a scale is not finite and positive or
-   *     the zero points are shaped unlike the scales
+   * @throws IllegalArgumentException if {@code blockSize <= 0}, a scale is not finite and positive
+   *     or the zero points are shaped unlike the scales
    */
-  public static QuantParams blocked(int axis, int blockSize, FloatTensor scales, IntTensor zeroPoints) {
+  public static QuantParams blocked(
+      int axis, int blockSize, FloatTensor scales, IntTensor zeroPoints) {
     Objects.requireNonNull(scales, "scales");
     Objects.requireNonNull(zeroPoints, "zeroPoints");
     if (blockSize <= 0) {
@@ -110,7 +127,8 @@ public final class QuantParams {
    */
   public FloatTensor dequantize(IntTensor q) {
     if (q.type() != type) {
-      throw new IllegalArgumentException("q: expected a " + type.onnxName() + " tensor, got " + q.type().onnxName());
+      throw new IllegalArgumentException(
+          "q: expected a " + type.onnxName() + " tensor, got " + q.type().onnxName());
     }
     return DequantizeLinear.apply(q, scales, zeroPoints, axis, blockSize, FloatType.FLOAT32);
   }
@@ -146,16 +164,28 @@ public final class QuantParams {
   /** {@code index} is -1 for a single zero point. */
   private static int checkZeroPoint(int zeroPoint, int index, QuantType type) {
     if (!type.contains(zeroPoint)) {
-      throw new IllegalArgumentException("zeroPoint: expected a value in " + type.min() + ".." + type.max() + " ("
-          + type.onnxName() + "), got " + zeroPoint + (index >= 0 ? " at index " + index : ""));
+      throw new IllegalArgumentException(
+          "zeroPoint: expected a value in "
+              + type.min()
+              + ".."
+              + type.max()
+              + " ("
+              + type.onnxName()
+              + "), got "
+              + zeroPoint
+              + (index >= 0 ? " at index " + index : ""));
     }
     return zeroPoint;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof QuantParams p && granularity == p.granularity && axis == p.axis && blockSize == p.blockSize
-        && scales.equals(p.scales) && zeroPoints.equals(p.zeroPoints);
+    return o instanceof QuantParams p
+        && granularity == p.granularity
+        && axis == p.axis
+        && blockSize == p.blockSize
+        && scales.equals(p.scales)
+        && zeroPoints.equals(p.zeroPoints);
   }
 
   @Override
@@ -165,9 +195,16 @@ public final class QuantParams {
 
   @Override
   public String toString() {
-    return "QuantParams{" + granularity + ", " + type.onnxName()
+    return "QuantParams{"
+        + granularity
+        + ", "
+        + type.onnxName()
         + (granularity == Granularity.PER_TENSOR ? "" : ", axis=" + axis)
         + (granularity == Granularity.BLOCKED ? ", blockSize=" + blockSize : "")
-        + ", scales=" + scales + ", zeroPoints=" + zeroPoints + "}";
+        + ", scales="
+        + scales
+        + ", zeroPoints="
+        + zeroPoints
+        + "}";
   }
 }

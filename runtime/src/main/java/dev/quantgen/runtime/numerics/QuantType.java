@@ -79,7 +79,9 @@ public enum QuantType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown integer type '" + name
-        + "': expected one of int4, uint4, int8, uint8, int16, uint16, int32");
+    throw new IllegalArgumentException(
+        "unknown integer type '"
+            + name
+            + "': expected one of int4, uint4, int8, uint8, int16, uint16, int32");
   }
 }

@@ -7,10 +7,10 @@ import java.util.Objects;
  * section 2.
  *
  * <ul>
- *   <li>The range is first widened to include zero ({@code lo' = min(lo, 0)}, {@code hi' = max(hi, 0)})
- *       so that 0.0 quantizes exactly (zero padding, ReLU outputs).
- *   <li>{@link #asymmetric}: {@code s = (hi' - lo') / (qmax - qmin)},
- *       {@code z = saturate(qmin - rint(lo' / s))}.
+ *   <li>The range is first widened to include zero ({@code lo' = min(lo, 0)}, {@code hi' = max(hi,
+ *       0)}) so that 0.0 quantizes exactly (zero padding, ReLU outputs).
+ *   <li>{@link #asymmetric}: {@code s = (hi' - lo') / (qmax - qmin)}, {@code z = saturate(qmin -
+ *       rint(lo' / s))}.
  *   <li>{@link #symmetric}: signed types only, on the restricted range {@code [-qmax, qmax]} as in
  *       TFLite (int8 [-127, 127], int4 [-7, 7], int16 [-32767, 32767]) so that {@code -q} is always
  *       representable: {@code s = max(-lo', hi') / qmax}, {@code z = 0}.
@@ -28,8 +28,8 @@ public final class RangeQuantizer {
   /**
    * Asymmetric per-tensor parameters for the range {@code [lo, hi]}.
    *
-   * @throws IllegalArgumentException for a NaN or infinite bound, {@code lo > hi}, a type wider than
-   *     16 bits, or a range so wide or so narrow that the float32 scale is infinite or zero
+   * @throws IllegalArgumentException for a NaN or infinite bound, {@code lo > hi}, a type wider
+   *     than 16 bits, or a range so wide or so narrow that the float32 scale is infinite or zero
    */
   public static QuantParams asymmetric(float lo, float hi, QuantType type) {
     checkType(type);
@@ -54,8 +54,8 @@ public final class RangeQuantizer {
   /**
    * Asymmetric parameters per row of a row-major {@code [rows, cols]} matrix, for axis 0.
    *
-   * @throws IllegalArgumentException for a matrix whose length is not {@code rows * cols}, fewer than
-   *     one row or column, a NaN or infinite element, or the errors of {@link #asymmetric}
+   * @throws IllegalArgumentException for a matrix whose length is not {@code rows * cols}, fewer
+   *     than one row or column, a NaN or infinite element, or the errors of {@link #asymmetric}
    */
   public static QuantParams perRowAsymmetric(float[] matrix, int rows, int cols, QuantType type) {
     checkType(type);
@@ -114,8 +114,14 @@ public final class RangeQuantizer {
 
   private static float checkScale(float scale, float lo, float hi) {
     if (!(scale > 0) || Float.isInfinite(scale)) {
-      throw new IllegalArgumentException("range [" + lo + ", " + hi + "]: expected a width giving a finite, "
-          + "positive float32 scale, got scale " + scale);
+      throw new IllegalArgumentException(
+          "range ["
+              + lo
+              + ", "
+              + hi
+              + "]: expected a width giving a finite, "
+              + "positive float32 scale, got scale "
+              + scale);
     }
     return scale;
   }
@@ -124,8 +130,15 @@ public final class RangeQuantizer {
   private static float[][] rowRanges(float[] matrix, int rows, int cols) {
     Objects.requireNonNull(matrix, "matrix");
     if (rows < 1 || cols < 1 || (long) rows * cols != matrix.length) {
-      throw new IllegalArgumentException("matrix: expected rows * cols = " + ((long) rows * cols)
-          + " elements with rows, cols >= 1, got " + matrix.length + " elements for rows " + rows + ", cols " + cols);
+      throw new IllegalArgumentException(
+          "matrix: expected rows * cols = "
+              + ((long) rows * cols)
+              + " elements with rows, cols >= 1, got "
+              + matrix.length
+              + " elements for rows "
+              + rows
+              + ", cols "
+              + cols);
     }
     float[][] ranges = new float[2][rows];
     for (int r = 0; r < rows; r++) {
@@ -134,8 +147,8 @@ public final class RangeQuantizer {
       for (int c = 0; c < cols; c++) {
         float v = matrix[r * cols + c];
         if (Float.isNaN(v) || Float.isInfinite(v)) {
-          throw new IllegalArgumentException("matrix: expected finite values, got " + v + " at row " + r
-              + ", column " + c);
+          throw new IllegalArgumentException(
+              "matrix: expected finite values, got " + v + " at row " + r + ", column " + c);
         }
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -161,15 +174,18 @@ public final class RangeQuantizer {
   private static void checkType(QuantType type) {
     Objects.requireNonNull(type, "type");
     if (type.bits() > 16) {
-      throw new IllegalArgumentException("type: expected a type of at most 16 bits, got " + type.onnxName());
+      throw new IllegalArgumentException(
+          "type: expected a type of at most 16 bits, got " + type.onnxName());
     }
   }
 
   private static void checkSymmetricType(QuantType type) {
     checkType(type);
     if (!type.isSigned()) {
-      throw new IllegalArgumentException("type: expected a signed type for symmetric quantization (int4, int8, "
-          + "int16), got " + type.onnxName());
+      throw new IllegalArgumentException(
+          "type: expected a signed type for symmetric quantization (int4, int8, "
+              + "int16), got "
+              + type.onnxName());
     }
   }
 }

@@ -11,13 +11,21 @@ public final class Shape {
     long n = 1;
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] < 0) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i
-            + " is " + dims[i] + ", expected >= 0");
+        throw new IllegalArgumentException(
+            "shape "
+                + Arrays.toString(dims)
+                + ": dimension "
+                + i
+                + " is "
+                + dims[i]
+                + ", expected >= 0");
       }
       n *= dims[i];
       if (n > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("shape " + Arrays.toString(dims)
-            + ": more than 2^31 - 9 elements, expected an array-sized tensor");
+        throw new IllegalArgumentException(
+            "shape "
+                + Arrays.toString(dims)
+                + ": more than 2^31 - 9 elements, expected an array-sized tensor");
       }
     }
     this.dims = dims;
@@ -58,8 +66,15 @@ public final class Shape {
   public int normalizeAxis(int axis) {
     int r = dims.length;
     if (axis < -r || axis >= r) {
-      throw new IllegalArgumentException("axis " + axis + " is out of range for rank " + r
-          + ": expected " + (-r) + ".." + (r - 1));
+      throw new IllegalArgumentException(
+          "axis "
+              + axis
+              + " is out of range for rank "
+              + r
+              + ": expected "
+              + (-r)
+              + ".."
+              + (r - 1));
     }
     return axis < 0 ? axis + r : axis;
   }

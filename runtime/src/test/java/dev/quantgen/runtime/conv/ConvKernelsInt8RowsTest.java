@@ -14,11 +14,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@link Int8Rows} equals {@link LayerMath} element for element, bit for bit: quantizing with
- * ties (x.5 steps, both signs), saturation, NaN, infinities and -0.0; centring every code; fixed-point
- * and ONNX requantization with left and right shifts, zero and tiny multipliers, wrapping int32 bias
- * and narrow output ranges. Lengths are odd and not a multiple of any vector (1, 7, 31, 196 + 3) so
- * every tail runs. Run scalar, and by the surefire executions {@code vector-kernels-256} and
- * {@code vector-kernels-512} at both widths (vector cases skip without the incubator module).
+ * ties (x.5 steps, both signs), saturation, NaN, infinities and -0.0; centring every code;
+ * fixed-point and ONNX requantization with left and right shifts, zero and tiny multipliers,
+ * wrapping int32 bias and narrow output ranges. Lengths are odd and not a multiple of any vector
+ * (1, 7, 31, 196 + 3) so every tail runs. Run scalar, and by the surefire executions {@code
+ * vector-kernels-256} and {@code vector-kernels-512} at both widths (vector cases skip without the
+ * incubator module).
  */
 class ConvKernelsInt8RowsTest {
   static final int[] LENGTHS = {1, 7, 31, 199};
@@ -41,21 +42,48 @@ class ConvKernelsInt8RowsTest {
   void quantizeIsTheReferenceRuleIncludingTiesSaturationAndNaN(String path) {
     Int8Rows rows = rows(path);
     Random random = new Random(13);
-    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0.0f, 0.5f, -0.5f, 1.5f,
-        -1.5f, 2.5f, -2.5f, 126.5f, 127.5f, -127.5f, -128.5f, 1e30f, -1e30f, 4194304.5f, 8388609f, Float.MIN_VALUE};
+    float[] specials = {
+      Float.NaN,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      -0.0f,
+      0.0f,
+      0.5f,
+      -0.5f,
+      1.5f,
+      -1.5f,
+      2.5f,
+      -2.5f,
+      126.5f,
+      127.5f,
+      -127.5f,
+      -128.5f,
+      1e30f,
+      -1e30f,
+      4194304.5f,
+      8388609f,
+      Float.MIN_VALUE
+    };
     for (float scale : new float[] {1f, 0.5f, 0.1f, 1 / 255f, 3e-7f}) {
       for (int zero : new int[] {0, -128, 127, -3}) {
         for (int n : LENGTHS) {
           float[] x = new float[n + 2];
           for (int i = 0; i < x.length; i++) {
-            x[i] = i % 3 == 0 ? specials[random.nextInt(specials.length)] * scale
-                : i % 3 == 1 ? (random.nextInt(600) - 300) * 0.5f * scale : (float) random.nextGaussian() * 100 * scale;
+            x[i] =
+                i % 3 == 0
+                    ? specials[random.nextInt(specials.length)] * scale
+                    : i % 3 == 1
+                        ? (random.nextInt(600) - 300) * 0.5f * scale
+                        : (float) random.nextGaussian() * 100 * scale;
           }
           byte[] q = new byte[n + 2];
           q[n] = 42;
           rows.quantize(x, scale, zero, q, n);
           for (int i = 0; i < n; i++) {
-            assertEquals(LayerMath.quantizeInt8(x[i], scale, zero), q[i], "x " + x[i] + " scale " + scale + " zp " + zero);
+            assertEquals(
+                LayerMath.quantizeInt8(x[i], scale, zero),
+                q[i],
+                "x " + x[i] + " scale " + scale + " zp " + zero);
           }
           assertEquals(42, q[n], "wrote past n");
         }
@@ -103,17 +131,30 @@ class ConvKernelsInt8RowsTest {
         FixedPoint.Multiplier fm = FixedPoint.quantizeMultiplier(reals[m]);
         multipliers[m] = fm.multiplier();
         shifts[m] = fm.shift();
-        bias[m] = m == 1 ? Integer.MAX_VALUE - 3 : m == 2 ? Integer.MIN_VALUE + 2 : random.nextInt(20001) - 10000;
+        bias[m] =
+            m == 1
+                ? Integer.MAX_VALUE - 3
+                : m == 2 ? Integer.MIN_VALUE + 2 : random.nextInt(20001) - 10000;
       }
       for (int[] range : new int[][] {{-128, 127}, {-5, 127}, {-128, -128}, {3, 9}}) {
         for (int zero : new int[] {0, -128, 17}) {
           byte[] q = new byte[channels * plane];
-          rows.requantize(sums, channels, plane, bias, multipliers, shifts, zero, range[0], range[1], q);
+          rows.requantize(
+              sums, channels, plane, bias, multipliers, shifts, zero, range[0], range[1], q);
           for (int m = 0; m < channels; m++) {
             for (int p = 0; p < plane; p++) {
               int i = m * plane + p;
-              assertEquals((byte) LayerMath.requantize((int) sums[i] + bias[m], multipliers[m], shifts[m], zero,
-                  range[0], range[1]), q[i], "channel " + m + " sum " + sums[i] + " plane " + plane);
+              assertEquals(
+                  (byte)
+                      LayerMath.requantize(
+                          (int) sums[i] + bias[m],
+                          multipliers[m],
+                          shifts[m],
+                          zero,
+                          range[0],
+                          range[1]),
+                  q[i],
+                  "channel " + m + " sum " + sums[i] + " plane " + plane);
             }
           }
         }
@@ -122,18 +163,52 @@ class ConvKernelsInt8RowsTest {
   }
 
   /**
-   * Power-of-two scales put the rounding shift exactly on its ties (x.5 of both signs), and the sums
-   * run to the blocked kernel's bound {@code +-2^24} and the edges of the float-to-int split ({@code
-   * 4 r + d}): every value here must requantize as {@code LayerMath} does.
+   * Power-of-two scales put the rounding shift exactly on its ties (x.5 of both signs), and the
+   * sums run to the blocked kernel's bound {@code +-2^24} and the edges of the float-to-int split
+   * ({@code 4 r + d}): every value here must requantize as {@code LayerMath} does.
    */
   @ParameterizedTest
   @MethodSource("paths")
   void requantizationTiesAndTheLargestExactSumsAreLayerMaths(String path) {
     Int8Rows rows = rows(path);
     double[] reals = {0.5, 0.25, 0.125, 1.0 / 1024, 1.0 / (1 << 20), 0.75, 1.0 / 3};
-    int[] edges = {0, 1, -1, 2, -2, 3, -3, 5, -5, 6, -6, 7, -7, 9, -9, 511, -511, 512, -512, 1023, -1023, 1 << 24,
-        -(1 << 24), (1 << 24) - 1, -(1 << 24) + 1, (1 << 24) - 2, -(1 << 24) + 2, (1 << 22) + 2, -(1 << 22) - 2,
-        (1 << 23) + 6, -(1 << 23) - 6, 1536, -1536, 2560, -2560};
+    int[] edges = {
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      3,
+      -3,
+      5,
+      -5,
+      6,
+      -6,
+      7,
+      -7,
+      9,
+      -9,
+      511,
+      -511,
+      512,
+      -512,
+      1023,
+      -1023,
+      1 << 24,
+      -(1 << 24),
+      (1 << 24) - 1,
+      -(1 << 24) + 1,
+      (1 << 24) - 2,
+      -(1 << 24) + 2,
+      (1 << 22) + 2,
+      -(1 << 22) - 2,
+      (1 << 23) + 6,
+      -(1 << 23) - 6,
+      1536,
+      -1536,
+      2560,
+      -2560
+    };
     int plane = edges.length * 3 + 1;
     int channels = reals.length;
     float[] sums = new float[channels * plane];
@@ -155,8 +230,12 @@ class ConvKernelsInt8RowsTest {
       for (int m = 0; m < channels; m++) {
         for (int p = 0; p < plane; p++) {
           int i = m * plane + p;
-          assertEquals((byte) LayerMath.requantize((int) sums[i] + bias[m], multipliers[m], shifts[m], zero, -128,
-              127), q[i], "channel " + m + " sum " + sums[i] + " zp " + zero);
+          assertEquals(
+              (byte)
+                  LayerMath.requantize(
+                      (int) sums[i] + bias[m], multipliers[m], shifts[m], zero, -128, 127),
+              q[i],
+              "channel " + m + " sum " + sums[i] + " zp " + zero);
         }
       }
     }
@@ -173,7 +252,10 @@ class ConvKernelsInt8RowsTest {
       float[] sums = new float[channels * plane];
       for (int i = 0; i < sums.length; i++) {
         // multiples of 2 and 4 so x.5 ties occur at multipliers 0.25 and 0.5
-        sums[i] = i % 4 == 0 ? (random.nextInt(1 << 25) - (1 << 24)) : (random.nextInt(2001) - 1000) * (1 + i % 3);
+        sums[i] =
+            i % 4 == 0
+                ? (random.nextInt(1 << 25) - (1 << 24))
+                : (random.nextInt(2001) - 1000) * (1 + i % 3);
       }
       int[] bias = new int[channels];
       for (int m = 0; m < channels; m++) {
@@ -186,7 +268,9 @@ class ConvKernelsInt8RowsTest {
         for (int m = 0; m < channels; m++) {
           for (int p = 0; p < plane; p++) {
             int i = m * plane + p;
-            expected[i] = (byte) LayerMath.requantizeFloat((int) sums[i] + bias[m], reals[m], zero, -128, 127);
+            expected[i] =
+                (byte)
+                    LayerMath.requantizeFloat((int) sums[i] + bias[m], reals[m], zero, -128, 127);
           }
         }
         assertArrayEquals(expected, q, "plane " + plane + " zp " + zero);

@@ -17,17 +17,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The blocked float convolutions ({@link ConvKernels}) against {@link Conv2d} on odd shapes: strides,
- * dilations, groups (depthwise too), explicit and SAME pads, channel counts that are not a multiple of
- * the block or the vector, 1x1 and 5x5 kernels, three samples through one kernel (its scratch reused).
- * Float results within the reassociation bound {@code 2 gamma(n + 1) (sum |w x| + |bias|)},
- * {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}: the kernels sum in another order and fuse
- * multiply-adds. Run without the incubator module (vector cases skipped), with it at the preferred
- * width and with it forced to 256 bits (surefire executions {@code vector-kernels} and
+ * The blocked float convolutions ({@link ConvKernels}) against {@link Conv2d} on odd shapes:
+ * strides, dilations, groups (depthwise too), explicit and SAME pads, channel counts that are not a
+ * multiple of the block or the vector, 1x1 and 5x5 kernels, three samples through one kernel (its
+ * scratch reused). Float results within the reassociation bound {@code 2 gamma(n + 1) (sum |w x| +
+ * |bias|)}, {@code gamma(n) = n u / (1 - n u)}, {@code u = 2^-24}: the kernels sum in another order
+ * and fuse multiply-adds. Run without the incubator module (vector cases skipped), with it at the
+ * preferred width and with it forced to 256 bits (surefire executions {@code vector-kernels} and
  * {@code vector-kernels-256}).
  */
 class ConvKernelsTest {
-  record Case(String name, int c, int h, int w, int m, int groups, Window2d window, boolean bias,
+  record Case(
+      String name,
+      int c,
+      int h,
+      int w,
+      int m,
+      int groups,
+      Window2d window,
+      boolean bias,
       Activation activation) {
     @Override
     public String toString() {
@@ -35,41 +43,173 @@ class ConvKernelsTest {
     }
   }
 
-  static final List<Case> CASES = List.of(
-      new Case("plain 3->5 3x3 on 7x9", 3, 7, 9, 5, 1, Window2d.of(3, 3), true, Activation.NONE),
-      new Case("fashion conv1 1->16 same", 1, 28, 28, 16, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER), true,
-          Activation.RELU),
-      new Case("fashion conv2 16->32 same", 16, 14, 14, 32, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER),
-          true, Activation.RELU),
-      new Case("37 outputs (partial block), 5x5 pad 2", 6, 9, 8, 37, 1, Window2d.of(5, 5).withPads(2, 2, 2, 2), true,
-          Activation.RELU6),
-      new Case("depthwise 20 channels", 20, 6, 5, 20, 20, Window2d.of(3, 3).withPads(1, 1, 1, 1), true,
-          Activation.RELU),
-      new Case("grouped strided 3x2", 4, 11, 10, 6, 2, Window2d.of(3, 2).withStrides(2, 2), false, Activation.NONE),
-      new Case("dilated 2", 3, 13, 12, 17, 1, Window2d.of(3, 3).withDilations(2, 2).withPads(2, 1, 2, 1), true,
-          Activation.RELU6),
-      new Case("same lower, stride 1x2, 4x5", 2, 8, 7, 3, 1,
-          Window2d.of(4, 5).withStrides(1, 2).withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
-      new Case("pointwise 1x1 33->40", 33, 3, 5, 40, 1, Window2d.of(1, 1), true, Activation.NONE),
-      new Case("1x1 input", 17, 1, 1, 3, 1, Window2d.of(1, 1), true, Activation.NONE),
-      new Case("depthwise 19 channels on 23x21 same", 19, 23, 21, 19, 19, Window2d.of(3, 3)
-          .withPadMode(PadMode.SAME_UPPER), true, Activation.RELU6),
-      new Case("depthwise stride 2, 5x5 pad 2, 34 wide", 7, 17, 34, 7, 7, Window2d.of(5, 5).withStrides(2, 1)
-          .withPads(2, 2, 2, 2), false, Activation.NONE),
-      new Case("depthwise stride 2x2 on 40 wide", 5, 9, 40, 5, 5, Window2d.of(3, 3).withStrides(2, 2)
-          .withPads(1, 1, 1, 1), true, Activation.RELU),
-      new Case("depthwise x3 multiplier dilated 2", 4, 11, 37, 12, 4, Window2d.of(3, 3).withDilations(2, 2)
-          .withPads(2, 2, 2, 2), true, Activation.RELU),
-      new Case("first layer 1->6 3x3 on 29x33 same lower", 1, 29, 33, 6, 1, Window2d.of(3, 3)
-          .withPadMode(PadMode.SAME_LOWER), true, Activation.RELU),
-      new Case("first layer 1->3 5x5 stride 2 on 31x31", 1, 31, 31, 3, 1, Window2d.of(5, 5).withStrides(2, 2),
-          true, Activation.NONE),
-      new Case("first layer 1->11 3x3 on 20x35 (four at a time, then three)", 1, 20, 35, 11, 1, Window2d.of(3, 3)
-          .withPads(1, 1, 1, 1), true, Activation.RELU6),
-      new Case("depthwise x5 multiplier 2 groups", 2, 7, 26, 10, 2, Window2d.of(2, 3).withPads(0, 1, 1, 1), true,
-          Activation.NONE),
-      new Case("first layer 1->4 2x7 on 3x7 (narrow rows)", 1, 3, 7, 4, 1, Window2d.of(2, 7), true,
-          Activation.NONE));
+  static final List<Case> CASES =
+      List.of(
+          new Case(
+              "plain 3->5 3x3 on 7x9", 3, 7, 9, 5, 1, Window2d.of(3, 3), true, Activation.NONE),
+          new Case(
+              "fashion conv1 1->16 same",
+              1,
+              28,
+              28,
+              16,
+              1,
+              Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER),
+              true,
+              Activation.RELU),
+          new Case(
+              "fashion conv2 16->32 same",
+              16,
+              14,
+              14,
+              32,
+              1,
+              Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER),
+              true,
+              Activation.RELU),
+          new Case(
+              "37 outputs (partial block), 5x5 pad 2",
+              6,
+              9,
+              8,
+              37,
+              1,
+              Window2d.of(5, 5).withPads(2, 2, 2, 2),
+              true,
+              Activation.RELU6),
+          new Case(
+              "depthwise 20 channels",
+              20,
+              6,
+              5,
+              20,
+              20,
+              Window2d.of(3, 3).withPads(1, 1, 1, 1),
+              true,
+              Activation.RELU),
+          new Case(
+              "grouped strided 3x2",
+              4,
+              11,
+              10,
+              6,
+              2,
+              Window2d.of(3, 2).withStrides(2, 2),
+              false,
+              Activation.NONE),
+          new Case(
+              "dilated 2",
+              3,
+              13,
+              12,
+              17,
+              1,
+              Window2d.of(3, 3).withDilations(2, 2).withPads(2, 1, 2, 1),
+              true,
+              Activation.RELU6),
+          new Case(
+              "same lower, stride 1x2, 4x5",
+              2,
+              8,
+              7,
+              3,
+              1,
+              Window2d.of(4, 5).withStrides(1, 2).withPadMode(PadMode.SAME_LOWER),
+              true,
+              Activation.RELU),
+          new Case(
+              "pointwise 1x1 33->40", 33, 3, 5, 40, 1, Window2d.of(1, 1), true, Activation.NONE),
+          new Case("1x1 input", 17, 1, 1, 3, 1, Window2d.of(1, 1), true, Activation.NONE),
+          new Case(
+              "depthwise 19 channels on 23x21 same",
+              19,
+              23,
+              21,
+              19,
+              19,
+              Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER),
+              true,
+              Activation.RELU6),
+          new Case(
+              "depthwise stride 2, 5x5 pad 2, 34 wide",
+              7,
+              17,
+              34,
+              7,
+              7,
+              Window2d.of(5, 5).withStrides(2, 1).withPads(2, 2, 2, 2),
+              false,
+              Activation.NONE),
+          new Case(
+              "depthwise stride 2x2 on 40 wide",
+              5,
+              9,
+              40,
+              5,
+              5,
+              Window2d.of(3, 3).withStrides(2, 2).withPads(1, 1, 1, 1),
+              true,
+              Activation.RELU),
+          new Case(
+              "depthwise x3 multiplier dilated 2",
+              4,
+              11,
+              37,
+              12,
+              4,
+              Window2d.of(3, 3).withDilations(2, 2).withPads(2, 2, 2, 2),
+              true,
+              Activation.RELU),
+          new Case(
+              "first layer 1->6 3x3 on 29x33 same lower",
+              1,
+              29,
+              33,
+              6,
+              1,
+              Window2d.of(3, 3).withPadMode(PadMode.SAME_LOWER),
+              true,
+              Activation.RELU),
+          new Case(
+              "first layer 1->3 5x5 stride 2 on 31x31",
+              1,
+              31,
+              31,
+              3,
+              1,
+              Window2d.of(5, 5).withStrides(2, 2),
+              true,
+              Activation.NONE),
+          new Case(
+              "first layer 1->11 3x3 on 20x35 (four at a time, then three)",
+              1,
+              20,
+              35,
+              11,
+              1,
+              Window2d.of(3, 3).withPads(1, 1, 1, 1),
+              true,
+              Activation.RELU6),
+          new Case(
+              "depthwise x5 multiplier 2 groups",
+              2,
+              7,
+              26,
+              10,
+              2,
+              Window2d.of(2, 3).withPads(0, 1, 1, 1),
+              true,
+              Activation.NONE),
+          new Case(
+              "first layer 1->4 2x7 on 3x7 (narrow rows)",
+              1,
+              3,
+              7,
+              4,
+              1,
+              Window2d.of(2, 7),
+              true,
+              Activation.NONE));
 
   static Stream<Object[]> cases() {
     List<Object[]> cases = new ArrayList<>();
@@ -87,14 +227,17 @@ class ConvKernelsTest {
   @MethodSource("cases")
   void equalsConv2dWithinTheReassociationBound(String path, Case c) {
     Random random = new Random(c.name().hashCode());
-    Shape ws = Shape.of(c.m(), c.c() / c.groups(), c.window().kernelHeight(), c.window().kernelWidth());
+    Shape ws =
+        Shape.of(c.m(), c.c() / c.groups(), c.window().kernelHeight(), c.window().kernelWidth());
     FloatTensor weights = gaussian(random, ws, 1.0);
     FloatTensor bias = c.bias() ? gaussian(random, Shape.of(c.m()), 1.0) : null;
     Conv2d reference = new Conv2d(weights, bias, c.window(), c.groups(), c.activation());
-    Conv2d magnitudes = new Conv2d(abs(weights), bias == null ? null : abs(bias), c.window(), c.groups(),
-        Activation.NONE);
+    Conv2d magnitudes =
+        new Conv2d(
+            abs(weights), bias == null ? null : abs(bias), c.window(), c.groups(), Activation.NONE);
     ConvGeometry g = ConvGeometry.of(c.c(), c.h(), c.w(), c.m(), c.groups(), c.window());
-    FloatConv kernel = kernel(path, g, weights.toArray(), bias == null ? null : bias.toArray(), c.activation());
+    FloatConv kernel =
+        kernel(path, g, weights.toArray(), bias == null ? null : bias.toArray(), c.activation());
     int n = g.channelsPerGroup() * g.taps() + 1;
     double u = Math.ulp(1.0f) / 2;
     double gamma = n * u / (1 - n * u);
@@ -112,8 +255,21 @@ class ConvKernelsTest {
       for (int i = 0; i < out; i++) {
         double tolerance = 2 * gamma * bound[s * out + i] + Float.MIN_NORMAL;
         double error = Math.abs((double) y[i] - expected[s * out + i]);
-        assertTrue(error <= tolerance, kernel.name() + " " + c + " sample " + s + " @" + i + ": " + y[i]
-            + " vs reference " + expected[s * out + i] + ", bound " + tolerance);
+        assertTrue(
+            error <= tolerance,
+            kernel.name()
+                + " "
+                + c
+                + " sample "
+                + s
+                + " @"
+                + i
+                + ": "
+                + y[i]
+                + " vs reference "
+                + expected[s * out + i]
+                + ", bound "
+                + tolerance);
       }
     }
   }
@@ -152,8 +308,9 @@ class ConvKernelsTest {
 
   /**
    * The static integer kernels' contract: integer weights in [-128, 127] and centred int8 codes in
-   * [-255, 255] with a fan-in up to 512 sum exactly (every partial sum an integer within 2^24), so the
-   * float kernel's sums equal the int32 ones bit for bit whatever the order; extremes at every tap.
+   * [-255, 255] with a fan-in up to 512 sum exactly (every partial sum an integer within 2^24), so
+   * the float kernel's sums equal the int32 ones bit for bit whatever the order; extremes at every
+   * tap.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("paths")
@@ -184,14 +341,16 @@ class ConvKernelsTest {
                 int iy = oy + ky - 1;
                 int ix = ox + kx;
                 if (iy >= 0 && iy < 5 && ix >= 0 && ix < 4) {
-                  sum += (long) w[((mo * c + ci) * 2 + ky) * 2 + kx] * (long) x[(ci * 5 + iy) * 4 + ix];
+                  sum +=
+                      (long) w[((mo * c + ci) * 2 + ky) * 2 + kx]
+                          * (long) x[(ci * 5 + iy) * 4 + ix];
                 }
               }
             }
           }
           float got = y[(mo * g.outHeight() + oy) * g.outWidth() + ox];
-          org.junit.jupiter.api.Assertions.assertEquals(sum, (long) got, kernel.name() + " @" + mo + "," + oy + ","
-              + ox);
+          org.junit.jupiter.api.Assertions.assertEquals(
+              sum, (long) got, kernel.name() + " @" + mo + "," + oy + "," + ox);
           org.junit.jupiter.api.Assertions.assertEquals((float) sum, got);
         }
       }
@@ -205,16 +364,19 @@ class ConvKernelsTest {
   @Test
   void perChannelKernelNeedsOneInputChannelPerGroup() {
     ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ConvKernels.perChannelFp32(g, new float[54], null, Activation.NONE));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConvKernels.perChannelFp32(g, new float[54], null, Activation.NONE));
     assertTrue(e.getMessage().contains("C / groups = 2"), e.getMessage());
   }
 
   @Test
   void rejectsMisfitLengths() {
     ConvGeometry g = ConvGeometry.of(2, 4, 4, 3, 1, Window2d.of(3, 3));
-    assertThrows(IllegalArgumentException.class, () -> ConvKernels.scalarFp32(g, new float[53], null,
-        Activation.NONE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ConvKernels.scalarFp32(g, new float[53], null, Activation.NONE));
     FloatConv k = ConvKernels.scalarFp32(g, new float[54], null, Activation.NONE);
     assertThrows(IllegalArgumentException.class, () -> k.forward(new float[31], new float[12]));
     assertThrows(IllegalArgumentException.class, () -> k.forward(new float[32], new float[11]));
@@ -224,9 +386,13 @@ class ConvKernelsTest {
     if (path.equals("scalar")) {
       return ConvKernels.scalarFp32(g, w, b, a);
     }
-    Optional<FloatConv> vector = path.equals("per-channel") ? ConvKernels.vectorPerChannelFp32(g, w, b, a)
-        : ConvKernels.vectorFp32(g, w, b, a);
-    assumeTrue(vector.isPresent(), "the Vector API is unavailable in this run (--add-modules jdk.incubator.vector)");
+    Optional<FloatConv> vector =
+        path.equals("per-channel")
+            ? ConvKernels.vectorPerChannelFp32(g, w, b, a)
+            : ConvKernels.vectorFp32(g, w, b, a);
+    assumeTrue(
+        vector.isPresent(),
+        "the Vector API is unavailable in this run (--add-modules jdk.incubator.vector)");
     return vector.get();
   }
 

@@ -29,14 +29,16 @@ class Window2dTest {
 
   @Test
   void sameWithStrideGivesCeilOfInputOverStride() {
-    WindowGeometry g = Window2d.of(3, 3).withStrides(2, 3).withPadMode(PadMode.SAME_UPPER).resolve(7, 7);
+    WindowGeometry g =
+        Window2d.of(3, 3).withStrides(2, 3).withPadMode(PadMode.SAME_UPPER).resolve(7, 7);
     assertEquals(4, g.outHeight()); // ceil(7 / 2)
     assertEquals(3, g.outWidth()); // ceil(7 / 3)
   }
 
   @Test
   void mnistFiveByFiveSameUpperPadsTwoOnEverySide() {
-    assertEquals(new WindowGeometry(28, 28, 28, 28, 2, 2),
+    assertEquals(
+        new WindowGeometry(28, 28, 28, 28, 2, 2),
         Window2d.of(5, 5).withPadMode(PadMode.SAME_UPPER).resolve(28, 28));
   }
 
@@ -48,29 +50,31 @@ class Window2dTest {
 
   @Test
   void rejectsAKernelLargerThanThePaddedInput() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Window2d.of(5, 5).resolve(4, 9));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Window2d.of(5, 5).resolve(4, 9));
     assertTrue(e.getMessage().contains("height 4"), e.getMessage());
   }
 
   @Test
   void rejectsNonPositiveStrideNamingIt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Window2d.of(3, 3).withStrides(0, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Window2d.of(3, 3).withStrides(0, 1));
     assertEquals("strideHeight: expected a value >= 1, got 0", e.getMessage());
   }
 
   @Test
   void rejectsNegativePadNamingIt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Window2d.of(3, 3).withPads(0, 0, 0, -1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Window2d.of(3, 3).withPads(0, 0, 0, -1));
     assertEquals("padRight: expected a value >= 0, got -1", e.getMessage());
   }
 
   @Test
   void rejectsExplicitPadsWithSamePadding() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Window2d(3, 3, 1, 1, 1, 1, PadMode.SAME_UPPER, 1, 1, 1, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Window2d(3, 3, 1, 1, 1, 1, PadMode.SAME_UPPER, 1, 1, 1, 1));
     assertTrue(e.getMessage().contains("padMode SAME_UPPER"), e.getMessage());
   }
 }

@@ -25,10 +25,16 @@ class AtomicFilesTest {
   void failedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
     Path target = dir.resolve("model.qgen");
     Files.write(target, new byte[] {1, 2, 3});
-    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-      out.write(new byte[100_000]); // part of the content is written...
-      throw new IOException("disk full");    // ...then the writer fails
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.write(
+                    target,
+                    out -> {
+                      out.write(new byte[100_000]); // part of the content is written...
+                      throw new IOException("disk full"); // ...then the writer fails
+                    }));
     assertEquals("disk full", e.getMessage());
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
     assertEquals(List.of(target), files());
@@ -37,9 +43,14 @@ class AtomicFilesTest {
   @Test
   void failedFirstWriteLeavesNothing() throws IOException {
     Path target = dir.resolve("new.npz");
-    assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, out -> {
-      throw new IllegalStateException("bug in the writer");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicFiles.write(
+                target,
+                out -> {
+                  throw new IllegalStateException("bug in the writer");
+                }));
     assertEquals(List.of(), files());
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * model that writes and reloads to an equal model, or fail with a {@link ModelFileException}.
  * Anything else is a finding (see {@link WeightSourceFuzzTest} for how the modes work).
  *
- * <p>Most mutations break a CRC-32C and stop early, so a second target recomputes both checksums
- * of every input before reading it: that fuzzes the parser behind them (counts, lengths, offsets,
+ * <p>Most mutations break a CRC-32C and stop early, so a second target recomputes both checksums of
+ * every input before reading it: that fuzzes the parser behind them (counts, lengths, offsets,
  * ranks, type codes, padding), which a random corruption on disk reaches only one time in 2^32.
  */
 class ModelFileFuzzTest {

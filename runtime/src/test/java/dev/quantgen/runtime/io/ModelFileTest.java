@@ -2,9 +2,9 @@ package dev.quantgen.runtime.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.FuzzFiles;
@@ -45,7 +45,9 @@ class ModelFileTest {
     r.nextBytes(i8);
     i8[0] = -128;
     short[] i16 = {Short.MIN_VALUE, -1, 0, Short.MAX_VALUE, (short) r.nextInt()};
-    int[] i32 = {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE, r.nextInt(), r.nextInt(), r.nextInt()};
+    int[] i32 = {
+      Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE, r.nextInt(), r.nextInt(), r.nextInt()
+    };
     long[] i64 = {Long.MIN_VALUE, Long.MAX_VALUE, r.nextLong()};
     byte[] int4 = new byte[(7 * 3 + 1) / 2]; // 21 values: the last high nibble stays zero
     r.nextBytes(int4);
@@ -98,7 +100,8 @@ class ModelFileTest {
         assertArrayEquals(t.bytes(), loaded.tensor(t.name()).bytes(), t.name());
       }
       assertEquals(model.metadata(), loaded.metadata());
-      assertEquals(List.copyOf(model.metadata().keySet()), List.copyOf(loaded.metadata().keySet()), "order");
+      assertEquals(
+          List.copyOf(model.metadata().keySet()), List.copyOf(loaded.metadata().keySet()), "order");
       assertEquals(model.tensorNames(), loaded.tensorNames());
     }
   }
@@ -117,7 +120,8 @@ class ModelFileTest {
   @Test
   void typedAccessorsReturnWhatWasStored() throws IOException {
     ModelFile loaded = ModelFile.read(saved(everyType(3)));
-    assertArrayEquals(new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE},
+    assertArrayEquals(
+        new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE},
         Arrays.copyOf(loaded.tensor("fc1.bias_q").ints(), 4));
     assertEquals(Long.MIN_VALUE, loaded.tensor("a64").longs()[0]);
     assertEquals((short) 0x7e01, loaded.tensor("fc1.half").float16Bits()[0]);
@@ -125,8 +129,10 @@ class ModelFileTest {
     assertEquals(6, loaded.tensor("fc3.bits").longs().length);
     assertEquals(11, loaded.tensor("fc2.q4").bytes().length);
     assertThrows(IllegalStateException.class, () -> loaded.tensor("a16").floats());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> loaded.tensor("nope"));
-    assertTrue(missing.getMessage().contains("'nope'") && missing.getMessage().contains("fc1.weight"));
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> loaded.tensor("nope"));
+    assertTrue(
+        missing.getMessage().contains("'nope'") && missing.getMessage().contains("fc1.weight"));
   }
 
   @Test
@@ -144,7 +150,8 @@ class ModelFileTest {
 
   @Test
   void tensorDataIsAlignedTo64Bytes() throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(saved(everyType(2)))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.wrap(Files.readAllBytes(saved(everyType(2)))).order(ByteOrder.LITTLE_ENDIAN);
     int headerLength = b.getInt(12);
     int dataStart = (16 + headerLength + 4 + 63) / 64 * 64;
     float first = b.getFloat(dataStart + 4); // fc1.weight[1], the first tensor's second value
@@ -174,10 +181,14 @@ class ModelFileTest {
   void everyFlippedByteIsDetected() throws IOException {
     byte[] good = Files.readAllBytes(saved(everyType(5)));
     Random r = new Random(5);
-    for (int i = 0; i < good.length; i += 1 + (i < 256 ? 0 : 5)) { // every header byte, every 6th data byte
+    for (int i = 0;
+        i < good.length;
+        i += 1 + (i < 256 ? 0 : 5)) { // every header byte, every 6th data byte
       byte[] bad = good.clone();
       bad[i] ^= (byte) (1 + r.nextInt(255));
-      failure(bad); // whatever the byte: magic, version, header, header CRC, padding, data, file CRC, end magic
+      failure(
+          bad); // whatever the byte: magic, version, header, header CRC, padding, data, file CRC,
+      // end magic
     }
   }
 
@@ -199,22 +210,27 @@ class ModelFileTest {
   void wrongMagicIsNamed() throws IOException {
     byte[] bad = Files.readAllBytes(saved(everyType(6)));
     bad[0] = 'P';
-    assertTrue(failure(bad).getMessage().contains("not a quantgen model file: the magic is 50 47 45 4e"));
-    assertTrue(failure("PK\3\4 a zip file".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).getMessage()
-        .contains("not a quantgen model file"));
+    assertTrue(
+        failure(bad).getMessage().contains("not a quantgen model file: the magic is 50 47 45 4e"));
+    assertTrue(
+        failure("PK\3\4 a zip file".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .getMessage()
+            .contains("not a quantgen model file"));
   }
 
   @Test
   void unsupportedVersionIsNamed() throws IOException {
     byte[] bad = Files.readAllBytes(saved(everyType(6)));
     bad[8] = 2;
-    assertTrue(failure(bad).getMessage().contains("unsupported format version 2, this reader supports 1"));
+    assertTrue(
+        failure(bad).getMessage().contains("unsupported format version 2, this reader supports 1"));
   }
 
   @Test
   void trailingBytesAreCorruption() throws IOException {
     byte[] good = Files.readAllBytes(saved(everyType(6)));
-    assertTrue(failure(Arrays.copyOf(good, good.length + 3)).getMessage().contains("3 unexpected bytes"));
+    assertTrue(
+        failure(Arrays.copyOf(good, good.length + 3)).getMessage().contains("3 unexpected bytes"));
   }
 
   // Headers with a valid checksum but lying sizes: a buggy or hostile writer, not bit rot.
@@ -229,30 +245,79 @@ class ModelFileTest {
   @Test
   void hugeClaimedCountsAndShapesAreRefusedBeforeAllocating() throws IOException {
     Header h = new Header().u32(0x7fff_ffff); // two billion metadata entries
-    assertTrue(failure(h.file(new byte[0])).getMessage().contains("2147483647 metadata entries cannot fit"));
+    assertTrue(
+        failure(h.file(new byte[0]))
+            .getMessage()
+            .contains("2147483647 metadata entries cannot fit"));
 
-    Header shape = new Header().u32(0).u32(1).string("w").u8(1).u8(2).u32(1 << 20).u32(1 << 20) // 2^40 floats
-        .u64(0).u64(4L << 40).u64(0);
-    assertTrue(failure(shape.file(new byte[0])).getMessage().contains("more than 2^31 - 9 elements"));
+    Header shape =
+        new Header()
+            .u32(0)
+            .u32(1)
+            .string("w")
+            .u8(1)
+            .u8(2)
+            .u32(1 << 20)
+            .u32(1 << 20) // 2^40 floats
+            .u64(0)
+            .u64(4L << 40)
+            .u64(0);
+    assertTrue(
+        failure(shape.file(new byte[0])).getMessage().contains("more than 2^31 - 9 elements"));
 
-    Header big = new Header().u32(0).u32(1).string("w").u8(1).u8(1).u32(1 << 28).u64(0).u64(1L << 30)
-        .u64(1L << 30); // 1 GiB of data claimed in a tiny file
+    Header big =
+        new Header()
+            .u32(0)
+            .u32(1)
+            .string("w")
+            .u8(1)
+            .u8(1)
+            .u32(1 << 28)
+            .u64(0)
+            .u64(1L << 30)
+            .u64(1L << 30); // 1 GiB of data claimed in a tiny file
     assertTrue(failure(big.file(new byte[0])).getMessage().contains("truncated"));
   }
 
   @Test
   void inconsistentTensorSizesAreCorruption() throws IOException {
-    Header wrongLength = new Header().u32(0).u32(1).string("w").u8(1).u8(1).u32(3).u64(0).u64(8).u64(64);
-    assertTrue(failure(wrongLength.file(new byte[64])).getMessage()
-        .contains("tensor 'w' (FLOAT32, shape [3]) has 8 bytes, expected 12"));
-    Header outside = new Header().u32(0).u32(1).string("w").u8(1).u8(1).u32(3).u64(64).u64(12).u64(64);
-    assertTrue(failure(outside.file(new byte[64])).getMessage().contains("does not fit the 64-byte data section"));
-    Header overlap = new Header().u32(0).u32(2).string("a").u8(1).u8(1).u32(3).u64(0).u64(12)
-        .string("b").u8(1).u8(1).u32(3).u64(0).u64(12).u64(64);
-    assertTrue(failure(overlap.file(new byte[64])).getMessage().contains("tensors 'a' and 'b' overlap"));
-    Header unknownType = new Header().u32(0).u32(1).string("w").u8(99).u8(1).u32(3).u64(0).u64(12).u64(64);
-    assertTrue(failure(unknownType.file(new byte[64])).getMessage().contains("unknown type code 99"));
-    Header binaryPadding = new Header().u32(0).u32(1).string("b").u8(9).u8(1).u32(3).u64(0).u64(8).u64(64);
+    Header wrongLength =
+        new Header().u32(0).u32(1).string("w").u8(1).u8(1).u32(3).u64(0).u64(8).u64(64);
+    assertTrue(
+        failure(wrongLength.file(new byte[64]))
+            .getMessage()
+            .contains("tensor 'w' (FLOAT32, shape [3]) has 8 bytes, expected 12"));
+    Header outside =
+        new Header().u32(0).u32(1).string("w").u8(1).u8(1).u32(3).u64(64).u64(12).u64(64);
+    assertTrue(
+        failure(outside.file(new byte[64]))
+            .getMessage()
+            .contains("does not fit the 64-byte data section"));
+    Header overlap =
+        new Header()
+            .u32(0)
+            .u32(2)
+            .string("a")
+            .u8(1)
+            .u8(1)
+            .u32(3)
+            .u64(0)
+            .u64(12)
+            .string("b")
+            .u8(1)
+            .u8(1)
+            .u32(3)
+            .u64(0)
+            .u64(12)
+            .u64(64);
+    assertTrue(
+        failure(overlap.file(new byte[64])).getMessage().contains("tensors 'a' and 'b' overlap"));
+    Header unknownType =
+        new Header().u32(0).u32(1).string("w").u8(99).u8(1).u32(3).u64(0).u64(12).u64(64);
+    assertTrue(
+        failure(unknownType.file(new byte[64])).getMessage().contains("unknown type code 99"));
+    Header binaryPadding =
+        new Header().u32(0).u32(1).string("b").u8(9).u8(1).u32(3).u64(0).u64(8).u64(64);
     byte[] data = new byte[64];
     data[0] = (byte) 0xff; // bits 3..7 are padding for 3 values
     assertTrue(failure(binaryPadding.file(data)).getMessage().contains("padding bits set"));
@@ -260,26 +325,43 @@ class ModelFileTest {
 
   @Test
   void badTensorsAreRejectedAtConstruction() {
-    IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
-        () -> ModelTensor.float32("w", Shape.of(2, 3), new float[5]));
-    assertEquals("tensor 'w' (FLOAT32, shape [2, 3]): data length 5, expected 6", length.getMessage());
-    IllegalArgumentException nibble = assertThrows(IllegalArgumentException.class,
-        () -> ModelTensor.int4Packed("q", Shape.of(3), new byte[] {0x21, 0x10}));
+    IllegalArgumentException length =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelTensor.float32("w", Shape.of(2, 3), new float[5]));
+    assertEquals(
+        "tensor 'w' (FLOAT32, shape [2, 3]): data length 5, expected 6", length.getMessage());
+    IllegalArgumentException nibble =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelTensor.int4Packed("q", Shape.of(3), new byte[] {0x21, 0x10}));
     assertTrue(nibble.getMessage().contains("last high nibble must be zero"), nibble.getMessage());
-    IllegalArgumentException padding = assertThrows(IllegalArgumentException.class,
-        () -> ModelTensor.binaryPacked("b", Shape.of(2, 65), new long[] {0, 1, 0, 2}));
+    IllegalArgumentException padding =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelTensor.binaryPacked("b", Shape.of(2, 65), new long[] {0, 1, 0, 2}));
     assertTrue(padding.getMessage().contains("row 1 has padding bits set"), padding.getMessage());
-    IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
-        () -> ModelTensor.int8("", Shape.of(1), new byte[1]));
+    IllegalArgumentException name =
+        assertThrows(
+            IllegalArgumentException.class, () -> ModelTensor.int8("", Shape.of(1), new byte[1]));
     assertTrue(name.getMessage().contains("tensor name is empty"));
-    IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
-        () -> ModelFile.builder().tensor(ModelTensor.int8("x", Shape.of(1), new byte[1]))
-            .tensor(ModelTensor.int8("x", Shape.of(1), new byte[1])));
+    IllegalArgumentException duplicate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelFile.builder()
+                    .tensor(ModelTensor.int8("x", Shape.of(1), new byte[1]))
+                    .tensor(ModelTensor.int8("x", Shape.of(1), new byte[1])));
     assertTrue(duplicate.getMessage().contains("tensor 'x' is already added"));
-    assertThrows(IllegalArgumentException.class, () -> ModelFile.builder().metadata("k", "1").metadata("k", "2"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModelFile.builder().metadata("k", "1").metadata("k", "2"));
   }
 
-  /** Builds a version-1 file around a hand-written header, with correct checksums (the format's spec, restated). */
+  /**
+   * Builds a version-1 file around a hand-written header, with correct checksums (the format's
+   * spec, restated).
+   */
   private static final class Header {
     private final ByteBuffer b = ByteBuffer.allocate(1 << 12).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -307,7 +389,8 @@ class ModelFileTest {
     byte[] file(byte[] data) {
       byte[] header = Arrays.copyOf(b.array(), b.position());
       int dataStart = (16 + header.length + 4 + 63) / 64 * 64;
-      ByteBuffer f = ByteBuffer.allocate(dataStart + data.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer f =
+          ByteBuffer.allocate(dataStart + data.length + 8).order(ByteOrder.LITTLE_ENDIAN);
       f.put(ModelFileFormat.MAGIC).putInt(1).putInt(header.length).put(header);
       CRC32C crc = new CRC32C();
       crc.update(f.array(), 0, f.position());

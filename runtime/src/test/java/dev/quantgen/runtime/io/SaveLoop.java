@@ -7,16 +7,19 @@ import java.util.Random;
 
 /**
  * The child process of {@link AtomicSaveCrashTest}: saves the two versions of a model alternately
- * over one file until it is killed. Prints {@code saved} after each save, so the parent can time its
- * kill into the middle of a save rather than into JVM startup.
+ * over one file until it is killed. Prints {@code saved} after each save, so the parent can time
+ * its kill into the middle of a save rather than into JVM startup.
  */
 final class SaveLoop {
   private SaveLoop() {}
 
-  /** Two models that differ in every tensor byte and in length, so any mix of the two is visible. */
+  /**
+   * Two models that differ in every tensor byte and in length, so any mix of the two is visible.
+   */
   static ModelFile version(int v) {
     Random r = new Random(1000 + v);
-    int n = v == 0 ? 96 * 1024 : 80 * 1024 + 17; // ~0.4 MB and ~0.3 MB of float32: a save takes a while
+    int n =
+        v == 0 ? 96 * 1024 : 80 * 1024 + 17; // ~0.4 MB and ~0.3 MB of float32: a save takes a while
     float[] w = new float[n];
     for (int i = 0; i < n; i++) {
       w[i] = r.nextFloat() + v;

@@ -1,11 +1,10 @@
 package dev.quantgen.runtime.kernel;
 
-import dev.quantgen.runtime.layer.LayerMath;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * paths are checked in every build, as Lucene's {@code BaseVectorizationTestCase} does.
  */
 class KernelSupportParityTest {
-  /** Every size 1..67 (every vector remainder at 256 and 512 bits), then sizes past several blocks. */
+  /**
+   * Every size 1..67 (every vector remainder at 256 and 512 bits), then sizes past several blocks.
+   */
   private static final int[] SIZES = sizes();
+
   private static final int ROWS = 4;
 
   private static int[] sizes() {
@@ -51,7 +53,8 @@ class KernelSupportParityTest {
       return Kernels.scalar();
     }
     KernelSupport vector = Kernels.vector().orElse(null);
-    assumeTrue(vector != null, "jdk.incubator.vector not in the boot layer (or vectors < 256 bits)");
+    assumeTrue(
+        vector != null, "jdk.incubator.vector not in the boot layer (or vectors < 256 bits)");
     return vector;
   }
 
@@ -124,7 +127,8 @@ class KernelSupportParityTest {
     Random random = new Random(91 + n);
     int bytes = (n + 1) / 2;
     int stride = bytes + 3; // rows not adjacent
-    byte[] packed = bytes(random, 2 + ROWS * stride, -128, 127); // any byte is two valid int4 values
+    byte[] packed =
+        bytes(random, 2 + ROWS * stride, -128, 127); // any byte is two valid int4 values
     packed[2] = (byte) 0x88; // -8 and -8: the largest magnitudes
     byte[] x = bytes(random, n, -128, 127);
     x[0] = -128;
@@ -140,7 +144,8 @@ class KernelSupportParityTest {
         expected += (long) ((b << 28) >> 28) * even[j] + (long) (b >> 4) * odd[j];
       }
       assertEquals((int) expected, out[1 + r], "row " + r);
-      assertEquals((int) expected, k.dotInt4(packed, 2 + r * stride, even, odd, bytes), "single row " + r);
+      assertEquals(
+          (int) expected, k.dotInt4(packed, 2 + r * stride, even, odd, bytes), "single row " + r);
     }
   }
 
@@ -162,7 +167,8 @@ class KernelSupportParityTest {
     for (int b = 0; b < batch; b++) {
       assertEquals(12345, acc[b * stride], "row 0 is outside [rowFrom, rowTo) and stays untouched");
       for (int r = 1; r < rows; r++) {
-        assertEquals(gemmReference(w, r * n, x, b * n, n), acc[b * stride + r], "sample " + b + " row " + r);
+        assertEquals(
+            gemmReference(w, r * n, x, b * n, n), acc[b * stride + r], "sample " + b + " row " + r);
       }
     }
   }
@@ -193,7 +199,8 @@ class KernelSupportParityTest {
           int v = packed[r * rowBytes + i / 2];
           expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
         }
-        assertEquals((int) expected, acc[b * rows + r], "batch " + batch + " sample " + b + " row " + r);
+        assertEquals(
+            (int) expected, acc[b * rows + r], "batch " + batch + " sample " + b + " row " + r);
       }
     }
   }
@@ -204,8 +211,13 @@ class KernelSupportParityTest {
    * of each row: the batched int8 product equals the int32 reference bit for bit.
    */
   @ParameterizedTest(name = "{0} n={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 23", "scalar, 1041", "vector, 1041",
-      "vector, 2049"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "scalar, 23",
+    "vector, 23",
+    "scalar, 1041",
+    "vector, 1041",
+    "vector, 2049"
+  })
   void batchedInt8ProductsAreExactForEveryRowCountUpTo67(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(701 + n);
@@ -226,7 +238,9 @@ class KernelSupportParityTest {
       k.gemmInt8(w, n, 0, rows, x, batch, acc, rows);
       for (int b = 0; b < batch; b++) {
         for (int r = 0; r < rows; r++) {
-          assertEquals(gemmReference(w, r * n, x, b * n, n), acc[b * rows + r],
+          assertEquals(
+              gemmReference(w, r * n, x, b * n, n),
+              acc[b * rows + r],
               "rows " + rows + " sample " + b + " row " + r);
         }
       }
@@ -235,8 +249,8 @@ class KernelSupportParityTest {
 
   /**
    * The vector path sums in float lanes: at the largest product, 2^14, a lane holds 2^24 after 1024
-   * steps, the last integer float32 holds with every smaller one. A row longer than 8192 inputs
-   * all at -128 crosses that chunk and must still be exact.
+   * steps, the last integer float32 holds with every smaller one. A row longer than 8192 inputs all
+   * at -128 crosses that chunk and must still be exact.
    */
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
@@ -264,8 +278,14 @@ class KernelSupportParityTest {
    * ends: equal to the int32 reference bit for bit, rows outside the range untouched.
    */
   @ParameterizedTest(name = "{0} n={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 1", "vector, 23", "vector, 129",
-      "vector, 300", "scalar, 300"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "scalar, 23",
+    "vector, 1",
+    "vector, 23",
+    "vector, 129",
+    "vector, 300",
+    "scalar, 300"
+  })
   void panelInt8ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(801 + n);
@@ -287,8 +307,8 @@ class KernelSupportParityTest {
     }
   }
 
-  private static void panelProduct(KernelSupport k, byte[] w, int rows, int n, byte[] x, int batch, int from,
-      int to) {
+  private static void panelProduct(
+      KernelSupport k, byte[] w, int rows, int n, byte[] x, int batch, int from, int to) {
     byte[] panels = k.int8Panels(w, rows, n);
     int stride = rows + 1;
     int[] acc = new int[batch * stride];
@@ -297,20 +317,39 @@ class KernelSupportParityTest {
     for (int b = 0; b < batch; b++) {
       for (int r = 0; r < stride; r++) {
         int expected = r < from || r >= to ? 12345 : gemmReference(w, r * n, x, b * n, n);
-        assertEquals(expected, acc[b * stride + r],
-            "rows " + rows + " [" + from + ", " + to + ") batch " + batch + " sample " + b + " row " + r);
+        assertEquals(
+            expected,
+            acc[b * stride + r],
+            "rows "
+                + rows
+                + " ["
+                + from
+                + ", "
+                + to
+                + ") batch "
+                + batch
+                + " sample "
+                + b
+                + " row "
+                + r);
       }
     }
   }
 
   /**
    * The panel form of the batched int4 product: odd and even input counts (the last high nibble of
-   * an odd row ignored), every row count to 67 and misaligned row ranges, batches below and above the
-   * panel threshold: equal to the reference bit for bit, rows outside the range untouched.
+   * an odd row ignored), every row count to 67 and misaligned row ranges, batches below and above
+   * the panel threshold: equal to the reference bit for bit, rows outside the range untouched.
    */
   @ParameterizedTest(name = "{0} n={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"scalar, 23", "vector, 1", "vector, 23", "vector, 130",
-      "vector, 301", "scalar, 301"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "scalar, 23",
+    "vector, 1",
+    "vector, 23",
+    "vector, 130",
+    "vector, 301",
+    "scalar, 301"
+  })
   void panelInt4ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(901 + n);
@@ -322,7 +361,10 @@ class KernelSupportParityTest {
         byte[] w = bytes(random, rows * rowBytes, -128, 127);
         w[0] = (byte) 0x88; // -8, -8
         byte[] panels = k.int4Panels(w, rows, n);
-        int[][] ranges = rows == 100 ? new int[][] {{0, 100}, {4, 100}, {36, 92}, {20, 24}} : new int[][] {{0, rows}};
+        int[][] ranges =
+            rows == 100
+                ? new int[][] {{0, 100}, {4, 100}, {36, 92}, {20, 24}}
+                : new int[][] {{0, rows}};
         for (int[] range : ranges) {
           int stride = rows + 1;
           int[] acc = new int[batch * stride];
@@ -336,8 +378,21 @@ class KernelSupportParityTest {
                 expected += (i % 2 == 0 ? (v << 28) >> 28 : v >> 4) * x[b * n + i];
               }
               int want = r < range[0] || r >= range[1] ? 12345 : (int) expected;
-              assertEquals(want, acc[b * stride + r], "rows " + rows + " [" + range[0] + ", " + range[1] + ") batch "
-                  + batch + " sample " + b + " row " + r);
+              assertEquals(
+                  want,
+                  acc[b * stride + r],
+                  "rows "
+                      + rows
+                      + " ["
+                      + range[0]
+                      + ", "
+                      + range[1]
+                      + ") batch "
+                      + batch
+                      + " sample "
+                      + b
+                      + " row "
+                      + r);
             }
           }
         }
@@ -402,9 +457,13 @@ class KernelSupportParityTest {
         expectedHalf[r] = k.dotHalf(h, r * n, sample, n);
       }
       for (int r = 1; r < rows; r++) {
-        assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[b * stride + r]),
+        assertEquals(
+            Float.floatToRawIntBits(expected[r]),
+            Float.floatToRawIntBits(out[b * stride + r]),
             "float row " + r + " sample " + b);
-        assertEquals(Float.floatToRawIntBits(expectedHalf[r]), Float.floatToRawIntBits(halfOut[b * stride + r]),
+        assertEquals(
+            Float.floatToRawIntBits(expectedHalf[r]),
+            Float.floatToRawIntBits(halfOut[b * stride + r]),
             "half row " + r + " sample " + b);
       }
       assertEquals(0f, out[b * stride], "row 0 is outside the range");
@@ -413,7 +472,8 @@ class KernelSupportParityTest {
 
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
-  void signRowsAddEachInputWithItsWeightSignWithinTheBoundAndBatchedEqualsRowByRow(String path, int n) {
+  void signRowsAddEachInputWithItsWeightSignWithinTheBoundAndBatchedEqualsRowByRow(
+      String path, int n) {
     // 3 samples take the per-sample sign kernels, 9 the decoded tiles (four pairs and a single)
     for (int batch : new int[] {3, 9}) {
       signRows(support(path), n, batch);
@@ -448,7 +508,9 @@ class KernelSupportParityTest {
       for (int r = 0; r < rows; r++) {
         float expected = r < 4 ? four[r] : k.dotSigns(w, r * words, x, b * n, n);
         assertWithinBound(signs, r * n, sample, n, expected, "row " + r + " sample " + b);
-        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[b * rows + r]),
+        assertEquals(
+            Float.floatToRawIntBits(expected),
+            Float.floatToRawIntBits(out[b * rows + r]),
             "batched row " + r + " sample " + b);
       }
     }
@@ -464,12 +526,23 @@ class KernelSupportParityTest {
       float[] x = new float[n];
       for (int i = 0; i < n; i++) {
         switch (i % 6) {
-          case 0: x[i] = (random.nextInt(41) - 20 + 0.5f) * scale; break; // a tie (x / scale near k + 0.5)
-          case 1: x[i] = (float) random.nextGaussian() * 3; break;
-          case 2: x[i] = random.nextBoolean() ? 1e30f : -1e30f; break; // saturates
-          case 3: x[i] = i % 12 == 3 ? Float.NaN : Float.NEGATIVE_INFINITY; break;
-          case 4: x[i] = (float) random.nextGaussian() * 50; break;
-          default: x[i] = -0.0f;
+          case 0:
+            x[i] = (random.nextInt(41) - 20 + 0.5f) * scale;
+            break; // a tie (x / scale near k + 0.5)
+          case 1:
+            x[i] = (float) random.nextGaussian() * 3;
+            break;
+          case 2:
+            x[i] = random.nextBoolean() ? 1e30f : -1e30f;
+            break; // saturates
+          case 3:
+            x[i] = i % 12 == 3 ? Float.NaN : Float.NEGATIVE_INFINITY;
+            break;
+          case 4:
+            x[i] = (float) random.nextGaussian() * 50;
+            break;
+          default:
+            x[i] = -0.0f;
         }
       }
       byte[] q = new byte[n];
@@ -481,7 +554,9 @@ class KernelSupportParityTest {
       java.util.Arrays.fill(shifted, (byte) 99);
       k.quantizeInt8(shiftedX, 3, n, scale, zeroPoint, shifted, 5);
       for (int i = 0; i < n; i++) {
-        assertEquals(dev.quantgen.runtime.layer.LayerMath.quantizeInt8(x[i], scale, zeroPoint), q[i],
+        assertEquals(
+            dev.quantgen.runtime.layer.LayerMath.quantizeInt8(x[i], scale, zeroPoint),
+            q[i],
             "x = " + x[i] + ", zero point " + zeroPoint);
         assertEquals(q[i], shifted[5 + i], "offset form, x = " + x[i]);
       }
@@ -500,12 +575,24 @@ class KernelSupportParityTest {
       for (int i = 0; i < x.length; i++) {
         float v = (float) random.nextGaussian() * 5;
         switch (pattern) {
-          case 0: x[i] = v; break;
-          case 1: x[i] = -Math.abs(v); break; // all negative: hi stays 0
-          case 2: // only non-finite values and zeros of both signs: the range stays [0, 0]
-            x[i] = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0.0f}[i % 5];
+          case 0:
+            x[i] = v;
             break;
-          default: x[i] = i % 4 == 0 ? Float.NaN : i % 4 == 1 ? Float.NEGATIVE_INFINITY : i % 4 == 2 ? -0.0f : v;
+          case 1:
+            x[i] = -Math.abs(v);
+            break; // all negative: hi stays 0
+          case 2: // only non-finite values and zeros of both signs: the range stays [0, 0]
+            x[i] =
+                new float[] {
+                      Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0.0f
+                    }
+                    [i % 5];
+            break;
+          default:
+            x[i] =
+                i % 4 == 0
+                    ? Float.NaN
+                    : i % 4 == 1 ? Float.NEGATIVE_INFINITY : i % 4 == 2 ? -0.0f : v;
         }
       }
       float lo = 0.0f;
@@ -514,8 +601,14 @@ class KernelSupportParityTest {
         lo = dev.quantgen.runtime.layer.LayerMath.widenLow(lo, x[i]);
         hi = dev.quantgen.runtime.layer.LayerMath.widenHigh(hi, x[i]);
       }
-      assertEquals(Float.floatToRawIntBits(lo), Float.floatToRawIntBits(k.dynamicLow(x, 2, n)), "low, pattern " + pattern);
-      assertEquals(Float.floatToRawIntBits(hi), Float.floatToRawIntBits(k.dynamicHigh(x, 2, n)), "high, pattern " + pattern);
+      assertEquals(
+          Float.floatToRawIntBits(lo),
+          Float.floatToRawIntBits(k.dynamicLow(x, 2, n)),
+          "low, pattern " + pattern);
+      assertEquals(
+          Float.floatToRawIntBits(hi),
+          Float.floatToRawIntBits(k.dynamicHigh(x, 2, n)),
+          "high, pattern " + pattern);
     }
   }
 
@@ -530,8 +623,12 @@ class KernelSupportParityTest {
       int sample = i / n;
       float v = (float) random.nextGaussian() * (1 + 10 * sample);
       // sample 0 all negative (hi stays 0), sample 1 mixed with NaN and infinities, sample 2 wide
-      x[i] = sample == 0 ? -Math.abs(v) : sample == 1 && i % 7 == 0 ? Float.NaN
-          : sample == 1 && i % 11 == 0 ? Float.NEGATIVE_INFINITY : v;
+      x[i] =
+          sample == 0
+              ? -Math.abs(v)
+              : sample == 1 && i % 7 == 0
+                  ? Float.NaN
+                  : sample == 1 && i % 11 == 0 ? Float.NEGATIVE_INFINITY : v;
     }
     byte[] q = new byte[batch * n];
     float[] scales = new float[batch];
@@ -546,7 +643,8 @@ class KernelSupportParityTest {
       }
       float sa = LayerMath.dynamicScale(lo, hi);
       int za = LayerMath.dynamicZeroPoint(lo, sa) - LayerMath.UINT8_OFFSET;
-      assertEquals(Float.floatToRawIntBits(sa), Float.floatToRawIntBits(scales[b]), "scale of sample " + b);
+      assertEquals(
+          Float.floatToRawIntBits(sa), Float.floatToRawIntBits(scales[b]), "scale of sample " + b);
       assertEquals(za, zeroPoints[b], "zero point of sample " + b);
       for (int i = b * n; i < (b + 1) * n; i++) {
         assertEquals(LayerMath.quantizeInt8(x[i], sa, za), q[i], "sample " + b + ", element " + i);
@@ -556,14 +654,30 @@ class KernelSupportParityTest {
 
   @ParameterizedTest(name = "{0} channels={1}")
   @MethodSource("cases")
-  void dynamicEpilogueConvertsEachAccumulatorExactlyAsJavaAndRoundsEachOperationOnItsOwn(String path, int n) {
+  void dynamicEpilogueConvertsEachAccumulatorExactlyAsJavaAndRoundsEachOperationOnItsOwn(
+      String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(47 + n);
     int batch = 3;
-    // accumulators past 2^24 round when converted: ties to even (2^24 + 1, 2^25 + 2), the int32 extremes,
+    // accumulators past 2^24 round when converted: ties to even (2^24 + 1, 2^25 + 2), the int32
+    // extremes,
     // and a wrap-around of the zero-point correction
-    int[] special = {0, 1, -1, (1 << 24) + 1, (1 << 24) + 3, (1 << 25) + 2, -(1 << 24) - 1, Integer.MAX_VALUE,
-        Integer.MIN_VALUE, Integer.MIN_VALUE + 5, 65535, 65536, -65536, -65537};
+    int[] special = {
+      0,
+      1,
+      -1,
+      (1 << 24) + 1,
+      (1 << 24) + 3,
+      (1 << 25) + 2,
+      -(1 << 24) - 1,
+      Integer.MAX_VALUE,
+      Integer.MIN_VALUE,
+      Integer.MIN_VALUE + 5,
+      65535,
+      65536,
+      -65536,
+      -65537
+    };
     int[] products = new int[batch * n];
     for (int i = 0; i < products.length; i++) {
       products[i] = i % 3 == 0 ? special[(i / 3) % special.length] : random.nextInt();
@@ -578,12 +692,26 @@ class KernelSupportParityTest {
     }
     float[] scales = {0.013f, 1.7e-5f, 3.1f};
     int[] zeroPoints = {-128, 0, 127};
-    float[][] bounds = {{0.0f, Float.POSITIVE_INFINITY}, {0.0f, 6.0f}, {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}};
+    float[][] bounds = {
+      {0.0f, Float.POSITIVE_INFINITY},
+      {0.0f, 6.0f},
+      {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}
+    };
     for (float[] bound : bounds) {
       for (float[] b : new float[][] {bias, null}) {
         float[] y = new float[batch * n];
-        k.dequantizeDynamic(products.clone(), batch, n, scales, zeroPoints, weightSums, weightScales, b, bound[0],
-            bound[1], y);
+        k.dequantizeDynamic(
+            products.clone(),
+            batch,
+            n,
+            scales,
+            zeroPoints,
+            weightSums,
+            weightScales,
+            b,
+            bound[0],
+            bound[1],
+            y);
         for (int s = 0; s < batch; s++) {
           for (int c = 0; c < n; c++) {
             int acc = products[s * n + c] - zeroPoints[s] * weightSums[c];
@@ -592,8 +720,19 @@ class KernelSupportParityTest {
               v = v + b[c];
             }
             float expected = Math.min(Math.max(v, bound[0]), bound[1]);
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y[s * n + c]),
-                "sample " + s + ", channel " + c + ", accumulator " + acc + ", bounds " + bound[0] + ".." + bound[1]);
+            assertEquals(
+                Float.floatToRawIntBits(expected),
+                Float.floatToRawIntBits(y[s * n + c]),
+                "sample "
+                    + s
+                    + ", channel "
+                    + c
+                    + ", accumulator "
+                    + acc
+                    + ", bounds "
+                    + bound[0]
+                    + ".."
+                    + bound[1]);
           }
         }
       }
@@ -635,10 +774,17 @@ class KernelSupportParityTest {
     }
     for (int i = 0; i < products.length; i++) {
       switch (i % 4) {
-        case 0: products[i] = random.nextInt(41) - 20; break; // small: ties of the shifts
-        case 1: products[i] = random.nextInt(); break; // anything, the correction may wrap it
-        case 2: products[i] = random.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE; break;
-        default: products[i] = random.nextInt(1 << 24) - (1 << 23);
+        case 0:
+          products[i] = random.nextInt(41) - 20;
+          break; // small: ties of the shifts
+        case 1:
+          products[i] = random.nextInt();
+          break; // anything, the correction may wrap it
+        case 2:
+          products[i] = random.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+          break;
+        default:
+          products[i] = random.nextInt(1 << 24) - (1 << 23);
       }
     }
     for (int[] range : new int[][] {{-128, 127, 0}, {0, 127, -128}, {-5, 100, 7}}) {
@@ -647,26 +793,70 @@ class KernelSupportParityTest {
       int zeroPoint = range[2];
       byte[] q = new byte[batch * stride];
       java.util.Arrays.fill(q, (byte) 99);
-      k.requantizeInt8(products.clone(), batch, stride, from, to, correction, multipliers, shifts, zeroPoint, lo, hi, q);
+      k.requantizeInt8(
+          products.clone(),
+          batch,
+          stride,
+          from,
+          to,
+          correction,
+          multipliers,
+          shifts,
+          zeroPoint,
+          lo,
+          hi,
+          q);
       for (int b = 0; b < batch; b++) {
         for (int c = 0; c < stride; c++) {
           int at = b * stride + c;
-          int expected = c < from || c >= to ? 99 : dev.quantgen.runtime.layer.LayerMath.requantize(
-              products[at] + correction[c], multipliers[c], shifts[c], zeroPoint, lo, hi);
-          assertEquals(expected, q[at], "sample " + b + " channel " + c + ": sum " + products[at] + " + "
-              + correction[c] + ", multiplier " + multipliers[c] + ", shift " + shifts[c]);
+          int expected =
+              c < from || c >= to
+                  ? 99
+                  : dev.quantgen.runtime.layer.LayerMath.requantize(
+                      products[at] + correction[c], multipliers[c], shifts[c], zeroPoint, lo, hi);
+          assertEquals(
+              expected,
+              q[at],
+              "sample "
+                  + b
+                  + " channel "
+                  + c
+                  + ": sum "
+                  + products[at]
+                  + " + "
+                  + correction[c]
+                  + ", multiplier "
+                  + multipliers[c]
+                  + ", shift "
+                  + shifts[c]);
         }
       }
     }
-    // one channel with a left shift (a multiplier above 1) takes the scalar steps for the range: same results
+    // one channel with a left shift (a multiplier above 1) takes the scalar steps for the range:
+    // same results
     shifts[from] = 3;
     byte[] q = new byte[batch * stride];
-    k.requantizeInt8(products.clone(), batch, stride, from, to, correction, multipliers, shifts, 0, -128, 127, q);
+    k.requantizeInt8(
+        products.clone(),
+        batch,
+        stride,
+        from,
+        to,
+        correction,
+        multipliers,
+        shifts,
+        0,
+        -128,
+        127,
+        q);
     for (int b = 0; b < batch; b++) {
       for (int c = from; c < to; c++) {
         int at = b * stride + c;
-        assertEquals(dev.quantgen.runtime.layer.LayerMath.requantize(products[at] + correction[c], multipliers[c],
-            shifts[c], 0, -128, 127), q[at], "left-shift case, sample " + b + " channel " + c);
+        assertEquals(
+            dev.quantgen.runtime.layer.LayerMath.requantize(
+                products[at] + correction[c], multipliers[c], shifts[c], 0, -128, 127),
+            q[at],
+            "left-shift case, sample " + b + " channel " + c);
       }
     }
   }
@@ -725,7 +915,8 @@ class KernelSupportParityTest {
     k.dotHalf4(w, 0, stride, x, n, out, 0);
     for (int r = 0; r < ROWS; r++) {
       assertWithinBound(decoded, r * stride, x, n, out[r], "row " + r);
-      assertWithinBound(decoded, r * stride, x, n, k.dotHalf(w, r * stride, x, n), "single row " + r);
+      assertWithinBound(
+          decoded, r * stride, x, n, k.dotHalf(w, r * stride, x, n), "single row " + r);
     }
   }
 
@@ -768,7 +959,8 @@ class KernelSupportParityTest {
     return (int) s;
   }
 
-  private static void assertWithinBound(float[] w, int off, float[] x, int n, float actual, String what) {
+  private static void assertWithinBound(
+      float[] w, int off, float[] x, int n, float actual, String what) {
     double exact = 0;
     double magnitude = 0;
     for (int i = 0; i < n; i++) {
@@ -777,11 +969,15 @@ class KernelSupportParityTest {
     }
     double u = 0x1.0p-24;
     double bound = 2 * (n * u / (1 - n * u)) * magnitude;
-    assertTrue(Math.abs(actual - exact) <= bound,
+    assertTrue(
+        Math.abs(actual - exact) <= bound,
         what + ": |" + actual + " - " + exact + "| > " + bound + " at n = " + n);
   }
 
-  /** The first 64 inputs of every row at the most negative values, where 16-bit sums would overflow first. */
+  /**
+   * The first 64 inputs of every row at the most negative values, where 16-bit sums would overflow
+   * first.
+   */
   private static void fillExtremes(byte[] w, byte[] x, int n, int stride, byte weight) {
     int m = Math.min(n, 64);
     java.util.Arrays.fill(x, 0, m, (byte) -128);

@@ -23,8 +23,10 @@ class KernelsTest {
       assertTrue(Kernels.lookup("vector").name().startsWith("vector"));
       assertTrue(Kernels.lookup(null).name().startsWith("vector"));
     } else {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("vector"));
-      assertTrue(e.getMessage().contains("quantgen.kernels") && e.getMessage().contains("--add-modules"),
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("vector"));
+      assertTrue(
+          e.getMessage().contains("quantgen.kernels") && e.getMessage().contains("--add-modules"),
           e.getMessage());
       assertEquals("scalar", Kernels.lookup("").name());
     }
@@ -40,13 +42,17 @@ class KernelsTest {
 
   @Test
   void theScalarNoteIsOneShortLineSayingWhatToAdd() {
-    assertTrue(!Kernels.SCALAR_NOTE.contains("\n") && Kernels.SCALAR_NOTE.length() < 100, Kernels.SCALAR_NOTE);
-    assertTrue(Kernels.SCALAR_NOTE.contains("--add-modules jdk.incubator.vector"), Kernels.SCALAR_NOTE);
+    assertTrue(
+        !Kernels.SCALAR_NOTE.contains("\n") && Kernels.SCALAR_NOTE.length() < 100,
+        Kernels.SCALAR_NOTE);
+    assertTrue(
+        Kernels.SCALAR_NOTE.contains("--add-modules jdk.incubator.vector"), Kernels.SCALAR_NOTE);
   }
 
   @Test
   void anUnknownPathIsRejectedNamingThePropertyAndTheValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("gpu"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("gpu"));
     assertEquals("quantgen.kernels: expected 'scalar' or 'vector', got 'gpu'", e.getMessage());
   }
 
@@ -54,7 +60,8 @@ class KernelsTest {
   void threadCountMustBePositive() {
     assertEquals(3, Rows.threads("3"));
     assertEquals(Runtime.getRuntime().availableProcessors(), Rows.threads(null));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rows.threads("0"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Rows.threads("0"));
     assertEquals("quantgen.threads: expected a thread count >= 1, got '0'", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Rows.threads("two"));
   }
@@ -63,12 +70,15 @@ class KernelsTest {
   void everyRowIsRunExactlyOnceAndRangesStartOnMultiplesOfFour() {
     for (int rows : new int[] {1, 7, 8, 9, 1023, 4096}) {
       AtomicIntegerArray seen = new AtomicIntegerArray(rows);
-      Rows.forEach(rows, Rows.MIN_PARALLEL_MACS, (from, to) -> {
-        assertEquals(0, from % 4, "range start " + from);
-        for (int r = from; r < to; r++) {
-          seen.incrementAndGet(r);
-        }
-      });
+      Rows.forEach(
+          rows,
+          Rows.MIN_PARALLEL_MACS,
+          (from, to) -> {
+            assertEquals(0, from % 4, "range start " + from);
+            for (int r = from; r < to; r++) {
+              seen.incrementAndGet(r);
+            }
+          });
       for (int r = 0; r < rows; r++) {
         assertEquals(1, seen.get(r), "row " + r + " of " + rows);
       }
@@ -77,12 +87,18 @@ class KernelsTest {
 
   @Test
   void aFailureInAWorkerReachesTheCaller() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Rows.forEach(4096, Rows.MIN_PARALLEL_MACS, (from, to) -> {
-          if (from > 0 || Rows.threads() == 1) {
-            throw new IllegalStateException("boom");
-          }
-        }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Rows.forEach(
+                    4096,
+                    Rows.MIN_PARALLEL_MACS,
+                    (from, to) -> {
+                      if (from > 0 || Rows.threads() == 1) {
+                        throw new IllegalStateException("boom");
+                      }
+                    }));
     assertEquals("boom", e.getMessage());
   }
 }

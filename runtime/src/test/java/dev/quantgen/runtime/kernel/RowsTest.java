@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** The split of a layer's rows across the persistent workers: every row once, failures, contention, no garbage. */
+/**
+ * The split of a layer's rows across the persistent workers: every row once, failures, contention,
+ * no garbage.
+ */
 class RowsTest {
   /** Large enough per row that every row count below splits. */
   private static final long MACS = Rows.MIN_PARALLEL_MACS;
@@ -21,11 +24,14 @@ class RowsTest {
     assumeTrue(Rows.threads() > 1, "one thread: nothing splits");
     for (int rows = 1; rows <= 300; rows++) {
       AtomicIntegerArray runs = new AtomicIntegerArray(rows);
-      Rows.forEach(rows, MACS, (from, to) -> {
-        for (int r = from; r < to; r++) {
-          runs.incrementAndGet(r);
-        }
-      });
+      Rows.forEach(
+          rows,
+          MACS,
+          (from, to) -> {
+            for (int r = from; r < to; r++) {
+              runs.incrementAndGet(r);
+            }
+          });
       for (int r = 0; r < rows; r++) {
         assertEquals(1, runs.get(r), "row " + r + " of " + rows);
       }
@@ -37,13 +43,20 @@ class RowsTest {
     assumeTrue(Rows.threads() > 1, "one thread: nothing splits");
     AtomicIntegerArray ended = new AtomicIntegerArray(1);
     IllegalStateException failure = new IllegalStateException("row kernel failed");
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Rows.forEach(256, MACS, (from, to) -> {
-      if (from > 0) {
-        throw failure; // a worker's part
-      }
-      sleep(20);
-      ended.incrementAndGet(0);
-    }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Rows.forEach(
+                    256,
+                    MACS,
+                    (from, to) -> {
+                      if (from > 0) {
+                        throw failure; // a worker's part
+                      }
+                      sleep(20);
+                      ended.incrementAndGet(0);
+                    }));
     assertSame(failure, thrown);
     assertEquals(1, ended.get(0), "the caller's own part ran to its end");
     // the workers are still usable
@@ -53,16 +66,22 @@ class RowsTest {
   @Test
   void aBodyThatSplitsAgainRunsItsInnerRowsOnItsOwnThread() {
     AtomicIntegerArray runs = new AtomicIntegerArray(64 * 64);
-    Rows.forEach(64, MACS, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int outer = r;
-        Rows.forEach(64, MACS, (a, b) -> {
-          for (int i = a; i < b; i++) {
-            runs.incrementAndGet(outer * 64 + i);
+    Rows.forEach(
+        64,
+        MACS,
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int outer = r;
+            Rows.forEach(
+                64,
+                MACS,
+                (a, b) -> {
+                  for (int i = a; i < b; i++) {
+                    runs.incrementAndGet(outer * 64 + i);
+                  }
+                });
           }
         });
-      }
-    });
     for (int i = 0; i < runs.length(); i++) {
       assertEquals(1, runs.get(i), "cell " + i);
     }
@@ -73,25 +92,31 @@ class RowsTest {
     List<Thread> callers = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      Thread caller = new Thread(() -> {
-        for (int call = 0; call < 500; call++) {
-          int rows = 8 + call % 200;
-          AtomicIntegerArray runs = new AtomicIntegerArray(rows);
-          Rows.forEach(rows, MACS, (from, to) -> {
-            for (int r = from; r < to; r++) {
-              runs.incrementAndGet(r);
+      Thread caller =
+          new Thread(
+              () -> {
+                for (int call = 0; call < 500; call++) {
+                  int rows = 8 + call % 200;
+                  AtomicIntegerArray runs = new AtomicIntegerArray(rows);
+                  Rows.forEach(
+                      rows,
+                      MACS,
+                      (from, to) -> {
+                        for (int r = from; r < to; r++) {
+                          runs.incrementAndGet(r);
+                        }
+                      });
+                  for (int r = 0; r < rows; r++) {
+                    assertEquals(1, runs.get(r), "row " + r + " of " + rows);
+                  }
+                }
+              });
+      caller.setUncaughtExceptionHandler(
+          (th, e) -> {
+            synchronized (failures) {
+              failures.add(e);
             }
           });
-          for (int r = 0; r < rows; r++) {
-            assertEquals(1, runs.get(r), "row " + r + " of " + rows);
-          }
-        }
-      });
-      caller.setUncaughtExceptionHandler((th, e) -> {
-        synchronized (failures) {
-          failures.add(e);
-        }
-      });
       callers.add(caller);
       caller.start();
     }
@@ -104,13 +129,15 @@ class RowsTest {
   @Test
   void aSplitAllocatesNothingOnTheCallingThread() {
     assumeTrue(Rows.threads() > 1, "one thread: nothing splits");
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long[] sums = new long[256];
-    RowRange body = (from, to) -> {
-      for (int r = from; r < to; r++) {
-        sums[r] += r;
-      }
-    };
+    RowRange body =
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            sums[r] += r;
+          }
+        };
     for (int i = 0; i < 20_000; i++) { // let the JIT compile the hand-over
       Rows.forEach(256, MACS, body);
     }

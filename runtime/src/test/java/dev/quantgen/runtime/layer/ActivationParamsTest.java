@@ -30,16 +30,23 @@ class ActivationParamsTest {
 
   @Test
   void nonFiniteOrReversedRangeIsRejected() {
-    assertEquals("range: expected finite lo <= hi, got [NaN, 1.0]",
-        assertThrows(IllegalArgumentException.class, () -> ActivationParams.fromRange(Float.NaN, 1f)).getMessage());
+    assertEquals(
+        "range: expected finite lo <= hi, got [NaN, 1.0]",
+        assertThrows(
+                IllegalArgumentException.class, () -> ActivationParams.fromRange(Float.NaN, 1f))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> ActivationParams.fromRange(2f, 1f));
   }
 
   @Test
   void badScaleOrZeroPointIsRejectedWithItsValue() {
-    assertEquals("scale: expected a finite value > 0, got 0.0",
-        assertThrows(IllegalArgumentException.class, () -> new ActivationParams(0f, 0)).getMessage());
-    assertEquals("zeroPoint: expected a value in [-128, 127], got 128",
-        assertThrows(IllegalArgumentException.class, () -> new ActivationParams(1f, 128)).getMessage());
+    assertEquals(
+        "scale: expected a finite value > 0, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> new ActivationParams(0f, 0))
+            .getMessage());
+    assertEquals(
+        "zeroPoint: expected a value in [-128, 127], got 128",
+        assertThrows(IllegalArgumentException.class, () -> new ActivationParams(1f, 128))
+            .getMessage());
   }
 }

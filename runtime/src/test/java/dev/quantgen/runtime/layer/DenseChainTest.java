@@ -27,8 +27,10 @@ class DenseChainTest {
   void mismatchedLayerSizesAreRejected() {
     DenseLayer a = sums(3, 4);
     DenseLayer b = sums(5, 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DenseChain(List.of(a, b)));
-    assertEquals("layers[1]: expected input size 4 (the output of layers[0]), got 5", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new DenseChain(List.of(a, b)));
+    assertEquals(
+        "layers[1]: expected input size 4 (the output of layers[0]), got 5", e.getMessage());
   }
 
   /** A layer whose output k is the sum of its inputs plus k: easy to check row by row. */
@@ -79,13 +81,20 @@ class DenseChainTest {
   @Test
   void forwardRowsRejectsABackwardRangeAndShortBuffersNamingThem() {
     DenseChain chain = new DenseChain(List.of(sums(2, 3)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> chain.forwardRows(new float[8], new float[12], 3, 2));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> chain.forwardRows(new float[8], new float[12], 3, 2));
     assertEquals("rows: expected 0 <= from <= to, got [3, 2)", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> chain.forwardRows(new float[7], new float[12], 0, 4));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> chain.forwardRows(new float[7], new float[12], 0, 4));
     assertEquals("x: expected at least 8 floats (4 rows x 2), got 7", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> chain.forwardRows(new float[8], new float[11], 0, 4));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> chain.forwardRows(new float[8], new float[11], 0, 4));
     assertEquals("y: expected at least 12 floats (4 rows x 3), got 11", e.getMessage());
   }
-
 }

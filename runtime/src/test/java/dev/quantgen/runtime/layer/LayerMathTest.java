@@ -72,7 +72,8 @@ class LayerMathTest {
   @Test
   void integerRequantizationClampsToTheActivationRange() {
     // M = 0.5 = 2^30 * 2^(0 - 31): multiplier 2^30, shift 0.
-    assertEquals(10 + 3, LayerMath.requantize(5, 1 << 30, 0, 10, -128, 127)); // 2.5 rounds away from zero
+    assertEquals(
+        10 + 3, LayerMath.requantize(5, 1 << 30, 0, 10, -128, 127)); // 2.5 rounds away from zero
     assertEquals(20, LayerMath.requantize(1000, 1 << 30, 0, 0, -128, 20));
     assertEquals(0, LayerMath.requantize(-1000, 1 << 30, 0, 0, 0, 127));
   }

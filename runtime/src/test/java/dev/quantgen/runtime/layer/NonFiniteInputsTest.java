@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * NaN, infinities and huge values through the reference dense layer at every precision, against
- * what is documented: weights are checked at import (docs/numerics.md#1-quantize-and-dequantize: NaN is an error there);
- * at inference a quantized input maps NaN to the zero point, i.e. reads it as 0.0, and saturates
- * infinities ({@link LayerMath}); float arithmetic propagates NaN and infinities by IEEE 754, and
- * fused activations keep NaN ({@link FusedActivation}).
+ * what is documented: weights are checked at import (docs/numerics.md#1-quantize-and-dequantize:
+ * NaN is an error there); at inference a quantized input maps NaN to the zero point, i.e. reads it
+ * as 0.0, and saturates infinities ({@link LayerMath}); float arithmetic propagates NaN and
+ * infinities by IEEE 754, and fused activations keep NaN ({@link FusedActivation}).
  *
  * <p>One rule for the integer and binary activation paths (docs/numerics.md, "Non-finite
  * activations"): NaN reads as 0 and infinities saturate, for STATIC and DYNAMIC alike; neither
@@ -32,7 +32,8 @@ class NonFiniteInputsTest {
 
   /** 3 inputs, 2 outputs; every weight nonzero so each input reaches each output. */
   private static final DenseWeights WEIGHTS =
-      DenseWeights.of(3, 2, new float[] {1.0f, -2.0f, 0.5f, 0.25f, 1.0f, -1.0f}, new float[] {0.5f, -0.5f});
+      DenseWeights.of(
+          3, 2, new float[] {1.0f, -2.0f, 0.5f, 0.25f, 1.0f, -1.0f}, new float[] {0.5f, -0.5f});
 
   private static float[] fp32(FusedActivation activation, float... x) {
     float[] y = new float[2];
@@ -63,24 +64,30 @@ class NonFiniteInputsTest {
     @Test
     void nanOrInfiniteWeightIsRejectedNamingItsIndex() {
       for (float bad : new float[] {NAN, INF, -INF}) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> DenseWeights.of(2, 1, new float[] {1.0f, bad}, null));
+        IllegalArgumentException e =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> DenseWeights.of(2, 1, new float[] {1.0f, bad}, null));
         assertEquals("weights[1]: expected a finite value, got " + bad, e.getMessage());
       }
     }
 
     @Test
     void nanBiasIsRejectedNamingItsIndex() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> DenseWeights.of(1, 2, new float[] {1.0f, 2.0f}, new float[] {0.0f, NAN}));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> DenseWeights.of(1, 2, new float[] {1.0f, 2.0f}, new float[] {0.0f, NAN}));
       assertEquals("bias[1]: expected a finite value, got NaN", e.getMessage());
     }
 
     @Test
     void calibrationRangeMustBeFinite() {
       for (float[] range : new float[][] {{NAN, 1.0f}, {-1.0f, NAN}, {-INF, 1.0f}, {0.0f, INF}}) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> ActivationParams.fromRange(range[0], range[1]));
+        IllegalArgumentException e =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> ActivationParams.fromRange(range[0], range[1]));
         assertTrue(e.getMessage().startsWith("range: expected finite lo <= hi"), e.getMessage());
       }
     }
@@ -91,8 +98,8 @@ class NonFiniteInputsTest {
      */
     @Test
     void calibrationRangeWhoseWidthOverflowsIsRejected() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ActivationParams.fromRange(-MAX, MAX));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ActivationParams.fromRange(-MAX, MAX));
       assertEquals("scale: expected a finite value > 0, got Infinity", e.getMessage());
     }
   }
@@ -146,22 +153,31 @@ class NonFiniteInputsTest {
     @Test
     void inputsStayFloat32SoValuesBeyondTheHalfRangeDoNotOverflow() {
       // Only the weights are binary16; 1e6 is far beyond its 65504 but fine as a float32 input.
-      assertArrayEquals(fp32(FusedActivation.NONE, 1e6f, 0.0f, 0.0f), fp16(FusedActivation.NONE, 1e6f, 0.0f, 0.0f));
+      assertArrayEquals(
+          fp32(FusedActivation.NONE, 1e6f, 0.0f, 0.0f),
+          fp16(FusedActivation.NONE, 1e6f, 0.0f, 0.0f));
     }
 
     @Test
     void weightBeyondTheHalfRangeIsRejectedAtPrepareNamingItsRowAndColumn() {
       DenseWeights big = DenseWeights.of(2, 2, new float[] {1.0f, 2.0f, 70000.0f, 3.0f}, null);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Fp16DenseParams.prepare(big, FusedActivation.NONE));
-      assertTrue(e.getMessage().startsWith("weights[1][0]: 70000.0 is beyond the binary16 range (+-65504.0)"),
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Fp16DenseParams.prepare(big, FusedActivation.NONE));
+      assertTrue(
+          e.getMessage()
+              .startsWith("weights[1][0]: 70000.0 is beyond the binary16 range (+-65504.0)"),
           e.getMessage());
     }
 
     @Test
     void weightJustInsideTheHalfRangeIsKept() {
-      DenseWeights edge = DenseWeights.of(1, 1, new float[] {65519.0f}, null); // rounds down to 65504
-      assertEquals(Half.fromFloat(65504.0f), Fp16DenseParams.prepare(edge, FusedActivation.NONE).weights()[0]);
+      DenseWeights edge =
+          DenseWeights.of(1, 1, new float[] {65519.0f}, null); // rounds down to 65504
+      assertEquals(
+          Half.fromFloat(65504.0f),
+          Fp16DenseParams.prepare(edge, FusedActivation.NONE).weights()[0]);
     }
   }
 
@@ -172,8 +188,9 @@ class NonFiniteInputsTest {
     private final ActivationParams output = ActivationParams.fromRange(-16.0f, 16.0f);
 
     private float[] run(QuantType type, ActivationMode mode, float... x) {
-      QuantizedDenseConfig config = new QuantizedDenseConfig(type, true, true, 0, mode, RequantMode.INTEGER,
-          FusedActivation.NONE);
+      QuantizedDenseConfig config =
+          new QuantizedDenseConfig(
+              type, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.NONE);
       QuantizedDenseParams p = QuantizedDenseParams.prepare("fc", WEIGHTS, config, input, output);
       float[] y = new float[2];
       DenseReference.quantized(p, x, y);
@@ -191,13 +208,20 @@ class NonFiniteInputsTest {
     @ParameterizedTest
     @EnumSource(names = {"INT8", "INT4"})
     void staticInfinitiesSaturateLikeTheLargestFiniteValues(QuantType type) {
-      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, MAX, -1.0f), run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
-      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, -MAX, -1.0f), run(type, ActivationMode.STATIC, 1.0f, -INF, -1.0f));
+      assertArrayEquals(
+          run(type, ActivationMode.STATIC, 1.0f, MAX, -1.0f),
+          run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
+      assertArrayEquals(
+          run(type, ActivationMode.STATIC, 1.0f, -MAX, -1.0f),
+          run(type, ActivationMode.STATIC, 1.0f, -INF, -1.0f));
       // saturation means the ends of the input's int8 range
       float top = input.dequantize(127);
       float bottom = input.dequantize(-128);
-      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, top, -1.0f), run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
-      assertArrayEquals(run(type, ActivationMode.STATIC, 1.0f, bottom, -1.0f),
+      assertArrayEquals(
+          run(type, ActivationMode.STATIC, 1.0f, top, -1.0f),
+          run(type, ActivationMode.STATIC, 1.0f, INF, -1.0f));
+      assertArrayEquals(
+          run(type, ActivationMode.STATIC, 1.0f, bottom, -1.0f),
           run(type, ActivationMode.STATIC, 1.0f, -INF, -1.0f));
       assertAllFinite(run(type, ActivationMode.STATIC, INF, -INF, INF));
     }
@@ -211,24 +235,27 @@ class NonFiniteInputsTest {
     }
 
     /**
-     * Infinities never widen the dynamic range and saturate. In [2.55, inf, 0.5] the range is
-     * [0, 2.55], scale 0.01 and zero point 0, and both 2.55 and inf take the top code 255; in
-     * [-2.55, -inf, -0.5] both negative ends take code 0. ONNX DynamicQuantizeLinear would make the
-     * scale infinite and every output NaN.
+     * Infinities never widen the dynamic range and saturate. In [2.55, inf, 0.5] the range is [0,
+     * 2.55], scale 0.01 and zero point 0, and both 2.55 and inf take the top code 255; in [-2.55,
+     * -inf, -0.5] both negative ends take code 0. ONNX DynamicQuantizeLinear would make the scale
+     * infinite and every output NaN.
      */
     @ParameterizedTest
     @EnumSource(names = {"INT8", "INT4"})
     void dynamicInfinitiesSaturateWithoutWideningTheRange(QuantType type) {
-      assertArrayEquals(run(type, ActivationMode.DYNAMIC, 2.55f, 2.55f, 0.5f),
+      assertArrayEquals(
+          run(type, ActivationMode.DYNAMIC, 2.55f, 2.55f, 0.5f),
           run(type, ActivationMode.DYNAMIC, 2.55f, INF, 0.5f));
-      assertArrayEquals(run(type, ActivationMode.DYNAMIC, -2.55f, -2.55f, -0.5f),
+      assertArrayEquals(
+          run(type, ActivationMode.DYNAMIC, -2.55f, -2.55f, -0.5f),
           run(type, ActivationMode.DYNAMIC, -2.55f, -INF, -0.5f));
       assertAllFinite(run(type, ActivationMode.DYNAMIC, INF, -INF, NAN));
     }
 
     /**
      * A finite range wider than float32 holds ({@code MAX - (-MAX)} overflows) still gets a finite
-     * scale, so no output is NaN; a product that large may still overflow to an infinity, by IEEE 754.
+     * scale, so no output is NaN; a product that large may still overflow to an infinity, by IEEE
+     * 754.
      */
     @ParameterizedTest
     @EnumSource(names = {"INT8", "INT4"})
@@ -238,7 +265,10 @@ class NonFiniteInputsTest {
         assertTrue(!Float.isNaN(y[c]), "y[" + c + "] is NaN");
       }
       assertTrue(Float.isFinite(LayerMath.dynamicScale(-MAX, MAX)));
-      assertEquals((2.0 * MAX) / 255.0, LayerMath.dynamicScale(-MAX, MAX), Math.ulp((float) (2.0 * MAX / 255.0)));
+      assertEquals(
+          (2.0 * MAX) / 255.0,
+          LayerMath.dynamicScale(-MAX, MAX),
+          Math.ulp((float) (2.0 * MAX / 255.0)));
     }
 
     @ParameterizedTest
@@ -272,8 +302,8 @@ class NonFiniteInputsTest {
     }
 
     /**
-     * A NaN activation reads as 0: its sign bit is +1, as 0's is ({@link LayerMath#signBit}), and it
-     * adds nothing to {@code beta = mean|x|} ({@link LayerMath#betaTerm}).
+     * A NaN activation reads as 0: its sign bit is +1, as 0's is ({@link LayerMath#signBit}), and
+     * it adds nothing to {@code beta = mean|x|} ({@link LayerMath#betaTerm}).
      */
     @Test
     void binaryActivationsReadNaNAsZero() {
@@ -282,10 +312,15 @@ class NonFiniteInputsTest {
       assertAllFinite(y);
     }
 
-    /** An infinite activation keeps its sign and stays out of {@code beta}: +inf counts as +1 with magnitude 0. */
+    /**
+     * An infinite activation keeps its sign and stays out of {@code beta}: +inf counts as +1 with
+     * magnitude 0.
+     */
     @Test
     void binaryActivationsKeepTheSignOfAnInfinityButLeaveItOutOfTheScale() {
-      assertArrayEquals(run(ActivationMode.BINARY, 0.0f, 1.0f, -1.0f), run(ActivationMode.BINARY, INF, 1.0f, -1.0f));
+      assertArrayEquals(
+          run(ActivationMode.BINARY, 0.0f, 1.0f, -1.0f),
+          run(ActivationMode.BINARY, INF, 1.0f, -1.0f));
       assertAllFinite(run(ActivationMode.BINARY, -INF, INF, NAN));
     }
   }

@@ -9,15 +9,22 @@ import java.math.RoundingMode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link FixedPoint}: gemmlowp / TFLite integer-only requantization, docs/numerics.md#5-requantization. */
+/**
+ * {@link FixedPoint}: gemmlowp / TFLite integer-only requantization,
+ * docs/numerics.md#5-requantization.
+ */
 class FixedPointTest {
 
   @Test
   void doublingHighMulSaturatesOnlyMinTimesMin() {
-    assertEquals(Integer.MAX_VALUE, FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
-    assertEquals(Integer.MIN_VALUE + 1,
+    assertEquals(
+        Integer.MAX_VALUE,
+        FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MIN_VALUE));
+    assertEquals(
+        Integer.MIN_VALUE + 1,
         FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE, Integer.MAX_VALUE));
-    assertEquals(Integer.MAX_VALUE - 1,
+    assertEquals(
+        Integer.MAX_VALUE - 1,
         FixedPoint.saturatingRoundingDoublingHighMul(Integer.MAX_VALUE, Integer.MAX_VALUE));
   }
 
@@ -66,8 +73,10 @@ class FixedPointTest {
 
   @Test
   void roundingDivideByPotRejectsExponentsOutsideZeroToThirtyOne() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FixedPoint.roundingDivideByPot(1, 32));
-    assertTrue(e.getMessage().contains("exponent") && e.getMessage().contains("32"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> FixedPoint.roundingDivideByPot(1, 32));
+    assertTrue(
+        e.getMessage().contains("exponent") && e.getMessage().contains("32"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> FixedPoint.roundingDivideByPot(1, -1));
   }
 
@@ -78,9 +87,13 @@ class FixedPointTest {
     // 1 - 2^-40 rounds up to 2^31 in Q31: renormalized to 2^30 with the exponent one higher.
     assertEquals(new FixedPoint.Multiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(1 - 0x1p-40));
     assertEquals(new FixedPoint.Multiplier(1 << 30, -30), FixedPoint.quantizeMultiplier(0x1p-31));
-    // 2^-32 is kept, as TFLite's QuantizeMultiplier keeps shift -31: it still decides acc = MIN_VALUE.
+    // 2^-32 is kept, as TFLite's QuantizeMultiplier keeps shift -31: it still decides acc =
+    // MIN_VALUE.
     assertEquals(new FixedPoint.Multiplier(1 << 30, -31), FixedPoint.quantizeMultiplier(0x1p-32));
-    assertEquals(-1, FixedPoint.quantizeMultiplier(0x1p-32).apply(Integer.MIN_VALUE), "-0.5 rounds away from zero");
+    assertEquals(
+        -1,
+        FixedPoint.quantizeMultiplier(0x1p-32).apply(Integer.MIN_VALUE),
+        "-0.5 rounds away from zero");
     // Below 2^-32 no int32 accumulator reaches 0.5: the multiplier becomes zero.
     assertEquals(new FixedPoint.Multiplier(0, 0), FixedPoint.quantizeMultiplier(0x1p-33));
     assertEquals(new FixedPoint.Multiplier(0, 0), FixedPoint.quantizeMultiplier(Double.MIN_VALUE));
@@ -90,7 +103,8 @@ class FixedPointTest {
   void quantizeMultiplierRoundsTheSignificandHalfToEven() {
     // m = (2^30 + 0.5) * 2^-31: the Q31 significand is a tie between 2^30 and 2^30 + 1.
     assertEquals(1 << 30, FixedPoint.quantizeMultiplier(((1 << 30) + 0.5) * 0x1p-31).multiplier());
-    assertEquals((1 << 30) + 2, FixedPoint.quantizeMultiplier(((1 << 30) + 1.5) * 0x1p-31).multiplier());
+    assertEquals(
+        (1 << 30) + 2, FixedPoint.quantizeMultiplier(((1 << 30) + 1.5) * 0x1p-31).multiplier());
   }
 
   @Test
@@ -100,18 +114,28 @@ class FixedPointTest {
       double m = Math.scalb(0.5 + random.nextDouble() / 2, random.nextInt(30) - 24); // 2^-25 .. 2^5
       int acc = random.nextInt(1 << 24) - (1 << 23); // |acc * m| stays far below 2^31
       FixedPoint.Multiplier q = FixedPoint.quantizeMultiplier(m);
-      long exact = new BigDecimal(acc).multiply(new BigDecimal(m)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      long exact =
+          new BigDecimal(acc)
+              .multiply(new BigDecimal(m))
+              .setScale(0, RoundingMode.HALF_UP)
+              .longValueExact();
       int got = q.apply(acc);
-      assertTrue(Math.abs(got - exact) <= 1, "acc " + acc + " * " + m + ": exact " + exact + ", got " + got);
+      assertTrue(
+          Math.abs(got - exact) <= 1,
+          "acc " + acc + " * " + m + ": exact " + exact + ", got " + got);
     }
   }
 
   @Test
   void quantizeMultiplierRejectsNegativeNaNInfiniteAndTooLarge() {
     for (double bad : new double[] {-0.5, Double.NaN, Double.POSITIVE_INFINITY, 0x1p30, 1e12}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FixedPoint.quantizeMultiplier(bad));
-      assertTrue(e.getMessage().startsWith("multiplier") && e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> FixedPoint.quantizeMultiplier(bad));
+      assertTrue(
+          e.getMessage().startsWith("multiplier") && e.getMessage().contains(String.valueOf(bad)),
+          e.getMessage());
     }
-    assertEquals(30, FixedPoint.quantizeMultiplier(0x1.8p29).shift(), "just below 2^30 is accepted");
+    assertEquals(
+        30, FixedPoint.quantizeMultiplier(0x1.8p29).shift(), "just below 2^30 is accepted");
   }
 }

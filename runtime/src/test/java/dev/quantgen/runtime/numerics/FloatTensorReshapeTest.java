@@ -27,7 +27,8 @@ class FloatTensorReshapeTest {
   @Test
   void reshapeToAnotherSizeIsRejected() {
     FloatTensor t = FloatTensor.of(Shape.of(2, 2), 1, 2, 3, 4);
-    assertEquals("tensor of shape [2, 2] cannot be reshaped to [5]: expected 4 elements",
+    assertEquals(
+        "tensor of shape [2, 2] cannot be reshaped to [5]: expected 4 elements",
         assertThrows(IllegalArgumentException.class, () -> t.reshape(Shape.of(5))).getMessage());
   }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Half} against three oracles: the exact value of every half (computed independently),
- * an exact BigDecimal round-half-even to the half grid (every JDK), and the JDK's own
- * {@code Float.floatToFloat16} / {@code float16ToFloat} (JDK 20+ only).
+ * {@link Half} against three oracles: the exact value of every half (computed independently), an
+ * exact BigDecimal round-half-even to the half grid (every JDK), and the JDK's own {@code
+ * Float.floatToFloat16} / {@code float16ToFloat} (JDK 20+ only).
  */
 class HalfTest {
   private static final int HALF_COUNT = 1 << 16;
@@ -30,9 +30,14 @@ class HalfTest {
       if (exp == 0x1f) {
         continue; // infinities and NaNs: checked below
       }
-      double magnitude = exp == 0 ? Math.scalb((double) mantissa, -24) : Math.scalb((double) (1024 + mantissa), exp - 25);
+      double magnitude =
+          exp == 0
+              ? Math.scalb((double) mantissa, -24)
+              : Math.scalb((double) (1024 + mantissa), exp - 25);
       double expected = (h & 0x8000) != 0 ? -magnitude : magnitude;
-      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Half.toFloat((short) h)),
+      assertEquals(
+          Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(Half.toFloat((short) h)),
           () -> "half 0x" + Integer.toHexString(h));
     }
     assertEquals(Float.POSITIVE_INFINITY, Half.toFloat((short) 0x7c00));
@@ -46,40 +51,58 @@ class HalfTest {
     for (int i = 0; i < HALF_COUNT; i++) {
       int h = i;
       short half = (short) h;
-      assertEquals(half, Half.fromFloat(Half.toFloat(half)), () -> "half 0x" + Integer.toHexString(h));
+      assertEquals(
+          half, Half.fromFloat(Half.toFloat(half)), () -> "half 0x" + Integer.toHexString(h));
     }
   }
 
   @Test
   void roundsTiesAndBoundariesExactlyLikeBigDecimalHalfEven() {
-    // Every 7th midpoint (7 is coprime to 1024: all exponents, both mantissa parities) keeps this fast.
+    // Every 7th midpoint (7 is coprime to 1024: all exponents, both mantissa parities) keeps this
+    // fast.
     for (float f : tiesAndBoundaries(7)) {
-      assertEquals(exactHalfBits(f), Half.fromFloat(f), () -> "float " + f + " (0x"
-          + Integer.toHexString(Float.floatToRawIntBits(f)) + ")");
+      assertEquals(
+          exactHalfBits(f),
+          Half.fromFloat(f),
+          () -> "float " + f + " (0x" + Integer.toHexString(Float.floatToRawIntBits(f)) + ")");
     }
   }
 
   @Test
   void namedBoundaries() {
-    assertEquals((short) 0x7c00, Half.fromFloat(65520f), "65520 is the tie above 65504: rounds to even = infinity");
-    assertEquals((short) 0x7bff, Half.fromFloat(Math.nextDown(65520f)), "just below the tie: 65504");
-    assertEquals((short) 0x0000, Half.fromFloat(0x1p-25f), "half of the smallest subnormal: tie to even zero");
+    assertEquals(
+        (short) 0x7c00,
+        Half.fromFloat(65520f),
+        "65520 is the tie above 65504: rounds to even = infinity");
+    assertEquals(
+        (short) 0x7bff, Half.fromFloat(Math.nextDown(65520f)), "just below the tie: 65504");
+    assertEquals(
+        (short) 0x0000,
+        Half.fromFloat(0x1p-25f),
+        "half of the smallest subnormal: tie to even zero");
     assertEquals((short) 0x0001, Half.fromFloat(Math.nextUp(0x1p-25f)));
     assertEquals((short) 0x8000, Half.fromFloat(-0x1p-25f), "negative underflow keeps the sign");
-    assertEquals((short) 0x0400, Half.fromFloat(0x1p-14f - 0x1p-25f), "largest subnormal 0x3ff is odd: tie goes up");
+    assertEquals(
+        (short) 0x0400,
+        Half.fromFloat(0x1p-14f - 0x1p-25f),
+        "largest subnormal 0x3ff is odd: tie goes up");
     assertEquals((short) 0x0000, Half.fromFloat(Float.MIN_VALUE));
     assertEquals((short) 0x7c00, Half.fromFloat(Float.MAX_VALUE));
-    assertEquals((short) 0x0800, Half.fromFloat(0x1p-13f + 0x1p-24f), "0x800 is even: tie goes down");
+    assertEquals(
+        (short) 0x0800, Half.fromFloat(0x1p-13f + 0x1p-24f), "0x800 is even: tie goes down");
     assertEquals((short) 0x3c00, Half.fromFloat(1f + 0x1p-11f), "1 + half an ulp: tie to even 1");
-    assertEquals((short) 0x3c02, Half.fromFloat(1f + 0x3p-11f), "1 + 1.5 ulp: tie to even 1 + 2 ulp");
+    assertEquals(
+        (short) 0x3c02, Half.fromFloat(1f + 0x3p-11f), "1 + 1.5 ulp: tie to even 1 + 2 ulp");
   }
 
   @Test
   void nanStaysNaNKeepingSignAndQuietBit() {
     assertEquals((short) 0x7e00, Half.fromFloat(Float.NaN));
     assertEquals((short) 0xfe00, Half.fromFloat(Float.intBitsToFloat(0xffc0_0000)));
-    short signalling = Half.fromFloat(Float.intBitsToFloat(0x7f80_0001)); // payload only in the low bits
-    assertTrue((signalling & 0x7c00) == 0x7c00 && (signalling & 0x03ff) != 0, "still a NaN, not infinity");
+    short signalling =
+        Half.fromFloat(Float.intBitsToFloat(0x7f80_0001)); // payload only in the low bits
+    assertTrue(
+        (signalling & 0x7c00) == 0x7c00 && (signalling & 0x03ff) != 0, "still a NaN, not infinity");
   }
 
   @Test
@@ -88,10 +111,16 @@ class HalfTest {
     MethodHandle toFloat;
     try {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-      toHalf = lookup.findStatic(Float.class, "floatToFloat16", MethodType.methodType(short.class, float.class));
-      toFloat = lookup.findStatic(Float.class, "float16ToFloat", MethodType.methodType(float.class, short.class));
+      toHalf =
+          lookup.findStatic(
+              Float.class, "floatToFloat16", MethodType.methodType(short.class, float.class));
+      toFloat =
+          lookup.findStatic(
+              Float.class, "float16ToFloat", MethodType.methodType(float.class, short.class));
     } catch (NoSuchMethodException e) {
-      assumeTrue(false, "Float.floatToFloat16 needs JDK 20+; the BigDecimal oracle covers rounding on this JDK");
+      assumeTrue(
+          false,
+          "Float.floatToFloat16 needs JDK 20+; the BigDecimal oracle covers rounding on this JDK");
       return;
     }
     for (int h = 0; h < HALF_COUNT; h++) {
@@ -100,7 +129,8 @@ class HalfTest {
       float ours = Half.toFloat(half);
       boolean signallingNaN = (h & 0x7c00) == 0x7c00 && (h & 0x03ff) != 0 && (h & 0x0200) == 0;
       if (signallingNaN) {
-        assertSameNaN(Float.floatToRawIntBits(jdk), Float.floatToRawIntBits(ours), 0x8000_0000, "half " + h);
+        assertSameNaN(
+            Float.floatToRawIntBits(jdk), Float.floatToRawIntBits(ours), 0x8000_0000, "half " + h);
       } else {
         assertEquals(Float.floatToRawIntBits(jdk), Float.floatToRawIntBits(ours), "half " + h);
       }
@@ -148,13 +178,30 @@ class HalfTest {
   private static List<Float> tiesAndBoundaries(int stride) {
     List<Float> values = new ArrayList<>();
     for (int h = 0; h < 0x7bff; h += stride) {
-      float mid = (Half.toFloat((short) h) + Half.toFloat((short) (h + 1))) / 2; // exact: 12 significant bits
+      float mid =
+          (Half.toFloat((short) h) + Half.toFloat((short) (h + 1)))
+              / 2; // exact: 12 significant bits
       values.add(mid);
       values.add(Math.nextDown(mid));
       values.add(Math.nextUp(mid));
     }
-    float[] specials = {0f, Float.MIN_VALUE, Float.MIN_NORMAL, 0x1p-25f, 0x1p-24f, 0x1p-14f, 65504f, 65520f,
-        Math.nextDown(65520f), Math.nextUp(65520f), 65536f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, 1f, 0.1f};
+    float[] specials = {
+      0f,
+      Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      0x1p-25f,
+      0x1p-24f,
+      0x1p-14f,
+      65504f,
+      65520f,
+      Math.nextDown(65520f),
+      Math.nextUp(65520f),
+      65536f,
+      Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      1f,
+      0.1f
+    };
     for (float f : specials) {
       values.add(f);
     }

@@ -11,12 +11,14 @@ class Int4PackingTest {
 
   @Test
   void firstElementGoesInTheLowNibble() {
-    assertArrayEquals(new byte[] {0x21, 0x43}, Int4Packing.pack(new int[] {1, 2, 3, 4}, QuantType.UINT4));
+    assertArrayEquals(
+        new byte[] {0x21, 0x43}, Int4Packing.pack(new int[] {1, 2, 3, 4}, QuantType.UINT4));
   }
 
   @Test
   void anOddCountLeavesTheLastHighNibbleZero() {
-    assertArrayEquals(new byte[] {0x21, 0x03}, Int4Packing.pack(new int[] {1, 2, 3}, QuantType.UINT4));
+    assertArrayEquals(
+        new byte[] {0x21, 0x03}, Int4Packing.pack(new int[] {1, 2, 3}, QuantType.UINT4));
     assertArrayEquals(new byte[] {0x0f}, Int4Packing.pack(new int[] {-1}, QuantType.INT4));
     assertEquals(0, Int4Packing.pack(new int[0], QuantType.INT4).length);
   }
@@ -26,7 +28,10 @@ class Int4PackingTest {
     byte[] packed = Int4Packing.pack(new int[] {-1, -8, 7}, QuantType.INT4);
     assertArrayEquals(new byte[] {(byte) 0x8f, 0x07}, packed);
     assertArrayEquals(new int[] {-1, -8, 7}, Int4Packing.unpack(packed, 3, QuantType.INT4));
-    assertArrayEquals(new int[] {15, 8, 7}, Int4Packing.unpack(packed, 3, QuantType.UINT4), "uint4 is not extended");
+    assertArrayEquals(
+        new int[] {15, 8, 7},
+        Int4Packing.unpack(packed, 3, QuantType.UINT4),
+        "uint4 is not extended");
   }
 
   @Test
@@ -43,9 +48,15 @@ class Int4PackingTest {
 
   @Test
   void rejectsValuesOutsideTheType() {
-    assertRejected(() -> Int4Packing.pack(new int[] {0, 8}, QuantType.INT4), "values", "8", "-8..7", "index 1");
+    assertRejected(
+        () -> Int4Packing.pack(new int[] {0, 8}, QuantType.INT4),
+        "values",
+        "8",
+        "-8..7",
+        "index 1");
     assertRejected(() -> Int4Packing.pack(new int[] {-9}, QuantType.INT4), "values", "-9");
-    assertRejected(() -> Int4Packing.pack(new int[] {-1}, QuantType.UINT4), "values", "-1", "0..15");
+    assertRejected(
+        () -> Int4Packing.pack(new int[] {-1}, QuantType.UINT4), "values", "-1", "0..15");
     assertRejected(() -> Int4Packing.pack(new int[] {16}, QuantType.UINT4), "values", "16");
   }
 

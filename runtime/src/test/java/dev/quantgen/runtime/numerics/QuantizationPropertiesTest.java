@@ -9,8 +9,14 @@ import org.junit.jupiter.api.Test;
 
 /** Seeded property tests over quantize / dequantize for every narrow integer type. */
 class QuantizationPropertiesTest {
-  private static final QuantType[] NARROW = {QuantType.INT4, QuantType.UINT4, QuantType.INT8, QuantType.UINT8,
-      QuantType.INT16, QuantType.UINT16};
+  private static final QuantType[] NARROW = {
+    QuantType.INT4,
+    QuantType.UINT4,
+    QuantType.INT8,
+    QuantType.UINT8,
+    QuantType.INT16,
+    QuantType.UINT16
+  };
 
   /** A scale spread over twelve decades, log-uniform. */
   private static float randomScale(Random random) {
@@ -35,8 +41,10 @@ class QuantizationPropertiesTest {
         for (int i = 0; i < x.length; i++) {
           x[i] = (float) (lo + random.nextDouble() * (hi - lo));
         }
-        float[] back = params.dequantize(params.quantize(FloatTensor.of(Shape.of(x.length), x))).toArray();
-        // Slack: the float32 quotient x / s (|x / s| <= R = qmax - qmin) is off by at most R * 2^-24
+        float[] back =
+            params.dequantize(params.quantize(FloatTensor.of(Shape.of(x.length), x))).toArray();
+        // Slack: the float32 quotient x / s (|x / s| <= R = qmax - qmin) is off by at most R *
+        // 2^-24
         // units of s, and the float32 product (q - z) * s by at most (R + 1) * 2^-24 units of s.
         int range = type.max() - type.min();
         double bound = s / 2.0 + (2.0 * range + 1) * s * 0x1p-24;
@@ -61,7 +69,8 @@ class QuantizationPropertiesTest {
       }
       IntTensor q = IntTensor.of(Shape.of(count), type, all);
       for (int trial = 0; trial < 8; trial++) {
-        QuantParams params = QuantParams.perTensor(randomScale(random), randomZeroPoint(random, type), type);
+        QuantParams params =
+            QuantParams.perTensor(randomScale(random), randomZeroPoint(random, type), type);
         assertEquals(q, params.quantize(params.dequantize(q)), params.toString());
       }
     }
@@ -83,10 +92,15 @@ class QuantizationPropertiesTest {
         x[1] = Float.POSITIVE_INFINITY;
         x[2] = -0f;
         Arrays.sort(x);
-        int[] q = QuantParams.perTensor(s, z, type).quantize(FloatTensor.of(Shape.of(x.length), x)).toArray();
+        int[] q =
+            QuantParams.perTensor(s, z, type)
+                .quantize(FloatTensor.of(Shape.of(x.length), x))
+                .toArray();
         for (int i = 1; i < q.length; i++) {
           if (q[i - 1] > q[i]) {
-            fail(type + " s=" + s + " z=" + z + ": " + x[i - 1] + " -> " + q[i - 1] + " but " + x[i] + " -> " + q[i]);
+            fail(
+                type + " s=" + s + " z=" + z + ": " + x[i - 1] + " -> " + q[i - 1] + " but " + x[i]
+                    + " -> " + q[i]);
           }
         }
         assertEquals(type.min(), q[0]);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adam (Kingma and Ba, 2015) with bias correction, as in PyTorch's {@code torch.optim.Adam}:
- * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
- * {@code p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}.
+ * Adam (Kingma and Ba, 2015) with bias correction, as in PyTorch's {@code torch.optim.Adam}: {@code
+ * m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, {@code p -= lr * (m / (1 - b1^t)) /
+ * (sqrt(v / (1 - b2^t)) + eps)}.
  */
 final class Adam implements Optimizer {
   private final float learningRate;
@@ -20,9 +20,20 @@ final class Adam implements Optimizer {
   private float correction2;
 
   Adam(float learningRate, float beta1, float beta2, float eps) {
-    if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
-      throw new IllegalArgumentException("Adam(learningRate=" + learningRate + ", beta1=" + beta1 + ", beta2="
-          + beta2 + ", eps=" + eps + "): expected learningRate > 0, 0 <= beta < 1, eps > 0");
+    if (!(learningRate > 0)
+        || !(beta1 >= 0 && beta1 < 1)
+        || !(beta2 >= 0 && beta2 < 1)
+        || !(eps > 0)) {
+      throw new IllegalArgumentException(
+          "Adam(learningRate="
+              + learningRate
+              + ", beta1="
+              + beta1
+              + ", beta2="
+              + beta2
+              + ", eps="
+              + eps
+              + "): expected learningRate > 0, 0 <= beta < 1, eps > 0");
     }
     this.learningRate = learningRate;
     this.beta1 = beta1;

@@ -6,18 +6,19 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A 2-D convolution, stride 1, zero padding {@code padding} on every side, one group: input
- * {@code [C][H][W]} per sample, weight {@code [M][C][k][k]} (PyTorch {@code nn.Conv2d} layout,
- * one row of {@code C*k*k} per output channel), output {@code [M][outH][outW]}.
+ * A 2-D convolution, stride 1, zero padding {@code padding} on every side, one group: input {@code
+ * [C][H][W]} per sample, weight {@code [M][C][k][k]} (PyTorch {@code nn.Conv2d} layout, one row of
+ * {@code C*k*k} per output channel), output {@code [M][outH][outW]}.
  *
  * <p>Computed through im2col: each sample's input patches become a {@code [C*k*k][outH*outW]}
  * matrix, so the forward pass and the input gradient are row "axpy" loops HotSpot vectorizes, and
  * the patches are kept for the weight gradient. Every sum runs in a fixed order.
  *
- * <p>As in {@link Linear}, a {@link WeightTransform} and a {@link BiasTransform} give the weights and
- * bias the forward pass uses (fake quantization), and outside training an {@link EvaluationKernel},
- * when set, computes each sample's {@code [M][outH][outW]} output from its {@code [C][H][W]} input
- * instead (the integer kernel a quantization-aware layer runs on after training).
+ * <p>As in {@link Linear}, a {@link WeightTransform} and a {@link BiasTransform} give the weights
+ * and bias the forward pass uses (fake quantization), and outside training an {@link
+ * EvaluationKernel}, when set, computes each sample's {@code [M][outH][outW]} output from its
+ * {@code [C][H][W]} input instead (the integer kernel a quantization-aware layer runs on after
+ * training).
  */
 public final class Convolution implements Layer {
   private final String name;
@@ -38,11 +39,24 @@ public final class Convolution implements Layer {
   private final float[] effective;
   private final float[] effectiveBias;
   private final float[] mask;
-  /** The kernel the current evaluation runs on; null in training and without an evaluation kernel. */
+
+  /**
+   * The kernel the current evaluation runs on; null in training and without an evaluation kernel.
+   */
   private DenseLayer evaluation;
 
-  private Convolution(String name, int channels, int height, int width, int filters, int kernel, int padding,
-      float[] weight, float[] bias, WeightTransform transform, BiasTransform biasTransform,
+  private Convolution(
+      String name,
+      int channels,
+      int height,
+      int width,
+      int filters,
+      int kernel,
+      int padding,
+      float[] weight,
+      float[] bias,
+      WeightTransform transform,
+      BiasTransform biasTransform,
       EvaluationKernel evaluationKernel) {
     this.name = name;
     this.channels = channels;
@@ -70,8 +84,15 @@ public final class Convolution implements Layer {
    * @throws IllegalArgumentException for a non-positive size, a negative padding, or a kernel
    *     larger than the padded input
    */
-  public static Convolution heInit(String name, int channels, int height, int width, int filters, int kernel,
-      int padding, Random random) {
+  public static Convolution heInit(
+      String name,
+      int channels,
+      int height,
+      int width,
+      int filters,
+      int kernel,
+      int padding,
+      Random random) {
     check(name, channels, height, width, filters, kernel, padding);
     int patch = channels * kernel * kernel;
     float[] w = new float[filters * patch];
@@ -79,42 +100,110 @@ public final class Convolution implements Layer {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (random.nextGaussian() * std);
     }
-    return new Convolution(name, channels, height, width, filters, kernel, padding, w, new float[filters],
-        WeightTransform.IDENTITY, BiasTransform.IDENTITY, null);
+    return new Convolution(
+        name,
+        channels,
+        height,
+        width,
+        filters,
+        kernel,
+        padding,
+        w,
+        new float[filters],
+        WeightTransform.IDENTITY,
+        BiasTransform.IDENTITY,
+        null);
   }
 
-  private static void check(String name, int channels, int height, int width, int filters, int kernel, int padding) {
+  private static void check(
+      String name, int channels, int height, int width, int filters, int kernel, int padding) {
     if (channels < 1 || height < 1 || width < 1 || filters < 1 || kernel < 1 || padding < 0) {
-      throw new IllegalArgumentException(name + ": channels " + channels + ", height " + height + ", width " + width
-          + ", filters " + filters + ", kernel " + kernel + ", padding " + padding
-          + ": expected sizes >= 1 and padding >= 0");
+      throw new IllegalArgumentException(
+          name
+              + ": channels "
+              + channels
+              + ", height "
+              + height
+              + ", width "
+              + width
+              + ", filters "
+              + filters
+              + ", kernel "
+              + kernel
+              + ", padding "
+              + padding
+              + ": expected sizes >= 1 and padding >= 0");
     }
     if (kernel > height + 2 * padding || kernel > width + 2 * padding) {
-      throw new IllegalArgumentException(name + ": kernel " + kernel + " is larger than the padded input "
-          + (height + 2 * padding) + " x " + (width + 2 * padding));
+      throw new IllegalArgumentException(
+          name
+              + ": kernel "
+              + kernel
+              + " is larger than the padded input "
+              + (height + 2 * padding)
+              + " x "
+              + (width + 2 * padding));
     }
   }
 
-  /** A layer sharing nothing with this one: copied parameters, {@code newTransform} in the forward pass. */
+  /**
+   * A layer sharing nothing with this one: copied parameters, {@code newTransform} in the forward
+   * pass.
+   */
   public Convolution withTransform(WeightTransform newTransform) {
-    return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
-        newTransform, biasTransform, evaluationKernel);
+    return new Convolution(
+        name,
+        channels,
+        height,
+        width,
+        filters,
+        kernel,
+        padding,
+        weight.clone(),
+        bias.clone(),
+        newTransform,
+        biasTransform,
+        evaluationKernel);
   }
 
-  /** A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias. */
+  /**
+   * A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias.
+   */
   public Convolution withBiasTransform(BiasTransform newTransform) {
-    return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
-        transform, newTransform, evaluationKernel);
+    return new Convolution(
+        name,
+        channels,
+        height,
+        width,
+        filters,
+        kernel,
+        padding,
+        weight.clone(),
+        bias.clone(),
+        transform,
+        newTransform,
+        evaluationKernel);
   }
 
   /**
    * A layer sharing nothing with this one: copied parameters, {@code newKernel} for evaluation
-   * passes. The kernel's {@link DenseLayer} maps one sample's {@code C*H*W} inputs to its
-   * {@code M*outH*outW} outputs; it receives the weights as {@code [M][C*k*k]}.
+   * passes. The kernel's {@link DenseLayer} maps one sample's {@code C*H*W} inputs to its {@code
+   * M*outH*outW} outputs; it receives the weights as {@code [M][C*k*k]}.
    */
   public Convolution withEvaluationKernel(EvaluationKernel newKernel) {
-    return new Convolution(name, channels, height, width, filters, kernel, padding, weight.clone(), bias.clone(),
-        transform, biasTransform, newKernel);
+    return new Convolution(
+        name,
+        channels,
+        height,
+        width,
+        filters,
+        kernel,
+        padding,
+        weight.clone(),
+        bias.clone(),
+        transform,
+        biasTransform,
+        newKernel);
   }
 
   public String name() {
@@ -190,8 +279,11 @@ public final class Convolution implements Layer {
   public void beginStep(boolean training) {
     transform.apply(weight, filters, patch, effective, mask, training);
     biasTransform.apply(weight, filters, patch, bias, effectiveBias);
-    evaluation = training || evaluationKernel == null ? null
-        : evaluationKernel.prepare(name, inputSize(), outputSize(), weight.clone(), bias.clone());
+    evaluation =
+        training || evaluationKernel == null
+            ? null
+            : evaluationKernel.prepare(
+                name, inputSize(), outputSize(), weight.clone(), bias.clone());
   }
 
   @Override
@@ -307,8 +399,10 @@ public final class Convolution implements Layer {
               int iy = oy + ky - padding;
               for (int ox = 0; ox < outW; ox++) {
                 int ix = ox + kx - padding;
-                out[dst + oy * outW + ox] = iy >= 0 && iy < height && ix >= 0 && ix < width
-                    ? x[xOff + (c * height + iy) * width + ix] : 0f;
+                out[dst + oy * outW + ox] =
+                    iy >= 0 && iy < height && ix >= 0 && ix < width
+                        ? x[xOff + (c * height + iy) * width + ix]
+                        : 0f;
               }
             }
           }

@@ -7,7 +7,12 @@ package dev.quantgen.training.network;
 public record EpochResult(int epoch, double meanLoss, double trainAccuracy, double seconds) {
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, train accuracy %.4f, %.1f s",
-        epoch, meanLoss, trainAccuracy, seconds);
+    return String.format(
+        java.util.Locale.ROOT,
+        "epoch %d: loss %.4f, train accuracy %.4f, %.1f s",
+        epoch,
+        meanLoss,
+        trainAccuracy,
+        seconds);
   }
 }

@@ -15,7 +15,8 @@ public final class Evaluation {
    */
   public static double accuracy(Mlp model, Dataset data, int threads) {
     if (data.inputSize() != model.inputSize()) {
-      throw new IllegalArgumentException("data with " + data.inputSize() + " inputs: expected " + model.inputSize());
+      throw new IllegalArgumentException(
+          "data with " + data.inputSize() + " inputs: expected " + model.inputSize());
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads is " + threads + ": expected >= 1");
@@ -38,12 +39,17 @@ public final class Evaluation {
     AtomicIntegerArray correct = new AtomicIntegerArray(chunks);
     try (ShardRunner runner = new ShardRunner(used)) {
       // Task t walks chunks t, t + used, ...: one ShardPass per task, never shared between threads.
-      runner.run(used, t -> {
-        for (int c = t; c < chunks; c += used) {
-          int from = c * CHUNK;
-          correct.set(c, passes[t].countCorrect(model, weightsT, data, from, Math.min(from + CHUNK, data.size())));
-        }
-      });
+      runner.run(
+          used,
+          t -> {
+            for (int c = t; c < chunks; c += used) {
+              int from = c * CHUNK;
+              correct.set(
+                  c,
+                  passes[t].countCorrect(
+                      model, weightsT, data, from, Math.min(from + CHUNK, data.size())));
+            }
+          });
     }
     long total = 0;
     for (int c = 0; c < chunks; c++) {

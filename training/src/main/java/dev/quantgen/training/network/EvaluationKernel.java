@@ -3,10 +3,10 @@ package dev.quantgen.training.network;
 import dev.quantgen.runtime.layer.DenseLayer;
 
 /**
- * The forward pass a {@link Linear} or {@link Convolution} runs outside training instead of its float one, such as the
- * integer kernel a quantization-aware layer runs on after training: evaluating the fake-quant
- * network then predicts exactly what the integer model predicts. Training keeps the float pass,
- * whose gradients the straight-through estimator defines.
+ * The forward pass a {@link Linear} or {@link Convolution} runs outside training instead of its
+ * float one, such as the integer kernel a quantization-aware layer runs on after training:
+ * evaluating the fake-quant network then predicts exactly what the integer model predicts. Training
+ * keeps the float pass, whose gradients the straight-through estimator defines.
  */
 @FunctionalInterface
 public interface EvaluationKernel {

@@ -22,7 +22,10 @@ public interface Layer {
   /** The live parameter arrays (updated in place), e.g. weight then bias; empty for none. */
   List<float[]> parameters();
 
-  /** Derives what the passes share from the current parameters; {@code training} is false for evaluation. */
+  /**
+   * Derives what the passes share from the current parameters; {@code training} is false for
+   * evaluation.
+   */
   default void beginStep(boolean training) {}
 
   /** A pass with buffers for up to {@code maxRows} samples, owned by one thread at a time. */

@@ -24,11 +24,21 @@ public final class Linear implements Layer {
   private final float[] effectiveBias;
   private final float[] effectiveT;
   private final float[] mask;
-  /** The kernel the current evaluation runs on; null in training and without an evaluation kernel. */
+
+  /**
+   * The kernel the current evaluation runs on; null in training and without an evaluation kernel.
+   */
   private DenseLayer evaluation;
 
-  private Linear(String name, int in, int out, float[] weight, float[] bias, WeightTransform transform,
-      BiasTransform biasTransform, EvaluationKernel evaluationKernel) {
+  private Linear(
+      String name,
+      int in,
+      int out,
+      float[] weight,
+      float[] bias,
+      WeightTransform transform,
+      BiasTransform biasTransform,
+      EvaluationKernel evaluationKernel) {
     this.name = name;
     this.in = in;
     this.out = out;
@@ -51,7 +61,8 @@ public final class Linear implements Layer {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (random.nextGaussian() * std);
     }
-    return new Linear(name, in, out, w, new float[out], WeightTransform.IDENTITY, BiasTransform.IDENTITY, null);
+    return new Linear(
+        name, in, out, w, new float[out], WeightTransform.IDENTITY, BiasTransform.IDENTITY, null);
   }
 
   /**
@@ -62,35 +73,62 @@ public final class Linear implements Layer {
   public static Linear of(String name, int in, int out, float[] weight, float[] bias) {
     checkSizes(name, in, out);
     if (weight.length != in * out) {
-      throw new IllegalArgumentException(name + ".weight: length " + weight.length + ", expected out x in = "
-          + out + " x " + in + " = " + in * out);
+      throw new IllegalArgumentException(
+          name
+              + ".weight: length "
+              + weight.length
+              + ", expected out x in = "
+              + out
+              + " x "
+              + in
+              + " = "
+              + in * out);
     }
     if (bias.length != out) {
-      throw new IllegalArgumentException(name + ".bias: length " + bias.length + ", expected " + out);
+      throw new IllegalArgumentException(
+          name + ".bias: length " + bias.length + ", expected " + out);
     }
-    return new Linear(name, in, out, weight.clone(), bias.clone(), WeightTransform.IDENTITY, BiasTransform.IDENTITY,
+    return new Linear(
+        name,
+        in,
+        out,
+        weight.clone(),
+        bias.clone(),
+        WeightTransform.IDENTITY,
+        BiasTransform.IDENTITY,
         null);
   }
 
   private static void checkSizes(String name, int in, int out) {
     if (in < 1 || out < 1) {
-      throw new IllegalArgumentException(name + ": in = " + in + ", out = " + out + ", expected both >= 1");
+      throw new IllegalArgumentException(
+          name + ": in = " + in + ", out = " + out + ", expected both >= 1");
     }
   }
 
-  /** A layer sharing nothing with this one: copied parameters, and {@code newTransform} in the forward pass. */
+  /**
+   * A layer sharing nothing with this one: copied parameters, and {@code newTransform} in the
+   * forward pass.
+   */
   public Linear withTransform(WeightTransform newTransform) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), newTransform, biasTransform, evaluationKernel);
+    return new Linear(
+        name, in, out, weight.clone(), bias.clone(), newTransform, biasTransform, evaluationKernel);
   }
 
-  /** A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias. */
+  /**
+   * A layer sharing nothing with this one: copied parameters, {@code newTransform} for the bias.
+   */
   public Linear withBiasTransform(BiasTransform newTransform) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, newTransform, evaluationKernel);
+    return new Linear(
+        name, in, out, weight.clone(), bias.clone(), transform, newTransform, evaluationKernel);
   }
 
-  /** A layer sharing nothing with this one: copied parameters, {@code kernel} for evaluation passes. */
+  /**
+   * A layer sharing nothing with this one: copied parameters, {@code kernel} for evaluation passes.
+   */
   public Linear withEvaluationKernel(EvaluationKernel kernel) {
-    return new Linear(name, in, out, weight.clone(), bias.clone(), transform, biasTransform, kernel);
+    return new Linear(
+        name, in, out, weight.clone(), bias.clone(), transform, biasTransform, kernel);
   }
 
   public String name() {
@@ -135,8 +173,10 @@ public final class Linear implements Layer {
     transform.apply(weight, out, in, effective, mask, training);
     TrainingLoops.transpose(effective, out, in, effectiveT);
     biasTransform.apply(weight, out, in, bias, effectiveBias);
-    evaluation = training || evaluationKernel == null ? null
-        : evaluationKernel.prepare(name, in, out, weight.clone(), bias.clone());
+    evaluation =
+        training || evaluationKernel == null
+            ? null
+            : evaluationKernel.prepare(name, in, out, weight.clone(), bias.clone());
   }
 
   @Override

@@ -8,12 +8,13 @@ final class Losses {
   private Losses() {}
 
   /**
-   * Writes {@code softmax(logits[off..off+n))} into {@code probabilities} and returns
-   * {@code -log p[label]}. The max logit is subtracted first so {@code exp} cannot overflow, and
-   * the loss is taken as {@code log(sum exp(z - max)) - (z[label] - max)} rather than {@code -log p},
-   * which would lose precision (or be infinite) for a tiny {@code p}.
+   * Writes {@code softmax(logits[off..off+n))} into {@code probabilities} and returns {@code -log
+   * p[label]}. The max logit is subtracted first so {@code exp} cannot overflow, and the loss is
+   * taken as {@code log(sum exp(z - max)) - (z[label] - max)} rather than {@code -log p}, which
+   * would lose precision (or be infinite) for a tiny {@code p}.
    */
-  static double softmaxCrossEntropy(float[] logits, int off, int n, int label, float[] probabilities) {
+  static double softmaxCrossEntropy(
+      float[] logits, int off, int n, int label, float[] probabilities) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       max = Math.max(max, logits[off + i]);

@@ -17,8 +17,16 @@ public final class MaxPooling implements Layer {
 
   public MaxPooling(int channels, int height, int width, int size) {
     if (channels < 1 || size < 1 || height < size || width < size) {
-      throw new IllegalArgumentException("MaxPooling(channels " + channels + ", height " + height + ", width " + width
-          + ", size " + size + "): expected channels, size >= 1 and a window that fits the input");
+      throw new IllegalArgumentException(
+          "MaxPooling(channels "
+              + channels
+              + ", height "
+              + height
+              + ", width "
+              + width
+              + ", size "
+              + size
+              + "): expected channels, size >= 1 and a window that fits the input");
     }
     this.channels = channels;
     this.height = height;

@@ -54,7 +54,8 @@ public final class Mlp {
   }
 
   /**
-   * A model from given parameters, copied: {@code weights[l]} is {@code [sizes[l+1]][sizes[l]]} row-major.
+   * A model from given parameters, copied: {@code weights[l]} is {@code [sizes[l+1]][sizes[l]]}
+   * row-major.
    *
    * @throws IllegalArgumentException naming the layer and the expected and found lengths
    */
@@ -62,18 +63,35 @@ public final class Mlp {
     checkSizes(sizes);
     int layers = sizes.length - 1;
     if (weights.length != layers || biases.length != layers) {
-      throw new IllegalArgumentException("weights/biases: " + weights.length + "/" + biases.length
-          + " layers, expected " + layers + " for sizes " + Arrays.toString(sizes));
+      throw new IllegalArgumentException(
+          "weights/biases: "
+              + weights.length
+              + "/"
+              + biases.length
+              + " layers, expected "
+              + layers
+              + " for sizes "
+              + Arrays.toString(sizes));
     }
     float[][] w = new float[layers][];
     float[][] b = new float[layers][];
     for (int l = 0; l < layers; l++) {
       if (weights[l].length != sizes[l + 1] * sizes[l]) {
-        throw new IllegalArgumentException("weights[" + l + "] length " + weights[l].length + ": expected "
-            + sizes[l + 1] + " x " + sizes[l] + " = " + sizes[l + 1] * sizes[l]);
+        throw new IllegalArgumentException(
+            "weights["
+                + l
+                + "] length "
+                + weights[l].length
+                + ": expected "
+                + sizes[l + 1]
+                + " x "
+                + sizes[l]
+                + " = "
+                + sizes[l + 1] * sizes[l]);
       }
       if (biases[l].length != sizes[l + 1]) {
-        throw new IllegalArgumentException("biases[" + l + "] length " + biases[l].length + ": expected " + sizes[l + 1]);
+        throw new IllegalArgumentException(
+            "biases[" + l + "] length " + biases[l].length + ": expected " + sizes[l + 1]);
       }
       w[l] = weights[l].clone();
       b[l] = biases[l].clone();
@@ -83,7 +101,8 @@ public final class Mlp {
 
   private static void checkSizes(int[] sizes) {
     if (sizes.length < 2) {
-      throw new IllegalArgumentException("sizes " + Arrays.toString(sizes) + ": expected at least input and output");
+      throw new IllegalArgumentException(
+          "sizes " + Arrays.toString(sizes) + ": expected at least input and output");
     }
     for (int i = 0; i < sizes.length; i++) {
       if (sizes[i] <= 0) {
@@ -121,7 +140,8 @@ public final class Mlp {
 
   private int checkLayer(int l) {
     if (l < 0 || l >= weights.length) {
-      throw new IllegalArgumentException("layer " + l + " is out of range: expected 0.." + (weights.length - 1));
+      throw new IllegalArgumentException(
+          "layer " + l + " is out of range: expected 0.." + (weights.length - 1));
     }
     return l;
   }
@@ -132,13 +152,14 @@ public final class Mlp {
   }
 
   /**
-   * The parameters as named tensors in PyTorch naming: {@code fc1.weight [out, in]},
-   * {@code fc1.bias [out]}, {@code fc2.weight}, ... in layer order.
+   * The parameters as named tensors in PyTorch naming: {@code fc1.weight [out, in]}, {@code
+   * fc1.bias [out]}, {@code fc2.weight}, ... in layer order.
    */
   public Map<String, FloatTensor> namedTensors() {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
     for (int l = 0; l < weights.length; l++) {
-      out.put("fc" + (l + 1) + ".weight", FloatTensor.of(Shape.of(sizes[l + 1], sizes[l]), weights[l]));
+      out.put(
+          "fc" + (l + 1) + ".weight", FloatTensor.of(Shape.of(sizes[l + 1], sizes[l]), weights[l]));
       out.put("fc" + (l + 1) + ".bias", FloatTensor.of(Shape.of(sizes[l + 1]), biases[l]));
     }
     return out;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A feed-forward chain of {@link Layer}s ending in logits, trained by a {@link NetworkTrainer}.
- * Its layers are mutable (their parameters are trained in place); the list is fixed.
+ * A feed-forward chain of {@link Layer}s ending in logits, trained by a {@link NetworkTrainer}. Its
+ * layers are mutable (their parameters are trained in place); the list is fixed.
  */
 public final class Network {
   private static final int CHUNK = 128;
@@ -27,9 +27,18 @@ public final class Network {
     }
     for (int k = 1; k < copy.size(); k++) {
       if (copy.get(k).inputSize() != copy.get(k - 1).outputSize()) {
-        throw new IllegalArgumentException("layers[" + k + "] (" + copy.get(k).getClass().getSimpleName()
-            + "): input size " + copy.get(k).inputSize() + ", expected " + copy.get(k - 1).outputSize()
-            + " (the output of layers[" + (k - 1) + "])");
+        throw new IllegalArgumentException(
+            "layers["
+                + k
+                + "] ("
+                + copy.get(k).getClass().getSimpleName()
+                + "): input size "
+                + copy.get(k).inputSize()
+                + ", expected "
+                + copy.get(k - 1).outputSize()
+                + " (the output of layers["
+                + (k - 1)
+                + "])");
       }
     }
     return new Network(copy);
@@ -49,11 +58,13 @@ public final class Network {
 
   /**
    * The predicted class (largest logit, first on a tie) of every sample of {@code data} in
-   * evaluation mode, on up to {@code threads} threads; the result does not depend on the thread count.
+   * evaluation mode, on up to {@code threads} threads; the result does not depend on the thread
+   * count.
    */
   public int[] predict(Dataset data, int threads) {
     if (data.inputSize() != inputSize()) {
-      throw new IllegalArgumentException("data with " + data.inputSize() + " inputs: expected " + inputSize());
+      throw new IllegalArgumentException(
+          "data with " + data.inputSize() + " inputs: expected " + inputSize());
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads is " + threads + ": expected >= 1");
@@ -65,22 +76,24 @@ public final class Network {
     int used = Math.max(1, Math.min(threads, chunks));
     int[] predictions = new int[data.size()];
     try (ShardRunner runner = new ShardRunner(used)) {
-      runner.run(used, t -> {
-        List<LayerPass> passes = newPasses(CHUNK);
-        float[] x = new float[CHUNK * inputSize()];
-        int classes = outputSize();
-        for (int c = t; c < chunks; c += used) {
-          int from = c * CHUNK;
-          int rows = Math.min(CHUNK, data.size() - from);
-          for (int r = 0; r < rows; r++) {
-            data.copyInput(from + r, x, r * inputSize());
-          }
-          float[] logits = forward(passes, x, rows, false);
-          for (int r = 0; r < rows; r++) {
-            predictions[from + r] = TrainingLoops.argmax(logits, r * classes, classes);
-          }
-        }
-      });
+      runner.run(
+          used,
+          t -> {
+            List<LayerPass> passes = newPasses(CHUNK);
+            float[] x = new float[CHUNK * inputSize()];
+            int classes = outputSize();
+            for (int c = t; c < chunks; c += used) {
+              int from = c * CHUNK;
+              int rows = Math.min(CHUNK, data.size() - from);
+              for (int r = 0; r < rows; r++) {
+                data.copyInput(from + r, x, r * inputSize());
+              }
+              float[] logits = forward(passes, x, rows, false);
+              for (int r = 0; r < rows; r++) {
+                predictions[from + r] = TrainingLoops.argmax(logits, r * classes, classes);
+              }
+            }
+          });
     }
     return predictions;
   }
@@ -91,8 +104,15 @@ public final class Network {
    */
   public float[] outputs(float[] x, int rows) {
     if (rows < 1 || x.length != rows * inputSize()) {
-      throw new IllegalArgumentException("x has " + x.length + " values for " + rows + " rows: expected rows >= 1 and "
-          + rows + " x " + inputSize());
+      throw new IllegalArgumentException(
+          "x has "
+              + x.length
+              + " values for "
+              + rows
+              + " rows: expected rows >= 1 and "
+              + rows
+              + " x "
+              + inputSize());
     }
     for (Layer layer : layers) {
       layer.beginStep(false);

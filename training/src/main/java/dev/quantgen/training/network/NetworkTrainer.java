@@ -7,8 +7,8 @@ import java.util.Random;
 
 /**
  * Trains a {@link Network} with minibatch softmax cross-entropy, reproducibly: as {@link Trainer},
- * each minibatch is cut into fixed contiguous shards whose gradients are added in shard order, so
- * a seed gives the same bits whatever the thread count and timing.
+ * each minibatch is cut into fixed contiguous shards whose gradients are added in shard order, so a
+ * seed gives the same bits whatever the thread count and timing.
  */
 public final class NetworkTrainer {
   private final TrainingConfig config;
@@ -26,8 +26,16 @@ public final class NetworkTrainer {
    */
   public List<EpochResult> train(Network network, Dataset data, TrainingListener listener) {
     if (data.inputSize() != network.inputSize() || data.numClasses() != network.outputSize()) {
-      throw new IllegalArgumentException("data with " + data.inputSize() + " inputs and " + data.numClasses()
-          + " classes: expected " + network.inputSize() + " inputs and " + network.outputSize() + " classes");
+      throw new IllegalArgumentException(
+          "data with "
+              + data.inputSize()
+              + " inputs and "
+              + data.numClasses()
+              + " classes: expected "
+              + network.inputSize()
+              + " inputs and "
+              + network.outputSize()
+              + " classes");
     }
     if (data.size() == 0) {
       throw new IllegalArgumentException("data is empty: expected at least one sample");
@@ -70,8 +78,15 @@ public final class NetworkTrainer {
             layer.beginStep(true);
           }
           int shardCount = Math.min(shards, n);
-          runner.run(shardCount, s -> shardState[s].run(data, order, from + (int) ((long) s * n / shardCount),
-              from + (int) ((long) (s + 1) * n / shardCount), n));
+          runner.run(
+              shardCount,
+              s ->
+                  shardState[s].run(
+                      data,
+                      order,
+                      from + (int) ((long) s * n / shardCount),
+                      from + (int) ((long) (s + 1) * n / shardCount),
+                      n));
           for (int s = 0; s < shardCount; s++) {
             lossSum += shardState[s].lossSum;
             correct += shardState[s].correct;
@@ -91,8 +106,12 @@ public final class NetworkTrainer {
           }
           listener.onProgress(epoch, b + 1, batches);
         }
-        EpochResult result = new EpochResult(epoch, lossSum / data.size(), (double) correct / data.size(),
-            (System.nanoTime() - start) / 1e9);
+        EpochResult result =
+            new EpochResult(
+                epoch,
+                lossSum / data.size(),
+                (double) correct / data.size(),
+                (System.nanoTime() - start) / 1e9);
         results.add(result);
         listener.onEpoch(result);
       }
@@ -154,7 +173,10 @@ public final class NetworkTrainer {
       probabilities = new float[classes];
     }
 
-    /** Forward and backward of samples {@code order[from..to)}; gradients are of the mean loss over {@code batchSize}. */
+    /**
+     * Forward and backward of samples {@code order[from..to)}; gradients are of the mean loss over
+     * {@code batchSize}.
+     */
     void run(Dataset data, int[] order, int from, int to, int batchSize) {
       int rows = to - from;
       for (int r = 0; r < rows; r++) {

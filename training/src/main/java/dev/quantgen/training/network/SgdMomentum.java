@@ -3,7 +3,10 @@ package dev.quantgen.training.network;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SGD with momentum as in PyTorch's {@code torch.optim.SGD}: {@code v = mu v + g}, {@code p -= lr v}. */
+/**
+ * SGD with momentum as in PyTorch's {@code torch.optim.SGD}: {@code v = mu v + g}, {@code p -= lr
+ * v}.
+ */
 final class SgdMomentum implements Optimizer {
   private final float learningRate;
   private final float momentum;
@@ -12,8 +15,12 @@ final class SgdMomentum implements Optimizer {
 
   SgdMomentum(float learningRate, float momentum) {
     if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException("SGD(learningRate=" + learningRate + ", momentum=" + momentum
-          + "): expected learningRate > 0 and 0 <= momentum < 1");
+      throw new IllegalArgumentException(
+          "SGD(learningRate="
+              + learningRate
+              + ", momentum="
+              + momentum
+              + "): expected learningRate > 0 and 0 <= momentum < 1");
     }
     this.learningRate = learningRate;
     this.momentum = momentum;

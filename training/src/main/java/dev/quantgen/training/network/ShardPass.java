@@ -9,7 +9,8 @@ import dev.quantgen.quantize.data.Dataset;
  */
 final class ShardPass {
   private final int[] sizes;
-  private final float[][] activations; // [0] = the inputs, [l] = output of layer l (logits for the last)
+  private final float[][]
+      activations; // [0] = the inputs, [l] = output of layer l (logits for the last)
   private final float[][] deltas; // gradient of the loss with respect to layer l's pre-activation
   final float[][] weightGrads;
   final float[][] biasGrads;
@@ -38,11 +39,13 @@ final class ShardPass {
   /**
    * Loads samples {@code batch[from..to)} of {@code data}, runs forward and backward, and leaves in
    * {@link #weightGrads}/{@link #biasGrads} this shard's part of the gradient of the MEAN loss over
-   * a minibatch of {@code batchSize} samples (so the shards' parts add up to the minibatch gradient).
+   * a minibatch of {@code batchSize} samples (so the shards' parts add up to the minibatch
+   * gradient).
    *
    * @param weightsT the transposed weights {@code [in][out]}, shared read-only by all shards
    */
-  void run(Mlp model, float[][] weightsT, Dataset data, int[] batch, int from, int to, int batchSize) {
+  void run(
+      Mlp model, float[][] weightsT, Dataset data, int[] batch, int from, int to, int batchSize) {
     int rows = to - from;
     for (int r = 0; r < rows; r++) {
       data.copyInput(batch[from + r], activations[0], r * sizes[0]);
@@ -54,7 +57,8 @@ final class ShardPass {
     float[] logits = activations[layers];
     float[] delta = deltas[layers - 1];
     int classes = sizes[layers];
-    float invBatch = 1f / batchSize; // the mean's 1/N (training arithmetic, not a quantization step)
+    float invBatch =
+        1f / batchSize; // the mean's 1/N (training arithmetic, not a quantization step)
     for (int r = 0; r < rows; r++) {
       int label = data.label(batch[from + r]);
       int off = r * classes;
@@ -69,25 +73,46 @@ final class ShardPass {
     for (int l = layers - 1; l >= 0; l--) {
       java.util.Arrays.fill(weightGrads[l], 0f);
       java.util.Arrays.fill(biasGrads[l], 0f);
-      TrainingLoops.weightGradient(deltas[l], activations[l], rows, sizes[l], sizes[l + 1], weightGrads[l], biasGrads[l]);
+      TrainingLoops.weightGradient(
+          deltas[l], activations[l], rows, sizes[l], sizes[l + 1], weightGrads[l], biasGrads[l]);
       if (l > 0) { // the input layer needs no gradient with respect to the data
-        TrainingLoops.inputGradient(deltas[l], model.weights[l], activations[l], rows, sizes[l], sizes[l + 1], deltas[l - 1]);
+        TrainingLoops.inputGradient(
+            deltas[l],
+            model.weights[l],
+            activations[l],
+            rows,
+            sizes[l],
+            sizes[l + 1],
+            deltas[l - 1]);
       }
     }
   }
 
-  /** The forward pass of the first {@code rows} loaded samples; logits end up in the last activation buffer. */
+  /**
+   * The forward pass of the first {@code rows} loaded samples; logits end up in the last activation
+   * buffer.
+   */
   void forward(Mlp model, float[][] weightsT, int rows) {
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
-      TrainingLoops.forward(activations[l], rows, sizes[l], weightsT[l], model.biases[l], sizes[l + 1], activations[l + 1]);
+      TrainingLoops.forward(
+          activations[l],
+          rows,
+          sizes[l],
+          weightsT[l],
+          model.biases[l],
+          sizes[l + 1],
+          activations[l + 1]);
       if (l < layers - 1) {
         TrainingLoops.relu(activations[l + 1], 0, rows * sizes[l + 1]);
       }
     }
   }
 
-  /** Loads samples {@code [from, to)} of {@code data} in order, runs forward and counts correct predictions. */
+  /**
+   * Loads samples {@code [from, to)} of {@code data} in order, runs forward and counts correct
+   * predictions.
+   */
   int countCorrect(Mlp model, float[][] weightsT, Dataset data, int from, int to) {
     int rows = to - from;
     for (int r = 0; r < rows; r++) {

@@ -19,14 +19,22 @@ final class ShardRunner implements AutoCloseable {
 
   ShardRunner(int threads) {
     this.threads = threads;
-    this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread t = new Thread(r, "quantgen-train-worker");
-      t.setDaemon(true); // never keeps a JVM alive if a caller forgets close()
-      return t;
-    }) : null;
+    this.pool =
+        threads > 1
+            ? Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "quantgen-train-worker");
+                  t.setDaemon(true); // never keeps a JVM alive if a caller forgets close()
+                  return t;
+                })
+            : null;
   }
 
-  /** Runs {@code task(0) .. task(count - 1)} and returns when all are done; rethrows the first failure. */
+  /**
+   * Runs {@code task(0) .. task(count - 1)} and returns when all are done; rethrows the first
+   * failure.
+   */
   void run(int count, IntConsumer task) {
     int used = Math.min(threads, count);
     List<Future<?>> futures = new ArrayList<>(used);

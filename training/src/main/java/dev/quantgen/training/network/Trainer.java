@@ -30,8 +30,16 @@ public final class Trainer {
   public List<EpochResult> train(Mlp model, Dataset data, TrainingListener listener) {
     int[] sizes = model.sizes();
     if (data.inputSize() != model.inputSize() || data.numClasses() != model.outputSize()) {
-      throw new IllegalArgumentException("data with " + data.inputSize() + " inputs and " + data.numClasses()
-          + " classes: expected " + model.inputSize() + " inputs and " + model.outputSize() + " classes for the model");
+      throw new IllegalArgumentException(
+          "data with "
+              + data.inputSize()
+              + " inputs and "
+              + data.numClasses()
+              + " classes: expected "
+              + model.inputSize()
+              + " inputs and "
+              + model.outputSize()
+              + " classes for the model");
     }
     if (data.size() == 0) {
       throw new IllegalArgumentException("data is empty: expected at least one sample");
@@ -70,8 +78,17 @@ public final class Trainer {
             TrainingLoops.transpose(model.weights[l], sizes[l + 1], sizes[l], weightsT[l]);
           }
           int shardCount = Math.min(shards, n);
-          runner.run(shardCount, s -> passes[s].run(model, weightsT, data, order,
-              from + shardStart(s, n, shardCount), from + shardStart(s + 1, n, shardCount), n));
+          runner.run(
+              shardCount,
+              s ->
+                  passes[s].run(
+                      model,
+                      weightsT,
+                      data,
+                      order,
+                      from + shardStart(s, n, shardCount),
+                      from + shardStart(s + 1, n, shardCount),
+                      n));
           for (int s = 0; s < shardCount; s++) {
             lossSum += passes[s].lossSum;
             correct += passes[s].correct;
@@ -85,8 +102,12 @@ public final class Trainer {
           }
           listener.onProgress(epoch, b + 1, batches);
         }
-        EpochResult result = new EpochResult(epoch, lossSum / data.size(), (double) correct / data.size(),
-            (System.nanoTime() - start) / 1e9);
+        EpochResult result =
+            new EpochResult(
+                epoch,
+                lossSum / data.size(),
+                (double) correct / data.size(),
+                (System.nanoTime() - start) / 1e9);
         results.add(result);
         listener.onEpoch(result);
       }
@@ -94,13 +115,17 @@ public final class Trainer {
     return results;
   }
 
-  /** The first row of shard {@code s} when {@code n} rows are cut into {@code shards} near-equal parts. */
+  /**
+   * The first row of shard {@code s} when {@code n} rows are cut into {@code shards} near-equal
+   * parts.
+   */
   private static int shardStart(int s, int n, int shards) {
     return (int) ((long) s * n / shards);
   }
 
   /** Adds the shards' gradients in shard order: the fixed order that makes a run reproducible. */
-  private static void sumGradients(ShardPass[] passes, int count, float[][] weightGrad, float[][] biasGrad) {
+  private static void sumGradients(
+      ShardPass[] passes, int count, float[][] weightGrad, float[][] biasGrad) {
     for (int l = 0; l < weightGrad.length; l++) {
       System.arraycopy(passes[0].weightGrads[l], 0, weightGrad[l], 0, weightGrad[l].length);
       System.arraycopy(passes[0].biasGrads[l], 0, biasGrad[l], 0, biasGrad[l].length);

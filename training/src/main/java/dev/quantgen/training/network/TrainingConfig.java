@@ -16,7 +16,8 @@ public final class TrainingConfig {
   private final int threads;
   private final boolean cosineDecay;
 
-  private TrainingConfig(int epochs, int batchSize, long seed, int shards, int threads, boolean cosineDecay) {
+  private TrainingConfig(
+      int epochs, int batchSize, long seed, int shards, int threads, boolean cosineDecay) {
     check("epochs", epochs, 0);
     check("batchSize", batchSize, 1);
     check("shards", shards, 1);
@@ -94,7 +95,17 @@ public final class TrainingConfig {
 
   @Override
   public String toString() {
-    return "epochs=" + epochs + ", batchSize=" + batchSize + ", seed=" + seed + ", shards=" + shards
-        + ", threads=" + threads + ", cosineDecay=" + cosineDecay;
+    return "epochs="
+        + epochs
+        + ", batchSize="
+        + batchSize
+        + ", seed="
+        + seed
+        + ", shards="
+        + shards
+        + ", threads="
+        + threads
+        + ", cosineDecay="
+        + cosineDecay;
   }
 }

@@ -5,7 +5,8 @@ package dev.quantgen.training.network;
  * rows, which HotSpot's C2 auto-vectorizes (a float dot-product reduction it does not, because
  * reordering float additions would change the result). Zero multipliers are skipped: after a ReLU
  * and on image inputs most of them are zero, and skipping an exact {@code 0 * x} changes no result
- * (apart from propagating an infinity or NaN of {@code x}, which training would not survive anyway).
+ * (apart from propagating an infinity or NaN of {@code x}, which training would not survive
+ * anyway).
  */
 final class TrainingLoops {
   private TrainingLoops() {}
@@ -40,7 +41,10 @@ final class TrainingLoops {
     }
   }
 
-  /** Writes {@code w}'s transpose: {@code w} is {@code [out][in]}, {@code wT} becomes {@code [in][out]}. */
+  /**
+   * Writes {@code w}'s transpose: {@code w} is {@code [out][in]}, {@code wT} becomes {@code
+   * [in][out]}.
+   */
   static void transpose(float[] w, int out, int in, float[] wT) {
     for (int o = 0; o < out; o++) {
       int wOff = o * in;
@@ -54,7 +58,8 @@ final class TrainingLoops {
    * Adds this shard's weight and bias gradient: {@code gw[o][:] += sum_r delta[r][o] * a[r][:]} and
    * {@code gb[o] += sum_r delta[r][o]}, rows in order, so the sum is the same on every run.
    */
-  static void weightGradient(float[] delta, float[] a, int rows, int in, int out, float[] gw, float[] gb) {
+  static void weightGradient(
+      float[] delta, float[] a, int rows, int in, int out, float[] gw, float[] gb) {
     for (int o = 0; o < out; o++) {
       int gOff = o * in;
       float bSum = 0;
@@ -73,11 +78,12 @@ final class TrainingLoops {
   }
 
   /**
-   * The gradient with respect to the layer input, masked by the previous ReLU:
-   * {@code dA[r][:] = sum_o delta[r][o] * w[o][:]}, then zero where the previous activation {@code a}
-   * was not positive ({@code relu'(z) = 1[z > 0]}, and {@code a = relu(z)} keeps that sign).
+   * The gradient with respect to the layer input, masked by the previous ReLU: {@code dA[r][:] =
+   * sum_o delta[r][o] * w[o][:]}, then zero where the previous activation {@code a} was not
+   * positive ({@code relu'(z) = 1[z > 0]}, and {@code a = relu(z)} keeps that sign).
    */
-  static void inputGradient(float[] delta, float[] w, float[] a, int rows, int in, int out, float[] dA) {
+  static void inputGradient(
+      float[] delta, float[] w, float[] a, int rows, int in, int out, float[] dA) {
     java.util.Arrays.fill(dA, 0, rows * in, 0f);
     for (int r = 0; r < rows; r++) {
       int dOff = r * in;

@@ -8,10 +8,11 @@ package dev.quantgen.training.network;
  */
 public interface WeightTransform {
   /** Uses the weights as they are; every gradient passes. */
-  WeightTransform IDENTITY = (w, rows, cols, effective, mask, training) -> {
-    System.arraycopy(w, 0, effective, 0, rows * cols);
-    java.util.Arrays.fill(mask, 0, rows * cols, 1f);
-  };
+  WeightTransform IDENTITY =
+      (w, rows, cols, effective, mask, training) -> {
+        System.arraycopy(w, 0, effective, 0, rows * cols);
+        java.util.Arrays.fill(mask, 0, rows * cols, 1f);
+      };
 
   /**
    * Writes the weights the forward pass uses into {@code effective} and the factor each weight's

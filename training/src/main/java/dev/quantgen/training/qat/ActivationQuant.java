@@ -10,18 +10,19 @@ import java.util.Objects;
  * Int8 asymmetric fake quantization of the activations at one layer boundary, with the parameters
  * the integer kernels take ({@link ActivationParams#fromRange}).
  *
- * <p>The range follows the batches as a moving average (docs/numerics.md#7-calibration, {@code lo += c *
- * (batchLo - lo)}, {@code c = 0.01}), initialized by the first training batch, through which the
- * values pass unquantized. The shards report their minima and maxima and {@link #endStep} combines
- * them, so the range does not depend on threads. A fixed range never moves. With a learnable
- * scale (LSQ) the scale is a trained parameter, started from the range's scale once the range is
- * initialized, with the zero point kept from that moment; its gradient is scaled by {@code
+ * <p>The range follows the batches as a moving average (docs/numerics.md#7-calibration, {@code lo
+ * += c * (batchLo - lo)}, {@code c = 0.01}), initialized by the first training batch, through which
+ * the values pass unquantized. The shards report their minima and maxima and {@link #endStep}
+ * combines them, so the range does not depend on threads. A fixed range never moves. With a
+ * learnable scale (LSQ) the scale is a trained parameter, started from the range's scale once the
+ * range is initialized, with the zero point kept from that moment; its gradient is scaled by {@code
  * 1 / sqrt(N * 127)} as in LSQ. Each value goes through an {@link ActivationFakeQuant}: the
  * runtime's {@link ActivationFakeQuant#INT8} unless a layer's generated operator is given.
  */
 public final class ActivationQuant implements Layer {
   /** The moving-average factor of docs/numerics.md#7-calibration. */
   public static final float MOMENTUM = 0.01f;
+
   private static final int QMAX = 127;
 
   private final int size;
@@ -59,7 +60,9 @@ public final class ActivationQuant implements Layer {
     return learnedScale(size, ActivationFakeQuant.INT8);
   }
 
-  /** Moving-average range until initialized, then a learned (LSQ) scale; values through {@code op}. */
+  /**
+   * Moving-average range until initialized, then a learned (LSQ) scale; values through {@code op}.
+   */
   public static ActivationQuant learnedScale(int size, ActivationFakeQuant op) {
     return new ActivationQuant(size, false, true, op);
   }
@@ -87,7 +90,8 @@ public final class ActivationQuant implements Layer {
   /** The observed range {@code [lo, hi]} the parameters come from (before LSQ moves the scale). */
   public float[] range() {
     if (!initialized) {
-      throw new IllegalStateException("activation range not initialized: train at least one batch first");
+      throw new IllegalStateException(
+          "activation range not initialized: train at least one batch first");
     }
     return new float[] {lo, hi};
   }
@@ -117,7 +121,8 @@ public final class ActivationQuant implements Layer {
    */
   public ActivationParams params() {
     if (!initialized) {
-      throw new IllegalStateException("activation range not initialized: train at least one batch first");
+      throw new IllegalStateException(
+          "activation range not initialized: train at least one batch first");
     }
     return learnable ? new ActivationParams(learnedScale[0], params.zeroPoint()) : params;
   }

@@ -9,17 +9,24 @@ import java.util.List;
  * Binarized activations as the XNOR kernel computes them: each sample's row becomes {@code beta *
  * sign(x)} with {@code sign(0) = +1} and {@code beta = mean|x|} of that row, accumulated in float
  * in index order as {@code BinaryKernel} does. Backward: the straight-through estimator with the
- * hard-tanh clip, {@code dx = dy * 1[|x| <= clip]} ({@code beta} taken as a constant, as in XNOR-Net).
+ * hard-tanh clip, {@code dx = dy * 1[|x| <= clip]} ({@code beta} taken as a constant, as in
+ * XNOR-Net).
  */
 public final class BinaryActivation implements Layer {
   private final int size;
   private final float clip;
 
-  /** @throws IllegalArgumentException for a size below 1 or a clip that is not positive */
+  /**
+   * @throws IllegalArgumentException for a size below 1 or a clip that is not positive
+   */
   public BinaryActivation(int size, float clip) {
     if (size < 1 || !(clip > 0)) {
-      throw new IllegalArgumentException("BinaryActivation(size " + size + ", clip " + clip
-          + "): expected size >= 1 and clip > 0");
+      throw new IllegalArgumentException(
+          "BinaryActivation(size "
+              + size
+              + ", clip "
+              + clip
+              + "): expected size >= 1 and clip > 0");
     }
     this.size = size;
     this.clip = clip;

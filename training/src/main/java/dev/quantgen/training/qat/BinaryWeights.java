@@ -29,7 +29,8 @@ public final class BinaryWeights implements BinaryWeightTransform {
   }
 
   @Override
-  public void apply(float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
+  public void apply(
+      float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
     float[] alphas = alphas(w, rows, cols);
     for (int r = 0; r < rows; r++) {
       for (int c = r * cols; c < (r + 1) * cols; c++) {

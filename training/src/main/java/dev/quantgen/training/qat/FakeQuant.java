@@ -3,8 +3,8 @@ package dev.quantgen.training.qat;
 import dev.quantgen.runtime.layer.LayerMath;
 
 /**
- * The scalar maths of fake quantization (docs/numerics.md#8-training), on the integer range
- * {@code [qmin, qmax]}:
+ * The scalar maths of fake quantization (docs/numerics.md#8-training), on the integer range {@code
+ * [qmin, qmax]}:
  *
  * <ul>
  *   <li>forward {@code y = (saturate(rint(x / s) + z) - z) * s}, computed by the very quantize step
@@ -35,7 +35,9 @@ public final class FakeQuant {
     return q >= qmin && q <= qmax;
   }
 
-  /** The derivative of {@link #apply} with respect to the scale, rounding passed straight through. */
+  /**
+   * The derivative of {@link #apply} with respect to the scale, rounding passed straight through.
+   */
   public static float scaleGradient(float x, float scale, int zeroPoint, int qmin, int qmax) {
     float v = x / scale;
     double q = Math.rint(v) + zeroPoint;
@@ -54,7 +56,8 @@ public final class FakeQuant {
    *
    * @throws IllegalArgumentException if {@code u} is not in [0, 1)
    */
-  public static float stochastic(float x, float scale, int zeroPoint, int qmin, int qmax, double u) {
+  public static float stochastic(
+      float x, float scale, int zeroPoint, int qmin, int qmax, double u) {
     if (!(u >= 0 && u < 1)) {
       throw new IllegalArgumentException("u: expected a value in [0, 1), got " + u);
     }

@@ -34,8 +34,14 @@ public final class IntegerConvForward implements EvaluationKernel {
   private final int kernel;
   private final Window2d window;
 
-  private IntegerConvForward(ActivationQuant input, IntegerWeightTransform weights, ActivationQuant output,
-      Activation activation, int[] inputShape, int kernel, Window2d window) {
+  private IntegerConvForward(
+      ActivationQuant input,
+      IntegerWeightTransform weights,
+      ActivationQuant output,
+      Activation activation,
+      int[] inputShape,
+      int kernel,
+      Window2d window) {
     this.input = Objects.requireNonNull(input, "input");
     this.weights = Objects.requireNonNull(weights, "weights");
     this.output = Objects.requireNonNull(output, "output");
@@ -46,20 +52,38 @@ public final class IntegerConvForward implements EvaluationKernel {
   }
 
   /**
-   * A square convolution, stride 1, zero padding {@code padding} (the shape of
-   * {@code dev.quantgen.training.network.Convolution}) on inputs {@code [channels, height, width]}.
+   * A square convolution, stride 1, zero padding {@code padding} (the shape of {@code
+   * dev.quantgen.training.network.Convolution}) on inputs {@code [channels, height, width]}.
    */
-  public static IntegerConvForward convolution(ActivationQuant input, IntegerWeightTransform weights,
-      ActivationQuant output, Activation activation, int channels, int height, int width, int kernel,
+  public static IntegerConvForward convolution(
+      ActivationQuant input,
+      IntegerWeightTransform weights,
+      ActivationQuant output,
+      Activation activation,
+      int channels,
+      int height,
+      int width,
+      int kernel,
       int padding) {
-    return new IntegerConvForward(input, weights, output, activation, new int[] {channels, height, width}, kernel,
+    return new IntegerConvForward(
+        input,
+        weights,
+        output,
+        activation,
+        new int[] {channels, height, width},
+        kernel,
         Window2d.of(kernel, kernel).withPads(padding, padding, padding, padding));
   }
 
   /** A dense layer of {@code in} inputs, run as a 1x1 convolution over {@code [in, 1, 1]}. */
-  public static IntegerConvForward dense(ActivationQuant input, IntegerWeightTransform weights,
-      ActivationQuant output, Activation activation, int in) {
-    return new IntegerConvForward(input, weights, output, activation, new int[] {in, 1, 1}, 1, Window2d.of(1, 1));
+  public static IntegerConvForward dense(
+      ActivationQuant input,
+      IntegerWeightTransform weights,
+      ActivationQuant output,
+      Activation activation,
+      int in) {
+    return new IntegerConvForward(
+        input, weights, output, activation, new int[] {in, 1, 1}, 1, Window2d.of(1, 1));
   }
 
   /** The int8 parameters of an activation boundary, as the integer convolution takes them. */
@@ -75,8 +99,16 @@ public final class IntegerConvForward implements EvaluationKernel {
   public QuantizedConv2d quantize(float[] weight, float[] bias) {
     int m = bias.length;
     FloatTensor w = FloatTensor.of(Shape.of(m, inputShape[0], kernel, kernel), weight);
-    return QuantizedConv2d.quantize(w, FloatTensor.of(Shape.of(m), bias), window, 1, activation, int8(input),
-        int8(output), RequantMode.INTEGER, weights.type());
+    return QuantizedConv2d.quantize(
+        w,
+        FloatTensor.of(Shape.of(m), bias),
+        window,
+        1,
+        activation,
+        int8(input),
+        int8(output),
+        RequantMode.INTEGER,
+        weights.type());
   }
 
   @Override

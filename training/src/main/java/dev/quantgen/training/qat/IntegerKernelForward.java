@@ -19,8 +19,8 @@ import java.util.Objects;
  * {@code rint} needs). So the evaluated fake-quant network and the integer model predict the same
  * class for every input. In float, the fake-quant sum of dequantized products rounds differently
  * from the integer sum, and {@code rint(y / so)} differs from the kernel's fixed-point multiplier
- * with its round-half-away shift, which moved a hidden code by one step on a few inputs. Until
- * both activation ranges are known the layer keeps its float pass.
+ * with its round-half-away shift, which moved a hidden code by one step on a few inputs. Until both
+ * activation ranges are known the layer keeps its float pass.
  */
 public final class IntegerKernelForward implements EvaluationKernel {
   private final ActivationQuant input;
@@ -28,8 +28,13 @@ public final class IntegerKernelForward implements EvaluationKernel {
   private final ActivationQuant output;
   private final FusedActivation activation;
 
-  /** @param activation the activation between the layer and {@code output} (RELU or NONE) */
-  public IntegerKernelForward(ActivationQuant input, IntegerWeightTransform weights, ActivationQuant output,
+  /**
+   * @param activation the activation between the layer and {@code output} (RELU or NONE)
+   */
+  public IntegerKernelForward(
+      ActivationQuant input,
+      IntegerWeightTransform weights,
+      ActivationQuant output,
       FusedActivation activation) {
     this.input = Objects.requireNonNull(input, "input");
     this.weights = Objects.requireNonNull(weights, "weights");
@@ -42,14 +47,25 @@ public final class IntegerKernelForward implements EvaluationKernel {
     if (!input.initialized() || !output.initialized()) {
       return null;
     }
-    return prepared(name, DenseWeights.of(in, out, weight, bias), weights, activation, input, output).kernel();
+    return prepared(
+            name, DenseWeights.of(in, out, weight, bias), weights, activation, input, output)
+        .kernel();
   }
 
-  /** The STATIC integer layer of a fake-quant layer: what both the conversion and evaluation run. */
-  static PreparedLayer.Quantized prepared(String name, DenseWeights w, IntegerWeightTransform q, FusedActivation act,
-      ActivationQuant in, ActivationQuant out) {
-    QuantizedDenseConfig config = new QuantizedDenseConfig(q.type(), true, true, 0, ActivationMode.STATIC,
-        RequantMode.INTEGER, act);
-    return new PreparedLayer.Quantized(name, QuantizedDenseParams.prepare(name, w, config, in.params(), out.params()));
+  /**
+   * The STATIC integer layer of a fake-quant layer: what both the conversion and evaluation run.
+   */
+  static PreparedLayer.Quantized prepared(
+      String name,
+      DenseWeights w,
+      IntegerWeightTransform q,
+      FusedActivation act,
+      ActivationQuant in,
+      ActivationQuant out) {
+    QuantizedDenseConfig config =
+        new QuantizedDenseConfig(
+            q.type(), true, true, 0, ActivationMode.STATIC, RequantMode.INTEGER, act);
+    return new PreparedLayer.Quantized(
+        name, QuantizedDenseParams.prepare(name, w, config, in.params(), out.params()));
   }
 }

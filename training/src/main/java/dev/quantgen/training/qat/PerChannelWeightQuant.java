@@ -31,7 +31,10 @@ public final class PerChannelWeightQuant implements IntegerWeightTransform {
     return new PerChannelWeightQuant(type, null);
   }
 
-  /** Stochastic rounding {@code floor(w / s + u)} while training, from a generator seeded with {@code seed}. */
+  /**
+   * Stochastic rounding {@code floor(w / s + u)} while training, from a generator seeded with
+   * {@code seed}.
+   */
   public static PerChannelWeightQuant stochastic(QuantType type, long seed) {
     return new PerChannelWeightQuant(type, new SplittableRandom(seed));
   }
@@ -47,15 +50,18 @@ public final class PerChannelWeightQuant implements IntegerWeightTransform {
   }
 
   @Override
-  public void apply(float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
+  public void apply(
+      float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
     float[] scales = scales(w, rows, cols);
     int qmax = type.max();
     boolean stochastic = training && random != null;
     for (int r = 0; r < rows; r++) {
       float s = scales[r];
       for (int c = r * cols; c < (r + 1) * cols; c++) {
-        effective[c] = stochastic ? FakeQuant.stochastic(w[c], s, 0, -qmax, qmax, random.nextDouble())
-            : FakeQuant.apply(w[c], s, 0, -qmax, qmax);
+        effective[c] =
+            stochastic
+                ? FakeQuant.stochastic(w[c], s, 0, -qmax, qmax, random.nextDouble())
+                : FakeQuant.apply(w[c], s, 0, -qmax, qmax);
         mask[c] = FakeQuant.passes(w[c], s, 0, -qmax, qmax) ? 1f : 0f;
       }
     }

@@ -66,7 +66,8 @@ class GradientCheckTest {
     Mlp model = Mlp.heInit(5, SIZES);
     for (int l = 0; l < model.layers(); l++) {
       for (int o = 0; o < model.biases[l].length; o++) {
-        model.biases[l][o] = (float) (0.1 * r.nextGaussian()); // non-zero biases, so their gradient matters
+        model.biases[l][o] =
+            (float) (0.1 * r.nextGaussian()); // non-zero biases, so their gradient matters
       }
     }
     float[][] weightsT = new float[model.layers()][];
@@ -96,7 +97,8 @@ class GradientCheckTest {
         b[l][i] = model.biases[l][i];
       }
     }
-    assertEquals(meanLoss(SIZES, w, b, data), (first.lossSum + second.lossSum) / N, 1e-5, "the loss itself");
+    assertEquals(
+        meanLoss(SIZES, w, b, data), (first.lossSum + second.lossSum) / N, 1e-5, "the loss itself");
     double h = 1e-6;
     int checked = 0;
     for (int l = 0; l < model.layers(); l++) {
@@ -110,11 +112,19 @@ class GradientCheckTest {
           double minus = meanLoss(SIZES, w, b, data);
           params[l][i] = saved;
           double numeric = (plus - minus) / (2 * h);
-          double analytic = isWeight
-              ? first.weightGrads[l][i] + second.weightGrads[l][i]
-              : first.biasGrads[l][i] + second.biasGrads[l][i];
-          assertTrue(Math.abs(analytic - numeric) <= 1e-5 + 1e-3 * Math.abs(numeric),
-              "layer " + l + (isWeight ? " weight " : " bias ") + i + ": analytic " + analytic + ", numeric "
+          double analytic =
+              isWeight
+                  ? first.weightGrads[l][i] + second.weightGrads[l][i]
+                  : first.biasGrads[l][i] + second.biasGrads[l][i];
+          assertTrue(
+              Math.abs(analytic - numeric) <= 1e-5 + 1e-3 * Math.abs(numeric),
+              "layer "
+                  + l
+                  + (isWeight ? " weight " : " bias ")
+                  + i
+                  + ": analytic "
+                  + analytic
+                  + ", numeric "
                   + numeric);
           checked++;
         }

@@ -124,14 +124,22 @@ class LayerGradientTest {
 
   @Test
   void badSizesAreRejectedWithTheirValues() {
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Convolution.heInit("conv1", 1, 4, 4, 2, 7, 1, new Random(1)));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("kernel 7"), e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Linear.of("fc9", 3, 2, new float[5], new float[2]));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("fc9.weight: length 5"), e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Network.of(List.of(new Relu(3), new Relu(4))));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("input size 4, expected 3"), e.getMessage());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> Convolution.heInit("conv1", 1, 4, 4, 2, 7, 1, new Random(1)));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("kernel 7"), e.getMessage());
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> Linear.of("fc9", 3, 2, new float[5], new float[2]));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("fc9.weight: length 5"), e.getMessage());
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> Network.of(List.of(new Relu(3), new Relu(4))));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("input size 4, expected 3"), e.getMessage());
   }
 }

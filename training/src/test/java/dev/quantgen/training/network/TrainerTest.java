@@ -40,15 +40,21 @@ class TrainerTest {
   void adamLearnsDigitsFromOtherWriters() throws IOException {
     Mlp model = Mlp.heInit(1, 64, 64, 10);
     List<Integer> epochs = new ArrayList<>();
-    List<EpochResult> results = new Trainer(TrainingConfig.defaults().withEpochs(40).withBatchSize(64),
-        Optimizer.adam(1e-3f)).train(model, digitsTrain(), new TrainingListener() {
-          @Override
-          public void onEpoch(EpochResult result) {
-            epochs.add(result.epoch());
-          }
-        });
+    List<EpochResult> results =
+        new Trainer(
+                TrainingConfig.defaults().withEpochs(40).withBatchSize(64), Optimizer.adam(1e-3f))
+            .train(
+                model,
+                digitsTrain(),
+                new TrainingListener() {
+                  @Override
+                  public void onEpoch(EpochResult result) {
+                    epochs.add(result.epoch());
+                  }
+                });
     assertEquals(40, epochs.size());
-    assertTrue(results.get(39).meanLoss() < results.get(0).meanLoss() / 5, "the loss falls: " + results);
+    assertTrue(
+        results.get(39).meanLoss() < results.get(0).meanLoss() / 5, "the loss falls: " + results);
     double accuracy = Evaluation.accuracy(model, digitsTest(), 2);
     assertTrue(accuracy >= 0.93, "test accuracy " + accuracy);
   }
@@ -56,7 +62,8 @@ class TrainerTest {
   @Test
   void sgdWithMomentumLearnsDigits() throws IOException {
     Mlp model = Mlp.heInit(2, 64, 64, 10);
-    new Trainer(TrainingConfig.defaults().withEpochs(30).withBatchSize(32), Optimizer.sgd(0.05f, 0.9f))
+    new Trainer(
+            TrainingConfig.defaults().withEpochs(30).withBatchSize(32), Optimizer.sgd(0.05f, 0.9f))
         .train(model, digitsTrain(), TrainingListener.none());
     double accuracy = Evaluation.accuracy(model, digitsTest(), 1);
     assertTrue(accuracy >= 0.93, "test accuracy " + accuracy);
@@ -68,8 +75,14 @@ class TrainerTest {
     int[] reference = null;
     for (int threads : new int[] {1, 2, 2, 4}) {
       Mlp model = Mlp.heInit(3, 64, 32, 10);
-      new Trainer(TrainingConfig.defaults().withEpochs(3).withThreads(threads).withShards(4).withCosineDecay(true),
-          Optimizer.adam(2e-3f)).train(model, data, TrainingListener.none());
+      new Trainer(
+              TrainingConfig.defaults()
+                  .withEpochs(3)
+                  .withThreads(threads)
+                  .withShards(4)
+                  .withCosineDecay(true),
+              Optimizer.adam(2e-3f))
+          .train(model, data, TrainingListener.none());
       if (reference == null) {
         reference = bits(model);
       } else {
@@ -83,27 +96,42 @@ class TrainerTest {
     Dataset data = Dataset.of(new float[10 * 3], 3, new int[10], 2);
     List<String> progress = new ArrayList<>();
     new Trainer(TrainingConfig.defaults().withEpochs(2).withBatchSize(4), Optimizer.sgd(0.1f, 0f))
-        .train(Mlp.heInit(1, 3, 2), data, new TrainingListener() {
-          @Override
-          public void onProgress(int epoch, int batch, int batches) {
-            progress.add(epoch + ":" + batch + "/" + batches);
-          }
-        });
+        .train(
+            Mlp.heInit(1, 3, 2),
+            data,
+            new TrainingListener() {
+              @Override
+              public void onProgress(int epoch, int batch, int batches) {
+                progress.add(epoch + ":" + batch + "/" + batches);
+              }
+            });
     assertEquals(List.of("1:1/3", "1:2/3", "1:3/3", "2:1/3", "2:2/3", "2:3/3"), progress);
   }
 
   @Test
   void mismatchedDataIsRejected() {
     Dataset data = Dataset.of(new float[6], 3, new int[2], 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Trainer(TrainingConfig.defaults(), Optimizer.adam(1e-3f)).train(Mlp.heInit(1, 4, 2), data,
-            TrainingListener.none()));
-    assertEquals("data with 3 inputs and 2 classes: expected 4 inputs and 2 classes for the model", e.getMessage());
-    assertEquals("batchSize is 0: expected >= 1",
-        assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withBatchSize(0)).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.adam(0f)).getMessage()
-        .contains("learningRate=0.0"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.sgd(0.1f, 1f)).getMessage()
-        .contains("momentum=1.0"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Trainer(TrainingConfig.defaults(), Optimizer.adam(1e-3f))
+                    .train(Mlp.heInit(1, 4, 2), data, TrainingListener.none()));
+    assertEquals(
+        "data with 3 inputs and 2 classes: expected 4 inputs and 2 classes for the model",
+        e.getMessage());
+    assertEquals(
+        "batchSize is 0: expected >= 1",
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainingConfig.defaults().withBatchSize(0))
+            .getMessage());
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.adam(0f))
+            .getMessage()
+            .contains("learningRate=0.0"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.sgd(0.1f, 1f))
+            .getMessage()
+            .contains("momentum=1.0"));
   }
 }

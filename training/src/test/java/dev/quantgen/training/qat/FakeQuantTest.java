@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.ActivationMode;
+import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.numerics.DequantizeLinear;
@@ -30,11 +30,12 @@ class FakeQuantTest {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       // Gaussian values, exact ties k + 0.5 and values far outside the range.
-      x[i] = switch (i % 3) {
-        case 0 -> (float) random.nextGaussian() * 3f;
-        case 1 -> (random.nextInt(600) - 300) * 0.5f * 0.0371f;
-        default -> (float) random.nextGaussian() * 40f;
-      };
+      x[i] =
+          switch (i % 3) {
+            case 0 -> (float) random.nextGaussian() * 3f;
+            case 1 -> (random.nextInt(600) - 300) * 0.5f * 0.0371f;
+            default -> (float) random.nextGaussian() * 40f;
+          };
     }
     for (QuantType type : new QuantType[] {QuantType.INT8, QuantType.UINT8, QuantType.INT4}) {
       float scale = 0.0371f;
@@ -42,13 +43,18 @@ class FakeQuantTest {
       FloatTensor s = FloatTensor.scalar(scale);
       IntTensor z = IntTensor.scalar(type, zero);
       IntTensor q = QuantizeLinear.apply(FloatTensor.of(Shape.of(n), x), s, z, 0, 0, null);
-      float[] expected = DequantizeLinear.apply(q, s, z, 0, 0, dev.quantgen.runtime.numerics.FloatType.FLOAT32).toArray();
+      float[] expected =
+          DequantizeLinear.apply(q, s, z, 0, 0, dev.quantgen.runtime.numerics.FloatType.FLOAT32)
+              .toArray();
       float[] actual = new float[n];
       for (int i = 0; i < n; i++) {
         actual[i] = FakeQuant.apply(x[i], scale, zero, type.min(), type.max());
       }
       for (int i = 0; i < n; i++) {
-        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]), type + " x=" + x[i]);
+        assertEquals(
+            Float.floatToIntBits(expected[i]),
+            Float.floatToIntBits(actual[i]),
+            type + " x=" + x[i]);
       }
     }
   }
@@ -87,11 +93,14 @@ class FakeQuantTest {
     float s = 0.1f;
     float h = 1e-4f;
     for (float x : new float[] {100f, -50f}) {
-      double fd = (FakeQuant.apply(x, s + h, 3, -128, 127) - FakeQuant.apply(x, s - h, 3, -128, 127)) / (2.0 * h);
+      double fd =
+          (FakeQuant.apply(x, s + h, 3, -128, 127) - FakeQuant.apply(x, s - h, 3, -128, 127))
+              / (2.0 * h);
       assertEquals(fd, FakeQuant.scaleGradient(x, s, 3, -128, 127), 1e-2, "x=" + x);
     }
     // Inside the range the rounding passes straight through: rint(x/s) - x/s.
-    assertEquals(Math.rint(0.73f / s) - 0.73f / s, FakeQuant.scaleGradient(0.73f, s, 0, -128, 127), 1e-6);
+    assertEquals(
+        Math.rint(0.73f / s) - 0.73f / s, FakeQuant.scaleGradient(0.73f, s, 0, -128, 127), 1e-6);
   }
 
   @Test
@@ -133,7 +142,8 @@ class FakeQuantTest {
     float[] effective = new float[w.length];
     float[] mask = new float[w.length];
     PerChannelWeightQuant.nearest(QuantType.INT4).apply(w, rows, cols, effective, mask, false);
-    float[] scales = RangeQuantizer.perRowSymmetric(w, rows, cols, QuantType.INT4).scales().toArray();
+    float[] scales =
+        RangeQuantizer.perRowSymmetric(w, rows, cols, QuantType.INT4).scales().toArray();
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         int i = r * cols + c;
@@ -151,8 +161,9 @@ class FakeQuantTest {
     float[] effective = new float[6];
     float[] mask = new float[6];
     new BinaryWeights().apply(w, 2, 3, effective, mask, true);
-    BinaryDenseParams p = BinaryDenseParams.prepare(DenseWeights.of(3, 2, w, null), true, ActivationMode.FLOAT,
-        FusedActivation.NONE);
+    BinaryDenseParams p =
+        BinaryDenseParams.prepare(
+            DenseWeights.of(3, 2, w, null), true, ActivationMode.FLOAT, FusedActivation.NONE);
     assertEquals(p.alpha(0), effective[0]);
     assertEquals(-p.alpha(0), effective[1]);
     assertEquals(p.alpha(1), effective[3]);
