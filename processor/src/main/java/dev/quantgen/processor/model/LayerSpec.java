@@ -55,6 +55,7 @@ public record LayerSpec(
   }
 
   /** The layer's simple (innermost) name, used in messages. */
+  @Override
   public String simpleName() {
     int dot = qualifiedName.lastIndexOf('.');
     return qualifiedName.substring(dot + 1);

@@ -114,6 +114,7 @@ public record SpatialSpec(
   }
 
   /** The layer's simple (innermost) name. */
+  @Override
   public String simpleName() {
     int dot = qualifiedName.lastIndexOf('.');
     return qualifiedName.substring(dot + 1);

@@ -251,9 +251,7 @@ final class ConvKernelWriter {
                 .addJavadoc("One output channel's exact int32 sums, {@code [OH, OW]}.\n")
                 .build());
       }
-      if (form != Form.STATIC) {
-        type.addMethod(form == Form.DYNAMIC ? dynamicForward() : floatForward());
-      }
+      type.addMethod(form == Form.DYNAMIC ? dynamicForward() : floatForward());
       type.addMethod(taps());
       type.addMethod(row());
     }

@@ -143,7 +143,7 @@ final class KernelClass {
    * {@code rows(bits, beta, y, from, to)}.
    */
   static CodeBlock forEachBinaryRow(TypeSpec.Builder type, LayerSpec layer, String self) {
-    long words = (layer.in() + 63) / 64;
+    long words = (layer.in() + 63L) / 64;
     return words * BINARY_WORD_MACS * layer.out() >= PARALLEL_MACS
         ? split(
             type,

@@ -124,7 +124,7 @@ public final class SpatialModelWriter {
             .addParameter(PARAMS, "params")
             .addStatement("return new Int8(weights, params)")
             .build());
-    type.addMethod(calibrate(layers, self));
+    type.addMethod(calibrate(self));
     type.addMethod(
         MethodSpec.methodBuilder("tensor")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -437,7 +437,7 @@ public final class SpatialModelWriter {
     return type.build();
   }
 
-  private static MethodSpec calibrate(List<ModelLayer> layers, ClassName self) {
+  private static MethodSpec calibrate(ClassName self) {
     MethodSpec.Builder b =
         MethodSpec.methodBuilder("calibrate")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
