@@ -116,8 +116,32 @@ public final class Rows {
         PROPERTY + ": expected a thread count >= 1, got '" + value + "'");
   }
 
-  /** How long a thread spins for its hand-over before it parks. */
-  private static final long SPIN_NANOS = 50_000;
+  /** The system property that sets how long a thread spins for a hand-over before it parks. */
+  public static final String SPIN_PROPERTY = "quantgen.spinMicros";
+
+  private static final long DEFAULT_SPIN_MICROS = 50;
+
+  /**
+   * How long a thread spins for its hand-over before it parks: {@value #SPIN_PROPERTY} microseconds
+   * (default {@value #DEFAULT_SPIN_MICROS}).
+   */
+  private static final long SPIN_NANOS = spinMicros(System.getProperty(SPIN_PROPERTY)) * 1000L;
+
+  static long spinMicros(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_SPIN_MICROS;
+    }
+    try {
+      long micros = Long.parseLong(value.trim());
+      if (micros >= 0) {
+        return micros;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the value
+    }
+    throw new IllegalArgumentException(
+        SPIN_PROPERTY + ": expected microseconds >= 0, got '" + value + "'");
+  }
 
   /** The workers, started on first parallel use only. */
   private static final class Pool {
