@@ -609,11 +609,9 @@ final class VectorKernelSupport implements KernelSupport {
         dequantizeLanes(products, base, c, za, weightSums, sa, weightScales, bias, lo, hi, y);
       }
       for (; c < out; c++) {
-        float v = (products[base + c] - za * weightSums[c]) * (sa * weightScales[c]);
-        if (bias != null) {
-          v += bias[c];
-        }
-        y[base + c] = Math.min(Math.max(v, lo), hi);
+        y[base + c] =
+            KernelSupport.dynamicOutput(
+                products[base + c], za, weightSums[c], sa, weightScales[c], bias, c, lo, hi);
       }
     }
   }

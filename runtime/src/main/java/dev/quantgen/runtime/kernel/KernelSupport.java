@@ -183,13 +183,32 @@ public interface KernelSupport {
       int za = zeroPoints[b];
       int base = b * out;
       for (int c = 0; c < out; c++) {
-        float v = (products[base + c] - za * weightSums[c]) * (sa * weightScales[c]);
-        if (bias != null) {
-          v += bias[c];
-        }
-        y[base + c] = Math.min(Math.max(v, lo), hi);
+        y[base + c] =
+            KernelSupport.dynamicOutput(
+                products[base + c], za, weightSums[c], sa, weightScales[c], bias, c, lo, hi);
       }
     }
+  }
+
+  /**
+   * One element of {@link #dequantizeDynamic}: {@code min(max((float) (product - za * weightSum) *
+   * (sa * weightScale) + bias[c], lo), hi)}, the bias added only when {@code bias} is not null.
+   */
+  static float dynamicOutput(
+      int product,
+      int za,
+      int weightSum,
+      float sa,
+      float weightScale,
+      float[] bias,
+      int c,
+      float lo,
+      float hi) {
+    float v = (product - za * weightSum) * (sa * weightScale);
+    if (bias != null) {
+      v += bias[c];
+    }
+    return Math.min(Math.max(v, lo), hi);
   }
 
   /**
