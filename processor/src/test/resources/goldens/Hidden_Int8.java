@@ -49,7 +49,9 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
   /**
    * The configuration this kernel was generated for; it accepts parameters prepared for it only.
    */
-  public static final QuantizedDenseConfig CONFIG = new QuantizedDenseConfig(QuantType.INT8, true, true, 0, ActivationMode.STATIC, RequantMode.INTEGER, FusedActivation.RELU);
+  public static final QuantizedDenseConfig CONFIG = QuantizedDenseConfig.of(QuantType.INT8, ActivationMode.STATIC)
+      .withSymmetric(true).withPerChannel(true).withRequantization(RequantMode.INTEGER)
+      .withActivation(FusedActivation.RELU);
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -61,7 +61,9 @@ public final class Wide_Int4 implements DenseLayer {
   /**
    * The configuration this kernel was generated for; it accepts parameters prepared for it only.
    */
-  public static final QuantizedDenseConfig CONFIG = new QuantizedDenseConfig(QuantType.INT4, false, true, 32, ActivationMode.DYNAMIC, RequantMode.INTEGER, FusedActivation.NONE);
+  public static final QuantizedDenseConfig CONFIG = QuantizedDenseConfig.of(QuantType.INT4, ActivationMode.DYNAMIC)
+      .withSymmetric(false).withPerChannel(true).withBlockSize(32)
+      .withRequantization(RequantMode.INTEGER).withActivation(FusedActivation.NONE);
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

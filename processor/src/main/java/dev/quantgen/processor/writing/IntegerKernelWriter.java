@@ -91,19 +91,7 @@ final class IntegerKernelWriter {
                 Modifier.FINAL)
             .addJavadoc(
                 "The configuration this kernel was generated for; it accepts parameters prepared for it only.")
-            .initializer(
-                "new $T($T.$L, $L, $L, $L, $T.$L, $T.$L, $L)",
-                RuntimeNames.QUANTIZED_CONFIG,
-                RuntimeNames.QUANT_TYPE,
-                variant.precision().name(),
-                symmetric,
-                perChannel,
-                variant.blockSize(),
-                RuntimeNames.ACTIVATION_MODE,
-                mode.name(),
-                RuntimeNames.REQUANT_MODE,
-                variant.requantization().name(),
-                KernelClass.fusedActivation(layer.activation()))
+            .initializer(configFactory())
             .build());
     addScratch(type);
     addFields(type);
@@ -602,6 +590,32 @@ final class IntegerKernelWriter {
         .addStatement(requantize("qy[base + c]"))
         .endControlFlow()
         .endControlFlow()
+        .build();
+  }
+
+  /**
+   * {@code QuantizedDenseConfig.of(type, mode).withSymmetric(..)...}: every compile-time choice by
+   * name (the blocks last, which need per-channel scales first).
+   */
+  private CodeBlock configFactory() {
+    CodeBlock.Builder b =
+        CodeBlock.builder()
+            .add(
+                "$T.of($T.$L, $T.$L)",
+                RuntimeNames.QUANTIZED_CONFIG,
+                RuntimeNames.QUANT_TYPE,
+                variant.precision().name(),
+                RuntimeNames.ACTIVATION_MODE,
+                mode.name())
+            .add("$Z.withSymmetric($L)$Z.withPerChannel($L)", symmetric, perChannel);
+    if (variant.blockSize() > 0) {
+      b.add("$Z.withBlockSize($L)", variant.blockSize());
+    }
+    return b.add(
+            "$Z.withRequantization($T.$L)$Z.withActivation($L)",
+            RuntimeNames.REQUANT_MODE,
+            variant.requantization().name(),
+            KernelClass.fusedActivation(layer.activation()))
         .build();
   }
 

@@ -52,6 +52,46 @@ public record QuantizedDenseConfig(
     }
   }
 
+  /**
+   * {@code weightType} weights with {@code mode} activations and {@code @Quantize}'s other
+   * defaults: symmetric, per channel, no blocks, integer requantization, no fused activation. The
+   * {@code with} methods change one choice each, so generated code names every choice it makes.
+   */
+  public static QuantizedDenseConfig of(QuantType weightType, ActivationMode mode) {
+    return new QuantizedDenseConfig(
+        weightType, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.NONE);
+  }
+
+  /** This configuration with symmetric (zero point 0, restricted range) or asymmetric weights. */
+  public QuantizedDenseConfig withSymmetric(boolean symmetric) {
+    return new QuantizedDenseConfig(
+        weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
+  }
+
+  /** This configuration with one scale per output channel, or one for the whole tensor. */
+  public QuantizedDenseConfig withPerChannel(boolean perChannel) {
+    return new QuantizedDenseConfig(
+        weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
+  }
+
+  /** This configuration with INT4 blocks of {@code blockSize} inputs (0: none). */
+  public QuantizedDenseConfig withBlockSize(int blockSize) {
+    return new QuantizedDenseConfig(
+        weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
+  }
+
+  /** This configuration with another requantization (STATIC layers). */
+  public QuantizedDenseConfig withRequantization(RequantMode requantization) {
+    return new QuantizedDenseConfig(
+        weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
+  }
+
+  /** This configuration with another fused activation. */
+  public QuantizedDenseConfig withActivation(FusedActivation activation) {
+    return new QuantizedDenseConfig(
+        weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
+  }
+
   /** Largest quantized weight value (127 or 7). */
   public int weightMax() {
     return weightType.max();
