@@ -239,6 +239,12 @@ class GraphModelTest {
 
     Object fp32 = net.getMethod("fp32", Map.class).invoke(null, weights);
     float[][] t = (float[][]) fp32.getClass().getMethod("trace", float[].class).invoke(fp32, x);
+    // the allocation-free forward(x, y) runs the same graph on per-thread buffers, twice (reused)
+    for (int call = 0; call < 2; call++) {
+      float[] y = new float[t[t.length - 1].length];
+      fp32.getClass().getMethod("forward", float[].class, float[].class).invoke(fp32, x, y);
+      assertArrayEquals(t[t.length - 1], y, "forward(x, y), call " + call);
+    }
     for (int i = 0; i < 140; i++) {
       assertEquals(t[2][i] + t[0][i], t[3][i], "residual sum " + i);
       assertEquals(t[3][i], t[4][i], "concat, first part " + i);

@@ -355,12 +355,17 @@ public final class SpatialModelWriter {
                 "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
             .addStatement(
                 "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-            .addStatement("Scratch s = SCRATCH.get()")
-            .addStatement("float[] a = x");
+            .addStatement("Scratch s = SCRATCH.get()");
+    // the last layer that writes an output (flatten layers only pass their input on) writes y;
+    // every other writer has its own per-thread buffer, so a join can read any earlier output
     int last = layers.size() - 1;
-    while (last >= 0 && floatKernelClass(layers.get(last), defaults) == null) {
+    while (last >= 0
+        && !graphOp(layers.get(last))
+        && floatKernelClass(layers.get(last), defaults) == null) {
       last--;
     }
+    String[] outputs = new String[layers.size()];
+    String a = "x";
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
     MethodSpec.Builder trace =
         MethodSpec.methodBuilder("trace")
@@ -375,6 +380,15 @@ public final class SpatialModelWriter {
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
+      String target = k == last ? "y" : "s.out" + k;
+      if (graphOp(l) || kc != null) {
+        if (k != last) {
+          scratchType.addField(
+              com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", outSize(l))
+                  .build());
+        }
+      }
       if (graphOp(l)) {
         SpatialSpec g = (SpatialSpec) l;
         trace
@@ -382,6 +396,13 @@ public final class SpatialModelWriter {
             .addStatement(
                 floatGraphCall(
                     g, "a", g.joins() ? from(layers, g, "x", "out[%d]") : null, "out[" + k + "]"));
+        String other = null;
+        if (g.joins()) {
+          int j = ModelValidator.source(layers, g);
+          other = j < 0 ? "x" : outputs[j];
+        }
+        run.addStatement(floatGraphCall(g, a, other, target));
+        a = target;
       } else if (kc != null) {
         String f = field(l, k);
         type.addField(KernelClass.field(kc, f));
@@ -392,18 +413,12 @@ public final class SpatialModelWriter {
         trace
             .addStatement("out[$L] = new float[$L]", k, outSize(l))
             .addStatement("$L.forward(a, out[$L])", f, k);
-        if (k == last) {
-          run.addStatement("$L.forward(a, y)", f);
-        } else {
-          scratchType.addField(
-              com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
-                  .initializer("new float[$L]", outSize(l))
-                  .build());
-          run.addStatement("$L.forward(a, s.out$L)", f, k).addStatement("a = s.out$L", k);
-        }
+        run.addStatement("$L.forward($L, $L)", f, a, target);
+        a = target;
       } else {
         trace.addStatement("out[$L] = a", k);
       }
+      outputs[k] = a;
       trace.addStatement("a = out[$L]", k);
     }
     if (last < 0) {
