@@ -49,7 +49,6 @@ public enum Message {
   MODEL_NOT_A_LAYER(
       "QuantizeNotALayer",
       "layers[%d] = %s has no layer annotation: add @Dense to it or " + "remove it from the model"),
-  /** A @Model entry of a layer kind models cannot run yet. */
   /** Consecutive spatial layers of a @Model whose [channels, height, width] shapes do not chain. */
   SPATIAL_SHAPE_MISMATCH(
       "QuantizeShapeMismatch",
