@@ -6,7 +6,9 @@ import dev.quantgen.annotations.Padding;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
-/** Layer 3 of mnist-8.onnx, from ONNX nodes Convolution110, Plus112, ReLU114. */
+/**
+ * Layer 3 of mnist-8.onnx, from ONNX nodes Convolution110, Plus112, ReLU114.
+ */
 @Conv2d(
     inChannels = 8,
     outChannels = 16,
@@ -14,6 +16,10 @@ import dev.quantgen.annotations.Quantize;
     inWidth = 14,
     kernel = 5,
     paddingMode = Padding.SAME,
-    activation = Activation.RELU)
-@Quantize(precision = Precision.INT8)
-final class Convolution110 {}
+    activation = Activation.RELU
+)
+@Quantize(
+    precision = Precision.INT8
+)
+final class Convolution110 {
+}

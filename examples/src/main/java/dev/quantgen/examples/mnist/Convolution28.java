@@ -6,7 +6,9 @@ import dev.quantgen.annotations.Padding;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Quantize;
 
-/** Layer 1 of mnist-8.onnx, from ONNX nodes Convolution28, Plus30, ReLU32. */
+/**
+ * Layer 1 of mnist-8.onnx, from ONNX nodes Convolution28, Plus30, ReLU32.
+ */
 @Conv2d(
     inChannels = 1,
     outChannels = 8,
@@ -14,6 +16,10 @@ import dev.quantgen.annotations.Quantize;
     inWidth = 28,
     kernel = 5,
     paddingMode = Padding.SAME,
-    activation = Activation.RELU)
-@Quantize(precision = Precision.INT8)
-final class Convolution28 {}
+    activation = Activation.RELU
+)
+@Quantize(
+    precision = Precision.INT8
+)
+final class Convolution28 {
+}
