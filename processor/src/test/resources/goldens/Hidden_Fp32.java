@@ -7,8 +7,8 @@ import dev.quantgen.runtime.kernel.SplitCall;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.numerics.Activation;
 import javax.annotation.processing.Generated;
 
 /**
@@ -70,8 +70,8 @@ public final class Hidden_Fp32 implements DenseLayer {
    * Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and
    * activation.
    */
-  public static boolean accepts(DenseWeights weights, FusedActivation activation) {
-    return weights.in() == IN && weights.out() == OUT && weights.hasBias() && activation == FusedActivation.RELU;
+  public static boolean accepts(DenseWeights weights, Activation activation) {
+    return weights.in() == IN && weights.out() == OUT && weights.hasBias() && activation == Activation.RELU;
   }
 
   /**

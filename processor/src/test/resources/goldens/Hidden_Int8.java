@@ -8,14 +8,14 @@ import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.layer.StaticRequantization;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import javax.annotation.processing.Generated;
 
 /**
@@ -51,7 +51,7 @@ public final class Hidden_Int8 implements StaticQuantizedLayer {
    */
   public static final QuantizedDenseConfig CONFIG = QuantizedDenseConfig.of(QuantType.INT8, ActivationMode.STATIC)
       .withSymmetric(true).withPerChannel(true).withRequantization(RequantMode.INTEGER)
-      .withActivation(FusedActivation.RELU);
+      .withActivation(Activation.RELU);
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -6,8 +6,8 @@ import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.numerics.Activation;
 import javax.annotation.processing.Generated;
 
 /**
@@ -74,7 +74,7 @@ public final class Sign_Binary implements DenseLayer {
    * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
    */
   public static boolean accepts(BinaryDenseParams params) {
-    return params.in() == IN && params.out() == OUT && params.mode() == ActivationMode.BINARY && params.activation() == FusedActivation.RELU6 && params.alphas().length == OUT && params.bias() != null;
+    return params.in() == IN && params.out() == OUT && params.mode() == ActivationMode.BINARY && params.activation() == Activation.RELU6 && params.alphas().length == OUT && params.bias() != null;
   }
 
   /**
@@ -83,7 +83,7 @@ public final class Sign_Binary implements DenseLayer {
   public static Sign_Binary prepare(DenseWeights weights, ActivationParams input,
       ActivationParams output) {
     weights.requireShape("Sign", IN, OUT, true);
-    return new Sign_Binary(BinaryDenseParams.prepare(weights, true, ActivationMode.BINARY, FusedActivation.RELU6));
+    return new Sign_Binary(BinaryDenseParams.prepare(weights, true, ActivationMode.BINARY, Activation.RELU6));
   }
 
   @Override

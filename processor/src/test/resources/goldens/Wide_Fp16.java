@@ -8,8 +8,8 @@ import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.numerics.Activation;
 import javax.annotation.processing.Generated;
 
 /**
@@ -70,7 +70,7 @@ public final class Wide_Fp16 implements DenseLayer {
    * Whether this kernel runs {@code params}: they were prepared for this layer's shape and configuration.
    */
   public static boolean accepts(Fp16DenseParams params) {
-    return params.in() == IN && params.out() == OUT && params.activation() == FusedActivation.NONE && params.bias() == null;
+    return params.in() == IN && params.out() == OUT && params.activation() == Activation.NONE && params.bias() == null;
   }
 
   /**
@@ -79,7 +79,7 @@ public final class Wide_Fp16 implements DenseLayer {
   public static Wide_Fp16 prepare(DenseWeights weights, ActivationParams input,
       ActivationParams output) {
     weights.requireShape("Wide", IN, OUT, false);
-    return new Wide_Fp16(Fp16DenseParams.prepare(weights, FusedActivation.NONE));
+    return new Wide_Fp16(Fp16DenseParams.prepare(weights, Activation.NONE));
   }
 
   @Override

@@ -5,12 +5,12 @@ import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import javax.annotation.processing.Generated;
 
 /**
@@ -63,7 +63,7 @@ public final class Wide_Int4 implements DenseLayer {
    */
   public static final QuantizedDenseConfig CONFIG = QuantizedDenseConfig.of(QuantType.INT4, ActivationMode.DYNAMIC)
       .withSymmetric(false).withPerChannel(true).withBlockSize(32)
-      .withRequantization(RequantMode.INTEGER).withActivation(FusedActivation.NONE);
+      .withRequantization(RequantMode.INTEGER).withActivation(Activation.NONE);
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -1,12 +1,12 @@
 package dev.quantgen.benchmarks;
 
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.ConvGeometry;
 import dev.quantgen.runtime.conv.ConvKernels;
 import dev.quantgen.runtime.conv.FloatConv;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.kernel.VectorShapes;
+import dev.quantgen.runtime.numerics.Activation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;

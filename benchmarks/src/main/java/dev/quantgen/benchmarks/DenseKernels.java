@@ -6,10 +6,10 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.Random;
 
 /**
@@ -62,10 +62,10 @@ final class DenseKernels {
       case "FP32":
         return generated
             ? (big ? new Gemv8k_Fp32(w) : new Gemv1k_Fp32(w))
-            : new PreparedLayer.Fp32("dense", w, FusedActivation.NONE).kernel();
+            : new PreparedLayer.Fp32("dense", w, Activation.NONE).kernel();
       case "FP16":
         {
-          Fp16DenseParams p = Fp16DenseParams.prepare(w, FusedActivation.NONE);
+          Fp16DenseParams p = Fp16DenseParams.prepare(w, Activation.NONE);
           return generated
               ? (big ? new Gemv8k_Fp16(p) : new Gemv1k_Fp16(p))
               : new PreparedLayer.Fp16("dense", p).kernel();
@@ -89,7 +89,7 @@ final class DenseKernels {
       case "BINARY":
         {
           BinaryDenseParams p =
-              BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, FusedActivation.NONE);
+              BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, Activation.NONE);
           return generated
               ? (big ? new Gemv8k_Binary(p) : new Gemv1k_Binary(p))
               : new PreparedLayer.Binary("dense", p).kernel();

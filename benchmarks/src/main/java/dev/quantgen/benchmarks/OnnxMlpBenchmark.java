@@ -10,11 +10,11 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.quantize.ptq.PtqConfig;
-import dev.quantgen.runtime.layer.FusedActivation;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +64,9 @@ public class OnnxMlpBenchmark {
     FloatModel model =
         FloatModel.of(
             List.of(
-                new FloatLayer("fc1", DenseKernels.weights(784, 256), FusedActivation.RELU),
-                new FloatLayer("fc2", DenseKernels.weights(256, 128), FusedActivation.RELU),
-                new FloatLayer("fc3", DenseKernels.weights(128, 10), FusedActivation.NONE)));
+                new FloatLayer("fc1", DenseKernels.weights(784, 256), Activation.RELU),
+                new FloatLayer("fc2", DenseKernels.weights(256, 128), Activation.RELU),
+                new FloatLayer("fc3", DenseKernels.weights(128, 10), Activation.NONE)));
     float[] samples = inputs(CALIBRATION_SAMPLES);
     byte[] onnx;
     if (precision.equals("INT8")) {

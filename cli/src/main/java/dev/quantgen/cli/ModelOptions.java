@@ -8,7 +8,7 @@ import dev.quantgen.quantize.ptq.FloatLayer;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -160,7 +160,7 @@ final class ModelOptions {
             source.names().contains(name + ".bias")
                 ? source.get(name, name + ".bias", Shape.of(layers[k + 1])).toArray()
                 : null;
-        FusedActivation act = k < n - 1 ? FusedActivation.RELU : FusedActivation.NONE;
+        Activation act = k < n - 1 ? Activation.RELU : Activation.NONE;
         result.add(new FloatLayer(name, DenseWeights.of(layers[k], layers[k + 1], w, b), act));
       }
     }

@@ -11,8 +11,8 @@ import dev.quantgen.onnx.Int8Executor;
 import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.onnx.OnnxModel;
 import dev.quantgen.onnx.QdqExporter;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.numerics.FloatTensor;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
@@ -183,7 +183,7 @@ class EvalCommandTest {
     }
     Int8Executor executor =
         Int8Executor.calibrate(
-            lowered, FloatTensor.of(Shape.of(300, 1, 28, 28), pixels), 100, RequantMode.ONNX);
+            lowered, FloatTensor.of(Shape.of(300, 1, 28, 28), pixels), 100, RequantMode.FLOAT);
     Path qdq = Files.write(tmp.resolve("mnist-8-qdq.onnx"), QdqExporter.export(executor));
 
     JsonObject asIs =

@@ -11,12 +11,12 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.quantize.ptq.PtqConfig;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.model.InferenceSession;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.model.QuantizedModelFiles;
+import dev.quantgen.runtime.numerics.Activation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -96,7 +96,7 @@ class RuntimeOnlyApplicationTest {
       for (int i = 0; i < b.length; i++) {
         b[i] = (float) (0.1 * r.nextGaussian());
       }
-      FusedActivation act = l + 2 < sizes.length ? FusedActivation.RELU : FusedActivation.NONE;
+      Activation act = l + 2 < sizes.length ? Activation.RELU : Activation.NONE;
       layers.add(
           new FloatLayer("fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], w, b), act));
     }

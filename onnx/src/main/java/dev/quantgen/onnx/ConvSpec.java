@@ -1,7 +1,7 @@
 package dev.quantgen.onnx;
 
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.Window2d;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;

@@ -5,13 +5,13 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -277,7 +277,7 @@ public final class DenseOnnxExporter {
   }
 
   /** {@code x} through the activation into {@code output} (an Identity when there is none). */
-  private String activation(String id, String x, FusedActivation activation, String output) {
+  private String activation(String id, String x, Activation activation, String output) {
     switch (activation) {
       case RELU:
         graph.node("Relu", id + "_relu", x, output);

@@ -1,6 +1,6 @@
 package dev.quantgen.onnx;
 
-import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;

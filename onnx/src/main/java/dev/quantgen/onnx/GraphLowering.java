@@ -1,9 +1,9 @@
 package dev.quantgen.onnx;
 
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.conv.WindowGeometry;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;

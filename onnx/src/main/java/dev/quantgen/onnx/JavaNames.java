@@ -204,7 +204,6 @@ public final class JavaNames {
           "ActivationParams",
           "ActivationMode",
           "RequantMode",
-          "FusedActivation",
           "LayerMath",
           "QuantizedDenseParams",
           "QuantizedDenseConfig",

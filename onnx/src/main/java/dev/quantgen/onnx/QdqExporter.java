@@ -1,13 +1,13 @@
 package dev.quantgen.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.conv.WindowGeometry;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.List;
 
@@ -24,8 +24,8 @@ import java.util.List;
  * run on int8 directly. The graph has two outputs: the last layer's int8 tensor ({@code
  * <output>_int8}) and its dequantized float32 value (the model's output name).
  *
- * <p>Only {@link RequantMode#ONNX} executors are exported: their float32 requantization is what the
- * QDQ pattern means. Average pooling is not exported.
+ * <p>Only {@link RequantMode#FLOAT} executors are exported: their float32 requantization is what
+ * the QDQ pattern means. Average pooling is not exported.
  */
 public final class QdqExporter {
   private static final int OPSET = 13;
@@ -45,7 +45,7 @@ public final class QdqExporter {
    *     with average pooling
    */
   public static byte[] export(Int8Executor executor) {
-    if (executor.requantMode() != RequantMode.ONNX) {
+    if (executor.requantMode() != RequantMode.FLOAT) {
       throw new IllegalArgumentException(
           "executor: requantization "
               + executor.requantMode()

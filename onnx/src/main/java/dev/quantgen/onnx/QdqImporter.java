@@ -1,14 +1,14 @@
 package dev.quantgen.onnx;
 
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.MaxPool2d;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.conv.WindowGeometry;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1009,7 +1009,7 @@ public final class QdqImporter {
               p.activation,
               p.input.params(),
               output,
-              RequantMode.ONNX);
+              RequantMode.FLOAT);
     } catch (IllegalArgumentException e) {
       throw unsupported(p.node, e.getMessage());
     }

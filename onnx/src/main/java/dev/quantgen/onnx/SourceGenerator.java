@@ -270,8 +270,8 @@ public final class SourceGenerator {
   }
 
   private static void activation(
-      AnnotationSpec.Builder a, dev.quantgen.runtime.conv.Activation activation) {
-    if (activation != dev.quantgen.runtime.conv.Activation.NONE) {
+      AnnotationSpec.Builder a, dev.quantgen.runtime.numerics.Activation activation) {
+    if (activation != dev.quantgen.runtime.numerics.Activation.NONE) {
       a.addMember(
           "activation", "$T.$L", ClassName.get(ANNOTATIONS, "Activation"), activation.name());
     }

@@ -18,15 +18,15 @@ import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +45,8 @@ class DenseOnnxExporterTest {
   private static final String EXACT_U8S8 = "session.x64quantprecision";
 
   private static final int[] SIZES = {7, 5, 3, 2};
-  private static final FusedActivation[] ACTIVATIONS = {
-    FusedActivation.RELU6, FusedActivation.RELU, FusedActivation.NONE
+  private static final Activation[] ACTIVATIONS = {
+    Activation.RELU6, Activation.RELU, Activation.NONE
   };
   private static final int SAMPLES = 64;
 
@@ -129,7 +129,7 @@ class DenseOnnxExporterTest {
   @Test
   void onnxRuntimeDefaultKernelMaySaturatePairsOfProductsTheExactOneDoesNot() throws OrtException {
     DenseWeights w = DenseWeights.of(2, 1, new float[] {-1f, -1f}, new float[] {0f});
-    FloatModel single = FloatModel.of(List.of(new FloatLayer("fc", w, FusedActivation.NONE)));
+    FloatModel single = FloatModel.of(List.of(new FloatLayer("fc", w, Activation.NONE)));
     float[] x = {1f, 1f};
     QuantizedModel q =
         PostTrainingQuantizer.quantize(
@@ -192,7 +192,7 @@ class DenseOnnxExporterTest {
             0,
             ActivationMode.STATIC,
             RequantMode.FLOAT,
-            FusedActivation.NONE);
+            Activation.NONE);
     DenseWeights w =
         DenseWeights.of(2, 2, new float[] {1f, -1f, 0.5f, 0.25f}, new float[] {0f, 0f});
     ActivationParams a = new ActivationParams(0.01f, 0);

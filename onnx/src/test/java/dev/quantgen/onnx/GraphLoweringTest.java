@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.quantgen.runtime.conv.Activation;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.nio.FloatBuffer;
@@ -278,7 +278,7 @@ class GraphLoweringTest {
     }
     FloatTensor batch = FloatTensor.of(Shape.of(20, 2, 5, 6), all);
     Int8Executor int8 =
-        Int8Executor.calibrate(m, batch, 7, dev.quantgen.runtime.conv.RequantMode.INTEGER);
+        Int8Executor.calibrate(m, batch, 7, dev.quantgen.runtime.numerics.RequantMode.INTEGER);
     FloatTensor fp = ours.run(batch);
     FloatTensor q = int8.run(batch);
     for (int i = 0; i < fp.size(); i++) {

@@ -14,14 +14,14 @@ import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.quantize.ptq.PostTrainingQuantizer;
 import dev.quantgen.quantize.ptq.PtqConfig;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
@@ -70,7 +70,7 @@ class QdqImportOnnxRuntimeAgreementTest {
     LoweredModel lowered =
         GraphLowering.lower(OnnxModel.read(SharedData.require("data/models/mnist-8.onnx")));
     Int8Executor exported =
-        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
+        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.FLOAT);
     byte[] qdq = QdqExporter.export(exported);
     boolean unsigned = activations.equals("uint8");
     if (unsigned) {
@@ -103,7 +103,7 @@ class QdqImportOnnxRuntimeAgreementTest {
             mlp(),
             PtqConfig.of(
                 LayerQuantization.of(Precision.INT8)
-                    .withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)
+                    .withRequantization(dev.quantgen.runtime.numerics.RequantMode.FLOAT)
                     .withPerChannel(!weights.equals("per-tensor"))
                     .withSymmetric(!weights.startsWith("asymmetric"))),
             mnist.images(0, 1000).toArray(),
@@ -133,9 +133,7 @@ class QdqImportOnnxRuntimeAgreementTest {
   private static FloatModel mlp() {
     Random random = new Random(16);
     int[] sizes = {784, 64, 32, 10};
-    FusedActivation[] activations = {
-      FusedActivation.RELU, FusedActivation.RELU6, FusedActivation.NONE
-    };
+    Activation[] activations = {Activation.RELU, Activation.RELU6, Activation.NONE};
     List<FloatLayer> layers = new ArrayList<>();
     for (int l = 0; l < 3; l++) {
       float[] w = new float[sizes[l] * sizes[l + 1]];

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ONNX Runtime as the oracle for the static INT8 path: mnist-8 calibrated on the first 1,000 test
- * images ({@link RequantMode#ONNX}), exported as a QDQ graph by {@link QdqExporter}, run by ORT
+ * images ({@link RequantMode#FLOAT}), exported as a QDQ graph by {@link QdqExporter}, run by ORT
  * 1.20.0 with its default graph optimizations, and compared with our int8 output image by image on
  * all 10,000 test images.
  *
@@ -47,7 +47,7 @@ class QdqOnnxRuntimeAgreementTest {
   @Test
   void int8OutputsEqualOnnxRuntimeOnTheExportedQdqModel() throws OrtException {
     Int8Executor ours =
-        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.ONNX);
+        Int8Executor.calibrate(lowered, mnist.images(0, 1000), BATCH, RequantMode.FLOAT);
     byte[] qdq = QdqExporter.export(ours);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int identical = 0;

@@ -4,19 +4,19 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.AvgPool2d;
 import dev.quantgen.runtime.conv.Conv2d;
 import dev.quantgen.runtime.conv.MaxPool2d;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -340,7 +340,7 @@ class ConvKernelFunctionalTest {
                               c.activation(),
                               QuantParams.perTensor(in.scale(), in.zeroPoint(), QuantType.INT8),
                               QuantParams.perTensor(out.scale(), out.zeroPoint(), QuantType.INT8),
-                              c.onnx() ? RequantMode.ONNX : RequantMode.INTEGER);
+                              c.onnx() ? RequantMode.FLOAT : RequantMode.INTEGER);
                       int[] qx = new int[c.c() * c.h() * c.w()];
                       for (int i = 0; i < qx.length; i++) {
                         qx[i] =

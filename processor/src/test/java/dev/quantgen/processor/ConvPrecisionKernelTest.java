@@ -5,20 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.BinaryConv2d;
 import dev.quantgen.runtime.conv.Fp16Conv2d;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.WeightQuantizedConv2d;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -336,7 +336,7 @@ class ConvPrecisionKernelTest {
                                               in.scale(), in.zeroPoint(), QuantType.INT8),
                                           QuantParams.perTensor(
                                               out.scale(), out.zeroPoint(), QuantType.INT8),
-                                          onnx ? RequantMode.ONNX : RequantMode.INTEGER,
+                                          onnx ? RequantMode.FLOAT : RequantMode.INTEGER,
                                           QuantType.INT4);
                                   int[] qx = new int[c.c() * c.h() * c.w()];
                                   byte[] bx = new byte[qx.length];

@@ -14,9 +14,9 @@ import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
@@ -307,7 +307,7 @@ class FakeQuantOperatorTest {
     assertFalse(perTensor.perChannel());
     float alpha =
         BinaryDenseParams.prepare(
-                DenseWeights.of(33, 4, w, null), false, ActivationMode.FLOAT, FusedActivation.NONE)
+                DenseWeights.of(33, 4, w, null), false, ActivationMode.FLOAT, Activation.NONE)
             .alpha(0);
     float[] effective = new float[w.length];
     float[] mask = new float[w.length];

@@ -14,10 +14,10 @@ import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.Half;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -186,7 +186,7 @@ class KernelFunctionalTest {
   static void check(ClassLoader loader, Case c, String suffix, boolean batched) throws Exception {
     Random random = new Random(31L * c.name().hashCode() + suffix.hashCode());
     DenseWeights weights = weights(c, random);
-    FusedActivation act = FusedActivation.valueOf(c.activation());
+    Activation act = Activation.valueOf(c.activation());
     List<float[]> inputs = inputs(c.in(), random);
     // Calibrate boundary params from the FP32 reference, as a user would.
     float[] ref = new float[c.out()];
@@ -444,7 +444,7 @@ class KernelFunctionalTest {
       String suffix,
       Class<?> kernel,
       DenseWeights w,
-      FusedActivation act,
+      Activation act,
       ActivationParams inP,
       ActivationParams outP)
       throws Exception {

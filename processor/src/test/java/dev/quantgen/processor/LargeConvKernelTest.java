@@ -5,23 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.BinaryConv2d;
 import dev.quantgen.runtime.conv.Conv2d;
 import dev.quantgen.runtime.conv.Fp16Conv2d;
 import dev.quantgen.runtime.conv.PadMode;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.WeightQuantizedConv2d;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.conv.WindowGeometry;
 import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -205,7 +205,7 @@ class LargeConvKernelTest {
                 Stream.of(QuantType.INT8, QuantType.INT4)
                     .flatMap(
                         type ->
-                            Stream.of(RequantMode.INTEGER, RequantMode.ONNX)
+                            Stream.of(RequantMode.INTEGER, RequantMode.FLOAT)
                                 .map(
                                     mode ->
                                         DynamicTest.dynamicTest(
@@ -218,7 +218,7 @@ class LargeConvKernelTest {
     String kernelName =
         "test."
             + c.name()
-            + (mode == RequantMode.ONNX ? "Onnx" : "")
+            + (mode == RequantMode.FLOAT ? "Onnx" : "")
             + "_"
             + (type == QuantType.INT8 ? "Int8" : "Int4");
     assertTrue(

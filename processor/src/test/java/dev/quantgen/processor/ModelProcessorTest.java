@@ -16,11 +16,11 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.lang.reflect.InvocationTargetException;
@@ -389,10 +389,10 @@ class ModelProcessorTest {
     ActivationParams a = ActivationParams.fromRange(-3, 3);
     ActivationParams b = ActivationParams.fromRange(0, 4);
 
-    assertEquals("Hidden_Fp32", name(kernels.fp32(0, hidden, FusedActivation.RELU)));
-    assertEquals("Output_Fp32", name(kernels.fp32(1, output, FusedActivation.NONE)));
-    assertTrue(kernels.fp32(0, hidden, FusedActivation.RELU6).isEmpty(), "another activation");
-    assertTrue(kernels.fp32(1, hidden, FusedActivation.NONE).isEmpty(), "another shape");
+    assertEquals("Hidden_Fp32", name(kernels.fp32(0, hidden, Activation.RELU)));
+    assertEquals("Output_Fp32", name(kernels.fp32(1, output, Activation.NONE)));
+    assertTrue(kernels.fp32(0, hidden, Activation.RELU6).isEmpty(), "another activation");
+    assertTrue(kernels.fp32(1, hidden, Activation.NONE).isEmpty(), "another shape");
 
     QuantizedDenseConfig int8 =
         (QuantizedDenseConfig) loader.loadClass("test.Hidden_Int8").getField("CONFIG").get(null);
@@ -421,17 +421,16 @@ class ModelProcessorTest {
     assertTrue(
         kernels.quantized(1, QuantizedDenseParams.prepare("Output", output, int4, a, b)).isEmpty(),
         "Output has no INT4 variant");
-    assertTrue(kernels.fp16(0, Fp16DenseParams.prepare(hidden, FusedActivation.RELU)).isEmpty());
+    assertTrue(kernels.fp16(0, Fp16DenseParams.prepare(hidden, Activation.RELU)).isEmpty());
     assertTrue(
         kernels
             .binary(
-                1,
-                BinaryDenseParams.prepare(output, true, ActivationMode.FLOAT, FusedActivation.NONE))
+                1, BinaryDenseParams.prepare(output, true, ActivationMode.FLOAT, Activation.NONE))
             .isEmpty());
 
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> kernels.fp32(2, output, FusedActivation.NONE));
+            IllegalArgumentException.class, () -> kernels.fp32(2, output, Activation.NONE));
     assertEquals("layer: expected 0 to 1, got 2", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> kernels.binary(-1, null));
     assertEquals("layer: expected 0 to 1, got -1", e.getMessage());
@@ -459,7 +458,7 @@ class ModelProcessorTest {
     // accepts.
     assertEquals(
         List.of(
-            "Hidden_Fp32: " + new PreparedLayer.Fp32("h", hidden, FusedActivation.RELU).describe(),
+            "Hidden_Fp32: " + new PreparedLayer.Fp32("h", hidden, Activation.RELU).describe(),
             "Hidden_Int8: "
                 + new PreparedLayer.Quantized(
                         "h", QuantizedDenseParams.prepare("h", hidden, int8, a, b))

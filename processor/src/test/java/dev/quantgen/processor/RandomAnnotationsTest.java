@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.testing.compile.Compilation;
 import dev.quantgen.annotations.Precision;
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.AvgPool2d;
 import dev.quantgen.runtime.conv.Conv2d;
 import dev.quantgen.runtime.conv.MaxPool2d;
@@ -15,6 +14,7 @@ import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;

@@ -14,7 +14,7 @@ import dev.quantgen.examples.mlp.Fc3_Int4FakeQuant;
 import dev.quantgen.examples.mlp.Fc3_Int8FakeQuant;
 import dev.quantgen.quantize.weights.NpyWriter;
 import dev.quantgen.quantize.weights.WeightSource;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.Shape;
@@ -177,8 +177,7 @@ public final class QatModels {
         .withTransform(q)
         .withBiasTransform(new Int32Bias(input, q))
         .withEvaluationKernel(
-            new IntegerKernelForward(
-                input, q, output, relu ? FusedActivation.RELU : FusedActivation.NONE));
+            new IntegerKernelForward(input, q, output, relu ? Activation.RELU : Activation.NONE));
   }
 
   /** Reads {@code fc1.weight, fc1.bias, ...} of the MLP from an npz file. */

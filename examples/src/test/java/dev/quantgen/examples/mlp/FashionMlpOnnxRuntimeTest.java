@@ -23,15 +23,15 @@ import dev.quantgen.quantize.weights.WeightSource;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
@@ -138,7 +138,7 @@ class FashionMlpOnnxRuntimeTest {
             new FloatLayer(
                 name,
                 DenseWeights.of(SIZES[l], SIZES[l + 1], w, b),
-                l < 2 ? FusedActivation.RELU : FusedActivation.NONE));
+                l < 2 ? Activation.RELU : Activation.NONE));
       }
     }
     fp32 = FloatModel.of(layers);

@@ -12,9 +12,9 @@ import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * far looser than what unrolling by 4 produces in practice on these sizes).
  */
 class FashionMlpTest {
-  private static final FusedActivation[] ACTIVATIONS = {
-    FusedActivation.RELU, FusedActivation.RELU, FusedActivation.NONE
+  private static final Activation[] ACTIVATIONS = {
+    Activation.RELU, Activation.RELU, Activation.NONE
   };
   private static final String[] NAMES = {"Fc1", "Fc2", "Fc3"};
   private static List<DenseWeights> weights;
@@ -157,7 +157,7 @@ class FashionMlpTest {
   /** The runtime reference of layer k in a precision; true when it must match bit for bit. */
   private static boolean reference(Precision precision, int k, float[] x, float[] y) {
     DenseWeights w = weights.get(k);
-    FusedActivation act = ACTIVATIONS[k];
+    Activation act = ACTIVATIONS[k];
     switch (precision) {
       case FP32:
         DenseReference.fp32(w, act, x, y);

@@ -121,13 +121,13 @@ final class ConvKernelWriter {
             "GROUPS", layer.groups(), "Groups (depthwise when it equals the channels)."));
     type.addField(
         FieldSpec.builder(
-                RuntimeNames.CONV_ACTIVATION,
+                RuntimeNames.ACTIVATION,
                 "ACTIVATION",
                 Modifier.PUBLIC,
                 Modifier.STATIC,
                 Modifier.FINAL)
             .addJavadoc("The fused activation.\n")
-            .initializer("$T.$L", RuntimeNames.CONV_ACTIVATION, layer.activation().name())
+            .initializer("$T.$L", RuntimeNames.ACTIVATION, layer.activation().name())
             .build());
     type.addField(KernelClass.privateConstant("DH", w.dilationHeight(), "Vertical dilation."));
     type.addField(KernelClass.privateConstant("DW", w.dilationWidth(), "Horizontal dilation."));

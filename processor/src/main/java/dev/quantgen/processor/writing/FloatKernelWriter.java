@@ -82,7 +82,7 @@ final class FloatKernelWriter {
                       + "activation.\n")
               .returns(boolean.class)
               .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
-              .addParameter(RuntimeNames.FUSED_ACTIVATION, "activation")
+              .addParameter(RuntimeNames.ACTIVATION, "activation")
               .addStatement(
                   "return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
                   layer.bias() ? "" : "!",

@@ -61,7 +61,7 @@ final class GeneratedKernelsWriter {
             "weights, activation",
             "weights",
             ParameterSpec.builder(RuntimeNames.DENSE_WEIGHTS, "weights").build(),
-            ParameterSpec.builder(RuntimeNames.FUSED_ACTIVATION, "activation").build()));
+            ParameterSpec.builder(RuntimeNames.ACTIVATION, "activation").build()));
     type.addMethod(
         kind(
             model,

@@ -235,7 +235,7 @@ final class KernelClass {
         .build();
   }
 
-  /** The float activation applied to {@code v}, matching {@code FusedActivation.apply}. */
+  /** The float activation applied to {@code v}, matching {@code Activation.apply}. */
   static CodeBlock activate(Activation activation, String v) {
     switch (activation) {
       case RELU:
@@ -274,7 +274,7 @@ final class KernelClass {
 
   /** The runtime constant of an activation. */
   static CodeBlock fusedActivation(Activation activation) {
-    return CodeBlock.of("$T.$L", RuntimeNames.FUSED_ACTIVATION, activation.name());
+    return CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION, activation.name());
   }
 
   /**

@@ -19,8 +19,8 @@ final class RuntimeNames {
   static final ClassName GENERATED_KERNELS = ClassName.get(LAYER, "GeneratedKernels");
   static final ClassName ACTIVATION_PARAMS = ClassName.get(LAYER, "ActivationParams");
   static final ClassName ACTIVATION_MODE = ClassName.get(LAYER, "ActivationMode");
-  static final ClassName REQUANT_MODE = ClassName.get(LAYER, "RequantMode");
-  static final ClassName FUSED_ACTIVATION = ClassName.get(LAYER, "FusedActivation");
+  static final ClassName REQUANT_MODE = ClassName.get(NUMERICS, "RequantMode");
+  static final ClassName ACTIVATION = ClassName.get(NUMERICS, "Activation");
   static final ClassName LAYER_MATH = ClassName.get(LAYER, "LayerMath");
   static final ClassName QUANTIZED_PARAMS = ClassName.get(LAYER, "QuantizedDenseParams");
   static final ClassName QUANTIZED_CONFIG = ClassName.get(LAYER, "QuantizedDenseConfig");
@@ -35,8 +35,6 @@ final class RuntimeNames {
   static final ClassName WINDOW_2D = ClassName.get(CONV, "Window2d");
   static final ClassName WINDOW_GEOMETRY = ClassName.get(CONV, "WindowGeometry");
   static final ClassName PAD_MODE = ClassName.get(CONV, "PadMode");
-  static final ClassName CONV_ACTIVATION = ClassName.get(CONV, "Activation");
-  static final ClassName CONV_REQUANT_MODE = ClassName.get(CONV, "RequantMode");
   static final ClassName QUANTIZED_CONV = ClassName.get(CONV, "QuantizedConv2d");
   static final ClassName FP16_CONV = ClassName.get(CONV, "Fp16Conv2d");
   static final ClassName WEIGHT_QUANTIZED_CONV = ClassName.get(CONV, "WeightQuantizedConv2d");

@@ -112,13 +112,13 @@ final class StaticConvMembers {
     String weightType = variant.precision().name();
     type.addField(
         FieldSpec.builder(
-                RuntimeNames.CONV_REQUANT_MODE,
+                RuntimeNames.REQUANT_MODE,
                 "REQUANT_MODE",
                 Modifier.PUBLIC,
                 Modifier.STATIC,
                 Modifier.FINAL)
             .addJavadoc("How accumulators become int8.\n")
-            .initializer("$T.$L", RuntimeNames.CONV_REQUANT_MODE, onnx ? "ONNX" : "INTEGER")
+            .initializer("$T.$L", RuntimeNames.REQUANT_MODE, onnx ? "FLOAT" : "INTEGER")
             .build());
     type.addField(KernelClass.kernelSupport());
     type.addField(
@@ -209,7 +209,7 @@ final class StaticConvMembers {
               "this.sums = $T.$L(GEOMETRY, qf, null, $T.NONE)",
               CONV_KERNELS,
               floatKernel(layer),
-              RuntimeNames.CONV_ACTIVATION);
+              RuntimeNames.ACTIVATION);
     }
     if (onnx) {
       ctor.addStatement("this.multipliers = new float[OUT_CHANNELS]")

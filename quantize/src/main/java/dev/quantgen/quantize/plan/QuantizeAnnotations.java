@@ -2,8 +2,8 @@ package dev.quantgen.quantize.plan;
 
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package dev.quantgen.quantize.ptq;
 
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.Objects;
 
 /**
  * One dense layer of a trained FP32 model: its name (used in reports, per-layer overrides and model
  * files), its weights and its fused activation.
  */
-public record FloatLayer(String name, DenseWeights weights, FusedActivation activation) {
+public record FloatLayer(String name, DenseWeights weights, Activation activation) {
   /**
    * @throws IllegalArgumentException for an empty name or one that is not a plain identifier
    */

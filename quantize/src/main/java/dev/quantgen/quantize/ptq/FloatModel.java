@@ -1,7 +1,7 @@
 package dev.quantgen.quantize.ptq;
 
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,7 +73,7 @@ public final class FloatModel {
     }
     FloatLayer[] layers = new FloatLayer[weights.length];
     for (int l = 0; l < weights.length; l++) {
-      FusedActivation act = l < weights.length - 1 ? FusedActivation.RELU : FusedActivation.NONE;
+      Activation act = l < weights.length - 1 ? Activation.RELU : Activation.NONE;
       layers[l] =
           new FloatLayer(
               "fc" + (l + 1), DenseWeights.of(sizes[l], sizes[l + 1], weights[l], biases[l]), act);

@@ -2,11 +2,11 @@ package dev.quantgen.quantize.ptq;
 
 import dev.quantgen.quantize.calibrate.ObserverKind;
 import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.model.Precision;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.util.Objects;
 
 /**
@@ -66,13 +66,7 @@ public record LayerQuantization(
       default:
         // Let the layer contract reject what no INT8/INT4 kernel implements.
         quantizedConfig(
-            precision,
-            symmetric,
-            perChannel,
-            blockSize,
-            mode,
-            requantization,
-            FusedActivation.NONE);
+            precision, symmetric, perChannel, blockSize, mode, requantization, Activation.NONE);
     }
   }
 
@@ -171,7 +165,7 @@ public record LayerQuantization(
   }
 
   /** The layer contract's config for an INT8 or INT4 layer with {@code activation} fused. */
-  QuantizedDenseConfig quantizedConfig(FusedActivation activation) {
+  QuantizedDenseConfig quantizedConfig(Activation activation) {
     return quantizedConfig(
         precision, symmetric, perChannel, blockSize, mode, requantization, activation);
   }
@@ -183,7 +177,7 @@ public record LayerQuantization(
       int blockSize,
       ActivationMode mode,
       RequantMode requantization,
-      FusedActivation activation) {
+      Activation activation) {
     QuantType type = precision == Precision.INT8 ? QuantType.INT8 : QuantType.INT4;
     return new QuantizedDenseConfig(
         type, symmetric, perChannel, blockSize, mode, requantization, activation);

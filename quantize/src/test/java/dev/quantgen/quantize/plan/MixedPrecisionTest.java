@@ -8,9 +8,9 @@ import dev.quantgen.quantize.ptq.FloatLayer;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.quantize.ptq.LayerQuantization;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -43,7 +43,7 @@ class MixedPrecisionTest {
           new FloatLayer(
               "fc" + (l + 1),
               DenseWeights.of(sizes[l], sizes[l + 1], w, b),
-              l < 2 ? FusedActivation.RELU : FusedActivation.NONE));
+              l < 2 ? Activation.RELU : Activation.NONE));
     }
     return FloatModel.of(layers);
   }
@@ -309,7 +309,7 @@ class MixedPrecisionTest {
     assertEquals(
         "@Quantize(precision = Precision.INT8, requantization = Requantization.FLOAT)",
         QuantizeAnnotations.of(
-            INT8.withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)));
+            INT8.withRequantization(dev.quantgen.runtime.numerics.RequantMode.FLOAT)));
     assertEquals(
         "@Quantize(precision = Precision.BINARY, activations = Activations.BINARY)",
         QuantizeAnnotations.of(BINARY.withMode(dev.quantgen.runtime.layer.ActivationMode.BINARY)));

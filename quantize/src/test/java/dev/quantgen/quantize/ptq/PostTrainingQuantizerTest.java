@@ -15,13 +15,13 @@ import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
 import dev.quantgen.runtime.model.TestModels;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -163,7 +163,7 @@ class PostTrainingQuantizerTest {
     }
     FloatModel model =
         FloatModel.of(
-            List.of(new FloatLayer("fc", DenseWeights.of(4096, 1, w, null), FusedActivation.NONE)));
+            List.of(new FloatLayer("fc", DenseWeights.of(4096, 1, w, null), Activation.NONE)));
     LayerQuantization int4 = LayerQuantization.of(Precision.INT4).withMode(ActivationMode.FLOAT);
     QuantizedDenseParams minMax =
         params(

@@ -9,13 +9,13 @@ import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Half;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -171,7 +171,7 @@ class ConvPrecisionReferencesTest {
         x[0] = 0.0f; // sign(0) = +1
         x[1] = -0.0f;
         BinaryDenseParams dense =
-            BinaryDenseParams.prepare(denseWeights(w, b), perChannel, mode, FusedActivation.RELU);
+            BinaryDenseParams.prepare(denseWeights(w, b), perChannel, mode, Activation.RELU);
         float[] expected = new float[M];
         DenseReference.binary(dense, x, expected);
         BinaryConv2d conv =
@@ -263,8 +263,7 @@ class ConvPrecisionReferencesTest {
     return QuantizedDenseParams.prepare(
         "dense",
         denseWeights(w, b),
-        new QuantizedDenseConfig(
-            type, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.RELU6),
+        new QuantizedDenseConfig(type, true, true, 0, mode, RequantMode.INTEGER, Activation.RELU6),
         null,
         null);
   }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.quantize.reference.ConvInteger;
 import dev.quantgen.quantize.reference.QLinearConv;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FixedPoint;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.RangeQuantizer;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,7 @@ class QuantizedConv2dTest {
   void onnxModeEqualsQLinearConvBitForBit() {
     Random r = new Random(12);
     for (int t = 0; t < 200; t++) {
-      Case c = Case.random(r, Activation.NONE, RequantMode.ONNX);
+      Case c = Case.random(r, Activation.NONE, RequantMode.FLOAT);
       IntTensor expected =
           QLinearConv.apply(
               c.x,
@@ -108,7 +110,7 @@ class QuantizedConv2dTest {
   void ofQuantizedWithWeightZeroPointsEqualsQLinearConvOnTheUint8Weights() {
     Random r = new Random(16);
     for (int t = 0; t < 100; t++) {
-      Case c = Case.random(r, Activation.NONE, RequantMode.ONNX);
+      Case c = Case.random(r, Activation.NONE, RequantMode.FLOAT);
       IntTensor floatPath = c.layer.quantizedWeights();
       int m = floatPath.shape().dim(0);
       int perChannel = floatPath.size() / m;
@@ -135,7 +137,7 @@ class QuantizedConv2dTest {
               Activation.NONE,
               c.in,
               c.out,
-              RequantMode.ONNX);
+              RequantMode.FLOAT);
       IntTensor expected =
           QLinearConv.apply(
               c.x,
@@ -187,7 +189,7 @@ class QuantizedConv2dTest {
                     Activation.NONE,
                     UNIT,
                     UNIT,
-                    RequantMode.ONNX));
+                    RequantMode.FLOAT));
     assertEquals(
         "weights: element 0 is 256, expected -255..255 (an 8-bit weight minus its 8-bit zero point)",
         e.getMessage());
@@ -291,7 +293,7 @@ class QuantizedConv2dTest {
               Activation.NONE,
               in,
               UNIT,
-              RequantMode.ONNX,
+              RequantMode.FLOAT,
               QuantType.INT4);
       IntTensor qw = layer.quantizedWeights();
       for (int i = 0; i < qw.size(); i++) {

@@ -14,9 +14,9 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.Activation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,7 +193,7 @@ class GeneratedKernelsBridgeTest {
     }
 
     @Override
-    public Optional<DenseLayer> fp32(int layer, DenseWeights weights, FusedActivation activation) {
+    public Optional<DenseLayer> fp32(int layer, DenseWeights weights, Activation activation) {
       return answer(layer, Precision.FP32, new PreparedLayer.Fp32("l", weights, activation));
     }
 

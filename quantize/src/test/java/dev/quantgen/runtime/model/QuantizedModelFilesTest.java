@@ -14,7 +14,7 @@ import dev.quantgen.runtime.io.ModelFileException;
 import dev.quantgen.runtime.io.ModelTensor;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

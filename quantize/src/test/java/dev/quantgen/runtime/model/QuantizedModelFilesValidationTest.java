@@ -73,7 +73,7 @@ class QuantizedModelFilesValidationTest {
         rewrite(
             quantize(
                 LayerQuantization.of(Precision.INT8)
-                    .withRequantization(dev.quantgen.runtime.layer.RequantMode.FLOAT)),
+                    .withRequantization(dev.quantgen.runtime.numerics.RequantMode.FLOAT)),
             Map.of(),
             t -> t.name().equals("fc2.requant.real_multipliers") ? withFloat(t, 0, Float.NaN) : t);
     assertFails(

@@ -12,12 +12,12 @@ import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseReference;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,11 +53,7 @@ class RuntimeKernelsTest {
     "INT4, false, false, INTEGER, RELU6"
   })
   void staticKernelMatchesTheReferenceBitForBit(
-      QuantType type,
-      boolean symmetric,
-      boolean perChannel,
-      RequantMode requant,
-      FusedActivation act) {
+      QuantType type, boolean symmetric, boolean perChannel, RequantMode requant, Activation act) {
     Random r = new Random(11);
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
@@ -115,7 +111,7 @@ class RuntimeKernelsTest {
                   block,
                   ActivationMode.DYNAMIC,
                   RequantMode.INTEGER,
-                  FusedActivation.RELU),
+                  Activation.RELU),
               null,
               null);
       DenseLayer kernel = new PreparedLayer.Quantized("t", p).kernel();
@@ -145,7 +141,7 @@ class RuntimeKernelsTest {
                 0,
                 ActivationMode.DYNAMIC,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             null,
             null);
     float[] y = new float[4];
@@ -170,7 +166,7 @@ class RuntimeKernelsTest {
                   block,
                   ActivationMode.FLOAT,
                   RequantMode.INTEGER,
-                  FusedActivation.NONE),
+                  Activation.NONE),
               null,
               null);
       DenseLayer kernel = new PreparedLayer.Quantized("t", p).kernel();
@@ -202,9 +198,9 @@ class RuntimeKernelsTest {
       float[] x = TestModels.signedSample(r, shape[0]);
       float[] ye = new float[shape[1]];
       float[] ya = new float[shape[1]];
-      DenseReference.fp32(w, FusedActivation.NONE, x, ye);
-      new PreparedLayer.Fp32("t", w, FusedActivation.NONE).kernel().forward(x, ya);
-      Fp16DenseParams h = Fp16DenseParams.prepare(w, FusedActivation.NONE);
+      DenseReference.fp32(w, Activation.NONE, x, ye);
+      new PreparedLayer.Fp32("t", w, Activation.NONE).kernel().forward(x, ya);
+      Fp16DenseParams h = Fp16DenseParams.prepare(w, Activation.NONE);
       float[] he = new float[shape[1]];
       float[] ha = new float[shape[1]];
       DenseReference.fp16(h, x, he);
@@ -225,7 +221,7 @@ class RuntimeKernelsTest {
     // 1 + 2^-11 is a tie between two halves: it rounds to even (1.0), so the output is exactly x.
     DenseWeights w = DenseWeights.of(1, 1, new float[] {1.0f + 0x1p-11f}, null);
     float[] y = new float[1];
-    new PreparedLayer.Fp16("t", Fp16DenseParams.prepare(w, FusedActivation.NONE))
+    new PreparedLayer.Fp16("t", Fp16DenseParams.prepare(w, Activation.NONE))
         .kernel()
         .forward(new float[] {3.0f}, y);
     assertEquals(3.0f, y[0]);
@@ -238,7 +234,7 @@ class RuntimeKernelsTest {
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
       BinaryDenseParams p =
-          BinaryDenseParams.prepare(w, perChannel, ActivationMode.BINARY, FusedActivation.NONE);
+          BinaryDenseParams.prepare(w, perChannel, ActivationMode.BINARY, Activation.NONE);
       DenseLayer kernel = new PreparedLayer.Binary("t", p).kernel();
       for (int trial = 0; trial < 10; trial++) {
         float[] x = TestModels.signedSample(r, shape[0]);
@@ -260,7 +256,7 @@ class RuntimeKernelsTest {
     java.util.Arrays.fill(x, 2.0f);
     BinaryDenseParams p =
         BinaryDenseParams.prepare(
-            DenseWeights.of(65, 1, w, null), true, ActivationMode.BINARY, FusedActivation.NONE);
+            DenseWeights.of(65, 1, w, null), true, ActivationMode.BINARY, Activation.NONE);
     float[] y = new float[1];
     new PreparedLayer.Binary("t", p).kernel().forward(x, y);
     assertEquals(65 * (0.5f * 2.0f), y[0]);
@@ -272,7 +268,7 @@ class RuntimeKernelsTest {
     for (int[] shape : SHAPES) {
       DenseWeights w = weights(r, shape[0], shape[1]);
       BinaryDenseParams p =
-          BinaryDenseParams.prepare(w, true, ActivationMode.FLOAT, FusedActivation.RELU);
+          BinaryDenseParams.prepare(w, true, ActivationMode.FLOAT, Activation.RELU);
       float[] x = TestModels.signedSample(r, shape[0]);
       float[] ye = new float[shape[1]];
       float[] ya = new float[shape[1]];
@@ -302,7 +298,7 @@ class RuntimeKernelsTest {
                 0,
                 ActivationMode.STATIC,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             new ActivationParams(0.1f, 4),
             new ActivationParams(0.1f, 0));
     float[] x = {Float.NaN, 0.0f, 0.0f, 0.0f, 0.0f};
@@ -316,7 +312,7 @@ class RuntimeKernelsTest {
   @Test
   void kernelsRejectBuffersOfTheWrongLength() {
     DenseLayer kernel =
-        new PreparedLayer.Fp32("t", weights(new Random(1), 4, 2), FusedActivation.NONE).kernel();
+        new PreparedLayer.Fp32("t", weights(new Random(1), 4, 2), Activation.NONE).kernel();
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> kernel.forward(new float[3], new float[2]));

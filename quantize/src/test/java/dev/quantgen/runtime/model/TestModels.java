@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.quantgen.quantize.ptq.FloatLayer;
 import dev.quantgen.quantize.ptq.FloatModel;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,7 +30,7 @@ public final class TestModels {
       for (int c = 0; c < out; c++) {
         b[c] = (float) (0.1 * r.nextGaussian());
       }
-      FusedActivation act = l + 2 < sizes.length ? FusedActivation.RELU : FusedActivation.NONE;
+      Activation act = l + 2 < sizes.length ? Activation.RELU : Activation.NONE;
       layers.add(new FloatLayer("fc" + (l + 1), DenseWeights.of(in, out, w, b), act));
     }
     return FloatModel.of(layers);

@@ -1,6 +1,7 @@
 package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.kernel.VectorShapes;
+import dev.quantgen.runtime.numerics.Activation;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

@@ -2,6 +2,7 @@ package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.Objects;

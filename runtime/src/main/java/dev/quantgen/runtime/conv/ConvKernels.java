@@ -1,6 +1,7 @@
 package dev.quantgen.runtime.conv;
 
 import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.numerics.Activation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Locale;

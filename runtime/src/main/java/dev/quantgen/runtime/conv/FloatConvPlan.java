@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.conv;
 
+import dev.quantgen.runtime.numerics.Activation;
+
 /**
  * The tables a blocked float convolution computes once per layer, shared by the scalar and the
  * Vector API microkernels.

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.conv;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Half;
 import dev.quantgen.runtime.numerics.Shape;

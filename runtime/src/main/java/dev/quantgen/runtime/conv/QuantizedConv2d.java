@@ -1,11 +1,13 @@
 package dev.quantgen.runtime.conv;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FixedPoint;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.runtime.numerics.RangeQuantizer;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.util.Objects;
 
@@ -25,11 +27,11 @@ import java.util.Objects;
  *       as {@code zx}, i.e. as real 0, exactly as {@code ConvInteger} pads.
  *   <li>{@code qy = clamp(zy + requantize(acc, M[m]))} with {@code M[m] = sx * sw[m] / sy}, either
  *       integer-only ({@link RequantMode#INTEGER}: {@link FixedPoint}) or as ONNX {@code
- *       QLinearConv} ({@link RequantMode#ONNX}); the clamp is [-128, 127], narrowed to {@code [zy,
+ *       QLinearConv} ({@link RequantMode#FLOAT}); the clamp is [-128, 127], narrowed to {@code [zy,
  *       127]} by ReLU and to {@code [zy, quantize(6)]} by ReLU6.
  * </ul>
  *
- * <p>With {@link RequantMode#ONNX} and no activation the output equals {@code QLinearConv} on the
+ * <p>With {@link RequantMode#FLOAT} and no activation the output equals {@code QLinearConv} on the
  * same quantized operands bit for bit; the accumulator equals {@code ConvInteger} plus the bias.
  * Construction rejects layers whose int32 accumulator could overflow. Immutable and thread-safe.
  */
@@ -371,7 +373,7 @@ public final class QuantizedConv2d {
 
   /**
    * The float32 multiplier {@code sx * sw[m] / sy} of output channel {@code m} ({@link
-   * RequantMode#ONNX}).
+   * RequantMode#FLOAT}).
    */
   public float onnxMultiplier(int m) {
     return onnxMultipliers[m];

@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.conv;
 
+import dev.quantgen.runtime.numerics.Activation;
+
 /**
  * The portable float convolution, for JVMs without the Vector API: the direct loop of {@link
  * Conv2d} with its per-tap output ranges computed once. Each tap is added to every output it

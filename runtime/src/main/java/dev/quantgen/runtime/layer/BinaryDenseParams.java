@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
+
 /**
  * The prepared parameters of a BINARY dense layer (XNOR-Net, docs/numerics.md sections 3 and 4):
  * each row of signs {@code b = sign(w)} ({@code sign(0) = +1}, bit 1 for +1) packed 64 per {@code
@@ -15,7 +17,7 @@ public record BinaryDenseParams(
     float[] alphas,
     float[] bias,
     ActivationMode mode,
-    FusedActivation activation) {
+    Activation activation) {
 
   /** Checks lengths and the mode, and copies the arrays. */
   public BinaryDenseParams {
@@ -69,7 +71,7 @@ public record BinaryDenseParams(
    * whole tensor), summed in double and rounded once to float.
    */
   public static BinaryDenseParams prepare(
-      DenseWeights weights, boolean perChannel, ActivationMode mode, FusedActivation activation) {
+      DenseWeights weights, boolean perChannel, ActivationMode mode, Activation activation) {
     int in = weights.in();
     int out = weights.out();
     int words = words(in);

@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.Half;
 
 /**
@@ -18,7 +19,7 @@ public final class DenseReference {
    * unrolled kernel adds the same products in another order; both are within {@code gamma_in *
    * sum|w x|} of the exact sum, so they differ by at most twice that.
    */
-  public static void fp32(DenseWeights weights, FusedActivation activation, float[] x, float[] y) {
+  public static void fp32(DenseWeights weights, Activation activation, float[] x, float[] y) {
     check(weights.in(), weights.out(), x, y);
     for (int c = 0; c < weights.out(); c++) {
       float acc = 0.0f;

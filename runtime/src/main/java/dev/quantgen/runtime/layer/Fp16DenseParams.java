@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.Half;
 
 /**
@@ -8,7 +9,7 @@ import dev.quantgen.runtime.numerics.Half;
  * Accumulation stays float32.
  */
 public record Fp16DenseParams(
-    int in, int out, short[] weights, float[] bias, FusedActivation activation) {
+    int in, int out, short[] weights, float[] bias, Activation activation) {
   /** Checks lengths and copies the arrays. */
   public Fp16DenseParams {
     LayerMath.requireLength("weights", weights.length, in * out);
@@ -35,7 +36,7 @@ public record Fp16DenseParams(
    * @throws IllegalArgumentException naming the weight's row and column if one is beyond the
    *     binary16 range (it would round to infinity): FP16 cannot hold that layer
    */
-  public static Fp16DenseParams prepare(DenseWeights weights, FusedActivation activation) {
+  public static Fp16DenseParams prepare(DenseWeights weights, Activation activation) {
     float[] w = weights.weights();
     short[] half = new short[w.length];
     for (int i = 0; i < w.length; i++) {

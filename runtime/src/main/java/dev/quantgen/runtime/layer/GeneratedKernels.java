@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public interface GeneratedKernels {
    *
    * @throws IllegalArgumentException if {@code layer} is not in {@code [0, layers())}
    */
-  Optional<DenseLayer> fp32(int layer, DenseWeights weights, FusedActivation activation);
+  Optional<DenseLayer> fp32(int layer, DenseWeights weights, Activation activation);
 
   /**
    * The generated FP16 kernel of layer {@code layer} for these parameters.

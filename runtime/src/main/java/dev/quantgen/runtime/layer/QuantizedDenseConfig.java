@@ -1,6 +1,8 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 
 /**
  * What a quantized (INT8 or INT4) dense layer was generated for: the compile-time choices of its
@@ -23,7 +25,7 @@ public record QuantizedDenseConfig(
     int blockSize,
     ActivationMode mode,
     RequantMode requantization,
-    FusedActivation activation) {
+    Activation activation) {
 
   /**
    * @throws IllegalArgumentException for a combination no kernel implements
@@ -59,7 +61,7 @@ public record QuantizedDenseConfig(
    */
   public static QuantizedDenseConfig of(QuantType weightType, ActivationMode mode) {
     return new QuantizedDenseConfig(
-        weightType, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.NONE);
+        weightType, true, true, 0, mode, RequantMode.INTEGER, Activation.NONE);
   }
 
   /** This configuration with symmetric (zero point 0, restricted range) or asymmetric weights. */
@@ -87,7 +89,7 @@ public record QuantizedDenseConfig(
   }
 
   /** This configuration with another fused activation. */
-  public QuantizedDenseConfig withActivation(FusedActivation activation) {
+  public QuantizedDenseConfig withActivation(Activation activation) {
     return new QuantizedDenseConfig(
         weightType, symmetric, perChannel, blockSize, mode, requantization, activation);
   }

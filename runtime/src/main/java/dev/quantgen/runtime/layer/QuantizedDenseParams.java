@@ -1,5 +1,6 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FixedPoint;
 import dev.quantgen.runtime.numerics.QuantType;
 
@@ -183,9 +184,9 @@ public record QuantizedDenseParams(
       bias[c] = (int) bq;
     }
     int zy = output.zeroPoint();
-    FusedActivation act = config.activation();
-    int lo = act == FusedActivation.NONE ? -128 : zy;
-    int hi = act == FusedActivation.RELU6 ? Math.min(127, output.quantize(6.0f)) : 127;
+    Activation act = config.activation();
+    int lo = act == Activation.NONE ? -128 : zy;
+    int hi = act == Activation.RELU6 ? Math.min(127, output.quantize(6.0f)) : 127;
     return new StaticRequantization(input, output, bias, multipliers, shifts, real, lo, hi);
   }
 

@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.numerics.RequantMode;
+
 /**
  * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
  * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias {@code bq[c] =

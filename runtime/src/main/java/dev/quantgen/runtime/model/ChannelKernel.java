@@ -3,8 +3,8 @@ package dev.quantgen.runtime.model;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.layer.DenseLayer;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.LayerMath;
+import dev.quantgen.runtime.numerics.Activation;
 
 /**
  * The skeleton the runtime's float-output fallback kernels share: check the lengths, prepare the
@@ -22,12 +22,12 @@ abstract class ChannelKernel<P> implements DenseLayer {
   final int in;
   final int out;
   private final float[] bias;
-  private final FusedActivation activation;
+  private final Activation activation;
 
   /** Per thread: one input of a batch, so {@link #prepare} sees an array of exactly {@link #in}. */
   private final ThreadLocal<float[]> sampleScratch;
 
-  ChannelKernel(int in, int out, float[] bias, FusedActivation activation) {
+  ChannelKernel(int in, int out, float[] bias, Activation activation) {
     this.in = in;
     this.out = out;
     this.bias = bias;

@@ -1,7 +1,7 @@
 package dev.quantgen.runtime.model;
 
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 
 /**
  * The FP32 runtime kernel: {@code y = act(W x + b)} in float32 ({@link ChannelKernel#SUPPORT}'s
@@ -10,7 +10,7 @@ import dev.quantgen.runtime.layer.FusedActivation;
 final class Fp32Kernel extends ChannelKernel<float[]> {
   private final float[] weights;
 
-  Fp32Kernel(DenseWeights weights, FusedActivation activation) {
+  Fp32Kernel(DenseWeights weights, Activation activation) {
     super(weights.in(), weights.out(), weights.bias(), activation);
     this.weights = weights.weights();
   }

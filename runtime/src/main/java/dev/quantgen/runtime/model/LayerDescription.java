@@ -1,7 +1,7 @@
 package dev.quantgen.runtime.model;
 
 import dev.quantgen.runtime.layer.ActivationMode;
-import dev.quantgen.runtime.layer.RequantMode;
+import dev.quantgen.runtime.numerics.RequantMode;
 import java.util.Locale;
 
 /**

@@ -5,10 +5,10 @@ import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
 import java.util.Locale;
 import java.util.Objects;
@@ -61,7 +61,7 @@ public sealed interface PreparedLayer {
   default String describe() {
     String scheme;
     boolean bias;
-    FusedActivation activation;
+    Activation activation;
     if (this instanceof Fp32 l) {
       scheme = "fp32";
       bias = l.weights().hasBias();
@@ -100,8 +100,7 @@ public sealed interface PreparedLayer {
   }
 
   /** FP32 weights as trained. */
-  record Fp32(String name, DenseWeights weights, FusedActivation activation)
-      implements PreparedLayer {
+  record Fp32(String name, DenseWeights weights, Activation activation) implements PreparedLayer {
     public Fp32 {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(weights, "weights");

@@ -9,13 +9,13 @@ import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
 import dev.quantgen.runtime.layer.Fp16DenseParams;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.GeneratedKernels;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticRequantization;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -452,7 +452,7 @@ public final class QuantizedModelFiles {
                 + (long) in * out
                 + " weights, expected at most 2^31 - 9 (an array-sized layer)");
       }
-      FusedActivation activation = choice(m + "activation", FusedActivation.class);
+      Activation activation = choice(m + "activation", Activation.class);
       String t = name + ".";
       Shape matrix = Shape.of(out, in);
       try {
@@ -515,7 +515,7 @@ public final class QuantizedModelFiles {
     }
 
     private PreparedLayer quantized(
-        int k, String name, Precision precision, int in, int out, FusedActivation activation)
+        int k, String name, Precision precision, int in, int out, Activation activation)
         throws ModelFileException {
       String m = "layer." + k + ".";
       String t = name + ".";

@@ -4,10 +4,10 @@ import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.layer.StaticQuantizedLayer;
 import dev.quantgen.runtime.layer.StaticRequantization;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 
 /**
  * The runtime kernel of an INT8 or INT4 layer with STATIC activations: int8 in, int32 accumulation,

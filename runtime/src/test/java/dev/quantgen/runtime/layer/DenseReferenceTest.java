@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.testkit.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ class DenseReferenceTest {
           0,
           ActivationMode.STATIC,
           RequantMode.FLOAT,
-          FusedActivation.NONE);
+          Activation.NONE);
 
   @Test
   void staticInt8InOnnxModeReproducesQLinearMatMulBitForBit() throws IOException {
@@ -99,7 +101,7 @@ class DenseReferenceTest {
                 0,
                 ActivationMode.STATIC,
                 mode,
-                FusedActivation.NONE);
+                Activation.NONE);
         QuantizedDenseParams p = QuantizedDenseParams.prepare("random", w, config, inP, outP);
         byte[] qx = new byte[in];
         for (int i = 0; i < in; i++) {
@@ -142,7 +144,7 @@ class DenseReferenceTest {
                 0,
                 ActivationMode.FLOAT,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             null,
             null);
     assertEquals(2f / 127, p.scales()[0]);
@@ -165,7 +167,7 @@ class DenseReferenceTest {
                 0,
                 ActivationMode.FLOAT,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             null,
             null);
     // scale 1: row 0 = {7, -7, 1}, row 1 = {-1, 0, 7}; rows start on a byte, odd rows leave a zero
@@ -189,7 +191,7 @@ class DenseReferenceTest {
                 2,
                 ActivationMode.FLOAT,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             null,
             null);
     assertArrayEquals(new float[] {2f / 7, 7f / 7, 14f / 7}, p.scales());
@@ -200,7 +202,7 @@ class DenseReferenceTest {
   void binaryWeightsTakeSignZeroAsPlusOneAndAlphaAsMeanAbs() {
     DenseWeights w = DenseWeights.of(3, 1, new float[] {0f, -2f, 4f}, null);
     BinaryDenseParams p =
-        BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, FusedActivation.NONE);
+        BinaryDenseParams.prepare(w, true, ActivationMode.BINARY, Activation.NONE);
     assertArrayEquals(new long[] {0b101L}, p.weights());
     assertEquals(2f, p.alpha(0));
     float[] y = new float[1];
@@ -223,7 +225,7 @@ class DenseReferenceTest {
                 0,
                 ActivationMode.DYNAMIC,
                 RequantMode.INTEGER,
-                FusedActivation.NONE),
+                Activation.NONE),
             null,
             null);
     float[] withNaN = new float[1];
@@ -244,7 +246,7 @@ class DenseReferenceTest {
             0,
             ActivationMode.STATIC,
             RequantMode.INTEGER,
-            FusedActivation.NONE);
+            Activation.NONE);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -265,7 +267,7 @@ class DenseReferenceTest {
             0,
             ActivationMode.STATIC,
             RequantMode.INTEGER,
-            FusedActivation.NONE);
+            Activation.NONE);
     ActivationParams tiny = new ActivationParams(1e-6f, 0);
     IllegalArgumentException e =
         assertThrows(

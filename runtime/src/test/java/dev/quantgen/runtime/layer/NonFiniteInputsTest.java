@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.Half;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * what is documented: weights are checked at import (docs/numerics.md#1-quantize-and-dequantize:
  * NaN is an error there); at inference a quantized input maps NaN to the zero point, i.e. reads it
  * as 0.0, and saturates infinities ({@link LayerMath}); float arithmetic propagates NaN and
- * infinities by IEEE 754, and fused activations keep NaN ({@link FusedActivation}).
+ * infinities by IEEE 754, and fused activations keep NaN ({@link Activation}).
  *
  * <p>One rule for the integer and binary activation paths (docs/numerics.md, "Non-finite
  * activations"): NaN reads as 0 and infinities saturate, for STATIC and DYNAMIC alike; neither
@@ -35,13 +37,13 @@ class NonFiniteInputsTest {
       DenseWeights.of(
           3, 2, new float[] {1.0f, -2.0f, 0.5f, 0.25f, 1.0f, -1.0f}, new float[] {0.5f, -0.5f});
 
-  private static float[] fp32(FusedActivation activation, float... x) {
+  private static float[] fp32(Activation activation, float... x) {
     float[] y = new float[2];
     DenseReference.fp32(WEIGHTS, activation, x, y);
     return y;
   }
 
-  private static float[] fp16(FusedActivation activation, float... x) {
+  private static float[] fp16(Activation activation, float... x) {
     float[] y = new float[2];
     DenseReference.fp16(Fp16DenseParams.prepare(WEIGHTS, activation), x, y);
     return y;
@@ -108,29 +110,29 @@ class NonFiniteInputsTest {
   class Fp32 {
     @Test
     void nanInputPropagatesToEveryOutput() {
-      for (FusedActivation a : FusedActivation.values()) {
+      for (Activation a : Activation.values()) {
         assertAllNaN(fp32(a, 1.0f, NAN, 1.0f));
       }
     }
 
     @Test
     void infinitiesPropagateWithTheirSign() {
-      assertArrayEquals(new float[] {INF, INF}, fp32(FusedActivation.NONE, INF, 0.0f, 0.0f));
-      assertArrayEquals(new float[] {-INF, INF}, fp32(FusedActivation.NONE, 0.0f, INF, 0.0f));
-      assertArrayEquals(new float[] {0.0f, 6.0f}, fp32(FusedActivation.RELU6, 0.0f, INF, 0.0f));
-      assertArrayEquals(new float[] {0.0f, INF}, fp32(FusedActivation.RELU, 0.0f, INF, 0.0f));
+      assertArrayEquals(new float[] {INF, INF}, fp32(Activation.NONE, INF, 0.0f, 0.0f));
+      assertArrayEquals(new float[] {-INF, INF}, fp32(Activation.NONE, 0.0f, INF, 0.0f));
+      assertArrayEquals(new float[] {0.0f, 6.0f}, fp32(Activation.RELU6, 0.0f, INF, 0.0f));
+      assertArrayEquals(new float[] {0.0f, INF}, fp32(Activation.RELU, 0.0f, INF, 0.0f));
     }
 
     @Test
     void oppositeInfinitiesInOneSumGiveNaN() {
       // row 0: inf - inf + inf; row 1: inf + inf - inf: each meets inf - inf on the way
-      assertAllNaN(fp32(FusedActivation.RELU, INF, INF, INF));
+      assertAllNaN(fp32(Activation.RELU, INF, INF, INF));
     }
 
     @Test
     void hugeFiniteProductsOverflowToInfinityWithoutError() {
       // row 0: MAX - 2 MAX overflows to -inf; row 1: MAX / 4 + MAX overflows to +inf
-      assertArrayEquals(new float[] {-INF, INF}, fp32(FusedActivation.NONE, MAX, MAX, MAX));
+      assertArrayEquals(new float[] {-INF, INF}, fp32(Activation.NONE, MAX, MAX, MAX));
     }
   }
 
@@ -138,24 +140,23 @@ class NonFiniteInputsTest {
   class Fp16 {
     @Test
     void nanInputPropagatesToEveryOutput() {
-      for (FusedActivation a : FusedActivation.values()) {
+      for (Activation a : Activation.values()) {
         assertAllNaN(fp16(a, NAN, 1.0f, 1.0f));
       }
     }
 
     @Test
     void infinitiesPropagateWithTheirSign() {
-      assertArrayEquals(new float[] {-INF, INF}, fp16(FusedActivation.NONE, 0.0f, INF, 0.0f));
-      assertArrayEquals(new float[] {0.0f, 6.0f}, fp16(FusedActivation.RELU6, 0.0f, INF, 0.0f));
-      assertAllNaN(fp16(FusedActivation.NONE, INF, INF, INF));
+      assertArrayEquals(new float[] {-INF, INF}, fp16(Activation.NONE, 0.0f, INF, 0.0f));
+      assertArrayEquals(new float[] {0.0f, 6.0f}, fp16(Activation.RELU6, 0.0f, INF, 0.0f));
+      assertAllNaN(fp16(Activation.NONE, INF, INF, INF));
     }
 
     @Test
     void inputsStayFloat32SoValuesBeyondTheHalfRangeDoNotOverflow() {
       // Only the weights are binary16; 1e6 is far beyond its 65504 but fine as a float32 input.
       assertArrayEquals(
-          fp32(FusedActivation.NONE, 1e6f, 0.0f, 0.0f),
-          fp16(FusedActivation.NONE, 1e6f, 0.0f, 0.0f));
+          fp32(Activation.NONE, 1e6f, 0.0f, 0.0f), fp16(Activation.NONE, 1e6f, 0.0f, 0.0f));
     }
 
     @Test
@@ -163,8 +164,7 @@ class NonFiniteInputsTest {
       DenseWeights big = DenseWeights.of(2, 2, new float[] {1.0f, 2.0f, 70000.0f, 3.0f}, null);
       IllegalArgumentException e =
           assertThrows(
-              IllegalArgumentException.class,
-              () -> Fp16DenseParams.prepare(big, FusedActivation.NONE));
+              IllegalArgumentException.class, () -> Fp16DenseParams.prepare(big, Activation.NONE));
       assertTrue(
           e.getMessage()
               .startsWith("weights[1][0]: 70000.0 is beyond the binary16 range (+-65504.0)"),
@@ -176,8 +176,7 @@ class NonFiniteInputsTest {
       DenseWeights edge =
           DenseWeights.of(1, 1, new float[] {65519.0f}, null); // rounds down to 65504
       assertEquals(
-          Half.fromFloat(65504.0f),
-          Fp16DenseParams.prepare(edge, FusedActivation.NONE).weights()[0]);
+          Half.fromFloat(65504.0f), Fp16DenseParams.prepare(edge, Activation.NONE).weights()[0]);
     }
   }
 
@@ -189,8 +188,7 @@ class NonFiniteInputsTest {
 
     private float[] run(QuantType type, ActivationMode mode, float... x) {
       QuantizedDenseConfig config =
-          new QuantizedDenseConfig(
-              type, true, true, 0, mode, RequantMode.INTEGER, FusedActivation.NONE);
+          new QuantizedDenseConfig(type, true, true, 0, mode, RequantMode.INTEGER, Activation.NONE);
       QuantizedDenseParams p = QuantizedDenseParams.prepare("fc", WEIGHTS, config, input, output);
       float[] y = new float[2];
       DenseReference.quantized(p, x, y);
@@ -289,7 +287,7 @@ class NonFiniteInputsTest {
   @Nested
   class Binary {
     private float[] run(ActivationMode mode, float... x) {
-      BinaryDenseParams p = BinaryDenseParams.prepare(WEIGHTS, true, mode, FusedActivation.NONE);
+      BinaryDenseParams p = BinaryDenseParams.prepare(WEIGHTS, true, mode, Activation.NONE);
       float[] y = new float[2];
       DenseReference.binary(p, x, y);
       return y;

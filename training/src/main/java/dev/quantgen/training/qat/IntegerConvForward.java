@@ -1,15 +1,15 @@
 package dev.quantgen.training.qat;
 
-import dev.quantgen.runtime.conv.Activation;
 import dev.quantgen.runtime.conv.QuantizedConv2d;
-import dev.quantgen.runtime.conv.RequantMode;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.training.network.EvaluationKernel;
 import java.util.Objects;

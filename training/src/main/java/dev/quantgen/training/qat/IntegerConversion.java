@@ -3,9 +3,9 @@ package dev.quantgen.training.qat;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.model.PreparedLayer;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
@@ -57,7 +57,7 @@ public final class IntegerConversion {
                 + " has no integer dense kernel; expected Linear, Relu, ActivationQuant or BinaryActivation");
       }
       boolean relu = k + 1 < layers.size() && layers.get(k + 1) instanceof Relu;
-      FusedActivation act = relu ? FusedActivation.RELU : FusedActivation.NONE;
+      Activation act = relu ? Activation.RELU : Activation.NONE;
       Layer before = k > 0 ? layers.get(k - 1) : null;
       int afterIndex = relu ? k + 2 : k + 1;
       Layer after = afterIndex < layers.size() ? layers.get(afterIndex) : null;

@@ -3,11 +3,11 @@ package dev.quantgen.training.qat;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.layer.QuantizedDenseConfig;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.layer.RequantMode;
 import dev.quantgen.runtime.model.PreparedLayer;
+import dev.quantgen.runtime.numerics.Activation;
+import dev.quantgen.runtime.numerics.RequantMode;
 import dev.quantgen.training.network.EvaluationKernel;
 import java.util.Objects;
 
@@ -26,7 +26,7 @@ public final class IntegerKernelForward implements EvaluationKernel {
   private final ActivationQuant input;
   private final IntegerWeightTransform weights;
   private final ActivationQuant output;
-  private final FusedActivation activation;
+  private final Activation activation;
 
   /**
    * @param activation the activation between the layer and {@code output} (RELU or NONE)
@@ -35,7 +35,7 @@ public final class IntegerKernelForward implements EvaluationKernel {
       ActivationQuant input,
       IntegerWeightTransform weights,
       ActivationQuant output,
-      FusedActivation activation) {
+      Activation activation) {
     this.input = Objects.requireNonNull(input, "input");
     this.weights = Objects.requireNonNull(weights, "weights");
     this.output = Objects.requireNonNull(output, "output");
@@ -59,7 +59,7 @@ public final class IntegerKernelForward implements EvaluationKernel {
       String name,
       DenseWeights w,
       IntegerWeightTransform q,
-      FusedActivation act,
+      Activation act,
       ActivationQuant in,
       ActivationQuant out) {
     QuantizedDenseConfig config =

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quantgen.runtime.layer.ActivationMode;
 import dev.quantgen.runtime.layer.BinaryDenseParams;
 import dev.quantgen.runtime.layer.DenseWeights;
-import dev.quantgen.runtime.layer.FusedActivation;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.DequantizeLinear;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
@@ -163,7 +163,7 @@ class FakeQuantTest {
     new BinaryWeights().apply(w, 2, 3, effective, mask, true);
     BinaryDenseParams p =
         BinaryDenseParams.prepare(
-            DenseWeights.of(3, 2, w, null), true, ActivationMode.FLOAT, FusedActivation.NONE);
+            DenseWeights.of(3, 2, w, null), true, ActivationMode.FLOAT, Activation.NONE);
     assertEquals(p.alpha(0), effective[0]);
     assertEquals(-p.alpha(0), effective[1]);
     assertEquals(p.alpha(1), effective[3]);

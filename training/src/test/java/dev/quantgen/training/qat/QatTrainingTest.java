@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.runtime.layer.FusedActivation;
 import dev.quantgen.runtime.model.QuantizedModel;
+import dev.quantgen.runtime.numerics.Activation;
 import dev.quantgen.runtime.numerics.QuantType;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
@@ -61,12 +61,8 @@ class QatTrainingTest {
             .withTransform(q2)
             .withBiasTransform(new Int32Bias(hidden, q2));
     if (exact) {
-      fc1 =
-          fc1.withEvaluationKernel(
-              new IntegerKernelForward(input, q1, hidden, FusedActivation.RELU));
-      fc2 =
-          fc2.withEvaluationKernel(
-              new IntegerKernelForward(hidden, q2, logits, FusedActivation.NONE));
+      fc1 = fc1.withEvaluationKernel(new IntegerKernelForward(input, q1, hidden, Activation.RELU));
+      fc2 = fc2.withEvaluationKernel(new IntegerKernelForward(hidden, q2, logits, Activation.NONE));
     }
     return Network.of(List.of(input, fc1, new Relu(16), hidden, fc2, logits));
   }
