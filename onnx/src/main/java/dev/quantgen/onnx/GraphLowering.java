@@ -53,6 +53,7 @@ public final class GraphLowering {
           "MaxPool",
           "AveragePool",
           "GlobalAveragePool",
+          "ReduceMean",
           "Concat",
           "Softmax",
           "Flatten",
@@ -218,6 +219,7 @@ public final class GraphLowering {
       case "BatchNormalization" -> batchNorm(node);
       case "MaxPool", "AveragePool" -> pool(node);
       case "GlobalAveragePool" -> globalAveragePool(node);
+      case "ReduceMean" -> reduceMean(node);
       case "Concat" -> concat(node);
       case "Softmax" -> softmax(node);
       case "Flatten" -> flatten(node);
@@ -668,6 +670,41 @@ public final class GraphLowering {
             false,
             List.of(node.name())));
     advance(node, out);
+  }
+
+  /**
+   * ReduceMean over the two spatial axes of an NCHW tensor, as PyTorch's default (dynamo) exporter
+   * writes {@code AdaptiveAvgPool2d(1)} and {@code x.mean((2, 3))}: a GlobalAveragePool, followed
+   * by a flatten to {@code [C]} when {@code keepdims} is 0. The axes come from the attribute (opset
+   * 17 and before) or the second input (opset 18 on); any other set of axes is refused.
+   */
+  private void reduceMean(OnnxNode node) {
+    requireCurrent(node, node.input(0));
+    requireSpatial(node);
+    long[] axes = node.input(1).isEmpty() ? node.longsAttribute("axes") : constant(node, 1).longs();
+    long[] normalized = axes == null ? new long[0] : axes.clone();
+    for (int i = 0; i < normalized.length; i++) {
+      normalized[i] = normalized[i] < 0 ? normalized[i] + 4 : normalized[i];
+    }
+    Arrays.sort(normalized);
+    if (!Arrays.equals(normalized, new long[] {2, 3})) {
+      throw unsupported(
+          node,
+          "axes "
+              + (axes == null ? "absent (every axis)" : Arrays.toString(axes))
+              + " of [N, "
+              + shape.dim(0)
+              + ", "
+              + shape.dim(1)
+              + ", "
+              + shape.dim(2)
+              + "]: expected the spatial axes 2 and 3 (a global average pool)");
+    }
+    int channels = shape.dim(0);
+    globalAveragePool(node);
+    if (node.longAttribute("keepdims", 1) == 0) {
+      flattenTo(node, Shape.of(channels));
+    }
   }
 
   /** Softmax on the last axis of a vector. */

@@ -287,6 +287,83 @@ class GraphLoweringTest {
     }
   }
 
+  /**
+   * Conv + Relu, then the spatial mean as PyTorch's default exporter writes it (ReduceMean over
+   * axes 2 and 3), then Gemm: at opset 13 with the axes as an attribute and keepdims 1 followed by
+   * Reshape, at opset 18 with the axes as an input (negative) and keepdims 0.
+   */
+  private static byte[] reduceMeanModel(int opset) {
+    Graphs g =
+        new Graphs(18)
+            .input("x", 1, 2, 5, 6)
+            .output("y", 1, 3)
+            .randomFloats("W", 0.5, 0, 4, 2, 3, 3)
+            .randomFloats("G", 0.5, 0, 3, 4)
+            .randomFloats("C", 0.2, 0, 3);
+    g.node("Conv", "conv", List.of("x", "W"), "c0");
+    g.node("Relu", "relu", List.of("c0"), "c");
+    if (opset < 18) {
+      g.node("ReduceMean", "mean", List.of("c"), "m")
+          .addAttribute(Graphs.ints("axes", 2, 3))
+          .addAttribute(Graphs.integer("keepdims", 1));
+      g.longs("shape", 1, 4);
+      g.node("Reshape", "flat", List.of("m", "shape"), "f");
+    } else {
+      g.longs("axes", -1, -2);
+      g.node("ReduceMean", "mean", List.of("c", "axes"), "f")
+          .addAttribute(Graphs.integer("keepdims", 0));
+    }
+    g.node("Gemm", "head", List.of("f", "G", "C"), "y").addAttribute(Graphs.integer("transB", 1));
+    return g.toBytes(opset);
+  }
+
+  @Test
+  void aSpatialReduceMeanIsAGlobalAveragePoolInEitherOpset() throws Exception {
+    for (int opset : new int[] {13, 18}) {
+      byte[] bytes = reduceMeanModel(opset);
+      LoweredModel m = GraphLowering.lower(OnnxModel.parse(bytes, "mean.onnx"));
+      assertEquals(
+          List.of("ConvSpec", "PoolSpec", "FlattenSpec", "DenseSpec"),
+          m.layers().stream().map(l -> l.getClass().getSimpleName()).toList(),
+          "opset " + opset);
+      FloatExecutor ours = new FloatExecutor(m);
+      Random r = new Random(opset);
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions())) {
+        for (int t = 0; t < 10; t++) {
+          float[] x = new float[60];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+          }
+          float[] expected;
+          try (ai.onnxruntime.OnnxTensor in =
+                  ai.onnxruntime.OnnxTensor.createTensor(
+                      env, FloatBuffer.wrap(x), new long[] {1, 2, 5, 6});
+              OrtSession.Result result = session.run(Map.of("x", in))) {
+            expected = ((float[][]) result.get(0).getValue())[0];
+          }
+          FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 2, 5, 6), x));
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], y.get(i), 1e-5, "opset " + opset + ", output " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReduceMeanOverOtherAxesIsRefusedNamingTheAxes() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 2, 5, 6).output("y", 1, 1, 5, 6);
+    g.node("ReduceMean", "channel_mean", List.of("x"), "y").addAttribute(Graphs.ints("axes", 1));
+    OnnxModel model = OnnxModel.parse(g.toBytes(13), "mean.onnx");
+    UnsupportedOperatorException e =
+        assertThrows(UnsupportedOperatorException.class, () -> GraphLowering.lower(model));
+    assertEquals(
+        "node 'channel_mean' (ReduceMean): axes [1] of [N, 2, 5, 6]: expected the spatial axes 2"
+            + " and 3 (a global average pool)",
+        e.getMessage());
+  }
+
   @Test
   void residualGraphsBecomeAddConcatAndSoftmaxAnnotations() throws Exception {
     LoweredModel m = GraphLowering.lower(OnnxModel.parse(residualModel(), "residual.onnx"));
