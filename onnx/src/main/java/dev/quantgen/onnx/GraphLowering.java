@@ -878,10 +878,18 @@ public final class GraphLowering {
     return t.get(0);
   }
 
-  /** ONNX Reshape: 0 copies the input dimension, one -1 is inferred. */
+  /**
+   * ONNX Reshape: 0 copies the input dimension, one -1 is inferred. With {@code allowzero = 1} a 0
+   * would mean an empty dimension instead; that attribute changes nothing for a target without
+   * zeros (PyTorch's dynamo exporter sets it on every Reshape), so only a zero with it is refused.
+   */
   static int[] resolveReshape(OnnxNode node, int[] input, long[] target) {
-    if (node.longAttribute("allowzero", 0) != 0) {
-      throw unsupported(node, "allowzero = 1: expected 0");
+    if (node.longAttribute("allowzero", 0) != 0 && Arrays.stream(target).anyMatch(d -> d == 0)) {
+      throw unsupported(
+          node,
+          "allowzero = 1 with a 0 in the shape "
+              + Arrays.toString(target)
+              + ": expected no empty dimension (or allowzero = 0, where 0 copies the input's)");
     }
     long size =
         LoweringLimits.elements(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -307,7 +308,10 @@ class GraphLoweringTest {
           .addAttribute(Graphs.ints("axes", 2, 3))
           .addAttribute(Graphs.integer("keepdims", 1));
       g.longs("shape", 1, 4);
-      g.node("Reshape", "flat", List.of("m", "shape"), "f");
+      OnnxMl.NodeProto.Builder reshape = g.node("Reshape", "flat", List.of("m", "shape"), "f");
+      if (opset >= 14) {
+        reshape.addAttribute(Graphs.integer("allowzero", 1)); // as PyTorch's dynamo exporter
+      } // as dynamo writes it
     } else {
       g.longs("axes", -1, -2);
       g.node("ReduceMean", "mean", List.of("c", "axes"), "f")
@@ -319,7 +323,7 @@ class GraphLoweringTest {
 
   @Test
   void aSpatialReduceMeanIsAGlobalAveragePoolInEitherOpset() throws Exception {
-    for (int opset : new int[] {13, 18}) {
+    for (int opset : new int[] {13, 14, 18}) {
       byte[] bytes = reduceMeanModel(opset);
       LoweredModel m = GraphLowering.lower(OnnxModel.parse(bytes, "mean.onnx"));
       assertEquals(
@@ -349,6 +353,18 @@ class GraphLoweringTest {
         }
       }
     }
+  }
+
+  @Test
+  void aReshapeWithAllowzeroAndAZeroInTheShapeIsRefused() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 0, 4).longs("shape", 1, 0, 4);
+    g.node("Reshape", "empty", List.of("x", "shape"), "y")
+        .addAttribute(Graphs.integer("allowzero", 1));
+    OnnxModel model = OnnxModel.parse(g.toBytes(14), "reshape.onnx");
+    UnsupportedOperatorException e =
+        assertThrows(UnsupportedOperatorException.class, () -> GraphLowering.lower(model));
+    assertTrue(
+        e.getMessage().startsWith("node 'empty' (Reshape): allowzero = 1 with a 0"), e::getMessage);
   }
 
   @Test
