@@ -112,8 +112,7 @@ public final class FakeQuantWriter {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(t.className())
             .addModifiers(Modifier.FINAL)
-            .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor));
+            .addOriginatingElement(origin);
     if (t.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }

@@ -44,7 +44,6 @@ public final class ModelWriter {
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.FINAL)
             .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor))
             .addJavadoc(javadoc(model));
     if (model.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);

@@ -70,7 +70,6 @@ public final class SpatialModelWriter {
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.FINAL)
             .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor))
             .addJavadoc(
                 "The layers of {@link $L} wired together, one sample at a time, with no reflection.\n\n",
                 model.qualifiedName())
