@@ -1,5 +1,5 @@
 /**
- * Post-training calibration (docs/numerics.md sections 2, 7 and 9): observers that turn calibration
+ * Post-training calibration (docs/numerics.md#2-scale-and-zero-point-from-a-range, docs/numerics.md#7-calibration and docs/numerics.md#9-reporting-error): observers that turn calibration
  * batches of float activations or weights into clipping ranges and scales, plus the error report
  * and a progress display for the runs that produce them.
  *

@@ -4,7 +4,7 @@ import dev.quantgen.runtime.numerics.RequantMode;
 
 /**
  * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
- * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias {@code bq[c] =
+ * (docs/numerics.md#4-integer-kernels and docs/numerics.md#5-requantization): the boundary parameters, the int32 bias {@code bq[c] =
  * rint(b[c] / (sa * sw[c]))}, the requantization multiplier {@code M[c] = sa * sw[c] / sy} both as
  * fixed point ({@code multipliers}, {@code shifts}) and as the float32 of ONNX mode ({@code
  * realMultipliers}), and the output clamp that fuses the activation (ReLU: {@code [zy, 127]},
