@@ -91,6 +91,17 @@ public final class SpatialModelWriter {
             "OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)), "Values per output sample."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    factories(type, self);
+    type.addMethod(calibrate(self));
+    weightLookups(type);
+    type.addType(floatForm(layers, false));
+    type.addType(floatForm(layers, true));
+    type.addType(int8(layers));
+    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
+  }
+
+  /** {@code fp32}, {@code floats} and {@code int8}: the three forms of the model. */
+  private static void factories(TypeSpec.Builder type, ClassName self) {
     type.addMethod(
         MethodSpec.methodBuilder("fp32")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -123,7 +134,10 @@ public final class SpatialModelWriter {
             .addParameter(PARAMS, "params")
             .addStatement("return new Int8(weights, params)")
             .build());
-    type.addMethod(calibrate(self));
+  }
+
+  /** {@code tensor} and {@code denseWeights}: a layer's weights by name, or an error naming it. */
+  private static void weightLookups(TypeSpec.Builder type) {
     type.addMethod(
         MethodSpec.methodBuilder("tensor")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -155,10 +169,6 @@ public final class SpatialModelWriter {
                 ".weight",
                 ".bias")
             .build());
-    type.addType(floatForm(layers, false));
-    type.addType(floatForm(layers, true));
-    type.addType(int8(layers));
-    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
   }
 
   private static int inSize(ModelLayer l) {
@@ -326,56 +336,18 @@ public final class SpatialModelWriter {
    * activations).
    */
   private static TypeSpec floatForm(List<ModelLayer> layers, boolean defaults) {
-    TypeSpec.Builder type =
-        TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                defaults
-                    ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
-                        + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
-                        + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-                        + "buffers, {@code trace} allocates every layer's output.\n"
-                    : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-                        + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+    TypeSpec.Builder type = floatFormStart(defaults);
     TypeSpec.Builder scratchType =
         TypeSpec.classBuilder("Scratch")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc(
                 "One thread's activations for {@code forward(x, y)}, so a call allocates none.\n");
-    MethodSpec.Builder run =
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
-                    + "{@code y}; equals {@code forward(x)} bit for bit.\n")
-            .addParameter(float[].class, "x")
-            .addParameter(float[].class, "y")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement(
-                "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-            .addStatement("Scratch s = SCRATCH.get()");
-    // the last layer that writes an output (flatten layers only pass their input on) writes y;
-    // every other writer has its own per-thread buffer, so a join can read any earlier output
-    int last = layers.size() - 1;
-    while (last >= 0
-        && !graphOp(layers.get(last))
-        && floatKernelClass(layers.get(last), defaults) == null) {
-      last--;
-    }
+    MethodSpec.Builder run = floatForwardStart();
+    int last = lastWriter(layers, defaults);
     String[] outputs = new String[layers.size()];
     String a = "x";
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
-    MethodSpec.Builder trace =
-        MethodSpec.methodBuilder("trace")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
-            .returns(float[][].class)
-            .addParameter(float[].class, "x")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement("float[][] out = new float[LAYERS][]")
-            .addStatement("float[] a = x");
+    MethodSpec.Builder trace = floatTraceStart();
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
@@ -425,30 +397,93 @@ public final class SpatialModelWriter {
     }
     trace.addStatement("return out");
     type.addType(scratchType.build());
-    type.addField(
-        com.palantir.javapoet.FieldSpec.builder(
-                ParameterizedTypeName.get(
-                    ClassName.get(ThreadLocal.class), ClassName.get("", "Scratch")),
-                "SCRATCH",
-                Modifier.PRIVATE,
-                Modifier.STATIC,
-                Modifier.FINAL)
-            .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
-            .build());
+    type.addField(scratchHolder());
     type.addMethod(ctor.build());
     type.addMethod(trace.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("The output for one sample.\n")
-            .returns(float[].class)
-            .addParameter(float[].class, "x")
-            .addStatement("float[] y = new float[OUTPUT_SIZE]")
-            .addStatement("forward(x, y)")
-            .addStatement("return y")
-            .build());
+    type.addMethod(allocatingForward("The output for one sample.\n"));
     type.addMethod(run.build());
     return type.build();
+  }
+
+  /** The float form's class: {@code Floats} (default variants) or {@code Fp32}. */
+  private static TypeSpec.Builder floatFormStart(boolean defaults) {
+    return TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(
+            defaults
+                ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
+                    + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
+                    + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                    + "buffers, {@code trace} allocates every layer's output.\n"
+                : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                    + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+  }
+
+  /** The float form's {@code forward(x, y)} up to its scratch; layers add their steps. */
+  private static MethodSpec.Builder floatForwardStart() {
+    return MethodSpec.methodBuilder("forward")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(
+            "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
+                + "{@code y}; equals {@code forward(x)} bit for bit.\n")
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()");
+  }
+
+  /**
+   * The last layer that writes an output (flatten layers only pass their input on), which writes
+   * {@code y}; every other writer has its own per-thread buffer, so a join can read any earlier
+   * output. -1 if none does.
+   */
+  private static int lastWriter(List<ModelLayer> layers, boolean defaults) {
+    int last = layers.size() - 1;
+    while (last >= 0
+        && !graphOp(layers.get(last))
+        && floatKernelClass(layers.get(last), defaults) == null) {
+      last--;
+    }
+    return last;
+  }
+
+  /** The float form's {@code trace(x)} up to its first layer; layers add their steps. */
+  private static MethodSpec.Builder floatTraceStart() {
+    return MethodSpec.methodBuilder("trace")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
+        .returns(float[][].class)
+        .addParameter(float[].class, "x")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("float[][] out = new float[LAYERS][]")
+        .addStatement("float[] a = x");
+  }
+
+  /** {@code SCRATCH}: each thread's {@code Scratch}. */
+  private static com.palantir.javapoet.FieldSpec scratchHolder() {
+    return com.palantir.javapoet.FieldSpec.builder(
+            ParameterizedTypeName.get(
+                ClassName.get(ThreadLocal.class), ClassName.get("", "Scratch")),
+            "SCRATCH",
+            Modifier.PRIVATE,
+            Modifier.STATIC,
+            Modifier.FINAL)
+        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
+        .build();
+  }
+
+  /** {@code forward(x)}: a new output array, filled by {@code forward(x, y)}. */
+  private static MethodSpec allocatingForward(String doc) {
+    return MethodSpec.methodBuilder("forward")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(doc)
+        .returns(float[].class)
+        .addParameter(float[].class, "x")
+        .addStatement("float[] y = new float[OUTPUT_SIZE]")
+        .addStatement("forward(x, y)")
+        .addStatement("return y")
+        .build();
   }
 
   private static MethodSpec calibrate(ClassName self) {
@@ -551,7 +586,6 @@ public final class SpatialModelWriter {
   private static final class Int8Form {
     private final List<ModelLayer> layers;
     private final TypeSpec.Builder type;
-    private final ClassName scratch = ClassName.get("", "Scratch");
     private final TypeSpec.Builder scratchType;
     private final MethodSpec.Builder run;
     private final MethodSpec.Builder ctor;
@@ -874,15 +908,7 @@ public final class SpatialModelWriter {
         run.addStatement("dequantizeInto(a, outputParams, y)");
       }
       type.addType(scratchType.build());
-      type.addField(
-          com.palantir.javapoet.FieldSpec.builder(
-                  ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
-                  "SCRATCH",
-                  Modifier.PRIVATE,
-                  Modifier.STATIC,
-                  Modifier.FINAL)
-              .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
-              .build());
+      type.addField(scratchHolder());
       type.addMethod(ctor.build());
       type.addMethod(
           MethodSpec.methodBuilder("params")
@@ -893,16 +919,7 @@ public final class SpatialModelWriter {
               .addStatement("return params")
               .build());
       type.addMethod(trace.build());
-      type.addMethod(
-          MethodSpec.methodBuilder("forward")
-              .addModifiers(Modifier.PUBLIC)
-              .addJavadoc("The dequantized output for one float sample.\n")
-              .returns(float[].class)
-              .addParameter(float[].class, "x")
-              .addStatement("float[] y = new float[OUTPUT_SIZE]")
-              .addStatement("forward(x, y)")
-              .addStatement("return y")
-              .build());
+      type.addMethod(allocatingForward("The dequantized output for one float sample.\n"));
       type.addMethod(run.build());
       conversions(type);
       return type.build();
