@@ -24,9 +24,9 @@ import javax.lang.model.element.Modifier;
  *
  * <ul>
  *   <li>the weight operator, a {@code WeightTransform}: forward quantize-dequantize with scales
- *       chosen as the kernel's prepare chooses them, the straight-through mask of docs/numerics.md
- *       section 8, and stochastic rounding from a seeded generator in training only (INT8, INT4);
- *       {@code alpha * sign(w)} with the clip mask {@code |w| <= 1} (BINARY);
+ *       chosen as the kernel's prepare chooses them, the straight-through mask of
+ *       docs/numerics.md#8-training, and stochastic rounding from a seeded generator in training
+ *       only (INT8, INT4); {@code alpha * sign(w)} with the clip mask {@code |w| <= 1} (BINARY);
  *   <li>the activation operator of the variant's activation mode: {@code ACTIVATIONS}, an {@code
  *       ActivationFakeQuant} for static int8 boundaries (calibrated or LSQ scales, kept by the
  *       runtime's {@code ActivationQuant}); {@code dynamicActivations} for per-call uint8
