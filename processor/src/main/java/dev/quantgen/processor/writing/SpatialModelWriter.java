@@ -421,11 +421,16 @@ public final class SpatialModelWriter {
 
   /** The float form's {@code forward(x, y)} up to its scratch; layers add their steps. */
   private static MethodSpec.Builder floatForwardStart() {
+    return scratchForward(
+        "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
+            + "{@code y}; equals {@code forward(x)} bit for bit.\n");
+  }
+
+  /** {@code forward(x, y)} of a form: the length checks and this thread's {@code Scratch s}. */
+  private static MethodSpec.Builder scratchForward(String doc) {
     return MethodSpec.methodBuilder("forward")
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(
-            "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
-                + "{@code y}; equals {@code forward(x)} bit for bit.\n")
+        .addJavadoc(doc)
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
@@ -681,16 +686,9 @@ public final class SpatialModelWriter {
 
     /** {@code forward(x, y)} up to the quantized input; layers add their steps. */
     private static MethodSpec.Builder forwardStart() {
-      return MethodSpec.methodBuilder("forward")
-          .addModifiers(Modifier.PUBLIC)
-          .addJavadoc(
+      return scratchForward(
               "The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
                   + "call) and equals {@code forward(x)} bit for bit.\n")
-          .addParameter(float[].class, "x")
-          .addParameter(float[].class, "y")
-          .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-          .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-          .addStatement("Scratch s = SCRATCH.get()")
           .addStatement(
               "ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
           .addStatement("byte[] a = s.input");
