@@ -257,7 +257,8 @@ public final class FakeQuantWriter {
             .addParameter(long.class, "seed")
             .addStatement("return new $T(new $T(seed))", me, RANDOM)
             .build();
-    MethodSpec chosen = v.rounding() == Rounding.STOCHASTIC ? stochastic : nearest;
+    boolean stochasticRounding = v.rounding() == Rounding.STOCHASTIC;
+    MethodSpec chosen = stochasticRounding ? stochastic : nearest;
     type.addMethod(nearest);
     type.addMethod(stochastic);
     type.addMethod(
@@ -269,7 +270,7 @@ public final class FakeQuantWriter {
                 v.rounding(),
                 chosen)
             .addParameter(long.class, "seed")
-            .addStatement(chosen == stochastic ? "return $N(seed)" : "return $N()", chosen)
+            .addStatement(stochasticRounding ? "return $N(seed)" : "return $N()", chosen)
             .build());
     if (g.kernelWeights()) {
       type.addMethod(
