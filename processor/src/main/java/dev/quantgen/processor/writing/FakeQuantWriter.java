@@ -363,18 +363,16 @@ public final class FakeQuantWriter {
       Grid g, MethodSpec range, MethodSpec scale, MethodSpec zeroPoint) {
     CodeBlock maths =
         CodeBlock.builder()
-            .add("// The maths (quantgen's docs/numerics.md#1-quantize-and-dequantize,\n")
             .add(
-                "// docs/numerics.md#2-scale-and-zero-point-from-a-range and docs/numerics.md#8-training):\n")
+                "// The maths (quantgen's docs/numerics.md#8-training): s (and z) from the group's range widened\n")
             .add(
-                "// s (and z) from the group's range widened to include 0, as the kernel's prepare chooses them;\n")
+                "// to include 0, as the kernel's prepare chooses them; the forward pass is the kernel's\n")
             .add(
-                "// the forward pass is the kernel's dequantized weight (saturate(rint(w / s) + z) - z) * s (a\n")
+                "// dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even, z\n")
             .add(
-                "// float32 division, ties to even, z added after rounding, clamped), or floor(w / s + u) in place\n")
+                "// added after rounding, clamped), or floor(w / s + u) in place of rint when rounding\n")
             .add(
-                "// of rint when rounding stochastically; the gradient passes where the nearest code lies in\n")
-            .add("// [QMIN, QMAX].\n")
+                "// stochastically; the gradient passes where the nearest code lies in [QMIN, QMAX].\n")
             .build();
     return MethodSpec.methodBuilder("fakeQuantize")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
