@@ -124,10 +124,10 @@ public final class Hidden_Int8FakeQuant implements IntegerWeightTransform {
    */
   private static void fakeQuantize(float[] w, int from, int to, float[] effective, float[] mask,
       SplittableRandom random) {
-    // The maths (numerics.md sections 1, 2 and 8): s (and z) from the group's range widened to
-    // include 0, as the kernel's prepare chooses them; the forward pass is the kernel's
-    // dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even,
-    // z added after rounding, clamped), or floor(w / s + u) in place of rint when rounding
+    // The maths (quantgen's docs/numerics.md#8-training): s (and z) from the group's range widened
+    // to include 0, as the kernel's prepare chooses them; the forward pass is the kernel's
+    // dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even, z
+    // added after rounding, clamped), or floor(w / s + u) in place of rint when rounding
     // stochastically; the gradient passes where the nearest code lies in [QMIN, QMAX].
     float[] range = range(w, from, to);
     float s = scale(range[0], range[1]);

@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * Runs a {@link LoweredModel} with static INT8 post-training quantization: per-channel symmetric
  * int8 weights (or int4 weights on [-7, 7], see {@link #calibrate(LoweredModel, FloatTensor, int,
  * RequantMode, QuantType)}), asymmetric int8 activations per tensor whose ranges come from a
- * min/max pass of the FP32 model over calibration data (docs/numerics.md sections 2 and 7).
+ * min/max pass of the FP32 model over calibration data
+ * (docs/numerics.md#2-scale-and-zero-point-from-a-range and docs/numerics.md#7-calibration).
  *
  * <p>The input is quantized once; each Conv and dense layer then runs {@link QuantizedConv2d} from
  * int8 to int8, max pooling and flatten pass int8 values through unchanged (max commutes with the

@@ -11,6 +11,7 @@ import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.LayerValidator;
 import dev.quantgen.processor.validation.ValidationResult;
 import dev.quantgen.processor.writing.FakeQuantWriter;
+import dev.quantgen.processor.writing.GeneratedSources;
 import dev.quantgen.processor.writing.KernelWriters;
 import dev.quantgen.processor.writing.SpatialKernelWriter;
 import java.io.IOException;
@@ -54,10 +55,12 @@ public final class LayerProcessor extends AbstractProcessor {
   public static final String FAKE_QUANT_OPTION = "quantgen.fakeQuant";
 
   private boolean fakeQuant;
+  private GeneratedSources sources;
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
+    sources = new GeneratedSources(env, getClass().getName());
     String value = env.getOptions().get(FAKE_QUANT_OPTION);
     if (value == null || value.equalsIgnoreCase("false")) {
       fakeQuant = false;
@@ -124,13 +127,13 @@ public final class LayerProcessor extends AbstractProcessor {
     if (result.spatial().isPresent()) {
       SpatialSpec spatial = result.spatial().get();
       for (JavaFile file : SpatialKernelWriter.write(spatial, getClass().getName(), layer)) {
-        file.writeTo(processingEnv.getFiler());
+        sources.write(file, layer);
       }
       if (spatial.kind() == SpatialSpec.Kind.CONV) {
         for (VariantSpec variant : spatial.requested()) {
           if (fakeQuant && FakeQuantWriter.applies(variant)) {
-            FakeQuantWriter.write(spatial, variant, getClass().getName(), layer)
-                .writeTo(processingEnv.getFiler());
+            sources.write(
+                FakeQuantWriter.write(spatial, variant, getClass().getName(), layer), layer);
           }
         }
       }
@@ -141,11 +144,9 @@ public final class LayerProcessor extends AbstractProcessor {
     }
     LayerSpec spec = result.spec().get();
     for (VariantSpec variant : spec.generated()) {
-      KernelWriters.write(spec, variant, getClass().getName(), layer)
-          .writeTo(processingEnv.getFiler());
+      sources.write(KernelWriters.write(spec, variant, getClass().getName(), layer), layer);
       if (fakeQuant && FakeQuantWriter.applies(variant)) {
-        FakeQuantWriter.write(spec, variant, getClass().getName(), layer)
-            .writeTo(processingEnv.getFiler());
+        sources.write(FakeQuantWriter.write(spec, variant, getClass().getName(), layer), layer);
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.quantgen.processor.model.ModelSpec;
 import dev.quantgen.processor.validation.AnnotationNames;
 import dev.quantgen.processor.validation.AnnotationReader;
 import dev.quantgen.processor.validation.ModelValidator;
+import dev.quantgen.processor.writing.GeneratedSources;
 import dev.quantgen.processor.writing.ModelWriter;
 import dev.quantgen.processor.writing.SpatialModelWriter;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -29,6 +31,14 @@ import javax.lang.model.element.TypeElement;
  */
 @AutoService(Processor.class)
 public final class ModelProcessor extends AbstractProcessor {
+  private GeneratedSources sources;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    sources = new GeneratedSources(env, getClass().getName());
+  }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(AnnotationNames.MODEL);
@@ -59,12 +69,13 @@ public final class ModelProcessor extends AbstractProcessor {
         Optional<ModelSpec> spec = validator.validate(model, diagnostics);
         diagnostics.forEach(d -> d.printTo(processingEnv.getMessager(), null));
         if (spec.isPresent()) {
-          (spec.get().spatial()
+          sources.write(
+              spec.get().spatial()
                   ? SpatialModelWriter.write(
                       spec.get(), getClass().getName(), model, processingEnv.getElementUtils())
                   : ModelWriter.write(
-                      spec.get(), getClass().getName(), model, processingEnv.getElementUtils()))
-              .writeTo(processingEnv.getFiler());
+                      spec.get(), getClass().getName(), model, processingEnv.getElementUtils()),
+              model);
         }
       } catch (RuntimeException | IOException e) {
         Diagnostics.printException(processingEnv.getMessager(), model, e);

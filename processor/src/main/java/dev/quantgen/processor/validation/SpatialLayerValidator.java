@@ -16,6 +16,13 @@ import javax.lang.model.element.TypeElement;
  * and an output of at least one cell (ONNX output-size formula).
  */
 final class SpatialLayerValidator {
+  /** The names every spec of one annotated class shares. */
+  private record Names(String packageName, String baseName, String name, boolean isPublic) {}
+
+  /** A window of one cell: the layers that have no window. */
+  private static final SpatialSpec.Window NO_WINDOW =
+      new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+
   private final AnnotationReader reader;
 
   SpatialLayerValidator(AnnotationReader reader) {
@@ -25,34 +32,44 @@ final class SpatialLayerValidator {
   void validate(TypeElement type, AnnotationMirror m, String kind, List<Diagnostics> out) {
     if (kind.equals(AnnotationNames.SOFTMAX)) {
       positive(type, m, "size", out);
-      return;
-    }
-    if (kind.equals(AnnotationNames.CONCAT)) {
-      int[] channels = reader.intArray(m, "channels");
-      if (channels.length != 2 || channels[0] <= 0 || channels[1] <= 0) {
-        out.add(
-            Diagnostics.of(
-                Message.INVALID_SHAPE,
-                type,
-                m,
-                reader.value(m, "channels"),
-                "channels",
-                show(channels),
-                "two positive values: {the previous layer's channels, from's channels}"));
-      }
-      positive(type, m, "height", out);
-      positive(type, m, "width", out);
-      return;
-    }
-    if (kind.equals(AnnotationNames.FLATTEN)
-        || kind.equals(AnnotationNames.GLOBAL_AVG_POOL2D)
-        || kind.equals(AnnotationNames.ADD)) {
+    } else if (kind.equals(AnnotationNames.CONCAT)) {
+      validateConcat(type, m, out);
+    } else if (featureMapOnly(kind)) {
       positive(type, m, "channels", out);
       positive(type, m, "height", out);
       positive(type, m, "width", out);
-      return;
+    } else {
+      validateWindowed(type, m, kind.equals(AnnotationNames.CONV2D), out);
     }
-    boolean conv = kind.equals(AnnotationNames.CONV2D);
+  }
+
+  /** Flatten, global average pooling and add: a {@code channels x height x width} input only. */
+  private static boolean featureMapOnly(String kind) {
+    return kind.equals(AnnotationNames.FLATTEN)
+        || kind.equals(AnnotationNames.GLOBAL_AVG_POOL2D)
+        || kind.equals(AnnotationNames.ADD);
+  }
+
+  private void validateConcat(TypeElement type, AnnotationMirror m, List<Diagnostics> out) {
+    int[] channels = reader.intArray(m, "channels");
+    if (channels.length != 2 || channels[0] <= 0 || channels[1] <= 0) {
+      out.add(
+          Diagnostics.of(
+              Message.INVALID_SHAPE,
+              type,
+              m,
+              reader.value(m, "channels"),
+              "channels",
+              show(channels),
+              "two positive values: {the previous layer's channels, from's channels}"));
+    }
+    positive(type, m, "height", out);
+    positive(type, m, "width", out);
+  }
+
+  /** A convolution or a pooling window: sizes, pairs, padding, groups, a non-empty output. */
+  private void validateWindowed(
+      TypeElement type, AnnotationMirror m, boolean conv, List<Diagnostics> out) {
     int channelsIn = positive(type, m, conv ? "inChannels" : "channels", out);
     int height = positive(type, m, "inHeight", out);
     int width = positive(type, m, "inWidth", out);
@@ -73,19 +90,7 @@ final class SpatialLayerValidator {
               "0 with paddingMode = SAME (the padding is computed); remove padding or use EXPLICIT"));
     }
     if (conv) {
-      int channelsOut = positive(type, m, "outChannels", out);
-      int groups = positive(type, m, "groups", out);
-      if (groups > 0 && (channelsIn % groups != 0 || channelsOut % groups != 0)) {
-        out.add(
-            Diagnostics.of(
-                Message.INVALID_SHAPE,
-                type,
-                m,
-                reader.value(m, "groups"),
-                "groups",
-                groups,
-                "a divisor of inChannels = " + channelsIn + " and outChannels = " + channelsOut));
-      }
+      validateGroups(type, m, channelsIn, out);
     } else if (kernel != null
         && padding != null
         && (padding[0] >= kernel[0] || padding[1] >= kernel[1])) {
@@ -110,7 +115,37 @@ final class SpatialLayerValidator {
         || same) {
       return;
     }
-    int[] size = {height, width};
+    validateOutput(type, m, new int[] {height, width}, kernel, stride, padding, dilation, out);
+  }
+
+  /** {@code outChannels} and {@code groups}, which divides both channel counts. */
+  private void validateGroups(
+      TypeElement type, AnnotationMirror m, int channelsIn, List<Diagnostics> out) {
+    int channelsOut = positive(type, m, "outChannels", out);
+    int groups = positive(type, m, "groups", out);
+    if (groups > 0 && (channelsIn % groups != 0 || channelsOut % groups != 0)) {
+      out.add(
+          Diagnostics.of(
+              Message.INVALID_SHAPE,
+              type,
+              m,
+              reader.value(m, "groups"),
+              "groups",
+              groups,
+              "a divisor of inChannels = " + channelsIn + " and outChannels = " + channelsOut));
+    }
+  }
+
+  /** The (dilated) window fits the padded input on both axes: an output of at least one cell. */
+  private void validateOutput(
+      TypeElement type,
+      AnnotationMirror m,
+      int[] size,
+      int[] kernel,
+      int[] stride,
+      int[] padding,
+      int[] dilation,
+      List<Diagnostics> out) {
     for (int axis = 0; axis < 2; axis++) {
       int s = stride[axis] == 0 ? kernel[axis] : stride[axis];
       int extent = size[axis] + 2 * padding[axis] - dilation[axis] * (kernel[axis] - 1) - 1;
@@ -145,105 +180,114 @@ final class SpatialLayerValidator {
       String baseName,
       boolean isPublic,
       List<VariantSpec> variants) {
-    String name = type.getQualifiedName().toString();
-    SpatialSpec.Window none = new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+    Names names = new Names(packageName, baseName, type.getQualifiedName().toString(), isPublic);
     if (kind.equals(AnnotationNames.SOFTMAX)) {
       int n = reader.intValue(m, "size");
-      return new SpatialSpec(
-          SpatialSpec.Kind.SOFTMAX,
-          packageName,
-          baseName,
-          name,
-          isPublic,
-          n,
-          1,
-          1,
-          n,
-          1,
-          1,
-          none,
-          1,
-          false,
-          Activation.NONE,
-          List.of(),
-          "",
-          0);
+      return unwindowed(SpatialSpec.Kind.SOFTMAX, names, n, 1, 1, n, 1, 1, "", 0);
     }
     if (kind.equals(AnnotationNames.CONCAT)) {
       int[] c = reader.intArray(m, "channels");
       int h = reader.intValue(m, "height");
       int w = reader.intValue(m, "width");
-      return new SpatialSpec(
-          SpatialSpec.Kind.CONCAT,
-          packageName,
-          baseName,
-          name,
-          isPublic,
-          c[0],
-          h,
-          w,
-          c[0] + c[1],
-          h,
-          w,
-          none,
-          1,
-          false,
-          Activation.NONE,
-          List.of(),
-          from(m),
-          c[1]);
+      return unwindowed(
+          SpatialSpec.Kind.CONCAT, names, c[0], h, w, c[0] + c[1], h, w, from(m), c[1]);
     }
-    if (kind.equals(AnnotationNames.FLATTEN)
-        || kind.equals(AnnotationNames.GLOBAL_AVG_POOL2D)
-        || kind.equals(AnnotationNames.ADD)) {
+    if (featureMapOnly(kind)) {
       int c = reader.intValue(m, "channels");
       int h = reader.intValue(m, "height");
       int w = reader.intValue(m, "width");
       if (kind.equals(AnnotationNames.ADD)) {
-        return new SpatialSpec(
-            SpatialSpec.Kind.ADD,
-            packageName,
-            baseName,
-            name,
-            isPublic,
-            c,
-            h,
-            w,
-            c,
-            h,
-            w,
-            none,
-            1,
-            false,
-            Activation.NONE,
-            List.of(),
-            from(m),
-            c);
+        return unwindowed(SpatialSpec.Kind.ADD, names, c, h, w, c, h, w, from(m), c);
       }
       boolean flatten = kind.equals(AnnotationNames.FLATTEN);
-      return new SpatialSpec(
+      return unwindowed(
           flatten ? SpatialSpec.Kind.FLATTEN : SpatialSpec.Kind.GLOBAL_AVG_POOL,
-          packageName,
-          baseName,
-          name,
-          isPublic,
+          names,
           c,
           h,
           w,
           flatten ? c * h * w : c,
           1,
           1,
-          none,
-          1,
-          false,
-          Activation.NONE,
-          List.of(),
           "",
           0);
     }
+    return resolveWindowed(m, kind, names, variants);
+  }
+
+  /** A spec with no window, weights or activation: softmax, concat, add, flatten, global pool. */
+  private static SpatialSpec unwindowed(
+      SpatialSpec.Kind kind,
+      Names names,
+      int inChannels,
+      int inHeight,
+      int inWidth,
+      int outChannels,
+      int outHeight,
+      int outWidth,
+      String from,
+      int fromChannels) {
+    return new SpatialSpec(
+        kind,
+        names.packageName(),
+        names.baseName(),
+        names.name(),
+        names.isPublic(),
+        inChannels,
+        inHeight,
+        inWidth,
+        outChannels,
+        outHeight,
+        outWidth,
+        NO_WINDOW,
+        1,
+        false,
+        Activation.NONE,
+        List.of(),
+        from,
+        fromChannels);
+  }
+
+  /** A convolution or pooling spec, its window resolved. */
+  private SpatialSpec resolveWindowed(
+      AnnotationMirror m, String kind, Names names, List<VariantSpec> variants) {
     boolean conv = kind.equals(AnnotationNames.CONV2D);
     int channels = reader.intValue(m, conv ? "inChannels" : "channels");
     int[] size = {reader.intValue(m, "inHeight"), reader.intValue(m, "inWidth")};
+    int[] outSize = new int[2];
+    SpatialSpec.Window window = window(m, conv, size, outSize);
+    SpatialSpec.Kind k =
+        conv
+            ? SpatialSpec.Kind.CONV
+            : kind.equals(AnnotationNames.MAX_POOL2D)
+                ? SpatialSpec.Kind.MAX_POOL
+                : SpatialSpec.Kind.AVG_POOL;
+    return new SpatialSpec(
+        k,
+        names.packageName(),
+        names.baseName(),
+        names.name(),
+        names.isPublic(),
+        channels,
+        size[0],
+        size[1],
+        conv ? reader.intValue(m, "outChannels") : channels,
+        outSize[0],
+        outSize[1],
+        window,
+        conv ? reader.intValue(m, "groups") : 1,
+        conv && reader.booleanValue(m, "bias"),
+        conv ? reader.enumValue(m, "activation", Activation.class) : Activation.NONE,
+        conv ? variants : List.of(),
+        "",
+        0);
+  }
+
+  /**
+   * The window over an input of {@code size}: explicit pads (SAME resolved), a pooling stride of 0
+   * as the kernel size; the output size goes to {@code outSize}.
+   */
+  private SpatialSpec.Window window(AnnotationMirror m, boolean conv, int[] size, int[] outSize) {
     int[] kernel = twice(reader.intArray(m, "kernel"));
     int[] stride = twice(reader.intArray(m, "stride"));
     int[] padding = twice(reader.intArray(m, "padding"));
@@ -251,7 +295,6 @@ final class SpatialLayerValidator {
     boolean same = reader.enumValue(m, "paddingMode", Padding.class) == Padding.SAME;
     int[] begin = new int[2];
     int[] end = new int[2];
-    int[] outSize = new int[2];
     for (int axis = 0; axis < 2; axis++) {
       if (stride[axis] == 0) {
         stride[axis] = kernel[axis];
@@ -267,48 +310,17 @@ final class SpatialLayerValidator {
       }
       outSize[axis] = (size[axis] + begin[axis] + end[axis] - extent) / stride[axis] + 1;
     }
-    SpatialSpec.Window window =
-        new SpatialSpec.Window(
-            kernel[0],
-            kernel[1],
-            stride[0],
-            stride[1],
-            dilation[0],
-            dilation[1],
-            begin[0],
-            begin[1],
-            end[0],
-            end[1]);
-    SpatialSpec.Kind k =
-        conv
-            ? SpatialSpec.Kind.CONV
-            : kind.equals(AnnotationNames.MAX_POOL2D)
-                ? SpatialSpec.Kind.MAX_POOL
-                : SpatialSpec.Kind.AVG_POOL;
-    int outChannels = conv ? reader.intValue(m, "outChannels") : channels;
-    int groups = conv ? reader.intValue(m, "groups") : 1;
-    boolean bias = conv && reader.booleanValue(m, "bias");
-    Activation activation =
-        conv ? reader.enumValue(m, "activation", Activation.class) : Activation.NONE;
-    return new SpatialSpec(
-        k,
-        packageName,
-        baseName,
-        name,
-        isPublic,
-        channels,
-        size[0],
-        size[1],
-        outChannels,
-        outSize[0],
-        outSize[1],
-        window,
-        groups,
-        bias,
-        activation,
-        conv ? variants : List.of(),
-        "",
-        0);
+    return new SpatialSpec.Window(
+        kernel[0],
+        kernel[1],
+        stride[0],
+        stride[1],
+        dilation[0],
+        dilation[1],
+        begin[0],
+        begin[1],
+        end[0],
+        end[1]);
   }
 
   /**

@@ -22,50 +22,109 @@ import javax.lang.model.element.Modifier;
  * Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
  */
 final class BinaryKernelWriter {
-  private BinaryKernelWriter() {}
+  private final LayerSpec layer;
+  private final VariantSpec variant;
+  private final boolean xnor;
+  private final boolean perChannel;
+  private final String self;
+  private final TypeSpec.Builder type;
 
-  static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
-    boolean xnor = variant.activations() == Activations.BINARY;
-    boolean perChannel = variant.perChannel();
-    int words = (layer.in() + 63) / 64;
-    int tailBits = layer.in() % 64;
-    String self = layer.className(variant);
-    TypeSpec.Builder type =
+  /** {@code y[c] * alpha} of row {@code c}: {@code alphas[c]} per channel, else {@code alpha}. */
+  private final String alpha;
+
+  /** What adds row {@code c}'s bias, or nothing. */
+  private final String bias;
+
+  private BinaryKernelWriter(
+      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    this.layer = layer;
+    this.variant = variant;
+    this.xnor = variant.activations() == Activations.BINARY;
+    this.perChannel = variant.perChannel();
+    this.self = layer.className(variant);
+    this.alpha = perChannel ? "alphas[c]" : "alpha";
+    this.bias = layer.bias() ? " + bias[c]" : "";
+    this.type =
         KernelClass.start(layer, variant, processor, origin)
             .addSuperinterface(RuntimeNames.DENSE_LAYER)
             .addJavadoc(javadoc(layer, variant, xnor));
-    type.addField(
-        KernelClass.privateConstant("WORDS", words, "Longs per packed row: ceil(IN / 64)."));
-    type.addField(KernelClass.field(ArrayTypeName.of(TypeName.LONG), "weights"));
-    type.addField(
-        perChannel
-            ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "alphas")
-            : KernelClass.field(TypeName.FLOAT, "alpha"));
-    if (layer.bias()) {
-      type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
+  }
+
+  static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+    return new BinaryKernelWriter(layer, variant, processor, origin).write(processor);
+  }
+
+  private JavaFile write(String processor) {
+    int words = (layer.in() + 63) / 64;
+    Fields fields = fields(words);
+    CodeBlock mode = CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION_MODE, xnor ? "BINARY" : "FLOAT");
+    type.addMethod(constructor(fields));
+    type.addMethod(accepts(mode));
+    type.addMethod(prepare(mode));
+    type.addMethod(forward());
+    if (!xnor) {
+      type.addField(KernelClass.kernelSupport());
+      type.addMethod(forwardBatch(fields));
     }
     if (xnor) {
-      ClassName scratch = ClassName.get(layer.packageName(), self, "Scratch");
-      type.addType(
-          TypeSpec.classBuilder("Scratch")
-              .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
-              .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-              .addField(
-                  FieldSpec.builder(long[].class, "bits", Modifier.FINAL)
-                      .initializer("new long[WORDS]")
-                      .build())
-              .build());
-      type.addField(
-          FieldSpec.builder(
-                  ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
-                  "SCRATCH",
-                  Modifier.PRIVATE,
-                  Modifier.STATIC,
-                  Modifier.FINAL)
-              .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
-              .build());
+      type.addMethod(xnorRows(words, layer.in() % 64));
+      type.addMethod(store());
     }
-    CodeBlock mode = CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION_MODE, xnor ? "BINARY" : "FLOAT");
+    return KernelClass.file(layer, type.build(), processor);
+  }
+
+  /** The instance fields the constructor sets. */
+  private record Fields(FieldSpec weights, FieldSpec alphas, FieldSpec bias) {}
+
+  /** {@code WORDS}, the packed weights, the scale(s), the bias and, for XNOR, the scratch. */
+  private Fields fields(int words) {
+    type.addField(
+        KernelClass.privateConstant("WORDS", words, "Longs per packed row: ceil(IN / 64)."));
+    FieldSpec weights = KernelClass.field(ArrayTypeName.of(TypeName.LONG), "weights");
+    FieldSpec alphas =
+        perChannel
+            ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "alphas")
+            : KernelClass.field(TypeName.FLOAT, "alpha");
+    FieldSpec bias =
+        layer.bias() ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias") : null;
+    type.addField(weights);
+    type.addField(alphas);
+    if (bias != null) {
+      type.addField(bias);
+    }
+    if (xnor) {
+      scratch();
+    }
+    return new Fields(weights, alphas, bias);
+  }
+
+  /** {@code Scratch} (the packed input signs) and its per-thread instance {@code SCRATCH}. */
+  private void scratch() {
+    ClassName scratch = ClassName.get(layer.packageName(), self, "Scratch");
+    type.addType(
+        TypeSpec.classBuilder("Scratch")
+            .addJavadoc("Per-thread buffers, so a call allocates nothing.\n")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addField(
+                FieldSpec.builder(long[].class, "bits", Modifier.FINAL)
+                    .initializer("new long[WORDS]")
+                    .build())
+            .build());
+    type.addField(
+        FieldSpec.builder(
+                ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
+                "SCRATCH",
+                Modifier.PRIVATE,
+                Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer("$T.withInitial($T::new)", ThreadLocal.class, scratch)
+            .build());
+  }
+
+  /**
+   * The constructor over prepared parameters: checks them with {@code accepts}, then keeps them.
+   */
+  private MethodSpec constructor(Fields fields) {
     MethodSpec.Builder ctor =
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
@@ -96,36 +155,46 @@ final class BinaryKernelWriter {
                 ", alphas ",
                 ", bias = ")
             .endControlFlow()
-            .addStatement("this.weights = params.weights()")
+            .addStatement("this.$N = params.weights()", fields.weights())
             .addStatement(
-                perChannel ? "this.alphas = params.alphas()" : "this.alpha = params.alphas()[0]");
-    if (layer.bias()) {
-      ctor.addStatement("this.bias = params.bias()");
+                perChannel ? "this.$N = params.alphas()" : "this.$N = params.alphas()[0]",
+                fields.alphas());
+    if (fields.bias() != null) {
+      ctor.addStatement("this.$N = params.bias()", fields.bias());
     }
-    type.addMethod(ctor.build());
-    type.addMethod(
-        KernelClass.accepts(
-            RuntimeNames.BINARY_PARAMS,
-            "params",
-            CodeBlock.of(
-                "params.in() == IN && params.out() == OUT && params.mode() == $L && params.activation() == $L"
-                    + " && params.alphas().length == $L && params.bias() $L null",
-                mode,
-                KernelClass.fusedActivation(layer.activation()),
-                perChannel ? "OUT" : "1",
-                layer.bias() ? "!=" : "==")));
-    type.addMethod(
-        KernelClass.prepare(layer, variant)
-            .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
-            .addStatement(
-                "return new $L($T.prepare(weights, $L, $L, $L))",
-                self,
-                RuntimeNames.BINARY_PARAMS,
-                perChannel,
-                mode,
-                KernelClass.fusedActivation(layer.activation()))
-            .build());
+    return ctor.build();
+  }
 
+  /** {@code accepts(params)}: shape, mode, activation, scale count and bias all match. */
+  private MethodSpec accepts(CodeBlock mode) {
+    return KernelClass.accepts(
+        RuntimeNames.BINARY_PARAMS,
+        "params",
+        CodeBlock.of(
+            "params.in() == IN && params.out() == OUT && params.mode() == $L && params.activation() == $L"
+                + " && params.alphas().length == $L && params.bias() $L null",
+            mode,
+            KernelClass.fusedActivation(layer.activation()),
+            perChannel ? "OUT" : "1",
+            layer.bias() ? "!=" : "=="));
+  }
+
+  /** {@code prepare(weights, input, output)}: binarizes FP32 weights. */
+  private MethodSpec prepare(CodeBlock mode) {
+    return KernelClass.prepare(layer, variant)
+        .addJavadoc("Binarizes FP32 weights; {@code input} and {@code output} are unused.\n")
+        .addStatement(
+            "return new $L($T.prepare(weights, $L, $L, $L))",
+            self,
+            RuntimeNames.BINARY_PARAMS,
+            perChannel,
+            mode,
+            KernelClass.fusedActivation(layer.activation()))
+        .build();
+  }
+
+  /** {@code forward(x, y)}: XNOR over packed input signs, or a sign-add over float inputs. */
+  private MethodSpec forward() {
     MethodSpec.Builder forward =
         MethodSpec.methodBuilder("forward")
             .addAnnotation(Override.class)
@@ -133,8 +202,6 @@ final class BinaryKernelWriter {
             .addParameter(float[].class, "x")
             .addParameter(float[].class, "y")
             .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"));
-    String alpha = perChannel ? "alphas[c]" : "alpha";
-    String bias = layer.bias() ? " + bias[c]" : "";
     if (xnor) {
       forward
           .addComment(
@@ -152,7 +219,7 @@ final class BinaryKernelWriter {
           .endControlFlow()
           .addStatement("beta /= IN")
           .addStatement("float b = beta")
-          .addCode(KernelClass.forEachBinaryRow(type, layer, layer.className(variant)));
+          .addCode(KernelClass.forEachBinaryRow(type, layer, self));
     } else {
       forward
           .addComment("four rows per pass sharing each load of x; then scale, bias and activation")
@@ -168,59 +235,57 @@ final class BinaryKernelWriter {
               "y[c] = $L", KernelClass.activate(layer.activation(), "y[c] * " + alpha + bias))
           .endControlFlow();
     }
-    type.addMethod(forward.build());
-    if (!xnor) {
-      type.addField(KernelClass.kernelSupport());
-      type.addMethod(
-          MethodSpec.methodBuilder("forwardBatch")
-              .addAnnotation(Override.class)
-              .addJavadoc(
-                  "The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
-                      + "sample's output equals {@link #forward}'s, bit for bit.\n")
-              .addModifiers(Modifier.PUBLIC)
-              .addParameter(float[].class, "x")
-              .addParameter(float[].class, "y")
-              .addParameter(int.class, "batch")
-              .addStatement(
-                  "$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
-              .addStatement(
-                  "$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
-              .addCode(
-                  KernelClass.forEachBatchRow(
-                      type,
-                      layer.className(variant),
-                      "K.gemmSigns({layer}.weights, WORDS, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
-                      "floats x",
-                      "floats y"))
-              .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
-              .beginControlFlow("for (int c = 0; c < OUT; c++)")
-              .addStatement(
-                  "y[base + c] = $L",
-                  KernelClass.activate(
-                      layer.activation(),
-                      "y[base + c] * " + alpha + (layer.bias() ? " + bias[c]" : "")))
-              .endControlFlow()
-              .endControlFlow()
-              .build());
-    }
-    if (xnor) {
-      type.addMethod(xnorRows(words, tailBits));
-      type.addMethod(
-          MethodSpec.methodBuilder("store")
-              .addJavadoc(
-                  "Row {@code c} from its mismatch count: the exact XNOR dot product, then scale, bias and\n"
-                      + "activation.\n")
-              .addModifiers(Modifier.PRIVATE)
-              .addParameter(int.class, "c")
-              .addParameter(int.class, "mismatches")
-              .addParameter(float.class, "beta")
-              .addParameter(float[].class, "y")
-              .addStatement("int dot = IN - 2 * mismatches")
-              .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
-              .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
-              .build());
-    }
-    return KernelClass.file(layer, type.build(), processor);
+    return forward.build();
+  }
+
+  /** {@code forwardBatch(x, y, batch)} of float activations: one sign-add product for the batch. */
+  private MethodSpec forwardBatch(Fields fields) {
+    return MethodSpec.methodBuilder("forwardBatch")
+        .addAnnotation(Override.class)
+        .addJavadoc(
+            "The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
+                + "sample's output equals {@link #forward}'s, bit for bit.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addParameter(int.class, "batch")
+        .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+        .addCode(
+            KernelClass.forEachBatchRow(
+                type,
+                self,
+                "K.gemmSigns({layer}."
+                    + fields.weights().name()
+                    + ", WORDS, IN, {from}, {to}, {0},"
+                    + " {count}, {1}, OUT)",
+                "floats x",
+                "floats y"))
+        .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
+        .beginControlFlow("for (int c = 0; c < OUT; c++)")
+        .addStatement(
+            "y[base + c] = $L",
+            KernelClass.activate(layer.activation(), "y[base + c] * " + alpha + bias))
+        .endControlFlow()
+        .endControlFlow()
+        .build();
+  }
+
+  /** {@code store(c, mismatches, beta, y)}: row {@code c} of an XNOR product. */
+  private MethodSpec store() {
+    return MethodSpec.methodBuilder("store")
+        .addJavadoc(
+            "Row {@code c} from its mismatch count: the exact XNOR dot product, then scale, bias and\n"
+                + "activation.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(int.class, "c")
+        .addParameter(int.class, "mismatches")
+        .addParameter(float.class, "beta")
+        .addParameter(float[].class, "y")
+        .addStatement("int dot = IN - 2 * mismatches")
+        .addStatement("float v = dot * ($L * beta)$L", alpha, bias)
+        .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), "v"))
+        .build();
   }
 
   /**

@@ -24,9 +24,9 @@ import javax.lang.model.element.Modifier;
  *
  * <ul>
  *   <li>the weight operator, a {@code WeightTransform}: forward quantize-dequantize with scales
- *       chosen as the kernel's prepare chooses them, the straight-through mask of docs/numerics.md
- *       section 8, and stochastic rounding from a seeded generator in training only (INT8, INT4);
- *       {@code alpha * sign(w)} with the clip mask {@code |w| <= 1} (BINARY);
+ *       chosen as the kernel's prepare chooses them, the straight-through mask of
+ *       docs/numerics.md#8-training, and stochastic rounding from a seeded generator in training
+ *       only (INT8, INT4); {@code alpha * sign(w)} with the clip mask {@code |w| <= 1} (BINARY);
  *   <li>the activation operator of the variant's activation mode: {@code ACTIVATIONS}, an {@code
  *       ActivationFakeQuant} for static int8 boundaries (calibrated or LSQ scales, kept by the
  *       runtime's {@code ActivationQuant}); {@code dynamicActivations} for per-call uint8
@@ -112,8 +112,7 @@ public final class FakeQuantWriter {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(t.className())
             .addModifiers(Modifier.FINAL)
-            .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor));
+            .addOriginatingElement(origin);
     if (t.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -145,57 +144,109 @@ public final class FakeQuantWriter {
 
   // ---- INT8 / INT4 ----
 
+  /** The integer grid of a variant as the operator's constants and helpers need it. */
+  private record Grid(
+      boolean symmetric, int qmin, int qmax, int block, int groups, boolean perChannel) {
+    static Grid of(Target t, VariantSpec v) {
+      boolean symmetric = v.scheme() == Scheme.SYMMETRIC;
+      boolean int8 = v.precision() == Precision.INT8;
+      int qmax = int8 ? 127 : 7;
+      int qmin = symmetric ? -qmax : int8 ? -128 : -8;
+      int block = v.blockSize() == 0 ? t.cols() : Math.min(v.blockSize(), t.cols());
+      int groups = (t.cols() + block - 1) / block;
+      return new Grid(symmetric, qmin, qmax, block, groups, v.perChannel());
+    }
+
+    /** Whether rows split into several scale blocks. */
+    boolean blocked() {
+      return perChannel && groups > 1;
+    }
+
+    /** The kernels' STATIC form, and so IntegerConversion, takes symmetric per-row scales only. */
+    boolean kernelWeights() {
+      return symmetric && perChannel && !blocked();
+    }
+  }
+
   private static void integer(Target t, VariantSpec v, TypeSpec.Builder type) {
-    boolean symmetric = v.scheme() == Scheme.SYMMETRIC;
-    boolean int8 = v.precision() == Precision.INT8;
-    int qmax = int8 ? 127 : 7;
-    int qmin = symmetric ? -qmax : int8 ? -128 : -8;
-    int block = v.blockSize() == 0 ? t.cols() : Math.min(v.blockSize(), t.cols());
-    int groups = (t.cols() + block - 1) / block;
-    boolean blocked = v.perChannel() && groups > 1;
-    // The kernels' STATIC form, and so IntegerConversion, takes symmetric per-row scales only.
-    boolean kernelWeights = symmetric && v.perChannel() && !blocked;
-    String self = t.className();
-    type.addSuperinterface(kernelWeights ? INTEGER_WEIGHTS : WEIGHT_TRANSFORM)
-        .addJavadoc(integerDoc(t, v, qmin, qmax, block, groups));
+    Grid g = Grid.of(t, v);
+    type.addSuperinterface(g.kernelWeights() ? INTEGER_WEIGHTS : WEIGHT_TRANSFORM)
+        .addJavadoc(integerDoc(t, v, g.qmin(), g.qmax(), g.block(), g.groups()));
+    FieldSpec random = integerFields(t, g, type);
+    integerFactories(t, v, g, random, type);
+    MethodSpec from = groupStart(g);
+    MethodSpec to = groupEnd(g, from);
+    MethodSpec range = range();
+    MethodSpec scale = scale(g);
+    MethodSpec zeroPoint = g.symmetric() ? null : zeroPoint();
+    MethodSpec fakeQuantize = fakeQuantize(g, range, scale, zeroPoint);
+    type.addMethod(scales(v, g, from, to, range, scale));
+    if (!g.symmetric()) {
+      type.addMethod(zeroPoints(from, to, range, scale, zeroPoint));
+    }
+    type.addMethod(apply(random, from, to, fakeQuantize));
+    type.addMethod(fakeQuantize);
+    type.addMethod(from);
+    type.addMethod(to);
+    type.addMethod(range);
+    type.addMethod(scale);
+    if (zeroPoint != null) {
+      type.addMethod(zeroPoint);
+    }
+  }
+
+  /** {@code QMIN}, {@code QMAX}, the block constants, {@code GROUPS}; returns {@code random}. */
+  private static FieldSpec integerFields(Target t, Grid g, TypeSpec.Builder type) {
     type.addField(
         KernelClass.privateConstant(
             "QMIN",
-            qmin,
-            "Smallest weight code" + (symmetric ? " (restricted range: {@code -QMAX})." : ".")));
-    type.addField(KernelClass.privateConstant("QMAX", qmax, "Largest weight code."));
-    if (blocked) {
+            g.qmin(),
+            "Smallest weight code"
+                + (g.symmetric() ? " (restricted range: {@code -QMAX})." : ".")));
+    type.addField(KernelClass.privateConstant("QMAX", g.qmax(), "Largest weight code."));
+    if (g.blocked()) {
       type.addField(
-          KernelClass.privateConstant("BLOCK", block, "Weights per scale block of a row."));
+          KernelClass.privateConstant("BLOCK", g.block(), "Weights per scale block of a row."));
       type.addField(
           KernelClass.privateConstant(
               "LAST_BLOCK",
-              t.cols() - (groups - 1) * block,
+              t.cols() - (g.groups() - 1) * g.block(),
               "Weights in the last (possibly short) block of a row."));
     }
     type.addField(
         KernelClass.privateConstant(
-            "GROUPS", v.perChannel() ? t.rows() * groups : 1, "Scale groups of the whole matrix."));
-    type.addField(
+            "GROUPS",
+            g.perChannel() ? t.rows() * g.groups() : 1,
+            "Scale groups of the whole matrix."));
+    FieldSpec random =
         FieldSpec.builder(RANDOM, "random", Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc(
                 "The generator of stochastic rounding, or {@code null} to round to nearest.\n")
-            .build());
+            .build();
+    type.addField(random);
+    return random;
+  }
+
+  /**
+   * The private constructor, {@code nearest}, {@code stochastic}, {@code training}, {@code type}.
+   */
+  private static void integerFactories(
+      Target t, VariantSpec v, Grid g, FieldSpec random, TypeSpec.Builder type) {
     type.addMethod(
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(RANDOM, "random")
-            .addStatement("this.random = random")
+            .addStatement("this.$N = random", random)
             .build());
-    ClassName me = ClassName.get(t.packageName(), self);
-    type.addMethod(
+    ClassName me = ClassName.get(t.packageName(), t.className());
+    MethodSpec nearest =
         MethodSpec.methodBuilder("nearest")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(me)
             .addJavadoc("Rounds to nearest, ties to even, as the kernel quantizes.\n")
             .addStatement("return new $T(null)", me)
-            .build());
-    type.addMethod(
+            .build();
+    MethodSpec stochastic =
         MethodSpec.methodBuilder("stochastic")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(me)
@@ -205,20 +256,23 @@ public final class FakeQuantWriter {
                 RANDOM)
             .addParameter(long.class, "seed")
             .addStatement("return new $T(new $T(seed))", me, RANDOM)
-            .build());
-    boolean stochastic = v.rounding() == Rounding.STOCHASTIC;
+            .build();
+    boolean stochasticRounding = v.rounding() == Rounding.STOCHASTIC;
+    MethodSpec chosen = stochasticRounding ? stochastic : nearest;
+    type.addMethod(nearest);
+    type.addMethod(stochastic);
     type.addMethod(
         MethodSpec.methodBuilder("training")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(me)
             .addJavadoc(
-                "The rounding the layer's {@code @Quantize} asks for ($L): {@link #$L}.\n",
+                "The rounding the layer's {@code @Quantize} asks for ($L): {@link #$N}.\n",
                 v.rounding(),
-                stochastic ? "stochastic" : "nearest")
+                chosen)
             .addParameter(long.class, "seed")
-            .addStatement(stochastic ? "return stochastic(seed)" : "return nearest()")
+            .addStatement(stochasticRounding ? "return $N(seed)" : "return $N()", chosen)
             .build());
-    if (kernelWeights) {
+    if (g.kernelWeights()) {
       type.addMethod(
           MethodSpec.methodBuilder("type")
               .addAnnotation(Override.class)
@@ -227,6 +281,11 @@ public final class FakeQuantWriter {
               .addStatement("return $T.$L", RuntimeNames.QUANT_TYPE, v.precision())
               .build());
     }
+  }
+
+  /** {@code scales(w, rows, cols)}: the scale of each group. */
+  private static MethodSpec scales(
+      VariantSpec v, Grid g, MethodSpec from, MethodSpec to, MethodSpec range, MethodSpec scale) {
     MethodSpec.Builder scales =
         MethodSpec.methodBuilder("scales")
             .addModifiers(Modifier.PUBLIC)
@@ -235,7 +294,7 @@ public final class FakeQuantWriter {
                 "The scale of each group ($L), as the kernel's prepare chooses them.\n\n"
                     + "@throws IllegalArgumentException for another shape or a weight that is not finite\n",
                 v.perChannel()
-                    ? blocked ? "row-major by row, then block" : "one per row"
+                    ? g.blocked() ? "row-major by row, then block" : "one per row"
                     : "one for the tensor")
             .addParameter(float[].class, "w")
             .addParameter(int.class, "rows")
@@ -243,143 +302,174 @@ public final class FakeQuantWriter {
             .addStatement("checkShape(w, rows, cols)")
             .addStatement("float[] scales = new float[GROUPS]")
             .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-            .addStatement("float[] range = range(w, from(k), to(k))")
-            .addStatement("scales[k] = scale(range[0], range[1])")
+            .addStatement("float[] range = $N(w, $N(k), $N(k))", range, from, to)
+            .addStatement("scales[k] = $N(range[0], range[1])", scale)
             .endControlFlow()
             .addStatement("return scales");
-    if (kernelWeights) {
+    if (g.kernelWeights()) {
       scales.addAnnotation(Override.class);
     }
-    type.addMethod(scales.build());
-    if (!symmetric) {
-      type.addMethod(
-          MethodSpec.methodBuilder("zeroPoints")
-              .addModifiers(Modifier.PUBLIC)
-              .returns(int[].class)
-              .addJavadoc(
-                  "The zero point of each group, in the order of {@link #scales}.\n\n"
-                      + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-              .addParameter(float[].class, "w")
-              .addParameter(int.class, "rows")
-              .addParameter(int.class, "cols")
-              .addStatement("checkShape(w, rows, cols)")
-              .addStatement("int[] zeroPoints = new int[GROUPS]")
-              .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-              .addStatement("float[] range = range(w, from(k), to(k))")
-              .addStatement(
-                  "zeroPoints[k] = zeroPoint(range[0], range[1], scale(range[0], range[1]))")
-              .endControlFlow()
-              .addStatement("return zeroPoints")
-              .build());
-    }
-    type.addMethod(
-        MethodSpec.methodBuilder("apply")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n\n"
-                    + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-            .addParameter(float[].class, "w")
-            .addParameter(int.class, "rows")
-            .addParameter(int.class, "cols")
-            .addParameter(float[].class, "effective")
-            .addParameter(float[].class, "mask")
-            .addParameter(boolean.class, "training")
-            .addStatement("checkShape(w, rows, cols)")
-            .addStatement("$T u = training ? random : null", RANDOM)
-            .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
-            .addStatement("fakeQuantize(w, from(k), to(k), effective, mask, u)")
-            .endControlFlow()
-            .build());
+    return scales.build();
+  }
+
+  /** {@code zeroPoints(w, rows, cols)}: the zero point of each group (asymmetric only). */
+  private static MethodSpec zeroPoints(
+      MethodSpec from, MethodSpec to, MethodSpec range, MethodSpec scale, MethodSpec zeroPoint) {
+    return MethodSpec.methodBuilder("zeroPoints")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(int[].class)
+        .addJavadoc(
+            "The zero point of each group, in the order of {@link #scales}.\n\n"
+                + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "rows")
+        .addParameter(int.class, "cols")
+        .addStatement("checkShape(w, rows, cols)")
+        .addStatement("int[] zeroPoints = new int[GROUPS]")
+        .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
+        .addStatement("float[] range = $N(w, $N(k), $N(k))", range, from, to)
+        .addStatement(
+            "zeroPoints[k] = $N(range[0], range[1], $N(range[0], range[1]))", zeroPoint, scale)
+        .endControlFlow()
+        .addStatement("return zeroPoints")
+        .build();
+  }
+
+  /** {@code apply}: the forward weights and the straight-through mask, group by group. */
+  private static MethodSpec apply(
+      FieldSpec random, MethodSpec from, MethodSpec to, MethodSpec fakeQuantize) {
+    return MethodSpec.methodBuilder("apply")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(
+            "Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n\n"
+                + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "rows")
+        .addParameter(int.class, "cols")
+        .addParameter(float[].class, "effective")
+        .addParameter(float[].class, "mask")
+        .addParameter(boolean.class, "training")
+        .addStatement("checkShape(w, rows, cols)")
+        .addStatement("$T u = training ? $N : null", RANDOM, random)
+        .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
+        .addStatement("$N(w, $N(k), $N(k), effective, mask, u)", fakeQuantize, from, to)
+        .endControlFlow()
+        .build();
+  }
+
+  /** {@code fakeQuantize(w, from, to, ...)}: one group, with the parameters of its own range. */
+  private static MethodSpec fakeQuantize(
+      Grid g, MethodSpec range, MethodSpec scale, MethodSpec zeroPoint) {
     CodeBlock maths =
         CodeBlock.builder()
             .add(
-                "// The maths (numerics.md sections 1, 2 and 8): s (and z) from the group's range widened to\n")
+                "// The maths (quantgen's docs/numerics.md#8-training): s (and z) from the group's range widened\n")
             .add(
-                "// include 0, as the kernel's prepare chooses them; the forward pass is the kernel's\n")
+                "// to include 0, as the kernel's prepare chooses them; the forward pass is the kernel's\n")
             .add(
-                "// dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even,\n")
+                "// dequantized weight (saturate(rint(w / s) + z) - z) * s (a float32 division, ties to even, z\n")
             .add(
-                "// z added after rounding, clamped), or floor(w / s + u) in place of rint when rounding\n")
+                "// added after rounding, clamped), or floor(w / s + u) in place of rint when rounding\n")
             .add(
                 "// stochastically; the gradient passes where the nearest code lies in [QMIN, QMAX].\n")
             .build();
-    type.addMethod(
-        MethodSpec.methodBuilder("fakeQuantize")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addJavadoc(
-                "Fake-quantizes {@code w[from, to)} with the parameters of its own range.\n")
-            .addParameter(float[].class, "w")
-            .addParameter(int.class, "from")
-            .addParameter(int.class, "to")
-            .addParameter(float[].class, "effective")
-            .addParameter(float[].class, "mask")
-            .addParameter(RANDOM, "random")
-            .addCode(maths)
-            .addStatement("float[] range = range(w, from, to)")
-            .addStatement("float s = scale(range[0], range[1])")
-            .addStatement(symmetric ? "int z = 0" : "int z = zeroPoint(range[0], range[1], s)")
-            .beginControlFlow("for (int i = from; i < to; i++)")
-            .addStatement("float v = w[i] / s")
-            .addStatement("double nearest = $T.rint(v) + z", Math.class)
-            .addStatement("mask[i] = nearest >= QMIN && nearest <= QMAX ? 1.0f : 0.0f")
-            .addStatement(
-                "double r = random == null ? nearest : $T.floor(v + random.nextDouble()) + z",
-                Math.class)
-            .addStatement("int q = r <= QMIN ? QMIN : r >= QMAX ? QMAX : (int) r")
-            .addStatement("effective[i] = (q - z) * s")
-            .endControlFlow()
-            .build());
+    return MethodSpec.methodBuilder("fakeQuantize")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addJavadoc("Fake-quantizes {@code w[from, to)} with the parameters of its own range.\n")
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addParameter(float[].class, "effective")
+        .addParameter(float[].class, "mask")
+        .addParameter(RANDOM, "random")
+        .addCode(maths)
+        .addStatement("float[] range = $N(w, from, to)", range)
+        .addStatement("float s = $N(range[0], range[1])", scale)
+        .addStatement(
+            g.symmetric()
+                ? CodeBlock.of("int z = 0")
+                : CodeBlock.of("int z = $N(range[0], range[1], s)", zeroPoint))
+        .beginControlFlow("for (int i = from; i < to; i++)")
+        .addStatement("float v = w[i] / s")
+        .addStatement("double nearest = $T.rint(v) + z", Math.class)
+        .addStatement("mask[i] = nearest >= QMIN && nearest <= QMAX ? 1.0f : 0.0f")
+        .addStatement(
+            "double r = random == null ? nearest : $T.floor(v + random.nextDouble()) + z",
+            Math.class)
+        .addStatement("int q = r <= QMIN ? QMIN : r >= QMAX ? QMAX : (int) r")
+        .addStatement("effective[i] = (q - z) * s")
+        .endControlFlow()
+        .build();
+  }
+
+  /** {@code from(k)}: the first weight of group {@code k}. */
+  private static MethodSpec groupStart(Grid g) {
     MethodSpec.Builder from =
         MethodSpec.methodBuilder("from")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
             .returns(int.class)
             .addParameter(int.class, "k")
             .addJavadoc("The first weight of group {@code k}.\n");
+    if (!g.perChannel()) {
+      from.addStatement("return 0");
+    } else if (g.blocked()) {
+      from.addStatement("return k / $L * COLS + k % $L * BLOCK", g.groups(), g.groups());
+    } else {
+      from.addStatement("return k * COLS");
+    }
+    return from.build();
+  }
+
+  /** {@code to(k)}: one past the last weight of group {@code k}. */
+  private static MethodSpec groupEnd(Grid g, MethodSpec from) {
     MethodSpec.Builder to =
         MethodSpec.methodBuilder("to")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
             .returns(int.class)
             .addParameter(int.class, "k")
             .addJavadoc("One past the last weight of group {@code k}.\n");
-    if (!v.perChannel()) {
-      from.addStatement("return 0");
+    if (!g.perChannel()) {
       to.addStatement("return ROWS * COLS");
-    } else if (blocked) {
-      int perRow = groups;
-      from.addStatement("return k / $L * COLS + k % $L * BLOCK", perRow, perRow);
-      to.addStatement("return from(k) + (k % $L == $L ? LAST_BLOCK : BLOCK)", perRow, perRow - 1);
+    } else if (g.blocked()) {
+      to.addStatement(
+          "return $N(k) + (k % $L == $L ? LAST_BLOCK : BLOCK)", from, g.groups(), g.groups() - 1);
     } else {
-      from.addStatement("return k * COLS");
       to.addStatement("return (k + 1) * COLS");
     }
-    type.addMethod(from.build());
-    type.addMethod(to.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("range")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .returns(float[].class)
-            .addJavadoc(
-                "{@code [min(0, min w), max(0, max w)]} over {@code w[from, to)}.\n\n"
-                    + "@throws IllegalArgumentException for a weight that is not finite (an error, as at weight import)\n")
-            .addParameter(float[].class, "w")
-            .addParameter(int.class, "from")
-            .addParameter(int.class, "to")
-            .addStatement("float lo = 0.0f")
-            .addStatement("float hi = 0.0f")
-            .beginControlFlow("for (int i = from; i < to; i++)")
-            .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
-            .addStatement(
-                "throw new $T($S + i + $S + w[i])",
-                IllegalArgumentException.class,
-                "w[",
-                "]: expected a finite value, got ")
-            .endControlFlow()
-            .addStatement("lo = $T.min(lo, w[i])", Math.class)
-            .addStatement("hi = $T.max(hi, w[i])", Math.class)
-            .endControlFlow()
-            .addStatement("return new float[] {lo, hi}")
-            .build());
+    return to.build();
+  }
+
+  /** {@code range(w, from, to)}: the group's range widened to include 0; rejects non-finite. */
+  private static MethodSpec range() {
+    return MethodSpec.methodBuilder("range")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(float[].class)
+        .addJavadoc(
+            "{@code [min(0, min w), max(0, max w)]} over {@code w[from, to)}.\n\n"
+                + "@throws IllegalArgumentException for a weight that is not finite (an error, as at weight import)\n")
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addStatement("float lo = 0.0f")
+        .addStatement("float hi = 0.0f")
+        .beginControlFlow("for (int i = from; i < to; i++)")
+        .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
+        .addStatement(
+            "throw new $T($S + i + $S + w[i])",
+            IllegalArgumentException.class,
+            "w[",
+            "]: expected a finite value, got ")
+        .endControlFlow()
+        .addStatement("lo = $T.min(lo, w[i])", Math.class)
+        .addStatement("hi = $T.max(hi, w[i])", Math.class)
+        .endControlFlow()
+        .addStatement("return new float[] {lo, hi}")
+        .build();
+  }
+
+  /** {@code scale(lo, hi)}: symmetric {@code max|w| / QMAX}, asymmetric the range over the grid. */
+  private static MethodSpec scale(Grid g) {
     MethodSpec.Builder scale =
         MethodSpec.methodBuilder("scale")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -389,36 +479,35 @@ public final class FakeQuantWriter {
             .beginControlFlow("if (lo == hi)")
             .addStatement("return 1.0f")
             .endControlFlow();
-    if (symmetric) {
-      type.addMethod(
-          scale
-              .addJavadoc("{@code max|w| / QMAX}; 1 for an all-zero group.\n")
-              .addStatement("return $T.max(-lo, hi) / QMAX", Math.class)
-              .build());
-    } else {
-      type.addMethod(
-          scale
-              .addJavadoc("{@code (hi - lo) / (QMAX - QMIN)}; 1 for an all-zero group.\n")
-              .addStatement("return (hi - lo) / (QMAX - QMIN)")
-              .build());
-      type.addMethod(
-          MethodSpec.methodBuilder("zeroPoint")
-              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-              .returns(int.class)
-              .addParameter(float.class, "lo")
-              .addParameter(float.class, "hi")
-              .addParameter(float.class, "scale")
-              .addJavadoc("{@code saturate(QMIN - rint(lo / s))}; 0 for an all-zero group.\n")
-              .beginControlFlow("if (lo == hi)")
-              .addStatement("return 0")
-              .endControlFlow()
-              .addStatement(
-                  "return (int) $T.max(QMIN, $T.min(QMAX, QMIN - $T.rint(lo / scale)))",
-                  Math.class,
-                  Math.class,
-                  Math.class)
-              .build());
-    }
+    return g.symmetric()
+        ? scale
+            .addJavadoc("{@code max|w| / QMAX}; 1 for an all-zero group.\n")
+            .addStatement("return $T.max(-lo, hi) / QMAX", Math.class)
+            .build()
+        : scale
+            .addJavadoc("{@code (hi - lo) / (QMAX - QMIN)}; 1 for an all-zero group.\n")
+            .addStatement("return (hi - lo) / (QMAX - QMIN)")
+            .build();
+  }
+
+  /** {@code zeroPoint(lo, hi, scale)}: {@code saturate(QMIN - rint(lo / s))} (asymmetric only). */
+  private static MethodSpec zeroPoint() {
+    return MethodSpec.methodBuilder("zeroPoint")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(int.class)
+        .addParameter(float.class, "lo")
+        .addParameter(float.class, "hi")
+        .addParameter(float.class, "scale")
+        .addJavadoc("{@code saturate(QMIN - rint(lo / s))}; 0 for an all-zero group.\n")
+        .beginControlFlow("if (lo == hi)")
+        .addStatement("return 0")
+        .endControlFlow()
+        .addStatement(
+            "return (int) $T.max(QMIN, $T.min(QMAX, QMIN - $T.rint(lo / scale)))",
+            Math.class,
+            Math.class,
+            Math.class)
+        .build();
   }
 
   private static CodeBlock integerDoc(
@@ -465,62 +554,7 @@ public final class FakeQuantWriter {
   // ---- activations ----
 
   private static void staticActivations(TypeSpec.Builder type) {
-    TypeSpec op =
-        TypeSpec.classBuilder("Int8Activations")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .addSuperinterface(ACTIVATION_FAKE_QUANT)
-            .addJavadoc(
-                "Int8 activations as the kernel quantizes its input: {@code LayerMath.quantize} on [$L, $L].\n",
-                ACT_MIN,
-                ACT_MAX)
-            .addMethod(
-                MethodSpec.methodBuilder("apply")
-                    .addAnnotation(Override.class)
-                    .addModifiers(Modifier.PUBLIC)
-                    .returns(float.class)
-                    .addParameter(float.class, "x")
-                    .addParameter(float.class, "scale")
-                    .addParameter(int.class, "zeroPoint")
-                    .addStatement(
-                        "return ($T.quantize(x, scale, zeroPoint, $L, $L) - zeroPoint) * scale",
-                        RuntimeNames.LAYER_MATH,
-                        ACT_MIN,
-                        ACT_MAX)
-                    .build())
-            .addMethod(
-                MethodSpec.methodBuilder("passes")
-                    .addAnnotation(Override.class)
-                    .addModifiers(Modifier.PUBLIC)
-                    .returns(boolean.class)
-                    .addParameter(float.class, "x")
-                    .addParameter(float.class, "scale")
-                    .addParameter(int.class, "zeroPoint")
-                    .addComment("NaN fails both comparisons: no gradient")
-                    .addStatement("double q = $T.rint(x / scale) + zeroPoint", Math.class)
-                    .addStatement("return q >= $L && q <= $L", ACT_MIN, ACT_MAX)
-                    .build())
-            .addMethod(
-                MethodSpec.methodBuilder("scaleGradient")
-                    .addAnnotation(Override.class)
-                    .addModifiers(Modifier.PUBLIC)
-                    .returns(float.class)
-                    .addParameter(float.class, "x")
-                    .addParameter(float.class, "scale")
-                    .addParameter(int.class, "zeroPoint")
-                    .addComment(
-                        "LSQ: rint(v) - v inside the range, the clamped code's offset outside it")
-                    .addStatement("float v = x / scale")
-                    .addStatement("double q = $T.rint(v) + zeroPoint", Math.class)
-                    .beginControlFlow("if (q < $L)", ACT_MIN)
-                    .addStatement("return $L - zeroPoint", ACT_MIN)
-                    .endControlFlow()
-                    .beginControlFlow("if (q > $L)", ACT_MAX)
-                    .addStatement("return $L - zeroPoint", ACT_MAX)
-                    .endControlFlow()
-                    .addStatement("return (float) ($T.rint(v) - v)", Math.class)
-                    .build())
-            .build();
-    type.addType(op);
+    type.addType(int8Activations());
     type.addField(
         FieldSpec.builder(
                 ACTIVATION_FAKE_QUANT,
@@ -533,6 +567,67 @@ public final class FakeQuantWriter {
                     + "{@code ActivationQuant}, which keeps the calibrated or learned scale).\n")
             .initializer("new Int8Activations()")
             .build());
+  }
+
+  /**
+   * {@code Int8Activations}: the kernel's int8 input quantization, its gradient mask and LSQ scale
+   * gradient.
+   */
+  private static TypeSpec int8Activations() {
+    return TypeSpec.classBuilder("Int8Activations")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(ACTIVATION_FAKE_QUANT)
+        .addJavadoc(
+            "Int8 activations as the kernel quantizes its input: {@code LayerMath.quantize} on [$L, $L].\n",
+            ACT_MIN,
+            ACT_MAX)
+        .addMethod(
+            MethodSpec.methodBuilder("apply")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(float.class)
+                .addParameter(float.class, "x")
+                .addParameter(float.class, "scale")
+                .addParameter(int.class, "zeroPoint")
+                .addStatement(
+                    "return ($T.quantize(x, scale, zeroPoint, $L, $L) - zeroPoint) * scale",
+                    RuntimeNames.LAYER_MATH,
+                    ACT_MIN,
+                    ACT_MAX)
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("passes")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(boolean.class)
+                .addParameter(float.class, "x")
+                .addParameter(float.class, "scale")
+                .addParameter(int.class, "zeroPoint")
+                .addComment("NaN fails both comparisons: no gradient")
+                .addStatement("double q = $T.rint(x / scale) + zeroPoint", Math.class)
+                .addStatement("return q >= $L && q <= $L", ACT_MIN, ACT_MAX)
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("scaleGradient")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(float.class)
+                .addParameter(float.class, "x")
+                .addParameter(float.class, "scale")
+                .addParameter(int.class, "zeroPoint")
+                .addComment(
+                    "LSQ: rint(v) - v inside the range, the clamped code's offset outside it")
+                .addStatement("float v = x / scale")
+                .addStatement("double q = $T.rint(v) + zeroPoint", Math.class)
+                .beginControlFlow("if (q < $L)", ACT_MIN)
+                .addStatement("return $L - zeroPoint", ACT_MIN)
+                .endControlFlow()
+                .beginControlFlow("if (q > $L)", ACT_MAX)
+                .addStatement("return $L - zeroPoint", ACT_MAX)
+                .endControlFlow()
+                .addStatement("return (float) ($T.rint(v) - v)", Math.class)
+                .build())
+        .build();
   }
 
   private static MethodSpec dynamicActivations() {
@@ -627,72 +722,80 @@ public final class FakeQuantWriter {
             .returns(boolean.class)
             .addStatement("return $L", perChannel)
             .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("alphas")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(float[].class)
-            .addJavadoc(
-                "The scales {@code mean|w|}: $L.\n\n"
-                    + "@throws IllegalArgumentException for a weight that is not finite or another length\n",
-                perChannel ? "one per row" : "one for the tensor")
-            .addParameter(float[].class, "w")
-            .addStatement("checkShape(w, ROWS, COLS)")
-            .addStatement("float[] alphas = new float[$L]", perChannel ? "ROWS" : "1")
-            .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("double total = 0;\n"))
-            .beginControlFlow("for (int r = 0; r < ROWS; r++)")
-            .addStatement("double sum = 0")
-            .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
-            .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
-            .addStatement(
-                "throw new $T($S + i + $S + w[i])",
-                IllegalArgumentException.class,
-                "w[",
-                "]: expected a finite value, got ")
-            .endControlFlow()
-            .addStatement("sum += $T.abs(w[i])", Math.class)
-            .endControlFlow()
-            .addCode(
-                perChannel
-                    ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n")
-                    : CodeBlock.of("total += sum;\n"))
-            .endControlFlow()
-            .addCode(
-                perChannel
-                    ? CodeBlock.of("")
-                    : CodeBlock.of("alphas[0] = (float) (total / ((double) COLS * ROWS));\n"))
-            .addStatement("return alphas")
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("apply")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n\n"
-                    + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-            .addParameter(float[].class, "w")
-            .addParameter(int.class, "rows")
-            .addParameter(int.class, "cols")
-            .addParameter(float[].class, "effective")
-            .addParameter(float[].class, "mask")
-            .addParameter(boolean.class, "training")
-            .addStatement("checkShape(w, rows, cols)")
-            .addComment(
-                "The maths: the forward pass is the kernel's +-alpha; d/dw of sign is taken as 1 inside the clip")
-            .addStatement("float[] alphas = alphas(w)")
-            .beginControlFlow("for (int r = 0; r < ROWS; r++)")
-            .addStatement("float alpha = alphas[$L]", perChannel ? "r" : "0")
-            .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
-            .addStatement(
-                "effective[i] = $T.signBit(w[i]) == 1L ? alpha : -alpha", RuntimeNames.LAYER_MATH)
-            .addStatement("mask[i] = $T.abs(w[i]) <= CLIP ? 1.0f : 0.0f", Math.class)
-            .endControlFlow()
-            .endControlFlow()
-            .build());
+    type.addMethod(binaryAlphas(perChannel));
+    type.addMethod(binaryApply(perChannel));
     type.addMethod(
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
             .addJavadoc("Stateless: one instance may serve any number of layers of this shape.\n")
             .build());
+  }
+
+  /** {@code alphas(w)}: {@code mean|w|} per row or for the tensor, as the kernel computes it. */
+  private static MethodSpec binaryAlphas(boolean perChannel) {
+    return MethodSpec.methodBuilder("alphas")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(float[].class)
+        .addJavadoc(
+            "The scales {@code mean|w|}: $L.\n\n"
+                + "@throws IllegalArgumentException for a weight that is not finite or another length\n",
+            perChannel ? "one per row" : "one for the tensor")
+        .addParameter(float[].class, "w")
+        .addStatement("checkShape(w, ROWS, COLS)")
+        .addStatement("float[] alphas = new float[$L]", perChannel ? "ROWS" : "1")
+        .addCode(perChannel ? CodeBlock.of("") : CodeBlock.of("double total = 0;\n"))
+        .beginControlFlow("for (int r = 0; r < ROWS; r++)")
+        .addStatement("double sum = 0")
+        .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
+        .beginControlFlow("if (!$T.isFinite(w[i]))", Float.class)
+        .addStatement(
+            "throw new $T($S + i + $S + w[i])",
+            IllegalArgumentException.class,
+            "w[",
+            "]: expected a finite value, got ")
+        .endControlFlow()
+        .addStatement("sum += $T.abs(w[i])", Math.class)
+        .endControlFlow()
+        .addCode(
+            perChannel
+                ? CodeBlock.of("alphas[r] = (float) (sum / COLS);\n")
+                : CodeBlock.of("total += sum;\n"))
+        .endControlFlow()
+        .addCode(
+            perChannel
+                ? CodeBlock.of("")
+                : CodeBlock.of("alphas[0] = (float) (total / ((double) COLS * ROWS));\n"))
+        .addStatement("return alphas")
+        .build();
+  }
+
+  /** {@code apply}: {@code alpha * sign(w)} and the clip mask. */
+  private static MethodSpec binaryApply(boolean perChannel) {
+    return MethodSpec.methodBuilder("apply")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(
+            "Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n\n"
+                + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
+        .addParameter(float[].class, "w")
+        .addParameter(int.class, "rows")
+        .addParameter(int.class, "cols")
+        .addParameter(float[].class, "effective")
+        .addParameter(float[].class, "mask")
+        .addParameter(boolean.class, "training")
+        .addStatement("checkShape(w, rows, cols)")
+        .addComment(
+            "The maths: the forward pass is the kernel's +-alpha; d/dw of sign is taken as 1 inside the clip")
+        .addStatement("float[] alphas = alphas(w)")
+        .beginControlFlow("for (int r = 0; r < ROWS; r++)")
+        .addStatement("float alpha = alphas[$L]", perChannel ? "r" : "0")
+        .beginControlFlow("for (int i = r * COLS; i < (r + 1) * COLS; i++)")
+        .addStatement(
+            "effective[i] = $T.signBit(w[i]) == 1L ? alpha : -alpha", RuntimeNames.LAYER_MATH)
+        .addStatement("mask[i] = $T.abs(w[i]) <= CLIP ? 1.0f : 0.0f", Math.class)
+        .endControlFlow()
+        .endControlFlow()
+        .build();
   }
 
   private static MethodSpec checkRow() {

@@ -31,7 +31,21 @@ final class FloatKernelWriter {
     if (layer.bias()) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
     }
+    type.addMethod(constructor(layer, half));
+    type.addMethod(accepts(layer, half));
+    type.addMethod(prepare(layer, variant, half));
 
+    type.addField(KernelClass.kernelSupport());
+    type.addMethod(forward(type, layer, variant));
+    type.addMethod(rows(layer, half));
+    type.addMethod(forwardBatch(type, layer, variant, half));
+    return KernelClass.file(layer, type.build(), processor);
+  }
+
+  /**
+   * The constructor: FP16 over prepared parameters (checked by {@code accepts}), FP32 over weights.
+   */
+  private static MethodSpec constructor(LayerSpec layer, boolean half) {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
     if (half) {
       ctor.addJavadoc(
@@ -63,33 +77,38 @@ final class FloatKernelWriter {
         ctor.addStatement("this.bias = weights.bias()");
       }
     }
-    type.addMethod(ctor.build());
-    if (half) {
-      type.addMethod(
-          KernelClass.accepts(
-              RuntimeNames.FP16_PARAMS,
-              "params",
-              CodeBlock.of(
-                  "params.in() == IN && params.out() == OUT && params.activation() == $L && params.bias() $L null",
-                  KernelClass.fusedActivation(layer.activation()),
-                  layer.bias() ? "!=" : "==")));
-    } else {
-      type.addMethod(
-          MethodSpec.methodBuilder("accepts")
-              .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-              .addJavadoc(
-                  "Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and\n"
-                      + "activation.\n")
-              .returns(boolean.class)
-              .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
-              .addParameter(RuntimeNames.ACTIVATION, "activation")
-              .addStatement(
-                  "return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
-                  layer.bias() ? "" : "!",
-                  KernelClass.fusedActivation(layer.activation()))
-              .build());
-    }
+    return ctor.build();
+  }
 
+  /** {@code accepts}: FP16 parameters, or FP32 weights and an activation, of this layer. */
+  private static MethodSpec accepts(LayerSpec layer, boolean half) {
+    if (half) {
+      return KernelClass.accepts(
+          RuntimeNames.FP16_PARAMS,
+          "params",
+          CodeBlock.of(
+              "params.in() == IN && params.out() == OUT && params.activation() == $L && params.bias() $L null",
+              KernelClass.fusedActivation(layer.activation()),
+              layer.bias() ? "!=" : "=="));
+    } else {
+      return MethodSpec.methodBuilder("accepts")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .addJavadoc(
+              "Whether this kernel runs {@code weights} with {@code activation}: this layer's shape, bias and\n"
+                  + "activation.\n")
+          .returns(boolean.class)
+          .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
+          .addParameter(RuntimeNames.ACTIVATION, "activation")
+          .addStatement(
+              "return weights.in() == IN && weights.out() == OUT && $Lweights.hasBias() && activation == $L",
+              layer.bias() ? "" : "!",
+              KernelClass.fusedActivation(layer.activation()))
+          .build();
+    }
+  }
+
+  /** {@code prepare(weights, input, output)}: FP32 weights as they are, or converted to FP16. */
+  private static MethodSpec prepare(LayerSpec layer, VariantSpec variant, boolean half) {
     MethodSpec.Builder prepare =
         KernelClass.prepare(layer, variant)
             .addJavadoc(
@@ -103,21 +122,24 @@ final class FloatKernelWriter {
     } else {
       prepare.addStatement("return new $L(weights)", layer.className(variant));
     }
-    type.addMethod(prepare.build());
+    return prepare.build();
+  }
 
-    type.addField(KernelClass.kernelSupport());
-    type.addMethod(
-        MethodSpec.methodBuilder("forward")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .addParameter(float[].class, "x")
-            .addParameter(float[].class, "y")
-            .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
-            .addCode(
-                KernelClass.forEachRow(
-                    type, layer, layer.className(variant), "floats x", "floats y"))
-            .build());
+  /** {@code forward(x, y)}: all rows, split across cores for a large layer. */
+  private static MethodSpec forward(TypeSpec.Builder type, LayerSpec layer, VariantSpec variant) {
+    return MethodSpec.methodBuilder("forward")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
+        .addCode(
+            KernelClass.forEachRow(type, layer, layer.className(variant), "floats x", "floats y"))
+        .build();
+  }
 
+  /** {@code rows(x, y, from, to)}: four rows at a time sharing each load of {@code x}. */
+  private static MethodSpec rows(LayerSpec layer, boolean half) {
     String dot = half ? "dotHalf" : "dotFloat";
     CodeBlock value = CodeBlock.of(layer.bias() ? "y[c] + bias[c]" : "y[c]");
     MethodSpec.Builder rows =
@@ -144,8 +166,12 @@ final class FloatKernelWriter {
           .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
           .endControlFlow();
     }
-    type.addMethod(rows.build());
+    return rows.build();
+  }
 
+  /** {@code forwardBatch(x, y, batch)}: one product over all samples. */
+  private static MethodSpec forwardBatch(
+      TypeSpec.Builder type, LayerSpec layer, VariantSpec variant, boolean half) {
     // The batch: one product over all samples (a group of rows decoded once, each weight load
     // feeding several samples), equal bit for bit to forward() per sample, then the same epilogue.
     MethodSpec.Builder batch =
@@ -178,8 +204,7 @@ final class FloatKernelWriter {
           .endControlFlow()
           .endControlFlow();
     }
-    type.addMethod(batch.build());
-    return KernelClass.file(layer, type.build(), processor);
+    return batch.build();
   }
 
   private static CodeBlock javadoc(LayerSpec layer, boolean half) {

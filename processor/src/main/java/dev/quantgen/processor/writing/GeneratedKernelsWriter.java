@@ -39,20 +39,36 @@ final class GeneratedKernelsWriter {
             .addSuperinterface(RuntimeNames.GENERATED_KERNELS)
             .addJavadoc(
                 "Every layer's generated kernels, chosen by layer index and prepared parameters. Stateless.\n");
-    type.addMethod(
-        MethodSpec.methodBuilder("modelName")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .returns(String.class)
-            .addStatement("return $S", model.qualifiedName())
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("layers")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .returns(int.class)
-            .addStatement("return LAYERS")
-            .build());
+    type.addMethod(modelName(model));
+    type.addMethod(layers());
+    kinds(model, type);
+    type.addMethod(variants(model));
+    type.addMethod(checkLayer());
+    return type.build();
+  }
+
+  /** {@code modelName()}: the model interface's qualified name. */
+  private static MethodSpec modelName(ModelSpec model) {
+    return MethodSpec.methodBuilder("modelName")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(String.class)
+        .addStatement("return $S", model.qualifiedName())
+        .build();
+  }
+
+  /** {@code layers()}: {@code LAYERS}. */
+  private static MethodSpec layers() {
+    return MethodSpec.methodBuilder("layers")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(int.class)
+        .addStatement("return LAYERS")
+        .build();
+  }
+
+  /** One lookup per kind of prepared parameters: fp32, fp16, quantized (INT8, INT4), binary. */
+  private static void kinds(ModelSpec model, TypeSpec.Builder type) {
     type.addMethod(
         kind(
             model,
@@ -86,19 +102,20 @@ final class GeneratedKernelsWriter {
             "params",
             "params",
             ParameterSpec.builder(RuntimeNames.BINARY_PARAMS, "params").build()));
-    type.addMethod(variants(model));
-    type.addMethod(
-        MethodSpec.methodBuilder("checkLayer")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(int.class, "layer")
-            .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
-            .addStatement(
-                "throw new IllegalArgumentException($S + (LAYERS - 1) + $S + layer)",
-                "layer: expected 0 to ",
-                ", got ")
-            .endControlFlow()
-            .build());
-    return type.build();
+  }
+
+  /** {@code checkLayer(layer)}: a layer index in range. */
+  private static MethodSpec checkLayer() {
+    return MethodSpec.methodBuilder("checkLayer")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(int.class, "layer")
+        .beginControlFlow("if (layer < 0 || layer >= LAYERS)")
+        .addStatement(
+            "throw new IllegalArgumentException($S + (LAYERS - 1) + $S + layer)",
+            "layer: expected 0 to ",
+            ", got ")
+        .endControlFlow()
+        .build();
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.quantgen.processor.writing;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -9,15 +8,14 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.quantgen.annotations.Activation;
-import dev.quantgen.processor.Version;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
 /**
- * The parts every generated kernel class shares: header, {@code @Generated}, the originating
- * element, shape constants, size accessors, argument checks and the fused activation.
+ * The parts every generated kernel class shares: the originating element, shape constants, size
+ * accessors, argument checks and the fused activation.
  */
 final class KernelClass {
   static final int UNROLL = 4;
@@ -37,8 +35,7 @@ final class KernelClass {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(layer.className(variant))
             .addModifiers(Modifier.FINAL)
-            .addOriginatingElement(origin)
-            .addAnnotation(generated(processor));
+            .addOriginatingElement(origin);
     if (layer.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -59,17 +56,6 @@ final class KernelClass {
             .addStatement("return OUT")
             .build());
     return type;
-  }
-
-  /**
-   * {@code @Generated(value = processor, comments = version)}: no timestamp, so builds are
-   * reproducible.
-   */
-  static AnnotationSpec generated(String processor) {
-    return AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
-        .addMember("value", "$S", processor)
-        .addMember("comments", "$S", Version.NAME)
-        .build();
   }
 
   static FieldSpec constant(String name, int value, String doc) {

@@ -44,7 +44,6 @@ public final class ModelWriter {
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.FINAL)
             .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor))
             .addJavadoc(javadoc(model));
     if (model.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
@@ -53,22 +52,39 @@ public final class ModelWriter {
         .map(l -> elements.getTypeElement(l.qualifiedName()))
         .distinct()
         .forEach(type::addOriginatingElement);
+    fieldsAndConstructor(type, layers);
+    accessors(type, builder);
+    running(type);
+    kernels(type, self);
+    type.addType(builder(model, self, builder));
+    type.addType(GeneratedKernelsWriter.write(model));
+    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
+  }
+
+  /** The size constants, the chain and the precisions, and the private constructor. */
+  private static void fieldsAndConstructor(TypeSpec.Builder type, List<LayerSpec> layers) {
     type.addField(
         KernelClass.constant("INPUT_SIZE", layers.get(0).in(), "Inputs of the first layer."));
     type.addField(
         KernelClass.constant(
             "OUTPUT_SIZE", layers.get(layers.size() - 1).out(), "Outputs of the last layer."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
-    type.addField(KernelClass.field(RuntimeNames.DENSE_CHAIN, "chain"));
-    type.addField(KernelClass.field(PRECISIONS, "precisions"));
+    FieldSpec chain = KernelClass.field(RuntimeNames.DENSE_CHAIN, "chain");
+    FieldSpec precisions = KernelClass.field(PRECISIONS, "precisions");
+    type.addField(chain);
+    type.addField(precisions);
     type.addMethod(
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(RuntimeNames.DENSE_CHAIN, "chain")
             .addParameter(PRECISIONS, "precisions")
-            .addStatement("this.chain = chain")
-            .addStatement("this.precisions = precisions")
+            .addStatement("this.$N = chain", chain)
+            .addStatement("this.$N = precisions", precisions)
             .build());
+  }
+
+  /** {@code builder()}, {@code precisions()} and {@code layer(k)}. */
+  private static void accessors(TypeSpec.Builder type, ClassName builder) {
     type.addMethod(
         MethodSpec.methodBuilder("builder")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -92,6 +108,10 @@ public final class ModelWriter {
             .addParameter(int.class, "k")
             .addStatement("return chain.layer(k)")
             .build());
+  }
+
+  /** {@code forward}, {@code forwardBatch} and {@code trace}: the chain runs the layers. */
+  private static void running(TypeSpec.Builder type) {
     type.addMethod(
         MethodSpec.methodBuilder("forward")
             .addModifiers(Modifier.PUBLIC)
@@ -125,6 +145,10 @@ public final class ModelWriter {
             .addParameter(float[].class, "x")
             .addStatement("return chain.trace(x)")
             .build());
+  }
+
+  /** {@code kernels()}: the model's {@code GeneratedKernels}, one shared instance. */
+  private static void kernels(TypeSpec.Builder type, ClassName self) {
     ClassName kernels = self.nestedClass("Kernels");
     type.addField(
         FieldSpec.builder(kernels, "KERNELS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -140,9 +164,6 @@ public final class ModelWriter {
             .returns(RuntimeNames.GENERATED_KERNELS)
             .addStatement("return KERNELS")
             .build());
-    type.addType(builder(model, self, builder));
-    type.addType(GeneratedKernelsWriter.write(model));
-    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
   }
 
   private static TypeSpec builder(ModelSpec model, ClassName self, ClassName builder) {
@@ -153,34 +174,55 @@ public final class ModelWriter {
             .addJavadoc("Chooses each layer's precision, then prepares the layers.\n")
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (int k = 0; k < layers.size(); k++) {
-      LayerSpec layer = layers.get(k);
-      String name = model.accessorNames().get(k);
-      b.addField(
-          FieldSpec.builder(RuntimeNames.PRECISION, name, Modifier.PRIVATE)
-              .initializer(
-                  "$T.$L", RuntimeNames.PRECISION, layer.defaultVariant().precision().name())
-              .build());
-      b.addMethod(
-          MethodSpec.methodBuilder(name)
-              .addModifiers(Modifier.PUBLIC)
-              .returns(builder)
-              .addJavadoc(
-                  "Runs layer $L ({@link $L}) in one of its generated precisions: $L.\n\n"
-                      + "@throws IllegalArgumentException for a precision the layer was not generated in\n",
-                  k,
-                  layer.qualifiedName(),
-                  variantList(layer))
-              .addParameter(RuntimeNames.PRECISION, "precision")
-              .beginControlFlow("if (!$L)", supports(layer, "precision"))
-              .addStatement(
-                  "throw new IllegalArgumentException($S + precision + $S)",
-                  "precision of " + name + ": expected one of " + variantList(layer) + ", got ",
-                  "")
-              .endControlFlow()
-              .addStatement("this.$L = precision", name)
-              .addStatement("return this")
-              .build());
+      b.addField(precisionField(model, k));
+      b.addMethod(setter(model, k, builder));
     }
+    b.addMethod(allLayers(model, builder));
+    b.addMethod(buildWithoutBoundaries(self));
+    b.addMethod(build(model, self));
+    b.addMethod(boundary());
+    for (int k = 0; k < layers.size(); k++) {
+      b.addMethod(prepare(k, layers.get(k)));
+    }
+    return b.build();
+  }
+
+  /** The builder's field of layer {@code k}: its precision, at first the default. */
+  private static FieldSpec precisionField(ModelSpec model, int k) {
+    LayerSpec layer = model.layers().get(k);
+    String name = model.accessorNames().get(k);
+    return FieldSpec.builder(RuntimeNames.PRECISION, name, Modifier.PRIVATE)
+        .initializer("$T.$L", RuntimeNames.PRECISION, layer.defaultVariant().precision().name())
+        .build();
+  }
+
+  /** The builder's setter of layer {@code k}'s precision, checked against its variants. */
+  private static MethodSpec setter(ModelSpec model, int k, ClassName builder) {
+    LayerSpec layer = model.layers().get(k);
+    String name = model.accessorNames().get(k);
+    return MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(builder)
+        .addJavadoc(
+            "Runs layer $L ({@link $L}) in one of its generated precisions: $L.\n\n"
+                + "@throws IllegalArgumentException for a precision the layer was not generated in\n",
+            k,
+            layer.qualifiedName(),
+            variantList(layer))
+        .addParameter(RuntimeNames.PRECISION, "precision")
+        .beginControlFlow("if (!$L)", supports(layer, "precision"))
+        .addStatement(
+            "throw new IllegalArgumentException($S + precision + $S)",
+            "precision of " + name + ": expected one of " + variantList(layer) + ", got ",
+            "")
+        .endControlFlow()
+        .addStatement("this.$L = precision", name)
+        .addStatement("return this")
+        .build();
+  }
+
+  /** {@code allLayers(precision)}: every setter in turn. */
+  private static MethodSpec allLayers(ModelSpec model, ClassName builder) {
     MethodSpec.Builder all =
         MethodSpec.methodBuilder("allLayers")
             .addModifiers(Modifier.PUBLIC)
@@ -189,20 +231,28 @@ public final class ModelWriter {
                 "Runs every layer in one precision.\n\n"
                     + "@throws IllegalArgumentException naming the first layer not generated in it\n")
             .addParameter(RuntimeNames.PRECISION, "precision");
-    for (int k = 0; k < layers.size(); k++) {
+    for (int k = 0; k < model.layers().size(); k++) {
       all.addStatement("$L(precision)", model.accessorNames().get(k));
     }
-    b.addMethod(all.addStatement("return this").build());
-    b.addMethod(
-        MethodSpec.methodBuilder("build")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(self)
-            .addJavadoc(
-                "Prepares a model with no static-activation layer.\n\n"
-                    + "@throws IllegalArgumentException if a chosen variant needs calibrated boundary params\n")
-            .addParameter(WEIGHTS, "weights")
-            .addStatement("return build(weights, null)")
-            .build());
+    return all.addStatement("return this").build();
+  }
+
+  /** {@code build(weights)}: a model with no static-activation layer. */
+  private static MethodSpec buildWithoutBoundaries(ClassName self) {
+    return MethodSpec.methodBuilder("build")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(self)
+        .addJavadoc(
+            "Prepares a model with no static-activation layer.\n\n"
+                + "@throws IllegalArgumentException if a chosen variant needs calibrated boundary params\n")
+        .addParameter(WEIGHTS, "weights")
+        .addStatement("return build(weights, null)")
+        .build();
+  }
+
+  /** {@code build(weights, boundaries)}: prepares every layer at its chosen precision. */
+  private static MethodSpec build(ModelSpec model, ClassName self) {
+    List<LayerSpec> layers = model.layers();
     MethodSpec.Builder build =
         MethodSpec.methodBuilder("build")
             .addModifiers(Modifier.PUBLIC)
@@ -244,19 +294,18 @@ public final class ModelWriter {
         List.class,
         List.class,
         String.join(", ", model.accessorNames()));
-    b.addMethod(build.build());
-    b.addMethod(
-        MethodSpec.methodBuilder("boundary")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .returns(RuntimeNames.ACTIVATION_PARAMS)
-            .addParameter(BOUNDARIES, "boundaries")
-            .addParameter(int.class, "k")
-            .addStatement("return boundaries == null ? null : boundaries.get(k)")
-            .build());
-    for (int k = 0; k < layers.size(); k++) {
-      b.addMethod(prepare(k, layers.get(k)));
-    }
-    return b.build();
+    return build.build();
+  }
+
+  /** {@code boundary(boundaries, k)}: {@code null} when there are none. */
+  private static MethodSpec boundary() {
+    return MethodSpec.methodBuilder("boundary")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(RuntimeNames.ACTIVATION_PARAMS)
+        .addParameter(BOUNDARIES, "boundaries")
+        .addParameter(int.class, "k")
+        .addStatement("return boundaries == null ? null : boundaries.get(k)")
+        .build();
   }
 
   /** A switch over the layer's generated variants: each case a direct call, no reflection. */

@@ -68,8 +68,7 @@ public final class SpatialKernelWriter {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(layer.className(suffix))
             .addModifiers(Modifier.FINAL)
-            .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor));
+            .addOriginatingElement(origin);
     if (layer.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }

@@ -70,7 +70,6 @@ public final class SpatialModelWriter {
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.FINAL)
             .addOriginatingElement(origin)
-            .addAnnotation(KernelClass.generated(processor))
             .addJavadoc(
                 "The layers of {@link $L} wired together, one sample at a time, with no reflection.\n\n",
                 model.qualifiedName())
@@ -92,6 +91,17 @@ public final class SpatialModelWriter {
             "OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)), "Values per output sample."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    factories(type, self);
+    type.addMethod(calibrate(self));
+    weightLookups(type);
+    type.addType(floatForm(layers, false));
+    type.addType(floatForm(layers, true));
+    type.addType(int8(layers));
+    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
+  }
+
+  /** {@code fp32}, {@code floats} and {@code int8}: the three forms of the model. */
+  private static void factories(TypeSpec.Builder type, ClassName self) {
     type.addMethod(
         MethodSpec.methodBuilder("fp32")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -124,7 +134,10 @@ public final class SpatialModelWriter {
             .addParameter(PARAMS, "params")
             .addStatement("return new Int8(weights, params)")
             .build());
-    type.addMethod(calibrate(self));
+  }
+
+  /** {@code tensor} and {@code denseWeights}: a layer's weights by name, or an error naming it. */
+  private static void weightLookups(TypeSpec.Builder type) {
     type.addMethod(
         MethodSpec.methodBuilder("tensor")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -156,10 +169,6 @@ public final class SpatialModelWriter {
                 ".weight",
                 ".bias")
             .build());
-    type.addType(floatForm(layers, false));
-    type.addType(floatForm(layers, true));
-    type.addType(int8(layers));
-    return GeneratedFile.of(model.packageName(), type.build(), processor, model.qualifiedName());
   }
 
   private static int inSize(ModelLayer l) {
@@ -327,56 +336,18 @@ public final class SpatialModelWriter {
    * activations).
    */
   private static TypeSpec floatForm(List<ModelLayer> layers, boolean defaults) {
-    TypeSpec.Builder type =
-        TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                defaults
-                    ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
-                        + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
-                        + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-                        + "buffers, {@code trace} allocates every layer's output.\n"
-                    : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
-                        + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+    TypeSpec.Builder type = floatFormStart(defaults);
     TypeSpec.Builder scratchType =
         TypeSpec.classBuilder("Scratch")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc(
                 "One thread's activations for {@code forward(x, y)}, so a call allocates none.\n");
-    MethodSpec.Builder run =
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
-                    + "{@code y}; equals {@code forward(x)} bit for bit.\n")
-            .addParameter(float[].class, "x")
-            .addParameter(float[].class, "y")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement(
-                "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-            .addStatement("Scratch s = SCRATCH.get()");
-    // the last layer that writes an output (flatten layers only pass their input on) writes y;
-    // every other writer has its own per-thread buffer, so a join can read any earlier output
-    int last = layers.size() - 1;
-    while (last >= 0
-        && !graphOp(layers.get(last))
-        && floatKernelClass(layers.get(last), defaults) == null) {
-      last--;
-    }
+    MethodSpec.Builder run = floatForwardStart();
+    int last = lastWriter(layers, defaults);
     String[] outputs = new String[layers.size()];
     String a = "x";
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
-    MethodSpec.Builder trace =
-        MethodSpec.methodBuilder("trace")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
-            .returns(float[][].class)
-            .addParameter(float[].class, "x")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement("float[][] out = new float[LAYERS][]")
-            .addStatement("float[] a = x");
+    MethodSpec.Builder trace = floatTraceStart();
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
@@ -426,30 +397,98 @@ public final class SpatialModelWriter {
     }
     trace.addStatement("return out");
     type.addType(scratchType.build());
-    type.addField(
-        com.palantir.javapoet.FieldSpec.builder(
-                ParameterizedTypeName.get(
-                    ClassName.get(ThreadLocal.class), ClassName.get("", "Scratch")),
-                "SCRATCH",
-                Modifier.PRIVATE,
-                Modifier.STATIC,
-                Modifier.FINAL)
-            .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
-            .build());
+    type.addField(scratchHolder());
     type.addMethod(ctor.build());
     type.addMethod(trace.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("The output for one sample.\n")
-            .returns(float[].class)
-            .addParameter(float[].class, "x")
-            .addStatement("float[] y = new float[OUTPUT_SIZE]")
-            .addStatement("forward(x, y)")
-            .addStatement("return y")
-            .build());
+    type.addMethod(allocatingForward("The output for one sample.\n"));
     type.addMethod(run.build());
     return type.build();
+  }
+
+  /** The float form's class: {@code Floats} (default variants) or {@code Fp32}. */
+  private static TypeSpec.Builder floatFormStart(boolean defaults) {
+    return TypeSpec.classBuilder(defaults ? "Floats" : "Fp32")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(
+            defaults
+                ? "Every layer's default variant with float activations between layers (FP16, BINARY, dynamic and\n"
+                    + "weight-only integers); a layer whose default is static int8 runs its FP32 kernel here, use\n"
+                    + "{@code calibrate} for it. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                    + "buffers, {@code trace} allocates every layer's output.\n"
+                : "Every layer's FP32 kernel. Immutable and thread-safe; {@code forward(x, y)} writes per-thread activation\n"
+                    + "buffers (allocation-free once a thread's kernels are warm), {@code trace} allocates every layer's output.\n");
+  }
+
+  /** The float form's {@code forward(x, y)} up to its scratch; layers add their steps. */
+  private static MethodSpec.Builder floatForwardStart() {
+    return scratchForward(
+        "The output for one sample into {@code y}: each layer writes a per-thread buffer, the last one\n"
+            + "{@code y}; equals {@code forward(x)} bit for bit.\n");
+  }
+
+  /** {@code forward(x, y)} of a form: the length checks and this thread's {@code Scratch s}. */
+  private static MethodSpec.Builder scratchForward(String doc) {
+    return MethodSpec.methodBuilder("forward")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(doc)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("Scratch s = SCRATCH.get()");
+  }
+
+  /**
+   * The last layer that writes an output (flatten layers only pass their input on), which writes
+   * {@code y}; every other writer has its own per-thread buffer, so a join can read any earlier
+   * output. -1 if none does.
+   */
+  private static int lastWriter(List<ModelLayer> layers, boolean defaults) {
+    int last = layers.size() - 1;
+    while (last >= 0
+        && !graphOp(layers.get(last))
+        && floatKernelClass(layers.get(last), defaults) == null) {
+      last--;
+    }
+    return last;
+  }
+
+  /** The float form's {@code trace(x)} up to its first layer; layers add their steps. */
+  private static MethodSpec.Builder floatTraceStart() {
+    return MethodSpec.methodBuilder("trace")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Every layer's output for one sample (flatten shares its input's array).\n")
+        .returns(float[][].class)
+        .addParameter(float[].class, "x")
+        .addStatement("$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+        .addStatement("float[][] out = new float[LAYERS][]")
+        .addStatement("float[] a = x");
+  }
+
+  /** {@code SCRATCH}: each thread's {@code Scratch}. */
+  private static com.palantir.javapoet.FieldSpec scratchHolder() {
+    return com.palantir.javapoet.FieldSpec.builder(
+            ParameterizedTypeName.get(
+                ClassName.get(ThreadLocal.class), ClassName.get("", "Scratch")),
+            "SCRATCH",
+            Modifier.PRIVATE,
+            Modifier.STATIC,
+            Modifier.FINAL)
+        .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
+        .build();
+  }
+
+  /** {@code forward(x)}: a new output array, filled by {@code forward(x, y)}. */
+  private static MethodSpec allocatingForward(String doc) {
+    return MethodSpec.methodBuilder("forward")
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(doc)
+        .returns(float[].class)
+        .addParameter(float[].class, "x")
+        .addStatement("float[] y = new float[OUTPUT_SIZE]")
+        .addStatement("forward(x, y)")
+        .addStatement("return y")
+        .build();
   }
 
   private static MethodSpec calibrate(ClassName self) {
@@ -542,330 +581,387 @@ public final class SpatialModelWriter {
   }
 
   private static TypeSpec int8(List<ModelLayer> layers) {
-    TypeSpec.Builder type =
-        TypeSpec.classBuilder("Int8")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                "The static int8 model. Immutable and thread-safe; {@code forward(x, y)} allocates nothing per call\n"
-                    + "(each thread keeps its own activation buffers), {@code traceQuantized} allocates every layer's output.\n");
-    type.addField(KernelClass.field(PARAMS, "params"));
-    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "inputParams"));
-    type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "outputParams"));
-    type.addField(
-        com.palantir.javapoet.FieldSpec.builder(
-                INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                "Quantizes the input (Vector API or scalar, as the conv kernels do; LayerMath's rule bit for bit).\n")
-            .initializer("$T.int8Rows()", CONV_KERNELS)
-            .build());
-    ClassName scratch = ClassName.get("", "Scratch");
-    TypeSpec.Builder scratchType =
-        TypeSpec.classBuilder("Scratch")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                "One thread's activations for {@code forward(x, y)}, so a call allocates nothing.\n")
-            .addField(
-                com.palantir.javapoet.FieldSpec.builder(byte[].class, "input", Modifier.FINAL)
-                    .initializer("new byte[INPUT_SIZE]")
-                    .build());
-    MethodSpec.Builder run =
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
-                    + "call) and equals {@code forward(x)} bit for bit.\n")
-            .addParameter(float[].class, "x")
-            .addParameter(float[].class, "y")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement(
-                "$T.requireLength($S, y.length, OUTPUT_SIZE)", RuntimeNames.LAYER_MATH, "y")
-            .addStatement("Scratch s = SCRATCH.get()")
-            .addStatement(
-                "ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
-            .addStatement("byte[] a = s.input");
-    MethodSpec.Builder ctor =
-        MethodSpec.constructorBuilder()
-            .addParameter(WEIGHTS, "weights")
-            .addParameter(PARAMS, "given")
-            .beginControlFlow("if (given.size() != LAYERS + 1)")
-            .addStatement(
-                "throw new IllegalArgumentException($S + given.size() + $S)",
-                "params: ",
-                " parameters, expected LAYERS + 1 = "
-                    + (layers.size() + 1)
-                    + " (the input, then each layer's output)")
-            .endControlFlow()
-            .addStatement(
-                "$T<$T> p = new $T<>(given)",
-                List.class,
-                RuntimeNames.ACTIVATION_PARAMS,
-                java.util.ArrayList.class);
-    MethodSpec.Builder trace =
-        MethodSpec.methodBuilder("traceQuantized")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "Every layer's int8 output for one float sample (flatten shares its input's array); layer\n"
-                    + "{@code k}'s output has parameters {@code params().get(k + 1)}.\n")
-            .returns(byte[][].class)
-            .addParameter(float[].class, "x")
-            .addStatement(
-                "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
-            .addStatement("byte[][] out = new byte[LAYERS][]")
-            .addStatement("byte[] a = quantize(x, params.get(0))");
-    if (layers.stream()
-        .anyMatch(
-            l -> l instanceof SpatialSpec g && g.joins() && ModelValidator.source(layers, g) < 0)) {
-      trace.addStatement("byte[] input = a");
+    return new Int8Form(layers).write();
+  }
+
+  /**
+   * Writes {@code Int8}: one pass over the layers adds each layer's field, its constructor
+   * statements, its {@code traceQuantized} step, its scratch buffers and its {@code forward} step.
+   */
+  private static final class Int8Form {
+    private final List<ModelLayer> layers;
+    private final TypeSpec.Builder type;
+    private final TypeSpec.Builder scratchType;
+    private final MethodSpec.Builder run;
+    private final MethodSpec.Builder ctor;
+    private final MethodSpec.Builder trace;
+    private final int[] slot;
+    private final java.util.Set<Integer> declared = new java.util.HashSet<>();
+
+    /** The forward's variable holding each layer's output. */
+    private final List<String> outputs = new java.util.ArrayList<>();
+
+    private boolean floatOutput;
+
+    Int8Form(List<ModelLayer> layers) {
+      this.layers = layers;
+      this.type = start();
+      this.scratchType = scratchStart();
+      this.run = forwardStart();
+      this.ctor = constructorStart();
+      this.trace = traceStart();
+      this.slot = int8Buffers(layers);
     }
-    int[] slot = int8Buffers(layers);
-    java.util.Set<Integer> declared = new java.util.HashSet<>();
-    List<String> outputs =
-        new java.util.ArrayList<>(); // the forward's variable holding each layer's output
-    boolean floatOutput = false;
-    for (int k = 0; k < layers.size(); k++) {
-      ModelLayer l = layers.get(k);
-      String f = field(l, k);
-      Int8Role role = role(l);
-      outputs.add(
-          role == Int8Role.FLATTEN ? (k == 0 ? "s.input" : outputs.get(k - 1)) : "s.out" + slot[k]);
-      switch (role) {
-        case JOIN:
-          {
-            SpatialSpec g = (SpatialSpec) l;
-            int j = ModelValidator.source(layers, g);
-            String op = g.kind() == SpatialSpec.Kind.ADD ? "add" : "concat";
-            type.addField(KernelClass.field(INT8_JOIN, f));
-            ctor.addComment(
-                    "$L: the previous output and $L, requantized to its own parameters",
-                    g.simpleName(),
-                    j < 0 ? "the model's input" : layers.get(j).simpleName())
-                .addStatement(
-                    "this.$L = new $T(p.get($L), p.get($L), p.get($L))",
-                    f,
-                    INT8_JOIN,
-                    k,
-                    j + 1,
-                    k + 1);
-            trace
-                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
-                .addStatement(
-                    "$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
-            scratchBytes(scratchType, slot[k], outSize(l), declared);
-            run.addStatement(
-                    "$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
-                .addStatement("a = s.out$L", slot[k]);
+
+    TypeSpec write() {
+      for (int k = 0; k < layers.size(); k++) {
+        ModelLayer l = layers.get(k);
+        String f = field(l, k);
+        Int8Role role = role(l);
+        outputs.add(
+            role == Int8Role.FLATTEN
+                ? (k == 0 ? "s.input" : outputs.get(k - 1))
+                : "s.out" + slot[k]);
+        switch (role) {
+          case JOIN:
+            join(k, l, f);
             break;
-          }
-        case GLOBAL_POOL:
-        case SOFTMAX:
-          {
-            SpatialSpec g = (SpatialSpec) l;
-            boolean last = role == Int8Role.SOFTMAX;
-            trace
-                .addComment("$L runs in float between int8 neighbours", l.simpleName())
-                .addStatement("float[] f$L = new float[$L]", k, outSize(l))
-                .addStatement(
-                    floatGraphCall(g, "dequantize(a, params.get(" + k + "))", null, "f" + k))
-                .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-            scratchType.addField(
-                com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
-                    .initializer("new float[$L]", inSize(l))
-                    .build());
-            run.addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k);
-            if (last) {
-              run.addComment("the probabilities are the float output: no requantization")
-                  .addStatement(floatGraphCall(g, "s.in" + k, null, "y"));
-              floatOutput = true;
-              break;
-            }
-            scratchBytes(scratchType, slot[k], outSize(l), declared);
-            scratchType.addField(
-                com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
-                    .initializer("new float[$L]", outSize(l))
-                    .build());
-            run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
-                .addStatement(
-                    "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
-                    k,
-                    k + 1,
-                    k + 1,
-                    slot[k],
-                    outSize(l))
-                .addStatement("a = s.out$L", slot[k]);
+          case GLOBAL_POOL:
+          case SOFTMAX:
+            floatGraphLayer(k, l, role);
             break;
-          }
-        case STATIC_CONV:
-          {
-            ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
-            type.addField(KernelClass.field(kc, f));
-            ctor.addStatement(
-                "this.$L = $L",
-                f,
-                prepareConv(
-                    (SpatialSpec) l,
-                    CodeBlock.of("p.get($L)", k),
-                    CodeBlock.of("p.get($L)", k + 1)));
-            trace
-                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
-                .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-            scratchBytes(scratchType, slot[k], outSize(l), declared);
-            run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
-                .addStatement("a = s.out$L", slot[k]);
+          case STATIC_CONV:
+            staticConv(k, l, f);
             break;
-          }
-        case STATIC_DENSE:
-          {
-            LayerSpec d = (LayerSpec) l;
-            ClassName kc = kernel(l, d.defaultVariant().suffix());
-            type.addField(KernelClass.field(kc, f));
-            ctor.addStatement(
-                "this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))",
-                f,
-                kc,
-                d.simpleName(),
-                d.in(),
-                d.out(),
-                d.bias(),
-                k,
-                k + 1);
-            trace
-                .addStatement("out[$L] = new byte[$L]", k, outSize(l))
-                .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
-            scratchBytes(scratchType, slot[k], outSize(l), declared);
-            run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
-                .addStatement("a = s.out$L", slot[k]);
+          case STATIC_DENSE:
+            staticDense(k, l, f);
             break;
-          }
-        case MAX_POOL:
-          type.addField(KernelClass.field(kernel(l, "Pool"), f));
-          ctor.addStatement("this.$L = new $T()", f, kernel(l, "Pool"))
-              .addComment("max pooling keeps its input's parameters")
-              .addStatement("p.set($L, p.get($L))", k + 1, k);
-          trace
-              .addStatement("out[$L] = new byte[$L]", k, outSize(l))
-              .addStatement("$L.forward(a, out[$L])", f, k);
-          scratchBytes(scratchType, slot[k], outSize(l), declared);
-          run.addStatement("$L.forward(a, s.out$L)", f, slot[k])
-              .addStatement("a = s.out$L", slot[k]);
-          break;
-        case FLATTEN:
-          ctor.addComment("flatten moves no value and keeps its input's parameters")
-              .addStatement("p.set($L, p.get($L))", k + 1, k);
-          trace.addStatement("out[$L] = a", k);
-          break;
-        default:
-          {
-            type.addField(KernelClass.field(floatKernelClass(l, true), f));
-            ctor.addStatement(
-                "this.$L = $L",
-                f,
-                floatKernel(
-                    l, true, CodeBlock.of("p.get($L)", k), CodeBlock.of("p.get($L)", k + 1)));
-            trace
-                .addComment("$L runs in float between int8 neighbours", l.simpleName())
-                .addStatement("float[] f$L = new float[$L]", k, outSize(l))
-                .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
-                .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
-            scratchBytes(scratchType, slot[k], outSize(l), declared);
-            scratchType
-                .addField(
-                    com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
-                        .initializer("new float[$L]", inSize(l))
-                        .build())
-                .addField(
-                    com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
-                        .initializer("new float[$L]", outSize(l))
-                        .build());
-            run.addComment("$L runs in float between int8 neighbours", l.simpleName())
-                .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
-                .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
-                .addStatement(
-                    "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
-                    k,
-                    k + 1,
-                    k + 1,
-                    slot[k],
-                    outSize(l))
-                .addStatement("a = s.out$L", slot[k]);
+          case MAX_POOL:
+            maxPool(k, l, f);
             break;
-          }
+          case FLATTEN:
+            flatten(k);
+            break;
+          default:
+            floatLayer(k, l, f);
+            break;
+        }
+        trace.addStatement("a = out[$L]", k);
       }
-      trace.addStatement("a = out[$L]", k);
+      return finish();
     }
-    ctor.addStatement("this.params = $T.copyOf(p)", List.class)
-        .addStatement("this.inputParams = params.get(0)")
-        .addStatement("this.outputParams = params.get(LAYERS)");
-    trace.addStatement("return out");
-    if (!floatOutput) {
-      run.addStatement("dequantizeInto(a, outputParams, y)");
+
+    /** The class with its parameter fields and the input quantizer {@code ROWS}. */
+    private static TypeSpec.Builder start() {
+      TypeSpec.Builder type =
+          TypeSpec.classBuilder("Int8")
+              .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc(
+                  "The static int8 model. Immutable and thread-safe; {@code forward(x, y)} allocates nothing per call\n"
+                      + "(each thread keeps its own activation buffers), {@code traceQuantized} allocates every layer's output.\n");
+      type.addField(KernelClass.field(PARAMS, "params"));
+      type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "inputParams"));
+      type.addField(KernelClass.field(RuntimeNames.ACTIVATION_PARAMS, "outputParams"));
+      type.addField(
+          com.palantir.javapoet.FieldSpec.builder(
+                  INT8_ROWS, "ROWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc(
+                  "Quantizes the input (Vector API or scalar, as the conv kernels do; LayerMath's rule bit for bit).\n")
+              .initializer("$T.int8Rows()", CONV_KERNELS)
+              .build());
+      return type;
     }
-    type.addType(scratchType.build());
-    type.addField(
-        com.palantir.javapoet.FieldSpec.builder(
-                ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), scratch),
-                "SCRATCH",
-                Modifier.PRIVATE,
-                Modifier.STATIC,
-                Modifier.FINAL)
-            .initializer("$T.withInitial(Scratch::new)", ThreadLocal.class)
-            .build());
-    type.addMethod(ctor.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("params")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc(
-                "The activation parameters in use: the input's, then one per layer output.\n")
-            .returns(PARAMS)
-            .addStatement("return params")
-            .build());
-    type.addMethod(trace.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("forward")
-            .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("The dequantized output for one float sample.\n")
-            .returns(float[].class)
-            .addParameter(float[].class, "x")
-            .addStatement("float[] y = new float[OUTPUT_SIZE]")
-            .addStatement("forward(x, y)")
-            .addStatement("return y")
-            .build());
-    type.addMethod(run.build());
-    type.addMethod(
-        MethodSpec.methodBuilder("quantize")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .returns(byte[].class)
-            .addParameter(float[].class, "x")
-            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
-            .addStatement("byte[] q = new byte[x.length]")
-            .beginControlFlow("for (int i = 0; i < x.length; i++)")
-            .addStatement("q[i] = (byte) p.quantize(x[i])")
-            .endControlFlow()
-            .addStatement("return q")
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("dequantize")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .returns(float[].class)
-            .addParameter(byte[].class, "q")
-            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
-            .addStatement("float[] x = new float[q.length]")
-            .beginControlFlow("for (int i = 0; i < q.length; i++)")
-            .addStatement("x[i] = p.dequantize(q[i])")
-            .endControlFlow()
-            .addStatement("return x")
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("dequantizeInto")
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(byte[].class, "q")
-            .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
-            .addParameter(float[].class, "x")
-            .beginControlFlow("for (int i = 0; i < x.length; i++)")
-            .addStatement("x[i] = p.dequantize(q[i])")
-            .endControlFlow()
-            .build());
-    return type.build();
+
+    /** {@code Scratch}: one thread's activations; layers add their buffers. */
+    private static TypeSpec.Builder scratchStart() {
+      return TypeSpec.classBuilder("Scratch")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc(
+              "One thread's activations for {@code forward(x, y)}, so a call allocates nothing.\n")
+          .addField(
+              com.palantir.javapoet.FieldSpec.builder(byte[].class, "input", Modifier.FINAL)
+                  .initializer("new byte[INPUT_SIZE]")
+                  .build());
+    }
+
+    /** {@code forward(x, y)} up to the quantized input; layers add their steps. */
+    private static MethodSpec.Builder forwardStart() {
+      return scratchForward(
+              "The dequantized output for one float sample into {@code y}; allocates nothing (after a thread's first\n"
+                  + "call) and equals {@code forward(x)} bit for bit.\n")
+          .addStatement(
+              "ROWS.quantize(x, inputParams.scale(), inputParams.zeroPoint(), s.input, INPUT_SIZE)")
+          .addStatement("byte[] a = s.input");
+    }
+
+    /** The constructor up to the copy of the parameters; layers add their kernels. */
+    private MethodSpec.Builder constructorStart() {
+      return MethodSpec.constructorBuilder()
+          .addParameter(WEIGHTS, "weights")
+          .addParameter(PARAMS, "given")
+          .beginControlFlow("if (given.size() != LAYERS + 1)")
+          .addStatement(
+              "throw new IllegalArgumentException($S + given.size() + $S)",
+              "params: ",
+              " parameters, expected LAYERS + 1 = "
+                  + (layers.size() + 1)
+                  + " (the input, then each layer's output)")
+          .endControlFlow()
+          .addStatement(
+              "$T<$T> p = new $T<>(given)",
+              List.class,
+              RuntimeNames.ACTIVATION_PARAMS,
+              java.util.ArrayList.class);
+    }
+
+    /** {@code traceQuantized(x)} up to the quantized input; layers add their steps. */
+    private MethodSpec.Builder traceStart() {
+      MethodSpec.Builder trace =
+          MethodSpec.methodBuilder("traceQuantized")
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  "Every layer's int8 output for one float sample (flatten shares its input's array); layer\n"
+                      + "{@code k}'s output has parameters {@code params().get(k + 1)}.\n")
+              .returns(byte[][].class)
+              .addParameter(float[].class, "x")
+              .addStatement(
+                  "$T.requireLength($S, x.length, INPUT_SIZE)", RuntimeNames.LAYER_MATH, "x")
+              .addStatement("byte[][] out = new byte[LAYERS][]")
+              .addStatement("byte[] a = quantize(x, params.get(0))");
+      if (layers.stream()
+          .anyMatch(
+              l ->
+                  l instanceof SpatialSpec g
+                      && g.joins()
+                      && ModelValidator.source(layers, g) < 0)) {
+        trace.addStatement("byte[] input = a");
+      }
+      return trace;
+    }
+
+    /**
+     * An int8 join (add, concat): the previous output and an earlier one, requantized to its own
+     * parameters.
+     */
+    private void join(int k, ModelLayer l, String f) {
+      SpatialSpec g = (SpatialSpec) l;
+      int j = ModelValidator.source(layers, g);
+      String op = g.kind() == SpatialSpec.Kind.ADD ? "add" : "concat";
+      type.addField(KernelClass.field(INT8_JOIN, f));
+      ctor.addComment(
+              "$L: the previous output and $L, requantized to its own parameters",
+              g.simpleName(),
+              j < 0 ? "the model's input" : layers.get(j).simpleName())
+          .addStatement(
+              "this.$L = new $T(p.get($L), p.get($L), p.get($L))", f, INT8_JOIN, k, j + 1, k + 1);
+      trace
+          .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+          .addStatement("$L.$L(a, $L, out[$L])", f, op, j < 0 ? "input" : "out[" + j + "]", k);
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      run.addStatement("$L.$L(a, $L, s.out$L)", f, op, j < 0 ? "s.input" : outputs.get(j), slot[k])
+          .addStatement("a = s.out$L", slot[k]);
+    }
+
+    /**
+     * Global pooling or softmax: dequantized, run in float, requantized (softmax: the float
+     * output).
+     */
+    private void floatGraphLayer(int k, ModelLayer l, Int8Role role) {
+      SpatialSpec g = (SpatialSpec) l;
+      boolean last = role == Int8Role.SOFTMAX;
+      trace
+          .addComment("$L runs in float between int8 neighbours", l.simpleName())
+          .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+          .addStatement(floatGraphCall(g, "dequantize(a, params.get(" + k + "))", null, "f" + k))
+          .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+      scratchType.addField(
+          com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+              .initializer("new float[$L]", inSize(l))
+              .build());
+      run.addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k);
+      if (last) {
+        run.addComment("the probabilities are the float output: no requantization")
+            .addStatement(floatGraphCall(g, "s.in" + k, null, "y"));
+        floatOutput = true;
+        return;
+      }
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      scratchType.addField(
+          com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+              .initializer("new float[$L]", outSize(l))
+              .build());
+      run.addStatement(floatGraphCall(g, "s.in" + k, null, "s.f" + k))
+          .addStatement(
+              "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
+              k,
+              k + 1,
+              k + 1,
+              slot[k],
+              outSize(l))
+          .addStatement("a = s.out$L", slot[k]);
+    }
+
+    /** A static INT8/INT4 convolution: int8 in, int8 out. */
+    private void staticConv(int k, ModelLayer l, String f) {
+      ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
+      type.addField(KernelClass.field(kc, f));
+      ctor.addStatement(
+          "this.$L = $L",
+          f,
+          prepareConv(
+              (SpatialSpec) l, CodeBlock.of("p.get($L)", k), CodeBlock.of("p.get($L)", k + 1)));
+      trace
+          .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+          .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
+          .addStatement("a = s.out$L", slot[k]);
+    }
+
+    /** A static INT8/INT4 dense layer: int8 in, int8 out. */
+    private void staticDense(int k, ModelLayer l, String f) {
+      LayerSpec d = (LayerSpec) l;
+      ClassName kc = kernel(l, d.defaultVariant().suffix());
+      type.addField(KernelClass.field(kc, f));
+      ctor.addStatement(
+          "this.$L = $T.prepare(denseWeights(weights, $S, $L, $L, $L), p.get($L), p.get($L))",
+          f,
+          kc,
+          d.simpleName(),
+          d.in(),
+          d.out(),
+          d.bias(),
+          k,
+          k + 1);
+      trace
+          .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+          .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
+          .addStatement("a = s.out$L", slot[k]);
+    }
+
+    /** Max pooling on int8 values, keeping its input's parameters. */
+    private void maxPool(int k, ModelLayer l, String f) {
+      type.addField(KernelClass.field(kernel(l, "Pool"), f));
+      ctor.addStatement("this.$L = new $T()", f, kernel(l, "Pool"))
+          .addComment("max pooling keeps its input's parameters")
+          .addStatement("p.set($L, p.get($L))", k + 1, k);
+      trace
+          .addStatement("out[$L] = new byte[$L]", k, outSize(l))
+          .addStatement("$L.forward(a, out[$L])", f, k);
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      run.addStatement("$L.forward(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
+    }
+
+    /** Flatten: moves no value, keeps its input's parameters. */
+    private void flatten(int k) {
+      ctor.addComment("flatten moves no value and keeps its input's parameters")
+          .addStatement("p.set($L, p.get($L))", k + 1, k);
+      trace.addStatement("out[$L] = a", k);
+    }
+
+    /** Any other layer: dequantized, run by its float kernel, requantized. */
+    private void floatLayer(int k, ModelLayer l, String f) {
+      type.addField(KernelClass.field(floatKernelClass(l, true), f));
+      ctor.addStatement(
+          "this.$L = $L",
+          f,
+          floatKernel(l, true, CodeBlock.of("p.get($L)", k), CodeBlock.of("p.get($L)", k + 1)));
+      trace
+          .addComment("$L runs in float between int8 neighbours", l.simpleName())
+          .addStatement("float[] f$L = new float[$L]", k, outSize(l))
+          .addStatement("$L.forward(dequantize(a, params.get($L)), f$L)", f, k, k)
+          .addStatement("out[$L] = quantize(f$L, params.get($L))", k, k, k + 1);
+      scratchBytes(scratchType, slot[k], outSize(l), declared);
+      scratchType
+          .addField(
+              com.palantir.javapoet.FieldSpec.builder(float[].class, "in" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", inSize(l))
+                  .build())
+          .addField(
+              com.palantir.javapoet.FieldSpec.builder(float[].class, "f" + k, Modifier.FINAL)
+                  .initializer("new float[$L]", outSize(l))
+                  .build());
+      run.addComment("$L runs in float between int8 neighbours", l.simpleName())
+          .addStatement("dequantizeInto(a, params.get($L), s.in$L)", k, k)
+          .addStatement("$L.forward(s.in$L, s.f$L)", f, k, k)
+          .addStatement(
+              "ROWS.quantize(s.f$L, params.get($L).scale(), params.get($L).zeroPoint(), s.out$L, $L)",
+              k,
+              k + 1,
+              k + 1,
+              slot[k],
+              outSize(l))
+          .addStatement("a = s.out$L", slot[k]);
+    }
+
+    /** The parameters' copy, the scratch, the constructor and the methods every form has. */
+    private TypeSpec finish() {
+      ctor.addStatement("this.params = $T.copyOf(p)", List.class)
+          .addStatement("this.inputParams = params.get(0)")
+          .addStatement("this.outputParams = params.get(LAYERS)");
+      trace.addStatement("return out");
+      if (!floatOutput) {
+        run.addStatement("dequantizeInto(a, outputParams, y)");
+      }
+      type.addType(scratchType.build());
+      type.addField(scratchHolder());
+      type.addMethod(ctor.build());
+      type.addMethod(
+          MethodSpec.methodBuilder("params")
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(
+                  "The activation parameters in use: the input's, then one per layer output.\n")
+              .returns(PARAMS)
+              .addStatement("return params")
+              .build());
+      type.addMethod(trace.build());
+      type.addMethod(allocatingForward("The dequantized output for one float sample.\n"));
+      type.addMethod(run.build());
+      conversions(type);
+      return type.build();
+    }
+
+    /**
+     * {@code quantize}, {@code dequantize} and {@code dequantizeInto}, per value by the parameters.
+     */
+    private static void conversions(TypeSpec.Builder type) {
+      type.addMethod(
+          MethodSpec.methodBuilder("quantize")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+              .returns(byte[].class)
+              .addParameter(float[].class, "x")
+              .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+              .addStatement("byte[] q = new byte[x.length]")
+              .beginControlFlow("for (int i = 0; i < x.length; i++)")
+              .addStatement("q[i] = (byte) p.quantize(x[i])")
+              .endControlFlow()
+              .addStatement("return q")
+              .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("dequantize")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+              .returns(float[].class)
+              .addParameter(byte[].class, "q")
+              .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+              .addStatement("float[] x = new float[q.length]")
+              .beginControlFlow("for (int i = 0; i < q.length; i++)")
+              .addStatement("x[i] = p.dequantize(q[i])")
+              .endControlFlow()
+              .addStatement("return x")
+              .build());
+      type.addMethod(
+          MethodSpec.methodBuilder("dequantizeInto")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+              .addParameter(byte[].class, "q")
+              .addParameter(RuntimeNames.ACTIVATION_PARAMS, "p")
+              .addParameter(float[].class, "x")
+              .beginControlFlow("for (int i = 0; i < x.length; i++)")
+              .addStatement("x[i] = p.dequantize(q[i])")
+              .endControlFlow()
+              .build());
+    }
   }
 
   /** The per-thread int8 buffer {@code out<slot>} of {@code size} values, declared once. */

@@ -1,7 +1,8 @@
 /**
- * Post-training calibration (docs/numerics.md sections 2, 7 and 9): observers that turn calibration
- * batches of float activations or weights into clipping ranges and scales, plus the error report
- * and a progress display for the runs that produce them.
+ * Post-training calibration (docs/numerics.md#2-scale-and-zero-point-from-a-range,
+ * docs/numerics.md#7-calibration and docs/numerics.md#9-reporting-error): observers that turn
+ * calibration batches of float activations or weights into clipping ranges and scales, plus the
+ * error report and a progress display for the runs that produce them.
  *
  * <ul>
  *   <li>{@link dev.quantgen.quantize.calibrate.Observer}: one tensor's values, flat.

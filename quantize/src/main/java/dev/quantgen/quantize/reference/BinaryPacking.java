@@ -3,11 +3,12 @@ package dev.quantgen.quantize.reference;
 import java.util.Objects;
 
 /**
- * 1-bit (BINARY) quantization as in XNOR-Net (docs/numerics.md sections 3 and 4): a value becomes
- * its sign, {@code sign(w) = +1} for {@code w >= 0} (including -0.0) and -1 otherwise, stored as
- * bit 1 for +1 and bit 0 for -1, 64 values per {@code long}, the first value in bit 0. Padding bits
- * past the last value are 0 when packed here, and are ignored by the dot products whatever their
- * content, so a caller's dirty padding cannot change a result.
+ * 1-bit (BINARY) quantization as in XNOR-Net (docs/numerics.md#3-storage-formats and
+ * docs/numerics.md#4-integer-kernels): a value becomes its sign, {@code sign(w) = +1} for {@code w
+ * >= 0} (including -0.0) and -1 otherwise, stored as bit 1 for +1 and bit 0 for -1, 64 values per
+ * {@code long}, the first value in bit 0. Padding bits past the last value are 0 when packed here,
+ * and are ignored by the dot products whatever their content, so a caller's dirty padding cannot
+ * change a result.
  */
 public final class BinaryPacking {
   private BinaryPacking() {}

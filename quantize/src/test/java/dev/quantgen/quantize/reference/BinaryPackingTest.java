@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link BinaryPacking}: XNOR-Net sign bits, docs/numerics.md sections 3 and 4. */
+/**
+ * {@link BinaryPacking}: XNOR-Net sign bits, docs/numerics.md#3-storage-formats and
+ * docs/numerics.md#4-integer-kernels.
+ */
 class BinaryPackingTest {
 
   private static float[] randomFloats(Random random, int n) {

@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * The static INT8 reference convolution: int8 activations in and out, integer arithmetic only in
- * between (docs/numerics.md sections 2, 4 and 5).
+ * between (docs/numerics.md#2-scale-and-zero-point-from-a-range, docs/numerics.md#4-integer-kernels
+ * and docs/numerics.md#5-requantization).
  *
  * <ul>
  *   <li>Weights: symmetric per output channel on the restricted range [-127, 127], {@code sw[m] =

@@ -3,12 +3,12 @@ package dev.quantgen.runtime.layer;
 import dev.quantgen.runtime.numerics.Activation;
 
 /**
- * The prepared parameters of a BINARY dense layer (XNOR-Net, docs/numerics.md sections 3 and 4):
- * each row of signs {@code b = sign(w)} ({@code sign(0) = +1}, bit 1 for +1) packed 64 per {@code
- * long}, first value in bit 0, rows padded with 0 bits to {@code words = ceil(in / 64)} longs; the
- * scale {@code alpha = mean|w|} per output channel (or one for the tensor); a float bias or {@code
- * null}; {@code mode} {@link ActivationMode#FLOAT} (sign-add of float inputs) or {@link
- * ActivationMode#BINARY} (inputs binarized too, XNOR + popcount).
+ * The prepared parameters of a BINARY dense layer (XNOR-Net, docs/numerics.md#3-storage-formats and
+ * docs/numerics.md#4-integer-kernels): each row of signs {@code b = sign(w)} ({@code sign(0) = +1},
+ * bit 1 for +1) packed 64 per {@code long}, first value in bit 0, rows padded with 0 bits to {@code
+ * words = ceil(in / 64)} longs; the scale {@code alpha = mean|w|} per output channel (or one for
+ * the tensor); a float bias or {@code null}; {@code mode} {@link ActivationMode#FLOAT} (sign-add of
+ * float inputs) or {@link ActivationMode#BINARY} (inputs binarized too, XNOR + popcount).
  */
 public record BinaryDenseParams(
     int in,

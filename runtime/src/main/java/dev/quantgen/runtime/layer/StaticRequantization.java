@@ -4,12 +4,13 @@ import dev.quantgen.runtime.numerics.RequantMode;
 
 /**
  * What a {@link ActivationMode#STATIC} layer needs to go from int8 input to int8 output
- * (docs/numerics.md sections 4 and 5): the boundary parameters, the int32 bias {@code bq[c] =
- * rint(b[c] / (sa * sw[c]))}, the requantization multiplier {@code M[c] = sa * sw[c] / sy} both as
- * fixed point ({@code multipliers}, {@code shifts}) and as the float32 of ONNX mode ({@code
- * realMultipliers}), and the output clamp that fuses the activation (ReLU: {@code [zy, 127]},
- * ReLU6: {@code [zy, min(127, quantize(6))]}). Per-channel arrays have one entry per weight scale
- * (1 or {@code out}); {@code bias} has {@code out}. Arrays are copied in and out.
+ * (docs/numerics.md#4-integer-kernels and docs/numerics.md#5-requantization): the boundary
+ * parameters, the int32 bias {@code bq[c] = rint(b[c] / (sa * sw[c]))}, the requantization
+ * multiplier {@code M[c] = sa * sw[c] / sy} both as fixed point ({@code multipliers}, {@code
+ * shifts}) and as the float32 of ONNX mode ({@code realMultipliers}), and the output clamp that
+ * fuses the activation (ReLU: {@code [zy, 127]}, ReLU6: {@code [zy, min(127, quantize(6))]}).
+ * Per-channel arrays have one entry per weight scale (1 or {@code out}); {@code bias} has {@code
+ * out}. Arrays are copied in and out.
  */
 public record StaticRequantization(
     ActivationParams input,

@@ -3,7 +3,6 @@ package dev.quantgen.runtime.model;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.numerics.QuantType;
 
 /**
  * The runtime kernel of an INT8 or INT4 layer with DYNAMIC activations: each call quantizes its
@@ -15,34 +14,18 @@ import dev.quantgen.runtime.numerics.QuantType;
  * shifted by 128 as int8 ({@code qa - 128}, one array per scale group), so {@code sum qa qw = sum
  * (qa - 128) qw + 128 sum(qw)}, exact in int32 like every other term.
  */
-final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
-  private final boolean int4;
-  private final int rowBytes;
-  private final byte[] weights;
-  private final float[] scales;
-  private final int[] zeroPoints;
+final class DynamicKernel extends GroupedWeightKernel<DynamicKernel.Input> {
   private final boolean anyWeightZero;
   private final int[] weightSums; // sum(qw) per (channel, group), channel-major
-  private final int groupSize;
-  private final int groups;
-  private final boolean perChannel;
   private final ThreadLocal<Input> scratch;
 
   DynamicKernel(QuantizedDenseParams p) {
-    super(p.in(), p.out(), p.bias(), p.config().activation());
-    int4 = p.config().weightType() == QuantType.INT4;
-    rowBytes = p.config().rowBytes(in);
-    weights = p.weights();
-    scales = p.scales();
-    zeroPoints = p.zeroPoints();
+    super(p);
     boolean any = false;
     for (int z : zeroPoints) {
       any |= z != 0;
     }
     anyWeightZero = any;
-    groupSize = p.config().groupSize(in);
-    groups = p.config().groups(in);
-    perChannel = p.config().perChannel();
     weightSums = new int[out * groups];
     for (int c = 0; c < out; c++) {
       for (int g = 0; g < groups; g++) {
@@ -120,7 +103,7 @@ final class DynamicKernel extends ChannelKernel<DynamicKernel.Input> {
     for (int g = 0; g < groups; g++) {
       int i0 = g * groupSize;
       int i1 = Math.min(in, i0 + groupSize);
-      int k = perChannel ? c * groups + g : 0;
+      int k = scaleIndex(c, g);
       int zw = zeroPoints[k];
       int n = i1 - i0;
       // Group starts are even (block sizes are even), so an INT4 group starts on a byte.

@@ -13,12 +13,12 @@ import dev.quantgen.runtime.numerics.RequantMode;
  * The runtime kernel of an INT8 or INT4 layer with STATIC activations: int8 in, int32 accumulation,
  * requantized int8 out. Bit-exact against {@code DenseReference.quantized(p, qx, qy)}.
  *
- * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as docs/numerics.md
- * section 4 describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za * sum(qw) + K * za * zw)}, the
- * last bracket precomputed per channel. Each term may wrap in int32, but the prepared parameters
- * prove that the true accumulator fits, so the wrapped sum equals it. The dot products are {@link
- * ChannelKernel#SUPPORT}'s (INT4: over the input split into even and odd elements, as the generated
- * kernels do).
+ * <p>The zero-point terms of {@code sum (qa - za)(qw - zw) + bq} are folded as
+ * docs/numerics.md#4-integer-kernels describes: {@code dot(qa, qw) - zw * sum(qa) + (bq - za *
+ * sum(qw) + K * za * zw)}, the last bracket precomputed per channel. Each term may wrap in int32,
+ * but the prepared parameters prove that the true accumulator fits, so the wrapped sum equals it.
+ * The dot products are {@link ChannelKernel#SUPPORT}'s (INT4: over the input split into even and
+ * odd elements, as the generated kernels do).
  */
 final class StaticKernel implements StaticQuantizedLayer {
   private final int in;

@@ -1,7 +1,6 @@
 package dev.quantgen.runtime.model;
 
 import dev.quantgen.runtime.layer.QuantizedDenseParams;
-import dev.quantgen.runtime.numerics.QuantType;
 
 /**
  * The runtime kernel of a weight-only INT8 or INT4 layer: float activations times {@code qw - zw}
@@ -11,26 +10,9 @@ import dev.quantgen.runtime.numerics.QuantType;
  * dev.quantgen.runtime.kernel.KernelSupport} has no product of float activations with integer
  * weights, so the two loops are this class's own.
  */
-final class WeightOnlyKernel extends ChannelKernel<float[]> {
-  private final boolean int4;
-  private final int rowBytes;
-  private final byte[] weights;
-  private final float[] scales;
-  private final int[] zeroPoints;
-  private final int groupSize;
-  private final int groups;
-  private final boolean perChannel;
-
+final class WeightOnlyKernel extends GroupedWeightKernel<float[]> {
   WeightOnlyKernel(QuantizedDenseParams p) {
-    super(p.in(), p.out(), p.bias(), p.config().activation());
-    int4 = p.config().weightType() == QuantType.INT4;
-    rowBytes = p.config().rowBytes(in);
-    weights = p.weights();
-    scales = p.scales();
-    zeroPoints = p.zeroPoints();
-    groupSize = p.config().groupSize(in);
-    groups = p.config().groups(in);
-    perChannel = p.config().perChannel();
+    super(p);
   }
 
   @Override
@@ -44,7 +26,7 @@ final class WeightOnlyKernel extends ChannelKernel<float[]> {
     for (int g = 0; g < groups; g++) {
       int i0 = g * groupSize;
       int i1 = Math.min(in, i0 + groupSize);
-      int k = perChannel ? c * groups + g : 0;
+      int k = scaleIndex(c, g);
       float acc =
           int4
               ? weightOnly4(weights, c * rowBytes, zeroPoints[k], x, i0, i1)

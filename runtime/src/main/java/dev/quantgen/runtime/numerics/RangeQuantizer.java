@@ -3,8 +3,8 @@ package dev.quantgen.runtime.numerics;
 import java.util.Objects;
 
 /**
- * Chooses a scale and zero point from an observed range {@code [lo, hi]}, per docs/numerics.md
- * section 2.
+ * Chooses a scale and zero point from an observed range {@code [lo, hi]}, per
+ * docs/numerics.md#2-scale-and-zero-point-from-a-range.
  *
  * <ul>
  *   <li>The range is first widened to include zero ({@code lo' = min(lo, 0)}, {@code hi' = max(hi,
