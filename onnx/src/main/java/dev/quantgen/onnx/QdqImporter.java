@@ -5,6 +5,7 @@ import dev.quantgen.runtime.conv.QuantizedConv2d;
 import dev.quantgen.runtime.conv.Window2d;
 import dev.quantgen.runtime.conv.WindowGeometry;
 import dev.quantgen.runtime.numerics.Activation;
+import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.IntTensor;
 import dev.quantgen.runtime.numerics.QuantParams;
 import dev.quantgen.runtime.numerics.QuantType;
@@ -36,6 +37,10 @@ import java.util.function.UnaryOperator;
  *   <li>{@code MaxPool}, {@code Flatten}, {@code Reshape} (keeping the batch axis) and {@code
  *       Identity} on quantized codes, or between a {@code DequantizeLinear} and a {@code
  *       QuantizeLinear} with the same parameters (max and reshape commute with both exactly).
+ *   <li>{@code Add} of the chain's {@code DequantizeLinear} and one of an earlier layer's (or the
+ *       input's) codes, then {@code QuantizeLinear}: QLinearAdd with the file's parameters; {@code
+ *       Concat} on the channels (axis 1) of the same two, the chain first: QLinearConcat (each
+ *       input dequantized with its own parameters, quantized with the output's).
  *   <li>Graph outputs: the last quantized tensor and/or its {@code DequantizeLinear}.
  * </ul>
  *
@@ -59,6 +64,7 @@ public final class QdqImporter {
           "Relu",
           "Clip",
           "Add",
+          "Concat",
           "MaxPool",
           "Flatten",
           "Reshape",
@@ -106,13 +112,20 @@ public final class QdqImporter {
 
   // ---- the values flowing through the graph ----
 
-  private sealed interface Value permits FloatInput, Codes, Real, Pending, QConst, Sum {}
+  private sealed interface Value permits FloatInput, Codes, Real, Pending, QConst, Sum, Cat {}
 
   /**
    * An Add of the chain's dequantized codes and an earlier layer's (a residual connection), before
    * its QuantizeLinear.
    */
   private record Sum(Real chain, Real other, int from, OnnxNode node) implements Value {}
+
+  /**
+   * A channel Concat of the chain's dequantized codes (first) and an earlier layer's (or the
+   * input's), before its QuantizeLinear; {@code shape} is the concatenated {@code [C, H, W]}.
+   */
+  private record Cat(Real chain, Real other, int from, OnnxNode node, Shape shape)
+      implements Value {}
 
   /** The graph's float input, before its QuantizeLinear. */
   private record FloatInput(Shape shape) implements Value {}
@@ -329,6 +342,7 @@ public final class QdqImporter {
       case "Relu" -> activation(node, Activation.RELU);
       case "Clip" -> clip(node);
       case "Add" -> add(node);
+      case "Concat" -> concat(node);
       case "MaxPool" -> maxPool(node);
       case "Flatten" -> reshape(node);
       default -> throw unsupportedOperator(node);
@@ -424,6 +438,34 @@ public final class QdqImporter {
                           dev.quantgen.runtime.conv.GraphOps::add,
                           a.dequantize(x).shape()))));
       put(new Codes(out, params, type, shape));
+    } else if (in instanceof Cat cat) {
+      QuantParams a = cat.chain().params();
+      QuantParams b = cat.other().params();
+      // QLinearConcat: each input dequantized with its DequantizeLinear's parameters, placed
+      // channel after channel, quantized with the output's (concatenation moves values only)
+      layers.add(
+          QdqModel.Layer.join(
+              uniqueName(cat.node()),
+              "Concat (QLinearConcat) of the chain and "
+                  + (cat.from() < 0 ? "the input" : "layer " + cat.from())
+                  + ", "
+                  + type.onnxName()
+                  + " output",
+              List.of(cat.node().name(), node.name()),
+              cat.shape(),
+              cat.from(),
+              (x, other) -> {
+                FloatTensor fa = a.dequantize(x);
+                int[] dims = fa.shape().dims().clone();
+                dims[1] = cat.shape().dim(0);
+                return params.quantize(
+                    FloatExecutor.perSample(
+                        fa,
+                        b.dequantize(other),
+                        dev.quantgen.runtime.conv.GraphOps::concat,
+                        Shape.of(dims)));
+              }));
+      put(new Codes(out, params, type, cat.shape()));
     } else if (in instanceof Real r) {
       requireCurrent(node, r.of());
       if (!r.params().equals(params)) {
@@ -1075,6 +1117,50 @@ public final class QdqImporter {
     put(node, new Sum(chain, other, codesLayer.get(other.of().name()), node));
   }
 
+  /**
+   * A Concat along the channels of two dequantized activations: the chain's first, then an earlier
+   * layer's (or the input's), with equal heights and widths.
+   */
+  private void concat(OnnxNode node) {
+    if (node.inputs().size() != 2
+        || !(values.get(node.input(0)) instanceof Real chain)
+        || !(values.get(node.input(1)) instanceof Real other)) {
+      throw unsupportedOperator(node);
+    }
+    if (!chain.of().name().equals(current)) {
+      throw unsupported(
+          node,
+          "concatenates '"
+              + node.input(1)
+              + "', the chain's latest value, second: expected it first (the chain, then the"
+              + " earlier value)");
+    }
+    Shape a = chain.of().shape();
+    Shape b = other.of().shape();
+    long axis = node.longAttribute("axis", Long.MIN_VALUE);
+    int rank = a.rank() + 1; // the batch axis first
+    if (a.rank() != 3 || (axis != 1 && axis != 1 - rank)) {
+      throw unsupported(
+          node,
+          "axis "
+              + (axis == Long.MIN_VALUE ? "(missing)" : Long.toString(axis))
+              + " on "
+              + a
+              + ": expected axis 1 (channels) of [N, C, H, W] activations");
+    }
+    if (b.rank() != 3 || b.dim(1) != a.dim(1) || b.dim(2) != a.dim(2)) {
+      throw unsupported(
+          node,
+          "concatenates "
+              + a
+              + " and "
+              + b
+              + ": expected the same height and width (no broadcasting between activations)");
+    }
+    Shape out = Shape.of(a.dim(0) + b.dim(0), a.dim(1), a.dim(2));
+    put(node, new Cat(chain, other, codesLayer.get(other.of().name()), node, out));
+  }
+
   // ---- operators on codes ----
 
   private void maxPool(OnnxNode node) {
@@ -1269,6 +1355,11 @@ public final class QdqImporter {
     }
     if (v instanceof Sum sum) {
       return "the float sum of " + sum.node().describe() + " (expected its QuantizeLinear next)";
+    }
+    if (v instanceof Cat cat) {
+      return "the float concatenation of "
+          + cat.node().describe()
+          + " (expected its QuantizeLinear next)";
     }
     return "unknown";
   }

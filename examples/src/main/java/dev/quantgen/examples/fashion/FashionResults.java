@@ -1,5 +1,6 @@
 package dev.quantgen.examples.fashion;
 
+import dev.quantgen.examples.residual.ResidualFashionResults;
 import dev.quantgen.quantize.calibrate.TextTable;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.quantize.ptq.FloatModel;
@@ -16,13 +17,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The results table of the Fashion-MNIST MLP (and, from {@link FashionCnnResults}, of the CNN):
- * FP32, FP16, INT8, INT4 and BINARY after post-training quantization (calibrated on 500 training
- * images) against quantization-aware training (the committed QAT weights), each with its stored
- * parameter size and its accuracy on the full test set, the QAT rows on the integer kernels next to
- * their fake-quant network (whose INT4 layers evaluate on the same integer kernels, see {@code
- * IntegerKernelForward}, so those two rows agree by construction; the binary rows agree because the
- * float pass computes the kernels' values).
+ * The results table of the Fashion-MNIST MLP (and, from {@link FashionCnnResults} and {@link
+ * ResidualFashionResults}, of the CNN and the residual network): FP32, FP16, INT8, INT4 and BINARY
+ * after post-training quantization (calibrated on 500 training images) against quantization-aware
+ * training (the committed QAT weights), each with its stored parameter size and its accuracy on the
+ * full test set, the QAT rows on the integer kernels next to their fake-quant network (whose INT4
+ * layers evaluate on the same integer kernels, see {@code IntegerKernelForward}, so those two rows
+ * agree by construction; the binary rows agree because the float pass computes the kernels'
+ * values).
  *
  * <p>Usage: {@code FashionResults [--data DIR]} (the Debian package's folder by default).
  */
@@ -41,6 +43,7 @@ public final class FashionResults {
     Dataset test = FashionData.test(data);
     TextTable table = table(train, test);
     FashionCnnResults.addRows(table, train, test);
+    ResidualFashionResults.addRows(table, train, test);
     System.out.println(table.render());
   }
 

@@ -111,6 +111,83 @@ class LayerGradientTest {
   }
 
   @Test
+  void depthwiseConvolutionWithPaddingGradientsMatchFiniteDifferences() {
+    DepthwiseConvolution dw = DepthwiseConvolution.heInit("dw", 3, 5, 4, 3, 1, new Random(4));
+    dw.parameters().get(1)[2] = -0.5f; // a non-zero bias
+    assertEquals(3 * 5 * 4, dw.outputSize());
+    check(dw, 15);
+  }
+
+  @Test
+  void depthwiseConvolutionKeepsEachChannelApart() {
+    // channel 1's filter is zero, so channel 1's output is its bias whatever channel 0 holds
+    DepthwiseConvolution dw = DepthwiseConvolution.heInit("dw", 2, 3, 3, 3, 0, new Random(5));
+    java.util.Arrays.fill(dw.parameters().get(0), 9, 18, 0f);
+    dw.parameters().get(1)[1] = 0.75f;
+    float[] x = random(new Random(6), 18);
+    float[] y = dw.newPass(1).forward(x, 1, false);
+    assertEquals(0.75f, y[1]);
+    double expected = 0;
+    for (int i = 0; i < 9; i++) {
+      expected += (double) dw.parameters().get(0)[i] * x[i];
+    }
+    assertEquals(expected, y[0], 1e-5);
+  }
+
+  @Test
+  void globalAveragePoolingSpreadsTheGradientEvenly() {
+    GlobalAveragePooling gap = new GlobalAveragePooling(3, 2, 5);
+    assertEquals(3, gap.outputSize());
+    check(gap, 16);
+    LayerPass pass = gap.newPass(1);
+    float[] x = new float[30];
+    for (int i = 10; i < 20; i++) {
+      x[i] = i;
+    }
+    assertEquals(14.5f, pass.forward(x, 1, true)[1]);
+    float[] dx = pass.backward(new float[] {0f, 10f, 0f}, 1, true);
+    assertEquals(1f, dx[10]);
+    assertEquals(0f, dx[9]);
+  }
+
+  @Test
+  void residualBlockAddsTheSkipGradient() {
+    Random random = new Random(7);
+    Convolution pointwise = Convolution.heInit("pw", 2, 4, 3, 2, 1, 0, random);
+    pointwise.parameters().get(1)[0] = 0.3f;
+    Residual block =
+        Residual.of(
+            List.of(
+                DepthwiseConvolution.heInit("dw", 2, 4, 3, 3, 1, random),
+                new Relu(2 * 4 * 3),
+                pointwise));
+    assertEquals(4, block.parameters().size());
+    check(block, 17, 1e-3f);
+    // an all-zero branch leaves the identity: y = x and dx = dy
+    for (float[] p : block.parameters()) {
+      java.util.Arrays.fill(p, 0f);
+    }
+    block.beginStep(true);
+    LayerPass pass = block.newPass(1);
+    float[] x = random(random, 24);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        x, java.util.Arrays.copyOf(pass.forward(x, 1, true), 24));
+    float[] dy = random(random, 24);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        dy, java.util.Arrays.copyOf(pass.backward(dy, 1, true), 24));
+  }
+
+  @Test
+  void residualBranchMustKeepTheSize() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> Residual.of(List.of(Linear.heInit("fc", 4, 3, new Random(1)))));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("maps 4 values to 3"), e.getMessage());
+  }
+
+  @Test
   void reluPassesTheGradientOnlyWhereTheOutputIsPositive() {
     Relu relu = new Relu(3);
     LayerPass pass = relu.newPass(1);
