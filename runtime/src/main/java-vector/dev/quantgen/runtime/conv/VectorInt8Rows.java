@@ -163,7 +163,7 @@ final class VectorInt8Rows implements Int8Rows {
    * = 4 r + d}. The bias is added in int lanes (wrapping, as Java's int addition does).
    */
   private static void toInts(float[] sums, int at, int n, int bias, int[] row) {
-    for (int i = 0; ; i += L) {
+    for (int i = 0; i < n; i += L) {
       int j = Math.min(i, n - L);
       FloatVector v = FloatVector.fromArray(F, sums, at + j);
       FloatVector r = v.mul(0.25f).add(FLOAT_ROUNDER).sub(FLOAT_ROUNDER);
@@ -175,9 +175,6 @@ final class VectorInt8Rows implements Int8Rows {
           .add(d.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS))
           .add(bias)
           .intoArray(row, j);
-      if (j == n - L) {
-        return;
-      }
     }
   }
 
@@ -191,7 +188,7 @@ final class VectorInt8Rows implements Int8Rows {
    */
   private static void highMul(int[] row, int n, int multiplier) {
     long m = multiplier;
-    for (int i = 0; ; i += L) {
+    for (int i = 0; i < n; i += L) {
       int j = Math.min(i, n - L);
       LongVector pairs = IntVector.fromArray(I, row, j).reinterpretAsLongs();
       LongVector even = pairs.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32);
@@ -203,9 +200,6 @@ final class VectorInt8Rows implements Int8Rows {
       LongVector high =
           odd.mul(m).add(1L << 30).lanewise(VectorOperators.LSHL, 1).and(0xFFFF_FFFF_0000_0000L);
       low.or(high).reinterpretAsInts().intoArray(row, n + j);
-      if (j == n - L) {
-        return;
-      }
     }
   }
 
@@ -220,7 +214,7 @@ final class VectorInt8Rows implements Int8Rows {
   private static void shiftStore(
       int[] row, int from, int n, int e, int zeroPoint, int lo, int hi, byte[] q, int at) {
     int mask = (1 << e) - 1;
-    for (int i = 0; ; i += L) {
+    for (int i = 0; i < n; i += L) {
       int j = Math.min(i, n - L);
       IntVector x = IntVector.fromArray(I, row, from + j);
       IntVector threshold = x.lanewise(VectorOperators.ASHR, 31).neg().add(mask >> 1);
@@ -235,9 +229,6 @@ final class VectorInt8Rows implements Int8Rows {
           .convertShape(VectorOperators.I2B, B, 0)
           .reinterpretAsBytes()
           .intoArray(q, at + j);
-      if (j == n - L) {
-        return;
-      }
     }
   }
 
