@@ -70,15 +70,9 @@ final class VectorFloatConv implements FloatConv {
     this.channelWeights = perChannel ? weights.clone() : null;
     this.channelBias =
         perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
-    int rowsShorterThanAVector = g.inWidth() < L ? g.inChannels() * g.inPlane() : 0;
     this.scratch =
         ThreadLocal.withInitial(
-            () ->
-                new float[][] {
-                  new float[plan.paddedLength],
-                  new float[PIXELS * plan.block],
-                  new float[rowsShorterThanAVector]
-                });
+            () -> new float[][] {new float[plan.paddedLength], new float[PIXELS * plan.block]});
   }
 
   @Override
@@ -103,15 +97,7 @@ final class VectorFloatConv implements FloatConv {
   public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
     plan.requireOutput(y);
     float[][] s = scratch.get();
-    if (s[2].length > 0) {
-      // rows shorter than a vector: centre the whole sample a vector at a time, then copy its rows
-      // in (one lane conversion each 16 codes instead of a scalar one per code)
-      plan.requireCodes(q);
-      centreAll(q, zeroPoint, s[2]);
-      plan.pad(s[2], s[0]);
-    } else {
-      padCentred(plan, q, zeroPoint, s[0]);
-    }
+    padCentred(plan, q, zeroPoint, s[0]);
     run(s[0], s[1], y);
   }
 
@@ -132,18 +118,6 @@ final class VectorFloatConv implements FloatConv {
           padded[to + ix] = q[from + ix] - zeroPoint;
         }
       }
-    }
-  }
-
-  /** {@code centred[i] = q[i] - zeroPoint} for the whole {@code centred}, its tail scalar. */
-  private static void centreAll(byte[] q, int zeroPoint, float[] centred) {
-    int n = centred.length;
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      centreLanes(q, i, zeroPoint, centred, i);
-    }
-    for (; i < n; i++) {
-      centred[i] = q[i] - zeroPoint;
     }
   }
 

@@ -26,14 +26,12 @@ final class VectorInt8Rows implements Int8Rows {
   private static final VectorSpecies<Float> F = VectorShapes.FLOATS;
   private static final VectorSpecies<Integer> I = VectorShapes.INTS;
   private static final VectorSpecies<Byte> B = VectorShapes.BYTES_PER_INT;
+  private static final VectorSpecies<Long> LO = VectorShapes.LONGS;
   private static final int L = F.length();
 
   private static final float FLOAT_ROUNDER = 0x1.8p23f;
   private static final float FLOAT_LIMIT = 0x1p22f;
   private static final int FLOAT_ROUNDER_BITS = Float.floatToRawIntBits(FLOAT_ROUNDER);
-
-  /** Each thread's int lanes of two rows between the passes of {@link #requantize}. */
-  private static final ThreadLocal<int[]> ROW = ThreadLocal.withInitial(() -> new int[0]);
 
   /**
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits
@@ -104,17 +102,11 @@ final class VectorInt8Rows implements Int8Rows {
   }
 
   /**
-   * Per output channel, vectors of {@code L} positions in three passes over the channel's row (see
-   * {@link #toInts}, {@link #highMul} and {@link #shiftStore}), bit for bit {@code
-   * LayerMath.requantize}. A row of at least {@code L} positions ends with a vector moved back to
-   * end at the row's end (it recomputes a few positions to the same codes). A channel whose
-   * multiplier shifts left (scale ratio of 1 or more, rare) and rows shorter than a vector run the
-   * scalar code.
-   *
-   * <p>Three passes, not one: with the whole chain in one loop body C2 (JDK 17) compiled the
-   * requantization at 1.1 ns a value (14 us for the CNN's conv1, more than its products); split,
-   * each loop stays within what C2 inlines and intrinsifies, 0.3 ns a value (measured in the same
-   * JVM). The passes hand their int lanes over in a per-thread buffer of one row.
+   * Per output channel, vectors of {@code L} positions: each exact integer sum becomes an int in
+   * float and int lanes of the kernels' one width (see {@link #requantizeLanes}), then gemmlowp's
+   * fixed-point multiply and rounding shift run in int and long lanes, bit for bit {@code
+   * LayerMath.requantize}. A channel whose multiplier shifts left (scale ratio of 1 or more, rare)
+   * and the positions past the last whole vector run the scalar code.
    */
   @Override
   public void requantize(
@@ -130,106 +122,91 @@ final class VectorInt8Rows implements Int8Rows {
       byte[] q) {
     java.util.Objects.checkFromIndexSize(0, channels * plane, sums.length);
     java.util.Objects.checkFromIndexSize(0, channels * plane, q.length);
-    int[] row = plane >= L ? rowBuffer(2 * plane) : null;
     for (int m = 0; m < channels; m++) {
       int at = m * plane;
-      if (row != null && shifts[m] <= 0) {
-        toInts(sums, at, plane, bias[m], row);
-        highMul(row, plane, multipliers[m]);
-        shiftStore(row, plane, plane, -shifts[m], zeroPoint, lo, hi, q, at);
-      } else {
-        ScalarInt8Rows.requantizeRow(
-            sums, at, plane, bias[m], multipliers[m], shifts[m], zeroPoint, lo, hi, q);
+      int p = 0;
+      if (shifts[m] <= 0) {
+        for (; p <= plane - L; p += L) {
+          requantizeLanes(sums, at + p, bias[m], multipliers[m], -shifts[m], zeroPoint, lo, hi, q);
+        }
       }
-    }
-  }
-
-  /** This thread's int row of at least {@code n} lanes (grown, never shrunk). */
-  private static int[] rowBuffer(int n) {
-    int[] row = ROW.get();
-    if (row.length < n) {
-      row = new int[n];
-      ROW.set(row);
-    }
-    return row;
-  }
-
-  /**
-   * Pass 1: {@code n >= L} exact integer sums from {@code sums[at ..]} plus {@code bias} into int
-   * lanes, without a lane conversion (JDK 17 C2 compiles none): a sum {@code v} is an integer with
-   * {@code |v| <= 2^24} (the blocked kernel's bound), so {@code t = v / 4} is exact, {@code r =
-   * rint(t)} by the {@code 1.5 * 2^23} rounder (exact for {@code |t| <= 2^22}), {@code d = v - 4 r}
-   * is exact and small, and both integers read off the bits of their sum with the rounder; {@code v
-   * = 4 r + d}. The bias is added in int lanes (wrapping, as Java's int addition does).
-   */
-  private static void toInts(float[] sums, int at, int n, int bias, int[] row) {
-    for (int i = 0; i < n; i += L) {
-      int j = Math.min(i, n - L);
-      FloatVector v = FloatVector.fromArray(F, sums, at + j);
-      FloatVector r = v.mul(0.25f).add(FLOAT_ROUNDER).sub(FLOAT_ROUNDER);
-      FloatVector d = v.sub(r.mul(4f));
-      r.add(FLOAT_ROUNDER)
-          .reinterpretAsInts()
-          .sub(FLOAT_ROUNDER_BITS)
-          .lanewise(VectorOperators.LSHL, 2)
-          .add(d.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS))
-          .add(bias)
-          .intoArray(row, j);
+      ScalarInt8Rows.requantizeRow(
+          sums, at + p, plane - p, bias[m], multipliers[m], shifts[m], zeroPoint, lo, hi, q);
     }
   }
 
   /**
-   * Pass 2, from {@code row[0 .. n)} into {@code row[n .. 2n)}: gemmlowp's {@code
-   * SaturatingRoundingDoublingHighMul}, {@code floor((a * m + 2^30) / 2^31)} for both signs (the
-   * nudge's sign cases fold into the floor), each product exact in long lanes. The int vector read
-   * as longs holds the even lanes in the low halves and the odd ones in the high halves: each half
-   * is sign-extended by shifts, multiplied, and its 32 result bits put back in its half (no lane
-   * conversion, which JDK 17 C2 compiles for part 0 only).
+   * One vector of sums from {@code i}, one channel ({@code multiplier}, right shift {@code e} in
+   * [0, 31]), requantized into {@code q[i ..]}:
+   *
+   * <ul>
+   *   <li>To int without a lane conversion (JDK 17 C2 compiles none): a sum {@code v} is an integer
+   *       with {@code |v| <= 2^24} (the blocked kernel's bound), so {@code t = v / 4} is exact,
+   *       {@code r = rint(t)} by the {@code 1.5 * 2^23} rounder (exact for {@code |t| <= 2^22}),
+   *       {@code d = v - 4 r} is exact and small, and both integers read off the bits of their sum
+   *       with the rounder; {@code v = 4 r + d}. The bias is then added in int lanes (wrapping, as
+   *       Java's int addition does).
+   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}: {@code floor((a * m + 2^30) /
+   *       2^31)} for both signs (the nudge's sign cases fold into the floor), each product exact in
+   *       long lanes, narrowed back into its half of the int vector.
+   *   <li>{@code RoundingDivideByPOT}: {@code (x >> e) + (remainder > threshold ? 1 : 0)}, {@code
+   *       remainder = x & mask}, {@code threshold = (mask >> 1) + (x < 0 ? 1 : 0)}, the comparison
+   *       of two values in [0, 2^31) being the sign bit of their difference.
+   *   <li>Clamped to {@code +-2^30} before the zero point is added (so the int addition cannot
+   *       wrap; beyond that the int8 result saturates either way), then to {@code [lo, hi]}.
+   * </ul>
+   *
+   * Takes and returns no vector (see {@code VectorKernelSupport}'s class comment), and stays in the
+   * one float, int and long width of {@link VectorShapes}.
    */
-  private static void highMul(int[] row, int n, int multiplier) {
-    long m = multiplier;
-    for (int i = 0; i < n; i += L) {
-      int j = Math.min(i, n - L);
-      LongVector pairs = IntVector.fromArray(I, row, j).reinterpretAsLongs();
-      LongVector even = pairs.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32);
-      LongVector odd = pairs.lanewise(VectorOperators.ASHR, 32);
-      // (p + 2^30) >> 31 keeps bits 31..62 of the sum: into the low half for even lanes, shifted
-      // left by one (bits 31..62 to 32..63) into the high half for odd ones
-      LongVector low =
-          even.mul(m).add(1L << 30).lanewise(VectorOperators.LSHR, 31).and(0xFFFF_FFFFL);
-      LongVector high =
-          odd.mul(m).add(1L << 30).lanewise(VectorOperators.LSHL, 1).and(0xFFFF_FFFF_0000_0000L);
-      low.or(high).reinterpretAsInts().intoArray(row, n + j);
-    }
-  }
-
-  /**
-   * Pass 3: gemmlowp's {@code RoundingDivideByPOT} by {@code 2^e}, {@code e} in [0, 31]: {@code (x
-   * >> e) + (remainder > threshold ? 1 : 0)}, {@code remainder = x & mask}, {@code threshold =
-   * (mask >> 1) + (x < 0 ? 1 : 0)}, the comparison of two values in [0, 2^31) being the sign bit of
-   * their difference. Clamped to {@code +-2^30} before the zero point is added (so the int addition
-   * cannot wrap; beyond that the int8 result saturates either way), then to {@code [lo, hi]}, and
-   * stored as bytes at {@code q[at ..]}.
-   */
-  private static void shiftStore(
-      int[] row, int from, int n, int e, int zeroPoint, int lo, int hi, byte[] q, int at) {
+  private static void requantizeLanes(
+      float[] sums,
+      int i,
+      int bias,
+      int multiplier,
+      int e,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
+    FloatVector v = FloatVector.fromArray(F, sums, i);
+    FloatVector r = v.mul(0.25f).add(FLOAT_ROUNDER).sub(FLOAT_ROUNDER);
+    FloatVector d = v.sub(r.mul(4f));
+    IntVector acc =
+        r.add(FLOAT_ROUNDER)
+            .reinterpretAsInts()
+            .sub(FLOAT_ROUNDER_BITS)
+            .lanewise(VectorOperators.LSHL, 2)
+            .add(d.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS))
+            .add(bias);
+    LongVector a0 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
+    LongVector a1 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 1);
+    IntVector x0 =
+        (IntVector)
+            a0.mul((long) multiplier)
+                .add(1L << 30)
+                .lanewise(VectorOperators.LSHR, 31)
+                .convertShape(VectorOperators.L2I, I, 0);
+    IntVector x1 =
+        (IntVector)
+            a1.mul((long) multiplier)
+                .add(1L << 30)
+                .lanewise(VectorOperators.LSHR, 31)
+                .convertShape(VectorOperators.L2I, I, -1);
+    IntVector x = x0.or(x1);
     int mask = (1 << e) - 1;
-    for (int i = 0; i < n; i += L) {
-      int j = Math.min(i, n - L);
-      IntVector x = IntVector.fromArray(I, row, from + j);
-      IntVector threshold = x.lanewise(VectorOperators.ASHR, 31).neg().add(mask >> 1);
-      IntVector roundUp = threshold.sub(x.and(mask)).lanewise(VectorOperators.LSHR, 31);
-      x.lanewise(VectorOperators.ASHR, e)
-          .add(roundUp)
-          .max(-(1 << 30))
-          .min(1 << 30)
-          .add(zeroPoint)
-          .max(lo)
-          .min(hi)
-          .convertShape(VectorOperators.I2B, B, 0)
-          .reinterpretAsBytes()
-          .intoArray(q, at + j);
-    }
+    IntVector remainder = x.and(mask);
+    IntVector threshold = x.lanewise(VectorOperators.ASHR, 31).neg().add(mask >> 1);
+    IntVector roundUp = threshold.sub(remainder).lanewise(VectorOperators.LSHR, 31);
+    IntVector y =
+        x.lanewise(VectorOperators.ASHR, e)
+            .add(roundUp)
+            .max(-(1 << 30))
+            .min(1 << 30)
+            .add(zeroPoint)
+            .max(lo)
+            .min(hi);
+    y.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, i);
   }
 
   /**
