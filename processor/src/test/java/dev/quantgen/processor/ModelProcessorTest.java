@@ -270,6 +270,32 @@ class ModelProcessorTest {
     byte[] qy = new byte[75];
     int4Kernel.getMethod("forwardQuantized", byte[].class, byte[].class).invoke(k, qx, qy);
     assertArrayEquals(qy, quantized[0]);
+
+    // forwardBatch: each sample equals forward(x, y) bit for bit, for a batch of 3 (one thread)
+    // and one of 1200 x 915 multiply-adds (past Rows.MIN_PARALLEL_MACS: split across cores)
+    assertEquals(675L + 216 + 24, modelClass.getField("MACS").getLong(null));
+    for (Object form : List.of(fp32Model, floats, int8)) {
+      for (int batch : new int[] {3, 1200}) {
+        float[] xs = new float[batch * 25];
+        for (int i = 0; i < xs.length; i++) {
+          xs[i] = (float) random.nextGaussian();
+        }
+        float[] ys = new float[batch * 3];
+        form.getClass()
+            .getMethod("forwardBatch", float[].class, float[].class, int.class)
+            .invoke(form, xs, ys, batch);
+        for (int b = 0; b < batch; b++) {
+          float[] y = new float[3];
+          form.getClass()
+              .getMethod("forward", float[].class, float[].class)
+              .invoke(form, java.util.Arrays.copyOfRange(xs, b * 25, (b + 1) * 25), y);
+          assertArrayEquals(
+              y,
+              java.util.Arrays.copyOfRange(ys, b * 3, (b + 1) * 3),
+              form.getClass().getSimpleName() + " sample " + b + " of " + batch);
+        }
+      }
+    }
   }
 
   private static FloatTensor gaussian(Random random, Shape shape) {

@@ -58,6 +58,8 @@ public final class SpatialModelWriter {
   private static final ClassName INT8_ROWS = ClassName.get("dev.quantgen.runtime.conv", "Int8Rows");
   private static final ClassName GRAPH_OPS = ClassName.get("dev.quantgen.runtime.conv", "GraphOps");
   private static final ClassName INT8_JOIN = ClassName.get("dev.quantgen.runtime.conv", "Int8Join");
+  private static final ClassName SAMPLE_BATCH =
+      ClassName.get("dev.quantgen.runtime.conv", "SampleBatch");
 
   private SpatialModelWriter() {}
 
@@ -90,6 +92,13 @@ public final class SpatialModelWriter {
         KernelClass.constant(
             "OUTPUT_SIZE", outSize(layers.get(layers.size() - 1)), "Values per output sample."));
     type.addField(KernelClass.constant("LAYERS", layers.size(), "Number of layers."));
+    type.addField(
+        com.palantir.javapoet.FieldSpec.builder(
+                long.class, "MACS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .initializer("$LL", macs(layers))
+            .addJavadoc(
+                "Multiply-adds per sample (convolutions and dense layers), for splitting a batch across cores.\n")
+            .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     factories(type, self);
     type.addMethod(calibrate(self));
@@ -401,6 +410,7 @@ public final class SpatialModelWriter {
     type.addMethod(ctor.build());
     type.addMethod(trace.build());
     type.addMethod(allocatingForward("The output for one sample.\n"));
+    batchForm(type, run);
     type.addMethod(run.build());
     return type.build();
   }
@@ -489,6 +499,49 @@ public final class SpatialModelWriter {
         .addStatement("forward(x, y)")
         .addStatement("return y")
         .build();
+  }
+
+  /** Multiply-adds of one sample: each convolution's and dense layer's. */
+  private static long macs(List<ModelLayer> layers) {
+    long macs = 0;
+    for (ModelLayer l : layers) {
+      if (l instanceof LayerSpec) {
+        LayerSpec d = (LayerSpec) l;
+        macs += (long) d.in() * d.out();
+      } else if (((SpatialSpec) l).kind() == SpatialSpec.Kind.CONV) {
+        SpatialSpec c = (SpatialSpec) l;
+        macs +=
+            (long) c.outChannels()
+                * c.outHeight()
+                * c.outWidth()
+                * (c.inChannels() / c.groups())
+                * c.window().kernelHeight()
+                * c.window().kernelWidth();
+      }
+    }
+    return macs;
+  }
+
+  /**
+   * Makes {@code type} a {@code SampleBatch.Model} ({@code run} is its one-sample {@code forward(x,
+   * y)}) and adds {@code forwardBatch}, whole samples split across cores.
+   */
+  private static void batchForm(TypeSpec.Builder type, MethodSpec.Builder run) {
+    type.addSuperinterface(SAMPLE_BATCH.nestedClass("Model"));
+    run.addAnnotation(Override.class);
+    type.addMethod(
+        MethodSpec.methodBuilder("forwardBatch")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "{@code batch} samples {@code x [batch, INPUT_SIZE]} into {@code y [batch, OUTPUT_SIZE]}: whole samples\n"
+                    + "split across cores ({@code SampleBatch}, when the batch has at least {@code Rows.MIN_PARALLEL_MACS}\n"
+                    + "multiply-adds), each equal to {@code forward(x, y)} bit for bit; allocates nothing per call.\n")
+            .addParameter(float[].class, "x")
+            .addParameter(float[].class, "y")
+            .addParameter(int.class, "batch")
+            .addStatement(
+                "$T.forEach(this, x, y, batch, INPUT_SIZE, OUTPUT_SIZE, MACS)", SAMPLE_BATCH)
+            .build());
   }
 
   private static MethodSpec calibrate(ClassName self) {
@@ -918,6 +971,7 @@ public final class SpatialModelWriter {
               .build());
       type.addMethod(trace.build());
       type.addMethod(allocatingForward("The dequantized output for one float sample.\n"));
+      batchForm(type, run);
       type.addMethod(run.build());
       conversions(type);
       return type.build();

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ties (x.5 steps, both signs), saturation, NaN, infinities and -0.0; centring every code;
  * fixed-point and ONNX requantization with left and right shifts, zero and tiny multipliers,
  * wrapping int32 bias and narrow output ranges. Lengths are odd and not a multiple of any vector
- * (1, 7, 31, 196 + 3) so every tail runs. Run scalar, and by the surefire executions {@code
- * vector-kernels-256} and {@code vector-kernels-512} at both widths (vector cases skip without the
- * incubator module).
+ * (1, 7, 31, 196 + 3) so every tail runs, and exactly one vector at either width (8, 16). Run
+ * scalar, and by the surefire executions {@code vector-kernels-256} and {@code vector-kernels-512}
+ * at both widths (vector cases skip without the incubator module).
  */
 class ConvKernelsInt8RowsTest {
-  static final int[] LENGTHS = {1, 7, 31, 199};
+  static final int[] LENGTHS = {1, 7, 8, 16, 31, 199};
 
   static Stream<String> paths() {
     return Stream.of("scalar", "vector");
