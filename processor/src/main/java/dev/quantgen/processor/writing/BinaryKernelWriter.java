@@ -35,8 +35,7 @@ final class BinaryKernelWriter {
   /** What adds row {@code c}'s bias, or nothing. */
   private final String bias;
 
-  private BinaryKernelWriter(
-      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+  private BinaryKernelWriter(LayerSpec layer, VariantSpec variant, Element origin) {
     this.layer = layer;
     this.variant = variant;
     this.xnor = variant.activations() == Activations.BINARY;
@@ -45,13 +44,13 @@ final class BinaryKernelWriter {
     this.alpha = perChannel ? "alphas[c]" : "alpha";
     this.bias = layer.bias() ? " + bias[c]" : "";
     this.type =
-        KernelClass.start(layer, variant, processor, origin)
+        KernelClass.start(layer, variant, origin)
             .addSuperinterface(RuntimeNames.DENSE_LAYER)
             .addJavadoc(javadoc(layer, variant, xnor));
   }
 
   static JavaFile write(LayerSpec layer, VariantSpec variant, String processor, Element origin) {
-    return new BinaryKernelWriter(layer, variant, processor, origin).write(processor);
+    return new BinaryKernelWriter(layer, variant, origin).write(processor);
   }
 
   private JavaFile write(String processor) {

@@ -107,14 +107,14 @@ final class ConvKernelWriter {
   }
 
   /** The kernel class of {@code variant} (the FP32 baseline included). */
-  static TypeSpec write(SpatialSpec layer, VariantSpec variant, String processor, Element origin) {
-    return new ConvKernelWriter(layer, variant).type(processor, origin);
+  static TypeSpec write(SpatialSpec layer, VariantSpec variant, Element origin) {
+    return new ConvKernelWriter(layer, variant).type(origin);
   }
 
-  private TypeSpec type(String processor, Element origin) {
+  private TypeSpec type(Element origin) {
     Window w = layer.window();
     TypeSpec.Builder type =
-        SpatialKernelWriter.start(layer, variant.suffix(), processor, origin)
+        SpatialKernelWriter.start(layer, variant.suffix(), origin)
             .addJavadoc(ConvKernelDocs.of(layer, variant, form == Form.XNOR));
     type.addField(
         KernelClass.constant(

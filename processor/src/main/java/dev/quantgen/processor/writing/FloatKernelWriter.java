@@ -24,7 +24,7 @@ final class FloatKernelWriter {
     boolean half = variant.precision() == Precision.FP16;
     TypeName weightArray = ArrayTypeName.of(half ? TypeName.SHORT : TypeName.FLOAT);
     TypeSpec.Builder type =
-        KernelClass.start(layer, variant, processor, origin)
+        KernelClass.start(layer, variant, origin)
             .addSuperinterface(RuntimeNames.DENSE_LAYER)
             .addJavadoc(javadoc(layer, half));
     type.addField(KernelClass.field(weightArray, "weights"));

@@ -59,7 +59,7 @@ final class IntegerKernelWriter {
 
   private JavaFile write(String processor, Element origin) {
     TypeSpec.Builder type =
-        KernelClass.start(layer, variant, processor, origin)
+        KernelClass.start(layer, variant, origin)
             .addSuperinterface(
                 mode == Activations.STATIC ? RuntimeNames.STATIC_LAYER : RuntimeNames.DENSE_LAYER)
             .addJavadoc(javadoc());

@@ -30,8 +30,7 @@ final class KernelClass {
   private KernelClass() {}
 
   /** A final class named after the layer and variant, public when the layer is. */
-  static TypeSpec.Builder start(
-      LayerSpec layer, VariantSpec variant, String processor, Element origin) {
+  static TypeSpec.Builder start(LayerSpec layer, VariantSpec variant, Element origin) {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(layer.className(variant))
             .addModifiers(Modifier.FINAL)

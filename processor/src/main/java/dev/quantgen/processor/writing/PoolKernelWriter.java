@@ -15,10 +15,10 @@ import javax.lang.model.element.Modifier;
 final class PoolKernelWriter {
   private PoolKernelWriter() {}
 
-  static TypeSpec pool(SpatialSpec layer, String processor, Element origin) {
+  static TypeSpec pool(SpatialSpec layer, Element origin) {
     boolean max = layer.kind() == SpatialSpec.Kind.MAX_POOL;
     TypeSpec.Builder type =
-        SpatialKernelWriter.start(layer, "Pool", processor, origin)
+        SpatialKernelWriter.start(layer, "Pool", origin)
             .addJavadoc(
                 "$L pooling kernel of {@link $L}: {@code [$L, $L, $L]} to {@code [$L, $L, $L]}, window $Lx$L, stride $Lx$L.\n",
                 max ? "Max" : "Average",

@@ -36,18 +36,17 @@ public final class SpatialKernelWriter {
         files.add(
             file(
                 layer,
-                ConvKernelWriter.write(layer, VariantSpec.FP32_BASELINE, processor, origin),
+                ConvKernelWriter.write(layer, VariantSpec.FP32_BASELINE, origin),
                 processor));
         for (VariantSpec variant : layer.requested()) {
           if (variant.precision() != Precision.FP32) {
-            files.add(
-                file(layer, ConvKernelWriter.write(layer, variant, processor, origin), processor));
+            files.add(file(layer, ConvKernelWriter.write(layer, variant, origin), processor));
           }
         }
         break;
       case MAX_POOL:
       case AVG_POOL:
-        files.add(file(layer, PoolKernelWriter.pool(layer, processor, origin), processor));
+        files.add(file(layer, PoolKernelWriter.pool(layer, origin), processor));
         break;
       default:
         break;
@@ -63,8 +62,7 @@ public final class SpatialKernelWriter {
    * A kernel class with the shape constants, the resolved window and the size accessors every
    * spatial kernel has.
    */
-  static TypeSpec.Builder start(
-      SpatialSpec layer, String suffix, String processor, Element origin) {
+  static TypeSpec.Builder start(SpatialSpec layer, String suffix, Element origin) {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(layer.className(suffix))
             .addModifiers(Modifier.FINAL)
