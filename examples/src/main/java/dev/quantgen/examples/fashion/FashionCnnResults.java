@@ -1,23 +1,21 @@
 package dev.quantgen.examples.fashion;
 
-import dev.quantgen.onnx.Int8Executor;
-import dev.quantgen.onnx.LoweredModel;
 import dev.quantgen.quantize.calibrate.TextTable;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Half;
-import dev.quantgen.runtime.numerics.QuantType;
-import dev.quantgen.runtime.numerics.RequantMode;
-import dev.quantgen.runtime.numerics.Shape;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
-import dev.quantgen.training.network.WeightTransform;
-import dev.quantgen.training.qat.BinaryWeights;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * The CNN's rows of the Fashion-MNIST results table: FP32, FP16, INT8, INT4 and BINARY after
@@ -25,10 +23,13 @@ import java.util.List;
  * BINARY after quantization-aware training (the committed weights), each with its stored parameter
  * size and its test accuracy.
  *
- * <p>INT8 and INT4 run the reference integer convolutions of the ONNX path ({@link Int8Executor}:
- * per-channel symmetric weights, static int8 activations, integer-only requantization). FP16 and
- * BINARY run the float network on the weights those precisions store (binary16-rounded weights;
- * sign times the per-channel mean |w|), which is what their kernels compute with float activations.
+ * <p>The post-training rows and binary QAT run on the kernels javac generated from {@link
+ * FashionCnnInt8}, {@link FashionCnnFp16}, {@link FashionCnnInt4} and {@link FashionCnnBinary}:
+ * FP32 ({@code FashionCnnInt8_Model.fp32}, the {@code *_Fp32} kernels), FP16 and BINARY ({@code
+ * floats}: binary16 weights, or sign times the per-channel mean |w|, with float activations),
+ * static INT8 and INT4 with int8 activations ({@code calibrate} on the 500 images). INT4 QAT runs
+ * the reference integer convolutions of the ONNX path ({@link QatCnnModels#integerModel}) with the
+ * activation ranges training learned.
  */
 final class FashionCnnResults {
   static final String QAT_INT4 = "fashion-cnn-qat-int4.npz";
@@ -45,58 +46,25 @@ final class FashionCnnResults {
       return;
     }
     Network fp32 = FashionCnn.load(FashionResults.resource(QatFashionCnn.CNN_FP32));
-    double base = fp32.accuracy(test, 2);
-    table.row(
-        "cnn",
-        "fp32",
-        "trained",
-        "fp32 float network",
-        Long.toString(bytes(fp32, 32)),
-        FashionResults.fmt(base),
-        "+0.00");
-    double fp16 = withWeights(fp32, FashionCnnResults::halfWeights).accuracy(test, 2);
-    table.row(
-        "cnn",
-        "fp16",
-        "ptq",
-        "fp16 weights, float activations",
-        Long.toString(bytes(fp32, 16)),
-        FashionResults.fmt(fp16),
-        FashionResults.delta(fp16, base));
-    LoweredModel lowered = QatCnnModels.lowered(fp32);
-    FloatTensor calibration = calibration(train);
-    for (QuantType type : List.of(QuantType.INT8, QuantType.INT4)) {
-      Int8Executor model =
-          Int8Executor.calibrate(lowered, calibration, 100, RequantMode.INTEGER, type);
-      double acc = FashionResults.accuracy(QatFashionCnn.classify(model, test), test);
-      String label = type == QuantType.INT8 ? "int8" : "int4 (int8 act.)";
-      String kernels =
-          (type == QuantType.INT8 ? "int8" : "int4") + " static conv (integer requant.)";
-      table.row(
-          "cnn",
-          label,
-          "ptq",
-          kernels,
-          Long.toString(bytes(fp32, type.bits())),
-          FashionResults.fmt(acc),
-          FashionResults.delta(acc, base));
-    }
-    double binary = withWeights(fp32, new BinaryWeights()).accuracy(test, 2);
-    table.row(
-        "cnn",
-        "binary",
-        "ptq",
-        "binary weights, float activations",
-        Long.toString(bytes(fp32, 1)),
-        FashionResults.fmt(binary),
-        FashionResults.delta(binary, base));
+    Map<String, FloatTensor> weights = weights(fp32);
+    List<float[]> calibration = calibration(train);
+    double base = accuracy(FashionCnnInt8_Model.fp32(weights)::forward, test);
+    row(table, "fp32", "trained", "FashionCnnInt8_*_Fp32", bytes(fp32, 32), base, base);
+    double fp16 = accuracy(FashionCnnFp16_Model.floats(weights)::forward, test);
+    row(table, "fp16", "ptq", "FashionCnnFp16_*_Fp16", bytes(fp32, 16), fp16, base);
+    double int8 = accuracy(FashionCnnInt8_Model.calibrate(weights, calibration)::forward, test);
+    row(table, "int8", "ptq", "FashionCnnInt8_*_Int8", bytes(fp32, 8), int8, base);
+    double int4 = accuracy(FashionCnnInt4_Model.calibrate(weights, calibration)::forward, test);
+    row(table, "int4 (int8 act.)", "ptq", "FashionCnnInt4_*_Int4", bytes(fp32, 4), int4, base);
+    double binary = accuracy(FashionCnnBinary_Model.floats(weights)::forward, test);
+    row(table, "binary", "ptq", "FashionCnnBinary_*_Binary", bytes(fp32, 1), binary, base);
     if (FashionCnnResults.class.getResource(QAT_INT4) != null) {
-      Network int4 =
+      Network int4Qat =
           QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
       double acc =
           FashionResults.accuracy(
-              QatFashionCnn.classify(QatCnnModels.integerModel(int4), test), test);
-      double fake = int4.accuracy(test, 2);
+              QatFashionCnn.classify(QatCnnModels.integerModel(int4Qat), test), test);
+      double fake = int4Qat.accuracy(test, 2);
       table.row(
           "cnn",
           "int4 (int8 act.)",
@@ -115,18 +83,80 @@ final class FashionCnnResults {
           FashionResults.delta(fake, base));
     }
     if (FashionCnnResults.class.getResource(QAT_BINARY) != null) {
-      Network bin =
-          QatCnnModels.load(QatCnnModels.Variant.BINARY, FashionResults.resource(QAT_BINARY));
-      double acc = bin.accuracy(test, 2);
-      table.row(
-          "cnn",
-          "binary",
-          "qat",
-          "binary weights, float activations",
-          Long.toString(bytes(fp32, 1)),
-          FashionResults.fmt(acc),
-          FashionResults.delta(acc, base));
+      // The latent float weights QAT trained; the generated binary kernels take their sign and
+      // per-channel mean |w|, as the fake-quant network did in training.
+      Map<String, FloatTensor> latent =
+          weights(FashionCnn.load(FashionResults.resource(QAT_BINARY)));
+      double acc = accuracy(FashionCnnBinary_Model.floats(latent)::forward, test);
+      row(table, "binary", "qat", "FashionCnnBinary_*_Binary", bytes(fp32, 1), acc, base);
     }
+  }
+
+  private static void row(
+      TextTable table,
+      String precision,
+      String method,
+      String kernels,
+      long bytes,
+      double accuracy,
+      double base) {
+    table.row(
+        "cnn",
+        precision,
+        method,
+        kernels,
+        Long.toString(bytes),
+        FashionResults.fmt(accuracy),
+        FashionResults.delta(accuracy, base));
+  }
+
+  /**
+   * The weights as the generated models bind them: {@code FashionCnn}'s PyTorch names with the
+   * layer's declared class name ({@code conv1.weight} becomes {@code Conv1.weight}).
+   */
+  static Map<String, FloatTensor> weights(Network network) {
+    Map<String, FloatTensor> weights = new LinkedHashMap<>();
+    FashionCnn.parameters(network)
+        .forEach(
+            (name, tensor) ->
+                weights.put(Character.toUpperCase(name.charAt(0)) + name.substring(1), tensor));
+    return weights;
+  }
+
+  /** The MLP's calibration images ({@link FashionResults#calibration}), one array per image. */
+  static List<float[]> calibration(Dataset train) {
+    float[] x = FashionResults.calibration(train);
+    int size = x.length / FashionResults.CALIBRATION;
+    List<float[]> samples = new ArrayList<>(FashionResults.CALIBRATION);
+    for (int i = 0; i < FashionResults.CALIBRATION; i++) {
+      samples.add(Arrays.copyOfRange(x, i * size, (i + 1) * size));
+    }
+    return samples;
+  }
+
+  /** The fraction of {@code test} whose largest output (first on a tie) is the label. */
+  static double accuracy(UnaryOperator<float[]> model, Dataset test) {
+    long correct =
+        IntStream.range(0, test.size())
+            .parallel()
+            .filter(
+                i -> {
+                  float[] x = new float[test.inputSize()];
+                  test.copyInput(i, x, 0);
+                  return argmax(model.apply(x)) == test.label(i);
+                })
+            .count();
+    return (double) correct / test.size();
+  }
+
+  private static int argmax(float[] y) {
+    int best = 0;
+    for (int i = 1; i < y.length; i++) {
+      if (y[i] > y[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /**
@@ -160,32 +190,12 @@ final class FashionCnnResults {
     return rows * (((long) cols * bits + 7) / 8) + 4L * rows + (bits < 16 ? 4L * rows : 0);
   }
 
+  /** FP16's weights as {@link CnnPlanTarget} simulates them: each rounded to binary16. */
   static void halfWeights(
       float[] w, int rows, int cols, float[] effective, float[] mask, boolean training) {
     for (int i = 0; i < rows * cols; i++) {
       effective[i] = Half.round(w[i]);
       mask[i] = 1f;
     }
-  }
-
-  /** The network with every conv and dense layer's weights seen through {@code transform}. */
-  static Network withWeights(Network network, WeightTransform transform) {
-    List<Layer> layers = new ArrayList<>();
-    for (Layer layer : network.layers()) {
-      if (layer instanceof Convolution c) {
-        layers.add(c.withTransform(transform));
-      } else if (layer instanceof Linear l) {
-        layers.add(l.withTransform(transform));
-      } else {
-        layers.add(layer);
-      }
-    }
-    return Network.of(layers);
-  }
-
-  /** The MLP's calibration images, as an {@code [N, 1, 28, 28]} batch. */
-  static FloatTensor calibration(Dataset train) {
-    float[] x = FashionResults.calibration(train);
-    return FloatTensor.of(Shape.of(FashionResults.CALIBRATION, 1, 28, 28), x);
   }
 }
