@@ -2,12 +2,14 @@ package dev.quantgen.examples.fashion;
 
 import dev.quantgen.quantize.calibrate.TextTable;
 import dev.quantgen.quantize.data.Dataset;
+import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Half;
 import dev.quantgen.training.network.Convolution;
 import dev.quantgen.training.network.Layer;
 import dev.quantgen.training.network.Linear;
 import dev.quantgen.training.network.Network;
+import dev.quantgen.training.qat.ActivationQuant;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +30,8 @@ import java.util.stream.IntStream;
  * FP32 ({@code FashionCnnInt8_Model.fp32}, the {@code *_Fp32} kernels), FP16 and BINARY ({@code
  * floats}: binary16 weights, or sign times the per-channel mean |w|, with float activations),
  * static INT8 and INT4 with int8 activations ({@code calibrate} on the 500 images). INT4 QAT runs
- * the reference integer convolutions of the ONNX path ({@link QatCnnModels#integerModel}) with the
- * activation ranges training learned.
+ * the generated INT4 kernels with the activation ranges training fixed ({@link #int4QatModel}),
+ * which predict what the fake-quant network predicts on every test image.
  */
 final class FashionCnnResults {
   static final String QAT_INT4 = "fashion-cnn-qat-int4.npz";
@@ -61,18 +63,9 @@ final class FashionCnnResults {
     if (FashionCnnResults.class.getResource(QAT_INT4) != null) {
       Network int4Qat =
           QatCnnModels.load(QatCnnModels.Variant.INT4, FashionResults.resource(QAT_INT4));
-      double acc =
-          FashionResults.accuracy(
-              QatFashionCnn.classify(QatCnnModels.integerModel(int4Qat), test), test);
+      double acc = accuracy(int4QatModel(int4Qat)::forward, test);
       double fake = int4Qat.accuracy(test, 2);
-      table.row(
-          "cnn",
-          "int4 (int8 act.)",
-          "qat",
-          "int4 static conv (integer requant.)",
-          Long.toString(bytes(fp32, 4)),
-          FashionResults.fmt(acc),
-          FashionResults.delta(acc, base));
+      row(table, "int4 (int8 act.)", "qat", "FashionCnnInt4_*_Int4", bytes(fp32, 4), acc, base);
       table.row(
           "cnn",
           "int4 (int8 act.)",
@@ -90,6 +83,27 @@ final class FashionCnnResults {
       double acc = accuracy(FashionCnnBinary_Model.floats(latent)::forward, test);
       row(table, "binary", "qat", "FashionCnnBinary_*_Binary", bytes(fp32, 1), acc, base);
     }
+  }
+
+  /**
+   * The generated INT4 model of a trained INT4 QAT network: its float weights (the kernels quantize
+   * them per channel to INT4 as training's fake quantization did) and the int8 activation
+   * parameters training fixed at its boundaries: the input's, then each layer output's ({@code
+   * Pool1}, {@code Pool2} and {@code Flat} keep their input's).
+   */
+  static FashionCnnInt4_Model.Int8 int4QatModel(Network int4) {
+    List<ActivationParams> boundaries =
+        int4.layers().stream()
+            .filter(ActivationQuant.class::isInstance)
+            .map(layer -> ((ActivationQuant) layer).params())
+            .toList();
+    ActivationParams input = boundaries.get(0);
+    ActivationParams conv1 = boundaries.get(1);
+    ActivationParams conv2 = boundaries.get(2);
+    ActivationParams fc1 = boundaries.get(3);
+    ActivationParams fc2 = boundaries.get(4);
+    return FashionCnnInt4_Model.int8(
+        weights(int4), List.of(input, conv1, conv1, conv2, conv2, conv2, fc1, fc2));
   }
 
   private static void row(
