@@ -39,9 +39,7 @@ class PyTorchExportEvalTest {
   void fp32ClassifiesAsPyTorchDidAndInt8StaysWithinHalfAPoint(String file) throws IOException {
     Path data = SharedData.requireFashionMnist();
     Path model = resource(file);
-    JsonObject expected =
-        JsonParser.parseString(read("fashion-residual.expected.json")).getAsJsonObject();
-    int correct = expected.get("correct").getAsInt();
+    int correct = pyTorch().get("correct").getAsInt();
 
     JsonObject fp32 = eval(model, data, "fp32");
     JsonObject int8 = eval(model, data, "int8");
@@ -59,11 +57,7 @@ class PyTorchExportEvalTest {
   @ValueSource(strings = {"fashion-residual-torchscript.onnx", "fashion-residual-dynamo.onnx"})
   void theReferenceExecutorPredictsPyTorchsClassForEveryImage(String file) throws IOException {
     IdxTestSet set = IdxTestSet.read(SharedData.requireFashionMnist());
-    String predictions =
-        JsonParser.parseString(read("fashion-residual.expected.json"))
-            .getAsJsonObject()
-            .get("predictions")
-            .getAsString();
+    String predictions = pyTorch().get("predictions").getAsString();
     FloatExecutor reference =
         new FloatExecutor(GraphLowering.lower(OnnxModel.read(resource(file))));
     int differ = 0;
@@ -102,9 +96,12 @@ class PyTorchExportEvalTest {
     return p;
   }
 
-  private String read(String name) throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/pytorch/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  /** What PyTorch measured when it exported the files: its correct count and each prediction. */
+  private JsonObject pyTorch() throws IOException {
+    try (InputStream in =
+        getClass().getResourceAsStream("/pytorch/fashion-residual.expected.json")) {
+      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getAsJsonObject();
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.quantgen.onnx.Int8Executor;
 import dev.quantgen.quantize.data.Dataset;
 import dev.quantgen.runtime.numerics.FloatTensor;
 import dev.quantgen.runtime.numerics.Shape;
-import dev.quantgen.training.network.EpochResult;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.NetworkTrainer;
 import dev.quantgen.training.network.Optimizer;
@@ -65,22 +64,7 @@ public final class QatFashionCnn {
             .withCosineDecay(true);
     System.out.println(variant + " QAT of the CNN: " + config);
     new NetworkTrainer(config, Optimizer.adam(lr))
-        .train(
-            network,
-            train,
-            new TrainingListener() {
-              @Override
-              public void onProgress(int epoch, int batch, int batches) {
-                if (batch % 200 == 0) {
-                  System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
-                }
-              }
-
-              @Override
-              public void onEpoch(EpochResult result) {
-                System.out.println(result);
-              }
-            });
+        .train(network, train, TrainingListener.printing(200));
     QatCnnModels.save(network, out);
     Network trained = QatCnnModels.load(variant, out);
     int[] fake = trained.predict(test, threads);

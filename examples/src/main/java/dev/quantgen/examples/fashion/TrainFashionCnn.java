@@ -1,7 +1,6 @@
 package dev.quantgen.examples.fashion;
 
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.training.network.EpochResult;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.NetworkTrainer;
 import dev.quantgen.training.network.Optimizer;
@@ -47,22 +46,7 @@ public final class TrainFashionCnn {
             .withCosineDecay(true);
     System.out.println("training the CNN: " + config);
     new NetworkTrainer(config, Optimizer.adam(1e-3f))
-        .train(
-            network,
-            train,
-            new TrainingListener() {
-              @Override
-              public void onProgress(int epoch, int batch, int batches) {
-                if (batch % 100 == 0) {
-                  System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
-                }
-              }
-
-              @Override
-              public void onEpoch(EpochResult result) {
-                System.out.println(result);
-              }
-            });
+        .train(network, train, TrainingListener.printing(100));
     FashionCnn.save(network, out);
     // accuracy on the test images as they are (no mirrors)
     System.out.printf(

@@ -2,7 +2,6 @@ package dev.quantgen.examples.residual;
 
 import dev.quantgen.examples.fashion.FashionData;
 import dev.quantgen.quantize.data.Dataset;
-import dev.quantgen.training.network.EpochResult;
 import dev.quantgen.training.network.Network;
 import dev.quantgen.training.network.NetworkTrainer;
 import dev.quantgen.training.network.Optimizer;
@@ -50,22 +49,7 @@ public final class TrainResidualFashion {
             .withCosineDecay(true);
     System.out.println("training the residual network: " + config);
     new NetworkTrainer(config, Optimizer.adam(2e-3f))
-        .train(
-            network,
-            train,
-            new TrainingListener() {
-              @Override
-              public void onProgress(int epoch, int batch, int batches) {
-                if (batch % 200 == 0) {
-                  System.out.printf(Locale.ROOT, "epoch %d: batch %d/%d%n", epoch, batch, batches);
-                }
-              }
-
-              @Override
-              public void onEpoch(EpochResult result) {
-                System.out.println(result);
-              }
-            });
+        .train(network, train, TrainingListener.printing(200));
     ResidualFashion.save(network, out);
     System.out.printf(
         Locale.ROOT,

@@ -335,14 +335,17 @@ public final class FakeQuantWriter {
         .build();
   }
 
-  /** {@code apply}: the forward weights and the straight-through mask, group by group. */
-  private static MethodSpec apply(
-      FieldSpec random, MethodSpec from, MethodSpec to, MethodSpec fakeQuantize) {
+  /**
+   * The start every weight transform's {@code apply} shares: its signature, its javadoc ({@code
+   * what} and the exception) and the shape check.
+   */
+  private static MethodSpec.Builder applyStart(String what) {
     return MethodSpec.methodBuilder("apply")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc(
-            "Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n\n"
+            what
+                + "\n"
                 + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
         .addParameter(float[].class, "w")
         .addParameter(int.class, "rows")
@@ -350,7 +353,14 @@ public final class FakeQuantWriter {
         .addParameter(float[].class, "effective")
         .addParameter(float[].class, "mask")
         .addParameter(boolean.class, "training")
-        .addStatement("checkShape(w, rows, cols)")
+        .addStatement("checkShape(w, rows, cols)");
+  }
+
+  /** {@code apply}: the forward weights and the straight-through mask, group by group. */
+  private static MethodSpec apply(
+      FieldSpec random, MethodSpec from, MethodSpec to, MethodSpec fakeQuantize) {
+    return applyStart(
+            "Writes {@code (saturate(round(w / s) + z) - z) * s} and the straight-through mask.\n")
         .addStatement("$T u = training ? $N : null", RANDOM, random)
         .beginControlFlow("for (int k = 0; k < GROUPS; k++)")
         .addStatement("$N(w, $N(k), $N(k), effective, mask, u)", fakeQuantize, from, to)
@@ -771,19 +781,8 @@ public final class FakeQuantWriter {
 
   /** {@code apply}: {@code alpha * sign(w)} and the clip mask. */
   private static MethodSpec binaryApply(boolean perChannel) {
-    return MethodSpec.methodBuilder("apply")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(
-            "Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n\n"
-                + "@throws IllegalArgumentException for another shape or a weight that is not finite\n")
-        .addParameter(float[].class, "w")
-        .addParameter(int.class, "rows")
-        .addParameter(int.class, "cols")
-        .addParameter(float[].class, "effective")
-        .addParameter(float[].class, "mask")
-        .addParameter(boolean.class, "training")
-        .addStatement("checkShape(w, rows, cols)")
+    return applyStart(
+            "Writes {@code alpha * sign(w)} and the clip mask; nothing random, so {@code training} is unused.\n")
         .addComment(
             "The maths: the forward pass is the kernel's +-alpha; d/dw of sign is taken as 1 inside the clip")
         .addStatement("float[] alphas = alphas(w)")
