@@ -12,17 +12,14 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The share of the FMA peak a convolution reaches, on a shared machine: rounds of the FP32 conv
- * kernel alternate with rounds of the FMA probe of {@link ConvFmaPeakBenchmark} at the kernels' own
- * width ({@link VectorShapes#FLOATS}), both timed in this thread's CPU time (so time the scheduler
- * gives to other processes counts for neither), and the ratio's min, median and max over the rounds
- * after warm-up are printed. A complement to the JMH runs, whose wall-clock peaks swing widely
- * under load.
+ * kernel alternate with rounds of the {@link FmaProbe} (the kernels' own width, {@link
+ * VectorShapes#FLOATS}), both timed in this thread's CPU time (so time the scheduler gives to other
+ * processes counts for neither), and the ratio's min, median and max over the rounds after warm-up
+ * are printed. A complement to the JMH runs, whose wall-clock peaks swing widely under load.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector [-Dquantgen.vectorBits=256] -cp ...
  * dev.quantgen.benchmarks.ConvPeakShare C H M} for a {@code C -> M} 3x3 same convolution on {@code
@@ -63,10 +60,10 @@ public final class ConvPeakShare {
       }
       long conv = CPU.getCurrentThreadCpuTime() - t0;
       long t1 = CPU.getCurrentThreadCpuTime();
-      sink += peak(1_000_000);
+      sink += FmaProbe.run(0.999f, 1e-3f, 1_000_000);
       long peak = CPU.getCurrentThreadCpuTime() - t1;
       double convRate = g.macs() * (double) calls / conv;
-      double peakRate = 1_000_000.0 * 12 * S.length() / peak;
+      double peakRate = 1_000_000.0 * FmaProbe.CHAINS * S.length() / peak;
       if (round >= 10) {
         shares.add(convRate / peakRate);
       }
@@ -88,49 +85,5 @@ public final class ConvPeakShare {
         100 * shares.get(shares.size() / 2),
         100 * shares.get(shares.size() - 1),
         sink == 42 ? "" : "");
-  }
-
-  /** Twelve independent FMA chains, as {@link ConvFmaPeakBenchmark}. */
-  private static float peak(int steps) {
-    FloatVector m = FloatVector.broadcast(S, 0.999f);
-    FloatVector c = FloatVector.broadcast(S, 1e-3f);
-    FloatVector x0 = c;
-    FloatVector x1 = x0.add(c);
-    FloatVector x2 = x1.add(c);
-    FloatVector x3 = x2.add(c);
-    FloatVector x4 = x3.add(c);
-    FloatVector x5 = x4.add(c);
-    FloatVector x6 = x5.add(c);
-    FloatVector x7 = x6.add(c);
-    FloatVector x8 = x7.add(c);
-    FloatVector x9 = x8.add(c);
-    FloatVector x10 = x9.add(c);
-    FloatVector x11 = x10.add(c);
-    for (int i = 0; i < steps; i++) {
-      x0 = x0.fma(m, c);
-      x1 = x1.fma(m, c);
-      x2 = x2.fma(m, c);
-      x3 = x3.fma(m, c);
-      x4 = x4.fma(m, c);
-      x5 = x5.fma(m, c);
-      x6 = x6.fma(m, c);
-      x7 = x7.fma(m, c);
-      x8 = x8.fma(m, c);
-      x9 = x9.fma(m, c);
-      x10 = x10.fma(m, c);
-      x11 = x11.fma(m, c);
-    }
-    return x0.add(x1)
-        .add(x2)
-        .add(x3)
-        .add(x4)
-        .add(x5)
-        .add(x6)
-        .add(x7)
-        .add(x8)
-        .add(x9)
-        .add(x10)
-        .add(x11)
-        .reduceLanes(VectorOperators.ADD);
   }
 }

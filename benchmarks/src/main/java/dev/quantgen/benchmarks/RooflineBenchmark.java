@@ -18,20 +18,22 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The roofline's arithmetic side, measured in the same run as the kernels instead of hard-coded:
- * one core's multiply-add rate of the kernels' own inner loops on data that stays in L1 (four rows
- * of {@link #N} inputs), so memory never binds. {@code fma}: the float loop ({@code dotFloat4},
- * fused multiply-adds in the widest vectors the kernels use); {@code int8}: the int8 widening loop
- * ({@code dotInt8x4Restricted}); {@code binary}: XOR + popcount ({@code xorBitCount}, 64 binary
- * multiply-adds per word). Peak = {@link #macs} / time. A kernel's own loop, not the instruction
- * set's theoretical peak: the bound a layer can reach with these loops.
+ * The roofline's arithmetic side, measured in the same run as the kernels instead of hard-coded,
+ * one core each. {@code fma}: the float multiply-add throughput at the kernels' vector width
+ * ({@link FmaProbe}: independent accumulators in registers, the instruction set's peak as Java
+ * reaches it; the batched integer products also run on it, over panels converted to exact floats).
+ * {@code int8}: the int8 widening loop ({@code dotInt8x4Restricted}) on four rows of {@link #N}
+ * inputs that stay in L1. {@code binary}: XOR + popcount ({@code xorBitCount}, 64 binary
+ * multiply-adds per word) on L1 data. Peak = {@link #macs} / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class RooflineBenchmark {
   /** Inputs per row: four rows of floats are 16 KiB, well inside L1. */
   public static final int N = 1024;
@@ -42,10 +44,10 @@ public class RooflineBenchmark {
   @Param({"fma", "int8", "binary"})
   public String probe;
 
+  /** The probe's addend, a field so the JIT cannot fold the FMA chains. */
+  public float a = 1e-3f;
+
   private final KernelSupport k = Kernels.support();
-  private float[] wf;
-  private float[] xf;
-  private float[] yf;
   private byte[] wb;
   private byte[] xb;
   private int[] yi;
@@ -53,26 +55,28 @@ public class RooflineBenchmark {
 
   /** Multiply-adds of one call of {@code probe}. */
   public static long macs(String probe) {
-    return probe.equals("binary") ? (long) PASSES * 4 * N * 64 : (long) PASSES * 4 * N;
+    switch (probe) {
+      case "fma":
+        return FmaProbe.MACS;
+      case "binary":
+        return (long) PASSES * 4 * N * 64;
+      default:
+        return (long) PASSES * 4 * N;
+    }
   }
 
   @Setup(Level.Trial)
   public void setUp() {
     Random random = new Random(1);
-    wf = new float[4 * N];
-    xf = new float[N];
-    yf = new float[4];
     wb = new byte[4 * N];
     xb = new byte[N];
     yi = new int[4];
     bits = new long[4 * N];
     for (int i = 0; i < 4 * N; i++) {
-      wf[i] = (float) random.nextGaussian();
       wb[i] = (byte) (random.nextInt(255) - 127);
       bits[i] = random.nextLong();
     }
     for (int i = 0; i < N; i++) {
-      xf[i] = (float) random.nextGaussian();
       xb[i] = (byte) random.nextInt(256);
     }
   }
@@ -82,11 +86,7 @@ public class RooflineBenchmark {
     long sink = 0;
     switch (probe) {
       case "fma":
-        for (int p = 0; p < PASSES; p++) {
-          k.dotFloat4(wf, 0, N, xf, N, yf, 0);
-          sink += Float.floatToRawIntBits(yf[p & 3]);
-        }
-        return sink;
+        return Float.floatToRawIntBits(FmaProbe.run(0.999f, a));
       case "int8":
         for (int p = 0; p < PASSES; p++) {
           k.dotInt8x4Restricted(wb, 0, N, xb, N, yi, 0);

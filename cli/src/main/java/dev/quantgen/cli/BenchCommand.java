@@ -238,14 +238,22 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Multiply-adds of one call of a {@code RooflineBenchmark} probe: its four rows of 1,024 inputs,
-   * 64 passes, 64 binary multiply-adds per word for {@code binary}. The cli does not link the
-   * benchmarks jar (it runs it in a child process), so these mirror {@code RooflineBenchmark.N},
-   * {@code PASSES} and {@code macs}; change them together.
+   * Multiply-adds of one call of a {@code RooflineBenchmark} probe: {@code fma}, 12 chains x 16 x
+   * 8,192 lane multiply-adds at any vector width; {@code int8}, four rows of 1,024 inputs, 64
+   * passes; {@code binary}, the same with 64 binary multiply-adds per word. The cli does not link
+   * the benchmarks jar (it runs it in a child process), so these mirror {@code
+   * RooflineBenchmark.macs} and {@code FmaProbe.MACS}; change them together.
    */
   static long rooflineMacs(String probe) {
     long calls = 64L * 4 * 1024;
-    return probe.equals("binary") ? calls * 64 : calls;
+    switch (probe) {
+      case "fma":
+        return 12L * 16 * 8192;
+      case "binary":
+        return calls * 64;
+      default:
+        return calls;
+    }
   }
 
   private JmhRun jmh;

@@ -16,10 +16,19 @@ import java.util.Optional;
  */
 public final class BenchTable {
   /**
-   * Arithmetic peaks per core in G MAC/s, measured in the same run (the bench's roofline probes:
-   * the float FMA loop, the int8 widening loop, XOR + popcount, each on L1-resident data).
+   * Arithmetic peaks per core in G MAC/s, measured in the same run by the bench's roofline probes:
+   * float FMA throughput (independent chains in registers at the kernels' vector width), the int8
+   * widening loop and XOR + popcount (kernel loops on L1-resident data).
    */
   public record Peaks(double fp32, double int8, double binary) {
+    /**
+     * The bound of an INT8 or INT4 row: the larger of the int8 loop and the FMA peak, since the
+     * batched integer products run float FMAs over panels converted to exact floats.
+     */
+    public double integer() {
+      return Math.max(int8, fp32);
+    }
+
     /**
      * @throws IllegalArgumentException if a peak is not positive
      */
@@ -91,7 +100,7 @@ public final class BenchTable {
     double peak =
         m.precision().equals("BINARY")
             ? peaks.binary()
-            : m.precision().startsWith("FP") ? peaks.fp32() : peaks.int8();
+            : m.precision().startsWith("FP") ? peaks.fp32() : peaks.integer();
     double memory =
         !isDense(m) || m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES
             ? 0
@@ -197,8 +206,9 @@ public final class BenchTable {
     lines.add(
         String.format(
             Locale.ROOT,
-            "arithmetic peaks per core measured in this run (kernel loops on L1 data):"
-                + " FP32 FMA %.1f, int8 widening %.1f, XOR+popcount %.1f G MAC/s",
+            "arithmetic peaks per core measured in this run: FP32 FMA throughput %.1f (chains in"
+                + " registers), int8 widening loop %.1f, XOR+popcount loop %.1f G MAC/s (L1 data);"
+                + " INT8/INT4 rows: the larger of FMA and int8",
             peaks.fp32(),
             peaks.int8(),
             peaks.binary()));
