@@ -26,6 +26,9 @@ import java.util.Set;
  *       {@link FlattenSpec}; a Reshape to the same shape and Identity vanish.
  *   <li>Nodes whose inputs are all constants (Constant, Reshape of an initializer) are evaluated
  *       here: mnist-8 reshapes its dense weight that way.
+ *   <li>A Reshape target computed from the chain's shape ({@code Shape}, {@code Gather}, {@code
+ *       Unsqueeze}, {@code Concat} ...: PyTorch's {@code x.view(x.size(0), -1)} with a dynamic
+ *       batch) is evaluated by {@link ShapeArithmetic}, the batch kept as a symbol.
  * </ul>
  *
  * <p>The first axis of the graph input is the batch; a Reshape's first target dimension is taken as
@@ -69,6 +72,9 @@ public final class GraphLowering {
    * Dense weights in [out, in] layout derived from an initializer, so layers sharing it share them.
    */
   private final Map<DenseWeightKey, FloatTensor> denseWeights = new HashMap<>();
+
+  /** Shape values: a Reshape target computed from the chain's shape (PyTorch's dynamic view). */
+  private final ShapeArithmetic shapeArithmetic = new ShapeArithmetic();
 
   /** Constant Reshapes already folded, so that repeating one yields the same tensor. */
   private final Map<ReshapeKey, OnnxTensor> reshapes = new HashMap<>();
@@ -204,6 +210,10 @@ public final class GraphLowering {
       constants.put(out, value.reshaped(out, value.shape()));
       return;
     }
+    if (shapeArithmetic.accepts(node, current)) {
+      shapeArithmetic.evaluate(node, shape.dims(), constants);
+      return;
+    }
     if (!node.inputs().isEmpty()
         && node.inputs().stream().filter(s -> !s.isEmpty()).allMatch(constants::containsKey)) {
       foldConstant(node);
@@ -235,7 +245,10 @@ public final class GraphLowering {
                   + ": operator '"
                   + node.opType()
                   + "' is not supported; supported operators: "
-                  + String.join(", ", SUPPORTED_OPERATORS));
+                  + String.join(", ", SUPPORTED_OPERATORS)
+                  + (ShapeArithmetic.OPERATORS.contains(node.opType())
+                      ? " (and " + node.opType() + " in the arithmetic on a Shape's result)"
+                      : ""));
     }
   }
 
@@ -511,7 +524,12 @@ public final class GraphLowering {
     int[] full = new int[shape.rank() + 1];
     full[0] = 1;
     System.arraycopy(shape.dims(), 0, full, 1, shape.rank());
-    int[] target = resolveReshape(node, full, constant(node, 1).longs());
+    // the batch is 1 in this per-sample view, a computed target's batch symbol too
+    long[] requested =
+        shapeArithmetic.holds(node.input(1))
+            ? shapeArithmetic.reshapeTarget(node, node.input(1), 1)
+            : constant(node, 1).longs();
+    int[] target = resolveReshape(node, full, requested);
     if (target.length < 1 || target[0] != 1) {
       throw unsupported(
           node,

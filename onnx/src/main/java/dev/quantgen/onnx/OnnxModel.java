@@ -23,7 +23,9 @@ import java.util.Map;
  * <p>Initializers are read as float32 ({@code raw_data} little-endian or {@code float_data}), int64
  * ({@code raw_data} or {@code int64_data}), or int8, uint8 and int32 ({@code raw_data} or {@code
  * int32_data}, the quantized weights, biases and zero points of a QDQ model); other element types
- * and external data are rejected with {@link OnnxFormatException}, naming the file and the tensor.
+ * are rejected with {@link OnnxFormatException}, naming the file and the tensor. Data kept in an
+ * external file beside the model ({@code data_location = EXTERNAL}, PyTorch's default) is read by
+ * {@link ExternalData}, which keeps every read inside the model's directory.
  */
 public final class OnnxModel {
   private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
@@ -88,10 +90,11 @@ public final class OnnxModel {
               + ": "
               + size
               + " bytes: an ONNX file must be smaller than 2 GiB"
-              + " (the protobuf limit); save a larger model with external data (ONNX's save_as_external_data),"
-              + " which quantgen does not read yet");
+              + " (the protobuf limit); save a larger model with external data (ONNX's"
+              + " save_as_external_data)");
     }
-    return parse(Files.readAllBytes(file), file.toString());
+    Path directory = file.toAbsolutePath().getParent();
+    return parse(Files.readAllBytes(file), file.toString(), directory);
   }
 
   /**
@@ -100,6 +103,16 @@ public final class OnnxModel {
    * @throws OnnxFormatException naming {@code source} when the bytes are not a readable ONNX model
    */
   public static OnnxModel parse(byte[] bytes, String source) throws OnnxFormatException {
+    return parse(bytes, source, null);
+  }
+
+  /**
+   * Parses the bytes of an ONNX model whose external data files, if any, lie in {@code directory}
+   * (null: external data is refused).
+   */
+  private static OnnxModel parse(byte[] bytes, String source, Path directory)
+      throws OnnxFormatException {
+    ExternalData external = new ExternalData(source, directory);
     OnnxMl.ModelProto proto;
     try {
       proto = OnnxMl.ModelProto.parseFrom(bytes);
@@ -119,11 +132,11 @@ public final class OnnxModel {
     OnnxMl.GraphProto graph = proto.getGraph();
     Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
     for (OnnxMl.TensorProto t : graph.getInitializerList()) {
-      initializers.put(t.getName(), tensor(t, source));
+      initializers.put(t.getName(), tensor(t, source, external));
     }
     List<OnnxNode> nodes = new ArrayList<>();
     for (OnnxMl.NodeProto n : graph.getNodeList()) {
-      nodes.add(node(n, source));
+      nodes.add(node(n, source, external));
     }
     List<OnnxValueInfo> inputs = new ArrayList<>();
     for (OnnxMl.ValueInfoProto v : graph.getInputList()) {
@@ -185,17 +198,18 @@ public final class OnnxModel {
     return opset;
   }
 
-  private static OnnxNode node(OnnxMl.NodeProto n, String source) throws OnnxFormatException {
+  private static OnnxNode node(OnnxMl.NodeProto n, String source, ExternalData external)
+      throws OnnxFormatException {
     Map<String, OnnxAttribute> attributes = new LinkedHashMap<>();
     for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-      attributes.put(a.getName(), attribute(a, source));
+      attributes.put(a.getName(), attribute(a, source, external));
     }
     return new OnnxNode(
         n.getName(), n.getOpType(), n.getInputList(), n.getOutputList(), attributes);
   }
 
-  private static OnnxAttribute attribute(OnnxMl.AttributeProto a, String source)
-      throws OnnxFormatException {
+  private static OnnxAttribute attribute(
+      OnnxMl.AttributeProto a, String source, ExternalData external) throws OnnxFormatException {
     String name = a.getName();
     return switch (a.getType()) {
       case INT -> new OnnxAttribute(name, OnnxAttribute.Kind.INT, a.getI());
@@ -213,7 +227,8 @@ public final class OnnxModel {
         }
         yield new OnnxAttribute(name, OnnxAttribute.Kind.FLOATS, f);
       }
-      case TENSOR -> new OnnxAttribute(name, OnnxAttribute.Kind.TENSOR, tensor(a.getT(), source));
+      case TENSOR ->
+          new OnnxAttribute(name, OnnxAttribute.Kind.TENSOR, tensor(a.getT(), source, external));
       default -> new OnnxAttribute(name, OnnxAttribute.Kind.OTHER, a.getType().name());
     };
   }
@@ -234,12 +249,9 @@ public final class OnnxModel {
     return new OnnxValueInfo(v.getName(), type, dims);
   }
 
-  private static OnnxTensor tensor(OnnxMl.TensorProto t, String source) throws OnnxFormatException {
+  private static OnnxTensor tensor(OnnxMl.TensorProto t, String source, ExternalData external)
+      throws OnnxFormatException {
     String where = source + ": tensor '" + t.getName() + "'";
-    if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-      throw new OnnxFormatException(
-          where + " keeps its data in an external file: expected data inside the model");
-    }
     int[] dims = new int[t.getDimsCount()];
     long size = 1;
     for (int i = 0; i < dims.length; i++) {
@@ -262,7 +274,10 @@ public final class OnnxModel {
     }
     Shape shape = Shape.of(dims);
     int n = (int) size;
-    ByteString raw = t.getRawData();
+    ByteString raw =
+        t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL
+            ? external.read(t)
+            : t.getRawData();
     // The data's real size is checked before the array is allocated: the dimensions alone are only
     // a claim.
     if (t.getDataType() == FLOAT) {
@@ -299,7 +314,7 @@ public final class OnnxModel {
       return OnnxTensor.ofLongs(t.getName(), shape, v);
     }
     if (t.getDataType() == INT8 || t.getDataType() == UINT8 || t.getDataType() == INT32) {
-      return integerTensor(t, where, shape, n);
+      return integerTensor(t, raw, where, shape, n);
     }
     OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.forNumber(t.getDataType());
     throw new OnnxFormatException(
@@ -312,7 +327,8 @@ public final class OnnxModel {
   /**
    * An int8, uint8 or int32 tensor from {@code raw_data} (1 or 4 bytes each) or {@code int32_data}.
    */
-  private static OnnxTensor integerTensor(OnnxMl.TensorProto t, String where, Shape shape, int n)
+  private static OnnxTensor integerTensor(
+      OnnxMl.TensorProto t, ByteString raw, String where, Shape shape, int n)
       throws OnnxFormatException {
     OnnxTensor.ElementType type =
         t.getDataType() == INT8
@@ -320,7 +336,6 @@ public final class OnnxModel {
             : t.getDataType() == UINT8
                 ? OnnxTensor.ElementType.UINT8
                 : OnnxTensor.ElementType.INT32;
-    ByteString raw = t.getRawData();
     int width = type == OnnxTensor.ElementType.INT32 ? Integer.BYTES : 1;
     // the data's size is checked against the shape before the values are allocated: a shape alone
     // cannot make the reader allocate what the file does not hold

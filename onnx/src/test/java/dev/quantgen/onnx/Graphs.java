@@ -58,6 +58,16 @@ final class Graphs {
     return this;
   }
 
+  /** A scalar (rank 0) int64 initializer, as exporters write Gather's index. */
+  Graphs scalarLong(String name, long value) {
+    graph.addInitializer(
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE)
+            .addInt64Data(value));
+    return this;
+  }
+
   /** Adds a node; attributes are added to the returned builder with {@link #ints} and friends. */
   OnnxMl.NodeProto.Builder node(String op, String name, List<String> inputs, String output) {
     OnnxMl.NodeProto.Builder n =
@@ -120,8 +130,11 @@ final class Graphs {
 
   private static OnnxMl.ValueInfoProto value(String name, long... dims) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-    for (long d : dims) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    for (long d : dims) { // -1: the symbolic batch "N" of an export with a dynamic batch
+      shape.addDim(
+          d < 0
+              ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+              : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     return OnnxMl.ValueInfoProto.newBuilder()
         .setName(name)

@@ -339,7 +339,7 @@ class HostileModelTest {
     assertEquals(
         file
             + ": 2147483648 bytes: an ONNX file must be smaller than 2 GiB (the protobuf limit); save a"
-            + " larger model with external data (ONNX's save_as_external_data), which quantgen does not read yet",
+            + " larger model with external data (ONNX's save_as_external_data)",
         e.getMessage());
   }
 
