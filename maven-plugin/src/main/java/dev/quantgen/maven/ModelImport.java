@@ -225,7 +225,8 @@ public final class ModelImport {
 
   private static LoweredModel lower(Path onnxFile, byte[] bytes) throws ModelImportException {
     try {
-      return GraphLowering.lower(OnnxModel.parse(bytes, onnxFile.toString()));
+      return GraphLowering.lower(
+          OnnxModel.parse(bytes, onnxFile.toString(), onnxFile.toAbsolutePath().getParent()));
     } catch (OnnxFormatException | IllegalArgumentException e) {
       // IllegalArgumentException includes UnsupportedOperatorException: its message names the node
       // and operator

@@ -108,9 +108,12 @@ public final class OnnxModel {
 
   /**
    * Parses the bytes of an ONNX model whose external data files, if any, lie in {@code directory}
-   * (null: external data is refused).
+   * (null: external data is refused); {@code source} names the model in messages.
+   *
+   * @throws OnnxFormatException naming {@code source} when the bytes are not a readable ONNX model,
+   *     or external data is missing, outside {@code directory} or does not match its tensor
    */
-  private static OnnxModel parse(byte[] bytes, String source, Path directory)
+  public static OnnxModel parse(byte[] bytes, String source, Path directory)
       throws OnnxFormatException {
     ExternalData external = new ExternalData(source, directory);
     OnnxMl.ModelProto proto;
