@@ -4,6 +4,7 @@ package example;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.kernel.SplitCall;
+import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -17,7 +18,8 @@ import javax.annotation.processing.Generated;
  * (four rows per pass, scalar or Vector API with fused multiply-adds, chosen at run time), so sums
  * are reassociated relative to a sequential loop: the
  * result is within {@code 2 * gamma(IN) * sum|w x|} of {@code DenseReference}.
- * Immutable, thread-safe, allocation-free per call.
+ * Immutable, thread-safe, allocation-free per call; the first batched call packs the
+ * weights into panels once.
  */
 @Generated(
     value = "dev.quantgen.processor.LayerProcessor",
@@ -39,9 +41,14 @@ public final class Hidden_Fp32 implements DenseLayer {
    */
   private static final KernelSupport K = Kernels.support();
 
-  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmFloat(((Hidden_Fp32) call.layer()).weights, IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
+  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmFloat(((Hidden_Fp32) call.layer()).weights, call.floats(2), IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
 
   private final float[] weights;
+
+  /**
+   * The weights in the batched product's layout, made by the first batched call.
+   */
+  private final WeightPanels panels;
 
   private final float[] bias;
 
@@ -53,6 +60,7 @@ public final class Hidden_Fp32 implements DenseLayer {
   public Hidden_Fp32(DenseWeights weights) {
     weights.requireShape("Hidden", IN, OUT, true);
     this.weights = weights.weights();
+    this.panels = WeightPanels.fp32(this.weights, OUT, IN);
     this.bias = weights.bias();
   }
 
@@ -107,13 +115,16 @@ public final class Hidden_Fp32 implements DenseLayer {
   }
 
   /**
-   * The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.
+   * The batch as one product on the packed weights: each sum is within {@code 2 * gamma(IN) *
+   * sum|w x|} of {@link #forward}'s (another order of the same float32 additions), then the
+   * same bias and activation.
    */
   @Override
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    SplitCall.of(BATCH, this, x, y, null, null, batch).forEach(OUT, (long) IN * batch);
+    float[] packed = panels.floats();
+    SplitCall.of(BATCH, this, x, y, packed, null, batch).forEach(OUT, (long) IN * batch);
     for (int base = 0; base < y.length; base += OUT) {
       for (int c = 0; c < OUT; c++) {
         y[base + c] = Math.max(y[base + c] + bias[c], 0.0f);

@@ -4,6 +4,7 @@ package example;
 import dev.quantgen.runtime.kernel.KernelSupport;
 import dev.quantgen.runtime.kernel.Kernels;
 import dev.quantgen.runtime.kernel.SplitCall;
+import dev.quantgen.runtime.kernel.WeightPanels;
 import dev.quantgen.runtime.layer.ActivationParams;
 import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.layer.DenseWeights;
@@ -18,7 +19,8 @@ import javax.annotation.processing.Generated;
  * (four rows per pass, scalar or Vector API with fused multiply-adds, chosen at run time), so sums
  * are reassociated relative to a sequential loop: the
  * result is within {@code 2 * gamma(IN) * sum|w x|} of {@code DenseReference}.
- * Immutable, thread-safe, allocation-free per call.
+ * Immutable, thread-safe, allocation-free per call; the first batched call packs the
+ * weights into panels once.
  */
 @Generated(
     value = "dev.quantgen.processor.LayerProcessor",
@@ -40,9 +42,14 @@ public final class Wide_Fp16 implements DenseLayer {
    */
   private static final KernelSupport K = Kernels.support();
 
-  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmHalf(((Wide_Fp16) call.layer()).weights, IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
+  private static final SplitCall.Body BATCH = (call, from, to) -> K.gemmHalf(((Wide_Fp16) call.layer()).weights, call.shorts(2), IN, from, to, call.floats(0), call.count(), call.floats(1), OUT);
 
   private final short[] weights;
+
+  /**
+   * The weights in the batched product's layout, made by the first batched call.
+   */
+  private final WeightPanels panels;
 
   /**
    * Runs prepared FP16 parameters (as a model file stores them).
@@ -54,6 +61,7 @@ public final class Wide_Fp16 implements DenseLayer {
       throw new IllegalArgumentException("params: expected in = " + IN + ", out = " + OUT + ", activation NONE, bias = false, got in = " + params.in() + ", out = " + params.out() + ", activation " + params.activation());
     }
     this.weights = params.weights();
+    this.panels = WeightPanels.fp16(this.weights, OUT, IN);
   }
 
   @Override
@@ -103,12 +111,15 @@ public final class Wide_Fp16 implements DenseLayer {
   }
 
   /**
-   * The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.
+   * The batch as one product on the packed weights: each sum is within {@code 2 * gamma(IN) *
+   * sum|w x|} of {@link #forward}'s (another order of the same float32 additions), then the
+   * same bias and activation.
    */
   @Override
   public void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, IN);
     LayerMath.requireBatch("y", y.length, batch, OUT);
-    SplitCall.of(BATCH, this, x, y, null, null, batch).forEach(OUT, (long) IN * batch);
+    short[] packed = panels.halves();
+    SplitCall.of(BATCH, this, x, y, packed, null, batch).forEach(OUT, (long) IN * batch);
   }
 }

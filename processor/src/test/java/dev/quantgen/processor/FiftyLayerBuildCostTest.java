@@ -42,10 +42,11 @@ class FiftyLayerBuildCostTest {
 
   /**
    * 25,383 lines when the first budget was set (30,000); 46,603 since each INT8/INT4 variant also
-   * generates its fake-quantization operator for training (100 classes of about 210 lines). The
-   * headroom allows features, not a doubling.
+   * generates its fake-quantization operator for training (100 classes of about 210 lines); 50,523
+   * since each FP32 kernel holds its weights packed into panels for the batched product (about 11
+   * lines each). The headroom allows features, not a doubling.
    */
-  private static final int GENERATED_LINES_BUDGET = 50_000;
+  private static final int GENERATED_LINES_BUDGET = 52_000;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 

@@ -272,7 +272,9 @@ class ModelProcessorTest {
     assertArrayEquals(qy, quantized[0]);
 
     // forwardBatch: each sample equals forward(x, y) bit for bit, for a batch of 3 (one thread)
-    // and one of 1200 x 915 multiply-adds (past Rows.MIN_PARALLEL_MACS: split across cores)
+    // and one of 1200 x 915 multiply-adds (past Rows.MIN_PARALLEL_MACS: split across cores); the
+    // FP32 model's dense head sums a batch on packed panels (another order), so there each output
+    // is within 2 gamma(8) sum |w h| (h the flattened input the trace gives) plus the bias rounding
     assertEquals(675L + 216 + 24, modelClass.getField("MACS").getLong(null));
     for (Object form : List.of(fp32Model, floats, int8)) {
       for (int batch : new int[] {3, 1200}) {
@@ -289,10 +291,29 @@ class ModelProcessorTest {
           form.getClass()
               .getMethod("forward", float[].class, float[].class)
               .invoke(form, java.util.Arrays.copyOfRange(xs, b * 25, (b + 1) * 25), y);
-          assertArrayEquals(
-              y,
-              java.util.Arrays.copyOfRange(ys, b * 3, (b + 1) * 3),
-              form.getClass().getSimpleName() + " sample " + b + " of " + batch);
+          float[] got = java.util.Arrays.copyOfRange(ys, b * 3, (b + 1) * 3);
+          String where = form.getClass().getSimpleName() + " sample " + b + " of " + batch;
+          if (form != fp32Model) {
+            assertArrayEquals(y, got, where);
+            continue;
+          }
+          float[][] sampleTrace =
+              (float[][])
+                  form.getClass()
+                      .getMethod("trace", float[].class)
+                      .invoke(form, java.util.Arrays.copyOfRange(xs, b * 25, (b + 1) * 25));
+          float[] h = sampleTrace[2];
+          float[] w = weights.get("Head.weight").toArray();
+          double u = 0x1.0p-24;
+          double gamma = 8 * u / (1 - 8 * u);
+          for (int o = 0; o < 3; o++) {
+            double magnitude = 0;
+            for (int i = 0; i < 8; i++) {
+              magnitude += Math.abs((double) w[o * 8 + i] * h[i]);
+            }
+            double tol = 2 * gamma * magnitude + 4 * Math.ulp(Math.abs(y[o])) + Float.MIN_NORMAL;
+            assertTrue(Math.abs(y[o] - got[o]) <= tol, where + " output " + o);
+          }
         }
       }
     }

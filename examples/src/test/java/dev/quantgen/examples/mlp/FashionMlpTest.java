@@ -113,11 +113,15 @@ class FashionMlpTest {
   }
 
   /**
-   * The batched path (one int8 matrix product per layer for INT8: weight tiles reused across the
-   * samples, two samples per pass, an odd last one) gives every sample exactly its own forward.
+   * The batched path (one matrix product per layer: weight panels reused across the samples in
+   * register tiles, remainders one sample at a time) gives every sample exactly its own forward at
+   * the integer and binary precisions.
    */
   @ParameterizedTest
-  @EnumSource(Precision.class)
+  @EnumSource(
+      value = Precision.class,
+      names = {"FP32", "FP16"},
+      mode = EnumSource.Mode.EXCLUDE)
   void forwardBatchEqualsForwardSampleBySample(Precision precision) {
     FashionMlp_Model model =
         FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
@@ -136,6 +140,86 @@ class FashionMlpTest {
           java.util.Arrays.copyOfRange(y, b * 10, b * 10 + 10),
           precision + " sample " + b);
     }
+  }
+
+  /**
+   * FP32 and FP16 sum a batch on packed weight panels, one fused multiply-add per input in input
+   * order, where the one-sample kernels sum four rows in vector lanes: another order of the same
+   * float32 additions. Each layer's batched output is within the reassociation bound of each
+   * computed sum, {@code 2 gamma(IN) sum_i |w x|} (both sums within {@code gamma(IN) sum|w x|} of
+   * the exact one), plus the bias addition's rounding of either ({@code 2^-23} of the output); ReLU
+   * only narrows a difference. Each layer gets the same inputs both ways.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Precision.class,
+      names = {"FP32", "FP16"})
+  void floatForwardBatchIsWithinTheReassociationBoundOfForward(Precision precision) {
+    FashionMlp_Model model =
+        FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
+    int batch = 7;
+    List<float[]> in = new ArrayList<>(inputs.subList(0, batch));
+    for (int k = 0; k < 3; k++) {
+      DenseLayer layer = model.layer(k);
+      int n = layer.inputSize();
+      int out = layer.outputSize();
+      float[] w = effectiveWeights(precision, k);
+      float[] x = new float[batch * n];
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(in.get(b), 0, x, b * n, n);
+      }
+      float[] y = new float[batch * out];
+      layer.forwardBatch(x, y, batch);
+      double u = 0x1.0p-24;
+      double gamma = n * u / (1 - n * u);
+      List<float[]> next = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        float[] one = new float[out];
+        layer.forward(in.get(b), one);
+        for (int c = 0; c < out; c++) {
+          double magnitude = 0;
+          for (int i = 0; i < n; i++) {
+            magnitude += Math.abs((double) w[c * n + i] * in.get(b)[i]);
+          }
+          float got = y[b * out + c];
+          double tol =
+              2 * gamma * magnitude
+                  + 0x1.0p-23 * (Math.abs(one[c]) + Math.abs(got))
+                  + Float.MIN_NORMAL;
+          assertTrue(
+              Math.abs(one[c] - got) <= tol,
+              precision
+                  + " "
+                  + NAMES[k]
+                  + " sample "
+                  + b
+                  + " output "
+                  + c
+                  + ": forward "
+                  + one[c]
+                  + ", forwardBatch "
+                  + got
+                  + ", bound "
+                  + tol);
+        }
+        next.add(one);
+      }
+      in = next;
+    }
+  }
+
+  /** Layer k's weights as the kernel multiplies them: FP16 ones decoded from binary16. */
+  private static float[] effectiveWeights(Precision precision, int k) {
+    float[] w = weights.get(k).weights();
+    if (precision != Precision.FP16) {
+      return w;
+    }
+    short[] h = Fp16DenseParams.prepare(weights.get(k), ACTIVATIONS[k]).weights();
+    float[] decoded = new float[h.length];
+    for (int i = 0; i < h.length; i++) {
+      decoded[i] = dev.quantgen.runtime.numerics.Half.toFloat(h[i]);
+    }
+    return decoded;
   }
 
   @org.junit.jupiter.api.Test

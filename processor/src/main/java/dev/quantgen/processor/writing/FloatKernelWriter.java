@@ -2,6 +2,7 @@ package dev.quantgen.processor.writing;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -28,6 +29,11 @@ final class FloatKernelWriter {
             .addSuperinterface(RuntimeNames.DENSE_LAYER)
             .addJavadoc(javadoc(layer, half));
     type.addField(KernelClass.field(weightArray, "weights"));
+    type.addField(
+        FieldSpec.builder(RuntimeNames.WEIGHT_PANELS, "panels", Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc(
+                "The weights in the batched product's layout, made by the first batched call.\n")
+            .build());
     if (layer.bias()) {
       type.addField(KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias"));
     }
@@ -62,7 +68,8 @@ final class FloatKernelWriter {
               ", out = ",
               ", activation ")
           .endControlFlow()
-          .addStatement("this.weights = params.weights()");
+          .addStatement("this.weights = params.weights()")
+          .addStatement("this.panels = $T.fp16(this.weights, OUT, IN)", RuntimeNames.WEIGHT_PANELS);
       if (layer.bias()) {
         ctor.addStatement("this.bias = params.bias()");
       }
@@ -72,7 +79,8 @@ final class FloatKernelWriter {
                   + "@throws IllegalArgumentException if their shape or bias differs from the layer's\n")
           .addParameter(RuntimeNames.DENSE_WEIGHTS, "weights")
           .addStatement("weights.requireShape($S, IN, OUT, $L)", layer.simpleName(), layer.bias())
-          .addStatement("this.weights = weights.weights()");
+          .addStatement("this.weights = weights.weights()")
+          .addStatement("this.panels = $T.fp32(this.weights, OUT, IN)", RuntimeNames.WEIGHT_PANELS);
       if (layer.bias()) {
         ctor.addStatement("this.bias = weights.bias()");
       }
@@ -172,28 +180,34 @@ final class FloatKernelWriter {
   /** {@code forwardBatch(x, y, batch)}: one product over all samples. */
   private static MethodSpec forwardBatch(
       TypeSpec.Builder type, LayerSpec layer, VariantSpec variant, boolean half) {
-    // The batch: one product over all samples (a group of rows decoded once, each weight load
-    // feeding several samples), equal bit for bit to forward() per sample, then the same epilogue.
+    // The batch: one product over all samples on the weights packed into panels (each weight load
+    // feeding several samples, a panel of halves decoded once per call), each sum within the
+    // reassociation bound of forward()'s, then the same epilogue.
     MethodSpec.Builder batch =
         MethodSpec.methodBuilder("forwardBatch")
             .addAnnotation(Override.class)
             .addJavadoc(
-                "The batch as one product: each sample's output equals {@link #forward}'s, bit for bit.\n")
+                "The batch as one product on the packed weights: each sum is within {@code 2 * gamma(IN) *\n"
+                    + "sum|w x|} of {@link #forward}'s (another order of the same float32 additions), then the\n"
+                    + "same bias and activation.\n")
             .addModifiers(Modifier.PUBLIC)
             .addParameter(float[].class, "x")
             .addParameter(float[].class, "y")
             .addParameter(int.class, "batch")
             .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
             .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+            .addStatement(
+                half ? "short[] packed = panels.halves()" : "float[] packed = panels.floats()")
             .addCode(
                 KernelClass.forEachBatchRow(
                     type,
                     layer.className(variant),
                     "K."
                         + (half ? "gemmHalf" : "gemmFloat")
-                        + "({layer}.weights, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
+                        + "({layer}.weights, {2}, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
                     "floats x",
-                    "floats y"));
+                    "floats y",
+                    half ? "shorts packed" : "floats packed"));
     if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
       batch
@@ -225,7 +239,8 @@ final class FloatKernelWriter {
         .add("are reassociated relative to a sequential loop: the\n")
         .add("result is within {@code 2 * gamma(IN) * sum|w x|} of {@code DenseReference}.\n")
         .add(
-            "Immutable, thread-safe, allocation-free per call$L.\n",
+            "Immutable, thread-safe, allocation-free per call$L; the first batched call packs the\n"
+                + "weights into panels once.\n",
             KernelClass.parallel(layer) ? " except for the hand-over of rows to a second core" : "")
         .build();
   }

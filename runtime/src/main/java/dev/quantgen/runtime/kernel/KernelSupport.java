@@ -83,6 +83,58 @@ public interface KernelSupport {
       short[] w, int n, int rowFrom, int rowTo, float[] x, int batch, float[] out, int outStride);
 
   /**
+   * Float weights {@code [rows][n]} (row-major) rearranged once into the layout {@link
+   * #gemmFloat(float[], float[], int, int, int, float[], int, float[], int)} reads beside them:
+   * panels of consecutive rows stored input by input (the last panel padded with zero rows), so its
+   * kernel loads a vector of rows' weights per input. The layout is this implementation's own; an
+   * implementation that does not use panels returns an empty array.
+   */
+  float[] floatPanels(float[] w, int rows, int n);
+
+  /**
+   * The float matrix product of a batch with the panels {@link #floatPanels} made of {@code w} by
+   * this same implementation: {@code out[b * outStride + r] = sum_i w[r * n + i] * x[b * n + i]}
+   * for rows {@code r} in {@code [rowFrom, rowTo)} and samples {@code b < batch}; other elements of
+   * {@code out} are untouched. Unlike {@link #gemmFloat(float[], int, int, int, float[], int,
+   * float[], int)} the sums need not be the one-sample kernels' bit for bit: each is within the
+   * reassociation bound {@code gamma(n) * sum |w x|} of the exact sum, so within {@code 2 *
+   * gamma(n) * sum |w x|} of {@link #dotFloat4}'s, and it does not depend on the batch size or on
+   * which other rows are computed (an implementation fixes one order per row).
+   */
+  void gemmFloat(
+      float[] w,
+      float[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride);
+
+  /**
+   * Binary16 weights {@code [rows][n]} in the panel layout of {@link #floatPanels}, still as
+   * binary16 bits; an implementation that does not use panels returns an empty array.
+   */
+  short[] halfPanels(short[] w, int rows, int n);
+
+  /**
+   * As {@link #gemmFloat(float[], float[], int, int, int, float[], int, float[], int)} for binary16
+   * weights with the panels {@link #halfPanels} made of {@code w} (each weight decoded exactly):
+   * the same bound against {@link #dotHalf4}.
+   */
+  void gemmHalf(
+      short[] w,
+      short[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride);
+
+  /**
    * {@code sum_i s_i * x[xOff + i]} for {@code i < n}, {@code s_i = +1} where bit {@code i % 64} of
    * {@code w[off + i / 64]} is 1 and {@code -1} where it is 0 (binary weights): each term is {@code
    * x} with its sign bit flipped or not, exactly, so only the order of the float additions varies.

@@ -302,6 +302,48 @@ public final class ScalarKernelSupport implements KernelSupport {
 
   /** None: the scalar product reads the rows as they are. */
   @Override
+  public float[] floatPanels(float[] w, int rows, int n) {
+    return new float[0];
+  }
+
+  /** The row-major product: the one-sample kernels' sums, bit for bit. */
+  @Override
+  public void gemmFloat(
+      float[] w,
+      float[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride) {
+    gemmFloat(w, n, rowFrom, rowTo, x, batch, out, outStride);
+  }
+
+  /** None: the scalar product reads the rows as they are. */
+  @Override
+  public short[] halfPanels(short[] w, int rows, int n) {
+    return new short[0];
+  }
+
+  /** The row-major product: the one-sample kernels' sums, bit for bit. */
+  @Override
+  public void gemmHalf(
+      short[] w,
+      short[] panels,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride) {
+    gemmHalf(w, n, rowFrom, rowTo, x, batch, out, outStride);
+  }
+
+  /** None: the scalar product reads the rows as they are. */
+  @Override
   public byte[] int8Panels(byte[] w, int rows, int n) {
     return new byte[0];
   }

@@ -4,28 +4,37 @@ import java.util.Objects;
 
 /**
  * A dense layer's weights in the panel layout of {@link Kernels#support()}'s batched products
- * ({@link KernelSupport#int8Panels}, {@link KernelSupport#int4Panels}), made by the first call that
- * needs them and kept: a copy beside the row-major weights the one-sample kernels read, so a layer
- * that only ever runs one sample at a time never holds it. Thread-safe: two first calls may both
- * make the panels (equal arrays) and either one is kept.
+ * ({@link KernelSupport#int8Panels}, {@link KernelSupport#int4Panels}, {@link
+ * KernelSupport#floatPanels}, {@link KernelSupport#halfPanels}), made by the first call that needs
+ * them and kept: a copy beside the row-major weights the one-sample kernels read, so a layer that
+ * only ever runs one sample at a time never holds it. Thread-safe: two first calls may both make
+ * the panels (equal arrays) and either one is kept.
  */
 public final class WeightPanels {
-  private final byte[] weights;
+  /** The weights' element type, which names the support's packing method. */
+  private enum Kind {
+    INT8,
+    INT4,
+    FP32,
+    FP16
+  }
+
+  private final Object weights;
   private final int rows;
   private final int n;
-  private final boolean int4;
-  private volatile byte[] panels;
+  private final Kind kind;
+  private volatile Object panels;
 
-  private WeightPanels(byte[] weights, int rows, int n, boolean int4) {
+  private WeightPanels(Object weights, int rows, int n, Kind kind) {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.rows = rows;
     this.n = n;
-    this.int4 = int4;
+    this.kind = kind;
   }
 
   /** For int8 weights {@code [rows][n]}, row-major. */
   public static WeightPanels int8(byte[] weights, int rows, int n) {
-    return new WeightPanels(weights, rows, n, false);
+    return new WeightPanels(weights, rows, n, Kind.INT8);
   }
 
   /**
@@ -33,15 +42,55 @@ public final class WeightPanels {
    * KernelSupport#gemmInt4} reads).
    */
   public static WeightPanels int4(byte[] weights, int rows, int n) {
-    return new WeightPanels(weights, rows, n, true);
+    return new WeightPanels(weights, rows, n, Kind.INT4);
   }
 
-  /** The panels, made on first use. */
+  /** For float weights {@code [rows][n]}, row-major. */
+  public static WeightPanels fp32(float[] weights, int rows, int n) {
+    return new WeightPanels(weights, rows, n, Kind.FP32);
+  }
+
+  /** For binary16 weights {@code [rows][n]}, row-major. */
+  public static WeightPanels fp16(short[] weights, int rows, int n) {
+    return new WeightPanels(weights, rows, n, Kind.FP16);
+  }
+
+  /** The int8 or int4 panels, made on first use. */
   public byte[] get() {
-    byte[] p = panels;
+    return (byte[]) panels(Kind.INT8, Kind.INT4);
+  }
+
+  /** The float panels, made on first use. */
+  public float[] floats() {
+    return (float[]) panels(Kind.FP32, Kind.FP32);
+  }
+
+  /** The binary16 panels, made on first use. */
+  public short[] halves() {
+    return (short[]) panels(Kind.FP16, Kind.FP16);
+  }
+
+  private Object panels(Kind expected, Kind orExpected) {
+    if (kind != expected && kind != orExpected) {
+      throw new IllegalStateException("these panels hold " + kind + " weights");
+    }
+    Object p = panels;
     if (p == null) {
       KernelSupport k = Kernels.support();
-      p = int4 ? k.int4Panels(weights, rows, n) : k.int8Panels(weights, rows, n);
+      switch (kind) {
+        case INT8:
+          p = k.int8Panels((byte[]) weights, rows, n);
+          break;
+        case INT4:
+          p = k.int4Panels((byte[]) weights, rows, n);
+          break;
+        case FP32:
+          p = k.floatPanels((float[]) weights, rows, n);
+          break;
+        default:
+          p = k.halfPanels((short[]) weights, rows, n);
+          break;
+      }
       panels = p;
     }
     return p;
