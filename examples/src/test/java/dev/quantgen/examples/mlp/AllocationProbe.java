@@ -1,6 +1,7 @@
 package dev.quantgen.examples.mlp;
 
 import dev.quantgen.runtime.kernel.Kernels;
+import dev.quantgen.runtime.layer.DenseLayer;
 import dev.quantgen.runtime.model.InferenceSession;
 import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
@@ -12,9 +13,9 @@ import java.util.Random;
 /**
  * Measures, in the JVM it runs in, the bytes {@link FashionMlp} loaded from a {@code .qgen} file
  * onto its generated kernels allocates per call once warm, one sample and a batch of {@link
- * #BATCH}, and prints one line: {@code allocation <precision> single=<bytes> batch=<bytes>
- * calls=<n>/<m> kernels=<name> jdk=<version>}. {@link GeneratedModelAllocationTest} runs it in a
- * child JVM per precision.
+ * #BATCH}, and its first layer's kernel alone on a float batch, and prints one line: {@code
+ * allocation <precision> single=<bytes> batch=<bytes> layer=<bytes> calls=<n>/<m> kernels=<name>
+ * jdk=<version>}. {@link GeneratedModelAllocationTest} runs it in a child JVM per precision.
  *
  * <p>Measured with HotSpot's per-thread allocation counter. The Vector API boxes every vector until
  * C2 has compiled (and escape-analysed) the kernel loops, which on a busy machine can take longer
@@ -70,12 +71,17 @@ public final class AllocationProbe {
     AllocationProbe probe = new AllocationProbe(Path.of(args[1]), precision);
     long single = probe.measure(() -> probe.session.run(probe.one, probe.y), SINGLE_CALLS);
     long batch = probe.measure(() -> probe.session.run(probe.batch, BATCH, probe.ys), BATCH_CALLS);
+    // the first layer's kernel on its own, float in and out, as a user calling one layer runs it
+    DenseLayer first = probe.model.kernel(0);
+    float[] firstOut = new float[BATCH * first.outputSize()];
+    long layer = probe.measure(() -> first.forwardBatch(probe.batch, firstOut, BATCH), BATCH_CALLS);
     System.out.printf(
         Locale.ROOT,
-        "allocation %s single=%d batch=%d calls=%d/%d kernels=%s jdk=%s layers=%s%n",
+        "allocation %s single=%d batch=%d layer=%d calls=%d/%d kernels=%s jdk=%s layers=%s%n",
         precision,
         single,
         batch,
+        layer,
         SINGLE_CALLS,
         BATCH_CALLS,
         Kernels.support().name().replace(' ', '_'),

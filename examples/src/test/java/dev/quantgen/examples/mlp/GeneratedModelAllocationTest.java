@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GeneratedModelAllocationTest {
   private static final Pattern LINE =
       Pattern.compile(
-          "allocation (\\w+) single=(\\d+) batch=(\\d+) calls=(\\d+)/(\\d+) kernels=(\\S+) jdk=(\\S+).*");
+          "allocation (\\w+) single=(\\d+) batch=(\\d+) layer=(\\d+) calls=(\\d+)/(\\d+)"
+              + " kernels=(\\S+) jdk=(\\S+).*");
 
   @TempDir Path dir;
 
@@ -56,17 +57,26 @@ class GeneratedModelAllocationTest {
     assertEquals(
         0,
         Long.parseLong(m.group(2)),
-        precision + ": bytes allocated by " + m.group(4) + " single-sample calls on " + m.group(6));
+        precision + ": bytes allocated by " + m.group(5) + " single-sample calls on " + m.group(7));
     assertEquals(
         0,
         Long.parseLong(m.group(3)),
         precision
             + ": bytes allocated by "
-            + m.group(5)
+            + m.group(6)
             + " batch-"
             + AllocationProbe.BATCH
             + " calls on "
-            + m.group(6));
+            + m.group(7));
+    assertEquals(
+        0,
+        Long.parseLong(m.group(4)),
+        precision
+            + ": bytes allocated by "
+            + m.group(6)
+            + " batch-"
+            + AllocationProbe.BATCH
+            + " calls of the first layer's kernel alone, float in and out");
   }
 
   /**

@@ -75,14 +75,16 @@ public interface StaticQuantizedLayer extends DenseLayer {
 
   /**
    * Quantizes, runs {@link #forwardQuantizedBatch} and dequantizes: the int8 pipeline of {@link
-   * #forward} per sample.
+   * #forward} per sample. The codes live in this thread's scratch, so a warm call allocates nothing
+   * when the batch size repeats.
    */
   @Override
   default void forwardBatch(float[] x, float[] y, int batch) {
     LayerMath.requireBatch("x", x.length, batch, inputSize());
     LayerMath.requireBatch("y", y.length, batch, outputSize());
-    byte[] qx = new byte[x.length];
-    byte[] qy = new byte[y.length];
+    BatchScratch scratch = BatchScratch.get();
+    byte[] qx = scratch.input(x.length);
+    byte[] qy = scratch.output(y.length);
     quantizeInputBatch(x, qx, batch);
     forwardQuantizedBatch(qx, qy, batch);
     dequantizeOutputBatch(qy, y, batch);
