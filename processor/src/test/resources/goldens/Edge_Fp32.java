@@ -155,6 +155,11 @@ public final class Edge_Fp32 {
   public static final ConvGeometry GEOMETRY = new ConvGeometry(IN_CHANNELS, IN_HEIGHT, IN_WIDTH, OUT_CHANNELS, GROUPS, KH, KW, SH, SW, DH, DW, PAD_TOP, PAD_LEFT, OUT_HEIGHT, OUT_WIDTH);
 
   /**
+   * Output values per sample after the fused 2x2 max pool, {@code [M, OH / 2, OW / 2]}.
+   */
+  public static final int POOLED = 10;
+
+  /**
    * The blocked kernel with this layer's weights packed into its panels (Vector API or scalar).
    */
   private final FloatConv conv;
@@ -199,6 +204,17 @@ public final class Edge_Fp32 {
     LayerMath.requireLength("x", x.length, IN);
     LayerMath.requireLength("y", y.length, OUT);
     conv.forward(x, y);
+  }
+
+  /**
+   * One sample followed by a 2x2 max pool of stride 2 without padding, fused: {@code y} receives
+   * {@code [M, OH / 2, OW / 2]}, equal bit for bit to {@code forward} then that pool (bias and
+   * activation are monotone, so the kernel takes each window's maximum of the raw sums first).
+   */
+  public void forwardMaxPool2(float[] x, float[] y) {
+    LayerMath.requireLength("x", x.length, IN);
+    LayerMath.requireLength("y", y.length, POOLED);
+    conv.forwardMaxPool2(x, y);
   }
 
   /**

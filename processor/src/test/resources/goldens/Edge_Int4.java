@@ -184,6 +184,11 @@ public final class Edge_Int4 {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+  /**
+   * Output values per sample after the fused 2x2 max pool, {@code [M, OH / 2, OW / 2]}.
+   */
+  public static final int POOLED = 10;
+
   private final byte[] weights;
 
   /**
@@ -310,6 +315,21 @@ public final class Edge_Int4 {
    */
   public ActivationParams outputParams() {
     return output;
+  }
+
+  /**
+   * One int8 sample followed by a 2x2 max pool of stride 2 without padding, fused: {@code qy}
+   * receives {@code [M, OH / 2, OW / 2]}, equal bit for bit to {@code forwardQuantized} then that
+   * pool: requantization is monotone, so each window's maximum integer sum is requantized alone.
+   */
+  public void forwardQuantizedMaxPool2(byte[] qx, byte[] qy) {
+    LayerMath.requireLength("qx", qx.length, IN);
+    LayerMath.requireLength("qy", qy.length, POOLED);
+    Scratch s = SCRATCH.get();
+    float[] products = s.products;
+    sums.forwardCentredMaxPool2(qx, inputZeroPoint, products);
+    // 2 windows per channel
+    ROWS.requantize(products, OUT_CHANNELS, 2, correction, multipliers, shifts, outputZeroPoint, outputMin, outputMax, qy);
   }
 
   /**

@@ -319,6 +319,80 @@ class ModelProcessorTest {
     }
   }
 
+  /**
+   * A convolution followed by a 2x2 stride-2 max pool runs as one fused call in {@code forward}
+   * (odd 7x9 output: the last row and column belong to no window); the result equals the
+   * layer-by-layer trace bit for bit, FP32 and static INT8, over several samples.
+   */
+  @Test
+  void convolutionThenMaxPoolRunsFusedAndEqualsTheTrace() throws Exception {
+    JavaFileObject conv =
+        source(
+            "Conv",
+            "@Conv2d(inChannels = 2, outChannels = 5, inHeight = 7, inWidth = 9, kernel = 3, padding = 1, "
+                + "activation = Activation.RELU)",
+            "@Quantize(precision = Precision.INT8)",
+            "public final class Conv {}");
+    JavaFileObject pool =
+        source(
+            "Pool",
+            "@MaxPool2d(channels = 5, inHeight = 7, inWidth = 9, kernel = 2, stride = 2)",
+            "public final class Pool {}");
+    JavaFileObject flat =
+        source(
+            "Flat", "@Flatten(channels = 5, height = 3, width = 4)", "public final class Flat {}");
+    JavaFileObject dense =
+        source(
+            "Head",
+            "@Dense(in = 60, out = 3)",
+            "@Quantize(precision = Precision.INT8)",
+            "public final class Head {}");
+    JavaFileObject model =
+        source(
+            "M",
+            "@Model(layers = {Conv.class, Pool.class, Flat.class, Head.class})",
+            "public interface M {}");
+    Compilation c = compile(conv, pool, flat, dense, model);
+    assertThat(c).succeeded();
+    String generated =
+        c.generatedSourceFile("test.M_Model").orElseThrow().getCharContent(true).toString();
+    assertTrue(generated.contains(".forwardMaxPool2(x, "), generated);
+    assertTrue(generated.contains(".forwardQuantizedMaxPool2(a, "), generated);
+    ClassLoader loader = Compilations.loader(c);
+    Class<?> modelClass = loader.loadClass("test.M_Model");
+    Random random = new Random(13);
+    java.util.Map<String, FloatTensor> weights = new java.util.HashMap<>();
+    weights.put("Conv.weight", gaussian(random, Shape.of(5, 2, 3, 3)));
+    weights.put("Conv.bias", gaussian(random, Shape.of(5)));
+    weights.put("Head.weight", gaussian(random, Shape.of(3, 60)));
+    weights.put("Head.bias", gaussian(random, Shape.of(3)));
+    List<float[]> samples = new java.util.ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      samples.add(gaussian(random, Shape.of(126)).toArray());
+    }
+    Object fp32 = modelClass.getMethod("fp32", java.util.Map.class).invoke(null, weights);
+    Object int8 =
+        modelClass
+            .getMethod("calibrate", java.util.Map.class, Iterable.class)
+            .invoke(null, weights, samples);
+    @SuppressWarnings("unchecked")
+    List<ActivationParams> params =
+        (List<ActivationParams>) int8.getClass().getMethod("params").invoke(int8);
+    for (float[] x : samples) {
+      float[][] trace =
+          (float[][]) fp32.getClass().getMethod("trace", float[].class).invoke(fp32, x);
+      float[] y = new float[3];
+      fp32.getClass().getMethod("forward", float[].class, float[].class).invoke(fp32, x, y);
+      assertArrayEquals(trace[3], y);
+      byte[][] quantized =
+          (byte[][]) int8.getClass().getMethod("traceQuantized", float[].class).invoke(int8, x);
+      int8.getClass().getMethod("forward", float[].class, float[].class).invoke(int8, x, y);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(params.get(4).dequantize(quantized[3][i]), y[i], 0.0f, "int8 output " + i);
+      }
+    }
+  }
+
   private static FloatTensor gaussian(Random random, Shape shape) {
     float[] v = new float[shape.size()];
     for (int i = 0; i < v.length; i++) {

@@ -230,6 +230,8 @@ final class ConvKernelWriter {
       }
     } else if (form == Form.FLOAT) {
       type.addMethod(blockedForward());
+      type.addField(pooledConstant(layer));
+      type.addMethod(blockedMaxPool2());
       type.addMethod(
           MethodSpec.methodBuilder("kernelName")
               .addModifiers(Modifier.PUBLIC)
@@ -644,6 +646,35 @@ final class ConvKernelWriter {
         .addParameter(float[].class, "y")
         .addCode(KernelClass.checkLengths("x", "IN", "y", "OUT"))
         .addStatement("conv.forward(x, y)")
+        .build();
+  }
+
+  /**
+   * {@code POOLED}: the output values per sample of {@code forwardMaxPool2}, {@code [M, OH / 2, OW
+   * / 2]}.
+   */
+  static FieldSpec pooledConstant(SpatialSpec layer) {
+    return KernelClass.constant(
+        "POOLED",
+        layer.outChannels() * (layer.outHeight() / 2) * (layer.outWidth() / 2),
+        "Output values per sample after the fused 2x2 max pool, {@code [M, OH / 2, OW / 2]}.\n");
+  }
+
+  /**
+   * FP32 and FP16: the blocked kernel with the following 2x2 stride-2 max pool fused (a compiled
+   * model calls it for a convolution followed by such a pool).
+   */
+  private MethodSpec blockedMaxPool2() {
+    return MethodSpec.methodBuilder("forwardMaxPool2")
+        .addJavadoc(
+            "One sample followed by a 2x2 max pool of stride 2 without padding, fused: {@code y} receives\n"
+                + "{@code [M, OH / 2, OW / 2]}, equal bit for bit to {@code forward} then that pool (bias and\n"
+                + "activation are monotone, so the kernel takes each window's maximum of the raw sums first).\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(float[].class, "x")
+        .addParameter(float[].class, "y")
+        .addCode(KernelClass.checkLengths("x", "IN", "y", "POOLED"))
+        .addStatement("conv.forwardMaxPool2(x, y)")
         .build();
   }
 

@@ -184,6 +184,51 @@ public final class SpatialModelWriter {
     return l instanceof LayerSpec d ? d.in() : ((SpatialSpec) l).inSize();
   }
 
+  /**
+   * Whether layer {@code k}, a convolution, runs with the max pool after it fused into its epilogue
+   * ({@code forwardMaxPool2}, {@code forwardQuantizedMaxPool2}): the pool is 2x2 with stride 2 and
+   * no padding over the whole output (floor), and no other layer reads the convolution's own output
+   * (a join). {@code kernelFuses} says whether the kernel the form runs has the fused method (the
+   * blocked FP32 and static kernels).
+   */
+  private static boolean fusesMaxPool(List<ModelLayer> layers, int k, boolean kernelFuses) {
+    if (!kernelFuses
+        || k + 1 >= layers.size()
+        || !(layers.get(k) instanceof SpatialSpec conv)
+        || conv.kind() != SpatialSpec.Kind.CONV
+        || !(layers.get(k + 1) instanceof SpatialSpec pool)
+        || pool.kind() != SpatialSpec.Kind.MAX_POOL
+        || pool.joins()) {
+      return false;
+    }
+    SpatialSpec.Window w = pool.window();
+    boolean twoByTwo =
+        w.kernelHeight() == 2
+            && w.kernelWidth() == 2
+            && w.strideHeight() == 2
+            && w.strideWidth() == 2
+            && w.dilationHeight() == 1
+            && w.dilationWidth() == 1
+            && w.padTop() == 0
+            && w.padLeft() == 0
+            && w.padBottom() == 0
+            && w.padRight() == 0
+            && pool.inChannels() == conv.outChannels()
+            && pool.inHeight() == conv.outHeight()
+            && pool.inWidth() == conv.outWidth()
+            && pool.outHeight() == conv.outHeight() / 2
+            && pool.outWidth() == conv.outWidth() / 2;
+    if (!twoByTwo) {
+      return false;
+    }
+    for (ModelLayer later : layers.subList(k + 2, layers.size())) {
+      if (later instanceof SpatialSpec g && g.joins() && ModelValidator.source(layers, g) == k) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int outSize(ModelLayer l) {
     return l instanceof LayerSpec d ? d.out() : ((SpatialSpec) l).outSize();
   }
@@ -357,12 +402,14 @@ public final class SpatialModelWriter {
     String a = "x";
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addParameter(WEIGHTS, "weights");
     MethodSpec.Builder trace = floatTraceStart();
+    String fusedConv = null;
     for (int k = 0; k < layers.size(); k++) {
       ModelLayer l = layers.get(k);
       ClassName kc = floatKernelClass(l, defaults);
       String target = k == last ? "y" : "s.out" + k;
+      boolean fused = fusesMaxPool(layers, k, kc != null && kc.simpleName().endsWith("_Fp32"));
       if (graphOp(l) || kc != null) {
-        if (k != last) {
+        if (k != last && !fused) {
           scratchType.addField(
               com.palantir.javapoet.FieldSpec.builder(float[].class, "out" + k, Modifier.FINAL)
                   .initializer("new float[$L]", outSize(l))
@@ -393,8 +440,17 @@ public final class SpatialModelWriter {
         trace
             .addStatement("out[$L] = new float[$L]", k, outSize(l))
             .addStatement("$L.forward(a, out[$L])", f, k);
-        run.addStatement("$L.forward($L, $L)", f, a, target);
-        a = target;
+        if (fused) {
+          // the next layer's max pool runs in this convolution's epilogue
+          fusedConv = f;
+        } else if (fusedConv != null) {
+          run.addStatement("$L.forwardMaxPool2($L, $L)", fusedConv, a, target);
+          fusedConv = null;
+          a = target;
+        } else {
+          run.addStatement("$L.forward($L, $L)", f, a, target);
+          a = target;
+        }
       } else {
         trace.addStatement("out[$L] = a", k);
       }
@@ -656,6 +712,11 @@ public final class SpatialModelWriter {
 
     private boolean floatOutput;
 
+    /**
+     * The convolution whose epilogue runs the next layer's max pool, until that layer is written.
+     */
+    private String fusedConv;
+
     Int8Form(List<ModelLayer> layers) {
       this.layers = layers;
       this.type = start();
@@ -684,7 +745,8 @@ public final class SpatialModelWriter {
             floatGraphLayer(k, l, role);
             break;
           case STATIC_CONV:
-            staticConv(k, l, f);
+            staticConv(
+                k, l, f, fusesMaxPool(layers, k, StaticConvMembers.blocked((SpatialSpec) l)));
             break;
           case STATIC_DENSE:
             staticDense(k, l, f);
@@ -855,7 +917,7 @@ public final class SpatialModelWriter {
     }
 
     /** A static INT8/INT4 convolution: int8 in, int8 out. */
-    private void staticConv(int k, ModelLayer l, String f) {
+    private void staticConv(int k, ModelLayer l, String f, boolean fused) {
       ClassName kc = kernel(l, ((SpatialSpec) l).defaultVariant().suffix());
       type.addField(KernelClass.field(kc, f));
       ctor.addStatement(
@@ -866,6 +928,11 @@ public final class SpatialModelWriter {
       trace
           .addStatement("out[$L] = new byte[$L]", k, outSize(l))
           .addStatement("$L.forwardQuantized(a, out[$L])", f, k);
+      if (fused) {
+        // the next layer's max pool runs in this convolution's epilogue
+        fusedConv = f;
+        return;
+      }
       scratchBytes(scratchType, slot[k], outSize(l), declared);
       run.addStatement("$L.forwardQuantized(a, s.out$L)", f, slot[k])
           .addStatement("a = s.out$L", slot[k]);
@@ -904,7 +971,13 @@ public final class SpatialModelWriter {
           .addStatement("out[$L] = new byte[$L]", k, outSize(l))
           .addStatement("$L.forward(a, out[$L])", f, k);
       scratchBytes(scratchType, slot[k], outSize(l), declared);
-      run.addStatement("$L.forward(a, s.out$L)", f, slot[k]).addStatement("a = s.out$L", slot[k]);
+      if (fusedConv != null) {
+        run.addStatement("$L.forwardQuantizedMaxPool2(a, s.out$L)", fusedConv, slot[k]);
+        fusedConv = null;
+      } else {
+        run.addStatement("$L.forward(a, s.out$L)", f, slot[k]);
+      }
+      run.addStatement("a = s.out$L", slot[k]);
     }
 
     /** Flatten: moves no value, keeps its input's parameters. */

@@ -73,6 +73,42 @@ final class StaticConvMembers {
         <= EXACT_FLOAT_FAN_IN;
   }
 
+  /** {@code ROWS.requantize} (or {@code requantizeFloat}) of {@code plane} sums per channel. */
+  private static CodeBlock requantizeRows(boolean onnx, String plane) {
+    return onnx
+        ? CodeBlock.of(
+            "ROWS.requantizeFloat(products, OUT_CHANNELS, $L, correction, multipliers,"
+                + " outputZeroPoint, outputMin, outputMax, qy)",
+            plane)
+        : CodeBlock.of(
+            "ROWS.requantize(products, OUT_CHANNELS, $L, correction, multipliers, shifts,"
+                + " outputZeroPoint, outputMin, outputMax, qy)",
+            plane);
+  }
+
+  /**
+   * {@code forwardQuantizedMaxPool2}: the blocked sums with the following 2x2 stride-2 max pool
+   * fused, then a quarter of the requantizations.
+   */
+  private static MethodSpec quantizedMaxPool2(SpatialSpec layer, boolean onnx, ClassName scratch) {
+    int pooledPlane = (layer.outHeight() / 2) * (layer.outWidth() / 2);
+    return MethodSpec.methodBuilder("forwardQuantizedMaxPool2")
+        .addJavadoc(
+            "One int8 sample followed by a 2x2 max pool of stride 2 without padding, fused: {@code qy}\n"
+                + "receives {@code [M, OH / 2, OW / 2]}, equal bit for bit to {@code forwardQuantized} then that\n"
+                + "pool: requantization is monotone, so each window's maximum integer sum is requantized alone.\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(byte[].class, "qx")
+        .addParameter(byte[].class, "qy")
+        .addCode(KernelClass.checkLengths("qx", "IN", "qy", "POOLED"))
+        .addStatement("$T s = SCRATCH.get()", scratch)
+        .addStatement("float[] products = s.products")
+        .addStatement("sums.forwardCentredMaxPool2(qx, inputZeroPoint, products)")
+        .addComment("$L windows per channel", pooledPlane)
+        .addStatement(requantizeRows(onnx, String.valueOf(pooledPlane)))
+        .build();
+  }
+
   /**
    * Adds the fields, constructor, {@code accepts}, {@code prepare} and forward methods of a static
    * kernel.
@@ -372,15 +408,9 @@ final class StaticConvMembers {
           .addComment(
               "each accumulator (int) products + correction, requantized as LayerMath.$L does",
               onnx ? "requantizeFloat" : "requantize");
-      if (onnx) {
-        quantized.addStatement(
-            "ROWS.requantizeFloat(products, OUT_CHANNELS, PLANE, correction, multipliers,"
-                + " outputZeroPoint, outputMin, outputMax, qy)");
-      } else {
-        quantized.addStatement(
-            "ROWS.requantize(products, OUT_CHANNELS, PLANE, correction, multipliers, shifts,"
-                + " outputZeroPoint, outputMin, outputMax, qy)");
-      }
+      quantized.addStatement(requantizeRows(onnx, "PLANE"));
+      type.addField(ConvKernelWriter.pooledConstant(layer));
+      type.addMethod(quantizedMaxPool2(layer, onnx, scratch));
     } else {
       String product = variant.precision() == Precision.INT4 ? "gemmInt4" : "gemmInt8";
       long fanIn =

@@ -101,6 +101,149 @@ final class VectorFloatConv implements FloatConv {
     run(s[0], s[1], y);
   }
 
+  @Override
+  public void forwardMaxPool2(float[] x, float[] y) {
+    MaxPool2.requireOutput(plan.g, y);
+    float[][] s = scratch.get();
+    plan.pad(x, s[0]);
+    runPooled(s[0], s[1], y);
+  }
+
+  @Override
+  public void forwardCentredMaxPool2(byte[] q, int zeroPoint, float[] y) {
+    MaxPool2.requireOutput(plan.g, y);
+    float[][] s = scratch.get();
+    padCentred(plan, q, zeroPoint, s[0]);
+    runPooled(s[0], s[1], y);
+  }
+
+  /**
+   * The blocked tiles over the pool's windows (the per-channel kernel's layers too): each tile is
+   * the four output positions of one window (two windows for one vector of channels, so a tile
+   * still has eight accumulators), reduced to their maximum in registers before the epilogue.
+   * Output positions no window covers (an odd last row or column) are never computed.
+   */
+  private void runPooled(float[] xp, float[] tile, float[] y) {
+    FloatConvPlan p = plan;
+    int windows = vectors == 2 ? 1 : FloatConvPlan.POOL_WINDOWS;
+    for (int group = 0; group < p.g.groups(); group++) {
+      for (int b = 0; b < p.blocks; b++) {
+        for (int window = 0; window < p.pooledPlane; window += windows) {
+          if (vectors == 2) {
+            pool2x4(p, xp, group, b, window, tile);
+          } else {
+            pool1x8(p, xp, group, b, window, tile);
+          }
+          storePooled(p, tile, group, b, window, Math.min(windows, p.pooledPlane - window), y);
+        }
+      }
+    }
+  }
+
+  /**
+   * Two vectors of channels by one pool window's four positions: 8 accumulators, then their maximum
+   * per channel ({@code FloatVector.max} is {@code Math.max} lane by lane).
+   */
+  private static void pool2x4(
+      FloatConvPlan p, float[] xp, int group, int b, int window, float[] tile) {
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.groupStride;
+    int x0 = p.poolOffsets[4 * window] + channelOffset;
+    int x1 = p.poolOffsets[4 * window + 1] + channelOffset;
+    int x2 = p.poolOffsets[4 * window + 2] + channelOffset;
+    int x3 = p.poolOffsets[4 * window + 3] + channelOffset;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a00 = zero;
+    FloatVector a01 = zero;
+    FloatVector a10 = zero;
+    FloatVector a11 = zero;
+    FloatVector a20 = zero;
+    FloatVector a21 = zero;
+    FloatVector a30 = zero;
+    FloatVector a31 = zero;
+    for (int wi = 0, k = 0; wi <= w.length - 2 * L; wi += 2 * L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+      int xi = field[k];
+      FloatVector v0 = FloatVector.broadcast(S, xp[x0 + xi]);
+      a00 = w0.fma(v0, a00);
+      a01 = w1.fma(v0, a01);
+      FloatVector v1 = FloatVector.broadcast(S, xp[x1 + xi]);
+      a10 = w0.fma(v1, a10);
+      a11 = w1.fma(v1, a11);
+      FloatVector v2 = FloatVector.broadcast(S, xp[x2 + xi]);
+      a20 = w0.fma(v2, a20);
+      a21 = w1.fma(v2, a21);
+      FloatVector v3 = FloatVector.broadcast(S, xp[x3 + xi]);
+      a30 = w0.fma(v3, a30);
+      a31 = w1.fma(v3, a31);
+    }
+    a00.max(a10).max(a20).max(a30).intoArray(tile, 0);
+    a01.max(a11).max(a21).max(a31).intoArray(tile, L);
+  }
+
+  /** One vector of channels by two pool windows (eight positions), each window's maximum. */
+  private static void pool1x8(
+      FloatConvPlan p, float[] xp, int group, int b, int window, float[] tile) {
+    float[] w = p.panels[group * p.blocks + b];
+    int[] field = p.fieldOffsets;
+    int channelOffset = group * p.groupStride;
+    int at = 4 * window;
+    int x0 = p.poolOffsets[at] + channelOffset;
+    int x1 = p.poolOffsets[at + 1] + channelOffset;
+    int x2 = p.poolOffsets[at + 2] + channelOffset;
+    int x3 = p.poolOffsets[at + 3] + channelOffset;
+    int x4 = p.poolOffsets[at + 4] + channelOffset;
+    int x5 = p.poolOffsets[at + 5] + channelOffset;
+    int x6 = p.poolOffsets[at + 6] + channelOffset;
+    int x7 = p.poolOffsets[at + 7] + channelOffset;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector a0 = zero;
+    FloatVector a1 = zero;
+    FloatVector a2 = zero;
+    FloatVector a3 = zero;
+    FloatVector a4 = zero;
+    FloatVector a5 = zero;
+    FloatVector a6 = zero;
+    FloatVector a7 = zero;
+    for (int wi = 0, k = 0; wi <= w.length - L; wi += L, k++) {
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int xi = field[k];
+      a0 = w0.fma(FloatVector.broadcast(S, xp[x0 + xi]), a0);
+      a1 = w0.fma(FloatVector.broadcast(S, xp[x1 + xi]), a1);
+      a2 = w0.fma(FloatVector.broadcast(S, xp[x2 + xi]), a2);
+      a3 = w0.fma(FloatVector.broadcast(S, xp[x3 + xi]), a3);
+      a4 = w0.fma(FloatVector.broadcast(S, xp[x4 + xi]), a4);
+      a5 = w0.fma(FloatVector.broadcast(S, xp[x5 + xi]), a5);
+      a6 = w0.fma(FloatVector.broadcast(S, xp[x6 + xi]), a6);
+      a7 = w0.fma(FloatVector.broadcast(S, xp[x7 + xi]), a7);
+    }
+    a0.max(a1).max(a2).max(a3).intoArray(tile, 0);
+    a4.max(a5).max(a6).max(a7).intoArray(tile, L);
+  }
+
+  /**
+   * Writes {@code windows} pooled maxima of the tile ({@code [window][block]}) to {@code y [M, OH /
+   * 2, OW / 2]}: bias, then the activation's clamp, scalar as {@link #store}.
+   */
+  private static void storePooled(
+      FloatConvPlan p, float[] tile, int group, int b, int window, int windows, float[] y) {
+    int live = p.live(b);
+    int firstOut = group * p.mpg + b * p.block;
+    int plane = p.pooledPlane;
+    float lo = p.lowest;
+    float hi = p.highest;
+    int bias = (group * p.blocks + b) * p.block;
+    for (int j = 0; j < live; j++) {
+      int at = (firstOut + j) * plane + window;
+      float bj = p.bias[bias + j];
+      for (int r = 0; r < windows; r++) {
+        y[at + r] = Math.min(Math.max(tile[r * p.block + j] + bj, lo), hi);
+      }
+    }
+  }
+
   /** {@link FloatConvPlan#padCentred} a vector of codes at a time, each row's tail scalar. */
   private static void padCentred(FloatConvPlan p, byte[] q, int zeroPoint, float[] padded) {
     p.requireCodes(q);

@@ -26,6 +26,28 @@ public interface FloatConv {
    */
   void forwardCentred(byte[] q, int zeroPoint, float[] y);
 
+  /**
+   * Runs one sample followed by a 2x2 max pool of stride 2 without padding (floor: an odd last row
+   * or column is dropped), fused: {@code y} receives {@code [M, OH / 2, OW / 2]}. Equal bit for bit
+   * to {@link #forward} then that pool ({@code MaxPool2d}): adding the bias and clamping to the
+   * activation's range are monotone, so they commute with the maximum, which is taken over the raw
+   * sums before them.
+   *
+   * @param x {@code [C, H, W]} row-major
+   * @param y receives {@code [M, OH / 2, OW / 2]} row-major
+   */
+  void forwardMaxPool2(float[] x, float[] y);
+
+  /**
+   * {@link #forwardMaxPool2} of int8 codes centred on {@code zeroPoint}, as {@link
+   * #forwardCentred}: the static int8 kernels pool their exact integer sums before requantizing
+   * them (requantization is monotone, so it commutes with the maximum).
+   *
+   * @param q {@code [C, H, W]} row-major int8 codes
+   * @param y receives {@code [M, OH / 2, OW / 2]} row-major
+   */
+  void forwardCentredMaxPool2(byte[] q, int zeroPoint, float[] y);
+
   /** The implementation for reports, e.g. {@code vector(512 bit) 2x16 channels x 6 pixels}. */
   String name();
 }

@@ -58,6 +58,19 @@ final class FloatConvPlan {
   final int[] pixelOffsets;
   final int[] tapOffsets;
 
+  /** Windows of the fused 2x2 max pool ({@link FloatConv#forwardMaxPool2}): {@code OH/2 * OW/2}. */
+  final int pooledPlane;
+
+  /**
+   * For each window of the fused 2x2 max pool, its four output positions' top-left cells (as {@link
+   * #pixelOffsets}) in the order (0, 0), (0, 1), (1, 0), (1, 1); padded to a whole number of {@link
+   * #POOL_WINDOWS} windows by repeating the last, so the last tile reads valid cells.
+   */
+  final int[] poolOffsets;
+
+  /** Pool windows a microkernel may compute at once: {@link #poolOffsets} is padded for it. */
+  static final int POOL_WINDOWS = 2;
+
   /**
    * The receptive field as one flat list, in the packed weights' order {@code (tap, c)}: entry
    * {@code tap * CPG + c} is {@code tapOffsets[tap] + c}, so a microkernel runs one loop over the
@@ -151,6 +164,19 @@ final class FloatConvPlan {
       }
     }
     java.util.Arrays.fill(pixelOffsets, plane, pixelOffsets.length, pixelOffsets[plane - 1]);
+    int ph = MaxPool2.pooled(g.outHeight());
+    int pw = MaxPool2.pooled(g.outWidth());
+    this.pooledPlane = ph * pw;
+    int windows = (pooledPlane + POOL_WINDOWS - 1) / POOL_WINDOWS * POOL_WINDOWS;
+    this.poolOffsets = new int[4 * windows];
+    for (int window = 0; window < windows; window++) {
+      int at = Math.min(window, pooledPlane - 1);
+      int top = 2 * (at / pw) * g.outWidth() + 2 * (at % pw);
+      poolOffsets[4 * window] = pixelOffsets[top];
+      poolOffsets[4 * window + 1] = pixelOffsets[top + 1];
+      poolOffsets[4 * window + 2] = pixelOffsets[top + g.outWidth()];
+      poolOffsets[4 * window + 3] = pixelOffsets[top + g.outWidth() + 1];
+    }
     this.fieldOffsets = field(tapOffsets, cpg, channelStride);
   }
 

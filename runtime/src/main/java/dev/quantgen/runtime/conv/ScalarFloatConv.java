@@ -23,6 +23,9 @@ final class ScalarFloatConv implements FloatConv {
   /** Per thread: the centred codes of {@link #forwardCentred}. */
   private final ThreadLocal<float[]> centred;
 
+  /** Per thread: the whole convolution output {@link #forwardMaxPool2} pools. */
+  private final ThreadLocal<float[]> unpooled;
+
   ScalarFloatConv(ConvGeometry g, float[] weights, float[] bias, Activation activation) {
     this.g = g;
     this.activation = java.util.Objects.requireNonNull(activation, "activation");
@@ -49,6 +52,8 @@ final class ScalarFloatConv implements FloatConv {
     }
     int inLength = g.inChannels() * g.inPlane();
     this.centred = ThreadLocal.withInitial(() -> new float[inLength]);
+    int outLength = g.outChannels() * g.outPlane();
+    this.unpooled = ThreadLocal.withInitial(() -> new float[outLength]);
     columnFirst = new int[g.kernelWidth()];
     columnEnd = new int[g.kernelWidth()];
     for (int kx = 0; kx < g.kernelWidth(); kx++) {
@@ -61,6 +66,23 @@ final class ScalarFloatConv implements FloatConv {
   @Override
   public String name() {
     return "scalar direct loop";
+  }
+
+  /** The convolution into a per-thread buffer, then the plain pool: the definition itself. */
+  @Override
+  public void forwardMaxPool2(float[] x, float[] y) {
+    MaxPool2.requireOutput(g, y);
+    float[] full = unpooled.get();
+    forward(x, full);
+    MaxPool2.pool(full, g.outChannels(), g.outHeight(), g.outWidth(), y);
+  }
+
+  @Override
+  public void forwardCentredMaxPool2(byte[] q, int zeroPoint, float[] y) {
+    MaxPool2.requireOutput(g, y);
+    float[] full = unpooled.get();
+    forwardCentred(q, zeroPoint, full);
+    MaxPool2.pool(full, g.outChannels(), g.outHeight(), g.outWidth(), y);
   }
 
   @Override

@@ -308,6 +308,60 @@ class ConvKernelsTest {
   }
 
   /**
+   * The fused 2x2 stride-2 max pool is the convolution then {@link MaxPool2d} bit for bit, on every
+   * case (odd heights and widths leave a row or column no window covers, a 1x1 output pools to
+   * nothing), floats with bias and activation, and centred codes at both zero-point ends; three
+   * samples through one kernel.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void maxPool2IsTheConvolutionThenMaxPool2d(String path, Case c) {
+    Random random = new Random(c.name().hashCode() + 2);
+    ConvGeometry g = ConvGeometry.of(c.c(), c.h(), c.w(), c.m(), c.groups(), c.window());
+    float[] w = new float[c.m() * g.channelsPerGroup() * g.taps()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] bias = new float[c.m()];
+    for (int i = 0; i < bias.length; i++) {
+      bias[i] = (float) random.nextGaussian();
+    }
+    FloatConv kernel = kernel(path, g, w, c.bias() ? bias : null, c.activation());
+    float[] qw = new float[w.length];
+    for (int i = 0; i < qw.length; i++) {
+      qw[i] = random.nextInt(256) - 128;
+    }
+    FloatConv integer = kernel(path, g, qw, null, Activation.NONE);
+    MaxPool2d pool = new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2));
+    Shape full = Shape.of(1, c.m(), g.outHeight(), g.outWidth());
+    int in = c.c() * c.h() * c.w();
+    int pooled = c.m() * (g.outHeight() / 2) * (g.outWidth() / 2);
+    for (int s = 0; s < 3; s++) {
+      float[] x = new float[in];
+      byte[] q = new byte[in];
+      for (int i = 0; i < in; i++) {
+        x[i] = (float) random.nextGaussian();
+        q[i] = (byte) (i % 7 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128);
+      }
+      float[] y = new float[g.outChannels() * g.outPlane()];
+      kernel.forward(x, y);
+      float[] expected = pooled == 0 ? y : pool.apply(FloatTensor.of(full, y)).toArray();
+      expected = java.util.Arrays.copyOf(expected, pooled);
+      float[] fused = new float[pooled];
+      java.util.Arrays.fill(fused, Float.NaN);
+      kernel.forwardMaxPool2(x, fused);
+      assertArrayEquals(expected, fused, kernel.name() + " " + c + " sample " + s);
+      int zero = s == 0 ? -128 : s == 1 ? 127 : 3;
+      integer.forwardCentred(q, zero, y);
+      expected = pooled == 0 ? y : pool.apply(FloatTensor.of(full, y)).toArray();
+      expected = java.util.Arrays.copyOf(expected, pooled);
+      java.util.Arrays.fill(fused, Float.NaN);
+      integer.forwardCentredMaxPool2(q, zero, fused);
+      assertArrayEquals(expected, fused, kernel.name() + " " + c + " codes, zp " + zero);
+    }
+  }
+
+  /**
    * The static integer kernels' contract: integer weights in [-128, 127] and centred int8 codes in
    * [-255, 255] with a fan-in up to 512 sum exactly (every partial sum an integer within 2^24), so
    * the float kernel's sums equal the int32 ones bit for bit whatever the order; extremes at every
