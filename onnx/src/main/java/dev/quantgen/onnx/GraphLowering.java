@@ -762,14 +762,7 @@ public final class GraphLowering {
       lo = node.input(1).isEmpty() ? Float.NEGATIVE_INFINITY : scalarConstant(node, 1);
       hi = node.input(2).isEmpty() ? Float.POSITIVE_INFINITY : scalarConstant(node, 2);
     }
-    if (lo == 0f && hi == 6f) {
-      activation(node, Activation.RELU6);
-    } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
-      activation(node, Activation.RELU);
-    } else {
-      throw unsupported(
-          node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
-    }
+    activation(node, ClipActivation.of(node, lo, hi));
   }
 
   private void activation(OnnxNode node, Activation activation) {

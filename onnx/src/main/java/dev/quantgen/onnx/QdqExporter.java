@@ -164,6 +164,11 @@ public final class QdqExporter {
       graph.floats(id + "_six", new float[] {6f});
       graph.node("Clip", id + "_relu6", y, id + "_zero", id + "_six", id + "_act");
       y = id + "_act";
+    } else if (q.activation().kind() == Activation.Kind.CLIP) {
+      graph.floats(id + "_clip_min", new float[] {q.activation().lower()});
+      graph.floats(id + "_clip_max", new float[] {q.activation().upper()});
+      graph.node("Clip", id + "_clip", y, id + "_clip_min", id + "_clip_max", id + "_act");
+      y = id + "_act";
     }
     return quantize(id + "_y", y, output);
   }

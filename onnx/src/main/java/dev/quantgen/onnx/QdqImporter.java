@@ -1018,14 +1018,7 @@ public final class QdqImporter {
       lo = node.input(1).isEmpty() ? Float.NEGATIVE_INFINITY : scalar(node, 1);
       hi = node.input(2).isEmpty() ? Float.POSITIVE_INFINITY : scalar(node, 2);
     }
-    if (lo == 0f && hi == 6f) {
-      activation(node, Activation.RELU6);
-    } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
-      activation(node, Activation.RELU);
-    } else {
-      throw unsupported(
-          node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
-    }
+    activation(node, ClipActivation.of(node, lo, hi));
   }
 
   private float scalar(OnnxNode node, int input) {
@@ -1076,7 +1069,7 @@ public final class QdqImporter {
     String act =
         p.activation == Activation.NONE
             ? ""
-            : " + " + p.activation.name().toLowerCase(java.util.Locale.ROOT);
+            : " + " + p.activation.toString().toLowerCase(java.util.Locale.ROOT);
     layers.add(
         new QdqModel.Layer(
             uniqueName(p.node),

@@ -161,7 +161,7 @@ final class FloatKernelWriter {
                     ? "y[c] = K.dotHalf(weights, c * IN, x, IN)"
                     : "y[c] = K.dotFloat(weights, c * IN, x, 0, IN)")
             .endControlFlow();
-    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+    if (layer.bias() || !layer.activation().isNone()) {
       rows.beginControlFlow("for (c = from; c < to; c++)")
           .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
           .endControlFlow();
@@ -194,7 +194,7 @@ final class FloatKernelWriter {
                         + "({layer}.weights, IN, {from}, {to}, {0}, {count}, {1}, OUT)",
                     "floats x",
                     "floats y"));
-    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+    if (layer.bias() || !layer.activation().isNone()) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
       batch
           .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
