@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #fp32}: {@code Gemm} ({@code transB = 1}, the weights stay {@code [out, in]}) and
- *       the activation ({@code Relu}, or {@code Clip(0, 6)} for ReLU6) per layer.
+ *       the activation ({@code Relu}, or {@code Clip} for ReLU6 and clip bounds) per layer.
  *   <li>{@link #staticQdq}: the static INT8 model as a QDQ graph. {@code QuantizeLinear} on the
  *       input; per layer {@code DequantizeLinear} of the quantized input, of the quantized weights
  *       (axis 0, one scale per output channel, or one per tensor) and of the int32 bias (scale
