@@ -455,8 +455,8 @@ class GraphLoweringTest {
   }
 
   /**
-   * Conv then Clip with opset-13 inputs: {@code bounds} are the Clip's min and max input names,
-   * "" for an absent one (unbounded on that side), "lo" = -0.2 and "hi" = 0.4 as initializers.
+   * Conv then Clip with opset-13 inputs: {@code bounds} are the Clip's min and max input names, ""
+   * for an absent one (unbounded on that side), "lo" = -0.2 and "hi" = 0.4 as initializers.
    */
   private static byte[] convClipModel(String min, String max) {
     Graphs g =
@@ -489,15 +489,11 @@ class GraphLoweringTest {
     assertEquals(Activation.clip(-0.2f, 0.4f), both.activation());
     ConvSpec above =
         (ConvSpec)
-            GraphLowering.lower(OnnxModel.parse(convClipModel("", "hi"), "c.onnx"))
-                .layers()
-                .get(0);
+            GraphLowering.lower(OnnxModel.parse(convClipModel("", "hi"), "c.onnx")).layers().get(0);
     assertEquals(Activation.clip(Float.NEGATIVE_INFINITY, 0.4f), above.activation());
     ConvSpec below =
         (ConvSpec)
-            GraphLowering.lower(OnnxModel.parse(convClipModel("lo", ""), "c.onnx"))
-                .layers()
-                .get(0);
+            GraphLowering.lower(OnnxModel.parse(convClipModel("lo", ""), "c.onnx")).layers().get(0);
     assertEquals(Activation.clip(-0.2f, Float.POSITIVE_INFINITY), below.activation());
   }
 
@@ -586,7 +582,6 @@ class GraphLoweringTest {
             UnsupportedOperatorException.class,
             () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "c.onnx")));
     assertEquals(
-        "node 'c' (Clip): input 1 'h' is not a constant: expected an initializer",
-        e.getMessage());
+        "node 'c' (Clip): input 1 'h' is not a constant: expected an initializer", e.getMessage());
   }
 }

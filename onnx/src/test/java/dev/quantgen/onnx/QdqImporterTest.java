@@ -221,8 +221,10 @@ class QdqImporterTest {
       int actHi = hi;
       if (clip != null) {
         String[] bounds = clip.split(",");
-        actLo = (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[0]) / sy) + zy()));
-        actHi = (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[1]) / sy) + zy()));
+        actLo =
+            (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[0]) / sy) + zy()));
+        actHi =
+            (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[1]) / sy) + zy()));
       }
       int[] y = new int[M * OUT * OUT];
       for (int m = 0; m < M; m++) {
@@ -506,8 +508,8 @@ class QdqImporterTest {
 
   /**
    * Clip(-0.15, 0.75) before the QuantizeLinear (scale 0.3): the bounds are ties of the output
-   * grid, -0.5 and 2.5, so the codes clamp at zy + 0 and zy + 2 (half to even; away from zero
-   * would give zy - 1 and zy + 3). Our codes are the reference's exactly, ORT's within one step.
+   * grid, -0.5 and 2.5, so the codes clamp at zy + 0 and zy + 2 (half to even; away from zero would
+   * give zy - 1 and zy + 3). Our codes are the reference's exactly, ORT's within one step.
    */
   @ParameterizedTest
   @CsvSource({"int8", "uint8"})

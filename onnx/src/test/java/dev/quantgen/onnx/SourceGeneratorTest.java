@@ -85,7 +85,7 @@ class SourceGeneratorTest {
 
   /** A Clip with constant bounds is written as CLIP with its bounds, each reading back exactly. */
   @Test
-  void clipBoundsAreWrittenIntoTheAnnotation() {
+  void clipBoundsAreWrittenIntoTheAnnotation() throws IOException {
     Graphs g = new Graphs(2).input("x", 1, 6).output("y", 1, 4).randomFloats("W", 0.6, 0, 6, 4);
     g.node("MatMul", "m", List.of("x", "W"), "h");
     g.node("Clip", "c", List.of("h"), "y")

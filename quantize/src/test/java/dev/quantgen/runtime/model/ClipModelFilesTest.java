@@ -15,10 +15,10 @@ import dev.quantgen.runtime.numerics.Activation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A layer that clips to constant bounds survives save and load at every precision, in layout
@@ -67,8 +67,7 @@ class ClipModelFilesTest {
   @Test
   void int8OutputsClampToTheQuantizedBounds() {
     QuantizedModel model = quantize(Precision.INT8);
-    StaticRequantization r =
-        ((PreparedLayer.Quantized) model.layer(0)).params().requantization();
+    StaticRequantization r = ((PreparedLayer.Quantized) model.layer(0)).params().requantization();
     float s = r.output().scale();
     int z = r.output().zeroPoint();
     assertEquals(CLIP.quantizedLower(s, z), r.outputMin());
