@@ -37,8 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ONNX models {@link DenseOnnxExporter} writes, run by ONNX Runtime 1.20 on a small seeded
- * perceptron of odd sizes (7-5-4-3-2, ReLU6, Clip(-0.4, 0.9), ReLU, none), against the runtime's reference kernels;
- * and its refusals. The Fashion-MNIST agreement on the generated kernels is in the examples module.
+ * perceptron of odd sizes (7-5-4-3-2, ReLU6, Clip(-0.4, 0.9), ReLU, none), against the runtime's
+ * reference kernels; and its refusals. The Fashion-MNIST agreement on the generated kernels is in
+ * the examples module.
  */
 class DenseOnnxExporterTest {
   /** ORT session option: the exact uint8 x int8 kernel on x86 without VNNI (see the last test). */
