@@ -26,4 +26,16 @@ public @interface Dense {
 
   /** The activation fused into the output. */
   Activation activation() default Activation.NONE;
+
+  /**
+   * With {@link Activation#CLIP}: the lower bound of {@code min(max(y, clipMin), clipMax)}; {@code
+   * Float.NEGATIVE_INFINITY} leaves the layer unbounded below. Only with CLIP (NaN: not given).
+   */
+  float clipMin() default Float.NaN;
+
+  /**
+   * With {@link Activation#CLIP}: the upper bound, above {@link #clipMin}; {@code
+   * Float.POSITIVE_INFINITY} leaves the layer unbounded above. Only with CLIP (NaN: not given).
+   */
+  float clipMax() default Float.NaN;
 }

@@ -145,13 +145,107 @@ class ImportCommandTest {
         run.err().startsWith("import: --precision int3: expected int8 or fp32"), run::toString);
   }
 
+  @Test
+  void clipWithConstantBoundsIsWrittenAsClipAndCompiles() throws IOException {
+    Path model = out.resolve("clip.onnx");
+    Files.write(model, gemmClipModel());
+    CliRun run =
+        CliRun.of(
+            "import",
+            model.toString(),
+            "--package",
+            "com.example.clip",
+            "--out",
+            out.resolve("src").toString(),
+            "--name",
+            "Clipped");
+    assertEquals(0, run.exit(), run::toString);
+    List<Path> sources;
+    try (Stream<Path> files = Files.walk(out.resolve("src"))) {
+      sources = files.filter(f -> f.toString().endsWith(".java")).toList();
+    }
+    String all = String.join("\n", sources.stream().map(ImportCommandTest::read).toList());
+    assertTrue(all.contains("activation = Activation.CLIP"), all);
+    assertTrue(all.contains("clipMin = -0.5f"), all);
+    assertTrue(all.contains("clipMax = 1.25f"), all);
+    Files.createDirectories(out.resolve("classes"));
+    InProcessCompiler.compile(sources, out.resolve("classes")); // throws with javac's errors
+    assertTrue(
+        Files.isRegularFile(out.resolve("classes/com/example/clip/Clipped_Model.class")),
+        "the processor generated Clipped_Model");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Gemm 4 -> 3 then Clip(-0.5, 1.25) with opset-13 bound inputs. */
+  private static byte[] gemmClipModel() {
+    OnnxMl.TensorProto.Builder w =
+        OnnxMl.TensorProto.newBuilder()
+            .setName("W")
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+            .addDims(3)
+            .addDims(4);
+    for (int i = 0; i < 12; i++) {
+      w.addFloatData((i % 5 - 2) * 0.25f);
+    }
+    OnnxMl.GraphProto.Builder graph =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("test")
+            .addInput(value("x", 4))
+            .addOutput(value("y", 3))
+            .addInitializer(w)
+            .addInitializer(scalar("lo", -0.5f))
+            .addInitializer(scalar("hi", 1.25f))
+            .addNode(
+                OnnxMl.NodeProto.newBuilder()
+                    .setOpType("Gemm")
+                    .setName("fc")
+                    .addInput("x")
+                    .addInput("W")
+                    .addOutput("h")
+                    .addAttribute(
+                        OnnxMl.AttributeProto.newBuilder()
+                            .setName("transB")
+                            .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                            .setI(1)))
+            .addNode(
+                OnnxMl.NodeProto.newBuilder()
+                    .setOpType("Clip")
+                    .setName("clip")
+                    .addInput("h")
+                    .addInput("lo")
+                    .addInput("hi")
+                    .addOutput("y"));
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("quantgen-test")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+        .setGraph(graph)
+        .build()
+        .toByteArray();
+  }
+
+  private static OnnxMl.TensorProto scalar(String name, float v) {
+    return OnnxMl.TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+        .addFloatData(v)
+        .build();
+  }
+
   /** A one-node model whose operator quantgen does not lower. */
   private static byte[] sigmoidModel() {
     OnnxMl.GraphProto.Builder graph =
         OnnxMl.GraphProto.newBuilder()
             .setName("test")
-            .addInput(value("x"))
-            .addOutput(value("y"))
+            .addInput(value("x", 4))
+            .addOutput(value("y", 4))
             .addNode(
                 OnnxMl.NodeProto.newBuilder()
                     .setOpType("Sigmoid")
@@ -167,11 +261,11 @@ class ImportCommandTest {
         .toByteArray();
   }
 
-  private static OnnxMl.ValueInfoProto value(String name) {
+  private static OnnxMl.ValueInfoProto value(String name, int size) {
     OnnxMl.TensorShapeProto.Builder shape =
         OnnxMl.TensorShapeProto.newBuilder()
             .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(size));
     return OnnxMl.ValueInfoProto.newBuilder()
         .setName(name)
         .setType(

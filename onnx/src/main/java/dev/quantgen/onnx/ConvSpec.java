@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A 2-D convolution with its final weights and bias: a following Add folded into the bias, a
- * BatchNormalization folded into both, ReLU or Clip(0, 6) fused as the activation.
+ * BatchNormalization folded into both, ReLU or Clip with constant bounds fused as the activation.
  *
  * @param weights {@code [M, C / groups, kh, kw]}
  * @param bias {@code [M]}, or null when the graph has none

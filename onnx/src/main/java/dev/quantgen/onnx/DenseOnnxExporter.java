@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #fp32}: {@code Gemm} ({@code transB = 1}, the weights stay {@code [out, in]}) and
- *       the activation ({@code Relu}, or {@code Clip(0, 6)} for ReLU6) per layer.
+ *       the activation ({@code Relu}, or {@code Clip} for ReLU6 and clip bounds) per layer.
  *   <li>{@link #staticQdq}: the static INT8 model as a QDQ graph. {@code QuantizeLinear} on the
  *       input; per layer {@code DequantizeLinear} of the quantized input, of the quantized weights
  *       (axis 0, one scale per output channel, or one per tensor) and of the int32 bias (scale
@@ -278,7 +278,7 @@ public final class DenseOnnxExporter {
 
   /** {@code x} through the activation into {@code output} (an Identity when there is none). */
   private String activation(String id, String x, Activation activation, String output) {
-    switch (activation) {
+    switch (activation.kind()) {
       case RELU:
         graph.node("Relu", id + "_relu", x, output);
         break;
@@ -286,6 +286,12 @@ public final class DenseOnnxExporter {
         graph.floats(id + "_zero", new float[] {0f});
         graph.floats(id + "_six", new float[] {6f});
         graph.node("Clip", id + "_relu6", x, id + "_zero", id + "_six", output);
+        break;
+      case CLIP:
+        // an infinite bound is a float like any other to Clip: min(max(x, -inf), hi) = min(x, hi)
+        graph.floats(id + "_clip_min", new float[] {activation.lower()});
+        graph.floats(id + "_clip_max", new float[] {activation.upper()});
+        graph.node("Clip", id + "_clip", x, id + "_clip_min", id + "_clip_max", output);
         break;
       default:
         graph.node("Identity", id + "_linear", x, output);

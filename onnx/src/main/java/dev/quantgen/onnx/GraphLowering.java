@@ -21,7 +21,7 @@ import java.util.Set;
  * <ul>
  *   <li>Conv, MatMul and Gemm start a layer; an Add of a per-channel constant folds into its bias,
  *       BatchNormalization folds into its weights and bias (at load time, in float64, rounded to
- *       float32 once), and Relu or Clip(0, 6) becomes its fused activation.
+ *       float32 once), and Relu or Clip with constant bounds becomes its fused activation.
  *   <li>MaxPool and AveragePool become pooling layers; Flatten and a Reshape that flattens become
  *       {@link FlattenSpec}; a Reshape to the same shape and Identity vanish.
  *   <li>Nodes whose inputs are all constants (Constant, Reshape of an initializer) are evaluated
@@ -780,14 +780,7 @@ public final class GraphLowering {
       lo = node.input(1).isEmpty() ? Float.NEGATIVE_INFINITY : scalarConstant(node, 1);
       hi = node.input(2).isEmpty() ? Float.POSITIVE_INFINITY : scalarConstant(node, 2);
     }
-    if (lo == 0f && hi == 6f) {
-      activation(node, Activation.RELU6);
-    } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
-      activation(node, Activation.RELU);
-    } else {
-      throw unsupported(
-          node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
-    }
+    activation(node, ClipActivation.of(node, lo, hi));
   }
 
   private void activation(OnnxNode node, Activation activation) {

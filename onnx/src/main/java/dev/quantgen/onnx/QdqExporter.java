@@ -18,11 +18,11 @@ import java.util.List;
  * <p>The graph keeps activations in int8 between layers: {@code QuantizeLinear} on the input; for
  * each Conv and dense layer {@code DequantizeLinear} of the int8 input, of the int8 per-channel
  * weights (axis 0, zero point 0) and of the int32 bias (scale {@code sx * sw[m]}), then {@code
- * Conv}, the activation ({@code Relu} or {@code Clip(0, 6)}) and {@code QuantizeLinear} with the
- * calibrated output parameters. A dense layer is written as a 1x1 {@code Conv} over {@code [N, in,
- * 1, 1]}, as the executor runs it, with int8 {@code Reshape}s around it. Max pooling and flatten
- * run on int8 directly. The graph has two outputs: the last layer's int8 tensor ({@code
- * <output>_int8}) and its dequantized float32 value (the model's output name).
+ * Conv}, the activation ({@code Relu}, or {@code Clip} for ReLU6 and clip bounds) and {@code
+ * QuantizeLinear} with the calibrated output parameters. A dense layer is written as a 1x1 {@code
+ * Conv} over {@code [N, in, 1, 1]}, as the executor runs it, with int8 {@code Reshape}s around it.
+ * Max pooling and flatten run on int8 directly. The graph has two outputs: the last layer's int8
+ * tensor ({@code <output>_int8}) and its dequantized float32 value (the model's output name).
  *
  * <p>Only {@link RequantMode#FLOAT} executors are exported: their float32 requantization is what
  * the QDQ pattern means. Average pooling is not exported.
@@ -163,6 +163,11 @@ public final class QdqExporter {
       graph.floats(id + "_zero", new float[] {0f});
       graph.floats(id + "_six", new float[] {6f});
       graph.node("Clip", id + "_relu6", y, id + "_zero", id + "_six", id + "_act");
+      y = id + "_act";
+    } else if (q.activation().kind() == Activation.Kind.CLIP) {
+      graph.floats(id + "_clip_min", new float[] {q.activation().lower()});
+      graph.floats(id + "_clip_max", new float[] {q.activation().upper()});
+      graph.node("Clip", id + "_clip", y, id + "_clip_min", id + "_clip_max", id + "_act");
       y = id + "_act";
     }
     return quantize(id + "_y", y, output);

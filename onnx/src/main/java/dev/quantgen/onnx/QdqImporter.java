@@ -32,8 +32,10 @@ import java.util.function.UnaryOperator;
  *       or {@code MatMul} whose weight is a {@code DequantizeLinear} of an int8 or uint8
  *       initializer (per tensor, or per axis on the output channels) and whose bias, if any, is a
  *       {@code DequantizeLinear} of an int32 initializer with zero point 0 and scale {@code sx *
- *       sw} (the float32 product); then optionally {@code Relu} or {@code Clip(0, 6)} (or {@code
- *       [0, inf)}); then {@code QuantizeLinear}: one static INT8 layer.
+ *       sw} (the float32 product); then optionally {@code Relu} or {@code Clip} with constant
+ *       bounds (int8 codes clamped to the bounds quantized with the output's parameters, which is
+ *       exactly the Clip before the QuantizeLinear: quantization is monotone); then {@code
+ *       QuantizeLinear}: one static INT8 layer.
  *   <li>{@code MaxPool}, {@code Flatten}, {@code Reshape} (keeping the batch axis) and {@code
  *       Identity} on quantized codes, or between a {@code DequantizeLinear} and a {@code
  *       QuantizeLinear} with the same parameters (max and reshape commute with both exactly).
@@ -359,7 +361,7 @@ public final class QdqImporter {
                 + node.opType()
                 + "' between "
                 + p.node.describe()
-                + " and its QuantizeLinear: only Relu and Clip(0, 6) can be fused there; a float operator in"
+                + " and its QuantizeLinear: only Relu and Clip with constant bounds can be fused there; a float operator in"
                 + " between cannot run exactly on int8");
       }
       if (v instanceof Real r) {
@@ -1018,14 +1020,7 @@ public final class QdqImporter {
       lo = node.input(1).isEmpty() ? Float.NEGATIVE_INFINITY : scalar(node, 1);
       hi = node.input(2).isEmpty() ? Float.POSITIVE_INFINITY : scalar(node, 2);
     }
-    if (lo == 0f && hi == 6f) {
-      activation(node, Activation.RELU6);
-    } else if (lo == 0f && hi == Float.POSITIVE_INFINITY) {
-      activation(node, Activation.RELU);
-    } else {
-      throw unsupported(
-          node, "clips to [" + lo + ", " + hi + "]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)");
-    }
+    activation(node, ClipActivation.of(node, lo, hi));
   }
 
   private float scalar(OnnxNode node, int input) {
@@ -1076,7 +1071,7 @@ public final class QdqImporter {
     String act =
         p.activation == Activation.NONE
             ? ""
-            : " + " + p.activation.name().toLowerCase(java.util.Locale.ROOT);
+            : " + " + p.activation.toString().toLowerCase(java.util.Locale.ROOT);
     layers.add(
         new QdqModel.Layer(
             uniqueName(p.node),

@@ -275,5 +275,17 @@ public final class SourceGenerator {
       a.addMember(
           "activation", "$T.$L", ClassName.get(ANNOTATIONS, "Activation"), activation.name());
     }
+    if (activation.kind() == dev.quantgen.runtime.numerics.Activation.Kind.CLIP) {
+      a.addMember("clipMin", "$L", floatLiteral(activation.lower()));
+      a.addMember("clipMax", "$L", floatLiteral(activation.upper()));
+    }
+  }
+
+  /** A float as source that reads back to the same bits (infinities as Float's constants). */
+  private static String floatLiteral(float f) {
+    if (Float.isInfinite(f)) {
+      return f > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY";
+    }
+    return Float.toString(f) + "f";
   }
 }

@@ -37,16 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ONNX models {@link DenseOnnxExporter} writes, run by ONNX Runtime 1.20 on a small seeded
- * perceptron of odd sizes (7-5-3-2, ReLU6, ReLU, none), against the runtime's reference kernels;
- * and its refusals. The Fashion-MNIST agreement on the generated kernels is in the examples module.
+ * perceptron of odd sizes (7-5-4-3-2, ReLU6, Clip(-0.4, 0.9), ReLU, none), against the runtime's
+ * reference kernels; and its refusals. The Fashion-MNIST agreement on the generated kernels is in
+ * the examples module.
  */
 class DenseOnnxExporterTest {
   /** ORT session option: the exact uint8 x int8 kernel on x86 without VNNI (see the last test). */
   private static final String EXACT_U8S8 = "session.x64quantprecision";
 
-  private static final int[] SIZES = {7, 5, 3, 2};
+  private static final int[] SIZES = {7, 5, 4, 3, 2};
   private static final Activation[] ACTIVATIONS = {
-    Activation.RELU6, Activation.RELU, Activation.NONE
+    Activation.RELU6, Activation.clip(-0.4f, 0.9f), Activation.RELU, Activation.NONE
   };
   private static final int SAMPLES = 64;
 
@@ -235,8 +236,8 @@ class DenseOnnxExporterTest {
   // ---------------------------------------------------------------------------------------------
 
   private FloatModel randomMlp() {
-    FloatLayer[] layers = new FloatLayer[3];
-    for (int l = 0; l < 3; l++) {
+    FloatLayer[] layers = new FloatLayer[ACTIVATIONS.length];
+    for (int l = 0; l < layers.length; l++) {
       float[] w = new float[SIZES[l] * SIZES[l + 1]];
       float[] b = new float[SIZES[l + 1]];
       for (int i = 0; i < w.length; i++) {

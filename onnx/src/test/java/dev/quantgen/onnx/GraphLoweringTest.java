@@ -444,19 +444,144 @@ class GraphLoweringTest {
         e.getMessage());
   }
 
+  /** MatMul then Clip with opset-6 attributes [-0.3, 0.25]: one dense layer clipping both ways. */
+  private static byte[] denseClipModel() {
+    Graphs g = new Graphs(2).input("x", 1, 6).output("y", 1, 4).randomFloats("W", 0.6, 0, 6, 4);
+    g.node("MatMul", "m", List.of("x", "W"), "h");
+    g.node("Clip", "c", List.of("h"), "y")
+        .addAttribute(Graphs.real("min", -0.3f))
+        .addAttribute(Graphs.real("max", 0.25f));
+    return g.toBytes(9);
+  }
+
+  /**
+   * Conv then Clip with opset-13 inputs: {@code bounds} are the Clip's min and max input names, ""
+   * for an absent one (unbounded on that side), "lo" = -0.2 and "hi" = 0.4 as initializers.
+   */
+  private static byte[] convClipModel(String min, String max) {
+    Graphs g =
+        new Graphs(4)
+            .input("x", 1, 2, 5, 6)
+            .output("y", 1, 3, 5, 6)
+            .randomFloats("W", 0.5, 0, 3, 2, 3, 3)
+            .randomFloats("B", 0.2, 0, 3)
+            .randomFloats("lo", 0, -0.2)
+            .randomFloats("hi", 0, 0.4);
+    g.node("Conv", "conv", List.of("x", "W", "B"), "c")
+        .addAttribute(Graphs.ints("pads", 1, 1, 1, 1));
+    List<String> inputs = max.isEmpty() ? List.of("c", min) : List.of("c", min, max);
+    g.node("Clip", "clip", inputs, "y");
+    return g.toBytes(13);
+  }
+
   @Test
-  void clipToAnotherRangeIsRejected() throws Exception {
+  void clipWithConstantBoundsFusesIntoTheLayerBefore() throws Exception {
+    DenseSpec dense =
+        (DenseSpec)
+            GraphLowering.lower(OnnxModel.parse(denseClipModel(), "d.onnx")).layers().get(0);
+    assertEquals(Activation.clip(-0.3f, 0.25f), dense.activation());
+    assertEquals(List.of("m", "c"), dense.sources());
+    ConvSpec both =
+        (ConvSpec)
+            GraphLowering.lower(OnnxModel.parse(convClipModel("lo", "hi"), "c.onnx"))
+                .layers()
+                .get(0);
+    assertEquals(Activation.clip(-0.2f, 0.4f), both.activation());
+    ConvSpec above =
+        (ConvSpec)
+            GraphLowering.lower(OnnxModel.parse(convClipModel("", "hi"), "c.onnx")).layers().get(0);
+    assertEquals(Activation.clip(Float.NEGATIVE_INFINITY, 0.4f), above.activation());
+    ConvSpec below =
+        (ConvSpec)
+            GraphLowering.lower(OnnxModel.parse(convClipModel("lo", ""), "c.onnx")).layers().get(0);
+    assertEquals(Activation.clip(-0.2f, Float.POSITIVE_INFINITY), below.activation());
+  }
+
+  /** Clipped outputs equal ONNX Runtime's: the clamped ones exactly (they are the bounds). */
+  @Test
+  void clippedLayersGiveOnnxRuntimesOutputs() throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Random r = new Random(11);
+    String[][] bounds = {{"lo", "hi"}, {"", "hi"}, {"lo", ""}};
+    for (String[] b : bounds) {
+      byte[] bytes = convClipModel(b[0], b[1]);
+      FloatExecutor ours = new FloatExecutor(GraphLowering.lower(OnnxModel.parse(bytes, "c")));
+      try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions())) {
+        int clamped = 0;
+        for (int t = 0; t < 10; t++) {
+          float[] x = new float[2 * 5 * 6];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+          }
+          float[] expected = runAny(env, session, x, new long[] {1, 2, 5, 6});
+          FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 2, 5, 6), x));
+          for (int i = 0; i < expected.length; i++) {
+            if (expected[i] == -0.2f || expected[i] == 0.4f) {
+              assertEquals(expected[i], y.get(i), "clamped output " + i);
+              clamped++;
+            } else {
+              assertEquals(expected[i], y.get(i), 1e-5 * Math.max(1, Math.abs(expected[i])));
+            }
+          }
+        }
+        assertTrue(clamped > 0, "some outputs reach a bound");
+      }
+    }
+    byte[] bytes = denseClipModel();
+    FloatExecutor ours = new FloatExecutor(GraphLowering.lower(OnnxModel.parse(bytes, "d")));
+    try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions())) {
+      for (int t = 0; t < 20; t++) {
+        float[] x = new float[6];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) r.nextGaussian();
+        }
+        float[] expected = runAny(env, session, x, new long[] {1, 6});
+        FloatTensor y = ours.run(FloatTensor.of(Shape.of(1, 6), x));
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], y.get(i), 1e-5 * Math.max(1, Math.abs(expected[i])));
+        }
+      }
+    }
+  }
+
+  private static float[] runAny(OrtEnvironment env, OrtSession session, float[] x, long[] shape)
+      throws OrtException {
+    try (ai.onnxruntime.OnnxTensor in =
+            ai.onnxruntime.OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+        OrtSession.Result result = session.run(Map.of("x", in))) {
+      ai.onnxruntime.OnnxTensor out = (ai.onnxruntime.OnnxTensor) result.get(0);
+      FloatBuffer fb = out.getFloatBuffer();
+      float[] y = new float[fb.remaining()];
+      fb.get(y);
+      return y;
+    }
+  }
+
+  @Test
+  void clipBoundsOutOfOrderAreRejectedNamingTheNode() throws Exception {
     Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
     g.node("MatMul", "m", List.of("x", "W"), "h");
     g.node("Clip", "c", List.of("h"), "y")
-        .addAttribute(Graphs.real("min", -1f))
-        .addAttribute(Graphs.real("max", 1f));
+        .addAttribute(Graphs.real("min", 1f))
+        .addAttribute(Graphs.real("max", -1f));
     UnsupportedOperatorException e =
         assertThrows(
             UnsupportedOperatorException.class,
             () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(9), "c.onnx")));
     assertEquals(
-        "node 'c' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or [0, inf) (ReLU)",
-        e.getMessage());
+        "node 'c' (Clip): clips to [1.0, -1.0]: expected numbers with min < max", e.getMessage());
+  }
+
+  @Test
+  void aClipBoundThatIsNotAConstantIsRejectedNamingTheNode() throws Exception {
+    Graphs g = new Graphs(1).input("x", 1, 4).output("y", 1, 4).randomFloats("W", 1, 0, 4, 4);
+    g.node("MatMul", "m", List.of("x", "W"), "h");
+    g.node("Clip", "c", List.of("h", "h"), "y"); // a bound the graph computes
+    UnsupportedOperatorException e =
+        assertThrows(
+            UnsupportedOperatorException.class,
+            () -> GraphLowering.lower(OnnxModel.parse(g.toBytes(13), "c.onnx")));
+    assertEquals(
+        "node 'c' (Clip): input 1 'h' is not a constant: expected an initializer", e.getMessage());
   }
 }

@@ -215,6 +215,17 @@ class QdqImporterTest {
       for (int i = 0; i < x.length; i++) {
         qx[i] = (int) Math.min(hi, Math.max(lo, Math.rint(x[i] / sx) + zx()));
       }
+      // ReLU clamps at the zero point; Clip at its bounds quantized like any value (float32
+      // division, rint, zero point, saturation)
+      int actLo = Math.max(lo, zy());
+      int actHi = hi;
+      if (clip != null) {
+        String[] bounds = clip.split(",");
+        actLo =
+            (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[0]) / sy) + zy()));
+        actHi =
+            (int) Math.min(hi, Math.max(lo, Math.rint(Float.parseFloat(bounds[1]) / sy) + zy()));
+      }
       int[] y = new int[M * OUT * OUT];
       for (int m = 0; m < M; m++) {
         float multiplier = sx * weightScale(m) / sy;
@@ -236,7 +247,7 @@ class QdqImporterTest {
               }
             }
             long q = (long) Math.rint(acc * (double) multiplier) + zy();
-            y[(m * OUT + oy) * OUT + ox] = (int) Math.min(hi, Math.max(Math.max(lo, zy()), q));
+            y[(m * OUT + oy) * OUT + ox] = (int) Math.min(actHi, Math.max(actLo, q));
           }
         }
       }
@@ -449,7 +460,8 @@ class QdqImporterTest {
     assertRejected(
         t -> t.opBetweenConvAndQ = "Sigmoid",
         "node 'between' (Sigmoid): operator 'Sigmoid' between"
-            + " 'conv' (Conv) and its QuantizeLinear: only Relu and Clip(0, 6) can be fused there");
+            + " 'conv' (Conv) and its QuantizeLinear: only Relu and Clip with constant bounds can be"
+            + " fused there");
   }
 
   @Test
@@ -488,11 +500,50 @@ class QdqImporterTest {
   }
 
   @Test
-  void clipBoundsOtherThanReluOrRelu6AreRejected() {
+  void clipBoundsOutOfOrderAreRejected() {
     assertRejected(
-        t -> t.clip = "-1,1",
-        "node 'clip' (Clip): clips to [-1.0, 1.0]: expected [0, 6] (ReLU6) or"
-            + " [0, inf) (ReLU)");
+        t -> t.clip = "1,-1",
+        "node 'clip' (Clip): clips to [1.0, -1.0]: expected numbers with min < max");
+  }
+
+  /**
+   * Clip(-0.15, 0.75) before the QuantizeLinear (scale 0.3): the bounds are ties of the output
+   * grid, -0.5 and 2.5, so the codes clamp at zy + 0 and zy + 2 (half to even; away from zero would
+   * give zy - 1 and zy + 3). Our codes are the reference's exactly, ORT's within one step.
+   */
+  @ParameterizedTest
+  @CsvSource({"int8", "uint8"})
+  void clipWithConstantBoundsClampsTheCodesToTheQuantizedBounds(String activations)
+      throws Exception {
+    Tiny t = new Tiny();
+    t.uint8Activations = activations.equals("uint8");
+    t.clip = "-0.15,0.75";
+    byte[] onnx = t.build();
+    QdqModel model = QdqImporter.importModel(OnnxModel.parse(onnx, "tiny"));
+    float[] x = inputs();
+    IntTensor ours = model.runFileCodes(FloatTensor.of(Shape.of(SAMPLES, C, SIDE, SIDE), x));
+    byte[][][][] theirs = ort(onnx, x, "yq");
+    int per = M * OUT * OUT;
+    int atLower = 0;
+    int atUpper = 0;
+    for (int s = 0; s < SAMPLES; s++) {
+      int[] expected =
+          t.reference(
+              java.util.Arrays.copyOfRange(x, s * C * SIDE * SIDE, (s + 1) * C * SIDE * SIDE));
+      for (int i = 0; i < per; i++) {
+        int code = ours.get(s * per + i);
+        assertEquals(expected[i], code, "sample " + s + " output " + i);
+        assertTrue(code >= t.zy() && code <= t.zy() + 2, "code " + code);
+        atLower += code == t.zy() ? 1 : 0;
+        atUpper += code == t.zy() + 2 ? 1 : 0;
+        byte b = theirs[s][i / (OUT * OUT)][i / OUT % OUT][i % OUT];
+        int ort = t.uint8Activations ? Byte.toUnsignedInt(b) : b;
+        assertTrue(
+            Math.abs(ort - expected[i]) <= 1,
+            "ORT " + ort + " vs " + expected[i] + " at " + s + ", " + i);
+      }
+    }
+    assertTrue(atLower > 0 && atUpper > 0, "both bounds reached: " + atLower + ", " + atUpper);
   }
 
   @Test

@@ -82,4 +82,23 @@ class SourceGeneratorTest {
     assertEquals(
         "precision: \"int8\", expected one of [FP32, FP16, INT8, INT4, BINARY]", e.getMessage());
   }
+
+  /** A Clip with constant bounds is written as CLIP with its bounds, each reading back exactly. */
+  @Test
+  void clipBoundsAreWrittenIntoTheAnnotation() throws IOException {
+    Graphs g = new Graphs(2).input("x", 1, 6).output("y", 1, 4).randomFloats("W", 0.6, 0, 6, 4);
+    g.node("MatMul", "m", List.of("x", "W"), "h");
+    g.node("Clip", "c", List.of("h"), "y")
+        .addAttribute(Graphs.real("min", -0.3f))
+        .addAttribute(Graphs.real("max", Float.POSITIVE_INFINITY));
+    LoweredModel model = GraphLowering.lower(OnnxModel.parse(g.toBytes(9), "clip.onnx"));
+    String layer = SourceGenerator.generate(model, "p", "Clipped").get(0).toString();
+    for (String attribute :
+        List.of(
+            "activation = Activation.CLIP",
+            "clipMin = -0.3f",
+            "clipMax = Float.POSITIVE_INFINITY")) {
+      assertTrue(layer.contains(attribute), layer);
+    }
+  }
 }

@@ -19,6 +19,8 @@ public enum Message {
       "%s carries both @%s and @%s: a class is one layer; " + "keep one layer annotation"),
   /** A non-positive or otherwise impossible shape attribute. */
   INVALID_SHAPE("QuantizeInvalidShape", "%s = %s: expected %s"),
+  /** Clip bounds that are missing, NaN, out of order, or given without CLIP. */
+  CLIP_BOUNDS("QuantizeClipBounds", "%s"),
   /** A combination of @Quantize attributes no kernel implements. */
   UNSUPPORTED_COMBINATION(
       "QuantizeUnsupportedCombination", "precision = %s requires %s, got %s = %s"),

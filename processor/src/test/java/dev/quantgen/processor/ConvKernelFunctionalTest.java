@@ -191,7 +191,40 @@ class ConvKernelFunctionalTest {
               1,
               true,
               Activation.RELU,
-              false));
+              false),
+          // CLIP bounds on ties of the int8 test's output grid (scale 0.05, zero point 3):
+          // -0.125 / 0.05 = -2.5 rounds to -2 (code 1), 0.175 / 0.05 = 3.5 to 4 (code 7)
+          new Conv(
+              "ClipTies",
+              "inChannels = 4, outChannels = 4, inHeight = 6, inWidth = 5, kernel = 3, groups = 2, "
+                  + "padding = 1, activation = Activation.CLIP, clipMin = -0.125f, clipMax = 0.175f",
+              4,
+              6,
+              5,
+              4,
+              3,
+              3,
+              Window2d.of(3, 3).withPads(1, 1, 1, 1),
+              2,
+              true,
+              Activation.clip(-0.125f, 0.175f),
+              false),
+          // a lower bound far below the output range (its code saturates at -128), ONNX rounding
+          new Conv(
+              "ClipWide",
+              "inChannels = 67, outChannels = 5, inHeight = 4, inWidth = 5, kernel = 3, padding = 1, "
+                  + "activation = Activation.CLIP, clipMin = -1000f, clipMax = 0.3f",
+              67,
+              4,
+              5,
+              5,
+              3,
+              3,
+              Window2d.of(3, 3).withPads(1, 1, 1, 1),
+              1,
+              true,
+              Activation.clip(-1000f, 0.3f),
+              true));
 
   private static ClassLoader loader;
 
@@ -341,6 +374,13 @@ class ConvKernelFunctionalTest {
                               QuantParams.perTensor(in.scale(), in.zeroPoint(), QuantType.INT8),
                               QuantParams.perTensor(out.scale(), out.zeroPoint(), QuantType.INT8),
                               c.onnx() ? RequantMode.FLOAT : RequantMode.INTEGER);
+                      if (c.name().equals("ClipTies")) { // ties to even, not away from zero
+                        assertEquals(1, reference.outputMin());
+                        assertEquals(7, reference.outputMax());
+                      } else if (c.name().equals("ClipWide")) { // saturated lower bound
+                        assertEquals(-128, reference.outputMin());
+                        assertEquals(9, reference.outputMax()); // 0.3 / 0.05 = 6, + 3
+                      }
                       int[] qx = new int[c.c() * c.h() * c.w()];
                       for (int i = 0; i < qx.length; i++) {
                         qx[i] =

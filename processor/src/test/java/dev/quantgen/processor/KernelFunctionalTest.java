@@ -86,10 +86,31 @@ class KernelFunctionalTest {
               + ", bias = "
               + bias
               + ", activation = Activation."
-              + activation
+              + annotationActivation()
               + ")",
           q.toString(),
           "public final class " + name + " {}");
+    }
+
+    /**
+     * The annotation's activation: a constant name, or {@code CLIP(min,max)} written as {@code
+     * CLIP, clipMin = minf, clipMax = maxf}.
+     */
+    String annotationActivation() {
+      if (!activation.startsWith("CLIP(")) {
+        return activation;
+      }
+      String[] b = activation.substring(5, activation.length() - 1).split(",");
+      return "CLIP, clipMin = " + b[0] + "f, clipMax = " + b[1] + "f";
+    }
+
+    /** The runtime's activation the reference applies. */
+    Activation runtimeActivation() {
+      if (!activation.startsWith("CLIP(")) {
+        return Activation.valueOf(activation);
+      }
+      String[] b = activation.substring(5, activation.length() - 1).split(",");
+      return Activation.clip(Float.parseFloat(b[0]), Float.parseFloat(b[1]));
     }
 
     String suffix() {
@@ -105,7 +126,9 @@ class KernelFunctionalTest {
 
   @BeforeAll
   static void compileAllCombinations() {
-    String[] acts = {"NONE", "RELU", "RELU6"};
+    // CLIP within the calibrated output range (the int8 bounds are codes inside it), and CLIP whose
+    // lower bound lies far below it (its code saturates at -128)
+    String[] acts = {"NONE", "RELU", "RELU6", "CLIP(-0.3,0.45)", "CLIP(-10000,0.35)"};
     List<String[]> combos = new ArrayList<>();
     combos.add(new String[] {"FP16", "SYMMETRIC", "false", "FLOAT", "0", "INTEGER"});
     for (String p : new String[] {"INT8", "INT4"}) {
@@ -145,7 +168,7 @@ class KernelFunctionalTest {
                 SHAPES[s][0],
                 SHAPES[s][1],
                 n % 2 == 0,
-                acts[n % 3]));
+                acts[n % acts.length]));
         n++;
       }
     }
@@ -186,7 +209,7 @@ class KernelFunctionalTest {
   static void check(ClassLoader loader, Case c, String suffix, boolean batched) throws Exception {
     Random random = new Random(31L * c.name().hashCode() + suffix.hashCode());
     DenseWeights weights = weights(c, random);
-    Activation act = Activation.valueOf(c.activation());
+    Activation act = c.runtimeActivation();
     List<float[]> inputs = inputs(c.in(), random);
     // Calibrate boundary params from the FP32 reference, as a user would.
     float[] ref = new float[c.out()];

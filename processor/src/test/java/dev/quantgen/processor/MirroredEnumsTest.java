@@ -23,7 +23,7 @@ class MirroredEnumsTest {
 
   @Test
   void activationHasTheSameConstantsOnBothSides() {
-    assertThat(names(dev.quantgen.runtime.numerics.Activation.class))
+    assertThat(names(dev.quantgen.runtime.numerics.Activation.Kind.class))
         .containsExactlyElementsIn(names(dev.quantgen.annotations.Activation.class))
         .inOrder();
   }

@@ -1,6 +1,5 @@
 package dev.quantgen.processor.model;
 
-import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Precision;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +23,7 @@ public record LayerSpec(
     int in,
     int out,
     boolean bias,
-    Activation activation,
+    FusedActivation activation,
     List<VariantSpec> requested)
     implements ModelLayer {
 

@@ -1,6 +1,5 @@
 package dev.quantgen.processor.model;
 
-import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Activations;
 import java.util.List;
 
@@ -32,7 +31,7 @@ public record SpatialSpec(
     Window window,
     int groups,
     boolean bias,
-    Activation activation,
+    FusedActivation activation,
     List<VariantSpec> requested,
     String from,
     int fromChannels)

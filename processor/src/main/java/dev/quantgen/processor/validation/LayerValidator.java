@@ -1,6 +1,5 @@
 package dev.quantgen.processor.validation;
 
-import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Activations;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Requantization;
@@ -8,6 +7,7 @@ import dev.quantgen.annotations.Rounding;
 import dev.quantgen.annotations.Scheme;
 import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
+import dev.quantgen.processor.model.FusedActivation;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
@@ -31,11 +31,13 @@ import javax.lang.model.element.TypeElement;
  */
 public final class LayerValidator {
   private final AnnotationReader reader;
+  private final ClipBounds clipBounds;
   private final SpatialLayerValidator spatial;
 
   public LayerValidator(AnnotationReader reader) {
     this.reader = reader;
     this.spatial = new SpatialLayerValidator(reader);
+    this.clipBounds = new ClipBounds(reader);
   }
 
   /** Validates a class that carries {@code @Quantize} or a layer annotation. */
@@ -82,6 +84,7 @@ public final class LayerValidator {
     AnnotationMirror dense = layerMirrors.get(0);
     int in = positive(type, dense, "in", "a positive number of inputs", out);
     int outputs = positive(type, dense, "out", "a positive number of outputs", out);
+    FusedActivation activation = clipBounds.read(type, dense, out);
     ValidationResult result = new ValidationResult(out, Optional.empty());
     if (result.hasErrors()) {
       return result;
@@ -95,7 +98,7 @@ public final class LayerValidator {
             in,
             outputs,
             reader.booleanValue(dense, "bias"),
-            reader.enumValue(dense, "activation", Activation.class),
+            activation,
             variants);
     return new ValidationResult(out, Optional.of(spec));
   }

@@ -1,9 +1,9 @@
 package dev.quantgen.processor.validation;
 
-import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Padding;
 import dev.quantgen.processor.Diagnostics;
 import dev.quantgen.processor.Message;
+import dev.quantgen.processor.model.FusedActivation;
 import dev.quantgen.processor.model.SpatialSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import java.util.List;
@@ -24,9 +24,11 @@ final class SpatialLayerValidator {
       new SpatialSpec.Window(1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
 
   private final AnnotationReader reader;
+  private final ClipBounds clipBounds;
 
   SpatialLayerValidator(AnnotationReader reader) {
     this.reader = reader;
+    this.clipBounds = new ClipBounds(reader);
   }
 
   void validate(TypeElement type, AnnotationMirror m, String kind, List<Diagnostics> out) {
@@ -70,6 +72,9 @@ final class SpatialLayerValidator {
   /** A convolution or a pooling window: sizes, pairs, padding, groups, a non-empty output. */
   private void validateWindowed(
       TypeElement type, AnnotationMirror m, boolean conv, List<Diagnostics> out) {
+    if (conv) {
+      clipBounds.read(type, m, out);
+    }
     int channelsIn = positive(type, m, conv ? "inChannels" : "channels", out);
     int height = positive(type, m, "inHeight", out);
     int width = positive(type, m, "inWidth", out);
@@ -242,7 +247,7 @@ final class SpatialLayerValidator {
         NO_WINDOW,
         1,
         false,
-        Activation.NONE,
+        FusedActivation.NONE,
         List.of(),
         from,
         fromChannels);
@@ -277,7 +282,8 @@ final class SpatialLayerValidator {
         window,
         conv ? reader.intValue(m, "groups") : 1,
         conv && reader.booleanValue(m, "bias"),
-        conv ? reader.enumValue(m, "activation", Activation.class) : Activation.NONE,
+        // validated by validateWindowed: no errors left to report
+        conv ? clipBounds.read(null, m, new java.util.ArrayList<>()) : FusedActivation.NONE,
         conv ? variants : List.of(),
         "",
         0);

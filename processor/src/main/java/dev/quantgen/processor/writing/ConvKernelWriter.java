@@ -127,7 +127,7 @@ final class ConvKernelWriter {
                 Modifier.STATIC,
                 Modifier.FINAL)
             .addJavadoc("The fused activation.\n")
-            .initializer("$T.$L", RuntimeNames.ACTIVATION, layer.activation().name())
+            .initializer(KernelClass.fusedActivation(layer.activation()))
             .build());
     type.addField(KernelClass.privateConstant("DH", w.dilationHeight(), "Vertical dilation."));
     type.addField(KernelClass.privateConstant("DW", w.dilationWidth(), "Horizontal dilation."));
@@ -628,7 +628,7 @@ final class ConvKernelWriter {
             .addStatement("int yBase = m * PLANE")
             .addStatement("$T.fill(y, yBase, yBase + PLANE, 0.0f)", java.util.Arrays.class)
             .addStatement("taps(weights, m, x, y, yBase)");
-    if (!value.equals("y[i]") || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+    if (!value.equals("y[i]") || !layer.activation().isNone()) {
       b.beginControlFlow("for (int i = yBase; i < yBase + PLANE; i++)")
           .addStatement("y[i] = $L", KernelClass.activate(layer.activation(), value))
           .endControlFlow();

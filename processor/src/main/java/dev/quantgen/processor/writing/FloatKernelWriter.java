@@ -169,7 +169,7 @@ final class FloatKernelWriter {
                     ? "y[c] = K.dotHalf(weights, c * IN, x, IN)"
                     : "y[c] = K.dotFloat(weights, c * IN, x, 0, IN)")
             .endControlFlow();
-    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+    if (layer.bias() || !layer.activation().isNone()) {
       rows.beginControlFlow("for (c = from; c < to; c++)")
           .addStatement("y[c] = $L", KernelClass.activate(layer.activation(), value.toString()))
           .endControlFlow();
@@ -208,7 +208,7 @@ final class FloatKernelWriter {
                     "floats x",
                     "floats y",
                     half ? "shorts packed" : "floats packed"));
-    if (layer.bias() || layer.activation() != dev.quantgen.annotations.Activation.NONE) {
+    if (layer.bias() || !layer.activation().isNone()) {
       CodeBlock element = CodeBlock.of(layer.bias() ? "y[base + c] + bias[c]" : "y[base + c]");
       batch
           .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")

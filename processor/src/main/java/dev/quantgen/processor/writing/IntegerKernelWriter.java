@@ -9,7 +9,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.quantgen.annotations.Activation;
 import dev.quantgen.annotations.Activations;
 import dev.quantgen.annotations.Precision;
 import dev.quantgen.annotations.Requantization;
@@ -697,7 +696,7 @@ final class IntegerKernelWriter {
     return CodeBlock.builder()
         .add(
             "// y = $L per sample and channel (symmetric weights: no weight zero point)\n",
-            layer.activation() == Activation.NONE
+            layer.activation().isNone()
                 ? formula
                 : KernelClass.label(layer.activation()) + "(" + formula + ")")
         .addStatement(

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.quantgen.annotations.Activation;
+import dev.quantgen.processor.model.FusedActivation;
 import dev.quantgen.processor.model.LayerSpec;
 import dev.quantgen.processor.model.VariantSpec;
 import javax.lang.model.element.Element;
@@ -221,12 +222,24 @@ final class KernelClass {
   }
 
   /** The float activation applied to {@code v}, matching {@code Activation.apply}. */
-  static CodeBlock activate(Activation activation, String v) {
-    switch (activation) {
+  static CodeBlock activate(FusedActivation activation, String v) {
+    switch (activation.kind()) {
       case RELU:
         return CodeBlock.of("Math.max($L, 0.0f)", v);
       case RELU6:
         return CodeBlock.of("Math.min(Math.max($L, 0.0f), 6.0f)", v);
+      case CLIP:
+        if (activation.upper() == Float.POSITIVE_INFINITY) {
+          return CodeBlock.of("Math.max($L, $L)", v, floatLiteral(activation.lower()));
+        }
+        if (activation.lower() == Float.NEGATIVE_INFINITY) {
+          return CodeBlock.of("Math.min($L, $L)", v, floatLiteral(activation.upper()));
+        }
+        return CodeBlock.of(
+            "Math.min(Math.max($L, $L), $L)",
+            v,
+            floatLiteral(activation.lower()),
+            floatLiteral(activation.upper()));
       default:
         return CodeBlock.of("$L", v);
     }
@@ -236,30 +249,53 @@ final class KernelClass {
    * The activation as the clamp {@code lo, hi} that {@code KernelSupport} epilogues take: {@code
    * min(max(v, lo), hi)} equals {@link #activate} for every non-NaN {@code v}.
    */
-  static CodeBlock activationBounds(Activation activation) {
-    switch (activation) {
-      case RELU:
-        return CodeBlock.of("0.0f, Float.POSITIVE_INFINITY");
-      case RELU6:
-        return CodeBlock.of("0.0f, 6.0f");
+  static CodeBlock activationBounds(FusedActivation activation) {
+    return CodeBlock.of(
+        "$L, $L", floatLiteral(activation.lower()), floatLiteral(activation.upper()));
+  }
+
+  /**
+   * A float as Java source that reads back to the same bits: {@link Float#toString} (the shortest
+   * decimal that does) with an {@code f}, or the infinity constants.
+   */
+  static String floatLiteral(float f) {
+    if (f == Float.POSITIVE_INFINITY) {
+      return "Float.POSITIVE_INFINITY";
+    }
+    if (f == Float.NEGATIVE_INFINITY) {
+      return "Float.NEGATIVE_INFINITY";
+    }
+    return Float.toString(f) + "f";
+  }
+
+  /**
+   * The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, {@code
+   * clip[min, max]}, or empty for none.
+   */
+  static String label(FusedActivation activation) {
+    switch (activation.kind()) {
+      case NONE:
+        return "";
+      case CLIP:
+        return "clip[" + activation.lower() + ", " + activation.upper() + "]";
       default:
-        return CodeBlock.of("Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY");
+        return activation.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
   /**
-   * The activation as a function name for javadoc formulas: {@code relu}, {@code relu6}, or empty
-   * for none.
+   * The runtime constant of an activation: {@code Activation.RELU}, or {@code Activation.clip(min,
+   * max)} (one instance per bounds, so {@code ==} still compares).
    */
-  static String label(Activation activation) {
-    return activation == Activation.NONE
-        ? ""
-        : activation.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** The runtime constant of an activation. */
-  static CodeBlock fusedActivation(Activation activation) {
-    return CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION, activation.name());
+  static CodeBlock fusedActivation(FusedActivation activation) {
+    if (activation.kind() == Activation.CLIP) {
+      return CodeBlock.of(
+          "$T.clip($L, $L)",
+          RuntimeNames.ACTIVATION,
+          floatLiteral(activation.lower()),
+          floatLiteral(activation.upper()));
+    }
+    return CodeBlock.of("$T.$L", RuntimeNames.ACTIVATION, activation.kind().name());
   }
 
   /**

@@ -143,10 +143,10 @@ class QuantizedModelFilesTest {
   @Test
   void wrongModelLayoutVersionIsAnErrorNamingTheFile() throws Exception {
     Path file = dir.resolve("layout.qgen");
-    rewriteMetadata(quantize(PtqConfig.of(Precision.FP32)), file, "quantgen.model.version", "2");
+    rewriteMetadata(quantize(PtqConfig.of(Precision.FP32)), file, "quantgen.model.version", "3");
     ModelFileException e =
         assertThrows(ModelFileException.class, () -> QuantizedModelFiles.load(file));
-    assertEquals(file + ": model layout version 2 is not supported, expected 1", e.getMessage());
+    assertEquals(file + ": model layout version 3 is not supported, expected 1..2", e.getMessage());
   }
 
   @Test

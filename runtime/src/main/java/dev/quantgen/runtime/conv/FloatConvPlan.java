@@ -103,8 +103,8 @@ final class FloatConvPlan {
     this.g = g;
     this.activation = java.util.Objects.requireNonNull(activation, "activation");
     this.block = block;
-    this.lowest = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0.0f;
-    this.highest = activation == Activation.RELU6 ? 6.0f : Float.POSITIVE_INFINITY;
+    this.lowest = activation.lower();
+    this.highest = activation.upper();
     this.taps = g.taps();
     this.cpg = g.channelsPerGroup();
     this.mpg = g.outputsPerGroup();

@@ -162,16 +162,8 @@ public final class QuantizedConv2d {
               + Integer.MAX_VALUE
               + " (int32)");
     }
-    int lo = QuantType.INT8.min();
-    int hi = QuantType.INT8.max();
-    if (activation != Activation.NONE) {
-      lo = Math.max(lo, outputZeroPoint);
-    }
-    if (activation == Activation.RELU6) {
-      hi = QuantType.INT8.saturate(Math.rint(6f / outputScale) + outputZeroPoint);
-    }
-    this.outputMin = lo;
-    this.outputMax = hi;
+    this.outputMin = activation.quantizedLower(outputScale, outputZeroPoint);
+    this.outputMax = activation.quantizedUpper(outputScale, outputZeroPoint);
   }
 
   /**

@@ -185,8 +185,8 @@ public record QuantizedDenseParams(
     }
     int zy = output.zeroPoint();
     Activation act = config.activation();
-    int lo = act == Activation.NONE ? -128 : zy;
-    int hi = act == Activation.RELU6 ? Math.min(127, output.quantize(6.0f)) : 127;
+    int lo = act.quantizedLower(output.scale(), zy);
+    int hi = act.quantizedUpper(output.scale(), zy);
     return new StaticRequantization(input, output, bias, multipliers, shifts, real, lo, hi);
   }
 

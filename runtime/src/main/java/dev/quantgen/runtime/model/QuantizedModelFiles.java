@@ -65,8 +65,17 @@ public final class QuantizedModelFiles {
   /** The {@code quantgen.model} metadata value of a dense chain. */
   public static final String KIND = "dense-chain";
 
-  /** The layout version this class writes and reads. */
-  public static final int VERSION = 1;
+  /**
+   * The layout version this class writes when a layer clips to constant bounds ({@code
+   * layer.K.activation = CLIP} with {@code layer.K.clipMin} and {@code layer.K.clipMax}); it reads
+   * it and every earlier version. A model without such a layer is written as version {@link
+   * #VERSION_WITHOUT_CLIP}, so readers from before clip bounds still load it, and refuse a clipping
+   * model by its version rather than misreading it.
+   */
+  public static final int VERSION = 2;
+
+  /** The layout version of a model without a clipping layer: the first layout. */
+  public static final int VERSION_WITHOUT_CLIP = 1;
 
   /** Metadata of one layer: {@code layer.<index>.<field>}. */
   private static final Pattern LAYER_KEY = Pattern.compile("layer\\.([0-9]+)\\..*");
@@ -115,12 +124,42 @@ public final class QuantizedModelFiles {
     return fromModelFile(ModelFile.read(file), file, kernels, policy);
   }
 
+  /** {@link #VERSION} when a layer clips to constant bounds, else {@link #VERSION_WITHOUT_CLIP}. */
+  private static int version(QuantizedModel model) {
+    for (int k = 0; k < model.size(); k++) {
+      if (activationOf(model.layer(k)).kind() == Activation.Kind.CLIP) {
+        return VERSION;
+      }
+    }
+    return VERSION_WITHOUT_CLIP;
+  }
+
+  private static Activation activationOf(PreparedLayer layer) {
+    if (layer instanceof PreparedLayer.Fp32 f) {
+      return f.activation();
+    } else if (layer instanceof PreparedLayer.Fp16 h) {
+      return h.params().activation();
+    } else if (layer instanceof PreparedLayer.Binary bin) {
+      return bin.params().activation();
+    }
+    return ((PreparedLayer.Quantized) layer).params().config().activation();
+  }
+
+  /** {@code layer.K.activation}, and for CLIP its bounds as {@link Float#toString} writes them. */
+  private static void activation(ModelFile.Builder b, String m, Activation activation) {
+    b.metadata(m + "activation", activation.name());
+    if (activation.kind() == Activation.Kind.CLIP) {
+      b.metadata(m + "clipMin", Float.toString(activation.lower()))
+          .metadata(m + "clipMax", Float.toString(activation.upper()));
+    }
+  }
+
   /** The container holding {@code model}. */
   static ModelFile toModelFile(QuantizedModel model) {
     ModelFile.Builder b =
         ModelFile.builder()
             .metadata("quantgen.model", KIND)
-            .metadata("quantgen.model.version", Integer.toString(VERSION))
+            .metadata("quantgen.model.version", Integer.toString(version(model)))
             .metadata("layers", Integer.toString(model.size()));
     for (int k = 0; k < model.size(); k++) {
       PreparedLayer layer = model.layer(k);
@@ -132,24 +171,25 @@ public final class QuantizedModelFiles {
           .metadata(m + "out", Integer.toString(layer.out()));
       Shape matrix = Shape.of(layer.out(), layer.in());
       if (layer instanceof PreparedLayer.Fp32 f) {
-        b.metadata(m + "activation", f.activation().name());
+        activation(b, m, f.activation());
         b.tensor(ModelTensor.float32(t + "weight", matrix, f.weights().weights()));
         bias(b, t, f.weights().bias());
       } else if (layer instanceof PreparedLayer.Fp16 h) {
-        b.metadata(m + "activation", h.params().activation().name());
+        activation(b, m, h.params().activation());
         b.tensor(ModelTensor.float16Bits(t + "weight", matrix, h.params().weights()));
         bias(b, t, h.params().bias());
       } else if (layer instanceof PreparedLayer.Binary bin) {
         BinaryDenseParams p = bin.params();
-        b.metadata(m + "activation", p.activation().name()).metadata(m + "mode", p.mode().name());
+        activation(b, m, p.activation());
+        b.metadata(m + "mode", p.mode().name());
         b.tensor(ModelTensor.binaryPacked(t + "weight", matrix, p.weights()));
         b.tensor(ModelTensor.float32(t + "alphas", Shape.of(p.alphas().length), p.alphas()));
         bias(b, t, p.bias());
       } else {
         QuantizedDenseParams p = ((PreparedLayer.Quantized) layer).params();
         QuantizedDenseConfig c = p.config();
-        b.metadata(m + "activation", c.activation().name())
-            .metadata(m + "symmetric", Boolean.toString(c.symmetric()))
+        activation(b, m, c.activation());
+        b.metadata(m + "symmetric", Boolean.toString(c.symmetric()))
             .metadata(m + "perChannel", Boolean.toString(c.perChannel()))
             .metadata(m + "blockSize", Integer.toString(c.blockSize()))
             .metadata(m + "mode", c.mode().name())
@@ -214,8 +254,14 @@ public final class QuantizedModelFiles {
       throw r.error("holds a '" + kind + "' model, expected '" + KIND + "'");
     }
     int version = r.integer("quantgen.model.version");
-    if (version != VERSION) {
-      throw r.error("model layout version " + version + " is not supported, expected " + VERSION);
+    if (version < VERSION_WITHOUT_CLIP || version > VERSION) {
+      throw r.error(
+          "model layout version "
+              + version
+              + " is not supported, expected "
+              + VERSION_WITHOUT_CLIP
+              + ".."
+              + VERSION);
     }
     int count = r.integer("layers");
     if (count < 1 || count > r.tensorCount()) {
@@ -430,6 +476,21 @@ public final class QuantizedModelFiles {
       return v;
     }
 
+    /** {@code layer.K.activation}, with {@code clipMin} and {@code clipMax} for CLIP. */
+    Activation activation(int k, String layer, String m) throws ModelFileException {
+      Activation.Kind kind = choice(m + "activation", Activation.Kind.class);
+      if (kind != Activation.Kind.CLIP) {
+        return Activation.of(kind);
+      }
+      float min = real(m + "clipMin");
+      float max = real(m + "clipMax");
+      try {
+        return Activation.clip(min, max);
+      } catch (IllegalArgumentException e) {
+        throw error(k, layer, "metadata '" + m + "clipMin' and '" + m + "clipMax'", e.getMessage());
+      }
+    }
+
     PreparedLayer layer(int k) throws ModelFileException {
       String m = "layer." + k + ".";
       String name = text(m + "name");
@@ -452,7 +513,7 @@ public final class QuantizedModelFiles {
                 + (long) in * out
                 + " weights, expected at most 2^31 - 9 (an array-sized layer)");
       }
-      Activation activation = choice(m + "activation", Activation.class);
+      Activation activation = activation(k, name, m);
       String t = name + ".";
       Shape matrix = Shape.of(out, in);
       try {

@@ -106,11 +106,15 @@ class NonFiniteInputsTest {
     }
   }
 
+  private static final java.util.List<Activation> EVERY_ACTIVATION =
+      java.util.List.of(
+          Activation.NONE, Activation.RELU, Activation.RELU6, Activation.clip(-1.5f, 2.5f));
+
   @Nested
   class Fp32 {
     @Test
     void nanInputPropagatesToEveryOutput() {
-      for (Activation a : Activation.values()) {
+      for (Activation a : EVERY_ACTIVATION) {
         assertAllNaN(fp32(a, 1.0f, NAN, 1.0f));
       }
     }
@@ -140,7 +144,7 @@ class NonFiniteInputsTest {
   class Fp16 {
     @Test
     void nanInputPropagatesToEveryOutput() {
-      for (Activation a : Activation.values()) {
+      for (Activation a : EVERY_ACTIVATION) {
         assertAllNaN(fp16(a, NAN, 1.0f, 1.0f));
       }
     }
