@@ -266,7 +266,7 @@ final class BenchCommand implements Callable<Integer> {
                 "-f",
                 "1",
                 "-jvmArgsAppend",
-                "--add-modules=jdk.incubator.vector -Dquantgen.threads="
+                "--add-modules=jdk.incubator.vector -XX:MaxInlineLevel=30 -Dquantgen.threads="
                     + n
                     + " -Dquantgen.kernels=vector -Xmx3g"));
     if (!full) {

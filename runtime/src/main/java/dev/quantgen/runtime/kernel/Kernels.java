@@ -10,7 +10,8 @@ import java.util.Optional;
  * the Vector API implementation when the {@code jdk.incubator.vector} module is in the boot layer
  * (the JVM was started with {@code --add-modules jdk.incubator.vector}) and its vectors are at
  * least 256 bits wide, otherwise the scalar one with a single line on standard error saying what to
- * add.
+ * add. With the vector kernels, a JVM whose inlining depth would box them ({@link InlineDepth})
+ * gets one line saying what to add too.
  *
  * <p>The system property {@value #PROPERTY} forces a path: {@code scalar}, or {@code vector} (which
  * fails if the module is missing, so a test or benchmark never measures the wrong path silently).
@@ -90,16 +91,17 @@ public final class Kernels {
                             + VECTOR_MODULE
                             + ")"));
       case "":
-        return vector()
-            .orElseGet(
-                () -> {
-                  // One short line, once, on stderr (a logger would print two, with a timestamp).
-                  System.err.println(
-                      ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
-                          ? SCALAR_NOTE
-                          : "quantgen: scalar kernels; this CPU's vectors are narrower than 256 bits");
-                  return scalar();
-                });
+        Optional<KernelSupport> vector = vector();
+        vector.ifPresent(v -> InlineDepth.check());
+        return vector.orElseGet(
+            () -> {
+              // One short line, once, on stderr (a logger would print two, with a timestamp).
+              System.err.println(
+                  ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
+                      ? SCALAR_NOTE
+                      : "quantgen: scalar kernels; this CPU's vectors are narrower than 256 bits");
+              return scalar();
+            });
       default:
         throw new IllegalArgumentException(
             PROPERTY + ": expected 'scalar' or 'vector', got '" + forced + "'");

@@ -50,6 +50,16 @@ class KernelsTest {
   }
 
   @Test
+  void theInlineDepthNoteIsOneShortLineNamingTheOptionAndHotSpotsLimitIsRead() {
+    assertTrue(
+        !InlineDepth.NOTE.contains("\n") && InlineDepth.NOTE.length() < 100, InlineDepth.NOTE);
+    assertTrue(InlineDepth.NOTE.endsWith("-XX:MaxInlineLevel=30"), InlineDepth.NOTE);
+    // HotSpot (every JDK this project builds on) exposes the limit; 15 unless the JVM was told
+    int level = InlineDepth.current().orElseThrow();
+    assertTrue(level >= 1, "MaxInlineLevel " + level);
+  }
+
+  @Test
   void anUnknownPathIsRejectedNamingThePropertyAndTheValue() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Kernels.lookup("gpu"));
