@@ -289,7 +289,7 @@ class KernelSupportParityTest {
   void panelInt8ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
     KernelSupport k = support(path);
     Random random = new Random(801 + n);
-    for (int batch : new int[] {3, 8, 13}) {
+    for (int batch : new int[] {3, 8, 13, 21}) {
       byte[] x = bytes(random, batch * n, -128, 127);
       x[0] = -128;
       x[n - 1] = -128;
@@ -354,7 +354,7 @@ class KernelSupportParityTest {
     KernelSupport k = support(path);
     Random random = new Random(901 + n);
     int rowBytes = (n + 1) / 2;
-    for (int batch : new int[] {3, 8, 13}) {
+    for (int batch : new int[] {3, 8, 13, 21}) {
       byte[] x = bytes(random, batch * n, -128, 127);
       x[0] = -128;
       for (int rows : new int[] {1, 5, 16, 31, 32, 33, 63, 64, 67, 100}) {
