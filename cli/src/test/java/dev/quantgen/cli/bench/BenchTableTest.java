@@ -75,6 +75,11 @@ class BenchTableTest {
     assertEquals(0.5, t.roofline(BIG_FP32), 1e-9);
     // 4 MB of FP32 stays in cache: compute binds, 1e6 / 20e9 = 50 us of 400 us = 12.5%
     assertEquals(0.125, t.roofline(FP32), 1e-9);
+    // a batch reads the weights once, not once per sample: 64 samples of the 128 MiB layer are
+    // 13.42 ms of memory but 64 x 33.55 M / 20e9 = 107.4 ms of arithmetic, which binds; measured
+    // twice that: 50%
+    Measurement batched = new Measurement("generated", "FP32", 8192, 4096, 64, 214_748.3648);
+    assertEquals(0.5, t.roofline(batched), 1e-9);
     // BINARY: 1e6 / 100e9 = 10 us, measured 50 us: 20%
     assertEquals(0.2, t.roofline(new Measurement("generated", "BINARY", 1000, 1000, 1, 50)), 1e-9);
   }
