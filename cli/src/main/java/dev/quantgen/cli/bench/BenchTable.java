@@ -109,8 +109,16 @@ public final class BenchTable {
         !isDense(m) || m.in() * (double) m.out() * weightBytes(m.precision()) < CACHE_RESIDENT_BYTES
             ? 0
             : bytes / bytesPerSecond;
-    double seconds = Math.max(memory, macs / (peak * 1e9 * threads));
+    double seconds = Math.max(memory, macs / (peak * 1e9 * cores(m)));
     return seconds / (m.micros() * 1e-6);
+  }
+
+  /**
+   * The cores a row's kernel runs on: one for a convolution layer (one sample per call, never split
+   * across threads), the run's thread count for every other row.
+   */
+  int cores(Measurement m) {
+    return m.kernel().startsWith("conv-") ? 1 : threads;
   }
 
   /**

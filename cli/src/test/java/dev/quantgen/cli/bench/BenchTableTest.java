@@ -57,6 +57,16 @@ class BenchTableTest {
   }
 
   @Test
+  void aConvolutionRowIsHeldToOneCoresPeak() {
+    // a conv layer runs one sample on one core: at 20 G MAC/s it reaches 100% of a 2-thread run
+    BenchTable t = new BenchTable(List.of(), 1e9, 2, PEAKS);
+    Measurement conv = new Measurement("conv-gen", "FP32", 1, 20_000_000, 1, 1000);
+    assertEquals(1.0, t.roofline(conv), 1e-9);
+    Measurement cnn = new Measurement("cnn-gen", "FP32", 1, 20_000_000, 1, 1000);
+    assertEquals(0.5, t.roofline(cnn), 1e-9);
+  }
+
+  @Test
   void integerRowsAreBoundByTheLargerOfTheFmaAndInt8Peaks() {
     // the batched integer products run float FMAs, so the int8 loop's 19 G MAC/s is not their
     // bound: the FMA's 20 is; at 19 G MAC/s an INT8 row reaches 95%
