@@ -28,13 +28,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * allowance 0.
  *
  * <p>Each precision runs in a JVM of its own ({@link AllocationProbe} in a child process, with this
- * JVM's class path, {@code --add-modules} and {@code -Dquantgen.*} options), as a service that
- * loads one model does. That is also where the guarantee holds today: in one JVM that has first run
- * models of other precisions, C2 on JDK 17 sometimes compiles a Vector API kernel with some calls
- * left un-intrinsified, and that kernel then boxes vectors (hundreds of KB per call) for the life
- * of the JVM. The runtime's kernels are written to make that rarer (see the class comment of its
- * {@code VectorKernelSupport}); docs/reliability.md gives the measured rates. This test caught it:
- * 326 KB per INT8 call on a CI run.
+ * JVM's class path, {@code --add-modules}, {@code -XX:MaxInlineLevel} and {@code -Dquantgen.*}
+ * options), as a service that loads one model does. That is also where the guarantee holds today:
+ * in one JVM that has first run models of other precisions, C2 on JDK 17 sometimes compiles a
+ * Vector API kernel with some calls left un-intrinsified, and that kernel then boxes vectors
+ * (hundreds of KB per call) for the life of the JVM. The runtime's kernels are written to make that
+ * rarer (see the class comment of its {@code VectorKernelSupport}); docs/reliability.md gives the
+ * measured rates. This test caught it: 326 KB per INT8 call on a CI run. Session 8 found the
+ * mechanism (Vector API chains inlined past HotSpot's default depth of 15, see the runtime's {@code
+ * InlineDepth}): the vector runs use {@code -XX:MaxInlineLevel=30}, the depth the launcher and the
+ * README give; at the default depth this test saw 4 MB per 500 INT8 calls in one README-command
+ * run.
  */
 class GeneratedModelAllocationTest {
   private static final Pattern LINE =

@@ -1376,9 +1376,9 @@ final class VectorKernelSupport implements KernelSupport {
 
   /**
    * The panel product of both widths: each whole panel inside {@code [rowFrom, rowTo)} is converted
-   * to floats once, then {@link #panelTimes4} runs every four samples over it ({@link #panelTimes1}
-   * the last ones); the rows before the first and after the last whole panel, and batches below
-   * {@link #INT8_TILE_BATCH}, run the row-major product.
+   * to floats once, then {@link #panelTimes} runs every eight samples (512-bit vectors) or four
+   * over it ({@link #panelTimes1} the last ones); the rows before the first and after the last
+   * whole panel, and batches below {@link #INT8_TILE_BATCH}, run the row-major product.
    */
   private void panelProduct(
       boolean int4,
@@ -1419,11 +1419,11 @@ final class VectorKernelSupport implements KernelSupport {
       int b = 0;
       if (FLOAT_TILE == 8) {
         for (; b + 8 <= batch; b += 8) {
-          panelTimes8(t, n, xf, b * n, acc, b * accStride + r, accStride);
+          panelTimes(8, t, n, xf, b * n, acc, b * accStride + r, accStride);
         }
       }
       for (; b + 4 <= batch; b += 4) {
-        panelTimes4(t, n, xf, b * n, acc, b * accStride + r, accStride);
+        panelTimes(4, t, n, xf, b * n, acc, b * accStride + r, accStride);
       }
       for (; b < batch; b++) {
         panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
@@ -1518,23 +1518,9 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * {@link #panelTimes4} for eight samples, where the vectors are 512 bits wide ({@link
-   * #FLOAT_TILE}): sixteen accumulators, two weight vectors and a broadcast fit AVX-512's
-   * thirty-two registers, and each panel converted to floats feeds twice the samples per load.
-   */
-  private static void panelTimes8(
-      float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
-    for (int i = 0; i < 8; i++) {
-      java.util.Arrays.fill(acc, o0 + i * accStride, o0 + i * accStride + PANEL, 0);
-    }
-    for (int k = 0; k < n; k += PANEL_CHUNK) {
-      panelChunk8(t, n, xf, x0, k, Math.min(n, k + PANEL_CHUNK), acc, o0, accStride);
-    }
-  }
-
-  /**
-   * Inputs {@code [from, to)} of {@link #panelTimes8}, added to {@code acc}, as {@link
-   * #panelChunk4}.
+   * Inputs {@code [from, to)} of {@link #panelTimes} for eight samples, where the vectors are 512
+   * bits wide (sixteen accumulators, two weight vectors and a broadcast fit AVX-512's thirty-two
+   * registers), added to {@code acc} as {@link #panelChunk4}.
    */
   private static void panelChunk8(
       float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0, int accStride) {
@@ -1670,18 +1656,23 @@ final class VectorKernelSupport implements KernelSupport {
    * A float panel times four samples from {@code xf[x0]} into {@code acc[o0]} (samples {@code
    * accStride} apart).
    */
-  private static void panelTimes4(
-      float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
-    for (int i = 0; i < 4; i++) {
+  private static void panelTimes(
+      int samples, float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
+    for (int i = 0; i < samples; i++) {
       java.util.Arrays.fill(acc, o0 + i * accStride, o0 + i * accStride + PANEL, 0);
     }
     for (int k = 0; k < n; k += PANEL_CHUNK) {
-      panelChunk4(t, n, xf, x0, k, Math.min(n, k + PANEL_CHUNK), acc, o0, accStride);
+      int to = Math.min(n, k + PANEL_CHUNK);
+      if (samples == 8) {
+        panelChunk8(t, n, xf, x0, k, to, acc, o0, accStride);
+      } else {
+        panelChunk4(t, n, xf, x0, k, to, acc, o0, accStride);
+      }
     }
   }
 
   /**
-   * Inputs {@code [from, to)} of {@link #panelTimes4}, added to {@code acc}: per input, two weight
+   * Inputs {@code [from, to)} of {@link #panelTimes}, added to {@code acc}: per input, two weight
    * vectors times each sample's broadcast value. One flat loop whose accumulators never cross an
    * outer loop, and no helper taking a vector (see the class comment).
    */
@@ -1755,7 +1746,7 @@ final class VectorKernelSupport implements KernelSupport {
         .intoArray(acc, o3 + l);
   }
 
-  /** A float panel times one sample; see {@link #panelTimes4}. */
+  /** A float panel times one sample; see {@link #panelTimes}. */
   private static void panelTimes1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
     java.util.Arrays.fill(acc, o0, o0 + PANEL, 0);
     for (int k = 0; k < n; k += PANEL_CHUNK) {

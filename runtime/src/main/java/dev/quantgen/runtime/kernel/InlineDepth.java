@@ -8,8 +8,8 @@ import java.util.Optional;
  * operation is a chain of small methods that C2 must inline down to its intrinsic; when a kernel is
  * itself inlined a few calls deep (a model's forward, a layer, a convolution, its tile), the chain
  * passes {@code MaxInlineLevel} (15 by default), the intrinsic is not reached and every vector is
- * boxed: the Fashion CNN's INT8 forward then allocated 14 KB per call and took 59 us instead of 37
- * (JMH {@code -prof gc}, JDK 17, session 8). {@value #RECOMMENDED} keeps every chain whole.
+ * boxed: the Fashion CNN's INT8 forward then allocated 16 KB per call and took 59.0 us instead of
+ * 36.8 (JMH {@code -prof gc}, JDK 17, session 8). {@value #RECOMMENDED} keeps every chain whole.
  */
 final class InlineDepth {
   /** The depth the kernels need, and what the one-line note tells a user to add. */
