@@ -1339,14 +1339,19 @@ final class VectorKernelSupport implements KernelSupport {
    */
   private static final int PANEL_CHUNK = 128;
 
-  /** Full panels of {@link #PANEL} rows, panel by panel, each stored input by input. */
+  /**
+   * Panels of {@link #PANEL} rows, panel by panel, each stored input by input; a last partial panel
+   * is padded with zero rows, so a layer whose row count is not a multiple of the panel (a 10-class
+   * head) still runs on the panel kernel.
+   */
   @Override
   public byte[] int8Panels(byte[] w, int rows, int n) {
-    int full = rows / PANEL * PANEL;
-    byte[] panels = new byte[Math.multiplyExact(full, n)];
-    for (int r0 = 0; r0 < full; r0 += PANEL) {
+    int padded = (rows + PANEL - 1) / PANEL * PANEL;
+    byte[] panels = new byte[Math.multiplyExact(padded, n)];
+    for (int r0 = 0; r0 < padded; r0 += PANEL) {
+      int valid = Math.min(PANEL, rows - r0);
       for (int k = 0; k < n; k++) {
-        for (int j = 0; j < PANEL; j++) {
+        for (int j = 0; j < valid; j++) {
           panels[(r0 * n) + k * PANEL + j] = w[(r0 + j) * n + k];
         }
       }
@@ -1393,41 +1398,66 @@ final class VectorKernelSupport implements KernelSupport {
       int accStride) {
     int paneled = n == 0 ? 0 : (int4 ? panels.length * 2 : panels.length) / n;
     int first = (rowFrom + PANEL - 1) / PANEL * PANEL;
+    // whole panels inside the rows, then the panel that holds the last rows when it exists (the
+    // layer's last panel, padded with zero rows): it runs into scratch and only its rows are kept
     int last = Math.min(rowTo / PANEL * PANEL, paneled);
-    if (batch < INT8_TILE_BATCH || first >= last) {
+    boolean tail = last < rowTo && last >= first && last + PANEL <= paneled;
+    if (batch < INT8_TILE_BATCH || (first >= last && !tail)) {
       rowMajorProduct(int4, w, n, rowFrom, rowTo, x, batch, acc, accStride);
       return;
     }
     if (rowFrom < first) {
       rowMajorProduct(int4, w, n, rowFrom, first, x, batch, acc, accStride);
     }
-    if (last < rowTo) {
+    if (last < rowTo && !tail) {
       rowMajorProduct(int4, w, n, last, rowTo, x, batch, acc, accStride);
     }
     GemmScratch s = gemmScratch.get();
     float[] xf = s.activations(x, batch * n);
     float[] t = s.panel(PANEL * n);
     for (int r = first; r < last; r += PANEL) {
-      if (int4) {
-        int off = r / 2 * n;
-        for (int k = 0; k < n; k++) {
-          unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
-        }
-      } else {
-        int8ToFloats(panels, r * n, t, 0, PANEL * n);
+      panelToFloats(int4, panels, r, n, t);
+      panelTimesBatch(t, n, xf, batch, acc, r, accStride);
+    }
+    if (tail) {
+      panelToFloats(int4, panels, last, n, t);
+      int[] part = s.ints(batch * PANEL);
+      panelTimesBatch(t, n, xf, batch, part, 0, PANEL);
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(part, b * PANEL, acc, b * accStride + last, rowTo - last);
       }
-      int b = 0;
-      if (FLOAT_TILE == 8) {
-        for (; b + 8 <= batch; b += 8) {
-          panelTimes(8, t, n, xf, b * n, acc, b * accStride + r, accStride);
-        }
+    }
+  }
+
+  /** The int8 or int4 panel of rows {@code [r, r + PANEL)} as exact floats, input by input. */
+  private static void panelToFloats(boolean int4, byte[] panels, int r, int n, float[] t) {
+    if (int4) {
+      int off = r / 2 * n;
+      for (int k = 0; k < n; k++) {
+        unpackInt4Lanes(panels, off + k * (PANEL / 2), t, k * PANEL);
       }
-      for (; b + 4 <= batch; b += 4) {
-        panelTimes(4, t, n, xf, b * n, acc, b * accStride + r, accStride);
+    } else {
+      int8ToFloats(panels, r * n, t, 0, PANEL * n);
+    }
+  }
+
+  /**
+   * A float panel times every sample into {@code acc[b * accStride + o0 ...]}: eight samples at a
+   * time (512-bit vectors) or four, then one by one.
+   */
+  private static void panelTimesBatch(
+      float[] t, int n, float[] xf, int batch, int[] acc, int o0, int accStride) {
+    int b = 0;
+    if (FLOAT_TILE == 8) {
+      for (; b + 8 <= batch; b += 8) {
+        panelTimes(8, t, n, xf, b * n, acc, b * accStride + o0, accStride);
       }
-      for (; b < batch; b++) {
-        panelTimes1(t, n, xf, b * n, acc, b * accStride + r);
-      }
+    }
+    for (; b + 4 <= batch; b += 4) {
+      panelTimes(4, t, n, xf, b * n, acc, b * accStride + o0, accStride);
+    }
+    for (; b < batch; b++) {
+      panelTimes1(t, n, xf, b * n, acc, b * accStride + o0);
     }
   }
 
@@ -1450,21 +1480,23 @@ final class VectorKernelSupport implements KernelSupport {
   }
 
   /**
-   * Full panels of {@link #PANEL} rows, each stored input by input in {@code PANEL / 2} bytes: byte
-   * {@code j} holds row {@code j} in its low nibble and row {@code j + PANEL / 2} in its high one,
-   * so one vector of bytes unpacks into the panel's two vectors of rows.
+   * Panels of {@link #PANEL} rows (the last padded with zero rows), each stored input by input in
+   * {@code PANEL / 2} bytes: byte {@code j} holds row {@code j} in its low nibble and row {@code j
+   * + PANEL / 2} in its high one, so one vector of bytes unpacks into the panel's two vectors of
+   * rows.
    */
   @Override
   public byte[] int4Panels(byte[] w, int rows, int n) {
-    int full = rows / PANEL * PANEL;
+    int padded = (rows + PANEL - 1) / PANEL * PANEL;
     int half = PANEL / 2;
     int rowBytes = (n + 1) / 2;
-    byte[] panels = new byte[Math.multiplyExact(full / 2, n)];
-    for (int r0 = 0; r0 < full; r0 += PANEL) {
+    byte[] panels = new byte[Math.multiplyExact(padded / 2, n)];
+    for (int r0 = 0; r0 < padded; r0 += PANEL) {
       for (int k = 0; k < n; k++) {
         for (int j = 0; j < half; j++) {
-          int low = nibble(w, (r0 + j) * rowBytes, k);
-          int high = nibble(w, (r0 + j + half) * rowBytes, k);
+          // rows past the layer's last (padding of its last panel) are zero
+          int low = r0 + j < rows ? nibble(w, (r0 + j) * rowBytes, k) : 0;
+          int high = r0 + j + half < rows ? nibble(w, (r0 + j + half) * rowBytes, k) : 0;
           panels[r0 / 2 * n + k * half + j] = (byte) ((low & 0xF) | (high << 4));
         }
       }
