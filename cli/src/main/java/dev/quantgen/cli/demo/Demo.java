@@ -34,7 +34,7 @@ import java.util.Optional;
  * precision once, in an order that rotates from round to round so no precision always runs first,
  * and the table shows the median of the rounds. Throughput runs a batch through the chain's batched
  * forward ({@link DenseChain#forwardBatch}: blocks of samples, each weight reused across a block,
- * large layers split across cores); latency runs one image at a time on one thread.
+ * the blocks shared among the cores); latency runs one image at a time on one thread.
  */
 public final class Demo {
   /** Kernels the demo runs on, as printed. */
@@ -165,8 +165,8 @@ public final class Demo {
     out.printf(
         Locale.ROOT,
         "size: every stored parameter (weights, scales, zero points, biases, requantization); "
-            + "images/s: median of %d interleaved rounds, batches of %,d images through the batched forward (blocks of %d, "
-            + "large layers split over %d thread%s); us/image batch 1: median of %d interleaved rounds of one image at a "
+            + "images/s: median of %d interleaved rounds, batches of %,d images through the batched forward (blocks of %d "
+            + "shared among %d thread%s); us/image batch 1: median of %d interleaved rounds of one image at a "
             + "time on one thread; vs fp32: speed ratio (higher is faster); kernels: %s, after %.1f s of warm-up%n",
         rounds,
         batch,

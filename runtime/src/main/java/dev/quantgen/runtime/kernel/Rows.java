@@ -43,12 +43,27 @@ public final class Rows {
    */
   public static void forEach(int rows, long macsPerRow, RowRange body) {
     int parts = parts(rows, macsPerRow);
+    forEach(rows, parts, parts <= 1 ? 1 : unit(rows, parts), body);
+  }
+
+  /**
+   * {@link #forEach(int, long, RowRange)} with every part starting at a multiple of {@code granule}
+   * rows (a caller's block), so each part sees the same blocks as one thread would.
+   */
+  public static void forEach(int rows, long macsPerRow, int granule, RowRange body) {
+    if (granule < 1) {
+      throw new IllegalArgumentException("granule: expected >= 1, got " + granule);
+    }
+    int units = (rows + granule - 1) / granule;
+    forEach(rows, Math.min(parts(rows, macsPerRow), units), granule, body);
+  }
+
+  private static void forEach(int rows, int parts, int unit, RowRange body) {
     if (parts <= 1 || !Pool.BUSY.compareAndSet(false, true)) {
       body.run(0, rows);
       return;
     }
     try {
-      int unit = unit(rows, parts);
       int units = (rows + unit - 1) / unit;
       Worker[] workers = Pool.WORKERS;
       for (int p = 1; p < parts; p++) {

@@ -1,5 +1,7 @@
 package dev.quantgen.runtime.layer;
 
+import dev.quantgen.runtime.kernel.RowRange;
+import dev.quantgen.runtime.kernel.Rows;
 import dev.quantgen.runtime.numerics.FixedPoint;
 import java.util.List;
 
@@ -20,6 +22,11 @@ public final class DenseChain {
 
   private final DenseLayer[] layers;
   private final ThreadLocal<Scratch> scratch;
+  private final long macsPerSample;
+
+  /** Per thread: the arguments of a batch split across threads, reused so a call allocates none. */
+  private final ThreadLocal<BlockCall> blockCalls =
+      ThreadLocal.withInitial(() -> new BlockCall(this));
 
   /**
    * Per thread: [0] for full blocks, [1] for a shorter (last) block, so neither reallocates per
@@ -51,6 +58,11 @@ public final class DenseChain {
       }
     }
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(this.layers));
+    long macs = 0;
+    for (DenseLayer layer : this.layers) {
+      macs += (long) layer.inputSize() * layer.outputSize();
+    }
+    this.macsPerSample = macs;
   }
 
   /** Number of layers. */
@@ -111,9 +123,15 @@ public final class DenseChain {
 
   /**
    * Runs every layer on a batch: {@code x} holds {@code batch} inputs one after the other, {@code
-   * y} receives the outputs alike, each equal to {@link #forward}'s. Consecutive static layers pass
-   * the whole batch as int8 through their batched products ({@link
+   * y} receives the outputs alike, as each layer's {@link DenseLayer#forwardBatch} computes them
+   * (integer paths equal {@link #forward}'s bit for bit). Consecutive static layers pass the whole
+   * batch as int8 through their batched products ({@link
    * StaticQuantizedLayer#forwardQuantizedBatch}), which reuse each weight across the samples.
+   *
+   * <p>Up to {@link #BLOCK} samples run layer by layer, a large layer's rows split across cores; a
+   * larger batch runs in blocks of {@link #BLOCK} shared among the cores, each block through every
+   * layer on one thread. The blocks are the same whichever thread runs them, so the result does not
+   * depend on the thread count.
    *
    * @throws IllegalArgumentException if {@code batch < 1} or a buffer is not {@code batch} vectors
    *     long
@@ -125,7 +143,35 @@ public final class DenseChain {
       forwardBlock(x, y, batch);
       return;
     }
-    blocks(x, y, 0, batch);
+    // Whole blocks per core rather than each layer's rows per core: a batch of 1,000 hands over
+    // once instead of once per layer and block (48 hand-overs for the demo's MLP), so a core taken
+    // by another process delays one part, not every layer; within a part the layers run on its
+    // thread (the workers are owned by this split, see Rows).
+    BlockCall call = blockCalls.get();
+    call.x = x;
+    call.y = y;
+    try {
+      Rows.forEach(batch, macsPerSample, BLOCK, call);
+    } finally {
+      call.x = null;
+      call.y = null;
+    }
+  }
+
+  /** One thread's share of a split batch: its rows, block by block. */
+  private static final class BlockCall implements RowRange {
+    private final DenseChain chain;
+    float[] x;
+    float[] y;
+
+    BlockCall(DenseChain chain) {
+      this.chain = chain;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      chain.blocks(x, y, from, to);
+    }
   }
 
   /**

@@ -39,6 +39,32 @@ class RowsTest {
   }
 
   @Test
+  void partsWithAGranuleStartOnItsMultiplesAndCoverEveryRowOnce() {
+    assumeTrue(Rows.threads() > 1, "one thread: nothing splits");
+    for (int rows = 1; rows <= 300; rows += 7) {
+      AtomicIntegerArray runs = new AtomicIntegerArray(rows);
+      List<Integer> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+      Rows.forEach(
+          rows,
+          MACS,
+          64,
+          (from, to) -> {
+            starts.add(from);
+            for (int r = from; r < to; r++) {
+              runs.incrementAndGet(r);
+            }
+          });
+      for (int r = 0; r < rows; r++) {
+        assertEquals(1, runs.get(r), "row " + r + " of " + rows);
+      }
+      for (int start : starts) {
+        assertEquals(0, start % 64, "a part of " + rows + " rows starts at " + start);
+      }
+      assertEquals(Math.min(Rows.threads(), (rows + 63) / 64), starts.size(), rows + " rows");
+    }
+  }
+
+  @Test
   void aFailingPartIsRethrownToTheCallerAfterEveryPartHasEnded() {
     assumeTrue(Rows.threads() > 1, "one thread: nothing splits");
     AtomicIntegerArray ended = new AtomicIntegerArray(1);

@@ -79,6 +79,65 @@ class DenseChainTest {
   }
 
   @Test
+  void aLargeBatchIsSharedAmongThreadsInWholeBlocksEachThroughEveryLayer() {
+    // 100 x 60 multiply-adds per sample: 200 samples are enough work to split
+    List<Integer> blockSizes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    DenseLayer first = sums(100, 60);
+    DenseLayer recording =
+        new DenseLayer() {
+          private final DenseLayer sums = sums(60, 3);
+
+          @Override
+          public int inputSize() {
+            return 60;
+          }
+
+          @Override
+          public int outputSize() {
+            return 3;
+          }
+
+          @Override
+          public void forward(float[] x, float[] y) {
+            sums.forward(x, y);
+          }
+
+          @Override
+          public void forwardBatch(float[] x, float[] y, int batch) {
+            blockSizes.add(batch);
+            threads.add(Thread.currentThread());
+            DenseLayer.super.forwardBatch(x, y, batch);
+          }
+        };
+    DenseChain chain = new DenseChain(List.of(first, recording));
+    int rows = 3 * DenseChain.BLOCK + 8;
+    float[] x = new float[rows * 100];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 7;
+    }
+    float[] y = new float[rows * 3];
+    chain.forwardBatch(x, y, rows);
+    for (int r = 0; r < rows; r++) {
+      float sum = 0;
+      for (int i = 0; i < 100; i++) {
+        sum += x[r * 100 + i];
+      }
+      for (int k = 0; k < 3; k++) {
+        assertEquals(60 * sum + 60 * 59 / 2f + k, y[3 * r + k], "row " + r + " output " + k);
+      }
+    }
+    // the same blocks one thread would run: three whole blocks and the last 8 samples
+    List<Integer> sorted = new java.util.ArrayList<>(blockSizes);
+    java.util.Collections.sort(sorted);
+    assertEquals(List.of(8, DenseChain.BLOCK, DenseChain.BLOCK, DenseChain.BLOCK), sorted);
+    assertEquals(
+        Math.min(dev.quantgen.runtime.kernel.Rows.threads(), 2),
+        threads.size(),
+        "threads that ran blocks");
+  }
+
+  @Test
   void forwardRowsRejectsABackwardRangeAndShortBuffersNamingThem() {
     DenseChain chain = new DenseChain(List.of(sums(2, 3)));
     IllegalArgumentException e =
