@@ -337,6 +337,35 @@ class KernelSupportParityTest {
   }
 
   /**
+   * The largest int4-by-int8 products, -8 times -128 = 1024 and -8 times 127 = -1016, on every
+   * input: a sum that would overflow 16 bits after 32 inputs stays exact (the 16-bit panel kernel
+   * widens after every 31).
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
+  void panelInt4ProductsAtTheExtremesAreExact(String path) {
+    KernelSupport k = support(path);
+    int n = 301;
+    int rows = 37;
+    int batch = 11;
+    int rowBytes = (n + 1) / 2;
+    byte[] w = new byte[rows * rowBytes];
+    java.util.Arrays.fill(w, (byte) 0x88); // every weight -8
+    byte[] x = new byte[batch * n];
+    for (int b = 0; b < batch; b++) {
+      java.util.Arrays.fill(x, b * n, (b + 1) * n, b % 2 == 0 ? (byte) -128 : (byte) 127);
+    }
+    int[] acc = new int[batch * rows];
+    k.gemmInt4(w, k.int4Panels(w, rows, n), n, 0, rows, x, batch, acc, rows);
+    for (int b = 0; b < batch; b++) {
+      for (int r = 0; r < rows; r++) {
+        assertEquals(
+            b % 2 == 0 ? 1024 * n : -1016 * n, acc[b * rows + r], "sample " + b + " row " + r);
+      }
+    }
+  }
+
+  /**
    * The panel form of the batched int4 product: odd and even input counts (the last high nibble of
    * an odd row ignored), every row count to 67 and misaligned row ranges, batches below and above
    * the panel threshold: equal to the reference bit for bit, rows outside the range untouched.
