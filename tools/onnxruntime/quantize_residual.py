@@ -2,7 +2,7 @@
 
 The files this writes are test fixtures of quantgen's QDQ import (cli/src/test/resources/pytorch):
 a residual network quantized by another tool than quantgen, imported as it is by
-`./quantgen eval --precision as-is`, must give ONNX Runtime's outputs (QdqOrtQuantizedResidualTest).
+`./quantgen eval --precision as-is`, must give ONNX Runtime's outputs (cli's OrtQuantizedResidualTest).
 Not run by the build (CI has neither Python nor onnxruntime's quantizer); rerun by hand to regenerate:
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install onnxruntime onnx numpy

@@ -11,7 +11,8 @@ import dev.quantgen.runtime.numerics.Shape;
  * Nhwc}). Per sample and channel, with {@code N = H * W} pixels:
  *
  * <ol>
- *   <li>{@code acc = sum(q) - zx * N}, exact in int32 (the pixel count is below 2^24);
+ *   <li>{@code acc = sum(q) - zx * N} in int32, as MLAS sums (exact below about 8 million pixels;
+ *       see {@link #MAX_PIXELS});
  *   <li>{@code m = sx / fl32(sy * N)}: the multiplier in float32, the product rounded first;
  *   <li>{@code v = fl32(fl32(acc) * m)}, clamped to {@code [lo - zy, hi - zy]} (the output type's
  *       range shifted by its zero point), rounded half to even, plus {@code zy}: MLAS {@code
