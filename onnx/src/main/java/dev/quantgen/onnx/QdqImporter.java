@@ -43,8 +43,15 @@ import java.util.function.UnaryOperator;
  *       input's) codes, then {@code QuantizeLinear}: QLinearAdd with the file's parameters; {@code
  *       Concat} on the channels (axis 1) of the same two, the chain first: QLinearConcat (each
  *       input dequantized with its own parameters, quantized with the output's).
+ *   <li>{@code GlobalAveragePool} between a {@code DequantizeLinear} and a {@code QuantizeLinear}:
+ *       ONNX Runtime's QLinearGlobalAveragePool, with its arithmetic (an integer sum, one float32
+ *       multiplier; see {@link QLinearGlobalAveragePool}).
  *   <li>Graph outputs: the last quantized tensor and/or its {@code DequantizeLinear}.
  * </ul>
+ *
+ * <p>Conv, MatMul and Gemm layers requantize their exact int32 accumulator as ONNX Runtime does on
+ * the CPU by default ({@link Rounding#ONNX_RUNTIME}: the product {@code acc * M} rounded to float32
+ * before {@code rint}), or with the runtime's float64 product ({@link Rounding#FLOAT64}).
  *
  * <p>Weights with a nonzero zero point (uint8 weights, asymmetric int8 weights) are run as {@code
  * qw - zw} (held in int16 when a difference leaves [-128, 127]), which gives exactly ONNX's integer
@@ -68,12 +75,30 @@ public final class QdqImporter {
           "Add",
           "Concat",
           "MaxPool",
+          "GlobalAveragePool",
           "Flatten",
           "Reshape",
           "Identity",
           "Constant");
 
+  /** How a Conv, MatMul or Gemm layer rounds {@code acc * M}, its requantization. */
+  public enum Rounding {
+    /**
+     * ONNX Runtime's CPU arithmetic (MLAS, {@link OrtRequantization}): {@code rint(fl32(fl32(acc) *
+     * M))}, what its QLinearConv and QGemm compute for the fused QDQ groups. The default: a model
+     * imported as it is gives ORT's outputs.
+     */
+    ONNX_RUNTIME,
+    /**
+     * The runtime's {@link RequantMode#FLOAT}: {@code rint(acc * M)} with the product in float64,
+     * as {@link Int8Executor} and the generated kernels compute. Equal to {@link #ONNX_RUNTIME}
+     * except where the float32 product moves a value across a .5 boundary.
+     */
+    FLOAT64
+  }
+
   private final OnnxModel model;
+  private final Rounding rounding;
   private final Map<String, OnnxTensor> constants;
   private final Map<String, Value> values = new HashMap<>();
 
@@ -87,8 +112,9 @@ public final class QdqImporter {
   /** The name of the chain's latest quantized tensor: what the next layer must read. */
   private String current;
 
-  private QdqImporter(OnnxModel model) {
+  private QdqImporter(OnnxModel model, Rounding rounding) {
     this.model = model;
+    this.rounding = rounding;
     this.constants = new HashMap<>(model.initializers());
   }
 
@@ -100,8 +126,18 @@ public final class QdqImporter {
    *     element type
    */
   public static QdqModel importModel(OnnxModel model) {
+    return importModel(model, Rounding.ONNX_RUNTIME);
+  }
+
+  /**
+   * Imports {@code model}, its Conv, MatMul and Gemm layers requantized with {@code rounding}.
+   *
+   * @throws UnsupportedOperatorException as {@link #importModel(OnnxModel)}
+   */
+  public static QdqModel importModel(OnnxModel model, Rounding rounding) {
+    java.util.Objects.requireNonNull(rounding, "rounding");
     try {
-      return new QdqImporter(model).run();
+      return new QdqImporter(model, rounding).run();
     } catch (UnsupportedOperatorException e) {
       throw e;
     } catch (IllegalArgumentException e) {
@@ -114,7 +150,14 @@ public final class QdqImporter {
 
   // ---- the values flowing through the graph ----
 
-  private sealed interface Value permits FloatInput, Codes, Real, Pending, QConst, Sum, Cat {}
+  private sealed interface Value
+      permits FloatInput, Codes, Real, Pending, QConst, Sum, Cat, Average {}
+
+  /**
+   * A GlobalAveragePool of the chain's dequantized codes, before its QuantizeLinear; {@code shape}
+   * is the pooled {@code [C, 1, 1]}.
+   */
+  private record Average(Real input, OnnxNode node, Shape shape) implements Value {}
 
   /**
    * An Add of the chain's dequantized codes and an earlier layer's (a residual connection), before
@@ -346,6 +389,7 @@ public final class QdqImporter {
       case "Add" -> add(node);
       case "Concat" -> concat(node);
       case "MaxPool" -> maxPool(node);
+      case "GlobalAveragePool" -> globalAveragePool(node);
       case "Flatten" -> reshape(node);
       default -> throw unsupportedOperator(node);
     }
@@ -468,6 +512,8 @@ public final class QdqImporter {
                         Shape.of(dims)));
               }));
       put(new Codes(out, params, type, cat.shape()));
+    } else if (in instanceof Average avg) {
+      finishAverage(node, avg, params, type);
     } else if (in instanceof Real r) {
       requireCurrent(node, r.of());
       if (!r.params().equals(params)) {
@@ -1053,12 +1099,14 @@ public final class QdqImporter {
     p.sources.add(quantize.name());
     int in = p.weights.shape().dim(1);
     int out = p.weights.shape().dim(0);
+    UnaryOperator<IntTensor> conv =
+        rounding == Rounding.ONNX_RUNTIME ? x -> OrtRequantization.apply(q, x) : q::apply;
     UnaryOperator<IntTensor> step =
         p.conv
-            ? q::apply
+            ? conv
             : x ->
                 reshape(
-                    q.apply(reshape(x, Shape.of(x.shape().dim(0), in, 1, 1))),
+                    conv.apply(reshape(x, Shape.of(x.shape().dim(0), in, 1, 1))),
                     Shape.of(x.shape().dim(0), out));
     String kernel =
         p.conv
@@ -1197,6 +1245,71 @@ public final class QdqImporter {
             out,
             pool::apply));
     advanceCodes(node, in, out);
+  }
+
+  /**
+   * {@code DequantizeLinear -> GlobalAveragePool} on the chain's codes: waits for its
+   * QuantizeLinear, which makes it ONNX Runtime's QLinearGlobalAveragePool ({@link
+   * #finishAverage}).
+   */
+  private void globalAveragePool(OnnxNode node) {
+    Value v = value(node, 0);
+    if (v instanceof Pending) {
+      throw unsupportedOperator(node);
+    }
+    if (!(v instanceof Real r)) {
+      throw unsupported(
+          node,
+          "input '"
+              + node.input(0)
+              + "' is "
+              + what(v)
+              + ": expected a DequantizeLinear of the quantized activation, then the pool, then a"
+              + " QuantizeLinear (the pattern ONNX Runtime runs as QLinearGlobalAveragePool)");
+    }
+    requireCurrent(node, r.of());
+    Shape in = r.of().shape();
+    if (in.rank() != 3) {
+      throw unsupported(node, "input " + in + " is not [C, H, W]: expected a 2-D feature map");
+    }
+    put(node, new Average(r, node, Shape.of(in.dim(0), 1, 1)));
+  }
+
+  /**
+   * Ends {@code DequantizeLinear -> GlobalAveragePool -> QuantizeLinear}: one {@link
+   * QLinearGlobalAveragePool} from the two sets of parameters, rejected where ONNX Runtime's kernel
+   * rejects them.
+   */
+  private void finishAverage(OnnxNode quantize, Average avg, QuantParams output, QuantType type) {
+    Shape in = avg.input().of().shape();
+    long pixels = (long) in.dim(1) * in.dim(2);
+    float sx = avg.input().params().scales().get(0);
+    float sy = output.scales().get(0);
+    String refusal = QLinearGlobalAveragePool.refusal(sx, sy, pixels);
+    if (refusal != null) {
+      throw unsupported(avg.node(), refusal);
+    }
+    QLinearGlobalAveragePool pool =
+        new QLinearGlobalAveragePool(
+            sx,
+            avg.input().params().zeroPoints().get(0),
+            sy,
+            output.zeroPoints().get(0),
+            (int) pixels);
+    layers.add(
+        new QdqModel.Layer(
+            uniqueName(avg.node()),
+            "GlobalAveragePool (QLinearGlobalAveragePool) "
+                + in.dim(1)
+                + "x"
+                + in.dim(2)
+                + ", "
+                + type.onnxName()
+                + " output",
+            List.of(avg.node().name(), quantize.name()),
+            avg.shape(),
+            pool::apply));
+    put(new Codes(output(quantize), output, type, avg.shape()));
   }
 
   private void reshape(OnnxNode node) {
@@ -1354,6 +1467,11 @@ public final class QdqImporter {
     if (v instanceof Cat cat) {
       return "the float concatenation of "
           + cat.node().describe()
+          + " (expected its QuantizeLinear next)";
+    }
+    if (v instanceof Average avg) {
+      return "the float average of "
+          + avg.node().describe()
           + " (expected its QuantizeLinear next)";
     }
     return "unknown";

@@ -14,10 +14,11 @@ import java.util.function.UnaryOperator;
  * QuantizeLinear}; each Conv, MatMul and Gemm runs as a static INT8 {@link
  * dev.quantgen.runtime.conv.QuantizedConv2d} built from the file's integer weights, int32 bias and
  * activation parameters (int32 accumulation, requantization {@code rint(acc * M) + zy} with {@code
- * M = sx * sw / sy} in float32, saturation); max pooling, flatten and reshape move int8 codes; a
- * residual Add of two dequantized activations, quantized again, runs as ONNX {@code QLinearAdd}
- * with the file's three parameters. The output is dequantized with the file's last {@code
- * DequantizeLinear}.
+ * M = sx * sw / sy} in float32 and the product rounded as {@link QdqImporter.Rounding} says,
+ * saturation); a global average pool between a DequantizeLinear and a QuantizeLinear runs as ONNX
+ * Runtime's QLinearGlobalAveragePool; max pooling, flatten and reshape move int8 codes; a residual
+ * Add of two dequantized activations, quantized again, runs as ONNX {@code QLinearAdd} with the
+ * file's three parameters. The output is dequantized with the file's last {@code DequantizeLinear}.
  *
  * <p>Codes are held in int8 throughout: a uint8 tensor of the file is the same quantization shifted
  * by 128 ({@code q - 128} with zero point {@code z - 128}), which changes no {@code q - z} and so
