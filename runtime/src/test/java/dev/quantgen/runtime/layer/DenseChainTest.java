@@ -3,6 +3,8 @@ package dev.quantgen.runtime.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,58 @@ class DenseChainTest {
         Math.min(dev.quantgen.runtime.kernel.Rows.threads(), 2),
         threads.size(),
         "threads that ran blocks");
+  }
+
+  @Test
+  void aBatchOfAtMostOneBlockIsSharedInWholeTilesOfEightSamples() {
+    assumeTrue(dev.quantgen.runtime.kernel.Rows.threads() > 1, "one thread: nothing splits");
+    List<Integer> blockSizes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    DenseLayer first = sums(400, 60); // 24,000 multiply-adds per sample: 48 samples split
+    DenseLayer recording =
+        new DenseLayer() {
+          private final DenseLayer sums = sums(60, 3);
+
+          @Override
+          public int inputSize() {
+            return 60;
+          }
+
+          @Override
+          public int outputSize() {
+            return 3;
+          }
+
+          @Override
+          public void forward(float[] x, float[] y) {
+            sums.forward(x, y);
+          }
+
+          @Override
+          public void forwardBatch(float[] x, float[] y, int batch) {
+            blockSizes.add(batch);
+            DenseLayer.super.forwardBatch(x, y, batch);
+          }
+        };
+    DenseChain chain = new DenseChain(List.of(first, recording));
+    int rows = 48;
+    float[] x = new float[rows * 400];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 5;
+    }
+    float[] y = new float[rows * 3];
+    chain.forwardBatch(x, y, rows);
+    for (int r = 0; r < rows; r++) {
+      float sum = 0;
+      for (int i = 0; i < 400; i++) {
+        sum += x[r * 400 + i];
+      }
+      assertEquals(60 * sum + 60 * 59 / 2f + 2, y[3 * r + 2], "row " + r);
+    }
+    for (int size : blockSizes) {
+      assertEquals(0, size % DenseChain.SHARE, "a share of " + size + " samples");
+    }
+    assertEquals(rows, blockSizes.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(blockSizes.size() > 1, "shared among threads: " + blockSizes);
   }
 
   @Test
