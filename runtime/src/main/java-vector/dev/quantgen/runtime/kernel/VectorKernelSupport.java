@@ -822,6 +822,132 @@ final class VectorKernelSupport implements KernelSupport {
     }
   }
 
+  /*
+   * Batched sign products on panels: the sign rows are packed once per layer (signPanels) into
+   * panels of PANEL rows (16 or 32, at most an int's bits), one int per input holding the signs of
+   * the panel's rows. Per call a panel is expanded to +-1.0f floats (exact) and runs the float
+   * panel tiles (floatPanelTimesBatch): fma(+-1, x, acc) rounds acc +- x once, so each sum is the
+   * sign-flipped inputs added one by one in input order, whatever the tile, the K block or the
+   * vector width.
+   */
+
+  /**
+   * Samples from which the batched sign product expands each panel to floats and runs the float
+   * tiles; fewer samples add the sign-flipped inputs straight from the panel's bits ({@link
+   * #signPanelTimesSample}), the same sums bit for bit.
+   */
+  private static final int SIGN_PANEL_BATCH = 4;
+
+  /**
+   * Panels of {@link #PANEL} sign rows, panel by panel, input by input: {@code panels[p * n + k]}
+   * holds in bit {@code j} the weight bit of row {@code p * PANEL + j} at input {@code k} (1 for
+   * +1); the rows of a last partial panel past {@code rows} are 0 bits, whose outputs are computed
+   * into scratch and dropped.
+   */
+  @Override
+  public int[] signPanels(long[] w, int words, int rows, int n) {
+    int[] panels = new int[Math.multiplyExact((rows + PANEL - 1) / PANEL, n)];
+    for (int r = 0; r < rows; r++) {
+      int base = r / PANEL * n;
+      int bit = 1 << (r % PANEL);
+      int row = r * words;
+      for (int k = 0; k < n; k++) {
+        if (((w[row + (k >>> 6)] >>> k) & 1L) != 0) {
+          panels[base + k] |= bit;
+        }
+      }
+    }
+    return panels;
+  }
+
+  /**
+   * From {@link #SIGN_PANEL_BATCH} samples each panel holding rows of {@code [rowFrom, rowTo)} is
+   * expanded to {@code +-1.0f} once per call, then the float panel product runs over every sample
+   * ({@link #floatPanelTimesBatch}); fewer samples run one by one on the bits. Either way each sum
+   * is {@code x} with its sign flipped or not, added input by input from 0.0.
+   */
+  @Override
+  public void gemmSigns(
+      long[] w,
+      int[] panels,
+      int words,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride) {
+    if (panels.length == 0) {
+      gemmSigns(w, words, n, rowFrom, rowTo, x, batch, out, outStride);
+      return;
+    }
+    GemmScratch s = gemmScratch.get();
+    boolean expand = batch >= SIGN_PANEL_BATCH;
+    float[] t = expand ? s.panel(PANEL * n) : null;
+    for (int r0 = rowFrom / PANEL * PANEL; r0 < rowTo; r0 += PANEL) {
+      int off = r0 / PANEL * n;
+      if (expand) {
+        signPanelToFloats(panels, off, n, t);
+        floatPanelTimesBatch(t, 0, n, r0, rowFrom, rowTo, x, batch, out, outStride, s);
+        continue;
+      }
+      int lo = Math.max(r0, rowFrom);
+      int hi = Math.min(r0 + PANEL, rowTo);
+      boolean whole = lo == r0 && hi == r0 + PANEL;
+      float[] part = whole ? out : s.outputs(PANEL);
+      for (int b = 0; b < batch; b++) {
+        int o = b * outStride;
+        signPanelTimesSample(panels, off, n, x, b * n, part, whole ? o + r0 : 0);
+        if (!whole) {
+          System.arraycopy(part, lo - r0, out, o + lo, hi - lo);
+        }
+      }
+    }
+  }
+
+  /**
+   * The sign panel of {@code n} ints from {@code panels[off]} as {@code +-1.0f} into {@code t},
+   * input by input in the float panel layout: the input's int broadcast, bit {@code j} shifted into
+   * lane {@code j}'s sign bit ({@link #SIGN_SHIFTS}; the panel's upper half from the int shifted
+   * right by a vector's lanes), inverted (bit 1 is +1, a clear sign bit) and OR-ed into 1.0f.
+   */
+  private static void signPanelToFloats(int[] panels, int off, int n, float[] t) {
+    int l = F.length();
+    int one = Float.floatToRawIntBits(1.0f);
+    for (int k = 0; k < n; k++) {
+      int bits = panels[off + k];
+      IntVector low = IntVector.broadcast(I, bits).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector high = IntVector.broadcast(I, bits >>> l).lanewise(LSHL, SIGN_SHIFTS);
+      low.not().and(SIGN_BIT).or(one).reinterpretAsFloats().intoArray(t, k * PANEL);
+      high.not().and(SIGN_BIT).or(one).reinterpretAsFloats().intoArray(t, k * PANEL + l);
+    }
+  }
+
+  /**
+   * The sign panel of {@code n} ints from {@code panels[off]} times one sample {@code x[x0 ..]}
+   * into the panel's {@link #PANEL} outputs at {@code out[o0]}: per input, {@code x} broadcast with
+   * its sign bit flipped in the lanes of -1 weights (the masks made as in {@link
+   * #signPanelToFloats}) and added, so each row's sum is the same as {@code fma(+-1, x, sum)} of
+   * the expanded panel, bit for bit.
+   */
+  private static void signPanelTimesSample(
+      int[] panels, int off, int n, float[] x, int x0, float[] out, int o0) {
+    int l = F.length();
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    for (int k = 0; k < n; k++) {
+      int bits = panels[off + k];
+      IntVector v = IntVector.broadcast(I, Float.floatToRawIntBits(x[x0 + k]));
+      IntVector low = IntVector.broadcast(I, bits).lanewise(LSHL, SIGN_SHIFTS);
+      IntVector high = IntVector.broadcast(I, bits >>> l).lanewise(LSHL, SIGN_SHIFTS);
+      a0 = a0.add(v.lanewise(VectorOperators.XOR, low.not().and(SIGN_BIT)).reinterpretAsFloats());
+      a1 = a1.add(v.lanewise(VectorOperators.XOR, high.not().and(SIGN_BIT)).reinterpretAsFloats());
+    }
+    a0.intoArray(out, o0);
+    a1.intoArray(out, o0 + l);
+  }
+
   /**
    * The division in float lanes (the same IEEE quotient as the scalar one); NaN lanes set to 0 (so
    * they give the zero point); clamped to [-1024, 1024], which changes no saturated result (the
