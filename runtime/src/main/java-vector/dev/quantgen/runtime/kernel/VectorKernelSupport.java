@@ -825,19 +825,19 @@ final class VectorKernelSupport implements KernelSupport {
   /*
    * Batched sign products on panels: the sign rows are packed once per layer (signPanels) into
    * panels of PANEL rows (16 or 32, at most an int's bits), one int per input holding the signs of
-   * the panel's rows. Per call a panel is expanded to +-1.0f floats (exact) and runs the float
-   * panel tiles (floatPanelTimesBatch): fma(+-1, x, acc) rounds acc +- x once, so each sum is the
-   * sign-flipped inputs added one by one in input order, whatever the tile, the K block or the
-   * vector width.
+   * the panel's rows. Per call a panel is expanded, K block by K block, to +-1.0f floats (exact)
+   * and runs the float panel tiles (floatTile8/4/1): fma(+-1, x, acc) rounds acc +- x once, so each
+   * sum is the sign-flipped inputs added one by one in input order, whatever the tile, the K block
+   * or the vector width.
    */
 
   /**
    * Samples from which the batched sign product runs on the panels. Fewer samples run the
    * one-sample sign kernels from the rows' bits ({@link #gemmSigns(long[], int, int, int, int,
-   * float[], int, float[], int)}), which expand nothing: on Zen 5 (JDK 17, 256 x 784) one sample
-   * took 9.0 us that way against 15.8 us expanding the panels, four samples 36 us against 17 us.
-   * (Adding the sign-flipped inputs straight from the panel bits took 5.6 us for one sample, but C2
-   * left its final stores un-intrinsified: two boxed vectors per panel per call.)
+   * float[], int, float[], int)}), which expand nothing: on Zen 5 (JDK 17, 256 x 784, one run) one
+   * sample took 9.0 us that way against 15.8 us expanding the panels, four samples 36 us against 17
+   * us. (Adding the sign-flipped inputs straight from the panel bits took 5.6 us for one sample,
+   * but C2 left its final stores un-intrinsified: two boxed vectors per panel per call.)
    */
   private static final int SIGN_PANEL_BATCH = 4;
 
