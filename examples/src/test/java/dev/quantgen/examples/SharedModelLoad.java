@@ -118,8 +118,9 @@ public final class SharedModelLoad {
       assertTrue(batch >= 1 && batch <= INPUTS, "batch sizes within 1.." + INPUTS);
     }
     // A batch's rows are checked against the same batched call made here, on one thread first: a
-    // batched FP32/FP16 product sums in its own order (within the bound docs/status.md states of
-    // the one-sample result), so only a one-sample request is checked against the one-sample run.
+    // batched FP32, FP16 or BINARY weight-only product sums in its own order (within the bound
+    // docs/status.md states of the one-sample result), so only a one-sample request is checked
+    // against the one-sample run.
     Map<Target, Map<Integer, int[][]>> batchedBits = new HashMap<>();
     for (Target target : targets) {
       Map<Integer, int[][]> byBatch = new HashMap<>();

@@ -115,12 +115,12 @@ class FashionMlpTest {
   /**
    * The batched path (one matrix product per layer: weight panels reused across the samples in
    * register tiles, remainders one sample at a time) gives every sample exactly its own forward at
-   * the integer and binary precisions.
+   * the integer precisions.
    */
   @ParameterizedTest
   @EnumSource(
       value = Precision.class,
-      names = {"FP32", "FP16"},
+      names = {"FP32", "FP16", "BINARY"},
       mode = EnumSource.Mode.EXCLUDE)
   void forwardBatchEqualsForwardSampleBySample(Precision precision) {
     FashionMlp_Model model =
@@ -143,17 +143,19 @@ class FashionMlpTest {
   }
 
   /**
-   * FP32 and FP16 sum a batch on packed weight panels, one fused multiply-add per input in input
-   * order, where the one-sample kernels sum four rows in vector lanes: another order of the same
-   * float32 additions. Each layer's batched output is within the reassociation bound of each
-   * computed sum, {@code 2 gamma(IN) sum_i |w x|} (both sums within {@code gamma(IN) sum|w x|} of
-   * the exact one), plus the bias addition's rounding of either ({@code 2^-23} of the output); ReLU
-   * only narrows a difference. Each layer gets the same inputs both ways.
+   * FP32, FP16 and BINARY (binary weights, float activations) sum a batch on packed weight panels,
+   * one fused multiply-add per input in input order, where the one-sample kernels sum four rows in
+   * vector lanes: another order of the same float32 additions. Each layer's batched output is
+   * within the reassociation bound of each computed sum, {@code 2 gamma(IN) sum_i |w x|} (both sums
+   * within {@code gamma(IN) sum|w x|} of the exact one; a binary weight is {@code +-alpha}, and the
+   * scale's multiply after the sum counts as one more term), plus the bias addition's rounding of
+   * either ({@code 2^-23} of the output); ReLU only narrows a difference. Each layer gets the same
+   * inputs both ways.
    */
   @ParameterizedTest
   @EnumSource(
       value = Precision.class,
-      names = {"FP32", "FP16"})
+      names = {"FP32", "FP16", "BINARY"})
   void floatForwardBatchIsWithinTheReassociationBoundOfForward(Precision precision) {
     FashionMlp_Model model =
         FashionMlp_Model.builder().allLayers(precision).build(weights, boundaries);
@@ -171,7 +173,8 @@ class FashionMlpTest {
       float[] y = new float[batch * out];
       layer.forwardBatch(x, y, batch);
       double u = 0x1.0p-24;
-      double gamma = n * u / (1 - n * u);
+      int terms = precision == Precision.BINARY ? n + 1 : n;
+      double gamma = terms * u / (1 - terms * u);
       List<float[]> next = new ArrayList<>();
       for (int b = 0; b < batch; b++) {
         float[] one = new float[out];
@@ -208,9 +211,22 @@ class FashionMlpTest {
     }
   }
 
-  /** Layer k's weights as the kernel multiplies them: FP16 ones decoded from binary16. */
+  /**
+   * Layer k's weights as the kernel multiplies them: FP16 ones decoded from binary16, binary ones
+   * {@code sign * alpha} of their row.
+   */
   private static float[] effectiveWeights(Precision precision, int k) {
     float[] w = weights.get(k).weights();
+    if (precision == Precision.BINARY) {
+      BinaryDenseParams p =
+          BinaryDenseParams.prepare(weights.get(k), true, ActivationMode.FLOAT, ACTIVATIONS[k]);
+      int n = weights.get(k).in();
+      float[] effective = new float[w.length];
+      for (int i = 0; i < w.length; i++) {
+        effective[i] = p.sign(i / n, i % n) * p.alpha(i / n);
+      }
+      return effective;
+    }
     if (precision != Precision.FP16) {
       return w;
     }

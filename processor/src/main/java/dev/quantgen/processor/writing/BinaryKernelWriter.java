@@ -18,8 +18,9 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes BINARY kernels (XNOR-Net): sign bits 64 per {@code long}, a per-channel (or per-tensor)
  * {@code alpha}. Float activations: a sign-add through {@code KernelSupport} (each input's sign bit
- * flipped where the weight bit is 0), batched with each group of rows decoded once per batch.
- * Binary activations: XNOR as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
+ * flipped where the weight bit is 0); a batch runs on sign panels made once per layer, expanded to
+ * {@code +-1.0f} once per call and multiplied by the float panel kernel. Binary activations: XNOR
+ * as {@code n - 2 * popcount(a ^ w)} with {@code Long.bitCount}.
  */
 final class BinaryKernelWriter {
   private final LayerSpec layer;
@@ -73,7 +74,7 @@ final class BinaryKernelWriter {
   }
 
   /** The instance fields the constructor sets. */
-  private record Fields(FieldSpec weights, FieldSpec alphas, FieldSpec bias) {}
+  private record Fields(FieldSpec weights, FieldSpec panels, FieldSpec alphas, FieldSpec bias) {}
 
   /** {@code WORDS}, the packed weights, the scale(s), the bias and, for XNOR, the scratch. */
   private Fields fields(int words) {
@@ -87,6 +88,15 @@ final class BinaryKernelWriter {
     FieldSpec bias =
         layer.bias() ? KernelClass.field(ArrayTypeName.of(TypeName.FLOAT), "bias") : null;
     type.addField(weights);
+    FieldSpec panels = null;
+    if (!xnor) {
+      panels =
+          FieldSpec.builder(RuntimeNames.WEIGHT_PANELS, "panels", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc(
+                  "The sign rows in the batched product's layout, made by the first batched call.\n")
+              .build();
+      type.addField(panels);
+    }
     type.addField(alphas);
     if (bias != null) {
       type.addField(bias);
@@ -94,7 +104,7 @@ final class BinaryKernelWriter {
     if (xnor) {
       scratch();
     }
-    return new Fields(weights, alphas, bias);
+    return new Fields(weights, panels, alphas, bias);
   }
 
   /** {@code Scratch} (the packed input signs) and its per-thread instance {@code SCRATCH}. */
@@ -154,10 +164,16 @@ final class BinaryKernelWriter {
                 ", alphas ",
                 ", bias = ")
             .endControlFlow()
-            .addStatement("this.$N = params.weights()", fields.weights())
-            .addStatement(
-                perChannel ? "this.$N = params.alphas()" : "this.$N = params.alphas()[0]",
-                fields.alphas());
+            .addStatement("this.$N = params.weights()", fields.weights());
+    if (fields.panels() != null) {
+      ctor.addStatement(
+          "this.$N = $T.binary(this.$N, OUT, IN)",
+          fields.panels(),
+          RuntimeNames.WEIGHT_PANELS,
+          fields.weights());
+    }
+    ctor.addStatement(
+        perChannel ? "this.$N = params.alphas()" : "this.$N = params.alphas()[0]", fields.alphas());
     if (fields.bias() != null) {
       ctor.addStatement("this.$N = params.bias()", fields.bias());
     }
@@ -237,29 +253,38 @@ final class BinaryKernelWriter {
     return forward.build();
   }
 
-  /** {@code forwardBatch(x, y, batch)} of float activations: one sign-add product for the batch. */
+  /**
+   * {@code forwardBatch(x, y, batch)} of float activations: one sign product for the batch on the
+   * sign panels.
+   */
   private MethodSpec forwardBatch(Fields fields) {
+    // The batch: the sign panels expanded to +-1 floats once per call and run through the float
+    // panel kernel (each weight load feeding several samples), each sum another order of the same
+    // exact terms as forward()'s, then the same epilogue.
     return MethodSpec.methodBuilder("forwardBatch")
         .addAnnotation(Override.class)
         .addJavadoc(
-            "The batch as one product (each group of sign rows decoded once for the whole batch): each\n"
-                + "sample's output equals {@link #forward}'s, bit for bit.\n")
+            "The batch as one product on the sign panels: each sum is within {@code 2 * gamma(IN) *\n"
+                + "sum|x|} of {@link #forward}'s (another order of the same exact sign-flipped terms), then\n"
+                + "the same scale, bias and activation.\n")
         .addModifiers(Modifier.PUBLIC)
         .addParameter(float[].class, "x")
         .addParameter(float[].class, "y")
         .addParameter(int.class, "batch")
         .addStatement("$T.requireBatch($S, x.length, batch, IN)", RuntimeNames.LAYER_MATH, "x")
         .addStatement("$T.requireBatch($S, y.length, batch, OUT)", RuntimeNames.LAYER_MATH, "y")
+        .addStatement("int[] packed = $N.signs()", fields.panels())
         .addCode(
             KernelClass.forEachBatchRow(
                 type,
                 self,
                 "K.gemmSigns({layer}."
                     + fields.weights().name()
-                    + ", WORDS, IN, {from}, {to}, {0},"
+                    + ", {2}, WORDS, IN, {from}, {to}, {0},"
                     + " {count}, {1}, OUT)",
                 "floats x",
-                "floats y"))
+                "floats y",
+                "ints packed"))
         .beginControlFlow("for (int base = 0; base < y.length; base += OUT)")
         .beginControlFlow("for (int c = 0; c < OUT; c++)")
         .addStatement(

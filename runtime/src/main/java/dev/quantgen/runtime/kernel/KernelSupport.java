@@ -161,6 +161,39 @@ public interface KernelSupport {
       int outStride);
 
   /**
+   * Sign rows ({@link #gemmSigns(long[], int, int, int, int, float[], int, float[], int)}'s layout:
+   * {@code words} longs per row, bit {@code i % 64} of word {@code i / 64} for input {@code i})
+   * rearranged once into the panels {@link #gemmSigns(long[], int[], int, int, int, int, float[],
+   * int, float[], int)} reads beside them: panels of consecutive rows stored input by input, one
+   * {@code int} per input holding the signs of the panel's rows (bit {@code j} for its row {@code
+   * j}; the last panel padded with rows whose outputs are never stored). The layout is this
+   * implementation's own; an implementation that does not use panels returns an empty array.
+   */
+  int[] signPanels(long[] w, int words, int rows, int n);
+
+  /**
+   * The product of sign rows and a batch of float activations with the panels {@link #signPanels}
+   * made of {@code w} by this same implementation: {@code out[b * outStride + r] = sum_i s_ri * x[b
+   * * n + i]} ({@code s_ri = +-1} as {@link #dotSigns} reads it) for rows {@code r} in {@code
+   * [rowFrom, rowTo)} and samples {@code b < batch}; other elements of {@code out} are untouched.
+   * As {@link #gemmFloat(float[], float[], int, int, int, float[], int, float[], int)} with weights
+   * {@code +-1}: each term is exact, so each sum is within {@code gamma(n) * sum |x|} of the exact
+   * one and within {@code 2 * gamma(n) * sum |x|} of {@link #dotSigns4}'s, but need not equal it
+   * bit for bit.
+   */
+  void gemmSigns(
+      long[] w,
+      int[] panels,
+      int words,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride);
+
+  /**
    * {@code q[i] = saturate(rint(x[i] / scale) + zeroPoint)} into int8 for {@code i < n}, NaN to the
    * zero point: exactly {@code LayerMath.quantizeInt8} element by element (true float32 division,
    * round half to even), for {@code zeroPoint} in [-128, 127].

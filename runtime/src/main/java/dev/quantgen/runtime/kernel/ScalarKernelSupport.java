@@ -121,6 +121,28 @@ public final class ScalarKernelSupport implements KernelSupport {
     }
   }
 
+  /** None: the scalar product reads the sign rows as they are. */
+  @Override
+  public int[] signPanels(long[] w, int words, int rows, int n) {
+    return new int[0];
+  }
+
+  /** The row-major product: the one-sample kernels' sums, bit for bit. */
+  @Override
+  public void gemmSigns(
+      long[] w,
+      int[] panels,
+      int words,
+      int n,
+      int rowFrom,
+      int rowTo,
+      float[] x,
+      int batch,
+      float[] out,
+      int outStride) {
+    gemmSigns(w, words, n, rowFrom, rowTo, x, batch, out, outStride);
+  }
+
   /**
    * {@code x} if bit 0 of {@code bit} is 1 (weight +1), else {@code -x}: the sign bit flipped,
    * exactly.

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * A dense layer's weights in the panel layout of {@link Kernels#support()}'s batched products
  * ({@link KernelSupport#int8Panels}, {@link KernelSupport#int4Panels}, {@link
- * KernelSupport#floatPanels}, {@link KernelSupport#halfPanels}), made by the first call that needs
- * them and kept: a copy beside the row-major weights the one-sample kernels read, so a layer that
- * only ever runs one sample at a time never holds it. Thread-safe: two first calls may both make
- * the panels (equal arrays) and either one is kept.
+ * KernelSupport#floatPanels}, {@link KernelSupport#halfPanels}, {@link KernelSupport#signPanels}),
+ * made by the first call that needs them and kept: a copy beside the row-major weights the
+ * one-sample kernels read, so a layer that only ever runs one sample at a time never holds it.
+ * Thread-safe: two first calls may both make the panels (equal arrays) and either one is kept.
  */
 public final class WeightPanels {
   /** The weights' element type, which names the support's packing method. */
@@ -16,7 +16,8 @@ public final class WeightPanels {
     INT8,
     INT4,
     FP32,
-    FP16
+    FP16,
+    SIGNS
   }
 
   private final Object weights;
@@ -55,6 +56,14 @@ public final class WeightPanels {
     return new WeightPanels(weights, rows, n, Kind.FP16);
   }
 
+  /**
+   * For binary weights: sign rows of {@code (n + 63) / 64} longs each, bit {@code i % 64} of word
+   * {@code i / 64} set for a weight +1 (the layout {@link KernelSupport#dotSigns} reads).
+   */
+  public static WeightPanels binary(long[] weights, int rows, int n) {
+    return new WeightPanels(weights, rows, n, Kind.SIGNS);
+  }
+
   /** The int8 or int4 panels, made on first use. */
   public byte[] get() {
     return (byte[]) panels(Kind.INT8, Kind.INT4);
@@ -68,6 +77,11 @@ public final class WeightPanels {
   /** The binary16 panels, made on first use. */
   public short[] halves() {
     return (short[]) panels(Kind.FP16, Kind.FP16);
+  }
+
+  /** The sign panels, made on first use. */
+  public int[] signs() {
+    return (int[]) panels(Kind.SIGNS, Kind.SIGNS);
   }
 
   private Object panels(Kind expected, Kind orExpected) {
@@ -87,8 +101,11 @@ public final class WeightPanels {
         case FP32:
           p = k.floatPanels((float[]) weights, rows, n);
           break;
-        default:
+        case FP16:
           p = k.halfPanels((short[]) weights, rows, n);
+          break;
+        default:
+          p = k.signPanels((long[]) weights, (n + 63) / 64, rows, n);
           break;
       }
       panels = p;

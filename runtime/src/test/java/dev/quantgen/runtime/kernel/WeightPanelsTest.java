@@ -32,4 +32,16 @@ class WeightPanelsTest {
     assertArrayEquals(Kernels.support().int4Panels(w, 70, 33), first);
     assertSame(first, panels.get(), "kept, not made again");
   }
+
+  @Test
+  void signPanelsAreTheSupportsAndMadeOnce() {
+    long[] w = new long[70 * 2];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i * 0x9E37_79B9_7F4A_7C15L;
+    }
+    WeightPanels panels = WeightPanels.binary(w, 70, 100);
+    int[] first = panels.signs();
+    assertArrayEquals(Kernels.support().signPanels(w, 2, 70, 100), first);
+    assertSame(first, panels.signs(), "kept, not made again");
+  }
 }
