@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code [M, OH, OW]} output.
  *
  * <p><b>Row tiles.</b> A layer whose input rows are contiguous (stride 1 along them) and whose
- * output rows fill at least 3/4 of the lanes they take ({@link RowSegments#suits}) runs the other
- * way round: vectors of {@code L} neighbouring output positions along a row times {@link
+ * output rows fill enough of the lanes they take for its fan-in ({@link RowSegments#suits}) runs
+ * the other way round: vectors of {@code L} neighbouring output positions along a row times {@link
  * #ROW_CHANNELS} broadcast weights, so a vector of sums is a piece of one output row and the
  * epilogue (bias, clamp) stores it with one vector instruction. The channel tiles' epilogue
  * transposes channels-in-lanes into the planar output scalar, one value at a time: about six scalar

@@ -15,11 +15,20 @@ package dev.quantgen.runtime.conv;
  */
 final class RowSegments {
   /**
-   * The smallest share of a row tile's lanes that must be real output positions for the plan to
-   * choose row tiles over the channel-blocked tiles ({@code 14 / 16} for the Fashion CNN's 14-wide
-   * rows on 16 lanes, {@code 28 / 32} for 28-wide rows).
+   * The smallest share of a row tile's lanes that must be real output positions: below it the spare
+   * lanes are most of the work.
    */
-  static final double MIN_LANE_USE = 0.75;
+  static final double MIN_LANE_USE = 0.5;
+
+  /**
+   * The most vector multiply-adds per output position the spare lanes may waste ({@code fan-in /
+   * lanes * (1 / lane use - 1)}) for the plan to choose row tiles: about what the channel tiles'
+   * scalar epilogue costs per output. Measured on one AVX-512 machine, CPU time of the two kernels
+   * alternating in one JVM: the Fashion CNN's conv2 (fan-in 144, 14 of 16 lanes: 1.3 wasted) ran
+   * 1.1x faster on row tiles (1.2x at 256 bits, 2.6 wasted), the 64 -> 64 3x3 on 28x28 (fan-in 576,
+   * 28 of 32 lanes: 5.1 wasted) 0.95x, so it keeps the channel tiles.
+   */
+  static final double MAX_WASTED_MULTIPLY_ADDS = 3.0;
 
   /** Segments, padded to a whole number of tiles by repeating the last one. */
   final int count;
@@ -41,10 +50,13 @@ final class RowSegments {
 
   /**
    * Whether row tiles suit {@code g} at {@code lanes} lanes: input rows contiguous (stride 1 along
-   * them) and at least {@link #MIN_LANE_USE} of the lanes real output positions.
+   * them), at least {@link #MIN_LANE_USE} of the lanes real output positions, and the spare lanes'
+   * work per output within {@link #MAX_WASTED_MULTIPLY_ADDS}.
    */
   static boolean suits(ConvGeometry g, int lanes) {
-    return g.strideWidth() == 1 && laneUse(g.outWidth(), lanes) >= MIN_LANE_USE;
+    double use = laneUse(g.outWidth(), lanes);
+    double wasted = (double) g.channelsPerGroup() * g.taps() / lanes * (1 / use - 1);
+    return g.strideWidth() == 1 && use >= MIN_LANE_USE && wasted <= MAX_WASTED_MULTIPLY_ADDS;
   }
 
   /** Output positions per lane computed for a row {@code width} wide. */

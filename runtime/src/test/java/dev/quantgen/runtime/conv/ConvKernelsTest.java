@@ -447,17 +447,21 @@ class ConvKernelsTest {
   }
 
   /**
-   * The plan's tile choice: row tiles for stride-1-wide layers whose rows fill at least 3/4 of the
-   * lanes they take (the Fashion CNN's conv2, 14 of 16 lanes), channel tiles otherwise (stride 2
-   * along rows; 5-wide rows on 16 lanes).
+   * The plan's tile choice: row tiles for stride-1-wide layers whose spare lanes waste at most 3
+   * vector multiply-adds per output (the Fashion CNN's conv2: fan-in 144, 14 of 16 lanes), channel
+   * tiles otherwise (stride 2 along rows; 5-wide rows on 16 lanes; the 64 -> 64 3x3 on 28x28,
+   * fan-in 576 on 28 of 32 lanes).
    */
   @Test
-  void rowTilesRunContiguousRowsThatFillTheirLanes() {
+  void rowTilesRunContiguousRowsWhoseSpareLanesCostLittle() {
     ConvGeometry conv2 =
         ConvGeometry.of(16, 14, 14, 32, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
     ConvGeometry strided = ConvGeometry.of(16, 14, 14, 32, 1, Window2d.of(3, 3).withStrides(1, 2));
+    ConvGeometry wide =
+        ConvGeometry.of(64, 28, 28, 64, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
     assertTrue(RowSegments.suits(conv2, 16) && RowSegments.suits(conv2, 8));
     assertTrue(!RowSegments.suits(strided, 8));
+    assertTrue(!RowSegments.suits(wide, 16) && !RowSegments.suits(wide, 8));
     assertTrue(!RowSegments.suits(ConvGeometry.of(4, 5, 5, 8, 1, Window2d.of(1, 1)), 16));
     Optional<FloatConv> vector =
         ConvKernels.vectorFp32(conv2, new float[32 * 16 * 9], null, Activation.NONE);
