@@ -442,6 +442,37 @@ class ConvKernelsTest {
     }
   }
 
+  /**
+   * The same exactness on the row tiles (16-wide rows fill their lanes at both widths): fan-in 504
+   * (56 channels, 3x3), extremes of weights and centred codes, equal bit for bit to {@link Conv2d},
+   * whose float sums of these integers are exact too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void integerSumsAreExactOnRowTiles(String path) {
+    Random random = new Random(504);
+    int c = 56;
+    int m = 11;
+    Window2d window = Window2d.of(3, 3).withPads(1, 1, 1, 1);
+    ConvGeometry g = ConvGeometry.of(c, 6, 16, m, 1, window);
+    float[] w = new float[m * c * 9];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 3 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128;
+    }
+    float[] x = new float[c * 6 * 16];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 5 == 0 ? (i % 2 == 0 ? -255 : 255) : random.nextInt(511) - 255;
+    }
+    FloatConv kernel = kernel(path, g, w, null, Activation.NONE);
+    float[] y = new float[m * g.outPlane()];
+    kernel.forward(x, y);
+    float[] expected =
+        new Conv2d(FloatTensor.of(Shape.of(m, c, 3, 3), w), null, window, 1, Activation.NONE)
+            .apply(FloatTensor.of(Shape.of(1, c, 6, 16), x))
+            .toArray();
+    assertArrayEquals(expected, y, kernel.name());
+  }
+
   static Stream<String> paths() {
     return Stream.of("scalar", "vector");
   }
