@@ -25,7 +25,10 @@ final class FloatConvPlan {
   final ConvGeometry g;
   final Activation activation;
 
-  /** Output channels per packed block (a multiple of the vector length). */
+  /**
+   * Output channels per packed block: a multiple of the vector length for the channel-blocked
+   * tiles, the row tiles' channel count for theirs.
+   */
   final int block;
 
   /** Blocks per group: {@code ceil(MPG / block)}. */

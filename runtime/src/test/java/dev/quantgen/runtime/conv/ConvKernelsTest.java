@@ -202,6 +202,36 @@ class ConvKernelsTest {
               true,
               Activation.NONE),
           new Case(
+              "row tiles 5->13 5x5 stride 2x1 pad 2 on 9x15 (spare lanes spill, partial block)",
+              5,
+              9,
+              15,
+              13,
+              1,
+              Window2d.of(5, 5).withStrides(2, 1).withPads(2, 2, 2, 2),
+              true,
+              Activation.RELU6),
+          new Case(
+              "row tiles 1x1 9->17 on 6x16",
+              9,
+              6,
+              16,
+              17,
+              1,
+              Window2d.of(1, 1),
+              true,
+              Activation.NONE),
+          new Case(
+              "row tiles grouped 6->10 3x3 dilated 2x1 on 7x30",
+              6,
+              7,
+              30,
+              10,
+              2,
+              Window2d.of(3, 3).withDilations(2, 1).withPads(2, 1, 2, 1),
+              false,
+              Activation.RELU),
+          new Case(
               "first layer 1->4 2x7 on 3x7 (narrow rows)",
               1,
               3,
@@ -412,8 +442,82 @@ class ConvKernelsTest {
     }
   }
 
+  /**
+   * The same exactness on the row tiles (16-wide rows fill their lanes at both widths): fan-in 504
+   * (56 channels, 3x3), extremes of weights and centred codes, equal bit for bit to {@link Conv2d},
+   * whose float sums of these integers are exact too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void integerSumsAreExactOnRowTiles(String path) {
+    Random random = new Random(504);
+    int c = 56;
+    int m = 11;
+    Window2d window = Window2d.of(3, 3).withPads(1, 1, 1, 1);
+    ConvGeometry g = ConvGeometry.of(c, 6, 16, m, 1, window);
+    float[] w = new float[m * c * 9];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 3 == 0 ? (i % 2 == 0 ? -128 : 127) : random.nextInt(256) - 128;
+    }
+    float[] x = new float[c * 6 * 16];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 5 == 0 ? (i % 2 == 0 ? -255 : 255) : random.nextInt(511) - 255;
+    }
+    FloatConv kernel = kernel(path, g, w, null, Activation.NONE);
+    float[] y = new float[m * g.outPlane()];
+    kernel.forward(x, y);
+    float[] expected =
+        new Conv2d(FloatTensor.of(Shape.of(m, c, 3, 3), w), null, window, 1, Activation.NONE)
+            .apply(FloatTensor.of(Shape.of(1, c, 6, 16), x))
+            .toArray();
+    assertArrayEquals(expected, y, kernel.name());
+  }
+
   static Stream<String> paths() {
     return Stream.of("scalar", "vector");
+  }
+
+  /**
+   * The plan's tile choice: row tiles for stride-1-wide layers whose spare lanes waste at most 3
+   * vector multiply-adds per output (the Fashion CNN's conv2: fan-in 144, 14 of 16 lanes), channel
+   * tiles otherwise (stride 2 along rows; 5-wide rows on 16 lanes; the 64 -> 64 3x3 on 28x28,
+   * fan-in 576 on 28 of 32 lanes).
+   */
+  @Test
+  void rowTilesRunContiguousRowsWhoseSpareLanesCostLittle() {
+    ConvGeometry conv2 =
+        ConvGeometry.of(16, 14, 14, 32, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
+    ConvGeometry strided = ConvGeometry.of(16, 14, 14, 32, 1, Window2d.of(3, 3).withStrides(1, 2));
+    ConvGeometry wide =
+        ConvGeometry.of(64, 28, 28, 64, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
+    assertTrue(RowSegments.suits(conv2, 16) && RowSegments.suits(conv2, 8));
+    assertTrue(!RowSegments.suits(strided, 8));
+    assertTrue(!RowSegments.suits(wide, 16) && !RowSegments.suits(wide, 8));
+    assertTrue(!RowSegments.suits(ConvGeometry.of(4, 5, 5, 8, 1, Window2d.of(1, 1)), 16));
+    Optional<FloatConv> vector =
+        ConvKernels.vectorFp32(conv2, new float[32 * 16 * 9], null, Activation.NONE);
+    vector.ifPresent(k -> assertTrue(k.name().contains("row positions"), k.name()));
+    Optional<FloatConv> channels =
+        ConvKernels.vectorFp32(strided, new float[32 * 16 * 9], null, Activation.NONE);
+    channels.ifPresent(k -> assertTrue(k.name().contains("pixels"), k.name()));
+  }
+
+  /**
+   * Row segments: a 28-wide row on 16 lanes is cut at 0 and 12 (the last moved back to the row's
+   * end); 14-wide rows take one segment each whose 2 spare lanes spill into the next row, except
+   * the plane's last row, which stores its 14 positions only; the list is padded with its last
+   * segment to whole tiles.
+   */
+  @Test
+  void rowSegmentsCoverEachRowOnceInAscendingOrder() {
+    RowSegments wide = new RowSegments(ConvGeometry.of(1, 2, 28, 1, 1, Window2d.of(1, 1)), 16, 3);
+    assertArrayEquals(new int[] {0, 12, 28, 40, 40, 40}, wide.outputOffsets);
+    ConvGeometry narrow =
+        ConvGeometry.of(1, 14, 14, 1, 1, Window2d.of(3, 3).withPadMode(PadMode.SAME_UPPER));
+    RowSegments rows = new RowSegments(narrow, 16, 3);
+    assertTrue(rows.count == 15 && rows.positions == 14, rows.count + " " + rows.positions);
+    assertTrue(rows.whole[12] && !rows.whole[13] && !rows.whole[14]);
+    assertTrue(rows.inputOffsets[1] == 16 && rows.outputOffsets[13] == 13 * 14);
   }
 
   @Test
