@@ -464,19 +464,7 @@ final class VectorKernelSupport implements KernelSupport {
     }
     for (int k0 = 0; k0 < n; k0 += FLOAT_BLOCK) {
       int k1 = Math.min(n, k0 + FLOAT_BLOCK);
-      boolean add = k0 > 0;
-      int b = 0;
-      if (FLOAT_TILE == 8) {
-        for (; b + 8 <= batch; b += 8) {
-          floatTile8(p, pOff, x, b * n, n, k0, k1, dst, b * stride + dOff, stride, add);
-        }
-      }
-      for (; b + 4 <= batch; b += 4) {
-        floatTile4(p, pOff, x, b * n, n, k0, k1, dst, b * stride + dOff, stride, add);
-      }
-      for (; b < batch; b++) {
-        floatTile1(p, pOff, x, b * n, k0, k1, dst, b * stride + dOff, add);
-      }
+      floatTiles(p, pOff, x, batch, n, k0, k1, dst, dOff, stride, k0 > 0);
     }
     if (!whole) {
       for (int b = 0; b < batch; b++) {
@@ -930,19 +918,38 @@ final class VectorKernelSupport implements KernelSupport {
       int k1 = Math.min(n, k0 + FLOAT_BLOCK);
       signPanelToFloats(panels, off + k0, k1 - k0, t);
       int pOff = -k0 * PANEL; // the tiles read input k at t[pOff + k * PANEL]
-      boolean add = k0 > 0;
-      int b = 0;
-      if (FLOAT_TILE == 8) {
-        for (; b + 8 <= batch; b += 8) {
-          floatTile8(t, pOff, x, b * n, n, k0, k1, out, b * stride + o0, stride, add);
-        }
+      floatTiles(t, pOff, x, batch, n, k0, k1, out, o0, stride, k0 > 0);
+    }
+  }
+
+  /**
+   * Inputs {@code [k0, k1)} of a float panel times every sample: eight samples at a time (512-bit
+   * vectors) or four, then one by one, into {@code out[b * stride + o0 ..]} (added when {@code
+   * add}).
+   */
+  private static void floatTiles(
+      float[] p,
+      int pOff,
+      float[] x,
+      int batch,
+      int n,
+      int k0,
+      int k1,
+      float[] out,
+      int o0,
+      int stride,
+      boolean add) {
+    int b = 0;
+    if (FLOAT_TILE == 8) {
+      for (; b + 8 <= batch; b += 8) {
+        floatTile8(p, pOff, x, b * n, n, k0, k1, out, b * stride + o0, stride, add);
       }
-      for (; b + 4 <= batch; b += 4) {
-        floatTile4(t, pOff, x, b * n, n, k0, k1, out, b * stride + o0, stride, add);
-      }
-      for (; b < batch; b++) {
-        floatTile1(t, pOff, x, b * n, k0, k1, out, b * stride + o0, add);
-      }
+    }
+    for (; b + 4 <= batch; b += 4) {
+      floatTile4(p, pOff, x, b * n, n, k0, k1, out, b * stride + o0, stride, add);
+    }
+    for (; b < batch; b++) {
+      floatTile1(p, pOff, x, b * n, k0, k1, out, b * stride + o0, add);
     }
   }
 

@@ -35,6 +35,34 @@ class DenseChainTest {
         "layers[1]: expected input size 4 (the output of layers[0]), got 5", e.getMessage());
   }
 
+  /** {@code layer}, recording the size of every batch it runs and the thread that runs it. */
+  private static DenseLayer recording(
+      DenseLayer layer, List<Integer> batchSizes, java.util.Set<Thread> threads) {
+    return new DenseLayer() {
+      @Override
+      public int inputSize() {
+        return layer.inputSize();
+      }
+
+      @Override
+      public int outputSize() {
+        return layer.outputSize();
+      }
+
+      @Override
+      public void forward(float[] x, float[] y) {
+        layer.forward(x, y);
+      }
+
+      @Override
+      public void forwardBatch(float[] x, float[] y, int batch) {
+        batchSizes.add(batch);
+        threads.add(Thread.currentThread());
+        DenseLayer.super.forwardBatch(x, y, batch);
+      }
+    };
+  }
+
   /** A layer whose output k is the sum of its inputs plus k: easy to check row by row. */
   private static DenseLayer sums(int in, int out) {
     return new DenseLayer() {
@@ -86,32 +114,7 @@ class DenseChainTest {
     List<Integer> blockSizes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     DenseLayer first = sums(100, 60);
-    DenseLayer recording =
-        new DenseLayer() {
-          private final DenseLayer sums = sums(60, 3);
-
-          @Override
-          public int inputSize() {
-            return 60;
-          }
-
-          @Override
-          public int outputSize() {
-            return 3;
-          }
-
-          @Override
-          public void forward(float[] x, float[] y) {
-            sums.forward(x, y);
-          }
-
-          @Override
-          public void forwardBatch(float[] x, float[] y, int batch) {
-            blockSizes.add(batch);
-            threads.add(Thread.currentThread());
-            DenseLayer.super.forwardBatch(x, y, batch);
-          }
-        };
+    DenseLayer recording = recording(sums(60, 3), blockSizes, threads);
     DenseChain chain = new DenseChain(List.of(first, recording));
     int rows = 3 * DenseChain.BLOCK + 8;
     float[] x = new float[rows * 100];
@@ -145,30 +148,7 @@ class DenseChainTest {
     List<Integer> blockSizes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     DenseLayer first = sums(400, 60); // 24,000 multiply-adds per sample: 48 samples split
     DenseLayer recording =
-        new DenseLayer() {
-          private final DenseLayer sums = sums(60, 3);
-
-          @Override
-          public int inputSize() {
-            return 60;
-          }
-
-          @Override
-          public int outputSize() {
-            return 3;
-          }
-
-          @Override
-          public void forward(float[] x, float[] y) {
-            sums.forward(x, y);
-          }
-
-          @Override
-          public void forwardBatch(float[] x, float[] y, int batch) {
-            blockSizes.add(batch);
-            DenseLayer.super.forwardBatch(x, y, batch);
-          }
-        };
+        recording(sums(60, 3), blockSizes, java.util.concurrent.ConcurrentHashMap.newKeySet());
     DenseChain chain = new DenseChain(List.of(first, recording));
     int rows = 48;
     float[] x = new float[rows * 400];
