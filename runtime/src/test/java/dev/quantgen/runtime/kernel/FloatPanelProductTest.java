@@ -208,19 +208,7 @@ class FloatPanelProductTest {
     boolean inputOrder = path.equals("vector") && batch >= 4;
     for (int b = 0; b < batch; b++) {
       for (int r = 0; r < stride; r++) {
-        String where =
-            "signs, rows "
-                + rows
-                + " ["
-                + from
-                + ", "
-                + to
-                + ") batch "
-                + batch
-                + " sample "
-                + b
-                + " row "
-                + r;
+        String where = "signs, " + where(rows, from, to, batch, b, r);
         int at = b * stride + r;
         if (r < from || r >= to) {
           assertEquals(UNTOUCHED, out[at], where);
@@ -288,19 +276,7 @@ class FloatPanelProductTest {
     }
     for (int b = 0; b < batch; b++) {
       for (int r = 0; r < stride; r++) {
-        String where =
-            "rows "
-                + rows
-                + " ["
-                + from
-                + ", "
-                + to
-                + ") batch "
-                + batch
-                + " sample "
-                + b
-                + " row "
-                + r;
+        String where = where(rows, from, to, batch, b, r);
         int at = b * stride + r;
         if (r < from || r >= to) {
           assertEquals(UNTOUCHED, out[at], where);
@@ -368,5 +344,21 @@ class FloatPanelProductTest {
       v[i] = (short) (random.nextInt(0x7C00) | (random.nextBoolean() ? 0x8000 : 0));
     }
     return v;
+  }
+
+  /** Names one output in a failure message. */
+  private static String where(int rows, int from, int to, int batch, int sample, int row) {
+    return "rows "
+        + rows
+        + " ["
+        + from
+        + ", "
+        + to
+        + ") batch "
+        + batch
+        + " sample "
+        + sample
+        + " row "
+        + row;
   }
 }
