@@ -55,6 +55,12 @@ public final class Demo {
   /** Seconds after which a precision's warm-up stops even if its passes still vary. */
   static final double MAX_WARM_UP_SECONDS = 8.0;
 
+  /**
+   * Seconds each precision's throughput round lasts at least: repeated batches, so a round is not
+   * one call of a few milliseconds that one late thread wake-up or collection can halve.
+   */
+  static final double MIN_ROUND_SECONDS = 0.05;
+
   /** Images per batch-1 latency round. */
   static final int LATENCY_IMAGES = 500;
 
@@ -165,10 +171,11 @@ public final class Demo {
     out.printf(
         Locale.ROOT,
         "size: every stored parameter (weights, scales, zero points, biases, requantization); "
-            + "images/s: median of %d interleaved rounds, batches of %,d images through the batched forward (blocks of %d "
+            + "images/s: median of %d interleaved rounds of at least %.0f ms, batches of %,d images through the batched forward (blocks of %d "
             + "shared among %d thread%s); us/image batch 1: median of %d interleaved rounds of one image at a "
             + "time on one thread; vs fp32: speed ratio (higher is faster); kernels: %s, after %.1f s of warm-up%n",
         rounds,
+        MIN_ROUND_SECONDS * 1e3,
         batch,
         DenseChain.BLOCK,
         Rows.threads(),
@@ -241,8 +248,8 @@ public final class Demo {
   }
 
   /**
-   * Images per second of each model: the median over rounds of timing every model once on the
-   * batch.
+   * Images per second of each model: the median over rounds of timing every model on the batch,
+   * repeated for at least {@link #MIN_ROUND_SECONDS} per round.
    */
   private double[] throughput(DenseChain[] chains, float[] inputs, int images) {
     float[] batch = Arrays.copyOf(inputs, images * chains[0].inputSize());
@@ -252,8 +259,14 @@ public final class Demo {
       for (int i = 0; i < chains.length; i++) {
         int p = (i + r) % chains.length;
         long t0 = System.nanoTime();
-        classify(chains[p], batch, images, labels);
-        rates[p][r] = images / ((System.nanoTime() - t0) / 1e9);
+        long elapsed;
+        int batches = 0;
+        do {
+          classify(chains[p], batch, images, labels);
+          batches++;
+          elapsed = System.nanoTime() - t0;
+        } while (elapsed < MIN_ROUND_SECONDS * 1e9);
+        rates[p][r] = (double) images * batches / (elapsed / 1e9);
       }
     }
     return medians(rates);

@@ -994,22 +994,34 @@ final class VectorKernelSupport implements KernelSupport {
   /**
    * One vector of {@link #quantizeInt8}: true division, NaN to 0, clamped to +-1024 (beyond which
    * the int8 result saturates either way) so the {@link #MAGIC} addition rounds half to even
-   * exactly, zero point, saturation, then narrowed to bytes in one conversion.
+   * exactly, zero point, saturation, then narrowed to bytes in one conversion. NaN and the clamp
+   * work on the quotient's bits (a float's magnitude bits order as its magnitude, NaNs above
+   * infinity's): single-instruction int compares, blend and min, where the float {@code max} and
+   * {@code min} with Java's NaN and signed-zero rules cost several instructions each (on Zen 5, JDK
+   * 17: 64 x 784 values in 9.8 us against 17.0 us).
    */
   private static void quantizeLanes(
       float[] x, int xOff, float scale, int zeroPoint, byte[] q, int qOff) {
-    FloatVector v = FloatVector.fromArray(F, x, xOff).div(scale);
-    v = v.blend(0f, v.test(VectorOperators.IS_NAN)).max(-1024f).min(1024f);
-    v.add(MAGIC)
+    IntVector bits = FloatVector.fromArray(F, x, xOff).div(scale).reinterpretAsInts();
+    IntVector magnitude = bits.and(0x7FFF_FFFF);
+    magnitude = magnitude.blend(0, magnitude.compare(VectorOperators.GT, INFINITY_BITS));
+    magnitude = magnitude.min(QUANTIZE_LIMIT_BITS);
+    ((FloatVector) magnitude.or(bits.and(0x8000_0000)).reinterpretAsFloats())
+        .add(MAGIC)
         .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(zeroPoint)
+        .sub(MAGIC_BITS - zeroPoint)
         .max(-128)
         .min(127)
         .convertShape(VectorOperators.I2B, BI, 0)
         .reinterpretAsBytes()
         .intoArray(q, qOff);
   }
+
+  /** The bits of positive infinity: a magnitude above them is a NaN. */
+  private static final int INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+
+  /** The bits of 1024f, the magnitude {@link #quantizeLanes} clamps quotients to. */
+  private static final int QUANTIZE_LIMIT_BITS = Float.floatToRawIntBits(1024f);
 
   @Override
   public float dynamicLow(float[] x, int off, int n) {

@@ -565,13 +565,26 @@ class KernelSupportParityTest {
             x[i] = random.nextBoolean() ? 1e30f : -1e30f;
             break; // saturates
           case 3:
-            x[i] = i % 12 == 3 ? Float.NaN : Float.NEGATIVE_INFINITY;
+            x[i] =
+                i % 12 == 3
+                    ? Float.NaN
+                    : i % 24 == 9 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
             break;
           case 4:
             x[i] = (float) random.nextGaussian() * 50;
             break;
           default:
-            x[i] = -0.0f;
+            // signed zeros, subnormals, and quotients at and around the 1024 clamp
+            float[] edges = {
+              -0.0f,
+              -Float.MIN_VALUE,
+              Float.MIN_VALUE,
+              1024.5f * scale,
+              -1024.5f * scale,
+              0x1.0p22f * scale,
+              -0x1.8p23f * scale
+            };
+            x[i] = edges[(i / 6) % edges.length];
         }
       }
       byte[] q = new byte[n];
