@@ -282,7 +282,9 @@ class KernelSupportParityTest {
     "scalar, 23",
     "vector, 1",
     "vector, 23",
+    "vector, 128",
     "vector, 129",
+    "vector, 256",
     "vector, 300",
     "scalar, 300"
   })
@@ -375,7 +377,9 @@ class KernelSupportParityTest {
     "scalar, 23",
     "vector, 1",
     "vector, 23",
+    "vector, 128",
     "vector, 130",
+    "vector, 256",
     "vector, 301",
     "scalar, 301"
   })
