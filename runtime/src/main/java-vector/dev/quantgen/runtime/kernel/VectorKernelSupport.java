@@ -1155,21 +1155,33 @@ final class VectorKernelSupport implements KernelSupport {
   /**
    * Lane-wise minimum (into {@code lanes[0 .. L)}) and maximum ({@code lanes[L .. 2L)}) of 0 and
    * the finite values among {@code x[off .. off + bound)}, {@code bound} whole vectors: a lane
-   * whose magnitude is not below infinity (an infinity, or NaN, which compares false) reads as 0.
+   * whose magnitude is not below infinity (an infinity, or NaN) reads as 0.
+   *
+   * <p>The extremes are taken on ordered keys with int min and max, one instruction each, where the
+   * float {@code min} and {@code max} with Java's NaN and signed-zero rules take several (Zen 5,
+   * JDK 17: 64 samples of 784 values in 4.3 us against 12.1 us). A float's key is its bits with the
+   * magnitude bits flipped when negative: keys order as the floats do (-0.0 just below 0.0), and
+   * the same flip maps a key back. So a -0.0 lane comes back as -0.0 for the minimum and loses to 0
+   * for the maximum, as the float operations give. (Written out, not a helper: see the class
+   * comment.)
    */
   private static void finiteExtremes(float[] x, int off, int bound, float[] lanes) {
-    FloatVector zero = FloatVector.zero(F);
-    FloatVector min = zero;
-    FloatVector max = zero;
+    IntVector min = IntVector.zero(I);
+    IntVector max = min;
     for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v = FloatVector.fromArray(F, x, off + i);
-      FloatVector finite =
-          zero.blend(v, v.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
-      min = min.min(finite);
-      max = max.max(finite);
+      IntVector bits = FloatVector.fromArray(F, x, off + i).reinterpretAsInts();
+      IntVector key =
+          bits.lanewise(VectorOperators.XOR, bits.lanewise(ASHR, 31).and(0x7FFF_FFFF))
+              .blend(0, bits.and(0x7FFF_FFFF).compare(VectorOperators.GE, INFINITY_BITS));
+      min = min.min(key);
+      max = max.max(key);
     }
-    min.intoArray(lanes, 0);
-    max.intoArray(lanes, F.length());
+    min.lanewise(VectorOperators.XOR, min.lanewise(ASHR, 31).and(0x7FFF_FFFF))
+        .reinterpretAsFloats()
+        .intoArray(lanes, 0);
+    max.lanewise(VectorOperators.XOR, max.lanewise(ASHR, 31).and(0x7FFF_FFFF))
+        .reinterpretAsFloats()
+        .intoArray(lanes, F.length());
   }
 
   @Override
