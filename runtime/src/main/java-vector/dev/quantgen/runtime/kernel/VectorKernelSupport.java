@@ -1590,12 +1590,12 @@ final class VectorKernelSupport implements KernelSupport {
     float[] t = s.panel(PANEL * n);
     for (int r = first; r < last; r += PANEL) {
       panelToFloats(int4, panels, r, n, t);
-      panelTimesBatch(t, n, xf, batch, acc, r, accStride);
+      panelTimesBatch(t, n, xf, batch, acc, r, accStride, s.tileSums);
     }
     if (tail) {
       panelToFloats(int4, panels, last, n, t);
       int[] part = s.ints(batch * PANEL);
-      panelTimesBatch(t, n, xf, batch, part, 0, PANEL);
+      panelTimesBatch(t, n, xf, batch, part, 0, PANEL, s.tileSums);
       for (int b = 0; b < batch; b++) {
         System.arraycopy(part, b * PANEL, acc, b * accStride + last, rowTo - last);
       }
@@ -1619,18 +1619,18 @@ final class VectorKernelSupport implements KernelSupport {
    * time (512-bit vectors) or four, then one by one.
    */
   private static void panelTimesBatch(
-      float[] t, int n, float[] xf, int batch, int[] acc, int o0, int accStride) {
+      float[] t, int n, float[] xf, int batch, int[] acc, int o0, int accStride, float[] sums) {
     int b = 0;
     if (FLOAT_TILE == 8) {
       for (; b + 8 <= batch; b += 8) {
-        panelTimes(8, t, n, xf, b * n, acc, b * accStride + o0, accStride);
+        panelTimes(8, t, n, xf, b * n, acc, b * accStride + o0, accStride, sums);
       }
     }
     for (; b + 4 <= batch; b += 4) {
-      panelTimes(4, t, n, xf, b * n, acc, b * accStride + o0, accStride);
+      panelTimes(4, t, n, xf, b * n, acc, b * accStride + o0, accStride, sums);
     }
     for (; b < batch; b++) {
-      panelTimes1(t, n, xf, b * n, acc, b * accStride + o0);
+      panelTimes1(t, n, xf, b * n, acc, b * accStride + o0, sums);
     }
   }
 
@@ -1728,7 +1728,7 @@ final class VectorKernelSupport implements KernelSupport {
    * registers), added to {@code acc} as {@link #panelChunk4}.
    */
   private static void panelChunk8(
-      float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0, int accStride) {
+      float[] t, int n, float[] xf, int x0, int from, int to, float[] sums) {
     int l = F.length();
     FloatVector a00 = FloatVector.zero(F);
     FloatVector a01 = a00,
@@ -1774,87 +1774,22 @@ final class VectorKernelSupport implements KernelSupport {
       a70 = w0.fma(s, a70);
       a71 = w1.fma(s, a71);
     }
-    // each sum is an exact integer below 2^22 in magnitude: + MAGIC puts it in the low bits
-    a00.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 0 * accStride))
-        .intoArray(acc, o0 + 0 * accStride);
-    a01.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 0 * accStride + l))
-        .intoArray(acc, o0 + 0 * accStride + l);
-    a10.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 1 * accStride))
-        .intoArray(acc, o0 + 1 * accStride);
-    a11.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 1 * accStride + l))
-        .intoArray(acc, o0 + 1 * accStride + l);
-    a20.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 2 * accStride))
-        .intoArray(acc, o0 + 2 * accStride);
-    a21.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 2 * accStride + l))
-        .intoArray(acc, o0 + 2 * accStride + l);
-    a30.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 3 * accStride))
-        .intoArray(acc, o0 + 3 * accStride);
-    a31.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 3 * accStride + l))
-        .intoArray(acc, o0 + 3 * accStride + l);
-    a40.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 4 * accStride))
-        .intoArray(acc, o0 + 4 * accStride);
-    a41.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 4 * accStride + l))
-        .intoArray(acc, o0 + 4 * accStride + l);
-    a50.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 5 * accStride))
-        .intoArray(acc, o0 + 5 * accStride);
-    a51.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 5 * accStride + l))
-        .intoArray(acc, o0 + 5 * accStride + l);
-    a60.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 6 * accStride))
-        .intoArray(acc, o0 + 6 * accStride);
-    a61.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 6 * accStride + l))
-        .intoArray(acc, o0 + 6 * accStride + l);
-    a70.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 7 * accStride))
-        .intoArray(acc, o0 + 7 * accStride);
-    a71.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + 7 * accStride + l))
-        .intoArray(acc, o0 + 7 * accStride + l);
+    a00.intoArray(sums, 0);
+    a01.intoArray(sums, l);
+    a10.intoArray(sums, 1 * PANEL);
+    a11.intoArray(sums, 1 * PANEL + l);
+    a20.intoArray(sums, 2 * PANEL);
+    a21.intoArray(sums, 2 * PANEL + l);
+    a30.intoArray(sums, 3 * PANEL);
+    a31.intoArray(sums, 3 * PANEL + l);
+    a40.intoArray(sums, 4 * PANEL);
+    a41.intoArray(sums, 4 * PANEL + l);
+    a50.intoArray(sums, 5 * PANEL);
+    a51.intoArray(sums, 5 * PANEL + l);
+    a60.intoArray(sums, 6 * PANEL);
+    a61.intoArray(sums, 6 * PANEL + l);
+    a70.intoArray(sums, 7 * PANEL);
+    a71.intoArray(sums, 7 * PANEL + l);
   }
 
   /**
@@ -1862,16 +1797,26 @@ final class VectorKernelSupport implements KernelSupport {
    * accStride} apart).
    */
   private static void panelTimes(
-      int samples, float[] t, int n, float[] xf, int x0, int[] acc, int o0, int accStride) {
+      int samples,
+      float[] t,
+      int n,
+      float[] xf,
+      int x0,
+      int[] acc,
+      int o0,
+      int accStride,
+      float[] sums) {
     for (int i = 0; i < samples; i++) {
       java.util.Arrays.fill(acc, o0 + i * accStride, o0 + i * accStride + PANEL, 0);
     }
     for (int k = 0; k < n; k += PANEL_CHUNK) {
       int to = Math.min(n, k + PANEL_CHUNK);
       if (samples == 8) {
-        panelChunk8(t, n, xf, x0, k, to, acc, o0, accStride);
+        panelChunk8(t, n, xf, x0, k, to, sums);
+        addChunkSums(sums, 8, acc, o0, accStride);
       } else {
-        panelChunk4(t, n, xf, x0, k, to, acc, o0, accStride);
+        panelChunk4(t, n, xf, x0, k, to, sums);
+        addChunkSums(sums, 4, acc, o0, accStride);
       }
     }
   }
@@ -1882,7 +1827,7 @@ final class VectorKernelSupport implements KernelSupport {
    * outer loop, and no helper taking a vector (see the class comment).
    */
   private static void panelChunk4(
-      float[] t, int n, float[] xf, int x0, int from, int to, int[] acc, int o0, int accStride) {
+      float[] t, int n, float[] xf, int x0, int from, int to, float[] sums) {
     int l = F.length();
     int x1 = x0 + n;
     int x2 = x1 + n;
@@ -1905,62 +1850,50 @@ final class VectorKernelSupport implements KernelSupport {
       a30 = w0.fma(s, a30);
       a31 = w1.fma(s, a31);
     }
-    // each sum is an exact integer below 2^22 in magnitude: + MAGIC puts it in the low bits
-    int o1 = o0 + accStride;
-    int o2 = o1 + accStride;
-    int o3 = o2 + accStride;
-    a00.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0))
-        .intoArray(acc, o0);
-    a01.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + l))
-        .intoArray(acc, o0 + l);
-    a10.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o1))
-        .intoArray(acc, o1);
-    a11.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o1 + l))
-        .intoArray(acc, o1 + l);
-    a20.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o2))
-        .intoArray(acc, o2);
-    a21.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o2 + l))
-        .intoArray(acc, o2 + l);
-    a30.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o3))
-        .intoArray(acc, o3);
-    a31.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o3 + l))
-        .intoArray(acc, o3 + l);
+    a00.intoArray(sums, 0);
+    a01.intoArray(sums, l);
+    a10.intoArray(sums, 1 * PANEL);
+    a11.intoArray(sums, 1 * PANEL + l);
+    a20.intoArray(sums, 2 * PANEL);
+    a21.intoArray(sums, 2 * PANEL + l);
+    a30.intoArray(sums, 3 * PANEL);
+    a31.intoArray(sums, 3 * PANEL + l);
   }
 
   /** A float panel times one sample; see {@link #panelTimes}. */
-  private static void panelTimes1(float[] t, int n, float[] xf, int x0, int[] acc, int o0) {
+  private static void panelTimes1(
+      float[] t, int n, float[] xf, int x0, int[] acc, int o0, float[] sums) {
     java.util.Arrays.fill(acc, o0, o0 + PANEL, 0);
     for (int k = 0; k < n; k += PANEL_CHUNK) {
-      panelChunk1(t, xf, x0, k, Math.min(n, k + PANEL_CHUNK), acc, o0);
+      panelChunk1(t, xf, x0, k, Math.min(n, k + PANEL_CHUNK), sums);
+      addChunkSums(sums, 1, acc, o0, 0);
     }
   }
 
-  private static void panelChunk1(
-      float[] t, float[] xf, int x0, int from, int to, int[] acc, int o0) {
+  /**
+   * Adds the exact chunk sums a panel tile stored in {@code sums} (sample after sample, {@link
+   * #PANEL} each) to the int accumulators of {@code samples} samples from {@code acc[o0]}: each sum
+   * is an exact integer below 2^22 in magnitude, so {@code + MAGIC} puts it in the low bits. One
+   * loop here rather than the tile writing each accumulator's conversion out after its own loop:
+   * sixteen such chains made the tile's compilation large enough that C2, in some JVMs, stopped
+   * inlining the Vector API calls of its epilogue and boxed every vector there (JFR: {@code
+   * FloatVector.lanewiseTemplate} and {@code defaultReinterpret} under {@code panelChunk8}).
+   */
+  private static void addChunkSums(float[] sums, int samples, int[] acc, int o0, int accStride) {
+    for (int i = 0; i < samples; i++) {
+      for (int j = 0; j < PANEL; j += F.length()) {
+        int a = o0 + i * accStride + j;
+        FloatVector.fromArray(F, sums, i * PANEL + j)
+            .add(MAGIC)
+            .reinterpretAsInts()
+            .sub(MAGIC_BITS)
+            .add(IntVector.fromArray(I, acc, a))
+            .intoArray(acc, a);
+      }
+    }
+  }
+
+  private static void panelChunk1(float[] t, float[] xf, int x0, int from, int to, float[] sums) {
     int l = F.length();
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
@@ -1969,16 +1902,8 @@ final class VectorKernelSupport implements KernelSupport {
       a0 = FloatVector.fromArray(F, t, k * PANEL).fma(s, a0);
       a1 = FloatVector.fromArray(F, t, k * PANEL + l).fma(s, a1);
     }
-    a0.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0))
-        .intoArray(acc, o0);
-    a1.add(MAGIC)
-        .reinterpretAsInts()
-        .sub(MAGIC_BITS)
-        .add(IntVector.fromArray(I, acc, o0 + l))
-        .intoArray(acc, o0 + l);
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, l);
   }
 
   @Override
@@ -2219,6 +2144,11 @@ final class VectorKernelSupport implements KernelSupport {
   private static final class GemmScratch {
     /** Eight float vectors' lanes, for {@link #sumLanes}. */
     final float[] lanes = new float[8 * F.length()];
+
+    /**
+     * A panel tile's chunk sums (eight samples by two vectors), stored for {@link #addChunkSums}.
+     */
+    final float[] tileSums = new float[16 * F.length()];
 
     /** The four sums of a one-row product run through a four-row kernel. */
     final float[] rowSums = new float[4];
