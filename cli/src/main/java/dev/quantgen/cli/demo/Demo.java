@@ -15,6 +15,8 @@ import dev.quantgen.runtime.model.Precision;
 import dev.quantgen.runtime.model.QuantizedModel;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +50,9 @@ public final class Demo {
   private final int rounds;
   private final boolean embeddedOnly;
   private double warmUpSeconds;
+
+  /** Precisions whose warm-up reached its cap with the JIT still compiling. */
+  private final List<Precision> unsettled = new ArrayList<>();
 
   /** Seconds each precision runs at least before anything is timed. */
   static final double WARM_UP_SECONDS = 1.0;
@@ -139,7 +144,7 @@ public final class Demo {
     for (int p = 0; p < precisions.length; p++) {
       chains[p] = chain(models[p]);
     }
-    warmUp(chains, models, inputs, batch);
+    warmUp(precisions, chains, models, inputs, batch);
     double[] throughput = throughput(chains, inputs, batch);
     double[] latency = latency(models, inputs, Math.min(test.size(), LATENCY_IMAGES));
 
@@ -183,6 +188,13 @@ public final class Demo {
         rounds,
         Kernels.support().name(),
         warmUpSeconds);
+    if (!unsettled.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "note: the JIT was still compiling after %.0f s of warm-up for %s; those rows may read low%n",
+          MAX_WARM_UP_SECONDS,
+          unsettled);
+    }
     out.println();
 
     int errorSamples = Math.min(test.size(), 1_000);
@@ -213,12 +225,22 @@ public final class Demo {
 
   /**
    * Runs every path the timing runs until the JIT has compiled it: per precision, batched and one
-   * image at a time, for at least {@link #WARM_UP_SECONDS} and until two passes in a row take the
-   * same time within 10% (at most {@link #MAX_WARM_UP_SECONDS}). Timing a few hundred milliseconds
-   * right after the first call measured the interpreter and the JIT's queue on a busy machine (the
-   * Vector API is very slow until C2 compiles it), which made the ratios swing from run to run.
+   * image at a time, for at least {@link #WARM_UP_SECONDS}, until two passes in a row take the same
+   * time within 10% and a whole pass finished no JIT compilation (at most {@link
+   * #MAX_WARM_UP_SECONDS}). Timing a few hundred milliseconds right after the first call measured
+   * the interpreter and the JIT's queue on a busy machine (the Vector API is very slow until C2
+   * compiles it), which made the ratios swing from run to run. Two equal passes alone were not
+   * enough: on two cores a precision's kernels can wait in C1-compiled form, where every vector is
+   * an object, for seconds while C2 compiles other code, and such passes agree with each other
+   * (INT8 allocated 3-9 MB per 1,000 images right after a 1.5 s warm-up in such a JVM, 4 bytes a
+   * few seconds later).
    */
-  private void warmUp(DenseChain[] chains, QuantizedModel[] models, float[] inputs, int images) {
+  private void warmUp(
+      Precision[] precisions,
+      DenseChain[] chains,
+      QuantizedModel[] models,
+      float[] inputs,
+      int images) {
     long start = System.nanoTime();
     float[] batch = Arrays.copyOf(inputs, images * models[0].inputSize());
     int[] labels = new int[images];
@@ -228,6 +250,7 @@ public final class Demo {
       long begin = System.nanoTime();
       long previous = Long.MAX_VALUE;
       while (true) {
+        long compiled = compilationMillis();
         long t0 = System.nanoTime();
         classify(chains[p], batch, images, labels);
         for (int i = 0; i < 50; i++) {
@@ -236,15 +259,32 @@ public final class Demo {
         }
         long took = System.nanoTime() - t0;
         double elapsed = (System.nanoTime() - begin) / 1e9;
-        // done when warm enough that two passes in a row agree within 10% (compiled), or at the cap
+        // done when two passes in a row agree within 10% and the JIT finished nothing during the
+        // second (settled), or at the cap
         boolean steady = Math.abs(took - previous) <= 0.1 * Math.min(took, previous);
-        if ((elapsed >= WARM_UP_SECONDS && steady) || elapsed >= MAX_WARM_UP_SECONDS) {
+        boolean settled = compilationMillis() == compiled;
+        if (elapsed >= WARM_UP_SECONDS && steady && settled) {
+          break;
+        }
+        if (elapsed >= MAX_WARM_UP_SECONDS) {
+          unsettled.add(precisions[p]);
           break;
         }
         previous = took;
       }
     }
     warmUpSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Milliseconds the JIT has spent compiling so far, or 0 where the JVM does not say (then only the
+   * passes' times decide when a warm-up ends).
+   */
+  private static long compilationMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   /**
