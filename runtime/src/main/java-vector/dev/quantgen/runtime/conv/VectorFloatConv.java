@@ -77,6 +77,14 @@ final class VectorFloatConv implements FloatConv {
   private final float[] channelBias;
 
   /**
+   * Whether the per-channel kernel's bias and clamp pass changes nothing (no bias, no activation:
+   * the static int8 layers' integer sums), so it is skipped. Adding +0.0 and clamping to {@code
+   * [-inf, +inf]} keeps every sum but -0.0, and no sum is -0.0: it starts at +0.0, and an exact
+   * zero result of a fused multiply-add onto it is +0.0 when rounding to nearest.
+   */
+  private final boolean identityEpilogue;
+
+  /**
    * @param perChannel the per-channel kernel (needs {@code C / groups == 1}) instead of the blocked
    *     one
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits,
@@ -101,6 +109,11 @@ final class VectorFloatConv implements FloatConv {
     this.channelWeights = perChannel ? weights.clone() : null;
     this.channelBias =
         perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
+    this.identityEpilogue =
+        perChannel
+            && bias == null
+            && plan.lowest == Float.NEGATIVE_INFINITY
+            && plan.highest == Float.POSITIVE_INFINITY;
     boolean rowTiles = !perChannel && RowSegments.suits(g, L);
     this.rowPlan = rowTiles ? new FloatConvPlan(g, weights, bias, activation, ROW_CHANNELS) : null;
     this.segments = rowTiles ? new RowSegments(g, L, ROW_VECTORS) : null;
@@ -402,7 +415,7 @@ final class VectorFloatConv implements FloatConv {
           }
         }
       }
-      for (int k = m; k < m + n; k++) {
+      for (int k = m; k < m + n && !identityEpilogue; k++) {
         float bias = channelBias[k];
         for (int i = k * plane; i < (k + 1) * plane; i++) {
           y[i] = Math.min(Math.max(y[i] + bias, p.lowest), p.highest);

@@ -541,6 +541,67 @@ class ConvKernelsTest {
     assertThrows(IllegalArgumentException.class, () -> k.forward(new float[32], new float[11]));
   }
 
+  /**
+   * Without bias and activation the per-channel kernel skips its bias and clamp pass: its sums,
+   * plain, centred and pooled, equal bit for bit those of the same kernel with an explicit zero
+   * bias (which runs the pass), -0.0 inputs and exact zero sums included (every such sum is +0.0),
+   * on a first layer (1 input channel, rows wider and narrower than a vector) and a depthwise one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perChannelPaths")
+  void perChannelKernelWithoutBiasOrActivationKeepsItsSumsBitForBit(String path) {
+    Random random = new Random(41);
+    ConvGeometry[] geometries = {
+      ConvGeometry.of(1, 28, 28, 16, 1, Window2d.of(3, 3).withPads(1, 1, 1, 1)),
+      ConvGeometry.of(1, 9, 7, 5, 1, Window2d.of(3, 3).withPads(1, 1, 1, 1)),
+      ConvGeometry.of(6, 19, 21, 6, 6, Window2d.of(3, 3))
+    };
+    for (ConvGeometry g : geometries) {
+      float[] w = new float[g.outChannels() * g.taps()];
+      for (int i = 0; i < w.length; i++) {
+        // zero and negative weights times -0.0 inputs make exact zeros of both signs
+        w[i] = i % 4 == 0 ? 0f : random.nextInt(256) - 128;
+      }
+      FloatConv plain = kernel(path, g, w, null, Activation.NONE);
+      FloatConv zeroBias = kernel(path, g, w, new float[g.outChannels()], Activation.NONE);
+      int in = g.inChannels() * g.inHeight() * g.inWidth();
+      float[] x = new float[in];
+      byte[] q = new byte[in];
+      for (int i = 0; i < in; i++) {
+        x[i] = i % 3 == 0 ? -0.0f : random.nextInt(511) - 255;
+        q[i] = (byte) (random.nextInt(256) - 128);
+      }
+      int out = g.outChannels() * g.outPlane();
+      int pooled = g.outChannels() * (g.outHeight() / 2) * (g.outWidth() / 2);
+      float[] expected = new float[out];
+      float[] y = new float[out];
+      zeroBias.forward(x, expected);
+      plain.forward(x, y);
+      assertBitsEqual(expected, y, plain.name() + " forward");
+      zeroBias.forwardCentred(q, 7, expected);
+      plain.forwardCentred(q, 7, y);
+      assertBitsEqual(expected, y, plain.name() + " forwardCentred");
+      float[] expectedPooled = new float[pooled];
+      float[] yPooled = new float[pooled];
+      zeroBias.forwardCentredMaxPool2(q, -128, expectedPooled);
+      plain.forwardCentredMaxPool2(q, -128, yPooled);
+      assertBitsEqual(expectedPooled, yPooled, plain.name() + " forwardCentredMaxPool2");
+    }
+  }
+
+  static Stream<String> perChannelPaths() {
+    return Stream.of("scalar", "per-channel");
+  }
+
+  private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+        throw new AssertionError(
+            what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
+      }
+    }
+  }
+
   private static FloatConv kernel(String path, ConvGeometry g, float[] w, float[] b, Activation a) {
     if (path.equals("scalar")) {
       return ConvKernels.scalarFp32(g, w, b, a);
