@@ -39,7 +39,8 @@ public final class CnnLayerTimes {
   /**
    * Prints nanoseconds per call of every step, best of the rounds.
    *
-   * @param args optionally the number of rounds (default 15)
+   * @param args optionally the number of rounds (default 15), then a part of the names of the steps
+   *     to time (default all)
    */
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -152,6 +153,9 @@ public final class CnnLayerTimes {
     steps.put("FP32 forwardBatch 64", n -> repeat(n, () -> fp32.forwardBatch(xs, ys, batch)));
     steps.put("INT8 forwardBatch 64", n -> repeat(n, () -> int8.forwardBatch(xs, ys, batch)));
 
+    if (args.length > 1) {
+      steps.keySet().removeIf(name -> !name.contains(args[1]));
+    }
     Map<String, Double> best = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (Map.Entry<String, Step> e : steps.entrySet()) {
@@ -161,6 +165,22 @@ public final class CnnLayerTimes {
         n *= 2;
       }
       counts.put(e.getKey(), n);
+    }
+    // about 8 s of warm-up in all, then n again: C2 compiles the vector kernels late, and a round
+    // count set while they still ran interpreted would leave too few calls to compile them
+    for (int w = 0; w < 4; w++) {
+      for (Map.Entry<String, Step> e : steps.entrySet()) {
+        long until = System.nanoTime() + 250_000_000L / steps.size() * 8;
+        int n = counts.get(e.getKey());
+        while (System.nanoTime() < until) {
+          e.getValue().run(n);
+        }
+        int m = 1;
+        while (time(e.getValue(), m) < 5e6 && m < 1 << 24) {
+          m *= 2;
+        }
+        counts.put(e.getKey(), m);
+      }
     }
     for (int r = 0; r < rounds; r++) {
       for (Map.Entry<String, Step> e : steps.entrySet()) {
@@ -177,6 +197,9 @@ public final class CnnLayerTimes {
       long bytes = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
       System.out.printf(
           Locale.ROOT, "%-30s %12.0f ns %10d bytes/call%n", e.getKey(), e.getValue(), bytes);
+    }
+    if (args.length > 1) {
+      return;
     }
     System.out.printf(
         Locale.ROOT,
