@@ -107,6 +107,8 @@ public final class CnnLayerTimes {
 
     Map<String, Step> steps = new LinkedHashMap<>();
     steps.put("FP32 conv1+pool", n -> repeat(n, () -> c1f.forwardMaxPool2(x, a1)));
+    float[] full1 = new float[CnnLayers_Conv1_Fp32.OUT];
+    steps.put("FP32 conv1 unpooled", n -> repeat(n, () -> c1f.forward(x, full1)));
     steps.put("FP32 conv2+pool", n -> repeat(n, () -> c2f.forwardMaxPool2(a1, a3)));
     steps.put("FP32 fc1", n -> repeat(n, () -> f1f.forward(a3, a5)));
     steps.put("FP32 fc2", n -> repeat(n, () -> f2f.forward(a5, y)));

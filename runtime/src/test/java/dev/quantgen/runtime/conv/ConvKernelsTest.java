@@ -589,6 +589,54 @@ class ConvKernelsTest {
     }
   }
 
+  /**
+   * The per-channel kernel's pool (on vectors for even output widths of at least a vector, scalar
+   * otherwise) is the convolution then {@link MaxPool2d} bit for bit: widths around both vector
+   * lengths (8, 16) even and odd, odd heights (the last row dropped), several channels so the pairs
+   * of one row follow the last row of the channel before, and NaN and infinite values (a 1x1
+   * identity window passes them through, with a bias and ReLU).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perChannelPaths")
+  void perChannelPoolIsTheConvolutionThenMaxPool2d(String path) {
+    Random random = new Random(43);
+    float[] specials = {
+      Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1f, -1f
+    };
+    MaxPool2d pool = new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2));
+    for (int width : new int[] {8, 9, 14, 16, 17, 18, 28, 31, 32, 34}) {
+      for (int height : new int[] {2, 3, 7, 28}) {
+        for (boolean identity : new boolean[] {true, false}) {
+          int c = 3;
+          Window2d window = identity ? Window2d.of(1, 1) : Window2d.of(3, 3).withPads(1, 1, 1, 1);
+          ConvGeometry g = ConvGeometry.of(c, height, width, c, c, window);
+          float[] w = new float[c * g.taps()];
+          for (int i = 0; i < w.length; i++) {
+            w[i] = identity ? 1f : (float) random.nextGaussian();
+          }
+          float[] bias = {0.5f, -0.25f, 0f};
+          FloatConv kernel = kernel(path, g, w, bias, Activation.RELU);
+          float[] x = new float[c * height * width];
+          for (int i = 0; i < x.length; i++) {
+            x[i] =
+                random.nextInt(9) == 0
+                    ? specials[random.nextInt(specials.length)]
+                    : (float) random.nextGaussian();
+          }
+          float[] full = new float[c * g.outPlane()];
+          kernel.forward(x, full);
+          Shape shape = Shape.of(1, c, g.outHeight(), g.outWidth());
+          float[] expected = pool.apply(FloatTensor.of(shape, full)).toArray();
+          float[] pooled = new float[expected.length];
+          java.util.Arrays.fill(pooled, 42f);
+          kernel.forwardMaxPool2(x, pooled);
+          assertArrayEquals(
+              expected, pooled, kernel.name() + " " + width + "x" + height + " " + window);
+        }
+      }
+    }
+  }
+
   static Stream<String> perChannelPaths() {
     return Stream.of("scalar", "per-channel");
   }
