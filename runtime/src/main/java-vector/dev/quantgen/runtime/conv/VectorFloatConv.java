@@ -137,6 +137,8 @@ final class VectorFloatConv implements FloatConv {
         perChannel
             ? g.outChannels() * MaxPool2.pooled(g.outHeight()) * g.outWidth() + 2 * L + 1
             : 0;
+    // the codes centred in one pass when rows are not whole vectors (see padCentred)
+    int centredLength = g.inWidth() % L != 0 ? g.inChannels() * g.inPlane() : 0;
     this.scratch =
         ThreadLocal.withInitial(
             () ->
@@ -144,7 +146,8 @@ final class VectorFloatConv implements FloatConv {
                   new float[paddedLength],
                   new float[tileLength],
                   new float[unpooled],
-                  new float[rowMaxima]
+                  new float[rowMaxima],
+                  new float[centredLength]
                 });
   }
 
@@ -172,7 +175,7 @@ final class VectorFloatConv implements FloatConv {
   public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
     plan.requireOutput(y);
     float[][] s = scratch.get();
-    padCentred(plan, q, zeroPoint, s[0]);
+    padCentred(plan, q, zeroPoint, s[0], s[4]);
     run(s[0], s[1], y);
   }
 
@@ -188,7 +191,7 @@ final class VectorFloatConv implements FloatConv {
   public void forwardCentredMaxPool2(byte[] q, int zeroPoint, float[] y) {
     MaxPool2.requireOutput(plan.g, y);
     float[][] s = scratch.get();
-    padCentred(plan, q, zeroPoint, s[0]);
+    padCentred(plan, q, zeroPoint, s[0], s[4]);
     runPooled(s, y);
   }
 
@@ -397,11 +400,30 @@ final class VectorFloatConv implements FloatConv {
     }
   }
 
-  /** {@link FloatConvPlan#padCentred} a vector of codes at a time, each row's tail scalar. */
-  private static void padCentred(FloatConvPlan p, byte[] q, int zeroPoint, float[] padded) {
+  /**
+   * {@link FloatConvPlan#padCentred} a vector of codes at a time. Rows whose width is a whole
+   * number of vectors are centred straight into the padded buffer; other rows (the Fashion CNN's 14
+   * and 28 wide at 16 lanes) would leave a scalar tail per row, up to the whole row, so the sample
+   * is centred in one pass over all its codes into {@code centred} (one scalar tail) and its rows
+   * copied into place, as {@link FloatConvPlan#pad} copies float rows.
+   */
+  private static void padCentred(
+      FloatConvPlan p, byte[] q, int zeroPoint, float[] padded, float[] centred) {
     p.requireCodes(q);
     int h = p.g.inHeight();
     int w = p.g.inWidth();
+    if (w % L != 0) {
+      int n = p.g.inChannels() * h * w;
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        centreLanes(q, i, zeroPoint, centred, i);
+      }
+      for (; i < n; i++) {
+        centred[i] = q[i] - zeroPoint;
+      }
+      p.pad(centred, padded);
+      return;
+    }
     for (int c = 0; c < p.g.inChannels(); c++) {
       for (int iy = 0; iy < h; iy++) {
         int to = p.paddedRow(c, iy);
