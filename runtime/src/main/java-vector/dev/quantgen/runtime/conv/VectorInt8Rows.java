@@ -140,8 +140,8 @@ final class VectorInt8Rows implements Int8Rows {
 
   /**
    * The whole vectors of sums {@code [from, to)} of one channel ({@code multiplier}, right shift
-   * {@code e} in [0, 31], {@code |bias| <= 2^24}) requantized into {@code q[from .. to)}; every
-   * per-channel constant is broadcast once, before the loop. Per vector of {@code L} sums:
+   * {@code e} in [0, 31], {@code |bias| <= 2^24}) requantized into {@code q[from .. to)}. Per
+   * vector of {@code L} sums ({@link #requantizeLanes}):
    *
    * <ul>
    *   <li>The bias is added in float: both are integers of at most 2^24, so a sum of at most 2^22
@@ -178,47 +178,69 @@ final class VectorInt8Rows implements Int8Rows {
       int lo,
       int hi,
       byte[] q) {
-    float biasF = bias;
-    long m = multiplier;
-    int mask = (1 << e) - 1;
-    IntVector half = IntVector.broadcast(I, mask >> 1);
-    IntVector shift = IntVector.broadcast(I, e);
-    IntVector low = IntVector.broadcast(I, lo - zeroPoint);
-    IntVector high = IntVector.broadcast(I, hi - zeroPoint);
     for (int i = from; i < to; i += L) {
-      FloatVector sum = FloatVector.fromArray(F, sums, i).add(biasF);
-      if (!sum.abs().compare(VectorOperators.LE, FLOAT_LIMIT).allTrue()) {
+      if (!requantizeLanes(sums, i, bias, multiplier, e, zeroPoint, lo, hi, q)) {
         ScalarInt8Rows.requantizeRow(sums, i, L, bias, multiplier, -e, zeroPoint, lo, hi, q);
-        continue;
       }
-      LongVector pairs =
-          (LongVector)
-              ((IntVector) sum.add(FLOAT_ROUNDER).reinterpretShape(I, 0))
-                  .sub(FLOAT_ROUNDER_BITS)
-                  .reinterpretShape(LO, 0);
-      LongVector even =
-          pairs
-              .lanewise(VectorOperators.LSHL, 32)
-              .lanewise(VectorOperators.ASHR, 32)
-              .mul(m)
-              .add(1L << 30)
-              .lanewise(VectorOperators.LSHR, 31)
-              .and(0xFFFF_FFFFL);
-      LongVector odd =
-          pairs
-              .lanewise(VectorOperators.ASHR, 32)
-              .mul(m)
-              .add(1L << 30)
-              .lanewise(VectorOperators.LSHL, 1)
-              .and(0xFFFF_FFFF_0000_0000L);
-      IntVector x = (IntVector) even.or(odd).reinterpretShape(I, 0);
-      IntVector roundUp =
-          half.sub(x.lanewise(VectorOperators.ASHR, 31))
-              .sub(x.and(mask))
-              .lanewise(VectorOperators.LSHR, 31);
-      IntVector y = x.lanewise(VectorOperators.ASHR, shift).add(roundUp).max(low).min(high);
-      ((ByteVector) y.add(zeroPoint).convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
     }
+  }
+
+  /**
+   * One vector of {@link #requantizeRow} from {@code i}, or false (nothing written) when a sum with
+   * its bias lies beyond {@code 2^22}. Every vector, broadcasts included, lives within one call: a
+   * vector kept across the loop's iterations (broadcasts hoisted by hand) made some JVMs' C2 (one
+   * JMH fork in four) compile the loop with boxed vectors, 400 bytes per vector.
+   */
+  private static boolean requantizeLanes(
+      float[] sums,
+      int i,
+      int bias,
+      int multiplier,
+      int e,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
+    FloatVector sum = FloatVector.fromArray(F, sums, i).add((float) bias);
+    if (!sum.abs().compare(VectorOperators.LE, FLOAT_LIMIT).allTrue()) {
+      return false;
+    }
+    long m = multiplier;
+    LongVector pairs =
+        (LongVector)
+            ((IntVector) sum.add(FLOAT_ROUNDER).reinterpretShape(I, 0))
+                .sub(FLOAT_ROUNDER_BITS)
+                .reinterpretShape(LO, 0);
+    LongVector even =
+        pairs
+            .lanewise(VectorOperators.LSHL, 32)
+            .lanewise(VectorOperators.ASHR, 32)
+            .mul(m)
+            .add(1L << 30)
+            .lanewise(VectorOperators.LSHR, 31)
+            .and(0xFFFF_FFFFL);
+    LongVector odd =
+        pairs
+            .lanewise(VectorOperators.ASHR, 32)
+            .mul(m)
+            .add(1L << 30)
+            .lanewise(VectorOperators.LSHL, 1)
+            .and(0xFFFF_FFFF_0000_0000L);
+    IntVector x = (IntVector) even.or(odd).reinterpretShape(I, 0);
+    int mask = (1 << e) - 1;
+    IntVector roundUp =
+        IntVector.broadcast(I, mask >> 1)
+            .sub(x.lanewise(VectorOperators.ASHR, 31))
+            .sub(x.and(mask))
+            .lanewise(VectorOperators.LSHR, 31);
+    IntVector y =
+        x.lanewise(VectorOperators.ASHR, IntVector.broadcast(I, e))
+            .add(roundUp)
+            .max(lo - zeroPoint)
+            .min(hi - zeroPoint)
+            .add(zeroPoint);
+    ((ByteVector) y.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
+    return true;
   }
 
   /**
