@@ -4,7 +4,9 @@ import dev.quantgen.runtime.kernel.VectorShapes;
 import dev.quantgen.runtime.numerics.Activation;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,6 +39,14 @@ final class VectorFloatConv implements FloatConv {
   private static final VectorSpecies<Float> S = VectorShapes.FLOATS;
   private static final int L = S.length();
   private static final VectorSpecies<Byte> CODES = VectorShapes.BYTES_PER_INT;
+
+  /** Lane {@code 2i mod L} into lane {@code i}: a vector's even lanes, twice over. */
+  private static final VectorShuffle<Float> EVEN_LANES =
+      VectorShuffle.fromOp(S, i -> 2 * i % S.length());
+
+  /** The upper half of the lanes. */
+  private static final VectorMask<Float> UPPER_HALF =
+      VectorMask.fromLong(S, -1L << (S.length() / 2));
 
   /** Output positions per register tile. */
   static final int PIXELS = 6;
@@ -77,6 +87,14 @@ final class VectorFloatConv implements FloatConv {
   private final float[] channelBias;
 
   /**
+   * Whether the per-channel kernel's bias and clamp pass changes nothing (no bias, no activation:
+   * the static int8 layers' integer sums), so it is skipped. Adding +0.0 and clamping to {@code
+   * [-inf, +inf]} keeps every sum but -0.0, and no sum is -0.0: it starts at +0.0, and an exact
+   * zero result of a fused multiply-add onto it is +0.0 when rounding to nearest.
+   */
+  private final boolean identityEpilogue;
+
+  /**
    * @param perChannel the per-channel kernel (needs {@code C / groups == 1}) instead of the blocked
    *     one
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits,
@@ -101,6 +119,11 @@ final class VectorFloatConv implements FloatConv {
     this.channelWeights = perChannel ? weights.clone() : null;
     this.channelBias =
         perChannel ? (bias == null ? new float[g.outChannels()] : bias.clone()) : null;
+    this.identityEpilogue =
+        perChannel
+            && bias == null
+            && plan.lowest == Float.NEGATIVE_INFINITY
+            && plan.highest == Float.POSITIVE_INFINITY;
     boolean rowTiles = !perChannel && RowSegments.suits(g, L);
     this.rowPlan = rowTiles ? new FloatConvPlan(g, weights, bias, activation, ROW_CHANNELS) : null;
     this.segments = rowTiles ? new RowSegments(g, L, ROW_VECTORS) : null;
@@ -109,11 +132,22 @@ final class VectorFloatConv implements FloatConv {
     // buffer's last row; the extra cells are never written, so they stay 0
     int paddedLength = plan.paddedLength + L;
     int unpooled = perChannel ? g.outChannels() * plan.plane : 0;
+    // the row pairs' maxima of the vector pool, with room for its last reads (2L + 1 cells)
+    int rowMaxima =
+        perChannel
+            ? g.outChannels() * MaxPool2.pooled(g.outHeight()) * g.outWidth() + 2 * L + 1
+            : 0;
+    // the codes centred in one pass when rows are not whole vectors (see padCentred)
+    int centredLength = g.inWidth() % L != 0 ? g.inChannels() * g.inPlane() : 0;
     this.scratch =
         ThreadLocal.withInitial(
             () ->
                 new float[][] {
-                  new float[paddedLength], new float[tileLength], new float[unpooled]
+                  new float[paddedLength],
+                  new float[tileLength],
+                  new float[unpooled],
+                  new float[rowMaxima],
+                  new float[centredLength]
                 });
   }
 
@@ -141,7 +175,7 @@ final class VectorFloatConv implements FloatConv {
   public void forwardCentred(byte[] q, int zeroPoint, float[] y) {
     plan.requireOutput(y);
     float[][] s = scratch.get();
-    padCentred(plan, q, zeroPoint, s[0]);
+    padCentred(plan, q, zeroPoint, s[0], s[4]);
     run(s[0], s[1], y);
   }
 
@@ -157,24 +191,86 @@ final class VectorFloatConv implements FloatConv {
   public void forwardCentredMaxPool2(byte[] q, int zeroPoint, float[] y) {
     MaxPool2.requireOutput(plan.g, y);
     float[][] s = scratch.get();
-    padCentred(plan, q, zeroPoint, s[0]);
+    padCentred(plan, q, zeroPoint, s[0], s[4]);
     runPooled(s, y);
   }
 
   /**
    * The pooled output from the padded sample {@code s[0]}: the per-channel kernel computes the
-   * whole output into {@code s[2]} and pools it ({@link MaxPool2#pool}, a quarter of the
-   * convolution's work: its vectors run along output rows, which the pool's windows do not fit);
-   * the blocked tiles fuse the pool ({@link #runPooled(float[], float[], float[])}).
+   * whole output into {@code s[2]} and pools it (its vectors run along output rows, which the
+   * pool's windows do not fit): on vectors ({@link #pool}) when the output rows are of even width
+   * and at least a vector wide, else scalar ({@link MaxPool2#pool}, as slow as the Fashion CNN's
+   * conv1 itself); the blocked tiles fuse the pool ({@link #runPooled(float[], float[], float[])}).
    */
   private void runPooled(float[][] s, float[] y) {
     if (channelWeights != null) {
       runPerChannel(s[0], s[2]);
       ConvGeometry g = plan.g;
-      MaxPool2.pool(s[2], g.outChannels(), g.outHeight(), g.outWidth(), y);
+      if (g.outWidth() % 2 == 0 && g.outWidth() >= L) {
+        pool(s[2], g.outChannels(), g.outHeight(), g.outWidth(), s[3], y);
+      } else {
+        MaxPool2.pool(s[2], g.outChannels(), g.outHeight(), g.outWidth(), y);
+      }
     } else {
       runPooled(s[0], s[1], y);
     }
+  }
+
+  /**
+   * {@link MaxPool2#pool} on vectors, for an even output width of at least a vector: first each
+   * pooled row's two convolution rows, lane by lane, into {@code rowMaxima [channels, h / 2, w]} (a
+   * vector at a time, the last one moved back to end at the row's end), then each pair of
+   * neighbouring columns. With {@code w} even, the pairs of one row follow those of the row before
+   * in {@code rowMaxima} as the pooled values do in {@code y}, so the second pass runs over the
+   * whole array: pooled value {@code k} is the maximum of {@code rowMaxima[2k]} and {@code
+   * rowMaxima[2k + 1]} ({@link #pairMaxLanes}). {@code FloatVector.max} is {@code Math.max} lane by
+   * lane, commutative and associative (NaN wins, +0.0 over -0.0), so the order of the four maxima
+   * does not change the result.
+   */
+  private static void pool(float[] full, int channels, int h, int w, float[] rowMaxima, float[] y) {
+    int ph = MaxPool2.pooled(h);
+    for (int c = 0, to = 0; c < channels; c++) {
+      for (int py = 0; py < ph; py++, to += w) {
+        int from = c * h * w + 2 * py * w;
+        for (int x = 0; ; x += L) {
+          int at = Math.min(x, w - L);
+          rowMaxLanes(full, from + at, w, rowMaxima, to + at);
+          if (at == w - L) {
+            break;
+          }
+        }
+      }
+    }
+    int n = channels * ph * (w / 2);
+    int k = 0;
+    for (; k <= n - L; k += L) {
+      pairMaxLanes(rowMaxima, 2 * k, y, k);
+    }
+    for (; k < n; k++) {
+      y[k] = Math.max(rowMaxima[2 * k], rowMaxima[2 * k + 1]);
+    }
+  }
+
+  private static void rowMaxLanes(float[] full, int from, int w, float[] rowMaxima, int to) {
+    FloatVector.fromArray(S, full, from)
+        .max(FloatVector.fromArray(S, full, from + w))
+        .intoArray(rowMaxima, to);
+  }
+
+  /**
+   * {@code y[to + i] = max(rowMaxima[from + 2i], rowMaxima[from + 2i + 1])} for {@code i < L}: the
+   * maxima of each lane and the next (two loads one cell apart) hold the pairs' in their even
+   * lanes, gathered by one single-vector shuffle per half and a blend (JDK 17 C2 boxed the
+   * two-vector {@code rearrange(shuffle, v)}).
+   */
+  private static void pairMaxLanes(float[] rowMaxima, int from, float[] y, int to) {
+    FloatVector low =
+        FloatVector.fromArray(S, rowMaxima, from)
+            .max(FloatVector.fromArray(S, rowMaxima, from + 1));
+    FloatVector high =
+        FloatVector.fromArray(S, rowMaxima, from + L)
+            .max(FloatVector.fromArray(S, rowMaxima, from + L + 1));
+    low.rearrange(EVEN_LANES).blend(high.rearrange(EVEN_LANES), UPPER_HALF).intoArray(y, to);
   }
 
   /**
@@ -304,11 +400,30 @@ final class VectorFloatConv implements FloatConv {
     }
   }
 
-  /** {@link FloatConvPlan#padCentred} a vector of codes at a time, each row's tail scalar. */
-  private static void padCentred(FloatConvPlan p, byte[] q, int zeroPoint, float[] padded) {
+  /**
+   * {@link FloatConvPlan#padCentred} a vector of codes at a time. Rows whose width is a whole
+   * number of vectors are centred straight into the padded buffer; other rows (the Fashion CNN's 14
+   * and 28 wide at 16 lanes) would leave a scalar tail per row, up to the whole row, so the sample
+   * is centred in one pass over all its codes into {@code centred} (one scalar tail) and its rows
+   * copied into place, as {@link FloatConvPlan#pad} copies float rows.
+   */
+  private static void padCentred(
+      FloatConvPlan p, byte[] q, int zeroPoint, float[] padded, float[] centred) {
     p.requireCodes(q);
     int h = p.g.inHeight();
     int w = p.g.inWidth();
+    if (w % L != 0) {
+      int n = p.g.inChannels() * h * w;
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        centreLanes(q, i, zeroPoint, centred, i);
+      }
+      for (; i < n; i++) {
+        centred[i] = q[i] - zeroPoint;
+      }
+      p.pad(centred, padded);
+      return;
+    }
     for (int c = 0; c < p.g.inChannels(); c++) {
       for (int iy = 0; iy < h; iy++) {
         int to = p.paddedRow(c, iy);
@@ -402,7 +517,7 @@ final class VectorFloatConv implements FloatConv {
           }
         }
       }
-      for (int k = m; k < m + n; k++) {
+      for (int k = m; k < m + n && !identityEpilogue; k++) {
         float bias = channelBias[k];
         for (int i = k * plane; i < (k + 1) * plane; i++) {
           y[i] = Math.min(Math.max(y[i] + bias, p.lowest), p.highest);

@@ -33,6 +33,9 @@ final class VectorInt8Rows implements Int8Rows {
   private static final float FLOAT_LIMIT = 0x1p22f;
   private static final int FLOAT_ROUNDER_BITS = Float.floatToRawIntBits(FLOAT_ROUNDER);
 
+  /** The largest bias {@link #requantizeRow} adds in float: every int of this size is a float. */
+  private static final long EXACT_BIAS = 1L << 24;
+
   /**
    * @throws UnsupportedOperationException if the preferred vectors are narrower than 256 bits
    */
@@ -76,10 +79,12 @@ final class VectorInt8Rows implements Int8Rows {
             .min(127f)
             .blend(zeroPoint, nan);
     // an integer r in [-128, 127] to int: r + 1.5 * 2^23 holds r in its low mantissa bits (JDK 17
-    // C2
-    // does not compile the float-to-int lane conversion, so it is done with the bits)
-    IntVector codes = r.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS);
-    codes.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, i);
+    // C2 does not compile the float-to-int lane conversion, so it is done with the bits). The
+    // reinterpretations name their constant species and cast: with reinterpretAsInts() and
+    // reinterpretAsBytes() C2 boxed a vector per step in the INT8 CNN's JVM (48 bytes each).
+    IntVector codes =
+        ((IntVector) r.add(FLOAT_ROUNDER).reinterpretShape(I, 0)).sub(FLOAT_ROUNDER_BITS);
+    ((ByteVector) codes.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
   }
 
   @Override
@@ -102,11 +107,10 @@ final class VectorInt8Rows implements Int8Rows {
   }
 
   /**
-   * Per output channel, vectors of {@code L} positions: each exact integer sum becomes an int in
-   * float and int lanes of the kernels' one width (see {@link #requantizeLanes}), then gemmlowp's
-   * fixed-point multiply and rounding shift run in int and long lanes, bit for bit {@code
+   * Per output channel, vectors of {@code L} positions ({@link #requantizeRow}), bit for bit {@code
    * LayerMath.requantize}. A channel whose multiplier shifts left (scale ratio of 1 or more, rare)
-   * and the positions past the last whole vector run the scalar code.
+   * or whose bias is not exact in float ({@code |bias| > 2^24}), and the positions past the last
+   * whole vector, run the scalar code.
    */
   @Override
   public void requantize(
@@ -125,10 +129,9 @@ final class VectorInt8Rows implements Int8Rows {
     for (int m = 0; m < channels; m++) {
       int at = m * plane;
       int p = 0;
-      if (shifts[m] <= 0) {
-        for (; p <= plane - L; p += L) {
-          requantizeLanes(sums, at + p, bias[m], multipliers[m], -shifts[m], zeroPoint, lo, hi, q);
-        }
+      if (shifts[m] <= 0 && Math.abs((long) bias[m]) <= EXACT_BIAS) {
+        p = plane - plane % L;
+        requantizeRow(sums, at, at + p, bias[m], multipliers[m], -shifts[m], zeroPoint, lo, hi, q);
       }
       ScalarInt8Rows.requantizeRow(
           sums, at + p, plane - p, bias[m], multipliers[m], shifts[m], zeroPoint, lo, hi, q);
@@ -136,30 +139,59 @@ final class VectorInt8Rows implements Int8Rows {
   }
 
   /**
-   * One vector of sums from {@code i}, one channel ({@code multiplier}, right shift {@code e} in
-   * [0, 31]), requantized into {@code q[i ..]}:
+   * The whole vectors of sums {@code [from, to)} of one channel ({@code multiplier}, right shift
+   * {@code e} in [0, 31], {@code |bias| <= 2^24}) requantized into {@code q[from .. to)}. Per
+   * vector of {@code L} sums ({@link #requantizeLanes}):
    *
    * <ul>
-   *   <li>To int without a lane conversion (JDK 17 C2 compiles none): a sum {@code v} is an integer
-   *       with {@code |v| <= 2^24} (the blocked kernel's bound), so {@code t = v / 4} is exact,
-   *       {@code r = rint(t)} by the {@code 1.5 * 2^23} rounder (exact for {@code |t| <= 2^22}),
-   *       {@code d = v - 4 r} is exact and small, and both integers read off the bits of their sum
-   *       with the rounder; {@code v = 4 r + d}. The bias is then added in int lanes (wrapping, as
-   *       Java's int addition does).
-   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}: {@code floor((a * m + 2^30) /
-   *       2^31)} for both signs (the nudge's sign cases fold into the floor), each product exact in
-   *       long lanes, narrowed back into its half of the int vector.
+   *   <li>The bias is added in float: both are integers of at most 2^24, so a sum of at most 2^22
+   *       in magnitude is exact, and the {@code 1.5 * 2^23} rounder reads it off as an int with one
+   *       addition and one integer subtraction (JDK 17 C2 compiles no float-to-int lane
+   *       conversion). A vector with any lane beyond {@code 2^22} (or NaN) runs the scalar code
+   *       instead: integer sums that large need more than a product's worth of multiply-adds, and
+   *       are rare.
+   *   <li>gemmlowp's {@code SaturatingRoundingDoublingHighMul}, {@code floor((a * m + 2^30) /
+   *       2^31)} for both signs (the nudge's sign cases fold into the floor), is exact in long
+   *       lanes of the same width without any shape change: the int vector reinterpreted as longs
+   *       holds the even lanes in the low halves and the odd lanes in the high halves, each
+   *       sign-extended by shifts, multiplied, rounded, and the bits 31 to 62 of each product put
+   *       back into its own half. (Widening with {@code convertShape(I2L, part)} and narrowing back
+   *       took slices and rearranges: about twice the time per vector.)
    *   <li>{@code RoundingDivideByPOT}: {@code (x >> e) + (remainder > threshold ? 1 : 0)}, {@code
    *       remainder = x & mask}, {@code threshold = (mask >> 1) + (x < 0 ? 1 : 0)}, the comparison
    *       of two values in [0, 2^31) being the sign bit of their difference.
-   *   <li>Clamped to {@code +-2^30} before the zero point is added (so the int addition cannot
-   *       wrap; beyond that the int8 result saturates either way), then to {@code [lo, hi]}.
+   *   <li>Clamped to {@code [lo - zeroPoint, hi - zeroPoint]} before the zero point is added, which
+   *       is {@code clamp(y + zeroPoint, lo, hi)} without the int addition ever wrapping.
    * </ul>
    *
    * Takes and returns no vector (see {@code VectorKernelSupport}'s class comment), and stays in the
    * one float, int and long width of {@link VectorShapes}.
    */
-  private static void requantizeLanes(
+  private static void requantizeRow(
+      float[] sums,
+      int from,
+      int to,
+      int bias,
+      int multiplier,
+      int e,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] q) {
+    for (int i = from; i < to; i += L) {
+      if (!requantizeLanes(sums, i, bias, multiplier, e, zeroPoint, lo, hi, q)) {
+        ScalarInt8Rows.requantizeRow(sums, i, L, bias, multiplier, -e, zeroPoint, lo, hi, q);
+      }
+    }
+  }
+
+  /**
+   * One vector of {@link #requantizeRow} from {@code i}, or false (nothing written) when a sum with
+   * its bias lies beyond {@code 2^22}. Every vector, broadcasts included, lives within one call: a
+   * vector kept across the loop's iterations (broadcasts hoisted by hand) made some JVMs' C2 (one
+   * JMH fork in four) compile the loop with boxed vectors, 400 bytes per vector.
+   */
+  private static boolean requantizeLanes(
       float[] sums,
       int i,
       int bias,
@@ -169,44 +201,46 @@ final class VectorInt8Rows implements Int8Rows {
       int lo,
       int hi,
       byte[] q) {
-    FloatVector v = FloatVector.fromArray(F, sums, i);
-    FloatVector r = v.mul(0.25f).add(FLOAT_ROUNDER).sub(FLOAT_ROUNDER);
-    FloatVector d = v.sub(r.mul(4f));
-    IntVector acc =
-        r.add(FLOAT_ROUNDER)
-            .reinterpretAsInts()
-            .sub(FLOAT_ROUNDER_BITS)
-            .lanewise(VectorOperators.LSHL, 2)
-            .add(d.add(FLOAT_ROUNDER).reinterpretAsInts().sub(FLOAT_ROUNDER_BITS))
-            .add(bias);
-    LongVector a0 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 0);
-    LongVector a1 = (LongVector) acc.convertShape(VectorOperators.I2L, LO, 1);
-    IntVector x0 =
-        (IntVector)
-            a0.mul((long) multiplier)
-                .add(1L << 30)
-                .lanewise(VectorOperators.LSHR, 31)
-                .convertShape(VectorOperators.L2I, I, 0);
-    IntVector x1 =
-        (IntVector)
-            a1.mul((long) multiplier)
-                .add(1L << 30)
-                .lanewise(VectorOperators.LSHR, 31)
-                .convertShape(VectorOperators.L2I, I, -1);
-    IntVector x = x0.or(x1);
+    FloatVector sum = FloatVector.fromArray(F, sums, i).add((float) bias);
+    if (!sum.abs().compare(VectorOperators.LE, FLOAT_LIMIT).allTrue()) {
+      return false;
+    }
+    long m = multiplier;
+    LongVector pairs =
+        (LongVector)
+            ((IntVector) sum.add(FLOAT_ROUNDER).reinterpretShape(I, 0))
+                .sub(FLOAT_ROUNDER_BITS)
+                .reinterpretShape(LO, 0);
+    LongVector even =
+        pairs
+            .lanewise(VectorOperators.LSHL, 32)
+            .lanewise(VectorOperators.ASHR, 32)
+            .mul(m)
+            .add(1L << 30)
+            .lanewise(VectorOperators.LSHR, 31)
+            .and(0xFFFF_FFFFL);
+    LongVector odd =
+        pairs
+            .lanewise(VectorOperators.ASHR, 32)
+            .mul(m)
+            .add(1L << 30)
+            .lanewise(VectorOperators.LSHL, 1)
+            .and(0xFFFF_FFFF_0000_0000L);
+    IntVector x = (IntVector) even.or(odd).reinterpretShape(I, 0);
     int mask = (1 << e) - 1;
-    IntVector remainder = x.and(mask);
-    IntVector threshold = x.lanewise(VectorOperators.ASHR, 31).neg().add(mask >> 1);
-    IntVector roundUp = threshold.sub(remainder).lanewise(VectorOperators.LSHR, 31);
+    IntVector roundUp =
+        IntVector.broadcast(I, mask >> 1)
+            .sub(x.lanewise(VectorOperators.ASHR, 31))
+            .sub(x.and(mask))
+            .lanewise(VectorOperators.LSHR, 31);
     IntVector y =
-        x.lanewise(VectorOperators.ASHR, e)
+        x.lanewise(VectorOperators.ASHR, IntVector.broadcast(I, e))
             .add(roundUp)
-            .max(-(1 << 30))
-            .min(1 << 30)
-            .add(zeroPoint)
-            .max(lo)
-            .min(hi);
-    y.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, i);
+            .max(lo - zeroPoint)
+            .min(hi - zeroPoint)
+            .add(zeroPoint);
+    ((ByteVector) y.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
+    return true;
   }
 
   /**

@@ -241,6 +241,68 @@ class ConvKernelsInt8RowsTest {
     }
   }
 
+  /**
+   * The vector requantization reads a vector whose sums with their bias all lie within {@code
+   * +-2^22} on its fast path and any other on the scalar one, and a channel whose bias is beyond
+   * {@code +-2^24} wholly on the scalar one: vectors mixing lanes on both sides of the limit (in
+   * every lane position), biases on both sides of 2^24, NaN sums' neighbours, and random sums,
+   * biases and multipliers with every right shift from 0 (multiplier 0.5 and up) to 31 (below
+   * 2^-31) all requantize as {@code LayerMath} does. Odd planes leave a scalar tail per channel.
+   */
+  @ParameterizedTest
+  @MethodSource("paths")
+  void requantizationAcrossTheFastPathsLimitsIsLayerMaths(String path) {
+    Int8Rows rows = rows(path);
+    Random random = new Random(29);
+    int[] limits = {
+      (1 << 22) - 1, 1 << 22, (1 << 22) + 1, -(1 << 22) + 1, -(1 << 22), -(1 << 22) - 1, 0, 1
+    };
+    int[] biases = {
+      0, 1, -1, 1 << 24, -(1 << 24), (1 << 24) + 1, -(1 << 24) - 1, 1 << 21, -(1 << 21), 77
+    };
+    for (int plane : new int[] {16, 37, 64 + 5}) {
+      for (int round = 0; round < 40; round++) {
+        int channels = biases.length;
+        float[] sums = new float[channels * plane];
+        for (int i = 0; i < sums.length; i++) {
+          int kind = random.nextInt(4);
+          sums[i] =
+              kind == 0
+                  ? limits[random.nextInt(limits.length)]
+                  : kind == 1
+                      ? random.nextInt(1 << 25) - (1 << 24)
+                      : random.nextInt(1 << (8 + random.nextInt(15))) - (1 << 14);
+        }
+        int[] bias = new int[channels];
+        int[] multipliers = new int[channels];
+        int[] shifts = new int[channels];
+        for (int m = 0; m < channels; m++) {
+          // shifts 0 (0.5 <= real < 1) to -31 (2^-32 <= real < 2^-31)
+          double real = Math.scalb(0.5 + random.nextDouble() / 2, -1 - random.nextInt(32));
+          FixedPoint.Multiplier fm = FixedPoint.quantizeMultiplier(real);
+          multipliers[m] = fm.multiplier();
+          shifts[m] = fm.shift();
+          bias[m] = biases[m] + (round % 2 == 0 ? 0 : random.nextInt(3) - 1);
+        }
+        int zero = random.nextInt(256) - 128;
+        int lo = random.nextBoolean() ? -128 : zero;
+        byte[] q = new byte[channels * plane];
+        rows.requantize(sums, channels, plane, bias, multipliers, shifts, zero, lo, 127, q);
+        for (int m = 0; m < channels; m++) {
+          for (int p = 0; p < plane; p++) {
+            int i = m * plane + p;
+            assertEquals(
+                (byte)
+                    LayerMath.requantize(
+                        (int) sums[i] + bias[m], multipliers[m], shifts[m], zero, lo, 127),
+                q[i],
+                "channel " + m + " sum " + sums[i] + " bias " + bias[m] + " shift " + shifts[m]);
+          }
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("paths")
   void onnxRequantizationIsLayerMathsBitForBit(String path) {

@@ -541,6 +541,115 @@ class ConvKernelsTest {
     assertThrows(IllegalArgumentException.class, () -> k.forward(new float[32], new float[11]));
   }
 
+  /**
+   * Without bias and activation the per-channel kernel skips its bias and clamp pass: its sums,
+   * plain, centred and pooled, equal bit for bit those of the same kernel with an explicit zero
+   * bias (which runs the pass), -0.0 inputs and exact zero sums included (every such sum is +0.0),
+   * on a first layer (1 input channel, rows wider and narrower than a vector) and a depthwise one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perChannelPaths")
+  void perChannelKernelWithoutBiasOrActivationKeepsItsSumsBitForBit(String path) {
+    Random random = new Random(41);
+    ConvGeometry[] geometries = {
+      ConvGeometry.of(1, 28, 28, 16, 1, Window2d.of(3, 3).withPads(1, 1, 1, 1)),
+      ConvGeometry.of(1, 9, 7, 5, 1, Window2d.of(3, 3).withPads(1, 1, 1, 1)),
+      ConvGeometry.of(6, 19, 21, 6, 6, Window2d.of(3, 3))
+    };
+    for (ConvGeometry g : geometries) {
+      float[] w = new float[g.outChannels() * g.taps()];
+      for (int i = 0; i < w.length; i++) {
+        // zero and negative weights times -0.0 inputs make exact zeros of both signs
+        w[i] = i % 4 == 0 ? 0f : random.nextInt(256) - 128;
+      }
+      FloatConv plain = kernel(path, g, w, null, Activation.NONE);
+      FloatConv zeroBias = kernel(path, g, w, new float[g.outChannels()], Activation.NONE);
+      int in = g.inChannels() * g.inHeight() * g.inWidth();
+      float[] x = new float[in];
+      byte[] q = new byte[in];
+      for (int i = 0; i < in; i++) {
+        x[i] = i % 3 == 0 ? -0.0f : random.nextInt(511) - 255;
+        q[i] = (byte) (random.nextInt(256) - 128);
+      }
+      int out = g.outChannels() * g.outPlane();
+      int pooled = g.outChannels() * (g.outHeight() / 2) * (g.outWidth() / 2);
+      float[] expected = new float[out];
+      float[] y = new float[out];
+      zeroBias.forward(x, expected);
+      plain.forward(x, y);
+      assertBitsEqual(expected, y, plain.name() + " forward");
+      zeroBias.forwardCentred(q, 7, expected);
+      plain.forwardCentred(q, 7, y);
+      assertBitsEqual(expected, y, plain.name() + " forwardCentred");
+      float[] expectedPooled = new float[pooled];
+      float[] yPooled = new float[pooled];
+      zeroBias.forwardCentredMaxPool2(q, -128, expectedPooled);
+      plain.forwardCentredMaxPool2(q, -128, yPooled);
+      assertBitsEqual(expectedPooled, yPooled, plain.name() + " forwardCentredMaxPool2");
+    }
+  }
+
+  /**
+   * The per-channel kernel's pool (on vectors for even output widths of at least a vector, scalar
+   * otherwise) is the convolution then {@link MaxPool2d} bit for bit: widths around both vector
+   * lengths (8, 16) even and odd, odd heights (the last row dropped), several channels so the pairs
+   * of one row follow the last row of the channel before, and NaN and infinite values (a 1x1
+   * identity window passes them through, with a bias and ReLU).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perChannelPaths")
+  void perChannelPoolIsTheConvolutionThenMaxPool2d(String path) {
+    Random random = new Random(43);
+    float[] specials = {
+      Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1f, -1f
+    };
+    MaxPool2d pool = new MaxPool2d(Window2d.of(2, 2).withStrides(2, 2));
+    for (int width : new int[] {8, 9, 14, 16, 17, 18, 28, 31, 32, 34}) {
+      for (int height : new int[] {2, 3, 7, 28}) {
+        for (boolean identity : new boolean[] {true, false}) {
+          int c = 3;
+          Window2d window = identity ? Window2d.of(1, 1) : Window2d.of(3, 3).withPads(1, 1, 1, 1);
+          ConvGeometry g = ConvGeometry.of(c, height, width, c, c, window);
+          float[] w = new float[c * g.taps()];
+          for (int i = 0; i < w.length; i++) {
+            w[i] = identity ? 1f : (float) random.nextGaussian();
+          }
+          float[] bias = {0.5f, -0.25f, 0f};
+          FloatConv kernel = kernel(path, g, w, bias, Activation.RELU);
+          float[] x = new float[c * height * width];
+          for (int i = 0; i < x.length; i++) {
+            x[i] =
+                random.nextInt(9) == 0
+                    ? specials[random.nextInt(specials.length)]
+                    : (float) random.nextGaussian();
+          }
+          float[] full = new float[c * g.outPlane()];
+          kernel.forward(x, full);
+          Shape shape = Shape.of(1, c, g.outHeight(), g.outWidth());
+          float[] expected = pool.apply(FloatTensor.of(shape, full)).toArray();
+          float[] pooled = new float[expected.length];
+          java.util.Arrays.fill(pooled, 42f);
+          kernel.forwardMaxPool2(x, pooled);
+          assertArrayEquals(
+              expected, pooled, kernel.name() + " " + width + "x" + height + " " + window);
+        }
+      }
+    }
+  }
+
+  static Stream<String> perChannelPaths() {
+    return Stream.of("scalar", "per-channel");
+  }
+
+  private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+        throw new AssertionError(
+            what + ": at " + i + " expected " + expected[i] + " but was " + actual[i]);
+      }
+    }
+  }
+
   private static FloatConv kernel(String path, ConvGeometry g, float[] w, float[] b, Activation a) {
     if (path.equals("scalar")) {
       return ConvKernels.scalarFp32(g, w, b, a);
