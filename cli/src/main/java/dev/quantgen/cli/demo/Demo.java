@@ -226,14 +226,14 @@ public final class Demo {
   /**
    * Runs every path the timing runs until the JIT has compiled it: per precision, batched and one
    * image at a time, for at least {@link #WARM_UP_SECONDS}, until two passes in a row take the same
-   * time within 10% and a whole pass finished no JIT compilation (at most {@link
-   * #MAX_WARM_UP_SECONDS}). Timing a few hundred milliseconds right after the first call measured
-   * the interpreter and the JIT's queue on a busy machine (the Vector API is very slow until C2
-   * compiles it), which made the ratios swing from run to run. Two equal passes alone were not
-   * enough: on two cores a precision's kernels can wait in C1-compiled form, where every vector is
-   * an object, for seconds while C2 compiles other code, and such passes agree with each other
-   * (INT8 allocated 3-9 MB per 1,000 images right after a 1.5 s warm-up in such a JVM, 4 bytes a
-   * few seconds later).
+   * time within 10% and a whole pass finished no JIT compilation and allocated next to nothing (at
+   * most {@link #MAX_WARM_UP_SECONDS}). Timing a few hundred milliseconds right after the first
+   * call measured the interpreter and the JIT's queue on a busy machine (the Vector API is very
+   * slow until C2 compiles it), which made the ratios swing from run to run. Two equal passes alone
+   * were not enough: on two cores a precision's kernels can wait in C1-compiled form, where every
+   * vector is an object, for seconds while C2 compiles other code, and such passes agree with each
+   * other (INT8 allocated 3-9 MB per 1,000 images right after a 1.5 s warm-up in such a JVM, 4
+   * bytes a few seconds later).
    */
   private void warmUp(
       Precision[] precisions,
@@ -251,6 +251,7 @@ public final class Demo {
       long previous = Long.MAX_VALUE;
       while (true) {
         long compiled = compilationMillis();
+        long allocated = allocatedBytes();
         long t0 = System.nanoTime();
         classify(chains[p], batch, images, labels);
         for (int i = 0; i < 50; i++) {
@@ -259,10 +260,12 @@ public final class Demo {
         }
         long took = System.nanoTime() - t0;
         double elapsed = (System.nanoTime() - begin) / 1e9;
-        // done when two passes in a row agree within 10% and the JIT finished nothing during the
-        // second (settled), or at the cap
+        // done when two passes in a row agree within 10%, the JIT finished nothing during the
+        // second and its kernels allocated next to nothing (compiled kernels make no objects; a
+        // kernel still in C1 code makes one per vector: megabytes per pass), or at the cap
         boolean steady = Math.abs(took - previous) <= 0.1 * Math.min(took, previous);
-        boolean settled = compilationMillis() == compiled;
+        boolean settled =
+            compilationMillis() == compiled && allocatedBytes() - allocated < SETTLED_PASS_BYTES;
         if (elapsed >= WARM_UP_SECONDS && steady && settled) {
           break;
         }
@@ -274,6 +277,28 @@ public final class Demo {
       }
     }
     warmUpSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Bytes a settled warm-up pass may allocate: the pass's own result arrays (40 KB for 1,000
+   * images); a kernel running boxed makes megabytes.
+   */
+  static final long SETTLED_PASS_BYTES = 256 * 1024;
+
+  /**
+   * Bytes allocated so far by every live thread (the split workers too), or 0 where the JVM does
+   * not count them (then the allocation check always passes).
+   */
+  private static long allocatedBytes() {
+    if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+        || !threads.isThreadAllocatedMemoryEnabled()) {
+      return 0;
+    }
+    long sum = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   /**
