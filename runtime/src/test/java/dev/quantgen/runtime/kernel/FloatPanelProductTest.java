@@ -2,7 +2,6 @@ package dev.quantgen.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quantgen.runtime.numerics.Half;
 import java.util.Arrays;
@@ -29,16 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FloatPanelProductTest {
   private static final float UNTOUCHED = 12345.0f;
 
-  private static KernelSupport support(String path) {
-    if (path.equals("scalar")) {
-      return Kernels.scalar();
-    }
-    KernelSupport vector = Kernels.vector().orElse(null);
-    assumeTrue(
-        vector != null, "jdk.incubator.vector not in the boot layer (or vectors < 256 bits)");
-    return vector;
-  }
-
   /**
    * Every row count 1 to 67 (partial and zero-padded panels at either width), batches that leave
    * every tile remainder (1 to 67 samples), input counts that end inside a vector and inside a K
@@ -59,7 +48,7 @@ class FloatPanelProductTest {
     "vector, 600"
   })
   void everyRowCountBatchAndRangeIsTheFusedSumInInputOrder(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(1201 + n);
     int[] batches = {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 31, 67};
     float[] x = gaussians(random, 67 * n);
@@ -85,7 +74,7 @@ class FloatPanelProductTest {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
   void specialValuesPropagate(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     int n = 19;
     int rows = 5;
     float[] w = new float[rows * n];
@@ -128,7 +117,7 @@ class FloatPanelProductTest {
     "vector, 600"
   })
   void signPanelsAddEachSignFlippedInputInInputOrder(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(1213 + n);
     int words = (n + 63) / 64 + 1;
     int[] batches = {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 31, 67};
@@ -156,7 +145,7 @@ class FloatPanelProductTest {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
   void specialActivationsPropagateThroughSignPanels(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     int n = 19;
     int rows = 3;
     // row 0: every weight +1; row 1: every weight -1; row 2: +1 at input 0, -1 at input 1 and on

@@ -1,7 +1,6 @@
 package dev.quantgen.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -22,16 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Int4PanelProductTest {
   private static final int UNTOUCHED = 12345;
 
-  private static KernelSupport support(String path) {
-    if (path.equals("scalar")) {
-      return Kernels.scalar();
-    }
-    KernelSupport vector = Kernels.vector().orElse(null);
-    assumeTrue(
-        vector != null, "jdk.incubator.vector not in the boot layer (or vectors < 256 bits)");
-    return vector;
-  }
-
   /**
    * Every weight -8 and every activation -128 (or 127 in odd samples): each product is the largest
    * (or most negative) there is, on every input, for input counts below, at and past an exact chunk
@@ -40,7 +29,7 @@ class Int4PanelProductTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"scalar", "vector"})
   void largestProductsStayExactOverLongRows(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     for (int n : new int[] {1, 126, 127, 128, 129, 254, 255, 1001, 3001}) {
       for (int rows : new int[] {1, 47, 48, 49, 97, 128, 130, 257}) {
         int rowBytes = (n + 1) / 2;
@@ -82,7 +71,7 @@ class Int4PanelProductTest {
     "vector, 784"
   })
   void equalsTheReferenceForEveryRowCountRangeAndBatch(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     KernelSupport reference = Kernels.scalar();
     Random random = new Random(4 + n);
     int rowBytes = (n + 1) / 2;

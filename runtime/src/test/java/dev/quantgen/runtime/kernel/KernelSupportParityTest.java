@@ -2,7 +2,6 @@ package dev.quantgen.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quantgen.runtime.layer.LayerMath;
 import dev.quantgen.runtime.numerics.Half;
@@ -48,20 +47,10 @@ class KernelSupportParityTest {
     return cases.stream();
   }
 
-  private static KernelSupport support(String path) {
-    if (path.equals("scalar")) {
-      return Kernels.scalar();
-    }
-    KernelSupport vector = Kernels.vector().orElse(null);
-    assumeTrue(
-        vector != null, "jdk.incubator.vector not in the boot layer (or vectors < 256 bits)");
-    return vector;
-  }
-
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void int8SumsAreExactForAnyInt8Values(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(n);
     int stride = n + 5; // rows not adjacent: the stride must be honoured
     byte[] w = bytes(random, ROWS * stride + 3, -128, 127);
@@ -79,7 +68,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void restrictedInt8SumsAreExactForWeightsInPlusMinus127(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(31 + n);
     int stride = n + 1;
     byte[] w = bytes(random, ROWS * stride, -127, 127);
@@ -96,7 +85,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void int4SumsAreExactWithTheLastHighNibbleOfAnOddRowIgnored(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(77 + n);
     int bytes = (n + 1) / 2;
     byte[] values = bytes(random, n, -8, 7);
@@ -123,7 +112,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void fourInt4RowsEqualTheirOneRowSums(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(91 + n);
     int bytes = (n + 1) / 2;
     int stride = bytes + 3; // rows not adjacent
@@ -152,7 +141,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void batchedInt8ProductsAreExactForEveryRowAndSample(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(501 + n);
     int rows = 11; // two tiles of four rows and three rows left over
     int batch = 9; // converted tiles (from 8 samples): four pairs of samples and one single
@@ -178,7 +167,7 @@ class KernelSupportParityTest {
   void batchedInt4ProductsAreExactWithTheLastHighNibbleOfAnOddRowIgnored(String path, int n) {
     // 1 and 3 samples take the per-sample kernels, 17 the unpacked tiles (eight pairs and a single)
     for (int batch : new int[] {1, 3, 17}) {
-      batchedInt4(support(path), n, batch);
+      batchedInt4(KernelPaths.support(path), n, batch);
     }
   }
 
@@ -219,7 +208,7 @@ class KernelSupportParityTest {
     "vector, 2049"
   })
   void batchedInt8ProductsAreExactForEveryRowCountUpTo67(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(701 + n);
     for (int batch : new int[] {3, 8}) { // per-sample GEMV below 8 samples, converted tiles from 8
       rowCountsUpTo67(k, random, n, batch);
@@ -255,7 +244,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
   void batchedInt8ProductsStayExactBeyondTheFloatChunk(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     int n = 3 * 8192 + 9;
     int rows = 4;
     int batch = 8; // the converted-tile path, whose float lanes the chunk protects
@@ -289,7 +278,7 @@ class KernelSupportParityTest {
     "scalar, 300"
   })
   void panelInt8ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(801 + n);
     for (int batch : new int[] {3, 8, 13, 21}) {
       byte[] x = bytes(random, batch * n, -128, 127);
@@ -346,7 +335,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
   void panelInt4ProductsAtTheExtremesAreExact(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     int n = 301;
     int rows = 37;
     int batch = 11;
@@ -384,7 +373,7 @@ class KernelSupportParityTest {
     "scalar, 301"
   })
   void panelInt4ProductsAreExactForEveryRowCountRangeAndBatch(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(901 + n);
     int rowBytes = (n + 1) / 2;
     for (int batch : new int[] {3, 8, 13, 21}) {
@@ -437,7 +426,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector"})
   void panelInt8ProductsStayExactAtTheLargestProductsOverLongRows(String path) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     int n = 8192 + 9;
     int rows = 64;
     int batch = 9;
@@ -457,7 +446,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void batchedFloatProductsEqualTheRowByRowKernelsBitForBit(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(31 + n);
     int rows = 11; // two groups of four from row 1, then two single rows
     int batch = 5; // two pairs and a last sample
@@ -509,7 +498,7 @@ class KernelSupportParityTest {
       String path, int n) {
     // 3 samples take the per-sample sign kernels, 9 the decoded tiles (four pairs and a single)
     for (int batch : new int[] {3, 9}) {
-      signRows(support(path), n, batch);
+      signRows(KernelPaths.support(path), n, batch);
     }
   }
 
@@ -552,7 +541,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void quantizingToInt8EqualsTheScalarContractWithTiesSaturationAndNan(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(5 + n);
     float scale = 0.037f;
     for (int zeroPoint : new int[] {-128, -3, 0, 127}) {
@@ -614,7 +603,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void dynamicRangesEqualTheScalarFoldWithNonFiniteValuesAndSignedZeros(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(41 + n);
     for (int pattern = 0; pattern < 4; pattern++) {
       float[] x = new float[n + 3];
@@ -661,7 +650,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void dynamicQuantizationOfABatchGivesEachSampleItsOwnRangeAsOnnxDoes(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(43 + n);
     int batch = 3;
     float[] x = new float[batch * n];
@@ -702,7 +691,7 @@ class KernelSupportParityTest {
   @MethodSource("cases")
   void dynamicEpilogueConvertsEachAccumulatorExactlyAsJavaAndRoundsEachOperationOnItsOwn(
       String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(47 + n);
     int batch = 3;
     // accumulators past 2^24 round when converted: ties to even (2^24 + 1, 2^25 + 2), the int32
@@ -788,7 +777,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} channels={1}")
   @MethodSource("cases")
   void requantizingEqualsTheScalarContractWithTiesWrapAndEveryShift(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(17 + n);
     int batch = 3;
     int stride = n + 2; // samples not adjacent, and two channels outside [from, to) left alone
@@ -918,7 +907,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void floatSumsStayWithinTheReassociationBound(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(5 + n);
     int stride = n + 2;
     float[] w = new float[ROWS * stride];
@@ -940,7 +929,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void halfWeightsDecodeExactlyIncludingSubnormalsAndAreSummedWithinTheBound(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(9 + n);
     int stride = n;
     short[] w = new short[ROWS * stride];
@@ -969,7 +958,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void halfInfinityAndNanWeightsPropagate(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     short[] w = new short[n];
     float[] x = new float[n];
     java.util.Arrays.fill(x, 1.0f);
@@ -982,7 +971,7 @@ class KernelSupportParityTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void xorBitCountCountsEveryDifferingBit(String path, int n) {
-    KernelSupport k = support(path);
+    KernelSupport k = KernelPaths.support(path);
     Random random = new Random(13 + n);
     long[] a = new long[n + 1];
     long[] b = new long[n];
