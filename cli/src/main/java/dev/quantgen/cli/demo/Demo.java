@@ -51,7 +51,7 @@ public final class Demo {
   private final boolean embeddedOnly;
   private double warmUpSeconds;
 
-  /** Precisions whose warm-up reached its cap with the JIT still compiling. */
+  /** Precisions whose warm-up reached its cap before it settled. */
   private final List<Precision> unsettled = new ArrayList<>();
 
   /** Seconds each precision runs at least before anything is timed. */
@@ -191,9 +191,10 @@ public final class Demo {
     if (!unsettled.isEmpty()) {
       out.printf(
           Locale.ROOT,
-          "note: the JIT was still compiling after %.0f s of warm-up for %s; those rows may read low%n",
-          MAX_WARM_UP_SECONDS,
-          unsettled);
+          "note: %s had not settled after %.0f s of warm-up (the JIT still compiling, or a kernel"
+              + " allocating as it does until C2 compiles it); those rows may read low%n",
+          unsettled,
+          MAX_WARM_UP_SECONDS);
     }
     out.println();
 
