@@ -3,6 +3,7 @@ package dev.quantgen.runtime.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -167,13 +168,20 @@ class RowsTest {
     for (int i = 0; i < 20_000; i++) { // let the JIT compile the hand-over
       Rows.forEach(256, MACS, body);
     }
+    // Windows of 1,000 calls, until one allocates nothing (at most three): an allocation per call
+    // shows in every window (16 KB or more), while a one-off event of the JVM's (168 bytes, seen
+    // twice over sessions 9 and 10, both in the 256-bit execution) leaves the next window at 0.
     long id = Thread.currentThread().getId();
-    long before = threads.getThreadAllocatedBytes(id);
-    for (int i = 0; i < 1_000; i++) {
-      Rows.forEach(256, MACS, body);
+    List<Long> windows = new ArrayList<>();
+    for (int w = 0; w < 3 && !windows.contains(0L); w++) {
+      long before = threads.getThreadAllocatedBytes(id);
+      for (int i = 0; i < 1_000; i++) {
+        Rows.forEach(256, MACS, body);
+      }
+      windows.add(threads.getThreadAllocatedBytes(id) - before);
     }
-    long allocated = threads.getThreadAllocatedBytes(id) - before;
-    assertEquals(0, allocated, "bytes allocated by 1,000 split calls");
+    assertTrue(
+        windows.contains(0L), "bytes allocated by each window of 1,000 split calls: " + windows);
   }
 
   private static void sleep(long millis) {
